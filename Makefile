@@ -1,0 +1,230 @@
+# xen-lite top-level Makefile (Kbuild-like, non-recursive).
+#
+#   make qemu-riscv64_defconfig | qemu-arm64_defconfig    configure
+#   make [O=DIR] [V=1]                                      build
+#   make help                                               everything else
+
+srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+O ?= build
+objtree := $(abspath $(O))
+export srctree objtree
+
+ifeq ($(V),1)
+Q :=
+quiet := @true
+else
+Q := @
+quiet := @printf '  %-8s %s\n'
+endif
+MAKEFLAGS += --no-print-directory
+
+KPY := /usr/bin/python3 $(srctree)/scripts/kconfig.py $(srctree) $(objtree)
+XL_VERSION := 0.1
+export XL_VERSION
+
+# Targets that do not need a configured tree.
+noconfig := %_defconfig menuconfig olddefconfig savedefconfig help deps \
+	test test-unit test-qemu test-linux test-guests test-cli test-spin \
+	test-fuzz bench fuzz format check-format tools clean distclean tags
+
+.DEFAULT_GOAL := all
+
+ifneq ($(filter-out $(noconfig),$(or $(MAKECMDGOALS),all)),)
+need_config := 1
+endif
+
+%_defconfig:
+	$(Q)$(KPY) defconfig $(srctree)/configs/$@
+
+menuconfig olddefconfig:
+	$(Q)$(KPY) $@
+
+savedefconfig:
+	$(Q)$(KPY) savedefconfig $(objtree)/defconfig
+
+ifeq ($(need_config),1)
+$(objtree)/include/config/auto.conf: $(objtree)/.config $(shell find $(srctree) -name Kconfig -not -path '*/build/*')
+	$(Q)$(KPY) syncconfig
+-include $(objtree)/include/config/auto.conf
+$(objtree)/.config:
+	@echo "xen-lite: $(objtree)/.config is missing; run 'make qemu-riscv64_defconfig' or 'make qemu-arm64_defconfig' (with the same O=)" >&2
+	@false
+endif
+
+# ---------------------------------------------------------------------------
+# The hypervisor image
+
+ifeq ($(CONFIG_ARCH_RISCV64),y)
+SRCARCH := riscv
+CROSS_COMPILE ?= riscv64-linux-gnu-
+DEBARCH := riscv64
+DEBSUITE := trixie
+DEBTRIPLE := riscv64-linux-gnu
+ARCH_CFLAGS := -march=rv64gc -mabi=lp64d -mcmodel=medany -mno-relax
+ARCH_LDFLAGS := -m elf64lriscv --no-relax
+endif
+ifeq ($(CONFIG_ARCH_ARM64),y)
+SRCARCH := arm
+CROSS_COMPILE ?= aarch64-linux-gnu-
+DEBARCH := arm64
+DEBSUITE := bookworm
+DEBTRIPLE := aarch64-linux-gnu
+ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align -mno-outline-atomics \
+	-mcmodel=small
+ARCH_LDFLAGS := -m aarch64elf
+endif
+export SRCARCH DEBARCH
+
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+
+# Debian's libfdt for the target, fetched by 'make deps' (scripts/deps.sh).
+DEBROOT := $(srctree)/build/debian/$(DEBARCH)/root
+LIBFDT_A := $(DEBROOT)/usr/lib/$(DEBTRIPLE)/libfdt.a
+LIBFDT_INC := $(DEBROOT)/usr/include
+
+XL_GIT := $(shell git -C $(srctree) describe --always --dirty 2>/dev/null || echo unknown)
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-sign-compare -Wmissing-prototypes -Wstrict-prototypes \
+	-ffreestanding -fno-builtin -fno-common -fno-strict-aliasing \
+	-fno-pie -fno-pic -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+	-I$(srctree)/include -I$(srctree)/arch/$(SRCARCH)/include \
+	-I$(srctree)/include/libc -I$(LIBFDT_INC) -I$(objtree)/include \
+	-include $(objtree)/include/generated/autoconf.h \
+	-D__XEN_LITE__ -DXL_VERSION='"$(XL_VERSION)"' $(ARCH_CFLAGS)
+ifeq ($(CONFIG_STACK_PROTECTOR),y)
+CFLAGS += -fstack-protector-strong
+else
+CFLAGS += -fno-stack-protector
+endif
+AFLAGS := $(filter-out -std=gnu11 -Wmissing-prototypes -Wstrict-prototypes,$(CFLAGS)) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -static --build-id=none -z noexecstack \
+	--no-warn-rwx-segments $(ARCH_LDFLAGS)
+
+# Kbuild-like object lists: each directory's Kbuild file adds 'obj-y += x.o'
+# for objects and 'obj-y += dir/' for subdirectories.
+XL_OBJS :=
+define descend
+obj-y :=
+include $(srctree)/$(1)/Kbuild
+objs-$(1) := $$(filter %.o,$$(obj-y))
+subdirs-$(1) := $$(patsubst %/,%,$$(filter %/,$$(obj-y)))
+XL_OBJS += $$(addprefix $(objtree)/$(1)/,$$(objs-$(1)))
+$$(foreach d,$$(subdirs-$(1)),$$(eval $$(call descend,$(1)/$$(d))))
+endef
+
+ifeq ($(need_config),1)
+ifneq ($(SRCARCH),)
+$(eval $(call descend,arch/$(SRCARCH)))
+$(eval $(call descend,common))
+endif
+endif
+
+XL_ELF := $(objtree)/xen-lite.elf
+XL_BIN := $(objtree)/xen-lite.bin
+LDS := $(objtree)/arch/$(SRCARCH)/xen-lite.lds
+
+all: $(XL_BIN)
+
+$(objtree)/%.o: $(srctree)/%.c $(objtree)/include/config/auto.conf $(objtree)/include/generated/version.h
+	$(quiet) CC $*.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(objtree)/%.o: $(srctree)/%.S $(objtree)/include/config/auto.conf
+	$(quiet) AS $*.o
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(AFLAGS) -MMD -MP -c $< -o $@
+
+$(LDS): $(srctree)/arch/$(SRCARCH)/xen-lite.lds.S $(objtree)/include/config/auto.conf
+	$(quiet) LDS $(notdir $@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(AFLAGS) -E -P -x c $< -o $@
+
+$(objtree)/include/generated/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define XL_GIT_REVISION "%s"\n' "$(XL_GIT)" > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+$(LIBFDT_A):
+	@echo "xen-lite: $(LIBFDT_A) is missing; run 'make deps'" >&2
+	@false
+
+$(XL_ELF): $(XL_OBJS) $(LDS) $(LIBFDT_A)
+	$(quiet) LD $(notdir $@)
+	$(Q)$(LD) $(LDFLAGS) -T $(LDS) -Map $(objtree)/xen-lite.map -o $@ \
+		$(XL_OBJS) $(LIBFDT_A) $(shell $(CC) $(ARCH_CFLAGS) -print-libgcc-file-name)
+
+$(XL_BIN): $(XL_ELF)
+	$(quiet) OBJCOPY $(notdir $@)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+-include $(XL_OBJS:.o=.d)
+
+# ---------------------------------------------------------------------------
+# Host tools, dependencies, tests
+
+HOSTCC ?= gcc
+tools:
+	$(Q)$(MAKE) -C $(srctree)/tools O=$(srctree)/build/tools
+
+deps:
+	$(Q)$(srctree)/scripts/deps.sh
+
+test:
+	$(Q)$(srctree)/tests/run-all.sh
+
+test-unit test-qemu test-linux test-guests test-cli test-spin test-fuzz:
+	$(Q)$(srctree)/tests/run-all.sh $(patsubst test-%,%,$@)
+
+bench:
+	$(Q)$(srctree)/tests/bench.sh
+
+fuzz:
+	$(Q)$(srctree)/tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
+
+FORMAT_FILES = $(shell cd $(srctree) && git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	$(Q)cd $(srctree) && clang-format -i $(FORMAT_FILES)
+
+check-format:
+	$(Q)cd $(srctree) && clang-format --dry-run --Werror $(FORMAT_FILES) && echo "check-format: ok"
+
+clean:
+	$(Q)rm -rf $(objtree)/arch $(objtree)/common $(objtree)/xen-lite.*
+
+distclean:
+	$(Q)rm -rf $(srctree)/build
+
+help:
+	@echo 'xen-lite targets:'
+	@echo '  qemu-riscv64_defconfig  configure for RISC-V (QEMU virt)'
+	@echo '  qemu-arm64_defconfig    configure for AArch64 (QEMU virt)'
+	@echo '  menuconfig              edit the configuration (kconfiglib)'
+	@echo '  olddefconfig            update .config, new options at defaults'
+	@echo '  savedefconfig           write a minimal defconfig to $$O/defconfig'
+	@echo '  all (default)           build $$O/xen-lite.elf and .bin'
+	@echo '  tools                   build the domain-builder CLI (build/tools)'
+	@echo '  deps                    install Debian packages, fetch cross libfdt'
+	@echo '  test                    run every test (unit, cli, spin, qemu, guests, linux, fuzz)'
+	@echo '  test-unit               host unit tests (ASan + UBSan)'
+	@echo '  test-cli                domain-file and CLI tests'
+	@echo '  test-qemu               boot tests on both architectures'
+	@echo '  test-guests             test guests on both architectures'
+	@echo '  test-linux              Debian Linux guests on both architectures'
+	@echo '  test-spin               PV MMU model check (spin)'
+	@echo '  test-fuzz               each fuzzer for a short budget'
+	@echo '  bench                   benchmarks (BENCH lines)'
+	@echo '  fuzz                    long fuzzing runs (FUZZ_SECONDS=N)'
+	@echo '  format / check-format   clang-format the tree / check it'
+	@echo '  clean / distclean       remove build outputs'
+	@echo 'Variables: O=DIR (output directory, default build), V=1 (verbose)'
+
+.PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
+	test-spin test-fuzz bench fuzz format check-format clean distclean help \
+	menuconfig olddefconfig savedefconfig FORCE
+FORCE:
