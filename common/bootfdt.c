@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host device tree parsing with libfdt. Nothing here trusts the blob: every
+ * property length is checked, every count bounded, and the first problem
+ * is reported as one line in bi->error.
+ */
+#include <libfdt.h>
+#include <xen-lite/bootinfo.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+
+static int fail(struct bootinfo *bi, int err, const char *msg, const char *arg)
+{
+	snprintf(bi->error, sizeof(bi->error), "%s%s%s", msg, arg ? ": " : "",
+		 arg ? arg : "");
+	return err;
+}
+
+static u32 cells_of(const void *fdt, int node, const char *name, u32 dflt)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 4)
+		return dflt;
+	return fdt32_to_cpu(*p);
+}
+
+static u64 read_cells(const fdt32_t *p, u32 n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = (v << 32) | fdt32_to_cpu(*p++);
+	return v;
+}
+
+/*
+ * Read up to @max (address, size) pairs of @node's reg, using the cell
+ * counts of its parent. Return: number read, or -EINVAL.
+ */
+static int read_reg(const void *fdt, int node, struct membank *out, u32 max)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	u32 ac, sc, stride;
+	const fdt32_t *p;
+	int len, n;
+
+	if (parent < 0)
+		return -EINVAL;
+	ac = cells_of(fdt, parent, "#address-cells", 2);
+	sc = cells_of(fdt, parent, "#size-cells", 1);
+	if (ac < 1 || ac > 2 || sc > 2)
+		return -EINVAL;
+	p = fdt_getprop(fdt, node, "reg", &len);
+	if (!p)
+		return 0;
+	stride = 4 * (ac + sc);
+	if (len <= 0 || len % stride)
+		return -EINVAL;
+	n = len / stride;
+	for (int i = 0; i < n && i < (int)max; i++) {
+		out[i].start = read_cells(p, ac);
+		out[i].size = sc ? read_cells(p + ac, sc) : 0;
+		p += ac + sc;
+	}
+	return n < (int)max ? n : (int)max;
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, "status", &len);
+
+	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+}
+
+static bool ranges_overlap(paddr_t a, u64 as, paddr_t b, u64 bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+u64 bootinfo_ram_size(const struct bootinfo *bi)
+{
+	u64 t = 0;
+
+	for (u32 i = 0; i < bi->nr_mem; i++)
+		t += bi->mem[i].size;
+	return t;
+}
+
+int bootinfo_add_resv(struct bootinfo *bi, paddr_t start, u64 size,
+		      enum resv_kind kind)
+{
+	if (!size)
+		return 0;
+	if (start + size < start)
+		return -ERANGE;
+	for (u32 i = 0; i < bi->nr_resv; i++) {
+		if (ranges_overlap(start, size, bi->resv[i].start,
+				   bi->resv[i].size))
+			return -ERANGE;
+	}
+	if (bi->nr_resv >= BI_MAX_RESERVED)
+		return -E2BIG;
+	bi->resv[bi->nr_resv].start = start;
+	bi->resv[bi->nr_resv].size = size;
+	bi->resv[bi->nr_resv].kind = kind;
+	bi->nr_resv++;
+	return 0;
+}
+
+static int parse_memory(const void *fdt, struct bootinfo *bi)
+{
+	int node = -1;
+
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
+		struct membank banks[BI_MAX_BANKS];
+		int n;
+
+		if (!t || strcmp(t, "memory") || !node_enabled(fdt, node))
+			continue;
+		n = read_reg(fdt, node, banks, BI_MAX_BANKS);
+		if (n < 0)
+			return fail(bi, -EINVAL, "malformed reg in memory node",
+				    fdt_get_name(fdt, node, NULL));
+		for (int i = 0; i < n; i++) {
+			if (!banks[i].size)
+				continue;
+			if (banks[i].start + banks[i].size < banks[i].start)
+				return fail(bi, -EINVAL,
+					    "memory bank wraps around", NULL);
+			for (u32 j = 0; j < bi->nr_mem; j++) {
+				if (ranges_overlap(banks[i].start,
+						   banks[i].size,
+						   bi->mem[j].start,
+						   bi->mem[j].size))
+					return fail(bi, -EINVAL,
+						    "overlapping memory banks",
+						    NULL);
+			}
+			if (bi->nr_mem >= BI_MAX_BANKS)
+				return fail(bi, -E2BIG,
+					    "too many memory banks", NULL);
+			bi->mem[bi->nr_mem++] = banks[i];
+		}
+	}
+	if (!bi->nr_mem)
+		return fail(bi, -EINVAL, "no memory node in the device tree",
+			    NULL);
+	return 0;
+}
+
+static bool in_ram(const struct bootinfo *bi, paddr_t start, u64 size)
+{
+	for (u32 i = 0; i < bi->nr_mem; i++) {
+		if (start >= bi->mem[i].start &&
+		    start + size <= bi->mem[i].start + bi->mem[i].size)
+			return true;
+	}
+	return false;
+}
+
+static int add_resv_checked(struct bootinfo *bi, paddr_t start, u64 size,
+			    enum resv_kind kind, const char *what)
+{
+	int rc;
+	char where[64];
+
+	snprintf(where, sizeof(where), "%s [%#llx, %#llx)", what,
+		 (unsigned long long)start,
+		 (unsigned long long)(start + size));
+	if (start + size < start)
+		return fail(bi, -ERANGE, "reserved range wraps around", where);
+	/* Ranges outside RAM (e.g. firmware in flash) need no reservation. */
+	if (kind != RESV_MODULE && !in_ram(bi, start, size)) {
+		for (u32 i = 0; i < bi->nr_mem; i++) {
+			if (ranges_overlap(start, size, bi->mem[i].start,
+					   bi->mem[i].size))
+				return fail(bi, -ERANGE,
+					    "reserved range straddles the end of RAM",
+					    where);
+		}
+		return 0;
+	}
+	if (kind == RESV_MODULE && !in_ram(bi, start, size))
+		return fail(bi, -ERANGE, "boot module outside RAM", where);
+	rc = bootinfo_add_resv(bi, start, size, kind);
+	if (rc == -ERANGE)
+		return fail(bi, rc, "overlapping reserved regions", where);
+	if (rc)
+		return fail(bi, rc, "too many reserved regions", where);
+	return 0;
+}
+
+static int parse_reserved(const void *fdt, struct bootinfo *bi)
+{
+	int n = fdt_num_mem_rsv(fdt);
+	int node, child, rc;
+
+	if (n < 0)
+		return fail(bi, -EINVAL, "malformed /memreserve/ table", NULL);
+	for (int i = 0; i < n; i++) {
+		uint64_t a, s;
+
+		if (fdt_get_mem_rsv(fdt, i, &a, &s))
+			return fail(bi, -EINVAL, "malformed /memreserve/ entry",
+				    NULL);
+		rc = add_resv_checked(bi, a, s, RESV_MEMRESERVE, "memreserve");
+		if (rc)
+			return rc;
+	}
+	node = fdt_path_offset(fdt, "/reserved-memory");
+	if (node < 0)
+		return 0;
+	fdt_for_each_subnode(child, fdt, node) {
+		struct membank r[BI_MAX_REGS];
+		int cnt;
+
+		if (!node_enabled(fdt, child))
+			continue;
+		cnt = read_reg(fdt, child, r, BI_MAX_REGS);
+		if (cnt < 0)
+			return fail(bi, -EINVAL, "malformed reg in reserved-memory",
+				    fdt_get_name(fdt, child, NULL));
+		for (int i = 0; i < cnt; i++) {
+			rc = add_resv_checked(bi, r[i].start, r[i].size,
+					      RESV_NODE,
+					      fdt_get_name(fdt, child, NULL));
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int parse_cpus(const void *fdt, struct bootinfo *bi)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node;
+
+	if (cpus < 0)
+		return fail(bi, -EINVAL, "no /cpus node", NULL);
+	bi->timebase_hz = cells_of(fdt, cpus, "timebase-frequency", 0);
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
+		u32 ac = cells_of(fdt, cpus, "#address-cells", 1);
+		const fdt32_t *reg;
+		int len;
+
+		if (!t || strcmp(t, "cpu") || !node_enabled(fdt, node))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!reg || ac < 1 || ac > 2 || len < (int)(4 * ac))
+			return fail(bi, -EINVAL, "CPU node without a valid reg",
+				    fdt_get_name(fdt, node, NULL));
+		if (bi->nr_cpus >= BI_MAX_CPUS)
+			return fail(bi, -E2BIG, "too many CPUs", NULL);
+		for (u32 i = 0; i < bi->nr_cpus; i++) {
+			if (bi->cpu_hwid[i] == read_cells(reg, ac))
+				return fail(bi, -EINVAL, "duplicate CPU id",
+					    fdt_get_name(fdt, node, NULL));
+		}
+		bi->cpu_hwid[bi->nr_cpus++] = read_cells(reg, ac);
+		if (bi->nr_cpus == 1) {
+			const char *isa = fdt_getprop(fdt, node, "riscv,isa",
+						      &len);
+
+			if (isa && len > 0)
+				strlcpy(bi->isa, isa,
+					MIN(sizeof(bi->isa), (size_t)len + 1));
+			if (!bi->timebase_hz)
+				bi->timebase_hz = cells_of(
+					fdt, node, "timebase-frequency", 0);
+		}
+	}
+	if (!bi->nr_cpus)
+		return fail(bi, -EINVAL, "no enabled CPU in /cpus", NULL);
+	return 0;
+}
+
+static void fill_device(const void *fdt, int node, struct bi_device *dev)
+{
+	const char *compat = fdt_getprop(fdt, node, "compatible", NULL);
+	const fdt32_t *irq;
+	int len, n;
+
+	dev->node = node;
+	strlcpy(dev->compatible, compat ? compat : "",
+		sizeof(dev->compatible));
+	n = read_reg(fdt, node, dev->regs, BI_MAX_REGS);
+	dev->nr_regs = n > 0 ? n : 0;
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	if (irq && len == 4)
+		dev->irq = fdt32_to_cpu(irq[0]);
+	else if (irq && len >= 8)
+		dev->irq = fdt32_to_cpu(irq[1]);
+}
+
+static const char *const uart_compat[] = { "ns16550a", "ns16550",
+					   "arm,pl011" };
+
+static enum uart_type uart_type_of(const void *fdt, int node)
+{
+	if (!fdt_node_check_compatible(fdt, node, "arm,pl011"))
+		return UART_PL011;
+	if (!fdt_node_check_compatible(fdt, node, "ns16550a") ||
+	    !fdt_node_check_compatible(fdt, node, "ns16550"))
+		return UART_NS16550;
+	return UART_NONE;
+}
+
+static int parse_uart(const void *fdt, struct bootinfo *bi)
+{
+	int node = -1;
+	int chosen = bi->chosen;
+
+	if (chosen >= 0) {
+		const char *path = fdt_getprop(fdt, chosen, "stdout-path",
+					       NULL);
+
+		if (path) {
+			char buf[64];
+			const char *colon = strchr(path, ':');
+			size_t len = colon ? (size_t)(colon - path) :
+					     strlen(path);
+
+			if (len < sizeof(buf)) {
+				memcpy(buf, path, len);
+				buf[len] = '\0';
+				node = buf[0] == '/' ?
+					       fdt_path_offset(fdt, buf) :
+					       fdt_path_offset(
+						       fdt, fdt_get_alias(fdt, buf) ?: "/nonexistent");
+			}
+		}
+	}
+	if (node < 0 || uart_type_of(fdt, node) == UART_NONE) {
+		node = -1;
+		for (u32 i = 0; i < ARRAY_SIZE(uart_compat) && node < 0; i++)
+			node = fdt_node_offset_by_compatible(fdt, -1,
+							     uart_compat[i]);
+	}
+	if (node < 0) {
+		bi->uart.node = -1;
+		return 0; /* no console: boot silently, not an error */
+	}
+	bi->uart_type = uart_type_of(fdt, node);
+	fill_device(fdt, node, &bi->uart);
+	if (!bi->uart.nr_regs)
+		return fail(bi, -EINVAL, "console UART without reg",
+			    fdt_get_name(fdt, node, NULL));
+	bi->uart_reg_shift = cells_of(fdt, node, "reg-shift", 0);
+	bi->uart_reg_io_width = cells_of(fdt, node, "reg-io-width", 1);
+	bi->uart_clock = cells_of(fdt, node, "clock-frequency", 0);
+	return 0;
+}
+
+static const char *const intc_compat[] = { "arm,gic-v3", "riscv,plic0",
+					   "sifive,plic-1.0.0" };
+
+static void parse_intc_timer(const void *fdt, struct bootinfo *bi)
+{
+	int node = -1;
+
+	bi->intc.node = -1;
+	bi->timer.node = -1;
+	for (u32 i = 0; i < ARRAY_SIZE(intc_compat) && node < 0; i++)
+		node = fdt_node_offset_by_compatible(fdt, -1, intc_compat[i]);
+	if (node >= 0)
+		fill_device(fdt, node, &bi->intc);
+	node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	if (node >= 0) {
+		fill_device(fdt, node, &bi->timer);
+		if (!bi->timebase_hz)
+			bi->timebase_hz =
+				cells_of(fdt, node, "clock-frequency", 0);
+	}
+}
+
+static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
+{
+	int dom, mod, rc;
+
+	if (bi->chosen < 0)
+		return 0;
+	fdt_for_each_subnode(dom, fdt, bi->chosen) {
+		if (fdt_node_check_compatible(fdt, dom, "xen-lite,domain"))
+			continue;
+		bi->nr_domain_nodes++;
+		fdt_for_each_subnode(mod, fdt, dom) {
+			struct membank r[1];
+			int n;
+
+			if (fdt_node_check_compatible(fdt, mod,
+						      "multiboot,module"))
+				continue;
+			n = read_reg(fdt, mod, r, 1);
+			if (n != 1 || !r[0].size)
+				return fail(bi, -EINVAL,
+					    "domain module without a valid reg",
+					    fdt_get_name(fdt, dom, NULL));
+			/*
+			 * Modules are loaded page aligned by the CLI; round
+			 * the reservation to whole pages.
+			 */
+			rc = add_resv_checked(
+				bi, ROUNDDOWN(r[0].start, PAGE_SIZE),
+				ROUNDUP(r[0].start + r[0].size, PAGE_SIZE) -
+					ROUNDDOWN(r[0].start, PAGE_SIZE),
+				RESV_MODULE, fdt_get_name(fdt, dom, NULL));
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int bootfdt_parse(const void *fdt, paddr_t fdt_pa, struct bootinfo *bi)
+{
+	int rc;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->chosen = -1;
+	if (!fdt)
+		return fail(bi, -EINVAL, "no device tree passed by the firmware",
+			    NULL);
+	rc = fdt_check_header(fdt);
+	if (rc)
+		return fail(bi, -EINVAL, "malformed device tree",
+			    fdt_strerror(rc));
+	if (fdt_totalsize(fdt) > 16 * 1024 * 1024)
+		return fail(bi, -EINVAL, "device tree larger than 16 MiB",
+			    NULL);
+	bi->fdt = fdt;
+	bi->fdt_pa = fdt_pa;
+	bi->fdt_size = fdt_totalsize(fdt);
+	bi->chosen = fdt_path_offset(fdt, "/chosen");
+	if (bi->chosen >= 0) {
+		int len;
+
+		bi->bootargs = fdt_getprop(fdt, bi->chosen, "bootargs", &len);
+		if (bi->bootargs && (len <= 0 || bi->bootargs[len - 1]))
+			bi->bootargs = NULL;
+	}
+	rc = parse_memory(fdt, bi);
+	if (!rc)
+		rc = parse_reserved(fdt, bi);
+	if (!rc)
+		rc = parse_cpus(fdt, bi);
+	if (!rc)
+		rc = parse_uart(fdt, bi);
+	if (!rc)
+		rc = parse_chosen_modules(fdt, bi);
+	if (rc)
+		return rc;
+	parse_intc_timer(fdt, bi);
+	if (fdt_pa && in_ram(bi, fdt_pa, bi->fdt_size)) {
+		rc = bootinfo_add_resv(bi, ROUNDDOWN(fdt_pa, PAGE_SIZE),
+				       ROUNDUP(fdt_pa + bi->fdt_size,
+					       PAGE_SIZE) -
+					       ROUNDDOWN(fdt_pa, PAGE_SIZE),
+				       RESV_DTB);
+		/* Firmware may already reserve the DTB: that overlap is fine. */
+		if (rc == -E2BIG)
+			return fail(bi, rc, "too many reserved regions", NULL);
+	}
+	return 0;
+}

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C string and memory functions used by the hypervisor and by Debian's
+ * libfdt.a, which is linked into the image.
+ */
+#include <xen-lite/lib.h>
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	u8 *d = dst;
+	const u8 *s = src;
+
+	if (!(((uintptr_t)d | (uintptr_t)s | n) & 7)) {
+		u64 *d8 = dst;
+		const u64 *s8 = src;
+
+		for (size_t i = 0; i < n / 8; i++)
+			d8[i] = s8[i];
+		return dst;
+	}
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	u8 *d = dst;
+	const u8 *s = src;
+
+	if (d == s || n == 0)
+		return dst;
+	if (d < s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	u8 *d = dst;
+
+	if (!(((uintptr_t)d | n) & 7)) {
+		u64 v = (u8)c;
+		u64 *d8 = dst;
+
+		v |= v << 8;
+		v |= v << 16;
+		v |= v << 32;
+		for (size_t i = 0; i < n / 8; i++)
+			d8[i] = v;
+		return dst;
+	}
+	while (n--)
+		*d++ = (u8)c;
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const u8 *x = a, *y = b;
+
+	for (size_t i = 0; i < n; i++) {
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const u8 *p = s;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == (u8)c)
+			return (void *)(p + i);
+	}
+	return NULL;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (u8)*a - (u8)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (u8)*a - (u8)*b;
+		if (!*a)
+			break;
+	}
+	return 0;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 10;
+	return 99;
+}
+
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	unsigned long v = 0;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if ((base == 0 || base == 16) && s[0] == '0' &&
+	    (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+	} else if (base == 0) {
+		base = s[0] == '0' ? 8 : 10;
+	}
+	while (digit_value(*s) < base)
+		v = v * base + digit_value(*s++);
+	if (end)
+		*end = (char *)s;
+	return v;
+}

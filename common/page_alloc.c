@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Frame table and buddy allocator.
+ *
+ * The frame table covers every frame from the lowest to the highest RAM
+ * address and is itself carved out of RAM at boot. Free RAM (the banks
+ * minus every reserved range and the frame table) is handed to the buddy
+ * allocator in naturally aligned blocks of up to 2^MAX_ORDER frames.
+ */
+#include <xen-lite/bootinfo.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/spinlock.h>
+
+#define MAX_ORDER 18 /* 1 GiB blocks */
+
+struct page_info *frame_table;
+u64 frame_table_base_mfn;
+u64 frame_table_nr;
+
+static struct list_head free_lists[MAX_ORDER + 1];
+static DEFINE_SPINLOCK(heap_lock);
+static u64 nr_free;
+static u64 nr_total;
+
+u64 free_page_count(void)
+{
+	return READ_ONCE(nr_free);
+}
+
+u64 total_page_count(void)
+{
+	return nr_total;
+}
+
+static bool range_reserved(const struct bootinfo *bi, paddr_t s, paddr_t e,
+			   paddr_t *skip_to)
+{
+	for (u32 i = 0; i < bi->nr_resv; i++) {
+		paddr_t rs = bi->resv[i].start, re = rs + bi->resv[i].size;
+
+		if (s < re && rs < e) {
+			*skip_to = ROUNDUP(re, PAGE_SIZE);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Insert a free block without merging (boot: blocks are maximal). */
+static void free_block_insert(struct page_info *pg, unsigned int order)
+{
+	pg->state = PGS_FREE;
+	pg->order = order;
+	list_add_tail(&pg->list, &free_lists[order]);
+}
+
+static void add_free_range(mfn_t s, mfn_t e)
+{
+	u64 m = mfn_x(s);
+
+	while (m < mfn_x(e)) {
+		unsigned int order = MAX_ORDER;
+
+		while (order && ((m & ((1ULL << order) - 1)) ||
+				 m + (1ULL << order) > mfn_x(e)))
+			order--;
+		for (u64 i = 0; i < (1ULL << order); i++)
+			mfn_to_page(_mfn(m + i))->state = PGS_FREE;
+		free_block_insert(mfn_to_page(_mfn(m)), order);
+		nr_free += 1ULL << order;
+		m += 1ULL << order;
+	}
+}
+
+/*
+ * Find @bytes of page-aligned RAM that is neither reserved nor in a
+ * hole, for the frame table. Return: the address, or 0.
+ */
+static paddr_t find_boot_space(const struct bootinfo *bi, u64 bytes)
+{
+	for (u32 b = 0; b < bi->nr_mem; b++) {
+		paddr_t s = ROUNDUP(bi->mem[b].start, PAGE_SIZE);
+		paddr_t end = bi->mem[b].start + bi->mem[b].size;
+
+		while (s + bytes <= end) {
+			paddr_t skip;
+
+			if (!range_reserved(bi, s, s + bytes, &skip))
+				return s;
+			s = skip;
+		}
+	}
+	return 0;
+}
+
+int page_alloc_init(const struct bootinfo *bi)
+{
+	paddr_t lo = ~0ULL, hi = 0, ft;
+	u64 ft_bytes;
+	struct bootinfo tmp;
+
+	for (u32 i = 0; i <= MAX_ORDER; i++)
+		INIT_LIST_HEAD(&free_lists[i]);
+	for (u32 i = 0; i < bi->nr_mem; i++) {
+		lo = MIN(lo, ROUNDUP(bi->mem[i].start, PAGE_SIZE));
+		hi = MAX(hi, ROUNDDOWN(bi->mem[i].start + bi->mem[i].size,
+				       PAGE_SIZE));
+	}
+	if (hi <= lo)
+		return -EINVAL;
+	frame_table_base_mfn = lo >> PAGE_SHIFT;
+	frame_table_nr = (hi - lo) >> PAGE_SHIFT;
+	ft_bytes = ROUNDUP(frame_table_nr * sizeof(struct page_info),
+			   PAGE_SIZE);
+	ft = find_boot_space(bi, ft_bytes);
+	if (!ft)
+		return -ENOMEM;
+	frame_table = maddr_to_virt(ft);
+	memset(frame_table, 0, ft_bytes);
+	for (u64 i = 0; i < frame_table_nr; i++) {
+		INIT_LIST_HEAD(&frame_table[i].list);
+		frame_table[i].owner = DOMID_XL;
+	}
+
+	/* Treat the frame table as one more reserved range below. */
+	memcpy(&tmp, bi, sizeof(tmp));
+	if (bootinfo_add_resv(&tmp, ft, ft_bytes, RESV_IMAGE))
+		return -E2BIG;
+
+	for (u32 b = 0; b < tmp.nr_mem; b++) {
+		paddr_t s = ROUNDUP(tmp.mem[b].start, PAGE_SIZE);
+		paddr_t end = ROUNDDOWN(tmp.mem[b].start + tmp.mem[b].size,
+					PAGE_SIZE);
+
+		while (s < end) {
+			paddr_t e = s, skip;
+
+			while (e < end &&
+			       !range_reserved(&tmp, e, e + PAGE_SIZE, &skip))
+				e += PAGE_SIZE;
+			if (e > s)
+				add_free_range(maddr_to_mfn(s),
+					       maddr_to_mfn(e));
+			if (e >= end)
+				break;
+			range_reserved(&tmp, e, e + PAGE_SIZE, &skip);
+			s = MIN(skip, end);
+		}
+	}
+	nr_total = nr_free;
+	return 0;
+}
+
+struct page_info *alloc_pages(unsigned int order)
+{
+	unsigned long flags;
+	struct page_info *pg = NULL;
+	unsigned int o;
+
+	if (order > MAX_ORDER)
+		return NULL;
+	spin_lock_irqsave(&heap_lock, flags);
+	for (o = order; o <= MAX_ORDER; o++) {
+		if (!list_empty(&free_lists[o]))
+			break;
+	}
+	if (o > MAX_ORDER)
+		goto out;
+	pg = list_first_entry(&free_lists[o], struct page_info, list);
+	list_del(&pg->list);
+	/* Split: give the upper halves back until the block fits. */
+	while (o > order) {
+		o--;
+		free_block_insert(pg + (1ULL << o), o);
+	}
+	for (u64 i = 0; i < (1ULL << order); i++) {
+		pg[i].state = PGS_XEN;
+		pg[i].owner = DOMID_XL;
+		pg[i].count = 0;
+		pg[i].type_info = 0;
+		pg[i].u.scratch = 0;
+	}
+	nr_free -= 1ULL << order;
+out:
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return pg;
+}
+
+void free_pages(struct page_info *pg, unsigned int order)
+{
+	unsigned long flags;
+	u64 mfn = mfn_x(page_to_mfn(pg));
+
+	ASSERT(order <= MAX_ORDER);
+	spin_lock_irqsave(&heap_lock, flags);
+	for (u64 i = 0; i < (1ULL << order); i++) {
+		BUG_ON(pg[i].state == PGS_FREE);
+		pg[i].state = PGS_FREE;
+		pg[i].owner = DOMID_XL;
+		pg[i].count = 0;
+		pg[i].type_info = 0;
+	}
+	nr_free += 1ULL << order;
+	/* Merge with the buddy while it is a free block of the same order. */
+	while (order < MAX_ORDER) {
+		u64 buddy = mfn ^ (1ULL << order);
+		struct page_info *b;
+
+		if (!mfn_valid(_mfn(buddy)))
+			break;
+		b = mfn_to_page(_mfn(buddy));
+		if (b->state != PGS_FREE || b->order != order ||
+		    list_empty(&b->list))
+			break;
+		list_del(&b->list);
+		mfn &= ~(1ULL << order);
+		order++;
+	}
+	pg = mfn_to_page(_mfn(mfn));
+	free_block_insert(pg, order);
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+void *alloc_xenheap_pages(unsigned int order)
+{
+	struct page_info *pg = alloc_pages(order);
+	void *va;
+
+	if (!pg)
+		return NULL;
+	va = page_to_virt(pg);
+	memset(va, 0, PAGE_SIZE << order);
+	return va;
+}
+
+void free_xenheap_pages(void *va, unsigned int order)
+{
+	if (va)
+		free_pages(virt_to_page(va), order);
+}
+
+bool get_page(struct page_info *pg, domid_t owner)
+{
+	u64 c;
+
+	if (READ_ONCE(pg->owner) != owner || READ_ONCE(pg->state) != PGS_DOMAIN)
+		return false;
+	c = __atomic_load_n(&pg->count, __ATOMIC_RELAXED);
+	do {
+		/* A count of zero means the frame is on its way out. */
+		if (c == 0 || c >= (1ULL << 40))
+			return false;
+	} while (!__atomic_compare_exchange_n(&pg->count, &c, c + 1, false,
+					      __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+void (*page_release_hook)(struct page_info *pg);
+
+void put_page(struct page_info *pg)
+{
+	u64 c = __atomic_sub_fetch(&pg->count, 1, __ATOMIC_RELEASE);
+
+	BUG_ON(c == ~0ULL);
+	if (c == 0) {
+		if (page_release_hook)
+			page_release_hook(pg);
+		free_pages(pg, 0);
+	}
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Physical CPUs. */
+#ifndef XL_SMP_H
+#define XL_SMP_H
+
+#include <xen-lite/cpumask.h>
+#include <xen-lite/types.h>
+#include <asm/pcpu.h> /* struct arch_pcpu */
+
+struct vcpu;
+
+/*
+ * Per physical CPU data. arch code keeps a pointer to this CPU's entry
+ * where this_cpu() finds it (RISC-V: tp while in the hypervisor and
+ * sscratch while a guest runs; Arm: TPIDR_EL2).
+ */
+struct pcpu {
+	unsigned int id;    /* logical CPU number, 0 = boot CPU */
+	unsigned long hwid; /* hart ID / MPIDR affinity */
+	struct vcpu *curr;  /* vCPU running here, or NULL (idle) */
+	void *stack_top;
+	bool online;
+	struct arch_pcpu arch;
+};
+
+extern struct pcpu pcpu_info[CONFIG_NR_CPUS];
+extern cpumask_t cpu_online_map;
+extern unsigned int nr_cpu_ids; /* CPUs described by the device tree */
+
+#include <asm/current.h> /* struct pcpu *this_cpu(void) */
+
+static inline unsigned int smp_processor_id(void)
+{
+	return this_cpu()->id;
+}
+
+#endif /* XL_SMP_H */
