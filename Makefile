@@ -91,9 +91,10 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-sign-compare -Wmissing-prototypes -Wstrict-prototypes \
 	-ffreestanding -fno-builtin -fno-common -fno-strict-aliasing \
 	-fno-pie -fno-pic -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+	-nostdinc -I$(srctree)/include/libc \
+	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-I$(srctree)/include -I$(srctree)/arch/$(SRCARCH)/include \
-	-I$(srctree)/include/libc -I$(LIBFDT_INC) -I$(objtree)/include \
+	-I$(LIBFDT_INC) -I$(objtree)/include \
 	-include $(objtree)/include/generated/autoconf.h \
 	-D__XEN_LITE__ -DXL_VERSION='"$(XL_VERSION)"' $(ARCH_CFLAGS)
 ifeq ($(CONFIG_STACK_PROTECTOR),y)

@@ -135,7 +135,7 @@ int page_alloc_init(const struct bootinfo *bi)
 					PAGE_SIZE);
 
 		while (s < end) {
-			paddr_t e = s, skip;
+			paddr_t e = s, skip = end;
 
 			while (e < end &&
 			       !range_reserved(&tmp, e, e + PAGE_SIZE, &skip))

@@ -5,6 +5,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
+#include <asm/system.h>
 
 unsigned long __stack_chk_guard = 0x5a17c0de2b0e7a11UL;
 

@@ -6,6 +6,7 @@
 #include <xen-lite/cpumask.h>
 #include <xen-lite/types.h>
 #include <asm/pcpu.h> /* struct arch_pcpu */
+#include <asm/system.h>
 
 struct vcpu;
 
