@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Domains and vCPUs, and the arch hooks that give them life.
+ *
+ * Lifecycle: domain_create() -> domain_build (RAM, kernel, DTB) ->
+ * domain_start() -> running -> domain_shutdown(reason) stops every vCPU
+ * -> the scheduler's reaper applies the on_* policy once no vCPU of the
+ * domain is on a CPU: destroy (preemptible p2m teardown, memory and pool
+ * returned exactly), restart (destroy + rebuild from the same config) or
+ * preserve (kept, stopped, for the debug keys).
+ */
+#ifndef XL_DOMAIN_H
+#define XL_DOMAIN_H
+
+#include <xen-lite/list.h>
+#include <xen-lite/spinlock.h>
+#include <xen-lite/types.h>
+#include <asm/domain.h> /* struct arch_domain, struct arch_vcpu */
+
+struct p2m_domain;
+
+enum shutdown_action {
+	ACTION_DESTROY = 0,
+	ACTION_RESTART,
+	ACTION_PRESERVE,
+};
+
+enum shutdown_reason {
+	SHUTDOWN_POWEROFF = 0,
+	SHUTDOWN_REBOOT = 1,
+	SHUTDOWN_CRASH = 2,
+};
+
+enum domain_state {
+	DOM_BUILDING = 0,
+	DOM_RUNNING,
+	DOM_SHUTTING_DOWN, /* vCPUs being stopped */
+	DOM_DYING,         /* teardown in progress (preemptible) */
+	DOM_PRESERVED,     /* shut down, kept for inspection */
+};
+
+enum vcpu_state {
+	VCPU_DOWN = 0, /* not started (HSM stopped / PSCI off) */
+	VCPU_RUNNABLE,
+	VCPU_RUNNING,
+	VCPU_BLOCKED,
+};
+
+#define DOMAIN_NAME_LEN 32
+
+/* What a domain is built from: the /chosen node, validated. */
+struct domain_config {
+	char name[DOMAIN_NAME_LEN];
+	u64 mem_bytes;
+	u32 vcpus;
+	s32 affinity[CONFIG_MAX_VCPUS]; /* -1 = any CPU */
+	u32 p2m_pool_kb;                /* 0 = automatic */
+	bool privileged;
+	bool pv_no_wx;
+	enum shutdown_action on_poweroff, on_reboot, on_crash;
+	char bootargs[512];
+	paddr_t kernel_pa;
+	u64 kernel_size;
+	paddr_t ramdisk_pa;
+	u64 ramdisk_size;
+};
+
+struct vcpu {
+	unsigned int id;
+	struct domain *domain;
+	enum vcpu_state state;
+	int affinity;           /* pinned pCPU or -1 */
+	unsigned int processor; /* pCPU whose run queue holds this vCPU */
+	struct list_head runq;  /* on its pCPU's run queue when runnable */
+	u64 wake_at;            /* blocked: counter deadline, 0 = none */
+	bool pause;             /* domain shutting down: do not run */
+	u64 runtime_ticks;
+	struct arch_vcpu arch;
+};
+
+#define CONS_IN_SIZE 256
+
+struct domain {
+	domid_t id;
+	char name[DOMAIN_NAME_LEN];
+	enum domain_state state;
+	struct domain_config cfg;
+	spinlock_t lock;
+
+	struct p2m_domain *p2m;
+	paddr_t ram_gpa;  /* guest RAM base (guest physical) */
+	u64 ram_bytes;
+	u64 tot_pages;    /* frames owned */
+	u64 max_pages;    /* reservation limit */
+	struct list_head page_list; /* owned RAM frames */
+
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[CONFIG_MAX_VCPUS];
+
+	enum shutdown_reason shutdown_reason;
+	int shutdown_code;
+	unsigned int restarts;
+
+	/* console */
+	char out_line[200];
+	u32 out_len;
+	u8 in_buf[CONS_IN_SIZE];
+	u32 in_head, in_tail;
+
+	struct list_head list; /* all domains */
+	struct arch_domain arch;
+};
+
+/* Guest RAM starts where QEMU's virt machine puts RAM. */
+#ifdef CONFIG_ARCH_ARM64
+#define GUEST_RAM_BASE 0x40000000ULL
+#else
+#define GUEST_RAM_BASE 0x80000000ULL
+#endif
+
+extern struct list_head domain_list;
+extern spinlock_t domain_list_lock;
+
+/**
+ * domain_create() - create and build a domain from @cfg: p2m, RAM, kernel,
+ * ramdisk, guest DTB, vCPUs (vCPU 0 runnable at the kernel entry).
+ * @out: the new domain.
+ * Return: 0, or -ENOMEM / -EINVAL / -ENOEXEC with nothing left behind.
+ */
+int __must_check domain_create(const struct domain_config *cfg,
+			       struct domain **out);
+
+/**
+ * domain_shutdown() - stop @d for @reason (poweroff, reboot, crash); the
+ * on_* policy is applied by the scheduler once its vCPUs are off-CPU.
+ * Safe from any vCPU of the domain or from the hypervisor.
+ */
+void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code);
+
+/**
+ * domain_crash() - crash @d with a log line saying why (guest-caused
+ * faults). The hypervisor and other domains carry on.
+ */
+void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
+
+/** domain_by_id() - Return: the live domain with ID @id, or NULL. */
+struct domain *domain_by_id(domid_t id);
+
+/** domain_dump_all() - debug key: domains, memory, vCPUs, p2m pools. */
+void domain_dump_all(void);
+
+/**
+ * vcpu_up() - start vCPU @v of a running domain at @entry with @arg
+ * (RISC-V HSM hart_start: a1 = opaque; Arm PSCI CPU_ON: x0 = context).
+ * Return: 0, -EBUSY if it is already up, -EINVAL.
+ */
+int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg);
+
+/** vcpu_down() - the calling vCPU stops itself (HSM stop / CPU_OFF). */
+void vcpu_down(struct vcpu *v);
+
+/* Guest console: output goes out line by line as "[name] text". */
+void domain_console_putc(struct domain *d, char c);
+void domain_console_write(struct domain *d, const char *s, size_t len);
+/** domain_console_getc() - Return: next input byte for @d, or -1. */
+int domain_console_getc(struct domain *d);
+bool domain_console_has_input(struct domain *d);
+
+/*
+ * Guest memory access by guest physical address through the p2m (RAM
+ * types only: never MMIO, never unmapped). Return: 0 or -EFAULT.
+ */
+int __must_check copy_from_guest(struct domain *d, void *dst, paddr_t gpa,
+				 size_t len);
+int __must_check copy_to_guest(struct domain *d, paddr_t gpa,
+			       const void *src, size_t len);
+
+/* ---- arch hooks (arch/<arch>/) ---- */
+
+/**
+ * arch_domain_init() - set up the arch part of @d (virtual interrupt
+ * controller, virtual UART, stage-2 root through the p2m).
+ * Return: 0 or -ENOMEM.
+ */
+int arch_domain_init(struct domain *d);
+
+/** arch_domain_destroy() - free what arch_domain_init() allocated. */
+void arch_domain_destroy(struct domain *d);
+
+/** arch_vcpu_init() - initialise @v's arch state. Return: 0 or -errno. */
+int arch_vcpu_init(struct vcpu *v);
+
+/** arch_vcpu_destroy() - free @v's arch state. */
+void arch_vcpu_destroy(struct vcpu *v);
+
+/**
+ * arch_vcpu_reset() - put @v in the boot state for a kernel entered at
+ * @entry: RISC-V a0 = vCPU index (hart ID), a1 = @arg; Arm x0 = @arg,
+ * EL1h, MMU off, interrupts masked.
+ */
+void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg);
+
+/**
+ * arch_vcpu_run() - run @v on this CPU until it must give the CPU up.
+ * Handles exits itself; returns when @v blocked (vcpu_block), its time
+ * slice ran out or sched_need_resched() is set, the vCPU went down, or
+ * its domain is shutting down.
+ */
+void arch_vcpu_run(struct vcpu *v);
+
+/**
+ * arch_guest_fdt_nodes() - add the arch nodes of @d's guest device tree
+ * (/cpus, interrupt controller, timer, UART, /psci ...) as children of the
+ * root node being written with libfdt's sequential-write API.
+ * Return: 0 or a negative libfdt/errno code.
+ */
+int arch_guest_fdt_nodes(struct domain *d, void *fdt);
+
+/** arch_guest_stdout_path() - path of the guest console node. */
+const char *arch_guest_stdout_path(void);
+
+/** arch_domain_console_input() - input is waiting for @d (raise RX irq). */
+void arch_domain_console_input(struct domain *d);
+
+#endif /* XL_DOMAIN_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler: one run queue per physical CPU. A vCPU lives on the run
+ * queue of its pinned CPU, or of the least loaded CPU when unpinned, and
+ * runs in round-robin time slices when vCPUs outnumber CPUs. Idle CPUs
+ * wait for interrupts.
+ */
+#ifndef XL_SCHED_H
+#define XL_SCHED_H
+
+#include <xen-lite/domain.h>
+
+#define SCHED_SLICE_MS 10
+
+/** vcpu_block() - @v (current) waits for an interrupt or until @wake_at
+ *  (counter ticks, 0 = no deadline). arch_vcpu_run() returns after it. */
+void vcpu_block(struct vcpu *v, u64 wake_at);
+
+/** vcpu_wake() - make @v runnable (interrupt injected, IPI, timer). */
+void vcpu_wake(struct vcpu *v);
+
+/** vcpu_kick() - make a running @v exit to the hypervisor soon. */
+void vcpu_kick(struct vcpu *v);
+
+/** sched_need_resched() - should the vCPU on this CPU give the CPU up? */
+bool sched_need_resched(void);
+
+/** sched_slice_deadline() - counter value when this CPU's slice ends. */
+u64 sched_slice_deadline(void);
+
+/**
+ * sched_timer_tick() - called by arch code on the hypervisor timer
+ * interrupt: wakes vCPUs whose deadline passed, ends slices, polls the
+ * console (CPU0). Return: the next deadline the hypervisor timer should
+ * be programmed with.
+ */
+u64 sched_timer_tick(void);
+
+/** sched_add_vcpu() - place a new vCPU on a CPU's run queue. */
+void sched_add_vcpu(struct vcpu *v);
+/** sched_remove_vcpu() - take a (non-running) vCPU off its run queue. */
+void sched_remove_vcpu(struct vcpu *v);
+
+/* arch hooks */
+/** arch_timer_set() - program this CPU's hypervisor timer at @deadline. */
+void arch_timer_set(u64 deadline);
+
+#endif /* XL_SCHED_H */
