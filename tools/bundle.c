@@ -1,0 +1,718 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Boot bundle writer and reader.
+ *
+ * The host DTB is QEMU's own for exactly the machine options the bundle
+ * boots with (obtained with -machine ...,dumpdtb=FILE), so the hypervisor
+ * sees the same devices, CPUs and RAM it would without -dtb. We add one
+ * /chosen/domain@N node per domain (docs/boot-protocol.md) and place the
+ * boot modules at 2 MiB-aligned addresses counting down from the top of
+ * RAM, skipping the windows where QEMU itself puts the DTB.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libfdt.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bundle.h"
+
+extern char **environ;
+
+#define MiB (1ull << 20)
+#define OPENSBI_FW "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+
+static const struct arch_info arches[] = {
+	{
+		.name = "riscv64",
+		.qemu = "qemu-system-riscv64",
+		.machine = "virt",
+		.cpu = "rv64",
+		.gdb_arch = "riscv:rv64",
+	},
+	{
+		.name = "arm64",
+		.qemu = "qemu-system-aarch64",
+		.machine = "virt,virtualization=on,gic-version=3",
+		.cpu = "cortex-a72",
+		.gdb_arch = "aarch64",
+	},
+};
+
+const struct arch_info *arch_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		if (!strcmp(name, arches[i].name))
+			return &arches[i];
+	}
+	if (!strcmp(name, "riscv"))
+		return &arches[0];
+	if (!strcmp(name, "aarch64") || !strcmp(name, "arm"))
+		return &arches[1];
+	return NULL;
+}
+
+char *hyp_image(const char *root, const struct arch_info *arch)
+{
+	return xasprintf("%s/build/%s/xen-lite.bin", root, arch->name);
+}
+
+char *hyp_elf(const char *root, const struct arch_info *arch)
+{
+	return xasprintf("%s/build/%s/xen-lite.elf", root, arch->name);
+}
+
+static uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v / a * a;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* The -smp/-m/-cpu options shared by dumpdtb and the real boot. */
+static void machine_args(const struct xl_opts *o, struct strvec *sv,
+			 const char *dumpdtb)
+{
+	strvec_add(sv, o->arch->qemu);
+	strvec_add(sv, "-machine");
+	if (dumpdtb)
+		strvec_addf(sv, "%s,dumpdtb=%s", o->arch->machine, dumpdtb);
+	else
+		strvec_add(sv, o->arch->machine);
+	strvec_add(sv, "-cpu");
+	strvec_add(sv, o->arch->cpu);
+	strvec_add(sv, "-smp");
+	strvec_addf(sv, "%u", o->smp);
+	strvec_add(sv, "-m");
+	strvec_addf(sv, "%lluM", (unsigned long long)(o->mem >> 20));
+}
+
+/* Run QEMU once with dumpdtb to get its DTB for these options. */
+static int dump_dtb(const struct xl_opts *o, const char *out)
+{
+	posix_spawn_file_actions_t fa;
+	struct strvec sv = { 0 };
+	char *log = xasprintf("%s/dumpdtb.log", o->outdir);
+	int status, rc = -1;
+	pid_t pid;
+
+	machine_args(o, &sv, out);
+	strvec_add(&sv, "-display");
+	strvec_add(&sv, "none");
+	strvec_add(&sv, "-monitor");
+	strvec_add(&sv, "none");
+	strvec_add(&sv, "-serial");
+	strvec_add(&sv, "none");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, log,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	unlink(out);
+	if (posix_spawnp(&pid, sv.v[0], &fa, NULL, sv.v, environ)) {
+		msg("cannot run %s: %s", sv.v[0], strerror(errno));
+		goto out;
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || !file_exists(out)) {
+		char *text = read_file(log, NULL);
+
+		msg("%s could not dump its device tree:", sv.v[0]);
+		fputs(text ? text : "", stderr);
+		free(text);
+		goto out;
+	}
+	rc = 0;
+out:
+	posix_spawn_file_actions_destroy(&fa);
+	unlink(log);
+	free(log);
+	strvec_free(&sv);
+	return rc;
+}
+
+/* RAM as the DTB's first /memory node describes it. */
+static int dtb_ram(const void *fdt, uint64_t *base, uint64_t *size)
+{
+	int off, len;
+	const fdt32_t *reg;
+
+	off = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
+					    sizeof("memory"));
+	if (off < 0)
+		return -ENOENT;
+	reg = fdt_getprop(fdt, off, "reg", &len);
+	if (!reg || len < 16)
+		return -EINVAL;
+	*base = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+	*size = ((uint64_t)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]);
+	return 0;
+}
+
+struct window {
+	uint64_t start, end;
+};
+
+/*
+ * Where QEMU puts the DTB it hands to the first stage:
+ * - RISC-V (hw/riscv/boot.c): 2 MiB-aligned, just below the lower of the
+ *   end of RAM and 3 GiB.
+ * - Arm (hw/arm/boot.c, direct kernel boot): after the (empty) initrd
+ *   slot at RAM base + min(RAM / 2, 128 MiB).
+ * The top 2 MiB of RAM stay free as well.
+ */
+static int dtb_windows(const struct xl_opts *o, uint64_t base, uint64_t size,
+		       struct window *w)
+{
+	uint64_t end = base + size, x;
+	int n = 0;
+
+	w[n].start = end - 2 * MiB;
+	w[n++].end = end;
+	if (!strcmp(o->arch->name, "riscv64")) {
+		x = end < 3072 * MiB ? end : 3072 * MiB;
+		if (base < 3072 * MiB) {
+			w[n].start = align_down(x, 2 * MiB) - 2 * MiB;
+			w[n++].end = align_down(x, 2 * MiB);
+		}
+	} else {
+		x = base + (size / 2 < 128 * MiB ? size / 2 : 128 * MiB);
+		w[n].start = align_down(x, 2 * MiB);
+		w[n++].end = align_up(x + 2 * MiB, 2 * MiB);
+	}
+	return n;
+}
+
+/* Place modules top-down; returns 0 or -ENOSPC. */
+static int place_modules(const struct xl_opts *o, uint64_t base,
+			 uint64_t size, struct module *m, int nr)
+{
+	struct window w[4];
+	int nw = dtb_windows(o, base, size, w), i, j;
+	uint64_t cursor = base + size, floor = base + DOMCFG_HYP_RESERVE;
+
+	for (i = 0; i < nr; i++) {
+		uint64_t len = align_up(m[i].size, 2 * MiB);
+		bool moved;
+
+		do {
+			moved = false;
+			if (cursor < floor + len)
+				return -ENOSPC;
+			m[i].addr = align_down(cursor - len, 2 * MiB);
+			for (j = 0; j < nw; j++) {
+				if (m[i].addr < w[j].end &&
+				    m[i].addr + len > w[j].start) {
+					cursor = w[j].start;
+					moved = true;
+				}
+			}
+		} while (moved);
+		cursor = m[i].addr;
+	}
+	return 0;
+}
+
+static int setprop_cells64(void *fdt, int node, const char *name,
+			   uint64_t a, uint64_t b)
+{
+	fdt32_t v[4] = {
+		cpu_to_fdt32((uint32_t)(a >> 32)), cpu_to_fdt32((uint32_t)a),
+		cpu_to_fdt32((uint32_t)(b >> 32)), cpu_to_fdt32((uint32_t)b),
+	};
+
+	return fdt_setprop(fdt, node, name, v, sizeof(v));
+}
+
+static int add_module_node(void *fdt, int parent, const struct module *m)
+{
+	char name[40], compat[64];
+	int node, rc, n;
+
+	snprintf(name, sizeof(name), "module@%" PRIx64, m->addr);
+	n = snprintf(compat, sizeof(compat), "xen-lite,%s", m->kind);
+	memcpy(compat + n + 1, "multiboot,module", sizeof("multiboot,module"));
+	n += 1 + (int)sizeof("multiboot,module");
+	node = fdt_add_subnode(fdt, parent, name);
+	if (node < 0)
+		return node;
+	rc = fdt_setprop(fdt, node, "compatible", compat, n);
+	if (!rc)
+		rc = setprop_cells64(fdt, node, "reg", m->addr, m->size);
+	return rc;
+}
+
+/*
+ * Add /chosen/domain@idx. libfdt inserts a new subnode before the existing
+ * ones, so children are added last to first to keep them in order.
+ */
+static int add_domain_node(void *fdt, int chosen, int idx,
+			   const struct domcfg *d, const struct module *m,
+			   int nr_mods)
+{
+	fdt32_t cells[DOMCFG_MAX_LIST];
+	char name[32];
+	int node, rc = 0, i;
+	uint32_t c;
+
+	snprintf(name, sizeof(name), "domain@%x", idx);
+	node = fdt_add_subnode(fdt, chosen, name);
+	if (node < 0)
+		return node;
+	rc |= fdt_setprop_string(fdt, node, "compatible", "xen-lite,domain");
+	rc |= fdt_setprop_u32(fdt, node, "#address-cells", 2);
+	rc |= fdt_setprop_u32(fdt, node, "#size-cells", 2);
+	rc |= fdt_setprop_string(fdt, node, "xen-lite,name", d->name);
+	rc |= fdt_setprop_u64(fdt, node, "xen-lite,memory", d->memory);
+	rc |= fdt_setprop_u32(fdt, node, "xen-lite,vcpus", d->vcpus);
+	if (d->nr_cpus) {
+		for (c = 0; c < d->nr_cpus; c++)
+			cells[c] = cpu_to_fdt32(d->cpus[c]);
+		rc |= fdt_setprop(fdt, node, "xen-lite,cpu-affinity", cells,
+				  (int)(d->nr_cpus * sizeof(cells[0])));
+	}
+	if (d->p2m_pool_kb)
+		rc |= fdt_setprop_u32(fdt, node, "xen-lite,p2m-pool-kb",
+				      d->p2m_pool_kb);
+	if (d->privileged)
+		rc |= fdt_setprop_empty(fdt, node, "xen-lite,privileged");
+	rc |= fdt_setprop_string(fdt, node, "xen-lite,on-poweroff",
+				 domcfg_action_name(d->on_poweroff));
+	rc |= fdt_setprop_string(fdt, node, "xen-lite,on-reboot",
+				 domcfg_action_name(d->on_reboot));
+	rc |= fdt_setprop_string(fdt, node, "xen-lite,on-crash",
+				 domcfg_action_name(d->on_crash));
+	if (d->pv_mmu_policy != DOMCFG_PV_MMU_UNSET)
+		rc |= fdt_setprop_string(fdt, node, "xen-lite,pv-mmu-policy",
+					 domcfg_pv_mmu_name(d->pv_mmu_policy));
+	if (d->cmdline)
+		rc |= fdt_setprop_string(fdt, node, "bootargs", d->cmdline);
+	if (rc)
+		return -FDT_ERR_NOSPACE;
+	for (i = nr_mods - 1; i >= 0; i--) {
+		rc = add_module_node(fdt, node, &m[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
+		     const struct domcfg *doms, int nr, struct module *mods,
+		     int nr_mods)
+{
+	size_t len, extra = 4096;
+	uint64_t base, size;
+	void *raw, *fdt = NULL;
+	int rc = -1, chosen, i, mi;
+
+	raw = read_file(in, &len);
+	if (!raw || fdt_check_header(raw)) {
+		msg("%s: not a device tree", in);
+		goto out;
+	}
+	if (dtb_ram(raw, &base, &size)) {
+		msg("%s: no /memory node", in);
+		goto out;
+	}
+	if (place_modules(o, base, size, mods, nr_mods)) {
+		msg("the boot modules do not fit in the host's %llu MiB of "
+		    "RAM (use --mem)", (unsigned long long)(size >> 20));
+		goto out;
+	}
+	for (i = 0; i < nr; i++)
+		extra += 1024 + (doms[i].cmdline ? strlen(doms[i].cmdline) :
+						    0);
+	len = fdt_totalsize(raw) + extra;
+	fdt = xmalloc(len);
+	rc = fdt_open_into(raw, fdt, (int)len);
+	if (rc)
+		goto fdt_err;
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		chosen = fdt_add_subnode(fdt, 0, "chosen");
+	if (chosen < 0) {
+		rc = chosen;
+		goto fdt_err;
+	}
+	rc = fdt_setprop_u32(fdt, chosen, "#address-cells", 2);
+	if (!rc)
+		rc = fdt_setprop_u32(fdt, chosen, "#size-cells", 2);
+	if (rc)
+		goto fdt_err;
+	/* Module index of each domain's first module. */
+	mi = nr_mods;
+	for (i = nr - 1; i >= 0; i--) {
+		int n = doms[i].ramdisk ? 2 : 1;
+
+		mi -= n;
+		rc = add_domain_node(fdt, chosen, i, &doms[i], &mods[mi], n);
+		if (rc)
+			goto fdt_err;
+	}
+	fdt_pack(fdt);
+	rc = write_file(out, fdt, fdt_totalsize(fdt), 0644);
+	if (rc) {
+		msg("%s: %s", out, strerror(-rc));
+		rc = -1;
+	}
+	goto out;
+fdt_err:
+	msg("%s: %s", in, fdt_strerror(rc));
+	rc = -1;
+out:
+	free(raw);
+	free(fdt);
+	return rc;
+}
+
+static void write_cmdline(const char *dir, const struct strvec *argv)
+{
+	char *path = xasprintf("%s/%s", dir, BUNDLE_CMDLINE);
+	char *run = xasprintf("%s/%s", dir, BUNDLE_RUN);
+	size_t cap = 64, len = 0;
+	char *line = xmalloc(cap), *sh;
+	int i;
+
+	line[0] = '\0';
+	for (i = 0; i < argv->n; i++) {
+		char *q = shell_quote(argv->v[i]);
+		size_t ql = strlen(q);
+
+		if (len + ql + 3 > cap) {
+			cap = (len + ql + 3) * 2;
+			line = realloc(line, cap);
+			if (!line) {
+				msg("out of memory");
+				exit(1);
+			}
+		}
+		if (i)
+			line[len++] = ' ';
+		memcpy(line + len, q, ql + 1);
+		len += ql;
+		free(q);
+	}
+	line[len++] = '\n';
+	line[len] = '\0';
+	if (write_file(path, line, len, 0644))
+		msg("cannot write %s", path);
+	sh = xasprintf("#!/bin/sh\n# Boots this xen-lite bundle; extra "
+		       "arguments go to QEMU.\nexec %.*s \"$@\"\n",
+		       (int)len - 1, line);
+	if (write_file(run, sh, strlen(sh), 0755))
+		msg("cannot write %s", run);
+	free(sh);
+	free(line);
+	free(path);
+	free(run);
+}
+
+int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
+		 struct strvec *argv)
+{
+	struct module *mods = xmalloc(sizeof(*mods) * (size_t)(2 * nr + 1));
+	char *qdtb = NULL, *hdtb = NULL, *dir = NULL, *img;
+	int nr_mods = 0, rc = -1, i;
+
+	if (mkdir_p(o->outdir)) {
+		msg("cannot create %s: %s", o->outdir, strerror(errno));
+		goto out;
+	}
+	dir = realpath(o->outdir, NULL);
+	if (!dir) {
+		msg("%s: %s", o->outdir, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		mods[nr_mods].kind = "kernel";
+		mods[nr_mods].src = doms[i].kernel;
+		mods[nr_mods].size = doms[i].kernel_size;
+		mods[nr_mods++].file = xasprintf("%s/%s.kernel", dir,
+						 doms[i].name);
+		if (!doms[i].ramdisk)
+			continue;
+		mods[nr_mods].kind = "ramdisk";
+		mods[nr_mods].src = doms[i].ramdisk;
+		mods[nr_mods].size = doms[i].ramdisk_size;
+		mods[nr_mods++].file = xasprintf("%s/%s.ramdisk", dir,
+						 doms[i].name);
+	}
+	qdtb = xasprintf("%s/%s", dir, BUNDLE_QEMU_DTB);
+	hdtb = xasprintf("%s/%s", dir, BUNDLE_DTB);
+	{
+		struct xl_opts o2 = *o;
+
+		o2.outdir = dir;
+		if (dump_dtb(&o2, qdtb))
+			goto out;
+		if (write_dtb(&o2, qdtb, hdtb, doms, nr, mods, nr_mods))
+			goto out;
+	}
+	for (i = 0; i < nr_mods; i++) {
+		int err = copy_file(mods[i].src, mods[i].file);
+
+		if (err) {
+			msg("cannot copy %s to %s: %s", mods[i].src,
+			    mods[i].file, strerror(-err));
+			goto out;
+		}
+	}
+
+	machine_args(o, argv, NULL);
+	strvec_add(argv, "-nographic");
+	strvec_add(argv, "-serial");
+	strvec_add(argv, "stdio");
+	strvec_add(argv, "-monitor");
+	strvec_add(argv, "none");
+	if (!strcmp(o->arch->name, "riscv64")) {
+		strvec_add(argv, "-bios");
+		strvec_add(argv, o->bios ? o->bios : OPENSBI_FW);
+	} else {
+		strvec_add(argv, "-semihosting-config");
+		strvec_add(argv, "enable=on,target=native");
+	}
+	img = hyp_image(o->root, o->arch);
+	strvec_add(argv, "-kernel");
+	strvec_add(argv, img);
+	free(img);
+	strvec_add(argv, "-dtb");
+	strvec_add(argv, hdtb);
+	for (i = 0; i < nr_mods; i++) {
+		strvec_add(argv, "-device");
+		strvec_addf(argv, "loader,file=%s,addr=0x%" PRIx64
+			    ",force-raw=on", mods[i].file, mods[i].addr);
+	}
+	if (o->icount) {
+		strvec_add(argv, "-icount");
+		strvec_add(argv, "shift=0");
+	}
+	if (o->gdb) {
+		strvec_add(argv, "-s");
+		strvec_add(argv, "-S");
+	}
+	for (i = 0; i < o->qemu_args.n; i++)
+		strvec_add(argv, o->qemu_args.v[i]);
+	write_cmdline(dir, argv);
+	rc = 0;
+out:
+	for (i = 0; i < nr_mods; i++)
+		free(mods[i].file);
+	free(mods);
+	free(qdtb);
+	free(hdtb);
+	free(dir);
+	return rc;
+}
+
+void bundle_remove(const char *dir)
+{
+	struct dirent *de;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return;
+	while ((de = readdir(dp))) {
+		char *p;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		unlink(p);
+		free(p);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* inspect */
+
+static uint64_t get_u64(const void *fdt, int node, const char *name,
+			bool *found)
+{
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, name, &len);
+	*found = p && (len == 4 || len == 8);
+	if (!*found)
+		return 0;
+	if (len == 4)
+		return fdt32_to_cpu(p[0]);
+	return ((uint64_t)fdt32_to_cpu(p[0]) << 32) | fdt32_to_cpu(p[1]);
+}
+
+static const char *get_str(const void *fdt, int node, const char *name)
+{
+	const char *s;
+	int len;
+
+	s = fdt_getprop(fdt, node, name, &len);
+	if (!s || len < 1 || s[len - 1])
+		return NULL;
+	return s;
+}
+
+/* Find which bundle file QEMU loads at @addr, from the command line. */
+static const char *module_file(const char *cmdline, uint64_t addr,
+			       char *buf, size_t size)
+{
+	char key[40];
+	const char *a, *f, *e;
+
+	snprintf(key, sizeof(key), ",addr=0x%" PRIx64 ",", addr);
+	a = cmdline ? strstr(cmdline, key) : NULL;
+	if (!a)
+		return "?";
+	for (f = a; f > cmdline && strncmp(f, "file=", 5); f--)
+		;
+	f += 5;
+	e = a;
+	if ((size_t)(e - f) >= size)
+		return "?";
+	memcpy(buf, f, (size_t)(e - f));
+	buf[e - f] = '\0';
+	e = strrchr(buf, '/');
+	return e ? e + 1 : buf;
+}
+
+static void inspect_domain(const void *fdt, int node, const char *cmdline)
+{
+	const fdt32_t *aff;
+	const char *s;
+	uint64_t v;
+	bool found;
+	int len, i, sub;
+
+	s = get_str(fdt, node, "xen-lite,name");
+	printf("domain %s: %s\n", fdt_get_name(fdt, node, NULL) + 7,
+	       s ? s : "(no name)");
+	v = get_u64(fdt, node, "xen-lite,memory", &found);
+	printf("  memory:        %llu MiB\n", (unsigned long long)(v >> 20));
+	v = get_u64(fdt, node, "xen-lite,vcpus", &found);
+	printf("  vcpus:         %llu\n", (unsigned long long)v);
+	aff = fdt_getprop(fdt, node, "xen-lite,cpu-affinity", &len);
+	printf("  cpus:          ");
+	if (aff && len >= 4) {
+		for (i = 0; i < len / 4; i++)
+			printf("%s%u", i ? " " : "", fdt32_to_cpu(aff[i]));
+		printf(" (vCPU i on the i-th CPU)\n");
+	} else {
+		printf("all (not pinned)\n");
+	}
+	v = get_u64(fdt, node, "xen-lite,p2m-pool-kb", &found);
+	if (found)
+		printf("  p2m_pool:      %llu KiB\n", (unsigned long long)v);
+	else
+		printf("  p2m_pool:      automatic\n");
+	printf("  privileged:    %s\n",
+	       fdt_getprop(fdt, node, "xen-lite,privileged", NULL) ? "yes" :
+								       "no");
+	s = get_str(fdt, node, "xen-lite,on-poweroff");
+	printf("  on_poweroff:   %s\n", s ? s : "?");
+	s = get_str(fdt, node, "xen-lite,on-reboot");
+	printf("  on_reboot:     %s\n", s ? s : "?");
+	s = get_str(fdt, node, "xen-lite,on-crash");
+	printf("  on_crash:      %s\n", s ? s : "?");
+	s = get_str(fdt, node, "xen-lite,pv-mmu-policy");
+	if (s)
+		printf("  pv_mmu_policy: %s\n", s);
+	s = get_str(fdt, node, "bootargs");
+	if (s)
+		printf("  cmdline:       \"%s\"\n", s);
+	fdt_for_each_subnode(sub, fdt, node) {
+		const fdt32_t *reg = fdt_getprop(fdt, sub, "reg", &len);
+		const char *c = get_str(fdt, sub, "compatible");
+		char buf[PATH_MAX];
+		uint64_t a, sz;
+
+		if (!reg || len != 16 || !c)
+			continue;
+		a = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) |
+		    fdt32_to_cpu(reg[1]);
+		sz = ((uint64_t)fdt32_to_cpu(reg[2]) << 32) |
+		     fdt32_to_cpu(reg[3]);
+		printf("  %-14s 0x%08" PRIx64 "-0x%08" PRIx64
+		       " (%" PRIu64 " bytes) %s\n",
+		       !strncmp(c, "xen-lite,", 9) ? c + 9 : c, a,
+		       a + sz - 1, sz, module_file(cmdline, a, buf,
+						    sizeof(buf)));
+	}
+}
+
+int bundle_inspect(const char *dir)
+{
+	char *dtb = xasprintf("%s/%s", dir, BUNDLE_DTB);
+	char *cmd = xasprintf("%s/%s", dir, BUNDLE_CMDLINE);
+	char *fdt, *cmdline;
+	int rc = 1, node, ncpu = 0, chosen;
+	const char *model;
+	uint64_t base, size;
+	size_t len;
+
+	fdt = read_file(dtb, &len);
+	if (!fdt) {
+		msg("%s: %s", dtb, strerror(errno));
+		goto out_free;
+	}
+	if (len < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
+	    fdt_totalsize(fdt) > len) {
+		msg("%s: not a device tree", dtb);
+		free(fdt);
+		goto out_free;
+	}
+	cmdline = read_file(cmd, NULL);
+	printf("bundle:  %s\n", dir);
+	model = get_str(fdt, 0, "compatible");
+	printf("machine: %s (%s)\n", model ? model : "?",
+	       model && strstr(model, "riscv") ? "riscv64" : "arm64");
+	node = fdt_path_offset(fdt, "/cpus");
+	if (node >= 0) {
+		int sub;
+
+		fdt_for_each_subnode(sub, fdt, node) {
+			const char *t = get_str(fdt, sub, "device_type");
+
+			if (t && !strcmp(t, "cpu"))
+				ncpu++;
+		}
+	}
+	printf("cpus:    %d\n", ncpu);
+	if (!dtb_ram(fdt, &base, &size))
+		printf("ram:     0x%08" PRIx64 "-0x%08" PRIx64 " (%" PRIu64
+		       " MiB)\n", base, base + size - 1, size >> 20);
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen >= 0) {
+		fdt_for_each_subnode(node, fdt, chosen) {
+			const char *c = get_str(fdt, node, "compatible");
+
+			if (c && !strcmp(c, "xen-lite,domain"))
+				inspect_domain(fdt, node, cmdline);
+		}
+	}
+	printf("command line:\n  %s", cmdline ? cmdline : "(missing)\n");
+	free(cmdline);
+	free(fdt);
+	rc = 0;
+out_free:
+	free(dtb);
+	free(cmd);
+	return rc;
+}

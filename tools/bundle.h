@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Boot bundles: QEMU's host DTB with one /chosen/domain@N node per domain
+ * (docs/boot-protocol.md), the boot modules, and the QEMU command line.
+ */
+#ifndef XL_TOOLS_BUNDLE_H
+#define XL_TOOLS_BUNDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domcfg.h"
+#include "util.h"
+
+/* What differs between the two QEMU machines. */
+struct arch_info {
+	const char *name;	/* riscv64, arm64 */
+	const char *qemu;	/* qemu-system-riscv64 */
+	const char *machine;	/* -machine value (without dumpdtb) */
+	const char *cpu;	/* -cpu value */
+	const char *gdb_arch;	/* for gdb's 'set architecture' */
+};
+
+const struct arch_info *arch_lookup(const char *name);
+
+/* Options of build, run and demo. */
+struct xl_opts {
+	const struct arch_info *arch;
+	const char *root;	/* repository root */
+	uint32_t smp;
+	uint64_t mem;		/* bytes */
+	bool icount;
+	bool gdb;
+	bool dry_run;
+	unsigned int timeout;	/* seconds, 0 = none */
+	struct strvec qemu_args;
+	const char *outdir;
+	const char *bios;	/* RISC-V firmware */
+};
+
+/* One boot module placed in host RAM. */
+struct module {
+	const char *kind;	/* "kernel" or "ramdisk" */
+	const char *src;
+	char *file;		/* copy inside the bundle (absolute) */
+	uint64_t addr;
+	uint64_t size;
+};
+
+/**
+ * bundle_build() - write a boot bundle into o->outdir
+ * @o: options; o->outdir must be set
+ * @doms: validated domains
+ * @nr: how many
+ * @argv: receives the QEMU command line
+ *
+ * Return: 0 on success; a negative value after printing the reason.
+ */
+int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
+		 struct strvec *argv);
+
+/* Files bundle_build() writes into the bundle directory. */
+#define BUNDLE_DTB "host.dtb"
+#define BUNDLE_QEMU_DTB "qemu.dtb"
+#define BUNDLE_CMDLINE "qemu.cmdline"
+#define BUNDLE_RUN "run.sh"
+
+/**
+ * bundle_remove() - delete a bundle directory bundle_build() wrote
+ * @dir: the directory
+ */
+void bundle_remove(const char *dir);
+
+/**
+ * bundle_inspect() - print what a bundle holds
+ * @dir: the directory
+ *
+ * Return: 0, or 1 after printing why the bundle cannot be read.
+ */
+int bundle_inspect(const char *dir);
+
+/* Paths of the hypervisor's build outputs for @arch under @root. */
+char *hyp_image(const char *root, const struct arch_info *arch);
+char *hyp_elf(const char *root, const struct arch_info *arch);
+
+#endif

@@ -1,0 +1,951 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Domain file parser and checks. See docs/domain-file.md for the format.
+ *
+ * A file is read line by line. Each line is blank, a comment, or
+ * "key = value" with an optional trailing comment. A value is a quoted
+ * string ("..." or '...'), a list in brackets on one line, or a bare word
+ * (numbers, sizes, booleans). Every problem becomes one diagnostic
+ * "FILE:LINE: message"; parsing goes on after an error so a user sees all
+ * of them at once.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "domcfg.h"
+
+enum val_type {
+	V_STRING,
+	V_WORD,
+	V_LIST,
+};
+
+struct val_item {
+	enum val_type type;	/* V_STRING or V_WORD */
+	char *text;
+};
+
+struct value {
+	enum val_type type;
+	char *text;		/* V_STRING, V_WORD */
+	int nr;			/* V_LIST */
+	struct val_item item[DOMCFG_MAX_LIST];
+};
+
+struct parser {
+	const char *path;
+	int line;
+	unsigned int flags;
+	struct domcfg *d;
+	struct domcfg_error *err;
+	int errors;		/* errors in this file */
+};
+
+static const char *const key_names[DOMCFG_NR_KEYS] = {
+	[DOMCFG_K_NAME] = "name",
+	[DOMCFG_K_KERNEL] = "kernel",
+	[DOMCFG_K_RAMDISK] = "ramdisk",
+	[DOMCFG_K_CMDLINE] = "cmdline",
+	[DOMCFG_K_MEMORY] = "memory",
+	[DOMCFG_K_VCPUS] = "vcpus",
+	[DOMCFG_K_CPUS] = "cpus",
+	[DOMCFG_K_P2M_POOL] = "p2m_pool",
+	[DOMCFG_K_PRIVILEGED] = "privileged",
+	[DOMCFG_K_ON_POWEROFF] = "on_poweroff",
+	[DOMCFG_K_ON_REBOOT] = "on_reboot",
+	[DOMCFG_K_ON_CRASH] = "on_crash",
+	[DOMCFG_K_PV_MMU_POLICY] = "pv_mmu_policy",
+};
+
+static const char *const action_names[] = {
+	[DOMCFG_DESTROY] = "destroy",
+	[DOMCFG_RESTART] = "restart",
+	[DOMCFG_PRESERVE] = "preserve",
+};
+
+const char *domcfg_action_name(enum domcfg_action a)
+{
+	return a <= DOMCFG_PRESERVE ? action_names[a] : "?";
+}
+
+const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p)
+{
+	switch (p) {
+	case DOMCFG_PV_MMU_NONE:
+		return "none";
+	case DOMCFG_PV_MMU_NO_WX:
+		return "no-wx";
+	default:
+		return NULL;
+	}
+}
+
+__attribute__((format(printf, 4, 5))) static void
+add_diag(struct domcfg_error *err, const char *file, int line,
+	 const char *fmt, ...)
+{
+	struct domcfg_diag *dg;
+	va_list ap;
+
+	if (err->count++ >= DOMCFG_MAX_ERRORS)
+		return;
+	dg = &err->diag[err->count - 1];
+	snprintf(dg->file, sizeof(dg->file), "%s", file);
+	dg->line = line;
+	va_start(ap, fmt);
+	vsnprintf(dg->msg, sizeof(dg->msg), fmt, ap);
+	va_end(ap);
+}
+
+#define perr(p, ...)                                                \
+	do {                                                        \
+		(p)->errors++;                                      \
+		add_diag((p)->err, (p)->path, (p)->line, __VA_ARGS__); \
+	} while (0)
+
+void domcfg_error_print(const struct domcfg_error *err, FILE *f)
+{
+	int i, n = err->count < DOMCFG_MAX_ERRORS ? err->count :
+						    DOMCFG_MAX_ERRORS;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s:%d: %s\n", err->diag[i].file,
+			err->diag[i].line, err->diag[i].msg);
+	if (err->count > n)
+		fprintf(f, "(%d more errors not shown)\n", err->count - n);
+}
+
+int domcfg_parse_size(const char *s, uint64_t unit, uint64_t *out)
+{
+	uint64_t v = 0, mul = unit;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	switch (*p) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		mul = 1ull << 10;
+		p++;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1ull << 20;
+		p++;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1ull << 30;
+		p++;
+		break;
+	case 't':
+	case 'T':
+		mul = 1ull << 40;
+		p++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*p)
+		return -EINVAL;
+	if (v && mul > UINT64_MAX / v)
+		return -ERANGE;
+	*out = v * mul;
+	return 0;
+}
+
+/* Parse a decimal integer (no sign, no suffix). */
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	*out = v;
+	return 0;
+}
+
+static bool is_word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' ||
+	       c == '+' || c == '/';
+}
+
+static const char *skip_space(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++;
+	return s;
+}
+
+/*
+ * Scan a quoted string starting at *sp (on the quote). Returns a heap
+ * copy, or NULL after reporting an error.
+ */
+static char *scan_string(struct parser *p, const char **sp, const char *end)
+{
+	const char *s = *sp;
+	char quote = *s++;
+	char *buf = malloc(DOMCFG_STR_MAX);
+	size_t n = 0;
+
+	if (!buf) {
+		perr(p, "out of memory");
+		return NULL;
+	}
+	for (;;) {
+		char c;
+
+		if (s >= end) {
+			perr(p, "unterminated string");
+			free(buf);
+			return NULL;
+		}
+		c = *s++;
+		if (c == quote)
+			break;
+		if (c == '\\') {
+			if (s >= end) {
+				perr(p, "unterminated string");
+				free(buf);
+				return NULL;
+			}
+			c = *s++;
+			if (c != '\\' && c != '"' && c != '\'') {
+				perr(p, "unknown escape '\\%c' in string "
+				     "(only \\\\, \\\" and \\' are allowed)",
+				     isprint((unsigned char)c) ? c : '?');
+				free(buf);
+				return NULL;
+			}
+		}
+		if (n + 1 >= DOMCFG_STR_MAX) {
+			perr(p, "string longer than %d bytes",
+			     DOMCFG_STR_MAX - 1);
+			free(buf);
+			return NULL;
+		}
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	*sp = s;
+	return buf;
+}
+
+static char *scan_word(const char **sp, const char *end)
+{
+	const char *s = *sp;
+	char *w;
+
+	while (s < end && is_word_char(*s))
+		s++;
+	w = strndup(*sp, (size_t)(s - *sp));
+	*sp = s;
+	return w;
+}
+
+static void value_free(struct value *v)
+{
+	int i;
+
+	free(v->text);
+	for (i = 0; i < v->nr; i++)
+		free(v->item[i].text);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Scan one list element into v->item[v->nr]. */
+static int scan_item(struct parser *p, const char **sp, const char *end,
+		     struct value *v, const char *key)
+{
+	struct val_item *it;
+	const char *s = *sp;
+
+	if (*s == '[') {
+		perr(p, "%s: nested lists are not allowed", key);
+		return -EINVAL;
+	}
+	if (*s != '"' && *s != '\'' && !is_word_char(*s)) {
+		perr(p, "%s: bad list: unexpected '%c'", key,
+		     isprint((unsigned char)*s) ? *s : '?');
+		return -EINVAL;
+	}
+	if (v->nr >= DOMCFG_MAX_LIST) {
+		perr(p, "%s: list longer than %d elements", key,
+		     DOMCFG_MAX_LIST);
+		return -EINVAL;
+	}
+	it = &v->item[v->nr];
+	if (*s == '"' || *s == '\'') {
+		it->type = V_STRING;
+		it->text = scan_string(p, &s, end);
+	} else {
+		it->type = V_WORD;
+		it->text = scan_word(&s, end);
+	}
+	if (!it->text)
+		return -EINVAL;
+	v->nr++;
+	*sp = s;
+	return 0;
+}
+
+static int scan_list(struct parser *p, const char **sp, const char *end,
+		     struct value *v, const char *key)
+{
+	const char *s = *sp + 1;
+
+	v->type = V_LIST;
+	for (;;) {
+		s = skip_space(s, end);
+		if (s >= end || *s == '#') {
+			perr(p, "%s: unterminated list (a list must end with "
+			     "']' on the same line)", key);
+			return -EINVAL;
+		}
+		if (*s == ']')
+			break;
+		if (*s == ',') {
+			perr(p, "%s: bad list: empty element", key);
+			return -EINVAL;
+		}
+		if (scan_item(p, &s, end, v, key))
+			return -EINVAL;
+		s = skip_space(s, end);
+		if (s < end && *s == ',') {
+			s++;
+			continue;
+		}
+		if (s < end && *s == ']')
+			break;
+		if (s >= end || *s == '#') {
+			perr(p, "%s: unterminated list (a list must end with "
+			     "']' on the same line)", key);
+			return -EINVAL;
+		}
+		perr(p, "%s: bad list: expected ',' or ']' after an element",
+		     key);
+		return -EINVAL;
+	}
+	*sp = s + 1;
+	return 0;
+}
+
+static const char *type_name(enum val_type t)
+{
+	switch (t) {
+	case V_STRING:
+		return "a string";
+	case V_LIST:
+		return "a list";
+	default:
+		return "a bare word";
+	}
+}
+
+static int want_string(struct parser *p, const struct value *v,
+		       const char *key)
+{
+	if (v->type == V_STRING)
+		return 0;
+	perr(p, "%s: expected a string in quotes, got %s", key,
+	     type_name(v->type));
+	return -EINVAL;
+}
+
+/* A size: bare word or string, e.g. 256, 256M, "1G". */
+static int get_size(struct parser *p, const struct value *v, const char *key,
+		    uint64_t unit, uint64_t *out)
+{
+	int rc;
+
+	if (v->type == V_LIST) {
+		perr(p, "%s: expected a size, got a list", key);
+		return -EINVAL;
+	}
+	rc = domcfg_parse_size(v->text, unit, out);
+	if (rc == -ERANGE) {
+		perr(p, "%s: size '%s' is too large", key, v->text);
+		return rc;
+	}
+	if (rc) {
+		perr(p, "%s: bad size '%s' (expected a number with an "
+		     "optional K, M or G suffix)", key, v->text);
+		return rc;
+	}
+	return 0;
+}
+
+static int get_action(struct parser *p, const struct value *v,
+		      const char *key, enum domcfg_action *out)
+{
+	int a;
+
+	if (v->type == V_LIST) {
+		perr(p, "%s: expected a string in quotes, got a list", key);
+		return -EINVAL;
+	}
+	for (a = DOMCFG_DESTROY; a <= DOMCFG_PRESERVE; a++) {
+		if (!strcmp(v->text, action_names[a])) {
+			*out = (enum domcfg_action)a;
+			return 0;
+		}
+	}
+	perr(p, "%s: bad value \"%s\" (expected \"destroy\", \"restart\" "
+	     "or \"preserve\")", key, v->text);
+	return -EINVAL;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 1 || n > DOMCFG_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-')
+			return false;
+	}
+	return true;
+}
+
+const char *domcfg_arch;
+
+/* Copy @rel with every "${arch}" replaced by the target architecture. */
+static char *expand_arch(const char *rel)
+{
+	const char *arch = domcfg_arch ? domcfg_arch : "riscv64", *s, *hit;
+	size_t n = strlen(rel) + 1, alen = strlen(arch);
+	char *out, *o;
+
+	for (s = rel; (hit = strstr(s, "${arch}")); s = hit + 7)
+		n += alen;
+	out = o = malloc(n);
+	if (!out)
+		return NULL;
+	for (s = rel; (hit = strstr(s, "${arch}")); s = hit + 7) {
+		memcpy(o, s, (size_t)(hit - s));
+		o += hit - s;
+		memcpy(o, arch, alen);
+		o += alen;
+	}
+	strcpy(o, s);
+	return out;
+}
+
+/* Resolve a module path against the domain file's directory. */
+static char *resolve_path(const char *file, const char *rel_in)
+{
+	char *rel = expand_arch(rel_in), *out;
+	const char *slash;
+	size_t dlen;
+
+	if (!rel || rel[0] == '/')
+		return rel;
+	slash = strrchr(file, '/');
+	if (!slash)
+		return rel;
+	dlen = (size_t)(slash - file) + 1;
+	out = malloc(dlen + strlen(rel) + 1);
+	if (out) {
+		memcpy(out, file, dlen);
+		strcpy(out + dlen, rel);
+	}
+	free(rel);
+	return out;
+}
+
+static int set_module(struct parser *p, const struct value *v,
+		      const char *key, char **path, uint64_t *size)
+{
+	struct stat st;
+
+	if (want_string(p, v, key))
+		return -EINVAL;
+	if (!v->text[0]) {
+		perr(p, "%s: empty path", key);
+		return -EINVAL;
+	}
+	free(*path);
+	*path = resolve_path(p->path, v->text);
+	if (!*path) {
+		perr(p, "out of memory");
+		return -ENOMEM;
+	}
+	if (p->flags & DOMCFG_NO_FS)
+		return 0;
+	if (stat(*path, &st)) {
+		perr(p, "%s: cannot open '%s': %s", key, *path,
+		     strerror(errno));
+		return -EINVAL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr(p, "%s: '%s' is not a regular file", key, *path);
+		return -EINVAL;
+	}
+	if (!st.st_size) {
+		perr(p, "%s: '%s' is empty", key, *path);
+		return -EINVAL;
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int set_cpus(struct parser *p, const struct value *v)
+{
+	struct domcfg *d = p->d;
+	uint64_t c;
+	int i, rc;
+
+	if (v->type != V_LIST) {
+		if (!strcmp(v->text, "all")) {
+			d->nr_cpus = 0;
+			return 0;
+		}
+		perr(p, "cpus: expected a list of CPU numbers or \"all\"");
+		return -EINVAL;
+	}
+	if (!v->nr) {
+		perr(p, "cpus: empty list");
+		return -EINVAL;
+	}
+	for (i = 0; i < v->nr; i++) {
+		if (v->item[i].type != V_WORD) {
+			perr(p, "cpus: bad list: element %d is not a CPU "
+			     "number", i + 1);
+			return -EINVAL;
+		}
+		rc = parse_uint(v->item[i].text, 1023, &c);
+		if (rc) {
+			perr(p, "cpus: bad list: '%s' is not a CPU number",
+			     v->item[i].text);
+			return -EINVAL;
+		}
+		d->cpus[i] = (uint32_t)c;
+	}
+	d->nr_cpus = (uint32_t)v->nr;
+	return 0;
+}
+
+static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
+{
+	struct domcfg *d = p->d;
+	const char *key = key_names[k];
+	uint64_t n;
+	int rc;
+
+	switch (k) {
+	case DOMCFG_K_NAME:
+		if (want_string(p, v, key))
+			return -EINVAL;
+		if (!valid_name(v->text)) {
+			perr(p, "name: \"%s\" is not a valid name (1 to %d "
+			     "characters of A-Z a-z 0-9 _ -)", v->text,
+			     DOMCFG_NAME_MAX);
+			return -EINVAL;
+		}
+		strcpy(d->name, v->text);
+		return 0;
+	case DOMCFG_K_KERNEL:
+		return set_module(p, v, key, &d->kernel, &d->kernel_size);
+	case DOMCFG_K_RAMDISK:
+		return set_module(p, v, key, &d->ramdisk, &d->ramdisk_size);
+	case DOMCFG_K_CMDLINE:
+		if (want_string(p, v, key))
+			return -EINVAL;
+		free(d->cmdline);
+		d->cmdline = strdup(v->text);
+		return d->cmdline ? 0 : -ENOMEM;
+	case DOMCFG_K_MEMORY:
+		if (get_size(p, v, key, 1ull << 20, &n))
+			return -EINVAL;
+		if (!n || n % DOMCFG_ALIGN) {
+			perr(p, "memory: must be a non-zero multiple of 2M "
+			     "(got '%s')", v->text);
+			return -EINVAL;
+		}
+		d->memory = n;
+		return 0;
+	case DOMCFG_K_VCPUS:
+		if (v->type != V_WORD) {
+			perr(p, "vcpus: expected an integer, got %s",
+			     type_name(v->type));
+			return -EINVAL;
+		}
+		rc = parse_uint(v->text, 1000000, &n);
+		if (rc == -EINVAL) {
+			perr(p, "vcpus: expected an integer, got '%s'",
+			     v->text);
+			return rc;
+		}
+		if (rc || n < 1 || n > DOMCFG_MAX_VCPUS) {
+			perr(p, "vcpus: must be between 1 and %d (got %s)",
+			     DOMCFG_MAX_VCPUS, v->text);
+			return -EINVAL;
+		}
+		d->vcpus = (uint32_t)n;
+		return 0;
+	case DOMCFG_K_CPUS:
+		return set_cpus(p, v);
+	case DOMCFG_K_P2M_POOL:
+		if (get_size(p, v, key, 1ull << 10, &n))
+			return -EINVAL;
+		if (n % 4096) {
+			perr(p, "p2m_pool: must be a multiple of 4K (got "
+			     "'%s')", v->text);
+			return -EINVAL;
+		}
+		if (n < DOMCFG_MIN_POOL_KB * 1024ull ||
+		    n / 1024 > UINT32_MAX) {
+			perr(p, "p2m_pool: must be between %dK and 4T (got "
+			     "'%s')", DOMCFG_MIN_POOL_KB, v->text);
+			return -EINVAL;
+		}
+		d->p2m_pool_kb = (uint32_t)(n / 1024);
+		return 0;
+	case DOMCFG_K_PRIVILEGED:
+		if (v->type == V_WORD && (!strcmp(v->text, "true") ||
+					  !strcmp(v->text, "yes") ||
+					  !strcmp(v->text, "1"))) {
+			d->privileged = true;
+			return 0;
+		}
+		if (v->type == V_WORD && (!strcmp(v->text, "false") ||
+					  !strcmp(v->text, "no") ||
+					  !strcmp(v->text, "0"))) {
+			d->privileged = false;
+			return 0;
+		}
+		perr(p, "privileged: expected true or false");
+		return -EINVAL;
+	case DOMCFG_K_ON_POWEROFF:
+		return get_action(p, v, key, &d->on_poweroff);
+	case DOMCFG_K_ON_REBOOT:
+		return get_action(p, v, key, &d->on_reboot);
+	case DOMCFG_K_ON_CRASH:
+		return get_action(p, v, key, &d->on_crash);
+	case DOMCFG_K_PV_MMU_POLICY:
+		if (v->type != V_LIST && !strcmp(v->text, "none")) {
+			d->pv_mmu_policy = DOMCFG_PV_MMU_NONE;
+			return 0;
+		}
+		if (v->type != V_LIST && !strcmp(v->text, "no-wx")) {
+			d->pv_mmu_policy = DOMCFG_PV_MMU_NO_WX;
+			return 0;
+		}
+		perr(p, "pv_mmu_policy: expected \"none\" or \"no-wx\"");
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void parse_line(struct parser *p, const char *s, const char *end)
+{
+	struct value v = { 0 };
+	const char *kstart;
+	char key[40];
+	size_t klen;
+	int k;
+
+	s = skip_space(s, end);
+	if (s >= end || *s == '#')
+		return;
+	kstart = s;
+	while (s < end && (isalnum((unsigned char)*s) || *s == '_'))
+		s++;
+	klen = (size_t)(s - kstart);
+	if (!klen || isdigit((unsigned char)*kstart)) {
+		perr(p, "syntax error: expected 'key = value'");
+		return;
+	}
+	if (klen >= sizeof(key)) {
+		perr(p, "unknown key '%.*s'", 39, kstart);
+		return;
+	}
+	memcpy(key, kstart, klen);
+	key[klen] = '\0';
+	for (k = 0; k < DOMCFG_NR_KEYS; k++) {
+		if (!strcmp(key, key_names[k]))
+			break;
+	}
+	if (k == DOMCFG_NR_KEYS) {
+		perr(p, "unknown key '%s'", key);
+		return;
+	}
+	s = skip_space(s, end);
+	if (s >= end || *s != '=') {
+		perr(p, "syntax error: expected '=' after '%s'", key);
+		return;
+	}
+	s = skip_space(s + 1, end);
+	if (s >= end || *s == '#') {
+		perr(p, "%s: missing value", key);
+		return;
+	}
+	if (*s == '"' || *s == '\'') {
+		v.type = V_STRING;
+		v.text = scan_string(p, &s, end);
+		if (!v.text)
+			return;
+	} else if (*s == '[') {
+		if (scan_list(p, &s, end, &v, key))
+			goto out;
+	} else if (is_word_char(*s)) {
+		v.type = V_WORD;
+		v.text = scan_word(&s, end);
+		if (!v.text)
+			return;
+	} else {
+		perr(p, "%s: bad value starting with '%c'", key,
+		     isprint((unsigned char)*s) ? *s : '?');
+		return;
+	}
+	s = skip_space(s, end);
+	if (s < end && *s != '#') {
+		perr(p, "%s: unexpected text after the value", key);
+		goto out;
+	}
+	if (p->d->line[k]) {
+		perr(p, "duplicate key '%s' (first set on line %d)", key,
+		     p->d->line[k]);
+		goto out;
+	}
+	p->d->line[k] = p->line;
+	set_key(p, (enum domcfg_key)k, &v);
+out:
+	value_free(&v);
+}
+
+/* Checks that need the whole file: required keys, consistency. */
+static void finish(struct parser *p)
+{
+	struct domcfg *d = p->d;
+
+	p->line = d->nr_lines;
+	if (!d->line[DOMCFG_K_NAME])
+		perr(p, "missing required key 'name'");
+	if (!d->line[DOMCFG_K_KERNEL])
+		perr(p, "missing required key 'kernel'");
+	if (d->nr_cpus && d->nr_cpus != d->vcpus) {
+		p->line = d->line[DOMCFG_K_CPUS];
+		perr(p, "cpus: %u CPUs listed for %u vCPUs (one per vCPU, "
+		     "or \"all\")", d->nr_cpus, d->vcpus);
+	}
+}
+
+int domcfg_parse_buf(const char *path, const char *buf, size_t len,
+		     unsigned int flags, struct domcfg *out,
+		     struct domcfg_error *err)
+{
+	struct parser p = {
+		.path = path, .flags = flags, .d = out, .err = err,
+	};
+	const char *s = buf, *end = buf + len;
+
+	memset(out, 0, sizeof(*out));
+	out->path = strdup(path);
+	out->memory = DOMCFG_DEFAULT_MEMORY;
+	out->vcpus = 1;
+	out->on_poweroff = DOMCFG_DESTROY;
+	out->on_reboot = DOMCFG_RESTART;
+	out->on_crash = DOMCFG_DESTROY;
+	if (!out->path) {
+		add_diag(err, path, 1, "out of memory");
+		return -EINVAL;
+	}
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *eol = nl ? nl : end;
+
+		p.line++;
+		if (memchr(s, '\0', (size_t)(eol - s)))
+			perr(&p, "NUL byte in the file");
+		else
+			parse_line(&p, s, eol);
+		s = nl ? nl + 1 : end;
+	}
+	out->nr_lines = p.line ? p.line : 1;
+	finish(&p);
+	return p.errors ? -EINVAL : 0;
+}
+
+int domcfg_parse_file(const char *path, struct domcfg *out,
+		      struct domcfg_error *err)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		memset(out, 0, sizeof(*out));
+		add_diag(err, path, 0, "cannot open: %s", strerror(errno));
+		return -EINVAL;
+	}
+	for (;;) {
+		size_t n;
+
+		if (len == cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 4096;
+			if (cap > (16u << 20)) {
+				free(buf);
+				fclose(f);
+				memset(out, 0, sizeof(*out));
+				add_diag(err, path, 0,
+					 "file larger than 16 MiB");
+				return -EINVAL;
+			}
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				memset(out, 0, sizeof(*out));
+				add_diag(err, path, 0, "out of memory");
+				return -EINVAL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	if (ferror(f)) {
+		free(buf);
+		fclose(f);
+		memset(out, 0, sizeof(*out));
+		add_diag(err, path, 0, "read error");
+		return -EINVAL;
+	}
+	fclose(f);
+	rc = domcfg_parse_buf(path, buf ? buf : "", len, 0, out, err);
+	free(buf);
+	return rc;
+}
+
+void domcfg_free(struct domcfg *d)
+{
+	free(d->path);
+	free(d->kernel);
+	free(d->ramdisk);
+	free(d->cmdline);
+	memset(d, 0, sizeof(*d));
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+uint64_t domcfg_pool_kb(const struct domcfg *d)
+{
+	uint64_t kb;
+
+	if (d->p2m_pool_kb)
+		return d->p2m_pool_kb;
+	kb = 4 * (d->memory >> 20) + 64ull * d->vcpus;
+	return kb < 256 ? 256 : kb;
+}
+
+/* The line to blame for a key: where it was set, else the name line. */
+static int key_line(const struct domcfg *d, enum domcfg_key k)
+{
+	if (d->line[k])
+		return d->line[k];
+	return d->line[DOMCFG_K_NAME] ? d->line[DOMCFG_K_NAME] : 1;
+}
+
+int domcfg_check_set(const struct domcfg *doms, int nr,
+		     const struct domcfg_host *host, struct domcfg_error *err)
+{
+	uint64_t used, total = host->ram_size;
+	int before = err->count, i, j;
+	uint32_t c;
+
+	if (nr > DOMCFG_MAX_DOMAINS) {
+		add_diag(err, doms[DOMCFG_MAX_DOMAINS].path, 1,
+			 "too many domains (at most %d)", DOMCFG_MAX_DOMAINS);
+		return -EINVAL;
+	}
+	for (i = 0; i < nr; i++) {
+		const struct domcfg *d = &doms[i];
+
+		for (j = 0; j < i; j++) {
+			if (!d->name[0] || strcmp(d->name, doms[j].name))
+				continue;
+			add_diag(err, d->path, key_line(d, DOMCFG_K_NAME),
+				 "duplicate domain name '%s' (also used by "
+				 "%s:%d)", d->name, doms[j].path,
+				 key_line(&doms[j], DOMCFG_K_NAME));
+			break;
+		}
+		if (d->nr_cpus > host->nr_cpus) {
+			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
+				 "cpus: %u pinned vCPUs but the host has only "
+				 "%u CPUs", d->nr_cpus, host->nr_cpus);
+			continue;
+		}
+		for (c = 0; c < d->nr_cpus; c++) {
+			if (d->cpus[c] < host->nr_cpus)
+				continue;
+			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
+				 "cpus: CPU %u does not exist (the host has "
+				 "%u CPUs: 0-%u)", d->cpus[c], host->nr_cpus,
+				 host->nr_cpus - 1);
+			break;
+		}
+	}
+
+	/*
+	 * Memory: xen-lite keeps DOMCFG_HYP_RESERVE for its image and heap,
+	 * 4 MiB stay free for the DTB QEMU places in RAM, every boot module
+	 * takes 2 MiB-aligned room at the top of RAM, and each domain's
+	 * page-table pool comes from host RAM as well.
+	 */
+	used = DOMCFG_HYP_RESERVE + 2 * DOMCFG_ALIGN;
+	for (i = 0; i < nr; i++) {
+		used += align_up(doms[i].kernel_size, DOMCFG_ALIGN);
+		used += align_up(doms[i].ramdisk_size, DOMCFG_ALIGN);
+		used += align_up(domcfg_pool_kb(&doms[i]) * 1024, 4096);
+	}
+	for (i = 0; i < nr; i++) {
+		const struct domcfg *d = &doms[i];
+		uint64_t avail = total > used ? total - used : 0;
+
+		if (d->memory > avail) {
+			add_diag(err, d->path, key_line(d, DOMCFG_K_MEMORY),
+				 "memory: %llu MiB does not fit: only %llu "
+				 "MiB of the host's %llu MiB are left",
+				 (unsigned long long)(d->memory >> 20),
+				 (unsigned long long)(avail >> 20),
+				 (unsigned long long)(total >> 20));
+			break;
+		}
+		used += d->memory;
+	}
+	return err->count > before ? -EINVAL : 0;
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Domain files: an xl.cfg-like "key = value" format describing one
+ * boot-time domain each. The syntax and every key are documented in
+ * docs/domain-file.md.
+ *
+ * The parser is self-contained (libc only) so that a fuzzing harness can
+ * drive domcfg_parse_buf() directly with DOMCFG_NO_FS.
+ */
+#ifndef XL_TOOLS_DOMCFG_H
+#define XL_TOOLS_DOMCFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define DOMCFG_NAME_MAX 31		/* characters in a domain name */
+#define DOMCFG_MAX_VCPUS 8		/* CONFIG_MAX_VCPUS default */
+#define DOMCFG_MAX_DOMAINS 64		/* CONFIG_MAX_DOMAINS default */
+#define DOMCFG_MAX_LIST 64		/* elements in one list value */
+#define DOMCFG_STR_MAX 4096		/* bytes in one string value */
+#define DOMCFG_MAX_ERRORS 32		/* diagnostics kept */
+#define DOMCFG_DEFAULT_MEMORY (64ull << 20)
+#define DOMCFG_MIN_POOL_KB 16
+
+/* What the hypervisor does when a domain powers off, reboots or crashes. */
+enum domcfg_action {
+	DOMCFG_DESTROY,
+	DOMCFG_RESTART,
+	DOMCFG_PRESERVE,
+};
+
+enum domcfg_pv_mmu {
+	DOMCFG_PV_MMU_UNSET,
+	DOMCFG_PV_MMU_NONE,
+	DOMCFG_PV_MMU_NO_WX,
+};
+
+/* Keys, used to remember on which line each one was set. */
+enum domcfg_key {
+	DOMCFG_K_NAME,
+	DOMCFG_K_KERNEL,
+	DOMCFG_K_RAMDISK,
+	DOMCFG_K_CMDLINE,
+	DOMCFG_K_MEMORY,
+	DOMCFG_K_VCPUS,
+	DOMCFG_K_CPUS,
+	DOMCFG_K_P2M_POOL,
+	DOMCFG_K_PRIVILEGED,
+	DOMCFG_K_ON_POWEROFF,
+	DOMCFG_K_ON_REBOOT,
+	DOMCFG_K_ON_CRASH,
+	DOMCFG_K_PV_MMU_POLICY,
+	DOMCFG_NR_KEYS,
+};
+
+/* One parsed domain file. Strings are heap copies; see domcfg_free(). */
+struct domcfg {
+	char *path;		/* the file as named on the command line */
+	int nr_lines;		/* lines in the file (at least 1) */
+	int line[DOMCFG_NR_KEYS]; /* line of each key, 0 if absent */
+
+	char name[DOMCFG_NAME_MAX + 1];
+	char *kernel;		/* resolved against the file's directory */
+	char *ramdisk;		/* NULL if none */
+	char *cmdline;		/* NULL if none */
+	uint64_t kernel_size;	/* bytes; 0 with DOMCFG_NO_FS */
+	uint64_t ramdisk_size;
+	uint64_t memory;	/* bytes, multiple of 2 MiB */
+	uint32_t vcpus;
+	uint32_t nr_cpus;	/* pinning entries, 0 = not pinned */
+	uint32_t cpus[DOMCFG_MAX_LIST];
+	uint32_t p2m_pool_kb;	/* 0 = automatic */
+	bool privileged;
+	enum domcfg_action on_poweroff;
+	enum domcfg_action on_reboot;
+	enum domcfg_action on_crash;
+	enum domcfg_pv_mmu pv_mmu_policy;
+};
+
+struct domcfg_diag {
+	char file[512];
+	int line;
+	char msg[256];
+};
+
+/* Diagnostics collected by the parser and the checks, in order. */
+struct domcfg_error {
+	int count;		/* errors found (may exceed the kept ones) */
+	struct domcfg_diag diag[DOMCFG_MAX_ERRORS];
+};
+
+/* The machine the domains must fit on. */
+struct domcfg_host {
+	uint32_t nr_cpus;
+	uint64_t ram_size;	/* bytes */
+};
+
+/* Flags for domcfg_parse_buf(). */
+#define DOMCFG_NO_FS 1		/* do not resolve or read kernel/ramdisk */
+
+/**
+ * domcfg_parse_buf() - parse one domain file held in memory
+ * @path: the file's name, used in diagnostics and to resolve paths
+ * @buf: the contents (need not be NUL-terminated; NUL bytes are errors)
+ * @len: bytes in @buf
+ * @flags: 0 or DOMCFG_NO_FS
+ * @out: filled in; release with domcfg_free() whatever the result
+ * @err: diagnostics are appended here
+ *
+ * Return: 0 if the file is valid, -EINVAL if diagnostics were added.
+ */
+int domcfg_parse_buf(const char *path, const char *buf, size_t len,
+		     unsigned int flags, struct domcfg *out,
+		     struct domcfg_error *err);
+
+/**
+ * domcfg_parse_file() - read and parse one domain file
+ * @path: the file
+ * @out: filled in; release with domcfg_free() whatever the result
+ * @err: diagnostics are appended here
+ *
+ * Kernel and ramdisk paths are resolved against the file's directory and
+ * must name readable, non-empty regular files.
+ *
+ * Return: 0 if the file is valid, -EINVAL if diagnostics were added.
+ */
+int domcfg_parse_file(const char *path, struct domcfg *out,
+		      struct domcfg_error *err);
+
+/**
+ * domcfg_check_set() - check domains against each other and the host
+ * @doms: parsed domains, in command-line order
+ * @nr: how many
+ * @host: the machine they will run on
+ * @err: diagnostics are appended here
+ *
+ * Checks duplicate names, pinning against the host's CPUs and that all
+ * memory (domains, page-table pools, boot modules, xen-lite itself) fits.
+ *
+ * Return: 0 if the set is valid, -EINVAL if diagnostics were added.
+ */
+int domcfg_check_set(const struct domcfg *doms, int nr,
+		     const struct domcfg_host *host, struct domcfg_error *err);
+
+/**
+ * domcfg_free() - release what domcfg_parse_*() allocated
+ * @d: the domain; it is left zeroed
+ */
+void domcfg_free(struct domcfg *d);
+
+/**
+ * domcfg_error_print() - print diagnostics as "FILE:LINE: message" lines
+ * @err: the diagnostics
+ * @f: where to
+ */
+void domcfg_error_print(const struct domcfg_error *err, FILE *f);
+
+/**
+ * domcfg_parse_size() - parse "<digits>[K|M|G|T]"
+ * @s: the text
+ * @unit: multiplier when there is no suffix (e.g. 1 << 20 for MiB)
+ * @out: bytes
+ *
+ * Return: 0 on success, -EINVAL on bad syntax, -ERANGE on overflow.
+ */
+int domcfg_parse_size(const char *s, uint64_t unit, uint64_t *out);
+
+/**
+ * domcfg_pool_kb() - page-table pool the hypervisor gives a domain
+ * @d: the domain
+ *
+ * Return: p2m_pool if set, else the automatic size (4 KiB per MiB of
+ * RAM plus 64 KiB per vCPU, at least 256 KiB).
+ */
+uint64_t domcfg_pool_kb(const struct domcfg *d);
+
+/*
+ * Architecture substituted for "${arch}" in kernel and ramdisk paths
+ * ("riscv64" or "arm64"); NULL means "riscv64".
+ */
+extern const char *domcfg_arch;
+
+const char *domcfg_action_name(enum domcfg_action a);
+const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p);
+
+/* Bytes xen-lite keeps for itself when checking that domains fit. */
+#define DOMCFG_HYP_RESERVE (16ull << 20)
+/* Boot modules and domain memory are handled in 2 MiB units. */
+#define DOMCFG_ALIGN (2ull << 20)
+
+#endif

@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xen-lite-cli: the domain builder. Validates domain files, writes boot
+ * bundles (host DTB + modules + QEMU command line), inspects them and
+ * launches QEMU. See docs/xen-lite.1 and docs/domain-file.md.
+ *
+ * Exit status: 0 success; 1 other failure; 2 invalid domain files or
+ * usage; for run and demo, QEMU's own exit status (124 on --timeout).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <glob.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "domcfg.h"
+#include "util.h"
+
+#define EXIT_INVALID 2
+#define EXIT_TIMEOUT 124
+#define DEFAULT_SMP 4
+#define DEFAULT_MEM (1024ull << 20)
+
+static const char *root;
+
+static const char usage_main[] =
+"Usage: xen-lite [--root DIR] COMMAND [OPTIONS] [FILE...]\n"
+"\n"
+"Commands:\n"
+"  check    validate domain files\n"
+"  build    write a boot bundle (host DTB, modules, QEMU command line)\n"
+"  run      build a bundle in a temporary directory and boot it in QEMU\n"
+"  inspect  print what a bundle holds\n"
+"  demo     boot the demo domains (configs/domains/demo-*.cfg)\n"
+"  help     this text; 'xen-lite COMMAND --help' for a command's options\n"
+"\n"
+"Domain files are described in docs/domain-file.md; the bundle format in\n"
+"docs/boot-protocol.md. Exit status: 0 ok, 2 invalid domain files or\n"
+"usage, 1 other errors; run and demo exit with QEMU's status.\n";
+
+static const char usage_check[] =
+"Usage: xen-lite check [--arch A] [--smp N] [--mem SIZE] FILE...\n"
+"\n"
+"Validate domain files, alone and together, against a host with N CPUs\n"
+"and SIZE of RAM. Every problem is printed as FILE:LINE: message and the\n"
+"exit status is 2; nothing is written or launched.\n"
+"\n"
+"  --arch A      riscv64 (default) or arm64; replaces ${arch} in paths\n"
+"  --smp N       host CPUs (default 4)\n"
+"  --mem SIZE    host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+"  -h, --help    this text\n";
+
+static const char usage_build[] =
+"Usage: xen-lite build --arch riscv64|arm64 [--smp N] [--mem SIZE] -o DIR\n"
+"                      [QEMU OPTIONS] FILE...\n"
+"\n"
+"Write a boot bundle into DIR: host.dtb (QEMU's DTB for these machine\n"
+"options with a /chosen/domain@N node per domain), qemu.dtb (QEMU's DTB\n"
+"unchanged), the modules (NAME.kernel, NAME.ramdisk), qemu.cmdline (the\n"
+"exact QEMU command line) and run.sh (runs it).\n"
+"\n"
+"  --arch A          riscv64 (default) or arm64\n"
+"  --smp N           host CPUs (default 4)\n"
+"  --mem SIZE        host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+"  -o, --output DIR  bundle directory (created if needed)\n"
+"  --icount          add -icount shift=0 (deterministic timing)\n"
+"  --gdb             add -s -S (QEMU waits for gdb on port 1234)\n"
+"  --qemu-arg ARG    append ARG to the QEMU command line (repeatable)\n"
+"  --bios FILE       RISC-V firmware (default Debian's OpenSBI\n"
+"                    fw_dynamic.bin)\n"
+"  -h, --help        this text\n";
+
+static const char usage_run[] =
+"Usage: xen-lite run [--arch A] [--smp N] [--mem SIZE] [OPTIONS] [FILE...]\n"
+"\n"
+"Build a bundle (in a temporary directory unless -o is given) and boot it\n"
+"in QEMU with the serial console on standard input and output. With no\n"
+"domain files, xen-lite boots alone and powers off. The exit status is\n"
+"QEMU's: 0 only if every domain shut down cleanly.\n"
+"\n"
+"  --arch A          riscv64 (default) or arm64\n"
+"  --smp N           host CPUs (default 4)\n"
+"  --mem SIZE        host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+"  -o, --output DIR  keep the bundle in DIR\n"
+"  --icount          add -icount shift=0\n"
+"  --gdb             QEMU waits for gdb (-s -S); the gdb-multiarch command\n"
+"                    line to attach is printed\n"
+"  --timeout SECS    kill QEMU after SECS seconds and exit with 124\n"
+"  --qemu-arg ARG    append ARG to the QEMU command line (repeatable)\n"
+"  --bios FILE       RISC-V firmware\n"
+"  --dry-run         print the QEMU command line instead of running it\n"
+"  -h, --help        this text\n";
+
+static const char usage_inspect[] =
+"Usage: xen-lite inspect DIR\n"
+"\n"
+"Print what the bundle in DIR holds: the machine, each domain with its\n"
+"properties and modules (address, size, file), and the QEMU command\n"
+"line.\n";
+
+static const char usage_demo[] =
+"Usage: xen-lite demo [--arch riscv64|arm64] [run options]\n"
+"\n"
+"Boot the domains in configs/domains/demo-*.cfg (riscv64 by default).\n"
+"Kernel paths in those files may use ${arch}. If the demo's guest images\n"
+"are not built yet, xen-lite boots without domains and says so. Takes\n"
+"the options of 'xen-lite run'.\n";
+
+enum {
+	OPT_ARCH = 256,
+	OPT_SMP,
+	OPT_MEM,
+	OPT_ICOUNT,
+	OPT_GDB,
+	OPT_TIMEOUT,
+	OPT_QEMU_ARG,
+	OPT_BIOS,
+	OPT_DRY_RUN,
+};
+
+static const struct option long_opts[] = {
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "smp", required_argument, NULL, OPT_SMP },
+	{ "mem", required_argument, NULL, OPT_MEM },
+	{ "output", required_argument, NULL, 'o' },
+	{ "icount", no_argument, NULL, OPT_ICOUNT },
+	{ "gdb", no_argument, NULL, OPT_GDB },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
+	{ "bios", required_argument, NULL, OPT_BIOS },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which options each command takes (bit per OPT_ - 256, plus 'o'). */
+#define CMD_HOST ((1u << 0) | (1u << 1) | (1u << 2))
+#define CMD_QEMU (CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7))
+#define CMD_RUN (CMD_QEMU | (1u << 5) | (1u << 8))
+#define OPT_O_BIT (1u << 16)
+
+static void usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "xen-lite %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'xen-lite %s --help'.\n", cmd);
+	exit(EXIT_INVALID);
+}
+
+/*
+ * Parse a command's options into @o. Returns the index of the first
+ * operand. Exits on --help and on bad usage.
+ */
+static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
+		      int argc, char **argv, struct xl_opts *o)
+{
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->arch = arch_lookup("riscv64");
+	o->root = root;
+	o->smp = DEFAULT_SMP;
+	o->mem = DEFAULT_MEM;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+ho:", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(help, stdout);
+			exit(0);
+		}
+		if (c == '?' || c == ':') {
+			if (optopt && optopt < 256)
+				usage_error(cmd, "bad option '-%c'",
+					    (char[]){ (char)optopt, 0 });
+			usage_error(cmd, "bad option '%s'",
+				    argv[optind - 1]);
+		}
+		if ((c == 'o' && !(allowed & OPT_O_BIT)) ||
+		    (c >= 256 && !(allowed & (1u << (c - 256)))))
+			usage_error(cmd, "option '%s' does not apply here",
+				    argv[optind - 1]);
+		switch (c) {
+		case OPT_ARCH:
+			o->arch = arch_lookup(optarg);
+			if (!o->arch)
+				usage_error(cmd, "unknown architecture '%s' "
+					    "(riscv64 or arm64)", optarg);
+			break;
+		case OPT_SMP:
+			if (domcfg_parse_size(optarg, 1, &v) || v < 1 ||
+			    v > 64)
+				usage_error(cmd, "--smp: expected 1..64, got "
+					    "'%s'", optarg);
+			o->smp = (uint32_t)v;
+			break;
+		case OPT_MEM:
+			if (domcfg_parse_size(optarg, 1ull << 20, &v) ||
+			    v < (64ull << 20) || v % (2ull << 20) ||
+			    v > (1ull << 40))
+				usage_error(cmd, "--mem: expected a multiple "
+					    "of 2M from 64M to 1T, got '%s'",
+					    optarg);
+			o->mem = v;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case OPT_ICOUNT:
+			o->icount = true;
+			break;
+		case OPT_GDB:
+			o->gdb = true;
+			break;
+		case OPT_TIMEOUT:
+			if (domcfg_parse_size(optarg, 1, &v) || !v ||
+			    v > 86400)
+				usage_error(cmd, "--timeout: expected seconds "
+					    "(1..86400), got '%s'", optarg);
+			o->timeout = (unsigned int)v;
+			break;
+		case OPT_QEMU_ARG:
+			strvec_add(&o->qemu_args, optarg);
+			break;
+		case OPT_BIOS:
+			o->bios = optarg;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
+		}
+	}
+	domcfg_arch = o->arch->name;
+	return optind;
+}
+
+/* Parse and check a set of domain files; exits 2 on any error. */
+static struct domcfg *load_domains(const struct xl_opts *o, int nr,
+				   char **files)
+{
+	struct domcfg *doms = calloc((size_t)nr + 1, sizeof(*doms));
+	struct domcfg_error *err = calloc(1, sizeof(*err));
+	struct domcfg_host host = { .nr_cpus = o->smp, .ram_size = o->mem };
+	int i;
+
+	if (!doms || !err) {
+		msg("out of memory");
+		exit(1);
+	}
+	for (i = 0; i < nr; i++)
+		domcfg_parse_file(files[i], &doms[i], err);
+	if (!err->count)
+		domcfg_check_set(doms, nr, &host, err);
+	if (err->count) {
+		domcfg_error_print(err, stderr);
+		exit(EXIT_INVALID);
+	}
+	free(err);
+	return doms;
+}
+
+static void free_domains(struct domcfg *doms, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		domcfg_free(&doms[i]);
+	free(doms);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct xl_opts o;
+	struct domcfg *doms;
+	int first, nr, i;
+
+	first = parse_opts("check", usage_check, CMD_HOST, argc, argv, &o);
+	nr = argc - first;
+	if (!nr)
+		usage_error("check", "%s", "no domain files given");
+	doms = load_domains(&o, nr, argv + first);
+	for (i = 0; i < nr; i++)
+		printf("%s: ok (domain '%s', %llu MiB, %u vCPU%s)\n",
+		       doms[i].path, doms[i].name,
+		       (unsigned long long)(doms[i].memory >> 20),
+		       doms[i].vcpus, doms[i].vcpus == 1 ? "" : "s");
+	free_domains(doms, nr);
+	return 0;
+}
+
+static int cmd_build(int argc, char **argv)
+{
+	struct strvec qv = { 0 };
+	struct domcfg *doms;
+	struct xl_opts o;
+	int first, nr, rc;
+
+	first = parse_opts("build", usage_build, CMD_QEMU | OPT_O_BIT, argc,
+			   argv, &o);
+	if (!o.outdir)
+		usage_error("build", "%s", "-o DIR is required");
+	nr = argc - first;
+	doms = load_domains(&o, nr, argv + first);
+	rc = bundle_build(&o, doms, nr, &qv);
+	if (!rc)
+		printf("bundle written to %s (%d domain%s); boot it with "
+		       "%s/%s\n", o.outdir, nr, nr == 1 ? "" : "s", o.outdir,
+		       BUNDLE_RUN);
+	strvec_free(&qv);
+	strvec_free(&o.qemu_args);
+	free_domains(doms, nr);
+	return rc ? 1 : 0;
+}
+
+static volatile sig_atomic_t got_alarm;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
+}
+
+/* Wait for @pid; on timeout, TERM it, then KILL it. */
+static int wait_qemu(pid_t pid, unsigned int timeout, bool *timed_out)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int status, i;
+
+	*timed_out = false;
+	if (timeout)
+		alarm(timeout);
+	for (;;) {
+		pid_t r = waitpid(pid, &status, 0);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return 1;
+		if (got_alarm) {
+			*timed_out = true;
+			kill(pid, SIGTERM);
+			for (i = 0; i < 60; i++) {
+				if (waitpid(pid, &status, WNOHANG) == pid)
+					goto done;
+				nanosleep(&ts, NULL);
+			}
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			goto done;
+		}
+	}
+done:
+	alarm(0);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* Launch QEMU with our stdin/stdout; returns the exit status to use. */
+static int launch(const struct xl_opts *o, struct strvec *qv)
+{
+	struct sigaction sa = { 0 }, old_int, old_quit;
+	struct termios tio;
+	bool tty = isatty(0) && !tcgetattr(0, &tio), timed_out;
+	pid_t pid;
+	int rc;
+
+	if (o->gdb) {
+		char *elf = hyp_elf(o->root, o->arch);
+
+		msg("QEMU waits for a debugger; attach with:");
+		fprintf(stderr, "  gdb-multiarch -q -ex 'set architecture %s' "
+			"-ex 'target remote localhost:1234' %s\n",
+			o->arch->gdb_arch, elf);
+		free(elf);
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		msg("fork: %s", strerror(errno));
+		return 1;
+	}
+	if (!pid) {
+		execvp(qv->v[0], qv->v);
+		msg("cannot run %s: %s", qv->v[0], strerror(errno));
+		_exit(127);
+	}
+	/* Ctrl-C reaches QEMU too; we just wait for it to go. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGQUIT, &sa, &old_quit);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	rc = wait_qemu(pid, o->timeout, &timed_out);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (tty)
+		tcsetattr(0, TCSANOW, &tio);
+	if (timed_out) {
+		msg("timeout: QEMU was still running after %u seconds; "
+		    "killed it", o->timeout);
+		return EXIT_TIMEOUT;
+	}
+	return rc;
+}
+
+static int run_domains(const char *cmd, struct xl_opts *o, int nr,
+		       char **files, struct domcfg *doms)
+{
+	struct strvec qv = { 0 };
+	char tmpl[PATH_MAX], *img = hyp_image(o->root, o->arch);
+	bool tmp = !o->outdir;
+	int rc, i;
+
+	if (!o->dry_run && !file_exists(img)) {
+		msg("%s: not built; run ./xen-lite (it builds what is stale) "
+		    "or 'make O=build/%s qemu-%s_defconfig && make "
+		    "O=build/%s'", img, o->arch->name, o->arch->name,
+		    o->arch->name);
+		free(img);
+		return 1;
+	}
+	free(img);
+	if (!doms)
+		doms = load_domains(o, nr, files);
+	if (tmp) {
+		const char *t = getenv("TMPDIR");
+
+		snprintf(tmpl, sizeof(tmpl), "%s/xen-lite-%s.XXXXXX",
+			 t && *t ? t : "/tmp", cmd);
+		if (!mkdtemp(tmpl)) {
+			msg("cannot create a directory in %s: %s",
+			    t && *t ? t : "/tmp", strerror(errno));
+			return 1;
+		}
+		o->outdir = tmpl;
+	}
+	rc = bundle_build(o, doms, nr, &qv);
+	if (rc) {
+		rc = 1;
+	} else if (o->dry_run) {
+		for (i = 0; i < qv.n; i++) {
+			char *q = shell_quote(qv.v[i]);
+
+			printf("%s%s", i ? " " : "", q);
+			free(q);
+		}
+		printf("\n");
+	} else {
+		rc = launch(o, &qv);
+	}
+	if (tmp)
+		bundle_remove(tmpl);
+	strvec_free(&qv);
+	free_domains(doms, nr);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct xl_opts o;
+	int first, rc;
+
+	first = parse_opts("run", usage_run, CMD_RUN | OPT_O_BIT, argc, argv,
+			   &o);
+	rc = run_domains("run", &o, argc - first, argv + first, NULL);
+	strvec_free(&o.qemu_args);
+	return rc;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	struct domcfg_error *err = calloc(1, sizeof(*err));
+	struct domcfg_host host;
+	struct domcfg *doms;
+	struct xl_opts o;
+	char *pat;
+	glob_t g;
+	int first, rc, nr = 0;
+	size_t i;
+
+	first = parse_opts("demo", usage_demo, CMD_RUN | OPT_O_BIT, argc,
+			   argv, &o);
+	if (first != argc)
+		usage_error("demo", "unexpected argument '%s'", argv[first]);
+	if (!err) {
+		msg("out of memory");
+		return 1;
+	}
+	pat = xasprintf("%s/configs/domains/demo-*.cfg", o.root);
+	if (glob(pat, 0, NULL, &g))
+		g.gl_pathc = 0;
+	free(pat);
+	doms = calloc(g.gl_pathc + 1, sizeof(*doms));
+	if (!doms) {
+		msg("out of memory");
+		return 1;
+	}
+	for (i = 0; i < g.gl_pathc; i++)
+		domcfg_parse_file(g.gl_pathv[i], &doms[nr++], err);
+	host.nr_cpus = o.smp;
+	host.ram_size = o.mem;
+	if (!err->count)
+		domcfg_check_set(doms, nr, &host, err);
+	if (err->count) {
+		domcfg_error_print(err, stderr);
+		msg("demo: the demo domains cannot boot yet (see above; are "
+		    "the guest images built?); booting xen-lite without "
+		    "domains");
+		while (nr)
+			domcfg_free(&doms[--nr]);
+	} else if (!nr) {
+		msg("demo: no configs/domains/demo-*.cfg; booting xen-lite "
+		    "without domains");
+	} else {
+		msg("demo: %s with %d domain%s (%u CPUs, %llu MiB)",
+		    o.arch->name, nr, nr == 1 ? "" : "s", o.smp,
+		    (unsigned long long)(o.mem >> 20));
+	}
+	free(err);
+	rc = run_domains("demo", &o, nr, NULL, doms);
+	globfree(&g);
+	strvec_free(&o.qemu_args);
+	return rc;
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "-h") ||
+			  !strcmp(argv[1], "--help"))) {
+		fputs(usage_inspect, stdout);
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-')
+		usage_error("inspect", "%s", "expected one bundle directory");
+	return bundle_inspect(argv[1]);
+}
+
+/* The repository root: --root, $XEN_LITE_ROOT, or from our own path. */
+static const char *find_root(void)
+{
+	const char *env = getenv("XEN_LITE_ROOT");
+	char exe[PATH_MAX], *s;
+	ssize_t n;
+	int i;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return ".";
+	exe[n] = '\0';
+	/* <root>/build/tools/xen-lite-cli */
+	for (i = 0; i < 3; i++) {
+		s = strrchr(exe, '/');
+		if (!s || s == exe)
+			return ".";
+		*s = '\0';
+	}
+	return xstrdup(exe);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc >= 3 && !strcmp(argv[1], "--root")) {
+		root = argv[2];
+		argc -= 2;
+		argv += 2;
+	} else {
+		root = find_root();
+	}
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EXIT_INVALID;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	argc--;
+	argv++;
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc, argv);
+	if (!strcmp(cmd, "build"))
+		return cmd_build(argc, argv);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "inspect"))
+		return cmd_inspect(argc, argv);
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(argc, argv);
+	fprintf(stderr, "xen-lite: unknown command '%s'\n\n%s", cmd,
+		usage_main);
+	return EXIT_INVALID;
+}
