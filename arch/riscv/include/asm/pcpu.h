@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* RISC-V per physical CPU state (struct pcpu.arch). */
+#ifndef ASM_RISCV_PCPU_H
+#define ASM_RISCV_PCPU_H
+
+#include <xen-lite/types.h>
+
+struct vcpu;
+
+struct arch_pcpu {
+	/* Absolute counter value of the next host timer event, or ~0. */
+	u64 timer_deadline;
+	/* The vCPU whose FP registers are live in this hart's FP file. */
+	struct vcpu *fp_owner;
+	/* hfence.vvma for every VMID requested by a remote RFENCE. */
+	bool flush_vvma_all;
+	/* Nesting depth of hypervisor traps (catches recursive faults). */
+	unsigned int trap_depth;
+};
+
+#endif /* ASM_RISCV_PCPU_H */

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RISC-V boot and the arch hooks of include/xen-lite/arch.h: early checks,
+ * the identity map, per-hart hypervisor CSR setup, secondary harts, power
+ * off, counters, idle and IPIs.
+ */
+#include <libfdt.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/bootinfo.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/smp.h>
+#include <asm/csr.h>
+#include <asm/riscv.h>
+#include <asm/sbi.h>
+#include <asm/system.h>
+#include <asm/traps.h>
+
+#define STACK_SIZE (CONFIG_STACK_SIZE_KB * 1024)
+
+/* QEMU's sifive,test "finisher" commands (hw/misc/sifive_test.c). */
+#define FINISHER_FAIL 0x3333
+#define FINISHER_PASS 0x5555
+
+u8 boot_stack[STACK_SIZE] __aligned(16);
+
+/*
+ * Sv39 root table of the identity map: 1 GiB leaves for the low 256 GiB
+ * (entries 0..255; Sv39 virtual addresses above 2^38 - 1 are not
+ * canonical). Covers MMIO and RAM of QEMU virt; PMAs, not the page table,
+ * give device regions their I/O attributes.
+ */
+static u64 boot_pgtable[512] __aligned(PAGE_SIZE);
+
+struct riscv_features riscv_features;
+
+static const void *boot_fdt;
+static u64 timebase_hz;
+static volatile u32 *finisher;
+static volatile bool stop_requested;
+
+void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa);
+void __noreturn riscv_secondary_entry(unsigned long hartid,
+				      struct pcpu *self);
+void __noreturn riscv_early_fatal(const char *msg);
+
+static void early_puts(const char *s)
+{
+	while (*s) {
+		sbi_console_putchar(*s++);
+	}
+}
+
+/*
+ * Before the console exists: print through the SBI legacy console (OpenSBI
+ * still implements it for S-mode) and stop with a failure status.
+ */
+void riscv_early_fatal(const char *msg)
+{
+	early_puts("xen-lite: ");
+	early_puts(msg);
+	early_puts("\n");
+	arch_machine_poweroff(false);
+}
+
+static void mmu_enable(void)
+{
+	csr_write(CSR_SATP, SATP_MODE_SV39 |
+				    (virt_to_maddr(boot_pgtable) >> PAGE_SHIFT));
+	__asm__ __volatile__("sfence.vma" ::: "memory");
+}
+
+static void parse_fdt_early(const void *fdt)
+{
+	const fdt32_t *p;
+	int len, off;
+
+	if (!fdt || fdt_check_header(fdt)) {
+		return;
+	}
+	boot_fdt = fdt;
+	off = fdt_path_offset(fdt, "/cpus");
+	if (off >= 0) {
+		p = fdt_getprop(fdt, off, "timebase-frequency", &len);
+		if (p && len == 4) {
+			timebase_hz = fdt32_to_cpu(*p);
+		} else if (p && len == 8) {
+			timebase_hz = fdt64_to_cpu(*(const fdt64_t *)p);
+		}
+	}
+	off = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
+	if (off < 0) {
+		off = fdt_node_offset_by_compatible(fdt, -1, "sifive,test1");
+	}
+	if (off >= 0) {
+		p = fdt_getprop(fdt, off, "reg", &len);
+		if (p && len >= 8) {
+			/* /soc on QEMU virt: #address-cells = 2 */
+			finisher = (volatile u32 *)(uintptr_t)(
+				((u64)fdt32_to_cpu(p[0]) << 32) |
+				fdt32_to_cpu(p[1]));
+		}
+	}
+}
+
+/*
+ * Hypervisor CSRs of one hart. What a guest may handle itself goes to it
+ * directly through hedeleg/hideleg (privileged spec, "Hypervisor Trap
+ * Delegation Registers"): its own page faults, breakpoints, system calls
+ * of its user space, misaligned accesses and illegal instructions.
+ */
+static void hart_init(void)
+{
+	csr_write(CSR_HEDELEG, (1UL << EXC_INST_MISALIGNED) |
+				       (1UL << EXC_ILLEGAL_INST) |
+				       (1UL << EXC_BREAKPOINT) |
+				       (1UL << EXC_LOAD_MISALIGNED) |
+				       (1UL << EXC_STORE_MISALIGNED) |
+				       (1UL << EXC_ECALL_U) |
+				       (1UL << EXC_INST_PAGE_FAULT) |
+				       (1UL << EXC_LOAD_PAGE_FAULT) |
+				       (1UL << EXC_STORE_PAGE_FAULT));
+	csr_write(CSR_HIDELEG, HIDELEG_VS_ALL);
+	csr_write(CSR_HVIP, 0);
+	csr_write(CSR_HIE, 0);
+	csr_write(CSR_HGEIE, 0);
+	csr_write(CSR_HCOUNTEREN, 0x7); /* cycle, time, instret */
+	csr_write(CSR_HGATP, 0);
+	csr_write(CSR_HSTATUS, HSTATUS_VSXL_64 | HSTATUS_SPVP);
+	if (riscv_features.henvcfg) {
+		csr_write(CSR_HENVCFG, riscv_features.henvcfg);
+	}
+	riscv_timer_hart_init();
+	csr_write(CSR_SIE, SIE_SSIE | SIE_STIE);
+}
+
+void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
+{
+	unsigned long v;
+
+	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, stack_top) !=
+		     PCPU_STACK_TOP_OFF);
+	BUILD_BUG_ON(sizeof(struct cpu_regs) != REGS_SIZE);
+	pcpu_info[0].stack_top = boot_stack + STACK_SIZE;
+
+	/*
+	 * misa is M-mode only. hgatp exists exactly when the H extension
+	 * does, so a trap-safe read of it is the check.
+	 */
+	if (!riscv_probe_hgatp(&v)) {
+		parse_fdt_early(dtb_pa ? maddr_to_virt(dtb_pa) : NULL);
+		riscv_early_fatal("panic: H extension not present "
+				  "(run QEMU with a CPU that has it, "
+				  "e.g. -cpu rv64,h=true)");
+	}
+	riscv_trap_init();
+
+	for (unsigned int i = 0; i < 256; i++) {
+		boot_pgtable[i] = ((u64)i << (18 + PTE_PPN_SHIFT)) | PTE_V |
+				  PTE_R | PTE_W | PTE_X | PTE_A | PTE_D |
+				  PTE_G;
+	}
+	mmu_enable();
+	parse_fdt_early(dtb_pa ? maddr_to_virt(dtb_pa) : NULL);
+	if (!timebase_hz) {
+		riscv_early_fatal("device tree: no /cpus timebase-frequency");
+	}
+}
+
+void riscv_secondary_entry(unsigned long hartid, struct pcpu *self)
+{
+	mmu_enable();
+	riscv_trap_init();
+	hart_init();
+	start_secondary(self->id);
+}
+
+static bool isa_has(const char *isa, const char *ext)
+{
+	size_t n = strlen(ext);
+	const char *p = isa;
+
+	/* Multi-letter extensions follow an '_' in riscv,isa. */
+	while ((p = strchr(p, '_'))) {
+		p++;
+		if (!strncmp(p, ext, n) && (p[n] == '_' || p[n] == '\0')) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void detect_features(const char *isa)
+{
+	unsigned long v;
+	unsigned long want = ENVCFG_STCE | ENVCFG_PBMTE;
+
+	/*
+	 * Sstc: stimecmp is accessible from HS-mode only when the firmware
+	 * set menvcfg.STCE, so a successful read is the answer. henvcfg
+	 * bits are WARL, but QEMU 7.2 lets PBMTE stick even on harts without
+	 * Svpbmt, so the device tree's riscv,isa must list it as well.
+	 */
+	riscv_features.sstc = riscv_probe_stimecmp(&v);
+	if (riscv_probe_henvcfg(&v)) {
+		csr_write(CSR_HENVCFG, want);
+		v = csr_read(CSR_HENVCFG);
+		csr_write(CSR_HENVCFG, 0);
+		riscv_features.svpbmt = (v & ENVCFG_PBMTE) &&
+					isa_has(isa, "svpbmt");
+		if (!riscv_features.svpbmt) {
+			v &= ~ENVCFG_PBMTE;
+		}
+		if (!riscv_features.sstc) {
+			v &= ~ENVCFG_STCE;
+		}
+		riscv_features.henvcfg = v & want;
+	}
+}
+
+int arch_setup(const struct bootinfo *bi)
+{
+	int rc;
+
+	if (bi->timebase_hz && bi->timebase_hz != timebase_hz) {
+		timebase_hz = bi->timebase_hz;
+	}
+	rc = sbi_init();
+	if (rc) {
+		return rc;
+	}
+	if (bi->isa[0]) {
+		printk("riscv: ISA %s\n", bi->isa);
+	}
+	detect_features(bi->isa);
+	printk("riscv: H extension present, Sstc %s, Svpbmt %s, timebase %llu Hz\n",
+	       riscv_features.sstc ? "yes" : "no",
+	       riscv_features.svpbmt ? "yes" : "no",
+	       (unsigned long long)timebase_hz);
+	hart_init();
+	return 0;
+}
+
+int arch_cpu_up(unsigned int cpu, unsigned long hwid)
+{
+	struct pcpu *p;
+
+	if (cpu >= CONFIG_NR_CPUS) {
+		return -EINVAL;
+	}
+	p = &pcpu_info[cpu];
+	if (!p->stack_top) {
+		return -EINVAL;
+	}
+	smp_mb();
+	return sbi_hart_start(hwid, virt_to_maddr(riscv_secondary_start),
+			      virt_to_maddr(p));
+}
+
+/*
+ * Power off. A clean stop is SRST shutdown with reason "none": OpenSBI
+ * writes FINISHER_PASS to the sifive,test device and QEMU exits 0.
+ *
+ * Reason SYSTEM_FAILURE is no way to fail: Debian's OpenSBI 1.1 ignores
+ * the reason in its sifive,test driver and writes FINISHER_PASS for every
+ * shutdown (measured: QEMU exits 0). So the unclean path writes
+ * FINISHER_FAIL with exit code 1 in bits 31..16 to the device itself (the
+ * root OpenSBI domain lets S-mode reach it), and only falls back to SRST
+ * when the device tree has no sifive,test node.
+ */
+void arch_machine_poweroff(bool clean)
+{
+	local_irq_disable();
+	if (!clean && finisher) {
+		*finisher = FINISHER_FAIL | (1U << 16);
+		mb();
+	}
+	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN,
+			 clean ? SBI_SRST_REASON_NONE :
+				 SBI_SRST_REASON_SYSFAIL);
+	if (finisher) {
+		*finisher = clean ? FINISHER_PASS : FINISHER_FAIL | (1U << 16);
+		mb();
+	}
+	for (;;) {
+		__asm__ __volatile__("wfi");
+	}
+}
+
+u64 arch_counter_read(void)
+{
+	return csr_read(CSR_TIME);
+}
+
+u64 arch_counter_freq(void)
+{
+	return timebase_hz ? timebase_hz : 10000000;
+}
+
+void arch_cpu_idle(void)
+{
+	unsigned long flags = local_irq_save();
+
+	/*
+	 * wfi wakes up on any interrupt enabled in sie even with
+	 * sstatus.SIE clear; the pending one is taken once SIE is set.
+	 */
+	__asm__ __volatile__("wfi" ::: "memory");
+	local_irq_enable();
+	__asm__ __volatile__("nop" ::: "memory");
+	if (!flags) {
+		local_irq_disable();
+	}
+}
+
+void arch_dump_state(void)
+{
+	unsigned long ra = (unsigned long)__builtin_return_address(0);
+	unsigned long sp, tp;
+
+	__asm__ __volatile__("mv %0, sp" : "=r"(sp));
+	__asm__ __volatile__("mv %0, tp" : "=r"(tp));
+	printk(XL_ERR "hart %lu: ra %#lx sp %#lx tp %#lx\n",
+	       this_cpu()->hwid, ra, sp, tp);
+	printk(XL_ERR "sstatus %#lx sie %#lx sip %#lx stvec %#lx\n",
+	       csr_read(CSR_SSTATUS), csr_read(CSR_SIE), csr_read(CSR_SIP),
+	       csr_read(CSR_STVEC));
+	printk(XL_ERR "sepc %#lx scause %#lx stval %#lx\n", csr_read(CSR_SEPC),
+	       csr_read(CSR_SCAUSE), csr_read(CSR_STVAL));
+	printk(XL_ERR "hstatus %#lx hgatp %#lx hvip %#lx htval %#lx htinst %#lx\n",
+	       csr_read(CSR_HSTATUS), csr_read(CSR_HGATP), csr_read(CSR_HVIP),
+	       csr_read(CSR_HTVAL), csr_read(CSR_HTINST));
+}
+
+void arch_stop_other_cpus(void)
+{
+	unsigned int me = smp_processor_id();
+	unsigned int cpu;
+
+	stop_requested = true;
+	smp_mb();
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpu != me && pcpu_info[cpu].online) {
+			sbi_send_ipi(pcpu_info[cpu].hwid);
+		}
+	}
+}
+
+void arch_send_ipi(unsigned int cpu)
+{
+	if (cpu < nr_cpu_ids) {
+		sbi_send_ipi(pcpu_info[cpu].hwid);
+	}
+}
+
+/**
+ * riscv_stop_requested() - true once arch_stop_other_cpus() ran.
+ * Return: whether this hart must stop (checked by the IPI handler).
+ */
+bool riscv_stop_requested(void)
+{
+	return stop_requested;
+}
