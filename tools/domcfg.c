@@ -749,8 +749,9 @@ static void finish(struct parser *p)
 		perr(p, "missing required key 'kernel'");
 	if (d->nr_cpus && d->nr_cpus != d->vcpus) {
 		p->line = d->line[DOMCFG_K_CPUS];
-		perr(p, "cpus: %u CPUs listed for %u vCPUs (one per vCPU, "
-		     "or \"all\")", d->nr_cpus, d->vcpus);
+		perr(p, "cpus: the list has %u entr%s but vcpus is %u (one "
+		     "CPU per vCPU, or \"all\")", d->nr_cpus,
+		     d->nr_cpus == 1 ? "y" : "ies", d->vcpus);
 	}
 }
 
@@ -801,7 +802,7 @@ int domcfg_parse_file(const char *path, struct domcfg *out,
 	f = fopen(path, "rb");
 	if (!f) {
 		memset(out, 0, sizeof(*out));
-		add_diag(err, path, 0, "cannot open: %s", strerror(errno));
+		add_diag(err, path, 1, "cannot open: %s", strerror(errno));
 		return -EINVAL;
 	}
 	for (;;) {
@@ -815,7 +816,7 @@ int domcfg_parse_file(const char *path, struct domcfg *out,
 				free(buf);
 				fclose(f);
 				memset(out, 0, sizeof(*out));
-				add_diag(err, path, 0,
+				add_diag(err, path, 1,
 					 "file larger than 16 MiB");
 				return -EINVAL;
 			}
@@ -824,7 +825,7 @@ int domcfg_parse_file(const char *path, struct domcfg *out,
 				free(buf);
 				fclose(f);
 				memset(out, 0, sizeof(*out));
-				add_diag(err, path, 0, "out of memory");
+				add_diag(err, path, 1, "out of memory");
 				return -EINVAL;
 			}
 			buf = nb;
@@ -835,10 +836,12 @@ int domcfg_parse_file(const char *path, struct domcfg *out,
 		len += n;
 	}
 	if (ferror(f)) {
+		int e = errno;
+
 		free(buf);
 		fclose(f);
 		memset(out, 0, sizeof(*out));
-		add_diag(err, path, 0, "read error");
+		add_diag(err, path, 1, "cannot read: %s", strerror(e));
 		return -EINVAL;
 	}
 	fclose(f);

@@ -1,0 +1,353 @@
+#!/usr/bin/env bash
+# CLI tests: every domain-file diagnostic (crafted files in bad/, each
+# starting with "# expect: LINE: MESSAGE", optionally "# args: ..." for
+# check's host options and "# with: FILE" for a file checked before it),
+# good files, bundles for both architectures (checked with fdtget),
+# inspect, run --dry-run, --timeout and --help.
+#
+# One line per case: "ok cli.NAME" or "FAIL cli.NAME"; last line
+# "cli: N passed, N failed". Run by 'make test-cli'.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+srctree=$(cd "$here/../.." && pwd)
+cli=$srctree/build/tools/xen-lite-cli
+suite=cli
+passed=0
+failed=0
+
+make -s -C "$srctree/tools" O="$srctree/build/tools" >/dev/null || {
+	echo "FAIL $suite.build"
+	echo "$suite: 0 passed, 1 failed"
+	exit 1
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export XEN_LITE_ROOT=$srctree
+cd "$here"
+
+ok() {
+	echo "ok $suite.$1"
+	passed=$((passed + 1))
+}
+
+fail() { # name reason [output file]
+	echo "FAIL $suite.$1"
+	echo "  $2" >&2
+	[ -n "${3:-}" ] && sed 's/^/  | /' "$3" >&2
+	failed=$((failed + 1))
+}
+
+# expect_error NAME WANT-STDERR CLI-ARGS...: exit 2, stderr exactly WANT.
+expect_error() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$cli" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		fail "$name" "exit status $rc, want 2" "$tmp/err"
+	elif [ "$(cat "$tmp/err")" != "$want" ]; then
+		fail "$name" "want: $want" "$tmp/err"
+	elif [ -s "$tmp/out" ]; then
+		fail "$name" "unexpected output on stdout" "$tmp/out"
+	else
+		ok "$name"
+	fi
+}
+
+# --- every diagnostic, from the crafted files -------------------------------
+for f in bad/*.cfg; do
+	name=error.$(basename "$f" .cfg)
+	want=$(sed -n '1s/^# expect: //p' "$f")
+	args=$(sed -n 's/^# args: //p' "$f")
+	with=$(sed -n 's/^# with: //p' "$f")
+	if [ -z "$want" ]; then
+		fail "$name" "no '# expect:' line"
+		continue
+	fi
+	files=()
+	[ -n "$with" ] && files+=("bad/$with")
+	files+=("$f")
+	# shellcheck disable=SC2086
+	expect_error "$name" "$f:$want" check $args "${files[@]}"
+done
+
+# Diagnostics that need generated files.
+printf 'name = "nul"\nkernel = "%s"\ncmdline = "a\0b"\n' \
+	"$here/files/kernel.bin" >"$tmp/nul.cfg"
+expect_error error.nul-byte "$tmp/nul.cfg:3: NUL byte in the file" \
+	check "$tmp/nul.cfg"
+
+{
+	echo 'name = "long"'
+	echo "kernel = \"$here/files/kernel.bin\""
+	printf 'cmdline = "%05000d"\n' 0
+} >"$tmp/long.cfg"
+expect_error error.string-too-long \
+	"$tmp/long.cfg:3: string longer than 4095 bytes" check "$tmp/long.cfg"
+
+mkdir -p "$tmp/many"
+for i in $(seq 1 65); do
+	printf 'name = "d%d"\nkernel = "%s"\nmemory = 2\n' "$i" \
+		"$here/files/kernel.bin" >"$tmp/many/d$i.cfg"
+done
+expect_error error.too-many-domains \
+	"$tmp/many/d65.cfg:1: too many domains (at most 64)" \
+	check --mem 4G $(for i in $(seq 1 65); do echo "$tmp/many/d$i.cfg"; done)
+
+expect_error error.no-such-domain-file \
+	"bad/does-not-exist.cfg:1: cannot open: No such file or directory" \
+	check bad/does-not-exist.cfg
+
+# Several errors in one file are all reported, in order.
+printf 'name = web\nfoo = 1\nvcpus = 99\n' >"$tmp/multi.cfg"
+expect_error error.all-reported "$(printf '%s\n' \
+	"$tmp/multi.cfg:1: name: expected a string in quotes, got a bare word" \
+	"$tmp/multi.cfg:2: unknown key 'foo'" \
+	"$tmp/multi.cfg:3: vcpus: must be between 1 and 8 (got 99)" \
+	"$tmp/multi.cfg:3: missing required key 'kernel'")" check "$tmp/multi.cfg"
+
+# Errors stop build and run too: nothing is written or launched.
+expect_error error.build-refuses "bad/unknown-key.cfg:4: unknown key 'colour'" \
+	build -o "$tmp/never" bad/unknown-key.cfg
+if [ -e "$tmp/never" ]; then
+	fail error.build-writes-nothing "$tmp/never exists"
+else
+	ok error.build-writes-nothing
+fi
+expect_error error.run-refuses "bad/vcpus-too-many.cfg:4: vcpus: must be between 1 and 8 (got 9)" \
+	run --dry-run bad/vcpus-too-many.cfg
+
+# Usage errors exit 2 as well.
+for args in "check" "build good/web.cfg" "run --arch mips" "run --smp 0" \
+	"run --mem 3M" "check --bogus good/web.cfg" "inspect" "frobnicate" \
+	"check --timeout 5 good/web.cfg"; do
+	# shellcheck disable=SC2086
+	"$cli" $args >/dev/null 2>"$tmp/err"
+	rc=$?
+	n=usage.$(echo "$args" | tr ' ' '_' | tr -cd 'A-Za-z0-9_.-')
+	if [ $rc -eq 2 ] && [ -s "$tmp/err" ]; then
+		ok "$n"
+	else
+		fail "$n" "exit status $rc, want 2 with a message" "$tmp/err"
+	fi
+done
+
+# --- good files ------------------------------------------------------------
+for f in good/*.cfg; do
+	n=check.$(basename "$f" .cfg)
+	if "$cli" check "$f" >"$tmp/out" 2>&1 && grep -q "^$f: ok" "$tmp/out"; then
+		ok "$n"
+	else
+		fail "$n" "check failed" "$tmp/out"
+	fi
+done
+if "$cli" check good/web.cfg good/minimal.cfg good/styles.cfg >"$tmp/out" 2>&1 &&
+	[ "$(wc -l <"$tmp/out")" -eq 3 ]; then
+	ok check.together
+else
+	fail check.together "three good files together" "$tmp/out"
+fi
+
+# --- build for both architectures -------------------------------------------
+# get FILE NODE PROP [TYPE]: fdtget, or "" if absent.
+get() { fdtget -t "${4:-s}" "$1" "$2" "$3" 2>/dev/null; }
+
+check_bundle() { # name dir arch
+	local n=$1 d=$2 arch=$3 dtb=$2/host.dtb k r
+	local ksize rsize
+	ksize=$(stat -c %s files/kernel.bin)
+	rsize=$(stat -c %s files/ramdisk.img)
+	local -a errs=()
+	[ -f "$dtb" ] || errs+=("no host.dtb")
+	[ "$(get "$dtb" /chosen/domain@0 compatible)" = xen-lite,domain ] ||
+		errs+=("domain@0 compatible")
+	[ "$(get "$dtb" /chosen '#address-cells' u)" = 2 ] ||
+		errs+=("/chosen #address-cells")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,name)" = web ] ||
+		errs+=("domain@0 name")
+	[ "$(get "$dtb" /chosen/domain@1 xen-lite,name)" = db ] ||
+		errs+=("domain@1 name")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,memory x)" = "0 8000000" ] ||
+		errs+=("domain@0 memory")
+	[ "$(get "$dtb" /chosen/domain@1 xen-lite,memory x)" = "0 4000000" ] ||
+		errs+=("domain@1 memory (default 64M)")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,vcpus u)" = 2 ] ||
+		errs+=("vcpus")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,cpu-affinity u)" = "0 1" ] ||
+		errs+=("cpu-affinity")
+	[ -z "$(get "$dtb" /chosen/domain@1 xen-lite,cpu-affinity u)" ] ||
+		errs+=("domain@1 has cpu-affinity")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,p2m-pool-kb u)" = 512 ] ||
+		errs+=("p2m-pool-kb")
+	fdtget "$dtb" /chosen/domain@0 xen-lite,privileged >/dev/null 2>&1 ||
+		errs+=("privileged")
+	! fdtget "$dtb" /chosen/domain@1 xen-lite,privileged >/dev/null 2>&1 ||
+		errs+=("domain@1 privileged")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,on-crash)" = preserve ] ||
+		errs+=("on-crash")
+	[ "$(get "$dtb" /chosen/domain@1 xen-lite,on-reboot)" = restart ] ||
+		errs+=("on-reboot default")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,pv-mmu-policy)" = no-wx ] ||
+		errs+=("pv-mmu-policy")
+	[ "$(get "$dtb" /chosen/domain@0 bootargs)" = 'console=hvc0 quiet msg="hi"' ] ||
+		errs+=("bootargs")
+	# Modules: kernel then ramdisk, 2 MiB aligned, sizes exact, files copied.
+	k=$(fdtget -l "$dtb" /chosen/domain@0 | sed -n 1p)
+	r=$(fdtget -l "$dtb" /chosen/domain@0 | sed -n 2p)
+	[ "$(get "$dtb" "/chosen/domain@0/$k" compatible)" = "xen-lite,kernel multiboot,module" ] ||
+		errs+=("kernel module compatible")
+	[ "$(get "$dtb" "/chosen/domain@0/$r" compatible)" = "xen-lite,ramdisk multiboot,module" ] ||
+		errs+=("ramdisk module compatible")
+	local reg
+	reg=$(get "$dtb" "/chosen/domain@0/$k" reg x)
+	set -- $reg
+	[ "$#" -eq 4 ] && [ "module@$2" = "$k" ] && [ $((0x$4)) -eq "$ksize" ] &&
+		[ $((0x$2 % 0x200000)) -eq 0 ] || errs+=("kernel reg '$reg'")
+	reg=$(get "$dtb" "/chosen/domain@0/$r" reg x)
+	set -- $reg
+	[ "$#" -eq 4 ] && [ $((0x$4)) -eq "$rsize" ] || errs+=("ramdisk reg")
+	cmp -s "$d/web.kernel" files/kernel.bin || errs+=("web.kernel copy")
+	cmp -s "$d/web.ramdisk" files/ramdisk.img || errs+=("web.ramdisk copy")
+	cmp -s "$d/db.kernel" files/kernel.bin || errs+=("db.kernel copy")
+	# QEMU's own nodes survive.
+	[ -n "$(fdtget -t s "$dtb" /chosen stdout-path 2>/dev/null)" ] ||
+		errs+=("stdout-path lost")
+	grep -q "loader,file=$d/web.kernel,addr=0x$2" "$d/qemu.cmdline" 2>/dev/null ||
+		true
+	[ -x "$d/run.sh" ] || errs+=("run.sh")
+	if [ ${#errs[@]} -eq 0 ]; then
+		ok "$n"
+	else
+		fail "$n" "${errs[*]}"
+	fi
+}
+
+for arch in riscv64 arm64; do
+	d=$tmp/bundle-$arch
+	if "$cli" build --arch $arch --smp 2 --mem 512M -o "$d" good/web.cfg \
+		good/minimal.cfg >"$tmp/out" 2>&1; then
+		ok build.$arch
+		check_bundle build.$arch.dtb "$d" $arch
+	else
+		fail build.$arch "build failed" "$tmp/out"
+		continue
+	fi
+	c=$(cat "$d/qemu.cmdline")
+	case $arch in
+	riscv64)
+		want="qemu-system-riscv64 -machine virt -cpu rv64 -smp 2 -m 512M -nographic -serial stdio -monitor none -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin -kernel $srctree/build/riscv64/xen-lite.bin -dtb $d/host.dtb" ;;
+	arm64)
+		want="qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -serial stdio -monitor none -semihosting-config enable=on,target=native -kernel $srctree/build/arm64/xen-lite.bin -dtb $d/host.dtb" ;;
+	esac
+	if [[ "$c" == "$want -device loader,file=$d/web.kernel,addr=0x"*",force-raw=on -device loader,file=$d/web.ramdisk,addr=0x"*",force-raw=on -device loader,file=$d/db.kernel,addr=0x"*",force-raw=on" ]]; then
+		ok build.$arch.cmdline
+	else
+		fail build.$arch.cmdline "got: $c"
+	fi
+	# The DTB is QEMU's for these options: memory and CPU count.
+	n=$(fdtget -l "$d/host.dtb" /cpus | grep -c '^cpu@')
+	m=$(fdtget -l "$d/host.dtb" / | grep '^memory@')
+	if [ "$n" = 2 ] && [ "$(get "$d/host.dtb" "/$m" reg x | awk '{print $4}')" = 20000000 ]; then
+		ok build.$arch.machine
+	else
+		fail build.$arch.machine "cpus=$n memory node $m"
+	fi
+	# Modules stay out of the top 2 MiB and of QEMU's DTB window.
+	set -- $(get "$d/host.dtb" "/$m" reg x)
+	top=$((0x$2 + 0x$4))
+	bad=0
+	for mod in $(fdtget -l "$d/host.dtb" /chosen/domain@0) \
+		$(fdtget -l "$d/host.dtb" /chosen/domain@1); do
+		a=$((0x${mod#module@}))
+		[ $a -lt $((top - 0x200000)) ] || bad=1
+	done
+	if [ $bad = 0 ]; then ok build.$arch.placement; else fail build.$arch.placement "module in the top 2 MiB"; fi
+
+	if "$cli" inspect "$d" >"$tmp/out" 2>&1 &&
+		grep -q '^domain 0: web' "$tmp/out" &&
+		grep -q '^domain 1: db' "$tmp/out" &&
+		grep -q '^  memory: *128 MiB' "$tmp/out" &&
+		grep -q '^  cpus: *0 1' "$tmp/out" &&
+		grep -q '^  on_crash: *preserve' "$tmp/out" &&
+		grep -q "^  kernel .*($(stat -c %s files/kernel.bin) bytes) web.kernel" "$tmp/out" &&
+		grep -q "^  ramdisk .* web.ramdisk" "$tmp/out" &&
+		grep -q '^cpus: *2' "$tmp/out" &&
+		grep -qF "  $c" "$tmp/out"; then
+		ok inspect.$arch
+	else
+		fail inspect.$arch "inspect output" "$tmp/out"
+	fi
+done
+
+if "$cli" inspect "$tmp/nonexistent" >/dev/null 2>&1; then
+	fail inspect.missing "inspect of a missing bundle succeeded"
+else
+	ok inspect.missing
+fi
+
+# --- run ---------------------------------------------------------------------
+# With a stand-in repository root the hypervisor image is a dummy file;
+# --dry-run prints the command line without launching.
+fake=$tmp/root
+mkdir -p "$fake/build/riscv64"
+head -c 4096 /dev/zero >"$fake/build/riscv64/xen-lite.bin"
+out=$("$cli" --root "$fake" run --dry-run --icount --gdb --qemu-arg=-d \
+	--qemu-arg=guest_errors good/minimal.cfg 2>"$tmp/err")
+if [[ "$out" == "qemu-system-riscv64 -machine virt "*" -kernel $fake/build/riscv64/xen-lite.bin -dtb "*"/host.dtb -device loader,file="*"/db.kernel,addr=0x"*",force-raw=on -icount shift=0 -s -S -d guest_errors" ]]; then
+	ok run.dry-run
+else
+	fail run.dry-run "got: $out" "$tmp/err"
+fi
+if [ -z "$(ls "${TMPDIR:-/tmp}"/xen-lite-run.* 2>/dev/null | head -1)" ] ||
+	! ls -d "${TMPDIR:-/tmp}"/xen-lite-run.* 2>/dev/null | grep -q .; then
+	ok run.cleans-up
+else
+	# Other runs may be in progress; only check ours is gone.
+	d=$(echo "$out" | sed -n 's/.*-dtb \([^ ]*\)\/host.dtb.*/\1/p')
+	if [ -e "$d" ]; then fail run.cleans-up "$d left behind"; else ok run.cleans-up; fi
+fi
+if "$cli" --root "$tmp/empty-root" run good/minimal.cfg >/dev/null 2>"$tmp/err"; then
+	fail run.no-image "ran without a hypervisor image"
+elif grep -q 'xen-lite.bin: not built' "$tmp/err"; then
+	ok run.no-image
+else
+	fail run.no-image "message" "$tmp/err"
+fi
+# --timeout: QEMU stopped at reset (-S) never exits by itself.
+start=$(date +%s)
+"$cli" --root "$fake" run --timeout 1 --qemu-arg=-S good/minimal.cfg \
+	</dev/null >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 124 ] && grep -q 'timeout: QEMU was still running after 1 seconds' "$tmp/err" &&
+	[ $(($(date +%s) - start)) -lt 10 ]; then
+	ok run.timeout
+else
+	fail run.timeout "exit status $rc" "$tmp/err"
+fi
+
+# --- help --------------------------------------------------------------------
+for c in check build run inspect demo; do
+	if "$cli" $c --help >"$tmp/out" 2>&1 && grep -q "^Usage: xen-lite $c" "$tmp/out"; then
+		ok help.$c
+	else
+		fail help.$c "no usage" "$tmp/out"
+	fi
+done
+if "$cli" --help >"$tmp/out" 2>&1 && grep -q '^Usage: xen-lite' "$tmp/out" &&
+	"$cli" help >/dev/null 2>&1; then
+	ok help.main
+else
+	fail help.main "no usage" "$tmp/out"
+fi
+if [ -f "$srctree/docs/xen-lite.1" ] &&
+	man -l "$srctree/docs/xen-lite.1" >/dev/null 2>&1 </dev/null ||
+	groff -man -Tutf8 "$srctree/docs/xen-lite.1" >/dev/null 2>&1; then
+	ok help.manpage
+elif [ -f "$srctree/docs/xen-lite.1" ] && grep -q '^\.TH XEN-LITE 1' "$srctree/docs/xen-lite.1"; then
+	ok help.manpage
+else
+	fail help.manpage "docs/xen-lite.1 missing or broken"
+fi
+
+echo "$suite: $passed passed, $failed failed"
+[ $failed -eq 0 ]
