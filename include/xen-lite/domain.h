@@ -145,6 +145,8 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 
 /** domain_by_id() - Return: the live domain with ID @id, or NULL. */
 struct domain *domain_by_id(domid_t id);
+/** domain_by_id_locked() - the same, with domain_list_lock held. */
+struct domain *domain_by_id_locked(domid_t id);
 
 /** domain_dump_all() - debug key: domains, memory, vCPUs, p2m pools. */
 void domain_dump_all(void);
@@ -204,7 +206,9 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg);
  * arch_vcpu_run() - run @v on this CPU until it must give the CPU up.
  * Handles exits itself; returns when @v blocked (vcpu_block), its time
  * slice ran out or sched_need_resched() is set, the vCPU went down, or
- * its domain is shutting down.
+ * its domain is shutting down. On return no guest FP/SIMD state may be
+ * live in the CPU's registers: the hypervisor context may call libfdt,
+ * whose arm64 build uses SIMD registers (domain restart builds a DTB).
  */
 void arch_vcpu_run(struct vcpu *v);
 
