@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Arm boot-time state shared between head.S and the arch C files. */
+#ifndef ASM_ARM_SETUP_H
+#define ASM_ARM_SETUP_H
+
+#include <xen-lite/types.h>
+
+/* CurrentEL value at entry (CURRENTEL_EL2 when all is well). */
+extern u64 arm_boot_el;
+
+/* Physical address of the host device tree. */
+extern paddr_t arm_boot_dtb;
+
+/**
+ * arm_boot_c() - C entry of the boot CPU, from head.S.
+ * Records the boot state and calls start_xen().
+ */
+void arm_boot_c(unsigned long mpidr, paddr_t dtb) __attribute__((noreturn));
+
+/** arm_secondary_c() - C entry of secondary CPU @cpu, from head.S. */
+void arm_secondary_c(unsigned int cpu) __attribute__((noreturn));
+
+/**
+ * arm_skip_semihosting_trap() - called for an undefined-instruction trap
+ * in the hypervisor at @pc.
+ * Return: true when @pc is the semihosting call (semihosting disabled in
+ * QEMU) and execution may continue after it.
+ */
+bool arm_skip_semihosting_trap(u64 pc);
+
+#endif /* ASM_ARM_SETUP_H */
