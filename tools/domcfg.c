@@ -573,6 +573,11 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 	case DOMCFG_K_CMDLINE:
 		if (want_string(p, v, key))
 			return -EINVAL;
+		if (strlen(v->text) > DOMCFG_CMDLINE_MAX) {
+			perr(p, "cmdline: longer than %d bytes",
+			     DOMCFG_CMDLINE_MAX);
+			return -EINVAL;
+		}
 		free(d->cmdline);
 		d->cmdline = strdup(v->text);
 		return d->cmdline ? 0 : -ENOMEM;
@@ -582,6 +587,11 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 		if (!n || n % DOMCFG_ALIGN) {
 			perr(p, "memory: must be a non-zero multiple of 2M "
 			     "(got '%s')", v->text);
+			return -EINVAL;
+		}
+		if (n > DOMCFG_MAX_MEMORY) {
+			perr(p, "memory: must be at most 64G (got '%s')",
+			     v->text);
 			return -EINVAL;
 		}
 		d->memory = n;
@@ -616,8 +626,8 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 			return -EINVAL;
 		}
 		if (n < DOMCFG_MIN_POOL_KB * 1024ull ||
-		    n / 1024 > UINT32_MAX) {
-			perr(p, "p2m_pool: must be between %dK and 4T (got "
+		    n / 1024 > DOMCFG_MAX_POOL_KB) {
+			perr(p, "p2m_pool: must be between %dK and 4G (got "
 			     "'%s')", DOMCFG_MIN_POOL_KB, v->text);
 			return -EINVAL;
 		}
@@ -747,6 +757,21 @@ static void finish(struct parser *p)
 		perr(p, "missing required key 'name'");
 	if (!d->line[DOMCFG_K_KERNEL])
 		perr(p, "missing required key 'kernel'");
+	/* xen-lite copies the kernel into the lower half of guest RAM. */
+	if (d->kernel_size > d->memory / 2) {
+		p->line = d->line[DOMCFG_K_KERNEL];
+		perr(p, "kernel: '%s' (%llu bytes) is larger than half of "
+		     "memory (%llu MiB)", d->kernel,
+		     (unsigned long long)d->kernel_size,
+		     (unsigned long long)(d->memory >> 20));
+	}
+	if (d->ramdisk_size > d->memory / 2) {
+		p->line = d->line[DOMCFG_K_RAMDISK];
+		perr(p, "ramdisk: '%s' (%llu bytes) is larger than half of "
+		     "memory (%llu MiB)", d->ramdisk,
+		     (unsigned long long)d->ramdisk_size,
+		     (unsigned long long)(d->memory >> 20));
+	}
 	if (d->nr_cpus && d->nr_cpus != d->vcpus) {
 		p->line = d->line[DOMCFG_K_CPUS];
 		perr(p, "cpus: the list has %u entr%s but vcpus is %u (one "

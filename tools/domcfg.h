@@ -23,6 +23,9 @@
 #define DOMCFG_MAX_ERRORS 32		/* diagnostics kept */
 #define DOMCFG_DEFAULT_MEMORY (64ull << 20)
 #define DOMCFG_MIN_POOL_KB 16
+#define DOMCFG_MAX_POOL_KB (4u << 20)	/* 4 GiB */
+#define DOMCFG_MAX_MEMORY (64ull << 30)
+#define DOMCFG_CMDLINE_MAX 511		/* bytes, without the NUL */
 
 /* What the hypervisor does when a domain powers off, reboots or crashes. */
 enum domcfg_action {

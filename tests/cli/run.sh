@@ -20,10 +20,13 @@ make -s -C "$srctree/tools" O="$srctree/build/tools" >/dev/null || {
 	echo "$suite: 0 passed, 1 failed"
 	exit 1
 }
+cd "$here"
+# A kernel larger than half of a 2 MiB domain (not kept in git).
+[ -f files/big.bin ] ||
+	head -c 1048577 /dev/zero | tr '\0' B >"$here/files/big.bin"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XEN_LITE_ROOT=$srctree
-cd "$here"
 
 ok() {
 	echo "ok $suite.$1"
@@ -212,8 +215,6 @@ check_bundle() { # name dir arch
 	# QEMU's own nodes survive.
 	[ -n "$(fdtget -t s "$dtb" /chosen stdout-path 2>/dev/null)" ] ||
 		errs+=("stdout-path lost")
-	grep -q "loader,file=$d/web.kernel,addr=0x$2" "$d/qemu.cmdline" 2>/dev/null ||
-		true
 	[ -x "$d/run.sh" ] || errs+=("run.sh")
 	if [ ${#errs[@]} -eq 0 ]; then
 		ok "$n"
@@ -298,13 +299,12 @@ if [[ "$out" == "qemu-system-riscv64 -machine virt "*" -kernel $fake/build/riscv
 else
 	fail run.dry-run "got: $out" "$tmp/err"
 fi
-if [ -z "$(ls "${TMPDIR:-/tmp}"/xen-lite-run.* 2>/dev/null | head -1)" ] ||
-	! ls -d "${TMPDIR:-/tmp}"/xen-lite-run.* 2>/dev/null | grep -q .; then
+# The temporary bundle is removed after the run.
+d=$(echo "$out" | sed -n 's/.*-dtb \([^ ]*\)\/host\.dtb.*/\1/p')
+if [ -n "$d" ] && [ ! -e "$d" ]; then
 	ok run.cleans-up
 else
-	# Other runs may be in progress; only check ours is gone.
-	d=$(echo "$out" | sed -n 's/.*-dtb \([^ ]*\)\/host.dtb.*/\1/p')
-	if [ -e "$d" ]; then fail run.cleans-up "$d left behind"; else ok run.cleans-up; fi
+	fail run.cleans-up "bundle '$d' left behind"
 fi
 if "$cli" --root "$tmp/empty-root" run good/minimal.cfg >/dev/null 2>"$tmp/err"; then
 	fail run.no-image "ran without a hypervisor image"
