@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Integration boot tests under QEMU: both architectures, 1 and 4 CPUs, plus
+# a host device tree the hypervisor must refuse with a clear error.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+rc=0
+"$here/riscv64.sh" || rc=1
+"$here/arm64.sh" || rc=1
+"$here/baddtb.sh" || rc=1
+exit $rc
