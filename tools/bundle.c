@@ -229,21 +229,81 @@ static int place_modules(const struct xl_opts *o, uint64_t base,
 	return 0;
 }
 
-static int setprop_cells64(void *fdt, int node, const char *name,
-			   uint64_t a, uint64_t b)
-{
-	fdt32_t v[4] = {
-		cpu_to_fdt32((uint32_t)(a >> 32)), cpu_to_fdt32((uint32_t)a),
-		cpu_to_fdt32((uint32_t)(b >> 32)), cpu_to_fdt32((uint32_t)b),
-	};
+/*
+ * A node's properties, collected first and then written last to first:
+ * libfdt inserts a new property (and a new subnode) at the start of its
+ * node, so this keeps the DTB in the documented order.
+ */
+struct props {
+	int n;
+	struct {
+		const char *name;
+		const void *val;
+		int len;
+	} p[20];
+	char buf[64 * 4 + 64];	/* backing store for numbers */
+	int used;
+};
 
-	return fdt_setprop(fdt, node, name, v, sizeof(v));
+static void prop_add(struct props *ps, const char *name, const void *val,
+		     int len)
+{
+	ps->p[ps->n].name = name;
+	ps->p[ps->n].val = val;
+	ps->p[ps->n++].len = len;
+}
+
+static void prop_str(struct props *ps, const char *name, const char *s)
+{
+	prop_add(ps, name, s, (int)strlen(s) + 1);
+}
+
+static void prop_cells(struct props *ps, const char *name, const uint32_t *v,
+		       int n)
+{
+	fdt32_t *c = (fdt32_t *)(ps->buf + ps->used);
+	int i;
+
+	for (i = 0; i < n; i++)
+		c[i] = cpu_to_fdt32(v[i]);
+	ps->used += n * 4;
+	prop_add(ps, name, c, n * 4);
+}
+
+static void prop_u32(struct props *ps, const char *name, uint32_t v)
+{
+	prop_cells(ps, name, &v, 1);
+}
+
+static void prop_u64(struct props *ps, const char *name, uint64_t v)
+{
+	uint32_t c[2] = { (uint32_t)(v >> 32), (uint32_t)v };
+
+	prop_cells(ps, name, c, 2);
+}
+
+static int props_write(void *fdt, int node, const struct props *ps)
+{
+	int i, rc;
+
+	for (i = ps->n - 1; i >= 0; i--) {
+		rc = fdt_setprop(fdt, node, ps->p[i].name, ps->p[i].val,
+				 ps->p[i].len);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 static int add_module_node(void *fdt, int parent, const struct module *m)
 {
+	uint32_t reg[4] = {
+		(uint32_t)(m->addr >> 32), (uint32_t)m->addr,
+		(uint32_t)(m->size >> 32), (uint32_t)m->size,
+	};
+	struct props ps = { 0 };
 	char name[40], compat[64];
-	int node, rc, n;
+	int node, n;
 
 	snprintf(name, sizeof(name), "module@%" PRIx64, m->addr);
 	n = snprintf(compat, sizeof(compat), "xen-lite,%s", m->kind);
@@ -252,59 +312,53 @@ static int add_module_node(void *fdt, int parent, const struct module *m)
 	node = fdt_add_subnode(fdt, parent, name);
 	if (node < 0)
 		return node;
-	rc = fdt_setprop(fdt, node, "compatible", compat, n);
-	if (!rc)
-		rc = setprop_cells64(fdt, node, "reg", m->addr, m->size);
-	return rc;
+	prop_add(&ps, "compatible", compat, n);
+	prop_cells(&ps, "reg", reg, 4);
+	return props_write(fdt, node, &ps);
 }
 
 /*
- * Add /chosen/domain@idx. libfdt inserts a new subnode before the existing
- * ones, so children are added last to first to keep them in order.
+ * Add /chosen/domain@idx with its properties and module subnodes; see
+ * docs/boot-protocol.md. Subnodes are also inserted first-in-node, so the
+ * caller adds domains last to first and we add modules last to first.
  */
 static int add_domain_node(void *fdt, int chosen, int idx,
 			   const struct domcfg *d, const struct module *m,
 			   int nr_mods)
 {
-	fdt32_t cells[DOMCFG_MAX_LIST];
+	struct props ps = { 0 };
 	char name[32];
-	int node, rc = 0, i;
-	uint32_t c;
+	int node, rc, i;
 
 	snprintf(name, sizeof(name), "domain@%x", idx);
 	node = fdt_add_subnode(fdt, chosen, name);
 	if (node < 0)
 		return node;
-	rc |= fdt_setprop_string(fdt, node, "compatible", "xen-lite,domain");
-	rc |= fdt_setprop_u32(fdt, node, "#address-cells", 2);
-	rc |= fdt_setprop_u32(fdt, node, "#size-cells", 2);
-	rc |= fdt_setprop_string(fdt, node, "xen-lite,name", d->name);
-	rc |= fdt_setprop_u64(fdt, node, "xen-lite,memory", d->memory);
-	rc |= fdt_setprop_u32(fdt, node, "xen-lite,vcpus", d->vcpus);
-	if (d->nr_cpus) {
-		for (c = 0; c < d->nr_cpus; c++)
-			cells[c] = cpu_to_fdt32(d->cpus[c]);
-		rc |= fdt_setprop(fdt, node, "xen-lite,cpu-affinity", cells,
-				  (int)(d->nr_cpus * sizeof(cells[0])));
-	}
+	prop_str(&ps, "compatible", "xen-lite,domain");
+	prop_u32(&ps, "#address-cells", 2);
+	prop_u32(&ps, "#size-cells", 2);
+	prop_str(&ps, "xen-lite,name", d->name);
+	prop_u64(&ps, "xen-lite,memory", d->memory);
+	prop_u32(&ps, "xen-lite,vcpus", d->vcpus);
+	if (d->nr_cpus)
+		prop_cells(&ps, "xen-lite,cpu-affinity", d->cpus,
+			   (int)d->nr_cpus);
 	if (d->p2m_pool_kb)
-		rc |= fdt_setprop_u32(fdt, node, "xen-lite,p2m-pool-kb",
-				      d->p2m_pool_kb);
+		prop_u32(&ps, "xen-lite,p2m-pool-kb", d->p2m_pool_kb);
 	if (d->privileged)
-		rc |= fdt_setprop_empty(fdt, node, "xen-lite,privileged");
-	rc |= fdt_setprop_string(fdt, node, "xen-lite,on-poweroff",
-				 domcfg_action_name(d->on_poweroff));
-	rc |= fdt_setprop_string(fdt, node, "xen-lite,on-reboot",
-				 domcfg_action_name(d->on_reboot));
-	rc |= fdt_setprop_string(fdt, node, "xen-lite,on-crash",
-				 domcfg_action_name(d->on_crash));
+		prop_add(&ps, "xen-lite,privileged", NULL, 0);
+	prop_str(&ps, "xen-lite,on-poweroff",
+		 domcfg_action_name(d->on_poweroff));
+	prop_str(&ps, "xen-lite,on-reboot", domcfg_action_name(d->on_reboot));
+	prop_str(&ps, "xen-lite,on-crash", domcfg_action_name(d->on_crash));
 	if (d->pv_mmu_policy != DOMCFG_PV_MMU_UNSET)
-		rc |= fdt_setprop_string(fdt, node, "xen-lite,pv-mmu-policy",
-					 domcfg_pv_mmu_name(d->pv_mmu_policy));
+		prop_str(&ps, "xen-lite,pv-mmu-policy",
+			 domcfg_pv_mmu_name(d->pv_mmu_policy));
 	if (d->cmdline)
-		rc |= fdt_setprop_string(fdt, node, "bootargs", d->cmdline);
+		prop_str(&ps, "bootargs", d->cmdline);
+	rc = props_write(fdt, node, &ps);
 	if (rc)
-		return -FDT_ERR_NOSPACE;
+		return rc;
 	for (i = nr_mods - 1; i >= 0; i--) {
 		rc = add_module_node(fdt, node, &m[i]);
 		if (rc)
