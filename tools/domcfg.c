@@ -934,7 +934,8 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		if (d->nr_cpus > host->nr_cpus) {
 			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
 				 "cpus: %u pinned vCPUs but the host has only "
-				 "%u CPUs", d->nr_cpus, host->nr_cpus);
+				 "%u CPU%s", d->nr_cpus, host->nr_cpus,
+				 host->nr_cpus == 1 ? "" : "s");
 			continue;
 		}
 		for (c = 0; c < d->nr_cpus; c++) {
@@ -942,7 +943,8 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 				continue;
 			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
 				 "cpus: CPU %u does not exist (the host has "
-				 "%u CPUs: 0-%u)", d->cpus[c], host->nr_cpus,
+				 "%u CPU%s: 0-%u)", d->cpus[c], host->nr_cpus,
+				 host->nr_cpus == 1 ? "" : "s",
 				 host->nr_cpus - 1);
 			break;
 		}

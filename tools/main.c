@@ -172,7 +172,7 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 	o->mem = DEFAULT_MEM;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(help, stdout);
 			exit(0);
