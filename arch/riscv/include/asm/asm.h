@@ -22,6 +22,9 @@
 
 #define REG_OFF(n) ((n) * REGBYTES)
 
+/* offsetof(struct arch_vcpu, host): right after the guest registers */
+#define VCPU_HOST_OFF REGS_SIZE
+
 /* offsetof(struct pcpu, stack_top), checked by a BUILD_BUG_ON in setup.c */
 #define PCPU_STACK_TOP_OFF 24
 

@@ -1,19 +1,74 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Arch parts of struct domain and struct vcpu (include/xen-lite/domain.h).
- * The arch code adds its virtual devices and vCPU register state here.
+ * Arch parts of struct domain and struct vcpu (include/xen-lite/domain.h):
+ * the VS-mode register state of a RISC-V vCPU and the virtual devices of a
+ * domain (PLIC and 16550 UART).
  */
 #ifndef XL_ASM_DOMAIN_H
 #define XL_ASM_DOMAIN_H
 
+#include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
+#include <asm/traps.h>
+#include <asm/vplic.h>
+#include <asm/vuart.h>
 
-struct arch_domain {
-	u64 flags;
+/*
+ * What riscv_guest_enter() saves of the hypervisor before it enters the
+ * guest and restores when the guest traps (guest.S): ra, sp, gp, tp,
+ * s0..s11, then sstatus, stvec and sscratch.
+ */
+struct riscv_host_ctx {
+	unsigned long ra, sp, gp, tp;
+	unsigned long s[12];
+	unsigned long sstatus, stvec, sscratch;
+};
+
+/* VS-level CSRs, saved while the vCPU is off its pCPU. */
+struct riscv_vs_csrs {
+	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause;
+	unsigned long vstval, vsatp, hvip, henvcfg, hcounteren, htimedelta;
+	unsigned long vstimecmp;
+};
+
+struct riscv_fp_ctx {
+	u64 f[32];
+	u32 fcsr;
+};
+
+/* SBI HSM view of a vCPU that is not simply running. */
+enum riscv_hsm_suspend {
+	HSM_NOT_SUSPENDED = 0,
+	HSM_SUSPENDED,
 };
 
 struct arch_vcpu {
-	register_t regs[32];
+	/* Offset 0: guest.S depends on it (asm/asm.h VCPU_* offsets). */
+	struct cpu_regs gregs;
+	struct riscv_host_ctx host;
+
+	struct riscv_vs_csrs csr;
+	struct riscv_fp_ctx fp;
+	/* Guest FP registers live in the FP file of this pCPU (or -1). */
+	int fp_loaded_on;
+
+	/*
+	 * Interrupts other CPUs raise for this vCPU (hvip bits VSSIP),
+	 * folded into hvip before each guest entry. Atomic.
+	 */
+	unsigned long irq_set;
+	/* Level of VSEIP from the vPLIC context of this vCPU. */
+	bool eip_level;
+
+	/* SBI TIME without Sstc: absolute deadline of the guest timer. */
+	u64 timer_deadline;
+	enum riscv_hsm_suspend suspend;
 };
 
-#endif
+struct arch_domain {
+	u64 flags;
+	struct vplic vplic;
+	struct vuart vuart;
+};
+
+#endif /* XL_ASM_DOMAIN_H */

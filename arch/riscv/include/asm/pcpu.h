@@ -8,8 +8,10 @@
 struct vcpu;
 
 struct arch_pcpu {
-	/* Absolute counter value of the next host timer event, or ~0. */
+	/* Next hypervisor timer event (scheduler), counter value or ~0. */
 	u64 timer_deadline;
+	/* Guest timer of the running vCPU without Sstc, or ~0. */
+	u64 guest_deadline;
 	/* The vCPU whose FP registers are live in this hart's FP file. */
 	struct vcpu *fp_owner;
 	/* hfence.vvma for every VMID requested by a remote RFENCE. */

@@ -33,6 +33,12 @@ void riscv_timer_hart_init(void);
 void riscv_timer_program(u64 deadline);
 
 /**
+ * riscv_timer_guest_deadline() - without Sstc, the host timer also fires
+ * at @deadline (~0: not) for the guest timer of the running vCPU.
+ */
+void riscv_timer_guest_deadline(u64 deadline);
+
+/**
  * riscv_timer_interrupt() - the host S-mode timer fired: disarm it and let
  * common code run its expired events.
  */

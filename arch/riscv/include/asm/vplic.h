@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Emulated PLIC (RISC-V Platform-Level Interrupt Controller specification
+ * v1.0): one S-mode context per vCPU, level-triggered sources.
+ */
+#ifndef ASM_RISCV_VPLIC_H
+#define ASM_RISCV_VPLIC_H
+
+#include <xen-lite/spinlock.h>
+#include <xen-lite/types.h>
+
+#define VPLIC_BASE 0x0c000000UL
+#define VPLIC_SIZE 0x04000000UL
+#define VPLIC_NR_SOURCES 32 /* source 0 does not exist: 1..31 usable */
+#define VPLIC_MAX_CONTEXTS CONFIG_MAX_VCPUS
+#define VPLIC_PRIO_MAX 7
+
+struct domain;
+struct vcpu;
+
+struct vplic {
+	spinlock_t lock;
+	unsigned int nr_contexts;
+	u32 priority[VPLIC_NR_SOURCES];
+	u32 level;   /* input line levels */
+	u32 pending; /* gateway forwarded, not yet claimed */
+	u32 claimed; /* claimed, completion not seen */
+	u32 enable[VPLIC_MAX_CONTEXTS];
+	u32 threshold[VPLIC_MAX_CONTEXTS];
+};
+
+/** vplic_init() - reset the vPLIC of @d for @nr_contexts vCPUs. */
+void vplic_init(struct domain *d, unsigned int nr_contexts);
+
+/**
+ * vplic_set_level() - drive source @src of @d's vPLIC to @level; vCPUs
+ * whose external interrupt line changes are notified.
+ */
+void vplic_set_level(struct domain *d, unsigned int src, bool level);
+
+/**
+ * vplic_mmio() - emulate a guest access at offset @off of the vPLIC.
+ * @v: the accessing vCPU. @is_write, @val, @size as decoded.
+ * Return: 0, or -EINVAL for an access the PLIC does not define (the
+ * caller ignores writes and reads 0 then; only 32-bit accesses exist).
+ */
+int vplic_mmio(struct vcpu *v, u64 off, bool is_write, u64 *val,
+	       unsigned int size);
+
+#endif /* ASM_RISCV_VPLIC_H */

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-page faults: MMIO emulation of the virtual devices, and domain
+ * crash for any other address the domain does not own.
+ *
+ * The faulting load/store is decoded from htinst when the hart provides a
+ * transformed instruction there (privileged spec, "Transformed Instruction
+ * or Pseudoinstruction for mtinst or htinst"), otherwise fetched from the
+ * guest with HLVX. Only plain integer loads and stores (and their
+ * compressed forms) are emulated: that is how a kernel touches device
+ * registers.
+ */
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <asm/riscv.h>
+#include <asm/vcpu.h>
+#include <asm/vplic.h>
+#include <asm/vuart.h>
+
+struct mmio_insn {
+	unsigned int len;  /* 2 or 4 bytes */
+	unsigned int size; /* access size in bytes */
+	bool is_write;
+	bool sign_extend;
+	unsigned int reg;  /* rd of a load, rs2 of a store */
+};
+
+#define OPC_LOAD 0x03
+#define OPC_STORE 0x23
+
+/* Return: 0 and *m, or -EINVAL for anything but a plain load/store. */
+static int decode32(u32 insn, struct mmio_insn *m)
+{
+	unsigned int funct3 = (insn >> 12) & 7;
+
+	m->len = 4;
+	switch (insn & 0x7f) {
+	case OPC_LOAD:
+		if (funct3 == 7) {
+			return -EINVAL;
+		}
+		m->is_write = false;
+		m->size = 1U << (funct3 & 3);
+		m->sign_extend = !(funct3 & 4);
+		m->reg = (insn >> 7) & 0x1f;
+		return 0;
+	case OPC_STORE:
+		if (funct3 > 3) {
+			return -EINVAL;
+		}
+		m->is_write = true;
+		m->size = 1U << funct3;
+		m->sign_extend = false;
+		m->reg = (insn >> 20) & 0x1f;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Compressed loads and stores (RVC quadrants 0 and 2). */
+static int decode16(u16 insn, struct mmio_insn *m)
+{
+	unsigned int funct3 = (insn >> 13) & 7;
+	unsigned int quadrant = insn & 3;
+
+	m->len = 2;
+	m->sign_extend = true;
+	if (quadrant == 0) {
+		switch (funct3) {
+		case 2: /* c.lw */
+		case 3: /* c.ld */
+			m->is_write = false;
+			m->reg = 8 + ((insn >> 2) & 7);
+			break;
+		case 6: /* c.sw */
+		case 7: /* c.sd */
+			m->is_write = true;
+			m->reg = 8 + ((insn >> 2) & 7);
+			break;
+		default:
+			return -EINVAL;
+		}
+	} else if (quadrant == 2) {
+		switch (funct3) {
+		case 2: /* c.lwsp */
+		case 3: /* c.ldsp */
+			m->is_write = false;
+			m->reg = (insn >> 7) & 0x1f;
+			break;
+		case 6: /* c.swsp */
+		case 7: /* c.sdsp */
+			m->is_write = true;
+			m->reg = (insn >> 2) & 0x1f;
+			break;
+		default:
+			return -EINVAL;
+		}
+	} else {
+		return -EINVAL;
+	}
+	m->size = (funct3 & 1) ? 8 : 4;
+	return 0;
+}
+
+static int decode_fault(struct vcpu *v, struct mmio_insn *m)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long insn = r->htinst;
+
+	/*
+	 * A transformed instruction has bit 0 set; bit 1 clear means the
+	 * original was a 16-bit one (the transform is its 32-bit
+	 * equivalent). Pseudoinstructions (implicit accesses of the guest's
+	 * own page-table walk) are not loads or stores of the guest.
+	 */
+	if (insn & 1) {
+		int rc = decode32((u32)(insn | 2), m);
+
+		if (!rc && !(insn & 2)) {
+			m->len = 2;
+		}
+		return rc;
+	}
+	if (insn) {
+		return -EINVAL;
+	}
+	if (riscv_guest_load_insn(r->sepc, &insn)) {
+		return -EFAULT;
+	}
+	if ((insn & 3) == 3) {
+		return decode32((u32)insn, m);
+	}
+	return decode16((u16)insn, m);
+}
+
+static u64 sign_extend(u64 val, unsigned int size)
+{
+	unsigned int shift = 64 - size * 8;
+
+	return (u64)((s64)(val << shift) >> shift);
+}
+
+enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
+{
+	struct domain *d = v->domain;
+	struct cpu_regs *r = &v->arch.gregs;
+	struct mmio_insn m;
+	u64 val = 0;
+	int rc;
+
+	if (gpa >= VPLIC_BASE && gpa - VPLIC_BASE < VPLIC_SIZE) {
+		rc = decode_fault(v, &m);
+		if (!rc) {
+			if (m.is_write) {
+				val = cpu_regs_get(r, m.reg);
+			}
+			vplic_mmio(v, gpa - VPLIC_BASE, m.is_write, &val,
+				   m.size);
+		}
+	} else if (gpa >= VUART_BASE && gpa - VUART_BASE < VUART_SIZE) {
+		rc = decode_fault(v, &m);
+		if (!rc) {
+			if (m.is_write) {
+				val = cpu_regs_get(r, m.reg);
+			}
+			vuart_mmio(d, gpa - VUART_BASE, m.is_write, &val,
+				   m.size);
+		}
+	} else {
+		domain_crash(d,
+			     "vCPU%u %s unmapped guest physical %#llx (pc %#lx)",
+			     v->id,
+			     r->scause == EXC_STORE_GUEST_PAGE_FAULT ?
+				     "wrote to" :
+				     "read from",
+			     (unsigned long long)gpa, r->sepc);
+		return EXIT_LEAVE;
+	}
+	if (rc) {
+		domain_crash(d,
+			     "vCPU%u: cannot decode the MMIO access at pc %#lx to %#llx",
+			     v->id, r->sepc, (unsigned long long)gpa);
+		return EXIT_LEAVE;
+	}
+	if (!m.is_write) {
+		if (m.size < 8 && m.sign_extend) {
+			val = sign_extend(val, m.size);
+		}
+		cpu_regs_set(r, m.reg, val);
+	}
+	r->sepc += m.len;
+	return EXIT_RESUME;
+}

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RISC-V vCPUs: VS-mode register state, the run loop and its exits.
+ *
+ * A vCPU's VS CSRs and FP registers are loaded when arch_vcpu_run() starts
+ * on a pCPU and saved when it returns; in between, the loop enters the
+ * guest, handles each exit and enters again. The FP file is restored only
+ * when another vCPU (or nothing) used this pCPU's FP file since, and saved
+ * only when the guest dirtied it (sstatus.FS = Dirty): the hypervisor
+ * itself runs with FS = Off and never touches the FP registers.
+ */
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/sched.h>
+#include <xen-lite/smp.h>
+#include <asm/csr.h>
+#include <asm/riscv.h>
+#include <asm/system.h>
+#include <asm/vcpu.h>
+
+#define INSN_WFI 0x10500073UL
+
+static bool vcpu_is_current(const struct vcpu *v)
+{
+	return this_cpu()->curr == v;
+}
+
+int arch_vcpu_init(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, gregs) != 0);
+	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, host) !=
+		     VCPU_HOST_OFF);
+	memset(a, 0, sizeof(*a));
+	a->fp_loaded_on = -1;
+	a->timer_deadline = ~0ULL;
+	a->csr.vstimecmp = ~0UL;
+	a->csr.henvcfg = riscv_features.henvcfg;
+	a->csr.hcounteren = 0x7; /* cycle, time, instret */
+	a->csr.vsstatus = SSTATUS_UXL_64;
+	/*
+	 * SPV: sret enters V = 1; SPVP: HLV/HLVX access guest memory with
+	 * VS privilege; VTW: a WFI in VS-mode traps (virtual instruction)
+	 * so the vCPU can give its pCPU up.
+	 */
+	a->gregs.hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP |
+			   HSTATUS_VTW;
+	a->gregs.sstatus = SSTATUS_SPP | SSTATUS_FS_CLEAN;
+	return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+	unsigned int cpu;
+
+	/* No pCPU may keep a pointer to a freed vCPU as FP owner. */
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		if (pcpu_info[cpu].arch.fp_owner == v) {
+			pcpu_info[cpu].arch.fp_owner = NULL;
+		}
+	}
+}
+
+void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	/*
+	 * SBI HSM hart_start / boot state: a0 = hart ID, a1 = opaque,
+	 * satp = 0 and sstatus.SIE = 0 in VS-mode (SBI spec, HSM chapter).
+	 */
+	memset(a->gregs.x, 0, sizeof(a->gregs.x));
+	cpu_regs_set(&a->gregs, REG_A0, v->id);
+	cpu_regs_set(&a->gregs, REG_A1, arg);
+	a->gregs.sepc = entry;
+	a->gregs.sstatus = SSTATUS_SPP | SSTATUS_FS_CLEAN;
+	a->csr.vsstatus = SSTATUS_UXL_64;
+	a->csr.vsie = 0;
+	a->csr.vstvec = 0;
+	a->csr.vsscratch = 0;
+	a->csr.vsepc = 0;
+	a->csr.vscause = 0;
+	a->csr.vstval = 0;
+	a->csr.vsatp = 0;
+	a->csr.hvip = 0;
+	a->csr.vstimecmp = ~0UL;
+	a->timer_deadline = ~0ULL;
+	a->suspend = HSM_NOT_SUSPENDED;
+	__atomic_store_n(&a->irq_set, 0, __ATOMIC_SEQ_CST);
+}
+
+static void fp_save(struct riscv_fp_ctx *fp)
+{
+	csr_set(CSR_SSTATUS, SSTATUS_FS_CLEAN);
+	__asm__ __volatile__("fsd f0, 0(%0)\n fsd f1, 8(%0)\n"
+			     "fsd f2, 16(%0)\n fsd f3, 24(%0)\n"
+			     "fsd f4, 32(%0)\n fsd f5, 40(%0)\n"
+			     "fsd f6, 48(%0)\n fsd f7, 56(%0)\n"
+			     "fsd f8, 64(%0)\n fsd f9, 72(%0)\n"
+			     "fsd f10, 80(%0)\n fsd f11, 88(%0)\n"
+			     "fsd f12, 96(%0)\n fsd f13, 104(%0)\n"
+			     "fsd f14, 112(%0)\n fsd f15, 120(%0)\n"
+			     "fsd f16, 128(%0)\n fsd f17, 136(%0)\n"
+			     "fsd f18, 144(%0)\n fsd f19, 152(%0)\n"
+			     "fsd f20, 160(%0)\n fsd f21, 168(%0)\n"
+			     "fsd f22, 176(%0)\n fsd f23, 184(%0)\n"
+			     "fsd f24, 192(%0)\n fsd f25, 200(%0)\n"
+			     "fsd f26, 208(%0)\n fsd f27, 216(%0)\n"
+			     "fsd f28, 224(%0)\n fsd f29, 232(%0)\n"
+			     "fsd f30, 240(%0)\n fsd f31, 248(%0)\n"
+			     :
+			     : "r"(fp->f)
+			     : "memory");
+	fp->fcsr = csr_read(0x003);
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+}
+
+static void fp_restore(const struct riscv_fp_ctx *fp)
+{
+	csr_set(CSR_SSTATUS, SSTATUS_FS_CLEAN);
+	__asm__ __volatile__("fld f0, 0(%0)\n fld f1, 8(%0)\n"
+			     "fld f2, 16(%0)\n fld f3, 24(%0)\n"
+			     "fld f4, 32(%0)\n fld f5, 40(%0)\n"
+			     "fld f6, 48(%0)\n fld f7, 56(%0)\n"
+			     "fld f8, 64(%0)\n fld f9, 72(%0)\n"
+			     "fld f10, 80(%0)\n fld f11, 88(%0)\n"
+			     "fld f12, 96(%0)\n fld f13, 104(%0)\n"
+			     "fld f14, 112(%0)\n fld f15, 120(%0)\n"
+			     "fld f16, 128(%0)\n fld f17, 136(%0)\n"
+			     "fld f18, 144(%0)\n fld f19, 152(%0)\n"
+			     "fld f20, 160(%0)\n fld f21, 168(%0)\n"
+			     "fld f22, 176(%0)\n fld f23, 184(%0)\n"
+			     "fld f24, 192(%0)\n fld f25, 200(%0)\n"
+			     "fld f26, 208(%0)\n fld f27, 216(%0)\n"
+			     "fld f28, 224(%0)\n fld f29, 232(%0)\n"
+			     "fld f30, 240(%0)\n fld f31, 248(%0)\n"
+			     :
+			     : "r"(fp->f)
+			     : "memory");
+	csr_write(0x003, fp->fcsr);
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
+}
+
+static void vcpu_load(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct pcpu *p = this_cpu();
+
+	csr_write(CSR_VSSTATUS, a->csr.vsstatus);
+	csr_write(CSR_VSIE, a->csr.vsie);
+	csr_write(CSR_VSTVEC, a->csr.vstvec);
+	csr_write(CSR_VSSCRATCH, a->csr.vsscratch);
+	csr_write(CSR_VSEPC, a->csr.vsepc);
+	csr_write(CSR_VSCAUSE, a->csr.vscause);
+	csr_write(CSR_VSTVAL, a->csr.vstval);
+	csr_write(CSR_HVIP, a->csr.hvip);
+	csr_write(CSR_HENVCFG, a->csr.henvcfg);
+	csr_write(CSR_HCOUNTEREN, a->csr.hcounteren);
+	csr_write(CSR_HTIMEDELTA, a->csr.htimedelta);
+	if (riscv_features.sstc) {
+		csr_write(CSR_VSTIMECMP, a->csr.vstimecmp);
+	}
+	p2m_activate(v->domain->p2m, p->id);
+	/* vsatp after hgatp: its PPN is a guest physical address. */
+	csr_write(CSR_VSATP, a->csr.vsatp);
+
+	if (p->arch.fp_owner != v || a->fp_loaded_on != (int)p->id) {
+		fp_restore(&a->fp);
+		p->arch.fp_owner = v;
+		a->fp_loaded_on = p->id;
+	}
+	a->gregs.sstatus = (a->gregs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+}
+
+static void vcpu_save(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	a->csr.vsstatus = csr_read(CSR_VSSTATUS);
+	a->csr.vsie = csr_read(CSR_VSIE);
+	a->csr.vstvec = csr_read(CSR_VSTVEC);
+	a->csr.vsscratch = csr_read(CSR_VSSCRATCH);
+	a->csr.vsepc = csr_read(CSR_VSEPC);
+	a->csr.vscause = csr_read(CSR_VSCAUSE);
+	a->csr.vstval = csr_read(CSR_VSTVAL);
+	a->csr.vsatp = csr_read(CSR_VSATP);
+	a->csr.hvip = csr_read(CSR_HVIP);
+	if (riscv_features.sstc) {
+		a->csr.vstimecmp = csr_read(CSR_VSTIMECMP);
+		/* A stale compare value must not fire for the next vCPU. */
+		csr_write(CSR_VSTIMECMP, ~0UL);
+	}
+	if ((a->gregs.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		fp_save(&a->fp);
+		a->gregs.sstatus = (a->gregs.sstatus & ~SSTATUS_FS) |
+				   SSTATUS_FS_CLEAN;
+	}
+	csr_write(CSR_HVIP, 0);
+}
+
+bool riscv_vcpu_irq_pending(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned long pend = csr_read(CSR_HIP) | READ_ONCE(a->irq_set);
+
+	if (READ_ONCE(a->eip_level)) {
+		pend |= HVIP_VSEIP;
+	}
+	if (!riscv_features.sstc && arch_counter_read() >= a->timer_deadline) {
+		pend |= HVIP_VSTIP;
+	}
+	return pend & csr_read(CSR_HIE) & HIDELEG_VS_ALL;
+}
+
+void riscv_vcpu_notify(struct vcpu *v)
+{
+	if (vcpu_is_current(v)) {
+		/* Picked up before the next guest entry. */
+		return;
+	}
+	if (READ_ONCE(v->state) == VCPU_BLOCKED) {
+		vcpu_wake(v);
+	} else if (READ_ONCE(v->state) == VCPU_RUNNING) {
+		vcpu_kick(v);
+	}
+}
+
+void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
+{
+	v->arch.timer_deadline = deadline;
+	csr_clear(CSR_HVIP, HVIP_VSTIP);
+}
+
+/* The guest's next timer interrupt as a counter value, or 0 for none. */
+static u64 vcpu_timer_due(struct vcpu *v)
+{
+	u64 t;
+
+	if (!(csr_read(CSR_HIE) & HVIP_VSTIP)) {
+		return 0;
+	}
+	if (riscv_features.sstc) {
+		t = csr_read(CSR_VSTIMECMP) - csr_read(CSR_HTIMEDELTA);
+	} else {
+		t = v->arch.timer_deadline;
+	}
+	return t == ~0ULL ? 0 : (t ? t : 1);
+}
+
+enum exit_action riscv_vcpu_wait(struct vcpu *v)
+{
+	if (riscv_vcpu_irq_pending(v)) {
+		return EXIT_RESUME;
+	}
+	vcpu_block(v, vcpu_timer_due(v));
+	/*
+	 * An interrupt raised between the check above and vcpu_block()
+	 * found the vCPU still running and only kicked it: look again.
+	 */
+	if (riscv_vcpu_irq_pending(v)) {
+		vcpu_wake(v);
+	}
+	return EXIT_LEAVE;
+}
+
+void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,
+				 unsigned long tval)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
+	unsigned long vstvec = csr_read(CSR_VSTVEC);
+
+	/* vsstatus.SPP = the privilege the guest trapped from (sstatus.SPP) */
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE);
+	if (r->sstatus & SSTATUS_SPP) {
+		vsstatus |= SSTATUS_SPP;
+	}
+	if (vsstatus & SSTATUS_SIE) {
+		vsstatus |= SSTATUS_SPIE;
+	}
+	vsstatus &= ~SSTATUS_SIE;
+	csr_write(CSR_VSSTATUS, vsstatus);
+	csr_write(CSR_VSEPC, r->sepc);
+	csr_write(CSR_VSCAUSE, cause);
+	csr_write(CSR_VSTVAL, tval);
+	/* Exceptions always go to the vstvec base, vectored or not. */
+	r->sepc = vstvec & ~3UL;
+	r->sstatus |= SSTATUS_SPP;
+}
+
+static unsigned long exit_insn(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long insn = r->stval;
+
+	if (!insn && riscv_guest_load_insn(r->sepc, &insn)) {
+		return 0;
+	}
+	return insn;
+}
+
+static enum exit_action handle_virtual_insn(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long insn = exit_insn(v);
+
+	if (insn == INSN_WFI) {
+		r->sepc += 4;
+		return riscv_vcpu_wait(v);
+	}
+	/*
+	 * Anything else (an hypervisor or M-level CSR, hfence, ...) is not
+	 * part of the virtual hart: an illegal instruction to the guest.
+	 */
+	riscv_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
+	return EXIT_RESUME;
+}
+
+static enum exit_action handle_exit(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long cause = r->scause;
+
+	if (cause & CAUSE_IRQ_FLAG) {
+		riscv_handle_host_irq(cause & ~CAUSE_IRQ_FLAG);
+		return EXIT_RESUME;
+	}
+	switch (cause) {
+	case EXC_ECALL_VS:
+		return vsbi_ecall(v);
+	case EXC_VIRTUAL_INST:
+		return handle_virtual_insn(v);
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		return riscv_mmio_fault(v, (r->htval << 2) | (r->stval & 3));
+	case EXC_INST_GUEST_PAGE_FAULT:
+		domain_crash(v->domain,
+			     "vCPU%u fetched from unmapped guest physical %#lx (pc %#lx)",
+			     v->id, (r->htval << 2) | (r->stval & 3), r->sepc);
+		return EXIT_LEAVE;
+	case EXC_ILLEGAL_INST:
+		riscv_vcpu_inject_exception(v, cause, r->stval);
+		return EXIT_RESUME;
+	default:
+		domain_crash(v->domain,
+			     "vCPU%u: unhandled trap scause %#lx stval %#lx htval %#lx at pc %#lx",
+			     v->id, cause, r->stval, r->htval, r->sepc);
+		return EXIT_LEAVE;
+	}
+}
+
+static bool must_leave(struct vcpu *v)
+{
+	return READ_ONCE(v->state) != VCPU_RUNNING || READ_ONCE(v->pause) ||
+	       READ_ONCE(v->domain->state) != DOM_RUNNING ||
+	       sched_need_resched();
+}
+
+/* Fold interrupts raised by other CPUs and the timer into hvip. */
+static void inject_pending(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned long set = __atomic_exchange_n(&a->irq_set, 0,
+						__ATOMIC_ACQ_REL);
+	unsigned long hvip = csr_read(CSR_HVIP) | set;
+
+	if (READ_ONCE(a->eip_level)) {
+		hvip |= HVIP_VSEIP;
+	} else {
+		hvip &= ~HVIP_VSEIP;
+	}
+	if (!riscv_features.sstc) {
+		if (arch_counter_read() >= a->timer_deadline) {
+			hvip |= HVIP_VSTIP;
+		} else {
+			riscv_timer_guest_deadline(a->timer_deadline);
+		}
+	}
+	csr_write(CSR_HVIP, hvip);
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	unsigned long flags = local_irq_save();
+
+	vcpu_load(v);
+	while (!must_leave(v)) {
+		inject_pending(v);
+		riscv_guest_enter(&v->arch);
+		if (handle_exit(v) == EXIT_LEAVE) {
+			break;
+		}
+	}
+	if (!riscv_features.sstc) {
+		riscv_timer_guest_deadline(~0ULL);
+	}
+	vcpu_save(v);
+	local_irq_restore(flags);
+}
