@@ -12,7 +12,9 @@
 #define __used __attribute__((used))
 #define __unused __attribute__((unused))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
+#endif
 #define barrier() __asm__ __volatile__("" ::: "memory")
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -21,7 +21,11 @@ typedef int64_t s64;
 
 typedef u64 paddr_t;
 typedef u64 vaddr_t;
+#ifdef XL_HOST_TEST
+#include <sys/types.h> /* the host's register_t, also 64 bits */
+#else
 typedef u64 register_t;
+#endif
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1UL << PAGE_SHIFT)

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parse and validate the /chosen domain nodes (docs/boot-protocol.md).
+ */
+#include <libfdt.h>
+#include <xen-lite/domain_fdt.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+
+struct dparse {
+	const void *fdt;
+	int node;
+	const char *dname;
+	char *err;
+	size_t errlen;
+};
+
+static int perr(struct dparse *p, const char *msg)
+{
+	snprintf(p->err, p->errlen, "domain node %s: %s", p->dname, msg);
+	return -EINVAL;
+}
+
+/* A property that must be a NUL-terminated string of at most @max bytes. */
+static int get_str(struct dparse *p, const char *prop, char *out, size_t max,
+		   bool required)
+{
+	int len;
+	const char *s = fdt_getprop(p->fdt, p->node, prop, &len);
+
+	if (!s) {
+		if (required) {
+			char m[64];
+
+			snprintf(m, sizeof(m), "missing %s", prop);
+			return perr(p, m);
+		}
+		out[0] = '\0';
+		return 0;
+	}
+	if (len <= 0 || s[len - 1] != '\0' || (size_t)len > max ||
+	    strlen(s) != (size_t)len - 1) {
+		char m[64];
+
+		snprintf(m, sizeof(m), "%s is not a string of at most %zu bytes",
+			 prop, max - 1);
+		return perr(p, m);
+	}
+	memcpy(out, s, len);
+	return 0;
+}
+
+static int get_u32(struct dparse *p, const char *prop, u32 *out, bool required)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->fdt, p->node, prop, &len);
+
+	if (!v) {
+		char m[64];
+
+		if (!required)
+			return 1;
+		snprintf(m, sizeof(m), "missing %s", prop);
+		return perr(p, m);
+	}
+	if (len != 4) {
+		char m[64];
+
+		snprintf(m, sizeof(m), "%s must be one cell", prop);
+		return perr(p, m);
+	}
+	*out = fdt32_to_cpu(*v);
+	return 0;
+}
+
+static int get_action(struct dparse *p, const char *prop,
+		      enum shutdown_action *out, enum shutdown_action dflt)
+{
+	char buf[16];
+	int rc = get_str(p, prop, buf, sizeof(buf), false);
+
+	if (rc)
+		return rc;
+	if (!buf[0])
+		*out = dflt;
+	else if (!strcmp(buf, "destroy"))
+		*out = ACTION_DESTROY;
+	else if (!strcmp(buf, "restart"))
+		*out = ACTION_RESTART;
+	else if (!strcmp(buf, "preserve"))
+		*out = ACTION_PRESERVE;
+	else
+		return perr(p, "on-* must be destroy, restart or preserve");
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 31)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static int parse_modules(struct dparse *p, struct domain_config *c)
+{
+	int mod;
+
+	fdt_for_each_subnode(mod, p->fdt, p->node) {
+		const fdt32_t *reg;
+		int len;
+		u64 a, s;
+
+		if (fdt_node_check_compatible(p->fdt, mod, "multiboot,module"))
+			continue;
+		reg = fdt_getprop(p->fdt, mod, "reg", &len);
+		if (!reg || len != 16)
+			return perr(p, "module reg must be <addr-hi addr-lo size-hi size-lo>");
+		a = ((u64)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+		s = ((u64)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]);
+		if (!s || a + s < a)
+			return perr(p, "module with an empty or wrapping range");
+		if (!fdt_node_check_compatible(p->fdt, mod, "xen-lite,kernel")) {
+			if (c->kernel_size)
+				return perr(p, "more than one kernel module");
+			c->kernel_pa = a;
+			c->kernel_size = s;
+		} else if (!fdt_node_check_compatible(p->fdt, mod,
+						      "xen-lite,ramdisk")) {
+			if (c->ramdisk_size)
+				return perr(p, "more than one ramdisk module");
+			c->ramdisk_pa = a;
+			c->ramdisk_size = s;
+		} else {
+			return perr(p, "module is neither xen-lite,kernel nor xen-lite,ramdisk");
+		}
+	}
+	if (!c->kernel_size)
+		return perr(p, "no kernel module");
+	if (c->ramdisk_size && c->ramdisk_size > c->mem_bytes / 2)
+		return perr(p, "ramdisk larger than half of the domain's memory");
+	if (c->kernel_size > c->mem_bytes / 2)
+		return perr(p, "kernel larger than half of the domain's memory");
+	return 0;
+}
+
+static int parse_one(struct dparse *p, struct domain_config *c,
+		     unsigned int nr_cpus)
+{
+	const fdt32_t *v;
+	int len, rc;
+	u32 tmp;
+
+	memset(c, 0, sizeof(*c));
+	rc = get_str(p, "xen-lite,name", c->name, sizeof(c->name), true);
+	if (rc)
+		return rc;
+	if (!valid_name(c->name))
+		return perr(p, "xen-lite,name must be 1-31 characters [A-Za-z0-9_-]");
+	v = fdt_getprop(p->fdt, p->node, "xen-lite,memory", &len);
+	if (!v || len != 8)
+		return perr(p, "xen-lite,memory must be a 64-bit byte count");
+	c->mem_bytes = ((u64)fdt32_to_cpu(v[0]) << 32) | fdt32_to_cpu(v[1]);
+	if (!c->mem_bytes || c->mem_bytes & ((2ULL << 20) - 1) ||
+	    c->mem_bytes > (64ULL << 30))
+		return perr(p, "xen-lite,memory must be a non-zero multiple of 2 MiB, at most 64 GiB");
+	rc = get_u32(p, "xen-lite,vcpus", &c->vcpus, true);
+	if (rc)
+		return rc;
+	if (c->vcpus < 1 || c->vcpus > CONFIG_MAX_VCPUS)
+		return perr(p, "xen-lite,vcpus out of range");
+	for (u32 i = 0; i < CONFIG_MAX_VCPUS; i++)
+		c->affinity[i] = -1;
+	v = fdt_getprop(p->fdt, p->node, "xen-lite,cpu-affinity", &len);
+	if (v) {
+		if (len <= 0 || len % 4 || (u32)len / 4 != c->vcpus)
+			return perr(p, "xen-lite,cpu-affinity needs one CPU per vCPU");
+		for (u32 i = 0; i < c->vcpus; i++) {
+			u32 cpu = fdt32_to_cpu(v[i]);
+
+			if (cpu >= nr_cpus)
+				return perr(p, "xen-lite,cpu-affinity names a CPU that is not online");
+			c->affinity[i] = (s32)cpu;
+		}
+	}
+	rc = get_u32(p, "xen-lite,p2m-pool-kb", &tmp, false);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if (tmp < 16 || tmp > (1U << 22))
+			return perr(p, "xen-lite,p2m-pool-kb out of range (16 KiB .. 4 GiB)");
+		c->p2m_pool_kb = tmp;
+	}
+	c->privileged = fdt_getprop(p->fdt, p->node, "xen-lite,privileged",
+				    NULL) != NULL;
+	rc = get_action(p, "xen-lite,on-poweroff", &c->on_poweroff,
+			ACTION_DESTROY);
+	if (!rc)
+		rc = get_action(p, "xen-lite,on-reboot", &c->on_reboot,
+				ACTION_RESTART);
+	if (!rc)
+		rc = get_action(p, "xen-lite,on-crash", &c->on_crash,
+				ACTION_DESTROY);
+	if (rc)
+		return rc;
+	{
+		char pol[16];
+
+		rc = get_str(p, "xen-lite,pv-mmu-policy", pol, sizeof(pol),
+			     false);
+		if (rc)
+			return rc;
+		if (pol[0] && strcmp(pol, "none") && strcmp(pol, "no-wx"))
+			return perr(p, "xen-lite,pv-mmu-policy must be none or no-wx");
+		c->pv_no_wx = !strcmp(pol, "no-wx");
+	}
+	rc = get_str(p, "bootargs", c->bootargs, sizeof(c->bootargs), false);
+	if (rc)
+		return rc;
+	return parse_modules(p, c);
+}
+
+int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
+		     unsigned int nr_cpus, char *err, size_t errlen)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	int node, n = 0;
+
+	err[0] = '\0';
+	if (chosen < 0)
+		return 0;
+	fdt_for_each_subnode(node, fdt, chosen) {
+		struct dparse p = { fdt, node, fdt_get_name(fdt, node, NULL),
+				    err, errlen };
+		int rc;
+
+		if (fdt_node_check_compatible(fdt, node, "xen-lite,domain"))
+			continue;
+		if (!p.dname)
+			p.dname = "?";
+		if (n >= max) {
+			snprintf(err, errlen, "more than %d domain nodes", max);
+			return -E2BIG;
+		}
+		rc = parse_one(&p, &cfgs[n], nr_cpus);
+		if (rc)
+			return rc;
+		for (int i = 0; i < n; i++) {
+			if (!strcmp(cfgs[i].name, cfgs[n].name))
+				return perr(&p, "duplicate domain name");
+		}
+		n++;
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND) {
+		snprintf(err, errlen, "malformed /chosen: %s",
+			 fdt_strerror(node));
+		return -EINVAL;
+	}
+	return n;
+}
