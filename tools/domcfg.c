@@ -819,6 +819,12 @@ int domcfg_parse_buf(const char *path, const char *buf, size_t len,
 int domcfg_parse_file(const char *path, struct domcfg *out,
 		      struct domcfg_error *err)
 {
+	return domcfg_parse_file_flags(path, 0, out, err);
+}
+
+int domcfg_parse_file_flags(const char *path, unsigned int flags,
+			    struct domcfg *out, struct domcfg_error *err)
+{
 	size_t len = 0, cap = 0;
 	char *buf = NULL;
 	FILE *f;
@@ -870,7 +876,7 @@ int domcfg_parse_file(const char *path, struct domcfg *out,
 		return -EINVAL;
 	}
 	fclose(f);
-	rc = domcfg_parse_buf(path, buf ? buf : "", len, 0, out, err);
+	rc = domcfg_parse_buf(path, buf ? buf : "", len, flags, out, err);
 	free(buf);
 	return rc;
 }

@@ -133,6 +133,18 @@ int domcfg_parse_file(const char *path, struct domcfg *out,
 		      struct domcfg_error *err);
 
 /**
+ * domcfg_parse_file_flags() - domcfg_parse_file() with parser flags
+ * @path: the file
+ * @flags: 0 or DOMCFG_NO_FS (module files are not looked at)
+ * @out: filled in; release with domcfg_free() whatever the result
+ * @err: diagnostics are appended here
+ *
+ * Return: 0 if the file is valid, -EINVAL if diagnostics were added.
+ */
+int domcfg_parse_file_flags(const char *path, unsigned int flags,
+			    struct domcfg *out, struct domcfg_error *err);
+
+/**
  * domcfg_check_set() - check domains against each other and the host
  * @doms: parsed domains, in command-line order
  * @nr: how many

@@ -56,6 +56,8 @@ static const char usage_check[] =
 "  --arch A      riscv64 (default) or arm64; replaces ${arch} in paths\n"
 "  --smp N       host CPUs (default 4)\n"
 "  --mem SIZE    host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+"  --no-files    check syntax and values only; do not look at the kernel\n"
+"                and ramdisk files (their sizes count as 0)\n"
 "  -h, --help    this text\n";
 
 static const char usage_build[] =
@@ -124,6 +126,7 @@ enum {
 	OPT_QEMU_ARG,
 	OPT_BIOS,
 	OPT_DRY_RUN,
+	OPT_NO_FILES,
 };
 
 static const struct option long_opts[] = {
@@ -137,12 +140,14 @@ static const struct option long_opts[] = {
 	{ "qemu-arg", required_argument, NULL, OPT_QEMU_ARG },
 	{ "bios", required_argument, NULL, OPT_BIOS },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "no-files", no_argument, NULL, OPT_NO_FILES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Which options each command takes (bit per OPT_ - 256, plus 'o'). */
 #define CMD_HOST ((1u << 0) | (1u << 1) | (1u << 2))
+#define CMD_CHECK (CMD_HOST | (1u << 9))
 #define CMD_QEMU (CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7))
 #define CMD_RUN (CMD_QEMU | (1u << 5) | (1u << 8))
 #define OPT_O_BIT (1u << 16)
@@ -236,6 +241,9 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 		case OPT_DRY_RUN:
 			o->dry_run = true;
 			break;
+		case OPT_NO_FILES:
+			o->no_files = true;
+			break;
 		}
 	}
 	domcfg_arch = o->arch->name;
@@ -256,7 +264,8 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 		exit(1);
 	}
 	for (i = 0; i < nr; i++)
-		domcfg_parse_file(files[i], &doms[i], err);
+		domcfg_parse_file_flags(files[i], o->no_files ? DOMCFG_NO_FS : 0,
+					&doms[i], err);
 	if (!err->count)
 		domcfg_check_set(doms, nr, &host, err);
 	if (err->count) {
@@ -282,7 +291,7 @@ static int cmd_check(int argc, char **argv)
 	struct domcfg *doms;
 	int first, nr, i;
 
-	first = parse_opts("check", usage_check, CMD_HOST, argc, argv, &o);
+	first = parse_opts("check", usage_check, CMD_CHECK, argc, argv, &o);
 	nr = argc - first;
 	if (!nr)
 		usage_error("check", "%s", "no domain files given");
