@@ -257,6 +257,7 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 	struct domcfg *doms = calloc((size_t)nr + 1, sizeof(*doms));
 	struct domcfg_error *err = calloc(1, sizeof(*err));
 	struct domcfg_host host = { .nr_cpus = o->smp, .ram_size = o->mem };
+	unsigned int flags = o->no_files ? DOMCFG_NO_FS : 0;
 	int i;
 
 	if (!doms || !err) {
@@ -264,8 +265,7 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 		exit(1);
 	}
 	for (i = 0; i < nr; i++)
-		domcfg_parse_file_flags(files[i], o->no_files ? DOMCFG_NO_FS : 0,
-					&doms[i], err);
+		domcfg_parse_file_flags(files[i], flags, &doms[i], err);
 	if (!err->count)
 		domcfg_check_set(doms, nr, &host, err);
 	if (err->count) {
