@@ -96,6 +96,98 @@ struct xl_domain_info {
 	char name[32];
 };
 
+/*
+ * ---- PV MMU: paravirtual guest page tables (docs/pv-mmu.md) ----
+ *
+ * A guest hands its stage-1 page tables to xen-lite. Levels are numbered
+ * from the leaves: an L1 table maps 4 KiB pages, L2 entries map L1 tables
+ * or 2 MiB leaves, L3 entries map L2 tables or 1 GiB leaves, L4 entries
+ * map L3 tables. Every address in a table entry, a ptr or an argument is
+ * guest physical. Tables are named by guest frame number (GPA >> 12).
+ *
+ * Batch status (optional, third argument of XL_HC_MMUEXT_OP and
+ * XL_HC_MMU_UPDATE; 0 = none, the batch then acts on the caller):
+ *   domid  in:  XL_DOMID_SELF or the caller's own ID; another domain's
+ *               ID needs a privileged caller (else the call fails with
+ *               -XL_EPERM before doing anything).
+ *   done   out: number of operations applied (also the return value).
+ *   error  out: 0, or the -XL_E* code of the first failing operation.
+ *   index  out: index of the failing operation (== done), or ~0 if none.
+ * Both calls stop at the first failing operation, which has no effect.
+ * They return the number applied (>= 0) or a negative XL_E* code when the
+ * call itself is malformed (count too large, unreadable status).
+ */
+#define XL_PV_BATCH_MAX 4096U /* largest count of one call */
+
+struct xl_pv_batch_status {
+	unsigned short domid; /* in */
+	unsigned short pad;
+	int error;            /* out */
+	unsigned int done;    /* out */
+	unsigned int index;   /* out */
+};
+
+/* XL_HC_MMUEXT_OP: (gpa of struct xl_mmuext_op[count], count, status) */
+#define XL_MMUEXT_PIN_L1_TABLE 0    /* arg1 = gfn */
+#define XL_MMUEXT_PIN_L2_TABLE 1    /* arg1 = gfn */
+#define XL_MMUEXT_PIN_L3_TABLE 2    /* arg1 = gfn */
+#define XL_MMUEXT_PIN_L4_TABLE 3    /* arg1 = gfn */
+#define XL_MMUEXT_UNPIN_TABLE 4     /* arg1 = gfn */
+#define XL_MMUEXT_NEW_BASEPTR 5     /* arg1 = gfn, arg2 = XL_BASEPTR_* */
+#define XL_MMUEXT_TLB_FLUSH_LOCAL 6 /* calling vCPU, every VA */
+#define XL_MMUEXT_INVLPG_LOCAL 7    /* calling vCPU, arg1 = VA */
+#define XL_MMUEXT_TLB_FLUSH_MULTI 8 /* arg2 = vCPU mask */
+#define XL_MMUEXT_INVLPG_MULTI 9    /* arg1 = VA, arg2 = vCPU mask */
+#define XL_MMUEXT_TLB_FLUSH_ALL 10  /* every vCPU of the domain */
+#define XL_MMUEXT_INVLPG_ALL 11     /* arg1 = VA, every vCPU */
+#define XL_MMUEXT_SET_FORMAT 12     /* arg1 = XL_PT_FORMAT_* */
+
+/* XL_MMUEXT_NEW_BASEPTR arg2: bit 0 = root register, bits 31..16 = ASID */
+#define XL_BASEPTR_USER 0   /* RISC-V vsatp, Arm TTBR0_EL1 */
+#define XL_BASEPTR_KERNEL 1 /* Arm TTBR1_EL1 (-XL_EINVAL on RISC-V) */
+#define XL_BASEPTR_ASID_SHIFT 16
+
+/*
+ * Stage-1 formats (XL_MMUEXT_SET_FORMAT, only while nothing is pinned).
+ * Default: Sv39 on RISC-V, 4 levels on Arm.
+ */
+#define XL_PT_FORMAT_SV39 1       /* RISC-V Sv39, root L3 */
+#define XL_PT_FORMAT_SV48 2       /* RISC-V Sv48, root L4 */
+#define XL_PT_FORMAT_ARM64_L4 3   /* AArch64 4K granule, 48-bit VA, root L4 */
+#define XL_PT_FORMAT_ARM64_L3 4   /* AArch64 4K granule, 39-bit VA, root L3 */
+
+struct xl_mmuext_op {
+	unsigned int cmd;
+	unsigned int pad;            /* must be 0 */
+	unsigned long long arg1;
+	unsigned long long arg2;
+};
+
+/*
+ * XL_HC_MMU_UPDATE: (gpa of struct xl_mmu_update[count], count, status).
+ * ptr: guest physical address of an 8-byte entry inside a validated table
+ * of the target domain; val: the new entry.
+ */
+struct xl_mmu_update {
+	unsigned long long ptr;
+	unsigned long long val;
+};
+
+/*
+ * XL_HC_MULTICALL: (gpa of struct xl_multicall_entry[count], count), at
+ * most XL_MULTICALL_MAX entries. Each entry's result is written back to
+ * its result field; nested XL_HC_MULTICALL entries get -XL_EINVAL.
+ * Return: the number of entries run (all of them unless one could not be
+ * read or written back).
+ */
+#define XL_MULTICALL_MAX 512U
+
+struct xl_multicall_entry {
+	unsigned long long op;
+	unsigned long long args[5];
+	long long result;
+};
+
 /* Error codes returned by hypercalls (negated). */
 #define XL_EPERM 1
 #define XL_ENOENT 2
@@ -111,5 +203,6 @@ struct xl_domain_info {
 #define XL_E2BIG 7
 #define XL_EACCES 13
 #define XL_EOVERFLOW 75
+#define XL_ELOOP 40
 
 #endif /* XL_PUBLIC_XEN_LITE_H */

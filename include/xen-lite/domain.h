@@ -18,6 +18,7 @@
 #include <asm/domain.h> /* struct arch_domain, struct arch_vcpu */
 
 struct p2m_domain;
+struct pv_mm_domain;
 
 enum shutdown_action {
 	ACTION_DESTROY = 0,
@@ -93,6 +94,10 @@ struct domain {
 	u64 tot_pages;    /* frames owned */
 	u64 max_pages;    /* reservation limit */
 	struct list_head page_list; /* owned RAM frames */
+
+	/* PV MMU (common/pv_mm.c): NULL until the guest first uses it. */
+	spinlock_t pv_lock;
+	struct pv_mm_domain *pv_mm;
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[CONFIG_MAX_VCPUS];
