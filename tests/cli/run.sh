@@ -325,6 +325,27 @@ else
 	fail run.timeout "exit status $rc" "$tmp/err"
 fi
 
+# stdin, stdout and the exit status pass through QEMU: a stand-in image
+# prints "hi", reads one byte from the UART and exits with it (arm64
+# semihosting), so typing "A" makes run exit with 65.
+if command -v aarch64-linux-gnu-as >/dev/null &&
+	command -v qemu-system-aarch64 >/dev/null; then
+	mkdir -p "$tmp/echo/build/arm64"
+	aarch64-linux-gnu-as -o "$tmp/echo.o" files/echo-arm64.S &&
+		aarch64-linux-gnu-ld -Ttext=0x40200000 -o \
+			"$tmp/echo/build/arm64/xen-lite.bin" "$tmp/echo.o"
+	printf A | "$cli" --root "$tmp/echo" run --arch arm64 --timeout 20 \
+		>"$tmp/out" 2>&1
+	rc=$?
+	if [ $rc -eq 65 ] && [ "$(cat "$tmp/out")" = hi ]; then
+		ok run.stdio-and-status
+	else
+		fail run.stdio-and-status "exit status $rc (want 65)" "$tmp/out"
+	fi
+else
+	fail run.stdio-and-status "aarch64-linux-gnu-as or qemu-system-aarch64 missing"
+fi
+
 # --- configs and demo ---------------------------------------------------------
 # The shipped domain files are valid (their images may not be built yet).
 if "$cli" check --no-files "$srctree"/configs/domains/*.cfg >"$tmp/out" 2>&1; then
