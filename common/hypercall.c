@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypercall dispatch. Every argument is a guest value: checked here, never
+ * trusted. Guest memory is reached through copy_{from,to}_guest(), which
+ * only touch RAM the domain owns.
+ */
+#include <public/xen-lite.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/hypercall.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/pv_mm.h>
+
+#define CONSOLE_WRITE_MAX 1024
+
+static long hc_console_write(struct vcpu *v, unsigned long gpa,
+			     unsigned long len)
+{
+	char buf[128];
+	unsigned long done = 0;
+
+	if (len > CONSOLE_WRITE_MAX)
+		len = CONSOLE_WRITE_MAX;
+	while (done < len) {
+		size_t n = MIN(sizeof(buf), len - done);
+
+		if (gpa + done < gpa ||
+		    copy_from_guest(v->domain, buf, gpa + done, n))
+			return done ? (long)done : -EFAULT;
+		domain_console_write(v->domain, buf, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+static long hc_domain_info(struct vcpu *v, unsigned long gpa)
+{
+	struct domain *d = v->domain;
+	struct xl_domain_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.domid = d->id;
+	info.nr_vcpus = d->nr_vcpus;
+	info.flags = d->cfg.privileged ? 1 : 0;
+	info.ram_base = d->ram_gpa;
+	info.ram_size = d->ram_bytes;
+	info.tot_pages = READ_ONCE(d->tot_pages);
+	info.max_pages = d->max_pages;
+	strlcpy(info.name, d->name, sizeof(info.name));
+	return copy_to_guest(d, gpa, &info, sizeof(info));
+}
+
+static long hc_vcpu_op(struct vcpu *v, unsigned long op, unsigned long id)
+{
+	struct domain *d = v->domain;
+
+	switch (op) {
+	case XL_VCPU_IS_UP:
+		if (id >= d->nr_vcpus)
+			return -EINVAL;
+		return READ_ONCE(d->vcpus[id]->state) != VCPU_DOWN;
+	case XL_VCPU_ID:
+		return v->id;
+	default:
+		return -EINVAL;
+	}
+}
+
+long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
+		  unsigned long a1, unsigned long a2, unsigned long a3,
+		  unsigned long a4)
+{
+	switch (nr) {
+	case XL_HC_VERSION:
+		return (XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR;
+	case XL_HC_CONSOLE_WRITE:
+		return hc_console_write(v, a0, a1);
+	case XL_HC_DOMAIN_SHUTDOWN:
+		if (a0 > XL_SHUTDOWN_CRASH)
+			return -EINVAL;
+		domain_shutdown(v->domain, (enum shutdown_reason)a0, (int)a1);
+		return 0;
+	case XL_HC_VCPU_OP:
+		return hc_vcpu_op(v, a0, a1);
+	case XL_HC_MEMORY_OP:
+		return do_memory_op(v, a0, a1);
+#ifdef CONFIG_PV_MMU
+	case XL_HC_MMUEXT_OP:
+		return do_mmuext_op(v, a0, a1, a2);
+	case XL_HC_MMU_UPDATE:
+		return do_mmu_update(v, a0, a1, a2);
+	case XL_HC_MULTICALL:
+		return do_multicall(v, a0, a1);
+#endif
+	case XL_HC_DOMAIN_INFO:
+		return hc_domain_info(v, a0);
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XL_HC_MEMORY_OP: ballooning (decrease/populate reservation), reservation
+ * queries and, for privileged domains, foreign mappings.
+ *
+ * Frames given back by a guest are freed only after the p2m removal (whose
+ * single TLB flush covers the whole extent) returns, so no vCPU can still
+ * reach a frame that the allocator hands out again.
+ */
+#include <public/xen-lite.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/hypercall.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/pv_mm.h>
+
+#define MAX_EXTENTS 4096
+
+static bool order_ok(unsigned int order)
+{
+	return order == 0 || order == PAGE_ORDER_2M;
+}
+
+/* Is [gfn, gfn + 2^order) inside the domain's RAM range? */
+static bool gfn_in_ram(struct domain *d, u64 gfn, unsigned int order)
+{
+	u64 base = d->ram_gpa >> PAGE_SHIFT, nr = d->ram_bytes >> PAGE_SHIFT;
+
+	return gfn >= base && gfn - base < nr &&
+	       (1ULL << order) <= nr - (gfn - base) &&
+	       !(gfn & ((1ULL << order) - 1));
+}
+
+static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
+{
+	u64 nr = 1ULL << order;
+	struct page_info *pgs[512];
+	unsigned long flags;
+	int rc;
+
+	if (!gfn_in_ram(d, gfn, order))
+		return -EINVAL;
+	/* Check the whole extent before changing anything. */
+	for (u64 i = 0; i < nr; i++) {
+		p2m_type_t t;
+		mfn_t mfn = p2m_lookup(d->p2m, _gfn(gfn + i), &t, NULL);
+		struct page_info *pg;
+
+		if (mfn_eq(mfn, INVALID_MFN) || (t != p2m_ram_rw && t != p2m_ram_ro))
+			return -ENOENT;
+		if (!mfn_valid(mfn))
+			return -EINVAL;
+		pg = mfn_to_page(mfn);
+		if (pg->owner != d->id || pg->state != PGS_DOMAIN)
+			return -EINVAL;
+#ifdef CONFIG_PV_MMU
+		if (pv_mm_page_busy(pg))
+			return -EBUSY;
+#endif
+		pgs[i] = pg;
+	}
+	rc = p2m_remove(d->p2m, _gfn(gfn), nr);
+	if (rc)
+		return rc;
+	for (u64 i = 0; i < nr; i++) {
+		spin_lock_irqsave(&d->lock, flags);
+		list_del(&pgs[i]->list);
+		d->tot_pages--;
+		spin_unlock_irqrestore(&d->lock, flags);
+		put_page(pgs[i]);
+	}
+	return 0;
+}
+
+static int populate_one(struct domain *d, u64 gfn, unsigned int order)
+{
+	u64 nr = 1ULL << order;
+	struct page_info *pg;
+	unsigned long flags;
+	int rc;
+
+	if (!gfn_in_ram(d, gfn, order))
+		return -EINVAL;
+	for (u64 i = 0; i < nr; i++) {
+		p2m_type_t t;
+
+		if (!mfn_eq(p2m_lookup(d->p2m, _gfn(gfn + i), &t, NULL),
+			    INVALID_MFN))
+			return -EEXIST;
+	}
+	if (READ_ONCE(d->tot_pages) + nr > d->max_pages)
+		return -ENOSPC;
+	pg = alloc_pages(order);
+	if (!pg)
+		return -ENOMEM;
+	memset(page_to_virt(pg), 0, PAGE_SIZE << order);
+	spin_lock_irqsave(&d->lock, flags);
+	for (u64 i = 0; i < nr; i++) {
+		pg[i].state = PGS_DOMAIN;
+		pg[i].owner = d->id;
+		pg[i].count = 1;
+		list_add_tail(&pg[i].list, &d->page_list);
+	}
+	d->tot_pages += nr;
+	spin_unlock_irqrestore(&d->lock, flags);
+	rc = p2m_set_entry(d->p2m, _gfn(gfn), nr, page_to_mfn(pg), p2m_ram_rw);
+	if (rc) {
+		spin_lock_irqsave(&d->lock, flags);
+		for (u64 i = 0; i < nr; i++)
+			list_del(&pg[i].list);
+		d->tot_pages -= nr;
+		spin_unlock_irqrestore(&d->lock, flags);
+		for (u64 i = 0; i < nr; i++)
+			put_page(&pg[i]);
+	}
+	return rc;
+}
+
+static long reservation_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
+{
+	struct domain *d = v->domain;
+	struct xl_memory_reservation r;
+	long done;
+
+	if (copy_from_guest(d, &r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.domid != XL_DOMID_SELF && r.domid != d->id)
+		return -EPERM;
+	if (!order_ok(r.extent_order) || r.nr_extents > MAX_EXTENTS)
+		return -EINVAL;
+	for (done = 0; done < (long)r.nr_extents; done++) {
+		u64 gfn;
+		int rc;
+
+		if (copy_from_guest(d, &gfn, r.extent_start + 8ULL * done,
+				    sizeof(gfn)))
+			return done ? done : -EFAULT;
+		rc = cmd == XL_MEM_DECREASE_RESERVATION ?
+			     decrease_one(d, gfn, r.extent_order) :
+			     populate_one(d, gfn, r.extent_order);
+		if (rc)
+			return done ? done : rc;
+	}
+	return done;
+}
+
+static long foreign_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
+{
+	struct domain *d = v->domain, *fd;
+	struct xl_foreign_map m;
+	p2m_type_t t;
+	mfn_t mfn;
+	unsigned long flags;
+	int rc;
+
+	if (!d->cfg.privileged)
+		return -EPERM;
+	if (copy_from_guest(d, &m, arg, sizeof(m)))
+		return -EFAULT;
+	if (m.gfn >= (1ULL << (p2m_gpa_bits(d->p2m) - PAGE_SHIFT)))
+		return -EINVAL;
+	if (cmd == XL_MEM_UNMAP_FOREIGN) {
+		mfn = p2m_lookup(d->p2m, _gfn(m.gfn), &t, NULL);
+		if (mfn_eq(mfn, INVALID_MFN) || !p2m_is_foreign(t))
+			return -ENOENT;
+		return p2m_remove(d->p2m, _gfn(m.gfn), 1);
+	}
+	if (m.domid == d->id || m.domid == XL_DOMID_SELF)
+		return -EINVAL;
+	/* The slot must be free and outside the caller's own RAM. */
+	if (gfn_in_ram(d, m.gfn, 0))
+		return -EINVAL;
+	if (!mfn_eq(p2m_lookup(d->p2m, _gfn(m.gfn), &t, NULL), INVALID_MFN))
+		return -EEXIST;
+	spin_lock_irqsave(&domain_list_lock, flags);
+	fd = domain_by_id_locked(m.domid);
+	if (!fd || fd->state != DOM_RUNNING) {
+		spin_unlock_irqrestore(&domain_list_lock, flags);
+		return -ESRCH;
+	}
+	mfn = p2m_lookup(fd->p2m, _gfn(m.foreign_gfn), &t, NULL);
+	if (mfn_eq(mfn, INVALID_MFN) || (t != p2m_ram_rw && t != p2m_ram_ro) ||
+	    (t == p2m_ram_ro && !m.readonly)) {
+		spin_unlock_irqrestore(&domain_list_lock, flags);
+		return -EACCES;
+	}
+	/* p2m_insert_foreign() takes the page reference itself. */
+	rc = p2m_insert_foreign(d->p2m, _gfn(m.gfn), mfn,
+				m.readonly ? p2m_map_foreign_ro :
+					     p2m_map_foreign_rw,
+				fd->id);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return rc;
+}
+
+long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
+{
+	struct domain *d = v->domain, *t;
+
+	switch (cmd) {
+	case XL_MEM_INCREASE_RESERVATION:
+	case XL_MEM_POPULATE_PHYSMAP:
+	case XL_MEM_DECREASE_RESERVATION:
+		return reservation_op(v, cmd, arg);
+	case XL_MEM_CURRENT_RESERVATION:
+	case XL_MEM_MAXIMUM_RESERVATION:
+		if (arg == XL_DOMID_SELF || arg == d->id)
+			t = d;
+		else if (d->cfg.privileged && arg < 0x7000)
+			t = domain_by_id((domid_t)arg);
+		else
+			return -EPERM;
+		if (!t)
+			return -ESRCH;
+		return (long)(cmd == XL_MEM_CURRENT_RESERVATION ?
+				      READ_ONCE(t->tot_pages) :
+				      t->max_pages);
+	case XL_MEM_MAP_FOREIGN:
+	case XL_MEM_UNMAP_FOREIGN:
+		return foreign_op(v, cmd, arg);
+	default:
+		return -EINVAL;
+	}
+}
