@@ -346,6 +346,28 @@ else
 	fail run.stdio-and-status "aarch64-linux-gnu-as or qemu-system-aarch64 missing"
 fi
 
+# QEMU (arm64, direct kernel boot of an Image) puts the DTB at RAM base +
+# min(RAM / 2, 128 MiB): the window bundle.c keeps free of modules.
+if command -v aarch64-linux-gnu-as >/dev/null; then
+	mkdir -p "$tmp/pos/build/arm64"
+	aarch64-linux-gnu-as -o "$tmp/pos.o" files/dtbpos-arm64.S &&
+		aarch64-linux-gnu-ld -Ttext=0x40000000 -o "$tmp/pos.elf" \
+			"$tmp/pos.o" &&
+		aarch64-linux-gnu-objcopy -O binary "$tmp/pos.elf" \
+			"$tmp/pos/build/arm64/xen-lite.bin"
+	res=""
+	for m in 128M 1G; do
+		"$cli" --root "$tmp/pos" run --arch arm64 --mem $m --timeout 20 \
+			</dev/null >/dev/null 2>&1
+		res="$res $?"
+	done
+	if [ "$res" = " 32 64" ]; then
+		ok run.arm64-dtb-window
+	else
+		fail run.arm64-dtb-window "DTB at 2 MiB units:$res (want 32 64)"
+	fi
+fi
+
 # --- configs and demo ---------------------------------------------------------
 # The shipped domain files are valid (their images may not be built yet).
 if "$cli" check --no-files "$srctree"/configs/domains/*.cfg >"$tmp/out" 2>&1; then
