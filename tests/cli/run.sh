@@ -351,7 +351,7 @@ fi
 if command -v aarch64-linux-gnu-as >/dev/null; then
 	mkdir -p "$tmp/pos/build/arm64"
 	aarch64-linux-gnu-as -o "$tmp/pos.o" files/dtbpos-arm64.S &&
-		aarch64-linux-gnu-ld -Ttext=0x40000000 -o "$tmp/pos.elf" \
+		aarch64-linux-gnu-ld -e _head -Ttext=0x40000000 -o "$tmp/pos.elf" \
 			"$tmp/pos.o" &&
 		aarch64-linux-gnu-objcopy -O binary "$tmp/pos.elf" \
 			"$tmp/pos/build/arm64/xen-lite.bin"
