@@ -382,15 +382,6 @@ static int launch(const struct xl_opts *o, struct strvec *qv)
 	pid_t pid;
 	int rc;
 
-	if (o->gdb) {
-		char *elf = hyp_elf(o->root, o->arch);
-
-		msg("QEMU waits for a debugger; attach with:");
-		fprintf(stderr, "  gdb-multiarch -q -ex 'set architecture %s' "
-			"-ex 'target remote localhost:1234' %s\n",
-			o->arch->gdb_arch, elf);
-		free(elf);
-	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -454,6 +445,15 @@ static int run_domains(const char *cmd, struct xl_opts *o, int nr,
 		o->outdir = tmpl;
 	}
 	rc = bundle_build(o, doms, nr, &qv);
+	if (!rc && o->gdb) {
+		char *elf = hyp_elf(o->root, o->arch);
+
+		msg("QEMU waits for a debugger; attach with:");
+		fprintf(stderr, "  gdb-multiarch -q -ex 'set architecture %s' "
+			"-ex 'target remote localhost:1234' %s\n",
+			o->arch->gdb_arch, elf);
+		free(elf);
+	}
 	if (rc) {
 		rc = 1;
 	} else if (o->dry_run) {

@@ -299,6 +299,11 @@ if [[ "$out" == "qemu-system-riscv64 -machine virt "*" -kernel $fake/build/riscv
 else
 	fail run.dry-run "got: $out" "$tmp/err"
 fi
+if grep -qxF "  gdb-multiarch -q -ex 'set architecture riscv:rv64' -ex 'target remote localhost:1234' $fake/build/riscv64/xen-lite.elf" "$tmp/err"; then
+	ok run.gdb-hint
+else
+	fail run.gdb-hint "no gdb-multiarch line" "$tmp/err"
+fi
 # The temporary bundle is removed after the run.
 d=$(echo "$out" | sed -n 's/.*-dtb \([^ ]*\)\/host\.dtb.*/\1/p')
 if [ -n "$d" ] && [ ! -e "$d" ]; then
