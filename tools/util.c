@@ -31,15 +31,12 @@ char *xstrdup(const char *s)
 
 static char *xvasprintf(const char *fmt, va_list ap)
 {
-	va_list ap2;
 	char *s;
-	int n;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		fputs("xen-lite: out of memory\n", stderr);
+		exit(1);
+	}
 	return s;
 }
 

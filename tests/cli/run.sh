@@ -10,7 +10,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 srctree=$(cd "$here/../.." && pwd)
-cli=$srctree/build/tools/xen-lite-cli
+cli=${XL_CLI:-$srctree/build/tools/xen-lite-cli}
 suite=cli
 passed=0
 failed=0
