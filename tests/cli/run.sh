@@ -395,13 +395,14 @@ cp "$srctree"/configs/domains/demo-*.cfg "$fake/configs/domains/"
 out=$("$cli" --root "$fake" demo --dry-run 2>"$tmp/err")
 n=$(ls "$fake"/configs/domains/demo-*.cfg | wc -l)
 if grep -q 'booting xen-lite without domains' "$tmp/err" &&
+	grep -q "demo: skipping $fake/configs/domains/demo-1-hello.cfg (kernel: cannot open" "$tmp/err" &&
 	! grep -q 'loader,file=' <<<"$out"; then
 	ok demo.no-images
 else
 	fail demo.no-images "$out" "$tmp/err"
 fi
-for f in "$fake"/configs/domains/demo-*.cfg; do
-	k=$(sed -n 's/^kernel *= *"\(.*\)".*/\1/p' "$f" | sed 's/\${arch}/riscv64/')
+for k in $(sed -n 's/^\(kernel\|ramdisk\) *= *"\(.*\)".*/\2/p' \
+	"$fake"/configs/domains/demo-*.cfg | sed 's/\${arch}/riscv64/'); do
 	mkdir -p "$(dirname "$fake/configs/domains/$k")"
 	cp files/kernel.bin "$fake/configs/domains/$k"
 done
