@@ -375,10 +375,17 @@ fi
 
 # --- configs and demo ---------------------------------------------------------
 # The shipped domain files are valid (their images may not be built yet).
-if "$cli" check --no-files "$srctree"/configs/domains/*.cfg >"$tmp/out" 2>&1; then
-	ok configs.domains
+for f in "$srctree"/configs/domains/*.cfg; do
+	if "$cli" check --no-files "$f" >"$tmp/out" 2>&1; then
+		ok "configs.$(basename "$f" .cfg)"
+	else
+		fail "configs.$(basename "$f" .cfg)" "$f" "$tmp/out"
+	fi
+done
+if "$cli" check --no-files "$srctree"/configs/domains/demo-*.cfg >"$tmp/out" 2>&1; then
+	ok configs.demo-together
 else
-	fail configs.domains "configs/domains/*.cfg" "$tmp/out"
+	fail configs.demo-together "the demo files do not fit together" "$tmp/out"
 fi
 expect_error error.no-files-still-checks \
 	"bad/unknown-key.cfg:4: unknown key 'colour'" \
@@ -407,7 +414,9 @@ for k in $(sed -n 's/^\(kernel\|ramdisk\) *= *"\(.*\)".*/\2/p' \
 	cp files/kernel.bin "$fake/configs/domains/$k"
 done
 out=$("$cli" --root "$fake" demo --dry-run 2>"$tmp/err")
-if [ "$(grep -o 'loader,file=' <<<"$out" | wc -l)" -eq "$n" ] &&
+mods=$(grep -cE '^(kernel|ramdisk) *=' "$fake"/configs/domains/demo-*.cfg |
+	awk -F: '{ s += $2 } END { print s }')
+if [ "$(grep -o 'loader,file=' <<<"$out" | wc -l)" -eq "$mods" ] &&
 	grep -q "demo: riscv64 with $n domains" "$tmp/err"; then
 	ok demo.dry-run
 else
