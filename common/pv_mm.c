@@ -1,0 +1,992 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Paravirtual guest page tables: the page-type state machine, pin /
+ * validate / unpin, and the mmuext_op / mmu_update / multicall
+ * hypercalls. docs/pv-mmu.md describes the state machine and names, for
+ * every transition of the Promela model (tests/spin/pv_mm.pml), the one
+ * function below that implements it; the functions carry the model's
+ * transition name in their comment.
+ *
+ * Ideas from x86 Xen's get_page_type() / alloc_l*_table() (a frame has one
+ * type at a time, a type count, a validated bit set only once all its
+ * entries were checked) and from the advisories about them: a table is
+ * made read-only before its contents are read (no check-then-use on guest
+ * memory), counts never wrap, and a frame on the validation path has its
+ * type set but not "validated", which is how a cycle is recognised.
+ *
+ * Guest stage-1 entries hold guest frame numbers; the frame behind one is
+ * found through the domain's p2m. Stage-2 keeps every validated table
+ * read-only (p2m_pt_pinned), so the only writers of a table are this file
+ * and the hardware walker's reads see only validated entries.
+ */
+#include <public/xen-lite.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/hypercall.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/pv_mm.h>
+
+/* One operation in progress on one domain. */
+struct pv_ctx {
+	struct domain *d;
+	struct pv_mm_domain *pv;
+	unsigned long work; /* frame references taken so far */
+};
+
+static const struct pv_pt_format *const pv_formats[] = {
+#if defined(XL_HOST_TEST) || defined(CONFIG_ARCH_RISCV64)
+	&pv_pt_sv39,
+	&pv_pt_sv48,
+#endif
+#if defined(XL_HOST_TEST) || defined(CONFIG_ARCH_ARM64)
+	&pv_pt_arm64_l4,
+	&pv_pt_arm64_l3,
+#endif
+};
+
+const struct pv_pt_format *pv_pt_format_by_id(unsigned int id)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pv_formats); i++) {
+		if (pv_formats[i]->id == id) {
+			return pv_formats[i];
+		}
+	}
+	return NULL;
+}
+
+const struct pv_pt_format *pv_pt_format_default(void)
+{
+	return pv_formats[0];
+}
+
+static bool fmt_has_kernel_root(const struct pv_pt_format *fmt)
+{
+	return fmt->id == XL_PT_FORMAT_ARM64_L4 ||
+	       fmt->id == XL_PT_FORMAT_ARM64_L3;
+}
+
+/* ---- type_info accessors (writers hold d->pv_lock) ---- */
+
+static u64 ti_read(const struct page_info *pg)
+{
+	return __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE);
+}
+
+static void ti_write(struct page_info *pg, u64 ti)
+{
+	__atomic_store_n(&pg->type_info, ti, __ATOMIC_RELEASE);
+}
+
+static u64 ti_make(u64 type, u64 flags, u64 maps, u64 count)
+{
+	return (type << PGT_TYPE_SHIFT) | flags | (maps << PGT_MAP_SHIFT) |
+	       count;
+}
+
+static bool pgt_is_table(u64 type)
+{
+	return type >= PGT_L1 && type <= PGT_L4;
+}
+
+static u64 pgt_table_type(unsigned int level)
+{
+	return PGT_L1 + level - 1;
+}
+
+static bool ti_idle(u64 ti)
+{
+	return pgt_count(ti) == 0 && pgt_maps(ti) == 0;
+}
+
+/*
+ * The PV MMU keeps one general reference on a frame while any of its
+ * counts is non-zero: taken when the first count is taken, dropped when
+ * the last one goes.
+ */
+static int pv_hold(struct pv_ctx *c, struct page_info *pg, u64 ti)
+{
+	if (!ti_idle(ti)) {
+		return 0;
+	}
+	return get_page(pg, c->d->id) ? 0 : -EOVERFLOW;
+}
+
+static void pv_release(struct page_info *pg, u64 ti)
+{
+	if (ti_idle(ti)) {
+		put_page(pg);
+	}
+}
+
+static int pv_budget(struct pv_ctx *c)
+{
+	if (c->work >= PV_MM_WORK_MAX) {
+		return -E2BIG;
+	}
+	c->work++;
+	return 0;
+}
+
+/*
+ * Find the frame behind @gfn: it must be RAM of the domain (ram_rw,
+ * ram_ro or an already validated table). Return: 0 or -EPERM.
+ */
+static int pv_lookup(struct pv_ctx *c, gfn_t gfn, p2m_type_t *t,
+		     struct page_info **pgp)
+{
+	mfn_t mfn = p2m_lookup(c->d->p2m, gfn, t, NULL);
+	struct page_info *pg;
+
+	if (mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn)) {
+		return -EPERM;
+	}
+	if (*t != p2m_ram_rw && *t != p2m_ram_ro && *t != p2m_pt_pinned) {
+		return -EPERM;
+	}
+	pg = mfn_to_page(mfn);
+	if (pg->state != PGS_DOMAIN || pg->owner != c->d->id) {
+		return -EPERM;
+	}
+	*pgp = pg;
+	return 0;
+}
+
+/* ---- leaf references ---- */
+
+/* Model: map_w. A writable leaf maps @pg: type "writable", count + 1. */
+static int pgt_get_writable(struct pv_ctx *c, struct page_info *pg)
+{
+	u64 ti = ti_read(pg);
+	u64 count = pgt_count(ti);
+	int rc;
+
+	if (count && pgt_type(ti) != PGT_WRITABLE) {
+		return -EBUSY;
+	}
+	if (count == PGT_COUNT_MAX) {
+		return -EOVERFLOW;
+	}
+	rc = pv_budget(c);
+	if (rc) {
+		return rc;
+	}
+	rc = pv_hold(c, pg, ti);
+	if (rc) {
+		return rc;
+	}
+	ti_write(pg, ti_make(PGT_WRITABLE, 0, pgt_maps(ti), count + 1));
+	return 0;
+}
+
+/* Model: unmap_w. A writable leaf of @pg goes away. */
+static void pgt_put_writable(struct page_info *pg)
+{
+	u64 ti = ti_read(pg);
+	u64 count = pgt_count(ti);
+
+	if (!count || pgt_type(ti) != PGT_WRITABLE) {
+		return;
+	}
+	count--;
+	ti = ti_make(count ? PGT_WRITABLE : PGT_NONE, 0, pgt_maps(ti), count);
+	ti_write(pg, ti);
+	pv_release(pg, ti);
+}
+
+/* Model: map_ro. A read-only leaf maps @pg, whatever its type. */
+static int pgt_get_map(struct pv_ctx *c, struct page_info *pg)
+{
+	u64 ti = ti_read(pg);
+	int rc;
+
+	if (pgt_maps(ti) == PGT_MAP_MAX) {
+		return -EOVERFLOW;
+	}
+	rc = pv_budget(c);
+	if (rc) {
+		return rc;
+	}
+	rc = pv_hold(c, pg, ti);
+	if (rc) {
+		return rc;
+	}
+	ti_write(pg, ti + (1ULL << PGT_MAP_SHIFT));
+	return 0;
+}
+
+/* Model: unmap_ro. */
+static void pgt_put_map(struct page_info *pg)
+{
+	u64 ti = ti_read(pg);
+
+	if (!pgt_maps(ti)) {
+		return;
+	}
+	ti -= 1ULL << PGT_MAP_SHIFT;
+	ti_write(pg, ti);
+	pv_release(pg, ti);
+}
+
+static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level);
+static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level);
+
+static void put_leaf_frames(struct pv_ctx *c, gfn_t gfn, u64 nr, bool write)
+{
+	for (u64 i = 0; i < nr; i++) {
+		struct page_info *pg;
+		p2m_type_t t;
+
+		/*
+		 * Cannot fail for a validated leaf: its frames stay mapped
+		 * while busy (pv_mm_page_busy()). Skipped if it ever did,
+		 * which can only leak a reference, never underflow one.
+		 */
+		if (pv_lookup(c, gfn_add(gfn, i), &t, &pg)) {
+			continue;
+		}
+		if (write) {
+			pgt_put_writable(pg);
+		} else {
+			pgt_put_map(pg);
+		}
+	}
+}
+
+/*
+ * A leaf at @level maps [gfn, gfn + 512^(level-1)): every frame must be
+ * RAM of the domain, and for a writable leaf writable RAM that is not a
+ * table. On failure the references taken so far are dropped again.
+ */
+static int get_leaf(struct pv_ctx *c, const struct pv_pte *e,
+		    unsigned int level)
+{
+	u64 nr = 1ULL << (9 * (level - 1));
+	u64 i;
+	int rc = 0;
+
+	if (e->write && e->exec && c->d->cfg.pv_no_wx) {
+		return -EACCES;
+	}
+	for (i = 0; i < nr; i++) {
+		struct page_info *pg;
+		p2m_type_t t;
+
+		rc = pv_lookup(c, gfn_add(e->gfn, i), &t, &pg);
+		if (rc) {
+			break;
+		}
+		if (e->write && t == p2m_ram_ro) {
+			rc = -EPERM;
+			break;
+		}
+		rc = e->write ? pgt_get_writable(c, pg) : pgt_get_map(c, pg);
+		if (rc) {
+			break;
+		}
+	}
+	if (rc) {
+		put_leaf_frames(c, e->gfn, i, e->write);
+	}
+	return rc;
+}
+
+/*
+ * Take the references entry @pte of a level-@level table needs.
+ * Return: 0, -EINVAL (encoding), or an error of the reference taken.
+ */
+static int get_entry(struct pv_ctx *c, u64 pte, unsigned int level)
+{
+	struct pv_pte e;
+	int rc = c->pv->fmt->decode(pte, level, &e);
+
+	if (rc) {
+		return rc;
+	}
+	switch (e.kind) {
+	case PV_PTE_TABLE:
+		return pgt_get_table(c, e.gfn, level - 1);
+	case PV_PTE_LEAF:
+		return get_leaf(c, &e, level);
+	default:
+		return 0;
+	}
+}
+
+/* Drop what get_entry() took for @pte (a validated entry). */
+static void put_entry(struct pv_ctx *c, u64 pte, unsigned int level)
+{
+	struct pv_pte e;
+
+	if (c->pv->fmt->decode(pte, level, &e)) {
+		return;
+	}
+	if (e.kind == PV_PTE_TABLE) {
+		pgt_put_table(c, e.gfn, level - 1);
+	} else if (e.kind == PV_PTE_LEAF) {
+		put_leaf_frames(c, e.gfn, 1ULL << (9 * (level - 1)), e.write);
+	}
+}
+
+static u64 *table_slot(struct page_info *pg, unsigned int idx)
+{
+	return (u64 *)page_to_virt(pg) + idx;
+}
+
+/* Model: devalidate. Drop the references of every entry of a table. */
+static void devalidate(struct pv_ctx *c, struct page_info *pg,
+		       unsigned int level, unsigned int nr)
+{
+	while (nr--) {
+		put_entry(c, READ_ONCE(*table_slot(pg, nr)), level);
+	}
+}
+
+/*
+ * Model: get_table (+ validate). Take a reference on the level-@level
+ * table at @gfn, validating it when it is the first: the frame becomes
+ * read-only in the p2m (and the TLBs) before any entry is read, its type
+ * is set without the validated bit while its entries are checked, and
+ * the bit is set once they all passed. Meeting a table type without the
+ * validated bit means the frame is on the current validation path: a
+ * cycle.
+ * Return: 0, -EPERM (not the domain's writable RAM), -EBUSY (another
+ * type), -ELOOP (cycle), -EOVERFLOW, -ENOMEM, -E2BIG, or the error of
+ * the first bad entry.
+ */
+static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
+{
+	u64 want = pgt_table_type(level);
+	struct page_info *pg;
+	unsigned int i;
+	p2m_type_t t;
+	u64 ti;
+	int rc;
+
+	rc = pv_lookup(c, gfn, &t, &pg);
+	if (rc) {
+		return rc;
+	}
+	ti = ti_read(pg);
+	if (pgt_count(ti)) {
+		if (pgt_type(ti) != want) {
+			return pgt_is_table(pgt_type(ti)) &&
+					       !(ti & PGT_VALIDATED) ?
+				       -ELOOP :
+				       -EBUSY;
+		}
+		if (!(ti & PGT_VALIDATED)) {
+			return -ELOOP;
+		}
+		if (pgt_count(ti) == PGT_COUNT_MAX) {
+			return -EOVERFLOW;
+		}
+		ti_write(pg, ti + 1);
+		return 0;
+	}
+	if (t != p2m_ram_rw) {
+		return -EPERM;
+	}
+	rc = pv_budget(c);
+	if (rc) {
+		return rc;
+	}
+	rc = p2m_change_type_range(c->d->p2m, gfn, 1, p2m_ram_rw,
+				   p2m_pt_pinned);
+	if (rc) {
+		return rc;
+	}
+	rc = pv_hold(c, pg, ti);
+	if (rc) {
+		goto restore;
+	}
+	ti_write(pg, ti_make(want, 0, pgt_maps(ti), 1));
+	for (i = 0; i < PV_PT_ENTRIES; i++) {
+		rc = get_entry(c, READ_ONCE(*table_slot(pg, i)), level);
+		if (rc) {
+			break;
+		}
+	}
+	c->pv->stats.entries += i;
+	if (rc) {
+		devalidate(c, pg, level, i);
+		ti = ti_make(PGT_NONE, 0, pgt_maps(ti_read(pg)), 0);
+		ti_write(pg, ti);
+		pv_release(pg, ti);
+		goto restore;
+	}
+	ti_write(pg, ti_read(pg) | PGT_VALIDATED);
+	c->pv->stats.validated++;
+	return 0;
+
+restore:
+	if (p2m_change_type_range(c->d->p2m, gfn, 1, p2m_pt_pinned,
+				  p2m_ram_rw)) {
+		c->pv->stats.restore_errors++;
+	}
+	return rc;
+}
+
+/*
+ * Model: put_table (+ devalidate). Drop one reference on the table at
+ * @gfn; the last one drops the references of its entries (recursively)
+ * and gives the frame back to the guest as writable RAM.
+ */
+static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
+{
+	struct page_info *pg;
+	p2m_type_t t;
+	u64 ti;
+
+	if (pv_lookup(c, gfn, &t, &pg)) {
+		return;
+	}
+	ti = ti_read(pg);
+	if (!pgt_count(ti) || pgt_type(ti) != pgt_table_type(level)) {
+		return;
+	}
+	if (pgt_count(ti) > 1) {
+		ti_write(pg, ti - 1);
+		return;
+	}
+	/* Still typed (count 1) while its entries go: cycles stay visible. */
+	ti_write(pg, ti & ~PGT_VALIDATED);
+	devalidate(c, pg, level, PV_PT_ENTRIES);
+	ti = ti_make(PGT_NONE, 0, pgt_maps(ti_read(pg)), 0);
+	ti_write(pg, ti);
+	pv_release(pg, ti);
+	if (p2m_change_type_range(c->d->p2m, gfn, 1, p2m_pt_pinned,
+				  p2m_ram_rw)) {
+		c->pv->stats.restore_errors++;
+	}
+}
+
+/* ---- operations ---- */
+
+static int pv_state(struct domain *d, struct pv_mm_domain **out)
+{
+	if (!d->pv_mm) {
+		d->pv_mm = xzalloc(sizeof(*d->pv_mm));
+		if (!d->pv_mm) {
+			return -ENOMEM;
+		}
+		d->pv_mm->fmt = pv_pt_format_default();
+	}
+	*out = d->pv_mm;
+	return 0;
+}
+
+/* Model: pin. */
+static int pv_pin(struct pv_ctx *c, gfn_t gfn, unsigned int level)
+{
+	struct pv_mm_pin *pin;
+	struct page_info *pg;
+	p2m_type_t t;
+	int rc;
+
+	if (level > c->pv->fmt->levels) {
+		return -EINVAL;
+	}
+	rc = pv_lookup(c, gfn, &t, &pg);
+	if (rc) {
+		return rc;
+	}
+	if (ti_read(pg) & PGT_PINNED) {
+		return -EEXIST;
+	}
+	if (c->pv->nr_pins >= PV_MM_MAX_PINS) {
+		return -ENOSPC;
+	}
+	pin = xmalloc(sizeof(*pin));
+	if (!pin) {
+		return -ENOMEM;
+	}
+	rc = pgt_get_table(c, gfn, level);
+	if (rc) {
+		xfree(pin);
+		return rc;
+	}
+	ti_write(pg, ti_read(pg) | PGT_PINNED);
+	pin->gfn = gfn;
+	pin->mfn = page_to_mfn(pg);
+	pin->next = c->pv->pins;
+	c->pv->pins = pin;
+	c->pv->nr_pins++;
+	return 0;
+}
+
+static struct pv_mm_pin *pin_unlink(struct pv_mm_domain *pv, mfn_t mfn)
+{
+	for (struct pv_mm_pin **pp = &pv->pins; *pp; pp = &(*pp)->next) {
+		struct pv_mm_pin *pin = *pp;
+
+		if (mfn_eq(pin->mfn, mfn)) {
+			*pp = pin->next;
+			pv->nr_pins--;
+			return pin;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Model: unpin. Only the pin's own reference may be left: a table that
+ * is a base pointer or an entry of another table stays pinned (-EBUSY).
+ */
+static int pv_unpin(struct pv_ctx *c, gfn_t gfn)
+{
+	struct pv_mm_pin *pin;
+	struct page_info *pg;
+	p2m_type_t t;
+	u64 ti;
+	int rc;
+
+	rc = pv_lookup(c, gfn, &t, &pg);
+	if (rc) {
+		return rc;
+	}
+	ti = ti_read(pg);
+	if (!(ti & PGT_PINNED)) {
+		return -ENOENT;
+	}
+	if (pgt_count(ti) > 1) {
+		return -EBUSY;
+	}
+	pin = pin_unlink(c->pv, page_to_mfn(pg));
+	xfree(pin);
+	ti_write(pg, ti & ~PGT_PINNED);
+	pgt_put_table(c, gfn, pgt_type(ti) - PGT_L1 + 1);
+	return 0;
+}
+
+/* Model: new_baseptr. */
+static int pv_new_baseptr(struct pv_ctx *c, struct vcpu *v, gfn_t gfn,
+			  u64 arg2)
+{
+	unsigned int slot = arg2 & 1;
+	u16 asid = (u16)(arg2 >> XL_BASEPTR_ASID_SHIFT);
+	const struct pv_pt_format *fmt = c->pv->fmt;
+	struct pv_mm_base *b = &c->pv->base[v->id][slot];
+	struct page_info *pg;
+	p2m_type_t t;
+	u64 ti;
+	int rc;
+
+	if (c->d != v->domain || v->id >= CONFIG_MAX_VCPUS ||
+	    (arg2 & ~(1ULL | (0xffffULL << XL_BASEPTR_ASID_SHIFT))) ||
+	    (slot == XL_BASEPTR_KERNEL && !fmt_has_kernel_root(fmt))) {
+		return -EINVAL;
+	}
+	rc = pv_lookup(c, gfn, &t, &pg);
+	if (rc) {
+		return rc;
+	}
+	ti = ti_read(pg);
+	if (!(ti & PGT_PINNED)) {
+		return -ENOENT;
+	}
+	if (pgt_type(ti) != pgt_table_type(fmt->levels)) {
+		return -EINVAL;
+	}
+	rc = pgt_get_table(c, gfn, fmt->levels);
+	if (rc) {
+		return rc;
+	}
+	if (b->set) {
+		pgt_put_table(c, b->gfn, fmt->levels);
+	}
+	b->set = true;
+	b->gfn = gfn;
+	b->mfn = page_to_mfn(pg);
+	arch_pv_set_baseptr(v, slot, gfn, fmt->levels, asid);
+	return 0;
+}
+
+static int pv_set_format(struct pv_ctx *c, u64 id)
+{
+	const struct pv_pt_format *fmt = pv_pt_format_by_id((unsigned int)id);
+
+	if (!fmt || id > 0xffff) {
+		return -EINVAL;
+	}
+	if (c->pv->nr_pins) {
+		return -EBUSY;
+	}
+	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
+		if (c->pv->base[i][0].set || c->pv->base[i][1].set) {
+			return -EBUSY;
+		}
+	}
+	c->pv->fmt = fmt;
+	return 0;
+}
+
+static int pv_tlb_op(struct pv_ctx *c, struct vcpu *v,
+		     const struct xl_mmuext_op *op)
+{
+	struct domain *d = v->domain;
+	u64 all = d->nr_vcpus >= 64 ? ~0ULL : (1ULL << d->nr_vcpus) - 1;
+	u64 mask;
+
+	if (c->d != d) {
+		return -EINVAL;
+	}
+	switch (op->cmd) {
+	case XL_MMUEXT_TLB_FLUSH_LOCAL:
+	case XL_MMUEXT_INVLPG_LOCAL:
+		mask = 1ULL << v->id;
+		break;
+	case XL_MMUEXT_TLB_FLUSH_MULTI:
+	case XL_MMUEXT_INVLPG_MULTI:
+		mask = op->arg2;
+		if (!mask || (mask & ~all)) {
+			return -EINVAL;
+		}
+		break;
+	default:
+		mask = all;
+		break;
+	}
+	arch_pv_tlb_flush(v, mask,
+			  op->cmd == XL_MMUEXT_TLB_FLUSH_LOCAL ||
+				  op->cmd == XL_MMUEXT_TLB_FLUSH_MULTI ||
+				  op->cmd == XL_MMUEXT_TLB_FLUSH_ALL,
+			  op->arg1);
+	return 0;
+}
+
+/*
+ * Model: update. Replace the entry at guest physical @ptr, inside a
+ * validated table, by @val: the new entry's references are taken first
+ * (nothing changes if that fails), then the entry is written with one
+ * store, then the old entry's references are dropped.
+ * Return: 0, -EINVAL (unaligned), -EFAULT (not the domain's RAM),
+ * -ENOENT (not a validated table), or the error of the new entry.
+ */
+static int pv_update(struct pv_ctx *c, u64 ptr, u64 val)
+{
+	struct page_info *pg;
+	unsigned int level;
+	p2m_type_t t;
+	u64 ti, old, *slot;
+	int rc;
+
+	if (ptr & 7) {
+		return -EINVAL;
+	}
+	if (pv_lookup(c, gaddr_to_gfn(ptr), &t, &pg)) {
+		return -EFAULT;
+	}
+	ti = ti_read(pg);
+	if (t != p2m_pt_pinned || !pgt_count(ti) ||
+	    !pgt_is_table(pgt_type(ti)) || !(ti & PGT_VALIDATED)) {
+		return -ENOENT;
+	}
+	level = pgt_type(ti) - PGT_L1 + 1;
+	slot = table_slot(pg, (ptr & (PAGE_SIZE - 1)) / sizeof(u64));
+	old = READ_ONCE(*slot);
+	if (old == val) {
+		return 0;
+	}
+	rc = get_entry(c, val, level);
+	if (rc) {
+		return rc;
+	}
+	__atomic_store_n(slot, val, __ATOMIC_RELEASE);
+	put_entry(c, old, level);
+	c->pv->stats.updates++;
+	return 0;
+}
+
+/*
+ * The target of a batch: the caller's domain, or for a privileged caller
+ * the domain the status names. On success with another domain,
+ * domain_list_lock is held (it keeps that domain alive) until
+ * batch_end().
+ */
+struct pv_batch {
+	struct domain *d;
+	bool foreign;
+	unsigned long flags;
+	struct xl_pv_batch_status st;
+};
+
+static int batch_begin(struct vcpu *v, unsigned long count,
+		       unsigned long status_gpa, struct pv_batch *b)
+{
+	struct domain *d = v->domain;
+	struct domain *fd;
+
+	memset(b, 0, sizeof(*b));
+	b->d = d;
+	b->st.domid = XL_DOMID_SELF;
+	if (count > XL_PV_BATCH_MAX) {
+		return -EINVAL;
+	}
+	if (status_gpa && copy_from_guest(d, &b->st, status_gpa,
+					  sizeof(b->st))) {
+		return -EFAULT;
+	}
+	if (b->st.domid == XL_DOMID_SELF || b->st.domid == d->id) {
+		return 0;
+	}
+	if (!d->cfg.privileged) {
+		return -EPERM;
+	}
+	spin_lock_irqsave(&domain_list_lock, b->flags);
+	fd = domain_by_id_locked(b->st.domid);
+	if (!fd || (fd->state != DOM_RUNNING && fd->state != DOM_BUILDING)) {
+		spin_unlock_irqrestore(&domain_list_lock, b->flags);
+		return -ESRCH;
+	}
+	b->d = fd;
+	b->foreign = true;
+	return 0;
+}
+
+static long batch_end(struct vcpu *v, unsigned long status_gpa,
+		      struct pv_batch *b, unsigned int done, int err)
+{
+	if (b->foreign) {
+		spin_unlock_irqrestore(&domain_list_lock, b->flags);
+	}
+	b->st.done = done;
+	b->st.error = err;
+	b->st.index = err ? done : ~0U;
+	if (status_gpa && copy_to_guest(v->domain, status_gpa, &b->st,
+					sizeof(b->st))) {
+		return done ? (long)done : -EFAULT;
+	}
+	return done;
+}
+
+/* Run one operation under the domain's PV lock. */
+static int pv_mmuext_one(struct vcpu *v, struct domain *d,
+			 const struct xl_mmuext_op *op)
+{
+	struct pv_ctx c = { .d = d };
+	int rc;
+
+	if (op->pad) {
+		return -EINVAL;
+	}
+	spin_lock(&d->pv_lock);
+	rc = pv_state(d, &c.pv);
+	if (rc) {
+		goto out;
+	}
+	switch (op->cmd) {
+	case XL_MMUEXT_PIN_L1_TABLE:
+	case XL_MMUEXT_PIN_L2_TABLE:
+	case XL_MMUEXT_PIN_L3_TABLE:
+	case XL_MMUEXT_PIN_L4_TABLE:
+		rc = pv_pin(&c, _gfn(op->arg1), op->cmd + 1);
+		break;
+	case XL_MMUEXT_UNPIN_TABLE:
+		rc = pv_unpin(&c, _gfn(op->arg1));
+		break;
+	case XL_MMUEXT_NEW_BASEPTR:
+		rc = pv_new_baseptr(&c, v, _gfn(op->arg1), op->arg2);
+		break;
+	case XL_MMUEXT_TLB_FLUSH_LOCAL:
+	case XL_MMUEXT_INVLPG_LOCAL:
+	case XL_MMUEXT_TLB_FLUSH_MULTI:
+	case XL_MMUEXT_INVLPG_MULTI:
+	case XL_MMUEXT_TLB_FLUSH_ALL:
+	case XL_MMUEXT_INVLPG_ALL:
+		rc = pv_tlb_op(&c, v, op);
+		break;
+	case XL_MMUEXT_SET_FORMAT:
+		rc = pv_set_format(&c, op->arg1);
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+out:
+	spin_unlock(&d->pv_lock);
+	return rc;
+}
+
+long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
+		  unsigned long done_gpa)
+{
+	struct pv_batch b;
+	unsigned int done;
+	int rc = batch_begin(v, count, done_gpa, &b);
+
+	if (rc) {
+		return rc;
+	}
+	for (done = 0; done < count; done++) {
+		struct xl_mmuext_op op;
+
+		if (copy_from_guest(v->domain, &op,
+				    ops_gpa + (u64)done * sizeof(op),
+				    sizeof(op))) {
+			rc = -EFAULT;
+			break;
+		}
+		rc = pv_mmuext_one(v, b.d, &op);
+		if (rc) {
+			break;
+		}
+	}
+	return batch_end(v, done_gpa, &b, done, rc);
+}
+
+long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
+		   unsigned long count, unsigned long done_gpa)
+{
+	struct pv_batch b;
+	unsigned int done;
+	int rc = batch_begin(v, count, done_gpa, &b);
+
+	if (rc) {
+		return rc;
+	}
+	for (done = 0; done < count; done++) {
+		struct xl_mmu_update req;
+		struct pv_ctx c = { .d = b.d };
+
+		if (copy_from_guest(v->domain, &req,
+				    reqs_gpa + (u64)done * sizeof(req),
+				    sizeof(req))) {
+			rc = -EFAULT;
+			break;
+		}
+		spin_lock(&b.d->pv_lock);
+		rc = pv_state(b.d, &c.pv);
+		if (!rc) {
+			rc = pv_update(&c, req.ptr, req.val);
+		}
+		spin_unlock(&b.d->pv_lock);
+		if (rc) {
+			break;
+		}
+	}
+	return batch_end(v, done_gpa, &b, done, rc);
+}
+
+/* Model: emulate (a direct write is one update). */
+int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val,
+			unsigned int size)
+{
+	struct domain *d = v->domain;
+	struct pv_ctx c = { .d = d };
+	int rc;
+
+	if (size != sizeof(u64) || (gpa & 7)) {
+		return -EINVAL;
+	}
+	spin_lock(&d->pv_lock);
+	c.pv = d->pv_mm;
+	if (!c.pv) {
+		rc = -ENOENT;
+	} else {
+		rc = pv_update(&c, gpa, val);
+		if (!rc) {
+			c.pv->stats.emulated++;
+		}
+	}
+	spin_unlock(&d->pv_lock);
+	return rc;
+}
+
+long do_multicall(struct vcpu *v, unsigned long entries_gpa,
+		  unsigned long count)
+{
+	struct domain *d = v->domain;
+	unsigned long i;
+
+	if (count > XL_MULTICALL_MAX) {
+		return -EINVAL;
+	}
+	for (i = 0; i < count; i++) {
+		struct xl_multicall_entry e;
+		paddr_t gpa = entries_gpa + (u64)i * sizeof(e);
+		long rc;
+
+		if (copy_from_guest(d, &e, gpa, sizeof(e))) {
+			return i ? (long)i : -EFAULT;
+		}
+		if (e.op == XL_HC_MULTICALL) {
+			rc = -EINVAL;
+		} else {
+			rc = do_hypercall(v, e.op, e.args[0], e.args[1],
+					  e.args[2], e.args[3], e.args[4]);
+		}
+		e.result = rc;
+		if (copy_to_guest(d, gpa + offsetof(struct xl_multicall_entry,
+						    result),
+				  &e.result, sizeof(e.result))) {
+			return i ? (long)i : -EFAULT;
+		}
+		/* A call that shut the domain down ends the batch. */
+		if (READ_ONCE(d->state) != DOM_RUNNING) {
+			return (long)(i + 1);
+		}
+	}
+	return (long)i;
+}
+
+/* Model: balloon (the busy check of a balloon-out). */
+bool pv_mm_page_busy(const struct page_info *pg)
+{
+	return !ti_idle(ti_read(pg));
+}
+
+void pv_mm_balloon_begin(struct domain *d)
+{
+	spin_lock(&d->pv_lock);
+}
+
+void pv_mm_balloon_end(struct domain *d)
+{
+	spin_unlock(&d->pv_lock);
+}
+
+/* Model: teardown. Base pointers first, then the pins, a batch a call. */
+int pv_mm_domain_teardown(struct domain *d)
+{
+	struct pv_ctx c = { .d = d };
+	unsigned int n = 0;
+
+	spin_lock(&d->pv_lock);
+	c.pv = d->pv_mm;
+	if (!c.pv) {
+		spin_unlock(&d->pv_lock);
+		return 0;
+	}
+	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
+		for (unsigned int s = 0; s < 2; s++) {
+			struct pv_mm_base *b = &c.pv->base[i][s];
+
+			if (b->set) {
+				pgt_put_table(&c, b->gfn, c.pv->fmt->levels);
+				b->set = false;
+			}
+		}
+	}
+	while (c.pv->pins && n++ < PV_MM_TEARDOWN_BATCH) {
+		struct pv_mm_pin *pin = c.pv->pins;
+		struct page_info *pg = mfn_to_page(pin->mfn);
+		u64 ti = ti_read(pg);
+
+		c.pv->pins = pin->next;
+		c.pv->nr_pins--;
+		ti_write(pg, ti & ~PGT_PINNED);
+		if (pgt_is_table(pgt_type(ti))) {
+			pgt_put_table(&c, pin->gfn, pgt_type(ti) - PGT_L1 + 1);
+		}
+		xfree(pin);
+	}
+	if (c.pv->pins) {
+		spin_unlock(&d->pv_lock);
+		return -ERESTART;
+	}
+	xfree(c.pv);
+	d->pv_mm = NULL;
+	spin_unlock(&d->pv_lock);
+	return 0;
+}
