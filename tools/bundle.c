@@ -726,8 +726,7 @@ int bundle_inspect(const char *dir)
 		msg("%s: %s", dtb, strerror(errno));
 		goto out_free;
 	}
-	if (len < sizeof(struct fdt_header) || fdt_check_header(fdt) ||
-	    fdt_totalsize(fdt) > len) {
+	if (len < sizeof(struct fdt_header) || fdt_check_full(fdt, len)) {
 		msg("%s: not a device tree", dtb);
 		free(fdt);
 		goto out_free;

@@ -280,6 +280,15 @@ for arch in riscv64 arm64; do
 	fi
 done
 
+# A damaged bundle is refused, not misread.
+mkdir -p "$tmp/broken"
+head -c 3000 "$tmp/bundle-riscv64/host.dtb" >"$tmp/broken/host.dtb"
+if ! "$cli" inspect "$tmp/broken" >/dev/null 2>"$tmp/err" &&
+	grep -q 'not a device tree' "$tmp/err"; then
+	ok inspect.truncated
+else
+	fail inspect.truncated "a truncated host.dtb was accepted" "$tmp/err"
+fi
 if "$cli" inspect "$tmp/nonexistent" >/dev/null 2>&1; then
 	fail inspect.missing "inspect of a missing bundle succeeded"
 else
