@@ -1,19 +1,407 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Scheduler entry points (boot-only version: no domains yet). */
+/*
+ * The scheduler and the per-CPU loop.
+ *
+ * Each physical CPU owns a run queue. vCPUs are placed on their pinned CPU
+ * or on the least loaded one, and stay there. A CPU runs the first runnable
+ * vCPU of its queue through arch_vcpu_run() for at most one slice, then
+ * rotates it to the tail, so vCPUs sharing a CPU get round-robin time. A
+ * CPU with nothing runnable sleeps in arch_cpu_idle() until its timer
+ * (the earliest wake-up deadline of its blocked vCPUs) or an IPI.
+ *
+ * Between two runs the loop also reaps domains that shut down (their
+ * teardown is preemptible: one bounded step per pass) and, on CPU0, polls
+ * the console for input.
+ */
 #include <xen-lite/arch.h>
+#include <xen-lite/console.h>
+#include <xen-lite/domain_fdt.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/keyhandler.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/sched.h>
 #include <xen-lite/setup.h>
+#include <xen-lite/smp.h>
+
+struct runq {
+	spinlock_t lock;
+	struct list_head head;
+	unsigned int nr;
+	bool need_resched;
+	u64 slice_end;
+};
+
+static struct runq runqs[CONFIG_NR_CPUS];
+static u64 slice_ticks;
+static u64 tick_ticks;
+static DEFINE_SPINLOCK(reap_lock);
+static unsigned int nr_crashed;
+static unsigned int nr_build_failures;
+static u32 powering_off;
+static bool sched_ready;
+
+static struct runq *rq_of(unsigned int cpu)
+{
+	return &runqs[cpu];
+}
+
+void sched_add_vcpu(struct vcpu *v)
+{
+	unsigned int best = 0;
+	unsigned long flags;
+	struct runq *rq;
+
+	if (v->affinity >= 0 && (unsigned int)v->affinity < nr_cpu_ids) {
+		best = v->affinity;
+	} else {
+		for (unsigned int c = 1; c < nr_cpu_ids; c++) {
+			if (rq_of(c)->nr < rq_of(best)->nr)
+				best = c;
+		}
+	}
+	rq = rq_of(best);
+	spin_lock_irqsave(&rq->lock, flags);
+	v->processor = best;
+	list_add_tail(&v->runq, &rq->head);
+	rq->nr++;
+	spin_unlock_irqrestore(&rq->lock, flags);
+	if (best != smp_processor_id())
+		arch_send_ipi(best);
+}
+
+void sched_remove_vcpu(struct vcpu *v)
+{
+	struct runq *rq = rq_of(v->processor);
+	unsigned long flags;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	if (!list_empty(&v->runq)) {
+		list_del(&v->runq);
+		rq->nr--;
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+void vcpu_block(struct vcpu *v, u64 wake_at)
+{
+	struct runq *rq = rq_of(v->processor);
+	unsigned long flags;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	if (v->state == VCPU_RUNNING || v->state == VCPU_RUNNABLE) {
+		v->wake_at = wake_at;
+		v->state = VCPU_BLOCKED;
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+	struct runq *rq = rq_of(v->processor);
+	unsigned long flags;
+	bool kick = false;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	if (v->state == VCPU_BLOCKED) {
+		v->state = VCPU_RUNNABLE;
+		v->wake_at = 0;
+		kick = pcpu_info[v->processor].curr == NULL;
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+	if (kick && v->processor != smp_processor_id())
+		arch_send_ipi(v->processor);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	unsigned int cpu = READ_ONCE(v->processor);
+
+	if (cpu != smp_processor_id() && READ_ONCE(pcpu_info[cpu].curr) == v)
+		arch_send_ipi(cpu);
+	else if (cpu != smp_processor_id() && !READ_ONCE(pcpu_info[cpu].curr))
+		arch_send_ipi(cpu);
+}
+
+bool sched_need_resched(void)
+{
+	struct pcpu *p = this_cpu();
+	struct runq *rq = rq_of(p->id);
+	struct vcpu *v = p->curr;
+
+	if (!v || READ_ONCE(v->pause) || v->state != VCPU_RUNNING)
+		return true;
+	if (READ_ONCE(rq->need_resched))
+		return true;
+	return rq->nr > 1 && arch_counter_read() >= rq->slice_end;
+}
+
+u64 sched_slice_deadline(void)
+{
+	return rq_of(smp_processor_id())->slice_end;
+}
+
+/* Earliest wake-up deadline of the blocked vCPUs of @rq (or ~0). */
+static u64 rq_next_wake(struct runq *rq)
+{
+	struct vcpu *v;
+	u64 next = ~0ULL;
+
+	list_for_each_entry(v, &rq->head, runq) {
+		if (v->state == VCPU_BLOCKED && v->wake_at)
+			next = MIN(next, v->wake_at);
+	}
+	return next;
+}
+
+u64 sched_timer_tick(void)
+{
+	struct runq *rq = rq_of(smp_processor_id());
+	u64 now = arch_counter_read(), next;
+	struct vcpu *v;
+	unsigned long flags;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	list_for_each_entry(v, &rq->head, runq) {
+		if (v->state == VCPU_BLOCKED && v->wake_at && v->wake_at <= now) {
+			v->state = VCPU_RUNNABLE;
+			v->wake_at = 0;
+		}
+	}
+	next = rq_next_wake(rq);
+	if (this_cpu()->curr)
+		next = MIN(next, rq->slice_end);
+	spin_unlock_irqrestore(&rq->lock, flags);
+	if (smp_processor_id() == 0) {
+		console_poll();
+		next = MIN(next, now + tick_ticks);
+	}
+	return next;
+}
+
+/* Pick the first runnable vCPU and mark it running. */
+static struct vcpu *pick_next(struct runq *rq)
+{
+	struct vcpu *v, *found = NULL;
+	u64 now = arch_counter_read();
+	unsigned long flags;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	rq->need_resched = false;
+	list_for_each_entry(v, &rq->head, runq) {
+		if (v->state == VCPU_BLOCKED && v->wake_at && v->wake_at <= now) {
+			v->state = VCPU_RUNNABLE;
+			v->wake_at = 0;
+		}
+		if (v->state == VCPU_RUNNABLE && !READ_ONCE(v->pause)) {
+			found = v;
+			break;
+		}
+	}
+	if (found) {
+		found->state = VCPU_RUNNING;
+		rq->slice_end = now + slice_ticks;
+		this_cpu()->curr = found;
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+	return found;
+}
+
+/* After a run: a preempted vCPU goes back to the tail of the queue. */
+static void put_prev(struct runq *rq, struct vcpu *v)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	this_cpu()->curr = NULL;
+	if (v->state == VCPU_RUNNING)
+		v->state = VCPU_RUNNABLE;
+	list_del(&v->runq);
+	list_add_tail(&v->runq, &rq->head);
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+static bool vcpus_off_cpu(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (v && READ_ONCE(pcpu_info[v->processor].curr) == v)
+			return false;
+	}
+	return true;
+}
+
+static void domain_start_one(const struct domain_config *cfg)
+{
+	struct domain *d;
+	int rc = domain_create(cfg, &d);
+
+	if (rc) {
+		printk(XL_ERR "domain %s: build failed (%d); nothing of it is left\n",
+		       cfg->name, rc);
+		nr_build_failures++;
+		return;
+	}
+	printk("domain %u (%s) started at %llu us\n", d->id, d->name,
+	       (unsigned long long)(uptime_ns() / 1000));
+}
+
+/*
+ * Apply the on_* policy to domains whose vCPUs have all stopped. One
+ * bounded teardown step per call, so a huge domain never holds a CPU.
+ * Return: the number of domains still alive (running or dying).
+ */
+static unsigned int reap_domains(void)
+{
+	struct domain *d, *tmp;
+	unsigned int alive = 0;
+	struct domain_config cfg;
+	bool restart = false;
+
+	if (!spin_trylock(&reap_lock))
+		return 1;
+	list_for_each_entry_safe(d, tmp, &domain_list, list) {
+		enum shutdown_action act;
+
+		if (d->state == DOM_RUNNING) {
+			alive++;
+			continue;
+		}
+		if (d->state == DOM_PRESERVED)
+			continue;
+		alive++;
+		if (d->state == DOM_SHUTTING_DOWN && !vcpus_off_cpu(d))
+			continue;
+		act = d->shutdown_reason == SHUTDOWN_POWEROFF ?
+			      d->cfg.on_poweroff :
+		      d->shutdown_reason == SHUTDOWN_REBOOT ?
+			      d->cfg.on_reboot :
+			      d->cfg.on_crash;
+		if (d->state == DOM_SHUTTING_DOWN) {
+			if (d->shutdown_reason == SHUTDOWN_CRASH ||
+			    d->shutdown_code != 0)
+				nr_crashed++;
+			if (act == ACTION_PRESERVE) {
+				d->state = DOM_PRESERVED;
+				printk("domain %u (%s) preserved\n", d->id,
+				       d->name);
+				alive--;
+				continue;
+			}
+		}
+		if (domain_destroy_step(d) == -ERESTART)
+			break; /* continue on the next pass */
+		printk("domain %u (%s) destroyed%s\n", d->id, d->name,
+		       act == ACTION_RESTART ? ", restarting" : "");
+		if (act == ACTION_RESTART) {
+			memcpy(&cfg, &d->cfg, sizeof(cfg));
+			restart = true;
+			d->restarts++;
+		}
+		xfree(d->p2m);
+		xfree(d);
+		alive--;
+		if (restart)
+			break;
+	}
+	spin_unlock(&reap_lock);
+	if (restart) {
+		domain_start_one(&cfg);
+		alive++;
+	}
+	return alive;
+}
+
+static void __noreturn all_done(void)
+{
+	bool clean = !nr_crashed && !nr_build_failures;
+
+	if (__atomic_exchange_n(&powering_off, 1, __ATOMIC_SEQ_CST))
+		for (;;)
+			arch_cpu_idle();
+	printk("xen-lite: all domains have exited (%u crashed, %u failed to build); powering off at %llu us\n",
+	       nr_crashed, nr_build_failures,
+	       (unsigned long long)(uptime_ns() / 1000));
+	arch_machine_poweroff(clean);
+}
+
+static void __noreturn sched_loop(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct runq *rq = rq_of(cpu);
+
+	for (;;) {
+		struct vcpu *v;
+		unsigned int alive = reap_domains();
+
+		if (!alive && !READ_ONCE(powering_off))
+			all_done();
+		if (cpu == 0)
+			console_poll();
+		v = pick_next(rq);
+		if (!v) {
+			u64 next;
+			unsigned long flags;
+
+			spin_lock_irqsave(&rq->lock, flags);
+			next = rq_next_wake(rq);
+			spin_unlock_irqrestore(&rq->lock, flags);
+			if (cpu == 0)
+				next = MIN(next,
+					   arch_counter_read() + tick_ticks);
+			if (next != ~0ULL)
+				arch_timer_set(next);
+			arch_cpu_idle();
+			continue;
+		}
+		{
+			u64 t0 = arch_counter_read();
+
+			arch_vcpu_run(v);
+			v->runtime_ticks += arch_counter_read() - t0;
+		}
+		put_prev(rq, v);
+	}
+}
 
 void start_domains(const struct bootinfo *bi)
 {
+	static struct domain_config cfgs[MAX_BOOT_DOMAINS];
+	char err[160];
+	int n;
+
+	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++) {
+		spin_lock_init(&runqs[c].lock);
+		INIT_LIST_HEAD(&runqs[c].head);
+	}
+	slice_ticks = arch_counter_freq() * SCHED_SLICE_MS / 1000;
+	tick_ticks = arch_counter_freq() / 100;
+	n = domain_fdt_parse(bi->fdt, cfgs, MAX_BOOT_DOMAINS, nr_cpu_ids, err,
+			     sizeof(err));
 	printk("xen-lite: boot complete at %llu us\n",
 	       (unsigned long long)(uptime_ns() / 1000));
-	printk("xen-lite: no domains to run, powering off\n");
-	arch_machine_poweroff(true);
+	if (n < 0) {
+		printk(XL_ERR "xen-lite: bad domain configuration: %s\n", err);
+		arch_machine_poweroff(false);
+	}
+	if (n == 0) {
+		printk("xen-lite: no domains to run, powering off\n");
+		arch_machine_poweroff(true);
+	}
+	for (int i = 0; i < n; i++)
+		domain_start_one(&cfgs[i]);
+	keyhandler_init();
+	smp_mb();
+	WRITE_ONCE(sched_ready, true);
+	for (unsigned int c = 1; c < nr_cpu_ids; c++)
+		arch_send_ipi(c);
+	sched_loop();
 }
 
 void secondary_enter_scheduler(void)
 {
-	for (;;)
+	while (!READ_ONCE(sched_ready))
 		arch_cpu_idle();
+	sched_loop();
 }

@@ -153,6 +153,21 @@ struct domain *domain_by_id(domid_t id);
 /** domain_by_id_locked() - the same, with domain_list_lock held. */
 struct domain *domain_by_id_locked(domid_t id);
 
+/**
+ * domain_build() - populate @d's RAM, load its kernel, ramdisk and device
+ * tree, and make vCPU 0 runnable (domain_build.c).
+ * Return: 0 or a negative errno; the caller frees what was built.
+ */
+int domain_build(struct domain *d);
+
+/**
+ * domain_destroy_step() - one bounded step of tearing down a domain whose
+ * vCPUs are all off-CPU. Return: 0 when done (the domain is off the list,
+ * its memory returned; the caller frees the structure), -ERESTART to be
+ * called again.
+ */
+int domain_destroy_step(struct domain *d);
+
 /** domain_dump_all() - debug key: domains, memory, vCPUs, p2m pools. */
 void domain_dump_all(void);
 

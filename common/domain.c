@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Domain and vCPU lifecycle: create, shut down, crash, destroy, restart.
+ * Building the contents of a domain (RAM, kernel, DTB) is in
+ * domain_build.c; the order of teardown is here.
+ */
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/sched.h>
+#include <xen-lite/smp.h>
+
+LIST_HEAD(domain_list);
+DEFINE_SPINLOCK(domain_list_lock);
+static domid_t next_domid = 1;
+
+struct domain *domain_by_id_locked(domid_t id)
+{
+	struct domain *d;
+
+	list_for_each_entry(d, &domain_list, list) {
+		if (d->id == id)
+			return d;
+	}
+	return NULL;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+	struct domain *found;
+	unsigned long flags;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	found = domain_by_id_locked(id);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return found;
+}
+
+static domid_t alloc_domid(void)
+{
+	for (unsigned int tries = 0; tries < 0x7000; tries++) {
+		domid_t id = next_domid++;
+
+		if (next_domid >= 0x7000)
+			next_domid = 1;
+		if (!domain_by_id(id))
+			return id;
+	}
+	return DOMID_INVALID;
+}
+
+static void vcpus_free(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (!v)
+			continue;
+		sched_remove_vcpu(v);
+		arch_vcpu_destroy(v);
+		xfree(v);
+		d->vcpus[i] = NULL;
+	}
+}
+
+/* Drop the allocation reference of every frame the domain owns. */
+static void domain_release_memory(struct domain *d)
+{
+	struct page_info *pg, *tmp;
+
+	list_for_each_entry_safe(pg, tmp, &d->page_list, list) {
+		list_del(&pg->list);
+		d->tot_pages--;
+		/*
+		 * A frame still mapped by another domain (foreign map) keeps
+		 * its extra references and is freed by its last put_page().
+		 */
+		put_page(pg);
+	}
+}
+
+static struct domain *domain_alloc(const struct domain_config *cfg)
+{
+	struct domain *d = xzalloc(sizeof(*d));
+
+	if (!d)
+		return NULL;
+	d->p2m = xzalloc(sizeof(*d->p2m));
+	if (!d->p2m) {
+		xfree(d);
+		return NULL;
+	}
+	memcpy(&d->cfg, cfg, sizeof(*cfg));
+	strlcpy(d->name, cfg->name, sizeof(d->name));
+	spin_lock_init(&d->lock);
+	INIT_LIST_HEAD(&d->page_list);
+	INIT_LIST_HEAD(&d->list);
+	d->ram_gpa = GUEST_RAM_BASE;
+	d->ram_bytes = cfg->mem_bytes;
+	d->max_pages = cfg->mem_bytes >> PAGE_SHIFT;
+	return d;
+}
+
+/*
+ * Undo domain_create() step by step; teardown of a large p2m is
+ * preemptible, but a domain that never ran has a small tree.
+ */
+static void domain_free_now(struct domain *d, bool p2m_ready, bool arch_ready)
+{
+	vcpus_free(d);
+	if (arch_ready)
+		arch_domain_destroy(d);
+	if (p2m_ready) {
+		while (p2m_teardown(d->p2m) == -ERESTART)
+			;
+	}
+	domain_release_memory(d);
+	xfree(d->p2m);
+	xfree(d);
+}
+
+int domain_create(const struct domain_config *cfg, struct domain **out)
+{
+	struct domain *d;
+	unsigned long pool_pages, flags;
+	int rc;
+
+	d = domain_alloc(cfg);
+	if (!d)
+		return -ENOMEM;
+	d->id = alloc_domid();
+	if (d->id == DOMID_INVALID) {
+		domain_free_now(d, false, false);
+		return -ENOSPC;
+	}
+	pool_pages = cfg->p2m_pool_kb ?
+			     DIV_ROUND_UP(cfg->p2m_pool_kb, 4) :
+			     p2m_pool_default_pages(cfg->mem_bytes, cfg->vcpus);
+	rc = p2m_init(d->p2m, d->id, pool_pages);
+	if (rc) {
+		domain_free_now(d, false, false);
+		return rc;
+	}
+	rc = arch_domain_init(d);
+	if (rc) {
+		domain_free_now(d, true, false);
+		return rc;
+	}
+	for (unsigned int i = 0; i < cfg->vcpus; i++) {
+		struct vcpu *v = xzalloc(sizeof(*v));
+
+		if (!v) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		v->id = i;
+		v->domain = d;
+		v->state = VCPU_DOWN;
+		v->affinity = cfg->affinity[i];
+		INIT_LIST_HEAD(&v->runq);
+		d->vcpus[i] = v;
+		d->nr_vcpus = i + 1;
+		rc = arch_vcpu_init(v);
+		if (rc) {
+			d->vcpus[i] = NULL;
+			xfree(v);
+			goto fail;
+		}
+	}
+	rc = domain_build(d);
+	if (rc)
+		goto fail;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		sched_add_vcpu(d->vcpus[i]);
+	spin_lock_irqsave(&domain_list_lock, flags);
+	list_add_tail(&d->list, &domain_list);
+	d->state = DOM_RUNNING;
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	*out = d;
+	return 0;
+fail:
+	domain_free_now(d, true, true);
+	return rc;
+}
+
+void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->state != DOM_RUNNING) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return;
+	}
+	d->state = DOM_SHUTTING_DOWN;
+	d->shutdown_reason = reason;
+	d->shutdown_code = code;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		WRITE_ONCE(d->vcpus[i]->pause, true);
+	spin_unlock_irqrestore(&d->lock, flags);
+	/* Flush a partial console line so nothing the guest said is lost. */
+	if (d->out_len)
+		domain_console_putc(d, '\n');
+	printk("domain %u (%s): shutdown: %s, code %d\n", d->id, d->name,
+	       reason == SHUTDOWN_POWEROFF ? "poweroff" :
+	       reason == SHUTDOWN_REBOOT   ? "reboot" :
+					     "crash",
+	       code);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		vcpu_kick(d->vcpus[i]);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printk(XL_WARN "domain %u (%s) crashed: %s\n", d->id, d->name, buf);
+	domain_shutdown(d, SHUTDOWN_CRASH, -1);
+}
+
+int domain_destroy_step(struct domain *d)
+{
+	unsigned long flags;
+	int rc;
+
+	if (d->state == DOM_SHUTTING_DOWN) {
+		d->state = DOM_DYING;
+		vcpus_free(d);
+		arch_domain_destroy(d);
+	}
+	rc = p2m_teardown(d->p2m);
+	if (rc == -ERESTART)
+		return rc;
+	domain_release_memory(d);
+	spin_lock_irqsave(&domain_list_lock, flags);
+	list_del(&d->list);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return 0;
+}
+
+int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg)
+{
+	unsigned long flags;
+	struct domain *d = v->domain;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->state != DOM_RUNNING || v->pause) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return -EINVAL;
+	}
+	if (v->state != VCPU_DOWN) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return -EBUSY;
+	}
+	arch_vcpu_reset(v, entry, arg);
+	v->state = VCPU_BLOCKED;
+	spin_unlock_irqrestore(&d->lock, flags);
+	vcpu_wake(v);
+	return 0;
+}
+
+void vcpu_down(struct vcpu *v)
+{
+	v->state = VCPU_DOWN;
+}
+
+/* Frames the guest may hand to the hypervisor as data: its own RAM. */
+static bool guest_readable(p2m_type_t t)
+{
+	return t == p2m_ram_rw || t == p2m_ram_ro || t == p2m_pt_pinned;
+}
+
+int copy_from_guest(struct domain *d, void *dst, paddr_t gpa, size_t len)
+{
+	u8 *out = dst;
+
+	while (len) {
+		size_t off = gpa & (PAGE_SIZE - 1);
+		size_t n = MIN(len, PAGE_SIZE - off);
+		p2m_type_t t;
+		mfn_t mfn = p2m_lookup(d->p2m, gaddr_to_gfn(gpa), &t, NULL);
+
+		if (mfn_eq(mfn, INVALID_MFN) || !guest_readable(t))
+			return -EFAULT;
+		memcpy(out, (u8 *)maddr_to_virt(mfn_to_maddr(mfn)) + off, n);
+		out += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int copy_to_guest(struct domain *d, paddr_t gpa, const void *src, size_t len)
+{
+	const u8 *in = src;
+
+	while (len) {
+		size_t off = gpa & (PAGE_SIZE - 1);
+		size_t n = MIN(len, PAGE_SIZE - off);
+		p2m_type_t t;
+		mfn_t mfn = p2m_lookup(d->p2m, gaddr_to_gfn(gpa), &t, NULL);
+
+		if (mfn_eq(mfn, INVALID_MFN) || t != p2m_ram_rw)
+			return -EFAULT;
+		memcpy((u8 *)maddr_to_virt(mfn_to_maddr(mfn)) + off, in, n);
+		in += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}

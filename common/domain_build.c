@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building a domain: guest RAM (largest leaves the allocator and alignment
+ * allow), the kernel (Linux Image header on both architectures, ELF64, or
+ * raw), the ramdisk and a generated device tree, then the boot vCPU.
+ *
+ * Guest physical layout (GUEST_RAM_BASE = where QEMU virt puts RAM):
+ *   [base + text_offset ...)    kernel (Image), or ELF segments, or raw
+ *   [... dtb - ramdisk size)    ramdisk, page aligned, below the DTB
+ *   [top - 2 MiB, + 64 KiB)     device tree
+ */
+#include <libfdt.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/p2m.h>
+
+#define GUEST_DTB_MAX (64 * 1024)
+
+/* Give @d 2^order frames at @gfn, mapped as RAM. */
+static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
+{
+	struct page_info *pg = alloc_pages(order);
+	int rc;
+
+	if (!pg)
+		return -ENOMEM;
+	memset(page_to_virt(pg), 0, PAGE_SIZE << order);
+	for (u64 i = 0; i < (1ULL << order); i++) {
+		pg[i].state = PGS_DOMAIN;
+		pg[i].owner = d->id;
+		pg[i].count = 1; /* the allocation reference */
+		list_add_tail(&pg[i].list, &d->page_list);
+	}
+	d->tot_pages += 1ULL << order;
+	rc = p2m_set_entry(d->p2m, gfn, 1ULL << order, page_to_mfn(pg),
+			   p2m_ram_rw);
+	/* On failure the frames stay on page_list and are freed with @d. */
+	return rc;
+}
+
+static int populate_ram(struct domain *d)
+{
+	u64 nr = d->ram_bytes >> PAGE_SHIFT;
+	u64 g = d->ram_gpa >> PAGE_SHIFT;
+	u64 done = 0;
+
+	while (done < nr) {
+		unsigned int order = PAGE_ORDER_1G;
+		int rc;
+
+		/* Largest chunk that fits, is aligned, and is available. */
+		while (order && (((g + done) & ((1ULL << order) - 1)) ||
+				 done + (1ULL << order) > nr))
+			order = order == PAGE_ORDER_1G ? PAGE_ORDER_2M : 0;
+		for (;;) {
+			rc = map_ram_chunk(d, _gfn(g + done), order);
+			if (rc != -ENOMEM || order == 0)
+				break;
+			order = order == PAGE_ORDER_1G ? PAGE_ORDER_2M : 0;
+		}
+		if (rc)
+			return rc;
+		done += 1ULL << order;
+	}
+	return 0;
+}
+
+static u64 le64(const u8 *p)
+{
+	u64 v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static u32 le32(const u8 *p)
+{
+	return p[0] | (p[1] << 8) | (p[2] << 16) | ((u32)p[3] << 24);
+}
+
+static u16 le16(const u8 *p)
+{
+	return p[0] | (p[1] << 8);
+}
+
+#define IMAGE_MAGIC_ARM64 0x644d5241U /* "ARM\x64" at 0x38 */
+#define IMAGE_MAGIC_RISCV 0x05435352U /* "RSC\x05" at 0x38 */
+
+static bool in_guest_ram(struct domain *d, paddr_t gpa, u64 size)
+{
+	return gpa >= d->ram_gpa && size <= d->ram_bytes &&
+	       gpa - d->ram_gpa <= d->ram_bytes - size;
+}
+
+static int load_elf(struct domain *d, const u8 *img, u64 size, paddr_t *entry,
+		    paddr_t *end)
+{
+	u64 phoff = le64(img + 32);
+	u16 phentsize = le16(img + 54), phnum = le16(img + 56);
+
+	if (img[4] != 2 || img[5] != 1 || phentsize < 56 || phnum == 0 ||
+	    phoff > size || (u64)phentsize * phnum > size - phoff)
+		return -ENOEXEC;
+	*end = d->ram_gpa;
+	for (u16 i = 0; i < phnum; i++) {
+		const u8 *ph = img + phoff + (u64)i * phentsize;
+		u64 off = le64(ph + 8), paddr = le64(ph + 24);
+		u64 filesz = le64(ph + 32), memsz = le64(ph + 40);
+		int rc;
+
+		if (le32(ph) != 1 /* PT_LOAD */)
+			continue;
+		if (filesz > memsz || off > size || filesz > size - off ||
+		    !in_guest_ram(d, paddr, memsz))
+			return -ENOEXEC;
+		rc = copy_to_guest(d, paddr, img + off, filesz);
+		if (rc)
+			return rc;
+		*end = MAX(*end, paddr + memsz);
+	}
+	*entry = le64(img + 24);
+	return in_guest_ram(d, *entry, 4) ? 0 : -ENOEXEC;
+}
+
+/*
+ * Load the kernel. Return: 0 with the entry point and the end of what the
+ * kernel occupies, or -ENOEXEC for an image that does not fit.
+ */
+static int load_kernel(struct domain *d, paddr_t *entry, paddr_t *end)
+{
+	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
+	u64 size = d->cfg.kernel_size;
+	u32 magic = size >= 64 ? le32(img + 0x38) : 0;
+
+	if (size >= 64 && img[0] == 0x7f && img[1] == 'E' && img[2] == 'L' &&
+	    img[3] == 'F')
+		return load_elf(d, img, size, entry, end);
+	if (magic == IMAGE_MAGIC_ARM64 || magic == IMAGE_MAGIC_RISCV) {
+		u64 text_offset = le64(img + 8);
+		u64 image_size = le64(img + 16);
+		paddr_t load;
+
+		if (!image_size)
+			image_size = ROUNDUP(size, PAGE_SIZE) + (1ULL << 20);
+		if (text_offset >= d->ram_bytes || image_size < size)
+			return -ENOEXEC;
+		load = d->ram_gpa + text_offset;
+		if (!in_guest_ram(d, load, image_size))
+			return -ENOEXEC;
+		*entry = load;
+		*end = load + image_size;
+		return copy_to_guest(d, load, img, size);
+	}
+	/* A raw binary runs from the start of RAM. */
+	if (!in_guest_ram(d, d->ram_gpa, size))
+		return -ENOEXEC;
+	*entry = d->ram_gpa;
+	*end = d->ram_gpa + size;
+	return copy_to_guest(d, d->ram_gpa, img, size);
+}
+
+#define FDT_TRY(x)                   \
+	do {                         \
+		int _r = (x);        \
+		if (_r < 0)          \
+			return _r;   \
+	} while (0)
+
+static int fdt_prop_u64(void *fdt, const char *name, u64 v)
+{
+	return fdt_property_u64(fdt, name, v);
+}
+
+static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
+			  u64 initrd_size)
+{
+	char node[48];
+	fdt64_t reg[2];
+
+	FDT_TRY(fdt_create(fdt, GUEST_DTB_MAX));
+	FDT_TRY(fdt_finish_reservemap(fdt));
+	FDT_TRY(fdt_begin_node(fdt, ""));
+	FDT_TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	FDT_TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "xen-lite,guest"));
+	snprintf(node, sizeof(node), "xen-lite guest %s", d->name);
+	FDT_TRY(fdt_property_string(fdt, "model", node));
+
+	FDT_TRY(fdt_begin_node(fdt, "chosen"));
+	if (d->cfg.bootargs[0])
+		FDT_TRY(fdt_property_string(fdt, "bootargs", d->cfg.bootargs));
+	FDT_TRY(fdt_property_string(fdt, "stdout-path",
+				    arch_guest_stdout_path()));
+	if (initrd_size) {
+		FDT_TRY(fdt_prop_u64(fdt, "linux,initrd-start", initrd));
+		FDT_TRY(fdt_prop_u64(fdt, "linux,initrd-end",
+				     initrd + initrd_size));
+	}
+	FDT_TRY(fdt_end_node(fdt));
+
+	snprintf(node, sizeof(node), "memory@%llx",
+		 (unsigned long long)d->ram_gpa);
+	FDT_TRY(fdt_begin_node(fdt, node));
+	FDT_TRY(fdt_property_string(fdt, "device_type", "memory"));
+	reg[0] = cpu_to_fdt64(d->ram_gpa);
+	reg[1] = cpu_to_fdt64(d->ram_bytes);
+	FDT_TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
+	FDT_TRY(fdt_end_node(fdt));
+
+	FDT_TRY(fdt_begin_node(fdt, "hypervisor"));
+	FDT_TRY(fdt_property_string(fdt, "compatible", "xen-lite,hypervisor"));
+	FDT_TRY(fdt_property_u32(fdt, "xen-lite,domid", d->id));
+	FDT_TRY(fdt_end_node(fdt));
+
+	FDT_TRY(arch_guest_fdt_nodes(d, fdt));
+	FDT_TRY(fdt_end_node(fdt));
+	FDT_TRY(fdt_finish(fdt));
+	return 0;
+}
+
+int domain_build(struct domain *d)
+{
+	paddr_t entry, kend, dtb_gpa, initrd = 0;
+	void *fdt;
+	int rc;
+
+	rc = populate_ram(d);
+	if (rc) {
+		printk(XL_ERR "domain %s: cannot populate %llu MiB of RAM (%d)\n",
+		       d->name, (unsigned long long)(d->ram_bytes >> 20), rc);
+		return rc;
+	}
+	rc = load_kernel(d, &entry, &kend);
+	if (rc) {
+		printk(XL_ERR "domain %s: kernel image does not load (%d)\n",
+		       d->name, rc);
+		return rc;
+	}
+	dtb_gpa = d->ram_gpa + d->ram_bytes - (2ULL << 20);
+	if (d->ram_bytes < (4ULL << 20) || kend > dtb_gpa) {
+		printk(XL_ERR "domain %s: kernel leaves no room for the device tree\n",
+		       d->name);
+		return -ENOEXEC;
+	}
+	if (d->cfg.ramdisk_size) {
+		initrd = ROUNDDOWN(dtb_gpa - d->cfg.ramdisk_size, PAGE_SIZE);
+		if (d->cfg.ramdisk_size > dtb_gpa - d->ram_gpa ||
+		    initrd < ROUNDUP(kend, PAGE_SIZE)) {
+			printk(XL_ERR "domain %s: kernel and ramdisk do not fit in %llu MiB\n",
+			       d->name,
+			       (unsigned long long)(d->ram_bytes >> 20));
+			return -ENOEXEC;
+		}
+		rc = copy_to_guest(d, initrd, maddr_to_virt(d->cfg.ramdisk_pa),
+				   d->cfg.ramdisk_size);
+		if (rc)
+			return rc;
+	}
+	fdt = xmalloc(GUEST_DTB_MAX);
+	if (!fdt)
+		return -ENOMEM;
+	rc = build_guest_dt(d, fdt, initrd, d->cfg.ramdisk_size);
+	if (!rc)
+		rc = copy_to_guest(d, dtb_gpa, fdt, fdt_totalsize(fdt));
+	xfree(fdt);
+	if (rc) {
+		printk(XL_ERR "domain %s: cannot build its device tree (%d)\n",
+		       d->name, rc);
+		return rc < 0 ? rc : -EINVAL;
+	}
+	arch_vcpu_reset(d->vcpus[0], entry, dtb_gpa);
+	d->vcpus[0]->state = VCPU_RUNNABLE;
+	printk("domain %u (%s): %llu MiB at %#llx, %u vCPU%s, kernel entry %#llx, dtb %#llx%s\n",
+	       d->id, d->name, (unsigned long long)(d->ram_bytes >> 20),
+	       (unsigned long long)d->ram_gpa, d->nr_vcpus,
+	       d->nr_vcpus > 1 ? "s" : "", (unsigned long long)entry,
+	       (unsigned long long)dtb_gpa,
+	       d->cfg.ramdisk_size ? ", ramdisk" : "");
+	return 0;
+}
