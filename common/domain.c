@@ -10,6 +10,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
+#include <xen-lite/pv_mm.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 
@@ -235,6 +236,12 @@ int domain_destroy_step(struct domain *d)
 		vcpus_free(d);
 		arch_domain_destroy(d);
 	}
+#ifdef CONFIG_PV_MMU
+	/* Unpin every table first: that drops the type references. */
+	rc = pv_mm_domain_teardown(d);
+	if (rc == -ERESTART)
+		return rc;
+#endif
 	rc = p2m_teardown(d->p2m);
 	if (rc == -ERESTART)
 		return rc;
