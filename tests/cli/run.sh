@@ -382,6 +382,24 @@ if command -v aarch64-linux-gnu-as >/dev/null; then
 	fi
 fi
 
+# RISC-V: QEMU puts the DTB below min(RAM end, 3 GiB); OpenSBI reports
+# where. With 2 GiB that is 0xbfe00000, not the top of RAM.
+mkdir -p "$tmp/rv/build/riscv64"
+head -c 4096 /dev/zero >"$tmp/rv/build/riscv64/xen-lite.bin"
+"$cli" --root "$tmp/rv" run --mem 2G --timeout 2 -o "$tmp/rv/bundle" \
+	good/web.cfg </dev/null >"$tmp/out" 2>&1
+inwin=0
+for mod in $(fdtget -l "$tmp/rv/bundle/host.dtb" /chosen/domain@0 2>/dev/null); do
+	a=$((0x${mod#module@}))
+	[ $a -ge $((0xbfe00000)) ] && [ $a -lt $((0xc0000000)) ] && inwin=1
+done
+if grep -q 'Next Arg1 *: 0x00000000bfe00000' "$tmp/out" && [ $inwin = 0 ] &&
+	[ -f "$tmp/rv/bundle/host.dtb" ]; then
+	ok run.riscv64-dtb-window
+else
+	fail run.riscv64-dtb-window "DTB not at 0xbfe00000 or a module there" "$tmp/out"
+fi
+
 # --- configs and demo ---------------------------------------------------------
 # The shipped domain files are valid (their images may not be built yet).
 for f in "$srctree"/configs/domains/*.cfg; do
