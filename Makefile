@@ -25,7 +25,7 @@ export XL_VERSION
 # Targets that do not need a configured tree.
 noconfig := %_defconfig menuconfig olddefconfig savedefconfig help deps \
 	test test-unit test-qemu test-linux test-guests test-cli test-spin \
-	test-fuzz bench fuzz format check-format tools clean distclean tags
+	test-fuzz test-format bench fuzz format check-format tools clean distclean tags
 
 .DEFAULT_GOAL := all
 
@@ -179,7 +179,7 @@ deps:
 test:
 	$(Q)$(srctree)/tests/run-all.sh
 
-test-unit test-qemu test-linux test-guests test-cli test-spin test-fuzz:
+test-unit test-qemu test-linux test-guests test-cli test-spin test-fuzz test-format:
 	$(Q)$(srctree)/tests/run-all.sh $(patsubst test-%,%,$@)
 
 bench:
@@ -193,7 +193,7 @@ format:
 	$(Q)cd $(srctree) && clang-format -i $(FORMAT_FILES)
 
 check-format:
-	$(Q)cd $(srctree) && clang-format --dry-run --Werror $(FORMAT_FILES) && echo "check-format: ok"
+	$(Q)$(srctree)/tests/format/run.sh
 
 clean:
 	$(Q)rm -rf $(objtree)/arch $(objtree)/common $(objtree)/xen-lite.*
@@ -219,6 +219,7 @@ help:
 	@echo '  test-linux              Debian Linux guests on both architectures'
 	@echo '  test-spin               PV MMU model check (spin)'
 	@echo '  test-fuzz               each fuzzer for a short budget'
+	@echo '  test-format             clang-format check (as check-format)'
 	@echo '  bench                   benchmarks (BENCH lines)'
 	@echo '  fuzz                    long fuzzing runs (FUZZ_SECONDS=N)'
 	@echo '  format / check-format   clang-format the tree / check it'

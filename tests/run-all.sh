@@ -8,7 +8,7 @@
 set -uo pipefail
 srctree=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srctree"
-all_parts=(unit cli spin qemu guests linux fuzz)
+all_parts=(format unit cli spin qemu guests linux fuzz)
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=("${all_parts[@]}")
 logdir=$srctree/build/test-logs
