@@ -172,6 +172,8 @@ int gic_cpu_init(void)
 
 	gic_enable_ppi(IRQ_SGI_IPI, GIC_PRIO_IPI);
 	gic_enable_ppi(IRQ_SGI_STOP, GIC_PRIO_IPI);
+	gic_enable_ppi(IRQ_PPI_VTIMER, GIC_PRIO_IRQ);
+	gic_enable_ppi(IRQ_PPI_MAINT, GIC_PRIO_IRQ);
 	return 0;
 }
 

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Physical interrupt dispatch: IPIs, the hypervisor timer, guest IRQs. */
+#include <xen-lite/arch.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/gic.h>
 #include <asm/irq.h>
 #include <asm/time.h>
+#include <asm/vcpu.h>
+
+/* Shortest distance to the next tick when the scheduler asks for "now". */
+#define TIMER_MIN_DELTA_DIV 100
 
 bool arm_irq_dispatch(unsigned int irq)
 {
@@ -15,7 +21,26 @@ bool arm_irq_dispatch(unsigned int irq)
 		gic_deactivate(irq);
 		arm_stop_this_cpu();
 	case IRQ_PPI_HYP_TIMER:
-		arm_timer_interrupt();
+		if (arm_timer_interrupt()) {
+			u64 next = sched_timer_tick();
+			u64 now = arch_counter_read();
+
+			/*
+			 * A deadline already past (a slice end with nobody
+			 * else to run) would fire at once, forever: move it
+			 * one tick ahead.
+			 */
+			if (next <= now) {
+				next = now + arch_counter_freq() /
+						     TIMER_MIN_DELTA_DIV;
+			}
+			arch_timer_set(next);
+		}
+		return false;
+	case IRQ_PPI_VTIMER:
+		return vtimer_interrupt();
+	case IRQ_PPI_MAINT:
+		/* List registers are refilled on the way back in. */
 		return false;
 	default:
 		printk(XL_WARN "CPU%u: unexpected interrupt %u\n",

@@ -17,6 +17,7 @@
 #include <asm/sysregs.h>
 #include <asm/system.h>
 #include <asm/time.h>
+#include <xen-lite/sched.h>
 
 #define STACK_SIZE (CONFIG_STACK_SIZE_KB * 1024UL)
 
@@ -81,7 +82,7 @@ void arm_timer_cpu_init(void)
 	gic_enable_ppi(IRQ_PPI_HYP_TIMER, 0xa0);
 }
 
-void arm_timer_set(u64 deadline)
+void arch_timer_set(u64 deadline)
 {
 	this_cpu()->arch.timer_deadline = deadline;
 	if (deadline == ~0ULL) {
@@ -100,7 +101,7 @@ bool arm_timer_interrupt(void)
 	if (!(ctl & CNT_CTL_ISTATUS)) {
 		return false;
 	}
-	/* One-shot: masked until the next arm_timer_set(). */
+	/* One-shot: masked until the next arch_timer_set(). */
 	WRITE_SYSREG(0, cnthp_ctl_el2);
 	this_cpu()->arch.timer_deadline = ~0ULL;
 	return true;

@@ -9,12 +9,6 @@
 void arm_timer_cpu_init(void);
 
 /**
- * arm_timer_set() - fire the timer interrupt at counter value @deadline
- * on this CPU (~0 cancels).
- */
-void arm_timer_set(u64 deadline);
-
-/**
  * arm_timer_interrupt() - acknowledge the CNTHP interrupt.
  * Return: true when the timer condition was met (a real expiry).
  */
