@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Virtual GICv3: an emulated distributor and one emulated redistributor
+ * per vCPU, with the CPU interface provided by the hardware's virtual
+ * interface (ICV_* registers) and fed through the list registers.
+ */
+#ifndef ASM_ARM_VGIC_H
+#define ASM_ARM_VGIC_H
+
+#include <xen-lite/spinlock.h>
+#include <xen-lite/types.h>
+
+/* Guest physical layout, as on QEMU's virt machine. */
+#define VGIC_DIST_BASE 0x08000000ULL
+#define VGIC_DIST_SIZE 0x10000ULL
+#define VGIC_REDIST_BASE 0x080a0000ULL
+#define VGIC_REDIST_STRIDE 0x20000ULL
+
+#define VGIC_NR_SPIS 32
+#define VGIC_NR_IRQS (32 + VGIC_NR_SPIS)
+#define VGIC_MAX_LRS 16
+
+/* Priority bits kept: 5, as most implementations (32 levels). */
+#define VGIC_PRIO_MASK 0xf8
+
+struct vgic_irq {
+	u8 priority;
+	u8 target;     /* SPI: vCPU the interrupt is routed to */
+	bool enabled;
+	bool pending;  /* latched pending state (edge, or set by software) */
+	bool line;     /* level of the input line (level-sensitive) */
+	bool active;
+	bool edge;     /* configured edge-triggered */
+	bool group1;
+	bool hw;       /* linked to the physical interrupt of the same ID */
+	bool in_lr;    /* currently in a list register of its vCPU */
+	bool repend;   /* made pending again while in a list register */
+	u64 irouter;   /* SPI: GICD_IROUTER value */
+};
+
+struct vgic_cpu {
+	struct vgic_irq priv[32]; /* SGIs and PPIs */
+	u32 waker;
+	u8 lr_irq[VGIC_MAX_LRS]; /* INTID held by each used list register */
+	unsigned int nr_lr_used;
+	u64 vmcr;
+	u64 ap0r0, ap1r0;
+};
+
+struct vgic_dist {
+	spinlock_t lock;
+	u32 ctlr;
+	struct vgic_irq spi[VGIC_NR_SPIS];
+};
+
+struct domain;
+struct vcpu;
+
+/**
+ * vgic_get_irq() - the state of INTID @irq as seen by @v (vGIC lock held).
+ * Return: the irq, or NULL for an INTID the vGIC does not implement.
+ */
+struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *v,
+			      unsigned int irq);
+
+/** vgic_domain_init() - reset @d's distributor. Return: 0. */
+int vgic_domain_init(struct domain *d);
+
+/** vgic_vcpu_init() - reset @v's redistributor state. */
+void vgic_vcpu_init(struct vcpu *v);
+
+/**
+ * vgic_inject() - make INTID @irq pending for @v (SGI/PPI) or for the
+ * SPI's target (@v ignored for SPIs), waking or kicking the vCPU.
+ * @hw: link to the physical interrupt (virtual timer).
+ */
+void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq,
+		 bool hw);
+
+/**
+ * vgic_set_line() - drive the level of level-sensitive SPI @irq of @d.
+ */
+void vgic_set_line(struct domain *d, unsigned int irq, bool level);
+
+/**
+ * vgic_flush_lrs() - load the list registers of the running vCPU @v with
+ * its highest priority pending/active interrupts, before guest entry.
+ */
+void vgic_flush_lrs(struct vcpu *v);
+
+/**
+ * vgic_sync_lrs() - fold the list registers back into the interrupt
+ * state after a guest exit, and empty them.
+ */
+void vgic_sync_lrs(struct vcpu *v);
+
+/**
+ * vgic_vcpu_pending() - Return: true when @v has an interrupt the guest
+ * could take (used to decide whether WFI blocks).
+ */
+bool vgic_vcpu_pending(struct vcpu *v);
+
+/**
+ * vgic_irq_state() - Return: true when INTID @irq of @v is pending or
+ * active in the virtual GIC (virtual timer bookkeeping).
+ */
+bool vgic_irq_state(struct vcpu *v, unsigned int irq);
+
+/** vgic_save() / vgic_restore() - CPU interface state across a switch. */
+void vgic_save(struct vcpu *v);
+void vgic_restore(struct vcpu *v);
+
+/**
+ * vgic_mmio() - emulate an access to the distributor or a redistributor.
+ * Return: 1 handled, 0 not a vGIC address, negative errno for a bad
+ * access (the domain is crashed).
+ */
+int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
+	      u64 *val);
+
+/**
+ * vgic_sgi1r() - the guest wrote @val to ICC_SGI1R_EL1: send SGIs.
+ */
+void vgic_sgi1r(struct vcpu *v, u64 val);
+
+#endif /* ASM_ARM_VGIC_H */

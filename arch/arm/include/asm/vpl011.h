@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Virtual PL011 UART: the guest console. */
+#ifndef ASM_ARM_VPL011_H
+#define ASM_ARM_VPL011_H
+
+#include <xen-lite/types.h>
+
+#define VPL011_BASE 0x09000000ULL
+#define VPL011_SIZE 0x1000ULL
+#define VPL011_SPI 1 /* INTID 33, as QEMU's virt machine */
+#define VPL011_IRQ (32 + VPL011_SPI)
+
+struct vpl011 {
+	u32 cr, lcr_h, ibrd, fbrd, ifls;
+	u32 imsc;
+	u32 tx_cleared; /* TX interrupt acknowledged until the next write */
+	u32 dmacr;
+};
+
+struct domain;
+struct vcpu;
+
+/** vpl011_init() - reset @d's UART. */
+void vpl011_init(struct domain *d);
+
+/**
+ * vpl011_mmio() - emulate a UART register access.
+ * Return: 1 handled, 0 not the UART, negative errno for a bad access.
+ */
+int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
+		u64 *val);
+
+/** vpl011_update() - recompute the interrupt line (input arrived). */
+void vpl011_update(struct domain *d);
+
+#endif /* ASM_ARM_VPL011_H */

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Arm vCPUs: EL1 context switch, the run loop and guest exit handling
+ * (Arm ARM D1.10 exception entry, D13.2.37 HCR_EL2).
+ *
+ * arch_vcpu_run() loads the vCPU's EL1 state, stage 2 and the virtual CPU
+ * interface once, then enters the guest repeatedly, handling each exit in
+ * C with the EL1 state live in the CPU registers, until the vCPU must give
+ * the CPU up. FP/SIMD registers are switched lazily: CPTR_EL2.TFP traps
+ * the guest's first use after a load, and they are saved again before
+ * arch_vcpu_run() returns.
+ */
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/sched.h>
+#include <xen-lite/smp.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/arch/p2m.h>
+#include <asm/gic.h>
+#include <asm/irq.h>
+#include <asm/regs.h>
+#include <asm/sysregs.h>
+#include <asm/system.h>
+#include <asm/vcpu.h>
+#include <asm/vgic.h>
+#include <asm/vpl011.h>
+
+/*
+ * HCR_EL2 for guests: stage 2 on; physical IRQ/FIQ/SError to EL2 and the
+ * virtual CPU interface for the guest; broadcast TLB and barrier
+ * maintenance so that a vCPU may move between CPUs; trap SMC (PSCI may use
+ * either conduit), WFI/WFE (block or yield), implementation defined and
+ * auxiliary control registers and the ID registers the guest has no
+ * business reading raw (TID1: AIDR, REVIDR); EL1 is AArch64.
+ */
+#define GUEST_HCR (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |     \
+		   HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC |  \
+		   HCR_TIDCP | HCR_TACR | HCR_TID1 | HCR_RW)
+
+/* SCTLR_EL1 at reset: RES1 bits only, MMU and caches off. */
+#define SCTLR_EL1_RESET 0x30d00800UL
+
+int arch_domain_init(struct domain *d)
+{
+	d->arch.cntvoff = arch_counter_read();
+	vgic_domain_init(d);
+	vpl011_init(d);
+	return 0;
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+}
+
+int arch_vcpu_init(struct vcpu *v)
+{
+	memset(&v->arch, 0, sizeof(v->arch));
+	/* Aff0 holds 16 vCPUs (GICv3 SGI target lists), then Aff1. */
+	v->arch.vmpidr = MPIDR_RES1 | ((u64)(v->id / 16) << 8) | (v->id % 16);
+	v->arch.hcr = GUEST_HCR;
+	v->arch.el1.sctlr = SCTLR_EL1_RESET;
+	vgic_vcpu_init(v);
+	return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		if (pcpu_info[cpu].arch.fp_owner == v) {
+			pcpu_info[cpu].arch.fp_owner = NULL;
+		}
+	}
+}
+
+void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	memset(&a->regs, 0, sizeof(a->regs));
+	memset(&a->el1, 0, sizeof(a->el1));
+	memset(&a->fp, 0, sizeof(a->fp));
+	a->el1.sctlr = SCTLR_EL1_RESET;
+	a->regs.x[0] = arg;
+	a->regs.pc = entry;
+	/* Linux boot protocol: EL1h, D/A/I/F masked, MMU off. */
+	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
+	a->cntv_ctl = 0;
+	a->cntv_cval = 0;
+	a->fp_loaded = false;
+}
+
+static void el1_save(struct el1_sysregs *s)
+{
+	s->sctlr = READ_SYSREG(sctlr_el1);
+	s->ttbr0 = READ_SYSREG(ttbr0_el1);
+	s->ttbr1 = READ_SYSREG(ttbr1_el1);
+	s->tcr = READ_SYSREG(tcr_el1);
+	s->mair = READ_SYSREG(mair_el1);
+	s->amair = READ_SYSREG(amair_el1);
+	s->vbar = READ_SYSREG(vbar_el1);
+	s->contextidr = READ_SYSREG(contextidr_el1);
+	s->tpidr_el0 = READ_SYSREG(tpidr_el0);
+	s->tpidrro_el0 = READ_SYSREG(tpidrro_el0);
+	s->tpidr_el1 = READ_SYSREG(tpidr_el1);
+	s->esr = READ_SYSREG(esr_el1);
+	s->far = READ_SYSREG(far_el1);
+	s->afsr0 = READ_SYSREG(afsr0_el1);
+	s->afsr1 = READ_SYSREG(afsr1_el1);
+	s->elr = READ_SYSREG(elr_el1);
+	s->spsr = READ_SYSREG(spsr_el1);
+	s->sp_el0 = READ_SYSREG(sp_el0);
+	s->sp_el1 = READ_SYSREG(sp_el1);
+	s->cpacr = READ_SYSREG(cpacr_el1);
+	s->cntkctl = READ_SYSREG(cntkctl_el1);
+	s->par = READ_SYSREG(par_el1);
+	s->csselr = READ_SYSREG(csselr_el1);
+	s->mdscr = READ_SYSREG(mdscr_el1);
+}
+
+static void el1_restore(const struct el1_sysregs *s)
+{
+	WRITE_SYSREG(s->sctlr, sctlr_el1);
+	WRITE_SYSREG(s->ttbr0, ttbr0_el1);
+	WRITE_SYSREG(s->ttbr1, ttbr1_el1);
+	WRITE_SYSREG(s->tcr, tcr_el1);
+	WRITE_SYSREG(s->mair, mair_el1);
+	WRITE_SYSREG(s->amair, amair_el1);
+	WRITE_SYSREG(s->vbar, vbar_el1);
+	WRITE_SYSREG(s->contextidr, contextidr_el1);
+	WRITE_SYSREG(s->tpidr_el0, tpidr_el0);
+	WRITE_SYSREG(s->tpidrro_el0, tpidrro_el0);
+	WRITE_SYSREG(s->tpidr_el1, tpidr_el1);
+	WRITE_SYSREG(s->esr, esr_el1);
+	WRITE_SYSREG(s->far, far_el1);
+	WRITE_SYSREG(s->afsr0, afsr0_el1);
+	WRITE_SYSREG(s->afsr1, afsr1_el1);
+	WRITE_SYSREG(s->elr, elr_el1);
+	WRITE_SYSREG(s->spsr, spsr_el1);
+	WRITE_SYSREG(s->sp_el0, sp_el0);
+	WRITE_SYSREG(s->sp_el1, sp_el1);
+	WRITE_SYSREG(s->cpacr, cpacr_el1);
+	WRITE_SYSREG(s->cntkctl, cntkctl_el1);
+	WRITE_SYSREG(s->par, par_el1);
+	WRITE_SYSREG(s->csselr, csselr_el1);
+	WRITE_SYSREG(s->mdscr, mdscr_el1);
+}
+
+/* Virtual timer condition met and not masked (Arm ARM D11.2.4). */
+static bool vtimer_fired(struct vcpu *v)
+{
+	u64 ctl = v->arch.cntv_ctl;
+	u64 now = arch_counter_read() - v->domain->arch.cntvoff;
+
+	return (ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK) &&
+	       now >= v->arch.cntv_cval;
+}
+
+static void vcpu_load(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	struct arch_vcpu *a = &v->arch;
+
+	WRITE_SYSREG(a->hcr, hcr_el2);
+	WRITE_SYSREG(a->vmpidr, vmpidr_el2);
+	WRITE_SYSREG(d->arch.cntvoff, cntvoff_el2);
+	/* EL1 may read the physical counter, not use the physical timer. */
+	WRITE_SYSREG(CNTHCTL_EL1PCTEN, cnthctl_el2);
+	el1_restore(&a->el1);
+	arch_p2m_activate(d->p2m);
+	vgic_restore(v);
+
+	/*
+	 * The virtual timer interrupt is linked to the physical PPI: keep
+	 * the physical interrupt active exactly while the virtual one is
+	 * pending or active, so that it fires again only once the guest
+	 * has deactivated it.
+	 */
+	if (vtimer_fired(v) && !vgic_irq_state(v, IRQ_PPI_VTIMER)) {
+		vgic_inject(d, v, IRQ_PPI_VTIMER, true);
+	}
+	gic_set_ppi_active(IRQ_PPI_VTIMER, vgic_irq_state(v, IRQ_PPI_VTIMER));
+	WRITE_SYSREG(a->cntv_cval, cntv_cval_el0);
+	WRITE_SYSREG(a->cntv_ctl, cntv_ctl_el0);
+
+	/* The slice must end even if the guest never exits on its own. */
+	if (this_cpu()->arch.timer_deadline > sched_slice_deadline()) {
+		arch_timer_set(sched_slice_deadline());
+	}
+
+	/* FP/SIMD: trap the first use. */
+	a->fp_loaded = false;
+	WRITE_SYSREG(CPTR_EL2_RES1 | CPTR_TFP, cptr_el2);
+	isb();
+	a->loaded = true;
+}
+
+static void vcpu_put(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	a->cntv_ctl = READ_SYSREG(cntv_ctl_el0);
+	a->cntv_cval = READ_SYSREG(cntv_cval_el0);
+	/* Not this vCPU's timer any more: silence it. */
+	WRITE_SYSREG(0, cntv_ctl_el0);
+	el1_save(&a->el1);
+	vgic_save(v);
+	if (a->fp_loaded) {
+		fpsimd_save(&a->fp);
+		a->fp_loaded = false;
+	}
+	this_cpu()->arch.fp_owner = NULL;
+	/* The hypervisor itself may use FP/SIMD (libfdt). */
+	WRITE_SYSREG(CPTR_EL2_RES1, cptr_el2);
+	WRITE_SYSREG(HCR_RW, hcr_el2);
+	isb();
+	a->loaded = false;
+}
+
+bool vtimer_interrupt(void)
+{
+	struct vcpu *v = this_cpu()->curr;
+
+	if (!v || !v->arch.loaded) {
+		return false;
+	}
+	vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
+	return true;
+}
+
+void vcpu_inject_undef(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->arch.regs;
+	u64 vbar = READ_SYSREG(vbar_el1);
+	u64 off;
+
+	/* Vector offset by the mode the exception is taken from (D1.10.2) */
+	if (r->pstate & PSR_MODE32) {
+		off = 0x600;
+	} else if ((r->pstate & PSR_MODE_MASK) == PSR_MODE_EL0t) {
+		off = 0x400;
+	} else if ((r->pstate & PSR_MODE_MASK) == PSR_MODE_EL1h) {
+		off = 0x200;
+	} else {
+		off = 0;
+	}
+	WRITE_SYSREG(((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, esr_el1);
+	WRITE_SYSREG(r->pc, elr_el1);
+	WRITE_SYSREG(r->pstate, spsr_el1);
+	r->pc = vbar + off;
+	r->pstate = PSR_MODE_EL1h | PSR_DAIF;
+}
+
+bool vcpu_wait_for_interrupt(struct vcpu *v)
+{
+	u64 wake = 0;
+	u64 ctl = READ_SYSREG(cntv_ctl_el0);
+
+	if (vgic_vcpu_pending(v)) {
+		return true;
+	}
+	v->arch.cntv_ctl = ctl;
+	v->arch.cntv_cval = READ_SYSREG(cntv_cval_el0);
+	if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK)) {
+		if (vtimer_fired(v)) {
+			if (!vgic_irq_state(v, IRQ_PPI_VTIMER)) {
+				vgic_inject(v->domain, v, IRQ_PPI_VTIMER,
+					    true);
+				gic_set_ppi_active(IRQ_PPI_VTIMER, true);
+			}
+			return true;
+		}
+		wake = v->arch.cntv_cval + v->domain->arch.cntvoff;
+		if (!wake) {
+			wake = 1;
+		}
+	}
+	vcpu_block(v, wake);
+	/*
+	 * An interrupt injected between the check above and the block saw
+	 * the vCPU running and only kicked it: wake it ourselves.
+	 */
+	smp_mb();
+	if (vgic_vcpu_pending(v)) {
+		vcpu_wake(v);
+	}
+	return false;
+}
+
+/* Sysreg encoding of an ESR_ELx.ISS for EC 0x18 (D19.2.39). */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+#define SR_ICC_SGI1R SYSREG(3, 0, 12, 11, 5)
+#define SR_ICC_ASGI1R SYSREG(3, 0, 12, 11, 6)
+#define SR_ICC_SGI0R SYSREG(3, 0, 12, 11, 7)
+#define SR_ACTLR_EL1 SYSREG(3, 0, 1, 0, 1)
+#define SR_AIDR_EL1 SYSREG(3, 1, 0, 0, 7)
+#define SR_REVIDR_EL1 SYSREG(3, 0, 0, 0, 6)
+#define SR_CNTP_TVAL SYSREG(3, 3, 14, 2, 0)
+#define SR_CNTP_CTL SYSREG(3, 3, 14, 2, 1)
+#define SR_CNTP_CVAL SYSREG(3, 3, 14, 2, 2)
+
+static bool handle_sysreg(struct vcpu *v, u64 esr)
+{
+	struct cpu_regs *r = &v->arch.regs;
+	unsigned int op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7;
+	unsigned int op1 = (esr >> 14) & 7, crn = (esr >> 10) & 0xf;
+	unsigned int rt = (esr >> 5) & 0x1f, crm = (esr >> 1) & 0xf;
+	bool read = esr & 1;
+	u64 val = rt == 31 ? 0 : r->x[rt];
+	u64 res = 0;
+
+	switch (SYSREG(op0, op1, crn, crm, op2)) {
+	case SR_ICC_SGI1R:
+		if (read) {
+			goto undef;
+		}
+		vgic_sgi1r(v, val);
+		break;
+	case SR_ICC_ASGI1R:
+	case SR_ICC_SGI0R:
+		/* Group 0 / secure SGIs do not exist for the guest. */
+		if (read) {
+			goto undef;
+		}
+		break;
+	case SR_ACTLR_EL1:
+	case SR_AIDR_EL1:
+	case SR_REVIDR_EL1:
+	case SR_CNTP_TVAL:
+	case SR_CNTP_CTL:
+	case SR_CNTP_CVAL:
+		/* No implementation defined controls; no EL1 physical timer */
+		res = 0;
+		break;
+	default:
+		goto undef;
+	}
+	if (read && rt != 31) {
+		r->x[rt] = res;
+	}
+	r->pc += 4;
+	return true;
+undef:
+	printk(XL_DEBUG "d%u v%u: undefined sysreg op%u op1 %u c%u c%u op2 "
+	       "%u (%s) at %#lx\n",
+	       v->domain->id, v->id, op0, op1, crn, crm, op2,
+	       read ? "read" : "write", (unsigned long)r->pc);
+	vcpu_inject_undef(v);
+	return true;
+}
+
+static int mmio_dispatch(struct vcpu *v, paddr_t gpa, unsigned int size,
+			 bool write, u64 *val)
+{
+	int ret = vgic_mmio(v, gpa, size, write, val);
+
+	if (!ret) {
+		ret = vpl011_mmio(v, gpa, size, write, val);
+	}
+	return ret;
+}
+
+static bool handle_dabt(struct vcpu *v, u64 esr)
+{
+	struct cpu_regs *r = &v->arch.regs;
+	struct domain *d = v->domain;
+	u64 hpfar = READ_SYSREG(hpfar_el2);
+	u64 far = READ_SYSREG(far_el2);
+	paddr_t gpa = ((hpfar >> 4) << PAGE_SHIFT) | (far & ~PAGE_MASK);
+	unsigned int size, rt;
+	bool write;
+	u64 val;
+	int ret;
+
+	if (esr & DABT_S1PTW) {
+		domain_crash(d, "vCPU%u: stage-1 table walk at unmapped guest "
+			     "physical %#llx (pc %#llx)", v->id,
+			     (unsigned long long)gpa,
+			     (unsigned long long)r->pc);
+		return false;
+	}
+	if (!(esr & DABT_ISV)) {
+		domain_crash(d, "vCPU%u: undecodable access to guest physical "
+			     "%#llx (pc %#llx, ESR %#llx)", v->id,
+			     (unsigned long long)gpa,
+			     (unsigned long long)r->pc,
+			     (unsigned long long)esr);
+		return false;
+	}
+	size = 1U << ((esr >> DABT_SAS_SHIFT) & 3);
+	rt = (esr >> DABT_SRT_SHIFT) & 0x1f;
+	write = esr & DABT_WNR;
+	val = (write && rt != 31) ? r->x[rt] : 0;
+	if (write && size < 8) {
+		val &= (1ULL << (8 * size)) - 1;
+	}
+	ret = mmio_dispatch(v, gpa, size, write, &val);
+	if (ret == 0) {
+		domain_crash(d, "vCPU%u: %s of %u bytes at guest physical "
+			     "%#llx, which the domain does not own (pc %#llx)",
+			     v->id, write ? "write" : "read", size,
+			     (unsigned long long)gpa,
+			     (unsigned long long)r->pc);
+		return false;
+	}
+	if (ret < 0) {
+		domain_crash(d, "vCPU%u: unsupported %u-byte %s at device "
+			     "address %#llx (pc %#llx)", v->id, size,
+			     write ? "write" : "read",
+			     (unsigned long long)gpa,
+			     (unsigned long long)r->pc);
+		return false;
+	}
+	if (!write && rt != 31) {
+		if (size < 8) {
+			val &= (1ULL << (8 * size)) - 1;
+			if ((esr & DABT_SSE) &&
+			    (val & (1ULL << (8 * size - 1)))) {
+				val |= ~((1ULL << (8 * size)) - 1);
+			}
+		}
+		if (!(esr & DABT_SF)) {
+			val &= 0xffffffffULL;
+		}
+		r->x[rt] = val;
+	}
+	r->pc += 4;
+	return true;
+}
+
+static bool handle_sync(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->arch.regs;
+	u64 esr = READ_SYSREG(esr_el2);
+	unsigned int ec = ESR_EC(esr);
+
+	switch (ec) {
+	case EC_WFX:
+		r->pc += 4;
+		if (esr & WFX_ISS_WFE) {
+			/* Spinning on a lock another vCPU holds: yield. */
+			return true;
+		}
+		return vcpu_wait_for_interrupt(v);
+	case EC_HVC64:
+		return vcpu_handle_smccc(v);
+	case EC_SMC64:
+		r->pc += 4;
+		return vcpu_handle_smccc(v);
+	case EC_SYS64:
+		return handle_sysreg(v, esr);
+	case EC_DABT_LOW:
+		return handle_dabt(v, esr);
+	case EC_FP_ASIMD:
+		/* Lazy FP/SIMD switch: first use since the vCPU was loaded */
+		WRITE_SYSREG(CPTR_EL2_RES1, cptr_el2);
+		isb();
+		fpsimd_restore(&v->arch.fp);
+		v->arch.fp_loaded = true;
+		this_cpu()->arch.fp_owner = v;
+		return true;
+	case EC_IABT_LOW:
+		domain_crash(v->domain, "vCPU%u: instruction fetch from guest "
+			     "physical %#llx, which the domain does not own "
+			     "(pc %#llx)", v->id,
+			     (unsigned long long)((READ_SYSREG(hpfar_el2) >> 4)
+						  << PAGE_SHIFT),
+			     (unsigned long long)r->pc);
+		return false;
+	case EC_HVC32:
+	case EC_SMC32:
+	case EC_CP15_32:
+	case EC_CP15_64:
+	case EC_CP14_MR:
+	case EC_CP14_LS:
+	case EC_CP14_64:
+	case EC_CP10_ID:
+		/* Trapped AArch32 EL0 accesses: not offered. */
+		r->pc += (esr & ESR_IL) ? 4 : 2;
+		vcpu_inject_undef(v);
+		return true;
+	default:
+		domain_crash(v->domain, "vCPU%u: unhandled exit EC %#x "
+			     "(ESR %#llx) at pc %#llx", v->id, ec,
+			     (unsigned long long)esr,
+			     (unsigned long long)r->pc);
+		return false;
+	}
+}
+
+static bool vcpu_should_leave(struct vcpu *v)
+{
+	return READ_ONCE(v->pause) || READ_ONCE(v->state) != VCPU_RUNNING ||
+	       sched_need_resched();
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	unsigned long flags = local_irq_save();
+
+	vcpu_load(v);
+	while (!vcpu_should_leave(v)) {
+		int exit;
+		bool stay = true;
+
+		vgic_flush_lrs(v);
+		exit = __guest_enter(&v->arch.regs);
+		vgic_sync_lrs(v);
+		switch (exit) {
+		case EXIT_SYNC:
+			stay = handle_sync(v);
+			break;
+		case EXIT_IRQ:
+			gic_handle_irqs();
+			break;
+		case EXIT_FIQ:
+			break;
+		default:
+			domain_crash(v->domain, "vCPU%u: SError at pc %#llx "
+				     "(ESR %#llx)", v->id,
+				     (unsigned long long)v->arch.regs.pc,
+				     (unsigned long long)READ_SYSREG(esr_el2));
+			stay = false;
+			break;
+		}
+		if (!stay) {
+			break;
+		}
+	}
+	vcpu_put(v);
+	local_irq_restore(flags);
+}
+
+void arch_domain_console_input(struct domain *d)
+{
+	vpl011_update(d);
+}

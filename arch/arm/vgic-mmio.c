@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Register files of the virtual GICv3 distributor and redistributors
+ * (Arm IHI 0069 chapter 12). Affinity routing is always enabled, there is
+ * a single security state (GICD_CTLR.DS = 1) and no LPIs: enough for
+ * Linux's irq-gic-v3 driver. Unimplemented registers read as zero and
+ * ignore writes, as the architecture allows for reserved locations.
+ */
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/smp.h>
+#include <asm/gic.h>
+#include <asm/sysregs.h>
+#include <asm/vgic.h>
+
+enum bitop {
+	BIT_GROUP,
+	BIT_SENABLE,
+	BIT_CENABLE,
+	BIT_SPEND,
+	BIT_CPEND,
+	BIT_SACTIVE,
+	BIT_CACTIVE,
+};
+
+static bool bit_get(struct vgic_irq *i, enum bitop op)
+{
+	switch (op) {
+	case BIT_GROUP:
+		return i->group1;
+	case BIT_SENABLE:
+	case BIT_CENABLE:
+		return i->enabled;
+	case BIT_SPEND:
+	case BIT_CPEND:
+		return i->pending || (!i->edge && i->line);
+	default:
+		return i->active;
+	}
+}
+
+static void bit_set(struct vgic_irq *i, enum bitop op, bool val)
+{
+	switch (op) {
+	case BIT_GROUP:
+		i->group1 = val;
+		break;
+	case BIT_SENABLE:
+		if (val) {
+			i->enabled = true;
+		}
+		break;
+	case BIT_CENABLE:
+		if (val) {
+			i->enabled = false;
+		}
+		break;
+	case BIT_SPEND:
+		if (val) {
+			i->pending = true;
+			if (i->in_lr) {
+				i->repend = true;
+			}
+		}
+		break;
+	case BIT_CPEND:
+		if (val) {
+			i->pending = false;
+			i->repend = false;
+		}
+		break;
+	case BIT_SACTIVE:
+		if (val) {
+			i->active = true;
+		}
+		break;
+	case BIT_CACTIVE:
+		if (val) {
+			i->active = false;
+		}
+		break;
+	}
+}
+
+/* A 32-bit one-bit-per-interrupt register covering INTIDs [first, +32). */
+static void bits_access(struct domain *d, struct vcpu *v, unsigned int first,
+			enum bitop op, bool write, u64 *val)
+{
+	unsigned int n;
+	u32 r = 0;
+
+	for (n = 0; n < 32; n++) {
+		struct vgic_irq *i = vgic_get_irq(d, v, first + n);
+
+		if (!i) {
+			continue;
+		}
+		if (write) {
+			bit_set(i, op, (*val >> n) & 1);
+		} else if (bit_get(i, op)) {
+			r |= 1U << n;
+		}
+	}
+	if (!write) {
+		*val = r;
+	}
+}
+
+/* IPRIORITYR: one byte per interrupt, byte or word accesses. */
+static void prio_access(struct domain *d, struct vcpu *v, unsigned int first,
+			unsigned int size, bool write, u64 *val)
+{
+	unsigned int n;
+	u64 r = 0;
+
+	for (n = 0; n < size; n++) {
+		struct vgic_irq *i = vgic_get_irq(d, v, first + n);
+
+		if (!i) {
+			continue;
+		}
+		if (write) {
+			i->priority = (*val >> (8 * n)) & VGIC_PRIO_MASK;
+		} else {
+			r |= (u64)i->priority << (8 * n);
+		}
+	}
+	if (!write) {
+		*val = r;
+	}
+}
+
+/* ICFGR: two bits per interrupt, bit 1 of each pair = edge. */
+static void cfg_access(struct domain *d, struct vcpu *v, unsigned int first,
+		       bool write, u64 *val)
+{
+	unsigned int n;
+	u32 r = 0;
+
+	for (n = 0; n < 16; n++) {
+		struct vgic_irq *i = vgic_get_irq(d, v, first + n);
+
+		if (!i) {
+			continue;
+		}
+		if (write) {
+			/* SGIs are always edge; writes are ignored. */
+			if (first + n >= 16) {
+				i->edge = (*val >> (2 * n + 1)) & 1;
+			}
+		} else if (i->edge) {
+			r |= 2U << (2 * n);
+		}
+	}
+	if (!write) {
+		*val = r;
+	}
+}
+
+/*
+ * The registers common to GICD (SPIs, @v == NULL) and the SGI_base frame
+ * of GICR (private interrupts of @v). @first_base is the INTID of bit 0
+ * of the first register of each bank. Return: true when @off is one of
+ * them.
+ */
+static bool irq_regs(struct domain *d, struct vcpu *v, unsigned int off,
+		     unsigned int size, bool write, u64 *val)
+{
+	static const struct {
+		unsigned int base;
+		enum bitop op;
+	} banks[] = {
+		{ GICD_IGROUPR, BIT_GROUP },	 { GICD_ISENABLER, BIT_SENABLE },
+		{ GICD_ICENABLER, BIT_CENABLE }, { GICD_ISPENDR, BIT_SPEND },
+		{ GICD_ICPENDR, BIT_CPEND },	 { GICD_ISACTIVER, BIT_SACTIVE },
+		{ GICD_ICACTIVER, BIT_CACTIVE },
+	};
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(banks); k++) {
+		if (off >= banks[k].base && off < banks[k].base + 0x80) {
+			unsigned int first = (off - banks[k].base) * 8;
+
+			if (size != 4) {
+				return false;
+			}
+			if ((v && first >= 32) || (!v && first < 32)) {
+				if (!write) {
+					*val = 0;
+				}
+				return true;
+			}
+			bits_access(d, v, first, banks[k].op, write, val);
+			return true;
+		}
+	}
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 0x400) {
+		unsigned int first = off - GICD_IPRIORITYR;
+
+		if ((v && first >= 32) || (!v && first < 32)) {
+			if (!write) {
+				*val = 0;
+			}
+			return true;
+		}
+		prio_access(d, v, first, size, write, val);
+		return true;
+	}
+	if (off >= GICD_ICFGR && off < GICD_ICFGR + 0x100 && size == 4) {
+		unsigned int first = (off - GICD_ICFGR) * 4;
+
+		if ((v && first >= 32) || (!v && first < 32)) {
+			if (!write) {
+				*val = 0;
+			}
+			return true;
+		}
+		cfg_access(d, v, first, write, val);
+		return true;
+	}
+	return false;
+}
+
+static struct vcpu *vcpu_by_affinity(struct domain *d, u64 aff)
+{
+	unsigned int n;
+
+	for (n = 0; n < d->nr_vcpus; n++) {
+		if ((d->vcpus[n]->arch.vmpidr & MPIDR_AFF_MASK) ==
+		    (aff & MPIDR_AFF_MASK)) {
+			return d->vcpus[n];
+		}
+	}
+	return NULL;
+}
+
+static int dist_access(struct vcpu *v, unsigned int off, unsigned int size,
+		       bool write, u64 *val)
+{
+	struct domain *d = v->domain;
+	struct vgic_dist *dist = &d->arch.vgic;
+
+	if (irq_regs(d, NULL, off, size, write, val)) {
+		return 1;
+	}
+	if (off >= GICD_IROUTER + 32 * 8 &&
+	    off < GICD_IROUTER + VGIC_NR_IRQS * 8 && (size == 8 || size == 4)) {
+		unsigned int irq = (off - GICD_IROUTER) / 8;
+		struct vgic_irq *i = &dist->spi[irq - 32];
+		bool high = off & 4;
+
+		if (write) {
+			u64 r = i->irouter;
+			struct vcpu *t;
+
+			if (size == 8) {
+				r = *val;
+			} else if (high) {
+				r = (r & 0xffffffffULL) | (*val << 32);
+			} else {
+				r = (r & ~0xffffffffULL) | (*val & 0xffffffffULL);
+			}
+			i->irouter = r & (MPIDR_AFF_MASK | (1UL << 31));
+			t = vcpu_by_affinity(d, r & ~(1UL << 31));
+			i->target = t ? t->id : 0;
+		} else {
+			*val = size == 8 ? i->irouter :
+			       high	 ? i->irouter >> 32 :
+					   i->irouter & 0xffffffffULL;
+		}
+		return 1;
+	}
+	if (size != 4) {
+		return -EINVAL;
+	}
+	switch (off) {
+	case GICD_CTLR:
+		if (write) {
+			dist->ctlr = *val & (GICD_CTLR_ENABLE_G0 |
+					     GICD_CTLR_ENABLE_G1);
+		} else {
+			*val = dist->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
+		}
+		return 1;
+	case GICD_TYPER:
+		if (!write) {
+			/* ITLinesNumber, IDbits = 10 bits, No1N */
+			*val = (VGIC_NR_IRQS / 32 - 1) | (9U << 19) |
+			       (1U << 25);
+		}
+		return 1;
+	case GICD_IIDR:
+		if (!write) {
+			*val = 0x43b; /* Arm as implementer */
+		}
+		return 1;
+	case GICD_PIDR2:
+		if (!write) {
+			*val = GIC_PIDR2_ARCH_V3 | 0xb;
+		}
+		return 1;
+	default:
+		if (!write) {
+			*val = 0;
+		}
+		return 1;
+	}
+}
+
+static int redist_access(struct vcpu *v, struct vcpu *t, unsigned int off,
+			 unsigned int size, bool write, u64 *val)
+{
+	struct domain *d = v->domain;
+
+	if (off >= GICR_SGI_OFFSET) {
+		off -= GICR_SGI_OFFSET;
+		if (irq_regs(d, t, off, size, write, val)) {
+			return 1;
+		}
+		if (!write) {
+			*val = 0;
+		}
+		return 1;
+	}
+	if (off == GICR_TYPER && (size == 8 || size == 4)) {
+		u64 mp = t->arch.vmpidr;
+		u64 typer = ((MPIDR_AFF3(mp) << 56) | (MPIDR_AFF2(mp) << 48) |
+			     (MPIDR_AFF1(mp) << 40) | (MPIDR_AFF0(mp) << 32)) |
+			    ((u64)t->id << 8);
+
+		if (t->id == d->nr_vcpus - 1) {
+			typer |= GICR_TYPER_LAST;
+		}
+		if (!write) {
+			*val = size == 8 ? typer : typer & 0xffffffffULL;
+		}
+		return 1;
+	}
+	if (off == GICR_TYPER + 4 && size == 4) {
+		if (!write) {
+			u64 mp = t->arch.vmpidr;
+
+			*val = (MPIDR_AFF3(mp) << 24) | (MPIDR_AFF2(mp) << 16) |
+			       (MPIDR_AFF1(mp) << 8) | MPIDR_AFF0(mp);
+		}
+		return 1;
+	}
+	if (size != 4 && size != 8) {
+		return -EINVAL;
+	}
+	switch (off) {
+	case GICR_WAKER:
+		if (write) {
+			/* ChildrenAsleep follows ProcessorSleep at once. */
+			t->arch.vgic.waker = (*val & GICR_WAKER_PS) ?
+				GICR_WAKER_PS | GICR_WAKER_CA : 0;
+		} else {
+			*val = t->arch.vgic.waker;
+		}
+		return 1;
+	case GICR_IIDR:
+		if (!write) {
+			*val = 0x43b;
+		}
+		return 1;
+	case GICR_PIDR2:
+		if (!write) {
+			*val = GIC_PIDR2_ARCH_V3 | 0xb;
+		}
+		return 1;
+	default:
+		if (!write) {
+			*val = 0;
+		}
+		return 1;
+	}
+}
+
+int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
+	      u64 *val)
+{
+	struct domain *d = v->domain;
+	struct vgic_dist *dist = &d->arch.vgic;
+	unsigned long flags;
+	int ret = 0;
+
+	if (gpa >= VGIC_DIST_BASE && gpa < VGIC_DIST_BASE + VGIC_DIST_SIZE) {
+		if (!IS_ALIGNED(gpa, size)) {
+			return -EINVAL;
+		}
+		spin_lock_irqsave(&dist->lock, flags);
+		ret = dist_access(v, gpa - VGIC_DIST_BASE, size, write, val);
+		spin_unlock_irqrestore(&dist->lock, flags);
+	} else if (gpa >= VGIC_REDIST_BASE &&
+		   gpa < VGIC_REDIST_BASE + d->nr_vcpus * VGIC_REDIST_STRIDE) {
+		u64 rel = gpa - VGIC_REDIST_BASE;
+		struct vcpu *t = d->vcpus[rel / VGIC_REDIST_STRIDE];
+
+		if (!IS_ALIGNED(gpa, size)) {
+			return -EINVAL;
+		}
+		spin_lock_irqsave(&dist->lock, flags);
+		ret = redist_access(v, t, rel % VGIC_REDIST_STRIDE, size, write,
+				    val);
+		spin_unlock_irqrestore(&dist->lock, flags);
+	}
+	return ret;
+}

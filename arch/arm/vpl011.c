@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual PL011 UART (Arm DDI 0183): the guest console. Transmission is
+ * immediate (the FIFO is always empty, so the TX interrupt condition holds
+ * whenever it is unmasked and has not been cleared since the last write);
+ * received bytes come from the domain's console input buffer in common
+ * code. The interrupt is a level-sensitive SPI.
+ */
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <asm/vgic.h>
+#include <asm/vpl011.h>
+
+#define UARTDR 0x000
+#define UARTRSR 0x004
+#define UARTFR 0x018
+#define UARTILPR 0x020
+#define UARTIBRD 0x024
+#define UARTFBRD 0x028
+#define UARTLCR_H 0x02c
+#define UARTCR 0x030
+#define UARTIFLS 0x034
+#define UARTIMSC 0x038
+#define UARTRIS 0x03c
+#define UARTMIS 0x040
+#define UARTICR 0x044
+#define UARTDMACR 0x048
+
+#define FR_RXFE (1U << 4)
+#define FR_TXFF (1U << 5)
+#define FR_RXFF (1U << 6)
+#define FR_TXFE (1U << 7)
+
+#define INT_RX (1U << 4)
+#define INT_TX (1U << 5)
+#define INT_RT (1U << 6)
+
+static u32 vpl011_ris(struct domain *d)
+{
+	struct vpl011 *u = &d->arch.uart;
+	u32 ris = 0;
+
+	if (!u->tx_cleared) {
+		ris |= INT_TX;
+	}
+	if (domain_console_has_input(d)) {
+		ris |= INT_RX | INT_RT;
+	}
+	return ris;
+}
+
+void vpl011_update(struct domain *d)
+{
+	struct vpl011 *u = &d->arch.uart;
+
+	vgic_set_line(d, VPL011_IRQ, (vpl011_ris(d) & u->imsc) != 0);
+}
+
+void vpl011_init(struct domain *d)
+{
+	struct vpl011 *u = &d->arch.uart;
+
+	memset(u, 0, sizeof(*u));
+	u->cr = 0x300; /* TXE | RXE */
+	u->ifls = 0x12;
+}
+
+/* PrimeCell identification: PL011 r1p5 (periph 0x00341011). */
+static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00,
+				0x0d, 0xf0, 0x05, 0xb1 };
+
+int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
+		u64 *val)
+{
+	struct domain *d = v->domain;
+	struct vpl011 *u = &d->arch.uart;
+	unsigned int off;
+	int c;
+
+	if (gpa < VPL011_BASE || gpa >= VPL011_BASE + VPL011_SIZE) {
+		return 0;
+	}
+	off = gpa - VPL011_BASE;
+	if (size > 4 || !IS_ALIGNED(off, size)) {
+		return -EINVAL;
+	}
+	if (off >= 0xfe0) {
+		if (!write) {
+			*val = pl011_id[(off - 0xfe0) / 4 & 7];
+		}
+		return 1;
+	}
+	switch (off) {
+	case UARTDR:
+		if (write) {
+			domain_console_putc(d, (char)(*val & 0xff));
+			u->tx_cleared = 0;
+		} else {
+			c = domain_console_getc(d);
+			*val = c < 0 ? 0 : (u32)c;
+		}
+		break;
+	case UARTRSR:
+		if (!write) {
+			*val = 0;
+		}
+		break;
+	case UARTFR:
+		if (!write) {
+			*val = FR_TXFE |
+			       (domain_console_has_input(d) ? 0 : FR_RXFE);
+		}
+		break;
+	case UARTIBRD:
+		if (write) {
+			u->ibrd = *val & 0xffff;
+		} else {
+			*val = u->ibrd;
+		}
+		break;
+	case UARTFBRD:
+		if (write) {
+			u->fbrd = *val & 0x3f;
+		} else {
+			*val = u->fbrd;
+		}
+		break;
+	case UARTLCR_H:
+		if (write) {
+			u->lcr_h = *val & 0xff;
+		} else {
+			*val = u->lcr_h;
+		}
+		break;
+	case UARTCR:
+		if (write) {
+			u->cr = *val & 0xffff;
+		} else {
+			*val = u->cr;
+		}
+		break;
+	case UARTIFLS:
+		if (write) {
+			u->ifls = *val & 0x3f;
+		} else {
+			*val = u->ifls;
+		}
+		break;
+	case UARTIMSC:
+		if (write) {
+			u->imsc = *val & 0x7ff;
+		} else {
+			*val = u->imsc;
+		}
+		break;
+	case UARTRIS:
+		if (!write) {
+			*val = vpl011_ris(d);
+		}
+		break;
+	case UARTMIS:
+		if (!write) {
+			*val = vpl011_ris(d) & u->imsc;
+		}
+		break;
+	case UARTICR:
+		if (write && (*val & INT_TX)) {
+			u->tx_cleared = 1;
+		}
+		break;
+	case UARTDMACR:
+		if (write) {
+			u->dmacr = *val & 7;
+		} else {
+			*val = u->dmacr;
+		}
+		break;
+	default:
+		if (!write) {
+			*val = 0;
+		}
+		break;
+	}
+	vpl011_update(d);
+	return 1;
+}
