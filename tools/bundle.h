@@ -21,6 +21,12 @@ struct arch_info {
 	const char *gdb_arch;	/* for gdb's 'set architecture' */
 };
 
+/**
+ * arch_lookup() - the QEMU machine description for an architecture
+ * @name: riscv64 or arm64 (riscv, aarch64 and arm are accepted too)
+ *
+ * Return: the description, or NULL for an unknown name.
+ */
 const struct arch_info *arch_lookup(const char *name);
 
 /* Options of build, run and demo. */
@@ -80,7 +86,10 @@ void bundle_remove(const char *dir);
  */
 int bundle_inspect(const char *dir);
 
-/* Paths of the hypervisor's build outputs for @arch under @root. */
+/*
+ * hyp_image(), hyp_elf() - the hypervisor's build outputs for @arch
+ * Return: heap strings ROOT/build/ARCH/xen-lite.bin and .elf.
+ */
 char *hyp_image(const char *root, const struct arch_info *arch);
 char *hyp_elf(const char *root, const struct arch_info *arch);
 

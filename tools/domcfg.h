@@ -197,6 +197,11 @@ uint64_t domcfg_pool_kb(const struct domcfg *d);
  */
 extern const char *domcfg_arch;
 
+/*
+ * domcfg_action_name(), domcfg_pv_mmu_name() - the DTB/domain-file spelling
+ * Return: "destroy", "restart", "preserve" / "none", "no-wx" (NULL if
+ * unset).
+ */
 const char *domcfg_action_name(enum domcfg_action a);
 const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p);
 
