@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-domain pool of p2m table pages (include/xen-lite/p2m_pool.h).
+ *
+ * Unlike a pool shared by every context (which must make a context give
+ * back its tables and wait when it runs dry), each domain owns its pool:
+ * one domain mapping a lot can never starve another, and an empty pool is
+ * a clean -ENOMEM that the p2m rolls back.
+ */
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/p2m_pool.h>
+
+#ifndef CONFIG_P2M_POOL_DEFAULT_KB
+#define CONFIG_P2M_POOL_DEFAULT_KB 0
+#endif
+
+#define POOL_MIN_PAGES 64        /* 256 KiB */
+#define POOL_PAGES_PER_VCPU 16   /* 64 KiB */
+
+unsigned long p2m_pool_default_pages(u64 ram_bytes, unsigned int vcpus)
+{
+	unsigned long pages;
+
+	if (CONFIG_P2M_POOL_DEFAULT_KB) {
+		return DIV_ROUND_UP((unsigned long)CONFIG_P2M_POOL_DEFAULT_KB,
+				    PAGE_SIZE >> 10);
+	}
+
+	/*
+	 * Mapping 1 MiB with 4 KiB pages needs 1/512 of a level-0 table,
+	 * 1 GiB needs 513 table pages: one page per MiB covers a domain
+	 * mapped entirely with 4 KiB pages, with room for the root and the
+	 * higher levels. That is 4 KiB / 1 MiB, about 0.4%.
+	 */
+	pages = DIV_ROUND_UP(ram_bytes, 1ULL << 20);
+	pages += (unsigned long)vcpus * POOL_PAGES_PER_VCPU;
+	return MAX(pages, (unsigned long)POOL_MIN_PAGES);
+}
+
+static void pool_take_page(struct p2m_pool *pool, struct page_info *pg)
+{
+	pg->owner = pool->owner;
+	pg->state = PGS_DOMAIN;
+	pg->u.pt_used = 0;
+	list_add(&pg->list, &pool->free);
+	pool->nr_free++;
+	pool->total++;
+}
+
+static void pool_release_page(struct page_info *pg)
+{
+	pg->owner = DOMID_XL;
+	pg->state = PGS_XEN;
+	free_pages(pg, 0);
+}
+
+int p2m_pool_init(struct p2m_pool *pool, domid_t owner, unsigned long pages,
+		  unsigned int root_order)
+{
+	unsigned long i;
+	int rc;
+
+	INIT_LIST_HEAD(&pool->free);
+	pool->total = 0;
+	pool->nr_free = 0;
+	pool->owner = owner;
+	pool->root_order = root_order;
+
+	if (pages < (1UL << root_order) + 1) {
+		return -EINVAL;
+	}
+
+	pool->root = alloc_pages(root_order);
+	if (!pool->root) {
+		return -ENOMEM;
+	}
+	for (i = 0; i < (1UL << root_order); i++) {
+		pool->root[i].owner = owner;
+		pool->root[i].state = PGS_DOMAIN;
+		pool->root[i].u.pt_used = 0;
+	}
+	memset(page_to_virt(pool->root), 0, PAGE_SIZE << root_order);
+	pool->total = 1UL << root_order;
+	pool->high_water = pool->total;
+
+	rc = p2m_pool_resize(pool, pages);
+	if (rc) {
+		p2m_pool_destroy(pool);
+	}
+	return rc;
+}
+
+struct page_info *p2m_pool_alloc(struct p2m_pool *pool, bool zero)
+{
+	struct page_info *pg;
+
+	if (list_empty(&pool->free)) {
+		return NULL;
+	}
+	pg = list_first_entry(&pool->free, struct page_info, list);
+	list_del(&pg->list);
+	pool->nr_free--;
+	if (p2m_pool_used(pool) > pool->high_water) {
+		pool->high_water = p2m_pool_used(pool);
+	}
+	pg->u.pt_used = 0;
+	if (zero) {
+		memset(page_to_virt(pg), 0, PAGE_SIZE);
+	}
+	return pg;
+}
+
+void p2m_pool_free(struct p2m_pool *pool, struct page_info *pg)
+{
+	ASSERT(pg->owner == pool->owner);
+	pg->u.pt_used = 0;
+	/* Most recently used first: its lines are the likeliest in cache. */
+	list_add(&pg->list, &pool->free);
+	pool->nr_free++;
+}
+
+int p2m_pool_resize(struct p2m_pool *pool, unsigned long pages)
+{
+	struct page_info *pg;
+
+	while (pool->total < pages) {
+		pg = alloc_pages(0);
+		if (!pg) {
+			return -ENOMEM;
+		}
+		pool_take_page(pool, pg);
+	}
+	while (pool->total > pages) {
+		if (list_empty(&pool->free)) {
+			return -EBUSY;
+		}
+		pg = list_first_entry(&pool->free, struct page_info, list);
+		list_del(&pg->list);
+		pool->nr_free--;
+		pool->total--;
+		pool_release_page(pg);
+	}
+	return 0;
+}
+
+void p2m_pool_destroy(struct p2m_pool *pool)
+{
+	struct page_info *pg, *n;
+	unsigned long i;
+
+	ASSERT(pool->nr_free + (1UL << pool->root_order) == pool->total);
+	list_for_each_entry_safe(pg, n, &pool->free, list) {
+		list_del(&pg->list);
+		pool_release_page(pg);
+	}
+	if (pool->root) {
+		for (i = 0; i < (1UL << pool->root_order); i++) {
+			pool->root[i].owner = DOMID_XL;
+			pool->root[i].state = PGS_XEN;
+		}
+		free_pages(pool->root, pool->root_order);
+		pool->root = NULL;
+	}
+	pool->total = 0;
+	pool->nr_free = 0;
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMID allocation with generations.
+ *
+ * A p2m holds (generation, VMID). Within a generation VMIDs come from a
+ * bitmap. When it is full the generation moves on: the bitmap is emptied
+ * except for the VMID each CPU is running right now (so a domain running
+ * on a CPU that has not come back to the hypervisor keeps its VMID, and
+ * flushes of that VMID keep reaching it), and every CPU is marked to flush
+ * all guest translations once before it next enters a guest. One full
+ * flush per CPU per rollover, none otherwise.
+ *
+ * VMID 0 is never given to a domain. Without VMIDs (width 0) every
+ * activation rolls over, which degrades to a flush on each switch between
+ * domains: correct, only slower.
+ */
+#include <xen-lite/arch/p2m.h>
+#include <xen-lite/cpumask.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/spinlock.h>
+
+#ifndef CONFIG_NR_CPUS
+#define CONFIG_NR_CPUS 64
+#endif
+
+#define VMID_MAX_BITS 16
+#define VMID_WORDS ((1U << VMID_MAX_BITS) / 64)
+
+static DEFINE_SPINLOCK(vmid_lock);
+static u32 vmid_max;      /* largest VMID, 0 = no VMIDs */
+static u32 vmid_hint = 1; /* where the next search starts */
+static u64 vmid_gen = 1;  /* 0 means "no VMID" in a p2m */
+static u64 vmid_map[VMID_WORDS];
+static u64 vmid_active[CONFIG_NR_CPUS];   /* gen << 16 | vmid, per CPU */
+static u64 vmid_reserved[CONFIG_NR_CPUS]; /* kept across the rollover */
+static cpumask_t vmid_flush_pending;
+
+static bool vmid_test(u32 v)
+{
+	return (vmid_map[v / 64] >> (v % 64)) & 1;
+}
+
+static void vmid_mark(u32 v)
+{
+	vmid_map[v / 64] |= 1ULL << (v % 64);
+}
+
+void p2m_vmid_init(unsigned int bits)
+{
+	unsigned int cpu;
+
+	spin_lock(&vmid_lock);
+	vmid_max = bits ? (1U << MIN(bits, VMID_MAX_BITS)) - 1 : 0;
+	vmid_hint = 1;
+	vmid_gen = 1;
+	memset(vmid_map, 0, sizeof(vmid_map));
+	vmid_mark(0);
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		vmid_active[cpu] = 0;
+		vmid_reserved[cpu] = 0;
+	}
+	cpumask_clear(&vmid_flush_pending);
+	spin_unlock(&vmid_lock);
+}
+
+static void vmid_rollover(void)
+{
+	unsigned int cpu;
+
+	vmid_gen++;
+	memset(vmid_map, 0, sizeof(vmid_map));
+	vmid_mark(0);
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		vmid_reserved[cpu] = vmid_active[cpu];
+		if (vmid_active[cpu]) {
+			vmid_mark(vmid_active[cpu] & 0xffff);
+		}
+	}
+	vmid_hint = 1;
+	vmid_flush_pending.bits = ~0ULL;
+}
+
+static bool vmid_was_reserved(u64 tag)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		if (tag && vmid_reserved[cpu] == tag) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static u32 vmid_find_free(void)
+{
+	u32 v;
+
+	for (v = vmid_hint; v <= vmid_max; v++) {
+		if (!vmid_test(v)) {
+			vmid_hint = v + 1;
+			return v;
+		}
+	}
+	return 0;
+}
+
+static bool vmid_refresh_locked(struct p2m_domain *p2m)
+{
+	u64 tag = (p2m->vmid_gen << 16) | p2m->vmid;
+	u32 v;
+
+	if (p2m->vmid_gen == vmid_gen) {
+		return false;
+	}
+	if (vmid_max && p2m->vmid_gen && vmid_was_reserved(tag)) {
+		/* Still running somewhere: keep it in the new generation. */
+		p2m->vmid_gen = vmid_gen;
+		return false;
+	}
+	v = vmid_max ? vmid_find_free() : 0;
+	if (!v) {
+		vmid_rollover();
+		v = vmid_max ? vmid_find_free() : 0;
+	}
+	if (v) {
+		vmid_mark(v);
+	}
+	p2m->vmid = v;
+	p2m->vmid_gen = vmid_gen;
+	/*
+	 * A new number: every CPU that may hold stale entries tagged with it
+	 * flushes before running a guest again, so no CPU holds entries of
+	 * this p2m under it yet.
+	 */
+	cpumask_clear(&p2m->dirty_cpus);
+	return true;
+}
+
+bool p2m_vmid_refresh(struct p2m_domain *p2m)
+{
+	bool fresh;
+
+	spin_lock(&vmid_lock);
+	fresh = vmid_refresh_locked(p2m);
+	spin_unlock(&vmid_lock);
+	return fresh;
+}
+
+bool p2m_vmid_cpu_sync(unsigned int cpu)
+{
+	if (!cpumask_test_cpu(cpu, &vmid_flush_pending)) {
+		return false;
+	}
+	cpumask_clear_cpu(cpu, &vmid_flush_pending);
+	arch_p2m_flush_local_all();
+	return true;
+}
+
+void p2m_activate(struct p2m_domain *p2m, unsigned int cpu)
+{
+	ASSERT(cpu < CONFIG_NR_CPUS);
+	spin_lock(&vmid_lock);
+	vmid_refresh_locked(p2m);
+	/* Recorded under the lock, so a rollover reserves it. */
+	vmid_active[cpu] = (p2m->vmid_gen << 16) | p2m->vmid;
+	spin_unlock(&vmid_lock);
+	p2m_vmid_cpu_sync(cpu);
+	cpumask_set_cpu(cpu, &p2m->dirty_cpus);
+	arch_p2m_activate(p2m);
+}
+
+void p2m_vmid_release(struct p2m_domain *p2m)
+{
+	spin_lock(&vmid_lock);
+	/* The teardown flushed this VMID everywhere it ran: reusable now. */
+	if (p2m->vmid_gen == vmid_gen && p2m->vmid) {
+		vmid_map[p2m->vmid / 64] &= ~(1ULL << (p2m->vmid % 64));
+		if (p2m->vmid < vmid_hint) {
+			vmid_hint = p2m->vmid;
+		}
+	}
+	spin_unlock(&vmid_lock);
+	p2m->vmid = 0;
+	p2m->vmid_gen = 0;
+	cpumask_clear(&p2m->dirty_cpus);
+}

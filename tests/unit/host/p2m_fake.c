@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host page allocator and library stand-ins (see p2m_fake.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+
+#include "p2m_fake.h"
+
+#define MAX_ORDER 10
+#define TOKEN_KEY 0x5a5a5a5a5a5a5a5aULL
+
+struct page_info *frame_table;
+u64 frame_table_base_mfn;
+u64 frame_table_nr;
+
+static unsigned char *arena;
+static unsigned long arena_next; /* bump index in frames */
+static struct list_head free_list[MAX_ORDER + 1];
+static u64 *tokens;
+static unsigned long outstanding;
+static long fail_after = -1;
+
+void fake_mm_init(unsigned long mb)
+{
+	unsigned long bytes = mb << 20, i;
+	unsigned char *p;
+
+	if (arena) {
+		return;
+	}
+	/* Over-allocate to align the arena to the largest block. */
+	p = mmap(NULL, bytes + (PAGE_SIZE << MAX_ORDER),
+		 PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		abort();
+	}
+	arena = (unsigned char *)ROUNDUP((uintptr_t)p,
+					 (uintptr_t)PAGE_SIZE << MAX_ORDER);
+	frame_table_nr = bytes >> PAGE_SHIFT;
+	frame_table_base_mfn = (uintptr_t)arena >> PAGE_SHIFT;
+	frame_table = calloc(frame_table_nr, sizeof(*frame_table));
+	tokens = calloc(frame_table_nr, sizeof(*tokens));
+	if (!frame_table || !tokens) {
+		abort();
+	}
+	for (i = 0; i <= MAX_ORDER; i++) {
+		INIT_LIST_HEAD(&free_list[i]);
+	}
+}
+
+unsigned long fake_mm_outstanding(void)
+{
+	return outstanding;
+}
+
+void fake_mm_fail_after(long n)
+{
+	fail_after = n;
+}
+
+unsigned long fake_mm_index(const struct page_info *pg)
+{
+	return pg - frame_table;
+}
+
+unsigned long fake_mm_frames(void)
+{
+	return frame_table_nr;
+}
+
+struct page_info *alloc_pages(unsigned int order)
+{
+	struct page_info *pg;
+	unsigned long idx, n = 1UL << order, i;
+
+	if (!arena) {
+		fake_mm_init(256);
+	}
+	if (order > MAX_ORDER) {
+		return NULL;
+	}
+	if (fail_after == 0) {
+		return NULL;
+	}
+	if (fail_after > 0) {
+		fail_after--;
+	}
+	if (!list_empty(&free_list[order])) {
+		pg = list_first_entry(&free_list[order], struct page_info,
+				      list);
+		list_del(&pg->list);
+		idx = pg - frame_table;
+	} else {
+		idx = ROUNDUP(arena_next, n);
+		if (idx + n > frame_table_nr) {
+			return NULL;
+		}
+		arena_next = idx + n;
+		pg = &frame_table[idx];
+	}
+	for (i = 0; i < n; i++) {
+		memset(&pg[i], 0, sizeof(pg[i]));
+		INIT_LIST_HEAD(&pg[i].list);
+		pg[i].state = PGS_XEN;
+		pg[i].owner = DOMID_XL;
+	}
+	pg->order = order;
+	tokens[idx] = (u64)(uintptr_t)malloc(16) ^ TOKEN_KEY;
+	outstanding += n;
+	return pg;
+}
+
+void free_pages(struct page_info *pg, unsigned int order)
+{
+	unsigned long idx = pg - frame_table;
+
+	if (idx >= frame_table_nr || !tokens[idx]) {
+		panic("free_pages: bad or double free of frame %lu", idx);
+	}
+	free((void *)(uintptr_t)(tokens[idx] ^ TOKEN_KEY));
+	tokens[idx] = 0;
+	pg->state = PGS_FREE;
+	outstanding -= 1UL << order;
+	list_add(&pg->list, &free_list[order]);
+}
+
+bool get_page(struct page_info *pg, domid_t owner)
+{
+	if (pg->state != PGS_DOMAIN || pg->owner != owner || !pg->count ||
+	    pg->count == ~0ULL) {
+		return false;
+	}
+	pg->count++;
+	return true;
+}
+
+void put_page(struct page_info *pg)
+{
+	if (!pg->count) {
+		panic("put_page: count underflow on frame %lu",
+		      (unsigned long)(pg - frame_table));
+	}
+	if (--pg->count == 0) {
+		pg->state = PGS_XEN;
+		free_pages(pg, 0);
+	}
+}
+
+void *xmalloc(size_t size)
+{
+	return malloc(size);
+}
+
+void *xzalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void xfree(void *p)
+{
+	free(p);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+	if (fmt[0] == '\001' && fmt[1]) {
+		fmt += 2;
+	}
+	vfprintf(stderr, fmt, ap);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "PANIC: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	abort();
+}
+
+void fake_mm_split(struct page_info *pg, unsigned int order)
+{
+	unsigned long idx = pg - frame_table, i;
+
+	for (i = 1; i < (1UL << order); i++) {
+		tokens[idx + i] = (u64)(uintptr_t)malloc(16) ^ TOKEN_KEY;
+		pg[i].order = 0;
+	}
+	pg->order = 0;
+}

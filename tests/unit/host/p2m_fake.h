@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host stand-in for the page allocator and library (unit tests and the
+ * p2m benchmark). "Machine memory" is an anonymous mapping whose frames
+ * are described by a real frame table, so mfn_to_page(), page_to_virt()
+ * and maddr_to_virt() from include/xen-lite/mm.h work unchanged. Each
+ * allocated block also holds a small host allocation whose pointer is
+ * stored scrambled: a block never freed is a LeakSanitizer report.
+ */
+#ifndef XL_HOST_P2M_FAKE_H
+#define XL_HOST_P2M_FAKE_H
+
+#include <xen-lite/mm.h>
+
+/* Set up the arena (idempotent); @mb of virtual space, reserved lazily. */
+void fake_mm_init(unsigned long mb);
+
+/* Blocks handed out by alloc_pages() and not yet freed, in pages. */
+unsigned long fake_mm_outstanding(void);
+
+/* Make the next @n calls of alloc_pages() fail (-1: never fail). */
+void fake_mm_fail_after(long n);
+
+/* Turn one block of 2^@order pages into 2^@order single-page blocks. */
+void fake_mm_split(struct page_info *pg, unsigned int order);
+
+/* Index of a frame in the arena, for bitmaps in the tests. */
+unsigned long fake_mm_index(const struct page_info *pg);
+unsigned long fake_mm_frames(void);
+
+#endif
