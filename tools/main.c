@@ -329,19 +329,42 @@ static int cmd_build(int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-static volatile sig_atomic_t got_alarm;
+static volatile sig_atomic_t got_alarm, got_signal;
 
-static void on_alarm(int sig)
+static void on_signal(int sig)
 {
-	(void)sig;
-	got_alarm = 1;
+	if (sig == SIGALRM)
+		got_alarm = 1;
+	else
+		got_signal = sig;
 }
 
-/* Wait for @pid; on timeout, TERM it, then KILL it. */
-static int wait_qemu(pid_t pid, unsigned int timeout, bool *timed_out)
+/* SIGTERM, then SIGKILL after 3 seconds; returns the wait status. */
+static int stop_qemu(pid_t pid)
 {
 	struct timespec ts = { 0, 50 * 1000 * 1000 };
 	int status, i;
+
+	kill(pid, SIGTERM);
+	for (i = 0; i < 60; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/*
+ * Wait for QEMU. On --timeout, and when we are told to stop (SIGTERM,
+ * SIGHUP: e.g. timeout(1) around us), stop QEMU first so it never
+ * outlives us.
+ */
+static int wait_qemu(pid_t pid, unsigned int timeout, bool *timed_out)
+{
+	int status;
 
 	*timed_out = false;
 	if (timeout)
@@ -355,18 +378,15 @@ static int wait_qemu(pid_t pid, unsigned int timeout, bool *timed_out)
 			return 1;
 		if (got_alarm) {
 			*timed_out = true;
-			kill(pid, SIGTERM);
-			for (i = 0; i < 60; i++) {
-				if (waitpid(pid, &status, WNOHANG) == pid)
-					goto done;
-				nanosleep(&ts, NULL);
-			}
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			goto done;
+			status = stop_qemu(pid);
+			break;
+		}
+		if (got_signal) {
+			stop_qemu(pid);
+			alarm(0);
+			return 128 + got_signal;
 		}
 	}
-done:
 	alarm(0);
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
@@ -382,6 +402,11 @@ static int launch(const struct xl_opts *o, struct strvec *qv)
 	pid_t pid;
 	int rc;
 
+	/* Before fork, so a SIGTERM cannot leave QEMU behind. */
+	sa.sa_handler = on_signal;
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -398,8 +423,6 @@ static int launch(const struct xl_opts *o, struct strvec *qv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGQUIT, &sa, &old_quit);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
 	rc = wait_qemu(pid, o->timeout, &timed_out);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);

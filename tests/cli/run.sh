@@ -450,6 +450,20 @@ else
 	fail demo.dry-run "$out" "$tmp/err"
 fi
 
+# Stopping xen-lite (SIGTERM, as timeout(1) does) stops QEMU too.
+timeout 2 "$cli" --root "$fake" run --qemu-arg=-S good/minimal.cfg \
+	</dev/null >/dev/null 2>&1
+rc=$?
+sleep 0.5
+if [ $rc -eq 124 ] && ! pgrep -f -- "-kernel $fake/build/riscv64/xen-lite.bin" >/dev/null; then
+	ok run.sigterm-stops-qemu
+else
+	fail run.sigterm-stops-qemu "exit status $rc or QEMU still running"
+	for p in $(pgrep -f -- "-kernel $fake/build/riscv64/xen-lite.bin"); do
+		kill "$p"
+	done
+fi
+
 # --- help --------------------------------------------------------------------
 for c in check build run inspect demo; do
 	if "$cli" $c --help >"$tmp/out" 2>&1 && grep -q "^Usage: xen-lite $c" "$tmp/out"; then
