@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The test-guest runtime: a freestanding environment for tiny guests of
+ * xen-lite on RISC-V (VS-mode) and AArch64 (EL1), MMU off, so a pointer
+ * is a guest physical address.
+ *
+ * A program defines rt_suite (the prefix of its result lines) and
+ * test_main(), which runs on vCPU 0. When test_main() returns, the
+ * runtime prints "<suite>: N passed, N failed" and shuts the domain down:
+ * poweroff with code 0 when nothing failed, otherwise crash with the
+ * number of failures as the code.
+ */
+#ifndef RT_H
+#define RT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <public/xen-lite.h>
+
+#define RT_MAX_CPUS 8
+#define RT_STACK_SIZE 16384
+#define PAGE_SIZE 4096UL
+#define PAGE_SHIFT 12
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define READ_ONCE(x) (*(volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define __aligned(n) __attribute__((aligned(n)))
+#define __noreturn __attribute__((noreturn))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+
+/* Defined by each program. */
+extern const char rt_suite[];
+int test_main(void);
+
+/* Image layout (linker script). */
+extern char _start[], _end[];
+
+/* ---- hypercalls and firmware calls (rt/<arch>/arch.c) ---- */
+
+/* A xen-lite hypercall. Return: its result, or -XL_ENOSYS if unknown. */
+long xl_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
+		  unsigned long a2, unsigned long a3, unsigned long a4);
+
+struct fw_ret {
+	long error; /* RISC-V: SBI error (a0); Arm: x0 */
+	long value; /* RISC-V: a1; Arm: x1 */
+};
+
+/*
+ * A raw firmware call: RISC-V ecall with a7 = @ext, a6 = @fn; Arm HVC #0
+ * with x0 = @fn (@ext is ignored).
+ */
+struct fw_ret fw_call(unsigned long ext, unsigned long fn, unsigned long a0,
+		      unsigned long a1, unsigned long a2, unsigned long a3,
+		      unsigned long a4, unsigned long a5);
+
+/* Standard shutdown (SBI SRST / PSCI SYSTEM_OFF or SYSTEM_RESET). */
+void arch_std_shutdown(bool reboot, bool failure);
+/* Start CPU @hwid at the runtime's secondary entry with @ctx. Return: 0 or
+ * the firmware's error. */
+long arch_cpu_on(unsigned long hwid, unsigned long ctx);
+/* Stop the calling vCPU (HSM hart_stop / PSCI CPU_OFF). */
+__noreturn void arch_cpu_off(void);
+/* Counter value and frequency. */
+uint64_t arch_counter(void);
+uint64_t arch_counter_freq(void);
+/* Make @len bytes just written at @p executable. */
+void arch_sync_icache(void *p, size_t len);
+/* The calling vCPU's index (set at entry). */
+unsigned int rt_cpu(void);
+/* Spin-loop hint. */
+void arch_relax(void);
+
+/* ---- console and results (rt/lib.c) ---- */
+int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int rt_snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+/* Print (one console write per call, serialised between vCPUs). */
+void rt_printf(const char *fmt, ...) __printf(1, 2);
+
+void rt_ok(const char *name);
+void rt_fail(const char *name, const char *fmt, ...) __printf(2, 3);
+/* rt_ok() or rt_fail() with the message. Return: @cond. */
+bool rt_check(bool cond, const char *name, const char *fmt, ...)
+	__printf(3, 4);
+extern unsigned int rt_passed, rt_failed;
+
+/* Summary line, then shut down (does not return). */
+__noreturn void rt_finish(void);
+/* XL_HC_DOMAIN_SHUTDOWN; does not return. */
+__noreturn void rt_shutdown(unsigned int reason, int code);
+/* Fatal runtime error: print, then crash the domain with code 99. */
+__noreturn void rt_panic(const char *fmt, ...) __printf(1, 2);
+
+/* ---- memory, strings, numbers ---- */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+unsigned long rt_strtoul(const char *s, const char **end);
+
+/* xorshift64* pseudo-random numbers (per caller state). */
+uint64_t rt_rand(uint64_t *state);
+/* A 64-bit mix of @x (splitmix64 finaliser). */
+uint64_t rt_mix(uint64_t x);
+/* FNV-1a style 64-bit checksum of @len bytes (8-byte words). */
+uint64_t rt_checksum(const void *p, size_t len, uint64_t seed);
+
+/* ---- time ---- */
+uint64_t rt_now_us(void);
+void rt_udelay(uint64_t us);
+
+/* ---- the guest's environment (parsed at boot) ---- */
+struct rt_env {
+	uint64_t dtb;           /* guest physical address of the DTB */
+	uint64_t ram_base;      /* from /memory */
+	uint64_t ram_size;
+	unsigned int nr_cpus;   /* /cpus/cpu@* nodes */
+	uint64_t cpu_hwid[RT_MAX_CPUS]; /* their "reg" */
+	uint64_t timebase;      /* RISC-V /cpus timebase-frequency */
+	bool hypervisor_node;   /* /hypervisor compatible "xen-lite,hypervisor" */
+	unsigned int dt_domid;  /* /hypervisor xen-lite,domid */
+	char bootargs[512];     /* /chosen bootargs */
+	struct xl_domain_info info; /* XL_HC_DOMAIN_INFO at boot */
+	long info_rc;
+};
+extern struct rt_env rt_env;
+
+/* "key=value" from the command line. Return: the value or NULL. */
+const char *rt_arg(const char *key, char *buf, size_t size);
+unsigned long rt_arg_ul(const char *key, unsigned long def);
+bool rt_arg_is(const char *key, const char *value);
+
+/* ---- vCPUs ---- */
+/*
+ * Start vCPU @cpu (an index into /cpus) running @fn(@arg) on its own
+ * stack; the vCPU stops itself when @fn returns. Return: 0 or a negative
+ * firmware error.
+ */
+long rt_cpu_start(unsigned int cpu, void (*fn)(unsigned long),
+		  unsigned long arg);
+/* Number of secondary vCPUs that have entered their function. */
+extern volatile unsigned int rt_cpus_entered;
+
+/* A test-and-set spinlock. */
+typedef struct {
+	volatile int locked;
+} rt_lock_t;
+void rt_lock(rt_lock_t *l);
+void rt_unlock(rt_lock_t *l);
+
+/* ---- hypercall helpers ---- */
+long xl_console_write(const void *buf, size_t len);
+long xl_domain_info(struct xl_domain_info *info);
+long xl_memory_op(unsigned long cmd, void *arg);
+/* decrease (or populate) @nr single extents of order @order at @gfns. */
+long xl_reservation(unsigned long cmd, uint64_t *gfns, unsigned int nr,
+		    unsigned int order);
+long xl_map_foreign(uint64_t gfn, unsigned int domid, uint64_t foreign_gfn,
+		    bool readonly);
+long xl_unmap_foreign(uint64_t gfn);
+
+/* ---- entry points used by the arch code ---- */
+__noreturn void rt_start(unsigned long hwid, unsigned long dtb);
+__noreturn void rt_secondary(unsigned long ctx);
+__noreturn void rt_trap(unsigned long kind, unsigned long cause,
+			unsigned long pc, unsigned long addr);
+
+#endif /* RT_H */

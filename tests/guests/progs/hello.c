@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hello: the smallest useful guest. Checks what the domain is told at
+ * boot (DTB, XL_HC_DOMAIN_INFO), a few hypercall errors, starts every
+ * secondary vCPU, and shuts down the way the command line says:
+ *   shutdown=std   SBI SRST / PSCI SYSTEM_OFF (default)
+ *   shutdown=xl    XL_HC_DOMAIN_SHUTDOWN(poweroff, 0)
+ * Other arguments: spin_ms=N keeps the domain alive N ms (many-domain
+ * runs, to make the domains overlap).
+ */
+#include <rt.h>
+
+const char rt_suite[] = "hello";
+
+static volatile unsigned int cpus_seen[RT_MAX_CPUS];
+
+static void secondary(unsigned long cpu)
+{
+	long id = xl_hypercall(XL_HC_VCPU_OP, XL_VCPU_ID, 0, 0, 0, 0);
+
+	rt_printf("vCPU%lu up (XL_VCPU_ID %ld)\n", cpu, id);
+	WRITE_ONCE(cpus_seen[cpu], id == (long)cpu ? 1 : 2);
+}
+
+static void test_smp(unsigned int n)
+{
+	unsigned int bad = 0, missing = 0;
+	uint64_t end;
+
+	for (unsigned int i = 1; i < n; i++) {
+		long rc = rt_cpu_start(i, secondary, i);
+
+		if (rc)
+			rt_printf("starting vCPU%u: error %ld\n", i, rc);
+	}
+	end = rt_now_us() + 5000000;
+	for (unsigned int i = 1; i < n; i++) {
+		while (!READ_ONCE(cpus_seen[i]) && rt_now_us() < end)
+			arch_relax();
+		if (!READ_ONCE(cpus_seen[i]))
+			missing++;
+		else if (cpus_seen[i] != 1)
+			bad++;
+	}
+	rt_check(!missing && !bad, "smp_start",
+		 "%u of %u secondary vCPUs did not start, %u had a wrong ID",
+		 missing, n - 1, bad);
+	/* A started vCPU cannot be started again. */
+	if (n > 1)
+		rt_check(rt_cpu_start(1, secondary, 1) != 0, "smp_start_twice",
+			 "starting a running vCPU succeeded");
+}
+
+int test_main(void)
+{
+	struct xl_domain_info *in = &rt_env.info;
+	long v = xl_hypercall(XL_HC_VERSION, 0, 0, 0, 0, 0);
+	unsigned long spin = rt_arg_ul("spin_ms", 0);
+
+	rt_printf("hello from %s: domid %u, %u vCPU(s), %llu MiB at %#llx, cmdline \"%s\"\n",
+		  in->name, in->domid, in->nr_vcpus, in->ram_size >> 20,
+		  in->ram_base, rt_env.bootargs);
+	rt_check(v == ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR),
+		 "version", "XL_HC_VERSION returned %#lx", v);
+	rt_check(rt_env.info_rc == 0, "domain_info", "returned %ld",
+		 rt_env.info_rc);
+	rt_check(rt_env.hypervisor_node, "dt_hypervisor",
+		 "no /hypervisor node compatible with xen-lite,hypervisor");
+	rt_check(rt_env.ram_size && in->ram_base == rt_env.ram_base &&
+			 in->ram_size == rt_env.ram_size,
+		 "dt_memory", "DT %#llx+%#llx, domain info %#llx+%#llx",
+		 (unsigned long long)rt_env.ram_base,
+		 (unsigned long long)rt_env.ram_size, in->ram_base,
+		 in->ram_size);
+	rt_check(in->nr_vcpus == rt_env.nr_cpus, "dt_cpus",
+		 "DT has %u CPUs, domain info says %u", rt_env.nr_cpus,
+		 in->nr_vcpus);
+	rt_check(in->tot_pages <= in->max_pages &&
+			 in->max_pages == in->ram_size >> PAGE_SHIFT,
+		 "reservation", "tot %llu max %llu pages", in->tot_pages,
+		 in->max_pages);
+	v = xl_hypercall(XL_HC_CONSOLE_WRITE, in->ram_base + in->ram_size,
+			 16, 0, 0, 0);
+	rt_check(v < 0, "console_bad_gpa",
+		 "console write from outside RAM returned %ld", v);
+	v = xl_hypercall(XL_HC_NR + 100, 1, 2, 3, 4, 5);
+	rt_check(v < 0, "unknown_hypercall", "returned %ld", v);
+	v = xl_hypercall(XL_HC_DOMAIN_SHUTDOWN, 77, 0, 0, 0, 0);
+	rt_check(v == -XL_EINVAL, "shutdown_bad_reason", "returned %ld", v);
+	test_smp(in->nr_vcpus < RT_MAX_CPUS ? in->nr_vcpus : RT_MAX_CPUS);
+	if (spin)
+		rt_udelay(spin * 1000);
+	if (!rt_arg_is("shutdown", "xl") && !rt_failed) {
+		rt_printf("%s: %u passed, %u failed\n", rt_suite, rt_passed,
+			  rt_failed);
+		arch_std_shutdown(false, false);
+		/* The call may return before the vCPU is stopped. */
+		rt_udelay(2000000);
+		rt_panic("still running 2 s after the standard shutdown");
+	}
+	return 0;
+}
