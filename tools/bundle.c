@@ -200,8 +200,8 @@ static int dtb_windows(const struct xl_opts *o, uint64_t base, uint64_t size,
 }
 
 /* Place modules top-down; returns 0 or -ENOSPC. */
-static int place_modules(const struct xl_opts *o, uint64_t base,
-			 uint64_t size, struct module *m, int nr)
+static int place_modules(const struct xl_opts *o, uint64_t base, uint64_t size,
+			 struct module *m, int nr)
 {
 	struct window w[4];
 	int nw = dtb_windows(o, base, size, w), i, j;
@@ -241,7 +241,7 @@ struct props {
 		const void *val;
 		int len;
 	} p[20];
-	char buf[64 * 4 + 64];	/* backing store for numbers */
+	char buf[64 * 4 + 64]; /* backing store for numbers */
 	int used;
 };
 
@@ -298,8 +298,10 @@ static int props_write(void *fdt, int node, const struct props *ps)
 static int add_module_node(void *fdt, int parent, const struct module *m)
 {
 	uint32_t reg[4] = {
-		(uint32_t)(m->addr >> 32), (uint32_t)m->addr,
-		(uint32_t)(m->size >> 32), (uint32_t)m->size,
+		(uint32_t)(m->addr >> 32),
+		(uint32_t)m->addr,
+		(uint32_t)(m->size >> 32),
+		(uint32_t)m->size,
 	};
 	struct props ps = { 0 };
 	char name[40], compat[64];
@@ -387,12 +389,12 @@ static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 	}
 	if (place_modules(o, base, size, mods, nr_mods)) {
 		msg("the boot modules do not fit in the host's %llu MiB of "
-		    "RAM (use --mem)", (unsigned long long)(size >> 20));
+		    "RAM (use --mem)",
+		    (unsigned long long)(size >> 20));
 		goto out;
 	}
 	for (i = 0; i < nr; i++)
-		extra += 1024 + (doms[i].cmdline ? strlen(doms[i].cmdline) :
-						    0);
+		extra += 1024 + (doms[i].cmdline ? strlen(doms[i].cmdline) : 0);
 	len = fdt_totalsize(raw) + extra;
 	fdt = xmalloc(len);
 	rc = fdt_open_into(raw, fdt, (int)len);
@@ -498,15 +500,15 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 		mods[nr_mods].kind = "kernel";
 		mods[nr_mods].src = doms[i].kernel;
 		mods[nr_mods].size = doms[i].kernel_size;
-		mods[nr_mods++].file = xasprintf("%s/%s.kernel", dir,
-						 doms[i].name);
+		mods[nr_mods++].file =
+			xasprintf("%s/%s.kernel", dir, doms[i].name);
 		if (!doms[i].ramdisk)
 			continue;
 		mods[nr_mods].kind = "ramdisk";
 		mods[nr_mods].src = doms[i].ramdisk;
 		mods[nr_mods].size = doms[i].ramdisk_size;
-		mods[nr_mods++].file = xasprintf("%s/%s.ramdisk", dir,
-						 doms[i].name);
+		mods[nr_mods++].file =
+			xasprintf("%s/%s.ramdisk", dir, doms[i].name);
 	}
 	qdtb = xasprintf("%s/%s", dir, BUNDLE_QEMU_DTB);
 	hdtb = xasprintf("%s/%s", dir, BUNDLE_DTB);
@@ -550,8 +552,9 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 	strvec_add(argv, hdtb);
 	for (i = 0; i < nr_mods; i++) {
 		strvec_add(argv, "-device");
-		strvec_addf(argv, "loader,file=%s,addr=0x%" PRIx64
-			    ",force-raw=on", mods[i].file, mods[i].addr);
+		strvec_addf(argv,
+			    "loader,file=%s,addr=0x%" PRIx64 ",force-raw=on",
+			    mods[i].file, mods[i].addr);
 	}
 	if (o->icount) {
 		strvec_add(argv, "-icount");
@@ -625,8 +628,8 @@ static const char *get_str(const void *fdt, int node, const char *name)
 }
 
 /* Find which bundle file QEMU loads at @addr, from the command line. */
-static const char *module_file(const char *cmdline, uint64_t addr,
-			       char *buf, size_t size)
+static const char *module_file(const char *cmdline, uint64_t addr, char *buf,
+			       size_t size)
 {
 	char key[40];
 	const char *a, *f, *e;
@@ -678,7 +681,7 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 		printf("  p2m_pool:      automatic\n");
 	printf("  privileged:    %s\n",
 	       fdt_getprop(fdt, node, "xen-lite,privileged", NULL) ? "yes" :
-								       "no");
+								     "no");
 	s = get_str(fdt, node, "xen-lite,on-poweroff");
 	printf("  on_poweroff:   %s\n", s ? s : "?");
 	s = get_str(fdt, node, "xen-lite,on-reboot");
@@ -703,11 +706,10 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 		    fdt32_to_cpu(reg[1]);
 		sz = ((uint64_t)fdt32_to_cpu(reg[2]) << 32) |
 		     fdt32_to_cpu(reg[3]);
-		printf("  %-14s 0x%08" PRIx64 "-0x%08" PRIx64
-		       " (%" PRIu64 " bytes) %s\n",
-		       !strncmp(c, "xen-lite,", 9) ? c + 9 : c, a,
-		       a + sz - 1, sz, module_file(cmdline, a, buf,
-						    sizeof(buf)));
+		printf("  %-14s 0x%08" PRIx64 "-0x%08" PRIx64 " (%" PRIu64
+		       " bytes) %s\n",
+		       !strncmp(c, "xen-lite,", 9) ? c + 9 : c, a, a + sz - 1,
+		       sz, module_file(cmdline, a, buf, sizeof(buf)));
 	}
 }
 
@@ -750,7 +752,8 @@ int bundle_inspect(const char *dir)
 	printf("cpus:    %d\n", ncpu);
 	if (!dtb_ram(fdt, &base, &size))
 		printf("ram:     0x%08" PRIx64 "-0x%08" PRIx64 " (%" PRIu64
-		       " MiB)\n", base, base + size - 1, size >> 20);
+		       " MiB)\n",
+		       base, base + size - 1, size >> 20);
 	chosen = fdt_path_offset(fdt, "/chosen");
 	if (chosen >= 0) {
 		fdt_for_each_subnode(node, fdt, chosen) {

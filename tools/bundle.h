@@ -14,11 +14,11 @@
 
 /* What differs between the two QEMU machines. */
 struct arch_info {
-	const char *name;	/* riscv64, arm64 */
-	const char *qemu;	/* qemu-system-riscv64 */
-	const char *machine;	/* -machine value (without dumpdtb) */
-	const char *cpu;	/* -cpu value */
-	const char *gdb_arch;	/* for gdb's 'set architecture' */
+	const char *name; /* riscv64, arm64 */
+	const char *qemu; /* qemu-system-riscv64 */
+	const char *machine; /* -machine value (without dumpdtb) */
+	const char *cpu; /* -cpu value */
+	const char *gdb_arch; /* for gdb's 'set architecture' */
 };
 
 /**
@@ -32,24 +32,24 @@ const struct arch_info *arch_lookup(const char *name);
 /* Options of build, run and demo. */
 struct xl_opts {
 	const struct arch_info *arch;
-	const char *root;	/* repository root */
+	const char *root; /* repository root */
 	uint32_t smp;
-	uint64_t mem;		/* bytes */
+	uint64_t mem; /* bytes */
 	bool icount;
 	bool gdb;
 	bool dry_run;
-	bool no_files;		/* check --no-files */
-	unsigned int timeout;	/* seconds, 0 = none */
+	bool no_files; /* check --no-files */
+	unsigned int timeout; /* seconds, 0 = none */
 	struct strvec qemu_args;
 	const char *outdir;
-	const char *bios;	/* RISC-V firmware */
+	const char *bios; /* RISC-V firmware */
 };
 
 /* One boot module placed in host RAM. */
 struct module {
-	const char *kind;	/* "kernel" or "ramdisk" */
+	const char *kind; /* "kernel" or "ramdisk" */
 	const char *src;
-	char *file;		/* copy inside the bundle (absolute) */
+	char *file; /* copy inside the bundle (absolute) */
 	uint64_t addr;
 	uint64_t size;
 };

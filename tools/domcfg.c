@@ -26,14 +26,14 @@ enum val_type {
 };
 
 struct val_item {
-	enum val_type type;	/* V_STRING or V_WORD */
+	enum val_type type; /* V_STRING or V_WORD */
 	char *text;
 };
 
 struct value {
 	enum val_type type;
-	char *text;		/* V_STRING, V_WORD */
-	int nr;			/* V_LIST */
+	char *text; /* V_STRING, V_WORD */
+	int nr; /* V_LIST */
 	struct val_item item[DOMCFG_MAX_LIST];
 };
 
@@ -43,7 +43,7 @@ struct parser {
 	unsigned int flags;
 	struct domcfg *d;
 	struct domcfg_error *err;
-	int errors;		/* errors in this file */
+	int errors; /* errors in this file */
 };
 
 static const char *const key_names[DOMCFG_NR_KEYS] = {
@@ -86,8 +86,8 @@ const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p)
 }
 
 __attribute__((format(printf, 4, 5))) static void
-add_diag(struct domcfg_error *err, const char *file, int line,
-	 const char *fmt, ...)
+add_diag(struct domcfg_error *err, const char *file, int line, const char *fmt,
+	 ...)
 {
 	struct domcfg_diag *dg;
 	va_list ap;
@@ -102,9 +102,9 @@ add_diag(struct domcfg_error *err, const char *file, int line,
 	va_end(ap);
 }
 
-#define perr(p, ...)                                                \
-	do {                                                        \
-		(p)->errors++;                                      \
+#define perr(p, ...)                                                   \
+	do {                                                           \
+		(p)->errors++;                                         \
 		add_diag((p)->err, (p)->path, (p)->line, __VA_ARGS__); \
 	} while (0)
 
@@ -114,8 +114,8 @@ void domcfg_error_print(const struct domcfg_error *err, FILE *f)
 						    DOMCFG_MAX_ERRORS;
 
 	for (i = 0; i < n; i++)
-		fprintf(f, "%s:%d: %s\n", err->diag[i].file,
-			err->diag[i].line, err->diag[i].msg);
+		fprintf(f, "%s:%d: %s\n", err->diag[i].file, err->diag[i].line,
+			err->diag[i].msg);
 	if (err->count > n)
 		fprintf(f, "(%d more errors not shown)\n", err->count - n);
 }
@@ -231,7 +231,8 @@ static char *scan_string(struct parser *p, const char **sp, const char *end)
 			}
 			c = *s++;
 			if (c != '\\' && c != '"' && c != '\'') {
-				perr(p, "unknown escape '\\%c' in string "
+				perr(p,
+				     "unknown escape '\\%c' in string "
 				     "(only \\\\, \\\" and \\' are allowed)",
 				     isprint((unsigned char)c) ? c : '?');
 				free(buf);
@@ -318,8 +319,10 @@ static int scan_list(struct parser *p, const char **sp, const char *end,
 	for (;;) {
 		s = skip_space(s, end);
 		if (s >= end || *s == '#') {
-			perr(p, "%s: unterminated list (a list must end with "
-			     "']' on the same line)", key);
+			perr(p,
+			     "%s: unterminated list (a list must end with "
+			     "']' on the same line)",
+			     key);
 			return -EINVAL;
 		}
 		if (*s == ']')
@@ -338,8 +341,10 @@ static int scan_list(struct parser *p, const char **sp, const char *end,
 		if (s < end && *s == ']')
 			break;
 		if (s >= end || *s == '#') {
-			perr(p, "%s: unterminated list (a list must end with "
-			     "']' on the same line)", key);
+			perr(p,
+			     "%s: unterminated list (a list must end with "
+			     "']' on the same line)",
+			     key);
 			return -EINVAL;
 		}
 		perr(p, "%s: bad list: expected ',' or ']' after an element",
@@ -362,8 +367,7 @@ static const char *type_name(enum val_type t)
 	}
 }
 
-static int want_string(struct parser *p, const struct value *v,
-		       const char *key)
+static int want_string(struct parser *p, const struct value *v, const char *key)
 {
 	if (v->type == V_STRING)
 		return 0;
@@ -388,15 +392,17 @@ static int get_size(struct parser *p, const struct value *v, const char *key,
 		return rc;
 	}
 	if (rc) {
-		perr(p, "%s: bad size '%s' (expected a number with an "
-		     "optional K, M or G suffix)", key, v->text);
+		perr(p,
+		     "%s: bad size '%s' (expected a number with an "
+		     "optional K, M or G suffix)",
+		     key, v->text);
 		return rc;
 	}
 	return 0;
 }
 
-static int get_action(struct parser *p, const struct value *v,
-		      const char *key, enum domcfg_action *out)
+static int get_action(struct parser *p, const struct value *v, const char *key,
+		      enum domcfg_action *out)
 {
 	int a;
 
@@ -410,8 +416,10 @@ static int get_action(struct parser *p, const struct value *v,
 			return 0;
 		}
 	}
-	perr(p, "%s: bad value \"%s\" (expected \"destroy\", \"restart\" "
-	     "or \"preserve\")", key, v->text);
+	perr(p,
+	     "%s: bad value \"%s\" (expected \"destroy\", \"restart\" "
+	     "or \"preserve\")",
+	     key, v->text);
 	return -EINVAL;
 }
 
@@ -422,8 +430,7 @@ static bool valid_name(const char *s)
 	if (n < 1 || n > DOMCFG_NAME_MAX)
 		return false;
 	for (i = 0; i < n; i++) {
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
-		    s[i] != '-')
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
 			return false;
 	}
 	return true;
@@ -475,8 +482,8 @@ static char *resolve_path(const char *file, const char *rel_in)
 	return out;
 }
 
-static int set_module(struct parser *p, const struct value *v,
-		      const char *key, char **path, uint64_t *size)
+static int set_module(struct parser *p, const struct value *v, const char *key,
+		      char **path, uint64_t *size)
 {
 	struct stat st;
 
@@ -531,8 +538,10 @@ static int set_cpus(struct parser *p, const struct value *v)
 	}
 	for (i = 0; i < v->nr; i++) {
 		if (v->item[i].type != V_WORD) {
-			perr(p, "cpus: bad list: element %d is not a CPU "
-			     "number", i + 1);
+			perr(p,
+			     "cpus: bad list: element %d is not a CPU "
+			     "number",
+			     i + 1);
 			return -EINVAL;
 		}
 		rc = parse_uint(v->item[i].text, 1023, &c);
@@ -559,9 +568,10 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 		if (want_string(p, v, key))
 			return -EINVAL;
 		if (!valid_name(v->text)) {
-			perr(p, "name: \"%s\" is not a valid name (1 to %d "
-			     "characters of A-Z a-z 0-9 _ -)", v->text,
-			     DOMCFG_NAME_MAX);
+			perr(p,
+			     "name: \"%s\" is not a valid name (1 to %d "
+			     "characters of A-Z a-z 0-9 _ -)",
+			     v->text, DOMCFG_NAME_MAX);
 			return -EINVAL;
 		}
 		strcpy(d->name, v->text);
@@ -585,8 +595,10 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 		if (get_size(p, v, key, 1ull << 20, &n))
 			return -EINVAL;
 		if (!n || n % DOMCFG_ALIGN) {
-			perr(p, "memory: must be a non-zero multiple of 2M "
-			     "(got '%s')", v->text);
+			perr(p,
+			     "memory: must be a non-zero multiple of 2M "
+			     "(got '%s')",
+			     v->text);
 			return -EINVAL;
 		}
 		if (n > DOMCFG_MAX_MEMORY) {
@@ -621,28 +633,32 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 		if (get_size(p, v, key, 1ull << 10, &n))
 			return -EINVAL;
 		if (n % 4096) {
-			perr(p, "p2m_pool: must be a multiple of 4K (got "
-			     "'%s')", v->text);
+			perr(p,
+			     "p2m_pool: must be a multiple of 4K (got "
+			     "'%s')",
+			     v->text);
 			return -EINVAL;
 		}
 		if (n < DOMCFG_MIN_POOL_KB * 1024ull ||
 		    n / 1024 > DOMCFG_MAX_POOL_KB) {
-			perr(p, "p2m_pool: must be between %dK and 4G (got "
-			     "'%s')", DOMCFG_MIN_POOL_KB, v->text);
+			perr(p,
+			     "p2m_pool: must be between %dK and 4G (got "
+			     "'%s')",
+			     DOMCFG_MIN_POOL_KB, v->text);
 			return -EINVAL;
 		}
 		d->p2m_pool_kb = (uint32_t)(n / 1024);
 		return 0;
 	case DOMCFG_K_PRIVILEGED:
-		if (v->type == V_WORD && (!strcmp(v->text, "true") ||
-					  !strcmp(v->text, "yes") ||
-					  !strcmp(v->text, "1"))) {
+		if (v->type == V_WORD &&
+		    (!strcmp(v->text, "true") || !strcmp(v->text, "yes") ||
+		     !strcmp(v->text, "1"))) {
 			d->privileged = true;
 			return 0;
 		}
-		if (v->type == V_WORD && (!strcmp(v->text, "false") ||
-					  !strcmp(v->text, "no") ||
-					  !strcmp(v->text, "0"))) {
+		if (v->type == V_WORD &&
+		    (!strcmp(v->text, "false") || !strcmp(v->text, "no") ||
+		     !strcmp(v->text, "0"))) {
 			d->privileged = false;
 			return 0;
 		}
@@ -760,23 +776,26 @@ static void finish(struct parser *p)
 	/* xen-lite copies the kernel into the lower half of guest RAM. */
 	if (d->kernel_size > d->memory / 2) {
 		p->line = d->line[DOMCFG_K_KERNEL];
-		perr(p, "kernel: '%s' (%llu bytes) is larger than half of "
-		     "memory (%llu MiB)", d->kernel,
-		     (unsigned long long)d->kernel_size,
+		perr(p,
+		     "kernel: '%s' (%llu bytes) is larger than half of "
+		     "memory (%llu MiB)",
+		     d->kernel, (unsigned long long)d->kernel_size,
 		     (unsigned long long)(d->memory >> 20));
 	}
 	if (d->ramdisk_size > d->memory / 2) {
 		p->line = d->line[DOMCFG_K_RAMDISK];
-		perr(p, "ramdisk: '%s' (%llu bytes) is larger than half of "
-		     "memory (%llu MiB)", d->ramdisk,
-		     (unsigned long long)d->ramdisk_size,
+		perr(p,
+		     "ramdisk: '%s' (%llu bytes) is larger than half of "
+		     "memory (%llu MiB)",
+		     d->ramdisk, (unsigned long long)d->ramdisk_size,
 		     (unsigned long long)(d->memory >> 20));
 	}
 	if (d->nr_cpus && d->nr_cpus != d->vcpus) {
 		p->line = d->line[DOMCFG_K_CPUS];
-		perr(p, "cpus: the list has %u entr%s but vcpus is %u (one "
-		     "CPU per vCPU, or \"all\")", d->nr_cpus,
-		     d->nr_cpus == 1 ? "y" : "ies", d->vcpus);
+		perr(p,
+		     "cpus: the list has %u entr%s but vcpus is %u (one "
+		     "CPU per vCPU, or \"all\")",
+		     d->nr_cpus, d->nr_cpus == 1 ? "y" : "ies", d->vcpus);
 	}
 }
 
@@ -785,7 +804,10 @@ int domcfg_parse_buf(const char *path, const char *buf, size_t len,
 		     struct domcfg_error *err)
 {
 	struct parser p = {
-		.path = path, .flags = flags, .d = out, .err = err,
+		.path = path,
+		.flags = flags,
+		.d = out,
+		.err = err,
 	};
 	const char *s = buf, *end = buf + len;
 
@@ -933,14 +955,16 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 				continue;
 			add_diag(err, d->path, key_line(d, DOMCFG_K_NAME),
 				 "duplicate domain name '%s' (also used by "
-				 "%s:%d)", d->name, doms[j].path,
+				 "%s:%d)",
+				 d->name, doms[j].path,
 				 key_line(&doms[j], DOMCFG_K_NAME));
 			break;
 		}
 		if (d->nr_cpus > host->nr_cpus) {
 			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
 				 "cpus: %u pinned vCPUs but the host has only "
-				 "%u CPU%s", d->nr_cpus, host->nr_cpus,
+				 "%u CPU%s",
+				 d->nr_cpus, host->nr_cpus,
 				 host->nr_cpus == 1 ? "" : "s");
 			continue;
 		}
@@ -949,7 +973,8 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 				continue;
 			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
 				 "cpus: CPU %u does not exist (the host has "
-				 "%u CPU%s: 0-%u)", d->cpus[c], host->nr_cpus,
+				 "%u CPU%s: 0-%u)",
+				 d->cpus[c], host->nr_cpus,
 				 host->nr_cpus == 1 ? "" : "s",
 				 host->nr_cpus - 1);
 			break;

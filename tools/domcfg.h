@@ -15,17 +15,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define DOMCFG_NAME_MAX 31		/* characters in a domain name */
-#define DOMCFG_MAX_VCPUS 8		/* CONFIG_MAX_VCPUS default */
-#define DOMCFG_MAX_DOMAINS 64		/* CONFIG_MAX_DOMAINS default */
-#define DOMCFG_MAX_LIST 64		/* elements in one list value */
-#define DOMCFG_STR_MAX 4096		/* bytes in one string value */
-#define DOMCFG_MAX_ERRORS 32		/* diagnostics kept */
+#define DOMCFG_NAME_MAX 31 /* characters in a domain name */
+#define DOMCFG_MAX_VCPUS 8 /* CONFIG_MAX_VCPUS default */
+#define DOMCFG_MAX_DOMAINS 64 /* CONFIG_MAX_DOMAINS default */
+#define DOMCFG_MAX_LIST 64 /* elements in one list value */
+#define DOMCFG_STR_MAX 4096 /* bytes in one string value */
+#define DOMCFG_MAX_ERRORS 32 /* diagnostics kept */
 #define DOMCFG_DEFAULT_MEMORY (64ull << 20)
 #define DOMCFG_MIN_POOL_KB 16
-#define DOMCFG_MAX_POOL_KB (4u << 20)	/* 4 GiB */
+#define DOMCFG_MAX_POOL_KB (4u << 20) /* 4 GiB */
 #define DOMCFG_MAX_MEMORY (64ull << 30)
-#define DOMCFG_CMDLINE_MAX 511		/* bytes, without the NUL */
+#define DOMCFG_CMDLINE_MAX 511 /* bytes, without the NUL */
 
 /* What the hypervisor does when a domain powers off, reboots or crashes. */
 enum domcfg_action {
@@ -60,21 +60,21 @@ enum domcfg_key {
 
 /* One parsed domain file. Strings are heap copies; see domcfg_free(). */
 struct domcfg {
-	char *path;		/* the file as named on the command line */
-	int nr_lines;		/* lines in the file (at least 1) */
+	char *path; /* the file as named on the command line */
+	int nr_lines; /* lines in the file (at least 1) */
 	int line[DOMCFG_NR_KEYS]; /* line of each key, 0 if absent */
 
 	char name[DOMCFG_NAME_MAX + 1];
-	char *kernel;		/* resolved against the file's directory */
-	char *ramdisk;		/* NULL if none */
-	char *cmdline;		/* NULL if none */
-	uint64_t kernel_size;	/* bytes; 0 with DOMCFG_NO_FS */
+	char *kernel; /* resolved against the file's directory */
+	char *ramdisk; /* NULL if none */
+	char *cmdline; /* NULL if none */
+	uint64_t kernel_size; /* bytes; 0 with DOMCFG_NO_FS */
 	uint64_t ramdisk_size;
-	uint64_t memory;	/* bytes, multiple of 2 MiB */
+	uint64_t memory; /* bytes, multiple of 2 MiB */
 	uint32_t vcpus;
-	uint32_t nr_cpus;	/* pinning entries, 0 = not pinned */
+	uint32_t nr_cpus; /* pinning entries, 0 = not pinned */
 	uint32_t cpus[DOMCFG_MAX_LIST];
-	uint32_t p2m_pool_kb;	/* 0 = automatic */
+	uint32_t p2m_pool_kb; /* 0 = automatic */
 	bool privileged;
 	enum domcfg_action on_poweroff;
 	enum domcfg_action on_reboot;
@@ -90,18 +90,18 @@ struct domcfg_diag {
 
 /* Diagnostics collected by the parser and the checks, in order. */
 struct domcfg_error {
-	int count;		/* errors found (may exceed the kept ones) */
+	int count; /* errors found (may exceed the kept ones) */
 	struct domcfg_diag diag[DOMCFG_MAX_ERRORS];
 };
 
 /* The machine the domains must fit on. */
 struct domcfg_host {
 	uint32_t nr_cpus;
-	uint64_t ram_size;	/* bytes */
+	uint64_t ram_size; /* bytes */
 };
 
 /* Flags for domcfg_parse_buf(). */
-#define DOMCFG_NO_FS 1		/* do not resolve or read kernel/ramdisk */
+#define DOMCFG_NO_FS 1 /* do not resolve or read kernel/ramdisk */
 
 /**
  * domcfg_parse_buf() - parse one domain file held in memory

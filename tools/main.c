@@ -32,89 +32,92 @@
 static const char *root;
 
 static const char usage_main[] =
-"Usage: xen-lite [--root DIR] COMMAND [OPTIONS] [FILE...]\n"
-"\n"
-"Commands:\n"
-"  check    validate domain files\n"
-"  build    write a boot bundle (host DTB, modules, QEMU command line)\n"
-"  run      build a bundle in a temporary directory and boot it in QEMU\n"
-"  inspect  print what a bundle holds\n"
-"  demo     boot the demo domains (configs/domains/demo-*.cfg)\n"
-"  help     this text; 'xen-lite COMMAND --help' for a command's options\n"
-"\n"
-"Domain files are described in docs/domain-file.md; the bundle format in\n"
-"docs/boot-protocol.md. Exit status: 0 ok, 2 invalid domain files or\n"
-"usage, 1 other errors; run and demo exit with QEMU's status.\n";
+	"Usage: xen-lite [--root DIR] COMMAND [OPTIONS] [FILE...]\n"
+	"\n"
+	"Commands:\n"
+	"  check    validate domain files\n"
+	"  build    write a boot bundle (host DTB, modules, QEMU command\n"
+	"           line)\n"
+	"  run      build a bundle in a temporary directory and boot it\n"
+	"  inspect  print what a bundle holds\n"
+	"  demo     boot the demo domains (configs/domains/demo-*.cfg)\n"
+	"  help     this text; 'xen-lite COMMAND --help' for a command\n"
+	"\n"
+	"Domain files: docs/domain-file.md; bundles: docs/boot-protocol.md.\n"
+	"Exit status: 0 ok, 2 invalid domain files or usage, 1 other errors;\n"
+	"run and demo exit with QEMU's status.\n";
 
 static const char usage_check[] =
-"Usage: xen-lite check [--arch A] [--smp N] [--mem SIZE] FILE...\n"
-"\n"
-"Validate domain files, alone and together, against a host with N CPUs\n"
-"and SIZE of RAM. Every problem is printed as FILE:LINE: message and the\n"
-"exit status is 2; nothing is written or launched.\n"
-"\n"
-"  --arch A      riscv64 (default) or arm64; replaces ${arch} in paths\n"
-"  --smp N       host CPUs (default 4)\n"
-"  --mem SIZE    host RAM, MiB unless suffixed K/M/G (default 1G)\n"
-"  --no-files    check syntax and values only; do not look at the kernel\n"
-"                and ramdisk files (their sizes count as 0)\n"
-"  -h, --help    this text\n";
+	"Usage: xen-lite check [--arch A] [--smp N] [--mem SIZE] FILE...\n"
+	"\n"
+	"Validate domain files, alone and together, against a host with N\n"
+	"CPUs and SIZE of RAM. Every problem is printed as FILE:LINE: message\n"
+	"and the exit status is 2; nothing is written or launched.\n"
+	"\n"
+	"  --arch A     riscv64 (default) or arm64; replaces ${arch} in paths\n"
+	"  --smp N      host CPUs (default 4)\n"
+	"  --mem SIZE   host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+	"  --no-files   check syntax and values only; do not look at the\n"
+	"               kernel and ramdisk files (their sizes count as 0)\n"
+	"  -h, --help   this text\n";
 
 static const char usage_build[] =
-"Usage: xen-lite build --arch riscv64|arm64 [--smp N] [--mem SIZE] -o DIR\n"
-"                      [QEMU OPTIONS] FILE...\n"
-"\n"
-"Write a boot bundle into DIR: host.dtb (QEMU's DTB for these machine\n"
-"options with a /chosen/domain@N node per domain), qemu.dtb (QEMU's DTB\n"
-"unchanged), the modules (NAME.kernel, NAME.ramdisk), qemu.cmdline (the\n"
-"exact QEMU command line) and run.sh (runs it).\n"
-"\n"
-"  --arch A          riscv64 (default) or arm64\n"
-"  --smp N           host CPUs (default 4)\n"
-"  --mem SIZE        host RAM, MiB unless suffixed K/M/G (default 1G)\n"
-"  -o, --output DIR  bundle directory (created if needed)\n"
-"  --icount          add -icount shift=0 (deterministic timing)\n"
-"  --gdb             add -s -S (QEMU waits for gdb on port 1234)\n"
-"  --qemu-arg ARG    append ARG to the QEMU command line (repeatable)\n"
-"  --bios FILE       RISC-V firmware (default Debian's OpenSBI\n"
-"                    fw_dynamic.bin)\n"
-"  -h, --help        this text\n";
+	"Usage: xen-lite build --arch riscv64|arm64 [--smp N] [--mem SIZE]\n"
+	"                      -o DIR [QEMU OPTIONS] FILE...\n"
+	"\n"
+	"Write a boot bundle into DIR: host.dtb (QEMU's DTB for these machine\n"
+	"options with a /chosen/domain@N node per domain), qemu.dtb (QEMU's\n"
+	"DTB unchanged), the modules (NAME.kernel, NAME.ramdisk),\n"
+	"qemu.cmdline (the exact QEMU command line) and run.sh (runs it).\n"
+	"\n"
+	"  --arch A          riscv64 (default) or arm64\n"
+	"  --smp N           host CPUs (default 4)\n"
+	"  --mem SIZE        host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+	"  -o, --output DIR  bundle directory (created if needed)\n"
+	"  --icount          add -icount shift=0 (deterministic timing)\n"
+	"  --gdb             add -s -S (QEMU waits for gdb on port 1234)\n"
+	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
+	"  --bios FILE       RISC-V firmware (default Debian's OpenSBI\n"
+	"                    fw_dynamic.bin)\n"
+	"  -h, --help        this text\n";
 
 static const char usage_run[] =
-"Usage: xen-lite run [--arch A] [--smp N] [--mem SIZE] [OPTIONS] [FILE...]\n"
-"\n"
-"Build a bundle (in a temporary directory unless -o is given) and boot it\n"
-"in QEMU with the serial console on standard input and output. With no\n"
-"domain files, xen-lite boots alone and powers off. The exit status is\n"
-"QEMU's: 0 only if every domain shut down cleanly.\n"
-"\n"
-"  --arch A          riscv64 (default) or arm64\n"
-"  --smp N           host CPUs (default 4)\n"
-"  --mem SIZE        host RAM, MiB unless suffixed K/M/G (default 1G)\n"
-"  -o, --output DIR  keep the bundle in DIR\n"
-"  --icount          add -icount shift=0\n"
-"  --gdb             QEMU waits for gdb (-s -S); the gdb-multiarch command\n"
-"                    line to attach is printed\n"
-"  --timeout SECS    kill QEMU after SECS seconds and exit with 124\n"
-"  --qemu-arg ARG    append ARG to the QEMU command line (repeatable)\n"
-"  --bios FILE       RISC-V firmware\n"
-"  --dry-run         print the QEMU command line instead of running it\n"
-"  -h, --help        this text\n";
+	"Usage: xen-lite run [--arch A] [--smp N] [--mem SIZE] [OPTIONS]\n"
+	"                    [FILE...]\n"
+	"\n"
+	"Build a bundle (in a temporary directory unless -o is given) and\n"
+	"boot it in QEMU with the serial console on standard input and\n"
+	"output. With no domain files, xen-lite boots alone and powers off.\n"
+	"The exit status is QEMU's: 0 only if every domain shut down cleanly.\n"
+	"\n"
+	"  --arch A          riscv64 (default) or arm64\n"
+	"  --smp N           host CPUs (default 4)\n"
+	"  --mem SIZE        host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+	"  -o, --output DIR  keep the bundle in DIR\n"
+	"  --icount          add -icount shift=0\n"
+	"  --gdb             QEMU waits for gdb (-s -S); the gdb-multiarch\n"
+	"                    command line to attach is printed\n"
+	"  --timeout SECS    kill QEMU after SECS seconds and exit with 124\n"
+	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
+	"  --bios FILE       RISC-V firmware\n"
+	"  --dry-run         print the QEMU command line instead of running\n"
+	"  -h, --help        this text\n";
 
 static const char usage_inspect[] =
-"Usage: xen-lite inspect DIR\n"
-"\n"
-"Print what the bundle in DIR holds: the machine, each domain with its\n"
-"properties and modules (address, size, file), and the QEMU command\n"
-"line.\n";
+	"Usage: xen-lite inspect DIR\n"
+	"\n"
+	"Print what the bundle in DIR holds: the machine, each domain with\n"
+	"its properties and modules (address, size, file), and the QEMU\n"
+	"command line.\n";
 
 static const char usage_demo[] =
-"Usage: xen-lite demo [--arch riscv64|arm64] [run options]\n"
-"\n"
-"Boot the domains in configs/domains/demo-*.cfg (riscv64 by default), in\n"
-"file-name order. Kernel paths in those files may use ${arch}. A file\n"
-"whose guest image is not built yet is skipped with a note; with none\n"
-"left, xen-lite boots without domains. Takes the options of 'run'.\n";
+	"Usage: xen-lite demo [--arch riscv64|arm64] [run options]\n"
+	"\n"
+	"Boot the domains in configs/domains/demo-*.cfg (riscv64 by default),\n"
+	"in file-name order. Kernel paths in those files may use ${arch}. A\n"
+	"file whose guest image is not built yet is skipped with a note; with\n"
+	"none left, xen-lite boots without domains. Takes the options of\n"
+	"'xen-lite run'.\n";
 
 enum {
 	OPT_ARCH = 256,
@@ -186,8 +189,7 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 			if (optopt && optopt < 256)
 				usage_error(cmd, "bad option '-%c'",
 					    (char[]){ (char)optopt, 0 });
-			usage_error(cmd, "bad option '%s'",
-				    argv[optind - 1]);
+			usage_error(cmd, "bad option '%s'", argv[optind - 1]);
 		}
 		if ((c == 'o' && !(allowed & OPT_O_BIT)) ||
 		    (c >= 256 && !(allowed & (1u << (c - 256)))))
@@ -197,21 +199,25 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 		case OPT_ARCH:
 			o->arch = arch_lookup(optarg);
 			if (!o->arch)
-				usage_error(cmd, "unknown architecture '%s' "
-					    "(riscv64 or arm64)", optarg);
+				usage_error(cmd,
+					    "unknown architecture '%s' "
+					    "(riscv64 or arm64)",
+					    optarg);
 			break;
 		case OPT_SMP:
-			if (domcfg_parse_size(optarg, 1, &v) || v < 1 ||
-			    v > 64)
-				usage_error(cmd, "--smp: expected 1..64, got "
-					    "'%s'", optarg);
+			if (domcfg_parse_size(optarg, 1, &v) || v < 1 || v > 64)
+				usage_error(cmd,
+					    "--smp: expected 1..64, got "
+					    "'%s'",
+					    optarg);
 			o->smp = (uint32_t)v;
 			break;
 		case OPT_MEM:
 			if (domcfg_parse_size(optarg, 1ull << 20, &v) ||
 			    v < (64ull << 20) || v % (2ull << 20) ||
 			    v > (1ull << 40))
-				usage_error(cmd, "--mem: expected a multiple "
+				usage_error(cmd,
+					    "--mem: expected a multiple "
 					    "of 2M from 64M to 1T, got '%s'",
 					    optarg);
 			o->mem = v;
@@ -226,10 +232,11 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 			o->gdb = true;
 			break;
 		case OPT_TIMEOUT:
-			if (domcfg_parse_size(optarg, 1, &v) || !v ||
-			    v > 86400)
-				usage_error(cmd, "--timeout: expected seconds "
-					    "(1..86400), got '%s'", optarg);
+			if (domcfg_parse_size(optarg, 1, &v) || !v || v > 86400)
+				usage_error(cmd,
+					    "--timeout: expected seconds "
+					    "(1..86400), got '%s'",
+					    optarg);
 			o->timeout = (unsigned int)v;
 			break;
 		case OPT_QEMU_ARG:
@@ -321,8 +328,8 @@ static int cmd_build(int argc, char **argv)
 	rc = bundle_build(&o, doms, nr, &qv);
 	if (!rc)
 		printf("bundle written to %s (%d domain%s); boot it with "
-		       "%s/%s\n", o.outdir, nr, nr == 1 ? "" : "s", o.outdir,
-		       BUNDLE_RUN);
+		       "%s/%s\n",
+		       o.outdir, nr, nr == 1 ? "" : "s", o.outdir, BUNDLE_RUN);
 	strvec_free(&qv);
 	strvec_free(&o.qemu_args);
 	free_domains(doms, nr);
@@ -430,14 +437,15 @@ static int launch(const struct xl_opts *o, struct strvec *qv)
 		tcsetattr(0, TCSANOW, &tio);
 	if (timed_out) {
 		msg("timeout: QEMU was still running after %u seconds; "
-		    "killed it", o->timeout);
+		    "killed it",
+		    o->timeout);
 		return EXIT_TIMEOUT;
 	}
 	return rc;
 }
 
-static int run_domains(const char *cmd, struct xl_opts *o, int nr,
-		       char **files, struct domcfg *doms)
+static int run_domains(const char *cmd, struct xl_opts *o, int nr, char **files,
+		       struct domcfg *doms)
 {
 	struct strvec qv = { 0 };
 	char tmpl[PATH_MAX], *img = hyp_image(o->root, o->arch);
@@ -447,8 +455,8 @@ static int run_domains(const char *cmd, struct xl_opts *o, int nr,
 	if (!o->dry_run && !file_exists(img)) {
 		msg("%s: not built; run ./xen-lite (it builds what is stale) "
 		    "or 'make O=build/%s qemu-%s_defconfig && make "
-		    "O=build/%s'", img, o->arch->name, o->arch->name,
-		    o->arch->name);
+		    "O=build/%s'",
+		    img, o->arch->name, o->arch->name, o->arch->name);
 		free(img);
 		return 1;
 	}
@@ -472,7 +480,8 @@ static int run_domains(const char *cmd, struct xl_opts *o, int nr,
 		char *elf = hyp_elf(o->root, o->arch);
 
 		msg("QEMU waits for a debugger; attach with:");
-		fprintf(stderr, "  gdb-multiarch -q -ex 'set architecture %s' "
+		fprintf(stderr,
+			"  gdb-multiarch -q -ex 'set architecture %s' "
 			"-ex 'target remote localhost:1234' %s\n",
 			o->arch->gdb_arch, elf);
 		free(elf);
@@ -526,8 +535,8 @@ static int cmd_demo(int argc, char **argv)
 	int first, rc, nr = 0;
 	size_t i;
 
-	first = parse_opts("demo", usage_demo, CMD_RUN | OPT_O_BIT, argc,
-			   argv, &o);
+	first = parse_opts("demo", usage_demo, CMD_RUN | OPT_O_BIT, argc, argv,
+			   &o);
 	if (first != argc)
 		usage_error("demo", "unexpected argument '%s'", argv[first]);
 	if (!err) {
@@ -549,8 +558,7 @@ static int cmd_demo(int argc, char **argv)
 			nr++;
 			continue;
 		}
-		msg("demo: skipping %s (%s)", g.gl_pathv[i],
-		    err->diag[0].msg);
+		msg("demo: skipping %s (%s)", g.gl_pathv[i], err->diag[0].msg);
 		domcfg_free(&doms[nr]);
 	}
 	memset(err, 0, sizeof(*err));
@@ -579,8 +587,8 @@ static int cmd_demo(int argc, char **argv)
 
 static int cmd_inspect(int argc, char **argv)
 {
-	if (argc == 2 && (!strcmp(argv[1], "-h") ||
-			  !strcmp(argv[1], "--help"))) {
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		fputs(usage_inspect, stdout);
 		return 0;
 	}

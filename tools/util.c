@@ -113,7 +113,8 @@ char *shell_quote(const char *s)
 		for (p = s; *p; p++) {
 			if (!strchr("abcdefghijklmnopqrstuvwxyz"
 				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "0123456789_-+=/.,:@%", *p))
+				    "0123456789_-+=/.,:@%",
+				    *p))
 				break;
 		}
 		if (!*p)
@@ -237,7 +238,7 @@ int mkdir_p(const char *path)
 	char *p = xstrdup(path), *s;
 	int rc = 0;
 
-	for (s = p + 1; ; s++) {
+	for (s = p + 1;; s++) {
 		if (*s != '/' && *s)
 			continue;
 		char c = *s;

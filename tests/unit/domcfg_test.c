@@ -127,7 +127,8 @@ TEST(arch_and_paths)
 	domcfg_free(&d);
 	memset(&err, 0, sizeof(err));
 	CHECK_EQ(domcfg_parse_buf("t.cfg", "name='a'\nkernel='k'", 19,
-				  DOMCFG_NO_FS, &d, &err), 0);
+				  DOMCFG_NO_FS, &d, &err),
+		 0);
 	CHECK(!strcmp(d.kernel, "k"));
 }
 
@@ -250,8 +251,8 @@ TEST(set_memory_boundary)
 	/* Modules count, rounded to 2 MiB. */
 	make_set();
 	set[0].kernel_size = 1;
-	set[0].memory = h.ram_size - fixed - (2ull << 20) -
-			2 * DOMCFG_DEFAULT_MEMORY;
+	set[0].memory =
+		h.ram_size - fixed - (2ull << 20) - 2 * DOMCFG_DEFAULT_MEMORY;
 	set[0].memory &= ~((2ull << 20) - 1);
 	CHECK_EQ(domcfg_check_set(set, 3, &h, &err), 0);
 	set[0].kernel_size = (2ull << 20) + 1;
