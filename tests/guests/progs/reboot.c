@@ -94,8 +94,15 @@ static void controller(void)
 			last = now;
 			if (now - start > cycle_to)
 				break;
-			for (unsigned int id = 1; id < 64 && !found; id++) {
-				if (id == rt_env.info.domid)
+			/*
+			 * A restart is a new domain with a new ID: look at
+			 * the first IDs and at those after the last one.
+			 */
+			for (unsigned int k = 0; k < 48 && !found; k++) {
+				unsigned int id = k < 16 ? k + 1 : peer + k - 16;
+
+				if (id == rt_env.info.domid || id == 0 ||
+				    id >= 0x7000)
 					continue;
 				if (xl_map_foreign(slot, id, mb_gfn, false))
 					continue;

@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# Test guests on both architectures: several domains per QEMU run on SMP
+# hosts through './xen-lite run', checking every domain's result lines,
+# the hypervisor's crash lines and the final exit status.
+#
+# usage: tests/guests/run.sh [ARCH...]
+#   XL_GUESTS_ARCHES="riscv64 arm64"  architectures (default: both)
+#   XL_SOAK=1        long variants: 1,000 reboots, 32 domains on 4 CPUs
+#   XL_GUESTS_KEEP=DIR  keep every run's log in DIR
+#
+# One line per check: "ok guests.<arch>.<run>.<check>" or "FAIL ...";
+# last line "guests: N passed, N failed". See docs/test-guests.md.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+srctree=$(cd "$here/../.." && pwd)
+cfgdir=$here/cfg
+suite=guests
+passed=0
+failed=0
+soak=${XL_SOAK:-0}
+if [ $# -gt 0 ]; then
+	arches="$*"
+else
+	arches=${XL_GUESTS_ARCHES:-riscv64 arm64}
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+logdir=${XL_GUESTS_KEEP:-$tmp}
+mkdir -p "$logdir"
+
+ok() {
+	echo "ok $suite.$1"
+	passed=$((passed + 1))
+}
+
+fail() { # name reason
+	echo "FAIL $suite.$1: $2"
+	failed=$((failed + 1))
+}
+
+check() { # name condition-status reason
+	if [ "$2" = 0 ]; then ok "$1"; else fail "$1" "$3"; fi
+}
+
+# run ARCH RUN SMP MEM TIMEOUT CFG...: boot the domains, log in $log.
+run() {
+	local arch=$1 name=$2 smp=$3 mem=$4 timeout=$5
+	shift 5
+	log=$logdir/$arch-$name.log
+	local t0=$(date +%s)
+	"$srctree/xen-lite" run --arch "$arch" --smp "$smp" --mem "$mem" \
+		--timeout "$timeout" "$@" </dev/null >"$log" 2>&1
+	rc=$?
+	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+	secs=$(($(date +%s) - t0))
+	echo "# $arch $name: exit status $rc after ${secs}s (--smp $smp --mem $mem, $# domains)" >&2
+}
+
+# The result lines of domain DOM, prefixed by the hypervisor.
+dom_lines() { # dom
+	grep -a "^\[$1\] " "$log" | sed "s/^\[$1\] //"
+}
+
+# A domain that must finish with its own summary and no FAIL line.
+expect_pass() { # prefix dom suite
+	local p=$1 dom=$2 s=$3 fails summary
+	fails=$(dom_lines "$dom" | grep -a '^FAIL' | head -3 | tr '\n' ' ')
+	summary=$(dom_lines "$dom" | grep -a "^$s: [0-9]* passed, [0-9]* failed" | tail -1)
+	if [ -n "$fails" ]; then
+		fail "$p.$dom" "$fails"
+	elif [ -z "$summary" ]; then
+		fail "$p.$dom" "no '$s: N passed, N failed' line from [$dom]$(last_words)"
+	elif ! echo "$summary" | grep -q ' 0 failed$'; then
+		fail "$p.$dom" "$summary"
+	elif echo "$summary" | grep -q '^[a-z]*: 0 passed'; then
+		fail "$p.$dom" "$summary"
+	else
+		ok "$p.$dom"
+	fi
+}
+
+# A domain that must be crashed by the hypervisor (and not say FAIL).
+expect_crash() { # prefix dom
+	local p=$1 dom=$2 fails
+	fails=$(dom_lines "$dom" | grep -a '^FAIL' | head -3 | tr '\n' ' ')
+	if [ -n "$fails" ]; then
+		fail "$p.$dom" "$fails"
+	elif ! grep -aq "domain [0-9]* ($dom) crashed" "$log"; then
+		fail "$p.$dom" "no 'domain N ($dom) crashed' line$(last_words)"
+	else
+		ok "$p.$dom"
+	fi
+}
+
+last_words() {
+	echo " (log: $(grep -av '^\s*$' "$log" | tail -3 | tr '\n' '|' | cut -c1-300))"
+}
+
+expect_exit() { # prefix want(0|nonzero)
+	local p=$1 want=$2
+	if [ $rc -eq 124 ]; then
+		fail "$p.exit_status" "timed out$(last_words)"
+	elif [ "$want" = 0 ] && [ $rc -ne 0 ]; then
+		fail "$p.exit_status" "exit status $rc, expected 0$(last_words)"
+	elif [ "$want" = nonzero ] && [ $rc -eq 0 ]; then
+		fail "$p.exit_status" "exit status 0, expected non-zero"
+	elif [ "$want" = nonzero ] && [ $rc -ge 124 ]; then
+		fail "$p.exit_status" "exit status $rc (QEMU killed?)$(last_words)"
+	else
+		ok "$p.exit_status"
+	fi
+	# Whatever happened, the hypervisor itself must not have died.
+	local bad
+	bad=$(grep -a -v '^\[' "$log" | grep -aE 'PANIC|halted after panic' | head -2 | tr '\n' ' ')
+	check "$p.no_hypervisor_panic" "$([ -z "$bad" ]; echo $?)" "$bad"
+}
+
+# A generated domain file (for runs with many domains).
+gencfg() { # file name prog memory vcpus cmdline [extra]
+	cat >"$1" <<EOF
+name = "$2"
+kernel = "$srctree/build/guests/\${arch}/$3.bin"
+memory = $4
+vcpus = $5
+cmdline = "$6"
+${7:-}
+EOF
+}
+
+run_arch() { # arch
+	local a=$1 p d
+
+	if ! make -s -C "$here" ARCH="$a" >"$tmp/build-$a.log" 2>&1; then
+		fail "$a.build" "$(tail -3 "$tmp/build-$a.log" | tr '\n' ' ')"
+		return
+	fi
+	ok "$a.build"
+
+	# 1. Domains that finish cleanly, side by side.
+	p=$a.basic
+	run "$a" basic 2 256M 240 "$cfgdir/hello.cfg" "$cfgdir/hello-smp.cfg" \
+		"$cfgdir/ramwalk.cfg" "$cfgdir/balloon.cfg" \
+		"$cfgdir/foreign-target.cfg" "$cfgdir/foreign-mapper.cfg"
+	if [ $rc -ne 0 ] && ! grep -aq '^\[' "$log"; then
+		fail "$p.boot" "no domain printed anything (exit status $rc)$(last_words)"
+		return
+	fi
+	expect_exit "$p" 0
+	expect_pass "$p" hello hello
+	expect_pass "$p" hello-smp hello
+	expect_pass "$p" ramwalk ramwalk
+	expect_pass "$p" balloon balloon
+	expect_pass "$p" foreign-target foreign
+	expect_pass "$p" foreign-mapper foreign
+
+	# 2. Faults: each crasher is crashed, the bystander is untouched.
+	p=$a.faults
+	run "$a" faults 2 256M 240 "$cfgdir/victim-1.cfg" \
+		"$cfgdir/outside.cfg" "$cfgdir/outside-write.cfg" \
+		"$cfgdir/balloon-fault-local.cfg" \
+		"$cfgdir/balloon-fault-remote.cfg"
+	expect_exit "$p" nonzero
+	for d in outside outside-write balloon-fault-local balloon-fault-remote; do
+		expect_crash "$p" "$d"
+	done
+	expect_pass "$p" victim-1 victim
+
+	# 3. Isolation: hostile domains (fuzzing, then a forbidden access)
+	#    next to two victims that checksum their RAM.
+	p=$a.isolation
+	local iso=() n=0
+	for f in "$cfgdir"/iso-*.cfg; do iso+=("$f"); done
+	run "$a" isolation 2 256M 300 "$cfgdir/victim-1.cfg" \
+		"${iso[@]}" "$cfgdir/victim-2.cfg"
+	expect_exit "$p" nonzero
+	for f in "${iso[@]}"; do
+		d=$(basename "$f" .cfg)
+		expect_crash "$p" "$d"
+		if ! dom_lines "$d" | grep -q '^ok isolation.fuzz_survived'; then
+			fail "$p.$d.fuzz" "no 'ok isolation.fuzz_survived' line"
+		else
+			ok "$p.$d.fuzz"
+		fi
+		n=$((n + 1))
+	done
+	expect_pass "$p" victim-1 victim
+	expect_pass "$p" victim-2 victim
+
+	# 4. Many domains at once, more vCPUs than CPUs.
+	p=$a.many
+	local many=() count=8 smp=2 mem=256M prog=hello args="shutdown=xl spin_ms=300"
+	if [ "$soak" = 1 ]; then
+		count=32 smp=4 mem=1G prog=balloon args="iters=20 pages=16"
+	fi
+	mkdir -p "$tmp/many-$a"
+	for ((i = 0; i < count; i++)); do
+		gencfg "$tmp/many-$a/m$i.cfg" "m$i" $prog 8 $((i % 2 + 1)) "$args"
+		many+=("$tmp/many-$a/m$i.cfg")
+	done
+	run "$a" many $smp $mem $((count * 30 + 120)) "${many[@]}"
+	expect_exit "$p" 0
+	local bad=0 why=""
+	for ((i = 0; i < count; i++)); do
+		local s
+		s=$(dom_lines "m$i" | grep -a "^$prog: [0-9]* passed, 0 failed" | head -1)
+		if [ -z "$s" ] || dom_lines "m$i" | grep -aq '^FAIL'; then
+			bad=$((bad + 1))
+			why="$why m$i"
+		fi
+	done
+	check "$p.all_domains_passed" "$([ $bad = 0 ]; echo $?)" \
+		"$bad of $count domains did not pass:$why"
+	local started
+	started=$(grep -ac 'domain [0-9]* (m[0-9]*) started' "$log")
+	check "$p.all_domains_started" "$([ "$started" = $count ]; echo $?)" \
+		"$started of $count 'started' lines"
+
+	# 5. Reboot soak: the rebooter restarts N times under the controller,
+	#    next to a bystander.
+	p=$a.reboot
+	local cycles=5 timeout=240
+	if [ "$soak" = 1 ]; then
+		cycles=1000 timeout=7200
+	fi
+	sed "s/cycles=5/cycles=$cycles/" "$cfgdir/reboot-controller.cfg" \
+		>"$tmp/controller-$a.cfg"
+	sed "s|\.\./\.\./\.\./build|$srctree/build|" -i "$tmp/controller-$a.cfg"
+	gencfg "$tmp/bystander-$a.cfg" bystander victim 8 1 \
+		"wait_ms=$((cycles < 100 ? 3000 : 20000))"
+	run "$a" reboot 2 256M $timeout "$tmp/controller-$a.cfg" \
+		"$cfgdir/reboot-rebooter.cfg" "$tmp/bystander-$a.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" controller reboot
+	expect_pass "$p" rebooter reboot
+	expect_pass "$p" bystander victim
+	local restarts
+	restarts=$(grep -ac 'domain [0-9]* (rebooter) destroyed, restarting' "$log")
+	check "$p.restarts" "$([ "$restarts" = "$cycles" ]; echo $?)" \
+		"$restarts restarts logged, expected $cycles"
+	# Free memory after each restart, when the hypervisor logs it.
+	local frees
+	frees=$(grep -a '(rebooter)' "$log" | grep -aoE 'free( memory)?:? [0-9]+ pages' |
+		grep -oE '[0-9]+' | sort -u | wc -l)
+	if [ "$frees" -gt 1 ]; then
+		fail "$p.free_pages_stable" "$frees different free-page counts after restarts"
+	elif [ "$frees" = 1 ]; then
+		ok "$p.free_pages_stable"
+	fi
+}
+
+for a in $arches; do
+	case $a in
+	riscv64 | arm64) run_arch "$a" ;;
+	*) fail "$a" "unknown architecture" ;;
+	esac
+done
+echo "$suite: $passed passed, $failed failed"
+[ $failed -eq 0 ]
