@@ -20,7 +20,7 @@ make -s -C "$srctree/tools" O="$srctree/build/tools" >/dev/null || {
 	echo "$suite: 0 passed, 1 failed"
 	exit 1
 }
-cd "$here"
+cd "$here" || exit 1
 # A kernel larger than half of a 2 MiB domain (not kept in git).
 [ -f files/big.bin ] ||
 	head -c 1048577 /dev/zero | tr '\0' B >"$here/files/big.bin"
@@ -93,6 +93,7 @@ for i in $(seq 1 65); do
 	printf 'name = "d%d"\nkernel = "%s"\nmemory = 2\n' "$i" \
 		"$here/files/kernel.bin" >"$tmp/many/d$i.cfg"
 done
+# shellcheck disable=SC2046
 expect_error error.too-many-domains \
 	"$tmp/many/d65.cfg:1: too many domains (at most 64)" \
 	check --mem 4G $(for i in $(seq 1 65); do echo "$tmp/many/d$i.cfg"; done)
@@ -203,10 +204,12 @@ check_bundle() { # name dir arch
 		errs+=("ramdisk module compatible")
 	local reg
 	reg=$(get "$dtb" "/chosen/domain@0/$k" reg x)
+	# shellcheck disable=SC2086
 	set -- $reg
 	[ "$#" -eq 4 ] && [ "module@$2" = "$k" ] && [ $((0x$4)) -eq "$ksize" ] &&
 		[ $((0x$2 % 0x200000)) -eq 0 ] || errs+=("kernel reg '$reg'")
 	reg=$(get "$dtb" "/chosen/domain@0/$r" reg x)
+	# shellcheck disable=SC2086
 	set -- $reg
 	[ "$#" -eq 4 ] && [ $((0x$4)) -eq "$rsize" ] || errs+=("ramdisk reg")
 	cmp -s "$d/web.kernel" files/kernel.bin || errs+=("web.kernel copy")
@@ -254,6 +257,7 @@ for arch in riscv64 arm64; do
 		fail build.$arch.machine "cpus=$n memory node $m"
 	fi
 	# Modules stay out of the top 2 MiB and of QEMU's DTB window.
+	# shellcheck disable=SC2046
 	set -- $(get "$d/host.dtb" "/$m" reg x)
 	top=$((0x$2 + 0x$4))
 	bad=0
@@ -427,7 +431,7 @@ fi
 mkdir -p "$fake/configs/domains"
 cp "$srctree"/configs/domains/demo-*.cfg "$fake/configs/domains/"
 out=$("$cli" --root "$fake" demo --dry-run 2>"$tmp/err")
-n=$(ls "$fake"/configs/domains/demo-*.cfg | wc -l)
+n=$(find "$fake"/configs/domains -name 'demo-*.cfg' | wc -l)
 if grep -q 'booting xen-lite without domains' "$tmp/err" &&
 	grep -q "demo: skipping $fake/configs/domains/demo-1-hello.cfg (kernel: cannot open" "$tmp/err" &&
 	! grep -q 'loader,file=' <<<"$out"; then
