@@ -28,6 +28,7 @@
 #define XL_PV_MM_H
 
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/mm.h>
 
 /* ---- page_info.type_info ---- */
@@ -172,6 +173,8 @@ struct pv_mm_domain {
 /* Pinned tables pv_mm_domain_teardown() releases per call. */
 #define PV_MM_TEARDOWN_BATCH 8
 
+#ifdef CONFIG_PV_MMU
+
 /**
  * pv_mm_page_busy() - may this frame leave its domain (balloon out)?
  * Call between pv_mm_balloon_begin() and pv_mm_balloon_end().
@@ -198,6 +201,28 @@ void pv_mm_balloon_end(struct domain *d);
  */
 int pv_mm_domain_teardown(struct domain *d);
 
+#else /* !CONFIG_PV_MMU: no frame is ever a PV table */
+
+static inline bool pv_mm_page_busy(const struct page_info *pg)
+{
+	return false;
+}
+
+static inline void pv_mm_balloon_begin(struct domain *d)
+{
+}
+
+static inline void pv_mm_balloon_end(struct domain *d)
+{
+}
+
+static inline int pv_mm_domain_teardown(struct domain *d)
+{
+	return 0;
+}
+
+#endif /* CONFIG_PV_MMU */
+
 /** do_mmuext_op() - XL_HC_MMUEXT_OP. Return: ops done or -errno. */
 long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
 		  unsigned long done_gpa);
@@ -210,6 +235,7 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 long do_multicall(struct vcpu *v, unsigned long entries_gpa,
 		  unsigned long count);
 
+#ifdef CONFIG_PV_MMU
 /**
  * pv_mm_emulate_write() - a guest store of @size bytes of @val at @gpa
  * hit a frame the p2m holds as p2m_pt_pinned (stage-2 write fault).
@@ -221,6 +247,13 @@ long do_multicall(struct vcpu *v, unsigned long entries_gpa,
  */
 int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val,
 			unsigned int size);
+#else
+static inline int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val,
+				      unsigned int size)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* ---- arch hooks (arch/<arch>/pv_mm.c) ---- */
 

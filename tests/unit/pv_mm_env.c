@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host environment for the PV MMU tests (see pv_mm_env.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "pv_mm_env.h"
+
+struct page_info *frame_table;
+u64 frame_table_base_mfn;
+u64 frame_table_nr;
+struct list_head domain_list;
+spinlock_t domain_list_lock;
+struct env_hooks env_hooks;
+
+static struct env_dom *doms[ENV_MAX_DOMS];
+static u64 next_free; /* next machine frame index handed to a domain */
+static u8 *machine;
+
+void env_init(u64 frames)
+{
+	size_t len = (frames + 1) << PAGE_SHIFT;
+	u8 *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (m == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
+	machine = (u8 *)ROUNDUP((uintptr_t)m, PAGE_SIZE);
+	frame_table = calloc(frames, sizeof(*frame_table));
+	frame_table_base_mfn = (uintptr_t)machine >> PAGE_SHIFT;
+	frame_table_nr = frames;
+	/* Frame 0 is hypervisor RAM. */
+	frame_table[0].state = PGS_XEN;
+	frame_table[0].owner = DOMID_XL;
+	next_free = 1;
+}
+
+u64 env_frames(void)
+{
+	return frame_table_nr;
+}
+
+mfn_t env_xen_frame(void)
+{
+	return _mfn(frame_table_base_mfn);
+}
+
+static struct env_dom *dom_by_id(domid_t id)
+{
+	for (int i = 0; i < ENV_MAX_DOMS; i++) {
+		if (doms[i] && doms[i]->d.id == id) {
+			return doms[i];
+		}
+	}
+	return NULL;
+}
+
+struct env_dom *env_dom_create(domid_t id, u64 ram_frames, bool privileged)
+{
+	struct env_dom *ed = calloc(1, sizeof(*ed));
+	int i;
+
+	if (next_free + ram_frames > frame_table_nr) {
+		fprintf(stderr, "env: out of machine memory\n");
+		exit(2);
+	}
+	ed->d.id = id;
+	ed->d.state = DOM_RUNNING;
+	ed->d.cfg.privileged = privileged;
+	ed->d.p2m = &ed->p2m.p2m;
+	ed->d.nr_vcpus = 2;
+	ed->d.ram_gpa = ENV_GFN_BASE << PAGE_SHIFT;
+	ed->d.ram_bytes = ram_frames << PAGE_SHIFT;
+	ed->p2m.nr = ram_frames;
+	ed->p2m.mfn = calloc(ram_frames, sizeof(mfn_t));
+	ed->p2m.type = calloc(ram_frames, sizeof(p2m_type_t));
+	for (u64 g = 0; g < ram_frames; g++) {
+		struct page_info *pg = &frame_table[next_free];
+
+		pg->state = PGS_DOMAIN;
+		pg->owner = id;
+		pg->count = 1;
+		pg->type_info = 0;
+		ed->p2m.mfn[g] = _mfn(frame_table_base_mfn + next_free);
+		ed->p2m.type[g] = p2m_ram_rw;
+		next_free++;
+	}
+	for (i = 0; i < 2; i++) {
+		ed->vcpu[i].id = i;
+		ed->vcpu[i].domain = &ed->d;
+		ed->d.vcpus[i] = &ed->vcpu[i];
+	}
+	ed->next_gfn = ENV_GFN_BASE;
+	for (i = 0; i < ENV_MAX_DOMS; i++) {
+		if (!doms[i]) {
+			doms[i] = ed;
+			break;
+		}
+	}
+	return ed;
+}
+
+void env_dom_destroy(struct env_dom *ed)
+{
+	while (pv_mm_domain_teardown(&ed->d) == -ERESTART) {
+		;
+	}
+	for (int i = 0; i < ENV_MAX_DOMS; i++) {
+		if (doms[i] == ed) {
+			doms[i] = NULL;
+		}
+	}
+	free(ed->p2m.mfn);
+	free(ed->p2m.type);
+	free(ed);
+}
+
+void env_reset(void)
+{
+	for (int i = 0; i < ENV_MAX_DOMS; i++) {
+		if (doms[i]) {
+			env_dom_destroy(doms[i]);
+		}
+	}
+	memset(&env_hooks, 0, sizeof(env_hooks));
+}
+
+bool env_dom_clear(struct env_dom *ed)
+{
+	for (u64 g = 0; g < ed->p2m.nr; g++) {
+		struct page_info *pg;
+
+		if (ed->p2m.type[g] == p2m_invalid) {
+			continue;
+		}
+		if (ed->p2m.type[g] == p2m_pt_pinned) {
+			return false;
+		}
+		if (ed->p2m.type[g] != p2m_ram_rw) {
+			continue;
+		}
+		pg = mfn_to_page(ed->p2m.mfn[g]);
+		if (pg->owner == ed->d.id &&
+		    (pg->type_info || pg->count != 1)) {
+			return false;
+		}
+	}
+	return !ed->d.pv_mm;
+}
+
+gfn_t env_alloc_gfn(struct env_dom *ed)
+{
+	gfn_t g = _gfn(ed->next_gfn++);
+
+	memset(env_gfn_ptr(ed, g), 0, PAGE_SIZE);
+	return g;
+}
+
+u64 *env_gfn_ptr(struct env_dom *ed, gfn_t gfn)
+{
+	return page_to_virt(env_gfn_page(ed, gfn));
+}
+
+struct page_info *env_gfn_page(struct env_dom *ed, gfn_t gfn)
+{
+	return mfn_to_page(ed->p2m.mfn[gfn_x(gfn) - ENV_GFN_BASE]);
+}
+
+p2m_type_t env_gfn_type(struct env_dom *ed, gfn_t gfn)
+{
+	return ed->p2m.type[gfn_x(gfn) - ENV_GFN_BASE];
+}
+
+void env_set_p2m(struct env_dom *ed, gfn_t gfn, mfn_t mfn, p2m_type_t t)
+{
+	ed->p2m.mfn[gfn_x(gfn) - ENV_GFN_BASE] = mfn;
+	ed->p2m.type[gfn_x(gfn) - ENV_GFN_BASE] = t;
+}
+
+/* ---- what common/pv_mm.c and common/hypercall.c call ---- */
+
+mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
+		 unsigned int *order)
+{
+	struct env_p2m *ep = container_of(p2m, struct env_p2m, p2m);
+	u64 i = gfn_x(gfn) - ENV_GFN_BASE;
+
+	if (order) {
+		*order = 0;
+	}
+	if (gfn_x(gfn) < ENV_GFN_BASE || i >= ep->nr ||
+	    ep->type[i] == p2m_invalid) {
+		if (t) {
+			*t = p2m_invalid;
+		}
+		return INVALID_MFN;
+	}
+	if (t) {
+		*t = ep->type[i];
+	}
+	return ep->mfn[i];
+}
+
+int p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
+			  p2m_type_t from, p2m_type_t to)
+{
+	struct env_p2m *ep = container_of(p2m, struct env_p2m, p2m);
+
+	if (ep->fail_change) {
+		ep->fail_change--;
+		return -ENOMEM;
+	}
+	for (u64 g = gfn_x(gfn); g < gfn_x(gfn) + nr; g++) {
+		u64 i = g - ENV_GFN_BASE;
+
+		if (g < ENV_GFN_BASE || i >= ep->nr) {
+			return -EINVAL;
+		}
+		if (ep->type[i] == from) {
+			ep->type[i] = to;
+		}
+	}
+	return 0;
+}
+
+bool get_page(struct page_info *pg, domid_t owner)
+{
+	if (pg->state != PGS_DOMAIN || pg->owner != owner ||
+	    pg->count == ~0ULL) {
+		return false;
+	}
+	pg->count++;
+	return true;
+}
+
+void put_page(struct page_info *pg)
+{
+	if (!pg->count) {
+		fprintf(stderr, "env: put_page below zero\n");
+		abort();
+	}
+	if (!--pg->count) {
+		pg->state = PGS_FREE;
+	}
+}
+
+void *xmalloc(size_t size)
+{
+	return malloc(size);
+}
+
+void *xzalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void xfree(void *p)
+{
+	free(p);
+}
+
+static int guest_copy(struct domain *d, void *buf, paddr_t gpa, size_t len,
+		      bool to)
+{
+	u8 *b = buf;
+
+	while (len) {
+		size_t off = gpa & (PAGE_SIZE - 1);
+		size_t n = MIN(len, PAGE_SIZE - off);
+		p2m_type_t t;
+		mfn_t mfn = p2m_lookup(d->p2m, gaddr_to_gfn(gpa), &t, NULL);
+		u8 *p;
+
+		if (mfn_eq(mfn, INVALID_MFN) ||
+		    (t != p2m_ram_rw && (to || t != p2m_ram_ro))) {
+			return -EFAULT;
+		}
+		p = (u8 *)maddr_to_virt(mfn_to_maddr(mfn)) + off;
+		if (to) {
+			memcpy(p, b, n);
+		} else {
+			memcpy(b, p, n);
+		}
+		b += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int copy_from_guest(struct domain *d, void *dst, paddr_t gpa, size_t len)
+{
+	return guest_copy(d, dst, gpa, len, false);
+}
+
+int copy_to_guest(struct domain *d, paddr_t gpa, const void *src, size_t len)
+{
+	return guest_copy(d, (void *)src, gpa, len, true);
+}
+
+struct domain *domain_by_id_locked(domid_t id)
+{
+	struct env_dom *ed = dom_by_id(id);
+
+	return ed ? &ed->d : NULL;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+	return domain_by_id_locked(id);
+}
+
+void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
+{
+	d->state = DOM_SHUTTING_DOWN;
+	d->shutdown_reason = reason;
+	d->shutdown_code = code;
+}
+
+void domain_console_write(struct domain *d, const char *s, size_t len)
+{
+}
+
+long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
+{
+	return -ENOSYS;
+}
+
+void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
+			 unsigned int levels, u16 asid)
+{
+	env_hooks.baseptr_calls++;
+	env_hooks.baseptr_slot = slot;
+	env_hooks.baseptr_root = root;
+	env_hooks.baseptr_levels = levels;
+	env_hooks.baseptr_asid = asid;
+}
+
+void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va,
+		       vaddr_t va)
+{
+	env_hooks.flush_calls++;
+	env_hooks.flush_mask = vcpu_mask;
+	env_hooks.flush_all = all_va;
+	env_hooks.flush_va = va;
+}
+
+/* ---- hypercall helpers ---- */
+
+/* The last RAM frame of a domain is the hypercall scratch page. */
+static paddr_t scratch_gpa(struct env_dom *ed)
+{
+	return (ENV_GFN_BASE + ed->p2m.nr - 1) << PAGE_SHIFT;
+}
+
+long env_mmuext(struct env_dom *ed, unsigned int vcpu,
+		const struct xl_mmuext_op *ops, unsigned int n,
+		struct xl_pv_batch_status *st)
+{
+	paddr_t s = scratch_gpa(ed);
+	paddr_t stg = s + PAGE_SIZE - sizeof(*st);
+	long rc;
+
+	if (copy_to_guest(&ed->d, s, ops, n * sizeof(*ops)) ||
+	    copy_to_guest(&ed->d, stg, st, sizeof(*st))) {
+		return -999;
+	}
+	rc = do_mmuext_op(&ed->vcpu[vcpu], s, n, stg);
+	if (copy_from_guest(&ed->d, st, stg, sizeof(*st))) {
+		return -999;
+	}
+	return rc;
+}
+
+long env_mmu_update(struct env_dom *ed, unsigned int vcpu,
+		    const struct xl_mmu_update *reqs, unsigned int n,
+		    struct xl_pv_batch_status *st)
+{
+	paddr_t s = scratch_gpa(ed);
+	paddr_t stg = s + PAGE_SIZE - sizeof(*st);
+	long rc;
+
+	if (n * sizeof(*reqs) > PAGE_SIZE - sizeof(*st) ||
+	    copy_to_guest(&ed->d, s, reqs, n * sizeof(*reqs)) ||
+	    copy_to_guest(&ed->d, stg, st, sizeof(*st))) {
+		return -999;
+	}
+	rc = do_mmu_update(&ed->vcpu[vcpu], s, n, stg);
+	if (copy_from_guest(&ed->d, st, stg, sizeof(*st))) {
+		return -999;
+	}
+	return rc;
+}
+
+int env_op(struct env_dom *ed, unsigned int cmd, u64 arg1, u64 arg2)
+{
+	struct xl_mmuext_op op = { .cmd = cmd, .arg1 = arg1, .arg2 = arg2 };
+	struct xl_pv_batch_status st = { .domid = XL_DOMID_SELF };
+	long rc = env_mmuext(ed, 0, &op, 1, &st);
+
+	if (rc < 0) {
+		return (int)rc;
+	}
+	if (rc == 1 && st.error == 0 && st.done == 1 && st.index == ~0U) {
+		return 0;
+	}
+	if (rc == 0 && st.done == 0 && st.index == 0 && st.error < 0) {
+		return st.error;
+	}
+	return -998;
+}
+
+int env_update(struct env_dom *ed, gfn_t table, unsigned int idx, u64 val)
+{
+	struct xl_mmu_update req = {
+		.ptr = gfn_to_gaddr(table) + idx * 8ULL,
+		.val = val,
+	};
+	struct xl_pv_batch_status st = { .domid = XL_DOMID_SELF };
+	long rc = env_mmu_update(ed, 0, &req, 1, &st);
+
+	if (rc < 0) {
+		return (int)rc;
+	}
+	if (rc == 1 && st.error == 0) {
+		return 0;
+	}
+	if (rc == 0 && st.index == 0 && st.error < 0) {
+		return st.error;
+	}
+	return -998;
+}
+
+/* ---- invariants ---- */
+
+struct expect {
+	u64 count, maps;
+	bool writable;
+};
+
+static struct env_dom *owner_dom(const struct page_info *pg)
+{
+	return dom_by_id(pg->owner);
+}
+
+static struct page_info *gfn_page_any(struct env_dom *ed, u64 g)
+{
+	p2m_type_t t;
+	mfn_t m = p2m_lookup(ed->d.p2m, _gfn(g), &t, NULL);
+
+	if (mfn_eq(m, INVALID_MFN) || !mfn_valid(m)) {
+		return NULL;
+	}
+	return mfn_to_page(m);
+}
+
+#define CHECK_RULE(c)                  \
+	do {                           \
+		if (!(c)) {            \
+			rc = __LINE__; \
+			goto out;      \
+		}                      \
+	} while (0)
+
+int env_check(void)
+{
+	struct expect *ex = calloc(frame_table_nr, sizeof(*ex));
+	int rc = 0;
+
+	for (u64 f = 0; f < frame_table_nr; f++) {
+		struct page_info *pg = &frame_table[f];
+		u64 ti = pg->type_info, type = pgt_type(ti);
+		struct env_dom *ed;
+		const struct pv_pt_format *fmt;
+		unsigned int level;
+
+		if (!ti) {
+			continue;
+		}
+		ed = owner_dom(pg);
+		CHECK_RULE(ed && ed->d.pv_mm);
+		/* Type set iff count, count means a held general reference. */
+		CHECK_RULE((type != PGT_NONE) == (pgt_count(ti) != 0));
+		CHECK_RULE(pg->count >= 2 || !(pgt_count(ti) || pgt_maps(ti)));
+		if (type < PGT_L1) {
+			CHECK_RULE(!(ti & (PGT_PINNED | PGT_VALIDATED)));
+			continue;
+		}
+		/* Tables are validated between operations, and read-only. */
+		CHECK_RULE(ti & PGT_VALIDATED);
+		fmt = ed->d.pv_mm->fmt;
+		level = type - PGT_L1 + 1;
+		for (unsigned int i = 0; i < PV_PT_ENTRIES; i++) {
+			u64 pte = ((u64 *)page_to_virt(pg))[i];
+			struct pv_pte e;
+
+			CHECK_RULE(fmt->decode(pte, level, &e) == 0);
+			if (e.kind == PV_PTE_TABLE) {
+				struct page_info *c =
+					gfn_page_any(ed, gfn_x(e.gfn));
+
+				CHECK_RULE(c);
+				ex[c - frame_table].count++;
+			} else if (e.kind == PV_PTE_LEAF) {
+				u64 nr = 1ULL << (9 * (level - 1));
+
+				for (u64 j = 0; j < nr; j++) {
+					struct page_info *c = gfn_page_any(
+						ed, gfn_x(e.gfn) + j);
+
+					CHECK_RULE(c);
+					if (e.write) {
+						ex[c - frame_table].count++;
+						ex[c - frame_table].writable =
+							true;
+					} else {
+						ex[c - frame_table].maps++;
+					}
+				}
+			}
+		}
+	}
+	for (int i = 0; i < ENV_MAX_DOMS; i++) {
+		struct pv_mm_domain *pv = doms[i] ? doms[i]->d.pv_mm : NULL;
+
+		if (!pv) {
+			continue;
+		}
+		for (struct pv_mm_pin *p = pv->pins; p; p = p->next) {
+			struct page_info *pg = mfn_to_page(p->mfn);
+
+			CHECK_RULE(pg->type_info & PGT_PINNED);
+			ex[pg - frame_table].count++;
+		}
+		for (int v = 0; v < CONFIG_MAX_VCPUS; v++) {
+			for (int s = 0; s < 2; s++) {
+				if (pv->base[v][s].set) {
+					ex[mfn_to_page(pv->base[v][s].mfn) -
+					   frame_table]
+						.count++;
+				}
+			}
+		}
+	}
+	for (u64 f = 0; f < frame_table_nr; f++) {
+		u64 ti = frame_table[f].type_info;
+
+		CHECK_RULE(pgt_count(ti) == ex[f].count);
+		CHECK_RULE(pgt_maps(ti) == ex[f].maps);
+		/* Never writable and a table at once. */
+		CHECK_RULE(!ex[f].writable || pgt_type(ti) == PGT_WRITABLE);
+	}
+	/* Every table frame is read-only in its p2m, and only those. */
+	for (int i = 0; i < ENV_MAX_DOMS; i++) {
+		struct env_dom *ed = doms[i];
+
+		if (!ed) {
+			continue;
+		}
+		for (u64 g = 0; g < ed->p2m.nr; g++) {
+			struct page_info *pg;
+			u64 type;
+
+			if (ed->p2m.type[g] != p2m_ram_rw &&
+			    ed->p2m.type[g] != p2m_pt_pinned) {
+				continue;
+			}
+			pg = mfn_to_page(ed->p2m.mfn[g]);
+			if (pg->owner != ed->d.id) {
+				continue;
+			}
+			type = pgt_type(pg->type_info);
+			CHECK_RULE((ed->p2m.type[g] == p2m_pt_pinned) ==
+				   (type >= PGT_L1));
+		}
+	}
+out:
+	if (rc) {
+		fprintf(stderr, "  env_check: rule at pv_mm_env.c:%d\n", rc);
+	}
+	free(ex);
+	return rc;
+}
+
+bool env_all_clear(void)
+{
+	for (u64 f = 0; f < frame_table_nr; f++) {
+		const struct page_info *pg = &frame_table[f];
+
+		if (pg->type_info || pg->count > 1) {
+			return false;
+		}
+	}
+	return true;
+}
