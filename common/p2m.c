@@ -465,6 +465,18 @@ static void replace_entry(struct p2m_op *op, p2m_pte_t *tbl,
 	p2m_pte_t old = pte_eff(f, raw);
 
 	if (raw == new) {
+		/* Two side types can share a PTE: the slot still changes. */
+		if (new && type_side(f, op->type)) {
+			p2m_types_set(&op->p2m->types, level,
+				      g >> lvl_shift(level), op->type);
+		}
+		/*
+		 * Mapping the same foreign frames again: the caller handed
+		 * over new references, the old ones go.
+		 */
+		if (new && op->kind == OP_MAP && p2m_is_foreign(op->type)) {
+			put_later(op, f->pte_mfn(new), level);
+		}
 		return;
 	}
 	/* Entries of a table nobody can see yet need no flush. */
