@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host timer: stimecmp when the hart has Sstc (and the firmware enabled
- * it), else SBI TIME set_timer.
+ * it), else SBI TIME set_timer. The hardware compare value is the earlier
+ * of the scheduler's next event and, without Sstc, the guest timer of the
+ * vCPU running here (with Sstc the guest has its own vstimecmp).
  */
+#include <xen-lite/arch.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
 #include <asm/riscv.h>
 #include <asm/sbi.h>
 
-static void timer_write(u64 deadline)
+static void timer_write(struct arch_pcpu *a)
 {
+	u64 deadline = MIN(a->timer_deadline, a->guest_deadline);
+
 	if (riscv_features.sstc) {
 		csr_write(CSR_STIMECMP, deadline);
 	} else {
@@ -20,8 +26,11 @@ static void timer_write(u64 deadline)
 
 void riscv_timer_hart_init(void)
 {
-	this_cpu()->arch.timer_deadline = ~0ULL;
-	timer_write(~0ULL);
+	struct arch_pcpu *a = &this_cpu()->arch;
+
+	a->timer_deadline = ~0ULL;
+	a->guest_deadline = ~0ULL;
+	timer_write(a);
 }
 
 void riscv_timer_program(u64 deadline)
@@ -29,14 +38,46 @@ void riscv_timer_program(u64 deadline)
 	struct arch_pcpu *a = &this_cpu()->arch;
 
 	a->timer_deadline = deadline;
-	timer_write(deadline);
+	timer_write(a);
+}
+
+void riscv_timer_guest_deadline(u64 deadline)
+{
+	struct arch_pcpu *a = &this_cpu()->arch;
+
+	if (a->guest_deadline != deadline) {
+		a->guest_deadline = deadline;
+		timer_write(a);
+	}
+}
+
+/**
+ * arch_timer_set() - program this CPU's hypervisor timer at @deadline
+ * (absolute counter value; ~0 disarms it).
+ */
+void arch_timer_set(u64 deadline)
+{
+	riscv_timer_program(deadline);
 }
 
 void riscv_timer_interrupt(void)
 {
-	riscv_timer_program(~0ULL);
+	struct arch_pcpu *a = &this_cpu()->arch;
+	u64 now = arch_counter_read();
+
+	/* The guest deadline fired: the run loop raises VSTIP. */
+	if (a->guest_deadline <= now) {
+		a->guest_deadline = ~0ULL;
+	}
+	a->timer_deadline = ~0ULL;
+	timer_write(a);
+	riscv_timer_program(sched_timer_tick());
 }
 
 void riscv_ipi_interrupt(void)
 {
+	/*
+	 * Nothing to do here: the IPI only made this CPU leave the guest or
+	 * wfi; the scheduler and the run loop look at their flags next.
+	 */
 }
