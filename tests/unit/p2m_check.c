@@ -31,7 +31,7 @@ static void snapshot_free(void)
 	if (!rec_p2m || !rec_free_at_flush) {
 		return;
 	}
-	memset(rec_free_at_flush, 0, fake_mm_frames());
+	memset(rec_free_at_flush, 0, fake_mm_used_frames());
 	list_for_each_entry(pg, &rec_p2m->pool.free, list) {
 		rec_free_at_flush[fake_mm_index(pg)] = 1;
 	}

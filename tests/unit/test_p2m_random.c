@@ -123,7 +123,7 @@ static int full_check(u64 *hash, unsigned char *reach)
 	ti.leaf = leaf_cb;
 	ti.reach = reach;
 	if (reach) {
-		memset(reach, 0, fake_mm_frames());
+		memset(reach, 0, fake_mm_used_frames());
 	}
 	tree_walk(&R, &ti);
 	if (ti.err) {
@@ -184,11 +184,11 @@ static int flush_check(unsigned long nflush)
 	struct page_info *pg;
 	bool dirty = !cpumask_empty(&R.dirty_cpus);
 
-	memset(free_now, 0, fake_mm_frames());
+	memset(free_now, 0, fake_mm_used_frames());
 	list_for_each_entry(pg, &R.pool.free, list) {
 		free_now[fake_mm_index(pg)] = 1;
 	}
-	for (i = 0; i < fake_mm_frames(); i++) {
+	for (i = 0; i < fake_mm_used_frames(); i++) {
 		if (!reach_before[i] || reach_after[i]) {
 			continue;
 		}
@@ -458,7 +458,7 @@ static int random_run(const struct p2m_format *f, u64 seed, unsigned int steps,
 		}
 		model_copy(&M0, &M);
 		nfree0 = R.pool.nr_free;
-		memset(rec_free_at_flush, 0, fake_mm_frames());
+		memset(rec_free_at_flush, 0, fake_mm_used_frames());
 		rec_nflush = 0;
 		err = random_op(big, &rc);
 		if (err) {

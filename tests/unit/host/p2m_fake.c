@@ -75,6 +75,11 @@ unsigned long fake_mm_frames(void)
 	return frame_table_nr;
 }
 
+unsigned long fake_mm_used_frames(void)
+{
+	return arena_next;
+}
+
 struct page_info *alloc_pages(unsigned int order)
 {
 	struct page_info *pg;

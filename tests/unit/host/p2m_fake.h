@@ -27,5 +27,7 @@ void fake_mm_split(struct page_info *pg, unsigned int order);
 /* Index of a frame in the arena, for bitmaps in the tests. */
 unsigned long fake_mm_index(const struct page_info *pg);
 unsigned long fake_mm_frames(void);
+/* Frames below this index have been handed out at some point. */
+unsigned long fake_mm_used_frames(void);
 
 #endif
