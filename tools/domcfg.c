@@ -982,12 +982,13 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 	}
 
 	/*
-	 * Memory: xen-lite keeps DOMCFG_HYP_RESERVE for its image and heap,
+	 * Memory: xen-lite keeps DOMCFG_HYP_RESERVE for its image, stacks and
+	 * heap plus 1/64 of RAM for its frame table (40 bytes per 4 KiB),
 	 * 4 MiB stay free for the DTB QEMU places in RAM, every boot module
 	 * takes 2 MiB-aligned room at the top of RAM, and each domain's
 	 * page-table pool comes from host RAM as well.
 	 */
-	used = DOMCFG_HYP_RESERVE + 2 * DOMCFG_ALIGN;
+	used = DOMCFG_HYP_RESERVE + total / 64 + 2 * DOMCFG_ALIGN;
 	for (i = 0; i < nr; i++) {
 		used += align_up(doms[i].kernel_size, DOMCFG_ALIGN);
 		used += align_up(doms[i].ramdisk_size, DOMCFG_ALIGN);
