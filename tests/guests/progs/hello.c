@@ -13,13 +13,17 @@
 const char rt_suite[] = "hello";
 
 static volatile unsigned int cpus_seen[RT_MAX_CPUS];
+static volatile unsigned int release;
 
+/* Runs until vCPU0 has tried to start it a second time. */
 static void secondary(unsigned long cpu)
 {
 	long id = xl_hypercall(XL_HC_VCPU_OP, XL_VCPU_ID, 0, 0, 0, 0);
 
 	rt_printf("vCPU%lu up (XL_VCPU_ID %ld)\n", cpu, id);
 	WRITE_ONCE(cpus_seen[cpu], id == (long)cpu ? 1 : 2);
+	while (!READ_ONCE(release))
+		arch_relax();
 }
 
 static void test_smp(unsigned int n)
@@ -46,9 +50,15 @@ static void test_smp(unsigned int n)
 		 "%u of %u secondary vCPUs did not start, %u had a wrong ID",
 		 missing, n - 1, bad);
 	/* A started vCPU cannot be started again. */
-	if (n > 1)
+	if (n > 1) {
+		long up = xl_hypercall(XL_HC_VCPU_OP, XL_VCPU_IS_UP, 1, 0, 0, 0);
+
+		rt_check(up == 1, "vcpu_is_up", "XL_VCPU_IS_UP(1) returned %ld",
+			 up);
 		rt_check(rt_cpu_start(1, secondary, 1) != 0, "smp_start_twice",
 			 "starting a running vCPU succeeded");
+	}
+	WRITE_ONCE(release, 1);
 }
 
 int test_main(void)

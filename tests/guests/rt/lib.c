@@ -317,7 +317,17 @@ static void vprint(const char *fmt, va_list ap)
 	if (n > (int)sizeof(bufs[0]) - 1)
 		n = sizeof(bufs[0]) - 1;
 	rt_lock(&console_lock);
+#if defined(RT_BARE) && defined(__riscv)
+	/* Debug builds run on plain firmware: SBI legacy putchar. */
+	for (int i = 0; i < n; i++)
+		fw_call(1, 0, buf[i], 0, 0, 0, 0, 0);
+#elif defined(RT_BARE)
+	/* ... or straight on QEMU virt's PL011. */
+	for (int i = 0; i < n; i++)
+		*(volatile uint32_t *)0x09000000UL = buf[i];
+#else
 	xl_console_write(buf, n);
+#endif
 	rt_unlock(&console_lock);
 }
 
@@ -381,6 +391,9 @@ __noreturn void rt_shutdown(unsigned int reason, int code)
 {
 	xl_hypercall(XL_HC_DOMAIN_SHUTDOWN, reason, (unsigned long)code, 0, 0,
 		     0);
+#ifdef RT_BARE
+	arch_std_shutdown(reason == XL_SHUTDOWN_REBOOT, code != 0);
+#endif
 	/* The call returns; the vCPU is stopped on its way back. */
 	for (;;)
 		arch_relax();
@@ -667,6 +680,8 @@ __noreturn void rt_start(unsigned long hwid, unsigned long dtb)
 	}
 	if (!rt_env.nr_cpus)
 		rt_env.nr_cpus = 1;
+	if (rt_env.info_rc)
+		rt_env.info.nr_vcpus = rt_env.nr_cpus;
 	test_main();
 	rt_finish();
 }
