@@ -6,6 +6,7 @@
  * idling, IPIs and the panic helpers.
  */
 #include <xen-lite/arch.h>
+#include <xen-lite/arch/p2m.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
@@ -137,7 +138,7 @@ int arch_setup(const struct bootinfo *bi)
 		return ret;
 	}
 	arm_timer_cpu_init();
-	return 0;
+	return arch_p2m_setup();
 }
 
 void arch_cpu_idle(void)

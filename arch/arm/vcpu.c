@@ -17,7 +17,6 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/arch.h>
-#include <xen-lite/arch/p2m.h>
 #include <asm/gic.h>
 #include <asm/irq.h>
 #include <asm/regs.h>
@@ -170,7 +169,7 @@ static void vcpu_load(struct vcpu *v)
 	/* EL1 may read the physical counter, not use the physical timer. */
 	WRITE_SYSREG(CNTHCTL_EL1PCTEN, cnthctl_el2);
 	el1_restore(&a->el1);
-	arch_p2m_activate(d->p2m);
+	p2m_activate(d->p2m, smp_processor_id());
 	vgic_restore(v);
 
 	/*

@@ -1,0 +1,61 @@
+# Shared by tests/linux/arm64.sh and tests/bench/arm64-linux.sh (sourced).
+# Fetches Debian bookworm's arm64 kernel and busybox-static, prepares
+# $lx/Image and $lx/initramfs.cpio.gz, and offers run_bundle.
+#
+# XL_ARM64_BIN, when set, replaces build/arm64/xen-lite.bin in the QEMU
+# command line (testing a hypervisor built elsewhere).
+
+deb=$srctree/build/debian/arm64
+lx=$srctree/build/linux-arm64
+
+arm64_linux_prepare() {
+	local k
+	mkdir -p "$lx"
+	"$srctree/scripts/debfetch.sh" arm64 bookworm "$deb" busybox-static \
+		'meta:linux-image-arm64:linux-image-' >"$lx/fetch.log" 2>&1 || {
+		cat "$lx/fetch.log" >&2
+		return 1
+	}
+	k=$(ls "$deb"/root/boot/vmlinuz-*-arm64 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$k" ] || { echo "arm64 linux: no vmlinuz in $deb/root/boot" >&2; return 1; }
+	# Debian's arm64 vmlinuz is an Image, gzip-compressed on some releases.
+	if gzip -t "$k" 2>/dev/null; then
+		zcat "$k" >"$lx/Image.tmp"
+	else
+		cp "$k" "$lx/Image.tmp"
+	fi
+	mv "$lx/Image.tmp" "$lx/Image"
+	"$srctree/tests/linux/arm64-initramfs.sh" "$deb/root" "$lx/initramfs.cpio.gz"
+}
+
+# write_cfg FILE NAME VCPUS MEMORY_MIB
+write_cfg() {
+	cat >"$1" <<CFG
+name = "$2"
+kernel = "$lx/Image"
+ramdisk = "$lx/initramfs.cpio.gz"
+cmdline = "console=ttyAMA0 quiet"
+memory = $4
+vcpus = $3
+CFG
+}
+
+# run_bundle TIMEOUT LOG BUILD-ARGS... : build a bundle, boot it, log all.
+run_bundle() {
+	local t=$1 log=$2 dir cmd
+	shift 2
+	dir=$(mktemp -d)
+	"$srctree/xen-lite" build --arch arm64 -o "$dir" "$@" >"$log.build" 2>&1 || {
+		rm -rf "$dir"
+		cat "$log.build" >"$log"
+		return 2
+	}
+	cmd=$(cat "$dir/qemu.cmdline")
+	if [ -n "${XL_ARM64_BIN:-}" ]; then
+		cmd=${cmd//$srctree\/build\/arm64\/xen-lite.bin/$XL_ARM64_BIN}
+	fi
+	eval "timeout $t $cmd" </dev/null >"$log" 2>&1
+	local rc=$?
+	rm -rf "$dir"
+	return $rc
+}

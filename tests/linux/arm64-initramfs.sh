@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Build the busybox initramfs of the arm64 Linux tests and benchmark.
+#
+# usage: tests/linux/arm64-initramfs.sh DEBROOT OUT.cpio.gz
+#   DEBROOT: where scripts/debfetch.sh unpacked busybox-static (arm64).
+# /init prints the marker "XL-LINUX-UP <uptime>", the number of CPUs,
+# runs a short CPU + memory workload and prints its time
+# ("XL-LINUX-WORKLOAD <seconds>"), then "XL-LINUX-DONE <uptime>" and
+# powers off (PSCI SYSTEM_OFF). The markers are the same as the riscv64
+# tests' so that both architectures are measured alike.
+set -euo pipefail
+debroot=$1 out=$2
+bb=""
+for c in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
+	[ -x "$c" ] && bb=$c && break
+done
+[ -n "$bb" ] || { echo "initramfs: busybox missing under $debroot (run scripts/debfetch.sh)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"/{bin,dev,proc,sys,tmp}
+cp "$bb" "$work/bin/busybox"
+ln -s busybox "$work/bin/sh"
+mknod "$work/dev/console" c 5 1
+mknod "$work/dev/null" c 1 3
+mknod "$work/dev/zero" c 1 5
+cat >"$work/init" <<'INIT'
+#!/bin/sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmp /tmp
+read up idle </proc/uptime
+echo "XL-LINUX-UP $up"
+echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
+read t0 idle </proc/uptime
+# CPU: checksum 8 MiB; memory: copy it around in tmpfs.
+dd if=/dev/zero of=/tmp/a bs=64k count=128 2>/dev/null
+i=0
+while [ $i -lt 3 ]; do
+	cp /tmp/a /tmp/b
+	md5sum /tmp/b >/dev/null
+	i=$((i + 1))
+done
+n=0
+while [ $n -lt 20000 ]; do n=$((n + 1)); done
+read t1 idle </proc/uptime
+echo "XL-LINUX-WORKLOAD $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")"
+read up idle </proc/uptime
+echo "XL-LINUX-DONE $up"
+poweroff -f
+INIT
+chmod +x "$work/init"
+(cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) >"$out"

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Debian's arm64 Linux under xen-lite: a 2-vCPU domain with the marker
+# initramfs (marker, both CPUs, workload, clean power-off), then two such
+# domains at once on a 4-CPU host.
+#
+# usage: tests/linux/arm64.sh
+set -uo pipefail
+srctree=$(cd "$(dirname "$0")/../.." && pwd)
+suite=linux-arm64
+. "$srctree/tests/linux/arm64-common.sh"
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+passed=0 failed=0
+
+result() {
+	if [ "$2" = ok ]; then
+		echo "ok $suite.$1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $suite.$1: $3"
+		failed=$((failed + 1))
+	fi
+}
+
+# check_domain LOG NAME VCPUS: Return 0 when NAME booted and finished.
+check_domain() {
+	local f=$1 n=$2 c=$3
+	grep -q "^\[$n\] XL-LINUX-UP " "$f" || { why="[$n] no XL-LINUX-UP marker"; return 1; }
+	grep -q "^\[$n\] XL-LINUX-CPUS $c\b" "$f" || { why="[$n] not $c CPUs"; return 1; }
+	grep -q "^\[$n\] XL-LINUX-WORKLOAD " "$f" || { why="[$n] no workload time"; return 1; }
+	grep -q "^\[$n\] XL-LINUX-DONE " "$f" || { why="[$n] no XL-LINUX-DONE"; return 1; }
+	grep -q "domain [0-9]* ($n): shutdown: poweroff, code 0" "$f" || { why="[$n] no clean poweroff"; return 1; }
+	return 0
+}
+
+if ! arm64_linux_prepare >"$log/prepare" 2>&1; then
+	result fetch fail "cannot fetch or prepare the Debian kernel/busybox"
+	sed 's/^/    /' "$log/prepare" | tail -10
+	echo "$suite: $passed passed, $failed failed"
+	exit 1
+fi
+
+name=one_domain_2vcpus
+write_cfg "$log/linux.cfg" linux 2 256
+run_bundle 300 "$log/$name" --smp 2 --mem 1G "$log/linux.cfg"
+rc=$?
+why=""
+check_domain "$log/$name" linux 2
+[ -n "$why" ] || [ $rc -eq 0 ] || why="QEMU exit status $rc"
+if [ -z "$why" ]; then
+	result $name ok
+	grep -E "XL-LINUX-(UP|WORKLOAD|DONE)" "$log/$name" | sed 's/^/    /'
+else
+	result $name fail "$why"
+	sed 's/^/    /' "$log/$name" | tail -30
+fi
+
+name=two_domains_smp4
+write_cfg "$log/a.cfg" linux-a 2 256
+write_cfg "$log/b.cfg" linux-b 2 256
+run_bundle 400 "$log/$name" --smp 4 --mem 1G "$log/a.cfg" "$log/b.cfg"
+rc=$?
+why=""
+check_domain "$log/$name" linux-a 2 && check_domain "$log/$name" linux-b 2
+[ -n "$why" ] || [ $rc -eq 0 ] || why="QEMU exit status $rc"
+if [ -z "$why" ]; then
+	result $name ok
+else
+	result $name fail "$why"
+	sed 's/^/    /' "$log/$name" | tail -30
+fi
+
+echo "$suite: $passed passed, $failed failed"
+[ $failed -eq 0 ]
