@@ -6,6 +6,7 @@
  */
 #include <libfdt.h>
 #include <xen-lite/arch.h>
+#include <xen-lite/arch/p2m.h>
 #include <xen-lite/bootinfo.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
@@ -22,6 +23,13 @@
 /* QEMU's sifive,test "finisher" commands (hw/misc/sifive_test.c). */
 #define FINISHER_FAIL 0x3333
 #define FINISHER_PASS 0x5555
+
+/* Stage-1 (Sv39) leaf bits of the boot identity map. */
+#define BOOT_PTE_V (1UL << 0)
+#define BOOT_PTE_RWX (7UL << 1)
+#define BOOT_PTE_G (1UL << 5)
+#define BOOT_PTE_AD (3UL << 6)
+#define BOOT_PTE_PPN_SHIFT 10
 
 u8 boot_stack[STACK_SIZE] __aligned(16);
 
@@ -157,9 +165,9 @@ void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
 	riscv_trap_init();
 
 	for (unsigned int i = 0; i < 256; i++) {
-		boot_pgtable[i] = ((u64)i << (18 + PTE_PPN_SHIFT)) | PTE_V |
-				  PTE_R | PTE_W | PTE_X | PTE_A | PTE_D |
-				  PTE_G;
+		boot_pgtable[i] = ((u64)i << (18 + BOOT_PTE_PPN_SHIFT)) |
+				  BOOT_PTE_V | BOOT_PTE_RWX | BOOT_PTE_AD |
+				  BOOT_PTE_G;
 	}
 	mmu_enable();
 	parse_fdt_early(dtb_pa ? maddr_to_virt(dtb_pa) : NULL);
@@ -239,7 +247,7 @@ int arch_setup(const struct bootinfo *bi)
 	       riscv_features.svpbmt ? "yes" : "no",
 	       (unsigned long long)timebase_hz);
 	hart_init();
-	return 0;
+	return arch_p2m_setup();
 }
 
 int arch_cpu_up(unsigned int cpu, unsigned long hwid)

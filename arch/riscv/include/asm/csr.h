@@ -138,8 +138,6 @@
 #define SATP_MODE_SV39 (_UL(8) << SATP_MODE_SHIFT)
 #define SATP_MODE_SV48 (_UL(9) << SATP_MODE_SHIFT)
 #define HGATP_MODE_SHIFT 60
-#define HGATP_MODE_SV39X4 _UL(8)
-#define HGATP_MODE_SV48X4 _UL(9)
 #define HGATP_VMID_SHIFT 44
 #define HGATP_VMID_MASK (_UL(0x3fff) << HGATP_VMID_SHIFT)
 #define HGATP_PPN_MASK ((_UL(1) << 44) - 1)
@@ -151,17 +149,6 @@
 #define ENVCFG_CBZE (_UL(1) << 7)
 #define ENVCFG_PBMTE (_UL(1) << 62)
 #define ENVCFG_STCE (_UL(1) << 63)
-
-/* Sv39 page table entries (stage-1) */
-#define PTE_V (_UL(1) << 0)
-#define PTE_R (_UL(1) << 1)
-#define PTE_W (_UL(1) << 2)
-#define PTE_X (_UL(1) << 3)
-#define PTE_U (_UL(1) << 4)
-#define PTE_G (_UL(1) << 5)
-#define PTE_A (_UL(1) << 6)
-#define PTE_D (_UL(1) << 7)
-#define PTE_PPN_SHIFT 10
 
 #ifndef __ASSEMBLY__
 

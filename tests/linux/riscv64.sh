@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Debian Linux guests on RISC-V: Debian's riscv64 kernel (trixie) and
+# busybox-static, fetched with scripts/debfetch.sh, booted under xen-lite.
+#   linux_2vcpu:   one 2-vCPU domain on a 2-CPU host: marker, 2 CPUs seen,
+#                  the workload ran, clean power-off (QEMU exits 0).
+#   linux_2domains: two 2-vCPU Linux domains at once on a 4-CPU host.
+#
+# usage: tests/linux/riscv64.sh
+# Environment: XL_LINUX_TIMEOUT (seconds per boot, default 600).
+set -uo pipefail
+srctree=$(cd "$(dirname "$0")/../.." && pwd)
+suite=linux-riscv64
+debdir=$srctree/build/debian/riscv64
+out=$srctree/build/linux-riscv64
+timeout=${XL_LINUX_TIMEOUT:-600}
+passed=0 failed=0
+
+result() {
+	if [ "$2" = ok ]; then
+		echo "ok $suite.$1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $suite.$1: $3"
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	echo "$suite: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+mkdir -p "$out"
+kernel=$(ls "$debdir"/root/boot/vmlinux-* 2>/dev/null | head -n 1)
+if [ -z "$kernel" ] || [ ! -x "$debdir/root/usr/bin/busybox" ]; then
+	"$srctree/scripts/debfetch.sh" riscv64 trixie "$debdir" busybox-static \
+		'meta:linux-image-riscv64:linux-image-' >"$out/fetch.log" 2>&1 ||
+		{ result fetch fail "scripts/debfetch.sh failed (see $out/fetch.log)"; finish; }
+	kernel=$(ls "$debdir"/root/boot/vmlinux-* | head -n 1)
+fi
+"$srctree/tests/linux/riscv64-initramfs.sh" "$debdir/root" "$out/initrd.gz" ||
+	{ result initramfs fail "could not build the initramfs"; finish; }
+cp "$kernel" "$out/Image"
+
+domfile() { # name vcpus memory
+	cat >"$out/$1.cfg" <<CFG
+name = "$1"
+kernel = "Image"
+ramdisk = "initrd.gz"
+cmdline = "console=ttyS0 quiet"
+memory = $3
+vcpus = $2
+on_crash = "destroy"
+on_reboot = "destroy"
+CFG
+}
+
+# check_domain LOG NAME VCPUS: marker, CPU count, workload and done lines.
+check_domain() {
+	local log=$1 name=$2 vcpus=$3
+	grep -aq "\[$name\] XL-LINUX-UP" "$log" || { echo "no marker from $name"; return; }
+	grep -aq "\[$name\] XL-LINUX-CPUS $vcpus" "$log" || { echo "$name does not see $vcpus CPUs"; return; }
+	grep -aq "\[$name\] XL-LINUX-WORKLOAD" "$log" || { echo "$name did not run the workload"; return; }
+	grep -aq "\[$name\] XL-LINUX-DONE" "$log" || { echo "$name did not finish"; return; }
+}
+
+run_case() { # case smp mem domain...
+	local name=$1 smp=$2 mem=$3
+	shift 3
+	local log=$out/$name.log files=() why="" d rc
+	for d in "$@"; do
+		files+=("$out/$d.cfg")
+	done
+	(cd "$srctree" && ./xen-lite run --arch riscv64 --smp "$smp" --mem "$mem" \
+		--timeout "$timeout" "${files[@]}") </dev/null >"$log" 2>&1
+	rc=$?
+	for d in "$@"; do
+		[ -n "$why" ] || why=$(check_domain "$log" "$d" 2)
+	done
+	[ -n "$why" ] || [ $rc -eq 0 ] || why="exit status $rc"
+	if [ -z "$why" ]; then
+		result "$name" ok
+		grep -a "XL-LINUX-UP\|XL-LINUX-WORKLOAD\|powering off" "$log" | sed 's/^/    /'
+	else
+		result "$name" fail "$why (log: $log)"
+		tail -n 25 "$log" | sed 's/^/    /'
+	fi
+}
+
+domfile linux 2 256
+run_case linux_2vcpu 2 1G linux
+
+domfile linux1 2 256
+domfile linux2 2 256
+run_case linux_2domains 4 1G linux1 linux2
+
+finish
