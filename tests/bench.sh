@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# 'make bench': run every tests/bench/*.sh, collect their figures and chart
+# them.
+#
+# usage: tests/bench.sh [NAME...]     (NAME = a script's name without .sh;
+#                                      default: every script, in name order)
+#
+# Each script prints its figures as lines "BENCH <name> <value> <unit>"
+# (anything else it prints is kept in its log only). This driver:
+#   - runs the scripts one after the other (figures from QEMU guests use
+#     -icount shift=0 and do not depend on host load; host figures do, so
+#     nothing else runs meanwhile), with srctree and BENCH_OUT (a scratch
+#     directory of their own under build/bench/) in the environment;
+#   - keeps each script's output in build/bench/logs/<script>.log;
+#   - writes every BENCH line, in order, to build/bench/results.txt and
+#     prints them;
+#   - writes build/bench/results.md (a Markdown table, the one in
+#     docs/benchmarks.md) and, with gnuplot, build/bench/benchmarks.png
+#     (one bar panel per unit, log scale where the values span more than
+#     a factor of 100), copied to docs/benchmarks.png.
+# It prints "ok bench.<script>" or "FAIL bench.<script>" for each script
+# (FAIL: non-zero exit status or no BENCH line) and ends with
+# "bench: N passed, N failed".
+set -uo pipefail
+srctree=$(cd "$(dirname "$0")/.." && pwd)
+benchdir=${BENCH_DIR:-$srctree/tests/bench}
+out=$srctree/build/bench
+results=$out/results.txt
+mkdir -p "$out/logs"
+: >"$results"
+export srctree
+
+scripts=()
+if [ $# -gt 0 ]; then
+	for n in "$@"; do
+		scripts+=("$benchdir/${n%.sh}.sh")
+	done
+else
+	for s in "$benchdir"/*.sh; do
+		[ -e "$s" ] && scripts+=("$s")
+	done
+fi
+
+passed=0
+failed=0
+if [ ${#scripts[@]} -eq 0 ]; then
+	echo "bench: no benchmark scripts in ${benchdir#"$srctree"/}/"
+fi
+for s in "${scripts[@]}"; do
+	name=$(basename "$s" .sh)
+	log=$out/logs/$name.log
+	if [ ! -f "$s" ]; then
+		echo "FAIL bench.$name: no such script ${s#"$srctree"/}"
+		failed=$((failed + 1))
+		continue
+	fi
+	echo "== bench $name"
+	mkdir -p "$out/$name"
+	t0=$(date +%s)
+	BENCH_OUT=$out/$name bash "$s" >"$log" 2>&1
+	rc=$?
+	t=$(($(date +%s) - t0))
+	# Keep well-formed figures only: a name, a number, a unit.
+	grep -E '^BENCH [^ ]+ [-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)? [^ ]+' \
+		"$log" | awk '{ print $1, $2, $3, $4 }' >"$out/$name.txt"
+	n=$(wc -l <"$out/$name.txt")
+	cat "$out/$name.txt" | tee -a "$results"
+	bad=$(grep -E '^BENCH' "$log" | grep -cvE '^BENCH [^ ]+ [-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)? [^ ]+')
+	if [ "$rc" -eq 0 ] && [ "$n" -gt 0 ]; then
+		echo "ok bench.$name ($n figures in $t s${bad:+, $bad malformed BENCH lines ignored})" |
+			sed 's/, 0 malformed BENCH lines ignored//'
+		passed=$((passed + 1))
+	else
+		echo "FAIL bench.$name (exit status $rc, $n figures in $t s): see build/bench/logs/$name.log"
+		tail -n 5 "$log" | sed 's/^/    /'
+		failed=$((failed + 1))
+	fi
+done
+
+# The Markdown table: one row per figure, in the order they were printed.
+{
+	echo "| Figure | Value | Unit |"
+	echo "|---|---:|---|"
+	awk '{ printf "| `%s` | %s | %s |\n", $2, $3, $4 }' "$results"
+} >"$out/results.md"
+
+# The chart: one panel per unit (values in different units do not share an
+# axis), bars labelled with the figure names.
+chart() {
+	local plot=$out/plot units nunits rows cols h w i u f n
+	rm -rf "$plot"
+	mkdir -p "$plot"
+	mapfile -t units < <(awk '{ print $4 }' "$results" | awk '!seen[$0]++')
+	nunits=${#units[@]}
+	[ "$nunits" -gt 0 ] || return 1
+	cols=1
+	[ "$nunits" -gt 3 ] && cols=2
+	rows=$(((nunits + cols - 1) / cols))
+	w=$((cols * 650))
+	h=$((rows * 340 + 40))
+	{
+		echo "set terminal pngcairo size $w,$h font 'sans,9' noenhanced"
+		echo "set output '$out/benchmarks.png'"
+		echo "set multiplot layout $rows,$cols title 'xen-lite make bench ($(date -u +%Y-%m-%d), $(git -C "$srctree" rev-parse --short HEAD 2>/dev/null || echo '?'))'"
+		echo "set style fill solid 0.6 border -1"
+		echo "set boxwidth 0.7"
+		echo "set grid ytics"
+		echo "set xtics rotate by 25 right nomirror"
+		echo "set key off"
+		echo "set bmargin 7"
+		echo "set lmargin 12"
+		echo "set yrange [0:*]"
+		i=0
+		for u in "${units[@]}"; do
+			f=$plot/$i.dat
+			awk -v u="$u" '$4 == u { printf "%d \"%s\" %s\n", n++, $2, $3 }' \
+				"$results" >"$f"
+			n=$(wc -l <"$f")
+			[ "$n" -lt 4 ] && n=4
+			echo "set xrange [-0.6:$n - 0.4]"
+			# Log scale when the figures span more than 100x.
+			if awk '$3 > 0 { if (!mn || $3 < mn) mn = $3; if ($3 > mx) mx = $3 }
+				END { exit !(mn && mx / mn > 100) }' "$f"; then
+				echo "set logscale y; set yrange [0.5:*]"
+			else
+				echo "unset logscale y; set yrange [0:*]"
+			fi
+			echo "set ylabel '$u'"
+			echo "plot '$f' using 1:3:xtic(2) with boxes lc rgb '#4477aa', \\"
+			echo "     '' using 1:3:(sprintf('%g', \$3)) with labels offset 0,0.6 font 'sans,8'"
+			i=$((i + 1))
+		done
+		echo "unset multiplot"
+	} >"$plot/chart.gp"
+	gnuplot "$plot/chart.gp" >"$out/logs/gnuplot.log" 2>&1
+}
+
+if [ -s "$results" ]; then
+	if ! command -v gnuplot >/dev/null; then
+		echo "bench: gnuplot not found (apt-get install gnuplot-nox); no chart"
+	elif chart; then
+		cp "$out/benchmarks.png" "$srctree/docs/benchmarks.png"
+		echo "bench: chart in docs/benchmarks.png (build/bench/plot/chart.gp)"
+	else
+		echo "bench: gnuplot failed, see build/bench/logs/gnuplot.log"
+		cat "$out/logs/gnuplot.log"
+	fi
+fi
+echo "bench: $(wc -l <"$results") figures in build/bench/results.txt, table in build/bench/results.md"
+echo "bench: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
