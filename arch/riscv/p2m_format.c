@@ -16,17 +16,17 @@
  */
 #include <xen-lite/arch/p2m.h>
 
-#define PTE_V (1ULL << 0)
-#define PTE_R (1ULL << 1)
-#define PTE_W (1ULL << 2)
-#define PTE_X (1ULL << 3)
-#define PTE_U (1ULL << 4)
-#define PTE_A (1ULL << 6)
-#define PTE_D (1ULL << 7)
-#define PTE_RSW_SHIFT 8
-#define PTE_RSW_MASK (3ULL << PTE_RSW_SHIFT)
-#define PTE_PPN_SHIFT 10
-#define PTE_PPN_MASK (((1ULL << 44) - 1) << PTE_PPN_SHIFT)
+#define GPTE_V (1ULL << 0)
+#define GPTE_R (1ULL << 1)
+#define GPTE_W (1ULL << 2)
+#define GPTE_X (1ULL << 3)
+#define GPTE_U (1ULL << 4)
+#define GPTE_A (1ULL << 6)
+#define GPTE_D (1ULL << 7)
+#define GPTE_RSW_SHIFT 8
+#define GPTE_RSW_MASK (3ULL << GPTE_RSW_SHIFT)
+#define GPTE_PPN_SHIFT 10
+#define GPTE_PPN_MASK (((1ULL << 44) - 1) << GPTE_PPN_SHIFT)
 
 #define RSW_SIDE 3
 
@@ -35,15 +35,15 @@ static const struct {
 	u8 perm;
 	u8 rsw;
 } rv_types[p2m_max_real_type] = {
-	[p2m_ram_rw] = { PTE_R | PTE_W | PTE_X, 0 },
-	[p2m_ram_ro] = { PTE_R | PTE_X, 1 },
-	[p2m_mmio_direct_dev] = { PTE_R | PTE_W, 2 },
-	[p2m_mmio_direct_c] = { PTE_R | PTE_W, RSW_SIDE },
-	[p2m_map_foreign_rw] = { PTE_R | PTE_W, RSW_SIDE },
-	[p2m_map_foreign_ro] = { PTE_R, RSW_SIDE },
-	[p2m_grant_map_rw] = { PTE_R | PTE_W, RSW_SIDE },
-	[p2m_grant_map_ro] = { PTE_R, RSW_SIDE },
-	[p2m_pt_pinned] = { PTE_R, RSW_SIDE },
+	[p2m_ram_rw] = { GPTE_R | GPTE_W | GPTE_X, 0 },
+	[p2m_ram_ro] = { GPTE_R | GPTE_X, 1 },
+	[p2m_mmio_direct_dev] = { GPTE_R | GPTE_W, 2 },
+	[p2m_mmio_direct_c] = { GPTE_R | GPTE_W, RSW_SIDE },
+	[p2m_map_foreign_rw] = { GPTE_R | GPTE_W, RSW_SIDE },
+	[p2m_map_foreign_ro] = { GPTE_R, RSW_SIDE },
+	[p2m_grant_map_rw] = { GPTE_R | GPTE_W, RSW_SIDE },
+	[p2m_grant_map_ro] = { GPTE_R, RSW_SIDE },
+	[p2m_pt_pinned] = { GPTE_R, RSW_SIDE },
 };
 
 static const u8 rsw_type[RSW_SIDE] = { p2m_ram_rw, p2m_ram_ro,
@@ -56,35 +56,35 @@ static const u8 rsw_type[RSW_SIDE] = { p2m_ram_rw, p2m_ram_ro,
 
 static p2m_pte_t rv_make_leaf(mfn_t mfn, p2m_type_t t, unsigned int level)
 {
-	return (mfn_x(mfn) << PTE_PPN_SHIFT) | PTE_V | PTE_U | PTE_A | PTE_D |
-	       rv_types[t].perm | ((p2m_pte_t)rv_types[t].rsw << PTE_RSW_SHIFT);
+	return (mfn_x(mfn) << GPTE_PPN_SHIFT) | GPTE_V | GPTE_U | GPTE_A | GPTE_D |
+	       rv_types[t].perm | ((p2m_pte_t)rv_types[t].rsw << GPTE_RSW_SHIFT);
 }
 
 static p2m_pte_t rv_make_table(mfn_t mfn)
 {
-	return (mfn_x(mfn) << PTE_PPN_SHIFT) | PTE_V;
+	return (mfn_x(mfn) << GPTE_PPN_SHIFT) | GPTE_V;
 }
 
 static bool rv_is_table(p2m_pte_t pte, unsigned int level)
 {
-	return !(pte & (PTE_R | PTE_W | PTE_X));
+	return !(pte & (GPTE_R | GPTE_W | GPTE_X));
 }
 
 static mfn_t rv_pte_mfn(p2m_pte_t pte)
 {
-	return _mfn((pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT);
+	return _mfn((pte & GPTE_PPN_MASK) >> GPTE_PPN_SHIFT);
 }
 
 static unsigned int rv_pte_type(p2m_pte_t pte)
 {
-	unsigned int rsw = (pte & PTE_RSW_MASK) >> PTE_RSW_SHIFT;
+	unsigned int rsw = (pte & GPTE_RSW_MASK) >> GPTE_RSW_SHIFT;
 
 	return rsw == RSW_SIDE ? P2M_TYPE_SIDE : rsw_type[rsw];
 }
 
 /* hgatp.MODE values (privileged spec, hgatp register). */
-#define HGATP_MODE_SV39X4 8
-#define HGATP_MODE_SV48X4 9
+#define GSTAGE_MODE_SV39X4 8
+#define GSTAGE_MODE_SV48X4 9
 
 const struct p2m_format p2m_format_sv39x4 = {
 	.name = "Sv39x4",
@@ -94,11 +94,11 @@ const struct p2m_format p2m_format_sv39x4 = {
 	.gpa_bits = 41,
 	.pa_bits = 56,
 	.leaf_levels = 0x7,
-	.mfn_shift = PTE_PPN_SHIFT,
-	.valid_mask = PTE_V,
+	.mfn_shift = GPTE_PPN_SHIFT,
+	.valid_mask = GPTE_V,
 	.bbm = false,
 	.side_types = RV_SIDE_TYPES,
-	.hw_mode = HGATP_MODE_SV39X4,
+	.hw_mode = GSTAGE_MODE_SV39X4,
 	.make_leaf = rv_make_leaf,
 	.make_table = rv_make_table,
 	.is_table = rv_is_table,
@@ -114,11 +114,11 @@ const struct p2m_format p2m_format_sv48x4 = {
 	.gpa_bits = 50,
 	.pa_bits = 56,
 	.leaf_levels = 0x7,
-	.mfn_shift = PTE_PPN_SHIFT,
-	.valid_mask = PTE_V,
+	.mfn_shift = GPTE_PPN_SHIFT,
+	.valid_mask = GPTE_V,
 	.bbm = false,
 	.side_types = RV_SIDE_TYPES,
-	.hw_mode = HGATP_MODE_SV48X4,
+	.hw_mode = GSTAGE_MODE_SV48X4,
 	.make_leaf = rv_make_leaf,
 	.make_table = rv_make_table,
 	.is_table = rv_is_table,

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RISC-V G-stage: hgatp, mode and VMID probing, HFENCE.GVMA and the SBI
+ * RFENCE call that runs it on other harts (RISC-V privileged spec, the
+ * hypervisor extension's "Hypervisor Memory-Management Fence
+ * Instructions"; SBI specification, RFENCE extension).
+ */
+#include <xen-lite/arch/p2m.h>
+#include <xen-lite/cpumask.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/smp.h>
+#include <asm/csr.h>
+#include <asm/system.h>
+
+#define RFENCE_EID 0x52464e43UL
+#define RFENCE_HFENCE_GVMA_VMID 3
+
+/* Above this many pages one whole-VMID fence is cheaper than the loop. */
+#define GVMA_RANGE_MAX 512
+
+static const struct p2m_format *gstage_fmt;
+
+/*
+ * The assembler's -march has no H extension: encode the fence by hand.
+ * HFENCE.GVMA rs1, rs2 is SYSTEM (0x73), funct3 0, funct7 0x31, rd x0.
+ * rs1 holds the guest physical address shifted right by 2; x0 selects
+ * every address, rs2 = x0 every VMID.
+ */
+static inline void hfence_gvma(unsigned long gaddr_shr2, unsigned long vmid)
+{
+	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, %0, %1"
+			     :
+			     : "r"(gaddr_shr2), "r"(vmid)
+			     : "memory");
+}
+
+static inline void hfence_gvma_vmid(unsigned long vmid)
+{
+	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, x0, %0"
+			     :
+			     : "r"(vmid)
+			     : "memory");
+}
+
+static inline void hfence_gvma_all(void)
+{
+	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");
+}
+
+/* SBI call with five arguments; Return: the SBI error (a0). */
+static long p2m_sbi_rfence(unsigned long hart_mask, unsigned long base,
+			   unsigned long start, unsigned long size,
+			   unsigned long vmid)
+{
+	register unsigned long a0 __asm__("a0") = hart_mask;
+	register unsigned long a1 __asm__("a1") = base;
+	register unsigned long a2 __asm__("a2") = start;
+	register unsigned long a3 __asm__("a3") = size;
+	register unsigned long a4 __asm__("a4") = vmid;
+	register unsigned long a6 __asm__("a6") = RFENCE_HFENCE_GVMA_VMID;
+	register unsigned long a7 __asm__("a7") = RFENCE_EID;
+
+	__asm__ __volatile__("ecall"
+			     : "+r"(a0), "+r"(a1)
+			     : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
+			     : "memory");
+	return (long)a0;
+}
+
+static void local_flush(u16 vmid, u64 gfn, u64 nr)
+{
+	u64 i;
+
+	if (!nr || nr > GVMA_RANGE_MAX) {
+		hfence_gvma_vmid(vmid);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		hfence_gvma(((gfn + i) << PAGE_SHIFT) >> 2, vmid);
+	}
+}
+
+/*
+ * Fence @vmid on every other hart of @mask, in groups of harts whose IDs
+ * fit one 64-bit hart mask. size 0 asks for the whole VMID.
+ */
+static void remote_flush(u16 vmid, const cpumask_t *mask, u64 gfn, u64 nr)
+{
+	unsigned long start = 0, size = 0, base, bits;
+	unsigned int cpu, me = smp_processor_id();
+	u64 todo = 0;
+	long err;
+
+	for_each_cpu (cpu, mask) {
+		if (cpu != me && cpu < CONFIG_NR_CPUS) {
+			todo |= 1ULL << cpu;
+		}
+	}
+	if (nr && nr <= GVMA_RANGE_MAX) {
+		start = gfn << PAGE_SHIFT;
+		size = nr << PAGE_SHIFT;
+	}
+	while (todo) {
+		base = ~0UL;
+		for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+			if ((todo >> cpu) & 1) {
+				base = MIN(base, pcpu_info[cpu].hwid);
+			}
+		}
+		bits = 0;
+		for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+			unsigned long h = pcpu_info[cpu].hwid;
+
+			if (((todo >> cpu) & 1) && h - base < 64) {
+				bits |= 1UL << (h - base);
+				todo &= ~(1ULL << cpu);
+			}
+		}
+		err = p2m_sbi_rfence(bits, base, start, size, vmid);
+		/* The firmware either does it or the TLB keeps stale entries. */
+		BUG_ON(err);
+	}
+}
+
+void arch_p2m_flush_range(u16 vmid, const cpumask_t *mask, gfn_t gfn, u64 nr)
+{
+	/* The PTE writes must be visible before any hart fences. */
+	smp_mb();
+	if (cpumask_test_cpu(smp_processor_id(), mask)) {
+		local_flush(vmid, gfn_x(gfn), nr);
+	}
+	remote_flush(vmid, mask, gfn_x(gfn), nr);
+}
+
+void arch_p2m_flush_vmid(u16 vmid, const cpumask_t *mask)
+{
+	smp_mb();
+	if (cpumask_test_cpu(smp_processor_id(), mask)) {
+		hfence_gvma_vmid(vmid);
+	}
+	remote_flush(vmid, mask, 0, 0);
+}
+
+void arch_p2m_flush_local_all(void)
+{
+	hfence_gvma_all();
+}
+
+void arch_p2m_activate(const struct p2m_domain *p2m)
+{
+	unsigned long v;
+
+	v = (p2m->fmt->hw_mode << HGATP_MODE_SHIFT) |
+	    ((unsigned long)p2m->vmid << HGATP_VMID_SHIFT) |
+	    (mfn_x(page_to_mfn(p2m->root)) & HGATP_PPN_MASK);
+	csr_write(CSR_HGATP, v);
+}
+
+/* Write @mode with every VMID bit set; Return: what hgatp kept. */
+static unsigned long hgatp_try(unsigned long mode)
+{
+	unsigned long v;
+
+	csr_write(CSR_HGATP, (mode << HGATP_MODE_SHIFT) | HGATP_VMID_MASK);
+	v = csr_read(CSR_HGATP);
+	csr_write(CSR_HGATP, 0);
+	return v;
+}
+
+int arch_p2m_setup(void)
+{
+	const struct p2m_format *want = &p2m_format_sv39x4;
+	unsigned long v;
+	unsigned int bits;
+
+	if (gstage_fmt) {
+		return 0;
+	}
+#ifdef CONFIG_RISCV_GSTAGE_SV48X4
+	want = &p2m_format_sv48x4;
+#endif
+	/* An unsupported MODE makes the whole write have no effect. */
+	v = hgatp_try(want->hw_mode);
+	if ((v >> HGATP_MODE_SHIFT) != want->hw_mode) {
+		want = &p2m_format_sv39x4;
+		v = hgatp_try(want->hw_mode);
+		if ((v >> HGATP_MODE_SHIFT) != want->hw_mode) {
+			printk(XL_ERR "p2m: hgatp implements neither Sv48x4 "
+				      "nor Sv39x4\n");
+			return -ENODEV;
+		}
+	}
+	/* VMIDLEN: the VMID bits that stuck. */
+	bits = __builtin_popcountl(v & HGATP_VMID_MASK);
+	hfence_gvma_all();
+	gstage_fmt = want;
+	p2m_vmid_init(bits);
+	printk("p2m: G-stage %s (%u-bit guest physical), %u-bit VMIDs\n",
+	       want->name, want->gpa_bits, bits);
+	return 0;
+}
+
+const struct p2m_format *arch_p2m_format(void)
+{
+	/* Set up on first use if the boot path did not do it yet. */
+	if (!gstage_fmt) {
+		BUG_ON(arch_p2m_setup());
+	}
+	return gstage_fmt;
+}
