@@ -405,10 +405,13 @@ static void release_leaf(struct p2m_op *op, p2m_pte_t pte, unsigned int level,
 			 u64 g, bool keep_refs)
 {
 	struct p2m_domain *p2m = op->p2m;
-	p2m_type_t t = leaf_type(p2m, pte, level, g);
+	unsigned int t = op->fmt->pte_type(pte);
 
-	if (op->fmt->pte_type(pte) == P2M_TYPE_SIDE) {
-		p2m_types_clear(&p2m->types, level, g >> lvl_shift(level));
+	if (t == P2M_TYPE_SIDE) {
+		u64 key = g >> lvl_shift(level);
+
+		t = p2m_types_get(&p2m->types, level, key);
+		p2m_types_clear(&p2m->types, level, key);
 	}
 	if (p2m_is_foreign(t) && !keep_refs) {
 		put_later(op, op->fmt->pte_mfn(pte), level);
@@ -1123,21 +1126,45 @@ static int td_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 		op->work += n;
 		return n;
 	}
-	op->work++;
 	if (pte_table(f, old, level)) {
+		op->work++;
 		op->dn.tbl = mfn_table(f->pte_mfn(old));
 		op->dn.pg = mfn_to_page(f->pte_mfn(old));
 		op->dn.fresh = false;
 		op->dn.install = false;
 		return WALK_DESCEND;
 	}
-	if (p2m_is_foreign(leaf_type(op->p2m, old, level, g))) {
-		op->work += level ? P2M_ENTRIES : 1;
+	/*
+	 * A run of leaves up to the next preemption check; dropping the
+	 * references of a foreign superpage counts as 512 entries of work.
+	 */
+	for (n = 0; i + n < iend && op->work < P2M_PREEMPT_ENTRIES; n++) {
+		p2m_pte_t e = tbl[i + n];
+		p2m_type_t t;
+		bool side;
+		u64 cg;
+
+		op->work++;
+		if (!e) {
+			continue;
+		}
+		if (pte_table(f, e, level)) {
+			op->work--;
+			break;
+		}
+		cg = g + n * lvl_span(level);
+		side = f->pte_type(e) == P2M_TYPE_SIDE;
+		t = leaf_type(op->p2m, e, level, cg);
+		if (p2m_is_foreign(t) && level) {
+			op->work += P2M_ENTRIES - 1;
+		}
+		if (side || p2m_is_foreign(t)) {
+			release_leaf(op, e, level, cg, false);
+		}
+		tbl[i + n] = 0;
+		tpg->u.pt_used--;
 	}
-	release_leaf(op, old, level, g, false);
-	tbl[i] = 0;
-	tpg->u.pt_used--;
-	return 1;
+	return n ? n : 1;
 }
 
 static void td_post(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
@@ -1169,6 +1196,7 @@ void p2m_set_preempt_check(struct p2m_domain *p2m, bool (*fn)(void *arg),
 int p2m_teardown(struct p2m_domain *p2m)
 {
 	struct p2m_op op;
+	u64 limit;
 	int rc;
 
 	if (!p2m->root) {
@@ -1186,10 +1214,11 @@ int p2m_teardown(struct p2m_domain *p2m)
 		}
 		p2m->teardown_flushed = true;
 	}
+	limit = 1ULL << (p2m->fmt->gpa_bits - PAGE_SHIFT);
 	op_init(&op, p2m, OP_TEARDOWN, p2m->teardown_cursor,
-		(1ULL << (p2m->fmt->gpa_bits - PAGE_SHIFT)) -
-			p2m->teardown_cursor);
-	rc = p2m_walk_root(&op, &td_visitor);
+		limit - p2m->teardown_cursor);
+	rc = p2m->teardown_cursor < limit ? p2m_walk_root(&op, &td_visitor) :
+					    0;
 	if (op.work > p2m->max_uninterrupted) {
 		p2m->max_uninterrupted = op.work;
 	}
@@ -1200,6 +1229,15 @@ int p2m_teardown(struct p2m_domain *p2m)
 		return rc;
 	}
 	BUG_ON(rc);
+	p2m->teardown_cursor = limit;
+	/* Give the pool back in bounded steps too. */
+	while (p2m_pool_drain(&p2m->pool, P2M_PREEMPT_ENTRIES)) {
+		op.work = P2M_PREEMPT_ENTRIES;
+		if (preempt_now(&op)) {
+			spin_unlock(&p2m->lock);
+			return -ERESTART;
+		}
+	}
 	ASSERT(!p2m->root->u.pt_used);
 	ASSERT(!p2m->types.entries);
 	p2m_types_destroy(&p2m->types);

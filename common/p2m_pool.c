@@ -145,6 +145,20 @@ int p2m_pool_resize(struct p2m_pool *pool, unsigned long pages)
 	return 0;
 }
 
+unsigned long p2m_pool_drain(struct p2m_pool *pool, unsigned long max)
+{
+	struct page_info *pg;
+
+	while (max-- && !list_empty(&pool->free)) {
+		pg = list_first_entry(&pool->free, struct page_info, list);
+		list_del(&pg->list);
+		pool->nr_free--;
+		pool->total--;
+		pool_release_page(pg);
+	}
+	return pool->nr_free;
+}
+
 void p2m_pool_destroy(struct p2m_pool *pool)
 {
 	struct page_info *pg, *n;

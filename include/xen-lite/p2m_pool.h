@@ -64,6 +64,13 @@ void p2m_pool_free(struct p2m_pool *pool, struct page_info *pg);
 int __must_check p2m_pool_resize(struct p2m_pool *pool, unsigned long pages);
 
 /**
+ * p2m_pool_drain() - give at most @max free pages back to the page
+ * allocator (bounded steps of a preemptible teardown).
+ * Return: the free pages still in the pool.
+ */
+unsigned long p2m_pool_drain(struct p2m_pool *pool, unsigned long max);
+
+/**
  * p2m_pool_destroy() - return every page to the page allocator. Every
  * table page except the root must have been freed back to the pool.
  */
