@@ -468,6 +468,22 @@ else
 	done
 fi
 
+# The top-level script: builds the CLI, passes arguments and the exit
+# status through (check and inspect need no hypervisor build).
+if "$srctree/xen-lite" check good/web.cfg >"$tmp/out" 2>&1 &&
+	grep -q '^good/web.cfg: ok' "$tmp/out"; then
+	ok wrapper.check
+else
+	fail wrapper.check "./xen-lite check" "$tmp/out"
+fi
+"$srctree/xen-lite" check bad/vcpus-zero.cfg >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q '^bad/vcpus-zero.cfg:4: vcpus' "$tmp/err"; then
+	ok wrapper.exit-status
+else
+	fail wrapper.exit-status "exit status $rc" "$tmp/err"
+fi
+
 # --- help --------------------------------------------------------------------
 for c in check build run inspect demo; do
 	if "$cli" $c --help >"$tmp/out" 2>&1 && grep -q "^Usage: xen-lite $c" "$tmp/out"; then
