@@ -23,15 +23,16 @@ static u32 cells_of(const void *fdt, int node, const char *name, u32 dflt)
 
 	if (!p || len != 4)
 		return dflt;
-	return fdt32_to_cpu(*p);
+	return fdt32_ld(p);
 }
 
 static u64 read_cells(const fdt32_t *p, u32 n)
 {
 	u64 v = 0;
 
+	/* fdt32_ld(): a crafted blob may leave properties misaligned. */
 	while (n--)
-		v = (v << 32) | fdt32_to_cpu(*p++);
+		v = (v << 32) | fdt32_ld(p++);
 	return v;
 }
 
@@ -294,9 +295,9 @@ static void fill_device(const void *fdt, int node, struct bi_device *dev)
 	dev->nr_regs = n > 0 ? n : 0;
 	irq = fdt_getprop(fdt, node, "interrupts", &len);
 	if (irq && len == 4)
-		dev->irq = fdt32_to_cpu(irq[0]);
+		dev->irq = fdt32_ld(&irq[0]);
 	else if (irq && len >= 8)
-		dev->irq = fdt32_to_cpu(irq[1]);
+		dev->irq = fdt32_ld(&irq[1]);
 }
 
 static const char *const uart_compat[] = { "ns16550a", "ns16550",
@@ -318,14 +319,16 @@ static int parse_uart(const void *fdt, struct bootinfo *bi)
 	int chosen = bi->chosen;
 
 	if (chosen >= 0) {
+		int plen;
 		const char *path = fdt_getprop(fdt, chosen, "stdout-path",
-					       NULL);
+					       &plen);
 
-		if (path) {
+		if (path && plen > 0) {
 			char buf[64];
-			const char *colon = strchr(path, ':');
-			size_t len = colon ? (size_t)(colon - path) :
-					     strlen(path);
+			/* The property need not be NUL-terminated. */
+			size_t max = strnlen(path, plen);
+			const char *colon = memchr(path, ':', max);
+			size_t len = colon ? (size_t)(colon - path) : max;
 
 			if (len < sizeof(buf)) {
 				memcpy(buf, path, len);
@@ -390,6 +393,16 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 		if (fdt_node_check_compatible(fdt, dom, "xen-lite,domain"))
 			continue;
 		bi->nr_domain_nodes++;
+		/*
+		 * The binding fixes two address and two size cells; reading
+		 * reg with other counts here and in domain_fdt.c could make
+		 * the two parsers disagree about where a module is.
+		 */
+		if (cells_of(fdt, dom, "#address-cells", 0) != 2 ||
+		    cells_of(fdt, dom, "#size-cells", 0) != 2)
+			return fail(bi, -EINVAL,
+				    "domain node needs #address-cells = <2> and #size-cells = <2>",
+				    fdt_get_name(fdt, dom, NULL));
 		fdt_for_each_subnode(mod, fdt, dom) {
 			struct membank r[1];
 			int n;
@@ -398,7 +411,8 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 						      "multiboot,module"))
 				continue;
 			n = read_reg(fdt, mod, r, 1);
-			if (n != 1 || !r[0].size)
+			if (n != 1 || !r[0].size ||
+			    fdt_getprop(fdt, mod, "reg", NULL) == NULL)
 				return fail(bi, -EINVAL,
 					    "domain module without a valid reg",
 					    fdt_get_name(fdt, dom, NULL));

@@ -69,7 +69,7 @@ static int get_u32(struct dparse *p, const char *prop, u32 *out, bool required)
 		snprintf(m, sizeof(m), "%s must be one cell", prop);
 		return perr(p, m);
 	}
-	*out = fdt32_to_cpu(*v);
+	*out = fdt32_ld(v);
 	return 0;
 }
 
@@ -124,8 +124,8 @@ static int parse_modules(struct dparse *p, struct domain_config *c)
 		reg = fdt_getprop(p->fdt, mod, "reg", &len);
 		if (!reg || len != 16)
 			return perr(p, "module reg must be <addr-hi addr-lo size-hi size-lo>");
-		a = ((u64)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
-		s = ((u64)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]);
+		a = ((u64)fdt32_ld(&reg[0]) << 32) | fdt32_ld(&reg[1]);
+		s = ((u64)fdt32_ld(&reg[2]) << 32) | fdt32_ld(&reg[3]);
 		if (!s || a + s < a)
 			return perr(p, "module with an empty or wrapping range");
 		if (!fdt_node_check_compatible(p->fdt, mod, "xen-lite,kernel")) {
@@ -160,6 +160,12 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	u32 tmp;
 
 	memset(c, 0, sizeof(*c));
+	v = fdt_getprop(p->fdt, p->node, "#address-cells", &len);
+	if (!v || len != 4 || fdt32_ld(v) != 2)
+		return perr(p, "needs #address-cells = <2> and #size-cells = <2>");
+	v = fdt_getprop(p->fdt, p->node, "#size-cells", &len);
+	if (!v || len != 4 || fdt32_ld(v) != 2)
+		return perr(p, "needs #address-cells = <2> and #size-cells = <2>");
 	rc = get_str(p, "xen-lite,name", c->name, sizeof(c->name), true);
 	if (rc)
 		return rc;
@@ -168,7 +174,7 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	v = fdt_getprop(p->fdt, p->node, "xen-lite,memory", &len);
 	if (!v || len != 8)
 		return perr(p, "xen-lite,memory must be a 64-bit byte count");
-	c->mem_bytes = ((u64)fdt32_to_cpu(v[0]) << 32) | fdt32_to_cpu(v[1]);
+	c->mem_bytes = ((u64)fdt32_ld(&v[0]) << 32) | fdt32_ld(&v[1]);
 	if (!c->mem_bytes || c->mem_bytes & ((2ULL << 20) - 1) ||
 	    c->mem_bytes > (64ULL << 30))
 		return perr(p, "xen-lite,memory must be a non-zero multiple of 2 MiB, at most 64 GiB");
@@ -184,7 +190,7 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 		if (len <= 0 || len % 4 || (u32)len / 4 != c->vcpus)
 			return perr(p, "xen-lite,cpu-affinity needs one CPU per vCPU");
 		for (u32 i = 0; i < c->vcpus; i++) {
-			u32 cpu = fdt32_to_cpu(v[i]);
+			u32 cpu = fdt32_ld(&v[i]);
 
 			if (cpu >= nr_cpus)
 				return perr(p, "xen-lite,cpu-affinity names a CPU that is not online");
