@@ -44,9 +44,9 @@ enum p2m_op_kind {
 };
 
 enum p2m_decision {
-	D_SKIP,       /* entry is left alone */
-	D_LEAF,       /* entry becomes the new leaf (or empty) at this level */
-	D_DESCEND,    /* entry is a table: go down */
+	D_SKIP, /* entry is left alone */
+	D_LEAF, /* entry becomes the new leaf (or empty) at this level */
+	D_DESCEND, /* entry is a table: go down */
 	D_NEED_TABLE, /* entry must become a table (new, or a split leaf) */
 };
 
@@ -54,7 +54,7 @@ enum p2m_decision {
 struct p2m_descend {
 	p2m_pte_t *tbl;
 	struct page_info *pg;
-	bool fresh;   /* allocated by this operation, not reachable yet */
+	bool fresh; /* allocated by this operation, not reachable yet */
 	bool install; /* top of a prepared subtree: link it in post() */
 };
 
@@ -80,22 +80,22 @@ struct p2m_op {
 	struct p2m_domain *p2m;
 	const struct p2m_format *fmt;
 	enum p2m_op_kind kind;
-	u64 start, end;         /* GFN range [start, end) */
-	u64 mfn;                /* OP_MAP: frame mapped at start */
-	p2m_type_t type;        /* OP_MAP, OP_RETYPE: the new type */
-	p2m_type_t from;        /* OP_RETYPE: the type to change */
+	u64 start, end; /* GFN range [start, end) */
+	u64 mfn; /* OP_MAP: frame mapped at start */
+	p2m_type_t type; /* OP_MAP, OP_RETYPE: the new type */
+	p2m_type_t from; /* OP_RETYPE: the type to change */
 	unsigned int max_level; /* largest leaf level of the new type */
-	bool side;              /* the new type lives in side storage */
+	bool side; /* the new type lives in side storage */
 
 	struct p2m_descend dn;
 	bool cur_fresh[P2M_MAX_LEVELS]; /* table walked at level is fresh */
-	struct list_head pending;  /* prepared tables to install, in order */
+	struct list_head pending; /* prepared tables to install, in order */
 	struct list_head deferred; /* unlinked tables, freed after flush */
-	u64 flush_lo, flush_hi;    /* GFNs whose translation changed */
+	u64 flush_lo, flush_hi; /* GFNs whose translation changed */
 	unsigned int zap[P2M_MAX_LEVELS]; /* break: entries to be zeroed */
 
 	/* OP_TEARDOWN */
-	u64 work;   /* work since the last preemption check */
+	u64 work; /* work since the last preemption check */
 	u64 resume; /* GFN to resume from when preempted */
 };
 
@@ -190,7 +190,8 @@ static int p2m_walk(struct p2m_op *op, const struct p2m_visitor *v,
 {
 	unsigned int shift = lvl_shift(level);
 	unsigned int nents = level == op->fmt->levels - 1 ?
-				     root_entries(op->fmt) : P2M_ENTRIES;
+				     root_entries(op->fmt) :
+				     P2M_ENTRIES;
 	u64 from = MAX(op->start, base);
 	unsigned int i = (from - base) >> shift;
 	u64 last = ((op->end - 1 - base) >> shift) + 1;
@@ -328,7 +329,7 @@ static void p2m_flush_now(struct p2m_op *op)
 	}
 	op->flush_lo = op->flush_hi = 0;
 	if (cpumask_empty(&p2m->dirty_cpus)) {
-		/* No CPU ran this VMID since it was assigned: nothing cached. */
+		/* No CPU ran this VMID since it was assigned. */
 		return;
 	}
 	p2m->stats.flushes++;
@@ -469,7 +470,7 @@ static void replace_entry(struct p2m_op *op, p2m_pte_t *tbl,
 
 	if (raw == new) {
 		/* Two side types can share a PTE: the slot still changes. */
-		if (new && type_side(f, op->type)) {
+		if (new &&type_side(f, op->type)) {
 			p2m_types_set(&op->p2m->types, level,
 				      g >> lvl_shift(level), op->type);
 		}
@@ -490,7 +491,7 @@ static void replace_entry(struct p2m_op *op, p2m_pte_t *tbl,
 		if (pte_table(f, old, level)) {
 			p2m_free_subtree(op, old, level, g);
 		} else {
-			/* A retyped leaf keeps its frames, so its references. */
+			/* A retyped leaf keeps its frames and references. */
 			release_leaf(op, old, level, g, op->kind == OP_RETYPE);
 		}
 	}
@@ -500,7 +501,7 @@ static void replace_entry(struct p2m_op *op, p2m_pte_t *tbl,
 	} else if (!new) {
 		tpg->u.pt_used--;
 	}
-	if (new && type_side(f, op->type)) {
+	if (new &&type_side(f, op->type)) {
 		p2m_types_set(&op->p2m->types, level, g >> lvl_shift(level),
 			      op->type);
 	}
@@ -568,9 +569,9 @@ static int prep_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 	case D_SKIP:
 		return 1;
 	case D_LEAF:
-		if (op->side) {
-			return p2m_types_reserve(&op->p2m->types, level,
-						 g >> lvl_shift(level)) ?: 1;
+		if (op->side && p2m_types_reserve(&op->p2m->types, level,
+						  g >> lvl_shift(level))) {
+			return -ENOMEM;
 		}
 		return 1;
 	case D_DESCEND:
@@ -729,9 +730,9 @@ static void break_entry_at(struct p2m_op *op, p2m_pte_t *tbl,
 	}
 }
 
-static int break_entry(struct p2m_op *op, p2m_pte_t *tbl,
-		       struct page_info *tpg, unsigned int level,
-		       unsigned int i, unsigned int iend, u64 g)
+static int break_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
+		       unsigned int level, unsigned int i, unsigned int iend,
+		       u64 g)
 {
 	const struct p2m_format *f = op->fmt;
 	p2m_pte_t old = pte_eff(f, tbl[i]);
@@ -767,9 +768,9 @@ static int break_entry(struct p2m_op *op, p2m_pte_t *tbl,
  * A table that the remove will leave empty is unlinked by the make phase;
  * break its entry now so that the single flush covers the walk caches.
  */
-static void break_post(struct p2m_op *op, p2m_pte_t *tbl,
-		       struct page_info *tpg, unsigned int level,
-		       unsigned int i, u64 g, const struct p2m_descend *dn)
+static void break_post(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
+		       unsigned int level, unsigned int i, u64 g,
+		       const struct p2m_descend *dn)
 {
 	if (op->kind == OP_REMOVE && dn->pg->u.pt_used == op->zap[level - 1]) {
 		op->zap[level]++;
@@ -1066,7 +1067,8 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 		ASSERT(level < P2M_MAX_LEVELS);
 		idx = (g >> lvl_shift(level)) &
 		      ((level == f->levels - 1 ? root_entries(f) :
-						 P2M_ENTRIES) - 1);
+						 P2M_ENTRIES) -
+		       1);
 		pte = tbl[idx];
 		if (!pte_valid(f, pte)) {
 			break;
@@ -1217,8 +1219,7 @@ int p2m_teardown(struct p2m_domain *p2m)
 	limit = 1ULL << (p2m->fmt->gpa_bits - PAGE_SHIFT);
 	op_init(&op, p2m, OP_TEARDOWN, p2m->teardown_cursor,
 		limit - p2m->teardown_cursor);
-	rc = p2m->teardown_cursor < limit ? p2m_walk_root(&op, &td_visitor) :
-					    0;
+	rc = p2m->teardown_cursor < limit ? p2m_walk_root(&op, &td_visitor) : 0;
 	if (op.work > p2m->max_uninterrupted) {
 		p2m->max_uninterrupted = op.work;
 	}

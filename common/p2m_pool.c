@@ -16,8 +16,8 @@
 #define CONFIG_P2M_POOL_DEFAULT_KB 0
 #endif
 
-#define POOL_MIN_PAGES 64        /* 256 KiB */
-#define POOL_PAGES_PER_VCPU 16   /* 64 KiB */
+#define POOL_MIN_PAGES 64 /* 256 KiB */
+#define POOL_PAGES_PER_VCPU 16 /* 64 KiB */
 
 unsigned long p2m_pool_default_pages(u64 ram_bytes, unsigned int vcpus)
 {

@@ -17,12 +17,12 @@
 #define RADIX_MASK (RADIX_SLOTS - 1)
 
 struct p2m_radix_node {
-	u64 slot[RADIX_SLOTS];          /* values (depth 0) or children */
+	u64 slot[RADIX_SLOTS]; /* values (depth 0) or children */
 	struct p2m_radix_node *parent;
-	struct list_head gc;            /* on p2m_types.gc while empty */
-	u16 count;                      /* non-empty slots */
-	u8 depth;                       /* 0 = leaf node */
-	u8 index;                       /* slot in the parent */
+	struct list_head gc; /* on p2m_types.gc while empty */
+	u16 count; /* non-empty slots */
+	u8 depth; /* 0 = leaf node */
+	u8 index; /* slot in the parent */
 	bool queued;
 };
 
@@ -129,7 +129,7 @@ void p2m_types_set(struct p2m_types *ty, unsigned int level, u64 key,
 	struct p2m_radix_node *n = radix_leaf(ty, level, key, false, NULL);
 	unsigned int idx = radix_index(key, 0);
 
-	/* The prepare phase reserved the path: reaching here without is a bug. */
+	/* The prepare phase reserved the path: no path is a bug. */
 	BUG_ON(!n);
 	if (!n->slot[idx]) {
 		n->count++;
@@ -206,8 +206,9 @@ static void node_free_all(struct p2m_types *ty, struct p2m_radix_node *n)
 	if (n->depth) {
 		for (i = 0; i < RADIX_SLOTS; i++) {
 			if (n->slot[i]) {
-				node_free_all(ty, (struct p2m_radix_node *)
-						  (uintptr_t)n->slot[i]);
+				node_free_all(
+					ty, (struct p2m_radix_node *)(uintptr_t)
+						    n->slot[i]);
 			}
 		}
 	} else {
@@ -247,9 +248,10 @@ node_for_each(const struct p2m_radix_node *n, unsigned int level, u64 prefix,
 		}
 		key = (prefix << P2M_RADIX_BITS) | i;
 		if (n->depth) {
-			nr += node_for_each((const struct p2m_radix_node *)
-					    (uintptr_t)n->slot[i], level, key,
-					    fn, arg);
+			nr += node_for_each(
+				(const struct p2m_radix_node *)(uintptr_t)
+					n->slot[i],
+				level, key, fn, arg);
 		} else {
 			if (fn) {
 				fn(level, key, n->slot[i] & P2M_SLOT_TYPE_MASK,

@@ -28,11 +28,11 @@
 #define VMID_WORDS ((1U << VMID_MAX_BITS) / 64)
 
 static DEFINE_SPINLOCK(vmid_lock);
-static u32 vmid_max;      /* largest VMID, 0 = no VMIDs */
+static u32 vmid_max; /* largest VMID, 0 = no VMIDs */
 static u32 vmid_hint = 1; /* where the next search starts */
-static u64 vmid_gen = 1;  /* 0 means "no VMID" in a p2m */
+static u64 vmid_gen = 1; /* 0 means "no VMID" in a p2m */
 static u64 vmid_map[VMID_WORDS];
-static u64 vmid_active[CONFIG_NR_CPUS];   /* gen << 16 | vmid, per CPU */
+static u64 vmid_active[CONFIG_NR_CPUS]; /* gen << 16 | vmid, per CPU */
 static u64 vmid_reserved[CONFIG_NR_CPUS]; /* kept across the rollover */
 static cpumask_t vmid_flush_pending;
 

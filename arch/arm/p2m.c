@@ -145,7 +145,9 @@ void arch_p2m_flush_range(u16 vmid, const cpumask_t *mask, gfn_t gfn, u64 nr)
 		/* Xt holds IPA[55:12]. */
 		u64 arg = gfn_x(gfn) + i;
 
-		__asm__ __volatile__("tlbi ipas2e1is, %0" : : "r"(arg)
+		__asm__ __volatile__("tlbi ipas2e1is, %0"
+				     :
+				     : "r"(arg)
 				     : "memory");
 	}
 	/*

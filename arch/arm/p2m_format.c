@@ -37,10 +37,8 @@ static const p2m_pte_t arm_type_attr[p2m_max_real_type] = {
 	[p2m_ram_ro] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RO,
 	[p2m_mmio_direct_dev] = MEMATTR_DEVICE_nGnRE | S2AP_RW | DESC_XN,
 	[p2m_mmio_direct_c] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RW | DESC_XN,
-	[p2m_map_foreign_rw] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RW |
-			       DESC_XN,
-	[p2m_map_foreign_ro] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RO |
-			       DESC_XN,
+	[p2m_map_foreign_rw] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RW | DESC_XN,
+	[p2m_map_foreign_ro] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RO | DESC_XN,
 	[p2m_grant_map_rw] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RW | DESC_XN,
 	[p2m_grant_map_ro] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RO | DESC_XN,
 	[p2m_pt_pinned] = MEMATTR_NORMAL_WB | SH_INNER | S2AP_RO | DESC_XN,
@@ -77,7 +75,7 @@ static unsigned int arm_pte_type(p2m_pte_t pte)
 }
 
 /* VTCR_EL2 fields that depend on the geometry (D17.2, VTCR_EL2). */
-#define VTCR_T0SZ(x) ((u64)(x) & 0x3f)
+#define VTCR_T0SZ(x) ((u64)(x)&0x3f)
 #define VTCR_SL0(x) ((u64)(x) << 6)
 
 int p2m_format_arm_init(struct p2m_format *fmt, unsigned int ipa_bits)

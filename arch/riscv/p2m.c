@@ -94,7 +94,7 @@ static void remote_flush(u16 vmid, const cpumask_t *mask, u64 gfn, u64 nr)
 	u64 todo = 0;
 	long err;
 
-	for_each_cpu (cpu, mask) {
+	for_each_cpu(cpu, mask) {
 		if (cpu != me && cpu < CONFIG_NR_CPUS) {
 			todo |= 1ULL << cpu;
 		}
@@ -120,7 +120,7 @@ static void remote_flush(u16 vmid, const cpumask_t *mask, u64 gfn, u64 nr)
 			}
 		}
 		err = p2m_sbi_rfence(bits, base, start, size, vmid);
-		/* The firmware either does it or the TLB keeps stale entries. */
+		/* Without the fence the TLBs would keep stale entries. */
 		BUG_ON(err);
 	}
 }

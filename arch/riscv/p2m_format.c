@@ -49,15 +49,16 @@ static const struct {
 static const u8 rsw_type[RSW_SIDE] = { p2m_ram_rw, p2m_ram_ro,
 				       p2m_mmio_direct_dev };
 
-#define RV_SIDE_TYPES                                                    \
-	((1U << p2m_mmio_direct_c) | (1U << p2m_map_foreign_rw) |        \
-	 (1U << p2m_map_foreign_ro) | (1U << p2m_grant_map_rw) |         \
+#define RV_SIDE_TYPES                                             \
+	((1U << p2m_mmio_direct_c) | (1U << p2m_map_foreign_rw) | \
+	 (1U << p2m_map_foreign_ro) | (1U << p2m_grant_map_rw) |  \
 	 (1U << p2m_grant_map_ro) | (1U << p2m_pt_pinned))
 
 static p2m_pte_t rv_make_leaf(mfn_t mfn, p2m_type_t t, unsigned int level)
 {
-	return (mfn_x(mfn) << GPTE_PPN_SHIFT) | GPTE_V | GPTE_U | GPTE_A | GPTE_D |
-	       rv_types[t].perm | ((p2m_pte_t)rv_types[t].rsw << GPTE_RSW_SHIFT);
+	return (mfn_x(mfn) << GPTE_PPN_SHIFT) | GPTE_V | GPTE_U | GPTE_A |
+	       GPTE_D | rv_types[t].perm |
+	       ((p2m_pte_t)rv_types[t].rsw << GPTE_RSW_SHIFT);
 }
 
 static p2m_pte_t rv_make_table(mfn_t mfn)

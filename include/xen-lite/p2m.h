@@ -32,16 +32,16 @@ typedef u64 p2m_pte_t;
  * bits) and of the side storage on RISC-V, so keep them below 16.
  */
 typedef enum {
-	p2m_invalid = 0,     /* nothing mapped */
-	p2m_ram_rw,          /* guest RAM, read/write/execute */
-	p2m_ram_ro,          /* guest RAM, read/execute */
+	p2m_invalid = 0, /* nothing mapped */
+	p2m_ram_rw, /* guest RAM, read/write/execute */
+	p2m_ram_ro, /* guest RAM, read/execute */
 	p2m_mmio_direct_dev, /* passthrough MMIO, device memory */
-	p2m_mmio_direct_c,   /* passthrough memory, cacheable */
-	p2m_map_foreign_rw,  /* another domain's page, read/write */
-	p2m_map_foreign_ro,  /* another domain's page, read only */
-	p2m_grant_map_rw,    /* granted page, read/write */
-	p2m_grant_map_ro,    /* granted page, read only */
-	p2m_pt_pinned,       /* PV-pinned guest page table: read only */
+	p2m_mmio_direct_c, /* passthrough memory, cacheable */
+	p2m_map_foreign_rw, /* another domain's page, read/write */
+	p2m_map_foreign_ro, /* another domain's page, read only */
+	p2m_grant_map_rw, /* granted page, read/write */
+	p2m_grant_map_ro, /* granted page, read only */
+	p2m_pt_pinned, /* PV-pinned guest page table: read only */
 	p2m_max_real_type,
 } p2m_type_t;
 
@@ -63,10 +63,10 @@ struct p2m_format;
 
 /* Statistics, for the dump key and the tests. */
 struct p2m_stats {
-	u64 flushes;        /* TLB flush requests issued (range or VMID) */
-	u64 flush_pages;    /* sum of the page counts of range flushes */
-	u64 tables_freed;   /* table pages returned to the pool */
-	u64 splits;         /* superpages shattered */
+	u64 flushes; /* TLB flush requests issued (range or VMID) */
+	u64 flush_pages; /* sum of the page counts of range flushes */
+	u64 tables_freed; /* table pages returned to the pool */
+	u64 splits; /* superpages shattered */
 	u64 preempt_checks; /* preemption points passed */
 };
 
@@ -89,9 +89,9 @@ struct p2m_domain {
 	/* Preemption of long operations (teardown). */
 	bool (*preempt_check)(void *arg);
 	void *preempt_arg;
-	u64 teardown_cursor;    /* next GFN p2m_teardown() frees */
-	bool teardown_flushed;  /* whole VMID flushed once for teardown */
-	u64 max_uninterrupted;  /* longest run between preemption checks */
+	u64 teardown_cursor; /* next GFN p2m_teardown() frees */
+	bool teardown_flushed; /* whole VMID flushed once for teardown */
+	u64 max_uninterrupted; /* longest run between preemption checks */
 
 	/* Foreign frames unmapped by the running operation. */
 	u64 put_batch[P2M_PUT_BATCH];

@@ -16,12 +16,12 @@
 struct page_info;
 
 struct p2m_pool {
-	struct list_head free;   /* free table pages (page_info.list) */
-	unsigned long total;     /* pages owned, root included */
-	unsigned long nr_free;   /* pages on the free list */
+	struct list_head free; /* free table pages (page_info.list) */
+	unsigned long total; /* pages owned, root included */
+	unsigned long nr_free; /* pages on the free list */
 	unsigned long high_water; /* most pages ever in use at once */
 	unsigned int root_order; /* the root block is 2^root_order pages */
-	struct page_info *root;  /* the root block, owned by the pool */
+	struct page_info *root; /* the root block, owned by the pool */
 	domid_t owner;
 };
 
@@ -49,8 +49,7 @@ int __must_check p2m_pool_init(struct p2m_pool *pool, domid_t owner,
  * @zero: clear it (callers that write all 512 entries pass false).
  * Return: the page (page_info.u.pt_used is 0), or NULL when empty.
  */
-struct page_info *__must_check p2m_pool_alloc(struct p2m_pool *pool,
-					      bool zero);
+struct page_info *__must_check p2m_pool_alloc(struct p2m_pool *pool, bool zero);
 
 /** p2m_pool_free() - give a table page back (after the covering flush). */
 void p2m_pool_free(struct p2m_pool *pool, struct page_info *pg);

@@ -19,9 +19,9 @@
 #include <xen-lite/list.h>
 #include <xen-lite/types.h>
 
-#define P2M_TYPES_LEVELS 3       /* leaf levels: 4K, 2M, 1G */
-#define P2M_RADIX_BITS 6         /* 64 slots per node */
-#define P2M_RADIX_DEPTH 7        /* 42 key bits: enough for 50-bit GPAs */
+#define P2M_TYPES_LEVELS 3 /* leaf levels: 4K, 2M, 1G */
+#define P2M_RADIX_BITS 6 /* 64 slots per node */
+#define P2M_RADIX_DEPTH 7 /* 42 key bits: enough for 50-bit GPAs */
 
 /* Slot layout: bits 0-7 type, bit 8 "present". */
 #define P2M_SLOT_PRESENT (1ULL << 8)
@@ -31,9 +31,9 @@ struct p2m_radix_node;
 
 struct p2m_types {
 	struct p2m_radix_node *root[P2M_TYPES_LEVELS];
-	struct list_head gc;     /* nodes that became empty */
-	unsigned long nodes;     /* nodes allocated */
-	unsigned long entries;   /* slots in use */
+	struct list_head gc; /* nodes that became empty */
+	unsigned long nodes; /* nodes allocated */
+	unsigned long entries; /* slots in use */
 };
 
 /** p2m_types_init() - empty side storage. */

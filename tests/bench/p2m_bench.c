@@ -94,7 +94,8 @@ static double map_1g_4k(const struct p2m_format *f)
 	for (r = 0; r < REPS; r++) {
 		setup(f, 1100);
 		t = now_ns();
-		rc = p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0 + 1), p2m_ram_rw);
+		rc = p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0 + 1),
+				   p2m_ram_rw);
 		t = now_ns() - t;
 		if (rc) {
 			die("map 1 GiB", rc);
@@ -160,7 +161,8 @@ static void bench_unmap_teardown(void)
 	for (r = 0; r < REPS; r++) {
 		setup(&p2m_format_sv39x4, 1100);
 		p2m_activate(&P, 0);
-		rc = p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0 + 1), p2m_ram_rw);
+		rc = p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0 + 1),
+				   p2m_ram_rw);
 		if (rc) {
 			die("map", rc);
 		}
@@ -179,7 +181,8 @@ static void bench_unmap_teardown(void)
 		}
 
 		/* Teardown of the same, populated again, in one go. */
-		rc = p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0 + 1), p2m_ram_rw);
+		rc = p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0 + 1),
+				   p2m_ram_rw);
 		if (rc) {
 			die("map", rc);
 		}

@@ -162,8 +162,9 @@ static void walk(struct p2m_domain *p2m, struct tinfo *ti, p2m_pte_t *tbl,
 		}
 	}
 	if (used != pg->u.pt_used) {
-		fprintf(stderr, "  level %u base %llx: pt_used %u, counted %u\n",
-			level, (unsigned long long)base, pg->u.pt_used, used);
+		fprintf(stderr,
+			"  level %u base %llx: pt_used %u, counted %u\n", level,
+			(unsigned long long)base, pg->u.pt_used, used);
 		fail(ti, 8);
 	}
 }
@@ -176,8 +177,8 @@ void tree_walk(struct p2m_domain *p2m, struct tinfo *ti)
 	ti->mapped = 0;
 	ti->hash = 0;
 	ti->err = 0;
-	walk(p2m, ti, page_to_virt(p2m->root), p2m->root,
-	     p2m->fmt->levels - 1, 0);
+	walk(p2m, ti, page_to_virt(p2m->root), p2m->root, p2m->fmt->levels - 1,
+	     0);
 	if (ti->side_leaves != p2m->types.entries) {
 		fail(ti, 9);
 	}

@@ -24,7 +24,7 @@ struct flush_rec {
 extern const struct p2m_format *rec_fmt;
 extern unsigned long rec_nflush, rec_nlocal, rec_nactivate;
 extern struct flush_rec rec_flush[MAX_FLUSH_REC];
-extern struct p2m_domain *rec_p2m;     /* snapshot its free pool on flush */
+extern struct p2m_domain *rec_p2m; /* snapshot its free pool on flush */
 extern unsigned char *rec_free_at_flush; /* per frame, 1 = free in pool */
 extern void (*rec_flush_hook)(void);
 
@@ -32,13 +32,13 @@ void rec_reset(void);
 
 /* Independent walk of the tree. */
 struct tinfo {
-	unsigned long tables;     /* table pages below the root */
+	unsigned long tables; /* table pages below the root */
 	unsigned long leaves[3];
 	unsigned long side_leaves;
-	unsigned long mapped;     /* pages mapped */
+	unsigned long mapped; /* pages mapped */
 	u64 hash;
-	int err;                  /* first inconsistency found, 0 if none */
-	unsigned char *reach;     /* optional: per frame, 1 = table page */
+	int err; /* first inconsistency found, 0 if none */
+	unsigned char *reach; /* optional: per frame, 1 = table page */
 	void (*leaf)(u64 gfn, unsigned int level, mfn_t mfn, p2m_type_t t,
 		     void *arg);
 	void *arg;

@@ -39,16 +39,28 @@ static const struct p2m_format *fmt_by_id(int id)
 	}
 }
 
-#define FMT_TEST(name)                                                  \
-	static void name##_body(const struct p2m_format *f);            \
-	TEST(sv39x4_##name) { name##_body(fmt_by_id(0)); }              \
-	TEST(sv48x4_##name) { name##_body(fmt_by_id(1)); }              \
-	TEST(arm40_##name) { name##_body(fmt_by_id(2)); }               \
-	TEST(arm48_##name) { name##_body(fmt_by_id(3)); }               \
+#define FMT_TEST(name)                                       \
+	static void name##_body(const struct p2m_format *f); \
+	TEST(sv39x4_##name)                                  \
+	{                                                    \
+		name##_body(fmt_by_id(0));                   \
+	}                                                    \
+	TEST(sv48x4_##name)                                  \
+	{                                                    \
+		name##_body(fmt_by_id(1));                   \
+	}                                                    \
+	TEST(arm40_##name)                                   \
+	{                                                    \
+		name##_body(fmt_by_id(2));                   \
+	}                                                    \
+	TEST(arm48_##name)                                   \
+	{                                                    \
+		name##_body(fmt_by_id(3));                   \
+	}                                                    \
 	static void name##_body(const struct p2m_format *f)
 
 #define GB (1ULL << 18) /* pages per GiB */
-#define MB2 512ULL      /* pages per 2 MiB */
+#define MB2 512ULL /* pages per 2 MiB */
 #define MFN0 0x100000ULL /* 4 GiB: an arbitrary, 1 GiB aligned frame */
 
 static struct p2m_domain P;
@@ -299,8 +311,7 @@ FMT_TEST(remove_frees_empty_tables)
 {
 	CHECK_EQ(setup(f, 64), 0);
 	CHECK_EQ(p2m_set_entry(&P, _gfn(5), 3, _mfn(MFN0), p2m_ram_rw), 0);
-	CHECK_EQ(p2m_set_entry(&P, _gfn(GB * 3 + 5), 3, _mfn(MFN0),
-			       p2m_ram_rw),
+	CHECK_EQ(p2m_set_entry(&P, _gfn(GB * 3 + 5), 3, _mfn(MFN0), p2m_ram_rw),
 		 0);
 	CHECK(p2m_pool_used(&P.pool) > (1UL << f->root_order));
 	CHECK_EQ(p2m_remove(&P, _gfn(0), GB * 4), 0);
@@ -340,8 +351,9 @@ FMT_TEST(one_flush_per_remove_1g)
 	CHECK_EQ(rec_nflush, 1);
 	/* 512 level-0 tables, their level-1 table, on Sv48x4 a level 2. */
 	CHECK_EQ(P.stats.tables_freed - freed, 513 + (f->levels == 4));
-	CHECK(rec_flush[0].all || (rec_flush[0].gfn <= GB &&
-				   rec_flush[0].gfn + rec_flush[0].nr >= 2 * GB));
+	CHECK(rec_flush[0].all ||
+	      (rec_flush[0].gfn <= GB &&
+	       rec_flush[0].gfn + rec_flush[0].nr >= 2 * GB));
 	CHECK_EQ(tree_ok(), 0);
 	CHECK_EQ(finish(), 0);
 }
@@ -467,8 +479,7 @@ FMT_TEST(pool_exhaustion_split_rollback)
 	h = tree_hash();
 	CHECK_EQ(p2m_set_entry(&P, _gfn(3), 1, _mfn(5), p2m_ram_rw), -ENOMEM);
 	CHECK_EQ(p2m_remove(&P, _gfn(3), 1), -ENOMEM);
-	CHECK_EQ(p2m_change_type_range(&P, _gfn(3), 1, p2m_ram_rw,
-				       p2m_ram_ro),
+	CHECK_EQ(p2m_change_type_range(&P, _gfn(3), 1, p2m_ram_rw, p2m_ram_ro),
 		 -ENOMEM);
 	CHECK_EQ(tree_hash(), h);
 	CHECK_EQ(lk(3, NULL, &o), MFN0 + 3);
@@ -558,8 +569,7 @@ FMT_TEST(teardown_preempt_resume)
 	p2m_activate(&P, 2);
 	CHECK_EQ(p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0 + 1), p2m_ram_rw),
 		 0);
-	CHECK_EQ(p2m_set_entry(&P, _gfn(5 * GB), 3, _mfn(MFN0), p2m_ram_ro),
-		 0);
+	CHECK_EQ(p2m_set_entry(&P, _gfn(5 * GB), 3, _mfn(MFN0), p2m_ram_ro), 0);
 	rec_reset();
 	calls = teardown_all(&P);
 	/* 2^18 leaves at 512 per call, plus the tables and empty entries. */
@@ -642,8 +652,7 @@ FMT_TEST(invalid_args)
 		 -EINVAL);
 	CHECK_EQ(p2m_set_entry(&P, _gfn(1), 1, _mfn(~0ULL), p2m_ram_rw),
 		 -EINVAL);
-	CHECK_EQ(p2m_change_type_range(&P, _gfn(1), 1, p2m_invalid,
-				       p2m_ram_rw),
+	CHECK_EQ(p2m_change_type_range(&P, _gfn(1), 1, p2m_invalid, p2m_ram_rw),
 		 -EINVAL);
 	CHECK_EQ(p2m_change_type_range(&P, _gfn(1), 1, p2m_ram_rw,
 				       p2m_map_foreign_rw),
@@ -968,8 +977,7 @@ FMT_TEST(change_type_only_from)
 	CHECK_EQ(p2m_set_entry(&P, _gfn(10), 10, _mfn(0x10000),
 			       p2m_mmio_direct_dev),
 		 0);
-	CHECK_EQ(p2m_change_type_range(&P, _gfn(0), 20, p2m_ram_rw,
-				       p2m_ram_ro),
+	CHECK_EQ(p2m_change_type_range(&P, _gfn(0), 20, p2m_ram_rw, p2m_ram_ro),
 		 0);
 	lk(5, &t, NULL);
 	CHECK_EQ(t, p2m_ram_ro);
@@ -996,8 +1004,8 @@ FMT_TEST(change_type_pinned_is_4k)
 	tree_walk(&P, &ti);
 	CHECK_EQ(ti.leaves[0], MB2);
 	CHECK_EQ(ti.err, 0);
-	CHECK_EQ(P.types.entries, (f->side_types >> p2m_pt_pinned) & 1 ?
-					  MB2 : 0);
+	CHECK_EQ(P.types.entries,
+		 (f->side_types >> p2m_pt_pinned) & 1 ? MB2 : 0);
 	CHECK_EQ(p2m_change_type_range(&P, _gfn(0), MB2, p2m_pt_pinned,
 				       p2m_ram_rw),
 		 0);
@@ -1029,8 +1037,7 @@ FMT_TEST(all_types_roundtrip)
 		CHECK(lk(t * 4, &r, NULL) != mfn_x(INVALID_MFN));
 		CHECK_EQ(r, t);
 	}
-	CHECK_EQ(P.types.entries,
-		 __builtin_popcount(f->side_types));
+	CHECK_EQ(P.types.entries, __builtin_popcount(f->side_types));
 	CHECK_EQ(tree_ok(), 0);
 	CHECK_EQ(p2m_remove(&P, _gfn(0), 64), 0);
 	CHECK_EQ(P.types.entries, 0);
@@ -1064,8 +1071,7 @@ FMT_TEST(side_storage_split)
 
 	CHECK_EQ(setup(f, 64), 0);
 	side = (f->side_types >> p2m_mmio_direct_c) & 1;
-	CHECK_EQ(p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0),
-			       p2m_mmio_direct_c),
+	CHECK_EQ(p2m_set_entry(&P, _gfn(GB), GB, _mfn(MFN0), p2m_mmio_direct_c),
 		 0);
 	CHECK_EQ(P.types.entries, side);
 	CHECK_EQ(p2m_remove(&P, _gfn(GB + 1), 1), 0);
@@ -1088,8 +1094,7 @@ FMT_TEST(side_storage_rollback)
 	unsigned long entries;
 
 	CHECK_EQ(setup(f, (1UL << f->root_order) + f->levels - 2), 0);
-	CHECK_EQ(p2m_set_entry(&P, _gfn(0), MB2, _mfn(MFN0),
-			       p2m_mmio_direct_c),
+	CHECK_EQ(p2m_set_entry(&P, _gfn(0), MB2, _mfn(MFN0), p2m_mmio_direct_c),
 		 0);
 	entries = P.types.entries;
 	h = tree_hash();
@@ -1136,8 +1141,7 @@ FMT_TEST(pool_resize)
 	CHECK_EQ(p2m_pool_resize(&P.pool, 64), 0);
 	CHECK_EQ(P.pool.total, 64);
 	CHECK_EQ(p2m_set_entry(&P, _gfn(0), 1, _mfn(MFN0), p2m_ram_rw), 0);
-	CHECK_EQ(p2m_pool_resize(&P.pool, (1UL << f->root_order) + 1),
-		 -EBUSY);
+	CHECK_EQ(p2m_pool_resize(&P.pool, (1UL << f->root_order) + 1), -EBUSY);
 	CHECK_EQ(p2m_pool_resize(&P.pool, 40), 0);
 	CHECK_EQ(P.pool.total, 40);
 	CHECK_EQ(finish(), 0);
@@ -1244,15 +1248,15 @@ TEST(arm_attributes)
 	p2m_pte_t dev = f->make_leaf(_mfn(0x1234), p2m_mmio_direct_dev, 1);
 	p2m_pte_t blk = f->make_leaf(_mfn(0x40000), p2m_ram_rw, 2);
 
-	CHECK_EQ(ram & 3, 3);           /* page */
+	CHECK_EQ(ram & 3, 3); /* page */
 	CHECK_EQ((ram >> 2) & 0xf, 0xf); /* Normal WB */
-	CHECK_EQ((ram >> 6) & 3, 3);     /* RW */
-	CHECK_EQ((ram >> 10) & 1, 1);    /* AF */
-	CHECK_EQ((ram >> 54) & 1, 0);    /* executable */
-	CHECK_EQ((ro >> 6) & 3, 1);      /* RO */
-	CHECK_EQ(dev & 3, 1);            /* block */
-	CHECK_EQ((dev >> 2) & 0xf, 1);   /* Device-nGnRE */
-	CHECK_EQ((dev >> 54) & 1, 1);    /* XN */
+	CHECK_EQ((ram >> 6) & 3, 3); /* RW */
+	CHECK_EQ((ram >> 10) & 1, 1); /* AF */
+	CHECK_EQ((ram >> 54) & 1, 0); /* executable */
+	CHECK_EQ((ro >> 6) & 3, 1); /* RO */
+	CHECK_EQ(dev & 3, 1); /* block */
+	CHECK_EQ((dev >> 2) & 0xf, 1); /* Device-nGnRE */
+	CHECK_EQ((dev >> 54) & 1, 1); /* XN */
 	CHECK_EQ(blk & 3, 1);
 	CHECK_EQ(blk & 0xfffffffff000ULL, 0x40000000ULL);
 	CHECK_EQ(f->pte_type(dev), p2m_mmio_direct_dev);
@@ -1281,8 +1285,7 @@ TEST(arm_break_before_make)
 	CHECK_EQ(p2m_set_entry(&P, _gfn(77), 1, _mfn(MFN0), p2m_ram_rw), 0);
 	rec_flush_hook = check_broken_at_flush;
 	bbm_ok = false;
-	CHECK_EQ(p2m_set_entry(&P, _gfn(77), 1, _mfn(MFN0 + 5), p2m_ram_rw),
-		 0);
+	CHECK_EQ(p2m_set_entry(&P, _gfn(77), 1, _mfn(MFN0 + 5), p2m_ram_rw), 0);
 	CHECK(bbm_ok);
 	CHECK_EQ(rec_nflush, 1);
 	CHECK_EQ(lk(77, NULL, NULL), MFN0 + 5);
@@ -1376,11 +1379,11 @@ TEST(riscv_leaf_bits)
 	p2m_pte_t gr = f->make_leaf(_mfn(0x80000), p2m_grant_map_ro, 0);
 	p2m_pte_t tb = f->make_table(_mfn(0x80001));
 
-	CHECK_EQ(rw & 0xff, 0xdf);       /* V R W X U A D */
-	CHECK_EQ(ro & 0xff, 0xdb);       /* V R X U A D */
+	CHECK_EQ(rw & 0xff, 0xdf); /* V R W X U A D */
+	CHECK_EQ(ro & 0xff, 0xdb); /* V R X U A D */
 	CHECK_EQ(rw >> 10, 0x80000);
-	CHECK_EQ((gr >> 8) & 3, 3);      /* side storage marker */
-	CHECK_EQ(gr & 0xe, 0x2);         /* read only */
+	CHECK_EQ((gr >> 8) & 3, 3); /* side storage marker */
+	CHECK_EQ(gr & 0xe, 0x2); /* read only */
 	CHECK_EQ(f->pte_type(gr), P2M_TYPE_SIDE);
 	CHECK_EQ(f->pte_type(ro), p2m_ram_ro);
 	CHECK_EQ(tb, (0x80001ULL << 10) | 1);

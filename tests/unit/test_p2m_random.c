@@ -103,10 +103,12 @@ static void leaf_cb(u64 g, unsigned int level, mfn_t mfn, p2m_type_t t,
 		if (M.type[i] != t || M.mfn[i] != mfn_x(mfn) + k) {
 			if (!model_err) {
 				fprintf(stderr,
-					"  gfn %llx: tree %llx/%u, model %llx/%u\n",
+					"  gfn %llx: tree %llx/%u, "
+					"model %llx/%u\n",
 					(unsigned long long)(g + k),
 					(unsigned long long)(mfn_x(mfn) + k), t,
-					(unsigned long long)M.mfn[i], M.type[i]);
+					(unsigned long long)M.mfn[i],
+					M.type[i]);
 			}
 			model_err = 2;
 			return;
@@ -139,12 +141,13 @@ static int full_check(u64 *hash, unsigned char *reach)
 		return 301;
 	}
 	for (i = 0; i < FOREIGN_BLOCKS * MB2; i++) {
-		if (fblk[i / MB2][i % MB2].count != 1 + frefs[i]) {
-			fprintf(stderr, "  foreign frame %lu: count %llu, "
-					"expected %u\n",
-				i,
-				(unsigned long long)fblk[i / MB2][i % MB2].count,
-				1 + frefs[i]);
+		u64 count = fblk[i / MB2][i % MB2].count;
+
+		if (count != 1 + frefs[i]) {
+			fprintf(stderr,
+				"  foreign frame %lu: count %llu, "
+				"expected %u\n",
+				i, (unsigned long long)count, 1 + frefs[i]);
 			return 302;
 		}
 	}
@@ -246,7 +249,7 @@ static int flush_check(unsigned long nflush)
 }
 
 static const p2m_type_t plain_types[] = {
-	p2m_ram_rw,       p2m_ram_ro,       p2m_mmio_direct_dev,
+	p2m_ram_rw,	   p2m_ram_ro,	     p2m_mmio_direct_dev,
 	p2m_mmio_direct_c, p2m_grant_map_rw, p2m_grant_map_ro,
 	p2m_pt_pinned,
 };
@@ -324,7 +327,8 @@ static int random_op(bool big, int *rcp)
 		}
 	} else if (r < 75) {
 		if (rndn(4) == 0) {
-			from = rndn(2) ? p2m_map_foreign_rw : p2m_map_foreign_ro;
+			from = rndn(2) ? p2m_map_foreign_rw :
+					 p2m_map_foreign_ro;
 			t = rndn(2) ? p2m_map_foreign_rw : p2m_map_foreign_ro;
 		} else {
 			from = plain_types[rndn(ARRAY_SIZE(plain_types))];
@@ -490,8 +494,8 @@ static int random_run(const struct p2m_format *f, u64 seed, unsigned int steps,
 		}
 	}
 	if (err) {
-		fprintf(stderr, "  %s seed %llx: error %d at step %u\n", f->name,
-			(unsigned long long)seed, err, s);
+		fprintf(stderr, "  %s seed %llx: error %d at step %u\n",
+			f->name, (unsigned long long)seed, err, s);
 	}
 	if (teardown_all(&R) < 0 && !err) {
 		err = 900;
@@ -546,12 +550,12 @@ static const struct p2m_format *rfmt(int id)
 }
 
 /* A 32 MiB window straddling a 1 GiB boundary: 4K and 2M, splits. */
-#define SMALL_RUN(name, id, seed)                                         \
-	TEST(random_small_##name)                                         \
-	{                                                                 \
-		CHECK_EQ(random_run(rfmt(id), seed, 1500, 3 * GB - 4096,  \
-				    8192, 256, false),                    \
-			 0);                                              \
+#define SMALL_RUN(name, id, seed)                                              \
+	TEST(random_small_##name)                                              \
+	{                                                                      \
+		CHECK_EQ(random_run(rfmt(id), seed, 1500, 3 * GB - 4096, 8192, \
+				    256, false),                               \
+			 0);                                                   \
 	}
 
 /* A 2 GiB window: 1G leaves, their splits, big removes. */
@@ -564,13 +568,13 @@ static const struct p2m_format *rfmt(int id)
 	}
 
 /* A pool that keeps running dry: every -ENOMEM must roll back. */
-#define NOMEM_RUN(name, id, seed)                                         \
-	TEST(random_nomem_##name)                                         \
-	{                                                                 \
-		const struct p2m_format *f = rfmt(id);                    \
-		CHECK_EQ(random_run(f, seed, 1000, 3 * GB - 4096, 8192,   \
-				    (1UL << f->root_order) + 7, false),   \
-			 0);                                              \
+#define NOMEM_RUN(name, id, seed)                                       \
+	TEST(random_nomem_##name)                                       \
+	{                                                               \
+		const struct p2m_format *f = rfmt(id);                  \
+		CHECK_EQ(random_run(f, seed, 1000, 3 * GB - 4096, 8192, \
+				    (1UL << f->root_order) + 7, false), \
+			 0);                                            \
 	}
 
 SMALL_RUN(sv39x4, 0, 0x1234567ULL)

@@ -30,17 +30,17 @@
 /* One descriptor per translation format: geometry as data, plus the bits. */
 struct p2m_format {
 	const char *name;
-	unsigned int levels;     /* root level is levels - 1, 4 KiB leaves at 0 */
-	unsigned int root_bits;  /* index bits of the root level */
+	unsigned int levels; /* root level is levels - 1, 4 KiB leaves at 0 */
+	unsigned int root_bits; /* index bits of the root level */
 	unsigned int root_order; /* root = 2^root_order concatenated pages */
-	unsigned int gpa_bits;   /* 12 + 9 * (levels - 1) + root_bits */
-	unsigned int pa_bits;    /* largest output address the format holds */
+	unsigned int gpa_bits; /* 12 + 9 * (levels - 1) + root_bits */
+	unsigned int pa_bits; /* largest output address the format holds */
 	unsigned int leaf_levels; /* bit n set: leaves allowed at level n */
-	unsigned int mfn_shift;  /* output frame field position in a leaf */
-	p2m_pte_t valid_mask;    /* a PTE is valid iff (pte & valid_mask) */
-	bool bbm;                /* break-before-make on every valid change */
-	u32 side_types;          /* bit t set: type t lives in side storage */
-	u64 hw_mode;             /* hgatp.MODE, or VTCR_EL2 T0SZ | SL0 bits */
+	unsigned int mfn_shift; /* output frame field position in a leaf */
+	p2m_pte_t valid_mask; /* a PTE is valid iff (pte & valid_mask) */
+	bool bbm; /* break-before-make on every valid change */
+	u32 side_types; /* bit t set: type t lives in side storage */
+	u64 hw_mode; /* hgatp.MODE, or VTCR_EL2 T0SZ | SL0 bits */
 
 	/* Leaf at @level mapping @mfn (aligned to the level) as type @t. */
 	p2m_pte_t (*make_leaf)(mfn_t mfn, p2m_type_t t, unsigned int level);
@@ -95,8 +95,7 @@ void arch_p2m_activate(const struct p2m_domain *p2m);
  * entries built on it, on every CPU of @mask. The architecture turns a
  * large range into a whole-VMID flush (RISC-V above 512 pages).
  */
-void arch_p2m_flush_range(u16 vmid, const cpumask_t *mask, gfn_t gfn,
-			  u64 nr);
+void arch_p2m_flush_range(u16 vmid, const cpumask_t *mask, gfn_t gfn, u64 nr);
 
 /**
  * arch_p2m_flush_vmid() - invalidate every entry of VMID @vmid on every CPU

@@ -34,8 +34,7 @@ void fake_mm_init(unsigned long mb)
 		return;
 	}
 	/* Over-allocate to align the arena to the largest block. */
-	p = mmap(NULL, bytes + (PAGE_SIZE << MAX_ORDER),
-		 PROT_READ | PROT_WRITE,
+	p = mmap(NULL, bytes + (PAGE_SIZE << MAX_ORDER), PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		perror("mmap");
