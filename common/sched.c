@@ -123,6 +123,31 @@ void vcpu_kick(struct vcpu *v)
 		arch_send_ipi(cpu);
 }
 
+/* Slice over: is anyone else on this queue waiting to run? */
+static bool rq_has_other_runnable(struct runq *rq, struct vcpu *curr)
+{
+	u64 now = arch_counter_read();
+	unsigned long flags;
+	struct vcpu *v;
+	bool other = false;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	list_for_each_entry(v, &rq->head, runq) {
+		if (v == curr || READ_ONCE(v->pause))
+			continue;
+		if (v->state == VCPU_RUNNABLE ||
+		    (v->state == VCPU_BLOCKED && v->wake_at &&
+		     v->wake_at <= now)) {
+			other = true;
+			break;
+		}
+	}
+	if (!other)
+		rq->slice_end = now + slice_ticks; /* a new slice */
+	spin_unlock_irqrestore(&rq->lock, flags);
+	return other;
+}
+
 bool sched_need_resched(void)
 {
 	struct pcpu *p = this_cpu();
@@ -133,7 +158,9 @@ bool sched_need_resched(void)
 		return true;
 	if (READ_ONCE(rq->need_resched))
 		return true;
-	return rq->nr > 1 && arch_counter_read() >= rq->slice_end;
+	if (rq->nr < 2 || arch_counter_read() < rq->slice_end)
+		return false;
+	return rq_has_other_runnable(rq, v);
 }
 
 u64 sched_slice_deadline(void)
@@ -169,7 +196,11 @@ u64 sched_timer_tick(void)
 		}
 	}
 	next = rq_next_wake(rq);
-	if (this_cpu()->curr)
+	/*
+	 * A slice only ends when another vCPU waits for this CPU; a lone
+	 * vCPU's stale slice_end would re-fire the timer at once forever.
+	 */
+	if (this_cpu()->curr && rq->nr > 1 && rq->slice_end > now)
 		next = MIN(next, rq->slice_end);
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (smp_processor_id() == 0) {
@@ -357,7 +388,20 @@ static void __noreturn sched_loop(void)
 		}
 		{
 			u64 t0 = arch_counter_read();
+			u64 next;
+			unsigned long flags;
 
+			/*
+			 * The hypervisor timer must fire at the end of the
+			 * slice (and for CPU0's console tick) even if the
+			 * guest never exits on its own.
+			 */
+			spin_lock_irqsave(&rq->lock, flags);
+			next = MIN(rq->slice_end, rq_next_wake(rq));
+			spin_unlock_irqrestore(&rq->lock, flags);
+			if (cpu == 0)
+				next = MIN(next, t0 + tick_ticks);
+			arch_timer_set(next);
 			arch_vcpu_run(v);
 			v->runtime_ticks += arch_counter_read() - t0;
 		}
