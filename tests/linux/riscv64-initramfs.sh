@@ -21,6 +21,7 @@ mknod "$work/dev/null" c 1 3
 cat >"$work/init" <<'INIT'
 #!/bin/sh
 /bin/busybox --install -s /bin
+mount -t devtmpfs dev /dev
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
