@@ -9,6 +9,8 @@
  *   mode=fault-remote  balloon out a page vCPU1 keeps reading: vCPU1's
  *                      next read must fault and crash the domain
  *   mode=fault-local   balloon out a page, then read it on vCPU0
+ *   mode=split-race    split each 2 MiB mapping (balloon one page out
+ *                      and in) while vCPU1 reads that block: no fault
  *
  * RAM layout used (guest physical): [base, base+2M) superpage tests,
  * [base+2M, _end) the image, then the balloon pages R, then vCPU1's pages.
@@ -79,6 +81,73 @@ static void fault_reader(unsigned long unused)
 	}
 }
 
+static volatile uint64_t race_block, race_reads;
+
+/* Read and execute inside the 2 MiB block vCPU0 is about to split. */
+static void race_reader(unsigned long unused)
+{
+	for (;;) {
+		uint64_t b = READ_ONCE(race_block);
+		volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)(b + 8192);
+
+		if (b == ~0ULL)
+			return;
+		if (b) {
+			for (unsigned int i = 0; i < 64; i++)
+				(void)p[i * 64];
+		}
+		WRITE_ONCE(race_reads, race_reads + 1);
+	}
+}
+
+static bool wait_reads(uint64_t n)
+{
+	uint64_t want = READ_ONCE(race_reads) + n;
+	uint64_t end = rt_now_us() + 10000000;
+
+	while (READ_ONCE(race_reads) < want) {
+		if (rt_now_us() > end)
+			return false;
+		arch_relax();
+	}
+	return true;
+}
+
+/*
+ * Superpage splits while another vCPU uses the block: balloon one page
+ * out of each 2 MiB block (the image's, where vCPU1's code runs, then
+ * every free one) while vCPU1 reads the block. Nothing may fault.
+ */
+static void split_race(void)
+{
+	uint64_t end = rt_env.ram_base + rt_env.ram_size - (2UL << 20);
+	uint64_t b = ALIGN_DOWN(r_base, 2UL << 20), pg = r_base;
+	unsigned int blocks = 0, bad = 0;
+
+	if (rt_cpu_start(1, race_reader, 0) || !wait_reads(10))
+		rt_panic("vCPU1 does not run");
+	for (;;) {
+		WRITE_ONCE(race_block, b);
+		if (!wait_reads(50))
+			break;
+		gfns[0] = pg >> PAGE_SHIFT;
+		bad += xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, 1, 0) != 1;
+		bad += xl_reservation(XL_MEM_POPULATE_PHYSMAP, gfns, 1, 0) != 1;
+		if (!wait_reads(50))
+			break;
+		blocks++;
+		b = ALIGN_UP(t_base + TOUCH_PAGES * PAGE_SIZE, 2UL << 20) +
+		    (uint64_t)(blocks - 1) * (2UL << 20);
+		pg = b;
+		if (b + (2UL << 20) > end)
+			break;
+	}
+	WRITE_ONCE(race_block, ~0ULL);
+	rt_check(blocks && !bad, "split_race",
+		 "%u blocks split, %u balloon calls failed", blocks, bad);
+	rt_printf("split %u superpages under a running vCPU\n", blocks);
+}
+
 static long cur_pages(void)
 {
 	return xl_memory_op(XL_MEM_CURRENT_RESERVATION,
@@ -102,6 +171,16 @@ static void fault_test(bool remote)
 	uint64_t c0, c1;
 	long rc;
 
+	/*
+	 * Split the 2 MiB mapping around the page first (balloon a
+	 * neighbour out and in), so that the decrease below changes one
+	 * 4K entry and tests the TLB flush alone, not superpage splitting
+	 * under a running vCPU (that is mode=split-race).
+	 */
+	gfns[0] = (r_base >> PAGE_SHIFT) + 1;
+	if (xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, 1, 0) != 1 ||
+	    xl_reservation(XL_MEM_POPULATE_PHYSMAP, gfns, 1, 0) != 1)
+		rt_fail("presplit", "ballooning the neighbour page failed");
 	gfns[0] = r_base >> PAGE_SHIFT;
 	*page(r_base, 0) = 1;
 	if (remote) {
@@ -234,6 +313,11 @@ int test_main(void)
 		return 0;
 	}
 
+	if (rt_arg_is("mode", "split-race")) {
+		if (smp)
+			split_race();
+		return 0;
+	}
 	test_errors();
 	if (smp && rt_cpu_start(1, toucher, 0))
 		rt_panic("cannot start vCPU1");
