@@ -319,6 +319,15 @@ int test_main(void)
 		return 0;
 	}
 	test_errors();
+	/*
+	 * One round before vCPU1 starts: the 2 MiB mappings around R are
+	 * split here, so the rounds below test ballooning and remote TLB
+	 * flushes; splits under a running vCPU are mode=split-race.
+	 */
+	if (xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, npages, 0) !=
+		    npages ||
+	    xl_reservation(XL_MEM_POPULATE_PHYSMAP, gfns, npages, 0) != npages)
+		rt_fail("first_round", "ballooning before vCPU1 started failed");
 	if (smp && rt_cpu_start(1, toucher, 0))
 		rt_panic("cannot start vCPU1");
 	t0 = rt_now_us();
