@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Debian Linux guests under xen-lite on both architectures ('make
+# test-linux'). Each architecture's script fetches Debian's kernel and
+# busybox with scripts/debfetch.sh (private apt state, never committed).
+# The two architectures run one after the other: each boot uses every core.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+rc=0
+"$here/riscv64.sh" || rc=1
+"$here/arm64.sh" || rc=1
+exit $rc
