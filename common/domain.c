@@ -226,9 +226,19 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	domain_shutdown(d, SHUTDOWN_CRASH, -1);
 }
 
+/*
+ * Teardown runs in steps of about a millisecond, between which the CPU
+ * goes back to its scheduler loop (guests on it keep running).
+ */
+static bool teardown_time_up(void *arg)
+{
+	return arch_counter_read() >= *(u64 *)arg;
+}
+
 int domain_destroy_step(struct domain *d)
 {
 	unsigned long flags;
+	u64 deadline;
 	int rc;
 
 	if (d->state == DOM_SHUTTING_DOWN) {
@@ -242,6 +252,8 @@ int domain_destroy_step(struct domain *d)
 	if (rc == -ERESTART)
 		return rc;
 #endif
+	deadline = arch_counter_read() + arch_counter_freq() / 1000;
+	p2m_set_preempt_check(d->p2m, teardown_time_up, &deadline);
 	rc = p2m_teardown(d->p2m);
 	if (rc == -ERESTART)
 		return rc;
