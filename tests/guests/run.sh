@@ -170,9 +170,11 @@ run_arch() { # arch
 
 	p=$a.memory
 	run "$a" memory 4 256M 240 "$cfgdir/balloon.cfg" \
-		"$cfgdir/foreign-target.cfg" "$cfgdir/foreign-mapper.cfg"
+		"$cfgdir/foreign-target.cfg" "$cfgdir/foreign-mapper.cfg" \
+		"$cfgdir/balloon-exhaust.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" balloon balloon
+	expect_pass "$p" balloon-exhaust balloon
 	expect_pass "$p" foreign-target foreign
 	expect_pass "$p" foreign-mapper foreign
 

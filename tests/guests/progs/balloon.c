@@ -9,6 +9,8 @@
  *   mode=fault-remote  balloon out a page vCPU1 keeps reading: vCPU1's
  *                      next read must fault and crash the domain
  *   mode=fault-local   balloon out a page, then read it on vCPU0
+ *   mode=exhaust       with a tiny p2m_pool: splits until the pool is
+ *                      empty, which must fail cleanly (-ENOMEM)
  *   mode=split-race    split each 2 MiB mapping (balloon one page out
  *                      and in) while vCPU1 reads that block: no fault
  *
@@ -81,6 +83,7 @@ static void fault_reader(unsigned long unused)
 	}
 }
 
+static long cur_pages(void);
 static volatile uint64_t race_block, race_reads;
 
 /* Read and execute inside the 2 MiB block vCPU0 is about to split. */
@@ -146,6 +149,44 @@ static void split_race(void)
 	rt_check(blocks && !bad, "split_race",
 		 "%u blocks split, %u balloon calls failed", blocks, bad);
 	rt_printf("split %u superpages under a running vCPU\n", blocks);
+}
+
+/*
+ * p2m pool exhaustion (run with a tiny p2m_pool): balloon one page out
+ * of each 2 MiB block in turn; every split needs a table page from the
+ * pool, so a decrease must eventually fail with -ENOMEM (or -ENOSPC),
+ * cleanly: the block it failed on is still mapped, the domain runs on,
+ * and everything ballooned out comes back.
+ */
+static void exhaust(void)
+{
+	uint64_t end = rt_env.ram_base + rt_env.ram_size - (2UL << 20);
+	uint64_t b = ALIGN_UP(t_base + TOUCH_PAGES * PAGE_SIZE, 2UL << 20);
+	static uint64_t out[MAX_PAGES];
+	unsigned int n = 0, back = 0;
+	long before = cur_pages(), rc = 0;
+
+	for (; b + (2UL << 20) <= end && n < MAX_PAGES; b += 2UL << 20) {
+		gfns[0] = b >> PAGE_SHIFT;
+		rc = xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, 1, 0);
+		if (rc != 1)
+			break;
+		out[n++] = gfns[0];
+	}
+	rt_printf("pool exhausted after %u splits: %ld\n", n, rc);
+	rt_check(rc == -XL_ENOMEM || rc == -XL_ENOSPC, "pool_exhausted_enomem",
+		 "after %u splits the decrease returned %ld", n, rc);
+	/* The block that could not be split is still all there. */
+	*(volatile uint64_t *)(uintptr_t)(b + 4096) = 0x1234;
+	rt_check(*(volatile uint64_t *)(uintptr_t)(b + 4096) == 0x1234,
+		 "still_mapped", "write to the block lost");
+	rt_check(cur_pages() == before - (long)n, "count_after_failure",
+		 "%ld pages, expected %ld", cur_pages(), before - (long)n);
+	for (unsigned int i = 0; i < n; i++)
+		back += xl_reservation(XL_MEM_POPULATE_PHYSMAP, &out[i], 1, 0) ==
+			1;
+	rt_check(back == n && cur_pages() == before, "repopulate",
+		 "%u of %u pages came back, %ld pages", back, n, cur_pages());
 }
 
 static long cur_pages(void)
@@ -313,6 +354,10 @@ int test_main(void)
 		return 0;
 	}
 
+	if (rt_arg_is("mode", "exhaust")) {
+		exhaust();
+		return 0;
+	}
 	if (rt_arg_is("mode", "split-race")) {
 		if (smp)
 			split_race();
