@@ -72,6 +72,7 @@ static void controller(void)
 	unsigned long cycles = rt_arg_ul("cycles", 5);
 	uint64_t cycle_to = rt_arg_ul("timeout_ms", 60000) * 1000;
 	uint64_t max_stall = rt_arg_ul("max_stall_ms", 5000) * 1000;
+	unsigned long sample_ms = rt_arg_ul("sample_ms", 0);
 	uint64_t last_nonce = 0, gap = 0, last, t0 = rt_now_us();
 	uint64_t slowest = 0;
 	long pages0 = -1;
@@ -134,6 +135,18 @@ static void controller(void)
 				pages0 = pages;
 			else if (pages != pages0)
 				bad_pages++;
+		}
+		/*
+		 * With sample_ms, hold still after the first reboot and
+		 * before the last command, so that the runner can ask the
+		 * hypervisor for its free-page count (debug key 'm') twice
+		 * in the same state: both must be equal.
+		 */
+		if (sample_ms && (boots == 1 || boots == cycles)) {
+			rt_printf("sample %lu: rebooter up, holding %lu ms\n",
+				  boots, sample_ms);
+			rt_udelay(sample_ms * 1000);
+			last = rt_now_us();
 		}
 		m->boots = boots;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
