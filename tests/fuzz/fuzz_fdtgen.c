@@ -8,8 +8,15 @@
  * reg ranges, strings with and without their NUL, duplicate and missing
  * properties.
  *
- * Input: a flags byte choosing a skeleton (a memory bank, /cpus, a UART),
- * a /memreserve/ count, then a program of one-byte opcodes with operands.
+ * Input: a flags byte choosing a skeleton (a memory bank, /cpus, a UART)
+ * and whether the blob is cut short, a /memreserve/ count, then a program
+ * of one-byte opcodes with operands.
+ *
+ * Cut short (flags bit 6): the strings block is moved before the structure
+ * block and the structure block ends right after the last property, with
+ * no END_NODE or END tag, so that property's value is the last byte of the
+ * blob. A parser that reads a property as a C string without its length
+ * then runs off the end of the blob, which ASan reports.
  */
 #include "boot_check.h"
 
@@ -170,6 +177,38 @@ static void skeleton(void *fdt, uint8_t flags)
 	}
 }
 
+/* A copy of @fdt laid out as described at the top, in an exact-size buffer. */
+static void *cut_short(const void *fdt)
+{
+	const char *st = (const char *)fdt + fdt_off_dt_struct(fdt);
+	const char *strs = (const char *)fdt + fdt_off_dt_strings(fdt);
+	uint32_t rsv = fdt_off_dt_struct(fdt) - fdt_off_mem_rsvmap(fdt);
+	uint32_t nst = fdt_size_dt_struct(fdt);
+	uint32_t nstr = fdt_size_dt_strings(fdt);
+	uint32_t nstr_pad = (nstr + 3) & ~3U;
+	struct fdt_header *h;
+	char *b;
+
+	/* Drop the trailing END_NODE and END tags. */
+	while (nst >= 4 && (fdt32_ld((const fdt32_t *)(st + nst - 4)) ==
+				    FDT_END_NODE ||
+			    fdt32_ld((const fdt32_t *)(st + nst - 4)) ==
+				    FDT_END))
+		nst -= 4;
+	b = calloc(1, sizeof(*h) + rsv + nstr_pad + nst);
+	memcpy(b, fdt, sizeof(*h));
+	memcpy(b + sizeof(*h), (const char *)fdt + fdt_off_mem_rsvmap(fdt), rsv);
+	memcpy(b + sizeof(*h) + rsv, strs, nstr);
+	memcpy(b + sizeof(*h) + rsv + nstr_pad, st, nst);
+	h = (struct fdt_header *)b;
+	h->off_mem_rsvmap = cpu_to_fdt32(sizeof(*h));
+	h->off_dt_strings = cpu_to_fdt32(sizeof(*h) + rsv);
+	h->off_dt_struct = cpu_to_fdt32(sizeof(*h) + rsv + nstr_pad);
+	h->size_dt_struct = cpu_to_fdt32(nst);
+	h->totalsize = cpu_to_fdt32(sizeof(*h) + rsv + nstr_pad + nst);
+	return b;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char buf[GEN_BUF];
@@ -219,8 +258,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fdt_end_node(fdt);
 	if (fdt_finish(fdt))
 		return 0;
-	blob = malloc(fdt_totalsize(fdt));
-	memcpy(blob, fdt, fdt_totalsize(fdt));
+	if (flags & 64)
+		blob = cut_short(fdt);
+	else
+		blob = malloc(fdt_totalsize(fdt));
+	if (!(flags & 64))
+		memcpy(blob, fdt, fdt_totalsize(fdt));
 	boot_check(blob, fdt_pa);
 	free(blob);
 	return 0;

@@ -45,7 +45,7 @@ fi
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || read -r -a harnesses <<<"$(make -s -C "$here" list)"
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 for h in "${harnesses[@]}"; do
