@@ -30,6 +30,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
+#include <asm/system.h>
 
 #define WALK_DESCEND 0x7fffffff
 
@@ -328,6 +329,12 @@ static void p2m_flush_now(struct p2m_op *op)
 		return;
 	}
 	op->flush_lo = op->flush_hi = 0;
+	/*
+	 * Order the entry writes before reading the mask: a CPU whose bit
+	 * is not seen yet sets it before it enters the guest, so it can only
+	 * walk the new entries.
+	 */
+	smp_mb();
 	if (cpumask_empty(&p2m->dirty_cpus)) {
 		/* No CPU ran this VMID since it was assigned. */
 		return;
