@@ -230,7 +230,16 @@ run_arch() { # arch
 	#    next to two victims that checksum their RAM.
 	p=$a.isolation
 	local iso=() n=0
-	for f in "$cfgdir"/iso-*.cfg; do iso+=("$f"); done
+	for f in "$cfgdir"/iso-*.cfg; do
+		if [ "$soak" = 1 ]; then
+			# Soak: 20 times the fuzzing.
+			sed -e 's/fuzz=300/fuzz=6000/' \
+				-e "s|\.\./\.\./\.\./build|$srctree/build|" \
+				"$f" >"$tmp/$(basename "$f")"
+			f=$tmp/$(basename "$f")
+		fi
+		iso+=("$f")
+	done
 	run "$a" isolation 2 256M 300 "$cfgdir/victim-1.cfg" \
 		"${iso[@]}" "$cfgdir/victim-2.cfg"
 	expect_exit "$p" nonzero
