@@ -3,7 +3,8 @@
 # $lx/Image and $lx/initramfs.cpio.gz, and offers run_bundle.
 #
 # XL_ARM64_BIN, when set, replaces build/arm64/xen-lite.bin in the QEMU
-# command line (testing a hypervisor built elsewhere).
+# command line (testing a hypervisor built elsewhere); XL_QEMU_EXTRA is
+# appended to it (e.g. "-icount shift=0").
 
 deb=$srctree/build/debian/arm64
 lx=$srctree/build/linux-arm64
@@ -54,7 +55,7 @@ run_bundle() {
 	if [ -n "${XL_ARM64_BIN:-}" ]; then
 		cmd=${cmd//$srctree\/build\/arm64\/xen-lite.bin/$XL_ARM64_BIN}
 	fi
-	eval "timeout $t $cmd" </dev/null >"$log" 2>&1
+	eval "timeout $t $cmd ${XL_QEMU_EXTRA:-}" </dev/null >"$log" 2>&1
 	local rc=$?
 	rm -rf "$dir"
 	return $rc
