@@ -111,6 +111,10 @@ expect_pass() { # prefix dom suite
 		fail "$p.$dom" "$summary"
 	elif echo "$summary" | grep -q '^[a-z]*: 0 passed'; then
 		fail "$p.$dom" "$summary"
+	elif [ "$(dom_lines "$dom" | grep -ac "^ok $s\.")" != \
+		"$(echo "$summary" | sed 's/^[a-z]*: \([0-9]*\) passed.*/\1/')" ]; then
+		# Every result line must reach the console exactly once.
+		fail "$p.$dom" "$(dom_lines "$dom" | grep -ac "^ok $s\.") ok lines but '$summary'"
 	else
 		ok "$p.$dom"
 	fi
@@ -262,7 +266,7 @@ run_arch() { # arch
 	local maxv=1
 	[ "$strict" = 1 ] && maxv=2
 	if [ "$soak" = 1 ]; then
-		count=32 smp=4 mem=1G prog=balloon args="iters=20 pages=16" maxv=2
+		count=32 smp=4 mem=1G prog=balloon args="iters=20 pages=16 stall_ms=10000" maxv=2
 	fi
 	mkdir -p "$tmp/many-$a"
 	for ((i = 0; i < count; i++)); do
@@ -275,7 +279,9 @@ run_arch() { # arch
 	for ((i = 0; i < count; i++)); do
 		local s
 		s=$(dom_lines "m$i" | grep -a "^$prog: [0-9]* passed, 0 failed" | head -1)
-		if [ -z "$s" ] || dom_lines "m$i" | grep -aq '^FAIL'; then
+		if [ -z "$s" ] || dom_lines "m$i" | grep -aq '^FAIL' ||
+			[ "$(dom_lines "m$i" | grep -ac "^ok $prog\.")" != \
+			"$(echo "$s" | sed 's/^[a-z]*: \([0-9]*\) passed.*/\1/')" ]; then
 			bad=$((bad + 1))
 			why="$why m$i"
 		fi

@@ -6,6 +6,7 @@
  * them out: the hypervisor's flush must reach vCPU1's CPU) and other
  * pages all the time.
  *   iters=N     rounds (default 8)     pages=N   pages per round (32)
+ *   stall_ms=N  longest wait for vCPU1 in a round (default 30000)
  *   mode=fault-remote  balloon out a page vCPU1 keeps reading: vCPU1's
  *                      next read must fault and crash the domain
  *   mode=fault-local   balloon out a page, then read it on vCPU0
@@ -106,7 +107,7 @@ static void race_reader(unsigned long unused)
 static bool wait_reads(uint64_t n)
 {
 	uint64_t want = READ_ONCE(race_reads) + n;
-	uint64_t end = rt_now_us() + 10000000;
+	uint64_t end = rt_now_us() + 30000000;
 
 	while (READ_ONCE(race_reads) < want) {
 		if (rt_now_us() > end)
@@ -332,6 +333,7 @@ static void test_superpage(void)
 int test_main(void)
 {
 	unsigned long iters = rt_arg_ul("iters", 8);
+	unsigned long stall_ms = rt_arg_ul("stall_ms", 30000);
 	bool smp = rt_env.info.nr_vcpus > 1;
 	unsigned int bad_dec = 0, bad_pop = 0, bad_zero = 0, bad_count = 0;
 	unsigned int bad_again = 0, bad_seen = 0;
@@ -386,7 +388,7 @@ int test_main(void)
 		if (smp) {
 			__atomic_thread_fence(__ATOMIC_SEQ_CST);
 			WRITE_ONCE(round, r);
-			if (!wait_for(&touched, r, 10000)) {
+			if (!wait_for(&touched, r, stall_ms)) {
 				rt_fail("toucher_stalled",
 					"vCPU1 did not touch the pages in round %llu",
 					(unsigned long long)r);

@@ -37,7 +37,7 @@ static void test_smp(unsigned int n)
 		if (rc)
 			rt_printf("starting vCPU%u: error %ld\n", i, rc);
 	}
-	end = rt_now_us() + 5000000;
+	end = rt_now_us() + 20000000;
 	for (unsigned int i = 1; i < n; i++) {
 		while (!READ_ONCE(cpus_seen[i]) && rt_now_us() < end)
 			arch_relax();

@@ -9,7 +9,7 @@
  *                  foreign mapping of that mailbox, checks its page count
  *                  stays the same every cycle, and after cycles=N
  *                  reboots tells it to finish. Its own loop must never
- *                  stall (max_stall_ms, default 5000).
+ *                  stall (max_stall_ms, default 10000).
  * A guest cannot remember anything across its own restart: the count
  * lives in the controller, which survives.
  */
@@ -71,7 +71,7 @@ static void controller(void)
 		(volatile struct mailbox *)(uintptr_t)(slot << PAGE_SHIFT);
 	unsigned long cycles = rt_arg_ul("cycles", 5);
 	uint64_t cycle_to = rt_arg_ul("timeout_ms", 60000) * 1000;
-	uint64_t max_stall = rt_arg_ul("max_stall_ms", 5000) * 1000;
+	uint64_t max_stall = rt_arg_ul("max_stall_ms", 10000) * 1000;
 	unsigned long sample_ms = rt_arg_ul("sample_ms", 0);
 	uint64_t last_nonce = 0, gap = 0, last, t0 = rt_now_us();
 	uint64_t slowest = 0;

@@ -4,7 +4,7 @@
  * of its own, checksums all of it, then keeps checking for wait_ms
  * (default 3000) while other domains misbehave. Its memory must stay
  * byte-for-byte the same, and it must keep running (largest gap between
- * two turns of its loop below max_stall_ms, default 5000).
+ * two turns of its loop below max_stall_ms, default 10000).
  */
 #include <rt.h>
 
@@ -28,7 +28,7 @@ int test_main(void)
 {
 	uint64_t base = rt_env.ram_base, end = base + rt_env.ram_size;
 	uint64_t wait = rt_arg_ul("wait_ms", 3000) * 1000;
-	uint64_t max_stall = rt_arg_ul("max_stall_ms", 5000) * 1000;
+	uint64_t max_stall = rt_arg_ul("max_stall_ms", 10000) * 1000;
 	uint64_t seed = rt_mix(rt_env.info.domid + 77), sum0, t0, last;
 	uint64_t gap = 0, checks = 0, bad = 0, hc_bad = 0;
 
