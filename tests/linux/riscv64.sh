@@ -4,6 +4,9 @@
 #   linux_2vcpu:   one 2-vCPU domain on a 2-CPU host: marker, 2 CPUs seen,
 #                  the workload ran, clean power-off (QEMU exits 0).
 #   linux_2domains: two 2-vCPU Linux domains at once on a 4-CPU host.
+#   linux_console_input: a busybox shell as init; commands typed on the
+#                  console reach it through the virtual 16550 (receive
+#                  interrupts through the virtual PLIC) and it powers off.
 #
 # usage: tests/linux/riscv64.sh
 # Environment: XL_LINUX_TIMEOUT (seconds per boot, default 600).
@@ -88,11 +91,60 @@ run_case() { # case smp mem domain...
 	fi
 }
 
+# wait_for LOG PATTERN SECONDS: poll the log until PATTERN shows up.
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 2; i++)); do
+		grep -aq "$2" "$1" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+console_case() {
+	local log=$out/linux_console_input.log fifo=$out/console.fifo why="" rc
+	cat >"$out/shell.cfg" <<CFG
+name = "shell"
+kernel = "Image"
+ramdisk = "initrd.gz"
+cmdline = "console=ttyS0 quiet rdinit=/bin/sh"
+memory = 256
+vcpus = 1
+CFG
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	(cd "$srctree" && ./xen-lite run --arch riscv64 --smp 1 --mem 512M \
+		--timeout "$timeout" "$out/shell.cfg") <"$fifo" >"$log" 2>&1 &
+	local pid=$!
+	exec 9>"$fifo"
+	if ! wait_for "$log" 'job control turned off' "$timeout"; then
+		why="no shell prompt"
+	else
+		sleep 1
+		printf 'echo typed-$((40+2))\n' >&9
+		wait_for "$log" '\[shell\] typed-42' 60 || why="typed command did not run"
+		printf '/bin/busybox poweroff -f\n' >&9
+	fi
+	exec 9>&-
+	wait $pid
+	rc=$?
+	rm -f "$fifo"
+	[ -n "$why" ] || [ $rc -eq 0 ] || why="exit status $rc"
+	if [ -z "$why" ]; then
+		result linux_console_input ok
+	else
+		result linux_console_input fail "$why (log: $log)"
+		tail -n 15 "$log" | sed 's/^/    /'
+	fi
+}
+
 domfile linux 2 256
 run_case linux_2vcpu 2 1G linux
 
 domfile linux1 2 256
 domfile linux2 2 256
 run_case linux_2domains 4 1G linux1 linux2
+
+console_case
 
 finish
