@@ -1099,6 +1099,37 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 	return mfn;
 }
 
+bool p2m_access_allowed(p2m_type_t t, bool write, bool exec)
+{
+	switch (t) {
+	case p2m_ram_rw:
+		return true;
+	case p2m_ram_ro:
+		return !write;
+	case p2m_mmio_direct_dev:
+	case p2m_mmio_direct_c:
+	case p2m_map_foreign_rw:
+	case p2m_grant_map_rw:
+		return !exec;
+	case p2m_map_foreign_ro:
+	case p2m_grant_map_ro:
+	case p2m_pt_pinned:
+		return !write && !exec;
+	default:
+		return false;
+	}
+}
+
+bool p2m_fault_retry(struct p2m_domain *p2m, gfn_t gfn, bool write, bool exec)
+{
+	p2m_type_t t;
+
+	if (mfn_eq(p2m_lookup(p2m, gfn, &t, NULL), INVALID_MFN)) {
+		return false;
+	}
+	return p2m_access_allowed(t, write, exec);
+}
+
 /* ------------------------------------------------------------------ */
 /* Teardown */
 

@@ -375,6 +375,11 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	u64 val;
 	int ret;
 
+	/* The entry was invalid only while the p2m changed it: retry. */
+	if (p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR,
+			    false)) {
+		return true;
+	}
 	if (esr & DABT_S1PTW) {
 		domain_crash(d, "vCPU%u: stage-1 table walk at unmapped guest "
 			     "physical %#llx (pc %#llx)", v->id,
@@ -463,6 +468,11 @@ static bool handle_sync(struct vcpu *v)
 		this_cpu()->arch.fp_owner = v;
 		return true;
 	case EC_IABT_LOW:
+		if (p2m_fault_retry(v->domain->p2m,
+				    _gfn(READ_SYSREG(hpfar_el2) >> 4), false,
+				    true)) {
+			return true;
+		}
 		domain_crash(v->domain, "vCPU%u: instruction fetch from guest "
 			     "physical %#llx, which the domain does not own "
 			     "(pc %#llx)", v->id,

@@ -148,6 +148,24 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 		 unsigned int *order);
 
 /**
+ * p2m_access_allowed() - whether a leaf of type @t lets the guest read
+ * (always, for a real type), write (@write) or execute (@exec).
+ * Return: true if the access is permitted.
+ */
+bool p2m_access_allowed(p2m_type_t t, bool write, bool exec);
+
+/**
+ * p2m_fault_retry() - decide what a stage-2 fault at @gfn was: call it
+ * from the fault handler before treating the fault as the guest's. An
+ * operation may have had the entry invalid for a moment (break-before-
+ * make on Arm, a walk that saw the old table); p2m_lookup() waits for the
+ * operation to finish, and if the entry now permits the access the guest
+ * should simply retry the instruction.
+ * Return: true to return to the guest without emulating or crashing.
+ */
+bool p2m_fault_retry(struct p2m_domain *p2m, gfn_t gfn, bool write, bool exec);
+
+/**
  * p2m_remove() - unmap [@gfn, @gfn + @nr); holes are fine. Table pages
  * left empty are freed after the single flush of the operation, and the
  * references of foreign leaves are dropped after it too.

@@ -1173,6 +1173,26 @@ FMT_TEST(random_lookup_matches_tree)
 	CHECK_EQ(finish(), 0);
 }
 
+FMT_TEST(fault_retry)
+{
+	CHECK_EQ(setup(f, 64), 0);
+	CHECK_EQ(p2m_set_entry(&P, _gfn(1), 1, _mfn(MFN0), p2m_ram_rw), 0);
+	CHECK_EQ(p2m_set_entry(&P, _gfn(2), 1, _mfn(MFN0), p2m_ram_ro), 0);
+	CHECK_EQ(p2m_set_entry(&P, _gfn(3), 1, _mfn(MFN0), p2m_pt_pinned), 0);
+	CHECK_EQ(p2m_set_entry(&P, _gfn(4), 1, _mfn(MFN0), p2m_mmio_direct_dev),
+		 0);
+	CHECK(p2m_fault_retry(&P, _gfn(1), true, true));
+	CHECK(p2m_fault_retry(&P, _gfn(2), false, true));
+	CHECK(!p2m_fault_retry(&P, _gfn(2), true, false));
+	CHECK(p2m_fault_retry(&P, _gfn(3), false, false));
+	CHECK(!p2m_fault_retry(&P, _gfn(3), true, false));
+	CHECK(p2m_fault_retry(&P, _gfn(4), true, false));
+	CHECK(!p2m_fault_retry(&P, _gfn(4), false, true));
+	CHECK(!p2m_fault_retry(&P, _gfn(5), false, false));
+	CHECK(!p2m_access_allowed(p2m_invalid, false, false));
+	CHECK_EQ(finish(), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Format-specific cases */
 
@@ -1391,6 +1411,25 @@ TEST(riscv_leaf_bits)
 	CHECK(!f->is_table(rw, 1));
 	CHECK_EQ(f->hw_mode, 9);
 	CHECK_EQ(p2m_format_sv39x4.hw_mode, 8);
+}
+
+/* The hardware permissions of every type agree with p2m_access_allowed. */
+TEST(permissions_match_types)
+{
+	const struct p2m_format *rv = fmt_by_id(0), *arm = fmt_by_id(2);
+	p2m_type_t t;
+
+	for (t = p2m_ram_rw; t < p2m_max_real_type; t++) {
+		p2m_pte_t r = rv->make_leaf(_mfn(0x100), t, 0);
+		p2m_pte_t a = arm->make_leaf(_mfn(0x100), t, 0);
+
+		CHECK_EQ(!!(r & 2), 1);
+		CHECK_EQ(!!(r & 4), p2m_access_allowed(t, true, false));
+		CHECK_EQ(!!(r & 8), p2m_access_allowed(t, false, true));
+		CHECK_EQ(((a >> 6) & 3) == 3,
+			 p2m_access_allowed(t, true, false));
+		CHECK_EQ(!((a >> 54) & 1), p2m_access_allowed(t, false, true));
+	}
 }
 
 TEST(pool_default_size)
