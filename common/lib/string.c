@@ -37,13 +37,46 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+#if defined(__aarch64__) && !defined(XL_HOST_TEST)
+/*
+ * Large zero fills on arm64 (domain RAM at build time): DC ZVA clears a
+ * whole DCZID_EL0-sized block per instruction. Only for Normal memory,
+ * which is all the hypervisor ever memsets. Return: bytes cleared from
+ * the start of @d (0 when DC ZVA is prohibited or @d is misaligned).
+ */
+static size_t memzero_dczva(u8 *d, size_t n)
+{
+	size_t bs, done = 0;
+	u64 dczid;
+
+	__asm__("mrs %0, dczid_el0" : "=r"(dczid));
+	if (dczid & 16)
+		return 0;
+	bs = 4UL << (dczid & 15);
+	if ((uintptr_t)d & (bs - 1))
+		return 0;
+	for (; n - done >= bs; done += bs)
+		__asm__ __volatile__("dc zva, %0" : : "r"(d + done) : "memory");
+	return done;
+}
+#endif
+
 void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
 
+#if defined(__aarch64__) && !defined(XL_HOST_TEST)
+	if (c == 0 && n >= 4096) {
+		size_t done = memzero_dczva(d, n);
+
+		d += done;
+		n -= done;
+	}
+#endif
+
 	if (!(((uintptr_t)d | n) & 7)) {
 		u64 v = (u8)c;
-		u64 *d8 = dst;
+		u64 *d8 = (u64 *)d;
 
 		v |= v << 8;
 		v |= v << 16;
