@@ -259,7 +259,7 @@ int gic_init(const void *fdt)
 	}
 	if (node < 0) {
 		printk(XL_ERR "gicv3: no arm,gic-v3 node in the device tree "
-		       "(start QEMU with gic-version=3)\n");
+			      "(start QEMU with gic-version=3)\n");
 		return -ENODEV;
 	}
 	ret = fdt_read_reg(fdt, node, 0, &gic_info.dist_base,

@@ -20,17 +20,17 @@
 #define GIC_PPI 1
 #define IRQ_LEVEL_HIGH 4
 
-#define TRY(x)                      \
-	do {                        \
-		int _r = (x);       \
-		if (_r < 0)         \
-			return _r;  \
+#define TRY(x)                     \
+	do {                       \
+		int _r = (x);      \
+		if (_r < 0)        \
+			return _r; \
 	} while (0)
 
 static int prop_reg2(void *fdt, u64 a0, u64 s0, u64 a1, u64 s1, int n)
 {
-	fdt64_t reg[4] = { cpu_to_fdt64(a0), cpu_to_fdt64(s0),
-			   cpu_to_fdt64(a1), cpu_to_fdt64(s1) };
+	fdt64_t reg[4] = { cpu_to_fdt64(a0), cpu_to_fdt64(s0), cpu_to_fdt64(a1),
+			   cpu_to_fdt64(s1) };
 
 	return fdt_property(fdt, "reg", reg, n * 2 * sizeof(fdt64_t));
 }

@@ -125,7 +125,7 @@ void arch_machine_poweroff(bool clean)
 		semihosting_exit(1);
 		if (semihosting_absent) {
 			printk(XL_WARN "semihosting is disabled: the exit "
-			       "status cannot report the failure\n");
+				       "status cannot report the failure\n");
 		}
 	}
 	psci_smc(PSCI_SYSTEM_OFF, 0, 0, 0);

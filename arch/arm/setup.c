@@ -130,8 +130,7 @@ int arch_setup(const struct bootinfo *bi)
 	printk("arm64: EL2, MIDR %#lx, PARange %lu, VMID %u bits, "
 	       "counter %lu Hz\n",
 	       (unsigned long)READ_SYSREG(midr_el1),
-	       (unsigned long)(mmfr0 & 0xf),
-	       ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8,
+	       (unsigned long)(mmfr0 & 0xf), ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8,
 	       (unsigned long)arch_counter_freq());
 	ret = gic_init(maddr_to_virt(arm_boot_dtb));
 	if (ret) {
@@ -195,9 +194,8 @@ void arch_dump_state(void)
 	if (arm_boot_el != CURRENTEL_EL2) {
 		return;
 	}
-	printk("CPU%u state: SP %#lx HCR %#lx VTTBR %#lx\n",
-	       smp_processor_id(), (unsigned long)fp,
-	       (unsigned long)READ_SYSREG(hcr_el2),
+	printk("CPU%u state: SP %#lx HCR %#lx VTTBR %#lx\n", smp_processor_id(),
+	       (unsigned long)fp, (unsigned long)READ_SYSREG(hcr_el2),
 	       (unsigned long)READ_SYSREG(vttbr_el2));
 	printk("  ELR_EL2 %#lx ESR_EL2 %#lx FAR_EL2 %#lx SPSR_EL2 %#lx\n",
 	       (unsigned long)READ_SYSREG(elr_el2),

@@ -63,8 +63,8 @@ void hyp_trap_sync(struct cpu_regs *regs)
 		regs->pc += 4;
 		return;
 	}
-	printk(XL_ERR "Hypervisor exception on CPU%u: %s\n",
-	       smp_processor_id(), name);
+	printk(XL_ERR "Hypervisor exception on CPU%u: %s\n", smp_processor_id(),
+	       name);
 	printk(XL_ERR "  ELR_EL2 %#lx ESR_EL2 %#lx (EC %#x) FAR_EL2 %#lx\n",
 	       (unsigned long)regs->pc, (unsigned long)esr, ec,
 	       (unsigned long)far);
@@ -76,8 +76,10 @@ void hyp_trap_sync(struct cpu_regs *regs)
 void hyp_trap_bad(struct cpu_regs *regs, unsigned long kind)
 {
 	static const char *const kinds[] = {
-		"sync (SP_EL0)", "IRQ (SP_EL0)", "FIQ (SP_EL0)",
-		"SError (SP_EL0)", "sync", "IRQ", "FIQ", "SError",
+		"sync (SP_EL0)", "IRQ (SP_EL0)",
+		"FIQ (SP_EL0)",	 "SError (SP_EL0)",
+		"sync",		 "IRQ",
+		"FIQ",		 "SError",
 	};
 
 	printk(XL_ERR "Hypervisor took an unexpected %s exception\n",

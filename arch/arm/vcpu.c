@@ -34,9 +34,10 @@
  * auxiliary control registers and the ID registers the guest has no
  * business reading raw (TID1: AIDR, REVIDR); EL1 is AArch64.
  */
-#define GUEST_HCR (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO |     \
-		   HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC |  \
-		   HCR_TIDCP | HCR_TACR | HCR_TID1 | HCR_RW)
+#define GUEST_HCR                                                          \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |        \
+	 HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | \
+	 HCR_TID1 | HCR_RW)
 
 /* SCTLR_EL1 at reset: RES1 bits only, MMU and caches off. */
 #define SCTLR_EL1_RESET 0x30d00800UL
@@ -266,8 +267,7 @@ bool vcpu_wait_for_interrupt(struct vcpu *v)
 	if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK)) {
 		if (vtimer_fired(v)) {
 			if (!vgic_irq_state(v, IRQ_PPI_VTIMER)) {
-				vgic_inject(v->domain, v, IRQ_PPI_VTIMER,
-					    true);
+				vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
 				gic_set_ppi_active(IRQ_PPI_VTIMER, true);
 			}
 			return true;
@@ -345,7 +345,7 @@ static bool handle_sysreg(struct vcpu *v, u64 esr)
 	return true;
 undef:
 	printk(XL_DEBUG "d%u v%u: undefined sysreg op%u op1 %u c%u c%u op2 "
-	       "%u (%s) at %#lx\n",
+			"%u (%s) at %#lx\n",
 	       v->domain->id, v->id, op0, op1, crn, crm, op2,
 	       read ? "read" : "write", (unsigned long)r->pc);
 	vcpu_inject_undef(v);
@@ -376,21 +376,22 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	int ret;
 
 	/* The entry was invalid only while the p2m changed it: retry. */
-	if (p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR,
-			    false)) {
+	if (p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR, false)) {
 		return true;
 	}
 	if (esr & DABT_S1PTW) {
-		domain_crash(d, "vCPU%u: stage-1 table walk at unmapped guest "
-			     "physical %#llx (pc %#llx)", v->id,
-			     (unsigned long long)gpa,
+		domain_crash(d,
+			     "vCPU%u: stage-1 table walk at unmapped guest "
+			     "physical %#llx (pc %#llx)",
+			     v->id, (unsigned long long)gpa,
 			     (unsigned long long)r->pc);
 		return false;
 	}
 	if (!(esr & DABT_ISV)) {
-		domain_crash(d, "vCPU%u: undecodable access to guest physical "
-			     "%#llx (pc %#llx, ESR %#llx)", v->id,
-			     (unsigned long long)gpa,
+		domain_crash(d,
+			     "vCPU%u: undecodable access to guest physical "
+			     "%#llx (pc %#llx, ESR %#llx)",
+			     v->id, (unsigned long long)gpa,
 			     (unsigned long long)r->pc,
 			     (unsigned long long)esr);
 		return false;
@@ -404,7 +405,8 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	}
 	ret = mmio_dispatch(v, gpa, size, write, &val);
 	if (ret == 0) {
-		domain_crash(d, "vCPU%u: %s of %u bytes at guest physical "
+		domain_crash(d,
+			     "vCPU%u: %s of %u bytes at guest physical "
 			     "%#llx, which the domain does not own (pc %#llx)",
 			     v->id, write ? "write" : "read", size,
 			     (unsigned long long)gpa,
@@ -412,9 +414,10 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 		return false;
 	}
 	if (ret < 0) {
-		domain_crash(d, "vCPU%u: unsupported %u-byte %s at device "
-			     "address %#llx (pc %#llx)", v->id, size,
-			     write ? "write" : "read",
+		domain_crash(d,
+			     "vCPU%u: unsupported %u-byte %s at device "
+			     "address %#llx (pc %#llx)",
+			     v->id, size, write ? "write" : "read",
 			     (unsigned long long)gpa,
 			     (unsigned long long)r->pc);
 		return false;
@@ -473,9 +476,11 @@ static bool handle_sync(struct vcpu *v)
 				    true)) {
 			return true;
 		}
-		domain_crash(v->domain, "vCPU%u: instruction fetch from guest "
+		domain_crash(v->domain,
+			     "vCPU%u: instruction fetch from guest "
 			     "physical %#llx, which the domain does not own "
-			     "(pc %#llx)", v->id,
+			     "(pc %#llx)",
+			     v->id,
 			     (unsigned long long)((READ_SYSREG(hpfar_el2) >> 4)
 						  << PAGE_SHIFT),
 			     (unsigned long long)r->pc);
@@ -493,9 +498,10 @@ static bool handle_sync(struct vcpu *v)
 		vcpu_inject_undef(v);
 		return true;
 	default:
-		domain_crash(v->domain, "vCPU%u: unhandled exit EC %#x "
-			     "(ESR %#llx) at pc %#llx", v->id, ec,
-			     (unsigned long long)esr,
+		domain_crash(v->domain,
+			     "vCPU%u: unhandled exit EC %#x "
+			     "(ESR %#llx) at pc %#llx",
+			     v->id, ec, (unsigned long long)esr,
 			     (unsigned long long)r->pc);
 		return false;
 	}
@@ -529,9 +535,10 @@ void arch_vcpu_run(struct vcpu *v)
 		case EXIT_FIQ:
 			break;
 		default:
-			domain_crash(v->domain, "vCPU%u: SError at pc %#llx "
-				     "(ESR %#llx)", v->id,
-				     (unsigned long long)v->arch.regs.pc,
+			domain_crash(v->domain,
+				     "vCPU%u: SError at pc %#llx "
+				     "(ESR %#llx)",
+				     v->id, (unsigned long long)v->arch.regs.pc,
 				     (unsigned long long)READ_SYSREG(esr_el2));
 			stay = false;
 			break;

@@ -171,9 +171,12 @@ static bool irq_regs(struct domain *d, struct vcpu *v, unsigned int off,
 		unsigned int base;
 		enum bitop op;
 	} banks[] = {
-		{ GICD_IGROUPR, BIT_GROUP },	 { GICD_ISENABLER, BIT_SENABLE },
-		{ GICD_ICENABLER, BIT_CENABLE }, { GICD_ISPENDR, BIT_SPEND },
-		{ GICD_ICPENDR, BIT_CPEND },	 { GICD_ISACTIVER, BIT_SACTIVE },
+		{ GICD_IGROUPR, BIT_GROUP },
+		{ GICD_ISENABLER, BIT_SENABLE },
+		{ GICD_ICENABLER, BIT_CENABLE },
+		{ GICD_ISPENDR, BIT_SPEND },
+		{ GICD_ICPENDR, BIT_CPEND },
+		{ GICD_ISACTIVER, BIT_SACTIVE },
 		{ GICD_ICACTIVER, BIT_CACTIVE },
 	};
 	unsigned int k;
@@ -259,7 +262,8 @@ static int dist_access(struct vcpu *v, unsigned int off, unsigned int size,
 			} else if (high) {
 				r = (r & 0xffffffffULL) | (*val << 32);
 			} else {
-				r = (r & ~0xffffffffULL) | (*val & 0xffffffffULL);
+				r = (r & ~0xffffffffULL) |
+				    (*val & 0xffffffffULL);
 			}
 			i->irouter = r & (MPIDR_AFF_MASK | (1UL << 31));
 			t = vcpu_by_affinity(d, r & ~(1UL << 31));
@@ -354,7 +358,9 @@ static int redist_access(struct vcpu *v, struct vcpu *t, unsigned int off,
 		if (write) {
 			/* ChildrenAsleep follows ProcessorSleep at once. */
 			t->arch.vgic.waker = (*val & GICR_WAKER_PS) ?
-				GICR_WAKER_PS | GICR_WAKER_CA : 0;
+						     GICR_WAKER_PS |
+							     GICR_WAKER_CA :
+						     0;
 		} else {
 			*val = t->arch.vgic.waker;
 		}

@@ -24,44 +24,92 @@
 static u64 read_lr(unsigned int i)
 {
 	switch (i) {
-	case 0: return READ_SYSREG(ICH_LR0_EL2);
-	case 1: return READ_SYSREG(ICH_LR1_EL2);
-	case 2: return READ_SYSREG(ICH_LR2_EL2);
-	case 3: return READ_SYSREG(ICH_LR3_EL2);
-	case 4: return READ_SYSREG(ICH_LR4_EL2);
-	case 5: return READ_SYSREG(ICH_LR5_EL2);
-	case 6: return READ_SYSREG(ICH_LR6_EL2);
-	case 7: return READ_SYSREG(ICH_LR7_EL2);
-	case 8: return READ_SYSREG(ICH_LR8_EL2);
-	case 9: return READ_SYSREG(ICH_LR9_EL2);
-	case 10: return READ_SYSREG(ICH_LR10_EL2);
-	case 11: return READ_SYSREG(ICH_LR11_EL2);
-	case 12: return READ_SYSREG(ICH_LR12_EL2);
-	case 13: return READ_SYSREG(ICH_LR13_EL2);
-	case 14: return READ_SYSREG(ICH_LR14_EL2);
-	default: return READ_SYSREG(ICH_LR15_EL2);
+	case 0:
+		return READ_SYSREG(ICH_LR0_EL2);
+	case 1:
+		return READ_SYSREG(ICH_LR1_EL2);
+	case 2:
+		return READ_SYSREG(ICH_LR2_EL2);
+	case 3:
+		return READ_SYSREG(ICH_LR3_EL2);
+	case 4:
+		return READ_SYSREG(ICH_LR4_EL2);
+	case 5:
+		return READ_SYSREG(ICH_LR5_EL2);
+	case 6:
+		return READ_SYSREG(ICH_LR6_EL2);
+	case 7:
+		return READ_SYSREG(ICH_LR7_EL2);
+	case 8:
+		return READ_SYSREG(ICH_LR8_EL2);
+	case 9:
+		return READ_SYSREG(ICH_LR9_EL2);
+	case 10:
+		return READ_SYSREG(ICH_LR10_EL2);
+	case 11:
+		return READ_SYSREG(ICH_LR11_EL2);
+	case 12:
+		return READ_SYSREG(ICH_LR12_EL2);
+	case 13:
+		return READ_SYSREG(ICH_LR13_EL2);
+	case 14:
+		return READ_SYSREG(ICH_LR14_EL2);
+	default:
+		return READ_SYSREG(ICH_LR15_EL2);
 	}
 }
 
 static void write_lr(unsigned int i, u64 v)
 {
 	switch (i) {
-	case 0: WRITE_SYSREG(v, ICH_LR0_EL2); break;
-	case 1: WRITE_SYSREG(v, ICH_LR1_EL2); break;
-	case 2: WRITE_SYSREG(v, ICH_LR2_EL2); break;
-	case 3: WRITE_SYSREG(v, ICH_LR3_EL2); break;
-	case 4: WRITE_SYSREG(v, ICH_LR4_EL2); break;
-	case 5: WRITE_SYSREG(v, ICH_LR5_EL2); break;
-	case 6: WRITE_SYSREG(v, ICH_LR6_EL2); break;
-	case 7: WRITE_SYSREG(v, ICH_LR7_EL2); break;
-	case 8: WRITE_SYSREG(v, ICH_LR8_EL2); break;
-	case 9: WRITE_SYSREG(v, ICH_LR9_EL2); break;
-	case 10: WRITE_SYSREG(v, ICH_LR10_EL2); break;
-	case 11: WRITE_SYSREG(v, ICH_LR11_EL2); break;
-	case 12: WRITE_SYSREG(v, ICH_LR12_EL2); break;
-	case 13: WRITE_SYSREG(v, ICH_LR13_EL2); break;
-	case 14: WRITE_SYSREG(v, ICH_LR14_EL2); break;
-	default: WRITE_SYSREG(v, ICH_LR15_EL2); break;
+	case 0:
+		WRITE_SYSREG(v, ICH_LR0_EL2);
+		break;
+	case 1:
+		WRITE_SYSREG(v, ICH_LR1_EL2);
+		break;
+	case 2:
+		WRITE_SYSREG(v, ICH_LR2_EL2);
+		break;
+	case 3:
+		WRITE_SYSREG(v, ICH_LR3_EL2);
+		break;
+	case 4:
+		WRITE_SYSREG(v, ICH_LR4_EL2);
+		break;
+	case 5:
+		WRITE_SYSREG(v, ICH_LR5_EL2);
+		break;
+	case 6:
+		WRITE_SYSREG(v, ICH_LR6_EL2);
+		break;
+	case 7:
+		WRITE_SYSREG(v, ICH_LR7_EL2);
+		break;
+	case 8:
+		WRITE_SYSREG(v, ICH_LR8_EL2);
+		break;
+	case 9:
+		WRITE_SYSREG(v, ICH_LR9_EL2);
+		break;
+	case 10:
+		WRITE_SYSREG(v, ICH_LR10_EL2);
+		break;
+	case 11:
+		WRITE_SYSREG(v, ICH_LR11_EL2);
+		break;
+	case 12:
+		WRITE_SYSREG(v, ICH_LR12_EL2);
+		break;
+	case 13:
+		WRITE_SYSREG(v, ICH_LR13_EL2);
+		break;
+	case 14:
+		WRITE_SYSREG(v, ICH_LR14_EL2);
+		break;
+	default:
+		WRITE_SYSREG(v, ICH_LR15_EL2);
+		break;
 	}
 }
 
@@ -133,7 +181,8 @@ static void vgic_notify(struct vcpu *v)
 	}
 	if (READ_ONCE(v->state) == VCPU_BLOCKED) {
 		vcpu_wake(v);
-	} else if (READ_ONCE(v->state) == VCPU_RUNNING && v != this_cpu()->curr) {
+	} else if (READ_ONCE(v->state) == VCPU_RUNNING &&
+		   v != this_cpu()->curr) {
 		vcpu_kick(v);
 	}
 }

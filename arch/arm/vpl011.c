@@ -67,8 +67,7 @@ void vpl011_init(struct domain *d)
 }
 
 /* PrimeCell identification: PL011 r1p5 (periph 0x00341011). */
-static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00,
-				0x0d, 0xf0, 0x05, 0xb1 };
+static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
 int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 		u64 *val)

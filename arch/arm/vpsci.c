@@ -87,8 +87,8 @@ bool vcpu_handle_smccc(struct vcpu *v)
 	long ret = SMCCC_RET_NOT_SUPPORTED;
 	bool stay = true;
 
-	if ((fid >> 32) == 0 && (fid32 & ~XL_SMCCC_FN_MASK) ==
-					(u32)XL_SMCCC_FN(0)) {
+	if ((fid >> 32) == 0 &&
+	    (fid32 & ~XL_SMCCC_FN_MASK) == (u32)XL_SMCCC_FN(0)) {
 		ret = do_hypercall(v, fid32 & XL_SMCCC_FN_MASK, r->x[1],
 				   r->x[2], r->x[3], r->x[4], r->x[5]);
 		r->x[0] = (u64)ret;

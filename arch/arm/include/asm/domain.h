@@ -14,7 +14,7 @@
 
 struct arch_domain {
 	u64 flags;
-	u64 cntvoff;         /* CNTVOFF_EL2: the domain's virtual time 0 */
+	u64 cntvoff; /* CNTVOFF_EL2: the domain's virtual time 0 */
 	struct vgic_dist vgic;
 	struct vpl011 uart;
 };
@@ -28,15 +28,15 @@ struct el1_sysregs {
 };
 
 struct arch_vcpu {
-	struct cpu_regs regs;  /* x0..x30, pc, pstate */
+	struct cpu_regs regs; /* x0..x30, pc, pstate */
 	struct el1_sysregs el1;
 	u64 vmpidr;
 	u64 hcr;
 	u64 cntv_ctl, cntv_cval;
 	struct vgic_cpu vgic;
 	struct fpsimd_state fp;
-	bool fp_loaded;        /* fp is in the CPU's registers */
-	bool loaded;           /* EL1 state is in the CPU (between load/put) */
+	bool fp_loaded; /* fp is in the CPU's registers */
+	bool loaded; /* EL1 state is in the CPU (between load/put) */
 };
 
 #endif

@@ -118,8 +118,8 @@ struct gic_info {
 	paddr_t dist_size;
 	paddr_t redist_base;
 	paddr_t redist_size;
-	unsigned int nr_irqs;  /* lines the distributor implements */
-	unsigned int nr_lrs;   /* list registers */
+	unsigned int nr_irqs; /* lines the distributor implements */
+	unsigned int nr_lrs; /* list registers */
 	unsigned int pri_bits; /* virtual priority bits */
 };
 

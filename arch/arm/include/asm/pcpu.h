@@ -8,10 +8,10 @@
 struct vcpu;
 
 struct arch_pcpu {
-	u64 mpidr;              /* MPIDR_EL1 affinity fields */
-	void *gicr;             /* redistributor RD_base frame */
-	struct vcpu *fp_owner;  /* vCPU whose FP/SIMD state is in the regs */
-	u64 timer_deadline;     /* CNTHP compare value, ~0 when none */
+	u64 mpidr; /* MPIDR_EL1 affinity fields */
+	void *gicr; /* redistributor RD_base frame */
+	struct vcpu *fp_owner; /* vCPU whose FP/SIMD state is in the regs */
+	u64 timer_deadline; /* CNTHP compare value, ~0 when none */
 	unsigned long irq_count;
 };
 

@@ -7,7 +7,7 @@
 #define ASM_ARM_REGS_H
 
 /* Offsets used by entry.S; checked against the struct in traps.c. */
-#define REGS_X(n) ((n) * 8)
+#define REGS_X(n) ((n)*8)
 #define REGS_SP (31 * 8)
 #define REGS_PC (32 * 8)
 #define REGS_PSTATE (33 * 8)
@@ -25,8 +25,8 @@
 
 struct cpu_regs {
 	u64 x[31];
-	u64 sp;     /* hypervisor frames: the interrupted SP */
-	u64 pc;     /* ELR_EL2 */
+	u64 sp; /* hypervisor frames: the interrupted SP */
+	u64 pc; /* ELR_EL2 */
 	u64 pstate; /* SPSR_EL2 */
 };
 

@@ -208,7 +208,7 @@
 #define MPIDR_U (_UL(1) << 30)
 #define MPIDR_MT (_UL(1) << 24)
 #define MPIDR_RES1 (_UL(1) << 31)
-#define MPIDR_AFF0(m) ((m) & _UL(0xff))
+#define MPIDR_AFF0(m) ((m)&_UL(0xff))
 #define MPIDR_AFF1(m) (((m) >> 8) & _UL(0xff))
 #define MPIDR_AFF2(m) (((m) >> 16) & _UL(0xff))
 #define MPIDR_AFF3(m) (((m) >> 32) & _UL(0xff))
@@ -229,18 +229,16 @@
 
 #include <xen-lite/types.h>
 
-#define READ_SYSREG(name)                                               \
-	({                                                              \
-		u64 __v;                                                \
-		__asm__ __volatile__("mrs %0, " __stringify(name)       \
-				     : "=r"(__v));                      \
-		__v;                                                    \
+#define READ_SYSREG(name)                                         \
+	({                                                        \
+		u64 __v;                                          \
+		__asm__ __volatile__("mrs %0, " __stringify(name) \
+				     : "=r"(__v));                \
+		__v;                                              \
 	})
 
-#define WRITE_SYSREG(v, name)                                           \
-	__asm__ __volatile__("msr " __stringify(name) ", %0"            \
-			     :                                          \
-			     : "r"((u64)(v)))
+#define WRITE_SYSREG(v, name) \
+	__asm__ __volatile__("msr " __stringify(name) ", %0" : : "r"((u64)(v)))
 
 static inline void isb(void)
 {

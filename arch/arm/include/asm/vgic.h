@@ -25,17 +25,17 @@
 
 struct vgic_irq {
 	u8 priority;
-	u8 target;     /* SPI: vCPU the interrupt is routed to */
+	u8 target; /* SPI: vCPU the interrupt is routed to */
 	bool enabled;
-	bool pending;  /* latched pending state (edge, or set by software) */
-	bool line;     /* level of the input line (level-sensitive) */
+	bool pending; /* latched pending state (edge, or set by software) */
+	bool line; /* level of the input line (level-sensitive) */
 	bool active;
-	bool edge;     /* configured edge-triggered */
+	bool edge; /* configured edge-triggered */
 	bool group1;
-	bool hw;       /* linked to the physical interrupt of the same ID */
-	bool in_lr;    /* currently in a list register of its vCPU */
-	bool repend;   /* made pending again while in a list register */
-	u64 irouter;   /* SPI: GICD_IROUTER value */
+	bool hw; /* linked to the physical interrupt of the same ID */
+	bool in_lr; /* currently in a list register of its vCPU */
+	bool repend; /* made pending again while in a list register */
+	u64 irouter; /* SPI: GICD_IROUTER value */
 };
 
 struct vgic_cpu {
@@ -74,8 +74,7 @@ void vgic_vcpu_init(struct vcpu *v);
  * SPI's target (@v ignored for SPIs), waking or kicking the vCPU.
  * @hw: link to the physical interrupt (virtual timer).
  */
-void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq,
-		 bool hw);
+void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw);
 
 /**
  * vgic_set_line() - drive the level of level-sensitive SPI @irq of @d.
