@@ -4,6 +4,8 @@
 #   linux_2vcpu:   one 2-vCPU domain on a 2-CPU host: marker, 2 CPUs seen,
 #                  the workload ran, clean power-off (QEMU exits 0).
 #   linux_2domains: two 2-vCPU Linux domains at once on a 4-CPU host.
+#   linux_no_sstc: the 2-vCPU domain on harts without Sstc (guest timer
+#                  through SBI set_timer and VSTIP injection).
 #   linux_console_input: a busybox shell as init; commands typed on the
 #                  console reach it through the virtual 16550 (receive
 #                  interrupts through the virtual PLIC) and it powers off.
@@ -76,7 +78,7 @@ run_case() { # case smp mem domain...
 		files+=("$out/$d.cfg")
 	done
 	(cd "$srctree" && ./xen-lite run --arch riscv64 --smp "$smp" --mem "$mem" \
-		--timeout "$timeout" "${files[@]}") </dev/null >"$log" 2>&1
+		--timeout "$timeout" "${extra[@]}" "${files[@]}") </dev/null >"$log" 2>&1
 	rc=$?
 	for d in "$@"; do
 		[ -n "$why" ] || why=$(check_domain "$log" "$d" 2)
@@ -138,8 +140,13 @@ CFG
 	fi
 }
 
+extra=()
 domfile linux 2 256
 run_case linux_2vcpu 2 1G linux
+
+extra=(--qemu-arg -cpu --qemu-arg rv64,sstc=false)
+run_case linux_no_sstc 2 1G linux
+extra=()
 
 domfile linux1 2 256
 domfile linux2 2 256
