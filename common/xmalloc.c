@@ -24,6 +24,7 @@ struct xm_free {
 };
 
 static struct xm_free *buckets[XM_BUCKETS];
+static u64 cache_pages; /* pages carved into buckets (kept for reuse) */
 static DEFINE_SPINLOCK(xm_lock);
 
 void *xmalloc(size_t size)
@@ -57,6 +58,7 @@ void *xmalloc(size_t size)
 			spin_unlock_irqrestore(&xm_lock, flags);
 			return NULL;
 		}
+		cache_pages++;
 		for (size_t off = 0; off < PAGE_SIZE; off += 1U << shift) {
 			struct xm_free *f = (struct xm_free *)(page + off);
 
@@ -104,4 +106,9 @@ void xfree(void *p)
 	f->next = buckets[shift - XM_MIN_SHIFT];
 	buckets[shift - XM_MIN_SHIFT] = f;
 	spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+u64 xmalloc_cache_pages(void)
+{
+	return READ_ONCE(cache_pages);
 }

@@ -113,6 +113,11 @@ u64 total_page_count(void);
 void *__must_check xmalloc(size_t size);
 void *__must_check xzalloc(size_t size);
 void xfree(void *p);
+/**
+ * xmalloc_cache_pages() - pages the small-object buckets hold. They are
+ * kept for reuse, never returned: the leak checks subtract them.
+ */
+u64 xmalloc_cache_pages(void);
 
 /**
  * get_page() - take a general reference on a frame owned by @owner.
