@@ -7,4 +7,5 @@ rc=0
 "$here/riscv64.sh" || rc=1
 "$here/arm64.sh" || rc=1
 "$here/baddtb.sh" || rc=1
+"$here/domains.sh" || rc=1
 exit $rc
