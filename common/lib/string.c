@@ -61,6 +61,34 @@ static size_t memzero_dczva(u8 *d, size_t n)
 }
 #endif
 
+#if defined(__riscv) && !defined(XL_HOST_TEST)
+/*
+ * Large zero fills on RISC-V (no Zicboz on QEMU 7.2): eight stores per
+ * loop iteration, so the loop overhead is an eighth of the plain loop's.
+ * Return: bytes cleared from the start of @d (a multiple of 64; 0 when
+ * @d is not 8-byte aligned).
+ */
+static size_t memzero_unrolled(u8 *d, size_t n)
+{
+	u64 *p = (u64 *)d;
+	size_t blocks = n / 64;
+
+	if ((uintptr_t)d & 7)
+		return 0;
+	for (size_t i = 0; i < blocks; i++, p += 8) {
+		p[0] = 0;
+		p[1] = 0;
+		p[2] = 0;
+		p[3] = 0;
+		p[4] = 0;
+		p[5] = 0;
+		p[6] = 0;
+		p[7] = 0;
+	}
+	return blocks * 64;
+}
+#endif
+
 void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
@@ -68,6 +96,14 @@ void *memset(void *dst, int c, size_t n)
 #if defined(__aarch64__) && !defined(XL_HOST_TEST)
 	if (c == 0 && n >= 4096) {
 		size_t done = memzero_dczva(d, n);
+
+		d += done;
+		n -= done;
+	}
+#endif
+#if defined(__riscv) && !defined(XL_HOST_TEST)
+	if (c == 0 && n >= 4096) {
+		size_t done = memzero_unrolled(d, n);
 
 		d += done;
 		n -= done;
