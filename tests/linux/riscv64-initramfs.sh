@@ -3,10 +3,11 @@
 #
 # usage: tests/linux/riscv64-initramfs.sh DEBROOT OUT.cpio.gz
 #   DEBROOT: where scripts/debfetch.sh unpacked busybox-static (riscv64).
-# /init prints the marker "XL-LINUX-UP <uptime>", the number of CPUs,
-# runs a short CPU + memory workload and prints its time
-# ("XL-LINUX-WORKLOAD <seconds>"), then "XL-LINUX-DONE <uptime>" and
-# powers off (SBI SRST).
+# /init prints the marker "XL-LINUX-UP <uptime> <counter>", the number of
+# CPUs, runs a short CPU + memory workload and prints its time
+# ("XL-LINUX-WORKLOAD <seconds>"), then "XL-LINUX-DONE <uptime> <counter>"
+# and powers off (SBI SRST). <counter> is the platform counter read by
+# /bin/rdtime (tests/linux/riscv64-rdtime.S): the machine uptime in ticks.
 set -euo pipefail
 debroot=$1 out=$2
 bb=$debroot/usr/bin/busybox
@@ -16,6 +17,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{bin,dev,proc,sys,tmp}
 cp "$bb" "$work/bin/busybox"
 ln -s busybox "$work/bin/sh"
+riscv64-linux-gnu-gcc -nostdlib -static -no-pie -march=rv64gc \
+	-o "$work/bin/rdtime" "$(dirname "$0")/riscv64-rdtime.S"
 mknod "$work/dev/console" c 5 1
 mknod "$work/dev/null" c 1 3
 cat >"$work/init" <<'INIT'
@@ -26,7 +29,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
 read up idle </proc/uptime
-echo "XL-LINUX-UP $up"
+echo "XL-LINUX-UP $up $(/bin/rdtime)"
 echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
 read t0 idle </proc/uptime
 # CPU: checksum 8 MiB; memory: copy it around in tmpfs.
@@ -42,7 +45,7 @@ while [ $n -lt 20000 ]; do n=$((n + 1)); done
 read t1 idle </proc/uptime
 echo "XL-LINUX-WORKLOAD $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")"
 read up idle </proc/uptime
-echo "XL-LINUX-DONE $up"
+echo "XL-LINUX-DONE $up $(/bin/rdtime)"
 poweroff -f
 INIT
 chmod +x "$work/init"
