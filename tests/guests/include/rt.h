@@ -26,8 +26,8 @@
 #define PAGE_SHIFT 12
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define READ_ONCE(x) (*(volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 #define __aligned(n) __attribute__((aligned(n)))
@@ -86,8 +86,7 @@ void rt_printf(const char *fmt, ...) __printf(1, 2);
 void rt_ok(const char *name);
 void rt_fail(const char *name, const char *fmt, ...) __printf(2, 3);
 /* rt_ok() or rt_fail() with the message. Return: @cond. */
-bool rt_check(bool cond, const char *name, const char *fmt, ...)
-	__printf(3, 4);
+bool rt_check(bool cond, const char *name, const char *fmt, ...) __printf(3, 4);
 extern unsigned int rt_passed, rt_failed;
 
 /* Summary line, then shut down (does not return). */
@@ -119,15 +118,15 @@ void rt_udelay(uint64_t us);
 
 /* ---- the guest's environment (parsed at boot) ---- */
 struct rt_env {
-	uint64_t dtb;           /* guest physical address of the DTB */
-	uint64_t ram_base;      /* from /memory */
+	uint64_t dtb; /* guest physical address of the DTB */
+	uint64_t ram_base; /* from /memory */
 	uint64_t ram_size;
-	unsigned int nr_cpus;   /* /cpus/cpu@* nodes */
+	unsigned int nr_cpus; /* /cpus/cpu@* nodes */
 	uint64_t cpu_hwid[RT_MAX_CPUS]; /* their "reg" */
-	uint64_t timebase;      /* RISC-V /cpus timebase-frequency */
-	bool hypervisor_node;   /* /hypervisor compatible "xen-lite,hypervisor" */
-	unsigned int dt_domid;  /* /hypervisor xen-lite,domid */
-	char bootargs[512];     /* /chosen bootargs */
+	uint64_t timebase; /* RISC-V /cpus timebase-frequency */
+	bool hypervisor_node; /* /hypervisor compatible "xen-lite,hypervisor" */
+	unsigned int dt_domid; /* /hypervisor xen-lite,domid */
+	char bootargs[512]; /* /chosen bootargs */
 	struct xl_domain_info info; /* XL_HC_DOMAIN_INFO at boot */
 	long info_rc;
 };

@@ -92,7 +92,8 @@ static void race_reader(unsigned long unused)
 {
 	for (;;) {
 		uint64_t b = READ_ONCE(race_block);
-		volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)(b + 8192);
+		volatile uint64_t *p =
+			(volatile uint64_t *)(uintptr_t)(b + 8192);
 
 		if (b == ~0ULL)
 			return;
@@ -135,7 +136,8 @@ static void split_race(void)
 		if (!wait_reads(50))
 			break;
 		gfns[0] = pg >> PAGE_SHIFT;
-		bad += xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, 1, 0) != 1;
+		bad += xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, 1,
+				      0) != 1;
 		bad += xl_reservation(XL_MEM_POPULATE_PHYSMAP, gfns, 1, 0) != 1;
 		if (!wait_reads(50))
 			break;
@@ -184,8 +186,8 @@ static void exhaust(void)
 	rt_check(cur_pages() == before - (long)n, "count_after_failure",
 		 "%ld pages, expected %ld", cur_pages(), before - (long)n);
 	for (unsigned int i = 0; i < n; i++)
-		back += xl_reservation(XL_MEM_POPULATE_PHYSMAP, &out[i], 1, 0) ==
-			1;
+		back += xl_reservation(XL_MEM_POPULATE_PHYSMAP, &out[i], 1,
+				       0) == 1;
 	rt_check(back == n && cur_pages() == before, "repopulate",
 		 "%u of %u pages came back, %ld pages", back, n, cur_pages());
 }
@@ -235,14 +237,16 @@ static void fault_test(bool remote)
 			      "vCPU1 did not start reading"))
 			return;
 	}
-	rt_printf("ballooning out gfn %#llx, then %s reads it: expect a crash\n",
-		  (unsigned long long)gfns[0], remote ? "vCPU1" : "vCPU0");
+	rt_printf(
+		"ballooning out gfn %#llx, then %s reads it: expect a crash\n",
+		(unsigned long long)gfns[0], remote ? "vCPU1" : "vCPU0");
 	rc = xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, 1, 0);
 	if (!rt_check(rc == 1, "decrease", "returned %ld", rc))
 		return;
 	if (!remote) {
 		c0 = *(volatile uint64_t *)page(r_base, 0);
-		rt_fail("not_crashed", "read of a ballooned-out page returned %#llx",
+		rt_fail("not_crashed",
+			"read of a ballooned-out page returned %#llx",
 			(unsigned long long)c0);
 		return;
 	}
@@ -374,7 +378,8 @@ int test_main(void)
 	if (xl_reservation(XL_MEM_DECREASE_RESERVATION, gfns, npages, 0) !=
 		    npages ||
 	    xl_reservation(XL_MEM_POPULATE_PHYSMAP, gfns, npages, 0) != npages)
-		rt_fail("first_round", "ballooning before vCPU1 started failed");
+		rt_fail("first_round",
+			"ballooning before vCPU1 started failed");
 	if (smp && rt_cpu_start(1, toucher, 0))
 		rt_panic("cannot start vCPU1");
 	t0 = rt_now_us();
@@ -413,8 +418,7 @@ int test_main(void)
 	}
 	WRITE_ONCE(stop, 1);
 	rt_printf("%lu rounds of %u pages in %llu ms, vCPU1 loops %llu\n",
-		  iters, npages,
-		  (unsigned long long)(rt_now_us() - t0) / 1000,
+		  iters, npages, (unsigned long long)(rt_now_us() - t0) / 1000,
 		  (unsigned long long)toucher_loops);
 	rt_check(!bad_dec, "decrease", "%u rounds returned a short count",
 		 bad_dec);
@@ -428,11 +432,11 @@ int test_main(void)
 	rt_check(!bad_zero, "populated_zeroed",
 		 "%u words of repopulated pages were not zero", bad_zero);
 	if (smp) {
-		rt_check(!bad_seen && !toucher_bad, "coherent_with_vcpu1",
-			 "vCPU0 missed %u of vCPU1's writes, vCPU1 saw %llu bad words",
-			 bad_seen, (unsigned long long)toucher_bad);
-		rt_check(toucher_loops > 0, "vcpu1_ran",
-			 "vCPU1 never looped");
+		rt_check(
+			!bad_seen && !toucher_bad, "coherent_with_vcpu1",
+			"vCPU0 missed %u of vCPU1's writes, vCPU1 saw %llu bad words",
+			bad_seen, (unsigned long long)toucher_bad);
+		rt_check(toucher_loops > 0, "vcpu1_ran", "vCPU1 never looped");
 	}
 	test_superpage();
 	return 0;

@@ -18,9 +18,9 @@ const char rt_suite[] = "foreign";
 struct mailbox {
 	uint64_t magic;
 	uint64_t nonce;
-	uint64_t flag;  /* written by the mapper: MAPPER_MAGIC ^ nonce */
+	uint64_t flag; /* written by the mapper: MAPPER_MAGIC ^ nonce */
 	uint64_t reply; /* written by the target: nonce + 1 */
-	uint64_t done;  /* written by the mapper after its checks */
+	uint64_t done; /* written by the mapper after its checks */
 };
 
 static struct mailbox mb __aligned(4096) __attribute__((section(".data")));
@@ -58,8 +58,8 @@ static void target(void)
 		WRITE_ONCE(mb.reply, mb.nonce + 1);
 	rt_check(wait_eq(&mb.done, 1), "mapper_done",
 		 "the mapper never said it was done");
-	rc = xl_map_foreign((rt_env.ram_base + (1UL << 30)) >> PAGE_SHIFT, 1,
-			    0, true);
+	rc = xl_map_foreign((rt_env.ram_base + (1UL << 30)) >> PAGE_SHIFT, 1, 0,
+			    true);
 	rt_check(rc == -XL_EPERM, "unprivileged_eperm", "returned %ld", rc);
 }
 
@@ -111,7 +111,8 @@ static void mapper(void)
 	rc = xl_map_foreign(slot + 1, 0x6fff, mb_gfn, true);
 	rt_check(rc == -XL_ESRCH, "err_no_domain", "returned %ld", rc);
 	rc = xl_map_foreign(slot + 1, peer,
-			    (rt_env.ram_base + (1UL << 30)) >> PAGE_SHIFT, true);
+			    (rt_env.ram_base + (1UL << 30)) >> PAGE_SHIFT,
+			    true);
 	rt_check(rc == -XL_EACCES, "err_gfn_outside_peer", "returned %ld", rc);
 	rc = xl_map_foreign(1ULL << 52, peer, mb_gfn, true);
 	rt_check(rc == -XL_EINVAL, "err_slot_too_high", "returned %ld", rc);

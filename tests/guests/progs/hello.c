@@ -51,7 +51,8 @@ static void test_smp(unsigned int n)
 		 missing, n - 1, bad);
 	/* A started vCPU cannot be started again. */
 	if (n > 1) {
-		long up = xl_hypercall(XL_HC_VCPU_OP, XL_VCPU_IS_UP, 1, 0, 0, 0);
+		long up =
+			xl_hypercall(XL_HC_VCPU_OP, XL_VCPU_IS_UP, 1, 0, 0, 0);
 
 		rt_check(up == 1, "vcpu_is_up", "XL_VCPU_IS_UP(1) returned %ld",
 			 up);
@@ -67,9 +68,10 @@ int test_main(void)
 	long v = xl_hypercall(XL_HC_VERSION, 0, 0, 0, 0, 0);
 	unsigned long spin = rt_arg_ul("spin_ms", 0);
 
-	rt_printf("hello from %s: domid %u, %u vCPU(s), %llu MiB at %#llx, cmdline \"%s\"\n",
-		  in->name, in->domid, in->nr_vcpus, in->ram_size >> 20,
-		  in->ram_base, rt_env.bootargs);
+	rt_printf(
+		"hello from %s: domid %u, %u vCPU(s), %llu MiB at %#llx, cmdline \"%s\"\n",
+		in->name, in->domid, in->nr_vcpus, in->ram_size >> 20,
+		in->ram_base, rt_env.bootargs);
 	rt_check(v == ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR),
 		 "version", "XL_HC_VERSION returned %#lx", v);
 	rt_check(rt_env.info_rc == 0, "domain_info", "returned %ld",
@@ -89,8 +91,8 @@ int test_main(void)
 			 in->max_pages == in->ram_size >> PAGE_SHIFT,
 		 "reservation", "tot %llu max %llu pages", in->tot_pages,
 		 in->max_pages);
-	v = xl_hypercall(XL_HC_CONSOLE_WRITE, in->ram_base + in->ram_size,
-			 16, 0, 0, 0);
+	v = xl_hypercall(XL_HC_CONSOLE_WRITE, in->ram_base + in->ram_size, 16,
+			 0, 0, 0);
 	rt_check(v < 0, "console_bad_gpa",
 		 "console write from outside RAM returned %ld", v);
 	v = xl_hypercall(XL_HC_NR + 100, 1, 2, 3, 4, 5);

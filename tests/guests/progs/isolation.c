@@ -118,7 +118,8 @@ static void shape_scratch(unsigned long nr, unsigned long *a)
 		if (r64() % 4) {
 			r->extent_start = (uintptr_t)g;
 			r->nr_extents = r64() % 70;
-			r->extent_order = r64() % 3 ? 0 : (r64() % 2 ? 9 : r64());
+			r->extent_order = r64() % 3 ? 0 :
+						      (r64() % 2 ? 9 : r64());
 			r->domid = r64() % 4 ? XL_DOMID_SELF : (uint16_t)r64();
 		}
 		a[1] = r64() % 8 ? (uintptr_t)scratch : rand_arg();
@@ -142,7 +143,8 @@ static void shape_scratch(unsigned long nr, unsigned long *a)
 		struct xl_mmu_update *u = (void *)scratch;
 
 		for (unsigned int i = 0; i < 64; i++) {
-			u[i].ptr = r64() % 2 ? rand_gfn() << PAGE_SHIFT | (r64() & 0xff8) :
+			u[i].ptr = r64() % 2 ? rand_gfn() << PAGE_SHIFT |
+						       (r64() & 0xff8) :
 					       rand_arg();
 			u[i].val = r64();
 		}
@@ -211,8 +213,8 @@ static void fuzz_hypercalls(unsigned long n, unsigned long *errors)
 
 #ifdef __riscv
 static const unsigned long fw_ids[] = {
-	0x10, 0x54494D45, 0x735049, 0x52464E43, 0x48534D, 0x4442434E,
-	0x504D55, 0x53555350, 0x43505043,
+	0x10,	    0x54494D45, 0x735049,   0x52464E43, 0x48534D,
+	0x4442434E, 0x504D55,	0x53555350, 0x43505043,
 };
 #else
 static const unsigned long fw_ids[] = {
@@ -289,8 +291,8 @@ static void fixed_checks(void)
 		 rc);
 	rc = xl_hypercall(XL_HC_DOMAIN_INFO, ~0UL - 7, 0, 0, 0, 0);
 	rt_check(rc == -XL_EFAULT, "info_wrap_efault", "returned %ld", rc);
-	rc = xl_hypercall(XL_HC_MEMORY_OP, XL_MEM_DECREASE_RESERVATION, end,
-			  0, 0, 0);
+	rc = xl_hypercall(XL_HC_MEMORY_OP, XL_MEM_DECREASE_RESERVATION, end, 0,
+			  0, 0);
 	rt_check(rc == -XL_EFAULT, "memop_outside_efault", "returned %ld", rc);
 	rc = xl_hypercall(XL_HC_CONSOLE_WRITE, end - 2, 4096, 0, 0, 0);
 	rt_check(rc <= 2, "console_straddling", "returned %ld", rc);
@@ -299,9 +301,11 @@ static void fixed_checks(void)
 static long run_data_code(void)
 {
 #ifdef __riscv
-	static const uint32_t code[] = { 0x02a00513, 0x00008067 }; /* li a0,42; ret */
+	static const uint32_t code[] = { 0x02a00513,
+					 0x00008067 }; /* li a0,42; ret */
 #else
-	static const uint32_t code[] = { 0xd2800540, 0xd65f03c0 }; /* mov x0,#42; ret */
+	static const uint32_t code[] = { 0xd2800540,
+					 0xd65f03c0 }; /* mov x0,#42; ret */
 #endif
 	uint32_t *buf = (uint32_t *)(scratch + SCRATCH_SIZE - 4096);
 	long (*fn)(void) = (long (*)(void))(uintptr_t)buf;
@@ -335,9 +339,10 @@ int test_main(void)
 	t0 = rt_now_us();
 	fuzz_hypercalls(n, &hc_err);
 	fuzz_firmware(n, &fw_err);
-	rt_printf("fuzz: %lu hypercalls (%lu errors), %lu firmware calls (%lu errors) in %llu ms\n",
-		  n, hc_err, n, fw_err,
-		  (unsigned long long)(rt_now_us() - t0) / 1000);
+	rt_printf(
+		"fuzz: %lu hypercalls (%lu errors), %lu firmware calls (%lu errors) in %llu ms\n",
+		n, hc_err, n, fw_err,
+		(unsigned long long)(rt_now_us() - t0) / 1000);
 	rt_ok("fuzz_survived");
 	rc = run_data_code();
 	rt_check(rc == 42, "exec_data_page", "returned %ld", rc);

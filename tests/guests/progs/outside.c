@@ -20,8 +20,7 @@ int test_main(void)
 	rt_arg("op", op, sizeof(op));
 	rt_udelay(rt_arg_ul("delay_ms", 0) * 1000);
 	rt_printf("about to %s %#llx (RAM %#llx+%#llx): expect a crash\n", op,
-		  (unsigned long long)addr,
-		  (unsigned long long)rt_env.ram_base,
+		  (unsigned long long)addr, (unsigned long long)rt_env.ram_base,
 		  (unsigned long long)rt_env.ram_size);
 	if (!strcmp(op, "write")) {
 		*(volatile uint64_t *)(uintptr_t)addr = 0x5afe5afe5afe5afeULL;
@@ -34,8 +33,7 @@ int test_main(void)
 	}
 	rt_fail("not_crashed", "%s of %#llx completed (value %#llx)", op,
 		(unsigned long long)addr, (unsigned long long)v);
-	rt_printf("%s: %u passed, %u failed\n", rt_suite, rt_passed,
-		  rt_failed);
+	rt_printf("%s: %u passed, %u failed\n", rt_suite, rt_passed, rt_failed);
 	/* Still alive: end "cleanly" so the runner sees no crash at all. */
 	rt_shutdown(XL_SHUTDOWN_POWEROFF, 1);
 }

@@ -17,8 +17,7 @@ static uint64_t pattern(uint64_t addr, uint64_t pass)
 	return rt_mix(addr ^ (pass << 56));
 }
 
-static uint64_t ram_sum(uint64_t base, uint64_t size, uint64_t lo,
-			uint64_t hi)
+static uint64_t ram_sum(uint64_t base, uint64_t size, uint64_t lo, uint64_t hi)
 {
 	return rt_mix(rt_checksum((void *)(uintptr_t)base, lo - base, 1)) ^
 	       rt_checksum((void *)(uintptr_t)hi, base + size - hi, 2);
@@ -36,11 +35,10 @@ int test_main(void)
 
 	if (stride < 8 || (stride & 7))
 		stride = 8;
-	if (!rt_check(size && base <= img_lo && img_hi <= base + size,
-		      "layout", "RAM %#llx+%#llx, image %#llx-%#llx",
+	if (!rt_check(size && base <= img_lo && img_hi <= base + size, "layout",
+		      "RAM %#llx+%#llx, image %#llx-%#llx",
 		      (unsigned long long)base, (unsigned long long)size,
-		      (unsigned long long)img_lo,
-		      (unsigned long long)img_hi))
+		      (unsigned long long)img_lo, (unsigned long long)img_hi))
 		return 1;
 	rt_printf("walking %llu MiB at %#llx (image %#llx-%#llx), stride %lu\n",
 		  (unsigned long long)(size >> 20), (unsigned long long)base,

@@ -100,15 +100,16 @@ static void controller(void)
 			 * the first IDs and at those after the last one.
 			 */
 			for (unsigned int k = 0; k < 48 && !found; k++) {
-				unsigned int id = k < 16 ? k + 1 : peer + k - 16;
+				unsigned int id = k < 16 ? k + 1 :
+							   peer + k - 16;
 
 				if (id == rt_env.info.domid || id == 0 ||
 				    id >= 0x7000)
 					continue;
 				if (xl_map_foreign(slot, id, mb_gfn, false))
 					continue;
-				if (m->magic == RB_MAGIC && m->nonce != last_nonce &&
-				    !m->cmd)
+				if (m->magic == RB_MAGIC &&
+				    m->nonce != last_nonce && !m->cmd)
 					found = id;
 				else
 					xl_unmap_foreign(slot);
@@ -117,7 +118,8 @@ static void controller(void)
 				rt_udelay(5000);
 		}
 		if (!found) {
-			rt_fail("cycles", "boot %lu of the rebooter not seen within %llu ms",
+			rt_fail("cycles",
+				"boot %lu of the rebooter not seen within %llu ms",
 				boots, (unsigned long long)cycle_to / 1000);
 			return;
 		}
@@ -156,17 +158,18 @@ static void controller(void)
 		m->boots = boots;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		m->cmd = boots == cycles ? CMD_FINISH :
-			 boots % 2	  ? CMD_REBOOT_XL :
-					    CMD_REBOOT_STD;
+			 boots % 2	 ? CMD_REBOOT_XL :
+					   CMD_REBOOT_STD;
 		xl_unmap_foreign(slot);
 		boots++;
 		if (boots % 100 == 0)
 			rt_printf("%lu boots seen\n", boots);
 	}
-	rt_printf("%lu reboots in %llu ms (slowest cycle %llu ms), rebooter pages %ld, domid changes %lu, longest controller turn %llu ms\n",
-		  cycles, (unsigned long long)(rt_now_us() - t0) / 1000,
-		  (unsigned long long)slowest / 1000, pages0, domid_changes,
-		  (unsigned long long)gap / 1000);
+	rt_printf(
+		"%lu reboots in %llu ms (slowest cycle %llu ms), rebooter pages %ld, domid changes %lu, longest controller turn %llu ms\n",
+		cycles, (unsigned long long)(rt_now_us() - t0) / 1000,
+		(unsigned long long)slowest / 1000, pages0, domid_changes,
+		(unsigned long long)gap / 1000);
 	rt_ok("cycles");
 	rt_check(!bad_pages && pages0 > 0, "reservation_stable",
 		 "%lu boots with a page count other than %ld", bad_pages,

@@ -20,8 +20,8 @@ static uint64_t ram_sum(void)
 	/* Code and read-only data of the image too: up to .data. */
 	return rt_mix(rt_checksum((void *)(uintptr_t)base, img_lo - base, 1)) ^
 	       rt_checksum((void *)(uintptr_t)img_hi, end - img_hi, 2) ^
-	       rt_mix(rt_checksum(_start,
-				  ALIGN_DOWN(__bss_start - _start, 8), 3));
+	       rt_mix(rt_checksum(_start, ALIGN_DOWN(__bss_start - _start, 8),
+				  3));
 }
 
 int test_main(void)
@@ -67,7 +67,8 @@ int test_main(void)
 	rt_check(!bad, "pattern_intact", "%llu words changed",
 		 (unsigned long long)bad);
 	rt_check(gap < max_stall, "never_stalled",
-		 "a turn of the loop took %llu ms", (unsigned long long)gap / 1000);
+		 "a turn of the loop took %llu ms",
+		 (unsigned long long)gap / 1000);
 	rt_check(!hc_bad, "hypercalls_work", "%llu XL_HC_VERSION calls failed",
 		 (unsigned long long)hc_bad);
 	rt_printf("%llu checks, longest turn %llu ms\n",

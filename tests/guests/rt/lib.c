@@ -223,8 +223,9 @@ int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'u':
 		case 'x':
 		case 'X': {
-			unsigned long long v = lng ? va_arg(ap, unsigned long long) :
-						     va_arg(ap, unsigned int);
+			unsigned long long v =
+				lng ? va_arg(ap, unsigned long long) :
+				      va_arg(ap, unsigned int);
 
 			if (alt && *fmt != 'u') {
 				out_c(&o, '0');
@@ -401,8 +402,7 @@ __noreturn void rt_shutdown(unsigned int reason, int code)
 
 __noreturn void rt_finish(void)
 {
-	rt_printf("%s: %u passed, %u failed\n", rt_suite, rt_passed,
-		  rt_failed);
+	rt_printf("%s: %u passed, %u failed\n", rt_suite, rt_passed, rt_failed);
 	if (rt_failed)
 		rt_shutdown(XL_SHUTDOWN_CRASH, (int)rt_failed);
 	rt_shutdown(XL_SHUTDOWN_POWEROFF, 0);
@@ -504,7 +504,8 @@ static void parse_dtb(uint64_t dtb)
 			    !strncmp(n2, "cpu@", 4) &&
 			    rt_env.nr_cpus < RT_MAX_CPUS)
 				rt_env.cpu_hwid[rt_env.nr_cpus] =
-					rt_env.nr_cpus, rt_env.nr_cpus++;
+					rt_env.nr_cpus,
+				rt_env.nr_cpus++;
 			off = ALIGN_UP(off + len + 1, 4);
 		} else if (tok == FDT_END_NODE) {
 			depth--;
@@ -593,8 +594,7 @@ bool rt_arg_is(const char *key, const char *value)
 
 long xl_domain_info(struct xl_domain_info *info)
 {
-	return xl_hypercall(XL_HC_DOMAIN_INFO, (unsigned long)info, 0, 0, 0,
-			    0);
+	return xl_hypercall(XL_HC_DOMAIN_INFO, (unsigned long)info, 0, 0, 0, 0);
 }
 
 long xl_memory_op(unsigned long cmd, void *arg)
@@ -689,7 +689,8 @@ __noreturn void rt_start(unsigned long hwid, unsigned long dtb)
 __noreturn void rt_trap(unsigned long kind, unsigned long cause,
 			unsigned long pc, unsigned long addr)
 {
-	rt_printf("FAIL %s.trap: unexpected exception on vCPU%u: kind %lu cause %#lx pc %#lx addr %#lx\n",
-		  rt_suite, rt_cpu(), kind, cause, pc, addr);
+	rt_printf(
+		"FAIL %s.trap: unexpected exception on vCPU%u: kind %lu cause %#lx pc %#lx addr %#lx\n",
+		rt_suite, rt_cpu(), kind, cause, pc, addr);
 	rt_shutdown(XL_SHUTDOWN_CRASH, 98);
 }

@@ -50,8 +50,8 @@ void arch_std_shutdown(bool reboot, bool failure)
 	/* PSCI has no failure status: a failure crashes through xen-lite. */
 	if (failure)
 		rt_shutdown(XL_SHUTDOWN_CRASH, 1);
-	fw_call(0, reboot ? PSCI_SYSTEM_RESET : PSCI_SYSTEM_OFF, 0, 0, 0, 0,
-		0, 0);
+	fw_call(0, reboot ? PSCI_SYSTEM_RESET : PSCI_SYSTEM_OFF, 0, 0, 0, 0, 0,
+		0);
 }
 
 long arch_cpu_on(unsigned long hwid, unsigned long ctx)
