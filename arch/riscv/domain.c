@@ -23,8 +23,9 @@
  * state is not switched), and so is anything hypervisor-level.
  */
 static const char *const guest_exts[] = {
-	"zicsr", "zifencei", "zihintpause", "zicntr", "zicond",
-	"zba", "zbb", "zbc", "zbs", "zfh", "zfhmin", "svinval", "svnapot",
+	"zicsr",  "zifencei", "zihintpause", "zicntr", "zicond",
+	"zba",	  "zbb",      "zbc",	     "zbs",    "zfh",
+	"zfhmin", "svinval",  "svnapot",
 };
 
 static bool host_has_ext(const char *isa, const char *ext)
@@ -114,8 +115,9 @@ static int cpus_node(struct domain *d, void *fdt)
 	rc = fdt_begin_node(fdt, "cpus");
 	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 1);
 	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 0);
-	rc = rc ?: fdt_property_u32(fdt, "timebase-frequency",
-				   (u32)arch_counter_freq());
+	rc = rc	   ?:
+		     fdt_property_u32(fdt, "timebase-frequency",
+				      (u32)arch_counter_freq());
 	for (i = 0; i < d->nr_vcpus && !rc; i++) {
 		snprintf(name, sizeof(name), "cpu@%u", i);
 		rc = fdt_begin_node(fdt, name);
@@ -125,16 +127,19 @@ static int cpus_node(struct domain *d, void *fdt)
 		rc = rc ?: fdt_property_string(fdt, "compatible", "riscv");
 		rc = rc ?: fdt_property_string(fdt, "riscv,isa", isa);
 		rc = rc ?: fdt_property_string(fdt, "riscv,isa-base", "rv64i");
-		rc = rc ?: fdt_property(fdt, "riscv,isa-extensions", exts,
-					exts_len);
+		rc = rc	   ?:
+			     fdt_property(fdt, "riscv,isa-extensions", exts,
+					  exts_len);
 		rc = rc ?: fdt_property_string(fdt, "mmu-type", "riscv,sv39");
 		rc = rc ?: fdt_begin_node(fdt, "interrupt-controller");
 		rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
 		rc = rc ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
-		rc = rc ?: fdt_property_string(fdt, "compatible",
-					       "riscv,cpu-intc");
-		rc = rc ?: fdt_property_u32(fdt, "phandle",
-					   PHANDLE_CPU_INTC(i));
+		rc = rc	   ?:
+			     fdt_property_string(fdt, "compatible",
+						 "riscv,cpu-intc");
+		rc = rc	   ?:
+			     fdt_property_u32(fdt, "phandle",
+					      PHANDLE_CPU_INTC(i));
 		rc = rc ?: fdt_end_node(fdt);
 		rc = rc ?: fdt_end_node(fdt);
 	}
@@ -161,8 +166,9 @@ static int plic_node(struct domain *d, void *fdt)
 	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
 	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
 	rc = rc ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
-	rc = rc ?: fdt_property(fdt, "interrupts-extended", irqs,
-				d->nr_vcpus * 2 * sizeof(fdt32_t));
+	rc = rc	   ?:
+		     fdt_property(fdt, "interrupts-extended", irqs,
+				  d->nr_vcpus * 2 * sizeof(fdt32_t));
 	rc = rc ?: fdt_property_u32(fdt, "riscv,ndev", VPLIC_NR_SOURCES - 1);
 	rc = rc ?: fdt_property_u32(fdt, "phandle", PHANDLE_PLIC);
 	rc = rc ?: fdt_end_node(fdt);

@@ -19,11 +19,11 @@
 #include <asm/vuart.h>
 
 struct mmio_insn {
-	unsigned int len;  /* 2 or 4 bytes */
+	unsigned int len; /* 2 or 4 bytes */
 	unsigned int size; /* access size in bytes */
 	bool is_write;
 	bool sign_extend;
-	unsigned int reg;  /* rd of a load, rs2 of a store */
+	unsigned int reg; /* rd of a load, rs2 of a store */
 };
 
 #define OPC_LOAD 0x03
@@ -169,19 +169,19 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 				   m.size);
 		}
 	} else {
-		domain_crash(d,
-			     "vCPU%u %s unmapped guest physical %#llx (pc %#lx)",
-			     v->id,
-			     r->scause == EXC_STORE_GUEST_PAGE_FAULT ?
-				     "wrote to" :
-				     "read from",
-			     (unsigned long long)gpa, r->sepc);
+		domain_crash(
+			d, "vCPU%u %s unmapped guest physical %#llx (pc %#lx)",
+			v->id,
+			r->scause == EXC_STORE_GUEST_PAGE_FAULT ? "wrote to" :
+								  "read from",
+			(unsigned long long)gpa, r->sepc);
 		return EXIT_LEAVE;
 	}
 	if (rc) {
-		domain_crash(d,
-			     "vCPU%u: cannot decode the MMIO access at pc %#lx to %#llx",
-			     v->id, r->sepc, (unsigned long long)gpa);
+		domain_crash(
+			d,
+			"vCPU%u: cannot decode the MMIO access at pc %#lx to %#llx",
+			v->id, r->sepc, (unsigned long long)gpa);
 		return EXIT_LEAVE;
 	}
 	if (!m.is_write) {

@@ -13,9 +13,9 @@
 static unsigned long sbi_spec_version;
 static bool sbi_srst_present;
 
-struct sbiret sbi_ecall(unsigned long ext, unsigned long fid,
-			unsigned long a0, unsigned long a1, unsigned long a2,
-			unsigned long a3, unsigned long a4, unsigned long a5)
+struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
+			unsigned long a1, unsigned long a2, unsigned long a3,
+			unsigned long a4, unsigned long a5)
 {
 	register unsigned long r_a0 __asm__("a0") = a0;
 	register unsigned long r_a1 __asm__("a1") = a1;
@@ -61,8 +61,8 @@ static int sbi_err_to_errno(long err)
 
 static bool sbi_probe(unsigned long ext)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, ext, 0,
-				    0, 0, 0, 0);
+	struct sbiret r =
+		sbi_ecall(SBI_EXT_BASE, SBI_BASE_PROBE_EXT, ext, 0, 0, 0, 0, 0);
 
 	return r.error == SBI_SUCCESS && r.value != 0;
 }
@@ -112,14 +112,13 @@ bool sbi_has_srst(void)
 
 void sbi_set_timer(u64 stime_value)
 {
-	sbi_ecall(SBI_EXT_TIME, SBI_TIME_SET_TIMER, stime_value, 0, 0, 0, 0,
-		  0);
+	sbi_ecall(SBI_EXT_TIME, SBI_TIME_SET_TIMER, stime_value, 0, 0, 0, 0, 0);
 }
 
 int sbi_send_ipi(unsigned long hartid)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid,
-				    0, 0, 0, 0);
+	struct sbiret r =
+		sbi_ecall(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0, 0, 0, 0);
 
 	return sbi_err_to_errno(r.error);
 }
@@ -128,9 +127,9 @@ int sbi_remote_hfence_gvma_vmid(unsigned long hart_mask,
 				unsigned long hart_mask_base, paddr_t start,
 				unsigned long size, unsigned long vmid)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_RFENCE,
-				    SBI_RFENCE_HFENCE_GVMA_VMID, hart_mask,
-				    hart_mask_base, start, size, vmid, 0);
+	struct sbiret r = sbi_ecall(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_GVMA_VMID,
+				    hart_mask, hart_mask_base, start, size,
+				    vmid, 0);
 
 	return sbi_err_to_errno(r.error);
 }
@@ -146,8 +145,8 @@ int sbi_hart_start(unsigned long hartid, unsigned long start_addr,
 
 int sbi_hart_stop(void)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0,
-				    0, 0, 0);
+	struct sbiret r =
+		sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0, 0, 0, 0);
 
 	return sbi_err_to_errno(r.error);
 }

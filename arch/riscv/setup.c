@@ -49,8 +49,7 @@ static volatile u32 *finisher;
 static volatile bool stop_requested;
 
 void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa);
-void __noreturn riscv_secondary_entry(unsigned long hartid,
-				      struct pcpu *self);
+void __noreturn riscv_secondary_entry(unsigned long hartid, struct pcpu *self);
 void __noreturn riscv_early_fatal(const char *msg);
 
 static void early_puts(const char *s)
@@ -74,8 +73,8 @@ void riscv_early_fatal(const char *msg)
 
 static void mmu_enable(void)
 {
-	csr_write(CSR_SATP, SATP_MODE_SV39 |
-				    (virt_to_maddr(boot_pgtable) >> PAGE_SHIFT));
+	csr_write(CSR_SATP,
+		  SATP_MODE_SV39 | (virt_to_maddr(boot_pgtable) >> PAGE_SHIFT));
 	__asm__ __volatile__("sfence.vma" ::: "memory");
 }
 
@@ -105,9 +104,11 @@ static void parse_fdt_early(const void *fdt)
 		p = fdt_getprop(fdt, off, "reg", &len);
 		if (p && len >= 8) {
 			/* /soc on QEMU virt: #address-cells = 2 */
-			finisher = (volatile u32 *)(uintptr_t)(
-				((u64)fdt32_to_cpu(p[0]) << 32) |
-				fdt32_to_cpu(p[1]));
+			finisher =
+				(volatile u32 *)(uintptr_t)(((u64)fdt32_to_cpu(
+								     p[0])
+							     << 32) |
+							    fdt32_to_cpu(p[1]));
 		}
 	}
 }
@@ -120,15 +121,14 @@ static void parse_fdt_early(const void *fdt)
  */
 static void hart_init(void)
 {
-	csr_write(CSR_HEDELEG, (1UL << EXC_INST_MISALIGNED) |
-				       (1UL << EXC_ILLEGAL_INST) |
-				       (1UL << EXC_BREAKPOINT) |
-				       (1UL << EXC_LOAD_MISALIGNED) |
-				       (1UL << EXC_STORE_MISALIGNED) |
-				       (1UL << EXC_ECALL_U) |
-				       (1UL << EXC_INST_PAGE_FAULT) |
-				       (1UL << EXC_LOAD_PAGE_FAULT) |
-				       (1UL << EXC_STORE_PAGE_FAULT));
+	csr_write(CSR_HEDELEG,
+		  (1UL << EXC_INST_MISALIGNED) | (1UL << EXC_ILLEGAL_INST) |
+			  (1UL << EXC_BREAKPOINT) |
+			  (1UL << EXC_LOAD_MISALIGNED) |
+			  (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_ECALL_U) |
+			  (1UL << EXC_INST_PAGE_FAULT) |
+			  (1UL << EXC_LOAD_PAGE_FAULT) |
+			  (1UL << EXC_STORE_PAGE_FAULT));
 	csr_write(CSR_HIDELEG, HIDELEG_VS_ALL);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);
@@ -329,14 +329,15 @@ void arch_dump_state(void)
 
 	__asm__ __volatile__("mv %0, sp" : "=r"(sp));
 	__asm__ __volatile__("mv %0, tp" : "=r"(tp));
-	printk(XL_ERR "hart %lu: ra %#lx sp %#lx tp %#lx\n",
-	       this_cpu()->hwid, ra, sp, tp);
+	printk(XL_ERR "hart %lu: ra %#lx sp %#lx tp %#lx\n", this_cpu()->hwid,
+	       ra, sp, tp);
 	printk(XL_ERR "sstatus %#lx sie %#lx sip %#lx stvec %#lx\n",
 	       csr_read(CSR_SSTATUS), csr_read(CSR_SIE), csr_read(CSR_SIP),
 	       csr_read(CSR_STVEC));
 	printk(XL_ERR "sepc %#lx scause %#lx stval %#lx\n", csr_read(CSR_SEPC),
 	       csr_read(CSR_SCAUSE), csr_read(CSR_STVAL));
-	printk(XL_ERR "hstatus %#lx hgatp %#lx hvip %#lx htval %#lx htinst %#lx\n",
+	printk(XL_ERR
+	       "hstatus %#lx hgatp %#lx hvip %#lx htval %#lx htinst %#lx\n",
 	       csr_read(CSR_HSTATUS), csr_read(CSR_HGATP), csr_read(CSR_HVIP),
 	       csr_read(CSR_HTVAL), csr_read(CSR_HTINST));
 }

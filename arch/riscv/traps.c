@@ -52,10 +52,10 @@ void riscv_trap_init(void)
 void riscv_dump_regs(const struct cpu_regs *regs)
 {
 	static const char *const names[32] = {
-		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-		"s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-		"a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
-		"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+		"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+		"s0",	"s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+		"a6",	"a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
+		"s8",	"s9", "s10", "s11", "t3", "t4", "t5", "t6",
 	};
 	unsigned int i;
 
@@ -69,8 +69,9 @@ void riscv_dump_regs(const struct cpu_regs *regs)
 		int n = 0;
 
 		for (j = i; j < i + 4 && j < 32; j++) {
-			n += snprintf(line + n, sizeof(line) - n, "%4s %#018lx ",
-				      names[j], cpu_regs_get(regs, j));
+			n += snprintf(line + n, sizeof(line) - n,
+				      "%4s %#018lx ", names[j],
+				      cpu_regs_get(regs, j));
 		}
 		printk(XL_ERR "%s\n", line);
 	}

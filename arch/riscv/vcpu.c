@@ -338,17 +338,19 @@ static enum exit_action handle_exit(struct vcpu *v)
 	case EXC_STORE_GUEST_PAGE_FAULT:
 		return riscv_mmio_fault(v, (r->htval << 2) | (r->stval & 3));
 	case EXC_INST_GUEST_PAGE_FAULT:
-		domain_crash(v->domain,
-			     "vCPU%u fetched from unmapped guest physical %#lx (pc %#lx)",
-			     v->id, (r->htval << 2) | (r->stval & 3), r->sepc);
+		domain_crash(
+			v->domain,
+			"vCPU%u fetched from unmapped guest physical %#lx (pc %#lx)",
+			v->id, (r->htval << 2) | (r->stval & 3), r->sepc);
 		return EXIT_LEAVE;
 	case EXC_ILLEGAL_INST:
 		riscv_vcpu_inject_exception(v, cause, r->stval);
 		return EXIT_RESUME;
 	default:
-		domain_crash(v->domain,
-			     "vCPU%u: unhandled trap scause %#lx stval %#lx htval %#lx at pc %#lx",
-			     v->id, cause, r->stval, r->htval, r->sepc);
+		domain_crash(
+			v->domain,
+			"vCPU%u: unhandled trap scause %#lx stval %#lx htval %#lx at pc %#lx",
+			v->id, cause, r->stval, r->htval, r->sepc);
 		return EXIT_LEAVE;
 	}
 }
@@ -364,8 +366,8 @@ static bool must_leave(struct vcpu *v)
 static void inject_pending(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
-	unsigned long set = __atomic_exchange_n(&a->irq_set, 0,
-						__ATOMIC_ACQ_REL);
+	unsigned long set =
+		__atomic_exchange_n(&a->irq_set, 0, __ATOMIC_ACQ_REL);
 	unsigned long hvip = csr_read(CSR_HVIP) | set;
 
 	if (READ_ONCE(a->eip_level)) {

@@ -132,17 +132,21 @@ static inline void local_hfence_vvma(unsigned long vaddr, unsigned long asid,
 				     bool all_addr, bool all_asid)
 {
 	if (all_addr && all_asid) {
-		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, x0, x0"
-				     ::: "memory");
+		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, x0, x0" ::
+					     : "memory");
 	} else if (all_addr) {
-		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, x0, %0"
-				     :: "r"(asid) : "memory");
+		__asm__ __volatile__(
+			".insn r 0x73, 0, 0x11, x0, x0, %0" ::"r"(asid)
+			: "memory");
 	} else if (all_asid) {
-		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, %0, x0"
-				     :: "r"(vaddr) : "memory");
+		__asm__ __volatile__(
+			".insn r 0x73, 0, 0x11, x0, %0, x0" ::"r"(vaddr)
+			: "memory");
 	} else {
-		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, %0, %1"
-				     :: "r"(vaddr), "r"(asid) : "memory");
+		__asm__ __volatile__(
+			".insn r 0x73, 0, 0x11, x0, %0, %1" ::"r"(vaddr),
+			"r"(asid)
+			: "memory");
 	}
 }
 
@@ -173,8 +177,7 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 	if (err) {
 		return err;
 	}
-	for_each_cpu(cpu, &d->p2m->dirty_cpus)
-	{
+	for_each_cpu(cpu, &d->p2m->dirty_cpus) {
 		if (cpu >= nr_cpu_ids || pcpu_info[cpu].hwid >= 64) {
 			only_local = false;
 			hmask = ~0UL;
@@ -199,9 +202,9 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 
 			for (va = start & PAGE_MASK; va < start + size;
 			     va += PAGE_SIZE) {
-				local_hfence_vvma(va, asid, false,
-						  c->fid ==
-							  SBI_RFENCE_SFENCE_VMA);
+				local_hfence_vvma(
+					va, asid, false,
+					c->fid == SBI_RFENCE_SFENCE_VMA);
 			}
 		}
 		return 0;
@@ -231,8 +234,8 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 	return 0;
 }
 
-static long hsm_call(struct vcpu *v, struct sbi_call *c,
-		     enum exit_action *act, bool *regs_set)
+static long hsm_call(struct vcpu *v, struct sbi_call *c, enum exit_action *act,
+		     bool *regs_set)
 {
 	struct domain *d = v->domain;
 	unsigned long hartid = c->a[0];
@@ -300,8 +303,7 @@ static long hsm_call(struct vcpu *v, struct sbi_call *c,
 	}
 }
 
-static long srst_call(struct vcpu *v, struct sbi_call *c,
-		      enum exit_action *act)
+static long srst_call(struct vcpu *v, struct sbi_call *c, enum exit_action *act)
 {
 	unsigned long type = c->a[0], reason = c->a[1];
 
@@ -316,8 +318,7 @@ static long srst_call(struct vcpu *v, struct sbi_call *c,
 		if (reason == SBI_SRST_REASON_NONE) {
 			domain_shutdown(v->domain, SHUTDOWN_POWEROFF, 0);
 		} else {
-			domain_shutdown(v->domain, SHUTDOWN_CRASH,
-					(int)reason);
+			domain_shutdown(v->domain, SHUTDOWN_CRASH, (int)reason);
 		}
 		break;
 	case SBI_SRST_TYPE_COLD_REBOOT:
@@ -377,11 +378,10 @@ static long dbcn_call(struct vcpu *v, struct sbi_call *c)
 	}
 }
 
-static long xl_call(struct vcpu *v, struct sbi_call *c,
-		    enum exit_action *act)
+static long xl_call(struct vcpu *v, struct sbi_call *c, enum exit_action *act)
 {
-	long rc = do_hypercall(v, c->fid, c->a[0], c->a[1], c->a[2],
-			       c->a[3], c->a[4]);
+	long rc = do_hypercall(v, c->fid, c->a[0], c->a[1], c->a[2], c->a[3],
+			       c->a[4]);
 
 	if (rc == -ENOSYS) {
 		return SBI_ERR_NOT_SUPPORTED;

@@ -20,7 +20,7 @@
 #define REGS_NR 38
 #define REGS_SIZE (REGS_NR * REGBYTES)
 
-#define REG_OFF(n) ((n) * REGBYTES)
+#define REG_OFF(n) ((n)*REGBYTES)
 
 /* offsetof(struct arch_vcpu, host): right after the guest registers */
 #define VCPU_HOST_OFF REGS_SIZE
@@ -29,8 +29,8 @@
 #define PCPU_STACK_TOP_OFF 24
 
 #ifdef __ASSEMBLY__
-#define ENTRY(name)    \
-	.globl name;   \
+#define ENTRY(name)            \
+	.globl name;           \
 	.type name, @function; \
 	name:
 #define END(name) .size name, .- name

@@ -155,71 +155,71 @@
 #define __csr_str(x) #x
 #define csr_str(x) __csr_str(x)
 
-#define csr_read(csr)                                                      \
-	({                                                                 \
-		unsigned long __v;                                         \
-		__asm__ __volatile__("csrr %0, " csr_str(csr)              \
-				     : "=r"(__v)                           \
-				     :                                     \
-				     : "memory");                          \
-		__v;                                                       \
+#define csr_read(csr)                                         \
+	({                                                    \
+		unsigned long __v;                            \
+		__asm__ __volatile__("csrr %0, " csr_str(csr) \
+				     : "=r"(__v)              \
+				     :                        \
+				     : "memory");             \
+		__v;                                          \
 	})
 
-#define csr_write(csr, val)                                                \
-	({                                                                 \
-		unsigned long __v = (unsigned long)(val);                  \
-		__asm__ __volatile__("csrw " csr_str(csr) ", %0"           \
-				     :                                     \
-				     : "rK"(__v)                           \
-				     : "memory");                          \
+#define csr_write(csr, val)                                      \
+	({                                                       \
+		unsigned long __v = (unsigned long)(val);        \
+		__asm__ __volatile__("csrw " csr_str(csr) ", %0" \
+				     :                           \
+				     : "rK"(__v)                 \
+				     : "memory");                \
 	})
 
-#define csr_swap(csr, val)                                                 \
-	({                                                                 \
-		unsigned long __v = (unsigned long)(val);                  \
-		__asm__ __volatile__("csrrw %0, " csr_str(csr) ", %1"      \
-				     : "=r"(__v)                           \
-				     : "rK"(__v)                           \
-				     : "memory");                          \
-		__v;                                                       \
+#define csr_swap(csr, val)                                            \
+	({                                                            \
+		unsigned long __v = (unsigned long)(val);             \
+		__asm__ __volatile__("csrrw %0, " csr_str(csr) ", %1" \
+				     : "=r"(__v)                      \
+				     : "rK"(__v)                      \
+				     : "memory");                     \
+		__v;                                                  \
 	})
 
-#define csr_read_set(csr, val)                                             \
-	({                                                                 \
-		unsigned long __v = (unsigned long)(val);                  \
-		__asm__ __volatile__("csrrs %0, " csr_str(csr) ", %1"      \
-				     : "=r"(__v)                           \
-				     : "rK"(__v)                           \
-				     : "memory");                          \
-		__v;                                                       \
+#define csr_read_set(csr, val)                                        \
+	({                                                            \
+		unsigned long __v = (unsigned long)(val);             \
+		__asm__ __volatile__("csrrs %0, " csr_str(csr) ", %1" \
+				     : "=r"(__v)                      \
+				     : "rK"(__v)                      \
+				     : "memory");                     \
+		__v;                                                  \
 	})
 
-#define csr_read_clear(csr, val)                                           \
-	({                                                                 \
-		unsigned long __v = (unsigned long)(val);                  \
-		__asm__ __volatile__("csrrc %0, " csr_str(csr) ", %1"      \
-				     : "=r"(__v)                           \
-				     : "rK"(__v)                           \
-				     : "memory");                          \
-		__v;                                                       \
+#define csr_read_clear(csr, val)                                      \
+	({                                                            \
+		unsigned long __v = (unsigned long)(val);             \
+		__asm__ __volatile__("csrrc %0, " csr_str(csr) ", %1" \
+				     : "=r"(__v)                      \
+				     : "rK"(__v)                      \
+				     : "memory");                     \
+		__v;                                                  \
 	})
 
-#define csr_set(csr, val)                                                  \
-	({                                                                 \
-		unsigned long __v = (unsigned long)(val);                  \
-		__asm__ __volatile__("csrs " csr_str(csr) ", %0"           \
-				     :                                     \
-				     : "rK"(__v)                           \
-				     : "memory");                          \
+#define csr_set(csr, val)                                        \
+	({                                                       \
+		unsigned long __v = (unsigned long)(val);        \
+		__asm__ __volatile__("csrs " csr_str(csr) ", %0" \
+				     :                           \
+				     : "rK"(__v)                 \
+				     : "memory");                \
 	})
 
-#define csr_clear(csr, val)                                                \
-	({                                                                 \
-		unsigned long __v = (unsigned long)(val);                  \
-		__asm__ __volatile__("csrc " csr_str(csr) ", %0"           \
-				     :                                     \
-				     : "rK"(__v)                           \
-				     : "memory");                          \
+#define csr_clear(csr, val)                                      \
+	({                                                       \
+		unsigned long __v = (unsigned long)(val);        \
+		__asm__ __volatile__("csrc " csr_str(csr) ", %0" \
+				     :                           \
+				     : "rK"(__v)                 \
+				     : "memory");                \
 	})
 
 #endif /* !__ASSEMBLY__ */

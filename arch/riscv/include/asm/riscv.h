@@ -8,8 +8,8 @@
 
 /* What boot found out about the host harts (all harts are alike). */
 struct riscv_features {
-	bool sstc;            /* stimecmp/vstimecmp usable */
-	bool svpbmt;          /* henvcfg.PBMTE sticks */
+	bool sstc; /* stimecmp/vstimecmp usable */
+	bool svpbmt; /* henvcfg.PBMTE sticks */
 	unsigned long henvcfg; /* bits every vCPU gets (STCE, PBMTE) */
 };
 

@@ -95,9 +95,9 @@ struct sbiret {
  * sbi_ecall() - call the SBI implementation (OpenSBI) below the hypervisor.
  * Return: the SBI error code and value.
  */
-struct sbiret sbi_ecall(unsigned long ext, unsigned long fid,
-			unsigned long a0, unsigned long a1, unsigned long a2,
-			unsigned long a3, unsigned long a4, unsigned long a5);
+struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
+			unsigned long a1, unsigned long a2, unsigned long a3,
+			unsigned long a4, unsigned long a5);
 
 /**
  * sbi_init() - probe the SBI implementation (version, extensions).

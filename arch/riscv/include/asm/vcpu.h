@@ -12,7 +12,7 @@ struct arch_vcpu;
 /* What an exit handler asks of the run loop. */
 enum exit_action {
 	EXIT_RESUME = 0, /* enter the guest again */
-	EXIT_LEAVE,      /* give the pCPU back to the scheduler */
+	EXIT_LEAVE, /* give the pCPU back to the scheduler */
 };
 
 /** riscv_guest_enter() - world switch into @a's guest (guest.S). */

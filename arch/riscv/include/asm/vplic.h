@@ -22,7 +22,7 @@ struct vplic {
 	spinlock_t lock;
 	unsigned int nr_contexts;
 	u32 priority[VPLIC_NR_SOURCES];
-	u32 level;   /* input line levels */
+	u32 level; /* input line levels */
 	u32 pending; /* gateway forwarded, not yet claimed */
 	u32 claimed; /* claimed, completion not seen */
 	u32 enable[VPLIC_MAX_CONTEXTS];

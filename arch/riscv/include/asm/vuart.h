@@ -22,7 +22,7 @@ struct vuart {
 	u8 ier, lcr, mcr, scr, fcr, dll, dlm;
 	u8 msr;
 	bool thr_ipending; /* THR-empty interrupt waiting */
-	int rx;            /* byte read ahead from the console, or -1 */
+	int rx; /* byte read ahead from the console, or -1 */
 };
 
 /** vuart_init() - reset the vUART of @d. */
