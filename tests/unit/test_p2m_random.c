@@ -419,6 +419,13 @@ static int random_run(const struct p2m_format *f, u64 seed, unsigned int steps,
 	u64 h0, h1;
 	unsigned long nfree0;
 
+	/* XL_P2M_SEED and XL_P2M_STEPS (a multiplier) for longer soaks. */
+	if (getenv("XL_P2M_SEED")) {
+		seed ^= strtoull(getenv("XL_P2M_SEED"), NULL, 0);
+	}
+	if (getenv("XL_P2M_STEPS")) {
+		steps *= strtoul(getenv("XL_P2M_STEPS"), NULL, 0);
+	}
 	fake_mm_init(512);
 	rng = seed;
 	rec_reset();
@@ -553,7 +560,7 @@ static const struct p2m_format *rfmt(int id)
 #define SMALL_RUN(name, id, seed)                                              \
 	TEST(random_small_##name)                                              \
 	{                                                                      \
-		CHECK_EQ(random_run(rfmt(id), seed, 1500, 3 * GB - 4096, 8192, \
+		CHECK_EQ(random_run(rfmt(id), seed, 1000, 3 * GB - 4096, 8192, \
 				    256, false),                               \
 			 0);                                                   \
 	}
@@ -562,7 +569,7 @@ static const struct p2m_format *rfmt(int id)
 #define BIG_RUN(name, id, seed)                                           \
 	TEST(random_big_##name)                                           \
 	{                                                                 \
-		CHECK_EQ(random_run(rfmt(id), seed, 80, GB, 2 * GB, 2200, \
+		CHECK_EQ(random_run(rfmt(id), seed, 60, GB, 2 * GB, 2200, \
 				    true),                                \
 			 0);                                              \
 	}
@@ -572,7 +579,7 @@ static const struct p2m_format *rfmt(int id)
 	TEST(random_nomem_##name)                                       \
 	{                                                               \
 		const struct p2m_format *f = rfmt(id);                  \
-		CHECK_EQ(random_run(f, seed, 1000, 3 * GB - 4096, 8192, \
+		CHECK_EQ(random_run(f, seed, 600, 3 * GB - 4096, 8192, \
 				    (1UL << f->root_order) + 7, false), \
 			 0);                                            \
 	}
