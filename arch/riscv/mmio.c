@@ -13,6 +13,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <asm/csr.h>
 #include <asm/riscv.h>
 #include <asm/vcpu.h>
 #include <asm/vplic.h>
