@@ -82,7 +82,8 @@ static void bring_up_cpus(const struct bootinfo *bi)
 				 cpu, p->hwid, rc);
 			boot_fail("CPU bring-up", why);
 		}
-		deadline = arch_counter_read() + freq; /* one second */
+		/* Generous: QEMU on a loaded host starts vCPUs slowly. */
+		deadline = arch_counter_read() + 10 * freq;
 		while (!READ_ONCE(p->online)) {
 			if (arch_counter_read() > deadline) {
 				char why[64];
