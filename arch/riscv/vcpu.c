@@ -235,6 +235,12 @@ void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
 	csr_clear(CSR_HVIP, HVIP_VSTIP);
 }
 
+void riscv_vcpu_resume_reset(struct vcpu *v)
+{
+	csr_write(CSR_VSATP, 0);
+	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
+}
+
 /* The guest's next timer interrupt as a counter value, or 0 for none. */
 static u64 vcpu_timer_due(struct vcpu *v)
 {

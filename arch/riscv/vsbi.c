@@ -17,6 +17,7 @@
 #include <asm/csr.h>
 #include <asm/riscv.h>
 #include <asm/sbi.h>
+#include <asm/tlbflush.h>
 #include <asm/vcpu.h>
 
 /* SBI implementation ID of xen-lite (not in the SBI spec's registry). */
@@ -127,26 +128,18 @@ static long ipi_call(struct vcpu *v, struct sbi_call *c)
 	return 0;
 }
 
-/* hfence.vvma (vaddr, asid) for the VMID in hgatp: this hart only. */
-static inline void local_hfence_vvma(unsigned long vaddr, unsigned long asid,
-				     bool all_addr, bool all_asid)
+/* hfence.vvma for the VMID in hgatp: this hart only. */
+static void local_hfence_vvma(unsigned long vaddr, unsigned long asid,
+			      bool all_addr, bool all_asid)
 {
 	if (all_addr && all_asid) {
-		__asm__ __volatile__(".insn r 0x73, 0, 0x11, x0, x0, x0" ::
-					     : "memory");
+		hfence_vvma_all();
 	} else if (all_addr) {
-		__asm__ __volatile__(
-			".insn r 0x73, 0, 0x11, x0, x0, %0" ::"r"(asid)
-			: "memory");
+		hfence_vvma_asid(asid);
 	} else if (all_asid) {
-		__asm__ __volatile__(
-			".insn r 0x73, 0, 0x11, x0, %0, x0" ::"r"(vaddr)
-			: "memory");
+		hfence_vvma_va(vaddr);
 	} else {
-		__asm__ __volatile__(
-			".insn r 0x73, 0, 0x11, x0, %0, %1" ::"r"(vaddr),
-			"r"(asid)
-			: "memory");
+		hfence_vvma_va_asid(vaddr, asid);
 	}
 }
 
@@ -193,7 +186,7 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 			   (start == 0 && size == 0);
 
 		if (c->fid == SBI_RFENCE_FENCE_I) {
-			__asm__ __volatile__("fence.i" ::: "memory");
+			local_fence_i();
 		} else if (all) {
 			local_hfence_vvma(0, asid, true,
 					  c->fid == SBI_RFENCE_SFENCE_VMA);
@@ -228,8 +221,8 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 	}
 	if (r.error) {
 		/* Firmware refused: fall back to fencing all of this hart. */
-		local_hfence_vvma(0, 0, true, true);
-		__asm__ __volatile__("fence.i" ::: "memory");
+		hfence_vvma_all();
+		local_fence_i();
 	}
 	return 0;
 }
@@ -291,8 +284,7 @@ static long hsm_call(struct vcpu *v, struct sbi_call *c, enum exit_action *act,
 			v->arch.gregs.sepc = c->a[1];
 			cpu_regs_set(&v->arch.gregs, REG_A0, v->id);
 			cpu_regs_set(&v->arch.gregs, REG_A1, c->a[2]);
-			csr_write(CSR_VSATP, 0);
-			csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
+			riscv_vcpu_resume_reset(v);
 			*act = riscv_vcpu_wait(v);
 			*regs_set = true;
 			return 0;

@@ -70,6 +70,13 @@ enum exit_action vsbi_ecall(struct vcpu *v);
 enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa);
 
 /**
+ * riscv_vcpu_resume_reset() - @v (current) resumes from a non-retentive
+ * HSM suspend: guest MMU off (vsatp = 0) and interrupts off
+ * (vsstatus.SIE = 0), as after hart_start.
+ */
+void riscv_vcpu_resume_reset(struct vcpu *v);
+
+/**
  * riscv_vcpu_set_timer() - SBI TIME set_timer without Sstc: the guest's
  * timer interrupt is due at @deadline (absolute counter value).
  */
