@@ -47,6 +47,10 @@ fi
 "$srctree/tests/linux/riscv64-initramfs.sh" "$debdir/root" "$out/initrd.gz" ||
 	{ result initramfs fail "could not build the initramfs"; finish; }
 cp "$kernel" "$out/Image"
+# The same images serve 'xen-lite demo' (configs/domains/demo-3-linux.cfg).
+mkdir -p "$debdir/linux"
+cp "$out/Image" "$debdir/linux/Image"
+cp "$out/initrd.gz" "$debdir/linux/initrd.img"
 
 domfile() { # name vcpus memory
 	cat >"$out/$1.cfg" <<CFG
