@@ -48,8 +48,27 @@ static u64 timebase_hz;
 static volatile u32 *finisher;
 static volatile bool stop_requested;
 
+/**
+ * riscv_boot_early() - boot hart, called by head.S before start_xen():
+ * H extension check, trap vector, identity map, early DTB facts.
+ * @hartid: this hart. @dtb_pa: the host device tree.
+ * Return: only when the hypervisor can go on (else it powers off).
+ */
 void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa);
+
+/**
+ * riscv_secondary_entry() - secondary hart, called by head.S with its
+ * stack and tp set: identity map, trap vector, hypervisor CSRs.
+ * @hartid: this hart. @self: its struct pcpu.
+ * Return: never; ends in start_secondary().
+ */
 void __noreturn riscv_secondary_entry(unsigned long hartid, struct pcpu *self);
+
+/**
+ * riscv_early_fatal() - stop before the console exists: print @msg
+ * through the SBI legacy console and power off with a failure status.
+ * Return: never.
+ */
 void __noreturn riscv_early_fatal(const char *msg);
 
 static void early_puts(const char *s)
