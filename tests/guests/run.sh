@@ -265,8 +265,25 @@ run_arch() { # arch
 		fi
 		iso+=("$f")
 	done
-	run "$a" isolation 2 256M 300 "$cfgdir/victim-1.cfg" \
-		"${iso[@]}" "$cfgdir/victim-2.cfg"
+	# The victims must outlive the hostile domains.
+	local v1=$cfgdir/victim-1.cfg v2=$cfgdir/victim-2.cfg
+	if [ "$soak" = 1 ]; then
+		for v in victim-1 victim-2; do
+			sed -e 's/wait_ms=[0-9]*/wait_ms=150000/' \
+				-e "s|\.\./\.\./\.\./build|$srctree/build|" \
+				"$cfgdir/$v.cfg" >"$tmp/$v.cfg"
+		done
+		v1=$tmp/victim-1.cfg v2=$tmp/victim-2.cfg
+	fi
+	run "$a" isolation 2 256M 600 "$v1" "${iso[@]}" "$v2"
+	# ... which the last crash line must show.
+	local last_crash last_victim
+	last_crash=$(grep -an 'crashed:' "$log" | tail -1 | cut -d: -f1)
+	last_victim=$(grep -an '^\[victim-[12]\] victim: ' "$log" | head -1 | cut -d: -f1)
+	check "$p.victims_outlived_attackers" \
+		"$([ -n "$last_crash" ] && [ -n "$last_victim" ] &&
+			[ "$last_crash" -lt "$last_victim" ]; echo $?)" \
+		"a victim finished before the last hostile domain crashed"
 	expect_exit "$p" nonzero
 	for f in "${iso[@]}"; do
 		d=$(basename "$f" .cfg)
