@@ -134,17 +134,16 @@ static int parse_memory(const void *fdt, struct bootinfo *bi)
 				return fail(bi, -EINVAL,
 					    "memory bank wraps around", NULL);
 			for (u32 j = 0; j < bi->nr_mem; j++) {
-				if (ranges_overlap(banks[i].start,
-						   banks[i].size,
-						   bi->mem[j].start,
-						   bi->mem[j].size))
+				if (ranges_overlap(
+					    banks[i].start, banks[i].size,
+					    bi->mem[j].start, bi->mem[j].size))
 					return fail(bi, -EINVAL,
 						    "overlapping memory banks",
 						    NULL);
 			}
 			if (bi->nr_mem >= BI_MAX_BANKS)
-				return fail(bi, -E2BIG,
-					    "too many memory banks", NULL);
+				return fail(bi, -E2BIG, "too many memory banks",
+					    NULL);
 			bi->mem[bi->nr_mem++] = banks[i];
 		}
 	}
@@ -171,8 +170,7 @@ static int add_resv_checked(struct bootinfo *bi, paddr_t start, u64 size,
 	char where[64];
 
 	snprintf(where, sizeof(where), "%s [%#llx, %#llx)", what,
-		 (unsigned long long)start,
-		 (unsigned long long)(start + size));
+		 (unsigned long long)start, (unsigned long long)(start + size));
 	if (start + size < start)
 		return fail(bi, -ERANGE, "reserved range wraps around", where);
 	/* Ranges outside RAM (e.g. firmware in flash) need no reservation. */
@@ -180,9 +178,10 @@ static int add_resv_checked(struct bootinfo *bi, paddr_t start, u64 size,
 		for (u32 i = 0; i < bi->nr_mem; i++) {
 			if (ranges_overlap(start, size, bi->mem[i].start,
 					   bi->mem[i].size))
-				return fail(bi, -ERANGE,
-					    "reserved range straddles the end of RAM",
-					    where);
+				return fail(
+					bi, -ERANGE,
+					"reserved range straddles the end of RAM",
+					where);
 		}
 		return 0;
 	}
@@ -224,7 +223,8 @@ static int parse_reserved(const void *fdt, struct bootinfo *bi)
 			continue;
 		cnt = read_reg(fdt, child, r, BI_MAX_REGS);
 		if (cnt < 0)
-			return fail(bi, -EINVAL, "malformed reg in reserved-memory",
+			return fail(bi, -EINVAL,
+				    "malformed reg in reserved-memory",
 				    fdt_get_name(fdt, child, NULL));
 		for (int i = 0; i < cnt; i++) {
 			rc = add_resv_checked(bi, r[i].start, r[i].size,
@@ -266,8 +266,8 @@ static int parse_cpus(const void *fdt, struct bootinfo *bi)
 		}
 		bi->cpu_hwid[bi->nr_cpus++] = read_cells(reg, ac);
 		if (bi->nr_cpus == 1) {
-			const char *isa = fdt_getprop(fdt, node, "riscv,isa",
-						      &len);
+			const char *isa =
+				fdt_getprop(fdt, node, "riscv,isa", &len);
 
 			if (isa && len > 0)
 				strlcpy(bi->isa, isa,
@@ -289,8 +289,7 @@ static void fill_device(const void *fdt, int node, struct bi_device *dev)
 	int len, n;
 
 	dev->node = node;
-	strlcpy(dev->compatible, compat ? compat : "",
-		sizeof(dev->compatible));
+	strlcpy(dev->compatible, compat ? compat : "", sizeof(dev->compatible));
 	n = read_reg(fdt, node, dev->regs, BI_MAX_REGS);
 	dev->nr_regs = n > 0 ? n : 0;
 	irq = fdt_getprop(fdt, node, "interrupts", &len);
@@ -300,8 +299,7 @@ static void fill_device(const void *fdt, int node, struct bi_device *dev)
 		dev->irq = fdt32_ld(&irq[1]);
 }
 
-static const char *const uart_compat[] = { "ns16550a", "ns16550",
-					   "arm,pl011" };
+static const char *const uart_compat[] = { "ns16550a", "ns16550", "arm,pl011" };
 
 static enum uart_type uart_type_of(const void *fdt, int node)
 {
@@ -320,8 +318,8 @@ static int parse_uart(const void *fdt, struct bootinfo *bi)
 
 	if (chosen >= 0) {
 		int plen;
-		const char *path = fdt_getprop(fdt, chosen, "stdout-path",
-					       &plen);
+		const char *path =
+			fdt_getprop(fdt, chosen, "stdout-path", &plen);
 
 		if (path && plen > 0) {
 			char buf[64];
@@ -336,7 +334,9 @@ static int parse_uart(const void *fdt, struct bootinfo *bi)
 				node = buf[0] == '/' ?
 					       fdt_path_offset(fdt, buf) :
 					       fdt_path_offset(
-						       fdt, fdt_get_alias(fdt, buf) ?: "/nonexistent");
+						       fdt,
+						       fdt_get_alias(fdt, buf) ?:
+							       "/nonexistent");
 			}
 		}
 	}
@@ -400,9 +400,10 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 		 */
 		if (cells_of(fdt, dom, "#address-cells", 0) != 2 ||
 		    cells_of(fdt, dom, "#size-cells", 0) != 2)
-			return fail(bi, -EINVAL,
-				    "domain node needs #address-cells = <2> and #size-cells = <2>",
-				    fdt_get_name(fdt, dom, NULL));
+			return fail(
+				bi, -EINVAL,
+				"domain node needs #address-cells = <2> and #size-cells = <2>",
+				fdt_get_name(fdt, dom, NULL));
 		fdt_for_each_subnode(mod, fdt, dom) {
 			struct membank r[1];
 			int n;
@@ -439,8 +440,8 @@ int bootfdt_parse(const void *fdt, paddr_t fdt_pa, struct bootinfo *bi)
 	memset(bi, 0, sizeof(*bi));
 	bi->chosen = -1;
 	if (!fdt)
-		return fail(bi, -EINVAL, "no device tree passed by the firmware",
-			    NULL);
+		return fail(bi, -EINVAL,
+			    "no device tree passed by the firmware", NULL);
 	rc = fdt_check_header(fdt);
 	if (rc)
 		return fail(bi, -EINVAL, "malformed device tree",

@@ -163,11 +163,11 @@ static int load_kernel(struct domain *d, paddr_t *entry, paddr_t *end)
 	return copy_to_guest(d, d->ram_gpa, img, size);
 }
 
-#define FDT_TRY(x)                   \
-	do {                         \
-		int _r = (x);        \
-		if (_r < 0)          \
-			return _r;   \
+#define FDT_TRY(x)                 \
+	do {                       \
+		int _r = (x);      \
+		if (_r < 0)        \
+			return _r; \
 	} while (0)
 
 static int fdt_prop_u64(void *fdt, const char *name, u64 v)
@@ -261,7 +261,8 @@ int domain_build(struct domain *d)
 
 	rc = populate_ram(d);
 	if (rc) {
-		printk(XL_ERR "domain %s: cannot populate %llu MiB of RAM (%d)\n",
+		printk(XL_ERR
+		       "domain %s: cannot populate %llu MiB of RAM (%d)\n",
 		       d->name, (unsigned long long)(d->ram_bytes >> 20), rc);
 		return rc;
 	}
@@ -273,7 +274,8 @@ int domain_build(struct domain *d)
 	}
 	dtb_gpa = d->ram_gpa + d->ram_bytes - (2ULL << 20);
 	if (d->ram_bytes < (4ULL << 20) || kend > dtb_gpa) {
-		printk(XL_ERR "domain %s: kernel leaves no room for the device tree\n",
+		printk(XL_ERR
+		       "domain %s: kernel leaves no room for the device tree\n",
 		       d->name);
 		return -ENOEXEC;
 	}
@@ -281,7 +283,8 @@ int domain_build(struct domain *d)
 		initrd = ROUNDDOWN(dtb_gpa - d->cfg.ramdisk_size, PAGE_SIZE);
 		if (d->cfg.ramdisk_size > dtb_gpa - d->ram_gpa ||
 		    initrd < ROUNDUP(kend, PAGE_SIZE)) {
-			printk(XL_ERR "domain %s: kernel and ramdisk do not fit in %llu MiB\n",
+			printk(XL_ERR
+			       "domain %s: kernel and ramdisk do not fit in %llu MiB\n",
 			       d->name,
 			       (unsigned long long)(d->ram_bytes >> 20));
 			return -ENOEXEC;

@@ -42,8 +42,9 @@ static int get_str(struct dparse *p, const char *prop, char *out, size_t max,
 	    strlen(s) != (size_t)len - 1) {
 		char m[64];
 
-		snprintf(m, sizeof(m), "%s is not a string of at most %zu bytes",
-			 prop, max - 1);
+		snprintf(m, sizeof(m),
+			 "%s is not a string of at most %zu bytes", prop,
+			 max - 1);
 		return perr(p, m);
 	}
 	memcpy(out, s, len);
@@ -123,12 +124,16 @@ static int parse_modules(struct dparse *p, struct domain_config *c)
 			continue;
 		reg = fdt_getprop(p->fdt, mod, "reg", &len);
 		if (!reg || len != 16)
-			return perr(p, "module reg must be <addr-hi addr-lo size-hi size-lo>");
+			return perr(
+				p,
+				"module reg must be <addr-hi addr-lo size-hi size-lo>");
 		a = ((u64)fdt32_ld(&reg[0]) << 32) | fdt32_ld(&reg[1]);
 		s = ((u64)fdt32_ld(&reg[2]) << 32) | fdt32_ld(&reg[3]);
 		if (!s || a + s < a)
-			return perr(p, "module with an empty or wrapping range");
-		if (!fdt_node_check_compatible(p->fdt, mod, "xen-lite,kernel")) {
+			return perr(p,
+				    "module with an empty or wrapping range");
+		if (!fdt_node_check_compatible(p->fdt, mod,
+					       "xen-lite,kernel")) {
 			if (c->kernel_size)
 				return perr(p, "more than one kernel module");
 			c->kernel_pa = a;
@@ -140,15 +145,19 @@ static int parse_modules(struct dparse *p, struct domain_config *c)
 			c->ramdisk_pa = a;
 			c->ramdisk_size = s;
 		} else {
-			return perr(p, "module is neither xen-lite,kernel nor xen-lite,ramdisk");
+			return perr(
+				p,
+				"module is neither xen-lite,kernel nor xen-lite,ramdisk");
 		}
 	}
 	if (!c->kernel_size)
 		return perr(p, "no kernel module");
 	if (c->ramdisk_size && c->ramdisk_size > c->mem_bytes / 2)
-		return perr(p, "ramdisk larger than half of the domain's memory");
+		return perr(p,
+			    "ramdisk larger than half of the domain's memory");
 	if (c->kernel_size > c->mem_bytes / 2)
-		return perr(p, "kernel larger than half of the domain's memory");
+		return perr(p,
+			    "kernel larger than half of the domain's memory");
 	return 0;
 }
 
@@ -162,22 +171,28 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	memset(c, 0, sizeof(*c));
 	v = fdt_getprop(p->fdt, p->node, "#address-cells", &len);
 	if (!v || len != 4 || fdt32_ld(v) != 2)
-		return perr(p, "needs #address-cells = <2> and #size-cells = <2>");
+		return perr(p,
+			    "needs #address-cells = <2> and #size-cells = <2>");
 	v = fdt_getprop(p->fdt, p->node, "#size-cells", &len);
 	if (!v || len != 4 || fdt32_ld(v) != 2)
-		return perr(p, "needs #address-cells = <2> and #size-cells = <2>");
+		return perr(p,
+			    "needs #address-cells = <2> and #size-cells = <2>");
 	rc = get_str(p, "xen-lite,name", c->name, sizeof(c->name), true);
 	if (rc)
 		return rc;
 	if (!valid_name(c->name))
-		return perr(p, "xen-lite,name must be 1-31 characters [A-Za-z0-9_-]");
+		return perr(
+			p,
+			"xen-lite,name must be 1-31 characters [A-Za-z0-9_-]");
 	v = fdt_getprop(p->fdt, p->node, "xen-lite,memory", &len);
 	if (!v || len != 8)
 		return perr(p, "xen-lite,memory must be a 64-bit byte count");
 	c->mem_bytes = ((u64)fdt32_ld(&v[0]) << 32) | fdt32_ld(&v[1]);
 	if (!c->mem_bytes || c->mem_bytes & ((2ULL << 20) - 1) ||
 	    c->mem_bytes > (64ULL << 30))
-		return perr(p, "xen-lite,memory must be a non-zero multiple of 2 MiB, at most 64 GiB");
+		return perr(
+			p,
+			"xen-lite,memory must be a non-zero multiple of 2 MiB, at most 64 GiB");
 	rc = get_u32(p, "xen-lite,vcpus", &c->vcpus, true);
 	if (rc)
 		return rc;
@@ -188,12 +203,16 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	v = fdt_getprop(p->fdt, p->node, "xen-lite,cpu-affinity", &len);
 	if (v) {
 		if (len <= 0 || len % 4 || (u32)len / 4 != c->vcpus)
-			return perr(p, "xen-lite,cpu-affinity needs one CPU per vCPU");
+			return perr(
+				p,
+				"xen-lite,cpu-affinity needs one CPU per vCPU");
 		for (u32 i = 0; i < c->vcpus; i++) {
 			u32 cpu = fdt32_ld(&v[i]);
 
 			if (cpu >= nr_cpus)
-				return perr(p, "xen-lite,cpu-affinity names a CPU that is not online");
+				return perr(
+					p,
+					"xen-lite,cpu-affinity names a CPU that is not online");
 			c->affinity[i] = (s32)cpu;
 		}
 	}
@@ -202,7 +221,9 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 		return rc;
 	if (rc == 0) {
 		if (tmp < 16 || tmp > (1U << 22))
-			return perr(p, "xen-lite,p2m-pool-kb out of range (16 KiB .. 4 GiB)");
+			return perr(
+				p,
+				"xen-lite,p2m-pool-kb out of range (16 KiB .. 4 GiB)");
 		c->p2m_pool_kb = tmp;
 	}
 	c->privileged = fdt_getprop(p->fdt, p->node, "xen-lite,privileged",
@@ -225,7 +246,9 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 		if (rc)
 			return rc;
 		if (pol[0] && strcmp(pol, "none") && strcmp(pol, "no-wx"))
-			return perr(p, "xen-lite,pv-mmu-policy must be none or no-wx");
+			return perr(
+				p,
+				"xen-lite,pv-mmu-policy must be none or no-wx");
 		c->pv_no_wx = !strcmp(pol, "no-wx");
 	}
 	rc = get_str(p, "bootargs", c->bootargs, sizeof(c->bootargs), false);

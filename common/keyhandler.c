@@ -183,7 +183,10 @@ static const char *const dom_state_names[] = {
 	"building", "running", "shutting down", "dying", "preserved",
 };
 static const char *const vcpu_state_names[] = {
-	"down", "runnable", "running", "blocked",
+	"down",
+	"runnable",
+	"running",
+	"blocked",
 };
 
 void domain_dump_all(void)
@@ -200,12 +203,12 @@ void domain_dump_all(void)
 		       (unsigned long long)d->tot_pages,
 		       (unsigned long long)d->max_pages, d->nr_vcpus,
 		       d->cfg.privileged ? ", privileged" : "", d->restarts);
-		for (unsigned int i = 0; d->state != DOM_DYING && i < d->nr_vcpus;
-		     i++) {
+		for (unsigned int i = 0;
+		     d->state != DOM_DYING && i < d->nr_vcpus; i++) {
 			struct vcpu *v = d->vcpus[i];
 
-			printk("    vCPU%u: %s on CPU%u%s, ran %llu ms\n", v->id,
-			       vcpu_state_names[v->state], v->processor,
+			printk("    vCPU%u: %s on CPU%u%s, ran %llu ms\n",
+			       v->id, vcpu_state_names[v->state], v->processor,
 			       v->affinity >= 0 ? " (pinned)" : "",
 			       (unsigned long long)(v->runtime_ticks * 1000 /
 						    arch_counter_freq()));

@@ -48,7 +48,8 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
 		mfn_t mfn = p2m_lookup(d->p2m, _gfn(gfn + i), &t, NULL);
 		struct page_info *pg;
 
-		if (mfn_eq(mfn, INVALID_MFN) || (t != p2m_ram_rw && t != p2m_ram_ro))
+		if (mfn_eq(mfn, INVALID_MFN) ||
+		    (t != p2m_ram_rw && t != p2m_ram_ro))
 			return -ENOENT;
 		if (!mfn_valid(mfn))
 			return -EINVAL;
@@ -187,10 +188,9 @@ static long foreign_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 		return -EACCES;
 	}
 	/* p2m_insert_foreign() takes the page reference itself. */
-	rc = p2m_insert_foreign(d->p2m, _gfn(m.gfn), mfn,
-				m.readonly ? p2m_map_foreign_ro :
-					     p2m_map_foreign_rw,
-				fd->id);
+	rc = p2m_insert_foreign(
+		d->p2m, _gfn(m.gfn), mfn,
+		m.readonly ? p2m_map_foreign_ro : p2m_map_foreign_rw, fd->id);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 	return rc;
 }

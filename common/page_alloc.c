@@ -112,8 +112,8 @@ int page_alloc_init(const struct bootinfo *bi)
 		return -EINVAL;
 	frame_table_base_mfn = lo >> PAGE_SHIFT;
 	frame_table_nr = (hi - lo) >> PAGE_SHIFT;
-	ft_bytes = ROUNDUP(frame_table_nr * sizeof(struct page_info),
-			   PAGE_SIZE);
+	ft_bytes =
+		ROUNDUP(frame_table_nr * sizeof(struct page_info), PAGE_SIZE);
 	ft = find_boot_space(bi, ft_bytes);
 	if (!ft)
 		return -ENOMEM;

@@ -190,7 +190,8 @@ u64 sched_timer_tick(void)
 
 	spin_lock_irqsave(&rq->lock, flags);
 	list_for_each_entry(v, &rq->head, runq) {
-		if (v->state == VCPU_BLOCKED && v->wake_at && v->wake_at <= now) {
+		if (v->state == VCPU_BLOCKED && v->wake_at &&
+		    v->wake_at <= now) {
 			v->state = VCPU_RUNNABLE;
 			v->wake_at = 0;
 		}
@@ -220,7 +221,8 @@ static struct vcpu *pick_next(struct runq *rq)
 	spin_lock_irqsave(&rq->lock, flags);
 	rq->need_resched = false;
 	list_for_each_entry(v, &rq->head, runq) {
-		if (v->state == VCPU_BLOCKED && v->wake_at && v->wake_at <= now) {
+		if (v->state == VCPU_BLOCKED && v->wake_at &&
+		    v->wake_at <= now) {
 			v->state = VCPU_RUNNABLE;
 			v->wake_at = 0;
 		}
@@ -269,7 +271,8 @@ static void domain_start_one(const struct domain_config *cfg)
 	int rc = domain_create(cfg, &d);
 
 	if (rc) {
-		printk(XL_ERR "domain %s: build failed (%d); nothing of it is left\n",
+		printk(XL_ERR
+		       "domain %s: build failed (%d); nothing of it is left\n",
 		       cfg->name, rc);
 		nr_build_failures++;
 		return;
@@ -306,9 +309,8 @@ static unsigned int reap_domains(void)
 			continue;
 		act = d->shutdown_reason == SHUTDOWN_POWEROFF ?
 			      d->cfg.on_poweroff :
-		      d->shutdown_reason == SHUTDOWN_REBOOT ?
-			      d->cfg.on_reboot :
-			      d->cfg.on_crash;
+		      d->shutdown_reason == SHUTDOWN_REBOOT ? d->cfg.on_reboot :
+							      d->cfg.on_crash;
 		if (d->state == DOM_SHUTTING_DOWN) {
 			if (d->shutdown_reason == SHUTDOWN_CRASH ||
 			    d->shutdown_code != 0)

@@ -29,7 +29,7 @@ static void __noreturn boot_fail(const char *what, const char *why)
 
 static const char *const resv_names[] = {
 	[RESV_MEMRESERVE] = "memreserve", [RESV_NODE] = "reserved-memory",
-	[RESV_MODULE] = "boot module",    [RESV_IMAGE] = "xen-lite image",
+	[RESV_MODULE] = "boot module",	  [RESV_IMAGE] = "xen-lite image",
 	[RESV_DTB] = "device tree",
 };
 
@@ -53,10 +53,10 @@ static void bring_up_cpus(const struct bootinfo *bi)
 	u64 freq = arch_counter_freq();
 
 	if (bi->nr_cpus > CONFIG_NR_CPUS)
-		printk(XL_WARN "%u CPUs in the device tree, CONFIG_NR_CPUS is %d: the rest stay offline\n",
+		printk(XL_WARN
+		       "%u CPUs in the device tree, CONFIG_NR_CPUS is %d: the rest stay offline\n",
 		       bi->nr_cpus, CONFIG_NR_CPUS);
-	for (u32 i = 0, cpu = 1; i < bi->nr_cpus && cpu < CONFIG_NR_CPUS;
-	     i++) {
+	for (u32 i = 0, cpu = 1; i < bi->nr_cpus && cpu < CONFIG_NR_CPUS; i++) {
 		struct pcpu *p;
 		u64 deadline;
 		void *stack;
@@ -77,9 +77,10 @@ static void bring_up_cpus(const struct bootinfo *bi)
 		if (rc) {
 			char why[64];
 
-			snprintf(why, sizeof(why),
-				 "CPU%u (hwid %#lx) was refused by firmware (%d)",
-				 cpu, p->hwid, rc);
+			snprintf(
+				why, sizeof(why),
+				"CPU%u (hwid %#lx) was refused by firmware (%d)",
+				cpu, p->hwid, rc);
 			boot_fail("CPU bring-up", why);
 		}
 		/* Generous: QEMU on a loaded host starts vCPUs slowly. */

@@ -30,8 +30,8 @@ static void out_pad(struct outbuf *o, char c, int n)
 #define F_SPACE 8
 #define F_ALT 16
 
-static void out_number(struct outbuf *o, u64 v, bool neg, int base,
-		       bool upper, int flags, int width, int prec)
+static void out_number(struct outbuf *o, u64 v, bool neg, int base, bool upper,
+		       int flags, int width, int prec)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -155,7 +155,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (lmod <= -2)
 				v = (u8)v;
 			out_number(&o, v, false,
-				   *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16,
+				   *fmt == 'u' ? 10 :
+				   *fmt == 'o' ? 8 :
+						 16,
 				   *fmt == 'X', flags, width, prec);
 			break;
 		case 'p':
@@ -179,7 +181,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 			if (!s)
 				s = "(null)";
-			len = (int)strnlen(s, prec < 0 ? (size_t)-1 : (size_t)prec);
+			len = (int)strnlen(s, prec < 0 ? (size_t)-1 :
+							 (size_t)prec);
 			if (!(flags & F_LEFT))
 				out_pad(&o, ' ', width - len);
 			for (int i = 0; i < len; i++)

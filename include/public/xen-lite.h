@@ -26,15 +26,15 @@
 #define XL_SMCCC_FN_MASK 0xFFFFUL
 
 /* Hypercall numbers */
-#define XL_HC_VERSION 0         /* () -> (major << 16) | minor */
-#define XL_HC_CONSOLE_WRITE 1   /* (gpa, len) -> bytes written */
+#define XL_HC_VERSION 0 /* () -> (major << 16) | minor */
+#define XL_HC_CONSOLE_WRITE 1 /* (gpa, len) -> bytes written */
 #define XL_HC_DOMAIN_SHUTDOWN 2 /* (reason, code) -> does not return */
-#define XL_HC_VCPU_OP 3         /* (op, vcpu, a, b) */
-#define XL_HC_MEMORY_OP 4       /* (cmd, gpa of argument) */
-#define XL_HC_MMUEXT_OP 5       /* (gpa of ops, count, gpa of done) */
-#define XL_HC_MMU_UPDATE 6      /* (gpa of reqs, count, gpa of done) */
-#define XL_HC_MULTICALL 7       /* (gpa of entries, count) */
-#define XL_HC_DOMAIN_INFO 8     /* (gpa of struct xl_domain_info) */
+#define XL_HC_VCPU_OP 3 /* (op, vcpu, a, b) */
+#define XL_HC_MEMORY_OP 4 /* (cmd, gpa of argument) */
+#define XL_HC_MMUEXT_OP 5 /* (gpa of ops, count, gpa of done) */
+#define XL_HC_MMU_UPDATE 6 /* (gpa of reqs, count, gpa of done) */
+#define XL_HC_MULTICALL 7 /* (gpa of entries, count) */
+#define XL_HC_DOMAIN_INFO 8 /* (gpa of struct xl_domain_info) */
 #define XL_HC_NR 9
 
 /* XL_HC_DOMAIN_SHUTDOWN reasons */
@@ -44,7 +44,7 @@
 
 /* XL_HC_VCPU_OP ops */
 #define XL_VCPU_IS_UP 0 /* (vcpu) -> 1 if running or runnable, 0 if down */
-#define XL_VCPU_ID 1    /* () -> the calling vCPU's index */
+#define XL_VCPU_ID 1 /* () -> the calling vCPU's index */
 
 /* XL_HC_MEMORY_OP commands */
 #define XL_MEM_INCREASE_RESERVATION 0 /* populate_physmap alias */
@@ -52,8 +52,8 @@
 #define XL_MEM_POPULATE_PHYSMAP 2
 #define XL_MEM_CURRENT_RESERVATION 3 /* (domid in arg gpa) -> pages */
 #define XL_MEM_MAXIMUM_RESERVATION 4 /* (domid in arg gpa) -> pages */
-#define XL_MEM_MAP_FOREIGN 5         /* struct xl_foreign_map */
-#define XL_MEM_UNMAP_FOREIGN 6       /* struct xl_foreign_map */
+#define XL_MEM_MAP_FOREIGN 5 /* struct xl_foreign_map */
+#define XL_MEM_UNMAP_FOREIGN 6 /* struct xl_foreign_map */
 
 #define XL_DOMID_SELF 0x7ff0U
 
@@ -67,7 +67,7 @@ struct xl_memory_reservation {
 	unsigned long long extent_start;
 	unsigned int nr_extents;
 	unsigned int extent_order; /* 0 (4 KiB) or 9 (2 MiB) */
-	unsigned short domid;      /* XL_DOMID_SELF */
+	unsigned short domid; /* XL_DOMID_SELF */
 	unsigned short pad[3];
 };
 
@@ -122,28 +122,28 @@ struct xl_domain_info {
 struct xl_pv_batch_status {
 	unsigned short domid; /* in */
 	unsigned short pad;
-	int error;            /* out */
-	unsigned int done;    /* out */
-	unsigned int index;   /* out */
+	int error; /* out */
+	unsigned int done; /* out */
+	unsigned int index; /* out */
 };
 
 /* XL_HC_MMUEXT_OP: (gpa of struct xl_mmuext_op[count], count, status) */
-#define XL_MMUEXT_PIN_L1_TABLE 0    /* arg1 = gfn */
-#define XL_MMUEXT_PIN_L2_TABLE 1    /* arg1 = gfn */
-#define XL_MMUEXT_PIN_L3_TABLE 2    /* arg1 = gfn */
-#define XL_MMUEXT_PIN_L4_TABLE 3    /* arg1 = gfn */
-#define XL_MMUEXT_UNPIN_TABLE 4     /* arg1 = gfn */
-#define XL_MMUEXT_NEW_BASEPTR 5     /* arg1 = gfn, arg2 = XL_BASEPTR_* */
+#define XL_MMUEXT_PIN_L1_TABLE 0 /* arg1 = gfn */
+#define XL_MMUEXT_PIN_L2_TABLE 1 /* arg1 = gfn */
+#define XL_MMUEXT_PIN_L3_TABLE 2 /* arg1 = gfn */
+#define XL_MMUEXT_PIN_L4_TABLE 3 /* arg1 = gfn */
+#define XL_MMUEXT_UNPIN_TABLE 4 /* arg1 = gfn */
+#define XL_MMUEXT_NEW_BASEPTR 5 /* arg1 = gfn, arg2 = XL_BASEPTR_* */
 #define XL_MMUEXT_TLB_FLUSH_LOCAL 6 /* calling vCPU, every VA */
-#define XL_MMUEXT_INVLPG_LOCAL 7    /* calling vCPU, arg1 = VA */
+#define XL_MMUEXT_INVLPG_LOCAL 7 /* calling vCPU, arg1 = VA */
 #define XL_MMUEXT_TLB_FLUSH_MULTI 8 /* arg2 = vCPU mask */
-#define XL_MMUEXT_INVLPG_MULTI 9    /* arg1 = VA, arg2 = vCPU mask */
-#define XL_MMUEXT_TLB_FLUSH_ALL 10  /* every vCPU of the domain */
-#define XL_MMUEXT_INVLPG_ALL 11     /* arg1 = VA, every vCPU */
-#define XL_MMUEXT_SET_FORMAT 12     /* arg1 = XL_PT_FORMAT_* */
+#define XL_MMUEXT_INVLPG_MULTI 9 /* arg1 = VA, arg2 = vCPU mask */
+#define XL_MMUEXT_TLB_FLUSH_ALL 10 /* every vCPU of the domain */
+#define XL_MMUEXT_INVLPG_ALL 11 /* arg1 = VA, every vCPU */
+#define XL_MMUEXT_SET_FORMAT 12 /* arg1 = XL_PT_FORMAT_* */
 
 /* XL_MMUEXT_NEW_BASEPTR arg2: bit 0 = root register, bits 31..16 = ASID */
-#define XL_BASEPTR_USER 0   /* RISC-V vsatp, Arm TTBR0_EL1 */
+#define XL_BASEPTR_USER 0 /* RISC-V vsatp, Arm TTBR0_EL1 */
 #define XL_BASEPTR_KERNEL 1 /* Arm TTBR1_EL1 (-XL_EINVAL on RISC-V) */
 #define XL_BASEPTR_ASID_SHIFT 16
 
@@ -151,14 +151,14 @@ struct xl_pv_batch_status {
  * Stage-1 formats (XL_MMUEXT_SET_FORMAT, only while nothing is pinned).
  * Default: Sv39 on RISC-V, 4 levels on Arm.
  */
-#define XL_PT_FORMAT_SV39 1       /* RISC-V Sv39, root L3 */
-#define XL_PT_FORMAT_SV48 2       /* RISC-V Sv48, root L4 */
-#define XL_PT_FORMAT_ARM64_L4 3   /* AArch64 4K granule, 48-bit VA, root L4 */
-#define XL_PT_FORMAT_ARM64_L3 4   /* AArch64 4K granule, 39-bit VA, root L3 */
+#define XL_PT_FORMAT_SV39 1 /* RISC-V Sv39, root L3 */
+#define XL_PT_FORMAT_SV48 2 /* RISC-V Sv48, root L4 */
+#define XL_PT_FORMAT_ARM64_L4 3 /* AArch64 4K granule, 48-bit VA, root L4 */
+#define XL_PT_FORMAT_ARM64_L3 4 /* AArch64 4K granule, 39-bit VA, root L3 */
 
 struct xl_mmuext_op {
 	unsigned int cmd;
-	unsigned int pad;            /* must be 0 */
+	unsigned int pad; /* must be 0 */
 	unsigned long long arg1;
 	unsigned long long arg2;
 };

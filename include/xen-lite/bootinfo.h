@@ -21,10 +21,10 @@ struct membank {
 
 enum resv_kind {
 	RESV_MEMRESERVE, /* /memreserve/ header entry */
-	RESV_NODE,       /* /reserved-memory child */
-	RESV_MODULE,     /* a boot module of a /chosen domain node */
-	RESV_IMAGE,      /* the hypervisor image */
-	RESV_DTB,        /* the device tree blob itself */
+	RESV_NODE, /* /reserved-memory child */
+	RESV_MODULE, /* a boot module of a /chosen domain node */
+	RESV_IMAGE, /* the hypervisor image */
+	RESV_DTB, /* the device tree blob itself */
 };
 
 struct resv {
@@ -41,10 +41,10 @@ enum uart_type {
 
 struct bi_device {
 	char compatible[40];
-	int node;  /* offset in the DTB, -1 if absent */
+	int node; /* offset in the DTB, -1 if absent */
 	u32 nr_regs;
 	struct membank regs[BI_MAX_REGS];
-	u32 irq;   /* first interrupt specifier cell that names the line */
+	u32 irq; /* first interrupt specifier cell that names the line */
 };
 
 struct bootinfo {
@@ -69,7 +69,7 @@ struct bootinfo {
 	u32 uart_reg_io_width;
 	u32 uart_clock;
 
-	struct bi_device intc;  /* PLIC or GICv3 */
+	struct bi_device intc; /* PLIC or GICv3 */
 	struct bi_device timer; /* Arm architected timer node */
 
 	const char *bootargs;

@@ -39,8 +39,8 @@ static inline unsigned int cpumask_weight(const cpumask_t *m)
 	return __builtin_popcountll(m->bits);
 }
 
-#define for_each_cpu(cpu, mask)                                   \
-	for ((cpu) = 0; (cpu) < 64; (cpu)++)                       \
+#define for_each_cpu(cpu, mask)              \
+	for ((cpu) = 0; (cpu) < 64; (cpu)++) \
 		if (cpumask_test_cpu((cpu), (mask)))
 
 #endif /* XL_CPUMASK_H */

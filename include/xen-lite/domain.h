@@ -36,8 +36,8 @@ enum domain_state {
 	DOM_BUILDING = 0,
 	DOM_RUNNING,
 	DOM_SHUTTING_DOWN, /* vCPUs being stopped */
-	DOM_DYING,         /* teardown in progress (preemptible) */
-	DOM_PRESERVED,     /* shut down, kept for inspection */
+	DOM_DYING, /* teardown in progress (preemptible) */
+	DOM_PRESERVED, /* shut down, kept for inspection */
 };
 
 enum vcpu_state {
@@ -55,7 +55,7 @@ struct domain_config {
 	u64 mem_bytes;
 	u32 vcpus;
 	s32 affinity[CONFIG_MAX_VCPUS]; /* -1 = any CPU */
-	u32 p2m_pool_kb;                /* 0 = automatic */
+	u32 p2m_pool_kb; /* 0 = automatic */
 	bool privileged;
 	bool pv_no_wx;
 	enum shutdown_action on_poweroff, on_reboot, on_crash;
@@ -70,11 +70,11 @@ struct vcpu {
 	unsigned int id;
 	struct domain *domain;
 	enum vcpu_state state;
-	int affinity;           /* pinned pCPU or -1 */
+	int affinity; /* pinned pCPU or -1 */
 	unsigned int processor; /* pCPU whose run queue holds this vCPU */
-	struct list_head runq;  /* on its pCPU's run queue when runnable */
-	u64 wake_at;            /* blocked: counter deadline, 0 = none */
-	bool pause;             /* domain shutting down: do not run */
+	struct list_head runq; /* on its pCPU's run queue when runnable */
+	u64 wake_at; /* blocked: counter deadline, 0 = none */
+	bool pause; /* domain shutting down: do not run */
 	u64 runtime_ticks;
 	struct arch_vcpu arch;
 };
@@ -89,10 +89,10 @@ struct domain {
 	spinlock_t lock;
 
 	struct p2m_domain *p2m;
-	paddr_t ram_gpa;  /* guest RAM base (guest physical) */
+	paddr_t ram_gpa; /* guest RAM base (guest physical) */
 	u64 ram_bytes;
-	u64 tot_pages;    /* frames owned */
-	u64 max_pages;    /* reservation limit */
+	u64 tot_pages; /* frames owned */
+	u64 max_pages; /* reservation limit */
 	struct list_head page_list; /* owned RAM frames */
 
 	/* PV MMU (common/pv_mm.c): NULL until the guest first uses it. */
@@ -194,8 +194,8 @@ bool domain_console_has_input(struct domain *d);
  */
 int __must_check copy_from_guest(struct domain *d, void *dst, paddr_t gpa,
 				 size_t len);
-int __must_check copy_to_guest(struct domain *d, paddr_t gpa,
-			       const void *src, size_t len);
+int __must_check copy_to_guest(struct domain *d, paddr_t gpa, const void *src,
+			       size_t len);
 
 /* ---- arch hooks (arch/<arch>/) ---- */
 

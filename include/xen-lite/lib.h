@@ -45,19 +45,18 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
-#define BUG_ON(c)                                                       \
-	do {                                                            \
-		if (unlikely(c))                                        \
-			panic("BUG_ON(%s) at %s:%d", #c, __FILE__,      \
-			      __LINE__);                                \
+#define BUG_ON(c)                                                             \
+	do {                                                                  \
+		if (unlikely(c))                                              \
+			panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__); \
 	} while (0)
 
 #ifdef CONFIG_DEBUG_ASSERTIONS
-#define ASSERT(c)                                                       \
-	do {                                                            \
-		if (unlikely(!(c)))                                     \
-			panic("Assertion '%s' failed at %s:%d", #c,     \
-			      __FILE__, __LINE__);                      \
+#define ASSERT(c)                                                             \
+	do {                                                                  \
+		if (unlikely(!(c)))                                           \
+			panic("Assertion '%s' failed at %s:%d", #c, __FILE__, \
+			      __LINE__);                                      \
 	} while (0)
 #else
 #define ASSERT(c) ((void)sizeof(c))

@@ -15,9 +15,9 @@
 /* page_info.state */
 enum page_state {
 	PGS_RESERVED = 0, /* not managed by the allocator (image, DTB, holes) */
-	PGS_FREE,         /* in the buddy allocator */
-	PGS_XEN,          /* hypervisor heap */
-	PGS_DOMAIN,       /* owned by a domain (RAM or p2m pool) */
+	PGS_FREE, /* in the buddy allocator */
+	PGS_XEN, /* hypervisor heap */
+	PGS_DOMAIN, /* owned by a domain (RAM or p2m pool) */
 };
 
 /*
@@ -36,7 +36,7 @@ struct page_info {
 	u8 state;
 	u8 order; /* buddy order of a free block head */
 	union {
-		u32 pt_used;  /* p2m table page: live entries */
+		u32 pt_used; /* p2m table page: live entries */
 		u32 scratch;
 	} u;
 };

@@ -16,9 +16,9 @@ struct vcpu;
  * sscratch while a guest runs; Arm: TPIDR_EL2).
  */
 struct pcpu {
-	unsigned int id;    /* logical CPU number, 0 = boot CPU */
+	unsigned int id; /* logical CPU number, 0 = boot CPU */
 	unsigned long hwid; /* hart ID / MPIDR affinity */
-	struct vcpu *curr;  /* vCPU running here, or NULL (idle) */
+	struct vcpu *curr; /* vCPU running here, or NULL (idle) */
 	void *stack_top;
 	bool online;
 	struct arch_pcpu arch;

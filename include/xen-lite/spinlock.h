@@ -14,7 +14,10 @@ typedef struct {
 	u32 owner;
 } spinlock_t;
 
-#define SPIN_LOCK_UNLOCKED { 0, 0 }
+#define SPIN_LOCK_UNLOCKED \
+	{                  \
+		0, 0       \
+	}
 #define DEFINE_SPINLOCK(l) spinlock_t l = SPIN_LOCK_UNLOCKED
 
 static inline void spin_lock_init(spinlock_t *l)
@@ -51,10 +54,10 @@ static inline bool spin_is_locked(spinlock_t *l)
 	       __atomic_load_n(&l->next, __ATOMIC_RELAXED);
 }
 
-#define spin_lock_irqsave(l, flags)          \
-	do {                                 \
-		flags = local_irq_save();    \
-		spin_lock(l);                \
+#define spin_lock_irqsave(l, flags)       \
+	do {                              \
+		flags = local_irq_save(); \
+		spin_lock(l);             \
 	} while (0)
 
 static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)

@@ -33,26 +33,26 @@ extern int xl_test_failed;
 	}                                                                 \
 	static void test_##name(void)
 
-#define CHECK(c)                                                          \
-	do {                                                              \
-		if (!(c)) {                                               \
-			fprintf(stderr, "  %s:%d: check failed: %s\n",    \
-				__FILE__, __LINE__, #c);                  \
-			xl_test_failed = 1;                               \
-			return;                                           \
-		}                                                         \
+#define CHECK(c)                                                       \
+	do {                                                           \
+		if (!(c)) {                                            \
+			fprintf(stderr, "  %s:%d: check failed: %s\n", \
+				__FILE__, __LINE__, #c);               \
+			xl_test_failed = 1;                            \
+			return;                                        \
+		}                                                      \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                    \
-	do {                                                              \
-		long long _a = (long long)(a), _b = (long long)(b);       \
-		if (_a != _b) {                                           \
-			fprintf(stderr,                                   \
+#define CHECK_EQ(a, b)                                                      \
+	do {                                                                \
+		long long _a = (long long)(a), _b = (long long)(b);         \
+		if (_a != _b) {                                             \
+			fprintf(stderr,                                     \
 				"  %s:%d: %s == %s failed: %lld != %lld\n", \
-				__FILE__, __LINE__, #a, #b, _a, _b);      \
-			xl_test_failed = 1;                               \
-			return;                                           \
-		}                                                         \
+				__FILE__, __LINE__, #a, #b, _a, _b);        \
+			xl_test_failed = 1;                                 \
+			return;                                             \
+		}                                                           \
 	} while (0)
 
 int run_tests(const char *suite);

@@ -426,8 +426,8 @@ static void module(void *fdt, const char *compat, unsigned long long a,
 
 	snprintf(name, sizeof(name), "module@%llx", a);
 	fdt_begin_node(fdt, name);
-	fdt_property(fdt, "compatible", compat, strlen(compat) + 1 +
-		     strlen("multiboot,module") + 1);
+	fdt_property(fdt, "compatible", compat,
+		     strlen(compat) + 1 + strlen("multiboot,module") + 1);
 	if (bad) {
 		fdt32_t r[2] = { 0, 0 };
 
@@ -543,16 +543,16 @@ TEST(domain_valid)
 	CHECK_EQ(bi.resv[0].kind, RESV_MODULE);
 }
 
-#define DOM_ERR(tname, setup, msg)                          \
-	TEST(tname)                                         \
-	{                                                   \
-		nr_doms = 1;                                \
-		doms[0] = dflt_dom("a");                    \
-		setup;                                      \
-		CHECK(doms_rc() < 0);                       \
-		if (!strstr(err, msg))                      \
+#define DOM_ERR(tname, setup, msg)                           \
+	TEST(tname)                                          \
+	{                                                    \
+		nr_doms = 1;                                 \
+		doms[0] = dflt_dom("a");                     \
+		setup;                                       \
+		CHECK(doms_rc() < 0);                        \
+		if (!strstr(err, msg))                       \
 			fprintf(stderr, "  got: %s\n", err); \
-		CHECK(strstr(err, msg));                    \
+		CHECK(strstr(err, msg));                     \
 	}
 
 DOM_ERR(domain_missing_name, doms[0].name = NULL, "missing xen-lite,name")
@@ -604,7 +604,6 @@ TEST(domain_none)
 	nr_doms = 0;
 	CHECK_EQ(doms_rc(), 0);
 }
-
 
 /* ---- reproducers of fuzzer findings (tests/fuzz/findings/) ---- */
 
