@@ -6,7 +6,8 @@
 #                                      default: every script, in name order)
 #
 # Each script prints its figures as lines "BENCH <name> <value> <unit>"
-# (anything else it prints is kept in its log only). This driver:
+# (a missing unit is recorded as "-"; anything else a script prints is kept
+# in its log only). This driver:
 #   - runs the scripts one after the other (figures from QEMU guests use
 #     -icount shift=0 and do not depend on host load; host figures do, so
 #     nothing else runs meanwhile), with srctree and BENCH_OUT (a scratch
@@ -41,6 +42,8 @@ else
 	done
 fi
 
+# A figure's value: a decimal number, optionally signed, with an exponent.
+num='[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?'
 passed=0
 failed=0
 if [ ${#scripts[@]} -eq 0 ]; then
@@ -61,11 +64,12 @@ for s in "${scripts[@]}"; do
 	rc=$?
 	t=$(($(date +%s) - t0))
 	# Keep well-formed figures only: a name, a number, a unit.
-	grep -E '^BENCH [^ ]+ [-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)? [^ ]+' \
-		"$log" | awk '{ print $1, $2, $3, $4 }' >"$out/$name.txt"
+	# A line without a unit gets "-" (dimensionless).
+	grep -E "^BENCH [^ ]+ $num( [^ ]+)? *\$" "$log" |
+		awk '{ print $1, $2, $3, ($4 == "" ? "-" : $4) }' >"$out/$name.txt"
 	n=$(wc -l <"$out/$name.txt")
 	cat "$out/$name.txt" | tee -a "$results"
-	bad=$(grep -E '^BENCH' "$log" | grep -cvE '^BENCH [^ ]+ [-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)? [^ ]+')
+	bad=$(grep -E '^BENCH' "$log" | grep -cvE "^BENCH [^ ]+ $num( [^ ]+)? *\$")
 	if [ "$rc" -eq 0 ] && [ "$n" -gt 0 ]; then
 		echo "ok bench.$name ($n figures in $t s${bad:+, $bad malformed BENCH lines ignored})" |
 			sed 's/, 0 malformed BENCH lines ignored//'

@@ -219,6 +219,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	paddr_t fdt_pa = 0;
 	void *fdt = buf, *blob;
 
+	/*
+	 * XL_FUZZ_SKIP_KNOWN=1: no cut-short blobs, which only reproduce
+	 * the known unterminated-string reads (docs/robustness.md, F6) until
+	 * those are fixed.
+	 */
+	if ((flags & 64) && getenv("XL_FUZZ_SKIP_KNOWN"))
+		return -1;
 	if (fdt_create(fdt, GEN_BUF))
 		return 0;
 	for (int i = 0; i < nr_rsv; i++) {

@@ -160,6 +160,11 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v)
 	return (in8() & 1) ? EXIT_LEAVE : EXIT_RESUME;
 }
 
+void riscv_vcpu_resume_reset(struct vcpu *v)
+{
+	CHECK(own_vcpu(v));
+}
+
 void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
 {
 	CHECK(own_vcpu(v));

@@ -7,7 +7,8 @@
 # SECONDS (default 15, what 'make test' uses; 'make fuzz' passes
 # FUZZ_SECONDS, default 600) on its working corpus build/fuzz/corpus/NAME/,
 # seeded from tests/fuzz/corpus/NAME/ and kept between runs so long runs
-# accumulate coverage. Each harness prints "ok fuzz.NAME (...)" with its
+# accumulate coverage. Harnesses run FUZZ_JOBS at a time (default: one
+# per CPU, at most 4). Each harness prints "ok fuzz.NAME (...)" with its
 # execution count, or "FAIL fuzz.NAME" with the path of the input that
 # crashed it, kept in build/fuzz/crashes/NAME/. Logs: build/fuzz/logs/.
 # Reproduce a crash with: build/fuzz/bin/fuzz_NAME CRASH-FILE
@@ -48,23 +49,25 @@ harnesses=("$@")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-for h in "${harnesses[@]}"; do
-	bin=$out/bin/fuzz_$h
-	log=$out/logs/$h.log
-	work=$out/corpus/$h
-	crashes=$out/crashes/$h
+# One harness; its result line (and details) go to build/fuzz/logs/NAME.result.
+run_one() {
+	local h=$1 bin=$out/bin/fuzz_$1 log=$out/logs/$1.log
+	local work=$out/corpus/$1 crashes=$out/crashes/$1
+	local opts extra before t0 rc t execs files crash where
+
 	if [ ! -x "$bin" ]; then
 		echo "FAIL fuzz.$h: no harness build/fuzz/bin/fuzz_$h"
-		failed=$((failed + 1))
-		continue
+		return
 	fi
 	mkdir -p "$work" "$crashes"
 	[ -d "$here/corpus/$h" ] && cp -n "$here/corpus/$h"/* "$work"/ 2>/dev/null
 	opts=(-max_total_time="$secs" -print_final_stats=1
 	      -artifact_prefix="$crashes/" -timeout=10 -rss_limit_mb=2048)
 	[ -f "$here/$h.dict" ] && opts+=(-dict="$here/$h.dict")
-	[ -f "$here/$h.options" ] && read -r -a extra <"$here/$h.options" &&
+	if [ -f "$here/$h.options" ]; then
+		read -r -a extra <"$here/$h.options"
 		opts+=("${extra[@]}")
+	fi
 	before=$(ls "$crashes" | wc -l)
 	t0=$(date +%s)
 	timeout -k 10 $((secs + 120)) "$bin" "${opts[@]}" "$work" >"$log" 2>&1
@@ -75,17 +78,37 @@ for h in "${harnesses[@]}"; do
 	crash=$(ls -t "$crashes" 2>/dev/null | head -1)
 	if [ "$rc" -eq 0 ]; then
 		echo "ok fuzz.$h (${execs:-?} executions in $t s, corpus $files inputs)"
+		return
+	fi
+	if [ "$(ls "$crashes" | wc -l)" -gt "$before" ] && [ -n "$crash" ]; then
+		where="build/fuzz/crashes/$h/$crash"
+	else
+		where="no crash file (exit status $rc)"
+	fi
+	echo "FAIL fuzz.$h (${execs:-?} executions in $t s): $where"
+	grep -m 3 -E 'ERROR: |SUMMARY: |check failed|not in a reserved|more than' "$log" |
+		sed 's/^/    /'
+	echo "    log: build/fuzz/logs/$h.log; reproduce: build/fuzz/bin/fuzz_$h $where"
+}
+
+# FUZZ_JOBS harnesses at a time (default: the number of CPUs, at most 4).
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -gt 4 ] && jobs=4
+[ "$jobs" -ge 1 ] || jobs=1
+pids=()
+for h in "${harnesses[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	run_one "$h" >"$out/logs/$h.result" 2>&1 &
+	pids+=($!)
+done
+wait
+for h in "${harnesses[@]}"; do
+	cat "$out/logs/$h.result"
+	if grep -q '^ok ' "$out/logs/$h.result"; then
 		passed=$((passed + 1))
 	else
-		if [ "$(ls "$crashes" | wc -l)" -gt "$before" ] && [ -n "$crash" ]; then
-			where="build/fuzz/crashes/$h/$crash"
-		else
-			where="no crash file (exit status $rc)"
-		fi
-		echo "FAIL fuzz.$h (${execs:-?} executions in $t s): $where"
-		grep -m 3 -E 'ERROR: |SUMMARY: |check failed|runtime error|not in a reserved' "$log" |
-			sed 's/^/    /'
-		echo "    log: build/fuzz/logs/$h.log; reproduce: build/fuzz/bin/fuzz_$h $where"
 		failed=$((failed + 1))
 	fi
 done
