@@ -226,10 +226,14 @@ run_arch() { # arch
 	p=$a.memory
 	run "$a" memory 4 256M 240 "$cfgdir/balloon.cfg" \
 		"$cfgdir/foreign-target.cfg" "$cfgdir/foreign-mapper.cfg" \
-		"$cfgdir/balloon-exhaust.cfg"
+		"$cfgdir/balloon-exhaust.cfg" \
+		"$cfgdir/foreign-target-dies.cfg" \
+		"$cfgdir/foreign-mapper-owner-dies.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" balloon balloon
 	expect_pass "$p" balloon-exhaust balloon
+	expect_pass "$p" foreign-target-dies foreign
+	expect_pass "$p" foreign-mapper-owner-dies foreign
 	expect_pass "$p" foreign-target foreign
 	expect_pass "$p" foreign-mapper foreign
 

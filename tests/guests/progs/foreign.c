@@ -7,12 +7,16 @@
  *                 IDs for the mailbox, maps it, writes, unmaps
  * Both run the same image, so the mailbox has the same guest physical
  * address in both. timeout_ms=N bounds every wait (default 20000).
+ * With die=1 (target) and mode=owner-dies (mapper), the target powers off
+ * while mapped and the mapper checks the mapping's lifetime.
  */
 #include <rt.h>
 
 const char rt_suite[] = "foreign";
 
-#define MB_MAGIC 0x584c2d4d41494c42ULL /* "XL-MAILB" */
+#define MB_BASE_MAGIC 0x584c2d4d41494c42ULL /* "XL-MAILB" */
+/* pair=N on both sides keeps several pairs in one run apart. */
+#define MB_MAGIC (MB_BASE_MAGIC + rt_arg_ul("pair", 0))
 #define MAPPER_MAGIC 0x4d41505045522121ULL
 
 struct mailbox {
@@ -56,11 +60,47 @@ static void target(void)
 		     (unsigned long long)mb.flag,
 		     (unsigned long long)timeout_us() / 1000))
 		WRITE_ONCE(mb.reply, mb.nonce + 1);
+	/* die=1: power off at once, with the page still mapped. */
+	if (rt_arg_is("die", "1"))
+		return;
 	rt_check(wait_eq(&mb.done, 1), "mapper_done",
 		 "the mapper never said it was done");
 	rc = xl_map_foreign((rt_env.ram_base + (1UL << 30)) >> PAGE_SHIFT, 1, 0,
 			    true);
 	rt_check(rc == -XL_EPERM, "unprivileged_eperm", "returned %ld", rc);
+}
+
+/*
+ * The target powers off while its page is mapped here. The mapping holds
+ * a reference: the frame must stay readable (never another domain's
+ * data, never a crash) until it is unmapped, and the dead domain cannot
+ * be mapped again.
+ */
+static void owner_dies(unsigned int peer, uint64_t slot,
+		       volatile struct mailbox *m)
+{
+	uint64_t end = rt_now_us() + timeout_us();
+	uint64_t nonce = m->nonce;
+	long rc;
+
+	while (xl_memory_op(XL_MEM_CURRENT_RESERVATION,
+			    (void *)(uintptr_t)peer) >= 0) {
+		if (rt_now_us() > end) {
+			rt_fail("owner_gone", "domain %u still exists", peer);
+			return;
+		}
+		rt_udelay(10000);
+	}
+	rt_ok("owner_gone");
+	rt_check(m->magic == MB_MAGIC && m->nonce == nonce, "frame_kept",
+		 "the mapped page now reads %#llx %#llx",
+		 (unsigned long long)m->magic, (unsigned long long)m->nonce);
+	m->flag = 0x5a5a;
+	rt_check(m->flag == 0x5a5a, "frame_writable", "write lost");
+	rc = xl_unmap_foreign(slot);
+	rt_check(rc == 0, "unmap_after_owner_died", "returned %ld", rc);
+	rc = xl_map_foreign(slot, peer, (uintptr_t)&mb >> PAGE_SHIFT, true);
+	rt_check(rc == -XL_ESRCH, "map_dead_domain", "returned %ld", rc);
 }
 
 static void mapper(void)
@@ -101,6 +141,10 @@ static void mapper(void)
 	m->flag = MAPPER_MAGIC ^ m->nonce;
 	rt_check(wait_eq(&m->reply, m->nonce + 1), "sees_target_reply",
 		 "reply %#llx", (unsigned long long)m->reply);
+	if (rt_arg_is("mode", "owner-dies")) {
+		owner_dies(peer, slot, m);
+		return;
+	}
 
 	rc = xl_map_foreign(slot, peer, mb_gfn, false);
 	rt_check(rc == -XL_EEXIST, "err_slot_busy", "returned %ld", rc);
