@@ -22,12 +22,11 @@
 /* Give @d 2^order frames at @gfn, mapped as RAM. */
 static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
 {
-	struct page_info *pg = alloc_pages(order);
+	struct page_info *pg = alloc_pages_zeroed(order);
 	int rc;
 
 	if (!pg)
 		return -ENOMEM;
-	memset(page_to_virt(pg), 0, PAGE_SIZE << order);
 	for (u64 i = 0; i < (1ULL << order); i++) {
 		pg[i].state = PGS_DOMAIN;
 		pg[i].owner = d->id;

@@ -93,10 +93,9 @@ static int populate_one(struct domain *d, u64 gfn, unsigned int order)
 	}
 	if (READ_ONCE(d->tot_pages) + nr > d->max_pages)
 		return -ENOSPC;
-	pg = alloc_pages(order);
+	pg = alloc_pages_zeroed(order);
 	if (!pg)
 		return -ENOMEM;
-	memset(page_to_virt(pg), 0, PAGE_SIZE << order);
 	spin_lock_irqsave(&d->lock, flags);
 	for (u64 i = 0; i < nr; i++) {
 		pg[i].state = PGS_DOMAIN;

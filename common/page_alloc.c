@@ -20,6 +20,15 @@ u64 frame_table_base_mfn;
 u64 frame_table_nr;
 
 static struct list_head free_lists[MAX_ORDER + 1];
+
+/*
+ * One bit per frame: set once the frame may hold data. With
+ * CONFIG_RAM_ZEROED_AT_RESET the bits start clear (the platform hands
+ * over zeroed RAM) and alloc_pages_zeroed() skips clearing frames that
+ * were never allocated; otherwise they start set and every frame is
+ * cleared.
+ */
+static u64 *dirty_map;
 static DEFINE_SPINLOCK(heap_lock);
 static u64 nr_free;
 static u64 nr_total;
@@ -112,13 +121,18 @@ int page_alloc_init(const struct bootinfo *bi)
 		return -EINVAL;
 	frame_table_base_mfn = lo >> PAGE_SHIFT;
 	frame_table_nr = (hi - lo) >> PAGE_SHIFT;
-	ft_bytes =
-		ROUNDUP(frame_table_nr * sizeof(struct page_info), PAGE_SIZE);
+	ft_bytes = ROUNDUP(frame_table_nr * sizeof(struct page_info) +
+				   DIV_ROUND_UP(frame_table_nr, 64) * 8,
+			   PAGE_SIZE);
 	ft = find_boot_space(bi, ft_bytes);
 	if (!ft)
 		return -ENOMEM;
 	frame_table = maddr_to_virt(ft);
 	memset(frame_table, 0, ft_bytes);
+	dirty_map = (u64 *)(frame_table + frame_table_nr);
+#ifndef CONFIG_RAM_ZEROED_AT_RESET
+	memset(dirty_map, 0xff, DIV_ROUND_UP(frame_table_nr, 64) * 8);
+#endif
 	for (u64 i = 0; i < frame_table_nr; i++) {
 		INIT_LIST_HEAD(&frame_table[i].list);
 		frame_table[i].owner = DOMID_XL;
@@ -165,7 +179,7 @@ int page_alloc_init(const struct bootinfo *bi)
 	return 0;
 }
 
-struct page_info *alloc_pages(unsigned int order)
+static struct page_info *alloc_pages_raw(unsigned int order)
 {
 	unsigned long flags;
 	struct page_info *pg = NULL;
@@ -197,6 +211,24 @@ struct page_info *alloc_pages(unsigned int order)
 	nr_free -= 1ULL << order;
 out:
 	spin_unlock_irqrestore(&heap_lock, flags);
+	return pg;
+}
+
+/*
+ * alloc_pages() callers may write anything: mark the frames dirty. Not
+ * for alloc_pages_zeroed(), which does its own marking.
+ */
+struct page_info *alloc_pages(unsigned int order)
+{
+	struct page_info *pg = alloc_pages_raw(order);
+	u64 first;
+
+	if (!pg)
+		return NULL;
+	first = mfn_x(page_to_mfn(pg)) - frame_table_base_mfn;
+	for (u64 i = 0; i < (1ULL << order); i++)
+		__atomic_fetch_or(&dirty_map[(first + i) / 64],
+				  1ULL << ((first + i) % 64), __ATOMIC_RELAXED);
 	return pg;
 }
 
@@ -235,16 +267,30 @@ void free_pages(struct page_info *pg, unsigned int order)
 	spin_unlock_irqrestore(&heap_lock, flags);
 }
 
-void *alloc_xenheap_pages(unsigned int order)
+struct page_info *alloc_pages_zeroed(unsigned int order)
 {
-	struct page_info *pg = alloc_pages(order);
-	void *va;
+	struct page_info *pg = alloc_pages_raw(order);
+	u64 first;
 
 	if (!pg)
 		return NULL;
-	va = page_to_virt(pg);
-	memset(va, 0, PAGE_SIZE << order);
-	return va;
+	first = mfn_x(page_to_mfn(pg)) - frame_table_base_mfn;
+	for (u64 i = 0; i < (1ULL << order); i++) {
+		u64 f = first + i, bit = 1ULL << (f % 64);
+		u64 old = __atomic_fetch_or(&dirty_map[f / 64], bit,
+					    __ATOMIC_RELAXED);
+
+		if (old & bit)
+			memset(page_to_virt(pg + i), 0, PAGE_SIZE);
+	}
+	return pg;
+}
+
+void *alloc_xenheap_pages(unsigned int order)
+{
+	struct page_info *pg = alloc_pages_zeroed(order);
+
+	return pg ? page_to_virt(pg) : NULL;
 }
 
 void free_xenheap_pages(void *va, unsigned int order)

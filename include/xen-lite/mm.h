@@ -98,6 +98,14 @@ int page_alloc_init(const struct bootinfo *bi);
  */
 struct page_info *__must_check alloc_pages(unsigned int order);
 
+/**
+ * alloc_pages_zeroed() - alloc_pages() whose frames read as zero. Frames
+ * never allocated since reset are not cleared again when the platform
+ * zeroes RAM (CONFIG_RAM_ZEROED_AT_RESET).
+ * Return: the first page, or NULL.
+ */
+struct page_info *__must_check alloc_pages_zeroed(unsigned int order);
+
 /** free_pages() - return 2^order frames from alloc_pages() to the buddy. */
 void free_pages(struct page_info *pg, unsigned int order);
 
