@@ -383,6 +383,24 @@ static int redist_access(struct vcpu *v, struct vcpu *t, unsigned int off,
 	}
 }
 
+/* Is @gpa an ISENABLER or ISPENDR register (GICD or GICR SGI frame)? */
+static bool may_deliver(paddr_t gpa)
+{
+	u64 off;
+
+	if (gpa >= VGIC_DIST_BASE && gpa < VGIC_DIST_BASE + VGIC_DIST_SIZE) {
+		off = gpa - VGIC_DIST_BASE;
+	} else {
+		off = (gpa - VGIC_REDIST_BASE) % VGIC_REDIST_STRIDE;
+		if (off < GICR_SGI_OFFSET) {
+			return false;
+		}
+		off -= GICR_SGI_OFFSET;
+	}
+	return (off >= GICD_ISENABLER && off < GICD_ISENABLER + 0x80) ||
+	       (off >= GICD_ISPENDR && off < GICD_ISPENDR + 0x80);
+}
+
 int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 	      u64 *val)
 {
@@ -410,6 +428,18 @@ int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 		ret = redist_access(v, t, rel % VGIC_REDIST_STRIDE, size, write,
 				    val);
 		spin_unlock_irqrestore(&dist->lock, flags);
+	}
+	if (ret > 0 && write && may_deliver(gpa)) {
+		unsigned int n;
+
+		/* An enable or a pending write may wake another vCPU. */
+		for (n = 0; n < d->nr_vcpus; n++) {
+			struct vcpu *t = d->vcpus[n];
+
+			if (t != v && vgic_vcpu_pending(t)) {
+				vgic_notify(t);
+			}
+		}
 	}
 	return ret;
 }

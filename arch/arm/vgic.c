@@ -173,8 +173,7 @@ static struct vcpu *spi_target(struct domain *d, struct vgic_irq *irq)
 	return t < d->nr_vcpus ? d->vcpus[t] : d->vcpus[0];
 }
 
-/* Wake or kick @v so that it sees a new pending interrupt. */
-static void vgic_notify(struct vcpu *v)
+void vgic_notify(struct vcpu *v)
 {
 	if (!v) {
 		return;
@@ -352,8 +351,9 @@ void vgic_flush_lrs(struct vcpu *v)
 	}
 	c->nr_lr_used = used;
 	spin_unlock_irqrestore(&dist->lock, flags);
+	/* More waiting than fits: come back when the LRs run low. */
 	if (waiting) {
-		hcr |= ICH_HCR_UIE | ICH_HCR_NPIE;
+		hcr |= ICH_HCR_UIE;
 	}
 	WRITE_SYSREG(hcr, ICH_HCR_EL2);
 }
@@ -377,7 +377,15 @@ void vgic_sync_lrs(struct vcpu *v)
 
 		i->in_lr = false;
 		i->active = !!(lr & ICH_LR_ACTIVE);
-		i->pending = !!(lr & ICH_LR_PENDING) || i->repend;
+		/*
+		 * A level interrupt stays pending through its line, which
+		 * the device drives: only a software latch survives.
+		 */
+		if (i->edge || i->hw) {
+			i->pending = !!(lr & ICH_LR_PENDING) || i->repend;
+		} else {
+			i->pending = i->repend;
+		}
 		i->repend = false;
 		if (i->hw && !i->pending && !i->active) {
 			i->hw = false;

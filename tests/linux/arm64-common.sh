@@ -26,7 +26,12 @@ arm64_linux_prepare() {
 		cp "$k" "$lx/Image.tmp"
 	fi
 	mv "$lx/Image.tmp" "$lx/Image"
-	"$srctree/tests/linux/arm64-initramfs.sh" "$deb/root" "$lx/initramfs.cpio.gz"
+	"$srctree/tests/linux/arm64-initramfs.sh" "$deb/root" "$lx/initramfs.cpio.gz" ||
+		return 1
+	# Where configs/domains/demo-3-linux.cfg ('xen-lite demo') looks.
+	mkdir -p "$deb/linux"
+	cp "$lx/Image" "$deb/linux/Image"
+	cp "$lx/initramfs.cpio.gz" "$deb/linux/initrd.img"
 }
 
 # write_cfg FILE NAME VCPUS MEMORY_MIB

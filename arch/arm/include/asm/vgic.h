@@ -76,6 +76,9 @@ void vgic_vcpu_init(struct vcpu *v);
  */
 void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw);
 
+/** vgic_notify() - wake or kick @v so that it sees a new interrupt. */
+void vgic_notify(struct vcpu *v);
+
 /**
  * vgic_set_line() - drive the level of level-sensitive SPI @irq of @d.
  */
