@@ -67,20 +67,39 @@ static void vcpus_free(struct domain *d)
 	}
 }
 
-/* Drop the allocation reference of every frame the domain owns. */
+/*
+ * Drop the allocation reference of every frame the domain owns. Frames
+ * whose last reference this was are freed in contiguous runs (a domain's
+ * RAM was allocated in 2 MiB and 1 GiB chunks): one buddy insertion per
+ * block instead of one per frame.
+ */
 static void domain_release_memory(struct domain *d)
 {
 	struct page_info *pg, *tmp;
+	u64 run = 0, len = 0;
 
 	list_for_each_entry_safe(pg, tmp, &d->page_list, list) {
+		u64 m = mfn_x(page_to_mfn(pg));
+
 		list_del(&pg->list);
 		d->tot_pages--;
 		/*
 		 * A frame still mapped by another domain (foreign map) keeps
 		 * its extra references and is freed by its last put_page().
 		 */
-		put_page(pg);
+		if (!put_page_nofree(pg))
+			continue;
+		if (len && m == run + len) {
+			len++;
+			continue;
+		}
+		if (len)
+			free_page_run(_mfn(run), len);
+		run = m;
+		len = 1;
 	}
+	if (len)
+		free_page_run(_mfn(run), len);
 }
 
 static struct domain *domain_alloc(const struct domain_config *cfg)

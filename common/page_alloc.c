@@ -316,16 +316,32 @@ bool get_page(struct page_info *pg, domid_t owner)
 	return true;
 }
 
-void (*page_release_hook)(struct page_info *pg);
-
-void put_page(struct page_info *pg)
+bool put_page_nofree(struct page_info *pg)
 {
 	u64 c = __atomic_sub_fetch(&pg->count, 1, __ATOMIC_RELEASE);
 
 	BUG_ON(c == ~0ULL);
-	if (c == 0) {
-		if (page_release_hook)
-			page_release_hook(pg);
+	return c == 0;
+}
+
+void put_page(struct page_info *pg)
+{
+	if (put_page_nofree(pg))
 		free_pages(pg, 0);
+}
+
+void free_page_run(mfn_t first, u64 nr)
+{
+	u64 m = mfn_x(first), end = m + nr;
+
+	/* Largest naturally aligned blocks: one buddy insertion each. */
+	while (m < end) {
+		unsigned int order = MAX_ORDER;
+
+		while (order && ((m & ((1ULL << order) - 1)) ||
+				 m + (1ULL << order) > end))
+			order--;
+		free_pages(mfn_to_page(_mfn(m)), order);
+		m += 1ULL << order;
 	}
 }

@@ -140,4 +140,14 @@ bool __must_check get_page(struct page_info *pg, domid_t owner);
  */
 void put_page(struct page_info *pg);
 
+/**
+ * put_page_nofree() - drop a general reference without freeing.
+ * Return: true if it was the last: the caller must free the frame (e.g.
+ * with free_page_run() together with its neighbours).
+ */
+bool __must_check put_page_nofree(struct page_info *pg);
+
+/** free_page_run() - free @nr contiguous frames from @first in large blocks. */
+void free_page_run(mfn_t first, u64 nr);
+
 #endif /* XL_MM_H */
