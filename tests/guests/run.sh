@@ -161,7 +161,10 @@ last_words() {
 
 expect_exit() { # prefix want(0|nonzero)
 	local p=$1 want=$2
-	if [ $rc -eq 124 ]; then
+	# A build failure or a failed boot also exits non-zero: say so.
+	if ! grep -aq 'xen-lite: boot complete' "$log"; then
+		fail "$p.exit_status" "xen-lite did not boot (exit status $rc)$(last_words)"
+	elif [ $rc -eq 124 ]; then
 		fail "$p.exit_status" "timed out$(last_words)"
 	elif [ "$want" = 0 ] && [ $rc -ne 0 ]; then
 		fail "$p.exit_status" "exit status $rc, expected 0$(last_words)"
