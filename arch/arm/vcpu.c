@@ -31,13 +31,13 @@
  * virtual CPU interface for the guest; broadcast TLB and barrier
  * maintenance so that a vCPU may move between CPUs; trap SMC (PSCI may use
  * either conduit), WFI/WFE (block or yield), implementation defined and
- * auxiliary control registers and the ID registers the guest has no
- * business reading raw (TID1: AIDR, REVIDR); EL1 is AArch64.
+ * auxiliary control registers and the ID registers (TID1: AIDR, REVIDR;
+ * TID3: the feature registers, filtered); EL1 is AArch64.
  */
 #define GUEST_HCR                                                          \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |        \
 	 HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TACR | \
-	 HCR_TID1 | HCR_RW)
+	 HCR_TID1 | HCR_TID3 | HCR_RW)
 
 /* SCTLR_EL1 at reset: RES1 bits only, MMU and caches off. */
 #define SCTLR_EL1_RESET 0x30d00800UL
@@ -302,6 +302,81 @@ bool vcpu_wait_for_interrupt(struct vcpu *v)
 #define SR_CNTP_CTL SYSREG(3, 3, 14, 2, 1)
 #define SR_CNTP_CVAL SYSREG(3, 3, 14, 2, 2)
 
+/*
+ * ID register group 3 (HCR_EL2.TID3): op0 3, op1 0, CRn 0, CRm 1..7. The
+ * registers an Armv8.0-8.2 CPU implements are read from the hardware and
+ * filtered; the rest of the space is reserved and reads as zero (Arm ARM
+ * D19.3, "reserved ID registers are RAZ"). Hidden: the PMU and trace
+ * (not virtualized), SVE, MPAM and AMU (their state is not switched).
+ */
+#define ID_AA64PFR0_HIDE ((0xfUL << 32) | (0xfUL << 40) | (0xfUL << 44))
+#define ID_AA64DFR0_HIDE ((0xfUL << 4) | (0xfUL << 8))
+#define ID_DFR0_HIDE ((0xfUL << 12) | (0xfUL << 24))
+
+static u64 id_reg_read(unsigned int crm, unsigned int op2)
+{
+	switch ((crm << 3) | op2) {
+	case (1 << 3) | 0:
+		return READ_SYSREG(S3_0_C0_C1_0); /* ID_PFR0_EL1 */
+	case (1 << 3) | 1:
+		return READ_SYSREG(S3_0_C0_C1_1); /* ID_PFR1_EL1 */
+	case (1 << 3) | 2:
+		return READ_SYSREG(S3_0_C0_C1_2) & ~ID_DFR0_HIDE;
+	case (1 << 3) | 3:
+		return READ_SYSREG(S3_0_C0_C1_3); /* ID_AFR0_EL1 */
+	case (1 << 3) | 4:
+		return READ_SYSREG(S3_0_C0_C1_4); /* ID_MMFR0_EL1 */
+	case (1 << 3) | 5:
+		return READ_SYSREG(S3_0_C0_C1_5);
+	case (1 << 3) | 6:
+		return READ_SYSREG(S3_0_C0_C1_6);
+	case (1 << 3) | 7:
+		return READ_SYSREG(S3_0_C0_C1_7); /* ID_MMFR3_EL1 */
+	case (2 << 3) | 0:
+		return READ_SYSREG(S3_0_C0_C2_0); /* ID_ISAR0_EL1 */
+	case (2 << 3) | 1:
+		return READ_SYSREG(S3_0_C0_C2_1);
+	case (2 << 3) | 2:
+		return READ_SYSREG(S3_0_C0_C2_2);
+	case (2 << 3) | 3:
+		return READ_SYSREG(S3_0_C0_C2_3);
+	case (2 << 3) | 4:
+		return READ_SYSREG(S3_0_C0_C2_4);
+	case (2 << 3) | 5:
+		return READ_SYSREG(S3_0_C0_C2_5); /* ID_ISAR5_EL1 */
+	case (3 << 3) | 0:
+		return READ_SYSREG(S3_0_C0_C3_0); /* MVFR0_EL1 */
+	case (3 << 3) | 1:
+		return READ_SYSREG(S3_0_C0_C3_1);
+	case (3 << 3) | 2:
+		return READ_SYSREG(S3_0_C0_C3_2); /* MVFR2_EL1 */
+	case (4 << 3) | 0:
+		return READ_SYSREG(id_aa64pfr0_el1) & ~ID_AA64PFR0_HIDE;
+	case (4 << 3) | 1:
+		return READ_SYSREG(id_aa64pfr1_el1);
+	case (5 << 3) | 0:
+		return READ_SYSREG(id_aa64dfr0_el1) & ~ID_AA64DFR0_HIDE;
+	case (5 << 3) | 1:
+		return READ_SYSREG(id_aa64dfr1_el1);
+	case (5 << 3) | 4:
+		return READ_SYSREG(id_aa64afr0_el1);
+	case (5 << 3) | 5:
+		return READ_SYSREG(id_aa64afr1_el1);
+	case (6 << 3) | 0:
+		return READ_SYSREG(id_aa64isar0_el1);
+	case (6 << 3) | 1:
+		return READ_SYSREG(id_aa64isar1_el1);
+	case (7 << 3) | 0:
+		return READ_SYSREG(id_aa64mmfr0_el1);
+	case (7 << 3) | 1:
+		return READ_SYSREG(id_aa64mmfr1_el1);
+	case (7 << 3) | 2:
+		return READ_SYSREG(id_aa64mmfr2_el1);
+	default:
+		return 0;
+	}
+}
+
 static bool handle_sysreg(struct vcpu *v, u64 esr)
 {
 	struct cpu_regs *r = &v->arch.regs;
@@ -312,6 +387,13 @@ static bool handle_sysreg(struct vcpu *v, u64 esr)
 	u64 val = rt == 31 ? 0 : r->x[rt];
 	u64 res = 0;
 
+	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7) {
+		if (!read) {
+			goto undef;
+		}
+		res = id_reg_read(crm, op2);
+		goto done;
+	}
 	switch (SYSREG(op0, op1, crn, crm, op2)) {
 	case SR_ICC_SGI1R:
 		if (read) {
@@ -338,6 +420,7 @@ static bool handle_sysreg(struct vcpu *v, u64 esr)
 	default:
 		goto undef;
 	}
+done:
 	if (read && rt != 31) {
 		r->x[rt] = res;
 	}
