@@ -156,7 +156,19 @@ void arch_p2m_activate(const struct p2m_domain *p2m)
 	v = (p2m->fmt->hw_mode << HGATP_MODE_SHIFT) |
 	    ((unsigned long)p2m->vmid << HGATP_VMID_SHIFT) |
 	    (mfn_x(page_to_mfn(p2m->root)) & HGATP_PPN_MASK);
+	if (csr_read(CSR_HGATP) == v) {
+		return;
+	}
 	csr_write(CSR_HGATP, v);
+	/*
+	 * Another domain ran here. Hardware tags guest TLB entries with the
+	 * VMID and needs no fence, but an implementation may ignore the
+	 * VMID (QEMU 7.2 writes hgatp without flushing its TLB, whose
+	 * entries carry no VMID): without this fence the next domain could
+	 * use the previous one's translations. One local fence per domain
+	 * switch, at most once a time slice.
+	 */
+	hfence_gvma_all();
 }
 
 /* Write @mode with every VMID bit set; Return: what hgatp kept. */
