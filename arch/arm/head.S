@@ -36,7 +36,7 @@ _start:
 	.long	0			/* code1 */
 	.quad	CONFIG_ARM_LOAD_ADDR & 0x3fffffff	/* text_offset */
 	.quad	_image_size		/* image_size */
-	.quad	(1 << 1)		/* flags: LE, 4K pages, near RAM base */
+	.quad	(1 << 1)		/* flags: LE, 4K pages, low */
 	.quad	0			/* res2 */
 	.quad	0			/* res3 */
 	.quad	0			/* res4 */
@@ -224,7 +224,8 @@ el2_mmu_on:
 	tlbi	alle2
 	dsb	ish
 	isb
-	ldr	x0, =(SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_SA)
+	ldr	x0, =(SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_I | \
+		  SCTLR_SA)
 	msr	sctlr_el2, x0
 	isb
 	ret
@@ -277,7 +278,8 @@ el1_sync:
 	add	x0, x0, x1, lsl #3
 	br	x0
 2:
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,\
+		16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
 	mrs	x\n, tpidr_el1
 	b	3f
 	.endr
