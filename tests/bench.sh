@@ -4,6 +4,8 @@
 #
 # usage: tests/bench.sh [NAME...]     (NAME = a script's name without .sh;
 #                                      default: every script, in name order)
+#        tests/bench.sh --report      table and chart again from the last
+#                                      build/bench/results.txt
 #
 # Each script prints its figures as lines "BENCH <name> <value> <unit>"
 # (a missing unit is recorded as "-"; anything else a script prints is kept
@@ -28,11 +30,20 @@ benchdir=${BENCH_DIR:-$srctree/tests/bench}
 out=$srctree/build/bench
 results=$out/results.txt
 mkdir -p "$out/logs"
-: >"$results"
+report_only=0
+if [ "${1:-}" = --report ]; then
+	report_only=1
+	shift
+	[ -f "$results" ] || { echo "bench: no build/bench/results.txt yet"; exit 1; }
+else
+	: >"$results"
+fi
 export srctree
 
 scripts=()
-if [ $# -gt 0 ]; then
+if [ "$report_only" = 1 ]; then
+	:
+elif [ $# -gt 0 ]; then
 	for n in "$@"; do
 		scripts+=("$benchdir/${n%.sh}.sh")
 	done
@@ -46,7 +57,7 @@ fi
 num='[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?'
 passed=0
 failed=0
-if [ ${#scripts[@]} -eq 0 ]; then
+if [ ${#scripts[@]} -eq 0 ] && [ "$report_only" = 0 ]; then
 	echo "bench: no benchmark scripts in ${benchdir#"$srctree"/}/"
 fi
 for s in "${scripts[@]}"; do
@@ -101,7 +112,7 @@ chart() {
 	[ "$nunits" -gt 3 ] && cols=2
 	rows=$(((nunits + cols - 1) / cols))
 	w=$((cols * 650))
-	h=$((rows * 340 + 40))
+	h=$((rows * 380 + 40))
 	{
 		echo "set terminal pngcairo size $w,$h font 'sans,9' noenhanced"
 		echo "set output '$out/benchmarks.png'"
@@ -109,9 +120,9 @@ chart() {
 		echo "set style fill solid 0.6 border -1"
 		echo "set boxwidth 0.7"
 		echo "set grid ytics"
-		echo "set xtics rotate by 25 right nomirror"
+		echo "set xtics rotate by 35 right nomirror font ',7'"
 		echo "set key off"
-		echo "set bmargin 7"
+		echo "set bmargin 9"
 		echo "set lmargin 12"
 		echo "set yrange [0:*]"
 		i=0
