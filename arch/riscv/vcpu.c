@@ -17,6 +17,7 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
+#include <asm/tlbflush.h>
 #include <asm/riscv.h>
 #include <asm/system.h>
 #include <asm/vcpu.h>
@@ -167,6 +168,18 @@ static void vcpu_load(struct vcpu *v)
 	p2m_activate(v->domain->p2m, p->id);
 	/* vsatp after hgatp: its PPN is a guest physical address. */
 	csr_write(CSR_VSATP, a->csr.vsatp);
+	/*
+	 * Another vCPU of the same domain ran on this hart: its VS-stage
+	 * entries carry the same VMID (and maybe the same ASIDs for other
+	 * page tables), so drop them. A different domain is handled by the
+	 * hgatp switch in arch_p2m_activate().
+	 */
+	if (p->arch.last_domid == v->domain->id &&
+	    p->arch.last_vcpu != v->id) {
+		hfence_vvma_all();
+	}
+	p->arch.last_domid = v->domain->id;
+	p->arch.last_vcpu = v->id;
 
 	if (p->arch.fp_owner != v || a->fp_loaded_on != (int)p->id) {
 		fp_restore(&a->fp);

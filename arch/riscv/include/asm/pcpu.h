@@ -16,6 +16,9 @@ struct arch_pcpu {
 	struct vcpu *fp_owner;
 	/* hfence.vvma for every VMID requested by a remote RFENCE. */
 	bool flush_vvma_all;
+	/* The vCPU that last ran here (domain ID and index). */
+	u16 last_domid;
+	u16 last_vcpu;
 	/* Nesting depth of hypervisor traps (catches recursive faults). */
 	unsigned int trap_depth;
 };
