@@ -40,6 +40,8 @@ static unsigned int nr_crashed;
 static unsigned int nr_build_failures;
 static u32 powering_off;
 static bool sched_ready;
+/* A domain's teardown is unfinished: CPUs must come back to reap it. */
+static bool reap_more;
 
 static struct runq *rq_of(unsigned int cpu)
 {
@@ -158,6 +160,9 @@ bool sched_need_resched(void)
 		return true;
 	if (READ_ONCE(rq->need_resched))
 		return true;
+	/* Teardown steps get their turn once a slice, even on a busy CPU. */
+	if (READ_ONCE(reap_more) && arch_counter_read() >= rq->slice_end)
+		return true;
 	if (rq->nr < 2 || arch_counter_read() < rq->slice_end)
 		return false;
 	return rq_has_other_runnable(rq, v);
@@ -201,7 +206,8 @@ u64 sched_timer_tick(void)
 	 * A slice only ends when another vCPU waits for this CPU; a lone
 	 * vCPU's stale slice_end would re-fire the timer at once forever.
 	 */
-	if (this_cpu()->curr && rq->nr > 1 && rq->slice_end > now)
+	if (this_cpu()->curr && (rq->nr > 1 || READ_ONCE(reap_more)) &&
+	    rq->slice_end > now)
 		next = MIN(next, rq->slice_end);
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (smp_processor_id() == 0) {
@@ -291,10 +297,14 @@ static unsigned int reap_domains(void)
 	struct domain *d, *tmp;
 	unsigned int alive = 0;
 	struct domain_config cfg;
-	bool restart = false;
+	bool restart = false, more = false;
 
-	if (!spin_trylock(&reap_lock))
-		return 1;
+	/*
+	 * Not a trylock: a CPU whose vCPU was the last of a dying domain to
+	 * leave must reap it now, or nobody may (idle CPUs sleep). The
+	 * holder is busy for at most one bounded teardown step.
+	 */
+	spin_lock(&reap_lock);
 	list_for_each_entry_safe(d, tmp, &domain_list, list) {
 		enum shutdown_action act;
 
@@ -323,8 +333,10 @@ static unsigned int reap_domains(void)
 				continue;
 			}
 		}
-		if (domain_destroy_step(d) == -ERESTART)
+		if (domain_destroy_step(d) == -ERESTART) {
+			more = true;
 			break; /* continue on the next pass */
+		}
 		printk("domain %u (%s) destroyed%s\n", d->id, d->name,
 		       act == ACTION_RESTART ? ", restarting" : "");
 		if (act == ACTION_RESTART) {
@@ -338,6 +350,7 @@ static unsigned int reap_domains(void)
 		if (restart)
 			break;
 	}
+	WRITE_ONCE(reap_more, more);
 	spin_unlock(&reap_lock);
 	if (restart) {
 		domain_start_one(&cfg);
@@ -387,6 +400,8 @@ static void __noreturn sched_loop(void)
 			if (cpu == 0)
 				next = MIN(next,
 					   arch_counter_read() + tick_ticks);
+			if (READ_ONCE(reap_more))
+				continue; /* a teardown to finish: no sleep */
 			if (next != ~0ULL)
 				arch_timer_set(next);
 			arch_cpu_idle();
