@@ -560,13 +560,12 @@ static int pv_unpin(struct pv_ctx *c, gfn_t gfn)
 }
 
 /* Model: new_baseptr. */
-static int pv_new_baseptr(struct pv_ctx *c, struct vcpu *v, gfn_t gfn,
-			  u64 arg2)
+static int pv_new_baseptr(struct pv_ctx *c, struct vcpu *v, gfn_t gfn, u64 arg2)
 {
 	unsigned int slot = arg2 & 1;
 	u16 asid = (u16)(arg2 >> XL_BASEPTR_ASID_SHIFT);
 	const struct pv_pt_format *fmt = c->pv->fmt;
-	struct pv_mm_base *b = &c->pv->base[v->id][slot];
+	struct pv_mm_base *b;
 	struct page_info *pg;
 	p2m_type_t t;
 	u64 ti;
@@ -592,6 +591,7 @@ static int pv_new_baseptr(struct pv_ctx *c, struct vcpu *v, gfn_t gfn,
 	if (rc) {
 		return rc;
 	}
+	b = &c->pv->base[v->id][slot];
 	if (b->set) {
 		pgt_put_table(c, b->gfn, fmt->levels);
 	}
@@ -723,8 +723,8 @@ static int batch_begin(struct vcpu *v, unsigned long count,
 	if (count > XL_PV_BATCH_MAX) {
 		return -EINVAL;
 	}
-	if (status_gpa && copy_from_guest(d, &b->st, status_gpa,
-					  sizeof(b->st))) {
+	if (status_gpa &&
+	    copy_from_guest(d, &b->st, status_gpa, sizeof(b->st))) {
 		return -EFAULT;
 	}
 	if (b->st.domid == XL_DOMID_SELF || b->st.domid == d->id) {
@@ -753,8 +753,8 @@ static long batch_end(struct vcpu *v, unsigned long status_gpa,
 	b->st.done = done;
 	b->st.error = err;
 	b->st.index = err ? done : ~0U;
-	if (status_gpa && copy_to_guest(v->domain, status_gpa, &b->st,
-					sizeof(b->st))) {
+	if (status_gpa &&
+	    copy_to_guest(v->domain, status_gpa, &b->st, sizeof(b->st))) {
 		return done ? (long)done : -EFAULT;
 	}
 	return done;
@@ -835,8 +835,8 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
 	return batch_end(v, done_gpa, &b, done, rc);
 }
 
-long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
-		   unsigned long count, unsigned long done_gpa)
+long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
+		   unsigned long done_gpa)
 {
 	struct pv_batch b;
 	unsigned int done;
@@ -869,8 +869,7 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 }
 
 /* Model: emulate (a direct write is one update). */
-int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val,
-			unsigned int size)
+int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val, unsigned int size)
 {
 	struct domain *d = v->domain;
 	struct pv_ctx c = { .d = d };
@@ -917,8 +916,9 @@ long do_multicall(struct vcpu *v, unsigned long entries_gpa,
 					  e.args[2], e.args[3], e.args[4]);
 		}
 		e.result = rc;
-		if (copy_to_guest(d, gpa + offsetof(struct xl_multicall_entry,
-						    result),
+		if (copy_to_guest(d,
+				  gpa + offsetof(struct xl_multicall_entry,
+						 result),
 				  &e.result, sizeof(e.result))) {
 			return i ? (long)i : -EFAULT;
 		}

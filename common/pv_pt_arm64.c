@@ -21,16 +21,16 @@
 #define A64_ATTR_SH_SHIFT 8
 #define A64_ATTR_SH_MASK (3ULL << A64_ATTR_SH_SHIFT)
 #define A64_ATTR_SH_RESERVED (1ULL << A64_ATTR_SH_SHIFT)
-#define A64_AP_RO (1ULL << 7)  /* AP[2]: read-only at every level */
+#define A64_AP_RO (1ULL << 7) /* AP[2]: read-only at every level */
 #define A64_AF (1ULL << 10)
-#define A64_DBM (1ULL << 51)   /* hardware may clear AP[2]: writable */
+#define A64_DBM (1ULL << 51) /* hardware may clear AP[2]: writable */
 #define A64_CONT (1ULL << 52)
 #define A64_PXN (1ULL << 53)
 #define A64_UXN (1ULL << 54)
 #define A64_OA_MASK (((1ULL << 36) - 1) << 12) /* bits 47:12 */
-#define A64_TABLE_RES0 (0xfULL << 48)           /* bits 51:48 */
-#define A64_LEAF_RES0 (3ULL << 48)              /* bits 49:48 */
-#define A64_ATTR_NORMAL (0ULL << 2)             /* AttrIndx 0 */
+#define A64_TABLE_RES0 (0xfULL << 48) /* bits 51:48 */
+#define A64_LEAF_RES0 (3ULL << 48) /* bits 49:48 */
+#define A64_ATTR_NORMAL (0ULL << 2) /* AttrIndx 0 */
 #define A64_SH_INNER (3ULL << A64_ATTR_SH_SHIFT)
 
 /* Blocks at levels 1 and 2, pages at level 3. */

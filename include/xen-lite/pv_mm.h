@@ -71,16 +71,16 @@ static inline u64 pgt_maps(u64 type_info)
 
 enum pv_pte_kind {
 	PV_PTE_ABSENT = 0, /* not valid: the walker ignores it */
-	PV_PTE_TABLE,      /* points to a next-lower level table */
-	PV_PTE_LEAF,       /* maps a page or a superpage */
+	PV_PTE_TABLE, /* points to a next-lower level table */
+	PV_PTE_LEAF, /* maps a page or a superpage */
 };
 
 /* A decoded stage-1 entry. */
 struct pv_pte {
 	enum pv_pte_kind kind;
-	gfn_t gfn;   /* table or first mapped frame */
-	bool write;  /* leaf: writable (by any privilege, or by hardware) */
-	bool exec;   /* leaf: executable at some privilege level */
+	gfn_t gfn; /* table or first mapped frame */
+	bool write; /* leaf: writable (by any privilege, or by hardware) */
+	bool exec; /* leaf: executable at some privilege level */
 };
 
 /* Leaf permissions for pv_pt_format.make_leaf(). */
@@ -94,9 +94,9 @@ struct pv_pte {
  */
 struct pv_pt_format {
 	const char *name;
-	unsigned int id;          /* XL_PT_FORMAT_* */
-	unsigned int levels;      /* 3 or 4: the root level */
-	unsigned int va_bits;     /* 39 or 48 */
+	unsigned int id; /* XL_PT_FORMAT_* */
+	unsigned int levels; /* 3 or 4: the root level */
+	unsigned int va_bits; /* 39 or 48 */
 	unsigned int leaf_levels; /* bit n set: leaves allowed at level n */
 
 	/*
@@ -147,10 +147,10 @@ struct pv_mm_base {
 };
 
 struct pv_mm_stats {
-	u64 validated;  /* tables validated */
-	u64 entries;    /* entries checked by validation */
-	u64 updates;    /* mmu_update entries applied */
-	u64 emulated;   /* direct writes emulated */
+	u64 validated; /* tables validated */
+	u64 entries; /* entries checked by validation */
+	u64 updates; /* mmu_update entries applied */
+	u64 emulated; /* direct writes emulated */
 	u64 restore_errors; /* p2m retype back to ram_rw that failed */
 };
 
@@ -228,8 +228,8 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
 		  unsigned long done_gpa);
 
 /** do_mmu_update() - XL_HC_MMU_UPDATE. Return: entries applied or -errno. */
-long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
-		   unsigned long count, unsigned long done_gpa);
+long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
+		   unsigned long done_gpa);
 
 /** do_multicall() - XL_HC_MULTICALL. Return: calls made or -errno. */
 long do_multicall(struct vcpu *v, unsigned long entries_gpa,
@@ -274,7 +274,6 @@ void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
  * or ran them with the domain's VMID; Arm TLBI VAE1IS / VMALLE1IS). Done
  * before it returns for a running vCPU, or before the vCPU's next entry.
  */
-void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va,
-		       vaddr_t va);
+void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va);
 
 #endif /* XL_PV_MM_H */

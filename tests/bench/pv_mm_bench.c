@@ -64,9 +64,9 @@ int main(int argc, char **argv)
 		l1[i] = env_alloc_gfn(ed);
 		env_gfn_ptr(ed, l2)[i] = f->make_table(l1[i], 2);
 		for (int j = 0; j < 512; j++) {
-			env_gfn_ptr(ed, l1[i])[j] = f->make_leaf(
-				_gfn(DATA_BASE + i * 512ULL + j), 1,
-				PV_PERM_R | PV_PERM_W);
+			env_gfn_ptr(ed, l1[i])[j] =
+				f->make_leaf(_gfn(DATA_BASE + i * 512ULL + j),
+					     1, PV_PERM_R | PV_PERM_W);
 		}
 	}
 	/* Arguments live in scratch frames of guest RAM. */
@@ -121,7 +121,8 @@ int main(int argc, char **argv)
 				u64 dt;
 
 				for (int j = 0; j < BATCH; j++) {
-					req[j].ptr = gfn_to_gaddr(l1[0]) + 8 * j;
+					req[j].ptr =
+						gfn_to_gaddr(l1[0]) + 8 * j;
 					req[j].val = f->make_leaf(
 						_gfn(DATA_BASE +
 						     (pass ? j : 512 + j)),

@@ -341,8 +341,7 @@ void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
 	env_hooks.baseptr_asid = asid;
 }
 
-void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va,
-		       vaddr_t va)
+void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va)
 {
 	env_hooks.flush_calls++;
 	env_hooks.flush_mask = vcpu_mask;

@@ -20,7 +20,7 @@
 
 struct env_p2m {
 	struct p2m_domain p2m;
-	u64 nr;        /* gfns [ENV_GFN_BASE, ENV_GFN_BASE + nr) */
+	u64 nr; /* gfns [ENV_GFN_BASE, ENV_GFN_BASE + nr) */
 	mfn_t *mfn;
 	p2m_type_t *type;
 	int fail_change; /* fail the next p2m_change_type_range with -ENOMEM */

@@ -20,7 +20,7 @@
 static struct env_dom *ed;
 static const struct pv_pt_format *F;
 static gfn_t T[PV_PT_MAX_LEVELS + 1]; /* T[k]: the level-k table */
-static gfn_t D[16];                   /* data frames mapped by T[1] */
+static gfn_t D[16]; /* data frames mapped by T[1] */
 
 static void setup(const struct pv_pt_format *fmt)
 {
@@ -115,7 +115,10 @@ static int finish(void)
 #define FINISH() CHECK_EQ(finish(), 0)
 
 static const struct pv_pt_format *const fmts[] = {
-	&pv_pt_sv39, &pv_pt_sv48, &pv_pt_arm64_l4, &pv_pt_arm64_l3,
+	&pv_pt_sv39,
+	&pv_pt_sv48,
+	&pv_pt_arm64_l4,
+	&pv_pt_arm64_l3,
 };
 
 /* ---- formats ---- */
@@ -222,11 +225,10 @@ TEST(format_arm64_reserved)
 	CHECK_EQ(f->decode(b | (1ULL << 16), 2, &e), -EINVAL);
 	CHECK_EQ(f->decode(b | (1ULL << 13), 2, &e), -EINVAL);
 	/* Reserved shareability 0b01. */
-	CHECK_EQ(f->decode((p & ~(3ULL << 8)) | (1ULL << 8), 1, &e),
-		 -EINVAL);
+	CHECK_EQ(f->decode((p & ~(3ULL << 8)) | (1ULL << 8), 1, &e), -EINVAL);
 	/* DBM on a read-only page makes it writable. */
-	CHECK_EQ(f->decode(f->make_leaf(_gfn(0x80000), 1, RO) | (1ULL << 51),
-			   1, &e),
+	CHECK_EQ(f->decode(f->make_leaf(_gfn(0x80000), 1, RO) | (1ULL << 51), 1,
+			   &e),
 		 0);
 	CHECK(e.write);
 }
@@ -358,8 +360,9 @@ TEST(leaf_other_domain_ram)
 		    p2m_map_foreign_rw);
 	CHECK_EQ(upd(T[1], 1, leaf(_gfn(ENV_GFN_BASE + 901), 1, RO)), -EPERM);
 	CHECK_EQ(E(T[1])[1], 0);
-	CHECK_EQ(other->p2m.mfn[3].m ? mfn_to_page(other->p2m.mfn[3])->type_info
-				      : 1,
+	CHECK_EQ(other->p2m.mfn[3].m ?
+			 mfn_to_page(other->p2m.mfn[3])->type_info :
+			 1,
 		 0);
 	FINISH();
 }
@@ -572,8 +575,7 @@ TEST(superpage_not_owned)
 	build(1, RW);
 	CHECK_EQ(pin(3, T[3]), 0);
 	/* 0x80400.. is 512 frames, RAM ends at 0x80400: not owned. */
-	CHECK_EQ(upd(T[2], 1, leaf(_gfn(ENV_GFN_BASE + 1024), 2, RO)),
-		 -EPERM);
+	CHECK_EQ(upd(T[2], 1, leaf(_gfn(ENV_GFN_BASE + 1024), 2, RO)), -EPERM);
 	/* One hole inside an otherwise owned 2 MiB. */
 	env_set_p2m(ed, _gfn(ENV_GFN_BASE + 800), INVALID_MFN, p2m_invalid);
 	CHECK_EQ(upd(T[2], 1, leaf(_gfn(ENV_GFN_BASE + 512), 2, RW)), -EPERM);
@@ -833,8 +835,7 @@ TEST(batch_without_status)
 	CHECK_EQ(pin(3, T[3]), 0);
 	r.ptr = gfn_to_gaddr(T[1]) + 8;
 	r.val = leaf(D[1], 1, RW);
-	CHECK_EQ(copy_to_guest(&ed->d, gfn_to_gaddr(D[15]), &r, sizeof(r)),
-		 0);
+	CHECK_EQ(copy_to_guest(&ed->d, gfn_to_gaddr(D[15]), &r, sizeof(r)), 0);
 	CHECK_EQ(do_mmu_update(&ed->vcpu[0], gfn_to_gaddr(D[15]), 1, 0), 1);
 	CHECK_EQ(E(T[1])[1], r.val);
 	FINISH();
@@ -870,8 +871,8 @@ TEST(multicall_results)
 	CHECK_EQ(mc[0].result, 1);
 	CHECK_EQ(mc[1].result, 1);
 	CHECK_EQ(mc[2].result, -EINVAL);
-	CHECK_EQ(mc[3].result, (XL_ABI_VERSION_MAJOR << 16) |
-				       XL_ABI_VERSION_MINOR);
+	CHECK_EQ(mc[3].result,
+		 (XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR);
 	CHECK_EQ(E(T[1])[1], r.val);
 	CHECK_EQ(do_multicall(&ed->vcpu[0], base, XL_MULTICALL_MAX + 1),
 		 -EINVAL);
@@ -960,8 +961,8 @@ TEST(emulate_write)
 	CHECK_EQ(pv_mm_emulate_write(&ed->vcpu[1], gfn_to_gaddr(T[1]) + 16,
 				     leaf(D[2], 1, RW), 4),
 		 -EINVAL);
-	CHECK_EQ(pv_mm_emulate_write(&ed->vcpu[1], gfn_to_gaddr(T[1]) + 20,
-				     0, 8),
+	CHECK_EQ(pv_mm_emulate_write(&ed->vcpu[1], gfn_to_gaddr(T[1]) + 20, 0,
+				     8),
 		 -EINVAL);
 	CHECK_EQ(E(T[1])[2], 0);
 	CHECK_EQ(ed->d.pv_mm->stats.emulated, 1);
@@ -1098,8 +1099,7 @@ TEST(random_ops)
 			} else if (kind == 2) {
 				unpin(a);
 			} else if (kind == 3) {
-				env_op(ed, XL_MMUEXT_NEW_BASEPTR, gfn_x(a),
-				       0);
+				env_op(ed, XL_MMUEXT_NEW_BASEPTR, gfn_x(a), 0);
 			} else {
 				if (kind == 4) {
 					val = 0;
