@@ -137,9 +137,14 @@ static long reservation_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 		if (copy_from_guest(d, &gfn, r.extent_start + 8ULL * done,
 				    sizeof(gfn)))
 			return done ? done : -EFAULT;
-		rc = cmd == XL_MEM_DECREASE_RESERVATION ?
-			     decrease_one(d, gfn, r.extent_order) :
-			     populate_one(d, gfn, r.extent_order);
+		if (cmd == XL_MEM_DECREASE_RESERVATION) {
+			/* No PV table may start mapping the extent meanwhile. */
+			pv_mm_balloon_begin(d);
+			rc = decrease_one(d, gfn, r.extent_order);
+			pv_mm_balloon_end(d);
+		} else {
+			rc = populate_one(d, gfn, r.extent_order);
+		}
 		if (rc)
 			return done ? done : rc;
 	}
