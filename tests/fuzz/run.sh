@@ -53,7 +53,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 run_one() {
 	local h=$1 bin=$out/bin/fuzz_$1 log=$out/logs/$1.log
 	local work=$out/corpus/$1 crashes=$out/crashes/$1
-	local opts extra before t0 rc t execs files crash where
+	local opts extra t0 rc t execs files crash where
 
 	if [ ! -x "$bin" ]; then
 		echo "FAIL fuzz.$h: no harness build/fuzz/bin/fuzz_$h"
@@ -68,20 +68,20 @@ run_one() {
 		read -r -a extra <"$here/$h.options"
 		opts+=("${extra[@]}")
 	fi
-	before=$(ls "$crashes" | wc -l)
 	t0=$(date +%s)
 	timeout -k 10 $((secs + 120)) "$bin" "${opts[@]}" "$work" >"$log" 2>&1
 	rc=$?
 	t=$(($(date +%s) - t0))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	files=$(ls "$work" | wc -l)
-	crash=$(ls -t "$crashes" 2>/dev/null | head -1)
 	if [ "$rc" -eq 0 ]; then
 		echo "ok fuzz.$h (${execs:-?} executions in $t s, corpus $files inputs)"
 		return
 	fi
-	if [ "$(ls "$crashes" | wc -l)" -gt "$before" ] && [ -n "$crash" ]; then
-		where="build/fuzz/crashes/$h/$crash"
+	# libFuzzer names the input it saved ("Test unit written to ...").
+	crash=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
+	if [ -n "$crash" ] && [ -f "$crash" ]; then
+		where=${crash#"$srctree"/}
 	else
 		where="no crash file (exit status $rc)"
 	fi
