@@ -841,6 +841,27 @@ TEST(batch_without_status)
 	FINISH();
 }
 
+TEST(status_in_pinned_table_not_written)
+{
+	struct xl_mmu_update r;
+	u64 before[4];
+
+	setup(&pv_pt_sv39);
+	build(1, RW);
+	CHECK_EQ(pin(3, T[3]), 0);
+	memcpy(before, E(T[1]) + 64, sizeof(before));
+	r.ptr = gfn_to_gaddr(T[1]) + 8;
+	r.val = leaf(D[1], 1, RW);
+	CHECK_EQ(copy_to_guest(&ed->d, gfn_to_gaddr(D[15]), &r, sizeof(r)),
+		 0);
+	/* The hypervisor never writes a status into a table frame. */
+	CHECK_EQ(do_mmu_update(&ed->vcpu[0], gfn_to_gaddr(D[15]), 1,
+			       gfn_to_gaddr(T[1]) + 512),
+		 -EFAULT);
+	CHECK_EQ(memcmp(before, E(T[1]) + 64, sizeof(before)), 0);
+	FINISH();
+}
+
 TEST(multicall_results)
 {
 	struct xl_multicall_entry mc[4];
