@@ -852,8 +852,7 @@ TEST(status_in_pinned_table_not_written)
 	memcpy(before, E(T[1]) + 64, sizeof(before));
 	r.ptr = gfn_to_gaddr(T[1]) + 8;
 	r.val = leaf(D[1], 1, RW);
-	CHECK_EQ(copy_to_guest(&ed->d, gfn_to_gaddr(D[15]), &r, sizeof(r)),
-		 0);
+	CHECK_EQ(copy_to_guest(&ed->d, gfn_to_gaddr(D[15]), &r, sizeof(r)), 0);
 	/* The hypervisor never writes a status into a table frame. */
 	CHECK_EQ(do_mmu_update(&ed->vcpu[0], gfn_to_gaddr(D[15]), 1,
 			       gfn_to_gaddr(T[1]) + 512),
