@@ -835,30 +835,52 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
 	return batch_end(v, done_gpa, &b, done, rc);
 }
 
+/* Requests read from guest memory at once by do_mmu_update(). */
+#define PV_UPDATE_CHUNK 32
+
 long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
 		   unsigned long done_gpa)
 {
+	struct xl_mmu_update buf[PV_UPDATE_CHUNK];
+	unsigned int done, have = 0, first = 0;
 	struct pv_batch b;
-	unsigned int done;
 	int rc = batch_begin(v, count, done_gpa, &b);
 
 	if (rc) {
 		return rc;
 	}
 	for (done = 0; done < count; done++) {
-		struct xl_mmu_update req;
+		const struct xl_mmu_update *req;
 		struct pv_ctx c = { .d = b.d };
 
-		if (copy_from_guest(v->domain, &req,
-				    reqs_gpa + (u64)done * sizeof(req),
-				    sizeof(req))) {
-			rc = -EFAULT;
-			break;
+		if (done - first >= have) {
+			/*
+			 * Read the next chunk; if any of it is unreadable,
+			 * read one request so that the error lands on the
+			 * exact entry that cannot be read.
+			 */
+			first = done;
+			have = MIN(count - done, PV_UPDATE_CHUNK);
+			if (copy_from_guest(v->domain, buf,
+					    reqs_gpa +
+						    (u64)done * sizeof(buf[0]),
+					    have * sizeof(buf[0]))) {
+				have = 1;
+				if (copy_from_guest(
+					    v->domain, buf,
+					    reqs_gpa +
+						    (u64)done * sizeof(buf[0]),
+					    sizeof(buf[0]))) {
+					rc = -EFAULT;
+					break;
+				}
+			}
 		}
+		req = &buf[done - first];
 		spin_lock(&b.d->pv_lock);
 		rc = pv_state(b.d, &c.pv);
 		if (!rc) {
-			rc = pv_update(&c, req.ptr, req.val);
+			rc = pv_update(&c, req->ptr, req->val);
 		}
 		spin_unlock(&b.d->pv_lock);
 		if (rc) {

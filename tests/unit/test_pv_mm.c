@@ -861,6 +861,29 @@ TEST(status_in_pinned_table_not_written)
 	FINISH();
 }
 
+TEST(batch_partly_unreadable)
+{
+	struct xl_mmu_update r[3];
+	paddr_t at;
+
+	setup(&pv_pt_sv39);
+	build(1, RW);
+	CHECK_EQ(pin(3, T[3]), 0);
+	for (int j = 0; j < 3; j++) {
+		r[j].ptr = gfn_to_gaddr(T[1]) + 8 * (j + 1);
+		r[j].val = leaf(D[j + 1], 1, RO);
+	}
+	/* Three readable requests, then the page after D[15] is a hole. */
+	at = gfn_to_gaddr(D[15]) + PAGE_SIZE - sizeof(r);
+	CHECK_EQ(copy_to_guest(&ed->d, at, r, sizeof(r)), 0);
+	env_set_p2m(ed, gfn_add(D[15], 1), INVALID_MFN, p2m_invalid);
+	CHECK_EQ(do_mmu_update(&ed->vcpu[0], at, 40, 0), 3);
+	CHECK_EQ(E(T[1])[3], r[2].val);
+	/* No status: the count applied (0) is all the guest learns. */
+	CHECK_EQ(do_mmu_update(&ed->vcpu[0], at + sizeof(r), 40, 0), 0);
+	FINISH();
+}
+
 TEST(multicall_results)
 {
 	struct xl_multicall_entry mc[4];
