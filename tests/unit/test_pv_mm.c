@@ -7,6 +7,7 @@
  * equal a recount, no frame writable and a table, tables read-only) and
  * a teardown after which every count of the domain is back to zero.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "harness.h"
@@ -881,6 +882,53 @@ TEST(batch_partly_unreadable)
 	CHECK_EQ(E(T[1])[3], r[2].val);
 	/* No status: the count applied (0) is all the guest learns. */
 	CHECK_EQ(do_mmu_update(&ed->vcpu[0], at + sizeof(r), 40, 0), 0);
+	FINISH();
+}
+
+struct racer {
+	unsigned int vcpu;
+	unsigned int applied;
+};
+
+/* One vCPU: emulated writes and hypercalls on the shared L1 table. */
+static void *race_vcpu(void *arg)
+{
+	struct racer *r = arg;
+	struct vcpu *v = &ed->vcpu[r->vcpu];
+
+	for (unsigned int n = 0; n < 20000; n++) {
+		unsigned int idx = 1 + n % 4;
+		u64 val = n & 1 ? leaf(D[(n + r->vcpu) % 8], 1, RW) :
+				  leaf(D[(n + r->vcpu) % 8], 1, RO);
+
+		if (n % 3 == 0) {
+			val = leaf(T[2], 1, RW); /* always refused */
+		}
+		if (!pv_mm_emulate_write(v, gfn_to_gaddr(T[1]) + 8 * idx, val,
+					 8)) {
+			r->applied++;
+		}
+	}
+	return NULL;
+}
+
+TEST(two_vcpus_update_same_table)
+{
+	pthread_t th[2];
+	struct racer r[2] = { { 0, 0 }, { 1, 0 } };
+
+	setup(&pv_pt_sv39);
+	build(1, RW);
+	CHECK_EQ(pin(3, T[3]), 0);
+	for (int i = 0; i < 2; i++) {
+		CHECK_EQ(pthread_create(&th[i], NULL, race_vcpu, &r[i]), 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+	}
+	CHECK(r[0].applied > 0 && r[1].applied > 0);
+	CHECK_EQ(pgt_type(ti(T[2])), PGT_L1 + 1);
+	CHECK_EQ(env_check(), 0);
 	FINISH();
 }
 
