@@ -68,12 +68,43 @@ static int read_reg(const void *fdt, int node, struct membank *out, u32 max)
 	return n < (int)max ? n : (int)max;
 }
 
-static bool node_enabled(const void *fdt, int node)
+/*
+ * Does string property @name of @node equal @want? Bounded by the
+ * property's length: a crafted blob may end a property without its NUL.
+ */
+static bool prop_is(const void *fdt, int node, const char *name,
+		    const char *want)
 {
 	int len;
-	const char *s = fdt_getprop(fdt, node, "status", &len);
+	const char *s = fdt_getprop(fdt, node, name, &len);
+	size_t n = strlen(want);
 
-	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+	return s && len == (int)n + 1 && !memcmp(s, want, n + 1);
+}
+
+/* Copy string property @name into @out (size @max), bounded by its length. */
+static void prop_copy(const void *fdt, int node, const char *name, char *out,
+		      size_t max)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+	size_t n;
+
+	out[0] = '\0';
+	if (!s || len <= 0)
+		return;
+	n = strnlen(s, len);
+	if (n >= max)
+		n = max - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	return !fdt_getprop(fdt, node, "status", NULL) ||
+	       prop_is(fdt, node, "status", "okay") ||
+	       prop_is(fdt, node, "status", "ok");
 }
 
 static bool ranges_overlap(paddr_t a, u64 as, paddr_t b, u64 bs)
@@ -117,11 +148,11 @@ static int parse_memory(const void *fdt, struct bootinfo *bi)
 
 	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL)) {
-		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
 		struct membank banks[BI_MAX_BANKS];
 		int n;
 
-		if (!t || strcmp(t, "memory") || !node_enabled(fdt, node))
+		if (!prop_is(fdt, node, "device_type", "memory") ||
+		    !node_enabled(fdt, node))
 			continue;
 		n = read_reg(fdt, node, banks, BI_MAX_BANKS);
 		if (n < 0)
@@ -246,12 +277,12 @@ static int parse_cpus(const void *fdt, struct bootinfo *bi)
 		return fail(bi, -EINVAL, "no /cpus node", NULL);
 	bi->timebase_hz = cells_of(fdt, cpus, "timebase-frequency", 0);
 	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *t = fdt_getprop(fdt, node, "device_type", NULL);
 		u32 ac = cells_of(fdt, cpus, "#address-cells", 1);
 		const fdt32_t *reg;
 		int len;
 
-		if (!t || strcmp(t, "cpu") || !node_enabled(fdt, node))
+		if (!prop_is(fdt, node, "device_type", "cpu") ||
+		    !node_enabled(fdt, node))
 			continue;
 		reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg || ac < 1 || ac > 2 || len < (int)(4 * ac))
@@ -266,12 +297,8 @@ static int parse_cpus(const void *fdt, struct bootinfo *bi)
 		}
 		bi->cpu_hwid[bi->nr_cpus++] = read_cells(reg, ac);
 		if (bi->nr_cpus == 1) {
-			const char *isa =
-				fdt_getprop(fdt, node, "riscv,isa", &len);
-
-			if (isa && len > 0)
-				strlcpy(bi->isa, isa,
-					MIN(sizeof(bi->isa), (size_t)len + 1));
+			prop_copy(fdt, node, "riscv,isa", bi->isa,
+				  sizeof(bi->isa));
 			if (!bi->timebase_hz)
 				bi->timebase_hz = cells_of(
 					fdt, node, "timebase-frequency", 0);
@@ -284,12 +311,12 @@ static int parse_cpus(const void *fdt, struct bootinfo *bi)
 
 static void fill_device(const void *fdt, int node, struct bi_device *dev)
 {
-	const char *compat = fdt_getprop(fdt, node, "compatible", NULL);
 	const fdt32_t *irq;
 	int len, n;
 
 	dev->node = node;
-	strlcpy(dev->compatible, compat ? compat : "", sizeof(dev->compatible));
+	prop_copy(fdt, node, "compatible", dev->compatible,
+		  sizeof(dev->compatible));
 	n = read_reg(fdt, node, dev->regs, BI_MAX_REGS);
 	dev->nr_regs = n > 0 ? n : 0;
 	irq = fdt_getprop(fdt, node, "interrupts", &len);
@@ -433,6 +460,63 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 	return 0;
 }
 
+/*
+ * Walk the structure block once with every length checked before libfdt
+ * reads it: some libfdt releases (1.6.1, linked on arm64) loop forever on
+ * a property whose length wraps the offset arithmetic. Return: 0 or -1.
+ */
+static int fdt_struct_sane(const void *fdt)
+{
+	const u8 *base = (const u8 *)fdt + fdt_off_dt_struct(fdt);
+	u32 size = fdt_size_dt_struct(fdt), off = 0, depth = 0;
+	u32 strsize = fdt_size_dt_strings(fdt);
+
+	if (fdt_off_dt_struct(fdt) > fdt_totalsize(fdt) ||
+	    size > fdt_totalsize(fdt) - fdt_off_dt_struct(fdt) || (size & 3))
+		return -1;
+	while (off + 4 <= size) {
+		u32 tag = fdt32_ld((const fdt32_t *)(base + off));
+
+		off += 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE: {
+			const u8 *nul = memchr(base + off, 0, size - off);
+
+			if (!nul || ++depth > 64)
+				return -1;
+			off = ROUNDUP((u32)(nul - base) + 1, 4);
+			break;
+		}
+		case FDT_END_NODE:
+			if (!depth--)
+				return -1;
+			break;
+		case FDT_PROP: {
+			u32 len, nameoff;
+
+			if (size - off < 8)
+				return -1;
+			len = fdt32_ld((const fdt32_t *)(base + off));
+			nameoff = fdt32_ld((const fdt32_t *)(base + off + 4));
+			off += 8;
+			if (len > size - off || nameoff >= strsize)
+				return -1;
+			off = ROUNDUP(off + len, 4);
+			break;
+		}
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return depth ? -1 : 0;
+		default:
+			return -1;
+		}
+		if (off > size)
+			return -1;
+	}
+	return -1;
+}
+
 int bootfdt_parse(const void *fdt, paddr_t fdt_pa, struct bootinfo *bi)
 {
 	int rc;
@@ -449,6 +533,9 @@ int bootfdt_parse(const void *fdt, paddr_t fdt_pa, struct bootinfo *bi)
 	if (fdt_totalsize(fdt) > 16 * 1024 * 1024)
 		return fail(bi, -EINVAL, "device tree larger than 16 MiB",
 			    NULL);
+	if (fdt_struct_sane(fdt))
+		return fail(bi, -EINVAL, "malformed device tree",
+			    "bad structure block");
 	bi->fdt = fdt;
 	bi->fdt_pa = fdt_pa;
 	bi->fdt_size = fdt_totalsize(fdt);

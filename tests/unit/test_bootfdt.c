@@ -5,6 +5,7 @@
  */
 #include <libfdt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xen-lite/bootinfo.h>
 #include <xen-lite/domain_fdt.h>
@@ -654,6 +655,46 @@ TEST(finding_misaligned_struct)
 	(void)bootfdt_parse(unaligned + 1, 0, &bi);
 	(void)domain_fdt_parse(unaligned + 1, cfgs, MAX_BOOT_DOMAINS, 1, err,
 			       sizeof(err));
+}
+
+TEST(finding_libfdt161_prop_len_hang)
+{
+	int n = load_finding("libfdt161-prop-len-hang.dtb", buf, BUF);
+
+	CHECK(n > 0);
+	/* libfdt 1.6.1 alone loops forever here: a hang fails the test. */
+	alarm(20);
+	CHECK_EQ(bootfdt_parse(buf, 0, &bi), -EINVAL);
+	alarm(0);
+	CHECK(strstr(bi.error, "malformed device tree"));
+}
+
+TEST(finding_truncated_isa)
+{
+	static char tight[BUF];
+	int n = load_finding("truncated-isa.dtb", tight, BUF);
+	char *copy;
+
+	CHECK(n > 0);
+	/* Exactly sized heap copy: ASan reports any read past the end. */
+	copy = malloc(n);
+	memcpy(copy, tight, n);
+	(void)bootfdt_parse(copy, 0, &bi);
+	CHECK(strlen(bi.isa) < sizeof(bi.isa));
+	free(copy);
+}
+
+TEST(finding_truncated_device_type)
+{
+	static char tight[BUF];
+	int n = load_finding("truncated-device-type.dtb", tight, BUF);
+	char *copy;
+
+	CHECK(n > 0);
+	copy = malloc(n);
+	memcpy(copy, tight, n);
+	(void)bootfdt_parse(copy, 0, &bi);
+	free(copy);
 }
 
 int main(void)
