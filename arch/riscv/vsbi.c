@@ -182,8 +182,9 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 		}
 	}
 	if (only_local) {
+		/* A range that wraps the address space is a full flush. */
 		bool all = size == ~0UL || size > 64 * PAGE_SIZE ||
-			   (start == 0 && size == 0);
+			   (start == 0 && size == 0) || start + size < start;
 
 		if (c->fid == SBI_RFENCE_FENCE_I) {
 			local_fence_i();
@@ -191,10 +192,12 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 			local_hfence_vvma(0, asid, true,
 					  c->fid == SBI_RFENCE_SFENCE_VMA);
 		} else {
-			unsigned long va;
+			unsigned long va = start & PAGE_MASK;
+			unsigned long pages =
+				(start + size - va + PAGE_SIZE - 1) / PAGE_SIZE;
 
-			for (va = start & PAGE_MASK; va < start + size;
-			     va += PAGE_SIZE) {
+			/* Count pages: va may not wrap (at most 64 here). */
+			for (; pages; pages--, va += PAGE_SIZE) {
 				local_hfence_vvma(
 					va, asid, false,
 					c->fid == SBI_RFENCE_SFENCE_VMA);
