@@ -158,8 +158,8 @@ int page_alloc_init(const struct bootinfo *bi)
 			paddr_t rs = end, re = end;
 
 			for (u32 i = 0; i < tmp.nr_resv; i++) {
-				paddr_t s = ROUNDDOWN(tmp.resv[i].start,
-						      PAGE_SIZE);
+				paddr_t s =
+					ROUNDDOWN(tmp.resv[i].start, PAGE_SIZE);
 				paddr_t e = ROUNDUP(tmp.resv[i].start +
 							    tmp.resv[i].size,
 						    PAGE_SIZE);

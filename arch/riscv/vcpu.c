@@ -174,8 +174,7 @@ static void vcpu_load(struct vcpu *v)
 	 * page tables), so drop them. A different domain is handled by the
 	 * hgatp switch in arch_p2m_activate().
 	 */
-	if (p->arch.last_domid == v->domain->id &&
-	    p->arch.last_vcpu != v->id) {
+	if (p->arch.last_domid == v->domain->id && p->arch.last_vcpu != v->id) {
 		hfence_vvma_all();
 	}
 	p->arch.last_domid = v->domain->id;

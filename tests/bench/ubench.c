@@ -21,13 +21,13 @@ const char rt_suite[] = "ubench";
 #define N 2000
 
 #if defined(__riscv)
-#define UART_REG ((volatile uint8_t *)0x10000005UL)  /* LSR */
-#define FW_EXT 0x10UL				/* SBI BASE */
-#define FW_FN 0UL				/* get_spec_version */
+#define UART_REG ((volatile uint8_t *)0x10000005UL) /* LSR */
+#define FW_EXT 0x10UL /* SBI BASE */
+#define FW_FN 0UL /* get_spec_version */
 #else
 #define UART_REG ((volatile uint32_t *)0x09000018UL) /* PL011 FR */
 #define FW_EXT 0UL
-#define FW_FN 0x84000000UL			/* PSCI_VERSION */
+#define FW_FN 0x84000000UL /* PSCI_VERSION */
 #endif
 
 static uint64_t ns(uint64_t ticks)
@@ -48,8 +48,7 @@ static void report(const char *name, uint64_t ticks, uint64_t base)
 {
 	uint64_t t = ticks > base ? ticks - base : 0;
 
-	rt_printf("UBENCH %s %llu\n", name,
-		  (unsigned long long)(ns(t) / N));
+	rt_printf("UBENCH %s %llu\n", name, (unsigned long long)(ns(t) / N));
 }
 
 int test_main(void)

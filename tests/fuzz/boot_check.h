@@ -99,14 +99,16 @@ static void boot_check(const void *fdt, paddr_t fdt_pa)
 		const struct domain_config *c = &cfgs[i];
 
 		if (!in_module(&bi, c->kernel_pa, c->kernel_size)) {
-			fprintf(stderr, "domain %s: kernel [%#llx, +%#llx) is not in a reserved boot module\n",
+			fprintf(stderr,
+				"domain %s: kernel [%#llx, +%#llx) is not in a reserved boot module\n",
 				c->name, (unsigned long long)c->kernel_pa,
 				(unsigned long long)c->kernel_size);
 			abort();
 		}
 		if (c->ramdisk_size &&
 		    !in_module(&bi, c->ramdisk_pa, c->ramdisk_size)) {
-			fprintf(stderr, "domain %s: ramdisk [%#llx, +%#llx) is not in a reserved boot module\n",
+			fprintf(stderr,
+				"domain %s: ramdisk [%#llx, +%#llx) is not in a reserved boot module\n",
 				c->name, (unsigned long long)c->ramdisk_pa,
 				(unsigned long long)c->ramdisk_size);
 			abort();

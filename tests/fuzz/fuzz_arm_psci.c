@@ -16,18 +16,17 @@
 
 #include "../../arch/arm/vpsci.c"
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #c);                                 \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 #define RAM_GPA 0x40000000UL
 #define RAM_SIZE 0x8000000UL
-
 
 static struct domain dom;
 static struct vcpu vcpus[CONFIG_MAX_VCPUS];
@@ -96,11 +95,12 @@ long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
 }
 
 static const u32 fids[] = {
-	PSCI_VERSION, PSCI_CPU_SUSPEND, PSCI_CPU_SUSPEND_64, PSCI_CPU_OFF,
-	PSCI_CPU_ON, PSCI_CPU_ON_64, PSCI_AFFINITY_INFO, PSCI_AFFINITY_INFO_64,
-	PSCI_MIGRATE_INFO_TYPE, PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET,
-	PSCI_FEATURES, SMCCC_VERSION, SMCCC_ARCH_FEATURES,
-	SMCCC_ARCH_WORKAROUND_1, 0xc6000000U, 0x84000005U, 0x8400000cU,
+	PSCI_VERSION,	    PSCI_CPU_SUSPEND,	   PSCI_CPU_SUSPEND_64,
+	PSCI_CPU_OFF,	    PSCI_CPU_ON,	   PSCI_CPU_ON_64,
+	PSCI_AFFINITY_INFO, PSCI_AFFINITY_INFO_64, PSCI_MIGRATE_INFO_TYPE,
+	PSCI_SYSTEM_OFF,    PSCI_SYSTEM_RESET,	   PSCI_FEATURES,
+	SMCCC_VERSION,	    SMCCC_ARCH_FEATURES,   SMCCC_ARCH_WORKAROUND_1,
+	0xc6000000U,	    0x84000005U,	   0x8400000cU,
 };
 
 static u64 pick_arg(void)
@@ -109,7 +109,7 @@ static u64 pick_arg(void)
 
 	switch (b & 7) {
 	case 0:
-		return b >> 3;			/* small: MPIDRs, levels */
+		return b >> 3; /* small: MPIDRs, levels */
 	case 1:
 		return RAM_GPA + ((u64)in8() << 12) + (b >> 6);
 	case 2:
@@ -129,8 +129,8 @@ static bool one_of(long v, const long *set, int n)
 	return false;
 }
 
-#define ONE_OF(v, ...)							\
-	one_of((v), (const long[]){ __VA_ARGS__ },			\
+#define ONE_OF(v, ...)                             \
+	one_of((v), (const long[]){ __VA_ARGS__ }, \
 	       sizeof((const long[]){ __VA_ARGS__ }) / sizeof(long))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -13,13 +13,13 @@
 
 #include "domcfg.h"
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "fuzz_domcfg: %s:%d: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
+#define CHECK(c)                                                              \
+	do {                                                                  \
+		if (!(c)) {                                                   \
+			fprintf(stderr, "fuzz_domcfg: %s:%d: %s\n", __FILE__, \
+				__LINE__, #c);                                \
+			abort();                                              \
+		}                                                             \
 	} while (0)
 
 static FILE *devnull;

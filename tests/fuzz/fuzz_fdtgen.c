@@ -42,21 +42,41 @@ static uint32_t get32(struct in *in)
 }
 
 static const char *const node_names[] = {
-	"memory@80000000", "memory@40000000", "memory", "cpus", "cpu@0",
-	"cpu@1", "chosen", "domain@0", "domain@1", "domain@2", "module@0",
-	"module@1", "module@2", "reserved-memory", "fw@0", "soc",
-	"serial@10000000", "pl011@9000000", "aliases", "plic@c000000",
-	"intc@8000000", "timer", "",
+	"memory@80000000", "memory@40000000", "memory",	  "cpus",
+	"cpu@0",	   "cpu@1",	      "chosen",	  "domain@0",
+	"domain@1",	   "domain@2",	      "module@0", "module@1",
+	"module@2",	   "reserved-memory", "fw@0",	  "soc",
+	"serial@10000000", "pl011@9000000",   "aliases",  "plic@c000000",
+	"intc@8000000",	   "timer",	      "",
 };
 
 static const char *const prop_names[] = {
-	"#address-cells", "#size-cells", "reg", "device_type", "status",
-	"compatible", "stdout-path", "bootargs", "riscv,isa",
-	"timebase-frequency", "interrupts", "reg-shift", "reg-io-width",
-	"clock-frequency", "xen-lite,name", "xen-lite,memory",
-	"xen-lite,vcpus", "xen-lite,cpu-affinity", "xen-lite,p2m-pool-kb",
-	"xen-lite,privileged", "xen-lite,on-poweroff", "xen-lite,on-reboot",
-	"xen-lite,on-crash", "xen-lite,pv-mmu-policy", "serial0", "ranges",
+	"#address-cells",
+	"#size-cells",
+	"reg",
+	"device_type",
+	"status",
+	"compatible",
+	"stdout-path",
+	"bootargs",
+	"riscv,isa",
+	"timebase-frequency",
+	"interrupts",
+	"reg-shift",
+	"reg-io-width",
+	"clock-frequency",
+	"xen-lite,name",
+	"xen-lite,memory",
+	"xen-lite,vcpus",
+	"xen-lite,cpu-affinity",
+	"xen-lite,p2m-pool-kb",
+	"xen-lite,privileged",
+	"xen-lite,on-poweroff",
+	"xen-lite,on-reboot",
+	"xen-lite,on-crash",
+	"xen-lite,pv-mmu-policy",
+	"serial0",
+	"ranges",
 };
 
 /* Strings with their NUL (the length includes it); some are lists. */
@@ -64,22 +84,44 @@ static const struct {
 	const char *s;
 	int len;
 } str_vals[] = {
-#define S(x) { x, sizeof(x) }
-	S("memory"), S("cpu"), S("okay"), S("disabled"),
-	S("xen-lite,domain"), S("multiboot,module"),
+#define S(x)                 \
+	{                    \
+		x, sizeof(x) \
+	}
+	S("memory"),
+	S("cpu"),
+	S("okay"),
+	S("disabled"),
+	S("xen-lite,domain"),
+	S("multiboot,module"),
 	S("xen-lite,kernel\0multiboot,module"),
 	S("xen-lite,ramdisk\0multiboot,module"),
-	S("xen-lite,kernel"), S("ns16550a"), S("arm,pl011"),
-	S("riscv,plic0"), S("arm,gic-v3"), S("arm,armv8-timer"),
-	S("/soc/serial@10000000"), S("/pl011@9000000:115200"), S("serial0"),
-	S("serial0:115200n8"), S("destroy"), S("restart"), S("preserve"),
-	S("none"), S("no-wx"), S("web"), S("db"), S("rv64imafdch"),
-	S("console=hvc0"), S(""),
+	S("xen-lite,kernel"),
+	S("ns16550a"),
+	S("arm,pl011"),
+	S("riscv,plic0"),
+	S("arm,gic-v3"),
+	S("arm,armv8-timer"),
+	S("/soc/serial@10000000"),
+	S("/pl011@9000000:115200"),
+	S("serial0"),
+	S("serial0:115200n8"),
+	S("destroy"),
+	S("restart"),
+	S("preserve"),
+	S("none"),
+	S("no-wx"),
+	S("web"),
+	S("db"),
+	S("rv64imafdch"),
+	S("console=hvc0"),
+	S(""),
 #undef S
 };
 
 static const uint32_t cell_vals[] = {
-	0, 1, 2, 3, 4, 8, 0x1000, 0x200000, 0x8000000, 0x80000000,
+	0,	    1,		2,	    3,		4,
+	8,	    0x1000,	0x200000,   0x8000000,	0x80000000,
 	0x87c00000, 0x40000000, 0x10000000, 0xffffffff, 0xfffff000,
 };
 
@@ -190,14 +232,14 @@ static void *cut_short(const void *fdt)
 	char *b;
 
 	/* Drop the trailing END_NODE and END tags. */
-	while (nst >= 4 && (fdt32_ld((const fdt32_t *)(st + nst - 4)) ==
-				    FDT_END_NODE ||
-			    fdt32_ld((const fdt32_t *)(st + nst - 4)) ==
-				    FDT_END))
+	while (nst >= 4 &&
+	       (fdt32_ld((const fdt32_t *)(st + nst - 4)) == FDT_END_NODE ||
+		fdt32_ld((const fdt32_t *)(st + nst - 4)) == FDT_END))
 		nst -= 4;
 	b = calloc(1, sizeof(*h) + rsv + nstr_pad + nst);
 	memcpy(b, fdt, sizeof(*h));
-	memcpy(b + sizeof(*h), (const char *)fdt + fdt_off_mem_rsvmap(fdt), rsv);
+	memcpy(b + sizeof(*h), (const char *)fdt + fdt_off_mem_rsvmap(fdt),
+	       rsv);
 	memcpy(b + sizeof(*h) + rsv, strs, nstr);
 	memcpy(b + sizeof(*h) + rsv + nstr_pad, st, nst);
 	h = (struct fdt_header *)b;
@@ -245,8 +287,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op % 4) {
 		case 0:
 			if (depth < MAX_DEPTH) {
-				fdt_begin_node(fdt, node_names[get8(&in) %
-						     ARRAY_SIZE(node_names)]);
+				fdt_begin_node(
+					fdt,
+					node_names[get8(&in) %
+						   ARRAY_SIZE(node_names)]);
 				depth++;
 			}
 			break;

@@ -32,16 +32,16 @@
 
 #include "p2m_check.h"
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #c);                                 \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
-#define GB (1ULL << 18)		/* in 4 KiB pages */
+#define GB (1ULL << 18) /* in 4 KiB pages */
 #define MB2 512ULL
 #define BASE (3 * GB - 4096)
 #define SIZE 8192ULL
@@ -49,7 +49,7 @@
 
 static struct p2m_domain R;
 static struct p2m_format arm40, arm48;
-static struct page_info *fblk;	/* 512 foreign frames, owner 7 */
+static struct page_info *fblk; /* 512 foreign frames, owner 7 */
 static u64 mfn_of[SIZE], mfn0[SIZE];
 static u8 type_of[SIZE], type0[SIZE];
 static u32 frefs[MB2];
@@ -58,8 +58,9 @@ static unsigned long base_out;
 static bool verbose;
 
 static const p2m_type_t plain[] = {
-	p2m_ram_rw, p2m_ram_ro, p2m_mmio_direct_dev, p2m_mmio_direct_c,
-	p2m_grant_map_rw, p2m_grant_map_ro, p2m_pt_pinned,
+	p2m_ram_rw,	   p2m_ram_ro,	     p2m_mmio_direct_dev,
+	p2m_mmio_direct_c, p2m_grant_map_rw, p2m_grant_map_ro,
+	p2m_pt_pinned,
 };
 
 static long findex(u64 mfn)
@@ -91,7 +92,8 @@ static void leaf_cb(u64 g, unsigned int level, mfn_t mfn, p2m_type_t t,
 	u64 n = 1ULL << (9 * level);
 
 	if (g < BASE || g + n > BASE + SIZE) {
-		fprintf(stderr, "leaf at gfn %#llx (level %u) outside the window\n",
+		fprintf(stderr,
+			"leaf at gfn %#llx (level %u) outside the window\n",
 			(unsigned long long)g, level);
 		leaf_err = 1;
 		return;
@@ -100,7 +102,8 @@ static void leaf_cb(u64 g, unsigned int level, mfn_t mfn, p2m_type_t t,
 		u64 i = g - BASE + k;
 
 		if (type_of[i] != t || mfn_of[i] != mfn_x(mfn) + k) {
-			fprintf(stderr, "gfn %#llx: tree %#llx/%u, model %#llx/%u\n",
+			fprintf(stderr,
+				"gfn %#llx: tree %#llx/%u, model %#llx/%u\n",
 				(unsigned long long)(g + k),
 				(unsigned long long)(mfn_x(mfn) + k), t,
 				(unsigned long long)mfn_of[i], type_of[i]);
@@ -121,8 +124,8 @@ static u64 full_check(void)
 	CHECK(!leaf_err);
 	CHECK(ti.mapped == nmapped);
 	CHECK(p2m_types_for_each(&R.types, NULL, NULL) == R.types.entries);
-	CHECK(R.pool.total == (1UL << R.pool.root_order) + ti.tables +
-				      R.pool.nr_free);
+	CHECK(R.pool.total ==
+	      (1UL << R.pool.root_order) + ti.tables + R.pool.nr_free);
 	for (unsigned int i = 0; i < MB2; i++)
 		CHECK(fblk[i].count == 1 + frefs[i]);
 	return ti.hash;
@@ -156,7 +159,8 @@ static void flush_check(unsigned long nflush)
 		u64 g = BASE + i;
 		bool covered = false;
 
-		if (!type0[i] || (type0[i] == type_of[i] && mfn0[i] == mfn_of[i]))
+		if (!type0[i] ||
+		    (type0[i] == type_of[i] && mfn0[i] == mfn_of[i]))
 			continue;
 		/* Types that differ only in side storage: same translation. */
 		if (type_of[i] && mfn0[i] == mfn_of[i] &&
@@ -166,9 +170,9 @@ static void flush_check(unsigned long nflush)
 		if (p2m_is_foreign(type0[i]) && mfn_of[i] != mfn0[i])
 			dropped++;
 		for (unsigned long f = 0; f < nflush && f < MAX_FLUSH_REC; f++)
-			if (rec_flush[f].all || (g >= rec_flush[f].gfn &&
-						 g < rec_flush[f].gfn +
-							     rec_flush[f].nr))
+			if (rec_flush[f].all ||
+			    (g >= rec_flush[f].gfn &&
+			     g < rec_flush[f].gfn + rec_flush[f].nr))
 				covered = true;
 		if (!covered) {
 			fprintf(stderr, "gfn %#llx changed without a flush\n",
@@ -257,8 +261,9 @@ static void wild_op(const uint8_t *op, u64 h0)
 		break;
 	}
 	if (verbose)
-		fprintf(stderr, "wild op %u gfn %#llx nr %#llx: %d\n", op[5] % 4,
-			(unsigned long long)g, (unsigned long long)nr, rc);
+		fprintf(stderr, "wild op %u gfn %#llx nr %#llx: %d\n",
+			op[5] % 4, (unsigned long long)g,
+			(unsigned long long)nr, rc);
 	CHECK(rc == -EINVAL || (rc == 0 && nr == 0));
 	CHECK(full_check() == h0);
 	CHECK(!rec_nflush);
@@ -314,7 +319,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&R, 0, sizeof(R));
 	rc0 = p2m_init(&R, 1, pool);
 	if (rc0)
-		fprintf(stderr, "p2m_init: %d (pool %lu, outstanding %lu, used %lu of %lu)\n",
+		fprintf(stderr,
+			"p2m_init: %d (pool %lu, outstanding %lu, used %lu of %lu)\n",
 			rc0, pool, fake_mm_outstanding(), fake_mm_used_frames(),
 			fake_mm_frames());
 	CHECK(rc0 == 0);
@@ -409,7 +415,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		nflush = rec_nflush;
 		if (verbose)
-			fprintf(stderr, "op %u gfn %#llx nr %#llx: %d, %lu flushes\n",
+			fprintf(stderr,
+				"op %u gfn %#llx nr %#llx: %d, %lu flushes\n",
 				op[0] % 8, (unsigned long long)g,
 				(unsigned long long)nr, rc, nflush);
 		if (rc == -ENOMEM) {

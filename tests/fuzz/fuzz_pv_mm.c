@@ -23,17 +23,17 @@
 
 #include "pv_mm_env.h"
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #c);                                 \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
-#define NR_RAM 48	/* frames of the guest; the last is the scratch */
-#define NR_USE 40	/* frames the fuzzer builds tables and data in */
+#define NR_RAM 48 /* frames of the guest; the last is the scratch */
+#define NR_USE 40 /* frames the fuzzer builds tables and data in */
 #define GFN_MMIO (ENV_GFN_BASE + 40)
 #define GFN_HOLE (ENV_GFN_BASE + 41)
 
@@ -41,7 +41,10 @@ static struct env_dom *ed, *other, *priv;
 static bool verbose;
 
 static const struct pv_pt_format *const fmts[] = {
-	&pv_pt_sv39, &pv_pt_sv48, &pv_pt_arm64_l4, &pv_pt_arm64_l3,
+	&pv_pt_sv39,
+	&pv_pt_sv48,
+	&pv_pt_arm64_l4,
+	&pv_pt_arm64_l3,
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -110,8 +113,9 @@ static void check_rc(long rc, const char *what)
 	      rc == -XL_ELOOP);
 	rc = env_check();
 	if (rc) {
-		fprintf(stderr, "env_check() failed at pv_mm_env.c:%ld after %s\n",
-			rc, what);
+		fprintf(stderr,
+			"env_check() failed at pv_mm_env.c:%ld after %s\n", rc,
+			what);
 		abort();
 	}
 }
@@ -160,8 +164,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 "mmu_update");
 			break;
 		case 4:
-			check_rc(env_op(ed, XL_MMUEXT_PIN_L1_TABLE +
-						    (op[2] % 4), gfn_x(g), 0),
+			check_rc(env_op(ed,
+					XL_MMUEXT_PIN_L1_TABLE + (op[2] % 4),
+					gfn_x(g), 0),
 				 "pin");
 			break;
 		case 5:
@@ -171,11 +176,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 6:
 			check_rc(env_op(ed, XL_MMUEXT_NEW_BASEPTR, gfn_x(g),
 					(op[2] & 1) |
-						((u64)op[3] << XL_BASEPTR_ASID_SHIFT)),
+						((u64)op[3]
+						 << XL_BASEPTR_ASID_SHIFT)),
 				 "new_baseptr");
 			break;
 		case 7: /* flushes, format changes, anything else */
-			check_rc(env_op(ed, XL_MMUEXT_TLB_FLUSH_LOCAL + op[2] % 8,
+			check_rc(env_op(ed,
+					XL_MMUEXT_TLB_FLUSH_LOCAL + op[2] % 8,
 					(u64)op[3] << 12 | op[4],
 					(u64)op[5] << 32 | op[6]),
 				 "flush/format");
@@ -184,14 +191,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			n = 1 + op[2] % 4;
 			memset(ext, 0, sizeof(ext));
 			for (unsigned int i = 0; i < n; i++) {
-				ext[i].cmd = (op[3 + i] < 0xf0) ? op[3 + i] % 13 :
-								  op[3 + i];
+				ext[i].cmd = (op[3 + i] < 0xf0) ?
+						     op[3 + i] % 13 :
+						     op[3 + i];
 				ext[i].arg1 = gfn_x(frame(op[4 + i]));
 				ext[i].arg2 = op[7] & 1;
 				ext[i].pad = op[7] == 0xff;
 			}
 			st.domid = (op[7] & 0x10) ? other->d.id :
-				   (op[7] & 0x20) ? 0x1234 : XL_DOMID_SELF;
+				   (op[7] & 0x20) ? 0x1234 :
+						    XL_DOMID_SELF;
 			check_rc(env_mmuext((op[7] & 0x40) ? priv : ed,
 					    op[7] >> 7, ext, n, &st),
 				 "mmuext batch");
@@ -212,15 +221,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				upd[i].val = entry(f, e);
 			}
 			st.domid = (op[7] & 0x10) ? other->d.id :
-				   (op[7] & 0x20) ? ed->d.id : XL_DOMID_SELF;
+				   (op[7] & 0x20) ? ed->d.id :
+						    XL_DOMID_SELF;
 			check_rc(env_mmu_update((op[7] & 0x40) ? priv : ed,
 						(op[7] >> 7) & 1, upd, n, &st),
 				 "mmu_update batch");
 			break;
 		}
 	}
-	for (struct env_dom *e = ed; e; e = e == ed ? other :
-						 e == other ? priv : NULL) {
+	for (struct env_dom *e = ed; e; e = e == ed    ? other :
+					    e == other ? priv :
+							 NULL) {
 		while (pv_mm_domain_teardown(&e->d) == -ERESTART)
 			;
 		CHECK(env_dom_clear(e));

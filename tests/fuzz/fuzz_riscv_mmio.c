@@ -19,13 +19,13 @@
 
 #include "../../arch/riscv/mmio.c"
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #c);                                 \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 static struct domain dom;
@@ -102,7 +102,7 @@ static struct ref ref32(u32 insn)
 	if ((insn & 0x7f) == 0x03 && f3 != 7) {
 		r.ok = true;
 		r.size = 1U << (f3 & 3);
-		r.sign = f3 < 4;	/* LB LH LW LD; LBU LHU LWU are not */
+		r.sign = f3 < 4; /* LB LH LW LD; LBU LHU LWU are not */
 		r.reg = (insn >> 7) & 31;
 	} else if ((insn & 0x7f) == 0x23 && f3 < 4) {
 		r.ok = true;
@@ -232,8 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	CHECK(dev.calls == 1);
-	CHECK(dev.size == 1 || dev.size == 2 || dev.size == 4 ||
-	      dev.size == 8);
+	CHECK(dev.size == 1 || dev.size == 2 || dev.size == 4 || dev.size == 8);
 	CHECK(r->sepc == before.sepc + 2 || r->sepc == before.sepc + 4);
 	if (!r->htinst) {
 		u32 insn = guest_insn;
@@ -267,8 +266,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (want.sign && (v >> (bits - 1)))
 				v |= ~0ULL << bits;
 		}
-		CHECK(got == v || (bits < 64 && !want.sign &&
-				   got == device_val));
+		CHECK(got == v ||
+		      (bits < 64 && !want.sign && got == device_val));
 	}
 	return 0;
 }

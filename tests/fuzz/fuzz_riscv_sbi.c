@@ -32,13 +32,13 @@
 #include <asm/sbi.h>
 #include <asm/vcpu.h>
 
-#define CHECK(c)							\
-	do {								\
-		if (!(c)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #c);		\
-			abort();					\
-		}							\
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
+				__LINE__, #c);                                 \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 /* Inline assembly of vsbi.c becomes a call that records it. */
@@ -52,7 +52,7 @@ static void fuzz_asm(const char *text);
 #define RAM_GPA 0x80000000UL
 #define RAM_SIZE 0x10000UL
 #define NR_PCPUS 4
-#define MAX_FENCES 65	/* 64 pages, plus one when the range is unaligned */
+#define MAX_FENCES 65 /* 64 pages, plus one when the range is unaligned */
 
 struct pcpu pcpu_info[CONFIG_NR_CPUS];
 cpumask_t cpu_online_map;
@@ -66,7 +66,7 @@ static u8 guest_ram[RAM_SIZE];
 
 /* What the stubs saw during one call. */
 static struct {
-	const u8 *in, *end;	/* bytes the stubs consume */
+	const u8 *in, *end; /* bytes the stubs consume */
 	unsigned int fences, fence_i, csr, up, down, shutdown, wait;
 	unsigned int copies;
 	long sbi_error;
@@ -95,7 +95,8 @@ static void fuzz_asm(const char *text)
 	else
 		s.csr++;
 	if (s.fences > MAX_FENCES) {
-		fprintf(stderr, "one SBI call issued more than %d hfence.vvma\n",
+		fprintf(stderr,
+			"one SBI call issued more than %d hfence.vvma\n",
 			MAX_FENCES);
 		abort();
 	}
@@ -237,8 +238,8 @@ long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
 
 /* Extensions the guest most likely calls, so most inputs reach them. */
 static const unsigned long exts[] = {
-	SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE,
-	SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_DBCN, XL_SBI_EXT,
+	SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI,  SBI_EXT_RFENCE,
+	SBI_EXT_HSM,  SBI_EXT_SRST, SBI_EXT_DBCN, XL_SBI_EXT,
 };
 
 static unsigned long pick_arg(void)
@@ -318,7 +319,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    r->x[REG_A2 - 1])
 		return -1;
 	if (getenv("XL_FUZZ_VERBOSE"))
-		fprintf(stderr, "cpu%u dirty %#llx vcpu%u/%u: ext %#lx fid %#lx a0-a5 %#lx %#lx %#lx %#lx %#lx %#lx\n",
+		fprintf(stderr,
+			"cpu%u dirty %#llx vcpu%u/%u: ext %#lx fid %#lx a0-a5 %#lx %#lx %#lx %#lx %#lx %#lx\n",
 			me, (unsigned long long)p2m.dirty_cpus.bits, v->id,
 			dom.nr_vcpus, r->x[REG_A7 - 1], r->x[REG_A6 - 1],
 			r->x[REG_A0 - 1], r->x[REG_A1 - 1], r->x[REG_A2 - 1],

@@ -579,7 +579,7 @@ static const struct p2m_format *rfmt(int id)
 	TEST(random_nomem_##name)                                       \
 	{                                                               \
 		const struct p2m_format *f = rfmt(id);                  \
-		CHECK_EQ(random_run(f, seed, 600, 3 * GB - 4096, 8192, \
+		CHECK_EQ(random_run(f, seed, 600, 3 * GB - 4096, 8192,  \
 				    (1UL << f->root_order) + 7, false), \
 			 0);                                            \
 	}
