@@ -168,6 +168,14 @@ bool sched_need_resched(void)
 	return rq_has_other_runnable(rq, v);
 }
 
+void sched_yield(void)
+{
+	struct runq *rq = rq_of(smp_processor_id());
+
+	if (rq->nr > 1 && rq_has_other_runnable(rq, this_cpu()->curr))
+		WRITE_ONCE(rq->need_resched, true);
+}
+
 u64 sched_slice_deadline(void)
 {
 	return rq_of(smp_processor_id())->slice_end;

@@ -532,7 +532,12 @@ static bool handle_sync(struct vcpu *v)
 	case EC_WFX:
 		r->pc += 4;
 		if (esr & WFX_ISS_WFE) {
-			/* Spinning on a lock another vCPU holds: yield. */
+			/*
+			 * Spinning on a lock another vCPU may hold: let a
+			 * runnable vCPU sharing this CPU run (it may be the
+			 * holder); alone on the CPU, resume at once.
+			 */
+			sched_yield();
 			return true;
 		}
 		return vcpu_wait_for_interrupt(v);

@@ -25,6 +25,13 @@ void vcpu_kick(struct vcpu *v);
 /** sched_need_resched() - should the vCPU on this CPU give the CPU up? */
 bool sched_need_resched(void);
 
+/**
+ * sched_yield() - the current vCPU spins (Arm WFE): give the CPU to another
+ * runnable vCPU of this CPU, if there is one; arch_vcpu_run() then returns
+ * through sched_need_resched().
+ */
+void sched_yield(void);
+
 /** sched_slice_deadline() - counter value when this CPU's slice ends. */
 u64 sched_slice_deadline(void);
 
