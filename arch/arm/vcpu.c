@@ -165,6 +165,17 @@ static void vcpu_load(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 
 	WRITE_SYSREG(a->hcr, hcr_el2);
+	/*
+	 * Debug and PMU registers are not switched per vCPU: trap them all
+	 * (they read as zero and ignore writes in handle_sysreg()), so one
+	 * guest's breakpoints, watchpoints or counters can never fire in
+	 * another. HPMN keeps the hardware's counter count (0 is not
+	 * allowed before FEAT_HPMN0).
+	 */
+	WRITE_SYSREG(((READ_SYSREG(pmcr_el0) >> PMCR_N_SHIFT) & MDCR_HPMN_MASK) |
+			     MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
+			     MDCR_TDRA,
+		     mdcr_el2);
 	WRITE_SYSREG(a->vmpidr, vmpidr_el2);
 	WRITE_SYSREG(d->arch.cntvoff, cntvoff_el2);
 	/* EL1 may read the physical counter, not use the physical timer. */
@@ -392,6 +403,18 @@ static bool handle_sysreg(struct vcpu *v, u64 esr)
 			goto undef;
 		}
 		res = id_reg_read(crm, op2);
+		goto done;
+	}
+	/*
+	 * Debug registers (op0 == 2: MDSCR, OS lock, breakpoints,
+	 * watchpoints, DCC) and the PMU (CRn == 9, CRm 12..14): no debug or
+	 * performance monitors for guests. Read as zero, writes ignored:
+	 * what Linux needs to boot with them absent.
+	 */
+	if (op0 == 2 ||
+	    (op0 == 3 && crn == 9 && crm >= 12 && crm <= 14 &&
+	     (op1 == 3 || op1 == 0))) {
+		res = 0;
 		goto done;
 	}
 	switch (SYSREG(op0, op1, crn, crm, op2)) {

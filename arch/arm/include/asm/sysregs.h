@@ -107,6 +107,15 @@
 
 /* CPTR_EL2 (non-VHE layout) */
 #define CPTR_TFP (_UL(1) << 10)
+
+/* MDCR_EL2: trap the guest's debug and PMU registers (Arm ARM D13.2.77) */
+#define MDCR_HPMN_MASK _UL(0x1f)
+#define MDCR_TPMCR (_UL(1) << 5)
+#define MDCR_TPM (_UL(1) << 6)
+#define MDCR_TDA (_UL(1) << 9)
+#define MDCR_TDOSA (_UL(1) << 10)
+#define MDCR_TDRA (_UL(1) << 11)
+#define PMCR_N_SHIFT 11
 #define CPTR_TTA (_UL(1) << 20)
 #define CPTR_TCPAC (_UL(1) << 31)
 #define CPTR_EL2_RES1 _UL(0x000033ff)
