@@ -172,7 +172,8 @@ static void vcpu_load(struct vcpu *v)
 	 * another. HPMN keeps the hardware's counter count (0 is not
 	 * allowed before FEAT_HPMN0).
 	 */
-	WRITE_SYSREG(((READ_SYSREG(pmcr_el0) >> PMCR_N_SHIFT) & MDCR_HPMN_MASK) |
+	WRITE_SYSREG(((READ_SYSREG(pmcr_el0) >> PMCR_N_SHIFT) &
+		      MDCR_HPMN_MASK) |
 			     MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
 			     MDCR_TDRA,
 		     mdcr_el2);
@@ -411,9 +412,8 @@ static bool handle_sysreg(struct vcpu *v, u64 esr)
 	 * performance monitors for guests. Read as zero, writes ignored:
 	 * what Linux needs to boot with them absent.
 	 */
-	if (op0 == 2 ||
-	    (op0 == 3 && crn == 9 && crm >= 12 && crm <= 14 &&
-	     (op1 == 3 || op1 == 0))) {
+	if (op0 == 2 || (op0 == 3 && crn == 9 && crm >= 12 && crm <= 14 &&
+			 (op1 == 3 || op1 == 0))) {
 		res = 0;
 		goto done;
 	}
