@@ -169,11 +169,6 @@ static int load_kernel(struct domain *d, paddr_t *entry, paddr_t *end)
 			return _r; \
 	} while (0)
 
-static int fdt_prop_u64(void *fdt, const char *name, u64 v)
-{
-	return fdt_property_u64(fdt, name, v);
-}
-
 /*
  * Seeds for the guest's entropy pool and KASLR (/chosen rng-seed and
  * kaslr-seed, as QEMU and firmware provide them): without them Linux
@@ -226,9 +221,9 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 				    arch_guest_stdout_path()));
 	FDT_TRY(guest_seed_props(d, fdt));
 	if (initrd_size) {
-		FDT_TRY(fdt_prop_u64(fdt, "linux,initrd-start", initrd));
-		FDT_TRY(fdt_prop_u64(fdt, "linux,initrd-end",
-				     initrd + initrd_size));
+		FDT_TRY(fdt_property_u64(fdt, "linux,initrd-start", initrd));
+		FDT_TRY(fdt_property_u64(fdt, "linux,initrd-end",
+					 initrd + initrd_size));
 	}
 	FDT_TRY(fdt_end_node(fdt));
 

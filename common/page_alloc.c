@@ -65,16 +65,24 @@ static void free_block_insert(struct page_info *pg, unsigned int order)
 	list_add_tail(&pg->list, &free_lists[order]);
 }
 
+/* Largest naturally aligned block order starting at @m and ending by @end. */
+static unsigned int block_order(u64 m, u64 end)
+{
+	unsigned int order = MAX_ORDER;
+
+	while (order &&
+	       ((m & ((1ULL << order) - 1)) || m + (1ULL << order) > end))
+		order--;
+	return order;
+}
+
 static void add_free_range(mfn_t s, mfn_t e)
 {
 	u64 m = mfn_x(s);
 
 	while (m < mfn_x(e)) {
-		unsigned int order = MAX_ORDER;
+		unsigned int order = block_order(m, mfn_x(e));
 
-		while (order && ((m & ((1ULL << order) - 1)) ||
-				 m + (1ULL << order) > mfn_x(e)))
-			order--;
 		for (u64 i = 0; i < (1ULL << order); i++)
 			mfn_to_page(_mfn(m + i))->state = PGS_FREE;
 		free_block_insert(mfn_to_page(_mfn(m)), order);
@@ -336,11 +344,8 @@ void free_page_run(mfn_t first, u64 nr)
 
 	/* Largest naturally aligned blocks: one buddy insertion each. */
 	while (m < end) {
-		unsigned int order = MAX_ORDER;
+		unsigned int order = block_order(m, end);
 
-		while (order && ((m & ((1ULL << order) - 1)) ||
-				 m + (1ULL << order) > end))
-			order--;
 		free_pages(mfn_to_page(_mfn(m)), order);
 		m += 1ULL << order;
 	}
