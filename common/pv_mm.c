@@ -507,6 +507,7 @@ static int pv_pin(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 		return rc;
 	}
 	ti_write(pg, ti_read(pg) | PGT_PINNED);
+	WRITE_ONCE(c->d->pv_mm_active, true);
 	pin->gfn = gfn;
 	pin->mfn = page_to_mfn(pg);
 	pin->next = c->pv->pins;
@@ -576,6 +577,16 @@ static int pv_new_baseptr(struct pv_ctx *c, struct vcpu *v, gfn_t gfn, u64 arg2)
 	    (slot == XL_BASEPTR_KERNEL && !fmt_has_kernel_root(fmt))) {
 		return -EINVAL;
 	}
+	b = &c->pv->base[v->id][slot];
+	if (gfn_x(gfn) == XL_BASEPTR_NONE) {
+		/* Drop the base pointer: translation off (RISC-V) / TTBR 0. */
+		if (b->set) {
+			pgt_put_table(c, b->gfn, fmt->levels);
+			b->set = false;
+		}
+		arch_pv_set_baseptr(v, slot, _gfn(0), 0, 0);
+		return 0;
+	}
 	rc = pv_lookup(c, gfn, &t, &pg);
 	if (rc) {
 		return rc;
@@ -591,7 +602,7 @@ static int pv_new_baseptr(struct pv_ctx *c, struct vcpu *v, gfn_t gfn, u64 arg2)
 	if (rc) {
 		return rc;
 	}
-	b = &c->pv->base[v->id][slot];
+	WRITE_ONCE(c->d->pv_mm_active, true);
 	if (b->set) {
 		pgt_put_table(c, b->gfn, fmt->levels);
 	}

@@ -146,6 +146,8 @@ struct xl_pv_batch_status {
 #define XL_BASEPTR_USER 0 /* RISC-V vsatp, Arm TTBR0_EL1 */
 #define XL_BASEPTR_KERNEL 1 /* Arm TTBR1_EL1 (-XL_EINVAL on RISC-V) */
 #define XL_BASEPTR_ASID_SHIFT 16
+/* XL_MMUEXT_NEW_BASEPTR arg1: drop the base pointer (RISC-V: vsatp Bare) */
+#define XL_BASEPTR_NONE 0xffffffffffffffffULL
 
 /*
  * Stage-1 formats (XL_MMUEXT_SET_FORMAT, only while nothing is pinned).

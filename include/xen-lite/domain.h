@@ -98,6 +98,12 @@ struct domain {
 	/* PV MMU (common/pv_mm.c): NULL until the guest first uses it. */
 	spinlock_t pv_lock;
 	struct pv_mm_domain *pv_mm;
+	/*
+	 * Set (never cleared) by the first pin or base pointer: from then on
+	 * the arch traps the guest's own writes to its stage-1 root
+	 * (RISC-V hstatus.VTVM, Arm HCR_EL2.TVM) and refuses them.
+	 */
+	bool pv_mm_active;
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[CONFIG_MAX_VCPUS];

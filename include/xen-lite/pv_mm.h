@@ -262,7 +262,11 @@ static inline int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val,
  * @levels levels, @v's stage-1 root: RISC-V vsatp (MODE Sv39/Sv48 from
  * @levels, @asid, PPN = @root; @slot is always XL_BASEPTR_USER), Arm
  * TTBR0_EL1 (@slot XL_BASEPTR_USER) or TTBR1_EL1 (XL_BASEPTR_KERNEL) with
- * @asid. Applies when @v next enters the guest if it is not current.
+ * @asid. @levels == 0 drops the base pointer (XL_BASEPTR_NONE): RISC-V
+ * vsatp = 0 (Bare, translation off), Arm TTBRn_EL1 = 0 (the guest turns
+ * its MMU off first). Applies when @v next enters the guest if it is not
+ * current. Once d->pv_mm_active is set the arch traps the guest's own
+ * writes of its root and refuses them.
  */
 void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
 			 unsigned int levels, u16 asid);

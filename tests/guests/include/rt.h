@@ -166,6 +166,71 @@ long xl_map_foreign(uint64_t gfn, unsigned int domid, uint64_t foreign_gfn,
 		    bool readonly);
 long xl_unmap_foreign(uint64_t gfn);
 
+/* ---- catching an exception (rt/lib.c + rt/<arch>/head.S) ---- */
+struct rt_fault {
+	unsigned long kind; /* arch-defined, as for rt_trap() */
+	unsigned long cause; /* RISC-V scause; Arm ESR_EL1 */
+	unsigned long pc; /* faulting instruction */
+	unsigned long addr; /* RISC-V stval; Arm FAR_EL1 */
+};
+/*
+ * Run @fn(@arg) on the calling vCPU. If it takes a synchronous exception,
+ * unwind to here instead of failing the suite. Return: true (and fill
+ * @f when not NULL) if it trapped, false if @fn returned.
+ */
+bool rt_catch(void (*fn)(void *), void *arg, struct rt_fault *f);
+
+/* setjmp-style context, callee-saved registers + sp + return address. */
+typedef struct {
+	unsigned long regs[14];
+} rt_jmp_buf;
+/* Return: 0 when saving, @v (non-zero) when rt_longjmp()ed to. */
+int arch_setjmp(rt_jmp_buf *b);
+__noreturn void arch_longjmp(rt_jmp_buf *b, int v);
+
+/* ---- stage-1 page tables for the PV MMU suite (rt/<arch>/arch.c) ---- */
+#define RT_PT_R 1U /* leaf permissions */
+#define RT_PT_W 2U
+#define RT_PT_X 4U
+#define RT_PT_DEV 8U /* device memory (Arm attribute index; RISC-V: none) */
+
+/* The architecture's default XL_PT_FORMAT_* and the other one it has. */
+unsigned int arch_pt_format(void);
+unsigned int arch_pt_format_alt(void);
+/* Number of levels (root level) of XL_PT_FORMAT_* @format. */
+unsigned int arch_pt_levels(unsigned int format);
+/* Entry of a level-@level table (1 = 4 KiB leaves) pointing to the table at @pa. */
+uint64_t arch_pte_table(uint64_t pa, unsigned int level);
+/*
+ * Leaf at @level mapping @pa (aligned to the level's size) with RT_PT_*
+ * @perms for the guest kernel (RISC-V S-mode, U clear; Arm EL1 only),
+ * accessed (and dirty when writable) already set, normal memory unless
+ * RT_PT_DEV.
+ */
+uint64_t arch_pte_leaf(uint64_t pa, unsigned int level, unsigned int perms);
+/* A valid entry at @level whose encoding is reserved (pv decode: -EINVAL). */
+uint64_t arch_pte_reserved(unsigned int level);
+/*
+ * Stage-1 translation on for the tables of @format whose root the
+ * hypervisor installed with XL_MMUEXT_NEW_BASEPTR (RISC-V: already on once
+ * vsatp is set, only fences; Arm: MAIR, TCR (T0SZ for the format), then
+ * SCTLR_EL1.M, C, I). arch_mmu_off(): back to no translation (Arm: SCTLR.M
+ * clear; RISC-V: nothing, the caller drops the base pointer with
+ * XL_BASEPTR_NONE).
+ */
+void arch_mmu_on(unsigned int format);
+void arch_mmu_off(void);
+/* Local stage-1 TLB flush (RISC-V sfence.vma, Arm TLBI VMALLE1 + DSB + ISB). */
+void arch_tlb_flush_local(void);
+/*
+ * Write @val to the stage-1 root register directly (RISC-V satp, Arm
+ * TTBR0_EL1): a PV domain must get an exception (illegal instruction /
+ * UNDEF) from the hypervisor. Use under rt_catch().
+ */
+void arch_write_root(uint64_t val);
+/* Read it back (RISC-V satp, trapped and emulated under PV; Arm TTBR0_EL1). */
+uint64_t arch_read_root(void);
+
 /* ---- entry points used by the arch code ---- */
 __noreturn void rt_start(unsigned long hwid, unsigned long dtb);
 __noreturn void rt_secondary(unsigned long ctx);
