@@ -9,8 +9,8 @@
 #   XL_GUESTS_STRICT=1  also the runs that exposed hypervisor bugs
 #                    (2-vCPU domains oversubscribed, one CPU)
 #   XL_GUESTS_KEEP=DIR  keep every run's log in DIR
-#   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory faults
-#                    isolation many reboot split strict_one_cpu)
+#   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory pvmmu
+#                    faults isolation many reboot split strict_one_cpu)
 #
 # One line per check: "ok guests.<arch>.<run>.<check>" or "FAIL ...";
 # last line "guests: N passed, N failed". See docs/test-guests.md.
@@ -239,6 +239,26 @@ run_arch() { # arch
 	expect_pass "$p" foreign-mapper-owner-dies foreign
 	expect_pass "$p" foreign-target foreign
 	expect_pass "$p" foreign-mapper foreign
+
+	fi
+	# PV MMU: the adversarial suite on 2 vCPUs (it shuts down with
+	# tables pinned and installed, for the teardown), the no-W+X policy,
+	# a bystander; every frame comes back at power-off.
+	if want pvmmu; then
+	p=$a.pvmmu
+	run "$a" pvmmu 4 256M 240 "$cfgdir/pvmmu.cfg" \
+		"$cfgdir/pvmmu-nowx.cfg" "$cfgdir/bystander.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" pvmmu pvmmu
+	expect_pass "$p" pvmmu-nowx pvmmu
+	expect_pass "$p" bystander victim
+	local boot off
+	boot=$(sed -n 's/.*boot complete at .* us, \([0-9]*\) free pages, \([0-9]*\) in object caches.*/\1 \2/p' "$log")
+	off=$(sed -n 's/.*: \([0-9]*\) free pages at power-off, \([0-9]*\) in object caches.*/\1 \2/p' "$log")
+	# shellcheck disable=SC2086
+	check "$p.no_frame_leaked" "$([ -n "$boot" ] && [ -n "$off" ] &&
+		set -- $boot $off && [ "$1" -eq $(($3 + $4 - $2)) ]; echo $?)" \
+		"boot: $boot, power-off: $off (free, object caches)"
 
 	fi
 	# 2. Faults: each crasher is crashed for the access it announced,

@@ -185,7 +185,7 @@ typedef struct {
 	unsigned long regs[14];
 } rt_jmp_buf;
 /* Return: 0 when saving, @v (non-zero) when rt_longjmp()ed to. */
-int arch_setjmp(rt_jmp_buf *b);
+__attribute__((returns_twice)) int arch_setjmp(rt_jmp_buf *b);
 __noreturn void arch_longjmp(rt_jmp_buf *b, int v);
 
 /* ---- stage-1 page tables for the PV MMU suite (rt/<arch>/arch.c) ---- */

@@ -686,9 +686,37 @@ __noreturn void rt_start(unsigned long hwid, unsigned long dtb)
 	rt_finish();
 }
 
+/* rt_catch(): the armed context of each vCPU and what it caught. */
+static rt_jmp_buf *volatile catch_buf[RT_MAX_CPUS];
+static struct rt_fault catch_fault[RT_MAX_CPUS];
+
+bool rt_catch(void (*fn)(void *), void *arg, struct rt_fault *f)
+{
+	unsigned int cpu = rt_cpu() % RT_MAX_CPUS;
+	rt_jmp_buf b;
+
+	if (arch_setjmp(&b)) {
+		if (f)
+			*f = catch_fault[cpu];
+		return true;
+	}
+	catch_buf[cpu] = &b;
+	fn(arg);
+	catch_buf[cpu] = NULL;
+	return false;
+}
+
 __noreturn void rt_trap(unsigned long kind, unsigned long cause,
 			unsigned long pc, unsigned long addr)
 {
+	unsigned int cpu = rt_cpu() % RT_MAX_CPUS;
+	rt_jmp_buf *b = catch_buf[cpu];
+
+	if (b) {
+		catch_buf[cpu] = NULL;
+		catch_fault[cpu] = (struct rt_fault){ kind, cause, pc, addr };
+		arch_longjmp(b, 1);
+	}
 	rt_printf(
 		"FAIL %s.trap: unexpected exception on vCPU%u: kind %lu cause %#lx pc %#lx addr %#lx\n",
 		rt_suite, rt_cpu(), kind, cause, pc, addr);

@@ -104,3 +104,114 @@ void arch_relax(void)
 {
 	asm volatile("yield" ::: "memory");
 }
+
+/* ---- AArch64 4 KiB-granule stage-1 tables (PV MMU suite) ---- */
+
+#define DESC_VALID (1UL << 0)
+#define DESC_TABLE (1UL << 1) /* table (levels 0-2) or page (level 3) */
+#define DESC_ATTR_DEVICE (1UL << 2) /* AttrIndx 1 (MAIR attr1) */
+#define DESC_AP_RO (1UL << 7) /* AP[2] */
+#define DESC_SH_INNER (3UL << 8)
+#define DESC_AF (1UL << 10)
+#define DESC_PXN (1UL << 53)
+#define DESC_UXN (1UL << 54)
+#define DESC_ADDR_MASK 0x0000fffffffff000UL
+
+#define SCTLR_M (1UL << 0)
+#define SCTLR_C (1UL << 2)
+#define SCTLR_I (1UL << 12)
+
+unsigned int arch_pt_format(void)
+{
+	return XL_PT_FORMAT_ARM64_L4;
+}
+
+unsigned int arch_pt_format_alt(void)
+{
+	return XL_PT_FORMAT_ARM64_L3;
+}
+
+unsigned int arch_pt_levels(unsigned int format)
+{
+	return format == XL_PT_FORMAT_ARM64_L3 ? 3 : 4;
+}
+
+uint64_t arch_pte_table(uint64_t pa, unsigned int level)
+{
+	return (pa & DESC_ADDR_MASK) | DESC_TABLE | DESC_VALID;
+}
+
+uint64_t arch_pte_leaf(uint64_t pa, unsigned int level, unsigned int perms)
+{
+	/* EL1 only (AP[1] clear), never executable at EL0. */
+	uint64_t d = (pa & DESC_ADDR_MASK) | DESC_VALID | DESC_AF | DESC_UXN;
+
+	if (level == 1)
+		d |= DESC_TABLE; /* a page descriptor */
+	if (perms & RT_PT_DEV)
+		d |= DESC_ATTR_DEVICE;
+	else
+		d |= DESC_SH_INNER;
+	if (!(perms & RT_PT_W))
+		d |= DESC_AP_RO;
+	if (!(perms & RT_PT_X))
+		d |= DESC_PXN;
+	return d;
+}
+
+uint64_t arch_pte_reserved(unsigned int level)
+{
+	/* Level 3 (our L1): bits 1:0 = 01 is reserved; elsewhere RES0 bit 49. */
+	if (level == 1)
+		return DESC_VALID;
+	return DESC_TABLE | DESC_VALID | (1UL << 49);
+}
+
+void arch_mmu_on(unsigned int format)
+{
+	uint64_t t0sz = format == XL_PT_FORMAT_ARM64_L3 ? 25 : 16;
+	/* attr0 normal write-back, attr1 device nGnRnE. */
+	uint64_t mair = 0xffUL;
+	/* TTBR0 walks cacheable inner shareable, 4K granule, TTBR1 walks
+	 * off (EPD1), IPS 40 bits. */
+	uint64_t tcr = t0sz | (1UL << 8) | (1UL << 10) | (3UL << 12) |
+		       (1UL << 23) | (2UL << 32);
+	uint64_t sctlr;
+
+	asm volatile("msr mair_el1, %0; msr tcr_el1, %1; isb"
+		     :
+		     : "r"(mair), "r"(tcr)
+		     : "memory");
+	arch_tlb_flush_local();
+	asm volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+	sctlr |= SCTLR_M | SCTLR_C | SCTLR_I;
+	asm volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr) : "memory");
+}
+
+void arch_mmu_off(void)
+{
+	uint64_t sctlr;
+
+	asm volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+	sctlr &= ~(SCTLR_M | SCTLR_C);
+	asm volatile("msr sctlr_el1, %0; isb" : : "r"(sctlr) : "memory");
+	arch_tlb_flush_local();
+}
+
+void arch_tlb_flush_local(void)
+{
+	asm volatile("dsb ishst; tlbi vmalle1; dsb nsh; isb" ::: "memory");
+}
+
+void arch_write_root(uint64_t val)
+{
+	asm volatile("msr ttbr0_el1, %0; isb" : : "r"(val) : "memory");
+}
+
+uint64_t arch_read_root(void)
+{
+	uint64_t v;
+
+	asm volatile("mrs %0, ttbr0_el1" : "=r"(v) : : "memory");
+	return v;
+}

@@ -80,6 +80,36 @@ vec_common:
 	bl	rt_trap
 1:	b	1b
 
+/*
+ * arch_setjmp(buf) / arch_longjmp(buf, v): x19-x30 and sp (rt_catch()
+ * unwinds an exception taken at EL1h, on the same stack, to here).
+ */
+	.globl arch_setjmp
+arch_setjmp:
+	stp	x19, x20, [x0, #0]
+	stp	x21, x22, [x0, #16]
+	stp	x23, x24, [x0, #32]
+	stp	x25, x26, [x0, #48]
+	stp	x27, x28, [x0, #64]
+	stp	x29, x30, [x0, #80]
+	mov	x1, sp
+	str	x1, [x0, #96]
+	mov	x0, #0
+	ret
+
+	.globl arch_longjmp
+arch_longjmp:
+	ldp	x19, x20, [x0, #0]
+	ldp	x21, x22, [x0, #16]
+	ldp	x23, x24, [x0, #32]
+	ldp	x25, x26, [x0, #48]
+	ldp	x27, x28, [x0, #64]
+	ldp	x29, x30, [x0, #80]
+	ldr	x2, [x0, #96]
+	mov	sp, x2
+	mov	x0, x1
+	ret
+
 	.section .bss
 	.balign 16
 	.globl rt_stacks

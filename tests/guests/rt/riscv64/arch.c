@@ -96,3 +96,80 @@ void arch_relax(void)
 {
 	asm volatile("nop" ::: "memory");
 }
+
+/* ---- Sv39 / Sv48 stage-1 tables (PV MMU suite) ---- */
+
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+#define PTE_PPN_SHIFT 10
+
+unsigned int arch_pt_format(void)
+{
+	return XL_PT_FORMAT_SV39;
+}
+
+unsigned int arch_pt_format_alt(void)
+{
+	return XL_PT_FORMAT_SV48;
+}
+
+unsigned int arch_pt_levels(unsigned int format)
+{
+	return format == XL_PT_FORMAT_SV48 ? 4 : 3;
+}
+
+uint64_t arch_pte_table(uint64_t pa, unsigned int level)
+{
+	return (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | PTE_V;
+}
+
+uint64_t arch_pte_leaf(uint64_t pa, unsigned int level, unsigned int perms)
+{
+	/* QEMU sets A and D in hardware; set them so it never has to. */
+	uint64_t pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | PTE_V | PTE_R |
+		       PTE_A | PTE_D;
+
+	if (perms & RT_PT_W)
+		pte |= PTE_W;
+	if (perms & RT_PT_X)
+		pte |= PTE_X;
+	return pte;
+}
+
+uint64_t arch_pte_reserved(unsigned int level)
+{
+	/* W without R is a reserved encoding. */
+	return PTE_V | PTE_W;
+}
+
+void arch_mmu_on(unsigned int format)
+{
+	/* vsatp was written by XL_MMUEXT_NEW_BASEPTR: translation is on. */
+	arch_tlb_flush_local();
+}
+
+void arch_mmu_off(void)
+{
+}
+
+void arch_tlb_flush_local(void)
+{
+	asm volatile("sfence.vma" ::: "memory");
+}
+
+void arch_write_root(uint64_t val)
+{
+	asm volatile("csrw satp, %0" : : "r"(val) : "memory");
+}
+
+uint64_t arch_read_root(void)
+{
+	uint64_t v;
+
+	asm volatile("csrr %0, satp" : "=r"(v) : : "memory");
+	return v;
+}

@@ -74,6 +74,48 @@ trap_entry:
 	call	rt_trap
 1:	j	1b
 
+/*
+ * arch_setjmp(buf) / arch_longjmp(buf, v): ra, sp and s0-s11 (rt_catch()
+ * unwinds an exception taken in VS-mode, on the same stack, to here).
+ */
+	.globl arch_setjmp
+arch_setjmp:
+	sd	ra, 0(a0)
+	sd	sp, 8(a0)
+	sd	s0, 16(a0)
+	sd	s1, 24(a0)
+	sd	s2, 32(a0)
+	sd	s3, 40(a0)
+	sd	s4, 48(a0)
+	sd	s5, 56(a0)
+	sd	s6, 64(a0)
+	sd	s7, 72(a0)
+	sd	s8, 80(a0)
+	sd	s9, 88(a0)
+	sd	s10, 96(a0)
+	sd	s11, 104(a0)
+	li	a0, 0
+	ret
+
+	.globl arch_longjmp
+arch_longjmp:
+	ld	ra, 0(a0)
+	ld	sp, 8(a0)
+	ld	s0, 16(a0)
+	ld	s1, 24(a0)
+	ld	s2, 32(a0)
+	ld	s3, 40(a0)
+	ld	s4, 48(a0)
+	ld	s5, 56(a0)
+	ld	s6, 64(a0)
+	ld	s7, 72(a0)
+	ld	s8, 80(a0)
+	ld	s9, 88(a0)
+	ld	s10, 96(a0)
+	ld	s11, 104(a0)
+	mv	a0, a1
+	ret
+
 	.section .bss
 	.balign 16
 	.globl rt_stacks
