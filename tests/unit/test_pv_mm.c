@@ -760,6 +760,31 @@ TEST(baseptr_wrong_level)
 	FINISH();
 }
 
+TEST(baseptr_none)
+{
+	setup(&pv_pt_sv39);
+	build(1, RW);
+	CHECK(!ed->d.pv_mm_active);
+	CHECK_EQ(pin(3, T[3]), 0);
+	CHECK(ed->d.pv_mm_active);
+	CHECK_EQ(baseptr(T[3], 0), 0);
+	CHECK_EQ(pgt_count(ti(T[3])), 2);
+	CHECK_EQ(unpin(T[3]), -EBUSY);
+	/* Dropping the base pointer releases its reference, translation off. */
+	CHECK_EQ(env_op(ed, XL_MMUEXT_NEW_BASEPTR, XL_BASEPTR_NONE, 0), 0);
+	CHECK_EQ(env_hooks.baseptr_calls, 2);
+	CHECK_EQ(env_hooks.baseptr_levels, 0);
+	CHECK_EQ(pgt_count(ti(T[3])), 1);
+	/* Twice is harmless. */
+	CHECK_EQ(env_op(ed, XL_MMUEXT_NEW_BASEPTR, XL_BASEPTR_NONE, 0), 0);
+	CHECK_EQ(pgt_count(ti(T[3])), 1);
+	CHECK_EQ(unpin(T[3]), 0);
+	CHECK_EQ(ti(T[3]), 0);
+	CHECK(ed->d.pv_mm_active);
+	CHECK_EQ(env_check(), 0);
+	FINISH();
+}
+
 TEST(pin_level_above_format)
 {
 	setup(&pv_pt_sv39);
@@ -1219,6 +1244,6 @@ TEST(random_ops)
 
 int main(void)
 {
-	env_init(64 * 1024);
+	env_init(128 * 1024);
 	return run_tests("pv_mm");
 }
