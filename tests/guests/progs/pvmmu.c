@@ -1027,7 +1027,7 @@ static void bench(void)
 	check_rc(r, 0, "bench.pin_1g");
 	rt_printf("PVBENCH pin_1g_ns %llu\n", (unsigned long long)ns(t1 - t0));
 	rt_printf("PVBENCH pin_1g_tables %u\n", ntab);
-	rt_printf("PVBENCH pin_ns_per_entry %llu.%02llu\n",
+	rt_printf("PVBENCH pin_1g_ns_per_entry %llu.%02llu\n",
 		  (unsigned long long)(ns(t1 - t0) / entries),
 		  (unsigned long long)(ns(t1 - t0) * 100 / entries % 100));
 	t0 = arch_counter();

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# PV MMU measured inside a guest (tests/guests/progs/pvmmu.c, mode=bench),
+# both architectures, QEMU -icount shift=0 (1 ns of virtual time per
+# instruction: the figures are instruction counts, identical run to run):
+#   BENCH <arch>.pv_pin_1g_ns_per_entry   pinning a table set that maps
+#                                         1 GiB with 4 KiB leaves, per
+#                                         validated entry (512 L1 tables)
+#   BENCH <arch>.pv_pin_1g_ns             the whole pin
+#   BENCH <arch>.pv_unpin_1g_ns           unpinning it
+#   BENCH <arch>.pv_batch512_ns_per_entry one 512-entry mmu_update
+#   BENCH <arch>.pv_single_ns_per_entry   512 single-entry mmu_update calls
+#   BENCH <arch>.pv_batch_speedup         the two above, single / batch
+#   BENCH <arch>.pv_direct_write_ns       a direct store to a pinned table
+#                                         (stage-2 fault, emulated update)
+# usage: tests/bench/pv-guest.sh [ARCH...]   (default: riscv64 arm64)
+set -uo pipefail
+srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
+out=${BENCH_OUT:-$srctree/build/bench/pv-guest}
+arches=("$@")
+[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
+mkdir -p "$out"
+rc=0
+
+for arch in "${arches[@]}"; do
+	if ! make -s -C "$srctree/tests/guests" ARCH="$arch" \
+		>"$out/guests-$arch.log" 2>&1; then
+		echo "pv-guest: building the $arch test guests failed" >&2
+		cat "$out/guests-$arch.log" >&2
+		rc=1
+		continue
+	fi
+	cat >"$out/pvbench-$arch.cfg" <<EOC
+name = "pvbench"
+kernel = "$srctree/build/guests/$arch/pvmmu.bin"
+memory = 16
+vcpus = 1
+cpus = [0]
+cmdline = "mode=bench"
+EOC
+	"$srctree/xen-lite" run --arch "$arch" --smp 1 --mem 256M --icount \
+		--timeout 600 "$out/pvbench-$arch.cfg" </dev/null \
+		>"$out/run-$arch.log" 2>&1
+	st=$?
+	tr -d '\r' <"$out/run-$arch.log" >"$out/run-$arch.txt"
+	n=0
+	while read -r name val; do
+		case $name in
+		*_ns | *_ns_per_entry) unit=ns ;;
+		*) unit=- ;;
+		esac
+		[ "$name" = pin_1g_tables ] && continue
+		echo "BENCH $arch.pv_$name $val $unit"
+		n=$((n + 1))
+	done < <(sed -n 's/.*PVBENCH \([a-z0-9_]*\) \([0-9.]*\).*/\1 \2/p' \
+		"$out/run-$arch.txt")
+	if [ "$n" -ne 7 ] || [ "$st" -ne 0 ] ||
+		grep -aq '^\[pvbench\] FAIL' "$out/run-$arch.txt"; then
+		echo "pv-guest: $arch run: exit status $st, $n figures; see ${out#"$srctree"/}/run-$arch.txt" >&2
+		tail -n 20 "$out/run-$arch.txt" >&2
+		rc=1
+	fi
+done
+exit $rc
