@@ -38,6 +38,7 @@ struct xl_opts {
 	bool icount;
 	bool gdb;
 	bool dry_run;
+	bool overcommit; /* skip the host-memory fit check */
 	bool no_files; /* check --no-files */
 	unsigned int timeout; /* seconds, 0 = none */
 	struct strvec qemu_args;

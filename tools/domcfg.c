@@ -994,7 +994,7 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		used += align_up(doms[i].ramdisk_size, DOMCFG_ALIGN);
 		used += align_up(domcfg_pool_kb(&doms[i]) * 1024, 4096);
 	}
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && !host->overcommit; i++) {
 		const struct domcfg *d = &doms[i];
 		uint64_t avail = total > used ? total - used : 0;
 

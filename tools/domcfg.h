@@ -98,6 +98,7 @@ struct domcfg_error {
 struct domcfg_host {
 	uint32_t nr_cpus;
 	uint64_t ram_size; /* bytes */
+	bool overcommit; /* do not check that domains fit in ram_size */
 };
 
 /* Flags for domcfg_parse_buf(). */

@@ -79,6 +79,9 @@ static const char usage_build[] =
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
 	"  --bios FILE       RISC-V firmware (default Debian's OpenSBI\n"
 	"                    fw_dynamic.bin)\n"
+	"  --overcommit      do not refuse domains whose memory does not\n"
+	"                    fit in the host's (the hypervisor then fails\n"
+	"                    their build: for testing)\n"
 	"  -h, --help        this text\n";
 
 static const char usage_run[] =
@@ -100,6 +103,7 @@ static const char usage_run[] =
 	"  --timeout SECS    kill QEMU after SECS seconds and exit with 124\n"
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
 	"  --bios FILE       RISC-V firmware\n"
+	"  --overcommit      do not refuse domains that do not fit in RAM\n"
 	"  --dry-run         print the QEMU command line instead of running\n"
 	"  -h, --help        this text\n";
 
@@ -130,6 +134,7 @@ enum {
 	OPT_BIOS,
 	OPT_DRY_RUN,
 	OPT_NO_FILES,
+	OPT_OVERCOMMIT,
 };
 
 static const struct option long_opts[] = {
@@ -144,6 +149,7 @@ static const struct option long_opts[] = {
 	{ "bios", required_argument, NULL, OPT_BIOS },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "no-files", no_argument, NULL, OPT_NO_FILES },
+	{ "overcommit", no_argument, NULL, OPT_OVERCOMMIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -151,7 +157,8 @@ static const struct option long_opts[] = {
 /* Which options each command takes (bit per OPT_ - 256, plus 'o'). */
 #define CMD_HOST ((1u << 0) | (1u << 1) | (1u << 2))
 #define CMD_CHECK (CMD_HOST | (1u << 9))
-#define CMD_QEMU (CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7))
+#define CMD_QEMU \
+	(CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) | (1u << 10))
 #define CMD_RUN (CMD_QEMU | (1u << 5) | (1u << 8))
 #define OPT_O_BIT (1u << 16)
 
@@ -245,6 +252,9 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 		case OPT_BIOS:
 			o->bios = optarg;
 			break;
+		case OPT_OVERCOMMIT:
+			o->overcommit = true;
+			break;
 		case OPT_DRY_RUN:
 			o->dry_run = true;
 			break;
@@ -263,7 +273,9 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 {
 	struct domcfg *doms = calloc((size_t)nr + 1, sizeof(*doms));
 	struct domcfg_error *err = calloc(1, sizeof(*err));
-	struct domcfg_host host = { .nr_cpus = o->smp, .ram_size = o->mem };
+	struct domcfg_host host = { .nr_cpus = o->smp,
+				    .ram_size = o->mem,
+				    .overcommit = o->overcommit };
 	unsigned int flags = o->no_files ? DOMCFG_NO_FS : 0;
 	int i;
 
@@ -564,6 +576,7 @@ static int cmd_demo(int argc, char **argv)
 	memset(err, 0, sizeof(*err));
 	host.nr_cpus = o.smp;
 	host.ram_size = o.mem;
+	host.overcommit = o.overcommit;
 	if (domcfg_check_set(doms, nr, &host, err)) {
 		domcfg_error_print(err, stderr);
 		free(err);

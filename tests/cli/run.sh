@@ -317,6 +317,20 @@ if grep -qxF "  gdb-multiarch -q -ex 'set architecture riscv:rv64' -ex 'target r
 else
 	fail run.gdb-hint "no gdb-multiarch line" "$tmp/err"
 fi
+# --overcommit lets a domain that does not fit through (the hypervisor
+# then fails its build); without it the same file is refused.
+if "$cli" --root "$fake" run --dry-run bad/memory-too-big.cfg \
+	>/dev/null 2>&1; then
+	fail run.no-overcommit "a domain larger than the host was accepted"
+else
+	ok run.no-overcommit
+fi
+if "$cli" --root "$fake" run --dry-run --overcommit bad/memory-too-big.cfg \
+	>/dev/null 2>"$tmp/err"; then
+	ok run.overcommit
+else
+	fail run.overcommit "--overcommit still refused the domain" "$tmp/err"
+fi
 # The temporary bundle is removed after the run.
 d=$(echo "$out" | sed -n 's/.*-dtb \([^ ]*\)\/host\.dtb.*/\1/p')
 if [ -n "$d" ] && [ ! -e "$d" ]; then

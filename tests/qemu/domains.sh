@@ -3,6 +3,10 @@
 #   leak:       two domains run and exit; every frame comes back (the free
 #               count at power-off plus the object caches equals the free
 #               count at boot complete) and QEMU exits 0.
+#   alloc_enomem: a domain larger than the RAM left (let through by
+#               --overcommit) fails to build with -ENOMEM when the frame
+#               allocator runs dry; nothing of it is left, the other
+#               domain passes, QEMU exits non-zero.
 #   pool_enomem: (RISC-V) a domain whose p2m pool (20 KiB: the 16 KiB
 #               Sv48x4 root and one table) cannot hold its tables fails to
 #               build with -ENOMEM; nothing of it is left, the other domain
@@ -53,6 +57,25 @@ for arch in riscv64 arm64; do
 		result "$arch.leak" fail "frames leaked: $(grep -a 'free pages' "$log" | tr '\n' '|')"
 	else
 		result "$arch.leak" ok
+	fi
+
+	# The frame allocator runs dry in the middle of a build (the CLI
+	# would refuse the domain; --overcommit lets it through).
+	log=$tmp/$arch-alloc.log
+	timeout 300 "$srctree/xen-lite" run --arch $arch --smp 2 --mem 256M \
+		--overcommit --timeout 240 "$cfg/hello-b.cfg" "$cfg/too-big.cfg" \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		result "$arch.alloc_enomem" fail "QEMU exited 0 although a domain failed to build"
+	elif ! grep -q 'domain too-big: build failed (-12)' "$log"; then
+		result "$arch.alloc_enomem" fail "no -ENOMEM build failure: $(grep -a 'too-big' "$log" | head -n 3 | tr '\n' '|')"
+	elif ! grep -q '^\[hello-b\] hello: [0-9]* passed, 0 failed' "$log"; then
+		result "$arch.alloc_enomem" fail "the other domain did not pass"
+	elif ! no_leak "$log"; then
+		result "$arch.alloc_enomem" fail "frames leaked: $(grep -a 'free pages' "$log" | tr '\n' '|')"
+	else
+		result "$arch.alloc_enomem" ok
 	fi
 
 	[ $arch = riscv64 ] || continue
