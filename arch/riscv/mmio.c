@@ -19,14 +19,6 @@
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
-struct mmio_insn {
-	unsigned int len; /* 2 or 4 bytes */
-	unsigned int size; /* access size in bytes */
-	bool is_write;
-	bool sign_extend;
-	unsigned int reg; /* rd of a load, rs2 of a store */
-};
-
 #define OPC_LOAD 0x03
 #define OPC_STORE 0x23
 
@@ -105,7 +97,7 @@ static int decode16(u16 insn, struct mmio_insn *m)
 	return 0;
 }
 
-static int decode_fault(struct vcpu *v, struct mmio_insn *m)
+int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
 {
 	struct cpu_regs *r = &v->arch.gregs;
 	unsigned long insn = r->htinst;
@@ -143,6 +135,12 @@ static u64 sign_extend(u64 val, unsigned int size)
 	return (u64)((s64)(val << shift) >> shift);
 }
 
+bool riscv_mmio_claims(paddr_t gpa)
+{
+	return (gpa >= VPLIC_BASE && gpa - VPLIC_BASE < VPLIC_SIZE) ||
+	       (gpa >= VUART_BASE && gpa - VUART_BASE < VUART_SIZE);
+}
+
 enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 {
 	struct domain *d = v->domain;
@@ -152,7 +150,7 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 	int rc;
 
 	if (gpa >= VPLIC_BASE && gpa - VPLIC_BASE < VPLIC_SIZE) {
-		rc = decode_fault(v, &m);
+		rc = riscv_mmio_decode(v, &m);
 		if (!rc) {
 			if (m.is_write) {
 				val = cpu_regs_get(r, m.reg);
@@ -161,7 +159,7 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 				   m.size);
 		}
 	} else if (gpa >= VUART_BASE && gpa - VUART_BASE < VUART_SIZE) {
-		rc = decode_fault(v, &m);
+		rc = riscv_mmio_decode(v, &m);
 		if (!rc) {
 			if (m.is_write) {
 				val = cpu_regs_get(r, m.reg);

@@ -143,6 +143,40 @@ static void local_hfence_vvma(unsigned long vaddr, unsigned long asid,
 	}
 }
 
+unsigned long vsbi_hart_mask(const cpumask_t *cpus, bool *others)
+{
+	unsigned int me = smp_processor_id(), cpu;
+	unsigned long hmask = 0;
+
+	*others = false;
+	for_each_cpu(cpu, cpus) {
+		if (cpu != me) {
+			*others = true;
+		}
+		if (cpu >= nr_cpu_ids || pcpu_info[cpu].hwid >= 64) {
+			*others = true;
+			return ~0UL;
+		}
+		hmask |= 1UL << pcpu_info[cpu].hwid;
+	}
+	return hmask;
+}
+
+void vsbi_remote_fence(unsigned long fid, unsigned long hmask,
+		       unsigned long start, unsigned long size,
+		       unsigned long asid)
+{
+	struct sbiret r;
+
+	r = sbi_ecall(SBI_EXT_RFENCE, fid, hmask == ~0UL ? 0 : hmask,
+		      hmask == ~0UL ? ~0UL : 0, start, size, asid, 0);
+	if (r.error) {
+		/* Firmware refused: fall back to fencing all of this hart. */
+		hfence_vvma_all();
+		local_fence_i();
+	}
+}
+
 /*
  * Remote fences. The guest's stage-1 TLB entries of this domain may live
  * on every pCPU that ran one of its vCPUs since its VMID was assigned
@@ -155,12 +189,10 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 {
 	struct domain *d = v->domain;
 	unsigned long start = c->a[2], size = c->a[3], asid = c->a[4];
-	unsigned int me = smp_processor_id(), cpu;
-	unsigned long hmask = 0;
-	bool only_local = true;
+	unsigned long hmask;
+	bool others;
 	u64 targets;
 	long err;
-	struct sbiret r;
 
 	if (c->fid > SBI_RFENCE_SFENCE_VMA_ASID) {
 		/* The virtual hart has no H extension. */
@@ -170,18 +202,8 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 	if (err) {
 		return err;
 	}
-	for_each_cpu(cpu, &d->p2m->dirty_cpus) {
-		if (cpu >= nr_cpu_ids || pcpu_info[cpu].hwid >= 64) {
-			only_local = false;
-			hmask = ~0UL;
-			break;
-		}
-		hmask |= 1UL << pcpu_info[cpu].hwid;
-		if (cpu != me) {
-			only_local = false;
-		}
-	}
-	if (only_local) {
+	hmask = vsbi_hart_mask(&d->p2m->dirty_cpus, &others);
+	if (!others) {
 		/* A range that wraps the address space is a full flush. */
 		bool all = size == ~0UL || size > 64 * PAGE_SIZE ||
 			   (start == 0 && size == 0) || start + size < start;
@@ -207,25 +229,16 @@ static long rfence_call(struct vcpu *v, struct sbi_call *c)
 	}
 	switch (c->fid) {
 	case SBI_RFENCE_FENCE_I:
-		r = sbi_ecall(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I,
-			      hmask == ~0UL ? 0 : hmask,
-			      hmask == ~0UL ? ~0UL : 0, 0, 0, 0, 0);
+		vsbi_remote_fence(SBI_RFENCE_FENCE_I, hmask, 0, 0, 0);
 		break;
 	case SBI_RFENCE_SFENCE_VMA:
-		r = sbi_ecall(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_VVMA,
-			      hmask == ~0UL ? 0 : hmask,
-			      hmask == ~0UL ? ~0UL : 0, start, size, 0, 0);
+		vsbi_remote_fence(SBI_RFENCE_HFENCE_VVMA, hmask, start, size,
+				  0);
 		break;
 	default:
-		r = sbi_ecall(SBI_EXT_RFENCE, SBI_RFENCE_HFENCE_VVMA_ASID,
-			      hmask == ~0UL ? 0 : hmask,
-			      hmask == ~0UL ? ~0UL : 0, start, size, asid, 0);
+		vsbi_remote_fence(SBI_RFENCE_HFENCE_VVMA_ASID, hmask, start,
+				  size, asid);
 		break;
-	}
-	if (r.error) {
-		/* Firmware refused: fall back to fencing all of this hart. */
-		hfence_vvma_all();
-		local_fence_i();
 	}
 	return 0;
 }
