@@ -244,6 +244,15 @@ static void detect_features(const char *isa)
 		}
 		riscv_features.henvcfg = v & want;
 	}
+	/*
+	 * Guest stage-1 modes for the PV MMU: a vsatp write with a MODE the
+	 * hart lacks is ignored or leaves another (legal) MODE.
+	 */
+	csr_write(CSR_VSATP, SATP_MODE_SV39);
+	riscv_features.vs_sv39 = csr_read(CSR_VSATP) == SATP_MODE_SV39;
+	csr_write(CSR_VSATP, SATP_MODE_SV48);
+	riscv_features.vs_sv48 = csr_read(CSR_VSATP) == SATP_MODE_SV48;
+	csr_write(CSR_VSATP, 0);
 }
 
 int arch_setup(const struct bootinfo *bi)

@@ -38,6 +38,7 @@ int arch_vcpu_init(struct vcpu *v)
 		     VCPU_HOST_OFF);
 	memset(a, 0, sizeof(*a));
 	a->fp_loaded_on = -1;
+	a->last_cpu = -1;
 	a->timer_deadline = ~0ULL;
 	a->csr.vstimecmp = ~0UL;
 	a->csr.henvcfg = riscv_features.henvcfg;
@@ -87,11 +88,14 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
 	a->csr.vscause = 0;
 	a->csr.vstval = 0;
 	a->csr.vsatp = 0;
+	a->pv_vsatp = 0;
 	a->csr.hvip = 0;
 	a->csr.vstimecmp = ~0UL;
 	a->timer_deadline = ~0ULL;
 	a->suspend = HSM_NOT_SUSPENDED;
 	__atomic_store_n(&a->irq_set, 0, __ATOMIC_SEQ_CST);
+	/* The hart starts with translation off, whatever was pending. */
+	__atomic_fetch_and(&a->pv_pending, ~RISCV_PV_VSATP, __ATOMIC_SEQ_CST);
 }
 
 static void fp_save(struct riscv_fp_ctx *fp)
@@ -172,13 +176,25 @@ static void vcpu_load(struct vcpu *v)
 	 * Another vCPU of the same domain ran on this hart: its VS-stage
 	 * entries carry the same VMID (and maybe the same ASIDs for other
 	 * page tables), so drop them. A different domain is handled by the
-	 * hgatp switch in arch_p2m_activate().
+	 * hgatp switch in arch_p2m_activate(). A vCPU that ran on another
+	 * hart since it last ran here may find entries here that its local
+	 * fences there (sfence.vma, PV MMU flushes of itself) never
+	 * reached: drop them too.
 	 */
-	if (p->arch.last_domid == v->domain->id && p->arch.last_vcpu != v->id) {
+	if ((p->arch.last_domid == v->domain->id &&
+	     p->arch.last_vcpu != v->id) ||
+	    a->last_cpu != (int)p->id) {
 		hfence_vvma_all();
 	}
 	p->arch.last_domid = v->domain->id;
 	p->arch.last_vcpu = v->id;
+	a->last_cpu = p->id;
+	/*
+	 * curr (set by the scheduler) before pv_pending is read: a CPU that
+	 * sets pv_pending and then finds this vCPU not running counts on
+	 * the next entry to see the bit (arch_pv_tlb_flush()).
+	 */
+	smp_mb();
 
 	if (p->arch.fp_owner != v || a->fp_loaded_on != (int)p->id) {
 		fp_restore(&a->fp);
@@ -250,6 +266,7 @@ void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
 void riscv_vcpu_resume_reset(struct vcpu *v)
 {
 	csr_write(CSR_VSATP, 0);
+	v->arch.pv_vsatp = 0;
 	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
 }
 
@@ -330,6 +347,10 @@ static enum exit_action handle_virtual_insn(struct vcpu *v)
 		r->sepc += 4;
 		return riscv_vcpu_wait(v);
 	}
+	/* satp and sfence.vma of a PV domain (hstatus.VTVM), VS-mode only. */
+	if ((r->sstatus & SSTATUS_SPP) && riscv_pv_virtual_insn(v, insn)) {
+		return EXIT_RESUME;
+	}
 	/*
 	 * Anything else (an hypervisor or M-level CSR, hfence, ...) is not
 	 * part of the virtual hart: an illegal instruction to the guest.
@@ -342,6 +363,7 @@ static enum exit_action handle_exit(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->arch.gregs;
 	unsigned long cause = r->scause;
+	paddr_t gpa;
 
 	if (cause & CAUSE_IRQ_FLAG) {
 		riscv_handle_host_irq(cause & ~CAUSE_IRQ_FLAG);
@@ -352,8 +374,13 @@ static enum exit_action handle_exit(struct vcpu *v)
 		return vsbi_ecall(v);
 	case EXC_VIRTUAL_INST:
 		return handle_virtual_insn(v);
-	case EXC_LOAD_GUEST_PAGE_FAULT:
 	case EXC_STORE_GUEST_PAGE_FAULT:
+		gpa = (r->htval << 2) | (r->stval & 3);
+		if (!riscv_mmio_claims(gpa) && riscv_pv_store_fault(v, gpa)) {
+			return EXIT_RESUME;
+		}
+		return riscv_mmio_fault(v, gpa);
+	case EXC_LOAD_GUEST_PAGE_FAULT:
 		return riscv_mmio_fault(v, (r->htval << 2) | (r->stval & 3));
 	case EXC_INST_GUEST_PAGE_FAULT:
 		domain_crash(
@@ -410,6 +437,10 @@ void arch_vcpu_run(struct vcpu *v)
 	vcpu_load(v);
 	while (!must_leave(v)) {
 		inject_pending(v);
+		if (unlikely(READ_ONCE(v->arch.pv_pending) ||
+			     READ_ONCE(v->domain->pv_mm_active))) {
+			riscv_pv_prepare_entry(v);
+		}
 		riscv_guest_enter(&v->arch);
 		if (handle_exit(v) == EXIT_LEAVE) {
 			break;

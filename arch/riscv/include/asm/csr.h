@@ -137,6 +137,9 @@
 #define SATP_MODE_SHIFT 60
 #define SATP_MODE_SV39 (_UL(8) << SATP_MODE_SHIFT)
 #define SATP_MODE_SV48 (_UL(9) << SATP_MODE_SHIFT)
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK (_UL(0xffff) << SATP_ASID_SHIFT)
+#define SATP_PPN_MASK ((_UL(1) << 44) - 1)
 #define HGATP_MODE_SHIFT 60
 #define HGATP_VMID_SHIFT 44
 #define HGATP_VMID_MASK (_UL(0x3fff) << HGATP_VMID_SHIFT)
@@ -147,6 +150,7 @@
 #define ENVCFG_CBIE (_UL(3) << 4)
 #define ENVCFG_CBCFE (_UL(1) << 6)
 #define ENVCFG_CBZE (_UL(1) << 7)
+#define ENVCFG_ADUE (_UL(1) << 61)
 #define ENVCFG_PBMTE (_UL(1) << 62)
 #define ENVCFG_STCE (_UL(1) << 63)
 

@@ -63,10 +63,24 @@ struct arch_vcpu {
 	/* SBI TIME without Sstc: absolute deadline of the guest timer. */
 	u64 timer_deadline;
 	enum riscv_hsm_suspend suspend;
+
+	/* pCPU this vCPU last ran on (-1: never): a move means a fence. */
+	int last_cpu;
+	/*
+	 * PV MMU (pv_mm.c): RISCV_PV_* work another CPU asked for, done
+	 * before the next guest entry (atomic); the vsatp value that
+	 * RISCV_PV_VSATP loads; the vsatp the hypervisor last installed,
+	 * which a vCPU with hstatus.VTVM set runs with.
+	 */
+	unsigned long pv_pending;
+	unsigned long pv_next_vsatp;
+	unsigned long pv_vsatp;
 };
 
 struct arch_domain {
 	u64 flags;
+	/* PV MMU: a guest satp write was undone (pv_mm.c), reported once. */
+	bool pv_satp_warned;
 	struct vplic vplic;
 	struct vuart vuart;
 };

@@ -11,6 +11,8 @@ struct riscv_features {
 	bool sstc; /* stimecmp/vstimecmp usable */
 	bool svpbmt; /* henvcfg.PBMTE sticks */
 	unsigned long henvcfg; /* bits every vCPU gets (STCE, PBMTE) */
+	bool vs_sv39; /* vsatp takes MODE Sv39 */
+	bool vs_sv48; /* vsatp takes MODE Sv48 */
 };
 
 extern struct riscv_features riscv_features;
