@@ -173,7 +173,8 @@ static void local_flush(bool all_va, vaddr_t va)
 void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va)
 {
 	struct domain *d = v->domain;
-	unsigned int me = smp_processor_id(), cpu, i;
+	struct vcpu *targets[CONFIG_MAX_VCPUS];
+	unsigned int me = smp_processor_id(), cpu, i, n = 0;
 	bool local = false, others;
 	unsigned long hmask;
 	cpumask_t running;
@@ -183,7 +184,7 @@ void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va)
 	 * the bit is set before we look where the targets run (pairs with
 	 * the barrier in vcpu_load()), so a target we miss sees it.
 	 */
-	for (i = 0; i < d->nr_vcpus && i < 64; i++) {
+	for (i = 0; i < d->nr_vcpus && i < CONFIG_MAX_VCPUS && i < 64; i++) {
 		struct vcpu *t = d->vcpus[i];
 
 		if (!t || !(vcpu_mask & (1ULL << i))) {
@@ -195,18 +196,25 @@ void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va)
 		}
 		__atomic_fetch_or(&t->arch.pv_pending, RISCV_PV_FLUSH,
 				  __ATOMIC_SEQ_CST);
+		targets[n++] = t;
 	}
 	if (local) {
 		local_flush(all_va, va);
 	}
-	/* Targets in the guest on other harts now: fence them there. */
+	/*
+	 * Targets in the guest on other harts now: fence them there. Only
+	 * pointers are compared: the vCPU another hart runs may belong to
+	 * a domain being destroyed.
+	 */
 	cpumask_clear(&running);
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
-		struct vcpu *t = READ_ONCE(pcpu_info[cpu].curr);
+	for (cpu = 0; cpu < nr_cpu_ids && cpu < CONFIG_NR_CPUS; cpu++) {
+		struct vcpu *c = READ_ONCE(pcpu_info[cpu].curr);
 
-		if (cpu != me && t && t->domain == d && t->id < 64 &&
-		    (vcpu_mask & (1ULL << t->id))) {
-			cpumask_set_cpu(cpu, &running);
+		for (i = 0; c && cpu != me && i < n; i++) {
+			if (c == targets[i]) {
+				cpumask_set_cpu(cpu, &running);
+				break;
+			}
 		}
 	}
 	if (cpumask_empty(&running)) {
