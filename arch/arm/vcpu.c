@@ -18,6 +18,7 @@
 #include <xen-lite/smp.h>
 #include <xen-lite/arch.h>
 #include <asm/gic.h>
+#include <asm/dabt.h>
 #include <asm/irq.h>
 #include <asm/regs.h>
 #include <asm/sysregs.h>
@@ -476,8 +477,7 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	u64 hpfar = READ_SYSREG(hpfar_el2);
 	u64 far = READ_SYSREG(far_el2);
 	paddr_t gpa = ((hpfar >> 4) << PAGE_SHIFT) | (far & ~PAGE_MASK);
-	unsigned int size, rt;
-	bool write;
+	struct dabt_access a;
 	u64 val;
 	int ret;
 
@@ -493,7 +493,7 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 			     (unsigned long long)r->pc);
 		return false;
 	}
-	if (!(esr & DABT_ISV)) {
+	if (dabt_decode(esr, &a)) {
 		domain_crash(d,
 			     "vCPU%u: undecodable access to guest physical "
 			     "%#llx (pc %#llx, ESR %#llx)",
@@ -502,19 +502,13 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 			     (unsigned long long)esr);
 		return false;
 	}
-	size = 1U << ((esr >> DABT_SAS_SHIFT) & 3);
-	rt = (esr >> DABT_SRT_SHIFT) & 0x1f;
-	write = esr & DABT_WNR;
-	val = (write && rt != 31) ? r->x[rt] : 0;
-	if (write && size < 8) {
-		val &= (1ULL << (8 * size)) - 1;
-	}
-	ret = mmio_dispatch(v, gpa, size, write, &val);
+	val = a.write ? dabt_store_value(&a, a.reg == 31 ? 0 : r->x[a.reg]) : 0;
+	ret = mmio_dispatch(v, gpa, a.size, a.write, &val);
 	if (ret == 0) {
 		domain_crash(d,
 			     "vCPU%u: %s of %u bytes at guest physical "
 			     "%#llx, which the domain does not own (pc %#llx)",
-			     v->id, write ? "write" : "read", size,
+			     v->id, a.write ? "write" : "read", a.size,
 			     (unsigned long long)gpa,
 			     (unsigned long long)r->pc);
 		return false;
@@ -523,23 +517,13 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 		domain_crash(d,
 			     "vCPU%u: unsupported %u-byte %s at device "
 			     "address %#llx (pc %#llx)",
-			     v->id, size, write ? "write" : "read",
+			     v->id, a.size, a.write ? "write" : "read",
 			     (unsigned long long)gpa,
 			     (unsigned long long)r->pc);
 		return false;
 	}
-	if (!write && rt != 31) {
-		if (size < 8) {
-			val &= (1ULL << (8 * size)) - 1;
-			if ((esr & DABT_SSE) &&
-			    (val & (1ULL << (8 * size - 1)))) {
-				val |= ~((1ULL << (8 * size)) - 1);
-			}
-		}
-		if (!(esr & DABT_SF)) {
-			val &= 0xffffffffULL;
-		}
-		r->x[rt] = val;
+	if (!a.write && a.reg != 31) {
+		r->x[a.reg] = dabt_load_value(&a, val);
 	}
 	r->pc += 4;
 	return true;
