@@ -31,7 +31,6 @@
 #define VTCR_PS_SHIFT 16
 #define VTCR_VS_16BIT (1ULL << 19)
 #define VTCR_RES1 (1ULL << 31)
-#define VTTBR_VMID_SHIFT 48
 
 static struct p2m_format s2_fmt;
 static bool s2_ready;

@@ -20,6 +20,7 @@
 #include <asm/gic.h>
 #include <asm/dabt.h>
 #include <asm/irq.h>
+#include <asm/pv_mm.h>
 #include <asm/regs.h>
 #include <asm/sysregs.h>
 #include <asm/system.h>
@@ -209,6 +210,8 @@ static void vcpu_load(struct vcpu *v)
 	WRITE_SYSREG(CPTR_EL2_RES1 | CPTR_TFP, cptr_el2);
 	isb();
 	a->loaded = true;
+	/* "loaded" before arm_pv_sync() reads d->pv_mm_active (pv_mm.c). */
+	smp_mb();
 }
 
 static void vcpu_put(struct vcpu *v)
@@ -244,13 +247,26 @@ bool vtimer_interrupt(void)
 	return true;
 }
 
-void vcpu_inject_undef(struct vcpu *v)
+/* Did loaded @v trap from EL0 (AArch64 or AArch32)? */
+static bool vcpu_from_el0(const struct vcpu *v)
+{
+	u64 pstate = v->arch.regs.pstate;
+
+	return (pstate & PSR_MODE32) ||
+	       (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
+/*
+ * Make loaded @v take a synchronous exception to EL1 with syndrome @esr
+ * at its current pc (Arm ARM D1.10.2: vector offset by the mode the
+ * exception is taken from).
+ */
+static void inject_sync(struct vcpu *v, u64 esr)
 {
 	struct cpu_regs *r = &v->arch.regs;
 	u64 vbar = READ_SYSREG(vbar_el1);
 	u64 off;
 
-	/* Vector offset by the mode the exception is taken from (D1.10.2) */
 	if (r->pstate & PSR_MODE32) {
 		off = 0x600;
 	} else if ((r->pstate & PSR_MODE_MASK) == PSR_MODE_EL0t) {
@@ -260,11 +276,26 @@ void vcpu_inject_undef(struct vcpu *v)
 	} else {
 		off = 0;
 	}
-	WRITE_SYSREG(((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, esr_el1);
+	WRITE_SYSREG(esr, esr_el1);
 	WRITE_SYSREG(r->pc, elr_el1);
 	WRITE_SYSREG(r->pstate, spsr_el1);
 	r->pc = vbar + off;
 	r->pstate = PSR_MODE_EL1h | PSR_DAIF;
+}
+
+void vcpu_inject_undef(struct vcpu *v)
+{
+	inject_sync(v, ((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL);
+}
+
+void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write)
+{
+	unsigned int ec = vcpu_from_el0(v) ? EC_DABT_LOW : EC_DABT_CUR;
+
+	/* Permission fault, level 3 (DFSC 0b001111), FAR valid. */
+	inject_sync(v, ((u64)ec << ESR_EC_SHIFT) | ESR_IL |
+			       (write ? DABT_WNR : 0) | FSC_PERM | 3);
+	WRITE_SYSREG(far, far_el1);
 }
 
 bool vcpu_wait_for_interrupt(struct vcpu *v)
@@ -302,9 +333,7 @@ bool vcpu_wait_for_interrupt(struct vcpu *v)
 	return false;
 }
 
-/* Sysreg encoding of an ESR_ELx.ISS for EC 0x18 (D19.2.39). */
-#define SYSREG(op0, op1, crn, crm, op2) \
-	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+/* Trapped registers by their EC 0x18 encoding (asm/sysregs.h). */
 #define SR_ICC_SGI1R SYSREG(3, 0, 12, 11, 5)
 #define SR_ICC_ASGI1R SYSREG(3, 0, 12, 11, 6)
 #define SR_ICC_SGI0R SYSREG(3, 0, 12, 11, 7)
@@ -441,6 +470,26 @@ static bool handle_sysreg(struct vcpu *v, u64 esr)
 		/* No implementation defined controls; no EL1 physical timer */
 		res = 0;
 		break;
+	case SR_SCTLR_EL1:
+	case SR_TTBR0_EL1:
+	case SR_TTBR1_EL1:
+	case SR_TCR_EL1:
+	case SR_AFSR0_EL1:
+	case SR_AFSR1_EL1:
+	case SR_ESR_EL1:
+	case SR_FAR_EL1:
+	case SR_MAIR_EL1:
+	case SR_AMAIR_EL1:
+	case SR_CONTEXTIDR_EL1:
+		/*
+		 * Writes trap only under HCR_EL2.TVM, which a PV MMU domain
+		 * runs with (reads are never trapped: no TRVM).
+		 */
+		if (read || !arm_pv_vm_reg_write(
+				    v, SYSREG(op0, op1, crn, crm, op2), val)) {
+			goto undef;
+		}
+		break;
 	default:
 		goto undef;
 	}
@@ -483,6 +532,11 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 
 	/* The entry was invalid only while the p2m changed it: retry. */
 	if (p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR, false)) {
+		return true;
+	}
+	/* A write to a pinned PV page table (a stage-2 permission fault). */
+	if ((esr & FSC_TYPE_MASK) == FSC_PERM &&
+	    arm_pv_table_abort(v, esr, gpa, far)) {
 		return true;
 	}
 	if (esr & DABT_S1PTW) {
@@ -617,6 +671,7 @@ void arch_vcpu_run(struct vcpu *v)
 		int exit;
 		bool stay = true;
 
+		arm_pv_sync(v);
 		vgic_flush_lrs(v);
 		exit = __guest_enter(&v->arch.regs);
 		vgic_sync_lrs(v);

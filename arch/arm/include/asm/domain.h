@@ -37,6 +37,8 @@ struct arch_vcpu {
 	struct fpsimd_state fp;
 	bool fp_loaded; /* fp is in the CPU's registers */
 	bool loaded; /* EL1 state is in the CPU (between load/put) */
+	/* PV MMU: levels of the root in TTBR0/TTBR1_EL1, 0 = none. */
+	u8 pv_levels[2];
 };
 
 #endif

@@ -209,6 +209,46 @@
 #define FSC_ACCESS 0x08
 #define FSC_PERM 0x0c
 
+/*
+ * ISS of a trapped system register access (EC 0x18, D19.2.39): Op0, Op1,
+ * CRn, CRm, Op2 in the positions they have in the ISS, shifted down by
+ * one (bit 0 of the ISS is the direction).
+ */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+
+/* The EL1 registers whose writes HCR_EL2.TVM traps (D13.2.47, TVM). */
+#define SR_SCTLR_EL1 SYSREG(3, 0, 1, 0, 0)
+#define SR_TTBR0_EL1 SYSREG(3, 0, 2, 0, 0)
+#define SR_TTBR1_EL1 SYSREG(3, 0, 2, 0, 1)
+#define SR_TCR_EL1 SYSREG(3, 0, 2, 0, 2)
+#define SR_AFSR0_EL1 SYSREG(3, 0, 5, 1, 0)
+#define SR_AFSR1_EL1 SYSREG(3, 0, 5, 1, 1)
+#define SR_ESR_EL1 SYSREG(3, 0, 5, 2, 0)
+#define SR_FAR_EL1 SYSREG(3, 0, 6, 0, 0)
+#define SR_MAIR_EL1 SYSREG(3, 0, 10, 2, 0)
+#define SR_AMAIR_EL1 SYSREG(3, 0, 10, 3, 0)
+#define SR_CONTEXTIDR_EL1 SYSREG(3, 0, 13, 0, 1)
+
+/*
+ * TCR_EL1 (D19.2.139): region sizes, granules, hardware Access flag and
+ * dirty state updates (FEAT_HAFDBS), 52-bit descriptors (FEAT_LPA2).
+ */
+#define TCR_EL1_T0SZ_SHIFT 0
+#define TCR_EL1_T1SZ_SHIFT 16
+#define TCR_EL1_TSZ_MASK _UL(0x3f)
+#define TCR_EL1_TG0_MASK (_UL(3) << 14)
+#define TCR_EL1_TG0_4K (_UL(0) << 14)
+#define TCR_EL1_TG1_MASK (_UL(3) << 30)
+#define TCR_EL1_TG1_4K (_UL(2) << 30)
+#define TCR_EL1_HA (_UL(1) << 39)
+#define TCR_EL1_HD (_UL(1) << 40)
+#define TCR_EL1_DS (_UL(1) << 59)
+
+/* TTBRn_EL1 / VTTBR_EL2: the ASID / VMID field */
+#define TTBR_ASID_SHIFT 48
+#define VTTBR_VMID_SHIFT 48
+
 /* WFx ISS */
 #define WFX_ISS_WFE (_UL(1) << 0)
 

@@ -25,6 +25,15 @@ bool vcpu_wait_for_interrupt(struct vcpu *v);
 void vcpu_inject_undef(struct vcpu *v);
 
 /**
+ * vcpu_inject_dabt() - make loaded @v take a synchronous data abort at
+ * EL1 for its current instruction: a stage-1 permission fault at level
+ * 3 (ESR_EL1.EC 0x24 from EL0, 0x25 from EL1; WnR = @write) with
+ * FAR_EL1 = @far, as the hardware would report a store to a read-only
+ * page.
+ */
+void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write);
+
+/**
  * vtimer_interrupt() - the physical virtual-timer PPI fired on this CPU.
  * Return: true when it was forwarded to the running vCPU through a
  * hardware-linked list register (the guest deactivates it).
