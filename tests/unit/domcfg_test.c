@@ -203,7 +203,7 @@ static void make_set(void)
 
 TEST(set_duplicate_names)
 {
-	struct domcfg_host h = { 4, 1ull << 30 };
+	struct domcfg_host h = { 4, 1ull << 30, false };
 
 	make_set();
 	CHECK_EQ(domcfg_check_set(set, 3, &h, &err), 0);
@@ -217,7 +217,7 @@ TEST(set_duplicate_names)
 
 TEST(set_pinning)
 {
-	struct domcfg_host h = { 2, 1ull << 30 };
+	struct domcfg_host h = { 2, 1ull << 30, false };
 
 	make_set();
 	set[0].vcpus = 3;
@@ -235,7 +235,7 @@ TEST(set_pinning)
 
 TEST(set_memory_boundary)
 {
-	struct domcfg_host h = { 4, 256ull << 20 };
+	struct domcfg_host h = { 4, 256ull << 20, false };
 	uint64_t fixed;
 
 	make_set();
