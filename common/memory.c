@@ -48,6 +48,8 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
 		mfn_t mfn = p2m_lookup(d->p2m, _gfn(gfn + i), &t, NULL);
 		struct page_info *pg;
 
+		if (t == p2m_pt_pinned)
+			return -EBUSY; /* a page table of the PV MMU */
 		if (mfn_eq(mfn, INVALID_MFN) ||
 		    (t != p2m_ram_rw && t != p2m_ram_ro))
 			return -ENOENT;

@@ -155,15 +155,28 @@ static uint64_t pt_alloc(void)
 	return pa;
 }
 
-static void store8(void *p)
+/*
+ * Store an entry the PV MMU refuses at any level (a reserved encoding, or
+ * on Arm a block at guest physical 0, which is not the domain's).
+ */
+static void store_refused(void *p)
 {
-	WRITE_ONCE(*(volatile uint64_t *)p, READ_ONCE(*(volatile uint64_t *)p));
+	WRITE_ONCE(*(volatile uint64_t *)p, arch_pte_reserved(1));
 }
 
-/* Is the frame at @pa writable by a plain store (not a table any more)? */
+/*
+ * Is the frame at @pa writable by a plain store (not a table any more)?
+ * A store to a validated table would be emulated as an update, so store
+ * a value no update accepts: it lands only in plain RAM.
+ */
 static bool frame_writable(uint64_t pa)
 {
-	return !rt_catch(store8, E(pa), NULL);
+	uint64_t old = *E(pa);
+
+	if (rt_catch(store_refused, E(pa), NULL))
+		return false;
+	*E(pa) = old;
+	return true;
 }
 
 /*
@@ -208,7 +221,8 @@ static void pt_map(uint64_t root, uint64_t va, uint64_t pa,
 			t = n;
 		} else {
 			t = *e & 0x0000fffffffff000UL;
-			if (fmt == XL_PT_FORMAT_SV39 || fmt == XL_PT_FORMAT_SV48)
+			if (fmt == XL_PT_FORMAT_SV39 ||
+			    fmt == XL_PT_FORMAT_SV48)
 				t = (*e >> 10) << PAGE_SHIFT;
 		}
 	}
@@ -393,8 +407,9 @@ static void case_type_confusion(void)
 		 "type_confusion.l2_entry_to_root");
 	/* A validated L1 pinned as an L2; the root pinned as an L1. */
 	check_rc(pin(2, s.t[1]), -XL_EBUSY, "type_confusion.pin_l1_as_l2");
-	check_rc(pin(1, s.t[levels]), -XL_EBUSY,
-		 "type_confusion.pin_root_as_l1");
+	check_rc(pin(1, s.t[2]), -XL_EBUSY, "type_confusion.pin_l2_as_l1");
+	check_rc(pin(levels, s.t[levels]), -XL_EEXIST,
+		 "type_confusion.pin_root_again");
 	/* Sharing an L1 between two L2s at the right level is fine. */
 	check_rc(upd(ent(ref.t[2], 9), tbl(s.t[1], 2)), 0,
 		 "type_confusion.shared_l1_ok");
@@ -423,8 +438,8 @@ static void case_loops(void)
 	/* Through updates of validated tables. */
 	check_rc(upd(ent(s.t[2], 7), tbl(s.t[2], 2)), -XL_EBUSY,
 		 "loops.update_self_reference");
-	check_rc(upd(ent(s.t[levels], 7), tbl(s.t[levels], levels)),
-		 -XL_EBUSY, "loops.update_root_self_reference");
+	check_rc(upd(ent(s.t[levels], 7), tbl(s.t[levels], levels)), -XL_EBUSY,
+		 "loops.update_root_self_reference");
 	rt_check(pool_release(mark) == 0, "loops.released",
 		 "frames left read-only");
 	intact("loops");
@@ -435,8 +450,7 @@ static void case_superpages(void)
 	uint64_t pool2m = ALIGN_DOWN(ref.t[1], SZ_2M);
 
 	/* A writable 2 MiB leaf covering table frames. */
-	check_rc(upd(ent(ref.t[2], 10),
-		     leaf(pool2m, 2, RT_PT_R | RT_PT_W)),
+	check_rc(upd(ent(ref.t[2], 10), leaf(pool2m, 2, RT_PT_R | RT_PT_W)),
 		 -XL_EBUSY, "superpage.covers_table");
 	check_rc(upd(ent(ref.t[2], 10), leaf(pool2m, 2, RT_PT_R)), 0,
 		 "superpage.readonly_over_tables_ok");
@@ -445,12 +459,10 @@ static void case_superpages(void)
 	check_rc(upd(ent(ref.t[2], 10), leaf(ram_end, 2, RT_PT_R)), -XL_EPERM,
 		 "superpage.not_owned");
 	check_rc(upd(ent(ref.t[3], 10),
-		     leaf(ALIGN_DOWN(rt_env.ram_base, 1UL << 30), 3,
-			  RT_PT_R)),
+		     leaf(ALIGN_DOWN(rt_env.ram_base, 1UL << 30), 3, RT_PT_R)),
 		 -XL_EPERM, "superpage.1g_not_all_owned");
 	/* Misaligned. */
-	check_rc(upd(ent(ref.t[2], 10),
-		     leaf(data(0) + PAGE_SIZE, 2, RT_PT_R)),
+	check_rc(upd(ent(ref.t[2], 10), leaf(data(0) + PAGE_SIZE, 2, RT_PT_R)),
 		 -XL_EINVAL, "superpage.misaligned");
 	intact("superpage");
 }
@@ -550,10 +562,10 @@ static void case_batch(void)
 	check_rc(r, -XL_EINVAL, "batch.count_too_large");
 	/* A request array outside RAM: nothing done, -EFAULT in status. */
 	c->st = (struct xl_pv_batch_status){ .domid = XL_DOMID_SELF };
-	r = xl_hypercall(XL_HC_MMU_UPDATE, ram_end, 1, (uintptr_t)&c->st, 0,
-			 0);
-	rt_check(r == 0 && c->st.error == -XL_EFAULT, "batch.requests_unreadable",
-		 "returned %ld, error %d", r, c->st.error);
+	r = xl_hypercall(XL_HC_MMU_UPDATE, ram_end, 1, (uintptr_t)&c->st, 0, 0);
+	rt_check(r == 0 && c->st.error == -XL_EFAULT,
+		 "batch.requests_unreadable", "returned %ld, error %d", r,
+		 c->st.error);
 	check_rc(upd(ent(ref.t[1], 40), 0), 0, "batch.clear0");
 	check_rc(upd(ent(ref.t[1], 41), 0), 0, "batch.clear1");
 	intact("batch");
@@ -669,15 +681,19 @@ static void case_balloon(void)
 {
 	uint64_t g;
 
+	/* Nothing done: the call returns the extent's error. */
 	g = gfn(ref.t[1]);
-	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0), 0,
-		 "balloon.pinned_table_refused");
+	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0),
+		 -XL_EBUSY, "balloon.table_refused");
+	g = gfn(ref.t[levels]);
+	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0),
+		 -XL_EBUSY, "balloon.pinned_root_refused");
 	g = gfn(data(0)); /* mapped writable by ref */
-	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0), 0,
-		 "balloon.mapped_frame_refused");
+	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0),
+		 -XL_EBUSY, "balloon.mapped_frame_refused");
 	g = gfn(data(1)); /* mapped read-only by ref */
-	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0), 0,
-		 "balloon.readonly_mapped_frame_refused");
+	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0),
+		 -XL_EBUSY, "balloon.readonly_mapped_frame_refused");
 	/* An unrelated frame still balloons out and back. */
 	g = gfn(data(DATA_PAGES - 1));
 	check_rc(xl_reservation(XL_MEM_DECREASE_RESERVATION, &g, 1, 0), 1,
@@ -759,7 +775,8 @@ static void case_run(unsigned int format, const char *name)
 		 (unsigned long long)v);
 	WRITE_ONCE(*E(alias + 8), 0x5151UL);
 	rt_snprintf(n, sizeof(n), "%s.write_alias", name);
-	rt_check(*E(data(40) + 8) == 0x5151UL, n, "write through the alias lost");
+	rt_check(*E(data(40) + 8) == 0x5151UL, n,
+		 "write through the alias lost");
 	rt_snprintf(n, sizeof(n), "%s.remap_alias", name);
 	check_rc(upd(ent(l1b, 0), leaf(data(41), 1, RT_PT_R)), 0, n);
 	rt_snprintf(n, sizeof(n), "%s.invlpg_alias", name);
@@ -780,8 +797,20 @@ static void case_run(unsigned int format, const char *name)
 
 		ok = rt_catch(write_root, &zero, &f);
 	}
+	/*
+	 * QEMU 7.2 does not trap VS-mode satp under hstatus.VTVM: there the
+	 * hypervisor puts its root back at the vCPU's next exit instead
+	 * (docs/riscv.md). Any hypercall is such an exit.
+	 */
+	if (!ok && (fmt == XL_PT_FORMAT_SV39 || fmt == XL_PT_FORMAT_SV48)) {
+		xl_hypercall(XL_HC_VCPU_OP, XL_VCPU_ID, 0, 0, 0, 0);
+		ok = arch_read_root() == v;
+		rt_printf("# %s: satp write not trapped, restored at the next "
+			  "exit: %s\n",
+			  name, ok ? "yes" : "no");
+	}
 	rt_check(ok && arch_read_root() == v, n,
-		 "a direct root register write was not refused");
+		 "a direct root register write was neither refused nor undone");
 	/* An unpin of the installed root is refused. */
 	rt_snprintf(n, sizeof(n), "%s.unpin_installed", name);
 	check_rc(unpin(root), -XL_EBUSY, n);
@@ -982,14 +1011,13 @@ static void nowx(void)
 	check_rc(upd(ent(ref.t[1], 5),
 		     leaf(data(5), 1, RT_PT_R | RT_PT_W | RT_PT_X)),
 		 -XL_EACCES, "nowx.wx_leaf_refused");
-	check_rc(upd(ent(ref.t[2], 5),
-		     leaf(ALIGN_UP(data(0), SZ_2M), 2,
-			  RT_PT_R | RT_PT_W | RT_PT_X)),
+	check_rc(upd(ent(ref.t[2], 5), leaf(ALIGN_UP(data(0), SZ_2M), 2,
+					    RT_PT_R | RT_PT_W | RT_PT_X)),
 		 -XL_EACCES, "nowx.wx_superpage_refused");
-	check_rc(upd(ent(ref.t[1], 5), leaf(data(5), 1, RT_PT_R | RT_PT_X)),
-		 0, "nowx.rx_ok");
-	check_rc(upd(ent(ref.t[1], 6), leaf(data(6), 1, RT_PT_R | RT_PT_W)),
-		 0, "nowx.rw_ok");
+	check_rc(upd(ent(ref.t[1], 5), leaf(data(5), 1, RT_PT_R | RT_PT_X)), 0,
+		 "nowx.rx_ok");
+	check_rc(upd(ent(ref.t[1], 6), leaf(data(6), 1, RT_PT_R | RT_PT_W)), 0,
+		 "nowx.rw_ok");
 	check_rc(unpin(ref.t[levels]), 0, "nowx.unpin");
 	/* A W+X leaf already in a table refuses the pin. */
 	*E(ent(ref.t[1], 7)) = leaf(data(7), 1, RT_PT_R | RT_PT_W | RT_PT_X);
@@ -1091,10 +1119,10 @@ static void bench(void)
 			  (unsigned long long)(batch_ns / (2 * NPTE)));
 		rt_printf("PVBENCH single_ns_per_entry %llu\n",
 			  (unsigned long long)(single_ns / (2 * NPTE)));
-		rt_printf("PVBENCH batch_speedup %llu.%02llu\n",
-			  (unsigned long long)(single_ns / batch_ns),
-			  (unsigned long long)(single_ns * 100 / batch_ns %
-					       100));
+		rt_printf(
+			"PVBENCH batch_speedup %llu.%02llu\n",
+			(unsigned long long)(single_ns / batch_ns),
+			(unsigned long long)(single_ns * 100 / batch_ns % 100));
 		rt_printf("PVBENCH direct_write_ns %llu\n",
 			  (unsigned long long)(direct_ns / (2 * NPTE)));
 		check_rc(unpin(s.t[levels]), 0, "bench.unpin_set");
