@@ -32,6 +32,23 @@ struct pv_ctx {
 	struct domain *d;
 	struct pv_mm_domain *pv;
 	unsigned long work; /* frame references taken so far */
+	/*
+	 * The table frame the last update wrote to (NULL: none). Valid only
+	 * while d->pv_lock stays held: a frame's gfn -> mfn mapping cannot
+	 * change under it (the balloon path takes the lock), and whether it
+	 * is still a validated table is read from type_info every time.
+	 */
+	struct page_info *table_pg;
+	gfn_t table_gfn;
+	/*
+	 * The last RAM superpage leaf of the p2m seen by pv_lookup() (nr = 0:
+	 * none), under the same rule: only pv code changes p2m entries of
+	 * the domain's RAM while pv_lock is held, and it drops this cache
+	 * whenever it does (pv_retype()).
+	 */
+	u64 range_gfn, range_nr;
+	mfn_t range_mfn;
+	p2m_type_t range_type;
 };
 
 static const struct pv_pt_format *const pv_formats[] = {
@@ -135,8 +152,24 @@ static int pv_budget(struct pv_ctx *c)
 static int pv_lookup(struct pv_ctx *c, gfn_t gfn, p2m_type_t *t,
 		     struct page_info **pgp)
 {
-	mfn_t mfn = p2m_lookup(c->d->p2m, gfn, t, NULL);
+	u64 g = gfn_x(gfn);
 	struct page_info *pg;
+	unsigned int order;
+	mfn_t mfn;
+
+	if (g - c->range_gfn < c->range_nr) {
+		mfn = mfn_add(c->range_mfn, g - c->range_gfn);
+		*t = c->range_type;
+	} else {
+		mfn = p2m_lookup(c->d->p2m, gfn, t, &order);
+		if (order && !mfn_eq(mfn, INVALID_MFN) &&
+		    (*t == p2m_ram_rw || *t == p2m_ram_ro)) {
+			c->range_nr = 1ULL << order;
+			c->range_gfn = g & ~(c->range_nr - 1);
+			c->range_mfn = _mfn(mfn_x(mfn) - (g - c->range_gfn));
+			c->range_type = *t;
+		}
+	}
 
 	if (mfn_eq(mfn, INVALID_MFN) || !mfn_valid(mfn)) {
 		return -EPERM;
@@ -391,6 +424,7 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	if (rc) {
 		return rc;
 	}
+	c->range_nr = 0;
 	rc = p2m_change_type_range(c->d->p2m, gfn, 1, p2m_ram_rw,
 				   p2m_pt_pinned);
 	if (rc) {
@@ -420,6 +454,7 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	return 0;
 
 restore:
+	c->range_nr = 0;
 	if (p2m_change_type_range(c->d->p2m, gfn, 1, p2m_pt_pinned,
 				  p2m_ram_rw)) {
 		c->pv->stats.restore_errors++;
@@ -455,6 +490,7 @@ static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	ti = ti_make(PGT_NONE, 0, pgt_maps(ti_read(pg)), 0);
 	ti_write(pg, ti);
 	pv_release(pg, ti);
+	c->range_nr = 0;
 	if (p2m_change_type_range(c->d->p2m, gfn, 1, p2m_pt_pinned,
 				  p2m_ram_rw)) {
 		c->pv->stats.restore_errors++;
@@ -685,14 +721,24 @@ static int pv_update(struct pv_ctx *c, u64 ptr, u64 val)
 	if (ptr & 7) {
 		return -EINVAL;
 	}
-	if (pv_lookup(c, gaddr_to_gfn(ptr), &t, &pg)) {
-		return -EFAULT;
+	if (c->table_pg && gfn_x(c->table_gfn) == gfn_x(gaddr_to_gfn(ptr))) {
+		/* A validated table is always p2m_pt_pinned (rule 3). */
+		pg = c->table_pg;
+	} else {
+		if (pv_lookup(c, gaddr_to_gfn(ptr), &t, &pg)) {
+			return -EFAULT;
+		}
+		if (t != p2m_pt_pinned) {
+			return -ENOENT;
+		}
 	}
 	ti = ti_read(pg);
-	if (t != p2m_pt_pinned || !pgt_count(ti) ||
-	    !pgt_is_table(pgt_type(ti)) || !(ti & PGT_VALIDATED)) {
+	if (!pgt_count(ti) || !pgt_is_table(pgt_type(ti)) ||
+	    !(ti & PGT_VALIDATED)) {
 		return -ENOENT;
 	}
+	c->table_pg = pg;
+	c->table_gfn = gaddr_to_gfn(ptr);
 	level = pgt_type(ti) - PGT_L1 + 1;
 	slot = table_slot(pg, (ptr & (PAGE_SIZE - 1)) / sizeof(u64));
 	old = READ_ONCE(*slot);
@@ -853,45 +899,46 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
 		   unsigned long done_gpa)
 {
 	struct xl_mmu_update buf[PV_UPDATE_CHUNK];
-	unsigned int done, have = 0, first = 0;
+	unsigned int done;
 	struct pv_batch b;
 	int rc = batch_begin(v, count, done_gpa, &b);
 
 	if (rc) {
 		return rc;
 	}
-	for (done = 0; done < count; done++) {
-		const struct xl_mmu_update *req;
+	/*
+	 * A chunk of requests is read, then applied under one hold of the
+	 * domain's pv_lock (the table frame looked up for one entry serves
+	 * the next ones in the same table); the work budget is per entry.
+	 */
+	for (done = 0; done < count;) {
+		unsigned int n = MIN(count - done, PV_UPDATE_CHUNK);
 		struct pv_ctx c = { .d = b.d };
 
-		if (done - first >= have) {
-			/*
-			 * Read the next chunk; if any of it is unreadable,
-			 * read one request so that the error lands on the
-			 * exact entry that cannot be read.
-			 */
-			first = done;
-			have = MIN(count - done, PV_UPDATE_CHUNK);
+		/*
+		 * If any of the chunk is unreadable, read one request so that
+		 * the error lands on the exact entry that cannot be read.
+		 */
+		if (copy_from_guest(v->domain, buf,
+				    reqs_gpa + (u64)done * sizeof(buf[0]),
+				    n * sizeof(buf[0]))) {
+			n = 1;
 			if (copy_from_guest(v->domain, buf,
 					    reqs_gpa +
 						    (u64)done * sizeof(buf[0]),
-					    have * sizeof(buf[0]))) {
-				have = 1;
-				if (copy_from_guest(
-					    v->domain, buf,
-					    reqs_gpa +
-						    (u64)done * sizeof(buf[0]),
 					    sizeof(buf[0]))) {
-					rc = -EFAULT;
-					break;
-				}
+				rc = -EFAULT;
+				break;
 			}
 		}
-		req = &buf[done - first];
 		spin_lock(&b.d->pv_lock);
 		rc = pv_state(b.d, &c.pv);
-		if (!rc) {
-			rc = pv_update(&c, req->ptr, req->val);
+		for (unsigned int i = 0; !rc && i < n; i++) {
+			c.work = 0;
+			rc = pv_update(&c, buf[i].ptr, buf[i].val);
+			if (!rc) {
+				done++;
+			}
 		}
 		spin_unlock(&b.d->pv_lock);
 		if (rc) {

@@ -203,6 +203,23 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 	if (t) {
 		*t = ep->type[i];
 	}
+	/*
+	 * Like the real p2m, report a 2 MiB leaf where a whole aligned block
+	 * is mapped contiguously with one type (a retype of one frame
+	 * "splits" it), so that pv_lookup()'s superpage cache is exercised.
+	 */
+	if (order) {
+		u64 b = i & ~511ULL;
+		bool leaf = b + 512 <= ep->nr;
+
+		for (u64 k = b; leaf && k < b + 512; k++) {
+			leaf = ep->type[k] == ep->type[i] &&
+			       mfn_x(ep->mfn[k]) == mfn_x(ep->mfn[b]) + (k - b);
+		}
+		if (leaf) {
+			*order = 9;
+		}
+	}
 	return ep->mfn[i];
 }
 
