@@ -306,6 +306,7 @@ int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg)
 
 void vcpu_down(struct vcpu *v)
 {
+	pv_mm_vcpu_down(v);
 	v->state = VCPU_DOWN;
 }
 

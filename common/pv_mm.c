@@ -948,6 +948,27 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
 	return batch_end(v, done_gpa, &b, done, rc);
 }
 
+void pv_mm_vcpu_down(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	struct pv_ctx c = { .d = d };
+
+	if (v->id >= CONFIG_MAX_VCPUS) {
+		return;
+	}
+	spin_lock(&d->pv_lock);
+	c.pv = d->pv_mm;
+	for (unsigned int s = 0; c.pv && s < 2; s++) {
+		struct pv_mm_base *b = &c.pv->base[v->id][s];
+
+		if (b->set) {
+			pgt_put_table(&c, b->gfn, c.pv->fmt->levels);
+			b->set = false;
+		}
+	}
+	spin_unlock(&d->pv_lock);
+}
+
 /* Model: emulate (a direct write is one update). */
 int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val, unsigned int size)
 {

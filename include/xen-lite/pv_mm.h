@@ -201,7 +201,19 @@ void pv_mm_balloon_end(struct domain *d);
  */
 int pv_mm_domain_teardown(struct domain *d);
 
+/**
+ * pv_mm_vcpu_down() - @v stopped itself (HSM hart_stop / PSCI CPU_OFF):
+ * drop its base pointers. It restarts with translation off (its root
+ * register reset), so the tables they named may be unpinned; the guest
+ * installs a root again with XL_MMUEXT_NEW_BASEPTR.
+ */
+void pv_mm_vcpu_down(struct vcpu *v);
+
 #else /* !CONFIG_PV_MMU: no frame is ever a PV table */
+
+static inline void pv_mm_vcpu_down(struct vcpu *v)
+{
+}
 
 static inline bool pv_mm_page_busy(const struct page_info *pg)
 {

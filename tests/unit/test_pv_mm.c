@@ -785,6 +785,23 @@ TEST(baseptr_none)
 	FINISH();
 }
 
+TEST(vcpu_down_drops_baseptr)
+{
+	setup(&pv_pt_sv39);
+	build(1, RW);
+	CHECK_EQ(pin(3, T[3]), 0);
+	CHECK_EQ(baseptr(T[3], 0), 0);
+	CHECK_EQ(unpin(T[3]), -EBUSY);
+	pv_mm_vcpu_down(&ed->vcpu[0]);
+	CHECK_EQ(pgt_count(ti(T[3])), 1);
+	CHECK_EQ(unpin(T[3]), 0);
+	CHECK_EQ(ti(T[3]), 0);
+	/* Again with nothing installed: harmless. */
+	pv_mm_vcpu_down(&ed->vcpu[0]);
+	CHECK_EQ(env_check(), 0);
+	FINISH();
+}
+
 TEST(pin_level_above_format)
 {
 	setup(&pv_pt_sv39);
