@@ -81,10 +81,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		CHECK(a.reg == ((esr >> 16) & 0x1f));
 		CHECK(a.write == !!(esr & (1ULL << 6)));
 		if (a.write) {
-			u64 want = a.reg == 31 ?
-					   0 :
-					   (a.size == 8 ? reg :
-							  reg & ((1ULL << (8 * a.size)) - 1));
+			u64 want =
+				a.reg == 31 ?
+					0 :
+					(a.size == 8 ?
+						 reg :
+						 reg & ((1ULL << (8 * a.size)) -
+							1));
 
 			CHECK(dabt_store_value(&a, reg) == want);
 		} else {
