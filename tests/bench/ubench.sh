@@ -20,50 +20,14 @@ arches=("$@")
 mkdir -p "$out"
 rc=0
 
+# shellcheck source=tests/bench/lib/guest.sh
+. "$srctree/tests/bench/lib/guest.sh"
+
 for arch in "${arches[@]}"; do
-	case $arch in
-	riscv64)
-		cross=riscv64-linux-gnu-
-		cflags="-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax"
-		ldflags="-m elf64lriscv --no-relax"
-		;;
-	arm64)
-		cross=aarch64-linux-gnu-
-		cflags="-march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics -mcmodel=small"
-		ldflags="-m aarch64elf"
-		;;
-	*)
-		echo "ubench: unknown architecture $arch" >&2
+	bench_guest "$arch" "$srctree/tests/bench/ubench.c" "$out" || {
 		rc=1
 		continue
-		;;
-	esac
-	gobj=$srctree/build/guests/$arch/obj
-	if ! make -s -C "$srctree/tests/guests" ARCH="$arch" >"$out/guests-$arch.log" 2>&1; then
-		echo "ubench: building the $arch test-guest runtime failed" >&2
-		cat "$out/guests-$arch.log" >&2
-		rc=1
-		continue
-	fi
-	# shellcheck disable=SC2086
-	if ! ${cross}gcc -std=gnu11 -O2 -Wall -Wextra -Werror \
-		-Wno-unused-parameter -ffreestanding -fno-builtin -fno-common \
-		-fno-stack-protector -fno-pie -fno-pic -fno-strict-aliasing \
-		-fno-tree-loop-distribute-patterns \
-		-fno-asynchronous-unwind-tables -nostdinc \
-		-isystem "$(${cross}gcc -print-file-name=include)" \
-		-I"$srctree/tests/guests/include" -I"$srctree/include" $cflags \
-		-c "$srctree/tests/bench/ubench.c" -o "$out/ubench-$arch.o" ||
-	   ! ${cross}ld -nostdlib -static --build-id=none -z noexecstack \
-		--no-warn-rwx-segments $ldflags -T "$gobj/guest.lds" \
-		-o "$out/ubench-$arch.elf" "$gobj/rt/$arch/head.o" \
-		"$gobj/rt/$arch/arch.o" "$gobj/rt/lib.o" "$out/ubench-$arch.o" ||
-	   ! ${cross}objcopy -O binary "$out/ubench-$arch.elf" \
-		"$out/ubench-$arch.bin"; then
-		echo "ubench: building the $arch guest failed" >&2
-		rc=1
-		continue
-	fi
+	}
 	cat >"$out/ubench-$arch.cfg" <<EOC
 name = "ubench"
 kernel = "ubench-$arch.bin"

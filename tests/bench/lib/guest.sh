@@ -1,0 +1,57 @@
+# shellcheck shell=bash disable=SC2154
+# Sourced by the on-target benchmark scripts (tests/bench/*.sh): build a
+# benchmark guest program from tests/bench/ against the runtime of
+# tests/guests. Not a benchmark itself (it lives outside tests/bench/*.sh,
+# so tests/bench.sh does not run it).
+#
+#   bench_guest ARCH SRC OUT    build OUT/<name>-ARCH.bin from SRC (a .c
+#                               file; <name> is its base name); return 1
+#                               and print why on failure
+# Needs $srctree.
+
+bench_guest() { # arch src out
+	local arch=$1 src=$2 out=$3 name cross cflags ldflags gobj
+	name=$(basename "$src" .c)
+	case $arch in
+	riscv64)
+		cross=riscv64-linux-gnu-
+		cflags="-march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax"
+		ldflags="-m elf64lriscv --no-relax"
+		;;
+	arm64)
+		cross=aarch64-linux-gnu-
+		cflags="-march=armv8-a -mgeneral-regs-only -mstrict-align -mno-outline-atomics -mcmodel=small"
+		ldflags="-m aarch64elf"
+		;;
+	*)
+		echo "bench: unknown architecture $arch" >&2
+		return 1
+		;;
+	esac
+	mkdir -p "$out"
+	gobj=$srctree/build/guests/$arch/obj
+	if ! make -s -C "$srctree/tests/guests" ARCH="$arch" \
+		>"$out/guests-$arch.log" 2>&1; then
+		echo "bench: building the $arch test-guest runtime failed" >&2
+		cat "$out/guests-$arch.log" >&2
+		return 1
+	fi
+	# shellcheck disable=SC2086
+	if ! ${cross}gcc -std=gnu11 -O2 -Wall -Wextra -Werror \
+		-Wno-unused-parameter -ffreestanding -fno-builtin -fno-common \
+		-fno-stack-protector -fno-pie -fno-pic -fno-strict-aliasing \
+		-fno-tree-loop-distribute-patterns \
+		-fno-asynchronous-unwind-tables -nostdinc \
+		-isystem "$(${cross}gcc -print-file-name=include)" \
+		-I"$srctree/tests/guests/include" -I"$srctree/include" $cflags \
+		-c "$src" -o "$out/$name-$arch.o" ||
+	   ! ${cross}ld -nostdlib -static --build-id=none -z noexecstack \
+		--no-warn-rwx-segments $ldflags -T "$gobj/guest.lds" \
+		-o "$out/$name-$arch.elf" "$gobj/rt/$arch/head.o" \
+		"$gobj/rt/$arch/arch.o" "$gobj/rt/lib.o" "$out/$name-$arch.o" ||
+	   ! ${cross}objcopy -O binary "$out/$name-$arch.elf" \
+		"$out/$name-$arch.bin"; then
+		echo "bench: building $name for $arch failed" >&2
+		return 1
+	fi
+}
