@@ -183,7 +183,7 @@ build_boot_pgtable:
 
 /* EL2 control registers with safe values; guests set their own later. */
 el2_setup:
-	ldr	x0, =HCR_RW
+	ldr	x0, =HCR_HOST
 	msr	hcr_el2, x0
 	ldr	x0, =CPTR_EL2_RES1
 	msr	cptr_el2, x0

@@ -231,7 +231,7 @@ static void vcpu_put(struct vcpu *v)
 	this_cpu()->arch.fp_owner = NULL;
 	/* The hypervisor itself may use FP/SIMD (libfdt). */
 	WRITE_SYSREG(CPTR_EL2_RES1, cptr_el2);
-	WRITE_SYSREG(HCR_RW, hcr_el2);
+	WRITE_SYSREG(HCR_HOST, hcr_el2);
 	isb();
 	a->loaded = false;
 }

@@ -89,6 +89,13 @@
 #define HCR_HCD (_UL(1) << 29)
 #define HCR_TRVM (_UL(1) << 30)
 #define HCR_RW (_UL(1) << 31)
+/*
+ * HCR_EL2 while no guest is loaded: IMO routes physical IRQs to EL2, so
+ * the hypervisor takes them in its own code too (with IMO clear they
+ * target EL1 and stay pending at EL2: an idle CPU's WFI would return at
+ * once, for ever, without the interrupt ever being handled).
+ */
+#define HCR_HOST (HCR_RW | HCR_IMO)
 #define HCR_TERR (_UL(1) << 36)
 #define HCR_TEA (_UL(1) << 37)
 #define HCR_APK (_UL(1) << 40)
