@@ -84,8 +84,61 @@ static void local_flush(u16 vmid, u64 gfn, u64 nr)
 }
 
 /*
- * Fence @vmid on every other hart of @mask, in groups of harts whose IDs
- * fit one 64-bit hart mask. size 0 asks for the whole VMID.
+ * Lazy remote fences. A hart whose hgatp holds another VMID cannot use
+ * the translations of @vmid until it loads @vmid again, so it need not be
+ * fenced now: the VMID is marked stale for that hart, and the hart fences
+ * it in arch_p2m_activate() before it runs a guest with it. Only the harts
+ * that hold @vmid in hgatp get the SBI remote fence, which waits for them.
+ * (KVM RISC-V defers its G-stage fences to vCPUs that are not running the
+ * same way.) Besides saving IPIs, this keeps a balloon-out of many pages
+ * from holding its CPU, interrupts masked, for as many round trips to
+ * other harts as there are pages: under QEMU TCG on a loaded host one
+ * such round trip took up to 28 ms, and 32 ballooning domains on 4 CPUs
+ * starved vCPUs for over 10 s (docs/robustness.md, bug 4).
+ *
+ * The hart publishes the VMID it loads, then looks for a stale mark; the
+ * flushing CPU sets the mark, then looks at the published VMID. With a
+ * full fence between the two steps on both sides, either the flushing
+ * CPU sees the VMID loaded (and fences synchronously) or the hart sees the
+ * mark (and fences itself).
+ */
+#define RISCV_VMIDS (1U << 14) /* hgatp.VMID is 14 bits wide (RV64) */
+
+/* VMID in each hart's hgatp (0 until its first guest). */
+static u16 hart_vmid[CONFIG_NR_CPUS];
+/* Per hart, the VMIDs it must fence before it loads them again. */
+static u64 stale_vmids[CONFIG_NR_CPUS][RISCV_VMIDS / 64];
+
+/* Return: true if @cpu holds @vmid now (fence it), false if marked. */
+static bool defer_or_fence(unsigned int cpu, u16 vmid)
+{
+	unsigned int i = vmid & (RISCV_VMIDS - 1);
+
+	__atomic_fetch_or(&stale_vmids[cpu][i / 64], 1ULL << (i % 64),
+			  __ATOMIC_SEQ_CST);
+	smp_mb();
+	return READ_ONCE(hart_vmid[cpu]) == vmid;
+}
+
+/* Called with @vmid about to be loaded: fence it if a flush was deferred. */
+static void fence_if_stale(u16 vmid)
+{
+	unsigned int cpu = smp_processor_id(), i = vmid & (RISCV_VMIDS - 1);
+	u64 bit = 1ULL << (i % 64);
+
+	WRITE_ONCE(hart_vmid[cpu], vmid);
+	smp_mb();
+	if (READ_ONCE(stale_vmids[cpu][i / 64]) & bit) {
+		__atomic_fetch_and(&stale_vmids[cpu][i / 64], ~bit,
+				   __ATOMIC_SEQ_CST);
+		hfence_gvma_vmid(vmid);
+	}
+}
+
+/*
+ * Fence @vmid on every other hart of @mask that holds it, in groups of
+ * harts whose IDs fit one 64-bit hart mask; mark it stale on the others.
+ * size 0 asks for the whole VMID.
  */
 static void remote_flush(u16 vmid, const cpumask_t *mask, u64 gfn, u64 nr)
 {
@@ -95,7 +148,8 @@ static void remote_flush(u16 vmid, const cpumask_t *mask, u64 gfn, u64 nr)
 	long err;
 
 	for_each_cpu(cpu, mask) {
-		if (cpu != me && cpu < CONFIG_NR_CPUS) {
+		if (cpu != me && cpu < CONFIG_NR_CPUS &&
+		    defer_or_fence(cpu, vmid)) {
 			todo |= 1ULL << cpu;
 		}
 	}
@@ -156,6 +210,7 @@ void arch_p2m_activate(const struct p2m_domain *p2m)
 	v = (p2m->fmt->hw_mode << HGATP_MODE_SHIFT) |
 	    ((unsigned long)p2m->vmid << HGATP_VMID_SHIFT) |
 	    (mfn_x(page_to_mfn(p2m->root)) & HGATP_PPN_MASK);
+	fence_if_stale(p2m->vmid);
 	if (csr_read(CSR_HGATP) == v) {
 		return;
 	}
