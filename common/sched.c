@@ -211,12 +211,19 @@ u64 sched_timer_tick(void)
 	}
 	next = rq_next_wake(rq);
 	/*
-	 * A slice only ends when another vCPU waits for this CPU; a lone
-	 * vCPU's stale slice_end would re-fire the timer at once forever.
+	 * While other vCPUs share this CPU, keep a slice timer: at
+	 * slice_end, or a slice from now once slice_end has passed (the
+	 * running vCPU then keeps the CPU only because nobody else was
+	 * runnable, see rq_has_other_runnable(), and nothing re-arms the
+	 * timer for its new slice). A vCPU that another CPU wakes or starts
+	 * here later gets no IPI while this one runs: without the timer it
+	 * would wait until the running vCPU exits on its own, which a
+	 * spinning guest may not do for seconds. A stale slice_end is never
+	 * used as the deadline itself: it would re-fire at once forever.
 	 */
-	if (this_cpu()->curr && (rq->nr > 1 || READ_ONCE(reap_more)) &&
-	    rq->slice_end > now)
-		next = MIN(next, rq->slice_end);
+	if (this_cpu()->curr && (rq->nr > 1 || READ_ONCE(reap_more)))
+		next = MIN(next, rq->slice_end > now ? rq->slice_end :
+						       now + slice_ticks);
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (smp_processor_id() == 0) {
 		console_poll();
