@@ -259,6 +259,15 @@ void riscv_vcpu_notify(struct vcpu *v)
 
 void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
 {
+	if (riscv_features.sstc) {
+		/*
+		 * The guest's timer is vstimecmp, compared in hardware with
+		 * its own time (time + htimedelta), the clock @deadline is
+		 * in; VSTIP follows it (and clears with a later deadline).
+		 */
+		csr_write(CSR_VSTIMECMP, deadline);
+		return;
+	}
 	v->arch.timer_deadline = deadline;
 	csr_clear(CSR_HVIP, HVIP_VSTIP);
 }

@@ -62,6 +62,66 @@ static void test_smp(unsigned int n)
 	WRITE_ONCE(release, 1);
 }
 
+#ifdef __riscv
+#define SBI_EXT_TIME 0x54494D45UL
+#define SIE_STIE (1UL << 5)
+#define SSTATUS_SIE (1UL << 1)
+#define CAUSE_S_TIMER ((1UL << 63) | 5)
+
+/* Wait in WFI with interrupts on until the counter reaches *@arg. */
+static void wait_irq(void *arg)
+{
+	uint64_t end = *(uint64_t *)arg;
+
+	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+	while (arch_counter() < end)
+		asm volatile("wfi" ::: "memory");
+	asm volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+}
+
+/* The same without WFI (nothing may be armed to wake it). */
+static void spin_irq(void *arg)
+{
+	uint64_t end = *(uint64_t *)arg;
+
+	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+	while (arch_counter() < end)
+		arch_relax();
+	asm volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+}
+
+/*
+ * SBI TIME set_timer, whether or not the host has Sstc: the supervisor
+ * timer interrupt is taken at the deadline, not before, and a deadline
+ * of -1 cancels it. (The interrupt is taken rather than polled in sip:
+ * QEMU 7.2 does not show an Sstc timer in vsip.)
+ */
+static void test_sbi_timer(void)
+{
+	uint64_t t0 = arch_counter();
+	uint64_t due = t0 + arch_counter_freq() / 1000; /* 1 ms */
+	uint64_t end = t0 + 2 * arch_counter_freq();
+	struct rt_fault f = { 0 };
+	bool took;
+
+	asm volatile("csrs sie, %0" : : "r"(SIE_STIE));
+	fw_call(SBI_EXT_TIME, 0, due, 0, 0, 0, 0, 0);
+	took = rt_catch(wait_irq, &end, &f);
+	rt_check(took && f.cause == CAUSE_S_TIMER && arch_counter() >= due,
+		 "sbi_timer", "%s (cause %#lx)",
+		 !took			  ? "no timer interrupt in 2 s" :
+		 f.cause != CAUSE_S_TIMER ? "another trap" :
+					    "taken before its deadline",
+		 f.cause);
+	fw_call(SBI_EXT_TIME, 0, ~0UL, 0, 0, 0, 0, 0);
+	end = arch_counter() + arch_counter_freq() / 100; /* 10 ms */
+	took = rt_catch(spin_irq, &end, &f);
+	rt_check(!took, "sbi_timer_cancelled",
+		 "an interrupt (cause %#lx) after set_timer(-1)", f.cause);
+	asm volatile("csrc sie, %0" : : "r"(SIE_STIE));
+}
+#endif
+
 int test_main(void)
 {
 	struct xl_domain_info *in = &rt_env.info;
@@ -76,6 +136,9 @@ int test_main(void)
 		 "version", "XL_HC_VERSION returned %#lx", v);
 	rt_check(rt_env.info_rc == 0, "domain_info", "returned %ld",
 		 rt_env.info_rc);
+#ifdef __riscv
+	test_sbi_timer();
+#endif
 	rt_check(rt_env.hypervisor_node, "dt_hypervisor",
 		 "no /hypervisor node compatible with xen-lite,hypervisor");
 	rt_check(rt_env.ram_size && in->ram_base == rt_env.ram_base &&

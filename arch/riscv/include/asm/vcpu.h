@@ -106,8 +106,10 @@ bool riscv_mmio_claims(paddr_t gpa);
 void riscv_vcpu_resume_reset(struct vcpu *v);
 
 /**
- * riscv_vcpu_set_timer() - SBI TIME set_timer without Sstc: the guest's
- * timer interrupt is due at @deadline (absolute counter value).
+ * riscv_vcpu_set_timer() - SBI TIME set_timer on the current vCPU: its
+ * timer interrupt is due at @deadline (the guest's counter value). With
+ * Sstc this is the guest's vstimecmp; without it the hypervisor's timer
+ * injects VSTIP.
  */
 void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline);
 
