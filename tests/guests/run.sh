@@ -10,7 +10,8 @@
 #                    (2-vCPU domains oversubscribed, one CPU)
 #   XL_GUESTS_KEEP=DIR  keep every run's log in DIR
 #   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory pvmmu
-#                    faults isolation many reboot split strict_one_cpu)
+#                    faults isolation many reboot split busy_cpu
+#                    strict_one_cpu)
 #
 # One line per check: "ok guests.<arch>.<run>.<check>" or "FAIL ...";
 # last line "guests: N passed, N failed". See docs/test-guests.md.
@@ -408,6 +409,24 @@ run_arch() { # arch
 	run "$a" split 2 256M 240 "$cfgdir/balloon-split-race.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" balloon-split-race balloon
+	fi
+	# 7. A vCPU started on a CPU that another domain keeps busy runs
+	#    within a few slices (docs/robustness.md, bug 7).
+	if want busy_cpu; then
+	p=$a.busy_cpu
+	gencfg "$tmp/spinner.cfg" spinner hello 8 1 "shutdown=xl spin_ms=3000" \
+		"cpus = [1]"
+	gencfg "$tmp/starter.cfg" starter hello 8 2 \
+		"shutdown=xl start_delay_ms=200 start_ms_max=500" "cpus = [0, 1]"
+	run "$a" busy_cpu 2 256M 240 "$tmp/spinner.cfg" "$tmp/starter.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" spinner hello
+	expect_pass "$p" starter hello
+	if ! dom_lines starter | grep -aq '^ok hello.smp_start_latency'; then
+		fail "$p.latency_checked" "no smp_start_latency line from [starter]"
+	else
+		ok "$p.latency_checked"
+	fi
 	fi
 	[ "$strict" = 1 ] || return 0
 	# 7. Strict: what xen-lite got wrong when this was written

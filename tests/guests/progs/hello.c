@@ -26,11 +26,21 @@ static void secondary(unsigned long cpu)
 		arch_relax();
 }
 
+/*
+ * Start the secondaries (after start_delay_ms=N) and wait for them; with
+ * start_ms_max=N each must run within N ms of its start call, even on a
+ * CPU another domain keeps busy (smp_start_latency).
+ */
 static void test_smp(unsigned int n)
 {
+	unsigned long delay = rt_arg_ul("start_delay_ms", 0);
+	unsigned long max_ms = rt_arg_ul("start_ms_max", 0);
 	unsigned int bad = 0, missing = 0;
-	uint64_t end;
+	uint64_t end, t0, worst = 0;
 
+	if (delay)
+		rt_udelay(delay * 1000);
+	t0 = rt_now_us();
 	for (unsigned int i = 1; i < n; i++) {
 		long rc = rt_cpu_start(i, secondary, i);
 
@@ -45,10 +55,17 @@ static void test_smp(unsigned int n)
 			missing++;
 		else if (cpus_seen[i] != 1)
 			bad++;
+		else if (rt_now_us() - t0 > worst)
+			worst = rt_now_us() - t0;
 	}
 	rt_check(!missing && !bad, "smp_start",
 		 "%u of %u secondary vCPUs did not start, %u had a wrong ID",
 		 missing, n - 1, bad);
+	if (max_ms && n > 1)
+		rt_check(worst <= max_ms * 1000, "smp_start_latency",
+			 "the last secondary ran %llu ms after its start call "
+			 "(at most %lu)",
+			 (unsigned long long)(worst / 1000), max_ms);
 	/* A started vCPU cannot be started again. */
 	if (n > 1) {
 		long up =
