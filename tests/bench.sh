@@ -19,8 +19,8 @@
 #     prints them;
 #   - writes build/bench/results.md (a Markdown table, the one in
 #     docs/benchmarks.md) and, with gnuplot, build/bench/benchmarks.png
-#     (one bar panel per unit, log scale where the values span more than
-#     a factor of 100), copied to docs/benchmarks.png.
+#     (bar panels per unit, at most 14 figures each, log scale where the
+#     values span more than a factor of 100), copied to docs/benchmarks.png.
 # It prints "ok bench.<script>" or "FAIL bench.<script>" for each script
 # (FAIL: non-zero exit status or no BENCH line) and ends with
 # "bench: N passed, N failed".
@@ -99,18 +99,29 @@ done
 	awk '{ printf "| `%s` | %s | %s |\n", $2, $3, $4 }' "$results"
 } >"$out/results.md"
 
-# The chart: one panel per unit (values in different units do not share an
-# axis), bars labelled with the figure names.
+# The chart: panels per unit (values in different units do not share an
+# axis) of at most 14 figures each, bars labelled with the figure names.
 chart() {
-	local plot=$out/plot units nunits rows cols h w i u f n
+	local plot=$out/plot units panels=() rows cols h w i u f n
 	rm -rf "$plot"
 	mkdir -p "$plot"
 	mapfile -t units < <(awk '{ print $4 }' "$results" | awk '!seen[$0]++')
-	nunits=${#units[@]}
-	[ "$nunits" -gt 0 ] || return 1
+	[ ${#units[@]} -gt 0 ] || return 1
+	i=0
+	for u in "${units[@]}"; do
+		awk -v u="$u" '$4 == u' "$results" >"$plot/unit.txt"
+		split -l 14 -d -a 3 "$plot/unit.txt" "$plot/part."
+		for f in "$plot"/part.*; do
+			awk '{ printf "%d \"%s\" %s\n", n++, $2, $3 }' "$f" \
+				>"$plot/$i.dat"
+			panels+=("$i $u")
+			rm -f "$f"
+			i=$((i + 1))
+		done
+	done
 	cols=1
-	[ "$nunits" -gt 3 ] && cols=2
-	rows=$(((nunits + cols - 1) / cols))
+	[ ${#panels[@]} -gt 3 ] && cols=2
+	rows=$(((${#panels[@]} + cols - 1) / cols))
 	w=$((cols * 650))
 	h=$((rows * 380 + 40))
 	{
@@ -125,25 +136,22 @@ chart() {
 		echo "set bmargin 9"
 		echo "set lmargin 12"
 		echo "set yrange [0:*]"
-		i=0
-		for u in "${units[@]}"; do
-			f=$plot/$i.dat
-			awk -v u="$u" '$4 == u { printf "%d \"%s\" %s\n", n++, $2, $3 }' \
-				"$results" >"$f"
-			n=$(wc -l <"$f")
+		for f in "${panels[@]}"; do
+			i=${f%% *}
+			u=${f#* }
+			n=$(wc -l <"$plot/$i.dat")
 			[ "$n" -lt 4 ] && n=4
 			echo "set xrange [-0.6:$n - 0.4]"
 			# Log scale when the figures span more than 100x.
 			if awk '$3 > 0 { if (!mn || $3 < mn) mn = $3; if ($3 > mx) mx = $3 }
-				END { exit !(mn && mx / mn > 100) }' "$f"; then
+				END { exit !(mn && mx / mn > 100) }' "$plot/$i.dat"; then
 				echo "set logscale y; set yrange [0.5:*]"
 			else
 				echo "unset logscale y; set yrange [0:*]"
 			fi
 			echo "set ylabel '$u'"
-			echo "plot '$f' using 1:3:xtic(2) with boxes lc rgb '#4477aa', \\"
+			echo "plot '$plot/$i.dat' using 1:3:xtic(2) with boxes lc rgb '#4477aa', \\"
 			echo "     '' using 1:3:(sprintf('%g', \$3)) with labels offset 0,0.6 font 'sans,8'"
-			i=$((i + 1))
 		done
 		echo "unset multiplot"
 	} >"$plot/chart.gp"

@@ -5,8 +5,8 @@
 #   BENCH <arch>.pv_pin_1g_ns_per_entry   pinning a table set that maps
 #                                         1 GiB with 4 KiB leaves, per
 #                                         validated entry (512 L1 tables)
-#   BENCH <arch>.pv_pin_1g_ns             the whole pin
-#   BENCH <arch>.pv_unpin_1g_ns           unpinning it
+#   BENCH <arch>.pv_pin_1g_ms             the whole pin
+#   BENCH <arch>.pv_unpin_1g_ms           unpinning it
 #   BENCH <arch>.pv_batch512_ns_per_entry one 512-entry mmu_update
 #   BENCH <arch>.pv_single_ns_per_entry   512 single-entry mmu_update calls
 #   BENCH <arch>.pv_batch_speedup         the two above, single / batch
@@ -45,10 +45,17 @@ EOC
 	n=0
 	while read -r name val; do
 		case $name in
+		pin_1g_tables) continue ;;
+		pin_1g_ns | unpin_1g_ns)
+			# Whole operations: in ms.
+			name=${name%_ns}_ms
+			val=$(awk -v v="$val" 'BEGIN { printf "%.3f", v / 1e6 }')
+			unit=ms
+			;;
 		*_ns | *_ns_per_entry) unit=ns ;;
+		*_speedup) unit=x ;;
 		*) unit=- ;;
 		esac
-		[ "$name" = pin_1g_tables ] && continue
 		echo "BENCH $arch.pv_$name $val $unit"
 		n=$((n + 1))
 	done < <(sed -n 's/.*PVBENCH \([a-z0-9_]*\) \([0-9.]*\).*/\1 \2/p' \

@@ -95,12 +95,12 @@ awk -v nu="$n_up" -v nd="$n_done" -v nw="$n_work" -v xu="$x_up" \
 		nu, nm / hz, nd, nw
 	printf "xen-lite: domain start %.3f s, marker %.3f s machine (guest %.2f s), power-off %.3f s, workload %.2f s\n",
 		xs / 1e6, xm / hz, xu, xo / 1e6, xw
-	printf "BENCH riscv64.linux_boot_ratio %.3f\n", (xm / hz) / nu
-	printf "BENCH riscv64.linux_run_ratio %.3f\n", (xo / 1e6) / nd
-	printf "BENCH riscv64.workload_ratio %.3f\n", xw / nw
+	printf "BENCH riscv64.linux_boot_ratio %.3f x\n", (xm / hz) / nu
+	printf "BENCH riscv64.linux_run_ratio %.3f x\n", (xo / 1e6) / nd
+	printf "BENCH riscv64.workload_ratio %.3f x\n", xw / nw
 	# Machine time on both sides (native includes OpenSBI and the
 	# kernel before its clock starts, as xen-lite does).
 	noff = ndc / hz + (nd - ndu)
-	printf "BENCH riscv64.linux_boot_ratio_machine %.3f\n", (xm / hz) / (nm / hz)
-	printf "BENCH riscv64.linux_run_ratio_machine %.3f\n", (xo / 1e6) / noff
+	printf "BENCH riscv64.linux_boot_ratio_machine %.3f x\n", (xm / hz) / (nm / hz)
+	printf "BENCH riscv64.linux_run_ratio_machine %.3f x\n", (xo / 1e6) / noff
 }'

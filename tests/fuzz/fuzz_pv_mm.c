@@ -51,6 +51,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	verbose = getenv("XL_FUZZ_VERBOSE");
 	env_init(1024);
+	env_superpages = true;
 	ed = env_dom_create(1, NR_RAM, false);
 	other = env_dom_create(2, 16, false);
 	priv = env_dom_create(3, 16, true);

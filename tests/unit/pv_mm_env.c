@@ -184,6 +184,8 @@ void env_set_p2m(struct env_dom *ed, gfn_t gfn, mfn_t mfn, p2m_type_t t)
 
 /* ---- what common/pv_mm.c and common/hypercall.c call ---- */
 
+bool env_superpages;
+
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 		 unsigned int *order)
 {
@@ -208,7 +210,7 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 	 * is mapped contiguously with one type (a retype of one frame
 	 * "splits" it), so that pv_lookup()'s superpage cache is exercised.
 	 */
-	if (order) {
+	if (order && env_superpages) {
 		u64 b = i & ~511ULL;
 		bool leaf = b + 512 <= ep->nr;
 

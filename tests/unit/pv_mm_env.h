@@ -86,6 +86,13 @@ long env_mmu_update(struct env_dom *ed, unsigned int vcpu,
 		    struct xl_pv_batch_status *st);
 /* One op; Return: its error (0 when applied). */
 int env_op(struct env_dom *ed, unsigned int cmd, u64 arg1, u64 arg2);
+
+/*
+ * When set, p2m_lookup() reports 2 MiB leaves for uniform aligned blocks
+ * (slow: it scans the block), so that pv_lookup()'s superpage cache is
+ * exercised; the host benchmark leaves it off.
+ */
+extern bool env_superpages;
 /* One update; Return: its error. */
 int env_update(struct env_dom *ed, gfn_t table, unsigned int idx, u64 val);
 

@@ -1262,5 +1262,6 @@ TEST(random_ops)
 int main(void)
 {
 	env_init(128 * 1024);
+	env_superpages = true;
 	return run_tests("pv_mm");
 }
