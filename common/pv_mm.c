@@ -653,7 +653,7 @@ static int pv_set_format(struct pv_ctx *c, u64 id)
 {
 	const struct pv_pt_format *fmt = pv_pt_format_by_id((unsigned int)id);
 
-	if (!fmt || id > 0xffff) {
+	if (!fmt || id > 0xffff || !arch_pv_levels_supported(fmt->levels)) {
 		return -EINVAL;
 	}
 	if (c->pv->nr_pins) {

@@ -191,6 +191,12 @@ void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
 	s1_tlbi(v->domain, true, 0);
 }
 
+/* Both formats use the 4 KiB granule every AArch64 CPU has. */
+bool arch_pv_levels_supported(unsigned int levels)
+{
+	return levels == 3 || levels == 4;
+}
+
 void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va)
 {
 	/*

@@ -58,6 +58,12 @@ static bool vcpu_is_current(const struct vcpu *v)
 	return this_cpu()->curr == v;
 }
 
+bool arch_pv_levels_supported(unsigned int levels)
+{
+	return (levels == 3 && riscv_features.vs_sv39) ||
+	       (levels == 4 && riscv_features.vs_sv48);
+}
+
 /* The vsatp value for a root at @root of @levels levels, or 0 (Bare). */
 static unsigned long make_vsatp(gfn_t root, unsigned int levels, u16 asid)
 {

@@ -292,4 +292,11 @@ void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
  */
 void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va);
 
+/**
+ * arch_pv_levels_supported() - can this machine's guests translate
+ * through a stage-1 root of @levels levels (RISC-V: vsatp takes Sv39 /
+ * Sv48)? XL_MMUEXT_SET_FORMAT refuses a format it cannot run (-EINVAL).
+ */
+bool arch_pv_levels_supported(unsigned int levels);
+
 #endif /* XL_PV_MM_H */

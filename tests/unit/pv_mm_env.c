@@ -185,6 +185,7 @@ void env_set_p2m(struct env_dom *ed, gfn_t gfn, mfn_t mfn, p2m_type_t t)
 /* ---- what common/pv_mm.c and common/hypercall.c call ---- */
 
 bool env_superpages;
+unsigned int env_unsupported_levels;
 
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 		 unsigned int *order)
@@ -358,6 +359,11 @@ void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
 	env_hooks.baseptr_root = root;
 	env_hooks.baseptr_levels = levels;
 	env_hooks.baseptr_asid = asid;
+}
+
+bool arch_pv_levels_supported(unsigned int levels)
+{
+	return levels != env_unsupported_levels;
 }
 
 void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va)

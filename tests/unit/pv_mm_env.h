@@ -93,6 +93,8 @@ int env_op(struct env_dom *ed, unsigned int cmd, u64 arg1, u64 arg2);
  * exercised; the host benchmark leaves it off.
  */
 extern bool env_superpages;
+/* arch_pv_levels_supported() refuses roots of this many levels (0: none). */
+extern unsigned int env_unsupported_levels;
 /* One update; Return: its error. */
 int env_update(struct env_dom *ed, gfn_t table, unsigned int idx, u64 val);
 

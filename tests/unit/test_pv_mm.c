@@ -802,6 +802,17 @@ TEST(vcpu_down_drops_baseptr)
 	FINISH();
 }
 
+TEST(set_format_unsupported_by_the_machine)
+{
+	setup(&pv_pt_sv39);
+	env_unsupported_levels = 4;
+	CHECK_EQ(env_op(ed, XL_MMUEXT_SET_FORMAT, XL_PT_FORMAT_SV48, 0),
+		 -EINVAL);
+	env_unsupported_levels = 0;
+	CHECK_EQ(env_op(ed, XL_MMUEXT_SET_FORMAT, XL_PT_FORMAT_SV48, 0), 0);
+	FINISH();
+}
+
 TEST(pin_level_above_format)
 {
 	setup(&pv_pt_sv39);
