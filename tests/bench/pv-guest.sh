@@ -20,6 +20,8 @@ arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
 mkdir -p "$out"
 rc=0
+# shellcheck source=tests/bench/lib/guest.sh
+. "$srctree/tests/bench/lib/guest.sh"
 
 for arch in "${arches[@]}"; do
 	if ! make -s -C "$srctree/tests/guests" ARCH="$arch" \
@@ -29,19 +31,9 @@ for arch in "${arches[@]}"; do
 		rc=1
 		continue
 	fi
-	cat >"$out/pvbench-$arch.cfg" <<EOC
-name = "pvbench"
-kernel = "$srctree/build/guests/$arch/pvmmu.bin"
-memory = 16
-vcpus = 1
-cpus = [0]
-cmdline = "mode=bench"
-EOC
-	"$srctree/xen-lite" run --arch "$arch" --smp 1 --mem 256M --icount \
-		--timeout 600 "$out/pvbench-$arch.cfg" </dev/null \
-		>"$out/run-$arch.log" 2>&1
-	st=$?
-	tr -d '\r' <"$out/run-$arch.log" >"$out/run-$arch.txt"
+	bench_run "$arch" "$out" pvbench "$srctree/build/guests/$arch/pvmmu.bin" \
+		16 mode=bench 600
+	st=$bench_status
 	n=0
 	while read -r name val; do
 		case $name in

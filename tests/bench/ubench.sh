@@ -28,19 +28,8 @@ for arch in "${arches[@]}"; do
 		rc=1
 		continue
 	}
-	cat >"$out/ubench-$arch.cfg" <<EOC
-name = "ubench"
-kernel = "ubench-$arch.bin"
-memory = 8
-vcpus = 1
-cpus = [0]
-cmdline = "shutdown=std"
-EOC
-	"$srctree/xen-lite" run --arch "$arch" --smp 1 --mem 256M --icount \
-		--timeout 300 "$out/ubench-$arch.cfg" </dev/null \
-		>"$out/run-$arch.log" 2>&1
-	st=$?
-	tr -d '\r' <"$out/run-$arch.log" >"$out/run-$arch.txt"
+	bench_run "$arch" "$out" ubench "ubench-$arch.bin" 8 shutdown=std 300
+	st=$bench_status
 	n=0
 	while read -r name val; do
 		echo "BENCH $arch.${name}_ns $val ns"

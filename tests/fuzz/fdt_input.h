@@ -23,14 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                                 \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 /* Largest blob accepted; the hypervisor's own limit is 16 MiB. */
 #define FUZZ_FDT_MAX (1U << 20)

@@ -16,14 +16,7 @@
 
 #include "../../arch/arm/vpsci.c"
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                                 \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 #define RAM_GPA 0x40000000UL
 #define RAM_SIZE 0x8000000UL

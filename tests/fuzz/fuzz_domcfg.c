@@ -13,14 +13,7 @@
 
 #include "domcfg.h"
 
-#define CHECK(c)                                                              \
-	do {                                                                  \
-		if (!(c)) {                                                   \
-			fprintf(stderr, "fuzz_domcfg: %s:%d: %s\n", __FILE__, \
-				__LINE__, #c);                                \
-			abort();                                              \
-		}                                                             \
-	} while (0)
+#include "fuzz_check.h"
 
 static FILE *devnull;
 

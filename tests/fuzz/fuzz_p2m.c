@@ -32,14 +32,7 @@
 
 #include "p2m_check.h"
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                                 \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 #define GB (1ULL << 18) /* in 4 KiB pages */
 #define MB2 512ULL

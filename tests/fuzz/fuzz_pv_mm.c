@@ -23,14 +23,7 @@
 
 #include "pv_mm_env.h"
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                                 \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 #define NR_RAM 48 /* frames of the guest; the last is the scratch */
 #define NR_USE 40 /* frames the fuzzer builds tables and data in */

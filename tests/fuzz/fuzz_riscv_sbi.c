@@ -32,14 +32,7 @@
 #include <asm/sbi.h>
 #include <asm/vcpu.h>
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #c);                                 \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "fuzz_check.h"
 
 /* Inline assembly of vsbi.c becomes a call that records it. */
 static void fuzz_asm(const char *text);

@@ -42,6 +42,27 @@ no_leak() {
 	[ "$1" -eq $(($3 + $4 - $2)) ]
 }
 
+# One domain (BAD) fails to build with -ENOMEM, hello-b must pass next to
+# it, QEMU must exit non-zero and every frame must come back.
+build_enomem() { # check bad [run options] cfg...
+	local check=$1 bad=$2 log=$tmp/$arch-$1.log rc
+	shift 2
+	timeout 300 "$srctree/xen-lite" run --arch $arch --smp 2 --mem 256M \
+		--timeout 240 "$@" </dev/null >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		result "$arch.$check" fail "QEMU exited 0 although a domain failed to build"
+	elif ! grep -q "domain $bad: build failed (-12)" "$log"; then
+		result "$arch.$check" fail "no -ENOMEM build failure: $(grep -a "$bad" "$log" | head -n 3 | tr '\n' '|')"
+	elif ! grep -q '^\[hello-b\] hello: [0-9]* passed, 0 failed' "$log"; then
+		result "$arch.$check" fail "the other domain did not pass"
+	elif ! no_leak "$log"; then
+		result "$arch.$check" fail "frames leaked: $(grep -a 'free pages' "$log" | tr '\n' '|')"
+	else
+		result "$arch.$check" ok
+	fi
+}
+
 for arch in riscv64 arm64; do
 	make -s -C "$srctree/tests/guests" ARCH=$arch >/dev/null 2>&1 ||
 		{ result "$arch.build" fail "test guests do not build"; continue; }
@@ -61,39 +82,11 @@ for arch in riscv64 arm64; do
 
 	# The frame allocator runs dry in the middle of a build (the CLI
 	# would refuse the domain; --overcommit lets it through).
-	log=$tmp/$arch-alloc.log
-	timeout 300 "$srctree/xen-lite" run --arch $arch --smp 2 --mem 256M \
-		--overcommit --timeout 240 "$cfg/hello-b.cfg" "$cfg/too-big.cfg" \
-		</dev/null >"$log" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		result "$arch.alloc_enomem" fail "QEMU exited 0 although a domain failed to build"
-	elif ! grep -q 'domain too-big: build failed (-12)' "$log"; then
-		result "$arch.alloc_enomem" fail "no -ENOMEM build failure: $(grep -a 'too-big' "$log" | head -n 3 | tr '\n' '|')"
-	elif ! grep -q '^\[hello-b\] hello: [0-9]* passed, 0 failed' "$log"; then
-		result "$arch.alloc_enomem" fail "the other domain did not pass"
-	elif ! no_leak "$log"; then
-		result "$arch.alloc_enomem" fail "frames leaked: $(grep -a 'free pages' "$log" | tr '\n' '|')"
-	else
-		result "$arch.alloc_enomem" ok
-	fi
-
+	build_enomem alloc_enomem too-big --overcommit "$cfg/hello-b.cfg" \
+		"$cfg/too-big.cfg"
 	[ $arch = riscv64 ] || continue
-	log=$tmp/$arch-pool.log
-	timeout 300 "$srctree/xen-lite" run --arch $arch --smp 2 --mem 256M \
-		--timeout 240 "$cfg/small-pool.cfg" "$cfg/hello-b.cfg" </dev/null >"$log" 2>&1
-	rc=$?
-	if [ $rc -eq 0 ]; then
-		result "$arch.pool_enomem" fail "QEMU exited 0 although a domain failed to build"
-	elif ! grep -q 'domain small-pool: build failed (-12)' "$log"; then
-		result "$arch.pool_enomem" fail "no -ENOMEM build failure: $(grep -a 'small-pool' "$log" | head -n 3 | tr '\n' '|')"
-	elif ! grep -q '^\[hello-b\]' "$log"; then
-		result "$arch.pool_enomem" fail "the other domain did not run"
-	elif ! no_leak "$log"; then
-		result "$arch.pool_enomem" fail "frames leaked: $(grep -a 'free pages' "$log" | tr '\n' '|')"
-	else
-		result "$arch.pool_enomem" ok
-	fi
+	build_enomem pool_enomem small-pool "$cfg/small-pool.cfg" \
+		"$cfg/hello-b.cfg"
 done
 echo "$suite: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -7,6 +7,12 @@
 #   bench_guest ARCH SRC OUT    build OUT/<name>-ARCH.bin from SRC (a .c
 #                               file; <name> is its base name); return 1
 #                               and print why on failure
+#   bench_run ARCH OUT NAME KERNEL MIB CMDLINE TIMEOUT
+#                               boot one 1-vCPU domain NAME (KERNEL, MIB
+#                               MiB, on CPU 0) on a 1-CPU host under
+#                               -icount shift=0; its console goes to
+#                               OUT/run-ARCH.txt (CRs removed), QEMU's
+#                               exit status to $bench_status
 # Needs $srctree.
 
 bench_guest() { # arch src out
@@ -54,4 +60,21 @@ bench_guest() { # arch src out
 		echo "bench: building $name for $arch failed" >&2
 		return 1
 	fi
+}
+
+bench_run() { # arch out name kernel mib cmdline timeout
+	local arch=$1 out=$2 name=$3 kernel=$4 mib=$5 cmdline=$6 timeout=$7
+	cat >"$out/$name-$arch.cfg" <<EOC
+name = "$name"
+kernel = "$kernel"
+memory = $mib
+vcpus = 1
+cpus = [0]
+cmdline = "$cmdline"
+EOC
+	"$srctree/xen-lite" run --arch "$arch" --smp 1 --mem 256M --icount \
+		--timeout "$timeout" "$out/$name-$arch.cfg" </dev/null \
+		>"$out/run-$arch.log" 2>&1
+	bench_status=$?
+	tr -d '\r' <"$out/run-$arch.log" >"$out/run-$arch.txt"
 }
