@@ -247,11 +247,12 @@ run_arch() { # arch
 	# a bystander; every frame comes back at power-off.
 	if want pvmmu; then
 	p=$a.pvmmu
-	run "$a" pvmmu 4 256M 240 "$cfgdir/pvmmu.cfg" \
-		"$cfgdir/pvmmu-nowx.cfg" "$cfgdir/bystander.cfg"
+	run "$a" pvmmu 4 256M 240 "$cfgdir/bystander.cfg" "$cfgdir/pvmmu.cfg" \
+		"$cfgdir/pvmmu-nowx.cfg" "$cfgdir/pvmmu-foreign.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" pvmmu pvmmu
 	expect_pass "$p" pvmmu-nowx pvmmu
+	expect_pass "$p" pvmmu-foreign pvmmu
 	expect_pass "$p" bystander victim
 	local boot off
 	boot=$(sed -n 's/.*boot complete at .* us, \([0-9]*\) free pages, \([0-9]*\) in object caches.*/\1 \2/p' "$log")

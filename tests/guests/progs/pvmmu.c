@@ -10,6 +10,9 @@
  * Command line:
  *   mode=suite   the adversarial and positive suite (default; 2 vCPUs)
  *   mode=nowx    the pv_mmu_policy = "no-wx" cases (domain file key)
+ *   mode=foreign (privileged domain) another domain's RAM mapped as a
+ *                foreign page is refused as a leaf or table; batches
+ *                naming another domain act on that domain's tables
  *   mode=bench   figures only: pinning 1 GiB of 4 KiB mappings, a
  *                512-entry mmu_update batch against 512 single calls,
  *                direct-write emulation (PVBENCH lines, tests/bench)
@@ -1040,6 +1043,57 @@ static void nowx(void)
 		 "frames left read-only");
 }
 
+/*
+ * mode=foreign (a privileged domain): another domain's RAM, mapped into
+ * this domain's p2m as a foreign page, is still not a frame a PV table
+ * may map or become; and naming the other domain in a batch validates
+ * against that domain's own tables.
+ */
+static void foreign(void)
+{
+	uint64_t slot = rt_env.ram_base + (1UL << 30); /* outside RAM */
+	struct callbuf *c = me();
+	unsigned int other = 0;
+	long r = -1;
+
+	ref = mkset();
+	check_rc(pin(levels, ref.t[levels]), 0, "foreign.pin");
+	for (unsigned int id = 0; id < 16 && r; id++) {
+		if (id == rt_env.info.domid)
+			continue;
+		r = xl_map_foreign(gfn(slot), id, gfn(rt_env.ram_base), true);
+		other = id;
+	}
+	if (!rt_check(r == 0, "foreign.map", "no other domain to map (%ld)",
+		      r)) {
+		return;
+	}
+	rt_printf("# foreign: domain %u's first RAM page at %#llx\n", other,
+		  (unsigned long long)slot);
+	check_rc(upd(ent(ref.t[1], 5), leaf(slot, 1, RT_PT_R)), -XL_EPERM,
+		 "foreign.readonly_leaf_refused");
+	check_rc(upd(ent(ref.t[1], 5), leaf(slot, 1, RT_PT_R | RT_PT_W)),
+		 -XL_EPERM, "foreign.writable_leaf_refused");
+	check_rc(upd(ent(ref.t[2], 5), tbl(slot, 2)), -XL_EPERM,
+		 "foreign.table_pointer_refused");
+	check_rc(pin(1, slot), -XL_EPERM, "foreign.pin_refused");
+	check_rc(xl_unmap_foreign(gfn(slot)), 0, "foreign.unmap");
+	/* Privileged, naming the other domain: its frames, its tables. */
+	c->req[0] = (struct xl_mmu_update){ ent(ref.t[1], 6),
+					    leaf(data(6), 1, RT_PT_R) };
+	c->st = (struct xl_pv_batch_status){ .domid = (unsigned short)other };
+	r = xl_hypercall(XL_HC_MMU_UPDATE, (uintptr_t)c->req, 1,
+			 (uintptr_t)&c->st, 0, 0);
+	rt_check(r == 0 && c->st.error == -XL_ENOENT,
+		 "foreign.other_domain_has_no_such_table",
+		 "returned %ld, error %d", r, c->st.error);
+	rt_check(!*E(ent(ref.t[1], 6)), "foreign.own_table_untouched",
+		 "the update landed in this domain's table");
+	check_rc(unpin(ref.t[levels]), 0, "foreign.unpin");
+	rt_check(pool_release(pool_base) == 0, "foreign.released",
+		 "frames left read-only");
+}
+
 /* ---- benchmark ---- */
 
 static uint64_t ns(uint64_t ticks)
@@ -1150,6 +1204,8 @@ int test_main(void)
 		bench();
 	else if (rt_arg_is("mode", "nowx"))
 		nowx();
+	else if (rt_arg_is("mode", "foreign"))
+		foreign();
 	else
 		suite(rt_arg_ul("keep", 0));
 	return 0;
