@@ -41,11 +41,9 @@ int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
 	return 0;
 }
 
-int vplic_mmio(struct vcpu *v, u64 off, bool is_write, u64 *val,
-	       unsigned int size)
+/* What a device stand-in saw; a read returns device_val. */
+static int device_access(u64 off, bool is_write, u64 *val, unsigned int size)
 {
-	CHECK(v == &vcpu);
-	CHECK(off < VPLIC_SIZE);
 	dev.calls++;
 	dev.off = off;
 	dev.size = size;
@@ -57,20 +55,20 @@ int vplic_mmio(struct vcpu *v, u64 off, bool is_write, u64 *val,
 	return 0;
 }
 
+int vplic_mmio(struct vcpu *v, u64 off, bool is_write, u64 *val,
+	       unsigned int size)
+{
+	CHECK(v == &vcpu);
+	CHECK(off < VPLIC_SIZE);
+	return device_access(off, is_write, val, size);
+}
+
 int vuart_mmio(struct domain *d, u64 off, bool is_write, u64 *val,
 	       unsigned int size)
 {
 	CHECK(d == &dom);
 	CHECK(off < VUART_SIZE);
-	dev.calls++;
-	dev.off = off;
-	dev.size = size;
-	dev.write = is_write;
-	if (is_write)
-		dev.val = *val;
-	else
-		*val = device_val;
-	return 0;
+	return device_access(off, is_write, val, size);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)

@@ -10,17 +10,7 @@ suite=linux-arm64
 . "$srctree/tests/linux/arm64-common.sh"
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
-passed=0 failed=0
-
-result() {
-	if [ "$2" = ok ]; then
-		echo "ok $suite.$1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $suite.$1: $3"
-		failed=$((failed + 1))
-	fi
-}
+. "$srctree/tests/lib/result.sh"
 
 # check_domain LOG NAME VCPUS: Return 0 when NAME booted and finished.
 check_domain() {

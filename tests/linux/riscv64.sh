@@ -18,17 +18,7 @@ suite=linux-riscv64
 debdir=$srctree/build/debian/riscv64
 out=$srctree/build/linux-riscv64
 timeout=${XL_LINUX_TIMEOUT:-600}
-passed=0 failed=0
-
-result() {
-	if [ "$2" = ok ]; then
-		echo "ok $suite.$1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $suite.$1: $3"
-		failed=$((failed + 1))
-	fi
-}
+. "$srctree/tests/lib/result.sh"
 
 finish() {
 	echo "$suite: $passed passed, $failed failed"

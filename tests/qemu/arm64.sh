@@ -19,17 +19,7 @@ if [ -z "$bin" ]; then
 fi
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
-passed=0 failed=0
-
-result() {
-	if [ "$2" = ok ]; then
-		echo "ok $suite.$1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $suite.$1: $3"
-		failed=$((failed + 1))
-	fi
-}
+. "$srctree/tests/lib/result.sh"
 
 run_qemu() { # virtualization smp logfile
 	timeout 60 qemu-system-aarch64 \

@@ -8,17 +8,7 @@ suite=baddtb
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-result() {
-	if [ "$2" = ok ]; then
-		echo "ok $suite.$1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $suite.$1: $3"
-		failed=$((failed + 1))
-	fi
-}
+. "$srctree/tests/lib/result.sh"
 
 build() {
 	local arch=$1

@@ -20,17 +20,7 @@ suite=domains
 cfg=$srctree/tests/qemu/cfg
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-result() {
-	if [ "$2" = ok ]; then
-		echo "ok $suite.$1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $suite.$1: $3"
-		failed=$((failed + 1))
-	fi
-}
+. "$srctree/tests/lib/result.sh"
 
 # free pages at boot == free pages at power-off + object-cache pages
 no_leak() {

@@ -20,17 +20,7 @@ fi
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
-passed=0 failed=0
-
-result() {
-	if [ "$2" = ok ]; then
-		echo "ok $suite.$1"
-		passed=$((passed + 1))
-	else
-		echo "FAIL $suite.$1: $3"
-		failed=$((failed + 1))
-	fi
-}
+. "$srctree/tests/lib/result.sh"
 
 run_qemu() { # cpu smp logfile
 	timeout 60 qemu-system-riscv64 -machine virt -cpu "$1" -smp "$2" \

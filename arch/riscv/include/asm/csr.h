@@ -178,35 +178,20 @@
 				     : "memory");                \
 	})
 
-#define csr_swap(csr, val)                                            \
+/* CSR read-modify-write @insn (csrrw/csrrs/csrrc): Return: the old value. */
+#define __csr_rmw(insn, csr, val)                                     \
 	({                                                            \
 		unsigned long __v = (unsigned long)(val);             \
-		__asm__ __volatile__("csrrw %0, " csr_str(csr) ", %1" \
+		__asm__ __volatile__(insn " %0, " csr_str(csr) ", %1" \
 				     : "=r"(__v)                      \
 				     : "rK"(__v)                      \
 				     : "memory");                     \
 		__v;                                                  \
 	})
 
-#define csr_read_set(csr, val)                                        \
-	({                                                            \
-		unsigned long __v = (unsigned long)(val);             \
-		__asm__ __volatile__("csrrs %0, " csr_str(csr) ", %1" \
-				     : "=r"(__v)                      \
-				     : "rK"(__v)                      \
-				     : "memory");                     \
-		__v;                                                  \
-	})
-
-#define csr_read_clear(csr, val)                                      \
-	({                                                            \
-		unsigned long __v = (unsigned long)(val);             \
-		__asm__ __volatile__("csrrc %0, " csr_str(csr) ", %1" \
-				     : "=r"(__v)                      \
-				     : "rK"(__v)                      \
-				     : "memory");                     \
-		__v;                                                  \
-	})
+#define csr_swap(csr, val) __csr_rmw("csrrw", csr, val)
+#define csr_read_set(csr, val) __csr_rmw("csrrs", csr, val)
+#define csr_read_clear(csr, val) __csr_rmw("csrrc", csr, val)
 
 #define csr_set(csr, val)                                        \
 	({                                                       \
