@@ -16,31 +16,40 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
+#include <xen-lite/setup.h>
 
 #define GUEST_DTB_MAX (64 * 1024)
 
-/* Give @d 2^order frames at @gfn, mapped as RAM. */
-static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
+/* Make @nr frames from @pg @d's RAM (on its page list, one reference). */
+static void give_frames(struct domain *d, struct page_info *pg, u64 nr)
 {
-	struct page_info *pg = alloc_pages_zeroed(order);
-	int rc;
-
-	if (!pg)
-		return -ENOMEM;
-	for (u64 i = 0; i < (1ULL << order); i++) {
+	for (u64 i = 0; i < nr; i++) {
 		pg[i].state = PGS_DOMAIN;
 		pg[i].owner = d->id;
 		pg[i].count = 1; /* the allocation reference */
 		list_add_tail(&pg[i].list, &d->page_list);
 	}
-	d->tot_pages += 1ULL << order;
-	rc = p2m_set_entry(d->p2m, gfn, 1ULL << order, page_to_mfn(pg),
-			   p2m_ram_rw);
-	/* On failure the frames stay on page_list and are freed with @d. */
-	return rc;
+	d->tot_pages += nr;
 }
 
-static int populate_ram(struct domain *d)
+/* Give @d 2^order frames at @gfn, mapped as RAM. */
+static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
+{
+	struct page_info *pg = alloc_pages_zeroed(order);
+
+	if (!pg)
+		return -ENOMEM;
+	give_frames(d, pg, 1ULL << order);
+	/* On failure the frames stay on page_list and are freed with @d. */
+	return p2m_set_entry(d->p2m, gfn, 1ULL << order, page_to_mfn(pg),
+			     p2m_ram_rw);
+}
+
+/*
+ * Map fresh RAM over the domain's whole RAM range except the pages
+ * [@hole, @hole_end) (relative to its start), already mapped.
+ */
+static int populate_ram(struct domain *d, u64 hole, u64 hole_end)
 {
 	u64 nr = d->ram_bytes >> PAGE_SHIFT;
 	u64 g = d->ram_gpa >> PAGE_SHIFT;
@@ -48,11 +57,16 @@ static int populate_ram(struct domain *d)
 
 	while (done < nr) {
 		unsigned int order = PAGE_ORDER_1G;
+		u64 limit = done < hole ? MIN(hole, nr) : nr;
 		int rc;
 
+		if (done >= hole && done < hole_end) {
+			done = hole_end;
+			continue;
+		}
 		/* Largest chunk that fits, is aligned, and is available. */
 		while (order && (((g + done) & ((1ULL << order) - 1)) ||
-				 done + (1ULL << order) > nr))
+				 done + (1ULL << order) > limit))
 			order = order == PAGE_ORDER_1G ? PAGE_ORDER_2M : 0;
 		for (;;) {
 			rc = map_ram_chunk(d, _gfn(g + done), order);
@@ -125,41 +139,93 @@ static int load_elf(struct domain *d, const u8 *img, u64 size, paddr_t *entry,
 	return in_guest_ram(d, *entry, 4) ? 0 : -ENOEXEC;
 }
 
+static bool is_elf(const u8 *img, u64 size)
+{
+	return size >= 64 && img[0] == 0x7f && img[1] == 'E' && img[2] == 'L' &&
+	       img[3] == 'F';
+}
+
 /*
- * Load the kernel. Return: 0 with the entry point and the end of what the
- * kernel occupies, or -ENOEXEC for an image that does not fit.
+ * Where an Image (Linux header, either architecture) or raw kernel goes:
+ * [*load, *end) of guest RAM, entered at *load. Return: 0, or -ENOEXEC
+ * for an image that does not fit.
  */
-static int load_kernel(struct domain *d, paddr_t *entry, paddr_t *end)
+static int kernel_placement(struct domain *d, paddr_t *load, paddr_t *end)
 {
 	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
 	u64 size = d->cfg.kernel_size;
 	u32 magic = size >= 64 ? le32(img + 0x38) : 0;
 
-	if (size >= 64 && img[0] == 0x7f && img[1] == 'E' && img[2] == 'L' &&
-	    img[3] == 'F')
-		return load_elf(d, img, size, entry, end);
 	if (magic == IMAGE_MAGIC_ARM64 || magic == IMAGE_MAGIC_RISCV) {
 		u64 text_offset = le64(img + 8);
 		u64 image_size = le64(img + 16);
-		paddr_t load;
 
 		if (!image_size)
 			image_size = ROUNDUP(size, PAGE_SIZE) + (1ULL << 20);
 		if (text_offset >= d->ram_bytes || image_size < size)
 			return -ENOEXEC;
-		load = d->ram_gpa + text_offset;
-		if (!in_guest_ram(d, load, image_size))
-			return -ENOEXEC;
-		*entry = load;
-		*end = load + image_size;
-		return copy_to_guest(d, load, img, size);
+		*load = d->ram_gpa + text_offset;
+		*end = *load + image_size;
+		return in_guest_ram(d, *load, image_size) ? 0 : -ENOEXEC;
 	}
 	/* A raw binary runs from the start of RAM. */
-	if (!in_guest_ram(d, d->ram_gpa, size))
-		return -ENOEXEC;
-	*entry = d->ram_gpa;
+	*load = d->ram_gpa;
 	*end = d->ram_gpa + size;
-	return copy_to_guest(d, d->ram_gpa, img, size);
+	return in_guest_ram(d, *load, size) ? 0 : -ENOEXEC;
+}
+
+/*
+ * When the configuration allows it (struct domain_config.kernel_in_place),
+ * map the kernel module's own frames at its load address instead of
+ * copying it: a Linux kernel is tens of MiB, and copying it was most of
+ * a domain's build time. The frames become the domain's RAM and are
+ * freed with it. Return: the number of pages mapped so (0: copy), or a
+ * negative errno.
+ */
+static s64 kernel_map_in_place(struct domain *d)
+{
+	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
+	u64 size = d->cfg.kernel_size, nr = DIV_ROUND_UP(size, PAGE_SIZE);
+	u64 tail = size & (PAGE_SIZE - 1);
+	struct page_info *pg;
+	paddr_t load, end;
+	int rc;
+
+	if (!d->cfg.kernel_in_place || is_elf(img, size) ||
+	    kernel_placement(d, &load, &end) ||
+	    ((load | d->cfg.kernel_pa) & (PAGE_SIZE - 1)) ||
+	    !in_guest_ram(d, load, nr << PAGE_SHIFT))
+		return 0;
+	pg = page_donate_module(&bootinfo, maddr_to_mfn(d->cfg.kernel_pa), nr);
+	if (!pg)
+		return 0;
+	give_frames(d, pg, nr);
+	/* What follows the image in its last frame is the kernel's BSS. */
+	if (tail)
+		memset((u8 *)page_to_virt(pg + nr - 1) + tail, 0,
+		       PAGE_SIZE - tail);
+	rc = p2m_set_entry(d->p2m, gaddr_to_gfn(load), nr, page_to_mfn(pg),
+			   p2m_ram_rw);
+	return rc ? rc : (s64)nr;
+}
+
+/*
+ * Load the kernel (@in_place: an Image or raw kernel already mapped by
+ * kernel_map_in_place()). Return: 0 with the entry point and the end of
+ * what the kernel occupies, or -ENOEXEC for an image that does not fit.
+ */
+static int load_kernel(struct domain *d, bool in_place, paddr_t *entry,
+		       paddr_t *end)
+{
+	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
+	int rc;
+
+	if (is_elf(img, d->cfg.kernel_size))
+		return load_elf(d, img, d->cfg.kernel_size, entry, end);
+	rc = kernel_placement(d, entry, end);
+	if (rc || in_place)
+		return rc;
+	return copy_to_guest(d, *entry, img, d->cfg.kernel_size);
 }
 
 #define FDT_TRY(x)                 \
@@ -250,17 +316,31 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 int domain_build(struct domain *d)
 {
 	paddr_t entry, kend, dtb_gpa, initrd = 0;
+	u64 hole = 0;
+	s64 in_place;
 	void *fdt;
 	int rc;
 
-	rc = populate_ram(d);
+	in_place = kernel_map_in_place(d);
+	if (in_place < 0) {
+		printk(XL_ERR "domain %s: cannot map its kernel (%lld)\n",
+		       d->name, (long long)in_place);
+		return (int)in_place;
+	}
+	if (in_place) {
+		paddr_t load, end;
+
+		kernel_placement(d, &load, &end);
+		hole = (load - d->ram_gpa) >> PAGE_SHIFT;
+	}
+	rc = populate_ram(d, hole, hole + (u64)in_place);
 	if (rc) {
 		printk(XL_ERR
 		       "domain %s: cannot populate %llu MiB of RAM (%d)\n",
 		       d->name, (unsigned long long)(d->ram_bytes >> 20), rc);
 		return rc;
 	}
-	rc = load_kernel(d, &entry, &kend);
+	rc = load_kernel(d, in_place > 0, &entry, &kend);
 	if (rc) {
 		printk(XL_ERR "domain %s: kernel image does not load (%d)\n",
 		       d->name, rc);
@@ -302,11 +382,11 @@ int domain_build(struct domain *d)
 	}
 	arch_vcpu_reset(d->vcpus[0], entry, dtb_gpa);
 	d->vcpus[0]->state = VCPU_RUNNABLE;
-	printk("domain %u (%s): %llu MiB at %#llx, %u vCPU%s, kernel entry %#llx, dtb %#llx%s\n",
+	printk("domain %u (%s): %llu MiB at %#llx, %u vCPU%s, kernel entry %#llx%s, dtb %#llx%s\n",
 	       d->id, d->name, (unsigned long long)(d->ram_bytes >> 20),
 	       (unsigned long long)d->ram_gpa, d->nr_vcpus,
 	       d->nr_vcpus > 1 ? "s" : "", (unsigned long long)entry,
-	       (unsigned long long)dtb_gpa,
+	       in_place ? " (in place)" : "", (unsigned long long)dtb_gpa,
 	       d->cfg.ramdisk_size ? ", ramdisk" : "");
 	return 0;
 }

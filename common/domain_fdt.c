@@ -257,6 +257,36 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	return parse_modules(p, c);
 }
 
+/* Frames [a, a + s) rounded out to pages meet [b, b + t)'s? */
+static bool frames_meet(paddr_t a, u64 s, paddr_t b, u64 t)
+{
+	return t && ROUNDDOWN(a, PAGE_SIZE) < ROUNDUP(b + t, PAGE_SIZE) &&
+	       ROUNDDOWN(b, PAGE_SIZE) < ROUNDUP(a + s, PAGE_SIZE);
+}
+
+/* See struct domain_config.kernel_in_place. */
+static bool kernel_in_place_ok(const struct domain_config *cfgs, int n, int i)
+{
+	const struct domain_config *c = &cfgs[i];
+
+	if (c->on_poweroff == ACTION_RESTART ||
+	    c->on_reboot == ACTION_RESTART || c->on_crash == ACTION_RESTART)
+		return false;
+	if (frames_meet(c->kernel_pa, c->kernel_size, c->ramdisk_pa,
+			c->ramdisk_size))
+		return false;
+	for (int j = 0; j < n; j++) {
+		if (j == i)
+			continue;
+		if (frames_meet(c->kernel_pa, c->kernel_size, cfgs[j].kernel_pa,
+				cfgs[j].kernel_size) ||
+		    frames_meet(c->kernel_pa, c->kernel_size,
+				cfgs[j].ramdisk_pa, cfgs[j].ramdisk_size))
+			return false;
+	}
+	return true;
+}
+
 int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
 		     unsigned int nr_cpus, char *err, size_t errlen)
 {
@@ -293,5 +323,7 @@ int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
 			 fdt_strerror(node));
 		return -EINVAL;
 	}
+	for (int i = 0; i < n; i++)
+		cfgs[i].kernel_in_place = kernel_in_place_ok(cfgs, n, i);
 	return n;
 }

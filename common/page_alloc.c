@@ -32,6 +32,7 @@ static u64 *dirty_map;
 static DEFINE_SPINLOCK(heap_lock);
 static u64 nr_free;
 static u64 nr_total;
+static u64 nr_donated;
 
 u64 free_page_count(void)
 {
@@ -41,6 +42,11 @@ u64 free_page_count(void)
 u64 total_page_count(void)
 {
 	return nr_total;
+}
+
+u64 donated_page_count(void)
+{
+	return nr_donated;
 }
 
 static bool range_reserved(const struct bootinfo *bi, paddr_t s, paddr_t e,
@@ -349,4 +355,55 @@ void free_page_run(mfn_t first, u64 nr)
 		free_pages(mfn_to_page(_mfn(m)), order);
 		m += 1ULL << order;
 	}
+}
+
+struct page_info *page_donate_module(const struct bootinfo *bi, mfn_t first,
+				     u64 nr)
+{
+	paddr_t s = mfn_to_maddr(first), e = s + (nr << PAGE_SHIFT);
+	const struct resv *mod = NULL;
+	struct page_info *pg;
+	unsigned long flags;
+	u64 f;
+
+	if (!nr || mfn_x(first) < frame_table_base_mfn ||
+	    mfn_x(first) - frame_table_base_mfn > frame_table_nr ||
+	    nr > frame_table_nr - (mfn_x(first) - frame_table_base_mfn))
+		return NULL;
+	/*
+	 * Whole frames of one module range, shared with no other reserved
+	 * range (the allocator rounds reserved ranges out to frames).
+	 */
+	for (u32 i = 0; i < bi->nr_resv; i++) {
+		paddr_t rs = ROUNDDOWN(bi->resv[i].start, PAGE_SIZE);
+		paddr_t re = ROUNDUP(bi->resv[i].start + bi->resv[i].size,
+				     PAGE_SIZE);
+
+		if (bi->resv[i].kind == RESV_MODULE && rs <= s && e <= re)
+			mod = &bi->resv[i];
+		else if (s < re && rs < e)
+			return NULL;
+	}
+	if (!mod)
+		return NULL;
+	pg = mfn_to_page(first);
+	spin_lock_irqsave(&heap_lock, flags);
+	for (u64 i = 0; i < nr; i++) {
+		if (pg[i].state != PGS_RESERVED) {
+			spin_unlock_irqrestore(&heap_lock, flags);
+			return NULL; /* donated before */
+		}
+	}
+	f = mfn_x(first) - frame_table_base_mfn;
+	for (u64 i = 0; i < nr; i++, f++) {
+		pg[i].state = PGS_XEN;
+		pg[i].count = 0;
+		pg[i].owner = DOMID_XL;
+		/* They hold the module: clear them if ever reallocated zeroed. */
+		dirty_map[f / 64] |= 1ULL << (f % 64);
+	}
+	nr_total += nr;
+	nr_donated += nr;
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return pg;
 }

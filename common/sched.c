@@ -385,9 +385,10 @@ static void __noreturn all_done(void)
 	       nr_crashed, nr_build_failures,
 	       (unsigned long long)(uptime_ns() / 1000));
 	/* Compared with the boot-complete figure by the tests: no leak. */
-	printk("xen-lite: %llu free pages at power-off, %llu in object caches\n",
+	printk("xen-lite: %llu free pages at power-off, %llu in object caches, %llu from boot modules\n",
 	       (unsigned long long)free_page_count(),
-	       (unsigned long long)xmalloc_cache_pages());
+	       (unsigned long long)xmalloc_cache_pages(),
+	       (unsigned long long)donated_page_count());
 	arch_machine_poweroff(clean);
 }
 

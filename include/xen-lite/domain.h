@@ -64,6 +64,12 @@ struct domain_config {
 	u64 kernel_size;
 	paddr_t ramdisk_pa;
 	u64 ramdisk_size;
+	/*
+	 * The kernel module's frames may become the domain's RAM instead of
+	 * being copied: no on_* action restarts the domain (a rebuild would
+	 * need the module intact) and no other module shares its frames.
+	 */
+	bool kernel_in_place;
 };
 
 struct vcpu {

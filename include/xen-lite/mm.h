@@ -116,6 +116,22 @@ void free_xenheap_pages(void *va, unsigned int order);
 /** Number of frames currently free in the buddy allocator. */
 u64 free_page_count(void);
 u64 total_page_count(void);
+/** Frames of boot modules handed over with page_donate_module(). */
+u64 donated_page_count(void);
+
+/**
+ * page_donate_module() - take @nr frames of a boot module at @first into
+ * the allocator's care without copying them: a domain built from the
+ * module maps them as its RAM, and they are freed to the buddy with the
+ * domain. Each frame can be donated once.
+ * @bi: the boot information whose reserved ranges name the module.
+ *
+ * Return: the first page (state PGS_XEN, count 0, owner DOMID_XL, contents
+ * kept), or NULL when the range is not whole frames of one boot module
+ * alone, or was donated before.
+ */
+struct page_info *__must_check page_donate_module(const struct bootinfo *bi,
+						  mfn_t first, u64 nr);
 
 /** xmalloc()/xzalloc() - small hypervisor objects. Return: NULL on failure. */
 void *__must_check xmalloc(size_t size);

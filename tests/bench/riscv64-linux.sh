@@ -56,6 +56,7 @@ ramdisk = "initrd.gz"
 cmdline = "$cmdline"
 memory = 256
 vcpus = 1
+on_reboot = "destroy"
 CFG
 (cd "$srctree" && ./xen-lite run --arch riscv64 --smp 1 --mem 512M \
 	--qemu-arg -icount --qemu-arg shift=0,sleep=off \

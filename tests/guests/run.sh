@@ -19,6 +19,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 srctree=$(cd "$here/../.." && pwd)
 cfgdir=$here/cfg
+. "$srctree/tests/lib/leak.sh"
 suite=guests
 passed=0
 failed=0
@@ -254,13 +255,8 @@ run_arch() { # arch
 	expect_pass "$p" pvmmu-nowx pvmmu
 	expect_pass "$p" pvmmu-foreign pvmmu
 	expect_pass "$p" bystander victim
-	local boot off
-	boot=$(sed -n 's/.*boot complete at .* us, \([0-9]*\) free pages, \([0-9]*\) in object caches.*/\1 \2/p' "$log")
-	off=$(sed -n 's/.*: \([0-9]*\) free pages at power-off, \([0-9]*\) in object caches.*/\1 \2/p' "$log")
-	# shellcheck disable=SC2086
-	check "$p.no_frame_leaked" "$([ -n "$boot" ] && [ -n "$off" ] &&
-		set -- $boot $off && [ "$1" -eq $(($3 + $4 - $2)) ]; echo $?)" \
-		"boot: $boot, power-off: $off (free, object caches)"
+	no_leak "$log"
+	check "$p.no_frame_leaked" $? "$leak_why"
 
 	fi
 	# 2. Faults: each crasher is crashed for the access it announced,

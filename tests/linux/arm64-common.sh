@@ -34,7 +34,9 @@ arm64_linux_prepare() {
 	cp "$lx/initramfs.cpio.gz" "$deb/linux/initrd.img"
 }
 
-# write_cfg FILE NAME VCPUS MEMORY_MIB
+# write_cfg FILE NAME VCPUS MEMORY_MIB [ON_REBOOT]: with ON_REBOOT
+# "destroy" no policy restarts the domain and the hypervisor maps its
+# kernel in place instead of copying it (default: restart, copied).
 write_cfg() {
 	cat >"$1" <<CFG
 name = "$2"
@@ -43,6 +45,7 @@ ramdisk = "$lx/initramfs.cpio.gz"
 cmdline = "console=ttyAMA0 quiet"
 memory = $4
 vcpus = $3
+on_reboot = "${5:-restart}"
 CFG
 }
 

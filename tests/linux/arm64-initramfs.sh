@@ -7,7 +7,10 @@
 # runs a short CPU + memory workload and prints its time
 # ("XL-LINUX-WORKLOAD <seconds>"), then "XL-LINUX-DONE <uptime>" and
 # powers off (PSCI SYSTEM_OFF). The markers are the same as the riscv64
-# tests' so that both architectures are measured alike.
+# tests' so that both architectures are measured alike. UP and DONE also
+# print the virtual counter (/bin/cntvct, tests/linux/arm64-cntvct.S): the
+# machine counter natively, the counter since the domain was created
+# under xen-lite.
 set -euo pipefail
 debroot=$1 out=$2
 bb=""
@@ -19,6 +22,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{bin,dev,proc,sys,tmp}
 cp "$bb" "$work/bin/busybox"
+aarch64-linux-gnu-gcc -nostdlib -static -no-pie -Wl,--build-id=none \
+	-o "$work/bin/cntvct" "$(dirname "$0")/arm64-cntvct.S"
 ln -s busybox "$work/bin/sh"
 mknod "$work/dev/console" c 5 1
 mknod "$work/dev/null" c 1 3
@@ -30,7 +35,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp
 read up idle </proc/uptime
-echo "XL-LINUX-UP $up"
+echo "XL-LINUX-UP $up $(/bin/cntvct)"
 echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
 read t0 idle </proc/uptime
 # CPU: checksum 8 MiB; memory: copy it around in tmpfs.
@@ -46,7 +51,7 @@ while [ $n -lt 20000 ]; do n=$((n + 1)); done
 read t1 idle </proc/uptime
 echo "XL-LINUX-WORKLOAD $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")"
 read up idle </proc/uptime
-echo "XL-LINUX-DONE $up"
+echo "XL-LINUX-DONE $up $(/bin/cntvct)"
 poweroff -f
 INIT
 chmod +x "$work/init"

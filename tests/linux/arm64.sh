@@ -46,13 +46,20 @@ else
 fi
 
 name=two_domains_smp4
-write_cfg "$log/a.cfg" linux-a 2 256
+write_cfg "$log/a.cfg" linux-a 2 256 destroy
 write_cfg "$log/b.cfg" linux-b 2 256
 run_bundle 400 "$log/$name" --smp 4 --mem 1G "$log/a.cfg" "$log/b.cfg"
 rc=$?
 why=""
 check_domain "$log/$name" linux-a 2 && check_domain "$log/$name" linux-b 2
 [ -n "$why" ] || [ $rc -eq 0 ] || why="QEMU exit status $rc"
+# linux-a cannot restart: its kernel is mapped in place; linux-b copied.
+if [ -z "$why" ]; then
+	grep -aq '(linux-a):.*kernel entry [0-9a-fx]* (in place)' "$log/$name" ||
+		why="linux-a: kernel not mapped in place"
+	! grep -aq '(linux-b):.*(in place)' "$log/$name" ||
+		why="linux-b (on_reboot = restart) was built in place"
+fi
 if [ -z "$why" ]; then
 	result $name ok
 else

@@ -42,7 +42,9 @@ mkdir -p "$debdir/linux"
 cp "$out/Image" "$debdir/linux/Image"
 cp "$out/initrd.gz" "$debdir/linux/initrd.img"
 
-domfile() { # name vcpus memory
+# ON_REBOOT (default destroy): with "destroy" no policy restarts the domain
+# and the hypervisor maps its kernel in place; "restart" makes it copy.
+domfile() { # name vcpus memory [on_reboot]
 	cat >"$out/$1.cfg" <<CFG
 name = "$1"
 kernel = "Image"
@@ -51,7 +53,7 @@ cmdline = "console=ttyS0 quiet"
 memory = $3
 vcpus = $2
 on_crash = "destroy"
-on_reboot = "destroy"
+on_reboot = "${4:-destroy}"
 CFG
 }
 
@@ -62,6 +64,22 @@ check_domain() {
 	grep -aq "\[$name\] XL-LINUX-CPUS $vcpus" "$log" || { echo "$name does not see $vcpus CPUs"; return; }
 	grep -aq "\[$name\] XL-LINUX-WORKLOAD" "$log" || { echo "$name did not run the workload"; return; }
 	grep -aq "\[$name\] XL-LINUX-DONE" "$log" || { echo "$name did not finish"; return; }
+}
+
+# check_in_place LOG DOMAIN...: each domain's kernel was mapped in place
+# exactly when its file says on_reboot = "destroy".
+check_in_place() {
+	local log=$1 d
+	shift
+	for d in "$@"; do
+		if grep -q '^on_reboot = "destroy"' "$out/$d.cfg"; then
+			grep -aq "($d):.*kernel entry [0-9a-fx]* (in place)" "$log" ||
+				{ echo "$d: kernel not mapped in place"; return; }
+		elif grep -aq "($d):.*(in place)" "$log"; then
+			echo "$d: kernel mapped in place although it may restart"
+			return
+		fi
+	done
 }
 
 run_case() { # case smp mem domain...
@@ -78,6 +96,7 @@ run_case() { # case smp mem domain...
 		[ -n "$why" ] || why=$(check_domain "$log" "$d" 2)
 	done
 	[ -n "$why" ] || [ $rc -eq 0 ] || why="exit status $rc"
+	[ -n "$why" ] || why=$(check_in_place "$log" "$@")
 	if [ -z "$why" ]; then
 		result "$name" ok
 		grep -a "XL-LINUX-UP\|XL-LINUX-WORKLOAD\|powering off" "$log" | sed 's/^/    /'
@@ -143,7 +162,7 @@ run_case linux_no_sstc 2 1G linux
 extra=()
 
 domfile linux1 2 256
-domfile linux2 2 256
+domfile linux2 2 256 restart
 run_case linux_2domains 4 1G linux1 linux2
 
 console_case

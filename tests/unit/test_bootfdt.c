@@ -397,6 +397,7 @@ struct dom {
 	unsigned int aff[4];
 	int pool_kb;
 	const char *on_poweroff;
+	const char *on_reboot;
 	const char *policy;
 	int kernels;
 	bool ramdisk;
@@ -472,6 +473,9 @@ static void put_doms(void *fdt)
 		if (d->on_poweroff)
 			fdt_property_string(fdt, "xen-lite,on-poweroff",
 					    d->on_poweroff);
+		if (d->on_reboot)
+			fdt_property_string(fdt, "xen-lite,on-reboot",
+					    d->on_reboot);
 		if (d->policy)
 			fdt_property_string(fdt, "xen-lite,pv-mmu-policy",
 					    d->policy);
@@ -542,6 +546,23 @@ TEST(domain_valid)
 	/* The modules are reserved by the host parser. */
 	CHECK_EQ(bi.nr_resv, 3);
 	CHECK_EQ(bi.resv[0].kind, RESV_MODULE);
+}
+
+/* A kernel is mapped in place only when no policy restarts its domain. */
+TEST(domain_kernel_in_place)
+{
+	nr_doms = 3;
+	doms[0] = dflt_dom("once");
+	doms[0].on_reboot = "destroy";
+	doms[0].ramdisk = true;
+	doms[1] = dflt_dom("default");
+	doms[2] = dflt_dom("poweroff-restarts");
+	doms[2].on_reboot = "preserve";
+	doms[2].on_poweroff = "restart";
+	CHECK_EQ(doms_rc(), 3);
+	CHECK(cfgs[0].kernel_in_place);
+	CHECK(!cfgs[1].kernel_in_place);
+	CHECK(!cfgs[2].kernel_in_place);
 }
 
 #define DOM_ERR(tname, setup, msg)                           \
