@@ -35,11 +35,11 @@ static void give_frames(struct domain *d, struct page_info *pg, u64 nr)
 /* Give @d 2^order frames at @gfn, mapped as RAM. */
 static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
 {
-	struct page_info *pg = alloc_pages_zeroed(order);
+	struct page_info *pg = alloc_domain_pages(order, d->id, &d->page_list);
 
 	if (!pg)
 		return -ENOMEM;
-	give_frames(d, pg, 1ULL << order);
+	d->tot_pages += 1ULL << order;
 	/* On failure the frames stay on page_list and are freed with @d. */
 	return p2m_set_entry(d->p2m, gfn, 1ULL << order, page_to_mfn(pg),
 			     p2m_ram_rw);
@@ -47,7 +47,10 @@ static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
 
 /*
  * Map fresh RAM over the domain's whole RAM range except the pages
- * [@hole, @hole_end) (relative to its start), already mapped.
+ * [@hole, @hole_end) (relative to its start), already mapped. Chunks are
+ * as large as the allocator has (up to 1 GiB): fewer, larger blocks keep
+ * the build short, and the p2m maps each with the largest leaves its
+ * alignment allows. Below 2 MiB alignment, single frames.
  */
 static int populate_ram(struct domain *d, u64 hole, u64 hole_end)
 {
@@ -56,23 +59,24 @@ static int populate_ram(struct domain *d, u64 hole, u64 hole_end)
 	u64 done = 0;
 
 	while (done < nr) {
-		unsigned int order = PAGE_ORDER_1G;
 		u64 limit = done < hole ? MIN(hole, nr) : nr;
+		unsigned int order;
 		int rc;
 
 		if (done >= hole && done < hole_end) {
 			done = hole_end;
 			continue;
 		}
-		/* Largest chunk that fits, is aligned, and is available. */
-		while (order && (((g + done) & ((1ULL << order) - 1)) ||
-				 done + (1ULL << order) > limit))
-			order = order == PAGE_ORDER_1G ? PAGE_ORDER_2M : 0;
+		order = 63 - __builtin_clzll(limit - done);
+		order = MIN(order, PAGE_ORDER_1G);
+		if (order < PAGE_ORDER_2M ||
+		    ((g + done) & ((1ULL << PAGE_ORDER_2M) - 1)))
+			order = 0;
 		for (;;) {
 			rc = map_ram_chunk(d, _gfn(g + done), order);
 			if (rc != -ENOMEM || order == 0)
 				break;
-			order = order == PAGE_ORDER_1G ? PAGE_ORDER_2M : 0;
+			order = order > PAGE_ORDER_2M ? order - 1 : 0;
 		}
 		if (rc)
 			return rc;

@@ -193,21 +193,20 @@ int page_alloc_init(const struct bootinfo *bi)
 	return 0;
 }
 
-static struct page_info *alloc_pages_raw(unsigned int order)
+/* Take a free block of 2^order frames off the buddy lists. heap_lock held. */
+static struct page_info *take_block(unsigned int order)
 {
-	unsigned long flags;
-	struct page_info *pg = NULL;
+	struct page_info *pg;
 	unsigned int o;
 
 	if (order > MAX_ORDER)
 		return NULL;
-	spin_lock_irqsave(&heap_lock, flags);
 	for (o = order; o <= MAX_ORDER; o++) {
 		if (!list_empty(&free_lists[o]))
 			break;
 	}
 	if (o > MAX_ORDER)
-		goto out;
+		return NULL;
 	pg = list_first_entry(&free_lists[o], struct page_info, list);
 	list_del(&pg->list);
 	/* Split: give the upper halves back until the block fits. */
@@ -215,16 +214,84 @@ static struct page_info *alloc_pages_raw(unsigned int order)
 		o--;
 		free_block_insert(pg + (1ULL << o), o);
 	}
-	for (u64 i = 0; i < (1ULL << order); i++) {
+	nr_free -= 1ULL << order;
+	return pg;
+}
+
+static struct page_info *alloc_pages_raw(unsigned int order)
+{
+	unsigned long flags;
+	struct page_info *pg;
+
+	spin_lock_irqsave(&heap_lock, flags);
+	pg = take_block(order);
+	for (u64 i = 0; pg && i < (1ULL << order); i++) {
 		pg[i].state = PGS_XEN;
 		pg[i].owner = DOMID_XL;
 		pg[i].count = 0;
 		pg[i].type_info = 0;
 		pg[i].u.scratch = 0;
 	}
-	nr_free -= 1ULL << order;
-out:
 	spin_unlock_irqrestore(&heap_lock, flags);
+	return pg;
+}
+
+/* Clear the frames of [pg, pg + nr) that may hold data; mark all dirty. */
+static void zero_dirty(struct page_info *pg, u64 nr)
+{
+	u64 first = mfn_x(page_to_mfn(pg)) - frame_table_base_mfn;
+	u64 end = first + nr;
+
+	/* A word of the dirty map at a time: one atomic per 64 frames. */
+	for (u64 f = first; f < end;) {
+		u64 n = MIN(64 - f % 64, end - f);
+		u64 mask = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << (f % 64);
+		u64 old = __atomic_fetch_or(&dirty_map[f / 64], mask,
+					    __ATOMIC_RELAXED) &
+			  mask;
+
+		while (old) {
+			u64 bit = __builtin_ctzll(old);
+
+			memset(page_to_virt(pg + (f / 64 * 64 + bit - first)),
+			       0, PAGE_SIZE);
+			old &= old - 1;
+		}
+		f += n;
+	}
+}
+
+struct page_info *alloc_domain_pages(unsigned int order, domid_t owner,
+				     struct list_head *list)
+{
+	u64 nr = 1ULL << order;
+	struct list_head *tail = list->prev;
+	unsigned long flags;
+	struct page_info *pg;
+
+	spin_lock_irqsave(&heap_lock, flags);
+	pg = take_block(order);
+	if (!pg) {
+		spin_unlock_irqrestore(&heap_lock, flags);
+		return NULL;
+	}
+	/* One pass: the frame fields and the links of one run. */
+	for (u64 i = 0; i < nr; i++) {
+		pg[i].state = PGS_DOMAIN;
+		pg[i].owner = owner;
+		pg[i].count = 1; /* the allocation reference */
+		pg[i].type_info = 0;
+		pg[i].u.scratch = 0;
+		if (i)
+			pg[i].list.prev = &pg[i - 1].list;
+		pg[i].list.next = &pg[i + 1].list;
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+	zero_dirty(pg, nr);
+	pg[0].list.prev = tail;
+	pg[nr - 1].list.next = list;
+	tail->next = &pg[0].list;
+	list->prev = &pg[nr - 1].list;
 	return pg;
 }
 
@@ -284,19 +351,9 @@ void free_pages(struct page_info *pg, unsigned int order)
 struct page_info *alloc_pages_zeroed(unsigned int order)
 {
 	struct page_info *pg = alloc_pages_raw(order);
-	u64 first;
 
-	if (!pg)
-		return NULL;
-	first = mfn_x(page_to_mfn(pg)) - frame_table_base_mfn;
-	for (u64 i = 0; i < (1ULL << order); i++) {
-		u64 f = first + i, bit = 1ULL << (f % 64);
-		u64 old = __atomic_fetch_or(&dirty_map[f / 64], bit,
-					    __ATOMIC_RELAXED);
-
-		if (old & bit)
-			memset(page_to_virt(pg + i), 0, PAGE_SIZE);
-	}
+	if (pg)
+		zero_dirty(pg, 1ULL << order);
 	return pg;
 }
 
@@ -395,12 +452,18 @@ struct page_info *page_donate_module(const struct bootinfo *bi, mfn_t first,
 		}
 	}
 	f = mfn_x(first) - frame_table_base_mfn;
-	for (u64 i = 0; i < nr; i++, f++) {
+	for (u64 i = 0; i < nr; i++) {
 		pg[i].state = PGS_XEN;
 		pg[i].count = 0;
 		pg[i].owner = DOMID_XL;
-		/* They hold the module: clear them if ever reallocated zeroed. */
-		dirty_map[f / 64] |= 1ULL << (f % 64);
+	}
+	/* They hold the module: cleared if ever reallocated zeroed. */
+	for (u64 end = f + nr; f < end;) {
+		u64 n = MIN(64 - f % 64, end - f);
+
+		dirty_map[f / 64] |= (n == 64 ? ~0ULL : ((1ULL << n) - 1))
+				     << (f % 64);
+		f += n;
 	}
 	nr_total += nr;
 	nr_donated += nr;

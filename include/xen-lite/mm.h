@@ -106,6 +106,17 @@ struct page_info *__must_check alloc_pages(unsigned int order);
  */
 struct page_info *__must_check alloc_pages_zeroed(unsigned int order);
 
+/**
+ * alloc_domain_pages() - alloc_pages_zeroed() for a domain's RAM, in one
+ * pass over the frames.
+ * @owner: the domain; each frame gets state PGS_DOMAIN, one reference.
+ * @list: the domain's page list; the frames are appended in order.
+ * Return: the first page, or NULL (nothing changed).
+ */
+struct page_info *__must_check alloc_domain_pages(unsigned int order,
+						  domid_t owner,
+						  struct list_head *list);
+
 /** free_pages() - return 2^order frames from alloc_pages() to the buddy. */
 void free_pages(struct page_info *pg, unsigned int order);
 
