@@ -45,38 +45,50 @@ static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
 			     p2m_ram_rw);
 }
 
+/* Pages [start, end) of a domain's RAM (from its base) mapped already. */
+struct ram_hole {
+	u64 start, end;
+};
+
 /*
- * Map fresh RAM over the domain's whole RAM range except the pages
- * [@hole, @hole_end) (relative to its start), already mapped. Chunks are
- * as large as the allocator has (up to 1 GiB): fewer, larger blocks keep
- * the build short, and the p2m maps each with the largest leaves its
- * alignment allows. Below 2 MiB alignment, single frames.
+ * Map fresh RAM over the domain's whole RAM range except @holes (sorted,
+ * disjoint). Chunks are as large as the allocator has (up to 1 GiB):
+ * fewer, larger blocks keep the build short, and the p2m maps each with
+ * the largest leaves its alignment allows. Where the range is not 2 MiB
+ * aligned (next to a hole), power-of-two chunks up to the next 2 MiB
+ * boundary.
  */
-static int populate_ram(struct domain *d, u64 hole, u64 hole_end)
+static int populate_ram(struct domain *d, const struct ram_hole *holes,
+			unsigned int nholes)
 {
 	u64 nr = d->ram_bytes >> PAGE_SHIFT;
 	u64 g = d->ram_gpa >> PAGE_SHIFT;
 	u64 done = 0;
+	unsigned int h = 0;
 
 	while (done < nr) {
-		u64 limit = done < hole ? MIN(hole, nr) : nr;
+		u64 limit = h < nholes ? MIN(holes[h].start, nr) : nr;
+		u64 mis = (g + done) & ((1ULL << PAGE_ORDER_2M) - 1);
 		unsigned int order;
 		int rc;
 
-		if (done >= hole && done < hole_end) {
-			done = hole_end;
+		if (done >= limit) {
+			if (h < nholes) {
+				done = MAX(done, holes[h].end);
+				h++;
+			}
 			continue;
 		}
 		order = 63 - __builtin_clzll(limit - done);
 		order = MIN(order, PAGE_ORDER_1G);
-		if (order < PAGE_ORDER_2M ||
-		    ((g + done) & ((1ULL << PAGE_ORDER_2M) - 1)))
-			order = 0;
+		if (mis) /* up to the next 2 MiB boundary */
+			order = MIN(order, 63 - __builtin_clzll(
+						   (1ULL << PAGE_ORDER_2M) - mis));
 		for (;;) {
 			rc = map_ram_chunk(d, _gfn(g + done), order);
 			if (rc != -ENOMEM || order == 0)
 				break;
-			order = order > PAGE_ORDER_2M ? order - 1 : 0;
+			order--;
 		}
 		if (rc)
 			return rc;
@@ -179,43 +191,57 @@ static int kernel_placement(struct domain *d, paddr_t *load, paddr_t *end)
 }
 
 /*
- * When the configuration allows it (struct domain_config.kernel_in_place),
- * map the kernel module's own frames at its load address instead of
- * copying it: a Linux kernel is tens of MiB, and copying it was most of
- * a domain's build time. The frames become the domain's RAM and are
- * freed with it. Return: the number of pages mapped so (0: copy), or a
- * negative errno.
+ * Map the boot module [@pa, + @size) at @gpa by giving its own frames to
+ * the domain instead of copying it (struct domain_config.modules_in_place):
+ * a Linux kernel is tens of MiB, and copying it was most of a domain's
+ * build time. The frames are freed with the domain. Return: the number of
+ * pages mapped (0: not possible here, copy instead), or a negative errno.
  */
-static s64 kernel_map_in_place(struct domain *d)
+static s64 map_module_in_place(struct domain *d, paddr_t pa, u64 size,
+			       paddr_t gpa)
 {
-	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
-	u64 size = d->cfg.kernel_size, nr = DIV_ROUND_UP(size, PAGE_SIZE);
+	u64 nr = DIV_ROUND_UP(size, PAGE_SIZE);
 	u64 tail = size & (PAGE_SIZE - 1);
 	struct page_info *pg;
-	paddr_t load, end;
 	int rc;
 
-	if (!d->cfg.kernel_in_place || is_elf(img, size) ||
-	    kernel_placement(d, &load, &end) ||
-	    ((load | d->cfg.kernel_pa) & (PAGE_SIZE - 1)) ||
-	    !in_guest_ram(d, load, nr << PAGE_SHIFT))
+	if (((gpa | pa) & (PAGE_SIZE - 1)) ||
+	    !in_guest_ram(d, gpa, nr << PAGE_SHIFT))
 		return 0;
-	pg = page_donate_module(&bootinfo, maddr_to_mfn(d->cfg.kernel_pa), nr);
+	pg = page_donate_module(&bootinfo, maddr_to_mfn(pa), nr);
 	if (!pg)
 		return 0;
 	give_frames(d, pg, nr);
-	/* What follows the image in its last frame is the kernel's BSS. */
+	/* What follows the module in its last frame: the kernel's BSS. */
 	if (tail)
 		memset((u8 *)page_to_virt(pg + nr - 1) + tail, 0,
 		       PAGE_SIZE - tail);
-	rc = p2m_set_entry(d->p2m, gaddr_to_gfn(load), nr, page_to_mfn(pg),
+	rc = p2m_set_entry(d->p2m, gaddr_to_gfn(gpa), nr, page_to_mfn(pg),
 			   p2m_ram_rw);
 	return rc ? rc : (s64)nr;
 }
 
 /*
+ * Where the ramdisk goes when mapped in place: as high as it fits below
+ * the device tree and above the kernel, at the module's offset within
+ * 2 MiB so that the p2m can use 2 MiB leaves. Return: 0 if it does not fit.
+ */
+static paddr_t ramdisk_in_place_gpa(struct domain *d, paddr_t kend,
+				    paddr_t dtb_gpa)
+{
+	u64 size = d->cfg.ramdisk_size;
+	u64 off = d->cfg.ramdisk_pa & ((2ULL << 20) - 1);
+	paddr_t gpa;
+
+	if (size + off + (2ULL << 20) > dtb_gpa - d->ram_gpa)
+		return 0;
+	gpa = ROUNDDOWN(dtb_gpa - size - off, 2ULL << 20) + off;
+	return gpa >= ROUNDUP(kend, PAGE_SIZE) ? gpa : 0;
+}
+
+/*
  * Load the kernel (@in_place: an Image or raw kernel already mapped by
- * kernel_map_in_place()). Return: 0 with the entry point and the end of
+ * map_module_in_place()). Return: 0 with the entry point and the end of
  * what the kernel occupies, or -ENOEXEC for an image that does not fit.
  */
 static int load_kernel(struct domain *d, bool in_place, paddr_t *entry,
@@ -319,45 +345,67 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 
 int domain_build(struct domain *d)
 {
-	paddr_t entry, kend, dtb_gpa, initrd = 0;
-	u64 hole = 0;
-	s64 in_place;
+	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
+	paddr_t entry, kend, initrd = 0;
+	paddr_t dtb_gpa = d->ram_gpa + d->ram_bytes - (2ULL << 20);
+	struct ram_hole holes[2];
+	unsigned int nholes = 0;
+	bool kernel_in_place = false, ramdisk_in_place = false;
 	void *fdt;
 	int rc;
 
-	in_place = kernel_map_in_place(d);
-	if (in_place < 0) {
-		printk(XL_ERR "domain %s: cannot map its kernel (%lld)\n",
-		       d->name, (long long)in_place);
-		return (int)in_place;
-	}
-	if (in_place) {
-		paddr_t load, end;
+	if (d->cfg.modules_in_place && !is_elf(img, d->cfg.kernel_size) &&
+	    d->ram_bytes >= (4ULL << 20) &&
+	    !kernel_placement(d, &entry, &kend) && kend <= dtb_gpa) {
+		s64 n = map_module_in_place(d, d->cfg.kernel_pa,
+					    d->cfg.kernel_size, entry);
 
-		kernel_placement(d, &load, &end);
-		hole = (load - d->ram_gpa) >> PAGE_SHIFT;
+		if (n > 0) {
+			kernel_in_place = true;
+			holes[nholes].start = (entry - d->ram_gpa) >>
+					      PAGE_SHIFT;
+			holes[nholes].end = holes[nholes].start + n;
+			nholes++;
+			if (d->cfg.ramdisk_size)
+				initrd = ramdisk_in_place_gpa(d, kend, dtb_gpa);
+		}
+		if (n > 0 && initrd)
+			n = map_module_in_place(d, d->cfg.ramdisk_pa,
+						d->cfg.ramdisk_size, initrd);
+		if (n > 0 && initrd) {
+			ramdisk_in_place = true;
+			holes[nholes].start = (initrd - d->ram_gpa) >>
+					      PAGE_SHIFT;
+			holes[nholes].end = holes[nholes].start + n;
+			nholes++;
+		}
+		if (n < 0) {
+			printk(XL_ERR
+			       "domain %s: cannot map its boot modules (%lld)\n",
+			       d->name, (long long)n);
+			return (int)n;
+		}
 	}
-	rc = populate_ram(d, hole, hole + (u64)in_place);
+	rc = populate_ram(d, holes, nholes);
 	if (rc) {
 		printk(XL_ERR
 		       "domain %s: cannot populate %llu MiB of RAM (%d)\n",
 		       d->name, (unsigned long long)(d->ram_bytes >> 20), rc);
 		return rc;
 	}
-	rc = load_kernel(d, in_place > 0, &entry, &kend);
+	rc = load_kernel(d, kernel_in_place, &entry, &kend);
 	if (rc) {
 		printk(XL_ERR "domain %s: kernel image does not load (%d)\n",
 		       d->name, rc);
 		return rc;
 	}
-	dtb_gpa = d->ram_gpa + d->ram_bytes - (2ULL << 20);
 	if (d->ram_bytes < (4ULL << 20) || kend > dtb_gpa) {
 		printk(XL_ERR
 		       "domain %s: kernel leaves no room for the device tree\n",
 		       d->name);
 		return -ENOEXEC;
 	}
-	if (d->cfg.ramdisk_size) {
+	if (d->cfg.ramdisk_size && !ramdisk_in_place) {
 		initrd = ROUNDDOWN(dtb_gpa - d->cfg.ramdisk_size, PAGE_SIZE);
 		if (d->cfg.ramdisk_size > dtb_gpa - d->ram_gpa ||
 		    initrd < ROUNDUP(kend, PAGE_SIZE)) {
@@ -386,11 +434,13 @@ int domain_build(struct domain *d)
 	}
 	arch_vcpu_reset(d->vcpus[0], entry, dtb_gpa);
 	d->vcpus[0]->state = VCPU_RUNNABLE;
-	printk("domain %u (%s): %llu MiB at %#llx, %u vCPU%s, kernel entry %#llx%s, dtb %#llx%s\n",
+	printk("domain %u (%s): %llu MiB at %#llx, %u vCPU%s, kernel entry %#llx%s, dtb %#llx%s%s\n",
 	       d->id, d->name, (unsigned long long)(d->ram_bytes >> 20),
 	       (unsigned long long)d->ram_gpa, d->nr_vcpus,
 	       d->nr_vcpus > 1 ? "s" : "", (unsigned long long)entry,
-	       in_place ? " (in place)" : "", (unsigned long long)dtb_gpa,
-	       d->cfg.ramdisk_size ? ", ramdisk" : "");
+	       kernel_in_place ? " (in place)" : "",
+	       (unsigned long long)dtb_gpa,
+	       d->cfg.ramdisk_size ? ", ramdisk" : "",
+	       ramdisk_in_place ? " (in place)" : "");
 	return 0;
 }

@@ -264,8 +264,23 @@ static bool frames_meet(paddr_t a, u64 s, paddr_t b, u64 t)
 	       ROUNDDOWN(b, PAGE_SIZE) < ROUNDUP(a + s, PAGE_SIZE);
 }
 
-/* See struct domain_config.kernel_in_place. */
-static bool kernel_in_place_ok(const struct domain_config *cfgs, int n, int i)
+/* Does a module of domain @c share frames with one of domain @o? */
+static bool modules_meet(const struct domain_config *c,
+			 const struct domain_config *o)
+{
+	return frames_meet(c->kernel_pa, c->kernel_size, o->kernel_pa,
+			   o->kernel_size) ||
+	       frames_meet(c->kernel_pa, c->kernel_size, o->ramdisk_pa,
+			   o->ramdisk_size) ||
+	       (c->ramdisk_size &&
+		(frames_meet(c->ramdisk_pa, c->ramdisk_size, o->kernel_pa,
+			     o->kernel_size) ||
+		 frames_meet(c->ramdisk_pa, c->ramdisk_size, o->ramdisk_pa,
+			     o->ramdisk_size)));
+}
+
+/* See struct domain_config.modules_in_place. */
+static bool modules_in_place_ok(const struct domain_config *cfgs, int n, int i)
 {
 	const struct domain_config *c = &cfgs[i];
 
@@ -276,12 +291,7 @@ static bool kernel_in_place_ok(const struct domain_config *cfgs, int n, int i)
 			c->ramdisk_size))
 		return false;
 	for (int j = 0; j < n; j++) {
-		if (j == i)
-			continue;
-		if (frames_meet(c->kernel_pa, c->kernel_size, cfgs[j].kernel_pa,
-				cfgs[j].kernel_size) ||
-		    frames_meet(c->kernel_pa, c->kernel_size,
-				cfgs[j].ramdisk_pa, cfgs[j].ramdisk_size))
+		if (j != i && modules_meet(c, &cfgs[j]))
 			return false;
 	}
 	return true;
@@ -324,6 +334,6 @@ int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
 		return -EINVAL;
 	}
 	for (int i = 0; i < n; i++)
-		cfgs[i].kernel_in_place = kernel_in_place_ok(cfgs, n, i);
+		cfgs[i].modules_in_place = modules_in_place_ok(cfgs, n, i);
 	return n;
 }

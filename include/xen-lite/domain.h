@@ -65,11 +65,12 @@ struct domain_config {
 	paddr_t ramdisk_pa;
 	u64 ramdisk_size;
 	/*
-	 * The kernel module's frames may become the domain's RAM instead of
-	 * being copied: no on_* action restarts the domain (a rebuild would
-	 * need the module intact) and no other module shares its frames.
+	 * The frames of the kernel and ramdisk modules may become the
+	 * domain's RAM instead of being copied: no on_* action restarts the
+	 * domain (a rebuild would need the modules intact) and no other
+	 * domain's module shares their frames.
 	 */
-	bool kernel_in_place;
+	bool modules_in_place;
 };
 
 struct vcpu {

@@ -548,8 +548,8 @@ TEST(domain_valid)
 	CHECK_EQ(bi.resv[0].kind, RESV_MODULE);
 }
 
-/* A kernel is mapped in place only when no policy restarts its domain. */
-TEST(domain_kernel_in_place)
+/* Modules are mapped in place only when no policy restarts the domain. */
+TEST(domain_modules_in_place)
 {
 	nr_doms = 3;
 	doms[0] = dflt_dom("once");
@@ -560,9 +560,9 @@ TEST(domain_kernel_in_place)
 	doms[2].on_reboot = "preserve";
 	doms[2].on_poweroff = "restart";
 	CHECK_EQ(doms_rc(), 3);
-	CHECK(cfgs[0].kernel_in_place);
-	CHECK(!cfgs[1].kernel_in_place);
-	CHECK(!cfgs[2].kernel_in_place);
+	CHECK(cfgs[0].modules_in_place);
+	CHECK(!cfgs[1].modules_in_place);
+	CHECK(!cfgs[2].modules_in_place);
 }
 
 #define DOM_ERR(tname, setup, msg)                           \
