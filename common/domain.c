@@ -68,38 +68,92 @@ static void vcpus_free(struct domain *d)
 }
 
 /*
+ * Teardown runs in steps of about a millisecond, between which the CPU
+ * goes back to its scheduler loop (guests on it keep running).
+ */
+static bool teardown_time_up(void *arg)
+{
+	return arch_counter_read() >= *(u64 *)arg;
+}
+
+/* Frames released between two looks at the clock (some 20k instructions). */
+#define RELEASE_BATCH 1024
+
+/*
+ * put_page_nofree(), inline for the loop below. Return: true when this
+ * was the last reference; a frame still mapped by another domain (foreign
+ * map) is freed by its last put_page().
+ */
+static inline bool release_ref(struct page_info *pg)
+{
+	u64 c = __atomic_fetch_sub(&pg->count, 1, __ATOMIC_RELEASE);
+
+	if (likely(c == 1))
+		return true;
+	BUG_ON(c == 0);
+	return false;
+}
+
+/*
  * Drop the allocation reference of every frame the domain owns. Frames
  * whose last reference this was are freed in contiguous runs (a domain's
- * RAM was allocated in 2 MiB and 1 GiB chunks): one buddy insertion per
- * block instead of one per frame.
+ * RAM was allocated in 2 MiB and 1 GiB chunks, linked in order): one
+ * buddy insertion per block instead of one per frame.
+ *
+ * The list is consumed from the front without unlinking each frame;
+ * when the loop stops the rest is relinked to the head once. The link of
+ * a frame that was released is stale: the buddy allocator overwrites it
+ * when the frame becomes the head of a free block and reads no other
+ * frame's, and a frame kept for another domain's reference may be freed
+ * (and linked into the buddy) by another CPU as soon as this reference
+ * is dropped, so its link is read before that and not written.
+ *
+ * @deadline: stop between two batches of frames once the clock reaches
+ * it (NULL: run to the end).
+ * Return: 0, or -ERESTART with the frames not yet released still on the
+ * list.
  */
-static void domain_release_memory(struct domain *d)
+static int domain_release_memory(struct domain *d, u64 *deadline)
 {
-	struct page_info *pg, *tmp;
-	u64 run = 0, len = 0;
+	struct list_head *head = &d->page_list, *e = head->next;
+	struct page_info *run = NULL, *run_end = NULL;
 
-	list_for_each_entry_safe(pg, tmp, &d->page_list, list) {
-		u64 m = mfn_x(page_to_mfn(pg));
+	while (e != head) {
+		unsigned long left = RELEASE_BATCH;
 
-		list_del(&pg->list);
-		d->tot_pages--;
-		/*
-		 * A frame still mapped by another domain (foreign map) keeps
-		 * its extra references and is freed by its last put_page().
-		 */
-		if (!put_page_nofree(pg))
-			continue;
-		if (len && m == run + len) {
-			len++;
-			continue;
+		while (left && e != head) {
+			struct page_info *pg =
+				list_entry(e, struct page_info, list);
+
+			left--;
+			e = e->next; /* before the reference goes: see above */
+			if (!release_ref(pg))
+				continue;
+			if (pg != run_end) {
+				if (run != run_end)
+					free_page_run(page_to_mfn(run),
+						      run_end - run);
+				run = pg;
+			}
+			run_end = pg + 1;
+			/* Frames next on the list and in memory: the hot path. */
+			while (left && e == &run_end->list) {
+				left--;
+				e = e->next;
+				if (!release_ref(run_end))
+					break;
+				run_end++;
+			}
 		}
-		if (len)
-			free_page_run(_mfn(run), len);
-		run = m;
-		len = 1;
+		d->tot_pages -= RELEASE_BATCH - left;
+		if (deadline && teardown_time_up(deadline))
+			break;
 	}
-	if (len)
-		free_page_run(_mfn(run), len);
+	if (run != run_end)
+		free_page_run(page_to_mfn(run), run_end - run);
+	head->next = e;
+	e->prev = head;
+	return e == head ? 0 : -ERESTART;
 }
 
 static struct domain *domain_alloc(const struct domain_config *cfg)
@@ -137,7 +191,7 @@ static void domain_free_now(struct domain *d, bool p2m_ready, bool arch_ready)
 		while (p2m_teardown(d->p2m) == -ERESTART)
 			;
 	}
-	domain_release_memory(d);
+	(void)domain_release_memory(d, NULL);
 	xfree(d->p2m);
 	xfree(d);
 }
@@ -245,15 +299,6 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	domain_shutdown(d, SHUTDOWN_CRASH, -1);
 }
 
-/*
- * Teardown runs in steps of about a millisecond, between which the CPU
- * goes back to its scheduler loop (guests on it keep running).
- */
-static bool teardown_time_up(void *arg)
-{
-	return arch_counter_read() >= *(u64 *)arg;
-}
-
 int domain_destroy_step(struct domain *d)
 {
 	unsigned long flags;
@@ -276,7 +321,9 @@ int domain_destroy_step(struct domain *d)
 	rc = p2m_teardown(d->p2m);
 	if (rc == -ERESTART)
 		return rc;
-	domain_release_memory(d);
+	rc = domain_release_memory(d, &deadline);
+	if (rc == -ERESTART)
+		return rc;
 	spin_lock_irqsave(&domain_list_lock, flags);
 	list_del(&d->list);
 	spin_unlock_irqrestore(&domain_list_lock, flags);

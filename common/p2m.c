@@ -1158,11 +1158,19 @@ static int td_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 		return -ERESTART;
 	}
 	if (!old) {
-		/* Skip a run of empty entries, still counting them. */
-		for (n = 1; i + n < iend && !tbl[i + n] &&
-			    op->work + n < P2M_PREEMPT_ENTRIES;
-		     n++) {
+		/*
+		 * Skip a run of empty entries up to the next preemption
+		 * check, still counting them (op->work is below the limit).
+		 */
+		const p2m_pte_t *p = &tbl[i + 1];
+		const p2m_pte_t *end =
+			&tbl[i] +
+			MIN((u64)(iend - i), P2M_PREEMPT_ENTRIES - op->work);
+
+		while (p < end && !*p) {
+			p++;
 		}
+		n = p - &tbl[i];
 		op->work += n;
 		return n;
 	}
@@ -1180,6 +1188,7 @@ static int td_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 	 */
 	for (n = 0; i + n < iend && op->work < P2M_PREEMPT_ENTRIES; n++) {
 		p2m_pte_t e = tbl[i + n];
+		unsigned int raw_t;
 		p2m_type_t t;
 		bool side;
 		u64 cg;
@@ -1193,8 +1202,14 @@ static int td_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 			break;
 		}
 		cg = g + n * lvl_span(level);
-		side = f->pte_type(e) == P2M_TYPE_SIDE;
-		t = leaf_type(op->p2m, e, level, cg);
+		/* leaf_type(), with one look at the PTE's type field. */
+		raw_t = f->pte_type(e);
+		side = raw_t == P2M_TYPE_SIDE;
+		if (side) {
+			raw_t = p2m_types_get(&op->p2m->types, level,
+					      cg >> lvl_shift(level));
+		}
+		t = (p2m_type_t)raw_t;
 		if (p2m_is_foreign(t) && level) {
 			op->work += P2M_ENTRIES - 1;
 		}

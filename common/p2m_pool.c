@@ -56,6 +56,39 @@ static void pool_release_page(struct page_info *pg)
 	free_pages(pg, 0);
 }
 
+/*
+ * Pages given back one after another, gathered into runs of contiguous
+ * frames (the pool took them one at a time from the buddy, which mostly
+ * hands out neighbours): one free_page_run() per run instead of one
+ * free_pages() per page.
+ */
+struct release_run {
+	struct page_info *lo, *hi; /* [lo, hi) */
+};
+
+static void run_flush(struct release_run *r)
+{
+	if (r->lo != r->hi) {
+		free_page_run(page_to_mfn(r->lo), r->hi - r->lo);
+	}
+	r->lo = r->hi = NULL;
+}
+
+static void run_add(struct release_run *r, struct page_info *pg)
+{
+	pg->owner = DOMID_XL;
+	pg->state = PGS_XEN;
+	if (pg == r->hi) {
+		r->hi++;
+	} else if (pg + 1 == r->lo) {
+		r->lo--;
+	} else {
+		run_flush(r);
+		r->lo = pg;
+		r->hi = pg + 1;
+	}
+}
+
 int p2m_pool_init(struct p2m_pool *pool, domid_t owner, unsigned long pages,
 		  unsigned int root_order)
 {
@@ -147,6 +180,7 @@ int p2m_pool_resize(struct p2m_pool *pool, unsigned long pages)
 
 unsigned long p2m_pool_drain(struct p2m_pool *pool, unsigned long max)
 {
+	struct release_run r = { NULL, NULL };
 	struct page_info *pg;
 
 	while (max-- && !list_empty(&pool->free)) {
@@ -154,21 +188,24 @@ unsigned long p2m_pool_drain(struct p2m_pool *pool, unsigned long max)
 		list_del(&pg->list);
 		pool->nr_free--;
 		pool->total--;
-		pool_release_page(pg);
+		run_add(&r, pg);
 	}
+	run_flush(&r);
 	return pool->nr_free;
 }
 
 void p2m_pool_destroy(struct p2m_pool *pool)
 {
+	struct release_run r = { NULL, NULL };
 	struct page_info *pg, *n;
 	unsigned long i;
 
 	ASSERT(pool->nr_free + (1UL << pool->root_order) == pool->total);
 	list_for_each_entry_safe(pg, n, &pool->free, list) {
 		list_del(&pg->list);
-		pool_release_page(pg);
+		run_add(&r, pg);
 	}
+	run_flush(&r);
 	if (pool->root) {
 		for (i = 0; i < (1UL << pool->root_order); i++) {
 			pool->root[i].owner = DOMID_XL;

@@ -135,6 +135,16 @@ void free_pages(struct page_info *pg, unsigned int order)
 	list_add(&pg->list, &free_list[order]);
 }
 
+/* Every frame of the run must head its own order-0 allocation here. */
+void free_page_run(mfn_t first, u64 nr)
+{
+	struct page_info *pg = mfn_to_page(first);
+
+	for (u64 i = 0; i < nr; i++) {
+		free_pages(pg + i, 0);
+	}
+}
+
 bool get_page(struct page_info *pg, domid_t owner)
 {
 	if (pg->state != PGS_DOMAIN || pg->owner != owner || !pg->count ||
