@@ -16,10 +16,202 @@ static int fail(struct bootinfo *bi, int err, const char *msg, const char *arg)
 	return err;
 }
 
+/*
+ * Node index. libfdt finds a node's parent, a path, or the next node by
+ * compatible by walking the structure block from its start, calling
+ * fdt_offset_ptr() once per character of every node name on the way, and
+ * each fdt_getprop() skips the node's name the same way: on QEMU's virt
+ * tree the host tree parse took about 2 million instructions. The walk
+ * that checks the structure block (fdt_struct_sane()) records every
+ * node's offset, its parent's and where its properties start; the
+ * lookups below are then scans of that array, and properties are read
+ * straight from the block. The results are libfdt's: the index is only
+ * used for trees where libfdt walks the same nodes (blob 8-byte and
+ * structure block 4-byte aligned, version 17 or later, one root node at
+ * offset 0, at most IDX_MAX nodes); any other blob goes through libfdt.
+ */
+#define IDX_MAX 512
+
+static struct {
+	const void *fdt; /* the indexed blob, NULL if none */
+	const u8 *strct; /* structure block */
+	const char *strings; /* strings block */
+	u32 strings_size; /* bytes of it inside the blob */
+	u32 nr;
+	struct {
+		int off; /* of the FDT_BEGIN_NODE tag */
+		int parent; /* offset, -FDT_ERR_NOTFOUND for the root */
+		u32 props; /* first tag after the name */
+	} node[IDX_MAX];
+} idx;
+
+/* A big-endian cell at a 4-byte aligned offset of the indexed block. */
+static u32 idx_cell(u32 off)
+{
+	return fdt32_to_cpu(*(const fdt32_t *)(idx.strct + off));
+}
+
+/* Index of the node at @off, or -1. */
+static int index_of(int off)
+{
+	static u32 last; /* lookups mostly repeat or follow the last one */
+	u32 lo = 0, hi = idx.nr;
+
+	if (last < idx.nr && idx.node[last].off == off)
+		return last;
+	if (last + 1 < idx.nr && idx.node[last + 1].off == off)
+		return ++last;
+	while (lo < hi) {
+		u32 mid = (lo + hi) / 2;
+
+		if (idx.node[mid].off == off)
+			return last = mid;
+		if (idx.node[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* fdt_getprop(): the first property named @name of @node. */
+static const void *getprop(const void *fdt, int node, const char *name,
+			   int *lenp)
+{
+	u32 off;
+	int i;
+
+	if (fdt != idx.fdt || (i = index_of(node)) < 0)
+		return fdt_getprop(fdt, node, name, lenp);
+	for (off = idx.node[i].props;; off += 4) {
+		u32 tag = idx_cell(off), len, nameoff, k;
+		const char *s;
+
+		if (tag == FDT_NOP)
+			continue;
+		if (tag != FDT_PROP)
+			break;
+		len = idx_cell(off + 4);
+		nameoff = idx_cell(off + 8);
+		/*
+		 * As fdt_get_string(): the name must end inside the strings
+		 * block (fdt_struct_sane() checked nameoff < its size).
+		 */
+		s = idx.strings + nameoff;
+		for (k = 0; nameoff + k < idx.strings_size && s[k] == name[k];
+		     k++) {
+			if (!name[k]) {
+				if (lenp)
+					*lenp = len;
+				return idx.strct + off + 12;
+			}
+		}
+		off = ROUNDUP(off + 12 + len, 4) - 4;
+	}
+	if (lenp)
+		*lenp = -FDT_ERR_NOTFOUND;
+	return NULL;
+}
+
+static int node_check_compatible(const void *fdt, int node, const char *compat)
+{
+	int len;
+	const void *p = getprop(fdt, node, "compatible", &len);
+
+	if (!p)
+		return len;
+	return !fdt_stringlist_contains(p, len, compat);
+}
+
+/* fdt_next_node(fdt, @node, NULL) */
+static int next_node(const void *fdt, int node)
+{
+	int i;
+
+	if (fdt != idx.fdt)
+		return fdt_next_node(fdt, node, NULL);
+	if (node < 0) {
+		i = 0;
+	} else {
+		i = index_of(node);
+		if (i < 0)
+			return -FDT_ERR_BADOFFSET;
+		i++;
+	}
+	return i < (int)idx.nr ? idx.node[i].off : -FDT_ERR_NOTFOUND;
+}
+
+static int parent_of(const void *fdt, int node)
+{
+	int i;
+
+	if (fdt != idx.fdt)
+		return fdt_parent_offset(fdt, node);
+	i = index_of(node);
+	return i < 0 ? -FDT_ERR_BADOFFSET : idx.node[i].parent;
+}
+
+/* fdt_node_offset_by_compatible(fdt, -1, @compat) */
+static int node_by_compatible(const void *fdt, const char *compat)
+{
+	if (fdt != idx.fdt)
+		return fdt_node_offset_by_compatible(fdt, -1, compat);
+	for (u32 i = 0; i < idx.nr; i++) {
+		if (!node_check_compatible(fdt, idx.node[i].off, compat))
+			return idx.node[i].off;
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+/* fdt_path_offset(): libfdt's for aliases and unindexed blobs. */
+static int path_offset(const void *fdt, const char *path)
+{
+	const char *p = path, *end;
+	u32 cur = 0;
+
+	if (fdt != idx.fdt || path[0] != '/')
+		return fdt_path_offset(fdt, path);
+	end = path + strlen(path);
+	while (p < end) {
+		const char *q;
+		size_t len;
+		u32 i;
+
+		while (*p == '/') {
+			if (++p == end)
+				return idx.node[cur].off;
+		}
+		q = memchr(p, '/', end - p);
+		if (!q)
+			q = end;
+		len = q - p;
+		/*
+		 * The first child whose name is @p, or @p@unit when @p has
+		 * no unit address (fdt_subnode_offset_namelen()).
+		 */
+		for (i = cur + 1; i < idx.nr; i++) {
+			const char *name;
+
+			if (idx.node[i].parent != idx.node[cur].off)
+				continue;
+			name = (const char *)idx.strct + idx.node[i].off + 4;
+			if (strlen(name) >= len && !memcmp(name, p, len) &&
+			    (!name[len] ||
+			     (name[len] == '@' && !memchr(p, '@', len))))
+				break;
+		}
+		if (i == idx.nr)
+			return -FDT_ERR_NOTFOUND;
+		cur = i;
+		p = q;
+	}
+	return idx.node[cur].off;
+}
+
 static u32 cells_of(const void *fdt, int node, const char *name, u32 dflt)
 {
 	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	const fdt32_t *p = getprop(fdt, node, name, &len);
 
 	if (!p || len != 4)
 		return dflt;
@@ -42,7 +234,7 @@ static u64 read_cells(const fdt32_t *p, u32 n)
  */
 static int read_reg(const void *fdt, int node, struct membank *out, u32 max)
 {
-	int parent = fdt_parent_offset(fdt, node);
+	int parent = parent_of(fdt, node);
 	u32 ac, sc, stride;
 	const fdt32_t *p;
 	int len, n;
@@ -53,7 +245,7 @@ static int read_reg(const void *fdt, int node, struct membank *out, u32 max)
 	sc = cells_of(fdt, parent, "#size-cells", 1);
 	if (ac < 1 || ac > 2 || sc > 2)
 		return -EINVAL;
-	p = fdt_getprop(fdt, node, "reg", &len);
+	p = getprop(fdt, node, "reg", &len);
 	if (!p)
 		return 0;
 	stride = 4 * (ac + sc);
@@ -76,7 +268,7 @@ static bool prop_is(const void *fdt, int node, const char *name,
 		    const char *want)
 {
 	int len;
-	const char *s = fdt_getprop(fdt, node, name, &len);
+	const char *s = getprop(fdt, node, name, &len);
 	size_t n = strlen(want);
 
 	return s && len == (int)n + 1 && !memcmp(s, want, n + 1);
@@ -87,7 +279,7 @@ static void prop_copy(const void *fdt, int node, const char *name, char *out,
 		      size_t max)
 {
 	int len;
-	const char *s = fdt_getprop(fdt, node, name, &len);
+	const char *s = getprop(fdt, node, name, &len);
 	size_t n;
 
 	out[0] = '\0';
@@ -102,7 +294,7 @@ static void prop_copy(const void *fdt, int node, const char *name, char *out,
 
 static bool node_enabled(const void *fdt, int node)
 {
-	return !fdt_getprop(fdt, node, "status", NULL) ||
+	return !getprop(fdt, node, "status", NULL) ||
 	       prop_is(fdt, node, "status", "okay") ||
 	       prop_is(fdt, node, "status", "ok");
 }
@@ -146,8 +338,8 @@ static int parse_memory(const void *fdt, struct bootinfo *bi)
 {
 	int node = -1;
 
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL)) {
+	for (node = next_node(fdt, -1); node >= 0;
+	     node = next_node(fdt, node)) {
 		struct membank banks[BI_MAX_BANKS];
 		int n;
 
@@ -243,7 +435,7 @@ static int parse_reserved(const void *fdt, struct bootinfo *bi)
 		if (rc)
 			return rc;
 	}
-	node = fdt_path_offset(fdt, "/reserved-memory");
+	node = path_offset(fdt, "/reserved-memory");
 	if (node < 0)
 		return 0;
 	fdt_for_each_subnode(child, fdt, node) {
@@ -270,7 +462,7 @@ static int parse_reserved(const void *fdt, struct bootinfo *bi)
 
 static int parse_cpus(const void *fdt, struct bootinfo *bi)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus");
+	int cpus = path_offset(fdt, "/cpus");
 	int node;
 
 	if (cpus < 0)
@@ -284,7 +476,7 @@ static int parse_cpus(const void *fdt, struct bootinfo *bi)
 		if (!prop_is(fdt, node, "device_type", "cpu") ||
 		    !node_enabled(fdt, node))
 			continue;
-		reg = fdt_getprop(fdt, node, "reg", &len);
+		reg = getprop(fdt, node, "reg", &len);
 		if (!reg || ac < 1 || ac > 2 || len < (int)(4 * ac))
 			return fail(bi, -EINVAL, "CPU node without a valid reg",
 				    fdt_get_name(fdt, node, NULL));
@@ -319,7 +511,7 @@ static void fill_device(const void *fdt, int node, struct bi_device *dev)
 		  sizeof(dev->compatible));
 	n = read_reg(fdt, node, dev->regs, BI_MAX_REGS);
 	dev->nr_regs = n > 0 ? n : 0;
-	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	irq = getprop(fdt, node, "interrupts", &len);
 	if (irq && len == 4)
 		dev->irq = fdt32_ld(&irq[0]);
 	else if (irq && len >= 8)
@@ -330,10 +522,10 @@ static const char *const uart_compat[] = { "ns16550a", "ns16550", "arm,pl011" };
 
 static enum uart_type uart_type_of(const void *fdt, int node)
 {
-	if (!fdt_node_check_compatible(fdt, node, "arm,pl011"))
+	if (!node_check_compatible(fdt, node, "arm,pl011"))
 		return UART_PL011;
-	if (!fdt_node_check_compatible(fdt, node, "ns16550a") ||
-	    !fdt_node_check_compatible(fdt, node, "ns16550"))
+	if (!node_check_compatible(fdt, node, "ns16550a") ||
+	    !node_check_compatible(fdt, node, "ns16550"))
 		return UART_NS16550;
 	return UART_NONE;
 }
@@ -345,8 +537,7 @@ static int parse_uart(const void *fdt, struct bootinfo *bi)
 
 	if (chosen >= 0) {
 		int plen;
-		const char *path =
-			fdt_getprop(fdt, chosen, "stdout-path", &plen);
+		const char *path = getprop(fdt, chosen, "stdout-path", &plen);
 
 		if (path && plen > 0) {
 			char buf[64];
@@ -359,8 +550,8 @@ static int parse_uart(const void *fdt, struct bootinfo *bi)
 				memcpy(buf, path, len);
 				buf[len] = '\0';
 				node = buf[0] == '/' ?
-					       fdt_path_offset(fdt, buf) :
-					       fdt_path_offset(
+					       path_offset(fdt, buf) :
+					       path_offset(
 						       fdt,
 						       fdt_get_alias(fdt, buf) ?:
 							       "/nonexistent");
@@ -370,8 +561,7 @@ static int parse_uart(const void *fdt, struct bootinfo *bi)
 	if (node < 0 || uart_type_of(fdt, node) == UART_NONE) {
 		node = -1;
 		for (u32 i = 0; i < ARRAY_SIZE(uart_compat) && node < 0; i++)
-			node = fdt_node_offset_by_compatible(fdt, -1,
-							     uart_compat[i]);
+			node = node_by_compatible(fdt, uart_compat[i]);
 	}
 	if (node < 0) {
 		bi->uart.node = -1;
@@ -398,10 +588,10 @@ static void parse_intc_timer(const void *fdt, struct bootinfo *bi)
 	bi->intc.node = -1;
 	bi->timer.node = -1;
 	for (u32 i = 0; i < ARRAY_SIZE(intc_compat) && node < 0; i++)
-		node = fdt_node_offset_by_compatible(fdt, -1, intc_compat[i]);
+		node = node_by_compatible(fdt, intc_compat[i]);
 	if (node >= 0)
 		fill_device(fdt, node, &bi->intc);
-	node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	node = node_by_compatible(fdt, "arm,armv8-timer");
 	if (node >= 0) {
 		fill_device(fdt, node, &bi->timer);
 		if (!bi->timebase_hz)
@@ -417,7 +607,7 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 	if (bi->chosen < 0)
 		return 0;
 	fdt_for_each_subnode(dom, fdt, bi->chosen) {
-		if (fdt_node_check_compatible(fdt, dom, "xen-lite,domain"))
+		if (node_check_compatible(fdt, dom, "xen-lite,domain"))
 			continue;
 		bi->nr_domain_nodes++;
 		/*
@@ -435,12 +625,11 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 			struct membank r[1];
 			int n;
 
-			if (fdt_node_check_compatible(fdt, mod,
-						      "multiboot,module"))
+			if (node_check_compatible(fdt, mod, "multiboot,module"))
 				continue;
 			n = read_reg(fdt, mod, r, 1);
 			if (n != 1 || !r[0].size ||
-			    fdt_getprop(fdt, mod, "reg", NULL) == NULL)
+			    getprop(fdt, mod, "reg", NULL) == NULL)
 				return fail(bi, -EINVAL,
 					    "domain module without a valid reg",
 					    fdt_get_name(fdt, dom, NULL));
@@ -470,7 +659,15 @@ static int fdt_struct_sane(const void *fdt)
 	const u8 *base = (const u8 *)fdt + fdt_off_dt_struct(fdt);
 	u32 size = fdt_size_dt_struct(fdt), off = 0, depth = 0;
 	u32 strsize = fdt_size_dt_strings(fdt);
+	u32 soff = fdt_off_dt_strings(fdt), total = fdt_totalsize(fdt);
+	/* Index the nodes (see idx) while libfdt would walk the same ones. */
+	bool indexed = !((uintptr_t)fdt & 7) && !(fdt_off_dt_struct(fdt) & 3) &&
+		       fdt_version(fdt) >= 17 && soff <= total;
+	bool done = false;
+	int stack[64];
 
+	idx.fdt = NULL;
+	idx.nr = 0;
 	if (fdt_off_dt_struct(fdt) > fdt_totalsize(fdt) ||
 	    size > fdt_totalsize(fdt) - fdt_off_dt_struct(fdt) || (size & 3))
 		return -1;
@@ -484,12 +681,27 @@ static int fdt_struct_sane(const void *fdt)
 
 			if (!nul || ++depth > 64)
 				return -1;
+			/* A second root, or a root after a NOP: libfdt's way. */
+			if (done || (depth == 1 && off != 4) ||
+			    idx.nr >= IDX_MAX)
+				indexed = false;
+			if (indexed) {
+				stack[depth - 1] = (int)off - 4;
+				idx.node[idx.nr].off = (int)off - 4;
+				idx.node[idx.nr].parent =
+					depth > 1 ? stack[depth - 2] :
+						    -FDT_ERR_NOTFOUND;
+				idx.node[idx.nr].props =
+					ROUNDUP((u32)(nul - base) + 1, 4);
+				idx.nr++;
+			}
 			off = ROUNDUP((u32)(nul - base) + 1, 4);
 			break;
 		}
 		case FDT_END_NODE:
 			if (!depth--)
 				return -1;
+			done = !depth;
 			break;
 		case FDT_PROP: {
 			u32 len, nameoff;
@@ -507,7 +719,15 @@ static int fdt_struct_sane(const void *fdt)
 		case FDT_NOP:
 			break;
 		case FDT_END:
-			return depth ? -1 : 0;
+			if (depth)
+				return -1;
+			if (indexed && done) {
+				idx.strct = base;
+				idx.strings = (const char *)fdt + soff;
+				idx.strings_size = MIN(strsize, total - soff);
+				idx.fdt = fdt;
+			}
+			return 0;
 		default:
 			return -1;
 		}
@@ -523,6 +743,7 @@ int bootfdt_parse(const void *fdt, paddr_t fdt_pa, struct bootinfo *bi)
 
 	memset(bi, 0, sizeof(*bi));
 	bi->chosen = -1;
+	idx.fdt = NULL;
 	if (!fdt)
 		return fail(bi, -EINVAL,
 			    "no device tree passed by the firmware", NULL);
@@ -539,11 +760,11 @@ int bootfdt_parse(const void *fdt, paddr_t fdt_pa, struct bootinfo *bi)
 	bi->fdt = fdt;
 	bi->fdt_pa = fdt_pa;
 	bi->fdt_size = fdt_totalsize(fdt);
-	bi->chosen = fdt_path_offset(fdt, "/chosen");
+	bi->chosen = path_offset(fdt, "/chosen");
 	if (bi->chosen >= 0) {
 		int len;
 
-		bi->bootargs = fdt_getprop(fdt, bi->chosen, "bootargs", &len);
+		bi->bootargs = getprop(fdt, bi->chosen, "bootargs", &len);
 		if (bi->bootargs && (len <= 0 || bi->bootargs[len - 1]))
 			bi->bootargs = NULL;
 	}

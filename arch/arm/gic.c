@@ -7,6 +7,7 @@
  * guest (the virtual timer) stays active until the guest deactivates it
  * through a hardware-linked list register.
  */
+#include <xen-lite/bootinfo.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/smp.h>
@@ -37,35 +38,6 @@ static void gicd_wait_rwp(void)
 		}
 	}
 	printk(XL_WARN "gicv3: distributor write did not complete\n");
-}
-
-static int fdt_read_reg(const void *fdt, int node, int idx, paddr_t *base,
-			paddr_t *size)
-{
-	int parent = fdt_parent_offset(fdt, node);
-	int ac = fdt_address_cells(fdt, parent);
-	int sc = fdt_size_cells(fdt, parent);
-	const fdt32_t *p;
-	int len, i;
-	u64 a = 0, s = 0;
-
-	if (ac < 1 || ac > 2 || sc < 0 || sc > 2) {
-		return -EINVAL;
-	}
-	p = fdt_getprop(fdt, node, "reg", &len);
-	if (!p || len < (int)((idx + 1) * (ac + sc) * 4)) {
-		return -ENOENT;
-	}
-	p += idx * (ac + sc);
-	for (i = 0; i < ac; i++) {
-		a = (a << 32) | fdt32_to_cpu(p[i]);
-	}
-	for (i = 0; i < sc; i++) {
-		s = (s << 32) | fdt32_to_cpu(p[ac + i]);
-	}
-	*base = a;
-	*size = s;
-	return 0;
 }
 
 static void gic_dist_init(void)
@@ -244,34 +216,31 @@ void gic_handle_irqs(void)
 	}
 }
 
-int gic_init(const void *fdt)
+int gic_init(const struct bootinfo *bi)
 {
-	static const char *const compat[] = { "arm,gic-v3", NULL };
-	int node = -1, i, ret;
+	const struct bi_device *d = &bi->intc;
 	u32 typer;
 	u64 vtr;
+	int ret;
 
-	for (i = 0; compat[i]; i++) {
-		node = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
-		if (node >= 0) {
-			break;
-		}
-	}
-	if (node < 0) {
+	/*
+	 * bootfdt_parse() took the first arm,gic-v3 node when there is one
+	 * (it looks for that compatible before the PLICs) and read its reg.
+	 */
+	if (d->node < 0 ||
+	    fdt_node_check_compatible(bi->fdt, d->node, "arm,gic-v3")) {
 		printk(XL_ERR "gicv3: no arm,gic-v3 node in the device tree "
 			      "(start QEMU with gic-version=3)\n");
 		return -ENODEV;
 	}
-	ret = fdt_read_reg(fdt, node, 0, &gic_info.dist_base,
-			   &gic_info.dist_size);
-	if (!ret) {
-		ret = fdt_read_reg(fdt, node, 1, &gic_info.redist_base,
-				   &gic_info.redist_size);
-	}
-	if (ret) {
+	if (d->nr_regs < 2) {
 		printk(XL_ERR "gicv3: bad reg property\n");
 		return -ENODEV;
 	}
+	gic_info.dist_base = d->regs[0].start;
+	gic_info.dist_size = d->regs[0].size;
+	gic_info.redist_base = d->regs[1].start;
+	gic_info.redist_size = d->regs[1].size;
 	if ((readl(gicd(GICD_PIDR2)) & 0xf0) != GIC_PIDR2_ARCH_V3 &&
 	    (readl(gicd(GICD_PIDR2)) & 0xf0) != (4U << 4)) {
 		printk(XL_ERR "gicv3: distributor at %#lx is not a GICv3\n",

@@ -59,13 +59,7 @@ primary_entry:
 	bl	el2_mmu_on
 
 	/* Caches are on: clear BSS, then take the first stack. */
-	ldr	x0, =__bss_start
-	ldr	x1, =__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
-	b	1b
-2:
+	bl	clear_bss
 	ldr	x0, =cpu_stacks
 	add	x0, x0, #STACK_SIZE
 	mov	sp, x0
@@ -113,13 +107,7 @@ primary_not_el2:
 	ldr	x0, =(0x30d00800 | SCTLR_M | SCTLR_C | SCTLR_I)
 	msr	sctlr_el1, x0
 	isb
-	ldr	x0, =__bss_start
-	ldr	x1, =__bss_end
-1:	cmp	x0, x1
-	b.hs	2f
-	stp	xzr, xzr, [x0], #16
-	b	1b
-2:
+	bl	clear_bss
 	ldr	x0, =cpu_stacks
 	add	x0, x0, #STACK_SIZE
 	mov	sp, x0
@@ -180,6 +168,33 @@ build_boot_pgtable:
 	b.lo	2b
 	dsb	sy
 	ret
+
+/*
+ * Zero [__bss_start, __bss_end) with the MMU and caches on. Both ends are
+ * 64-byte aligned (the linker script); DC ZVA clears a DCZID_EL0-sized
+ * block per instruction when the block size divides 64 and DC ZVA is
+ * permitted, STP clears 16 bytes otherwise.
+ */
+clear_bss:
+	ldr	x0, =__bss_start
+	ldr	x1, =__bss_end
+	mrs	x2, dczid_el0
+	tbnz	x2, #4, 2f		/* DZP: prohibited */
+	and	x2, x2, #0xf
+	cmp	x2, #4
+	b.hi	2f			/* blocks larger than 64 bytes */
+	mov	x3, #4
+	lsl	x2, x3, x2		/* block size in bytes */
+1:	cmp	x0, x1
+	b.hs	3f
+	dc	zva, x0
+	add	x0, x0, x2
+	b	1b
+2:	cmp	x0, x1
+	b.hs	3f
+	stp	xzr, xzr, [x0], #16
+	b	2b
+3:	ret
 
 /* EL2 control registers with safe values; guests set their own later. */
 el2_setup:
@@ -295,7 +310,8 @@ el1_park:
 boot_pgtable:
 	.fill	512, 8, 0
 
-	.section .bss.page_aligned, "aw", %nobits
+	/* After __bss_end (linker script): stacks need no zeroing. */
+	.section .stacks, "aw", %nobits
 	.align	12
 	.global cpu_stacks
 cpu_stacks:

@@ -132,7 +132,7 @@ int arch_setup(const struct bootinfo *bi)
 	       (unsigned long)READ_SYSREG(midr_el1),
 	       (unsigned long)(mmfr0 & 0xf), ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8,
 	       (unsigned long)arch_counter_freq());
-	ret = gic_init(maddr_to_virt(arm_boot_dtb));
+	ret = gic_init(bi);
 	if (ret) {
 		return ret;
 	}

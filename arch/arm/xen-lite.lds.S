@@ -43,6 +43,12 @@ SECTIONS
 		__bss_end = .;
 	}
 
+	/* The boot stacks, not cleared by head.S. */
+	. = ALIGN(4096);
+	.stacks (NOLOAD) : {
+		*(.stacks)
+	}
+
 	. = ALIGN(4096);
 	_end = .;
 	__image_end = .;

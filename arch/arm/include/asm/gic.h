@@ -126,11 +126,13 @@ struct gic_info {
 extern struct gic_info gic_info;
 
 /**
- * gic_init() - probe the GICv3 from the device tree @fdt and set up the
- * distributor and the boot CPU's redistributor and CPU interface.
+ * gic_init() - probe the GICv3 the host device tree describes (@bi->intc)
+ * and set up the distributor and the boot CPU's redistributor and CPU
+ * interface.
  * Return: 0, or -ENODEV when no usable GICv3 is described.
  */
-int gic_init(const void *fdt);
+struct bootinfo;
+int gic_init(const struct bootinfo *bi);
 
 /**
  * gic_cpu_init() - wake this CPU's redistributor and enable its CPU
