@@ -86,15 +86,60 @@ static void add_free_range(mfn_t s, mfn_t e)
 {
 	u64 m = mfn_x(s);
 
+	/* Frames inside a block are PGS_FREE already (a zero entry). */
 	while (m < mfn_x(e)) {
 		unsigned int order = block_order(m, mfn_x(e));
 
-		for (u64 i = 0; i < (1ULL << order); i++)
-			mfn_to_page(_mfn(m + i))->state = PGS_FREE;
 		free_block_insert(mfn_to_page(_mfn(m)), order);
 		nr_free += 1ULL << order;
 		m += 1ULL << order;
 	}
+}
+
+/* Mark the frames of [s, e) (clipped to the frame table) reserved. */
+static void mark_reserved(paddr_t s, paddr_t e)
+{
+	u64 first = frame_table_base_mfn, end = first + frame_table_nr;
+	u64 a = MAX(ROUNDDOWN(s, PAGE_SIZE) >> PAGE_SHIFT, first);
+	u64 b = MIN(ROUNDUP(e, PAGE_SIZE) >> PAGE_SHIFT, end);
+
+	for (u64 m = a; m < b; m++) {
+		frame_table[m - first].state = PGS_RESERVED;
+		frame_table[m - first].owner = DOMID_XL;
+	}
+}
+
+/*
+ * Mark every frame of the table that is not free RAM: the reserved
+ * ranges of @bi (rounded out to frames) and the holes between its banks
+ * (rounded in). The rest stays PGS_FREE, the zero state.
+ */
+static void mark_not_ram(const struct bootinfo *bi)
+{
+	paddr_t cur = frame_table_base_mfn << PAGE_SHIFT;
+	paddr_t top = cur + (frame_table_nr << PAGE_SHIFT);
+	bool done[BI_MAX_BANKS] = { false };
+
+	for (u32 i = 0; i < bi->nr_resv; i++)
+		mark_reserved(bi->resv[i].start,
+			      bi->resv[i].start + bi->resv[i].size);
+	/* Holes: walk the banks in address order (at most BI_MAX_BANKS). */
+	for (u32 n = 0; n < bi->nr_mem; n++) {
+		u32 low = bi->nr_mem;
+
+		for (u32 i = 0; i < bi->nr_mem; i++) {
+			if (!done[i] && (low == bi->nr_mem ||
+					 bi->mem[i].start < bi->mem[low].start))
+				low = i;
+		}
+		done[low] = true;
+		if (ROUNDUP(bi->mem[low].start, PAGE_SIZE) > cur)
+			mark_reserved(cur, ROUNDUP(bi->mem[low].start, PAGE_SIZE));
+		cur = MAX(cur, ROUNDDOWN(bi->mem[low].start + bi->mem[low].size,
+					 PAGE_SIZE));
+	}
+	if (cur < top)
+		mark_reserved(cur, top);
 }
 
 /*
@@ -144,11 +189,10 @@ int page_alloc_init(const struct bootinfo *bi)
 	frame_table = maddr_to_virt(ft);
 	dirty_map = (u64 *)(frame_table + frame_table_nr);
 	/*
-	 * An all-zero entry is a reserved frame (PGS_RESERVED, no owner,
-	 * on no list); the loop below marks the free ones. RAM the platform
-	 * zeroed at reset needs no clearing (the frame table is carved from
-	 * RAM nothing has used yet), which saves a pass over 40 bytes per
-	 * frame of RAM.
+	 * An all-zero entry is a free frame (PGS_FREE); mark_not_ram() marks
+	 * the others. RAM the platform zeroed at reset needs no clearing (the
+	 * frame table is carved from RAM nothing has used yet): no pass over
+	 * the 40 bytes per frame of RAM at all.
 	 */
 #ifndef CONFIG_RAM_ZEROED_AT_RESET
 	memset(frame_table, 0, ft_bytes);
@@ -173,6 +217,7 @@ int page_alloc_init(const struct bootinfo *bi)
 	memcpy(&tmp, bi, sizeof(tmp));
 	if (bootinfo_add_resv(&tmp, ft, ft_bytes, RESV_IMAGE))
 		return -E2BIG;
+	mark_not_ram(&tmp);
 
 	/*
 	 * Each bank minus the reserved ranges (rounded out to whole pages):
@@ -337,12 +382,10 @@ void free_pages(struct page_info *pg, unsigned int order)
 
 	ASSERT(order <= MAX_ORDER);
 	spin_lock_irqsave(&heap_lock, flags);
+	/* Owner, count and type are set again by whoever allocates them. */
 	for (u64 i = 0; i < (1ULL << order); i++) {
 		BUG_ON(pg[i].state == PGS_FREE);
 		pg[i].state = PGS_FREE;
-		pg[i].owner = DOMID_XL;
-		pg[i].count = 0;
-		pg[i].type_info = 0;
 	}
 	nr_free += 1ULL << order;
 	/* Merge with the buddy while it is a free block of the same order. */

@@ -14,8 +14,8 @@
 
 /* page_info.state */
 enum page_state {
-	PGS_RESERVED = 0, /* not managed by the allocator (image, DTB, holes) */
-	PGS_FREE, /* in the buddy allocator */
+	PGS_FREE = 0, /* in the buddy allocator (a zeroed frame table entry) */
+	PGS_RESERVED, /* not managed by the allocator (image, DTB, holes) */
 	PGS_XEN, /* hypervisor heap */
 	PGS_DOMAIN, /* owned by a domain (RAM or p2m pool) */
 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): Debian's arm64 kernel with the marker initramfs,
 # natively and as a 1-vCPU domain under xen-lite, on the same QEMU with
-# -icount shift=0 -smp 1 (virtual time advances with instructions, so the
+# -icount shift=0,sleep=off -smp 1 (virtual time advances with instructions, so the
 # figures are deterministic and independent of the host's load).
 #
 # Prints
@@ -41,13 +41,13 @@ mem=256
 
 # Native: the same machine, kernel and initramfs, no hypervisor.
 timeout 900 qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a72 -smp 1 -m ${mem}M -nographic -icount shift=0 \
+	-cpu cortex-a72 -smp 1 -m ${mem}M -nographic -icount shift=0,sleep=off \
 	-kernel "$lx/Image" -initrd "$lx/initramfs.cpio.gz" \
 	-append "$cmdline" </dev/null >"$log/native" 2>&1
 tr -d '\r' <"$log/native" >"$log/native.txt"
 
 write_cfg "$log/linux.cfg" linux 1 $mem destroy
-XL_QEMU_EXTRA="-icount shift=0" run_bundle 900 "$log/xl" --smp 1 --mem 512M \
+XL_QEMU_EXTRA="-icount shift=0,sleep=off" run_bundle 900 "$log/xl" --smp 1 --mem 512M \
 	"$log/linux.cfg"
 tr -d '\r' <"$log/xl" >"$log/xl.txt"
 
