@@ -20,18 +20,6 @@
 
 #define GUEST_DTB_MAX (64 * 1024)
 
-/* Make @nr frames from @pg @d's RAM (on its page list, one reference). */
-static void give_frames(struct domain *d, struct page_info *pg, u64 nr)
-{
-	for (u64 i = 0; i < nr; i++) {
-		pg[i].state = PGS_DOMAIN;
-		pg[i].owner = d->id;
-		pg[i].count = 1; /* the allocation reference */
-		list_add_tail(&pg[i].list, &d->page_list);
-	}
-	d->tot_pages += nr;
-}
-
 /* Give @d 2^order frames at @gfn, mapped as RAM. */
 static int map_ram_chunk(struct domain *d, gfn_t gfn, unsigned int order)
 {
@@ -82,8 +70,10 @@ static int populate_ram(struct domain *d, const struct ram_hole *holes,
 		order = 63 - __builtin_clzll(limit - done);
 		order = MIN(order, PAGE_ORDER_1G);
 		if (mis) /* up to the next 2 MiB boundary */
-			order = MIN(order, 63 - __builtin_clzll(
-						   (1ULL << PAGE_ORDER_2M) - mis));
+			order = MIN(
+				order,
+				63 - __builtin_clzll((1ULL << PAGE_ORDER_2M) -
+						     mis));
 		for (;;) {
 			rc = map_ram_chunk(d, _gfn(g + done), order);
 			if (rc != -ENOMEM || order == 0)
@@ -208,10 +198,11 @@ static s64 map_module_in_place(struct domain *d, paddr_t pa, u64 size,
 	if (((gpa | pa) & (PAGE_SIZE - 1)) ||
 	    !in_guest_ram(d, gpa, nr << PAGE_SHIFT))
 		return 0;
-	pg = page_donate_module(&bootinfo, maddr_to_mfn(pa), nr);
+	pg = page_donate_module(&bootinfo, maddr_to_mfn(pa), nr, d->id,
+				&d->page_list);
 	if (!pg)
 		return 0;
-	give_frames(d, pg, nr);
+	d->tot_pages += nr;
 	/* What follows the module in its last frame: the kernel's BSS. */
 	if (tail)
 		memset((u8 *)page_to_virt(pg + nr - 1) + tail, 0,

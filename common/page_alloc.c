@@ -134,7 +134,8 @@ static void mark_not_ram(const struct bootinfo *bi)
 		}
 		done[low] = true;
 		if (ROUNDUP(bi->mem[low].start, PAGE_SIZE) > cur)
-			mark_reserved(cur, ROUNDUP(bi->mem[low].start, PAGE_SIZE));
+			mark_reserved(cur,
+				      ROUNDUP(bi->mem[low].start, PAGE_SIZE));
 		cur = MAX(cur, ROUNDDOWN(bi->mem[low].start + bi->mem[low].size,
 					 PAGE_SIZE));
 	}
@@ -323,37 +324,64 @@ static void zero_dirty(struct page_info *pg, u64 nr)
 	}
 }
 
+/*
+ * Give the frames [pg, pg + nr) to @owner (state PGS_DOMAIN, one
+ * reference each) and append them, in order, to @list. One pass: this
+ * loop runs for every frame of every domain built, so owner, state, order
+ * and u are written as the one 8-byte word they form, and the links of
+ * the run are written blindly and its two ends fixed up after.
+ */
+static void own_frames(struct page_info *pg, u64 nr, domid_t owner,
+		       struct list_head *list)
+{
+	struct {
+		domid_t owner;
+		u8 state, order;
+		u32 scratch;
+	} __attribute__((aligned(8))) m = { owner, PGS_DOMAIN, 0, 0 };
+	uintptr_t step = sizeof(struct page_info);
+	struct list_head *tail = list->prev;
+	u64 meta = *(const u64 *)&m;
+
+	_Static_assert(offsetof(struct page_info, owner) % 8 == 0 &&
+			       offsetof(struct page_info, state) ==
+				       offsetof(struct page_info, owner) + 2 &&
+			       offsetof(struct page_info, order) ==
+				       offsetof(struct page_info, owner) + 3 &&
+			       offsetof(struct page_info, u) ==
+				       offsetof(struct page_info, owner) + 4 &&
+			       sizeof(m) == 8,
+		       "page_info: owner..u must be one 8-byte word");
+	for (u64 i = 0; i < nr; i++) {
+		struct page_info *p = &pg[i];
+		uintptr_t l = (uintptr_t)&p->list;
+
+		p->list.next = (struct list_head *)(l + step);
+		p->list.prev = (struct list_head *)(l - step);
+		p->count = 1; /* the allocation reference */
+		p->type_info = 0;
+		/* -fno-strict-aliasing; the word is 8-byte aligned. */
+		*(u64 *)((u8 *)p + offsetof(struct page_info, owner)) = meta;
+	}
+	pg[0].list.prev = tail;
+	pg[nr - 1].list.next = list;
+	tail->next = &pg[0].list;
+	list->prev = &pg[nr - 1].list;
+}
+
 struct page_info *alloc_domain_pages(unsigned int order, domid_t owner,
 				     struct list_head *list)
 {
-	u64 nr = 1ULL << order;
-	struct list_head *tail = list->prev;
 	unsigned long flags;
 	struct page_info *pg;
 
 	spin_lock_irqsave(&heap_lock, flags);
 	pg = take_block(order);
-	if (!pg) {
-		spin_unlock_irqrestore(&heap_lock, flags);
-		return NULL;
-	}
-	/* One pass: the frame fields and the links of one run. */
-	for (u64 i = 0; i < nr; i++) {
-		pg[i].state = PGS_DOMAIN;
-		pg[i].owner = owner;
-		pg[i].count = 1; /* the allocation reference */
-		pg[i].type_info = 0;
-		pg[i].u.scratch = 0;
-		if (i)
-			pg[i].list.prev = &pg[i - 1].list;
-		pg[i].list.next = &pg[i + 1].list;
-	}
+	if (pg)
+		own_frames(pg, 1ULL << order, owner, list);
 	spin_unlock_irqrestore(&heap_lock, flags);
-	zero_dirty(pg, nr);
-	pg[0].list.prev = tail;
-	pg[nr - 1].list.next = list;
-	tail->next = &pg[0].list;
-	list->prev = &pg[nr - 1].list;
+	if (pg)
+		zero_dirty(pg, 1ULL << order);
 	return pg;
 }
 
@@ -475,7 +503,8 @@ void free_page_run(mfn_t first, u64 nr)
 }
 
 struct page_info *page_donate_module(const struct bootinfo *bi, mfn_t first,
-				     u64 nr)
+				     u64 nr, domid_t owner,
+				     struct list_head *list)
 {
 	paddr_t s = mfn_to_maddr(first), e = s + (nr << PAGE_SHIFT);
 	const struct resv *mod = NULL;
@@ -512,11 +541,7 @@ struct page_info *page_donate_module(const struct bootinfo *bi, mfn_t first,
 		}
 	}
 	f = mfn_x(first) - frame_table_base_mfn;
-	for (u64 i = 0; i < nr; i++) {
-		pg[i].state = PGS_XEN;
-		pg[i].count = 0;
-		pg[i].owner = DOMID_XL;
-	}
+	own_frames(pg, nr, owner, list);
 	/* They hold the module: cleared if ever reallocated zeroed. */
 	for (u64 end = f + nr; f < end;) {
 		u64 n = MIN(64 - f % 64, end - f);

@@ -131,18 +131,20 @@ u64 total_page_count(void);
 u64 donated_page_count(void);
 
 /**
- * page_donate_module() - take @nr frames of a boot module at @first into
- * the allocator's care without copying them: a domain built from the
- * module maps them as its RAM, and they are freed to the buddy with the
- * domain. Each frame can be donated once.
+ * page_donate_module() - give @nr frames of a boot module at @first to a
+ * domain without copying them: the domain maps them as its RAM, and they
+ * go to the buddy allocator when it frees them. Each frame can be
+ * donated once.
  * @bi: the boot information whose reserved ranges name the module.
+ * @owner, @list: as for alloc_domain_pages() (contents kept, not zeroed).
  *
- * Return: the first page (state PGS_XEN, count 0, owner DOMID_XL, contents
- * kept), or NULL when the range is not whole frames of one boot module
- * alone, or was donated before.
+ * Return: the first page, or NULL (nothing changed) when the range is not
+ * whole frames of one boot module alone, or was donated before.
  */
 struct page_info *__must_check page_donate_module(const struct bootinfo *bi,
-						  mfn_t first, u64 nr);
+						  mfn_t first, u64 nr,
+						  domid_t owner,
+						  struct list_head *list);
 
 /** xmalloc()/xzalloc() - small hypervisor objects. Return: NULL on failure. */
 void *__must_check xmalloc(size_t size);
