@@ -508,11 +508,26 @@ undef:
 	return true;
 }
 
+/* Is @gpa in one of the emulated device windows (vPL011, vGIC)? */
+static bool mmio_emulated(struct domain *d, paddr_t gpa)
+{
+	return (gpa >= VPL011_BASE && gpa < VPL011_BASE + VPL011_SIZE) ||
+	       (gpa >= VGIC_DIST_BASE &&
+		gpa < VGIC_DIST_BASE + VGIC_DIST_SIZE) ||
+	       (gpa >= VGIC_REDIST_BASE &&
+		gpa < VGIC_REDIST_BASE + d->nr_vcpus * VGIC_REDIST_STRIDE);
+}
+
 static int mmio_dispatch(struct vcpu *v, paddr_t gpa, unsigned int size,
 			 bool write, u64 *val)
 {
-	int ret = vgic_mmio(v, gpa, size, write, val);
+	int ret;
 
+	/* The console first: by far the most frequent. */
+	if (gpa >= VPL011_BASE && gpa < VPL011_BASE + VPL011_SIZE) {
+		return vpl011_mmio(v, gpa, size, write, val);
+	}
+	ret = vgic_mmio(v, gpa, size, write, val);
 	if (!ret) {
 		ret = vpl011_mmio(v, gpa, size, write, val);
 	}
@@ -530,8 +545,15 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	u64 val;
 	int ret;
 
-	/* The entry was invalid only while the p2m changed it: retry. */
-	if (p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR, false)) {
+	/*
+	 * The entry was invalid only while the p2m changed it: retry. Not
+	 * looked up for a translation fault in an emulated device window,
+	 * the common MMIO exit: nothing is mapped there but what the domain
+	 * maps over its own devices (a foreign page), and an access racing
+	 * with that mapping may as well reach the device.
+	 */
+	if (!((esr & FSC_TYPE_MASK) == FSC_TRANS && mmio_emulated(d, gpa)) &&
+	    p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR, false)) {
 		return true;
 	}
 	/* A write to a pinned PV page table (a stage-2 permission fault). */

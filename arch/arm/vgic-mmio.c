@@ -401,6 +401,24 @@ static bool may_deliver(paddr_t gpa)
 	       (off >= GICD_ISPENDR && off < GICD_ISPENDR + 0x80);
 }
 
+/*
+ * After a write to the distributor at @off: every SPI may have become
+ * deliverable (enable, pending, active, trigger mode, routing), and with
+ * GICD_CTLR the SGIs and PPIs of every vCPU too. Writes are rare (setup,
+ * affinity changes): no need to be more precise. vGIC lock held.
+ */
+static void mark_dist(struct domain *d, unsigned int off)
+{
+	unsigned int n;
+
+	d->arch.vgic.spi_cand = VGIC_SPI_ALL;
+	if (off == GICD_CTLR) {
+		for (n = 0; n < d->nr_vcpus; n++) {
+			d->vcpus[n]->arch.vgic.cand = ~0U;
+		}
+	}
+}
+
 int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 	      u64 *val)
 {
@@ -415,6 +433,9 @@ int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 		}
 		spin_lock_irqsave(&dist->lock, flags);
 		ret = dist_access(v, gpa - VGIC_DIST_BASE, size, write, val);
+		if (ret > 0 && write) {
+			mark_dist(d, gpa - VGIC_DIST_BASE);
+		}
 		spin_unlock_irqrestore(&dist->lock, flags);
 	} else if (gpa >= VGIC_REDIST_BASE &&
 		   gpa < VGIC_REDIST_BASE + d->nr_vcpus * VGIC_REDIST_STRIDE) {
@@ -427,6 +448,10 @@ int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 		spin_lock_irqsave(&dist->lock, flags);
 		ret = redist_access(v, t, rel % VGIC_REDIST_STRIDE, size, write,
 				    val);
+		if (ret > 0 && write) {
+			/* Any SGI/PPI of @t may have become deliverable. */
+			t->arch.vgic.cand = ~0U;
+		}
 		spin_unlock_irqrestore(&dist->lock, flags);
 	}
 	if (ret > 0 && write && may_deliver(gpa)) {

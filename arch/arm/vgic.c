@@ -11,7 +11,9 @@
  * to the list registers; after each exit their state is read back and
  * the registers emptied. When more interrupts wait than there are list
  * registers, the underflow / no-pending maintenance interrupts bring the
- * vCPU back to refill them (IHI 0069 12.5 ICH_HCR_EL2).
+ * vCPU back to refill them (IHI 0069 12.5 ICH_HCR_EL2). Only the
+ * interrupts in the candidate masks (asm/vgic.h) are looked at, so an
+ * exit with nothing to deliver costs two loads here.
  */
 #include <xen-lite/domain.h>
 #include <xen-lite/lib.h>
@@ -125,6 +127,19 @@ struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *v,
 	return NULL;
 }
 
+BUILD_BUG_ON(VGIC_NR_SPIS > 32);
+
+void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq)
+{
+	if (irq < 32) {
+		if (v) {
+			v->arch.vgic.cand |= 1U << irq;
+		}
+	} else if (irq < VGIC_NR_IRQS) {
+		d->arch.vgic.spi_cand |= 1U << (irq - 32);
+	}
+}
+
 static bool irq_is_pending(const struct vgic_irq *i)
 {
 	return i->pending || (!i->edge && i->line);
@@ -207,6 +222,7 @@ void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw)
 	if (i->in_lr) {
 		i->repend = true;
 	}
+	vgic_mark(d, v, irq);
 	spin_unlock_irqrestore(&dist->lock, flags);
 	vgic_notify(target);
 }
@@ -222,8 +238,16 @@ void vgic_set_line(struct domain *d, unsigned int irq, bool level)
 	if (irq < 32 || irq >= VGIC_NR_IRQS) {
 		return;
 	}
-	spin_lock_irqsave(&dist->lock, flags);
 	i = &dist->spi[irq - 32];
+	/*
+	 * No change of level, no change at all (a device model updates its
+	 * line on every register access). Racing with another update is
+	 * the same as this one coming first.
+	 */
+	if (READ_ONCE(i->line) == level) {
+		return;
+	}
+	spin_lock_irqsave(&dist->lock, flags);
 	rise = level && !i->line;
 	i->line = level;
 	if (i->edge && rise) {
@@ -231,6 +255,10 @@ void vgic_set_line(struct domain *d, unsigned int irq, bool level)
 		if (i->in_lr) {
 			i->repend = true;
 		}
+	}
+	if (rise) {
+		/* Pending now: through the latch (edge) or the line. */
+		dist->spi_cand |= 1U << (irq - 32);
 	}
 	target = spi_target(d, i);
 	spin_unlock_irqrestore(&dist->lock, flags);
@@ -255,18 +283,23 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	struct domain *d = v->domain;
 	struct vgic_dist *dist = &d->arch.vgic;
 	unsigned long flags;
-	unsigned int n;
 	bool ret = false;
+	u32 m;
 
 	spin_lock_irqsave(&dist->lock, flags);
-	for (n = 0; n < VGIC_NR_IRQS && !ret; n++) {
-		struct vgic_irq *i = vgic_get_irq(d, v, n);
+	if (dist->ctlr & GICD_CTLR_ENABLE_G1) {
+		for (m = v->arch.vgic.cand; m && !ret; m &= m - 1) {
+			struct vgic_irq *i =
+				&v->arch.vgic.priv[__builtin_ctz(m)];
 
-		if (n >= 32 && spi_target(d, i) != v) {
-			continue;
+			ret = i->enabled && irq_is_pending(i);
 		}
-		ret = i->enabled && irq_is_pending(i) &&
-		      (dist->ctlr & GICD_CTLR_ENABLE_G1);
+		for (m = dist->spi_cand; m && !ret; m &= m - 1) {
+			struct vgic_irq *i = &dist->spi[__builtin_ctz(m)];
+
+			ret = spi_target(d, i) == v && i->enabled &&
+			      irq_is_pending(i);
+		}
 	}
 	spin_unlock_irqrestore(&dist->lock, flags);
 	return ret;
@@ -286,76 +319,141 @@ bool vgic_irq_state(struct vcpu *v, unsigned int irq)
 	return ret;
 }
 
-void vgic_flush_lrs(struct vcpu *v)
+/* A list register candidate: priority, then INTID. */
+struct lr_cand {
+	u8 prio;
+	u8 n;
+};
+
+/*
+ * Add INTID @n of priority @prio to @sel, kept sorted by priority and, as
+ * the INTIDs come in increasing order, by INTID among equals; at most
+ * @cap entries, the worst falls off.
+ */
+static unsigned int cand_add(struct lr_cand *sel, unsigned int cnt,
+			     unsigned int cap, u8 prio, unsigned int n)
+{
+	unsigned int p = cnt;
+
+	if (cnt == cap) {
+		if (sel[cap - 1].prio <= prio) {
+			return cnt;
+		}
+		p = --cnt;
+	}
+	for (; p > 0 && sel[p - 1].prio > prio; p--) {
+		sel[p] = sel[p - 1];
+	}
+	sel[p].prio = prio;
+	sel[p].n = n;
+	return cnt + 1;
+}
+
+/*
+ * Add the deliverable interrupts of candidate mask @*mask (INTIDs @base +
+ * bit) to @sel, dropping from the mask those that are not deliverable.
+ * SPIs (@spi) routed to another vCPU than @v, or in another vCPU's list
+ * registers, stay in the mask for that vCPU.
+ */
+static unsigned int cand_scan(struct domain *d, struct vcpu *v, u32 *mask,
+			      struct vgic_irq *irqs, unsigned int base,
+			      bool spi, struct lr_cand *sel, unsigned int cnt,
+			      unsigned int cap)
+{
+	const struct vgic_dist *dist = &d->arch.vgic;
+	u32 m;
+
+	for (m = *mask; m; m &= m - 1) {
+		unsigned int b = __builtin_ctz(m);
+		struct vgic_irq *i = &irqs[b];
+
+		if (i->in_lr) {
+			continue;
+		}
+		if (!irq_deliverable(dist, i)) {
+			*mask &= ~(1U << b);
+			continue;
+		}
+		if (spi && spi_target(d, i) != v) {
+			continue;
+		}
+		cnt = cand_add(sel, cnt, cap, i->priority, base + b);
+	}
+	return cnt;
+}
+
+static void __attribute__((noinline)) flush_lrs(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct vgic_dist *dist = &d->arch.vgic;
 	struct vgic_cpu *c = &v->arch.vgic;
 	unsigned int nr_lrs = MIN(gic_info.nr_lrs, (unsigned int)VGIC_MAX_LRS);
-	unsigned int n, used = 0, waiting = 0;
+	struct lr_cand sel[VGIC_MAX_LRS + 1];
+	unsigned int k, cnt;
 	u64 hcr = ICH_HCR_EN;
 	unsigned long flags;
 
 	spin_lock_irqsave(&dist->lock, flags);
-	/*
-	 * Selection by priority: repeatedly take the best candidate not
-	 * yet chosen. 64 interrupts and at most 16 list registers.
-	 */
-	for (;;) {
-		struct vgic_irq *best = NULL;
-		unsigned int best_n = 0;
+	/* The nr_lrs highest priority candidates, and whether more wait. */
+	cnt = cand_scan(d, v, &c->cand, c->priv, 0, false, sel, 0, nr_lrs + 1);
+	cnt = cand_scan(d, v, &dist->spi_cand, dist->spi, 32, true, sel, cnt,
+			nr_lrs + 1);
+	if (cnt > nr_lrs) {
+		/* More waiting than fits: come back when the LRs run low. */
+		hcr |= ICH_HCR_UIE;
+		cnt = nr_lrs;
+	}
+	for (k = 0; k < cnt; k++) {
+		unsigned int n = sel[k].n;
+		struct vgic_irq *i = vgic_get_irq(d, v, n);
 		u64 lr;
 
-		for (n = 0; n < VGIC_NR_IRQS; n++) {
-			struct vgic_irq *i = vgic_get_irq(d, v, n);
-
-			if (i->in_lr || !irq_deliverable(dist, i)) {
-				continue;
-			}
-			if (n >= 32 && spi_target(d, i) != v) {
-				continue;
-			}
-			if (!best || i->priority < best->priority) {
-				best = i;
-				best_n = n;
-			}
-		}
-		if (!best) {
-			break;
-		}
-		if (used == nr_lrs) {
-			waiting = 1;
-			break;
-		}
-		lr = best_n | ((u64)best->priority << ICH_LR_PRIO_SHIFT) |
+		lr = n | ((u64)i->priority << ICH_LR_PRIO_SHIFT) |
 		     ICH_LR_GROUP1;
-		if (irq_is_pending(best) && best->enabled) {
+		if (irq_is_pending(i) && i->enabled) {
 			lr |= ICH_LR_PENDING;
 		}
-		if (best->active) {
+		if (i->active) {
 			lr |= ICH_LR_ACTIVE;
 		}
-		if (best->hw) {
-			lr |= ICH_LR_HW | ((u64)best_n << ICH_LR_PINTID_SHIFT);
-		} else if (!best->edge) {
+		if (i->hw) {
+			lr |= ICH_LR_HW | ((u64)n << ICH_LR_PINTID_SHIFT);
+		} else if (!i->edge) {
 			/* Resample the line when the guest deactivates it. */
 			lr |= ICH_LR_EOI;
 		}
 		/* The pending latch of an edge interrupt moves to the LR. */
-		best->pending = false;
-		best->repend = false;
-		best->in_lr = true;
-		c->lr_irq[used] = best_n;
-		write_lr(used, lr);
-		used++;
+		i->pending = false;
+		i->repend = false;
+		i->in_lr = true;
+		/* Back in the mask by vgic_sync_lrs() if still deliverable. */
+		if (n < 32) {
+			c->cand &= ~(1U << n);
+		} else {
+			dist->spi_cand &= ~(1U << (n - 32));
+		}
+		c->lr_irq[k] = n;
+		write_lr(k, lr);
 	}
-	c->nr_lr_used = used;
+	c->nr_lr_used = cnt;
 	spin_unlock_irqrestore(&dist->lock, flags);
-	/* More waiting than fits: come back when the LRs run low. */
-	if (waiting) {
-		hcr |= ICH_HCR_UIE;
-	}
 	WRITE_SYSREG(hcr, ICH_HCR_EL2);
+}
+
+void vgic_flush_lrs(struct vcpu *v)
+{
+	/*
+	 * Nothing can be deliverable (the list registers are empty, synced
+	 * after the last exit). Read without the lock: an interrupt made
+	 * pending by another CPU after this is followed by a kick
+	 * (vgic_notify()), which brings the vCPU straight back.
+	 */
+	if (!READ_ONCE(v->arch.vgic.cand) &&
+	    !READ_ONCE(v->domain->arch.vgic.spi_cand)) {
+		WRITE_SYSREG(ICH_HCR_EN, ICH_HCR_EL2);
+		return;
+	}
+	flush_lrs(v);
 }
 
 void vgic_sync_lrs(struct vcpu *v)
@@ -363,6 +461,7 @@ void vgic_sync_lrs(struct vcpu *v)
 	struct domain *d = v->domain;
 	struct vgic_dist *dist = &d->arch.vgic;
 	struct vgic_cpu *c = &v->arch.vgic;
+	struct vcpu *wake = NULL;
 	unsigned long flags;
 	unsigned int n;
 
@@ -373,7 +472,8 @@ void vgic_sync_lrs(struct vcpu *v)
 	spin_lock_irqsave(&dist->lock, flags);
 	for (n = 0; n < c->nr_lr_used; n++) {
 		u64 lr = read_lr(n);
-		struct vgic_irq *i = vgic_get_irq(d, v, c->lr_irq[n]);
+		unsigned int irq = c->lr_irq[n];
+		struct vgic_irq *i = vgic_get_irq(d, v, irq);
 
 		i->in_lr = false;
 		i->active = !!(lr & ICH_LR_ACTIVE);
@@ -390,10 +490,20 @@ void vgic_sync_lrs(struct vcpu *v)
 		if (i->hw && !i->pending && !i->active) {
 			i->hw = false;
 		}
+		if (irq_deliverable(dist, i)) {
+			vgic_mark(d, v, irq);
+			/* An SPI rerouted while it was in this vCPU's LRs */
+			if (irq >= 32 && spi_target(d, i) != v) {
+				wake = spi_target(d, i);
+			}
+		}
 		write_lr(n, 0);
 	}
 	c->nr_lr_used = 0;
 	spin_unlock_irqrestore(&dist->lock, flags);
+	if (wake) {
+		vgic_notify(wake);
+	}
 }
 
 void vgic_save(struct vcpu *v)

@@ -181,6 +181,12 @@ int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 		}
 		break;
 	}
-	vpl011_update(d);
+	/*
+	 * Only writes and taking a received byte change the interrupt
+	 * condition (input arriving updates it by itself).
+	 */
+	if (write || off == UARTDR) {
+		vpl011_update(d);
+	}
 	return 1;
 }

@@ -19,6 +19,9 @@
 #define VGIC_NR_SPIS 32
 #define VGIC_NR_IRQS (32 + VGIC_NR_SPIS)
 #define VGIC_MAX_LRS 16
+/* Every SPI, as a candidate mask. */
+#define VGIC_SPI_ALL \
+	(VGIC_NR_SPIS >= 32 ? ~0U : (1U << (VGIC_NR_SPIS & 31)) - 1)
 
 /* Priority bits kept: 5, as most implementations (32 levels). */
 #define VGIC_PRIO_MASK 0xf8
@@ -38,8 +41,18 @@ struct vgic_irq {
 	u64 irouter; /* SPI: GICD_IROUTER value */
 };
 
+/*
+ * Candidate masks (vgic_cpu.cand for SGIs/PPIs, vgic_dist.spi_cand for
+ * SPIs, bit n = INTID n resp. 32 + n): a superset of the interrupts that
+ * are deliverable (active, or enabled and pending with group 1 enabled)
+ * and not in a list register. Every change that can make an interrupt
+ * deliverable sets its bit; the list register scan clears the bits of
+ * those found undeliverable. An empty mask is the common case of an exit
+ * with nothing to inject, which then costs no scan at all.
+ */
 struct vgic_cpu {
 	struct vgic_irq priv[32]; /* SGIs and PPIs */
+	u32 cand; /* candidate SGIs/PPIs (see above) */
 	u32 waker;
 	u8 lr_irq[VGIC_MAX_LRS]; /* INTID held by each used list register */
 	unsigned int nr_lr_used;
@@ -50,6 +63,7 @@ struct vgic_cpu {
 struct vgic_dist {
 	spinlock_t lock;
 	u32 ctlr;
+	u32 spi_cand; /* candidate SPIs (see above), of every vCPU */
 	struct vgic_irq spi[VGIC_NR_SPIS];
 };
 
@@ -75,6 +89,12 @@ void vgic_vcpu_init(struct vcpu *v);
  * @hw: link to the physical interrupt (virtual timer).
  */
 void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw);
+
+/**
+ * vgic_mark() - make INTID @irq (of @v when private) a list register
+ * candidate again after a change to its state (vGIC lock held).
+ */
+void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq);
 
 /** vgic_notify() - wake or kick @v so that it sees a new interrupt. */
 void vgic_notify(struct vcpu *v);
