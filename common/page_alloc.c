@@ -109,35 +109,40 @@ static void mark_reserved(paddr_t s, paddr_t e)
 	}
 }
 
+/* The indices of @bi's banks in address order (at most BI_MAX_BANKS). */
+static void sort_banks(const struct bootinfo *bi, u32 *idx)
+{
+	for (u32 n = 0; n < bi->nr_mem; n++) {
+		u32 j = n;
+
+		idx[n] = n;
+		while (j && bi->mem[idx[j - 1]].start > bi->mem[n].start) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = n;
+	}
+}
+
 /*
  * Mark every frame of the table that is not free RAM: the reserved
  * ranges of @bi (rounded out to frames) and the holes between its banks
  * (rounded in). The rest stays PGS_FREE, the zero state.
  */
-static void mark_not_ram(const struct bootinfo *bi)
+static void mark_not_ram(const struct bootinfo *bi, const u32 *idx)
 {
 	paddr_t cur = frame_table_base_mfn << PAGE_SHIFT;
 	paddr_t top = cur + (frame_table_nr << PAGE_SHIFT);
-	bool done[BI_MAX_BANKS] = { false };
 
 	for (u32 i = 0; i < bi->nr_resv; i++)
 		mark_reserved(bi->resv[i].start,
 			      bi->resv[i].start + bi->resv[i].size);
-	/* Holes: walk the banks in address order (at most BI_MAX_BANKS). */
 	for (u32 n = 0; n < bi->nr_mem; n++) {
-		u32 low = bi->nr_mem;
+		const struct membank *m = &bi->mem[idx[n]];
 
-		for (u32 i = 0; i < bi->nr_mem; i++) {
-			if (!done[i] && (low == bi->nr_mem ||
-					 bi->mem[i].start < bi->mem[low].start))
-				low = i;
-		}
-		done[low] = true;
-		if (ROUNDUP(bi->mem[low].start, PAGE_SIZE) > cur)
-			mark_reserved(cur,
-				      ROUNDUP(bi->mem[low].start, PAGE_SIZE));
-		cur = MAX(cur, ROUNDDOWN(bi->mem[low].start + bi->mem[low].size,
-					 PAGE_SIZE));
+		if (ROUNDUP(m->start, PAGE_SIZE) > cur)
+			mark_reserved(cur, ROUNDUP(m->start, PAGE_SIZE));
+		cur = MAX(cur, ROUNDDOWN(m->start + m->size, PAGE_SIZE));
 	}
 	if (cur < top)
 		mark_reserved(cur, top);
@@ -166,7 +171,8 @@ static paddr_t find_boot_space(const struct bootinfo *bi, u64 bytes)
 
 int page_alloc_init(const struct bootinfo *bi)
 {
-	paddr_t lo = ~0ULL, hi = 0, ft;
+	paddr_t lo = ~0ULL, hi = 0, ft, pend_s = 0, pend_e = 0;
+	u32 idx[BI_MAX_BANKS];
 	u64 ft_bytes;
 	struct bootinfo tmp;
 
@@ -201,15 +207,20 @@ int page_alloc_init(const struct bootinfo *bi)
 #else
 	/*
 	 * Except what the loader used below the hypervisor image without
-	 * reserving it (QEMU's Arm boot stub sits at the base of RAM).
+	 * reserving it (QEMU's Arm boot stub sits at the base of RAM): the
+	 * frame table is cleared if it lies there, and those frames count
+	 * as written.
 	 */
-	for (u32 i = 0; i < bi->nr_resv; i++) {
-		u64 f, end;
+	{
+		paddr_t img = hi;
 
-		if (bi->resv[i].kind != RESV_IMAGE)
-			continue;
-		end = (bi->resv[i].start >> PAGE_SHIFT) - frame_table_base_mfn;
-		for (f = 0; f < end && f < frame_table_nr; f++)
+		for (u32 i = 0; i < bi->nr_resv; i++) {
+			if (bi->resv[i].kind == RESV_IMAGE)
+				img = MIN(img, bi->resv[i].start);
+		}
+		if (ft < img)
+			memset(frame_table, 0, ft_bytes);
+		for (u64 f = 0; f < (MAX(img, lo) - lo) >> PAGE_SHIFT; f++)
 			dirty_map[f / 64] |= 1ULL << (f % 64);
 	}
 #endif
@@ -218,18 +229,22 @@ int page_alloc_init(const struct bootinfo *bi)
 	memcpy(&tmp, bi, sizeof(tmp));
 	if (bootinfo_add_resv(&tmp, ft, ft_bytes, RESV_IMAGE))
 		return -E2BIG;
-	mark_not_ram(&tmp);
+	sort_banks(&tmp, idx);
+	mark_not_ram(&tmp, idx);
 
 	/*
 	 * Each bank minus the reserved ranges (rounded out to whole pages):
 	 * repeatedly take the earliest reserved range that still overlaps
 	 * what is left of the bank, and free the gap before it. O(banks x
 	 * ranges^2) with at most 49 ranges, instead of a test per page.
+	 * Banks in address order, and a free range that continues where the
+	 * last one ended (touching banks) joins it, so the blocks are
+	 * maximal.
 	 */
-	for (u32 b = 0; b < tmp.nr_mem; b++) {
-		paddr_t cur = ROUNDUP(tmp.mem[b].start, PAGE_SIZE);
-		paddr_t end = ROUNDDOWN(tmp.mem[b].start + tmp.mem[b].size,
-					PAGE_SIZE);
+	for (u32 n = 0; n < tmp.nr_mem; n++) {
+		const struct membank *m = &tmp.mem[idx[n]];
+		paddr_t cur = ROUNDUP(m->start, PAGE_SIZE);
+		paddr_t end = ROUNDDOWN(m->start + m->size, PAGE_SIZE);
 
 		while (cur < end) {
 			paddr_t rs = end, re = end;
@@ -246,12 +261,20 @@ int page_alloc_init(const struct bootinfo *bi)
 					re = e;
 				}
 			}
-			if (rs > cur)
-				add_free_range(maddr_to_mfn(cur),
-					       maddr_to_mfn(rs));
+			if (rs > cur && cur == pend_e) {
+				pend_e = rs;
+			} else if (rs > cur) {
+				if (pend_e > pend_s)
+					add_free_range(maddr_to_mfn(pend_s),
+						       maddr_to_mfn(pend_e));
+				pend_s = cur;
+				pend_e = rs;
+			}
 			cur = MAX(re, rs);
 		}
 	}
+	if (pend_e > pend_s)
+		add_free_range(maddr_to_mfn(pend_s), maddr_to_mfn(pend_e));
 	nr_total = nr_free;
 	return 0;
 }
@@ -525,10 +548,12 @@ struct page_info *page_donate_module(const struct bootinfo *bi, mfn_t first,
 		paddr_t re = ROUNDUP(bi->resv[i].start + bi->resv[i].size,
 				     PAGE_SIZE);
 
-		if (bi->resv[i].kind == RESV_MODULE && rs <= s && e <= re)
-			mod = &bi->resv[i];
-		else if (s < re && rs < e)
+		if (!(s < re && rs < e))
+			continue;
+		/* Exactly one range may touch these frames: the module. */
+		if (mod || bi->resv[i].kind != RESV_MODULE || rs > s || e > re)
 			return NULL;
+		mod = &bi->resv[i];
 	}
 	if (!mod)
 		return NULL;

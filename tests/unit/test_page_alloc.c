@@ -10,8 +10,9 @@
  * (panics are caught the same way: BUG_ON ends in abort()).
  *
  * Built twice (page_alloc.mk): with and without CONFIG_RAM_ZEROED_AT_RESET.
- * Tests named known_bug_* show bugs in page_alloc.c that are not fixed
- * yet; they pass trivially unless XL_TEST_KNOWN_BUGS=1 is set.
+ * The regression_* tests failed before the fixes of the same day (frame
+ * table placed in the loader's dirt, a frame shared by two modules
+ * donated, touching banks not merged at boot).
  */
 #include <signal.h>
 #include <stdint.h>
@@ -489,15 +490,13 @@ PTEST(init_adjacent_banks)
 }
 
 /*
- * Known bug: page_alloc_init() frees each bank on its own and inserts
+ * Fixed bug: page_alloc_init() freed each bank on its own and inserted
  * blocks without merging ("boot: blocks are maximal"), so the two 4 MiB
  * blocks at the seam of touching banks stay apart until something is
  * allocated and freed there: an 8 MiB allocation fails right after boot.
  */
-PTEST(known_bug_adjacent_banks_not_merged_at_init)
+PTEST(regression_adjacent_banks_merged_at_init)
 {
-	if (!getenv("XL_TEST_KNOWN_BUGS"))
-		return;
 	layout_adjacent();
 	init_ok();
 	/* [8M, 16M) is free: one order-11 block. */
@@ -833,19 +832,17 @@ PTEST(zeroed_config_skips_clean_frames)
  * firmware data) and did not reserve it: page_alloc_init() must still
  * work, and the zeroed allocator must clear those frames.
  *
- * Known bug: without the memset (CONFIG_RAM_ZEROED_AT_RESET) the frame
+ * Fixed bug: without the memset (CONFIG_RAM_ZEROED_AT_RESET) the frame
  * table is assumed to be "carved from RAM nothing has used yet", but
  * find_boot_space() takes the lowest free RAM, i.e. exactly this region
  * below the image: its entries (state, order, links) are the loader's
  * bytes, and free frames read as state 0xc3 here.
  */
-PTEST(known_bug_loader_dirt_below_image)
+PTEST(regression_loader_dirt_below_image)
 {
 	static struct blk b[8192];
 	size_t n;
 
-	if (!getenv("XL_TEST_KNOWN_BUGS"))
-		return;
 	layout_std();
 	memset(B, 0xc3, 2 * MiB);
 	init_ok();
@@ -1123,19 +1120,17 @@ PTEST(donate_two_modules_sharing_a_frame)
 }
 
 /*
- * Known bug: page_donate_module() accepts a range inside the rounded-out
+ * Fixed bug: page_donate_module() accepted a range inside the rounded-out
  * ranges of two modules (each "contains" it, neither is refused), so
  * D's last frame, which holds the head of E, can be donated; the domain
  * builder then clears its tail and E's first 0x800 bytes are lost.
  */
-PTEST(known_bug_donate_frame_shared_by_two_modules)
+PTEST(regression_donate_frame_shared_by_two_modules)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 	static const struct refusal shared = { "D's last frame, shared with E",
 					       10 * MiB + 0x1000, 1 };
 
-	if (!getenv("XL_TEST_KNOWN_BUGS"))
-		return;
 	layout_std();
 	init_ok();
 	CHECK(refused(&shared, &list));
