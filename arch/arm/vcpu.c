@@ -348,10 +348,19 @@ bool vcpu_wait_for_interrupt(struct vcpu *v)
  * ID register group 3 (HCR_EL2.TID3): op0 3, op1 0, CRn 0, CRm 1..7. The
  * registers an Armv8.0-8.2 CPU implements are read from the hardware and
  * filtered; the rest of the space is reserved and reads as zero (Arm ARM
- * D19.3, "reserved ID registers are RAZ"). Hidden: the PMU and trace
- * (not virtualized), SVE, MPAM and AMU (their state is not switched).
+ * D19.3, "reserved ID registers are RAZ"; ID_AA64ISAR2_EL1 among them,
+ * so its PAuth fields read as zero). Hidden: the PMU and trace (not
+ * virtualized), SVE, MPAM, AMU, MTE and SME (their state is not
+ * switched), pointer authentication (HCR_EL2.API/APK are clear and the
+ * keys are not switched: a guest told it exists would trap on first
+ * use).
  */
 #define ID_AA64PFR0_HIDE ((0xfUL << 32) | (0xfUL << 40) | (0xfUL << 44))
+/* ID_AA64PFR1_EL1: MTE [11:8], SME [27:24] */
+#define ID_AA64PFR1_HIDE ((0xfUL << 8) | (0xfUL << 24))
+/* ID_AA64ISAR1_EL1: APA [7:4], API [11:8], GPA [27:24], GPI [31:28] */
+#define ID_AA64ISAR1_HIDE \
+	((0xfUL << 4) | (0xfUL << 8) | (0xfUL << 24) | (0xfUL << 28))
 #define ID_AA64DFR0_HIDE ((0xfUL << 4) | (0xfUL << 8))
 #define ID_DFR0_HIDE ((0xfUL << 12) | (0xfUL << 24))
 
@@ -395,7 +404,7 @@ static u64 id_reg_read(unsigned int crm, unsigned int op2)
 	case (4 << 3) | 0:
 		return READ_SYSREG(id_aa64pfr0_el1) & ~ID_AA64PFR0_HIDE;
 	case (4 << 3) | 1:
-		return READ_SYSREG(id_aa64pfr1_el1);
+		return READ_SYSREG(id_aa64pfr1_el1) & ~ID_AA64PFR1_HIDE;
 	case (5 << 3) | 0:
 		return READ_SYSREG(id_aa64dfr0_el1) & ~ID_AA64DFR0_HIDE;
 	case (5 << 3) | 1:
@@ -407,7 +416,7 @@ static u64 id_reg_read(unsigned int crm, unsigned int op2)
 	case (6 << 3) | 0:
 		return READ_SYSREG(id_aa64isar0_el1);
 	case (6 << 3) | 1:
-		return READ_SYSREG(id_aa64isar1_el1);
+		return READ_SYSREG(id_aa64isar1_el1) & ~ID_AA64ISAR1_HIDE;
 	case (7 << 3) | 0:
 		return READ_SYSREG(id_aa64mmfr0_el1);
 	case (7 << 3) | 1:

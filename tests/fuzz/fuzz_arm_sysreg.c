@@ -24,7 +24,8 @@
  *    masked, and no other register written);
  *  - which of the two, per register: ID group 3 reads return the
  *    hardware value with the documented fields hidden (ID_AA64PFR0: SVE,
- *    MPAM, AMU; ID_AA64DFR0: TraceVer, PMUVer; ID_DFR0: CopTrc, PerfMon)
+ *    MPAM, AMU; ID_AA64PFR1: MTE, SME; ID_AA64ISAR1: APA, API, GPA, GPI;
+ *    ID_AA64DFR0: TraceVer, PMUVer; ID_DFR0: CopTrc, PerfMon)
  *    or zero for the reserved encodings, and writes to them are refused;
  *    debug (Op0 = 2) and PMU registers, ACTLR_EL1, AIDR_EL1, REVIDR_EL1
  *    and the EL1 physical timer are RAZ/WI; ICC_SGI1R_EL1 writes reach
@@ -130,14 +131,17 @@ static struct sreg regs[] = {
 	{ "S3_0_C0_C3_2", 3, 2, 0 }, /* MVFR2_EL1 */
 	/* ID_AA64PFR0_EL1: SVE [35:32], MPAM [43:40], AMU [47:44] */
 	{ "id_aa64pfr0_el1", 4, 0, F(35, 32) | F(43, 40) | F(47, 44) },
-	{ "id_aa64pfr1_el1", 4, 1, 0 },
+	/* ID_AA64PFR1_EL1: MTE [11:8], SME [27:24] */
+	{ "id_aa64pfr1_el1", 4, 1, F(11, 8) | F(27, 24) },
 	/* ID_AA64DFR0_EL1: TraceVer [7:4], PMUVer [11:8] */
 	{ "id_aa64dfr0_el1", 5, 0, F(7, 4) | F(11, 8) },
 	{ "id_aa64dfr1_el1", 5, 1, 0 },
 	{ "id_aa64afr0_el1", 5, 4, 0 },
 	{ "id_aa64afr1_el1", 5, 5, 0 },
 	{ "id_aa64isar0_el1", 6, 0, 0 },
-	{ "id_aa64isar1_el1", 6, 1, 0 },
+	/* ID_AA64ISAR1_EL1: APA [7:4], API [11:8], GPA [27:24], GPI [31:28] */
+	{ "id_aa64isar1_el1", 6, 1,
+	  F(7, 4) | F(11, 8) | F(27, 24) | F(31, 28) },
 	{ "id_aa64mmfr0_el1", 7, 0, 0 },
 	{ "id_aa64mmfr1_el1", 7, 1, 0 },
 	{ "id_aa64mmfr2_el1", 7, 2, 0 },
