@@ -169,9 +169,11 @@ static void vcpu_load(struct vcpu *v)
 	WRITE_SYSREG(a->hcr, hcr_el2);
 	/*
 	 * Debug and PMU registers are not switched per vCPU: trap them all
-	 * (they read as zero and ignore writes in handle_sysreg()), so one
-	 * guest's breakpoints, watchpoints or counters can never fire in
-	 * another. HPMN keeps the hardware's counter count (0 is not
+	 * (in handle_sysreg() debug registers and the PMU registers of CRn 9
+	 * read as zero and ignore writes; the event counters and filters of
+	 * CRn 14 are Undefined, as without a PMU, which ID_AA64DFR0 hides),
+	 * so one guest's breakpoints, watchpoints or counters can never fire
+	 * in another. HPMN keeps the hardware's counter count (0 is not
 	 * allowed before FEAT_HPMN0).
 	 */
 	WRITE_SYSREG(((READ_SYSREG(pmcr_el0) >> PMCR_N_SHIFT) &
