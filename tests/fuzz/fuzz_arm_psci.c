@@ -17,30 +17,16 @@
 #include "../../arch/arm/vpsci.c"
 
 #include "fuzz_check.h"
+#include "fuzz_input.h"
 
 #define RAM_GPA 0x40000000UL
 #define RAM_SIZE 0x8000000UL
 
 static struct domain dom;
 static struct vcpu vcpus[CONFIG_MAX_VCPUS];
-static const u8 *in_p, *in_end;
 static struct {
 	int up, down, shutdown, wait, hcall;
 } s;
-
-static u8 in8(void)
-{
-	return in_p < in_end ? *in_p++ : 0;
-}
-
-static u64 in64(void)
-{
-	u64 v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | in8();
-	return v;
-}
 
 static bool own_vcpu(const struct vcpu *t)
 {

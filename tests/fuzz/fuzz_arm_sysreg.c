@@ -44,6 +44,7 @@
 #include <sys/types.h>
 
 #include "fuzz_check.h"
+#include "fuzz_input.h"
 
 /* The hypervisor's sched_yield(), not the C library's libFuzzer calls. */
 #define sched_yield xl_sched_yield
@@ -64,27 +65,12 @@ struct pcpu *fuzz_this_cpu = &pcpu_info[0];
 static struct domain dom;
 static struct vcpu vcpu;
 static struct p2m_domain p2m;
-static const u8 *in_p, *in_end;
 
 /* What the stubs saw during one access. */
 static struct {
 	unsigned int tlbi, other_asm, sgi;
 	u64 sgi_val;
 } s;
-
-static u8 in8(void)
-{
-	return in_p < in_end ? *in_p++ : 0;
-}
-
-static u64 in64(void)
-{
-	u64 v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | in8();
-	return v;
-}
 
 /* splitmix64: register contents from a seed in the input. */
 static u64 mix(u64 *x)
