@@ -34,6 +34,30 @@ static u64 nr_free;
 static u64 nr_total;
 static u64 nr_donated;
 
+/*
+ * Set the "may hold data" bits of @n frames from frame-table index @f,
+ * all in one word of the dirty map (one atomic). Return: those bits as
+ * they were.
+ */
+static u64 mark_dirty_word(u64 f, u64 n)
+{
+	u64 mask = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << (f % 64);
+
+	return __atomic_fetch_or(&dirty_map[f / 64], mask, __ATOMIC_RELAXED) &
+	       mask;
+}
+
+/* The same for any range [f, f + nr): a word at a time. */
+static void mark_dirty(u64 f, u64 nr)
+{
+	for (u64 end = f + nr; f < end;) {
+		u64 n = MIN(64 - f % 64, end - f);
+
+		(void)mark_dirty_word(f, n);
+		f += n;
+	}
+}
+
 u64 free_page_count(void)
 {
 	return READ_ONCE(nr_free);
@@ -220,8 +244,7 @@ int page_alloc_init(const struct bootinfo *bi)
 		}
 		if (ft < img)
 			memset(frame_table, 0, ft_bytes);
-		for (u64 f = 0; f < (MAX(img, lo) - lo) >> PAGE_SHIFT; f++)
-			dirty_map[f / 64] |= 1ULL << (f % 64);
+		mark_dirty(0, (MAX(img, lo) - lo) >> PAGE_SHIFT);
 	}
 #endif
 
@@ -328,13 +351,9 @@ static void zero_dirty(struct page_info *pg, u64 nr)
 	u64 first = mfn_x(page_to_mfn(pg)) - frame_table_base_mfn;
 	u64 end = first + nr;
 
-	/* A word of the dirty map at a time: one atomic per 64 frames. */
 	for (u64 f = first; f < end;) {
 		u64 n = MIN(64 - f % 64, end - f);
-		u64 mask = (n == 64 ? ~0ULL : ((1ULL << n) - 1)) << (f % 64);
-		u64 old = __atomic_fetch_or(&dirty_map[f / 64], mask,
-					    __ATOMIC_RELAXED) &
-			  mask;
+		u64 old = mark_dirty_word(f, n);
 
 		while (old) {
 			u64 bit = __builtin_ctzll(old);
@@ -420,9 +439,7 @@ struct page_info *alloc_pages(unsigned int order)
 	if (!pg)
 		return NULL;
 	first = mfn_x(page_to_mfn(pg)) - frame_table_base_mfn;
-	for (u64 i = 0; i < (1ULL << order); i++)
-		__atomic_fetch_or(&dirty_map[(first + i) / 64],
-				  1ULL << ((first + i) % 64), __ATOMIC_RELAXED);
+	mark_dirty(first, 1ULL << order);
 	return pg;
 }
 
@@ -568,13 +585,7 @@ struct page_info *page_donate_module(const struct bootinfo *bi, mfn_t first,
 	f = mfn_x(first) - frame_table_base_mfn;
 	own_frames(pg, nr, owner, list);
 	/* They hold the module: cleared if ever reallocated zeroed. */
-	for (u64 end = f + nr; f < end;) {
-		u64 n = MIN(64 - f % 64, end - f);
-
-		dirty_map[f / 64] |= (n == 64 ? ~0ULL : ((1ULL << n) - 1))
-				     << (f % 64);
-		f += n;
-	}
+	mark_dirty(f, nr);
 	nr_total += nr;
 	nr_donated += nr;
 	spin_unlock_irqrestore(&heap_lock, flags);
