@@ -250,6 +250,15 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 				p,
 				"xen-lite,pv-mmu-policy must be none or no-wx");
 		c->pv_no_wx = !strcmp(pol, "no-wx");
+		/* Absent: inject, as Xen on Arm does (docs/domain-file.md). */
+		rc = get_str(p, "xen-lite,mmio-fault", pol, sizeof(pol), false);
+		if (rc)
+			return rc;
+		if (pol[0] && strcmp(pol, "inject") && strcmp(pol, "crash"))
+			return perr(
+				p,
+				"xen-lite,mmio-fault must be inject or crash");
+		c->mmio_fault_crash = !strcmp(pol, "crash");
 	}
 	rc = get_str(p, "bootargs", c->bootargs, sizeof(c->bootargs), false);
 	if (rc)

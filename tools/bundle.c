@@ -356,6 +356,8 @@ static int add_domain_node(void *fdt, int chosen, int idx,
 	if (d->pv_mmu_policy != DOMCFG_PV_MMU_UNSET)
 		prop_str(&ps, "xen-lite,pv-mmu-policy",
 			 domcfg_pv_mmu_name(d->pv_mmu_policy));
+	prop_str(&ps, "xen-lite,mmio-fault",
+		 d->mmio_fault_crash ? "crash" : "inject");
 	if (d->cmdline)
 		prop_str(&ps, "bootargs", d->cmdline);
 	rc = props_write(fdt, node, &ps);
@@ -691,6 +693,8 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 	s = get_str(fdt, node, "xen-lite,pv-mmu-policy");
 	if (s)
 		printf("  pv_mmu_policy: %s\n", s);
+	s = get_str(fdt, node, "xen-lite,mmio-fault");
+	printf("  mmio_fault:    %s\n", s ? s : "inject");
 	s = get_str(fdt, node, "bootargs");
 	if (s)
 		printf("  cmdline:       \"%s\"\n", s);

@@ -60,6 +60,7 @@ static const char *const key_names[DOMCFG_NR_KEYS] = {
 	[DOMCFG_K_ON_REBOOT] = "on_reboot",
 	[DOMCFG_K_ON_CRASH] = "on_crash",
 	[DOMCFG_K_PV_MMU_POLICY] = "pv_mmu_policy",
+	[DOMCFG_K_MMIO_FAULT] = "mmio_fault",
 };
 
 static const char *const action_names[] = {
@@ -680,6 +681,17 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 			return 0;
 		}
 		perr(p, "pv_mmu_policy: expected \"none\" or \"no-wx\"");
+		return -EINVAL;
+	case DOMCFG_K_MMIO_FAULT:
+		if (v->type != V_LIST && !strcmp(v->text, "inject")) {
+			d->mmio_fault_crash = false;
+			return 0;
+		}
+		if (v->type != V_LIST && !strcmp(v->text, "crash")) {
+			d->mmio_fault_crash = true;
+			return 0;
+		}
+		perr(p, "mmio_fault: expected \"inject\" or \"crash\"");
 		return -EINVAL;
 	default:
 		return -EINVAL;

@@ -55,6 +55,7 @@ enum domcfg_key {
 	DOMCFG_K_ON_REBOOT,
 	DOMCFG_K_ON_CRASH,
 	DOMCFG_K_PV_MMU_POLICY,
+	DOMCFG_K_MMIO_FAULT,
 	DOMCFG_NR_KEYS,
 };
 
@@ -80,6 +81,7 @@ struct domcfg {
 	enum domcfg_action on_reboot;
 	enum domcfg_action on_crash;
 	enum domcfg_pv_mmu pv_mmu_policy;
+	bool mmio_fault_crash; /* mmio_fault = "crash" (default "inject") */
 };
 
 struct domcfg_diag {

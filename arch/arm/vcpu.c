@@ -300,6 +300,37 @@ void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write)
 	WRITE_SYSREG(far, far_el1);
 }
 
+/* Synchronous External abort, not on a translation table walk (ISS). */
+#define FSC_SEA 0x10
+
+void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
+{
+	bool el0 = vcpu_from_el0(v);
+	unsigned int ec;
+
+	/*
+	 * Arm ARM DDI 0487 K.a, ESR_EL1 "ISS encoding for an exception from
+	 * a Data Abort" / "... an Instruction Abort": EC 0x20/0x21
+	 * (instruction abort from a lower / the same EL) or 0x24/0x25 (data
+	 * abort), IL set (a 32-bit instruction), ISV clear (no syndrome to
+	 * emulate with), EA 0, S1PTW 0, WnR for a store, xFSC 0b010000
+	 * "Synchronous External abort, not on translation table walk or
+	 * hardware update of translation table"; FnV clear: FAR_EL1 holds
+	 * the faulting virtual address. The return address is the faulting
+	 * instruction (chapter D1, "Preferred exception return address" of a
+	 * synchronous abort); inject_sync() takes the vector offset from the
+	 * mode the exception is taken from (D1, "Exception vectors").
+	 */
+	if (fetch) {
+		ec = el0 ? EC_IABT_LOW : EC_IABT_CUR;
+	} else {
+		ec = el0 ? EC_DABT_LOW : EC_DABT_CUR;
+	}
+	inject_sync(v, ((u64)ec << ESR_EC_SHIFT) | ESR_IL |
+			       (write && !fetch ? DABT_WNR : 0) | FSC_SEA);
+	WRITE_SYSREG(far, far_el1);
+}
+
 bool vcpu_wait_for_interrupt(struct vcpu *v)
 {
 	u64 wake = 0;
@@ -580,6 +611,19 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 			     (unsigned long long)r->pc);
 		return false;
 	}
+	/*
+	 * Neither RAM (any RAM mapping was retried above) nor an emulated
+	 * device: what a bus does with an access nobody answers, an
+	 * external abort, unless the domain asked to be crashed for it.
+	 */
+	if (!mmio_emulated(d, gpa) && !d->cfg.mmio_fault_crash) {
+		printk(XL_DEBUG "d%u v%u: %s unassigned guest physical %#llx "
+				"(pc %#llx): external abort injected\n",
+		       d->id, v->id, (esr & DABT_WNR) ? "write to" : "read of",
+		       (unsigned long long)gpa, (unsigned long long)r->pc);
+		vcpu_inject_sea(v, far, esr & DABT_WNR, false);
+		return true;
+	}
 	if (dabt_decode(esr, &a)) {
 		domain_crash(d,
 			     "vCPU%u: undecodable access to guest physical "
@@ -656,6 +700,10 @@ static bool handle_sync(struct vcpu *v)
 		if (p2m_fault_retry(v->domain->p2m,
 				    _gfn(READ_SYSREG(hpfar_el2) >> 4), false,
 				    true)) {
+			return true;
+		}
+		if (!v->domain->cfg.mmio_fault_crash) {
+			vcpu_inject_sea(v, READ_SYSREG(far_el2), false, true);
 			return true;
 		}
 		domain_crash(v->domain,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Guest-page faults: MMIO emulation of the virtual devices, and domain
- * crash for any other address the domain does not own.
+ * Guest-page faults: MMIO emulation of the virtual devices; any other
+ * address the domain does not own is an access fault injected into the
+ * guest, or a domain crash under mmio_fault = "crash".
  *
  * The faulting load/store is decoded from htinst when the hart provides a
  * transformed instruction there (privileged spec, "Transformed Instruction
@@ -141,6 +142,50 @@ bool riscv_mmio_claims(paddr_t gpa)
 	       (gpa >= VUART_BASE && gpa - VUART_BASE < VUART_SIZE);
 }
 
+enum exit_action riscv_unassigned_access(struct vcpu *v, paddr_t gpa)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long cause;
+	const char *what;
+
+	switch (r->scause) {
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		cause = EXC_STORE_ACCESS;
+		what = "wrote to";
+		break;
+	case EXC_INST_GUEST_PAGE_FAULT:
+		cause = EXC_INST_ACCESS;
+		what = "fetched from";
+		break;
+	default:
+		cause = EXC_LOAD_ACCESS;
+		what = "read from";
+		break;
+	}
+	if (v->domain->cfg.mmio_fault_crash) {
+		domain_crash(
+			v->domain,
+			"vCPU%u %s unmapped guest physical %#llx (pc %#lx)",
+			v->id, what, (unsigned long long)gpa, r->sepc);
+		return EXIT_LEAVE;
+	}
+	/*
+	 * What a hart does for an access no device answers: an access
+	 * fault (privileged spec 20211203, 3.6 "Physical Memory
+	 * Attributes": a failed PMA check raises an access-fault exception)
+	 * at the faulting instruction, with stval the virtual address of
+	 * the access (4.1.9 "Supervisor Trap Value"). The guest-page fault
+	 * left that address in stval (hstatus.GVA): it becomes vstval. The
+	 * guest physical address (htval) is the hypervisor's, not the
+	 * guest's, and is not shown to it.
+	 */
+	printk(XL_DEBUG "d%u v%u: %s unassigned guest physical %#llx "
+			"(pc %#lx): access fault injected\n",
+	       v->domain->id, v->id, what, (unsigned long long)gpa, r->sepc);
+	riscv_vcpu_inject_exception(v, cause, r->stval);
+	return EXIT_RESUME;
+}
+
 enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 {
 	struct domain *d = v->domain;
@@ -168,13 +213,7 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 				   m.size);
 		}
 	} else {
-		domain_crash(
-			d, "vCPU%u %s unmapped guest physical %#llx (pc %#lx)",
-			v->id,
-			r->scause == EXC_STORE_GUEST_PAGE_FAULT ? "wrote to" :
-								  "read from",
-			(unsigned long long)gpa, r->sepc);
-		return EXIT_LEAVE;
+		return riscv_unassigned_access(v, gpa);
 	}
 	if (rc) {
 		domain_crash(

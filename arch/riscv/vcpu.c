@@ -392,11 +392,8 @@ static enum exit_action handle_exit(struct vcpu *v)
 	case EXC_LOAD_GUEST_PAGE_FAULT:
 		return riscv_mmio_fault(v, (r->htval << 2) | (r->stval & 3));
 	case EXC_INST_GUEST_PAGE_FAULT:
-		domain_crash(
-			v->domain,
-			"vCPU%u fetched from unmapped guest physical %#lx (pc %#lx)",
-			v->id, (r->htval << 2) | (r->stval & 3), r->sepc);
-		return EXIT_LEAVE;
+		return riscv_unassigned_access(v, (r->htval << 2) |
+							  (r->stval & 3));
 	case EXC_ILLEGAL_INST:
 		riscv_vcpu_inject_exception(v, cause, r->stval);
 		return EXIT_RESUME;

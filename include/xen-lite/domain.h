@@ -58,6 +58,12 @@ struct domain_config {
 	u32 p2m_pool_kb; /* 0 = automatic */
 	bool privileged;
 	bool pv_no_wx;
+	/*
+	 * An access to a guest physical address that is neither RAM nor an
+	 * emulated device crashes the domain (mmio_fault = "crash") instead
+	 * of taking a fault in the guest (default "inject").
+	 */
+	bool mmio_fault_crash;
 	enum shutdown_action on_poweroff, on_reboot, on_crash;
 	char bootargs[512];
 	paddr_t kernel_pa;

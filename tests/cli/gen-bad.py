@@ -70,6 +70,8 @@ cases = [
  ("on-poweroff-bad", "", "", [N, K, 'on_poweroff = "rename-restart"'], 3, 'on_poweroff: bad value "rename-restart" (expected "destroy", "restart" or "preserve")'),
  ("on-reboot-list", "", "", [N, K, 'on_reboot = ["restart"]'], 3, "on_reboot: expected a string in quotes, got a list"),
  ("pv-mmu-bad", "", "", [N, K, 'pv_mmu_policy = "strict"'], 3, 'pv_mmu_policy: expected "none" or "no-wx"'),
+ ("mmio-fault-bad", "", "", [N, K, 'mmio_fault = "ignore"'], 3, 'mmio_fault: expected "inject" or "crash"'),
+ ("mmio-fault-list", "", "", [N, K, 'memory = 16', 'mmio_fault = ["crash"]'], 4, 'mmio_fault: expected "inject" or "crash"'),
  ("duplicate-name", "", "aux/twin.cfg", ['name = "twin"', K], 1, "duplicate domain name 'twin' (also used by bad/aux/twin.cfg:2)"),
 ]
 os.makedirs("bad/aux", exist_ok=True)

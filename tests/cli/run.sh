@@ -193,6 +193,10 @@ check_bundle() { # name dir arch
 		errs+=("on-reboot default")
 	[ "$(get "$dtb" /chosen/domain@0 xen-lite,pv-mmu-policy)" = no-wx ] ||
 		errs+=("pv-mmu-policy")
+	[ "$(get "$dtb" /chosen/domain@0 xen-lite,mmio-fault)" = crash ] ||
+		errs+=("mmio-fault")
+	[ "$(get "$dtb" /chosen/domain@1 xen-lite,mmio-fault)" = inject ] ||
+		errs+=("mmio-fault default")
 	[ "$(get "$dtb" /chosen/domain@0 bootargs)" = 'console=hvc0 quiet msg="hi"' ] ||
 		errs+=("bootargs")
 	# Modules: kernel then ramdisk, 2 MiB aligned, sizes exact, files copied.
@@ -274,6 +278,7 @@ for arch in riscv64 arm64; do
 		grep -q '^  memory: *128 MiB' "$tmp/out" &&
 		grep -q '^  cpus: *0 1' "$tmp/out" &&
 		grep -q '^  on_crash: *preserve' "$tmp/out" &&
+		grep -q '^  mmio_fault: *crash' "$tmp/out" &&
 		grep -q "^  kernel .*($(stat -c %s files/kernel.bin) bytes) web.kernel" "$tmp/out" &&
 		grep -q "^  ramdisk .* web.ramdisk" "$tmp/out" &&
 		grep -q '^cpus: *2' "$tmp/out" &&

@@ -75,6 +75,7 @@ static const char *const prop_names[] = {
 	"xen-lite,on-reboot",
 	"xen-lite,on-crash",
 	"xen-lite,pv-mmu-policy",
+	"xen-lite,mmio-fault",
 	"serial0",
 	"ranges",
 };
@@ -111,6 +112,8 @@ static const struct {
 	S("preserve"),
 	S("none"),
 	S("no-wx"),
+	S("inject"),
+	S("crash"),
 	S("web"),
 	S("db"),
 	S("rv64imafdch"),

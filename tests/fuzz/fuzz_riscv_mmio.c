@@ -32,6 +32,21 @@ static struct {
 	bool write;
 } dev;
 static int crashes;
+static int injections;
+static unsigned long injected_cause;
+
+void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,
+				 unsigned long tval)
+{
+	CHECK(v == &vcpu);
+	CHECK(tval == v->arch.gregs.stval);
+	injections++;
+	injected_cause = cause;
+}
+
+void printk(const char *fmt, ...)
+{
+}
 
 int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
 {
@@ -194,7 +209,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&vcpu, 0, sizeof(vcpu));
 	memset(&dev, 0, sizeof(dev));
 	crashes = 0;
+	injections = 0;
 	vcpu.domain = &dom;
+	/* Either policy for an address outside every device. */
+	dom.cfg.mmio_fault_crash = (sel >> 4) & 1;
 	dom.vcpus[0] = &vcpu;
 	dom.nr_vcpus = 1;
 	for (int i = 0; i < 31; i++)
@@ -219,9 +237,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (crashes) {
 		/* Nothing emulated and the registers left alone. */
+		CHECK(!injections);
 		CHECK(!memcmp(r, &before, sizeof(*r)));
 		return 0;
 	}
+	if (injections) {
+		/*
+		 * Only for an address no device claims, under the inject
+		 * policy: a load access fault (scause was a load guest-page
+		 * fault), nothing emulated, the registers left to the
+		 * (stubbed) injection.
+		 */
+		CHECK(injections == 1 && !dev.calls);
+		CHECK(!riscv_mmio_claims(gpa) && !dom.cfg.mmio_fault_crash);
+		CHECK(injected_cause == EXC_LOAD_ACCESS);
+		CHECK(!memcmp(r, &before, sizeof(*r)));
+		return 0;
+	}
+	/* An unclaimed address is never emulated. */
+	CHECK(riscv_mmio_claims(gpa));
 	CHECK(dev.calls == 1);
 	CHECK(dev.size == 1 || dev.size == 2 || dev.size == 4 || dev.size == 8);
 	CHECK(r->sepc == before.sepc + 2 || r->sepc == before.sepc + 4);

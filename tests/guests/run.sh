@@ -9,6 +9,8 @@
 #   XL_GUESTS_STRICT=1  also the runs that exposed hypervisor bugs
 #                    (2-vCPU domains oversubscribed, one CPU)
 #   XL_GUESTS_KEEP=DIR  keep every run's log in DIR
+#   XL_GUESTS_ROOT=DIR  boot DIR/build/<arch>/xen-lite.bin (xen-lite
+#                    --root DIR; tests/kconfig) instead of build/<arch>
 #   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory pvmmu
 #                    faults isolation many reboot split busy_cpu
 #                    strict_one_cpu)
@@ -56,12 +58,14 @@ run() {
 	log=$logdir/$arch-$name.log
 	local t0=$(date +%s)
 	: >"$log"
+	local xl=("$srctree/xen-lite")
+	[ -z "${XL_GUESTS_ROOT:-}" ] || xl+=(--root "$XL_GUESTS_ROOT")
 	if [ "${keys:-0}" = 1 ]; then
-		"$srctree/xen-lite" run --arch "$arch" --smp "$smp" \
+		"${xl[@]}" run --arch "$arch" --smp "$smp" \
 			--mem "$mem" --timeout "$timeout" "$@" \
 			< <(key_driver "$log" "$timeout") >"$log" 2>&1
 	else
-		"$srctree/xen-lite" run --arch "$arch" --smp "$smp" \
+		"${xl[@]}" run --arch "$arch" --smp "$smp" \
 			--mem "$mem" --timeout "$timeout" "$@" \
 			</dev/null >"$log" 2>&1
 	fi
@@ -266,13 +270,19 @@ run_arch() { # arch
 	run "$a" faults 4 256M 240 "$cfgdir/bystander.cfg" \
 		"$cfgdir/outside.cfg" "$cfgdir/outside-write.cfg" \
 		"$cfgdir/balloon-fault-local.cfg" \
-		"$cfgdir/balloon-fault-remote.cfg"
+		"$cfgdir/balloon-fault-remote.cfg" "$cfgdir/mmiofault.cfg"
 	expect_exit "$p" nonzero
+	# mmio_fault = "crash": crashed for the access.
 	for d in outside outside-write balloon-fault-local; do
 		expect_crash "$p" "$d"
 	done
 	expect_crash "$p" balloon-fault-remote vCPU1
 	expect_pass "$p" bystander victim
+	# Default mmio_fault = "inject": the faults come back to the guest.
+	expect_pass "$p" mmiofault mmiofault
+	check "$p.mmiofault_not_crashed" \
+		"$(! grep -aq 'domain [0-9]* (mmiofault) crashed' "$log"; echo $?)" \
+		"$(grep -a 'domain [0-9]* (mmiofault) crashed' "$log" | head -1)"
 
 	fi
 	# 3. Isolation: hostile domains (fuzzing, then a forbidden access)

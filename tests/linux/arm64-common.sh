@@ -34,15 +34,15 @@ arm64_linux_prepare() {
 	cp "$lx/initramfs.cpio.gz" "$deb/linux/initrd.img"
 }
 
-# write_cfg FILE NAME VCPUS MEMORY_MIB [ON_REBOOT]: with ON_REBOOT
-# "destroy" no policy restarts the domain and the hypervisor maps its
-# kernel in place instead of copying it (default: restart, copied).
+# write_cfg FILE NAME VCPUS MEMORY_MIB [ON_REBOOT [CMDLINE_EXTRA]]: with
+# ON_REBOOT "destroy" no policy restarts the domain and the hypervisor maps
+# its kernel in place instead of copying it (default: restart, copied).
 write_cfg() {
 	cat >"$1" <<CFG
 name = "$2"
 kernel = "$lx/Image"
 ramdisk = "$lx/initramfs.cpio.gz"
-cmdline = "console=ttyAMA0 quiet"
+cmdline = "console=ttyAMA0 quiet${6:+ $6}"
 memory = $4
 vcpus = $3
 on_reboot = "${5:-restart}"

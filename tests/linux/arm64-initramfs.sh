@@ -10,7 +10,8 @@
 # tests' so that both architectures are measured alike. UP and DONE also
 # print the virtual counter (/bin/cntvct, tests/linux/arm64-cntvct.S): the
 # machine counter natively, the counter since the domain was created
-# under xen-lite.
+# under xen-lite. With xl_devmem=ADDR on the kernel command line it first
+# reads ADDR with busybox devmem and prints "XL-LINUX-DEVMEM status N".
 set -euo pipefail
 debroot=$1 out=$2
 bb=""
@@ -28,6 +29,7 @@ ln -s busybox "$work/bin/sh"
 mknod "$work/dev/console" c 5 1
 mknod "$work/dev/null" c 1 3
 mknod "$work/dev/zero" c 1 5
+mknod "$work/dev/mem" c 1 1
 cat >"$work/init" <<'INIT'
 #!/bin/sh
 /bin/busybox --install -s /bin
@@ -37,6 +39,20 @@ mount -t tmpfs tmp /tmp
 read up idle </proc/uptime
 echo "XL-LINUX-UP $up $(/bin/cntvct)"
 echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
+# xl_devmem=ADDR on the command line (tests/linux): read ADDR, a guest
+# physical address that is neither RAM nor a device of the domain, with
+# busybox devmem through /dev/mem. xen-lite injects the fault an
+# unanswered access gets on hardware (mmio_fault = "inject"), the kernel
+# kills devmem with a signal, the shell says so and /init goes on.
+for a in $(cat /proc/cmdline); do
+	case $a in
+	xl_devmem=*)
+		echo "XL-LINUX-DEVMEM reading ${a#xl_devmem=}"
+		devmem "${a#xl_devmem=}" 32
+		echo "XL-LINUX-DEVMEM status $?"
+		;;
+	esac
+done
 read t0 idle </proc/uptime
 # CPU: checksum 8 MiB; memory: copy it around in tmpfs.
 dd if=/dev/zero of=/tmp/a bs=64k count=128 2>/dev/null

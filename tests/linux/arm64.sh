@@ -30,8 +30,12 @@ if ! arm64_linux_prepare >"$log/prepare" 2>&1; then
 	exit 1
 fi
 
+# The domain also reads an unassigned guest physical address (QEMU's
+# virtio-mmio window, not given to guests) with busybox devmem: the
+# injected external abort must kill devmem with SIGBUS ("Bus error",
+# status 128 + 7) and the domain keep running to XL-LINUX-DONE.
 name=one_domain_2vcpus
-write_cfg "$log/linux.cfg" linux 2 256
+write_cfg "$log/linux.cfg" linux 2 256 restart xl_devmem=0x0a000000
 run_bundle 300 "$log/$name" --smp 2 --mem 1G "$log/linux.cfg"
 rc=$?
 why=""
@@ -43,6 +47,23 @@ if [ -z "$why" ]; then
 else
 	result $name fail "$why"
 	sed 's/^/    /' "$log/$name" | tail -30
+fi
+why=""
+if ! grep -aq '^\[linux\] XL-LINUX-DEVMEM status 135' "$log/$name"; then
+	why="no 'XL-LINUX-DEVMEM status 135' (SIGBUS): $(grep -a 'XL-LINUX-DEVMEM status' "$log/$name" | head -1)"
+elif ! grep -aq '^\[linux\] .*Bus error' "$log/$name"; then
+	why="no 'Bus error' from the shell"
+elif ! grep -aq '^\[linux\] XL-LINUX-DONE' "$log/$name"; then
+	why="the domain did not go on after the fault"
+elif grep -aq 'domain [0-9]* (linux) crashed' "$log/$name"; then
+	why="the domain was crashed"
+fi
+if [ -z "$why" ]; then
+	result devmem_unassigned_sigbus ok
+	grep -aE "XL-LINUX-DEVMEM|Bus error" "$log/$name" | sed 's/^/    /'
+else
+	result devmem_unassigned_sigbus fail "$why"
+	grep -a "^\[linux\]" "$log/$name" | tail -15 | sed 's/^/    /'
 fi
 
 name=two_domains_smp4

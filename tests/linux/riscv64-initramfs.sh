@@ -31,6 +31,20 @@ mount -t tmpfs tmp /tmp
 read up idle </proc/uptime
 echo "XL-LINUX-UP $up $(/bin/rdtime)"
 echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
+# xl_devmem=ADDR on the command line (tests/linux): read ADDR, a guest
+# physical address that is neither RAM nor a device of the domain, with
+# busybox devmem through /dev/mem. xen-lite injects the fault an
+# unanswered access gets on hardware (mmio_fault = "inject"), the kernel
+# kills devmem with a signal, the shell says so and /init goes on.
+for a in $(cat /proc/cmdline); do
+	case $a in
+	xl_devmem=*)
+		echo "XL-LINUX-DEVMEM reading ${a#xl_devmem=}"
+		devmem "${a#xl_devmem=}" 32
+		echo "XL-LINUX-DEVMEM status $?"
+		;;
+	esac
+done
 read t0 idle </proc/uptime
 # CPU: checksum 8 MiB; memory: copy it around in tmpfs.
 dd if=/dev/zero of=/tmp/a bs=64k count=128 2>/dev/null

@@ -3,6 +3,8 @@
 # busybox-static, fetched with scripts/debfetch.sh, booted under xen-lite.
 #   linux_2vcpu:   one 2-vCPU domain on a 2-CPU host: marker, 2 CPUs seen,
 #                  the workload ran, clean power-off (QEMU exits 0).
+#   devmem_unassigned: in that run, busybox devmem on an unassigned guest
+#                  physical address gets SIGSEGV and the domain goes on.
 #   linux_2domains: two 2-vCPU Linux domains at once on a 4-CPU host.
 #   linux_no_sstc: the 2-vCPU domain on harts without Sstc (guest timer
 #                  through SBI set_timer and VSTIP injection).
@@ -44,12 +46,12 @@ cp "$out/initrd.gz" "$debdir/linux/initrd.img"
 
 # ON_REBOOT (default destroy): with "destroy" no policy restarts the domain
 # and the hypervisor maps its kernel in place; "restart" makes it copy.
-domfile() { # name vcpus memory [on_reboot]
+domfile() { # name vcpus memory [on_reboot [cmdline_extra]]
 	cat >"$out/$1.cfg" <<CFG
 name = "$1"
 kernel = "Image"
 ramdisk = "initrd.gz"
-cmdline = "console=ttyS0 quiet"
+cmdline = "console=ttyS0 quiet${5:+ $5}"
 memory = $3
 vcpus = $2
 on_crash = "destroy"
@@ -153,9 +155,35 @@ CFG
 	fi
 }
 
+# devmem_unassigned: the linux_2vcpu domain reads an unassigned guest
+# physical address (QEMU's virtio-mmio window, not given to guests) with
+# busybox devmem; the injected load access fault must kill devmem with
+# SIGSEGV (what Linux on RISC-V sends for an access fault: "Segmentation
+# fault", status 128 + 11) and the domain go on to XL-LINUX-DONE.
+devmem_case() {
+	local log=$out/linux_2vcpu.log why=""
+	if ! grep -aq '^\[linux\] XL-LINUX-DEVMEM status 139' "$log"; then
+		why="no 'XL-LINUX-DEVMEM status 139' (SIGSEGV): $(grep -a 'XL-LINUX-DEVMEM status' "$log" | head -1)"
+	elif ! grep -aq '^\[linux\] .*Segmentation fault' "$log"; then
+		why="no 'Segmentation fault' from the shell"
+	elif ! grep -aq '^\[linux\] XL-LINUX-DONE' "$log"; then
+		why="the domain did not go on after the fault"
+	elif grep -aq 'domain [0-9]* (linux) crashed' "$log"; then
+		why="the domain was crashed"
+	fi
+	if [ -z "$why" ]; then
+		result devmem_unassigned ok
+		grep -aE "XL-LINUX-DEVMEM|Segmentation fault" "$log" | sed 's/^/    /'
+	else
+		result devmem_unassigned fail "$why (log: $log)"
+		grep -a '^\[linux\]' "$log" | tail -n 15 | sed 's/^/    /'
+	fi
+}
+
 extra=()
-domfile linux 2 256
+domfile linux 2 256 destroy xl_devmem=0x10001000
 run_case linux_2vcpu 2 1G linux
+devmem_case
 
 extra=(--qemu-arg -cpu --qemu-arg rv64,sstc=false)
 run_case linux_no_sstc 2 1G linux

@@ -399,6 +399,7 @@ struct dom {
 	const char *on_poweroff;
 	const char *on_reboot;
 	const char *policy;
+	const char *mmio_fault;
 	int kernels;
 	bool ramdisk;
 	unsigned long long ramdisk_size;
@@ -479,6 +480,9 @@ static void put_doms(void *fdt)
 		if (d->policy)
 			fdt_property_string(fdt, "xen-lite,pv-mmu-policy",
 					    d->policy);
+		if (d->mmio_fault)
+			fdt_property_string(fdt, "xen-lite,mmio-fault",
+					    d->mmio_fault);
 		fdt_property_string(fdt, "bootargs", "console=hvc0");
 		for (int k = 0; k < d->kernels; k++)
 			module(fdt, "xen-lite,kernel\0multiboot,module",
@@ -527,7 +531,10 @@ TEST(domain_valid)
 	doms[0].pool_kb = 512;
 	doms[1] = dflt_dom("db");
 	doms[1].on_poweroff = "preserve";
+	doms[1].mmio_fault = "crash";
 	CHECK_EQ(doms_rc(), 2);
+	CHECK(!cfgs[0].mmio_fault_crash); /* absent: inject */
+	CHECK(cfgs[1].mmio_fault_crash);
 	CHECK(!strcmp(cfgs[0].name, "web"));
 	CHECK_EQ(cfgs[0].mem_bytes, 64ULL << 20);
 	CHECK_EQ(cfgs[0].vcpus, 2);
@@ -597,6 +604,8 @@ DOM_ERR(domain_pool_too_small, doms[0].pool_kb = 4, "p2m-pool-kb out of range")
 DOM_ERR(domain_bad_action, doms[0].on_poweroff = "explode",
 	"destroy, restart or preserve")
 DOM_ERR(domain_bad_policy, doms[0].policy = "maybe", "pv-mmu-policy")
+DOM_ERR(domain_bad_mmio_fault, doms[0].mmio_fault = "ignore",
+	"mmio-fault must be inject or crash")
 DOM_ERR(domain_no_kernel, doms[0].kernels = 0, "no kernel module")
 DOM_ERR(domain_two_kernels, doms[0].kernels = 2, "more than one kernel")
 TEST(domain_bad_module_reg)

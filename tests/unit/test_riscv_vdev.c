@@ -20,6 +20,10 @@ static unsigned int out_len;
 static const char *in;
 static int crashed;
 static unsigned long fake_insn;
+static struct {
+	int count;
+	unsigned long cause, tval;
+} injected;
 
 void riscv_vcpu_notify(struct vcpu *v)
 {
@@ -48,6 +52,18 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	crashed++;
 }
 
+void printk(const char *fmt, ...)
+{
+}
+
+void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,
+				 unsigned long tval)
+{
+	injected.count++;
+	injected.cause = cause;
+	injected.tval = tval;
+}
+
 int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
 {
 	*insn = fake_insn;
@@ -62,6 +78,7 @@ static void setup(void)
 	out_len = 0;
 	in = NULL;
 	crashed = 0;
+	memset(&injected, 0, sizeof(injected));
 	dom.nr_vcpus = 2;
 	for (unsigned int i = 0; i < 2; i++) {
 		vcpus[i].id = i;
@@ -261,15 +278,48 @@ TEST(mmio_decode_loads_stores)
 	CHECK_EQ(crashed, 0);
 }
 
-TEST(mmio_unowned_or_undecodable_crashes_domain)
+TEST(mmio_unowned_crashes_domain_under_crash_policy)
 {
+	struct cpu_regs *r = &vcpus[0].arch.gregs;
+
 	setup();
+	dom.cfg.mmio_fault_crash = true;
 	/* outside every device: the domain is crashed, nothing emulated */
 	CHECK_EQ(fault(0x20000000, 0x00052683, false), EXIT_LEAVE);
 	CHECK_EQ(crashed, 1);
+	CHECK_EQ(injected.count, 0);
+	CHECK_EQ(r->sepc, 0x1000UL);
 	/* an AMO on a device register is not emulated */
 	CHECK_EQ(fault(VPLIC_BASE, 0x00b5202f, true), EXIT_LEAVE);
 	CHECK_EQ(crashed, 2);
+}
+
+TEST(mmio_unowned_injects_access_fault_by_default)
+{
+	struct cpu_regs *r = &vcpus[0].arch.gregs;
+
+	setup();
+	/* lw a3, 0(a0) outside every device: load access fault (5) */
+	r->stval = 0xffffffc000001234UL; /* the guest virtual address */
+	CHECK_EQ(fault(0x20000000, 0x00052683, false), EXIT_RESUME);
+	CHECK_EQ(crashed, 0);
+	CHECK_EQ(injected.count, 1);
+	CHECK_EQ(injected.cause, (unsigned long)EXC_LOAD_ACCESS);
+	CHECK_EQ(injected.tval, 0xffffffc000001234UL);
+	/* not emulated: the instruction is not skipped by the handler */
+	CHECK_EQ(r->sepc, 0x1000UL);
+	/* a store: store/AMO access fault (7), even if undecodable */
+	CHECK_EQ(fault(0x20000008, 0x00b5202f, true), EXIT_RESUME);
+	CHECK_EQ(injected.count, 2);
+	CHECK_EQ(injected.cause, (unsigned long)EXC_STORE_ACCESS);
+	/* a fetch: instruction access fault (1) */
+	r->scause = EXC_INST_GUEST_PAGE_FAULT;
+	CHECK_EQ(riscv_unassigned_access(&vcpus[0], 0x20000000), EXIT_RESUME);
+	CHECK_EQ(injected.cause, (unsigned long)EXC_INST_ACCESS);
+	CHECK_EQ(crashed, 0);
+	/* an AMO on a device register is still not emulated: crash */
+	CHECK_EQ(fault(VPLIC_BASE, 0x00b5202f, true), EXIT_LEAVE);
+	CHECK_EQ(crashed, 1);
 }
 
 int main(void)

@@ -34,6 +34,15 @@ void vcpu_inject_undef(struct vcpu *v);
 void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write);
 
 /**
+ * vcpu_inject_sea() - make loaded @v take a synchronous external abort at
+ * EL1 for its current instruction: an instruction abort when @fetch,
+ * else a data abort (WnR = @write), DFSC/IFSC 0b010000, FAR_EL1 = @far.
+ * What an access to a guest physical address that nothing answers gets
+ * (mmio_fault = "inject").
+ */
+void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch);
+
+/**
  * vtimer_interrupt() - the physical virtual-timer PPI fired on this CPU.
  * Return: true when it was forwarded to the running vCPU through a
  * hardware-linked list register (the guest deactivates it).

@@ -73,6 +73,17 @@ enum exit_action vsbi_ecall(struct vcpu *v);
  */
 enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa);
 
+/**
+ * riscv_unassigned_access() - a guest-page fault of @v (r->scause: load,
+ * store or fetch) at guest physical @gpa, which is neither the domain's
+ * RAM nor a virtual device: inject the matching access fault (scause
+ * 5, 7 or 1, vstval = the faulting virtual address), or crash the
+ * domain under mmio_fault = "crash".
+ *
+ * Return: EXIT_RESUME after an injection, EXIT_LEAVE after a crash.
+ */
+enum exit_action riscv_unassigned_access(struct vcpu *v, paddr_t gpa);
+
 /* A guest load or store decoded by riscv_mmio_decode(). */
 struct mmio_insn {
 	unsigned int len; /* 2 or 4 bytes */
