@@ -4,10 +4,17 @@
 # runs the parts, keeps their logs in build/test-logs/, and ends with the
 # plain line "N passed, N failed".
 #
+# Every part runs in the "fresh machine" view of tests/lib/fresh-ns.sh:
+# files of installed packages that 'make deps' does not install are hidden,
+# and the case "fresh.namespace" checks that the view is in place.
+#
 # usage: tests/run-all.sh [PART...]   (default: every part, in order)
 set -uo pipefail
 srctree=$(cd "$(dirname "$0")/.." && pwd)
 cd "$srctree"
+if [ -z "${XL_FRESH_NS:-}" ] && [ -z "${XL_FRESH_NS_ERR:-}" ]; then
+	exec "$srctree/tests/lib/fresh-ns.sh" "$srctree/tests/run-all.sh" "$@"
+fi
 all_parts=(format unit cli spin qemu guests linux fuzz)
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=("${all_parts[@]}")
@@ -17,6 +24,12 @@ mkdir -p "$logdir"
 passed=0
 failed=0
 t_all=$(date +%s)
+if "$srctree/tests/lib/fresh-ns.sh" --check >"$logdir/fresh.log" 2>&1; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+grep -E '^(ok|FAIL) ' "$logdir/fresh.log"
 for part in "${parts[@]}"; do
 	script=$srctree/tests/$part/run.sh
 	if [ ! -x "$script" ]; then

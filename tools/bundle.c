@@ -82,7 +82,13 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
-/* The -smp/-m/-cpu options shared by dumpdtb and the real boot. */
+/*
+ * The options shared by dumpdtb and the real boot. -nodefaults: only the
+ * board's own devices and the ones named here, so the device tree QEMU dumps
+ * describes exactly the machine that boots, and QEMU needs no file beyond
+ * what 'make deps' installs (Arm virt's default virtio-net NIC would load
+ * iPXE's efi-virtio.rom, from a package deps.sh does not install).
+ */
 static void machine_args(const struct xl_opts *o, struct strvec *sv,
 			 const char *dumpdtb)
 {
@@ -98,6 +104,32 @@ static void machine_args(const struct xl_opts *o, struct strvec *sv,
 	strvec_addf(sv, "%u", o->smp);
 	strvec_add(sv, "-m");
 	strvec_addf(sv, "%lluM", (unsigned long long)(o->mem >> 20));
+	strvec_add(sv, "-nodefaults");
+}
+
+/*
+ * The user's --qemu-arg options that change the machine the device tree
+ * describes (a later -machine adds to the first one's properties, a later
+ * -cpu, -smp or -m replaces the earlier): the dump gets them too, or the
+ * hypervisor would be handed a tree for another machine (e.g. a GICv3 tree
+ * on a gic-version=2 machine).
+ */
+static void dtb_qemu_args(const struct xl_opts *o, struct strvec *sv)
+{
+	static const char *const shaping[] = { "-machine", "-M", "-cpu", "-smp",
+					       "-m" };
+	size_t j;
+	int i;
+
+	for (i = 0; i + 1 < o->qemu_args.n; i++) {
+		for (j = 0; j < sizeof(shaping) / sizeof(shaping[0]); j++) {
+			if (!strcmp(o->qemu_args.v[i], shaping[j])) {
+				strvec_add(sv, o->qemu_args.v[i]);
+				strvec_add(sv, o->qemu_args.v[++i]);
+				break;
+			}
+		}
+	}
 }
 
 /* Run QEMU once with dumpdtb to get its DTB for these options. */
@@ -110,6 +142,7 @@ static int dump_dtb(const struct xl_opts *o, const char *out)
 	pid_t pid;
 
 	machine_args(o, &sv, out);
+	dtb_qemu_args(o, &sv);
 	strvec_add(&sv, "-display");
 	strvec_add(&sv, "none");
 	strvec_add(&sv, "-monitor");

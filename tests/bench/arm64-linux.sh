@@ -43,7 +43,8 @@ mem=256
 
 # Native: the same machine, kernel and initramfs, no hypervisor.
 timeout 900 qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a72 -smp 1 -m ${mem}M -nographic -icount shift=0,sleep=off \
+	-cpu cortex-a72 -smp 1 -m ${mem}M -nodefaults -nographic \
+	-serial stdio -monitor none -icount shift=0,sleep=off \
 	-kernel "$lx/Image" -initrd "$lx/initramfs.cpio.gz" \
 	-append "$cmdline" </dev/null >"$log/native" 2>&1
 tr -d '\r' <"$log/native" >"$log/native.txt"

@@ -45,7 +45,8 @@ cmdline="console=ttyS0 quiet"
 # depends on it; the native run gets QEMU's tree without it, so its
 # figures repeat exactly (the guest tree xen-lite generates has none).
 native=(qemu-system-riscv64 -machine virt -cpu rv64 -smp 1 -m 512M
-	-nographic -bios "$fw" -kernel "$out/Image" -initrd "$out/initrd.gz"
+	-nodefaults -nographic -serial stdio -monitor none
+	-bios "$fw" -kernel "$out/Image" -initrd "$out/initrd.gz"
 	-append "$cmdline" -icount shift=0,sleep=off)
 "${native[@]}" -machine dumpdtb="$out/native.dtb" >/dev/null 2>&1
 fdtput -d "$out/native.dtb" /chosen rng-seed 2>/dev/null || true

@@ -243,9 +243,9 @@ for arch in riscv64 arm64; do
 	c=$(cat "$d/qemu.cmdline")
 	case $arch in
 	riscv64)
-		want="qemu-system-riscv64 -machine virt -cpu rv64 -smp 2 -m 512M -nographic -serial stdio -monitor none -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin -kernel $srctree/build/riscv64/xen-lite.bin -dtb $d/host.dtb" ;;
+		want="qemu-system-riscv64 -machine virt -cpu rv64 -smp 2 -m 512M -nodefaults -nographic -serial stdio -monitor none -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin -kernel $srctree/build/riscv64/xen-lite.bin -dtb $d/host.dtb" ;;
 	arm64)
-		want="qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nographic -serial stdio -monitor none -semihosting-config enable=on,target=native -kernel $srctree/build/arm64/xen-lite.bin -dtb $d/host.dtb" ;;
+		want="qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nodefaults -nographic -serial stdio -monitor none -semihosting-config enable=on,target=native -kernel $srctree/build/arm64/xen-lite.bin -dtb $d/host.dtb" ;;
 	esac
 	if [[ "$c" == "$want -device loader,file=$d/web.kernel,addr=0x"*",force-raw=on -device loader,file=$d/web.ramdisk,addr=0x"*",force-raw=on -device loader,file=$d/db.kernel,addr=0x"*",force-raw=on" ]]; then
 		ok build.$arch.cmdline

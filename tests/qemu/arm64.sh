@@ -24,7 +24,8 @@ trap 'rm -rf "$log"' EXIT
 run_qemu() { # virtualization smp logfile
 	timeout 60 qemu-system-aarch64 \
 		-machine virt,virtualization="$1",gic-version=3 \
-		-cpu cortex-a72 -smp "$2" -m 512M -nographic \
+		-cpu cortex-a72 -smp "$2" -m 512M \
+		-nodefaults -nographic -serial stdio -monitor none \
 		-semihosting-config enable=on,target=native \
 		-kernel "$bin" </dev/null >"$3" 2>&1
 }

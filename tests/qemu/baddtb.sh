@@ -19,8 +19,8 @@ build() {
 
 qemu_args() {
 	case $1 in
-	riscv64) echo "qemu-system-riscv64 -machine virt -cpu rv64 -smp 2 -m 256M -nographic -bios $fw" ;;
-	arm64) echo "qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 2 -m 256M -nographic -semihosting-config enable=on,target=native" ;;
+	riscv64) echo "qemu-system-riscv64 -machine virt -cpu rv64 -smp 2 -m 256M -nodefaults -nographic -serial stdio -monitor none -bios $fw" ;;
+	arm64) echo "qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 2 -m 256M -nodefaults -nographic -serial stdio -monitor none -semihosting-config enable=on,target=native" ;;
 	esac
 }
 

@@ -24,7 +24,8 @@ trap 'rm -rf "$log"' EXIT
 
 run_qemu() { # cpu smp logfile
 	timeout 60 qemu-system-riscv64 -machine virt -cpu "$1" -smp "$2" \
-		-m 256M -nographic -bios "$fw" -kernel "$bin" </dev/null >"$3" 2>&1
+		-m 256M -nodefaults -nographic -serial stdio -monitor none \
+		-bios "$fw" -kernel "$bin" </dev/null >"$3" 2>&1
 }
 
 for smp in 1 4; do
