@@ -17,8 +17,8 @@
 # firmware packages' directories, QEMU modules, and whatever the symlinks
 # there point into) and its programs in /usr/bin and /usr/sbin. A directory
 # that holds only hidden entries gets an empty directory bound over it; a
-# mixed one gets a copy holding symbolic links to its allowed entries only
-# (through a second view of the file system under the scratch directory).
+# mixed one gets a copy (on a tmpfs) into which its allowed entries are
+# bind-mounted one by one and its symbolic links copied.
 #
 # usage: tests/lib/fresh-ns.sh CMD [ARG...]   run CMD in the fresh view
 #        tests/lib/fresh-ns.sh --check        (inside) print the test case
@@ -97,7 +97,7 @@ shift 2
 mount -t tmpfs -o mode=0755 xl-fresh "$scratch" || exit 125
 mapfile -t pkgs < <(sed -n '/^pkgs=(/,/^)/{/[()]/d;p}' "$srctree/scripts/deps.sh" | tr -s ' \t' '\n\n' | grep .)
 if ! /usr/bin/python3 - "$scratch" "${pkgs[@]}" <<'EOF'; then
-import os, subprocess, sys
+import ctypes, os, subprocess, sys
 
 scratch, roots = sys.argv[1], sys.argv[2:]
 fmt = "${Package}\t${Status}\t${Essential}\t${Priority}\t${Provides}\t${Depends}\t${Pre-Depends}\n"
@@ -201,26 +201,14 @@ def status(p):
 hidden = []
 empty = os.path.join(scratch, "empty")
 os.mkdir(empty)
-side = os.path.join(scratch, "side")
+libc = ctypes.CDLL(None, use_errno=True)
+MS_BIND, MS_REC = 4096, 16384
 
 
-def mountpoint(p):
-    while not os.path.ismount(p):
-        p = os.path.dirname(p)
-    return p
-
-
-sides = set()
-
-
-def side_view(p):
-    m = mountpoint(p)
-    for s in sorted(sides | {m}, key=len):
-        if s not in sides:
-            os.makedirs(side + s, exist_ok=True)
-            subprocess.run(["mount", "--bind", s, side + s], check=True)
-            sides.add(s)
-    return side + p
+def bind(src, dst, flags=0):
+    if libc.mount(src.encode(), dst.encode(), None, MS_BIND | flags, None):
+        e = ctypes.get_errno()
+        raise OSError(e, "mount --bind %s %s: %s" % (src, dst, os.strerror(e)))
 
 
 def collect(p):
@@ -229,18 +217,27 @@ def collect(p):
 
 
 def build(src, dst):
+    # Kept entries are bound in one by one (not linked to): a program
+    # that finds its data relative to its own path (QEMU: ../share/qemu,
+    # ../lib/ipxe/qemu) must see the filtered tree from there too.
     os.mkdir(dst)
     for e in sorted(os.listdir(src)):
-        p = os.path.join(src, e)
+        p, q = os.path.join(src, e), os.path.join(dst, e)
         s = status(p)
-        if s == "keep":
-            os.symlink(side_view(p), os.path.join(dst, e))
-        elif s == "filter":
-            build(p, os.path.join(dst, e))
-        else:
+        if s == "hide":
             hidden.append(p)
             if not os.path.islink(p) and os.path.isdir(p):
                 collect(p)
+        elif os.path.islink(p):
+            os.symlink(os.readlink(p), q)
+        elif s == "filter":
+            build(p, q)
+        elif os.path.isdir(p):
+            os.mkdir(q)
+            bind(p, q, MS_REC)
+        else:
+            open(q, "w").close()
+            bind(p, q)
 
 
 report = {}
@@ -259,9 +256,7 @@ for d in top:
         build(d, target)
     for p in hidden[before:]:
         report.setdefault(d, set()).add(foreign.get(p, "?"))
-    subprocess.run(["mount", "--bind", target, d], check=True)
-    # Nobody writes into the view.
-    subprocess.run(["mount", "-o", "remount,bind,ro", d], check=False)
+    bind(target, d, MS_REC)
 
 with open(os.path.join(scratch, "hidden"), "w") as fh:
     fh.write("".join(p + "\n" for p in hidden))
