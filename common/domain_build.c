@@ -6,6 +6,7 @@
  *
  * Guest physical layout (GUEST_RAM_BASE = where QEMU virt puts RAM):
  *   [base + text_offset ...)    kernel (Image), or ELF segments, or raw
+ *                               at base + GUEST_RAW_KERNEL_OFFSET
  *   [... dtb - ramdisk size)    ramdisk, page aligned, below the DTB
  *   [top - 2 MiB, + 64 KiB)     device tree
  */
@@ -174,9 +175,13 @@ static int kernel_placement(struct domain *d, paddr_t *load, paddr_t *end)
 		*end = *load + image_size;
 		return in_guest_ram(d, *load, image_size) ? 0 : -ENOEXEC;
 	}
-	/* A raw binary runs from the start of RAM. */
-	*load = d->ram_gpa;
-	*end = d->ram_gpa + size;
+	/*
+	 * A raw binary goes where QEMU's -kernel puts one on this machine
+	 * (GUEST_RAW_KERNEL_OFFSET): e.g. Debian's S-mode U-Boot, linked to
+	 * run at RAM base + 2 MiB on RISC-V.
+	 */
+	*load = d->ram_gpa + GUEST_RAW_KERNEL_OFFSET;
+	*end = *load + size;
 	return in_guest_ram(d, *load, size) ? 0 : -ENOEXEC;
 }
 

@@ -135,11 +135,22 @@ struct domain {
 	struct arch_domain arch;
 };
 
-/* Guest RAM starts where QEMU's virt machine puts RAM. */
+/*
+ * Guest RAM starts where QEMU's virt machine puts RAM. A raw kernel (no
+ * Linux Image header, no ELF header) goes where QEMU 7.2's own -kernel puts
+ * one, so an image that boots natively boots unchanged as a domain:
+ * - Arm: hw/arm/boot.c load_aarch64_image() loads a file without the
+ *   "ARM\x64" magic at RAM base + KERNEL64_LOAD_ADDR (0x80000).
+ * - RISC-V 64: hw/riscv/boot.c riscv_calc_kernel_start_addr() puts the
+ *   kernel at the end of the firmware rounded up to 2 MiB, RAM base + 2 MiB
+ *   behind OpenSBI, which is where fw_dynamic jumps.
+ */
 #ifdef CONFIG_ARCH_ARM64
 #define GUEST_RAM_BASE 0x40000000ULL
+#define GUEST_RAW_KERNEL_OFFSET 0x80000ULL
 #else
 #define GUEST_RAM_BASE 0x80000000ULL
+#define GUEST_RAW_KERNEL_OFFSET 0x200000ULL
 #endif
 
 extern struct list_head domain_list;

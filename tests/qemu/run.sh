@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Integration boot tests under QEMU: both architectures, 1 and 4 CPUs, plus
-# a host device tree the hypervisor must refuse with a clear error.
+# a host device tree the hypervisor must refuse with a clear error, and
+# Debian's S-mode U-Boot as a domain.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rc=0
@@ -8,4 +9,5 @@ rc=0
 "$here/arm64.sh" || rc=1
 "$here/baddtb.sh" || rc=1
 "$here/domains.sh" || rc=1
+"$here/uboot.sh" || rc=1
 exit $rc
