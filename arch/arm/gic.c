@@ -22,6 +22,7 @@
 #define RWP_TIMEOUT 1000000
 
 struct gic_info gic_info;
+const char *gic_probing;
 
 static void *gicd(unsigned int off)
 {
@@ -106,7 +107,9 @@ int gic_cpu_init(void)
 	unsigned int n, i;
 
 	a->mpidr = READ_SYSREG(mpidr_el1) & MPIDR_AFF_MASK;
+	gic_probing = "GICv3 redistributor";
 	a->gicr = gic_find_redist(a->mpidr);
+	gic_probing = NULL;
 	if (!a->gicr) {
 		printk(XL_ERR "gicv3: no redistributor for MPIDR %#lx\n",
 		       (unsigned long)a->mpidr);
@@ -219,7 +222,7 @@ void gic_handle_irqs(void)
 int gic_init(const struct bootinfo *bi)
 {
 	const struct bi_device *d = &bi->intc;
-	u32 typer;
+	u32 typer, pidr2;
 	u64 vtr;
 	int ret;
 
@@ -229,6 +232,20 @@ int gic_init(const struct bootinfo *bi)
 	 */
 	if (d->node < 0 ||
 	    fdt_node_check_compatible(bi->fdt, d->node, "arm,gic-v3")) {
+		static const char *const v2[] = { "arm,cortex-a15-gic",
+						  "arm,gic-400" };
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(v2); i++) {
+			if (fdt_node_offset_by_compatible(bi->fdt, -1, v2[i]) >=
+			    0) {
+				printk(XL_ERR
+				       "gicv3: the device tree describes a GICv2 "
+				       "(%s); xen-lite needs a GICv3 (QEMU: "
+				       "-machine virt,gic-version=3)\n",
+				       v2[i]);
+				return -ENODEV;
+			}
+		}
 		printk(XL_ERR "gicv3: no arm,gic-v3 node in the device tree "
 			      "(start QEMU with gic-version=3)\n");
 		return -ENODEV;
@@ -241,10 +258,20 @@ int gic_init(const struct bootinfo *bi)
 	gic_info.dist_size = d->regs[0].size;
 	gic_info.redist_base = d->regs[1].start;
 	gic_info.redist_size = d->regs[1].size;
-	if ((readl(gicd(GICD_PIDR2)) & 0xf0) != GIC_PIDR2_ARCH_V3 &&
-	    (readl(gicd(GICD_PIDR2)) & 0xf0) != (4U << 4)) {
-		printk(XL_ERR "gicv3: distributor at %#lx is not a GICv3\n",
-		       (unsigned long)gic_info.dist_base);
+	/*
+	 * The tree says GICv3: check that the hardware agrees before using
+	 * it (IHI 0069, GICD_PIDR2.ArchRev: 3 = GICv3, 4 = GICv4).
+	 * A distributor that does not answer at all ends in hyp_trap_sync().
+	 */
+	gic_probing = "GICv3 distributor";
+	pidr2 = readl(gicd(GICD_PIDR2));
+	gic_probing = NULL;
+	if ((pidr2 & 0xf0) != GIC_PIDR2_ARCH_V3 &&
+	    (pidr2 & 0xf0) != (4U << 4)) {
+		printk(XL_ERR
+		       "gicv3: the device tree names a GICv3 at %#lx "
+		       "but its GICD_PIDR2.ArchRev is %u (not a GICv3)\n",
+		       (unsigned long)gic_info.dist_base, (pidr2 >> 4) & 0xf);
 		return -ENODEV;
 	}
 	typer = readl(gicd(GICD_TYPER));

@@ -210,15 +210,25 @@ el2_setup:
 	msr	vpidr_el2, x0
 	mrs	x0, mpidr_el1
 	msr	vmpidr_el2, x0
-	/* EL1 may use the GICv3 system register interface */
+	ldr	x0, =hyp_vectors
+	msr	vbar_el2, x0
+	isb
+	/*
+	 * EL1 may use the GICv3 system register interface. Without one
+	 * (ID_AA64PFR0_EL1.GIC == 0, e.g. QEMU's gic-version=2) the ICC_*
+	 * registers are UNDEFINED (GICv3 spec IHI 0069, ICC_SRE_EL2): leave
+	 * them alone so that arch_setup() can say what is missing instead
+	 * of taking an exception before there is a console.
+	 */
+	mrs	x0, id_aa64pfr0_el1
+	ubfx	x0, x0, #24, #4
+	cbz	x0, 1f
 	mrs	x0, ICC_SRE_EL2
 	mov	x1, #0x9		/* SRE | Enable */
 	orr	x0, x0, x1
 	msr	ICC_SRE_EL2, x0
-	ldr	x0, =hyp_vectors
-	msr	vbar_el2, x0
 	isb
-	ret
+1:	ret
 
 el2_mmu_on:
 	ldr	x0, =MAIR_EL2_VAL

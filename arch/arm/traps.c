@@ -63,6 +63,11 @@ void hyp_trap_sync(struct cpu_regs *regs)
 		regs->pc += 4;
 		return;
 	}
+	if (ec == EC_DABT_CUR && gic_probing) {
+		panic("%s at %#lx does not answer (data abort, ESR_EL2 %#lx): "
+		      "the device tree does not describe this machine",
+		      gic_probing, (unsigned long)far, (unsigned long)esr);
+	}
 	printk(XL_ERR "Hypervisor exception on CPU%u: %s\n", smp_processor_id(),
 	       name);
 	printk(XL_ERR "  ELR_EL2 %#lx ESR_EL2 %#lx (EC %#x) FAR_EL2 %#lx\n",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Integration boot tests under QEMU: both architectures, 1 and 4 CPUs, plus
 # a host device tree the hypervisor must refuse with a clear error, and
-# Debian's S-mode U-Boot as a domain.
+# Debian's S-mode U-Boot as a domain, and unsupported platforms (a clear
+# line and a non-zero exit).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rc=0
@@ -10,4 +11,5 @@ rc=0
 "$here/baddtb.sh" || rc=1
 "$here/domains.sh" || rc=1
 "$here/uboot.sh" || rc=1
+"$here/platform.sh" || rc=1
 exit $rc

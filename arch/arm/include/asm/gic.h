@@ -124,6 +124,12 @@ struct gic_info {
 };
 
 extern struct gic_info gic_info;
+/*
+ * While the GIC named by the device tree is first read: what is being
+ * read, so that an external abort there (nothing answers at that address,
+ * the tree does not describe this machine) panics naming it.
+ */
+extern const char *gic_probing;
 
 /**
  * gic_init() - probe the GICv3 the host device tree describes (@bi->intc)
