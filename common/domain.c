@@ -205,7 +205,8 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	d = domain_alloc(cfg);
 	if (!d)
 		return -ENOMEM;
-	d->id = alloc_domid();
+	d->id = cfg->domid && !domain_by_id(cfg->domid) ? cfg->domid :
+							  alloc_domid();
 	if (d->id == DOMID_INVALID) {
 		domain_free_now(d, false, false);
 		return -ENOSPC;

@@ -13,11 +13,18 @@ struct dparse {
 	const char *dname;
 	char *err;
 	size_t errlen;
+	int index; /* of the node among the domain nodes */
+	const char *name; /* xen-lite,name once read, else NULL */
 };
 
+/*
+ * Errors name the domain as every tool does (the ID it would get, its
+ * name): "domain 1 (web): ...", and the node for lookups in the DTB.
+ */
 static int perr(struct dparse *p, const char *msg)
 {
-	snprintf(p->err, p->errlen, "domain node %s: %s", p->dname, msg);
+	snprintf(p->err, p->errlen, "domain %d (%s, /chosen/%s): %s",
+		 p->index + 1, p->name ? p->name : "no name", p->dname, msg);
 	return -EINVAL;
 }
 
@@ -180,7 +187,9 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	rc = get_str(p, "xen-lite,name", c->name, sizeof(c->name), true);
 	if (rc)
 		return rc;
-	if (!valid_name(c->name))
+	if (valid_name(c->name))
+		p->name = c->name;
+	else
 		return perr(
 			p,
 			"xen-lite,name must be 1-31 characters [A-Za-z0-9_-]");
@@ -196,8 +205,15 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	rc = get_u32(p, "xen-lite,vcpus", &c->vcpus, true);
 	if (rc)
 		return rc;
-	if (c->vcpus < 1 || c->vcpus > CONFIG_MAX_VCPUS)
-		return perr(p, "xen-lite,vcpus out of range");
+	if (c->vcpus < 1 || c->vcpus > CONFIG_MAX_VCPUS) {
+		char m[96];
+
+		snprintf(m, sizeof(m),
+			 "xen-lite,vcpus is %u; this build allows 1..%d "
+			 "(CONFIG_MAX_VCPUS)",
+			 c->vcpus, CONFIG_MAX_VCPUS);
+		return perr(p, m);
+	}
 	for (u32 i = 0; i < CONFIG_MAX_VCPUS; i++)
 		c->affinity[i] = -1;
 	v = fdt_getprop(p->fdt, p->node, "xen-lite,cpu-affinity", &len);
@@ -316,8 +332,9 @@ int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
 	if (chosen < 0)
 		return 0;
 	fdt_for_each_subnode(node, fdt, chosen) {
-		struct dparse p = { fdt, node, fdt_get_name(fdt, node, NULL),
-				    err, errlen };
+		struct dparse p = { fdt, node,	 fdt_get_name(fdt, node, NULL),
+				    err, errlen, n,
+				    NULL };
 		int rc;
 
 		if (fdt_node_check_compatible(fdt, node, "xen-lite,domain"))
@@ -331,6 +348,7 @@ int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
 		rc = parse_one(&p, &cfgs[n], nr_cpus);
 		if (rc)
 			return rc;
+		cfgs[n].domid = (domid_t)(n + 1);
 		for (int i = 0; i < n; i++) {
 			if (!strcmp(cfgs[i].name, cfgs[n].name))
 				return perr(&p, "duplicate domain name");

@@ -13,8 +13,15 @@
 
 #define CTRL_A 0x01
 
-/* Domain ID with the input focus, or DOMID_XL for the hypervisor. */
-static domid_t focus = DOMID_XL;
+/*
+ * The console input focus is a domain NAME ("" for the hypervisor's debug
+ * keys), not an ID: a domain restarted by its on_* policy is the same
+ * domain to the user, so the focus follows it across the restart (input
+ * typed while it is being rebuilt is dropped, as by an unplugged UART).
+ * It only moves on when the domain is gone for good or preserved.
+ */
+static char focus[DOMAIN_NAME_LEN];
+static DEFINE_SPINLOCK(focus_lock);
 static unsigned int ctrl_a_seen;
 
 void domain_console_putc(struct domain *d, char c)
@@ -77,44 +84,104 @@ static void domain_console_push(struct domain *d, char c)
 	arch_domain_console_input(d);
 }
 
-/* The next domain after @id in list order, DOMID_XL after the last. */
-static domid_t next_focus(domid_t id)
+/* The running domain called @name, or NULL. Caller holds domain_list_lock. */
+static struct domain *running_by_name(const char *name)
 {
 	struct domain *d;
-	bool take = id == DOMID_XL;
-	domid_t found = DOMID_XL;
+
+	list_for_each_entry(d, &domain_list, list) {
+		if (d->state == DOM_RUNNING && !strcmp(d->name, name))
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * The next running domain after the one called @name in list order (the
+ * first one for ""), or "" (the debug keys) after the last. Writes the
+ * name into @out.
+ */
+static void next_focus(const char *name, char *out)
+{
+	struct domain *d;
+	bool take = !name[0];
 	unsigned long flags;
 
+	out[0] = '\0';
 	spin_lock_irqsave(&domain_list_lock, flags);
 	list_for_each_entry(d, &domain_list, list) {
 		if (d->state != DOM_RUNNING)
 			continue;
 		if (take) {
-			found = d->id;
+			strlcpy(out, d->name, DOMAIN_NAME_LEN);
 			break;
 		}
-		if (d->id == id)
+		if (!strcmp(d->name, name))
 			take = true;
 	}
 	spin_unlock_irqrestore(&domain_list_lock, flags);
-	return found;
 }
 
-static void say_focus(void)
+/* Every change of the input focus is announced on a line of its own. */
+static void say_focus(const char *name, const char *why)
 {
-	struct domain *d = focus == DOMID_XL ? NULL : domain_by_id(focus);
-
-	if (d)
-		printk("console input: domain %u (%s) (Ctrl-a three times to switch)\n",
-		       d->id, d->name);
+	if (name[0])
+		printk("console input: %s%s (Ctrl-a three times to switch)\n",
+		       name, why);
 	else
-		printk("console input: xen-lite debug keys ('h' for help)\n");
+		printk("console input: xen-lite debug keys ('h' for help)%s\n",
+		       why);
+}
+
+static void set_focus(const char *name, const char *why)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&focus_lock, flags);
+	strlcpy(focus, name, sizeof(focus));
+	spin_unlock_irqrestore(&focus_lock, flags);
+	say_focus(name, why);
+}
+
+static void get_focus(char *out)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&focus_lock, flags);
+	strlcpy(out, focus, DOMAIN_NAME_LEN);
+	spin_unlock_irqrestore(&focus_lock, flags);
 }
 
 void keyhandler_init(void)
 {
-	focus = next_focus(DOMID_XL);
-	say_focus();
+	char name[DOMAIN_NAME_LEN];
+
+	next_focus("", name);
+	set_focus(name, "");
+}
+
+void keyhandler_domain_started(const struct domain *d, bool restarted)
+{
+	char name[DOMAIN_NAME_LEN];
+
+	get_focus(name);
+	if (restarted && !strcmp(name, d->name))
+		set_focus(name, " (restarted)");
+}
+
+void keyhandler_domain_gone(const char *gone, bool restarting, bool preserved)
+{
+	char name[DOMAIN_NAME_LEN], next[DOMAIN_NAME_LEN];
+
+	get_focus(name);
+	if (restarting || strcmp(name, gone))
+		return;
+	next_focus(name, next);
+	/* A preserved domain is still listed: never move back onto it. */
+	if (!strcmp(next, gone))
+		next[0] = '\0';
+	set_focus(next, preserved ? " (the last one was preserved)" :
+				    " (the last one is gone)");
 }
 
 static void debug_key(char c)
@@ -144,22 +211,27 @@ static void debug_key(char c)
 
 void keyhandler_input(char c)
 {
-	struct domain *d;
+	char name[DOMAIN_NAME_LEN], next[DOMAIN_NAME_LEN];
+	struct domain *d = NULL;
+	unsigned long flags;
 
 	if (c == CTRL_A) {
 		if (++ctrl_a_seen == 3) {
 			ctrl_a_seen = 0;
-			focus = next_focus(focus);
-			say_focus();
+			get_focus(name);
+			next_focus(name, next);
+			set_focus(next, "");
 		}
 		return;
 	}
-	d = focus == DOMID_XL ? NULL : domain_by_id(focus);
-	if (focus != DOMID_XL && (!d || d->state != DOM_RUNNING)) {
-		/* The focused domain went away: move on. */
-		focus = next_focus(focus);
-		d = focus == DOMID_XL ? NULL : domain_by_id(focus);
-	}
+	get_focus(name);
+	/*
+	 * domain_list_lock keeps @d from being freed while its input is
+	 * queued (domains leave the list under it before teardown ends).
+	 */
+	spin_lock_irqsave(&domain_list_lock, flags);
+	if (name[0])
+		d = running_by_name(name);
 	/* Fewer than three Ctrl-a were meant for the guest. */
 	for (; ctrl_a_seen; ctrl_a_seen--) {
 		if (d)
@@ -167,7 +239,9 @@ void keyhandler_input(char c)
 	}
 	if (d)
 		domain_console_push(d, c);
-	else
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	/* A focused domain that is not running (restarting): dropped. */
+	if (!name[0])
 		debug_key(c);
 }
 
@@ -189,28 +263,58 @@ static const char *const vcpu_state_names[] = {
 	"blocked",
 };
 
+/* What a stopped domain's vCPUs are: they never run again. */
+static const char *stopped_vcpu_state(const struct domain *d)
+{
+	if (d->state == DOM_PRESERVED)
+		return d->shutdown_reason == SHUTDOWN_CRASH ?
+			       "stopped (crashed, preserved)" :
+			       "stopped (preserved)";
+	return d->shutdown_reason == SHUTDOWN_CRASH ? "stopping (crashed)" :
+						      "stopping";
+}
+
 void domain_dump_all(void)
 {
 	struct domain *d;
 	unsigned long flags;
+	u64 now = arch_counter_read();
 
 	printk("domains (free memory %llu pages):\n",
 	       (unsigned long long)free_page_count());
 	spin_lock_irqsave(&domain_list_lock, flags);
 	list_for_each_entry(d, &domain_list, list) {
-		printk("  domain %u (%s): %s, %llu/%llu pages, %u vCPUs%s, restarts %u\n",
+		printk("  domain %u (%s): %s%s, %llu/%llu pages, %u vCPUs%s, restarts %u\n",
 		       d->id, d->name, dom_state_names[d->state],
+		       d->state >= DOM_SHUTTING_DOWN &&
+				       d->shutdown_reason == SHUTDOWN_CRASH ?
+			       " after a crash" :
+			       "",
 		       (unsigned long long)d->tot_pages,
 		       (unsigned long long)d->max_pages, d->nr_vcpus,
 		       d->cfg.privileged ? ", privileged" : "", d->restarts);
 		for (unsigned int i = 0;
 		     d->state != DOM_DYING && i < d->nr_vcpus; i++) {
 			struct vcpu *v = d->vcpus[i];
+			u64 start = READ_ONCE(v->run_start);
+			u64 ran = READ_ONCE(v->runtime_ticks);
 
+			/*
+			 * Live: the slice in progress counts too (a vCPU
+			 * alone on its CPU may run for ever without ending
+			 * a slice). Racing with the slice's end can count
+			 * it twice for one dump; the next dump is exact.
+			 */
+			if (start && now > start)
+				ran += now - start;
 			printk("    vCPU%u: %s on CPU%u%s, ran %llu ms\n",
-			       v->id, vcpu_state_names[v->state], v->processor,
+			       v->id,
+			       d->state == DOM_RUNNING ?
+				       vcpu_state_names[v->state] :
+				       stopped_vcpu_state(d),
+			       v->processor,
 			       v->affinity >= 0 ? " (pinned)" : "",
-			       (unsigned long long)(v->runtime_ticks * 1000 /
+			       (unsigned long long)(ran * 1000 /
 						    arch_counter_freq()));
 		}
 		p2m_dump(d->p2m);

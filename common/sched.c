@@ -286,20 +286,25 @@ static bool vcpus_off_cpu(struct domain *d)
 	return true;
 }
 
-static void domain_start_one(const struct domain_config *cfg)
+/* @restarts: how often the domain was restarted (0: first boot). */
+static void domain_start_one(const struct domain_config *cfg,
+			     unsigned int restarts)
 {
 	struct domain *d;
 	int rc = domain_create(cfg, &d);
 
 	if (rc) {
 		printk(XL_ERR
-		       "domain %s: build failed (%d); nothing of it is left\n",
-		       cfg->name, rc);
+		       "domain %u (%s): build failed (%d); nothing of it is left\n",
+		       cfg->domid, cfg->name, rc);
 		nr_build_failures++;
+		keyhandler_domain_gone(cfg->name, false, false);
 		return;
 	}
 	printk("domain %u (%s) started at %llu us\n", d->id, d->name,
 	       (unsigned long long)(uptime_ns() / 1000));
+	d->restarts = restarts;
+	keyhandler_domain_started(d, restarts > 0);
 }
 
 /*
@@ -313,6 +318,7 @@ static unsigned int reap_domains(void)
 	unsigned int alive = 0;
 	struct domain_config cfg;
 	bool restart = false, more = false;
+	unsigned int restarts = 0;
 
 	/*
 	 * Not a trylock: a CPU whose vCPU was the last of a dying domain to
@@ -344,6 +350,7 @@ static unsigned int reap_domains(void)
 				d->state = DOM_PRESERVED;
 				printk("domain %u (%s) preserved\n", d->id,
 				       d->name);
+				keyhandler_domain_gone(d->name, false, true);
 				alive--;
 				continue;
 			}
@@ -357,8 +364,9 @@ static unsigned int reap_domains(void)
 		if (act == ACTION_RESTART) {
 			memcpy(&cfg, &d->cfg, sizeof(cfg));
 			restart = true;
-			d->restarts++;
+			restarts = d->restarts + 1;
 		}
+		keyhandler_domain_gone(d->name, act == ACTION_RESTART, false);
 		xfree(d->p2m);
 		xfree(d);
 		alive--;
@@ -368,7 +376,7 @@ static unsigned int reap_domains(void)
 	WRITE_ONCE(reap_more, more);
 	spin_unlock(&reap_lock);
 	if (restart) {
-		domain_start_one(&cfg);
+		domain_start_one(&cfg, restarts);
 		alive++;
 	}
 	return alive;
@@ -439,8 +447,11 @@ static void __noreturn sched_loop(void)
 			if (cpu == 0)
 				next = MIN(next, t0 + tick_ticks);
 			arch_timer_set(next);
+			/* For the 'd' dump: a lone vCPU's slice never ends. */
+			WRITE_ONCE(v->run_start, t0);
 			arch_vcpu_run(v);
 			v->runtime_ticks += arch_counter_read() - t0;
+			WRITE_ONCE(v->run_start, 0);
 		}
 		put_prev(rq, v);
 	}
@@ -473,7 +484,7 @@ void start_domains(const struct bootinfo *bi)
 		arch_machine_poweroff(true);
 	}
 	for (int i = 0; i < n; i++)
-		domain_start_one(&cfgs[i]);
+		domain_start_one(&cfgs[i], 0);
 	keyhandler_init();
 	smp_mb();
 	WRITE_ONCE(sched_ready, true);

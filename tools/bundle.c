@@ -504,8 +504,13 @@ static void write_cmdline(const char *dir, const struct strvec *argv)
 	line[len] = '\0';
 	if (write_file(path, line, len, 0644))
 		msg("cannot write %s", path);
+	/*
+	 * Every file of the bundle is named relative to it, so the bundle
+	 * can be moved or copied: run.sh boots from its own directory.
+	 */
 	sh = xasprintf("#!/bin/sh\n# Boots this xen-lite bundle; extra "
-		       "arguments go to QEMU.\nexec %.*s \"$@\"\n",
+		       "arguments go to QEMU.\ncd \"$(dirname \"$0\")\" || "
+		       "exit 1\nexec %.*s \"$@\"\n",
 		       (int)len - 1, line);
 	if (write_file(run, sh, strlen(sh), 0755))
 		msg("cannot write %s", run);
@@ -565,6 +570,29 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 			goto out;
 		}
 	}
+	/*
+	 * The bundle carries the hypervisor it was built for: a later
+	 * rebuild of build/ARCH must not change what an existing bundle
+	 * boots.
+	 */
+	img = hyp_image(o->root, o->arch);
+	if (file_exists(img)) {
+		char *dst = xasprintf("%s/%s", dir, BUNDLE_HYP);
+		int err = copy_file(img, dst);
+
+		free(dst);
+		if (err) {
+			msg("cannot copy %s into %s: %s", img, dir,
+			    strerror(-err));
+			free(img);
+			goto out;
+		}
+	} else {
+		msg("warning: %s is not built; the bundle has no %s and "
+		    "%s cannot boot until it is rebuilt",
+		    img, BUNDLE_HYP, BUNDLE_RUN);
+	}
+	free(img);
 
 	machine_args(o, argv, NULL);
 	strvec_add(argv, "-nographic");
@@ -579,23 +607,26 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 		strvec_add(argv, "-semihosting-config");
 		strvec_add(argv, "enable=on,target=native");
 	}
-	img = hyp_image(o->root, o->arch);
+	/* Paths relative to the bundle: QEMU runs in its directory. */
 	strvec_add(argv, "-kernel");
-	strvec_add(argv, img);
-	free(img);
+	strvec_add(argv, BUNDLE_HYP);
 	strvec_add(argv, "-dtb");
-	strvec_add(argv, hdtb);
+	strvec_add(argv, BUNDLE_DTB);
 	for (i = 0; i < nr_mods; i++) {
 		strvec_add(argv, "-device");
 		strvec_addf(argv,
 			    "loader,file=%s,addr=0x%" PRIx64 ",force-raw=on",
-			    mods[i].file, mods[i].addr);
+			    strrchr(mods[i].file, '/') + 1, mods[i].addr);
 	}
 	if (o->icount) {
 		strvec_add(argv, "-icount");
 		strvec_add(argv, "shift=0");
 	}
-	if (o->gdb) {
+	if (o->gdb && o->gdb_port && o->gdb_port != 1234) {
+		strvec_add(argv, "-gdb");
+		strvec_addf(argv, "tcp::%u", o->gdb_port);
+		strvec_add(argv, "-S");
+	} else if (o->gdb) {
 		strvec_add(argv, "-s");
 		strvec_add(argv, "-S");
 	}

@@ -37,6 +37,7 @@ struct xl_opts {
 	uint64_t mem; /* bytes */
 	bool icount;
 	bool gdb;
+	unsigned int gdb_port; /* 0 = QEMU's default (-s: 1234) */
 	bool dry_run;
 	bool overcommit; /* skip the host-memory fit check */
 	bool no_files; /* check --no-files */
@@ -72,6 +73,7 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 #define BUNDLE_QEMU_DTB "qemu.dtb"
 #define BUNDLE_CMDLINE "qemu.cmdline"
 #define BUNDLE_RUN "run.sh"
+#define BUNDLE_HYP "xen-lite.bin" /* the hypervisor image */
 
 /**
  * bundle_remove() - delete a bundle directory bundle_build() wrote

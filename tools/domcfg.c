@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -621,9 +622,11 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 			     v->text);
 			return rc;
 		}
-		if (rc || n < 1 || n > DOMCFG_MAX_VCPUS) {
-			perr(p, "vcpus: must be between 1 and %d (got %s)",
-			     DOMCFG_MAX_VCPUS, v->text);
+		if (rc || n < 1 || n > domcfg_limits.max_vcpus) {
+			perr(p, "vcpus: must be between 1 and %u (got %s; %s)",
+			     domcfg_limits.max_vcpus, v->text,
+			     domcfg_limit_source("MAX_VCPUS",
+						 domcfg_limits.max_vcpus));
 			return -EINVAL;
 		}
 		d->vcpus = (uint32_t)n;
@@ -935,6 +938,8 @@ uint64_t domcfg_pool_kb(const struct domcfg *d)
 
 	if (d->p2m_pool_kb)
 		return d->p2m_pool_kb;
+	if (domcfg_limits.p2m_pool_default_kb)
+		return domcfg_limits.p2m_pool_default_kb;
 	kb = 4 * (d->memory >> 20) + 64ull * d->vcpus;
 	return kb < 256 ? 256 : kb;
 }
@@ -954,9 +959,18 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 	int before = err->count, i, j;
 	uint32_t c;
 
-	if (nr > DOMCFG_MAX_DOMAINS) {
-		add_diag(err, doms[DOMCFG_MAX_DOMAINS].path, 1,
-			 "too many domains (at most %d)", DOMCFG_MAX_DOMAINS);
+	if (nr > DOMCFG_MAX_BOOT_DOMAINS) {
+		add_diag(err, doms[DOMCFG_MAX_BOOT_DOMAINS].path, 1,
+			 "too many domains (xen-lite boots at most %d)",
+			 DOMCFG_MAX_BOOT_DOMAINS);
+		return -EINVAL;
+	}
+	if (nr > (int)domcfg_limits.max_domains) {
+		add_diag(err, doms[domcfg_limits.max_domains].path, 1,
+			 "too many domains (at most %u: %s)",
+			 domcfg_limits.max_domains,
+			 domcfg_limit_source("MAX_DOMAINS",
+					     domcfg_limits.max_domains));
 		return -EINVAL;
 	}
 	for (i = 0; i < nr; i++) {
@@ -981,6 +995,19 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 			continue;
 		}
 		for (c = 0; c < d->nr_cpus; c++) {
+			if (d->cpus[c] < host->nr_cpus &&
+			    d->cpus[c] >= domcfg_limits.nr_cpus) {
+				add_diag(err, d->path,
+					 key_line(d, DOMCFG_K_CPUS),
+					 "cpus: CPU %u stays offline: the "
+					 "hypervisor brings up %u CPU%s (%s)",
+					 d->cpus[c], domcfg_limits.nr_cpus,
+					 domcfg_limits.nr_cpus == 1 ? "" : "s",
+					 domcfg_limit_source(
+						 "NR_CPUS",
+						 domcfg_limits.nr_cpus));
+				break;
+			}
 			if (d->cpus[c] < host->nr_cpus)
 				continue;
 			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
@@ -1011,15 +1038,99 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		uint64_t avail = total > used ? total - used : 0;
 
 		if (d->memory > avail) {
-			add_diag(err, d->path, key_line(d, DOMCFG_K_MEMORY),
-				 "memory: %llu MiB does not fit: only %llu "
-				 "MiB of the host's %llu MiB are left",
-				 (unsigned long long)(d->memory >> 20),
-				 (unsigned long long)(avail >> 20),
-				 (unsigned long long)(total >> 20));
+			add_diag(
+				err, d->path, key_line(d, DOMCFG_K_MEMORY),
+				"memory: %llu MiB does not fit: only %llu "
+				"MiB of the host's %llu MiB are left (give "
+				"the host more with --mem, e.g. --mem %lluM)",
+				(unsigned long long)(d->memory >> 20),
+				(unsigned long long)(avail >> 20),
+				(unsigned long long)(total >> 20),
+				(unsigned long long)(align_up(
+							     total + d->memory -
+								     avail +
+								     (d->memory -
+								      avail) /
+									     32,
+							     DOMCFG_ALIGN) >>
+						     20));
 			break;
 		}
 		used += d->memory;
 	}
 	return err->count > before ? -EINVAL : 0;
+}
+
+/* Kconfig defaults (common/Kconfig) until a .config is read. */
+struct domcfg_limits domcfg_limits = {
+	.max_vcpus = 8,
+	.max_domains = 64,
+	.nr_cpus = 8,
+	.p2m_pool_default_kb = 0,
+};
+
+const char *domcfg_limit_source(const char *sym, unsigned long val)
+{
+	static char buf[PATH_MAX + 64];
+
+	if (domcfg_limits.config)
+		snprintf(buf, sizeof(buf), "CONFIG_%s=%lu in %s", sym, val,
+			 domcfg_limits.config);
+	else
+		snprintf(buf, sizeof(buf), "CONFIG_%s=%lu, the Kconfig default",
+			 sym, val);
+	return buf;
+}
+
+int domcfg_load_limits(const char *config)
+{
+	static const struct {
+		const char *sym;
+		size_t off;
+		unsigned long lo, hi; /* common/Kconfig's ranges */
+	} keys[] = {
+		{ "CONFIG_MAX_VCPUS=",
+		  offsetof(struct domcfg_limits, max_vcpus), 1, 64 },
+		{ "CONFIG_MAX_DOMAINS=",
+		  offsetof(struct domcfg_limits, max_domains), 1, 256 },
+		{ "CONFIG_NR_CPUS=", offsetof(struct domcfg_limits, nr_cpus), 1,
+		  64 },
+		{ "CONFIG_P2M_POOL_DEFAULT_KB=",
+		  offsetof(struct domcfg_limits, p2m_pool_default_kb), 0,
+		  DOMCFG_MAX_POOL_KB },
+	};
+	char line[256];
+	FILE *f = fopen(config, "r");
+	int nr = 0;
+
+	if (!f)
+		return -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		nr++;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			size_t n = strlen(keys[i].sym);
+			char *end;
+			unsigned long v;
+
+			if (strncmp(line, keys[i].sym, n))
+				continue;
+			errno = 0;
+			v = strtoul(line + n, &end, 0);
+			if (errno || end == line + n ||
+			    (*end && *end != '\n') || v < keys[i].lo ||
+			    v > keys[i].hi) {
+				fprintf(stderr,
+					"%s:%d: %.*s: expected %lu..%lu\n",
+					config, nr, (int)n - 1, keys[i].sym,
+					keys[i].lo, keys[i].hi);
+				fclose(f);
+				return -EINVAL;
+			}
+			*(uint32_t *)((char *)&domcfg_limits + keys[i].off) =
+				(uint32_t)v;
+		}
+	}
+	fclose(f);
+	domcfg_limits.config = config;
+	return 0;
 }

@@ -16,8 +16,11 @@
 #include <stdio.h>
 
 #define DOMCFG_NAME_MAX 31 /* characters in a domain name */
-#define DOMCFG_MAX_VCPUS 8 /* CONFIG_MAX_VCPUS default */
-#define DOMCFG_MAX_DOMAINS 64 /* CONFIG_MAX_DOMAINS default */
+/*
+ * The hypervisor's own limit on boot domains (MAX_BOOT_DOMAINS in
+ * include/xen-lite/domain_fdt.h): not a Kconfig option.
+ */
+#define DOMCFG_MAX_BOOT_DOMAINS 32
 #define DOMCFG_MAX_LIST 64 /* elements in one list value */
 #define DOMCFG_STR_MAX 4096 /* bytes in one string value */
 #define DOMCFG_MAX_ERRORS 32 /* diagnostics kept */
@@ -102,6 +105,43 @@ struct domcfg_host {
 	uint64_t ram_size; /* bytes */
 	bool overcommit; /* do not check that domains fit in ram_size */
 };
+
+/*
+ * Limits of the hypervisor build the domains will boot on, read from that
+ * build's .config (build/ARCH/.config, the file 'make menuconfig ARCH=..'
+ * edits) by domcfg_load_limits(). Before that, or when the build is not
+ * configured, they hold the Kconfig defaults and @config is NULL.
+ */
+struct domcfg_limits {
+	uint32_t max_vcpus; /* CONFIG_MAX_VCPUS */
+	uint32_t max_domains; /* CONFIG_MAX_DOMAINS */
+	uint32_t nr_cpus; /* CONFIG_NR_CPUS: CPUs the hypervisor brings up */
+	uint32_t p2m_pool_default_kb; /* CONFIG_P2M_POOL_DEFAULT_KB, 0 = auto */
+	const char *config; /* the .config they came from, or NULL */
+};
+
+extern struct domcfg_limits domcfg_limits;
+
+/**
+ * domcfg_load_limits() - read the limits from a build's .config
+ * @config: path of the .config (e.g. ROOT/build/riscv64/.config)
+ *
+ * A missing file leaves the Kconfig defaults in place.
+ *
+ * Return: 0 if read, -ENOENT if missing, -EINVAL (after printing why) if
+ * a value is malformed.
+ */
+int domcfg_load_limits(const char *config);
+
+/**
+ * domcfg_limit_source() - where a limit came from, for messages
+ * @sym: the Kconfig symbol without CONFIG_ (e.g. "MAX_VCPUS")
+ * @val: its value
+ *
+ * Return: a static string "CONFIG_MAX_VCPUS=8 in build/riscv64/.config"
+ * or "CONFIG_MAX_VCPUS=8, the Kconfig default".
+ */
+const char *domcfg_limit_source(const char *sym, unsigned long val);
 
 /* Flags for domcfg_parse_buf(). */
 #define DOMCFG_NO_FS 1 /* do not resolve or read kernel/ramdisk */

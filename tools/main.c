@@ -5,12 +5,15 @@
  * launches QEMU. See docs/xen-lite.1 and docs/domain-file.md.
  *
  * Exit status: 0 success; 1 other failure; 2 invalid domain files or
- * usage; for run and demo, QEMU's own exit status (124 on --timeout).
+ * usage; for run and demo, QEMU's own exit status when the machine
+ * powered itself off, else never 0 (124 on --timeout, 130 on Ctrl-a x,
+ * 128 + N on signal N).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <glob.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 
 #define EXIT_INVALID 2
 #define EXIT_TIMEOUT 124
+#define EXIT_LEFT 130 /* as a shell reports an interrupt */
 #define DEFAULT_SMP 4
 #define DEFAULT_MEM (1024ull << 20)
 
@@ -45,7 +49,9 @@ static const char usage_main[] =
 	"\n"
 	"Domain files: docs/domain-file.md; bundles: docs/boot-protocol.md.\n"
 	"Exit status: 0 ok, 2 invalid domain files or usage, 1 other errors;\n"
-	"run and demo exit with QEMU's status.\n";
+	"run and demo: 0 only if every domain shut down cleanly; never 0\n"
+	"when QEMU is stopped with domains alive (124 --timeout, 130 Ctrl-a x\n"
+	"or Ctrl-C outside the machine, 128+N on signal N).\n";
 
 static const char usage_check[] =
 	"Usage: xen-lite check [--arch A] [--smp N] [--mem SIZE] FILE...\n"
@@ -76,6 +82,7 @@ static const char usage_build[] =
 	"  -o, --output DIR  bundle directory (created if needed)\n"
 	"  --icount          add -icount shift=0 (deterministic timing)\n"
 	"  --gdb             add -s -S (QEMU waits for gdb on port 1234)\n"
+	"  --gdb-port PORT   as --gdb, on TCP port PORT\n"
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
 	"  --bios FILE       RISC-V firmware (default Debian's OpenSBI\n"
 	"                    fw_dynamic.bin)\n"
@@ -91,7 +98,11 @@ static const char usage_run[] =
 	"Build a bundle (in a temporary directory unless -o is given) and\n"
 	"boot it in QEMU with the serial console on standard input and\n"
 	"output. With no domain files, xen-lite boots alone and powers off.\n"
-	"The exit status is QEMU's: 0 only if every domain shut down cleanly.\n"
+	"On a terminal, every key goes to the machine (Ctrl-C to the guest\n"
+	"with the console input); Ctrl-a x leaves it, Ctrl-a h lists the\n"
+	"Ctrl-a commands. The exit status is 0 only if every domain shut\n"
+	"down cleanly; 130 if the machine was left (Ctrl-a x) or interrupted\n"
+	"while domains still ran, 124 on --timeout.\n"
 	"\n"
 	"  --arch A          riscv64 (default) or arm64\n"
 	"  --smp N           host CPUs (default 4)\n"
@@ -100,11 +111,14 @@ static const char usage_run[] =
 	"  --icount          add -icount shift=0\n"
 	"  --gdb             QEMU waits for gdb (-s -S); the gdb-multiarch\n"
 	"                    command line to attach is printed\n"
+	"  --gdb-port PORT   as --gdb, on TCP port PORT (default 1234)\n"
 	"  --timeout SECS    kill QEMU after SECS seconds and exit with 124\n"
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
 	"  --bios FILE       RISC-V firmware\n"
 	"  --overcommit      do not refuse domains that do not fit in RAM\n"
-	"  --dry-run         print the QEMU command line instead of running\n"
+	"  --dry-run         write the bundle (kept; in a new temporary\n"
+	"                    directory unless -o is given) and print the\n"
+	"                    command that boots it instead of running\n"
 	"  -h, --help        this text\n";
 
 static const char usage_inspect[] =
@@ -135,6 +149,7 @@ enum {
 	OPT_DRY_RUN,
 	OPT_NO_FILES,
 	OPT_OVERCOMMIT,
+	OPT_GDB_PORT,
 };
 
 static const struct option long_opts[] = {
@@ -150,6 +165,7 @@ static const struct option long_opts[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "no-files", no_argument, NULL, OPT_NO_FILES },
 	{ "overcommit", no_argument, NULL, OPT_OVERCOMMIT },
+	{ "gdb-port", required_argument, NULL, OPT_GDB_PORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -157,10 +173,24 @@ static const struct option long_opts[] = {
 /* Which options each command takes (bit per OPT_ - 256, plus 'o'). */
 #define CMD_HOST ((1u << 0) | (1u << 1) | (1u << 2))
 #define CMD_CHECK (CMD_HOST | (1u << 9))
-#define CMD_QEMU \
-	(CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) | (1u << 10))
+#define CMD_QEMU                                                    \
+	(CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) | \
+	 (1u << 10) | (1u << 11))
 #define CMD_RUN (CMD_QEMU | (1u << 5) | (1u << 8))
 #define OPT_O_BIT (1u << 16)
+
+/*
+ * Every limit a domain file is checked against comes from the .config of
+ * the build the domains boot on (docs/kconfig.md): the same file
+ * 'make menuconfig ARCH=...' edits and ./xen-lite builds with.
+ */
+static void load_limits(const struct xl_opts *o)
+{
+	char *config = xasprintf("%s/build/%s/.config", o->root, o->arch->name);
+
+	if (domcfg_load_limits(config) == -EINVAL)
+		exit(EXIT_INVALID);
+}
 
 static void usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -238,6 +268,15 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 		case OPT_GDB:
 			o->gdb = true;
 			break;
+		case OPT_GDB_PORT:
+			if (domcfg_parse_size(optarg, 1, &v) || !v || v > 65535)
+				usage_error(cmd,
+					    "--gdb-port: expected a TCP port "
+					    "(1..65535), got '%s'",
+					    optarg);
+			o->gdb = true;
+			o->gdb_port = (unsigned int)v;
+			break;
 		case OPT_TIMEOUT:
 			if (domcfg_parse_size(optarg, 1, &v) || !v || v > 86400)
 				usage_error(cmd,
@@ -264,6 +303,7 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 		}
 	}
 	domcfg_arch = o->arch->name;
+	load_limits(o);
 	return optind;
 }
 
@@ -376,24 +416,114 @@ static int stop_qemu(pid_t pid)
 	return status;
 }
 
+#define CTRL_A 0x01
+
+static const char ctrl_a_help[] =
+	"\r\nxen-lite: Ctrl-a commands (everything else goes to the "
+	"machine):\r\n"
+	"  Ctrl-a x   leave: stop QEMU (exit status 130 if domains still "
+	"run)\r\n"
+	"  Ctrl-a h   this help\r\n"
+	"  Ctrl-a Ctrl-a Ctrl-a   (three times) move the console input to "
+	"the next domain (xen-lite itself)\r\n";
+
 /*
- * Wait for QEMU. On --timeout, and when we are told to stop (SIGTERM,
- * SIGHUP: e.g. timeout(1) around us), stop QEMU first so it never
- * outlives us.
+ * Terminal relay. QEMU's own stdio console would let the terminal turn
+ * Ctrl-C into SIGINT for QEMU (which then stops the whole machine and
+ * exits 0). Instead the terminal is raw, every byte goes to QEMU's
+ * serial port through a pipe (so Ctrl-C reaches the focused guest), and
+ * Ctrl-a x is ours: it stops QEMU even when the machine no longer reads
+ * its console. Any other byte after Ctrl-a goes through, Ctrl-a
+ * included, so xen-lite's three-Ctrl-a focus switch still works.
+ * Return: true if the user left with Ctrl-a x.
  */
-static int wait_qemu(pid_t pid, unsigned int timeout, bool *timed_out)
+static bool relay_input(int to_qemu, pid_t pid, int *status, bool *exited)
 {
+	bool esc = false;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = 0, .events = POLLIN };
+		char buf[256], out[512];
+		ssize_t n, i, m = 0;
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid) {
+			*exited = true;
+			return false;
+		}
+		if (got_alarm || got_signal)
+			return false;
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		n = read(0, buf, sizeof(buf));
+		if (n <= 0) {
+			/* End of input: stop relaying, keep waiting. */
+			close(to_qemu);
+			return false;
+		}
+		for (i = 0; i < n; i++) {
+			char c = buf[i];
+
+			if (esc) {
+				esc = false;
+				if (c == 'x' || c == 'X')
+					return true;
+				if (c == 'h' || c == 'H' || c == '?') {
+					ssize_t w =
+						write(2, ctrl_a_help,
+						      sizeof(ctrl_a_help) - 1);
+
+					(void)w;
+					continue;
+				}
+				out[m++] = CTRL_A;
+				if (c == CTRL_A) {
+					esc = true;
+					continue;
+				}
+			} else if (c == CTRL_A) {
+				esc = true;
+				continue;
+			}
+			out[m++] = c;
+		}
+		if (m && write(to_qemu, out, (size_t)m) < 0 && errno == EPIPE)
+			return false;
+	}
+}
+
+/*
+ * Wait for QEMU. On --timeout, on Ctrl-a x and when we are told to stop
+ * (SIGINT, SIGTERM, SIGHUP: e.g. timeout(1) around us), stop QEMU first
+ * so it never outlives us. Only QEMU ending on its own (the hypervisor
+ * powered the machine off) gives QEMU's exit status; every other way out
+ * ends a machine whose domains may still run, so it is never 0.
+ */
+static int wait_qemu(pid_t pid, int to_qemu, unsigned int timeout,
+		     bool *timed_out)
+{
+	bool exited = false;
 	int status;
 
 	*timed_out = false;
 	if (timeout)
 		alarm(timeout);
-	for (;;) {
-		pid_t r = waitpid(pid, &status, 0);
+	if (to_qemu >= 0 && relay_input(to_qemu, pid, &status, &exited)) {
+		alarm(0);
+		stop_qemu(pid);
+		msg("left the machine (Ctrl-a x); QEMU stopped");
+		return EXIT_LEFT;
+	}
+	while (!exited) {
+		pid_t r;
 
+		if (got_alarm || got_signal)
+			r = 0;
+		else
+			r = waitpid(pid, &status, 0);
 		if (r == pid)
 			break;
-		if (r < 0 && errno != EINTR)
+		if (r < 0 && errno != EINTR && errno != ECHILD)
 			return 1;
 		if (got_alarm) {
 			*timed_out = true;
@@ -412,20 +542,32 @@ static int wait_qemu(pid_t pid, unsigned int timeout, bool *timed_out)
 	return 128 + WTERMSIG(status);
 }
 
-/* Launch QEMU with our stdin/stdout; returns the exit status to use. */
-static int launch(const struct xl_opts *o, struct strvec *qv)
+/*
+ * Launch QEMU in the bundle directory @dir (its command line names the
+ * bundle's files relative to it); returns the exit status to use.
+ */
+static int launch(const struct xl_opts *o, const char *dir, struct strvec *qv)
 {
-	struct sigaction sa = { 0 }, old_int, old_quit;
-	struct termios tio;
+	struct sigaction sa = { 0 }, old_int, old_quit, old_pipe;
+	struct termios tio, raw;
 	bool tty = isatty(0) && !tcgetattr(0, &tio), timed_out;
+	int pfd[2] = { -1, -1 };
 	pid_t pid;
 	int rc;
 
-	/* Before fork, so a SIGTERM cannot leave QEMU behind. */
+	/* Before fork, so a signal cannot leave QEMU behind. */
 	sa.sa_handler = on_signal;
 	sigaction(SIGALRM, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGQUIT, &sa, &old_quit);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	if (tty && pipe(pfd)) {
+		msg("pipe: %s", strerror(errno));
+		return 1;
+	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -434,25 +576,50 @@ static int launch(const struct xl_opts *o, struct strvec *qv)
 		return 1;
 	}
 	if (!pid) {
+		signal(SIGPIPE, SIG_DFL);
+		if (tty) {
+			dup2(pfd[0], 0);
+			close(pfd[0]);
+			close(pfd[1]);
+		}
+		if (chdir(dir)) {
+			msg("%s: %s", dir, strerror(errno));
+			_exit(127);
+		}
 		execvp(qv->v[0], qv->v);
 		msg("cannot run %s: %s", qv->v[0], strerror(errno));
 		_exit(127);
 	}
-	/* Ctrl-C reaches QEMU too; we just wait for it to go. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGQUIT, &sa, &old_quit);
-	rc = wait_qemu(pid, o->timeout, &timed_out);
+	if (tty) {
+		close(pfd[0]);
+		/* As QEMU's own stdio console, plus no signals from keys. */
+		raw = tio;
+		raw.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP |
+					   INLCR | IGNCR | ICRNL | IXON);
+		raw.c_oflag |= OPOST;
+		raw.c_lflag &=
+			~(unsigned)(ECHO | ECHONL | ICANON | IEXTEN | ISIG);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(0, TCSANOW, &raw);
+		msg("console: Ctrl-a x leaves the machine, Ctrl-a h for help");
+	}
+	rc = wait_qemu(pid, tty ? pfd[1] : -1, o->timeout, &timed_out);
+	if (tty) {
+		close(pfd[1]);
+		tcsetattr(0, TCSANOW, &tio);
+	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	if (tty)
-		tcsetattr(0, TCSANOW, &tio);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	if (timed_out) {
 		msg("timeout: QEMU was still running after %u seconds; "
 		    "killed it",
 		    o->timeout);
 		return EXIT_TIMEOUT;
 	}
+	if (got_signal)
+		msg("interrupted (signal %d): QEMU stopped", (int)got_signal);
 	return rc;
 }
 
@@ -494,24 +661,37 @@ static int run_domains(const char *cmd, struct xl_opts *o, int nr, char **files,
 		msg("QEMU waits for a debugger; attach with:");
 		fprintf(stderr,
 			"  gdb-multiarch -q -ex 'set architecture %s' "
-			"-ex 'target remote localhost:1234' %s\n",
-			o->arch->gdb_arch, elf);
+			"-ex 'target remote localhost:%u' %s\n",
+			o->arch->gdb_arch, o->gdb_port ? o->gdb_port : 1234,
+			elf);
 		free(elf);
 	}
 	if (rc) {
 		rc = 1;
 	} else if (o->dry_run) {
-		for (i = 0; i < qv.n; i++) {
-			char *q = shell_quote(qv.v[i]);
+		/*
+		 * The command boots the bundle from its directory, which is
+		 * kept (the temporary one too): a printed command that names
+		 * deleted files would be of no use.
+		 */
+		char *q = shell_quote(o->outdir);
 
-			printf("%s%s", i ? " " : "", q);
+		printf("cd %s &&", q);
+		free(q);
+		for (i = 0; i < qv.n; i++) {
+			q = shell_quote(qv.v[i]);
+			printf(" %s", q);
 			free(q);
 		}
 		printf("\n");
+		if (tmp)
+			msg("the bundle is kept in %s (remove it when done; "
+			    "-o DIR chooses the directory)",
+			    tmpl);
 	} else {
-		rc = launch(o, &qv);
+		rc = launch(o, o->outdir, &qv);
 	}
-	if (tmp)
+	if (tmp && !(o->dry_run && !rc))
 		bundle_remove(tmpl);
 	strvec_free(&qv);
 	free_domains(doms, nr);

@@ -331,7 +331,16 @@ static long srst_call(struct vcpu *v, struct sbi_call *c, enum exit_action *act)
 		break;
 	case SBI_SRST_TYPE_COLD_REBOOT:
 	case SBI_SRST_TYPE_WARM_REBOOT:
-		domain_shutdown(v->domain, SHUTDOWN_REBOOT, (int)reason);
+		/*
+		 * A reboot whose reason is "system failure" (SBI v2.0,
+		 * chapter 10, reset_reason 1) is the guest reporting that
+		 * it failed: a crash, so on_crash (not on_reboot) decides.
+		 */
+		domain_shutdown(v->domain,
+				reason == SBI_SRST_REASON_SYSFAIL ?
+					SHUTDOWN_CRASH :
+					SHUTDOWN_REBOOT,
+				(int)reason);
 		break;
 	default:
 		return SBI_ERR_INVALID_PARAM;

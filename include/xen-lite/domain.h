@@ -52,6 +52,12 @@ enum vcpu_state {
 /* What a domain is built from: the /chosen node, validated. */
 struct domain_config {
 	char name[DOMAIN_NAME_LEN];
+	/*
+	 * The ID the domain gets (0: the next free one). Boot domains get
+	 * 1 + their /chosen/domain@N index, and a restart keeps the ID, so
+	 * the tools' numbering (xen-lite inspect) is the hypervisor's.
+	 */
+	domid_t domid;
 	u64 mem_bytes;
 	u32 vcpus;
 	s32 affinity[CONFIG_MAX_VCPUS]; /* -1 = any CPU */
@@ -88,7 +94,8 @@ struct vcpu {
 	struct list_head runq; /* on its pCPU's run queue when runnable */
 	u64 wake_at; /* blocked: counter deadline, 0 = none */
 	bool pause; /* domain shutting down: do not run */
-	u64 runtime_ticks;
+	u64 runtime_ticks; /* run time of the slices that ended */
+	u64 run_start; /* counter when the current slice began, 0 = none */
 	struct arch_vcpu arch;
 };
 

@@ -10,6 +10,24 @@
 /** keyhandler_init() - focus on the first domain and say how to switch. */
 void keyhandler_init(void);
 
+struct domain;
+
+/**
+ * keyhandler_domain_started() - a domain was built and runs
+ * @d: the domain
+ * @restarted: by its on_* policy (the focus, if it was on @d's name,
+ *             stays and is announced again)
+ */
+void keyhandler_domain_started(const struct domain *d, bool restarted);
+
+/**
+ * keyhandler_domain_gone() - a domain stopped running
+ * @name: its name
+ * @restarting: it will be rebuilt under the same name (focus stays)
+ * @preserved: it is kept for inspection (it no longer reads input)
+ */
+void keyhandler_domain_gone(const char *name, bool restarting, bool preserved);
+
 /** console_poll() - read pending console input and route it (CPU0). */
 void console_poll(void);
 

@@ -26,7 +26,12 @@ cd "$here" || exit 1
 	head -c 1048577 /dev/zero | tr '\0' B >"$here/files/big.bin"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export TMPDIR=$tmp # bundles --dry-run keeps
 export XEN_LITE_ROOT=$srctree
+# Expected messages quote the Kconfig defaults: check against a root
+# without a configured build (build/ARCH/.config) unless a test says so.
+plain=$tmp/plain-root
+mkdir -p "$plain"
 
 ok() {
 	echo "ok $suite.$1"
@@ -71,7 +76,7 @@ for f in bad/*.cfg; do
 	[ -n "$with" ] && files+=("bad/$with")
 	files+=("$f")
 	# shellcheck disable=SC2086
-	expect_error "$name" "$f:$want" check $args "${files[@]}"
+	expect_error "$name" "$f:$want" --root "$plain" check $args "${files[@]}"
 done
 
 # Diagnostics that need generated files.
@@ -95,8 +100,41 @@ for i in $(seq 1 65); do
 done
 # shellcheck disable=SC2046
 expect_error error.too-many-domains \
-	"$tmp/many/d65.cfg:1: too many domains (at most 64)" \
-	check --mem 4G $(for i in $(seq 1 65); do echo "$tmp/many/d$i.cfg"; done)
+	"$tmp/many/d33.cfg:1: too many domains (xen-lite boots at most 32)" \
+	check --mem 4G $(for i in $(seq 1 33); do echo "$tmp/many/d$i.cfg"; done)
+
+# Every limit comes from the .config of the build the domains boot on
+# (build/ARCH/.config under the root), named in the message.
+limroot=$tmp/limit-root
+mkdir -p "$limroot/build/riscv64"
+printf 'CONFIG_MAX_VCPUS=2\nCONFIG_MAX_DOMAINS=3\nCONFIG_NR_CPUS=2\n' \
+	>"$limroot/build/riscv64/.config"
+printf 'name = "v3"\nkernel = "%s"\nvcpus = 3\n' "$here/files/kernel.bin" \
+	>"$tmp/v3.cfg"
+expect_error error.limit-from-config \
+	"$tmp/v3.cfg:3: vcpus: must be between 1 and 2 (got 3; CONFIG_MAX_VCPUS=2 in $limroot/build/riscv64/.config)" \
+	--root "$limroot" check "$tmp/v3.cfg"
+# shellcheck disable=SC2046
+expect_error error.max-domains-from-config \
+	"$tmp/many/d4.cfg:1: too many domains (at most 3: CONFIG_MAX_DOMAINS=3 in $limroot/build/riscv64/.config)" \
+	--root "$limroot" check $(for i in $(seq 1 4); do echo "$tmp/many/d$i.cfg"; done)
+printf 'name = "p"\nkernel = "%s"\ncpus = [2]\n' "$here/files/kernel.bin" \
+	>"$tmp/pin2.cfg"
+expect_error error.nr-cpus-from-config \
+	"$tmp/pin2.cfg:3: cpus: CPU 2 stays offline: the hypervisor brings up 2 CPUs (CONFIG_NR_CPUS=2 in $limroot/build/riscv64/.config)" \
+	--root "$limroot" check --smp 4 "$tmp/pin2.cfg"
+if "$cli" --root "$limroot" check --arch arm64 "$tmp/v3.cfg" >/dev/null 2>&1; then
+	ok limit.per-arch
+else
+	fail limit.per-arch "arm64 (no .config: defaults) refused 3 vCPUs"
+fi
+printf 'CONFIG_MAX_VCPUS=many\n' >"$limroot/build/riscv64/.config"
+if ! "$cli" --root "$limroot" check "$tmp/v3.cfg" >/dev/null 2>"$tmp/err" &&
+	grep -q "build/riscv64/.config:1: CONFIG_MAX_VCPUS: expected 1..64" "$tmp/err"; then
+	ok limit.bad-config
+else
+	fail limit.bad-config "a malformed .config was not reported" "$tmp/err"
+fi
 
 expect_error error.no-such-domain-file \
 	"bad/does-not-exist.cfg:1: cannot open: No such file or directory" \
@@ -107,8 +145,8 @@ printf 'name = web\nfoo = 1\nvcpus = 99\n' >"$tmp/multi.cfg"
 expect_error error.all-reported "$(printf '%s\n' \
 	"$tmp/multi.cfg:1: name: expected a string in quotes, got a bare word" \
 	"$tmp/multi.cfg:2: unknown key 'foo'" \
-	"$tmp/multi.cfg:3: vcpus: must be between 1 and 8 (got 99)" \
-	"$tmp/multi.cfg:3: missing required key 'kernel'")" check "$tmp/multi.cfg"
+	"$tmp/multi.cfg:3: vcpus: must be between 1 and 8 (got 99; CONFIG_MAX_VCPUS=8, the Kconfig default)" \
+	"$tmp/multi.cfg:3: missing required key 'kernel'")" --root "$plain" check "$tmp/multi.cfg"
 
 # Errors stop build and run too: nothing is written or launched.
 expect_error error.build-refuses "bad/unknown-key.cfg:4: unknown key 'colour'" \
@@ -118,8 +156,8 @@ if [ -e "$tmp/never" ]; then
 else
 	ok error.build-writes-nothing
 fi
-expect_error error.run-refuses "bad/vcpus-too-many.cfg:4: vcpus: must be between 1 and 8 (got 9)" \
-	run --dry-run bad/vcpus-too-many.cfg
+expect_error error.run-refuses "bad/vcpus-too-many.cfg:4: vcpus: must be between 1 and 8 (got 9; CONFIG_MAX_VCPUS=8, the Kconfig default)" \
+	--root "$plain" run --dry-run bad/vcpus-too-many.cfg
 
 # Usage errors exit 2 as well.
 for args in "check" "build good/web.cfg" "run --arch mips" "run --smp 0" \
@@ -243,11 +281,13 @@ for arch in riscv64 arm64; do
 	c=$(cat "$d/qemu.cmdline")
 	case $arch in
 	riscv64)
-		want="qemu-system-riscv64 -machine virt -cpu rv64 -smp 2 -m 512M -nodefaults -nographic -serial stdio -monitor none -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin -kernel $srctree/build/riscv64/xen-lite.bin -dtb $d/host.dtb" ;;
+		want="qemu-system-riscv64 -machine virt -cpu rv64 -smp 2 -m 512M -nodefaults -nographic -serial stdio -monitor none -bios /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin -kernel xen-lite.bin -dtb host.dtb" ;;
 	arm64)
-		want="qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nodefaults -nographic -serial stdio -monitor none -semihosting-config enable=on,target=native -kernel $srctree/build/arm64/xen-lite.bin -dtb $d/host.dtb" ;;
+		want="qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M -nodefaults -nographic -serial stdio -monitor none -semihosting-config enable=on,target=native -kernel xen-lite.bin -dtb host.dtb" ;;
 	esac
-	if [[ "$c" == "$want -device loader,file=$d/web.kernel,addr=0x"*",force-raw=on -device loader,file=$d/web.ramdisk,addr=0x"*",force-raw=on -device loader,file=$d/db.kernel,addr=0x"*",force-raw=on" ]]; then
+	# Paths are relative to the bundle, which carries the hypervisor.
+	if [[ "$c" == "$want -device loader,file=web.kernel,addr=0x"*",force-raw=on -device loader,file=web.ramdisk,addr=0x"*",force-raw=on -device loader,file=db.kernel,addr=0x"*",force-raw=on" ]] &&
+		cmp -s "$d/xen-lite.bin" "$srctree/build/$arch/xen-lite.bin"; then
 		ok build.$arch.cmdline
 	else
 		fail build.$arch.cmdline "got: $c"
@@ -312,7 +352,8 @@ mkdir -p "$fake/build/riscv64"
 head -c 4096 /dev/zero >"$fake/build/riscv64/xen-lite.bin"
 out=$("$cli" --root "$fake" run --dry-run --icount --gdb --qemu-arg=-d \
 	--qemu-arg=guest_errors good/minimal.cfg 2>"$tmp/err")
-if [[ "$out" == "qemu-system-riscv64 -machine virt "*" -kernel $fake/build/riscv64/xen-lite.bin -dtb "*"/host.dtb -device loader,file="*"/db.kernel,addr=0x"*",force-raw=on -icount shift=0 -s -S -d guest_errors" ]]; then
+cp "$tmp/err" "$tmp/dry-err"
+if [[ "$out" == "cd /"*" && qemu-system-riscv64 -machine virt "*" -kernel xen-lite.bin -dtb host.dtb -device loader,file=db.kernel,addr=0x"*",force-raw=on -icount shift=0 -s -S -d guest_errors" ]]; then
 	ok run.dry-run
 else
 	fail run.dry-run "got: $out" "$tmp/err"
@@ -336,13 +377,28 @@ if "$cli" --root "$fake" run --dry-run --overcommit bad/memory-too-big.cfg \
 else
 	fail run.overcommit "--overcommit still refused the domain" "$tmp/err"
 fi
-# The temporary bundle is removed after the run.
-d=$(echo "$out" | sed -n 's/.*-dtb \([^ ]*\)\/host\.dtb.*/\1/p')
-if [ -n "$d" ] && [ ! -e "$d" ]; then
-	ok run.cleans-up
+# --dry-run keeps the bundle its command boots (and says where): the
+# printed command works.
+d=$(echo "$out" | sed -n 's/^cd \([^ ]*\) && .*/\1/p')
+if [ -n "$d" ] && [ -f "$d/host.dtb" ] && [ -f "$d/db.kernel" ] &&
+	cmp -s "$d/xen-lite.bin" "$fake/build/riscv64/xen-lite.bin" &&
+	grep -qF "the bundle is kept in $d" "$tmp/dry-err"; then
+	ok run.dry-run-keeps-bundle
 else
-	fail run.cleans-up "bundle '$d' left behind"
+	fail run.dry-run-keeps-bundle "bundle '$d' not kept" "$tmp/dry-err"
 fi
+[ -n "$d" ] && rm -rf "$d"
+# --gdb-port PORT: QEMU's gdb stub on that port, and the hint says so.
+out=$("$cli" --root "$fake" run --dry-run -o "$tmp/gdbport" --gdb-port 4321 \
+	good/minimal.cfg 2>"$tmp/err")
+if [[ "$out" == *" -gdb tcp::4321 -S"* ]] && [[ "$out" != *" -s "* ]] &&
+	grep -q "target remote localhost:4321" "$tmp/err"; then
+	ok run.gdb-port
+else
+	fail run.gdb-port "got: $out" "$tmp/err"
+fi
+expect_error error.gdb-port "xen-lite run: --gdb-port: expected a TCP port (1..65535), got '70000'
+Try 'xen-lite run --help'." run --dry-run --gdb-port 70000 good/minimal.cfg
 if "$cli" --root "$tmp/empty-root" run good/minimal.cfg >/dev/null 2>"$tmp/err"; then
 	fail run.no-image "ran without a hypervisor image"
 elif grep -q 'xen-lite.bin: not built' "$tmp/err"; then

@@ -31,7 +31,7 @@ static void check_valid(const struct domcfg *d)
 	CHECK(d->kernel && d->kernel[0]);
 	CHECK(d->memory && d->memory <= DOMCFG_MAX_MEMORY);
 	CHECK(d->memory % DOMCFG_ALIGN == 0);
-	CHECK(d->vcpus >= 1 && d->vcpus <= DOMCFG_MAX_VCPUS);
+	CHECK(d->vcpus >= 1 && d->vcpus <= domcfg_limits.max_vcpus);
 	CHECK(d->nr_cpus == 0 || d->nr_cpus == d->vcpus);
 	CHECK(d->nr_cpus <= DOMCFG_MAX_LIST);
 	if (d->cmdline)

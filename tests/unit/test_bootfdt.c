@@ -593,8 +593,8 @@ DOM_ERR(domain_unterminated_name, doms[0].name_unterminated = true,
 DOM_ERR(domain_memory_unaligned, doms[0].mem = (64ULL << 20) + 4096,
 	"multiple of 2 MiB")
 DOM_ERR(domain_memory_zero, doms[0].mem = 0, "multiple of 2 MiB")
-DOM_ERR(domain_vcpus_zero, doms[0].vcpus = 0, "vcpus out of range")
-DOM_ERR(domain_vcpus_too_many, doms[0].vcpus = 9, "vcpus out of range")
+DOM_ERR(domain_vcpus_zero, doms[0].vcpus = 0, "(CONFIG_MAX_VCPUS)")
+DOM_ERR(domain_vcpus_too_many, doms[0].vcpus = 9, "(CONFIG_MAX_VCPUS)")
 DOM_ERR(domain_affinity_count, (doms[0].nr_aff = 1, doms[0].aff[0] = 0),
 	"one CPU per vCPU")
 DOM_ERR(domain_affinity_offline,
