@@ -5,7 +5,37 @@
 #   make help                                               everything else
 
 srctree := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-O ?= build
+
+# One configuration per architecture: build/ARCH/.config is what
+# 'make menuconfig ARCH=...', the build and ./xen-lite (run, check, build)
+# all use. ARCH=riscv64|arm64 selects it; O=DIR names another tree.
+ifneq ($(ARCH),)
+arch_origin := $(origin ARCH)
+override ARCH := $(patsubst riscv,riscv64,$(patsubst aarch64,arm64,$(patsubst arm,arm64,$(ARCH))))
+ifeq ($(filter riscv64 arm64,$(ARCH)),)
+ifeq ($(arch_origin),command line)
+$(error ARCH=$(ARCH): expected riscv64 or arm64)
+endif
+else
+O ?= build/$(ARCH)
+endif
+endif
+# 'make qemu-ARCH_defconfig' alone configures build/ARCH.
+ifeq ($(origin O),undefined)
+defarch := $(patsubst qemu-%_defconfig,%,$(filter qemu-%_defconfig,$(MAKECMDGOALS)))
+ifneq ($(defarch),)
+O := build/$(firstword $(defarch))
+endif
+endif
+# Without ARCH or O, targets that read or edit a configuration would use
+# build/.config, which ./xen-lite never looks at: refuse, and say why.
+cfg_goals := menuconfig olddefconfig savedefconfig all
+ifeq ($(origin O),undefined)
+ifneq ($(filter $(cfg_goals),$(or $(MAKECMDGOALS),all)),)
+$(error say which architecture: 'make $(or $(MAKECMDGOALS),all) ARCH=riscv64' or 'ARCH=arm64' (uses build/ARCH/.config, the configuration ./xen-lite builds and checks with), or O=DIR for another tree)
+endif
+O := build
+endif
 objtree := $(abspath $(O))
 export srctree objtree
 
@@ -205,10 +235,12 @@ help:
 	@echo 'xen-lite targets:'
 	@echo '  qemu-riscv64_defconfig  configure for RISC-V (QEMU virt)'
 	@echo '  qemu-arm64_defconfig    configure for AArch64 (QEMU virt)'
-	@echo '  menuconfig              edit the configuration (kconfiglib)'
-	@echo '  olddefconfig            update .config, new options at defaults'
-	@echo '  savedefconfig           write a minimal defconfig to $$O/defconfig'
-	@echo '  all (default)           build $$O/xen-lite.elf and .bin'
+	@echo '  menuconfig ARCH=A       edit build/A/.config (kconfiglib); the file'
+	@echo '                          ./xen-lite builds and checks domains with'
+	@echo '  olddefconfig ARCH=A     update .config, new options at defaults'
+	@echo '  savedefconfig ARCH=A    write a minimal defconfig to $$O/defconfig'
+	@echo '  all ARCH=A (default)    build $$O/xen-lite.elf and .bin'
+	@echo '  test-bringup            boot 4 CPUs 50 times under load (long)'
 	@echo '  tools                   build the domain-builder CLI (build/tools)'
 	@echo '  deps                    install Debian packages, fetch cross libfdt'
 	@echo '  test                    run every test (unit, cli, spin, qemu, guests, linux, fuzz)'
@@ -224,7 +256,8 @@ help:
 	@echo '  fuzz                    long fuzzing runs (FUZZ_SECONDS=N)'
 	@echo '  format / check-format   clang-format the tree / check it'
 	@echo '  clean / distclean       remove build outputs'
-	@echo 'Variables: O=DIR (output directory, default build), V=1 (verbose)'
+	@echo 'Variables: ARCH=riscv64|arm64 (O defaults to build/ARCH), O=DIR'
+	@echo '  (output directory), V=1 (verbose)'
 
 .PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
 	test-spin test-fuzz bench fuzz format check-format clean distclean help \

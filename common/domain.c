@@ -277,7 +277,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 		WRITE_ONCE(d->vcpus[i]->pause, true);
 	spin_unlock_irqrestore(&d->lock, flags);
 	/* Flush a partial console line so nothing the guest said is lost. */
-	if (d->out_len)
+	if (d->out_len || d->out_cont)
 		domain_console_putc(d, '\n');
 	printk("domain %u (%s): shutdown: %s, code %d\n", d->id, d->name,
 	       reason == SHUTDOWN_POWEROFF ? "poweroff" :

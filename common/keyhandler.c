@@ -24,6 +24,15 @@ static char focus[DOMAIN_NAME_LEN];
 static DEFINE_SPINLOCK(focus_lock);
 static unsigned int ctrl_a_seen;
 
+/*
+ * Guest output goes out a line at a time with a "[name] " prefix, so
+ * lines of several domains never interleave. A partial line of the
+ * domain with the input focus (a shell prompt, the echo of a key) goes
+ * out once the guest has paused for PARTIAL_MS (console_poll()), and the
+ * rest of that line follows without a second prefix.
+ */
+#define PARTIAL_MS 30
+
 void domain_console_putc(struct domain *d, char c)
 {
 	unsigned long flags;
@@ -31,14 +40,44 @@ void domain_console_putc(struct domain *d, char c)
 	int n = 0;
 
 	spin_lock_irqsave(&d->lock, flags);
-	if (c != '\n' && c != '\r')
+	if (c != '\n' && c != '\r') {
+		if (!d->out_len)
+			d->out_stamp = arch_counter_read();
 		d->out_line[d->out_len++] = c;
-	if ((c == '\n' && d->out_len) || d->out_len == sizeof(d->out_line)) {
-		n = snprintf(line, sizeof(line), "[%s] %.*s\n", d->name,
-			     (int)d->out_len, d->out_line);
+	}
+	if (c == '\n' || d->out_len == sizeof(d->out_line)) {
+		if (d->out_cont)
+			n = snprintf(line, sizeof(line), "%.*s\n",
+				     (int)d->out_len, d->out_line);
+		else if (d->out_len)
+			n = snprintf(line, sizeof(line), "[%s] %.*s\n", d->name,
+				     (int)d->out_len, d->out_line);
+		else
+			n = snprintf(line, sizeof(line), "[%s]\n", d->name);
 		d->out_len = 0;
-	} else if (c == '\n') {
-		n = snprintf(line, sizeof(line), "[%s]\n", d->name);
+		d->out_cont = false;
+	}
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (n > 0)
+		console_write(line, MIN((size_t)n, sizeof(line) - 1));
+}
+
+/* Send out @d's partial line if it has waited PARTIAL_MS. */
+static void flush_partial(struct domain *d)
+{
+	char line[sizeof(d->out_line) + DOMAIN_NAME_LEN + 4];
+	u64 wait = arch_counter_freq() * PARTIAL_MS / 1000;
+	unsigned long flags;
+	int n = 0;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->out_len && arch_counter_read() - d->out_stamp >= wait) {
+		n = snprintf(line, sizeof(line), "%s%s%s%.*s",
+			     d->out_cont ? "" : "[", d->out_cont ? "" : d->name,
+			     d->out_cont ? "" : "] ", (int)d->out_len,
+			     d->out_line);
+		d->out_len = 0;
+		d->out_cont = true;
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
 	if (n > 0)
@@ -247,10 +286,21 @@ void keyhandler_input(char c)
 
 void console_poll(void)
 {
+	char name[DOMAIN_NAME_LEN];
+	unsigned long flags;
+	struct domain *d;
 	int c;
 
 	while ((c = console_getc()) >= 0)
 		keyhandler_input((char)c);
+	get_focus(name);
+	if (!name[0])
+		return;
+	spin_lock_irqsave(&domain_list_lock, flags);
+	d = running_by_name(name);
+	if (d)
+		flush_partial(d);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
 }
 
 static const char *const dom_state_names[] = {

@@ -1134,3 +1134,75 @@ int domcfg_load_limits(const char *config)
 	domcfg_limits.config = config;
 	return 0;
 }
+
+/*
+ * A Linux Image: the header magic (Documentation/arch/riscv/boot.rst,
+ * Documentation/arch/arm64/booting.rst) and, since other kernels (the
+ * test guests) use the same header, Linux's banner (init/version.c).
+ */
+static bool is_linux_image(const char *path)
+{
+	static const char banner[] = "Linux version ";
+	const size_t bl = sizeof(banner) - 1;
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "rb");
+	bool found = false;
+	size_t n, have;
+
+	if (!f)
+		return false;
+	have = fread(buf, 1, 64, f);
+	if (have < 64 || (memcmp(buf + 56, "RSC\x05", 4) &&
+			  memcmp(buf + 56, "ARM\x64", 4))) {
+		fclose(f);
+		return false;
+	}
+	while (!found) {
+		n = fread(buf + have, 1, sizeof(buf) - have, f);
+		if (!n)
+			break;
+		have += n;
+		found = memmem(buf, have, banner, bl) != NULL;
+		/* Keep the tail: the banner may straddle two reads. */
+		memmove(buf, buf + have - (bl - 1), bl - 1);
+		have = bl - 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Is @word a parameter of the command line @cmdline (before any "--")? */
+static bool has_param(const char *cmdline, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = cmdline;
+
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "-- ", 3) || !strcmp(p, "--"))
+			return false;
+		if (!strncmp(p, word, n))
+			return true;
+		p = strchr(p, ' ');
+	}
+	return false;
+}
+
+int domcfg_warn(const struct domcfg *d, FILE *f)
+{
+	int n = 0;
+
+	if (d->line[DOMCFG_K_ON_CRASH] && d->kernel &&
+	    (!d->cmdline || !has_param(d->cmdline, "panic=")) &&
+	    is_linux_image(d->kernel)) {
+		fprintf(f,
+			"%s:%d: warning: on_crash does not see a Linux panic: "
+			"the kernel spins for ever; add panic=N to cmdline "
+			"(it then reboots N s after a panic and on_reboot "
+			"applies)\n",
+			d->path, d->line[DOMCFG_K_ON_CRASH]);
+		n++;
+	}
+	return n;
+}

@@ -203,6 +203,18 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		     const struct domcfg_host *host, struct domcfg_error *err);
 
 /**
+ * domcfg_warn() - print warnings (not errors) about a valid domain
+ * @d: the domain
+ * @f: where to, as "FILE:LINE: warning: message" lines
+ *
+ * Today: a Linux kernel with on_crash set and no panic= on its command
+ * line (a Linux panic never reaches on_crash).
+ *
+ * Return: the number of warnings printed.
+ */
+int domcfg_warn(const struct domcfg *d, FILE *f);
+
+/**
  * domcfg_free() - release what domcfg_parse_*() allocated
  * @d: the domain; it is left zeroed
  */

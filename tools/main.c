@@ -331,6 +331,8 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 		domcfg_error_print(err, stderr);
 		exit(EXIT_INVALID);
 	}
+	for (i = 0; i < nr; i++)
+		domcfg_warn(&doms[i], stderr);
 	free(err);
 	return doms;
 }

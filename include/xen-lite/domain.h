@@ -135,6 +135,8 @@ struct domain {
 	/* console */
 	char out_line[200];
 	u32 out_len;
+	bool out_cont; /* a partial line went out: no prefix for the rest */
+	u64 out_stamp; /* counter at the first byte of out_line */
 	u8 in_buf[CONS_IN_SIZE];
 	u32 in_head, in_tail;
 

@@ -140,6 +140,58 @@ expect_error error.no-such-domain-file \
 	"bad/does-not-exist.cfg:1: cannot open: No such file or directory" \
 	check bad/does-not-exist.cfg
 
+# A Linux kernel (Image header magic) with on_crash set and no panic=:
+# a warning (not an error); panic=N, or no on_crash, silences it.
+for m in riscv arm; do
+	head -c 64 /dev/zero >"$tmp/$m.Image"
+	if [ $m = riscv ]; then
+		printf 'RSC\005' | dd of="$tmp/$m.Image" bs=1 seek=56 conv=notrunc 2>/dev/null
+	else
+		printf 'ARM\144' | dd of="$tmp/$m.Image" bs=1 seek=56 conv=notrunc 2>/dev/null
+	fi
+	head -c 70000 /dev/zero >>"$tmp/$m.Image"
+	printf 'Linux version 6.1.0 (test)\n' >>"$tmp/$m.Image"
+	# The same header without Linux's banner (as the test guests have).
+	head -c 64 "$tmp/$m.Image" >"$tmp/$m-other.Image"
+	head -c 4096 /dev/zero >>"$tmp/$m-other.Image"
+	printf 'name = "o"\nkernel = "%s"\non_crash = "restart"\n' \
+		"$tmp/$m-other.Image" >"$tmp/other-$m.cfg"
+	if "$cli" check "$tmp/other-$m.cfg" >/dev/null 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then
+		ok warn.image-not-linux.$m
+	else
+		fail warn.image-not-linux.$m "warned about an Image that is not Linux" "$tmp/err"
+	fi
+	printf 'name = "lx"\nkernel = "%s"\ncmdline = "quiet"\non_crash = "restart"\n' \
+		"$tmp/$m.Image" >"$tmp/lx-$m.cfg"
+	if "$cli" check "$tmp/lx-$m.cfg" >/dev/null 2>"$tmp/err" &&
+		[ "$(cat "$tmp/err")" = "$tmp/lx-$m.cfg:4: warning: on_crash does not see a Linux panic: the kernel spins for ever; add panic=N to cmdline (it then reboots N s after a panic and on_reboot applies)" ]; then
+		ok warn.linux-panic.$m
+	else
+		fail warn.linux-panic.$m "no panic= warning" "$tmp/err"
+	fi
+	sed -i 's/"quiet"/"quiet panic=5"/' "$tmp/lx-$m.cfg"
+	if "$cli" check "$tmp/lx-$m.cfg" >/dev/null 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then
+		ok warn.linux-panic-set.$m
+	else
+		fail warn.linux-panic-set.$m "warned although panic= is set" "$tmp/err"
+	fi
+done
+# Not Linux: no warning.
+printf 'name = "h"\nkernel = "%s"\non_crash = "restart"\n' \
+	"$here/files/kernel.bin" >"$tmp/h.cfg"
+if "$cli" check "$tmp/h.cfg" >/dev/null 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then
+	ok warn.not-linux
+else
+	fail warn.not-linux "warned about a kernel that is not Linux" "$tmp/err"
+fi
+# The shipped examples validate together (their names differ).
+if "$cli" check "$srctree"/configs/domains/*.cfg >"$tmp/out" 2>"$tmp/err" &&
+	! grep -q warning "$tmp/err"; then
+	ok examples.check
+else
+	fail examples.check "configs/domains/*.cfg" "$tmp/err"
+fi
+
 # Several errors in one file are all reported, in order.
 printf 'name = web\nfoo = 1\nvcpus = 99\n' >"$tmp/multi.cfg"
 expect_error error.all-reported "$(printf '%s\n' \

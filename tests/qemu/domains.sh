@@ -34,7 +34,7 @@ build_enomem() { # check bad [run options] cfg...
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		result "$arch.$check" fail "QEMU exited 0 although a domain failed to build"
-	elif ! grep -q "domain $bad: build failed (-12)" "$log"; then
+	elif ! grep -q "domain [0-9]* ($bad): build failed (-12)" "$log"; then
 		result "$arch.$check" fail "no -ENOMEM build failure: $(grep -a "$bad" "$log" | head -n 3 | tr '\n' '|')"
 	elif ! grep -q '^\[hello-b\] hello: [0-9]* passed, 0 failed' "$log"; then
 		result "$arch.$check" fail "the other domain did not pass"
