@@ -137,7 +137,9 @@ TEST(errors_collected)
 	CHECK_EQ(parse("foo = 1\nvcpus = 0\nmemory = 5\n"), -EINVAL);
 	CHECK_EQ(err.count, 5);
 	CHECK(has_error(1, "unknown key 'foo'"));
-	CHECK(has_error(2, "vcpus: must be between 1 and 8 (got 0; CONFIG_MAX_VCPUS=8, the Kconfig default)"));
+	CHECK(has_error(
+		2,
+		"vcpus: must be between 1 and 8 (got 0; CONFIG_MAX_VCPUS=8, the Kconfig default)"));
 	CHECK(has_error(3, "memory: must be a non-zero multiple of 2M "
 			   "(got '5')"));
 	CHECK(has_error(3, "missing required key 'name'"));
