@@ -724,9 +724,14 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 	bool found;
 	int len, i, sub;
 
+	/*
+	 * The hypervisor gives the domain of /chosen/domain@N the ID N + 1
+	 * (and keeps it across restarts): print that ID, as its log does.
+	 */
 	s = get_str(fdt, node, "xen-lite,name");
-	printf("domain %s: %s\n", fdt_get_name(fdt, node, NULL) + 7,
-	       s ? s : "(no name)");
+	printf("domain %lu: %s (/chosen/%s)\n",
+	       strtoul(fdt_get_name(fdt, node, NULL) + 7, NULL, 16) + 1,
+	       s ? s : "(no name)", fdt_get_name(fdt, node, NULL));
 	v = get_u64(fdt, node, "xen-lite,memory", &found);
 	printf("  memory:        %llu MiB\n", (unsigned long long)(v >> 20));
 	v = get_u64(fdt, node, "xen-lite,vcpus", &found);

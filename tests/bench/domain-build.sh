@@ -41,8 +41,9 @@ cmdline = "shutdown=xl"
 CFG
 	"$srctree/build/tools/xen-lite-cli" --root "$srctree" build --arch "$arch" \
 		--smp 1 --mem $((mib + 1024))M -o "$out/bundle" "$out/big.cfg" >/dev/null || return 1
-	sed "s|$srctree/build/$arch/xen-lite.bin|$bin|" "$out/bundle/qemu.cmdline" >"$out/cmd"
-	timeout 600 $(cat "$out/cmd") -icount shift=0 </dev/null >"$log" 2>&1
+	# The bundle carries its hypervisor (paths relative to the bundle).
+	cp "$bin" "$out/bundle/xen-lite.bin"
+	(cd "$out/bundle" && timeout 600 $(cat qemu.cmdline) -icount shift=0) </dev/null >"$log" 2>&1
 	awk '/boot complete at/ { for (i = 1; i <= NF; i++) if ($i == "at") b = $(i + 1) }
 	     /\(big\) started at/ { for (i = 1; i <= NF; i++) if ($i == "at") s = $(i + 1) }
 	     END { if (b == "" || s == "") exit 1; printf "%.3f\n", (s - b) / 1000 }' "$log"

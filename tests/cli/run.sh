@@ -365,8 +365,8 @@ for arch in riscv64 arm64; do
 	if [ $bad = 0 ]; then ok build.$arch.placement; else fail build.$arch.placement "module in the top 2 MiB"; fi
 
 	if "$cli" inspect "$d" >"$tmp/out" 2>&1 &&
-		grep -q '^domain 0: web' "$tmp/out" &&
-		grep -q '^domain 1: db' "$tmp/out" &&
+		grep -q '^domain 1: web (/chosen/domain@0)$' "$tmp/out" &&
+		grep -q '^domain 2: db (/chosen/domain@1)$' "$tmp/out" &&
 		grep -q '^  memory: *128 MiB' "$tmp/out" &&
 		grep -q '^  cpus: *0 1' "$tmp/out" &&
 		grep -q '^  on_crash: *preserve' "$tmp/out" &&

@@ -60,10 +60,12 @@ run_bundle() {
 		return 2
 	}
 	cmd=$(cat "$dir/qemu.cmdline")
+	# The bundle carries its hypervisor; another one replaces that copy.
 	if [ -n "${XL_ARM64_BIN:-}" ]; then
-		cmd=${cmd//$srctree\/build\/arm64\/xen-lite.bin/$XL_ARM64_BIN}
+		cp "$XL_ARM64_BIN" "$dir/xen-lite.bin"
 	fi
-	eval "timeout $t $cmd ${XL_QEMU_EXTRA:-}" </dev/null >"$log" 2>&1
+	# Its paths are relative to the bundle directory.
+	(cd "$dir" && eval "timeout $t $cmd ${XL_QEMU_EXTRA:-}") </dev/null >"$log" 2>&1
 	local rc=$?
 	rm -rf "$dir"
 	return $rc
