@@ -2,6 +2,12 @@
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c, clang, ASan + UBSan).
 #
 # usage: tests/fuzz/run.sh [SECONDS] [HARNESS...]
+#        FUZZ_EXECS=N tests/fuzz/run.sh [HARNESS...]
+#
+# With FUZZ_EXECS, each harness runs for N executions instead of a time
+# ('make fuzz-long': 10^7 each, the long campaign of docs/robustness.md),
+# capped at FUZZ_SECONDS_CAP seconds when that is set (the result line
+# then says how many it got through).
 #
 # Builds every harness into build/fuzz/bin/, then runs each one for
 # SECONDS (default 15, what 'make test' uses; 'make fuzz' passes
@@ -61,7 +67,16 @@ run_one() {
 	fi
 	mkdir -p "$work" "$crashes"
 	[ -d "$here/corpus/$h" ] && cp -n "$here/corpus/$h"/* "$work"/ 2>/dev/null
-	opts=(-max_total_time="$secs" -print_final_stats=1
+	local limit=$((secs + 120))
+	if [ -n "${FUZZ_EXECS:-}" ]; then
+		opts=(-runs="$FUZZ_EXECS")
+		limit=$((${FUZZ_SECONDS_CAP:-864000} + 120))
+		[ -z "${FUZZ_SECONDS_CAP:-}" ] ||
+			opts+=(-max_total_time="$FUZZ_SECONDS_CAP")
+	else
+		opts=(-max_total_time="$secs")
+	fi
+	opts+=(-print_final_stats=1
 	      -artifact_prefix="$crashes/" -timeout=10 -rss_limit_mb=2048)
 	[ -f "$here/$h.dict" ] && opts+=(-dict="$here/$h.dict")
 	if [ -f "$here/$h.options" ]; then
@@ -69,7 +84,7 @@ run_one() {
 		opts+=("${extra[@]}")
 	fi
 	t0=$(date +%s)
-	timeout -k 10 $((secs + 120)) "$bin" "${opts[@]}" "$work" >"$log" 2>&1
+	timeout -k 10 "$limit" "$bin" "${opts[@]}" "$work" >"$log" 2>&1
 	rc=$?
 	t=$(($(date +%s) - t0))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -221,3 +221,31 @@ void fake_mm_split(struct page_info *pg, unsigned int order)
 	}
 	pg->order = 0;
 }
+
+void fake_mm_coalesce(unsigned int order)
+{
+	unsigned long n = 1UL << order, idx, i;
+	unsigned char *free1 = calloc(arena_next + 1, 1);
+	struct page_info *pg;
+
+	if (!free1) {
+		abort();
+	}
+	/* The single free frames are exactly those on free_list[0]. */
+	list_for_each_entry(pg, &free_list[0], list) {
+		free1[pg - frame_table] = 1;
+	}
+	for (idx = 0; idx + n <= arena_next; idx += n) {
+		for (i = 0; i < n && free1[idx + i]; i++) {
+		}
+		if (i < n) {
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			list_del(&frame_table[idx + i].list);
+		}
+		frame_table[idx].order = order;
+		list_add(&frame_table[idx].list, &free_list[order]);
+	}
+	free(free1);
+}

@@ -24,6 +24,14 @@ void fake_mm_fail_after(long n);
 /* Turn one block of 2^@order pages into 2^@order single-page blocks. */
 void fake_mm_split(struct page_info *pg, unsigned int order);
 
+/*
+ * Merge every aligned run of 2^@order free single frames back into one
+ * free block of that order, as the real allocator's buddies do on free
+ * (a harness that allocates 2 MiB blocks and frees their frames one by
+ * one would otherwise use up the arena).
+ */
+void fake_mm_coalesce(unsigned int order);
+
 /* Index of a frame in the arena, for bitmaps in the tests. */
 unsigned long fake_mm_index(const struct page_info *pg);
 unsigned long fake_mm_frames(void);
