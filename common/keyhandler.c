@@ -59,7 +59,7 @@ void domain_console_putc(struct domain *d, char c)
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
 	if (n > 0)
-		console_write(line, MIN((size_t)n, sizeof(line) - 1));
+		console_domain_line(d, line, MIN((size_t)n, sizeof(line) - 1));
 }
 
 /* Send out @d's partial line if it has waited PARTIAL_MS. */
@@ -80,8 +80,13 @@ static void flush_partial(struct domain *d)
 		d->out_cont = true;
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
-	if (n > 0)
-		console_write(line, MIN((size_t)n, sizeof(line) - 1));
+	/* Over the output budget: the rest of the line needs its prefix. */
+	if (n > 0 &&
+	    !console_domain_line(d, line, MIN((size_t)n, sizeof(line) - 1))) {
+		spin_lock_irqsave(&d->lock, flags);
+		d->out_cont = false;
+		spin_unlock_irqrestore(&d->lock, flags);
+	}
 }
 
 void domain_console_write(struct domain *d, const char *s, size_t len)

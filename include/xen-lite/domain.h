@@ -137,6 +137,16 @@ struct domain {
 	u32 out_len;
 	bool out_cont; /* a partial line went out: no prefix for the rest */
 	u64 out_stamp; /* counter at the first byte of out_line */
+	/*
+	 * Output budget (common/console.c): a token bucket in bytes scaled
+	 * by the counter frequency, refilled with counter time; lines over
+	 * it are dropped and counted, and the count is told before the
+	 * next line that fits.
+	 */
+	u64 out_tokens;
+	u64 out_refill; /* counter value of the last refill, 0 = never */
+	u32 out_dropped;
+	u64 out_dropped_total;
 	u8 in_buf[CONS_IN_SIZE];
 	u32 in_head, in_tail;
 

@@ -13,7 +13,7 @@
 #                    --root DIR; tests/kconfig) instead of build/<arch>
 #   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory pvmmu
 #                    faults isolation many reboot split busy_cpu
-#                    strict_one_cpu)
+#                    console strict_one_cpu)
 #
 # One line per check: "ok guests.<arch>.<run>.<check>" or "FAIL ...";
 # last line "guests: N passed, N failed". See docs/test-guests.md.
@@ -158,6 +158,36 @@ expect_crash() { # prefix dom [vcpu]
 		fail "$p.$dom" "crashed, but not on $vcpu: ${line#*crashed: }"
 	else
 		ok "$p.$dom"
+	fi
+}
+
+# A flooding domain's lines: every line it wrote reached the console or
+# was counted in a "[dropped N lines]" marker, some were dropped, and no
+# more reached the console than its budget allows: the build's
+# CONFIG_CONSOLE_DOMAIN_BURST plus CONFIG_CONSOLE_DOMAIN_RATE per second
+# over the flood and the rest after it (9.5 s), in lines of 110 bytes
+# ("[flood-N] " and 100), with 10% for timing.
+console_budget() { # prefix dom arch
+	local p=$1 dom=$2 arch=$3 written shown dropped bound rate burst cfg
+	cfg=${XL_GUESTS_ROOT:-$srctree}/build/$arch/include/config/auto.conf
+	rate=$(sed -n 's/^CONFIG_CONSOLE_DOMAIN_RATE=//p' "$cfg" 2>/dev/null)
+	burst=$(sed -n 's/^CONFIG_CONSOLE_DOMAIN_BURST=//p' "$cfg" 2>/dev/null)
+	bound=$(((${burst:-16384} + ${rate:-2048} * 95 / 10) * 11 / 10 / 110))
+	written=$(dom_lines "$dom" | sed -n 's/^flood done: \([0-9]*\) lines written/\1/p')
+	shown=$(dom_lines "$dom" | grep -ac '^flood [0-9]')
+	dropped=$(dom_lines "$dom" | sed -n 's/^\[dropped \([0-9]*\) lines\]$/\1/p' |
+		awk '{ s += $1 } END { print s + 0 }')
+	if [ -z "$written" ]; then
+		fail "$p.$dom.budget" "no 'flood done' line$(last_words)"
+	elif [ "$dropped" -eq 0 ]; then
+		fail "$p.$dom.budget" "$written lines written, $shown shown, none dropped: no budget"
+	elif [ $((shown + dropped)) -ne "$written" ]; then
+		fail "$p.$dom.budget" "$written lines written but $shown shown + $dropped dropped"
+	elif [ "$shown" -gt "$bound" ]; then
+		fail "$p.$dom.budget" "$shown lines shown, more than the budget's $bound"
+	else
+		ok "$p.$dom.budget"
+		echo "# $p.$dom: $written lines written, $shown shown, $dropped dropped (bound $bound)" >&2
 	fi
 }
 
@@ -434,6 +464,20 @@ run_arch() { # arch
 	else
 		ok "$p.latency_checked"
 	fi
+	fi
+	# 8. Console budget: two domains print in a tight loop, a third
+	#    measures how long its own console writes take meanwhile.
+	if want console; then
+	p=$a.console
+	run "$a" console 4 256M 240 "$cfgdir/console-flood-1.cfg" \
+		"$cfgdir/console-flood-2.cfg" "$cfgdir/console-probe.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" probe console
+	for d in flood-1 flood-2; do
+		expect_pass "$p" "$d" console
+		console_budget "$p" "$d" "$a"
+	done
+	dom_lines probe | grep -a '^probe: ' | sed "s/^/# $a console: /" >&2
 	fi
 	[ "$strict" = 1 ] || return 0
 	# 7. Strict: what xen-lite got wrong when this was written
