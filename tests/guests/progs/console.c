@@ -14,7 +14,7 @@
  *                console write took (the hypercall returns once the line
  *                is on the UART); checks that no write took longer than
  *                max_us (default 50000), that they took mean_us (default
- *                10000) on average at most, and that at least min_pct
+ *                25000) on average at most, and that at least min_pct
  *                (default 80) percent of the periods got their line out.
  */
 #include <rt.h>
@@ -45,7 +45,7 @@ static int probe(void)
 	uint64_t period = rt_arg_ul("period_ms", 50) * 1000;
 	uint64_t run = rt_arg_ul("run_ms", 3000) * 1000;
 	uint64_t max_us = rt_arg_ul("max_us", 50000);
-	uint64_t mean_us = rt_arg_ul("mean_us", 10000);
+	uint64_t mean_us = rt_arg_ul("mean_us", 25000);
 	unsigned long min_pct = rt_arg_ul("min_pct", 80);
 	uint64_t t_start, next, worst = 0, sum = 0;
 	unsigned long lines = 0, periods = run / period;
