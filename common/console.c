@@ -128,7 +128,7 @@ static bool domain_budget(struct domain *d, size_t len, u32 *told)
 	} else {
 		dt = now - d->out_refill;
 		/* Bounded so that dt * rate cannot overflow. */
-		if (dt >= burst / rate)
+		if (dt >= burst / (rate ? rate : 1))
 			d->out_tokens = burst;
 		else
 			d->out_tokens = MIN(burst, d->out_tokens + dt * rate);
@@ -160,7 +160,8 @@ bool console_domain_line(struct domain *d, const char *s, size_t len)
 		n = snprintf(note, sizeof(note), "[%s] [dropped %u lines]\n",
 			     d->name, dropped);
 	if (console_busted) {
-		raw_write(note, n > 0 ? (size_t)n : 0);
+		if (n > 0)
+			raw_write(note, MIN((size_t)n, sizeof(note) - 1));
 		raw_write(s, len);
 		return true;
 	}

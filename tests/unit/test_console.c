@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the console's per-domain output budget (common/console.c):
+ * a fake UART records what reaches it, a fake counter (1 MHz) stands for
+ * counter time. Built with a budget of 1000 bytes/s after a 2000-byte
+ * burst (tests/unit/console.mk).
+ */
+#include <string.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/console.h>
+#include <xen-lite/domain.h>
+#include "harness.h"
+
+#define FREQ 1000000ULL
+#define RATE 1000
+#define BURST 2000
+
+static char out[1 << 16];
+static size_t out_len;
+static u64 now = 1;
+
+static int fake_init(paddr_t base, u32 shift, u32 width, u32 clock)
+{
+	return 0;
+}
+
+static void fake_putc(char c)
+{
+	if (out_len < sizeof(out) - 1)
+		out[out_len++] = c;
+}
+
+const struct uart_driver ns16550_driver = { "fake", fake_init, fake_putc,
+					    NULL };
+const struct uart_driver pl011_driver = { "fake", fake_init, fake_putc, NULL };
+
+u64 arch_counter_read(void)
+{
+	return now;
+}
+
+u64 arch_counter_freq(void)
+{
+	return FREQ;
+}
+
+u64 uptime_ns(void)
+{
+	return now * 1000;
+}
+
+static struct domain dom;
+
+static void setup(void)
+{
+	memset(&dom, 0, sizeof(dom));
+	strcpy(dom.name, "d");
+	spin_lock_init(&dom.lock);
+	out_len = 0;
+	now = 1;
+	console_early_init();
+}
+
+/* A 100-byte line ("[d] " + 95 + newline). Return: written? */
+static bool line(void)
+{
+	char buf[101];
+
+	memcpy(buf, "[d] ", 4);
+	memset(buf + 4, 'x', 95);
+	buf[99] = '\n';
+	buf[100] = '\0';
+	return console_domain_line(&dom, buf, 100);
+}
+
+/* Lines that reached the UART ('\r' added before each '\n'). */
+static unsigned int shown(void)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i + 4 <= out_len; i++)
+		if (!memcmp(out + i, "[d] x", 5))
+			n++;
+	return n;
+}
+
+TEST(console_burst_then_drop)
+{
+	unsigned int ok = 0;
+
+	setup();
+	for (int i = 0; i < 50; i++)
+		ok += line();
+	/* The burst: 2000 bytes, 20 lines; the rest dropped, not shown. */
+	CHECK_EQ(ok, 20U);
+	CHECK_EQ(shown(), 20U);
+	CHECK_EQ(dom.out_dropped, 30U);
+	CHECK(!strstr(out, "dropped"));
+}
+
+TEST(console_refill_and_marker)
+{
+	setup();
+	for (int i = 0; i < 25; i++)
+		line();
+	/* Half a second: 500 bytes, 5 lines, the first with the count. */
+	now += FREQ / 2;
+	for (int i = 0; i < 5; i++)
+		CHECK(line());
+	CHECK(!line());
+	CHECK(strstr(out, "[d] [dropped 5 lines]\r\n[d] x") != NULL);
+	CHECK_EQ(shown(), 25U);
+	CHECK_EQ(dom.out_dropped, 1U);
+	CHECK_EQ(dom.out_dropped_total, 6ULL);
+}
+
+TEST(console_refill_not_lost_to_frequent_lines)
+{
+	unsigned int ok = 0;
+
+	setup();
+	for (int i = 0; i < 20; i++)
+		line();
+	/*
+	 * 10 s in steps of 1 tick per attempt would lose every refill if
+	 * tokens were whole bytes (1 tick = 0.001 byte); scaled by the
+	 * frequency, 10 s give 10000 bytes: 100 lines.
+	 */
+	for (int i = 0; i < 10 * (int)FREQ / 100; i++) {
+		now += 100;
+		ok += line();
+	}
+	CHECK(ok >= 99 && ok <= 100);
+}
+
+TEST(console_idle_caps_at_burst)
+{
+	unsigned int ok = 0;
+
+	setup();
+	line();
+	now += 1000 * FREQ; /* idle for long: back to the burst, no more */
+	for (int i = 0; i < 50; i++)
+		ok += line();
+	CHECK_EQ(ok, 20U);
+}
+
+TEST(console_hypervisor_lines_not_budgeted)
+{
+	setup();
+	for (int i = 0; i < 30; i++)
+		line();
+	for (int i = 0; i < 100; i++)
+		console_write("(xl) hypervisor line\n", 21);
+	CHECK(strstr(out, "(xl) hypervisor line") != NULL);
+	{
+		unsigned int n = 0;
+
+		for (char *p = out; (p = strstr(p, "(xl) hyp")); p++)
+			n++;
+		CHECK_EQ(n, 100U);
+	}
+}
+
+TEST(console_domains_have_their_own_budget)
+{
+	struct domain other;
+	char buf[100];
+
+	setup();
+	for (int i = 0; i < 30; i++)
+		line();
+	memset(&other, 0, sizeof(other));
+	strcpy(other.name, "e");
+	spin_lock_init(&other.lock);
+	memset(buf, 'y', sizeof(buf));
+	buf[99] = '\n';
+	CHECK(console_domain_line(&other, buf, sizeof(buf)));
+}
+
+int main(void)
+{
+	return run_tests("console");
+}
