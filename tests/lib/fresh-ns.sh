@@ -51,6 +51,14 @@ if [ "${1:-}" = --check ]; then
 			exit 1
 		fi
 	done <"$ns/hidden"
+	# The file that started it (issue 13), whenever its package is
+	# installed: ipxe-qemu is not something make deps installs.
+	rom=/usr/lib/ipxe/qemu/efi-virtio.rom
+	if dpkg-query -W -f='${Status}' ipxe-qemu 2>/dev/null | grep -q 'ok installed' &&
+		! grep -qx ipxe-qemu "$ns/allowed" && [ -e "$rom" ]; then
+		echo "FAIL $name: $rom (ipxe-qemu, not installed by make deps) is visible"
+		exit 1
+	fi
 	for p in /usr/bin/qemu-system-aarch64 /usr/bin/dtc \
 		/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin; do
 		if [ ! -e "$p" ]; then
@@ -97,7 +105,7 @@ shift 2
 mount -t tmpfs -o mode=0755 xl-fresh "$scratch" || exit 125
 mapfile -t pkgs < <(sed -n '/^pkgs=(/,/^)/{/[()]/d;p}' "$srctree/scripts/deps.sh" | tr -s ' \t' '\n\n' | grep .)
 if ! /usr/bin/python3 - "$scratch" "${pkgs[@]}" <<'EOF'; then
-import ctypes, os, subprocess, sys
+import bisect, ctypes, glob, os, subprocess, sys
 
 scratch, roots = sys.argv[1], sys.argv[2:]
 fmt = "${Package}\t${Status}\t${Essential}\t${Priority}\t${Provides}\t${Depends}\t${Pre-Depends}\n"
@@ -158,11 +166,13 @@ for name in pkgs:
 for p in owner_ok:
     foreign.pop(p, None)
 
-data = ["/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe",
-        "/usr/lib/u-boot", "/usr/share/qemu-efi-aarch64", "/usr/share/qemu-efi-riscv64",
+# QEMU's firmware search path (qemu-system-* -L help), the firmware
+# packages' directories and QEMU's modules.
+data = ["/usr/share/qemu", "/usr/share/seabios", "/usr/lib/ipxe", "/usr/lib/u-boot",
         "/usr/share/AAVMF", "/usr/share/OVMF", "/usr/share/ovmf", "/usr/share/edk2",
-        "/usr/lib/riscv64-linux-gnu/opensbi", "/usr/share/opensbi",
-        "/usr/lib/qemu", "/usr/lib/x86_64-linux-gnu/qemu", "/usr/lib/aarch64-linux-gnu/qemu"]
+        "/usr/share/opensbi", "/usr/lib/qemu"]
+data += glob.glob("/usr/share/qemu-efi*") + glob.glob("/usr/lib/*/opensbi")
+data += glob.glob("/usr/lib/*/qemu")
 for d in list(data):
     # Follow the firmware directories' symbolic links to where they point.
     if not os.path.isdir(d):
@@ -181,7 +191,6 @@ prefixes = sorted(foreign)
 
 
 def has_foreign_below(d):
-    import bisect
     i = bisect.bisect_left(prefixes, d + "/")
     return i < len(prefixes) and prefixes[i].startswith(d + "/")
 
@@ -258,6 +267,8 @@ for d in top:
         report.setdefault(d, set()).add(foreign.get(p, "?"))
     bind(target, d, MS_REC)
 
+with open(os.path.join(scratch, "allowed"), "w") as fh:
+    fh.write("".join(p + "\n" for p in sorted(allowed)))
 with open(os.path.join(scratch, "hidden"), "w") as fh:
     fh.write("".join(p + "\n" for p in hidden))
 pk = sorted({foreign.get(p, "?") for p in hidden})
