@@ -115,12 +115,15 @@ boot arm64 "" cortex-a72 2 "$tmp/$name.log" -dtb "$dtb"
 refused "$name" "$tmp/$name.log" $? "PANIC on CPU0: GICv3 redistributor at 0xb000008 does not answer"
 
 # More CPUs than the build supports: the rest stay offline, with a warning.
+# (9, not more: with 10 harts on a loaded 2-core host, the first secondary
+# hart once in ~30 runs did not come out of OpenSBI within the 10 s
+# bring-up limit; 9 never did in 30 runs.)
 for arch in riscv64 arm64; do
 	name=$arch.cpus_over_limit
 	cpu=$([ "$arch" = arm64 ] && echo cortex-a72 || echo rv64)
-	boot "$arch" "" "$cpu" 10 "$tmp/$name.log"
+	boot "$arch" "" "$cpu" 9 "$tmp/$name.log"
 	rc=$?
-	if ! grep -q "10 CPUs in the device tree, CONFIG_NR_CPUS is 8" "$tmp/$name.log"; then
+	if ! grep -q "9 CPUs in the device tree, CONFIG_NR_CPUS is 8" "$tmp/$name.log"; then
 		result "$name" fail "no CONFIG_NR_CPUS warning"
 	else
 		works "$name" "$tmp/$name.log" $rc 8
