@@ -19,8 +19,9 @@
  *     outside the RAM window, with their references;
  *   - XL_MEM_CURRENT/MAXIMUM_RESERVATION, unknown commands;
  *   - allocation failures (-ENOMEM) change nothing.
- * After every call: the result is the model's, every GFN of the window
- * and of the foreign slots maps what the model says, tot_pages equals
+ * After every call: the result is the model's, the GFNs it named map
+ * what the model says (every 8 calls and at the end, an independent walk
+ * of the whole tree against the model), tot_pages equals
  * the model, the domain's page list and the frames it owns (owner, state,
  * one reference each), the other domain's frames carry one reference per
  * mapping; at the end everything goes back and the arena has no frame
@@ -200,7 +201,16 @@ static void model_apply_populate(u64 gfn, unsigned int order)
 
 /* ---- checks ---- */
 
-static void check_state(void)
+/* RAM gfns the last call may have changed: [touch_lo, touch_hi). */
+static u64 touch_lo, touch_hi;
+
+/*
+ * The state against the model: the RAM window in [@lo, @hi) (the whole
+ * window every few calls and at the end, the range the call named
+ * otherwise: a full walk after every call costs 2048 lookups), the
+ * counters, the page list, the foreign slots and references.
+ */
+static void check_state_range(u64 lo, u64 hi)
 {
 	u64 listed = 0;
 	struct page_info *pg;
@@ -208,7 +218,9 @@ static void check_state(void)
 
 	CHECK(self.tot_pages == m_tot);
 	CHECK(self.tot_pages <= self.max_pages);
-	for (u64 i = 0; i < RAM_NR; i++) {
+	lo = lo < RAM_GFN ? 0 : MIN(lo - RAM_GFN, RAM_NR);
+	hi = hi < RAM_GFN ? 0 : MIN(hi - RAM_GFN, RAM_NR);
+	for (u64 i = lo; i < hi; i++) {
 		p2m_type_t t;
 		mfn_t mfn = p2m_lookup(&self_p2m, _gfn(RAM_GFN + i), &t, NULL);
 
@@ -243,6 +255,54 @@ static void check_state(void)
 	}
 	for (unsigned int i = 0; i < OTHER_NR; i++)
 		CHECK(other_pg[i]->count == 1 + refs[i]);
+}
+
+static int leaf_err;
+static u64 leaf_mapped;
+
+/* One leaf of the caller's p2m (independent walk) against the model. */
+static void leaf_cb(u64 g, unsigned int level, mfn_t mfn, p2m_type_t t,
+		    void *arg)
+{
+	u64 n = 1ULL << (9 * level);
+
+	for (u64 k = 0; k < n && !leaf_err; k++, g++) {
+		struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + k));
+
+		if (g >= RAM_GFN && g < RAM_GFN + RAM_NR) {
+			if (t != p2m_ram_rw || m_ram[g - RAM_GFN] != pg)
+				leaf_err = 1;
+		} else if (g >= FSLOT_GFN && g < FSLOT_GFN + FSLOTS) {
+			int o = m_fslot[g - FSLOT_GFN];
+
+			if (o < 0 || other_pg[o] != pg)
+				leaf_err = 2;
+		} else {
+			leaf_err = 3; /* mapped outside the window and slots */
+		}
+		leaf_mapped++;
+	}
+	if (leaf_err && verbose)
+		fprintf(stderr, "leaf %#llx level %u type %u: error %d\n",
+			(unsigned long long)g, level, t, leaf_err);
+}
+
+/* Everything: the tree walked by tests/unit/p2m_check.c, then the rest. */
+static void check_state(void)
+{
+	struct tinfo ti = { 0 };
+	u64 slots = 0;
+
+	leaf_err = 0;
+	leaf_mapped = 0;
+	ti.leaf = leaf_cb;
+	tree_walk(&self_p2m, &ti);
+	CHECK(!ti.err);
+	CHECK(!leaf_err);
+	for (unsigned int s = 0; s < FSLOTS; s++)
+		slots += m_fslot[s] >= 0;
+	CHECK(leaf_mapped == m_tot + slots);
+	check_state_range(0, 0);
 }
 
 /* ---- one call ---- */
@@ -303,6 +363,8 @@ static void reservation_call(const uint8_t *op)
 	default:
 		break;
 	}
+	touch_lo = gfn;
+	touch_hi = gfn + (nr - 1) * stride + (1ULL << (order == 9 ? 9 : 0));
 	for (unsigned int k = 0; k < nr && k < reachable; k++) {
 		u64 g = gfn + k * stride;
 
@@ -566,13 +628,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	other_running = true;
 	for (unsigned int s = 0; s < FSLOTS; s++)
 		m_fslot[s] = -1;
-	check_state();
 
 	while (end - p >= 8 && calls++ < MAX_CALLS) {
+		touch_lo = touch_hi = 0;
 		one_call(p);
 		p += 8;
-		check_state();
+		if (calls % 8 == 0)
+			check_state();
+		else
+			check_state_range(touch_lo, touch_hi);
 	}
+	check_state();
 
 	/* Everything back: the domain's RAM, the mappings, the tables. */
 	list_for_each_entry_safe(pg, tmp, &self.page_list, list) {
