@@ -603,6 +603,18 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	    arm_pv_table_abort(v, esr, gpa, far)) {
 		return true;
 	}
+	/*
+	 * The guest's own stage-1 walk read an unassigned address: the abort
+	 * of the access that walked. Reported as "not on a translation table
+	 * walk" (xFSC 0b010000), as KVM does: the walk's stage-1 level,
+	 * which the "on translation table walk, level n" codes need, is not
+	 * in the stage-2 syndrome.
+	 */
+	if ((esr & DABT_S1PTW) && !mmio_emulated(d, gpa) &&
+	    !d->cfg.mmio_fault_crash) {
+		vcpu_inject_sea(v, far, esr & DABT_WNR, false);
+		return true;
+	}
 	if (esr & DABT_S1PTW) {
 		domain_crash(d,
 			     "vCPU%u: stage-1 table walk at unmapped guest "

@@ -6,7 +6,8 @@
  * store or instruction access fault, stval = the address; Arm: a
  * synchronous external abort, ESR_EL1 EC 0x25 / 0x21 with xFSC 0b010000,
  * FAR_EL1 = the address), the registers of the interrupted code intact,
- * and the domain keeps running.
+ * and the domain keeps running; also a load whose stage-1 page-table walk
+ * reads an unassigned address.
  *   rounds=N  repeat the whole set N times (default 20)
  */
 #include <rt.h>
@@ -118,6 +119,63 @@ static void probe(const char *name, char op, uint64_t addr, unsigned int rounds)
 		 (unsigned long long)addr, why);
 }
 
+/*
+ * A stage-1 table walk that reaches an unassigned address: translation on
+ * with the RAM gigabyte identity-mapped and the first gigabyte's next
+ * table at DEVICE_HOLE; a load from VA 0x1000 makes the walker read
+ * there. The guest must get the fault of its load (RISC-V: load access
+ * fault, stval 0x1000; Arm: the external abort as above, FAR 0x1000).
+ */
+static uint64_t pt_root[512] __aligned(4096);
+#ifndef __riscv
+static uint64_t pt_l3[512] __aligned(4096);
+#endif
+
+static void probe_walk(unsigned int rounds)
+{
+	uint64_t gb = rt_env.ram_base >> 30;
+	char why[128] = "";
+	unsigned int i;
+
+	memset(pt_root, 0, sizeof(pt_root));
+#ifdef __riscv
+	/* Sv39: the root's entries are 1 GiB each. */
+	pt_root[gb] = arch_pte_leaf(gb << 30, 3, RT_PT_R | RT_PT_W | RT_PT_X);
+	pt_root[0] = arch_pte_table(DEVICE_HOLE, 3);
+	arch_write_root((8ULL << 60) | ((uintptr_t)pt_root >> PAGE_SHIFT));
+	arch_tlb_flush_local();
+#else
+	/* 4 levels, 48-bit VA: root -> level-3 table of 1 GiB entries. */
+	memset(pt_l3, 0, sizeof(pt_l3));
+	pt_root[0] = arch_pte_table((uintptr_t)pt_l3, 4);
+	pt_l3[gb] = arch_pte_leaf(gb << 30, 3, RT_PT_R | RT_PT_W | RT_PT_X);
+	pt_l3[0] = arch_pte_table(DEVICE_HOLE, 3);
+	arch_write_root((uintptr_t)pt_root);
+	arch_mmu_on(XL_PT_FORMAT_ARM64_L4);
+#endif
+	for (i = 0; i < rounds; i++) {
+		struct rt_fault f = { 0 };
+
+		if (!rt_catch(do_read, (void *)0x1000UL, &f)) {
+			rt_snprintf(why, sizeof(why), "the load completed");
+			break;
+		}
+		if (!fault_ok(&f, 'r', 0x1000, why, sizeof(why)))
+			break;
+	}
+#ifdef __riscv
+	arch_write_root(0);
+	arch_tlb_flush_local();
+#else
+	arch_mmu_off();
+	arch_write_root(0);
+	arch_tlb_flush_local();
+#endif
+	rt_check(i == rounds, "read_walk_hole",
+		 "a load whose page-table walk reads %#lx: %s", DEVICE_HOLE,
+		 why);
+}
+
 int test_main(void)
 {
 	uint64_t end = rt_env.ram_base + rt_env.ram_size;
@@ -135,7 +193,8 @@ int test_main(void)
 	probe("read_device_hole", 'r', DEVICE_HOLE, rounds);
 	probe("write_device_hole", 'w', DEVICE_HOLE + 8, rounds);
 	probe("exec_after_ram", 'x', end + (1UL << 20), rounds);
-	rt_printf("%u faults in %llu us\n", rounds * 6,
+	probe_walk(rounds);
+	rt_printf("%u faults in %llu us\n", rounds * 7,
 		  (unsigned long long)(rt_now_us() - t0));
 	/* Still a working domain: RAM, the console, hypercalls. */
 	sum = READ_ONCE(ram_word) + 1;
