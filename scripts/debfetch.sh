@@ -78,11 +78,16 @@ for spec in "$@"; do
 	esac
 	ver=$(apt-cache "${aptopts[@]}" policy "$pkg" | awk '/Candidate:/ { print $2 }')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || { echo "debfetch: $pkg not found in $suite/$arch" >&2; exit 1; }
-	deb=$(ls "$dest/debs/${pkg}_"*"_$arch.deb" 2>/dev/null | head -n 1 || true)
+	# Architecture-independent packages (QEMU's data, OpenSBI) end in _all.
+	deb=$(ls "$dest/debs/${pkg}_"*"_$arch.deb" "$dest/debs/${pkg}_"*_all.deb 2>/dev/null | head -n 1 || true)
 	if [ -z "$deb" ] || [ ! -f "$dest/root/.stamp-$pkg-$ver" ]; then
 		rm -f "$dest/debs/${pkg}_"*.deb
-		(cd "$dest/debs" && apt-get "${aptopts[@]}" -q download "$pkg:$arch" >/dev/null)
-		deb=$(ls "$dest/debs/${pkg}_"*"_$arch.deb" | head -n 1)
+		(cd "$dest/debs" && apt-get "${aptopts[@]}" -q download "$pkg=$ver" >/dev/null) || {
+			echo "debfetch: downloading $pkg $ver from $m ($suite) failed" >&2
+			exit 1
+		}
+		deb=$(ls "$dest/debs/${pkg}_"*"_$arch.deb" "$dest/debs/${pkg}_"*_all.deb 2>/dev/null | head -n 1 || true)
+		[ -n "$deb" ] || { echo "debfetch: $pkg downloaded but no .deb in $dest/debs" >&2; exit 1; }
 		dpkg-deb -x "$deb" "$dest/root"
 		touch "$dest/root/.stamp-$pkg-$ver"
 	fi

@@ -82,24 +82,99 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) / a * a;
 }
 
+int qemu_check(const struct xl_opts *o)
+{
+	char *bin;
+	int rc = 0;
+
+	if (o->qemu_ver != 10)
+		return 0;
+	bin = xasprintf("%s/%s/usr/bin/%s", o->root, QEMU10_ROOT,
+			o->arch->qemu);
+	if (!file_exists(bin)) {
+		msg("--qemu 10: %s is missing; 'make deps' fetches QEMU "
+		    "10.0.2 and OpenSBI 1.5.1 from Debian 12's "
+		    "bookworm-backports into %s/%s",
+		    bin, o->root, QEMU10_ROOT);
+		rc = -1;
+	}
+	free(bin);
+	return rc;
+}
+
 /*
- * The options shared by dumpdtb and the real boot. -nodefaults: only the
- * board's own devices and the ones named here, so the device tree QEMU dumps
- * describes exactly the machine that boots, and QEMU needs no file beyond
- * what 'make deps' installs (Arm virt's default virtio-net NIC would load
- * iPXE's efi-virtio.rom, from a package deps.sh does not install).
+ * The -machine value: the architecture's machine, each --machine-opt
+ * KEY=VAL replacing the property KEY when the default names it (Arm's
+ * gic-version=3) or added after it, then dumpdtb=FILE for the dump.
+ */
+static char *machine_value(const struct xl_opts *o, const char *dumpdtb)
+{
+	char *m = xasprintf("%s", o->arch->machine);
+	int i;
+
+	for (i = 0; i < o->machine_opts.n; i++) {
+		const char *kv = o->machine_opts.v[i];
+		size_t klen = strcspn(kv, "=");
+		char *p = m, *n;
+
+		/* Find ",KEY=" (properties follow the machine name). */
+		while ((p = strchr(p, ','))) {
+			if (!strncmp(p + 1, kv, klen + 1))
+				break;
+			p++;
+		}
+		if (p) {
+			size_t end = strcspn(p + 1, ",");
+
+			n = xasprintf("%.*s,%s%s", (int)(p - m), m, kv,
+				      p + 1 + end);
+		} else {
+			n = xasprintf("%s,%s", m, kv);
+		}
+		free(m);
+		m = n;
+	}
+	if (dumpdtb) {
+		char *n = xasprintf("%s,dumpdtb=%s", m, dumpdtb);
+
+		free(m);
+		m = n;
+	}
+	return m;
+}
+
+/*
+ * The options shared by dumpdtb and the real boot: the QEMU binary (and
+ * its data directory for QEMU 10), the machine with --machine-opt, the CPU
+ * (--cpu), CPUs and RAM. One code path for both, so the device tree the
+ * bundle carries describes the machine that boots it. -nodefaults: only
+ * the board's own devices and the ones named here, so the device tree QEMU
+ * dumps describes exactly the machine that boots, and QEMU needs no file
+ * beyond what 'make deps' installs (Arm virt's default virtio-net NIC would
+ * load iPXE's efi-virtio.rom, from a package deps.sh does not install).
  */
 static void machine_args(const struct xl_opts *o, struct strvec *sv,
 			 const char *dumpdtb)
 {
-	strvec_add(sv, o->arch->qemu);
+	char *m = machine_value(o, dumpdtb);
+
+	if (o->qemu_ver == 10) {
+		char *bin = xasprintf("%s/%s/usr/bin/%s", o->root, QEMU10_ROOT,
+				      o->arch->qemu);
+
+		strvec_add(sv, bin);
+		free(bin);
+		/* Its own firmware and ROMs, not the system QEMU's. */
+		strvec_add(sv, "-L");
+		strvec_addf(sv, "%s/%s", o->root, QEMU10_DATA);
+	} else {
+		strvec_add(sv, o->arch->qemu);
+	}
 	strvec_add(sv, "-machine");
-	if (dumpdtb)
-		strvec_addf(sv, "%s,dumpdtb=%s", o->arch->machine, dumpdtb);
-	else
-		strvec_add(sv, o->arch->machine);
+	strvec_add(sv, m);
+	free(m);
 	strvec_add(sv, "-cpu");
-	strvec_add(sv, o->arch->cpu);
+	strvec_add(sv, o->cpu ? o->cpu : o->arch->cpu);
 	strvec_add(sv, "-smp");
 	strvec_addf(sv, "%u", o->smp);
 	strvec_add(sv, "-m");
@@ -527,6 +602,8 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 	char *qdtb = NULL, *hdtb = NULL, *dir = NULL, *img;
 	int nr_mods = 0, rc = -1, i;
 
+	if (qemu_check(o))
+		goto out;
 	if (mkdir_p(o->outdir)) {
 		msg("cannot create %s: %s", o->outdir, strerror(errno));
 		goto out;
@@ -602,7 +679,13 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 	strvec_add(argv, "none");
 	if (!strcmp(o->arch->name, "riscv64")) {
 		strvec_add(argv, "-bios");
-		strvec_add(argv, o->bios ? o->bios : OPENSBI_FW);
+		if (o->bios)
+			strvec_add(argv, o->bios);
+		else if (o->qemu_ver == 10)
+			/* OpenSBI 1.5.1, from the same backports suite. */
+			strvec_addf(argv, "%s/%s", o->root, QEMU10_OPENSBI);
+		else
+			strvec_add(argv, OPENSBI_FW);
 	} else {
 		strvec_add(argv, "-semihosting-config");
 		strvec_add(argv, "enable=on,target=native");

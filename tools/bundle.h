@@ -45,7 +45,27 @@ struct xl_opts {
 	struct strvec qemu_args;
 	const char *outdir;
 	const char *bios; /* RISC-V firmware */
+	unsigned int qemu_ver; /* 0: the system's QEMU (Debian 12: 7.2); 10 */
+	struct strvec machine_opts; /* --machine-opt KEY=VAL, in order */
+	const char *cpu; /* --cpu MODEL; NULL: the architecture's default */
 };
+
+/*
+ * Where 'make deps' unpacks QEMU 10.0.2 and OpenSBI 1.5.1 from Debian 12's
+ * bookworm-backports (scripts/deps.sh), relative to the repository root.
+ */
+#define QEMU10_ROOT "build/debian/qemu10/root"
+#define QEMU10_DATA QEMU10_ROOT "/usr/share/qemu"
+#define QEMU10_OPENSBI \
+	QEMU10_ROOT "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+
+/**
+ * qemu_check() - is the QEMU that @o selects there?
+ * @o: options (qemu_ver, arch, root)
+ *
+ * Return: 0, or -1 after printing what is missing and how to get it.
+ */
+int qemu_check(const struct xl_opts *o);
 
 /* One boot module placed in host RAM. */
 struct module {

@@ -86,6 +86,15 @@ static const char usage_build[] =
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
 	"  --bios FILE       RISC-V firmware (default Debian's OpenSBI\n"
 	"                    fw_dynamic.bin)\n"
+	"  --qemu 7|10       the system's QEMU (Debian 12: 7.2, the default)\n"
+	"                    or QEMU 10.0.2 with OpenSBI 1.5.1, fetched by\n"
+	"                    'make deps' into build/debian/qemu10 (default\n"
+	"                    from $XL_QEMU when set)\n"
+	"  --machine-opt K=V set the QEMU machine property K (repeatable;\n"
+	"                    e.g. gic-version=2, aia=aplic-imsic); after\n"
+	"                    those in $XL_MACHINE_OPTS (K=V words)\n"
+	"  --cpu MODEL       QEMU CPU model (default $XL_CPU, or rv64 /\n"
+	"                    cortex-a72)\n"
 	"  --overcommit      do not refuse domains whose memory does not\n"
 	"                    fit in the host's (the hypervisor then fails\n"
 	"                    their build: for testing)\n"
@@ -115,6 +124,15 @@ static const char usage_run[] =
 	"  --timeout SECS    kill QEMU after SECS seconds and exit with 124\n"
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
 	"  --bios FILE       RISC-V firmware\n"
+	"  --qemu 7|10       the system's QEMU (Debian 12: 7.2, the default)\n"
+	"                    or QEMU 10.0.2 with OpenSBI 1.5.1, fetched by\n"
+	"                    'make deps' into build/debian/qemu10 (default\n"
+	"                    from $XL_QEMU when set)\n"
+	"  --machine-opt K=V set the QEMU machine property K (repeatable;\n"
+	"                    e.g. gic-version=2, aia=aplic-imsic); after\n"
+	"                    those in $XL_MACHINE_OPTS (K=V words)\n"
+	"  --cpu MODEL       QEMU CPU model (default $XL_CPU, or rv64 /\n"
+	"                    cortex-a72)\n"
 	"  --overcommit      do not refuse domains that do not fit in RAM\n"
 	"  --dry-run         write the bundle (kept; in a new temporary\n"
 	"                    directory unless -o is given) and print the\n"
@@ -150,6 +168,9 @@ enum {
 	OPT_NO_FILES,
 	OPT_OVERCOMMIT,
 	OPT_GDB_PORT,
+	OPT_QEMU,
+	OPT_MACHINE_OPT,
+	OPT_CPU,
 };
 
 static const struct option long_opts[] = {
@@ -166,6 +187,9 @@ static const struct option long_opts[] = {
 	{ "no-files", no_argument, NULL, OPT_NO_FILES },
 	{ "overcommit", no_argument, NULL, OPT_OVERCOMMIT },
 	{ "gdb-port", required_argument, NULL, OPT_GDB_PORT },
+	{ "qemu", required_argument, NULL, OPT_QEMU },
+	{ "machine-opt", required_argument, NULL, OPT_MACHINE_OPT },
+	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -175,7 +199,7 @@ static const struct option long_opts[] = {
 #define CMD_CHECK (CMD_HOST | (1u << 9))
 #define CMD_QEMU                                                    \
 	(CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) | \
-	 (1u << 10) | (1u << 11))
+	 (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14))
 #define CMD_RUN (CMD_QEMU | (1u << 5) | (1u << 8))
 #define OPT_O_BIT (1u << 16)
 
@@ -190,6 +214,46 @@ static void load_limits(const struct xl_opts *o)
 
 	if (domcfg_load_limits(config) == -EINVAL)
 		exit(EXIT_INVALID);
+}
+
+static void usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* 7 (or 7.2, or system): the system's QEMU; 10: build/debian/qemu10. */
+static int parse_qemu_ver(const char *s, unsigned int *ver)
+{
+	if (!strcmp(s, "7") || !strcmp(s, "7.2") || !strcmp(s, "system"))
+		*ver = 0;
+	else if (!strcmp(s, "10"))
+		*ver = 10;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * One machine property KEY=VALUE: no ',' (that would smuggle in more
+ * properties) and not dumpdtb, which the bundle writer uses itself.
+ */
+static bool machine_opt_ok(const char *kv)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
+	size_t k = strspn(kv, ok);
+
+	if (!k || kv[k] != '=' || !kv[k + 1])
+		return false;
+	if (strspn(kv + k + 1, ok) != strlen(kv + k + 1))
+		return false;
+	return strncmp(kv, "dumpdtb=", 8) != 0;
+}
+
+/* A CPU model with optional ,PROP=VAL properties; one argument. */
+static bool cpu_model_ok(const char *m)
+{
+	return *m && m[0] != '-' &&
+	       strspn(m,
+		      "abcdefghijklmnopqrstuvwxyz"
+		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,=") == strlen(m);
 }
 
 static void usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -215,6 +279,34 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 	o->root = root;
 	o->smp = DEFAULT_SMP;
 	o->mem = DEFAULT_MEM;
+	if (getenv("XL_QEMU") && *getenv("XL_QEMU") &&
+	    parse_qemu_ver(getenv("XL_QEMU"), &o->qemu_ver))
+		usage_error(cmd, "XL_QEMU: expected 7 or 10, got '%s'",
+			    getenv("XL_QEMU"));
+	/* Matrix rows (tests/platforms): machine options from the environment. */
+	if (getenv("XL_CPU") && *getenv("XL_CPU")) {
+		if (!cpu_model_ok(getenv("XL_CPU")))
+			usage_error(
+				cmd,
+				"XL_CPU: expected a QEMU CPU model, got '%s'",
+				getenv("XL_CPU"));
+		o->cpu = getenv("XL_CPU");
+	}
+	if (getenv("XL_MACHINE_OPTS")) {
+		char *list = xasprintf("%s", getenv("XL_MACHINE_OPTS")), *save;
+		char *kv;
+
+		for (kv = strtok_r(list, " \t", &save); kv;
+		     kv = strtok_r(NULL, " \t", &save)) {
+			if (!machine_opt_ok(kv))
+				usage_error(cmd,
+					    "XL_MACHINE_OPTS: expected "
+					    "KEY=VALUE words, got '%s'",
+					    kv);
+			strvec_add(&o->machine_opts, kv);
+		}
+		free(list);
+	}
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
@@ -290,6 +382,32 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 			break;
 		case OPT_BIOS:
 			o->bios = optarg;
+			break;
+		case OPT_QEMU:
+			if (parse_qemu_ver(optarg, &o->qemu_ver))
+				usage_error(cmd,
+					    "--qemu: expected 7 or 10, got "
+					    "'%s'",
+					    optarg);
+			break;
+		case OPT_MACHINE_OPT:
+			if (!machine_opt_ok(optarg))
+				usage_error(cmd,
+					    "--machine-opt: expected KEY=VALUE "
+					    "(one property; letters, digits, "
+					    "'-', '_', '.'; not dumpdtb), got "
+					    "'%s'",
+					    optarg);
+			strvec_add(&o->machine_opts, optarg);
+			break;
+		case OPT_CPU:
+			if (!cpu_model_ok(optarg))
+				usage_error(cmd,
+					    "--cpu: expected a QEMU CPU model "
+					    "(with ,PROP=VAL properties), got "
+					    "'%s'",
+					    optarg);
+			o->cpu = optarg;
 			break;
 		case OPT_OVERCOMMIT:
 			o->overcommit = true;
@@ -386,6 +504,7 @@ static int cmd_build(int argc, char **argv)
 		       o.outdir, nr, nr == 1 ? "" : "s", o.outdir, BUNDLE_RUN);
 	strvec_free(&qv);
 	strvec_free(&o.qemu_args);
+	strvec_free(&o.machine_opts);
 	free_domains(doms, nr);
 	return rc ? 1 : 0;
 }
@@ -709,6 +828,7 @@ static int cmd_run(int argc, char **argv)
 			   &o);
 	rc = run_domains("run", &o, argc - first, argv + first, NULL);
 	strvec_free(&o.qemu_args);
+	strvec_free(&o.machine_opts);
 	return rc;
 }
 
@@ -777,6 +897,7 @@ static int cmd_demo(int argc, char **argv)
 	rc = run_domains("demo", &o, nr, NULL, doms);
 	globfree(&g);
 	strvec_free(&o.qemu_args);
+	strvec_free(&o.machine_opts);
 	return rc;
 }
 

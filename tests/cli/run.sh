@@ -28,6 +28,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export TMPDIR=$tmp # bundles --dry-run keeps
 export XEN_LITE_ROOT=$srctree
+# The expected command lines are the system QEMU's (tests/platforms sets
+# XL_QEMU=10 for its own runs).
+unset XL_QEMU XL_MACHINE_OPTS XL_CPU
 # Expected messages quote the Kconfig defaults: check against a root
 # without a configured build (build/ARCH/.config) unless a test says so.
 plain=$tmp/plain-root
@@ -380,6 +383,86 @@ for arch in riscv64 arm64; do
 		fail inspect.$arch "inspect output" "$tmp/out"
 	fi
 done
+
+# --- QEMU selection and machine options (docs/platforms.md) -----------------
+q10=$srctree/build/debian/qemu10/root
+fw10=$q10/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+if "$cli" build --qemu 10 --smp 2 --mem 512M -o "$tmp/q10" good/minimal.cfg >"$tmp/out" 2>&1 &&
+	[[ "$(cat "$tmp/q10/qemu.cmdline")" == "$q10/usr/bin/qemu-system-riscv64 -L $q10/usr/share/qemu -machine virt -cpu rv64 -smp 2 -m 512M -nodefaults -nographic -serial stdio -monitor none -bios $fw10 -kernel xen-lite.bin "* ]] &&
+	# QEMU 10 describes the ISA extension by extension (7.2 does not).
+	fdtget "$tmp/q10/host.dtb" /cpus/cpu@0 riscv,isa-extensions >/dev/null 2>&1; then
+	ok qemu10.build
+else
+	fail qemu10.build "no QEMU 10 bundle (make deps fetches it)" "$tmp/out"
+	cat "$tmp/q10/qemu.cmdline" >&2 2>/dev/null
+fi
+if XL_QEMU=10 "$cli" build --arch arm64 -o "$tmp/q10a" good/minimal.cfg >/dev/null 2>&1 &&
+	grep -q "^$q10/usr/bin/qemu-system-aarch64 -L $q10/usr/share/qemu -machine " "$tmp/q10a/qemu.cmdline" &&
+	XL_QEMU=10 "$cli" build --qemu 7 --arch arm64 -o "$tmp/q7a" good/minimal.cfg >/dev/null 2>&1 &&
+	grep -q "^qemu-system-aarch64 -machine " "$tmp/q7a/qemu.cmdline"; then
+	ok qemu10.env
+else
+	fail qemu10.env "XL_QEMU=10 / --qemu 7 not honoured"
+fi
+fake_q=$tmp/root-q
+mkdir -p "$fake_q/build/riscv64"
+head -c 4096 /dev/zero >"$fake_q/build/riscv64/xen-lite.bin"
+if "$cli" --root "$fake_q" run --qemu 10 --dry-run >"$tmp/out" 2>"$tmp/err"; then
+	fail qemu10.missing "a root without build/debian/qemu10 was accepted" "$tmp/err"
+elif grep -q "qemu-system-riscv64 is missing; 'make deps' fetches QEMU 10.0.2" "$tmp/err"; then
+	ok qemu10.missing
+else
+	fail qemu10.missing "no clear message" "$tmp/err"
+fi
+expect_error qemu.bad-version "xen-lite run: --qemu: expected 7 or 10, got '9'
+Try 'xen-lite run --help'." run --qemu 9 --dry-run
+for bad in dumpdtb=x a=b,c=d novalue= =x 'a=b c' gic-version; do
+	expect_error "machine-opt.bad.$bad" "xen-lite build: --machine-opt: expected KEY=VALUE (one property; letters, digits, '-', '_', '.'; not dumpdtb), got '$bad'
+Try 'xen-lite build --help'." build -o "$tmp/x" --machine-opt "$bad"
+done
+expect_error cpu.bad "xen-lite build: --cpu: expected a QEMU CPU model (with ,PROP=VAL properties), got 'max -S'
+Try 'xen-lite build --help'." build -o "$tmp/x" --cpu 'max -S'
+# A --machine-opt replaces the default's own property (Arm's
+# gic-version=3) or is added; --cpu replaces the model; both reach the
+# device tree (a GICv2, an AIA, the CPU's ISA).
+if "$cli" build --arch arm64 --machine-opt gic-version=2 --machine-opt its=off \
+	--cpu max -o "$tmp/v2" good/minimal.cfg >"$tmp/out" 2>&1 &&
+	grep -q "^qemu-system-aarch64 -machine virt,virtualization=on,gic-version=2,its=off -cpu max " "$tmp/v2/qemu.cmdline" &&
+	[ -n "$(fdtget -l "$tmp/v2/host.dtb" / | grep '^intc@')" ] &&
+	fdtget "$tmp/v2/host.dtb" "/$(fdtget -l "$tmp/v2/host.dtb" / | grep '^intc@')" compatible | grep -q 'arm,cortex-a15-gic'; then
+	ok machine-opt.gicv2
+else
+	fail machine-opt.gicv2 "gic-version=2 not in the command line or the tree" "$tmp/out"
+fi
+if "$cli" build --machine-opt aia=aplic-imsic --cpu rv64,sstc=false \
+	-o "$tmp/aia" good/minimal.cfg >"$tmp/out" 2>&1 &&
+	grep -q "^qemu-system-riscv64 -machine virt,aia=aplic-imsic -cpu rv64,sstc=false " "$tmp/aia/qemu.cmdline" &&
+	fdtget -l "$tmp/aia/host.dtb" /soc | grep -q '^imsics@' &&
+	! fdtget -l "$tmp/aia/host.dtb" /soc | grep -q '^plic@' &&
+	! fdtget "$tmp/aia/host.dtb" /cpus/cpu@0 riscv,isa | grep -q sstc; then
+	ok machine-opt.aia
+else
+	fail machine-opt.aia "aia=aplic-imsic / sstc=false not in the command line or the tree" "$tmp/out"
+fi
+# Matrix rows set them from the environment; the options come after.
+if XL_MACHINE_OPTS="gic-version=2 its=off" XL_CPU=max "$cli" build --arch arm64 \
+	--machine-opt gic-version=3 -o "$tmp/envm" good/minimal.cfg >"$tmp/out" 2>&1 &&
+	grep -q "^qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3,its=off -cpu max " "$tmp/envm/qemu.cmdline"; then
+	ok machine-opt.env
+else
+	fail machine-opt.env "XL_MACHINE_OPTS / XL_CPU not honoured" "$tmp/out"
+fi
+if XL_MACHINE_OPTS="a=b,c=d" "$cli" build -o "$tmp/x" >/dev/null 2>"$tmp/err" ||
+	! grep -q "XL_MACHINE_OPTS: expected KEY=VALUE words, got 'a=b,c=d'" "$tmp/err"; then
+	fail machine-opt.env-bad "a bad XL_MACHINE_OPTS was not refused" "$tmp/err"
+else
+	ok machine-opt.env-bad
+fi
+if "$cli" inspect "$tmp/aia" 2>&1 | grep -q -- "-machine virt,aia=aplic-imsic -cpu rv64,sstc=false"; then
+	ok machine-opt.inspect
+else
+	fail machine-opt.inspect "inspect does not show the machine options"
+fi
 
 # A damaged bundle is refused, not misread.
 mkdir -p "$tmp/broken"
