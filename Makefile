@@ -214,6 +214,11 @@ test-unit test-qemu test-linux test-guests test-cli test-spin test-fuzz \
 test-format test-kconfig:
 	$(Q)$(srctree)/tests/run-all.sh $(patsubst test-%,%,$@)
 
+# The platform matrix of docs/platforms.md: every tree row and the whole
+# boot, guests and Linux suites on QEMU 10 ('make test' runs a subset).
+test-platforms:
+	$(Q)XL_PLATFORMS_FULL=1 $(srctree)/tests/run-all.sh platforms
+
 # Every Kconfig bool and choice member alone (docs/kconfig.md): about
 # 25 s per variant and architecture on 2 cores (4 min), not in 'make test'.
 test-kconfig-full:
@@ -253,13 +258,16 @@ help:
 	@echo '  all ARCH=A (default)    build $$O/xen-lite.elf and .bin'
 	@echo '  test-bringup            boot 4 CPUs 50 times under load (long)'
 	@echo '  tools                   build the domain-builder CLI (build/tools)'
-	@echo '  deps                    install Debian packages, fetch cross libfdt'
-	@echo '  test                    run every test (unit, cli, spin, qemu, guests, kconfig, linux, fuzz)'
+	@echo '  deps                    install Debian packages, fetch cross libfdt,'
+	@echo '                          QEMU 10 + OpenSBI 1.5.1 (build/debian/qemu10)'
+	@echo '  test                    run every test (unit, cli, spin, qemu, guests, kconfig, linux, platforms, fuzz)'
 	@echo '  test-unit               host unit tests (ASan + UBSan)'
 	@echo '  test-cli                domain-file and CLI tests'
 	@echo '  test-qemu               boot tests on both architectures'
 	@echo '  test-guests             test guests on both architectures'
 	@echo '  test-linux              Debian Linux guests on both architectures'
+	@echo '  test-platforms          the platform matrix (docs/platforms.md): QEMU 7.2'
+	@echo '                          and 10, machine options; all suites on QEMU 10'
 	@echo '  test-kconfig            Kconfig matrix: every bool flipped (PV_MMU=n), guests booted'
 	@echo '  test-kconfig-full       each Kconfig bool and choice member alone (long)'
 	@echo '  test-spin               PV MMU model check (spin)'
@@ -274,6 +282,6 @@ help:
 	@echo '  (output directory), V=1 (verbose)'
 
 .PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
-	test-spin test-fuzz test-kconfig test-kconfig-full bench fuzz fuzz-long \
+	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench fuzz fuzz-long \
 	format check-format clean distclean help menuconfig olddefconfig savedefconfig FORCE
 FORCE:
