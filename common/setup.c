@@ -48,6 +48,64 @@ static void print_memory_map(const struct bootinfo *bi)
 		       resv_names[bi->resv[i].kind]);
 }
 
+static const char *const stage_names[] = {
+	[CPU_STAGE_NONE] = "it never reached xen-lite's entry point",
+	[CPU_STAGE_ENTERED] =
+		"it stopped in xen-lite's entry, before its MMU was on",
+	[CPU_STAGE_MMU] =
+		"it stopped in its per-CPU set-up (hypervisor registers, "
+		"interrupt controller, timer)",
+	[CPU_STAGE_ARCH] = "it stopped on its way into the scheduler",
+};
+
+/*
+ * Wait for a secondary CPU to come online, on progress rather than on a
+ * fixed time. The counter is wall-clock time for QEMU, and a loaded host
+ * can stall the whole machine (every vCPU thread, or QEMU itself while
+ * it holds its big lock) for seconds: after such a stall the counter has
+ * jumped although neither CPU ran, and a fixed deadline fails a CPU that
+ * simply had no chance to run (the flaky "did not come up" after a 10 s
+ * stall). So only time this CPU spent running counts: each step between
+ * two counter reads counts for at most STALL_STEP_MS, so a stall counts
+ * as one short step. And each stage the new CPU reaches (pcpu.boot_stage)
+ * starts the window again. A CPU that makes no progress for UP_WINDOW_S
+ * of our own running time is reported with the stage it reached.
+ */
+#define UP_WINDOW_S 10
+#define STALL_STEP_MS 10
+
+static void wait_cpu_up(struct pcpu *p, u64 freq)
+{
+	u64 window = UP_WINDOW_S * freq, step_max = freq * STALL_STEP_MS / 1000;
+	u64 prev = arch_counter_read(), ran = 0;
+	unsigned int seen = READ_ONCE(p->boot_stage);
+
+	while (!READ_ONCE(p->online)) {
+		u64 now = arch_counter_read();
+		unsigned int stage = READ_ONCE(p->boot_stage);
+
+		ran += MIN(now - prev, step_max);
+		prev = now;
+		if (stage != seen) {
+			seen = stage;
+			ran = 0;
+		}
+		if (ran > window) {
+			char why[160];
+
+			snprintf(
+				why, sizeof(why),
+				"CPU%u (hwid %#lx) did not come up: no progress "
+				"in %u s of boot-CPU run time; %s",
+				p->id, p->hwid, UP_WINDOW_S,
+				stage_names[MIN(seen,
+						(unsigned int)CPU_STAGE_ARCH)]);
+			boot_fail("CPU bring-up", why);
+		}
+		cpu_relax();
+	}
+}
+
 static void bring_up_cpus(const struct bootinfo *bi)
 {
 	u64 freq = arch_counter_freq();
@@ -58,7 +116,6 @@ static void bring_up_cpus(const struct bootinfo *bi)
 		       bi->nr_cpus, CONFIG_NR_CPUS);
 	for (u32 i = 0, cpu = 1; i < bi->nr_cpus && cpu < CONFIG_NR_CPUS; i++) {
 		struct pcpu *p;
-		u64 deadline;
 		void *stack;
 		int rc;
 
@@ -83,19 +140,7 @@ static void bring_up_cpus(const struct bootinfo *bi)
 				cpu, p->hwid, rc);
 			boot_fail("CPU bring-up", why);
 		}
-		/* Generous: QEMU on a loaded host starts vCPUs slowly. */
-		deadline = arch_counter_read() + 10 * freq;
-		while (!READ_ONCE(p->online)) {
-			if (arch_counter_read() > deadline) {
-				char why[64];
-
-				snprintf(why, sizeof(why),
-					 "CPU%u (hwid %#lx) did not come up",
-					 cpu, p->hwid);
-				boot_fail("CPU bring-up", why);
-			}
-			cpu_relax();
-		}
+		wait_cpu_up(p, freq);
 		cpu++;
 		nr_cpu_ids = cpu;
 	}

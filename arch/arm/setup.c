@@ -44,6 +44,7 @@ void arm_secondary_c(unsigned int cpu)
 
 	WRITE_SYSREG(p, tpidr_el2);
 	isb();
+	WRITE_ONCE(p->boot_stage, CPU_STAGE_MMU);
 	p->stack_top = cpu_stacks + (cpu + 1) * STACK_SIZE;
 	p->arch.timer_deadline = ~0ULL;
 	if (gic_cpu_init()) {
@@ -55,6 +56,7 @@ void arm_secondary_c(unsigned int cpu)
 		}
 	}
 	arm_timer_cpu_init();
+	WRITE_ONCE(p->boot_stage, CPU_STAGE_ARCH);
 	start_secondary(cpu);
 }
 

@@ -197,9 +197,13 @@ void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
 
 void riscv_secondary_entry(unsigned long hartid, struct pcpu *self)
 {
+	/* @self is a physical address: the same RAM with the MMU off. */
+	WRITE_ONCE(self->boot_stage, CPU_STAGE_ENTERED);
 	mmu_enable();
 	riscv_trap_init();
+	WRITE_ONCE(self->boot_stage, CPU_STAGE_MMU);
 	hart_init();
+	WRITE_ONCE(self->boot_stage, CPU_STAGE_ARCH);
 	start_secondary(self->id);
 }
 

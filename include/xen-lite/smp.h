@@ -20,9 +20,20 @@ struct pcpu {
 	unsigned long hwid; /* hart ID / MPIDR affinity */
 	struct vcpu *curr; /* vCPU running here, or NULL (idle) */
 	void *stack_top;
+	/*
+	 * How far a secondary CPU got on its way up (CPU_STAGE_*), written
+	 * by that CPU: what the boot CPU waits on, and what a bring-up
+	 * failure reports.
+	 */
+	unsigned int boot_stage;
 	bool online;
 	struct arch_pcpu arch;
 };
+
+#define CPU_STAGE_NONE 0 /* not seen in xen-lite's code yet */
+#define CPU_STAGE_ENTERED 1 /* in xen-lite's C entry, MMU off (RISC-V) */
+#define CPU_STAGE_MMU 2 /* translation and trap vectors set up */
+#define CPU_STAGE_ARCH 3 /* per-CPU arch state (hypervisor CSRs, GIC) */
 
 extern struct pcpu pcpu_info[CONFIG_NR_CPUS];
 extern cpumask_t cpu_online_map;
