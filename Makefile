@@ -55,8 +55,9 @@ export XL_VERSION
 # Targets that do not need a configured tree.
 noconfig := %_defconfig menuconfig olddefconfig savedefconfig help deps \
 	test test-unit test-qemu test-linux test-guests test-cli test-spin \
-	test-fuzz test-format test-kconfig test-kconfig-full bench fuzz fuzz-long \
-	format check-format tools clean distclean tags
+	test-fuzz test-format test-kconfig test-kconfig-full test-firsthour \
+	test-bringup bench fuzz fuzz-long format check-format tools clean \
+	distclean tags
 
 .DEFAULT_GOAL := all
 
@@ -224,6 +225,14 @@ test-platforms:
 test-kconfig-full:
 	$(Q)$(srctree)/tests/kconfig/run.sh --full
 
+test-firsthour:
+	$(Q)$(srctree)/tests/run-all.sh firsthour
+
+# CPU bring-up: the 4-CPU configuration booted 50 times per architecture
+# under a parallel load (long; tests/firsthour runs a short version).
+test-bringup:
+	$(Q)$(srctree)/tests/firsthour/bringup.sh $(or $(BOOTS),50)
+
 bench:
 	$(Q)$(srctree)/tests/bench.sh
 
@@ -256,6 +265,7 @@ help:
 	@echo '  olddefconfig ARCH=A     update .config, new options at defaults'
 	@echo '  savedefconfig ARCH=A    write a minimal defconfig to $$O/defconfig'
 	@echo '  all ARCH=A (default)    build $$O/xen-lite.elf and .bin'
+	@echo '  test-firsthour          the newcomer tests (examples, console, bundles)'
 	@echo '  test-bringup            boot 4 CPUs 50 times under load (long)'
 	@echo '  tools                   build the domain-builder CLI (build/tools)'
 	@echo '  deps                    install Debian packages, fetch cross libfdt,'
@@ -281,6 +291,7 @@ help:
 	@echo 'Variables: ARCH=riscv64|arm64 (O defaults to build/ARCH), O=DIR'
 	@echo '  (output directory), V=1 (verbose)'
 
+.PHONY: test-firsthour test-bringup
 .PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
 	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench fuzz fuzz-long \
 	format check-format clean distclean help menuconfig olddefconfig savedefconfig FORCE

@@ -312,6 +312,13 @@ static void domain_start_one(const struct domain_config *cfg,
  * bounded teardown step per call, so a huge domain never holds a CPU.
  * Return: the number of domains still alive (running or dying).
  */
+/*
+ * Domains between their destruction and their rebuild by an on_* restart
+ * (outside reap_lock): alive, so that no CPU powers the machine off in
+ * that window.
+ */
+static unsigned int nr_restarting;
+
 static unsigned int reap_domains(void)
 {
 	struct domain *d, *tmp;
@@ -326,6 +333,11 @@ static unsigned int reap_domains(void)
 	 * holder is busy for at most one bounded teardown step.
 	 */
 	spin_lock(&reap_lock);
+	/*
+	 * Read before the list: a restart that completes after this read
+	 * has put its domain back on the list before it decrements.
+	 */
+	alive = __atomic_load_n(&nr_restarting, __ATOMIC_SEQ_CST);
 	list_for_each_entry_safe(d, tmp, &domain_list, list) {
 		enum shutdown_action act;
 
@@ -365,6 +377,7 @@ static unsigned int reap_domains(void)
 			memcpy(&cfg, &d->cfg, sizeof(cfg));
 			restart = true;
 			restarts = d->restarts + 1;
+			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
 		}
 		keyhandler_domain_gone(d->name, act == ACTION_RESTART, false);
 		xfree(d->p2m);
@@ -377,6 +390,7 @@ static unsigned int reap_domains(void)
 	spin_unlock(&reap_lock);
 	if (restart) {
 		domain_start_one(&cfg, restarts);
+		__atomic_sub_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
 		alive++;
 	}
 	return alive;

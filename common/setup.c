@@ -77,8 +77,9 @@ static const char *const stage_names[] = {
 static void wait_cpu_up(struct pcpu *p, u64 freq)
 {
 	u64 window = UP_WINDOW_S * freq, step_max = freq * STALL_STEP_MS / 1000;
-	u64 prev = arch_counter_read(), ran = 0;
+	u64 prev = arch_counter_read(), ran = 0, poked = 0;
 	unsigned int seen = READ_ONCE(p->boot_stage);
+	const char *fw = "firmware not asked";
 
 	while (!READ_ONCE(p->online)) {
 		u64 now = arch_counter_read();
@@ -88,18 +89,27 @@ static void wait_cpu_up(struct pcpu *p, u64 freq)
 		prev = now;
 		if (stage != seen) {
 			seen = stage;
-			ran = 0;
+			ran = poked = 0;
+		}
+		/* Each second without progress: ask the firmware, wake it. */
+		if (ran - poked >= freq) {
+			poked = ran;
+			arch_cpu_up_poke(p->id, p->hwid, &fw);
+			printk(XL_WARN "CPU%u (hwid %#lx): no progress for 1 s "
+				       "(stage %u, %s)\n",
+			       p->id, p->hwid, seen, fw);
 		}
 		if (ran > window) {
-			char why[160];
+			char why[200];
 
 			snprintf(
 				why, sizeof(why),
 				"CPU%u (hwid %#lx) did not come up: no progress "
-				"in %u s of boot-CPU run time; %s",
+				"in %u s of boot-CPU run time; %s (%s)",
 				p->id, p->hwid, UP_WINDOW_S,
 				stage_names[MIN(seen,
-						(unsigned int)CPU_STAGE_ARCH)]);
+						(unsigned int)CPU_STAGE_ARCH)],
+				fw);
 			boot_fail("CPU bring-up", why);
 		}
 		cpu_relax();

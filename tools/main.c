@@ -561,6 +561,7 @@ static const char ctrl_a_help[] =
 static bool relay_input(int to_qemu, pid_t pid, int *status, bool *exited)
 {
 	bool esc = false;
+	int idle = 0; /* polls without input while a Ctrl-a is pending */
 
 	for (;;) {
 		struct pollfd pfd = { .fd = 0, .events = POLLIN };
@@ -574,8 +575,22 @@ static bool relay_input(int to_qemu, pid_t pid, int *status, bool *exited)
 		}
 		if (got_alarm || got_signal)
 			return false;
-		if (poll(&pfd, 1, 100) <= 0)
+		if (poll(&pfd, 1, 100) <= 0) {
+			/*
+			 * A Ctrl-a nothing followed for half a second was
+			 * meant for the machine (the third of xen-lite's
+			 * three, say): pass it on.
+			 */
+			if (esc && ++idle >= 5) {
+				char a = CTRL_A;
+
+				esc = false;
+				if (write(to_qemu, &a, 1) < 0 && errno == EPIPE)
+					return false;
+			}
 			continue;
+		}
+		idle = 0;
 		n = read(0, buf, sizeof(buf));
 		if (n <= 0) {
 			/* End of input: stop relaying, keep waiting. */

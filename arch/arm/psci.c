@@ -66,6 +66,17 @@ static int psci_to_errno(long ret)
 
 extern char secondary_entry[];
 
+void arch_cpu_up_poke(unsigned int cpu, unsigned long hwid, const char **why)
+{
+	/* PSCI 1.1 AFFINITY_INFO: 0 on, 1 off, 2 on pending. */
+	long st = psci_smc(PSCI_AFFINITY_INFO_64, hwid & MPIDR_AFF_MASK, 0, 0);
+
+	*why = st == 0 ? "firmware says on" :
+	       st == 1 ? "firmware says off" :
+	       st == 2 ? "firmware says on pending" :
+			 "firmware state unknown";
+}
+
 int arch_cpu_up(unsigned int cpu, unsigned long hwid)
 {
 	long ret;

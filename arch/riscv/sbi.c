@@ -143,6 +143,14 @@ int sbi_hart_start(unsigned long hartid, unsigned long start_addr,
 	return sbi_err_to_errno(r.error);
 }
 
+long sbi_hart_get_status(unsigned long hartid)
+{
+	struct sbiret r = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS,
+				    hartid, 0, 0, 0, 0, 0);
+
+	return r.error ? sbi_err_to_errno(r.error) : (long)r.value;
+}
+
 int sbi_hart_stop(void)
 {
 	struct sbiret r =

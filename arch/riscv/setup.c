@@ -298,6 +298,33 @@ int arch_cpu_up(unsigned int cpu, unsigned long hwid)
 			      virt_to_maddr(p));
 }
 
+void arch_cpu_up_poke(unsigned int cpu, unsigned long hwid, const char **why)
+{
+	long st = sbi_hart_get_status(hwid);
+
+	switch (st) {
+	case 0:
+		*why = "firmware says started";
+		break;
+	case 1:
+		*why = "firmware says stopped";
+		break;
+	case 2:
+		/*
+		 * START_PENDING: the firmware took the request but the hart
+		 * has not left its wait loop (SBI v2.0 chapter 9). Its loop
+		 * re-checks the state on any wake-up: an IPI is one, in case
+		 * the first was missed.
+		 */
+		*why = "firmware says start pending (woken again)";
+		sbi_send_ipi(hwid);
+		break;
+	default:
+		*why = "firmware state unknown";
+		break;
+	}
+}
+
 /*
  * Power off. A clean stop is SRST shutdown with reason "none": OpenSBI
  * writes FINISHER_PASS to the sifive,test device and QEMU exits 0.

@@ -55,6 +55,18 @@ int arch_setup(const struct bootinfo *bi);
 int arch_cpu_up(unsigned int cpu, unsigned long hwid);
 
 /**
+ * arch_cpu_up_poke() - a started CPU shows no progress: look again
+ * @cpu: the CPU passed to arch_cpu_up()
+ * @hwid: its hardware ID
+ * @why: receives what the firmware says about it (a static string)
+ *
+ * Asks the firmware for the CPU's state (SBI HSM hart_get_status, PSCI
+ * AFFINITY_INFO) and, where a start request can be waiting for a wake-up
+ * the CPU missed, wakes it again.
+ */
+void arch_cpu_up_poke(unsigned int cpu, unsigned long hwid, const char **why);
+
+/**
  * arch_machine_poweroff() - power the machine off. QEMU exits with status 0
  * when @clean is true, non-zero otherwise.
  */

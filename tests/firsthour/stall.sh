@@ -35,11 +35,12 @@ sleep 1
 kill -STOP $qpid
 sleep 12
 kill -CONT $qpid
-sleep 0.5
+sleep 2
 kill -INT \$(cat $tmp/gdbpid)
 SH
 timeout 120 gdb-multiarch -q -batch -nx \
 	-ex 'set architecture riscv:rv64' -ex "file $elf" \
+	-ex 'set remotetimeout 60' \
 	-ex "target remote localhost:$port" \
 	-ex 'break riscv_secondary_entry if self == &pcpu_info[2]' -ex 'continue' \
 	-ex 'delete' -ex 'set $entry = $pc' -ex 'set $hart = $a0' \
@@ -50,6 +51,12 @@ timeout 120 gdb-multiarch -q -batch -nx \
 	>>"$log" 2>&1 &
 echo $! >"$tmp/gdbpid"
 wait $!
+# Whatever gdb managed, QEMU must not outlive the test.
+for _ in $(seq 1 600); do
+	kill -0 $qpid 2>/dev/null || break
+	sleep 0.1
+done
+kill $qpid 2>/dev/null
 wait $qpid
 rc=$?
 cat "$tmp/qemu.log" >>"$log"

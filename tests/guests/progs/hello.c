@@ -5,6 +5,9 @@
  * secondary vCPU, and shuts down the way the command line says:
  *   shutdown=std   SBI SRST / PSCI SYSTEM_OFF (default)
  *   shutdown=xl    XL_HC_DOMAIN_SHUTDOWN(poweroff, 0)
+ *   shutdown=fail-reboot  a reboot that reports a system failure (SBI
+ *                  SRST cold reboot, reason 1; on Arm, which has no such
+ *                  reason, a crash through xen-lite)
  * Other arguments: spin_ms=N keeps the domain alive N ms (many-domain
  * runs, to make the domains overlap).
  */
@@ -185,7 +188,8 @@ int test_main(void)
 	if (!rt_arg_is("shutdown", "xl") && !rt_failed) {
 		rt_printf("%s: %u passed, %u failed\n", rt_suite, rt_passed,
 			  rt_failed);
-		arch_std_shutdown(false, false);
+		arch_std_shutdown(rt_arg_is("shutdown", "fail-reboot"),
+				  rt_arg_is("shutdown", "fail-reboot"));
 		/* The call may return before the vCPU is stopped. */
 		rt_udelay(2000000);
 		rt_panic("still running 2 s after the standard shutdown");

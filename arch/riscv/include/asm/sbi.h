@@ -140,6 +140,13 @@ int sbi_hart_start(unsigned long hartid, unsigned long start_addr,
 int sbi_hart_stop(void);
 
 /**
+ * sbi_hart_get_status() - SBI HSM state of a hart
+ * Return: 0 started, 1 stopped, 2 start pending, 3 stop pending, 4-6
+ * suspend states, or a negative errno.
+ */
+long sbi_hart_get_status(unsigned long hartid);
+
+/**
  * sbi_system_reset() - SRST system reset.
  * Return: only on failure, with a negative errno.
  */
