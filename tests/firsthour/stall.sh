@@ -38,7 +38,9 @@ kill -CONT $qpid
 sleep 2
 kill -INT \$(cat $tmp/gdbpid)
 SH
-timeout 120 gdb-multiarch -q -batch -nx \
+# gdb itself gets the one SIGINT (timeout(1) would pass it on to gdb's
+# whole process group as well, and a second SIGINT makes gdb give up).
+gdb-multiarch -q -batch -nx \
 	-ex 'set architecture riscv:rv64' -ex "file $elf" \
 	-ex 'set remotetimeout 60' \
 	-ex "target remote localhost:$port" \
@@ -49,8 +51,12 @@ timeout 120 gdb-multiarch -q -batch -nx \
 	-ex "shell sh $tmp/stall &" -ex 'continue' \
 	-ex 'eval "thread %d", $hart + 1' -ex 'set $pc = $entry' -ex 'detach' \
 	>>"$log" 2>&1 &
-echo $! >"$tmp/gdbpid"
-wait $!
+gdbpid=$!
+echo $gdbpid >"$tmp/gdbpid"
+(sleep 120 && kill $gdbpid 2>/dev/null) &
+watchdog=$!
+wait $gdbpid
+kill $watchdog 2>/dev/null
 # Whatever gdb managed, QEMU must not outlive the test.
 for _ in $(seq 1 600); do
 	kill -0 $qpid 2>/dev/null || break
