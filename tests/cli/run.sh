@@ -20,6 +20,22 @@ make -s -C "$srctree/tools" O="$srctree/build/tools" >/dev/null || {
 	echo "$suite: 0 passed, 1 failed"
 	exit 1
 }
+# What the shipped examples and the bundles refer to, as on a fresh clone
+# where this part runs before the ones that build them: the hypervisor of
+# each architecture (a bundle carries build/ARCH/xen-lite.bin), the test
+# guests and the Debian Linux images (configs/domains/*.cfg).
+for a in riscv64 arm64; do
+	{ [ -f "$srctree/build/$a/.config" ] ||
+		make -s -C "$srctree" O="$srctree/build/$a" "qemu-${a}_defconfig"; } &&
+		make -s -C "$srctree" O="$srctree/build/$a" >/dev/null &&
+		make -s -C "$srctree/tests/guests" ARCH=$a >/dev/null 2>&1 || {
+		echo "FAIL $suite.build.$a: the hypervisor or the test guests do not build"
+		echo "$suite: 0 passed, 1 failed"
+		exit 1
+	}
+done
+[ -f "$srctree/build/debian/riscv64/linux/Image" ] ||
+	"$srctree/scripts/linux-images.sh" riscv64 >/dev/null
 cd "$here" || exit 1
 # A kernel larger than half of a 2 MiB domain (not kept in git).
 [ -f files/big.bin ] ||
