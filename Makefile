@@ -56,7 +56,8 @@ export XL_VERSION
 noconfig := %_defconfig menuconfig olddefconfig savedefconfig help deps \
 	test test-unit test-qemu test-linux test-guests test-cli test-spin \
 	test-fuzz test-format test-kconfig test-kconfig-full test-firsthour \
-	test-bringup bench fuzz fuzz-long format check-format tools clean \
+	test-bringup test-platforms bench bench-qemu10 fuzz fuzz-long format \
+	check-format tools clean \
 	distclean tags
 
 .DEFAULT_GOAL := all
@@ -236,6 +237,10 @@ test-bringup:
 bench:
 	$(Q)$(srctree)/tests/bench.sh
 
+# The Linux ratios on QEMU 10 (docs/platforms.md).
+bench-qemu10:
+	$(Q)$(srctree)/tests/lib/fresh-ns.sh $(srctree)/tests/platforms/bench.sh
+
 fuzz:
 	$(Q)$(srctree)/tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 
@@ -284,6 +289,7 @@ help:
 	@echo '  test-fuzz               each fuzzer for a short budget'
 	@echo '  test-format             clang-format check (as check-format)'
 	@echo '  bench                   benchmarks (BENCH lines)'
+	@echo '  bench-qemu10            the Linux ratio benchmarks on QEMU 10'
 	@echo '  fuzz                    long fuzzing runs (FUZZ_SECONDS=N)'
 	@echo '  fuzz-long               10^7 executions per harness (FUZZ_EXECS=N)'
 	@echo '  format / check-format   clang-format the tree / check it'
@@ -293,6 +299,6 @@ help:
 
 .PHONY: test-firsthour test-bringup
 .PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
-	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench fuzz fuzz-long \
+	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench bench-qemu10 fuzz fuzz-long \
 	format check-format clean distclean help menuconfig olddefconfig savedefconfig FORCE
 FORCE:
