@@ -33,10 +33,20 @@ static bool gfn_in_ram(struct domain *d, u64 gfn, unsigned int order)
 	       !(gfn & ((1ULL << order) - 1));
 }
 
+/*
+ * Balloon out one extent. The checks below give the guest a precise
+ * error; what makes a decrease safe is p2m_remove_if_mapped(): the extent
+ * is unmapped only if it still maps exactly the frames checked, under the
+ * p2m lock, so of two vCPUs decreasing the same extent (or overlapping
+ * ones) exactly one unmaps each frame and only that one drops its
+ * allocation reference and tot_pages. This does not depend on the PV
+ * MMU's lock (CONFIG_PV_MMU=n has none).
+ */
 static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
 {
 	u64 nr = 1ULL << order;
 	struct page_info *pgs[512];
+	mfn_t mfns[512];
 	unsigned long flags;
 	int rc;
 
@@ -63,13 +73,16 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
 			return -EBUSY;
 #endif
 		pgs[i] = pg;
+		mfns[i] = mfn;
 	}
-	rc = p2m_remove(d->p2m, _gfn(gfn), nr);
+	/* Compare-and-set: -ENOENT if another vCPU got there first. */
+	rc = p2m_remove_if_mapped(d->p2m, _gfn(gfn), nr, mfns);
 	if (rc)
 		return rc;
 	for (u64 i = 0; i < nr; i++) {
 		spin_lock_irqsave(&d->lock, flags);
 		list_del(&pgs[i]->list);
+		BUG_ON(!d->tot_pages);
 		d->tot_pages--;
 		spin_unlock_irqrestore(&d->lock, flags);
 		put_page(pgs[i]);
@@ -77,6 +90,43 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
 	return 0;
 }
 
+/*
+ * Charge @nr frames to @d's reservation, or refuse (-ENOSPC): check and
+ * charge under d->lock, so vCPUs populating at once cannot together go
+ * past max_pages.
+ */
+static int reserve_pages(struct domain *d, u64 nr)
+{
+	unsigned long flags;
+	int rc = 0;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->tot_pages + nr > d->max_pages)
+		rc = -ENOSPC;
+	else
+		d->tot_pages += nr;
+	spin_unlock_irqrestore(&d->lock, flags);
+	return rc;
+}
+
+static void unreserve_pages(struct domain *d, u64 nr)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->lock, flags);
+	BUG_ON(d->tot_pages < nr);
+	d->tot_pages -= nr;
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
+/*
+ * Populate one extent: reserve the quota, allocate and zero (a long
+ * window), then map with p2m_set_entry_if_empty(), which maps only if
+ * the extent is still empty under the p2m lock. A vCPU that populated or
+ * pinned a page inside the extent meanwhile wins: this one gets -EEXIST
+ * and gives back its frames and its quota. Nothing mapped is ever
+ * overwritten, so no frame (and no PV reference it holds) is lost.
+ */
 static int populate_one(struct domain *d, u64 gfn, unsigned int order)
 {
 	u64 nr = 1ULL << order;
@@ -86,6 +136,7 @@ static int populate_one(struct domain *d, u64 gfn, unsigned int order)
 
 	if (!gfn_in_ram(d, gfn, order))
 		return -EINVAL;
+	/* Early answer only; the map below is what decides. */
 	for (u64 i = 0; i < nr; i++) {
 		p2m_type_t t;
 
@@ -93,11 +144,14 @@ static int populate_one(struct domain *d, u64 gfn, unsigned int order)
 			    INVALID_MFN))
 			return -EEXIST;
 	}
-	if (READ_ONCE(d->tot_pages) + nr > d->max_pages)
-		return -ENOSPC;
+	rc = reserve_pages(d, nr);
+	if (rc)
+		return rc;
 	pg = alloc_pages_zeroed(order);
-	if (!pg)
+	if (!pg) {
+		unreserve_pages(d, nr);
 		return -ENOMEM;
+	}
 	spin_lock_irqsave(&d->lock, flags);
 	for (u64 i = 0; i < nr; i++) {
 		pg[i].state = PGS_DOMAIN;
@@ -105,15 +159,15 @@ static int populate_one(struct domain *d, u64 gfn, unsigned int order)
 		pg[i].count = 1;
 		list_add_tail(&pg[i].list, &d->page_list);
 	}
-	d->tot_pages += nr;
 	spin_unlock_irqrestore(&d->lock, flags);
-	rc = p2m_set_entry(d->p2m, _gfn(gfn), nr, page_to_mfn(pg), p2m_ram_rw);
+	rc = p2m_set_entry_if_empty(d->p2m, _gfn(gfn), nr, page_to_mfn(pg),
+				    p2m_ram_rw);
 	if (rc) {
 		spin_lock_irqsave(&d->lock, flags);
 		for (u64 i = 0; i < nr; i++)
 			list_del(&pg[i].list);
-		d->tot_pages -= nr;
 		spin_unlock_irqrestore(&d->lock, flags);
+		unreserve_pages(d, nr);
 		for (u64 i = 0; i < nr; i++)
 			put_page(&pg[i]);
 	}

@@ -87,6 +87,15 @@ struct p2m_op {
 	p2m_type_t from; /* OP_RETYPE: the type to change */
 	unsigned int max_level; /* largest leaf level of the new type */
 	bool side; /* the new type lives in side storage */
+	/*
+	 * Compare-and-set conditions, checked by the prepare phase (so a
+	 * failed condition leaves the tree as it was, like -ENOMEM):
+	 * OP_MAP with if_empty maps only if nothing in the range is mapped
+	 * (-EEXIST); OP_REMOVE with expect removes only if page gfn
+	 * start + k maps RAM frame expect[k] for every k (-ENOENT).
+	 */
+	bool if_empty;
+	const mfn_t *expect;
 
 	struct p2m_descend dn;
 	bool cur_fresh[P2M_MAX_LEVELS]; /* table walked at level is fresh */
@@ -265,7 +274,8 @@ static enum p2m_decision decide(const struct p2m_op *op, p2m_pte_t old,
 		if (!pte_valid(f, old)) {
 			return D_SKIP;
 		}
-		if (covered) {
+		/* A compare-and-set remove checks every leaf: go down. */
+		if (covered && !(op->expect && pte_table(f, old, level))) {
 			return D_LEAF;
 		}
 		return pte_table(f, old, level) ? D_DESCEND : D_NEED_TABLE;
@@ -561,6 +571,62 @@ static int reserve_split_keys(struct p2m_op *op, p2m_pte_t leaf,
 	return 0;
 }
 
+/*
+ * The compare part of a compare-and-set operation, for entry @old at
+ * @level mapping gfn @g (see struct p2m_op). Run by the prepare phase
+ * on every entry the range touches, holes included.
+ * Return: 0, -EEXIST or -ENOENT.
+ */
+static int cas_check(const struct p2m_op *op, p2m_pte_t old, unsigned int level,
+		     u64 g)
+{
+	const struct p2m_format *f = op->fmt;
+	u64 lo, hi, base;
+	p2m_type_t t;
+
+	if (op->if_empty) {
+		if (!pte_valid(f, old)) {
+			return 0;
+		}
+		if (!pte_table(f, old, level)) {
+			return -EEXIST; /* a leaf overlapping the range */
+		}
+		/*
+		 * A table the map would replace by a leaf: empty tables are
+		 * unlinked by the remove that empties them, so a linked one
+		 * maps something in the range.
+		 */
+		if (g >= op->start && g + lvl_span(level) <= op->end &&
+		    leaf_allowed(op, level) &&
+		    mfn_to_page(f->pte_mfn(old))->u.pt_used) {
+			return -EEXIST;
+		}
+		return 0;
+	}
+	if (!op->expect) {
+		return 0;
+	}
+	if (!pte_valid(f, old)) {
+		return -ENOENT; /* a hole where a frame was expected */
+	}
+	if (pte_table(f, old, level)) {
+		return 0; /* its entries are checked on the way down */
+	}
+	t = leaf_type(op->p2m, old, level, g);
+	if (t != p2m_ram_rw && t != p2m_ram_ro) {
+		return -ENOENT;
+	}
+	lo = MAX(g, op->start);
+	hi = MIN(g + lvl_span(level), op->end);
+	base = mfn_x(f->pte_mfn(old));
+	for (u64 k = lo; k < hi; k++) {
+		if (mfn_x(op->expect[k - op->start]) != base + (k - g)) {
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
 static int prep_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 		      unsigned int level, unsigned int i, unsigned int iend,
 		      u64 g)
@@ -570,8 +636,15 @@ static int prep_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 	struct page_info *pg;
 	bool fresh_parent = op->cur_fresh[level];
 	bool full, zero;
+	bool cas = op->if_empty || op->expect;
 	int rc;
 
+	if (cas) {
+		rc = cas_check(op, old, level, g);
+		if (rc) {
+			return rc;
+		}
+	}
 	switch (decide(op, old, level, g)) {
 	case D_SKIP:
 		return 1;
@@ -582,8 +655,11 @@ static int prep_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 		}
 		return 1;
 	case D_DESCEND:
-		/* Below level 1 nothing is allocated, unless slots are. */
-		if (level == 1 && !op->side) {
+		/*
+		 * Below level 1 nothing is allocated, unless slots are; a
+		 * compare-and-set still looks at every leaf.
+		 */
+		if (level == 1 && !op->side && !cas) {
 			return 1;
 		}
 		op->dn.tbl = mfn_table(f->pte_mfn(old));
@@ -943,6 +1019,11 @@ static int p2m_run(struct p2m_op *op)
 	int rc;
 
 	spin_lock(&p2m->lock);
+	if (!p2m->root) {
+		/* Torn down (a dying domain): nothing to change. */
+		rc = -ESRCH;
+		goto out;
+	}
 	rc = p2m_walk_root(op, &prep_visitor);
 	if (rc) {
 		p2m_rollback(op);
@@ -983,6 +1064,47 @@ int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
 	op_init(&op, p2m, OP_MAP, gfn_x(gfn), nr);
 	op.mfn = mfn_x(mfn);
 	op_set_type(&op, t);
+	return p2m_run(&op);
+}
+
+int p2m_set_entry_if_empty(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
+			   p2m_type_t t)
+{
+	struct p2m_op op;
+	int rc;
+
+	if (t <= p2m_invalid || t >= p2m_max_real_type) {
+		return -EINVAL;
+	}
+	rc = check_range(p2m, gfn_x(gfn), nr);
+	if (rc) {
+		return rc;
+	}
+	if (mfn_x(mfn) >= (1ULL << (p2m->fmt->pa_bits - PAGE_SHIFT)) ||
+	    nr > (1ULL << (p2m->fmt->pa_bits - PAGE_SHIFT)) - mfn_x(mfn)) {
+		return -EINVAL;
+	}
+	op_init(&op, p2m, OP_MAP, gfn_x(gfn), nr);
+	op.mfn = mfn_x(mfn);
+	op.if_empty = true;
+	op_set_type(&op, t);
+	return p2m_run(&op);
+}
+
+int p2m_remove_if_mapped(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
+			 const mfn_t *expect)
+{
+	struct p2m_op op;
+	int rc;
+
+	rc = check_range(p2m, gfn_x(gfn), nr);
+	if (rc) {
+		return rc;
+	}
+	op_init(&op, p2m, OP_REMOVE, gfn_x(gfn), nr);
+	op.type = p2m_invalid;
+	op.max_level = P2M_MAX_LEVELS;
+	op.expect = expect;
 	return p2m_run(&op);
 }
 
@@ -1049,8 +1171,9 @@ int p2m_insert_foreign(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn,
 	return rc;
 }
 
-mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
-		 unsigned int *order)
+/* p2m_lookup() with p2m->lock held. */
+static mfn_t p2m_lookup_locked(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
+			       unsigned int *order)
 {
 	const struct p2m_format *f = p2m->fmt;
 	unsigned int level = f->levels - 1;
@@ -1065,10 +1188,10 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 	if (order) {
 		*order = 0;
 	}
-	if (check_range(p2m, g, 1)) {
+	/* A torn-down p2m (root gone) maps nothing. */
+	if (check_range(p2m, g, 1) || !p2m->root) {
 		return mfn;
 	}
-	spin_lock(&p2m->lock);
 	tbl = pg_table(p2m->root);
 	for (;;) {
 		ASSERT(level < P2M_MAX_LEVELS);
@@ -1095,8 +1218,48 @@ mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 		}
 		break;
 	}
+	return mfn;
+}
+
+mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
+		 unsigned int *order)
+{
+	mfn_t mfn;
+
+	spin_lock(&p2m->lock);
+	mfn = p2m_lookup_locked(p2m, gfn, t, order);
 	spin_unlock(&p2m->lock);
 	return mfn;
+}
+
+struct page_info *p2m_get_page(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t)
+{
+	struct page_info *pg = NULL;
+	p2m_type_t type;
+	mfn_t mfn;
+
+	/*
+	 * p2m_lookup() takes the lock itself; this is the same walk with the
+	 * reference taken before the lock goes. A frame is freed only after
+	 * the operation that unmaps it returned (it held the lock), so a
+	 * frame still mapped here has its allocation reference and
+	 * get_page() cannot meet a frame on its way to the allocator.
+	 */
+	spin_lock(&p2m->lock);
+	mfn = p2m_lookup_locked(p2m, gfn, &type, NULL);
+	if (!mfn_eq(mfn, INVALID_MFN) && mfn_valid(mfn) &&
+	    (type == p2m_ram_rw || type == p2m_ram_ro ||
+	     type == p2m_pt_pinned) &&
+	    get_page(mfn_to_page(mfn), p2m->domid)) {
+		pg = mfn_to_page(mfn);
+	} else {
+		type = p2m_invalid;
+	}
+	spin_unlock(&p2m->lock);
+	if (t) {
+		*t = type;
+	}
+	return pg;
 }
 
 bool p2m_access_allowed(p2m_type_t t, bool write, bool exec)

@@ -139,6 +139,39 @@ int __must_check p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
 			       mfn_t mfn, p2m_type_t t);
 
 /**
+ * p2m_set_entry_if_empty() - p2m_set_entry() that maps only if nothing in
+ * [@gfn, @gfn + @nr) is mapped: the check and the change are one
+ * operation under the p2m lock (compare-and-set), so of two callers
+ * racing for the same range exactly one wins.
+ * Return: as p2m_set_entry(), or -EEXIST (something mapped; unchanged).
+ */
+int __must_check p2m_set_entry_if_empty(struct p2m_domain *p2m, gfn_t gfn,
+					u64 nr, mfn_t mfn, p2m_type_t t);
+
+/**
+ * p2m_remove_if_mapped() - unmap [@gfn, @gfn + @nr) only if page
+ * @gfn + k maps RAM (p2m_ram_rw or _ro) frame @expect[k] for every k,
+ * checked and removed as one operation under the p2m lock: of two
+ * callers removing the same frames exactly one wins and may free them.
+ * Return: 0, -ENOENT (a page is a hole, another frame or another type;
+ * nothing changed), or as p2m_remove().
+ */
+int __must_check p2m_remove_if_mapped(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
+				      const mfn_t *expect);
+
+/**
+ * p2m_get_page() - the RAM frame (p2m_ram_rw, _ro or p2m_pt_pinned) of
+ * the domain at @gfn, with a general reference taken under the p2m lock,
+ * so the frame cannot be freed (ballooned out by another vCPU, ...)
+ * until the caller's put_page(). Every hypervisor access to guest memory
+ * goes through this (copy_from_guest(), copy_to_guest()).
+ * @t: if not NULL, receives the type (p2m_invalid on failure).
+ * Return: the page, or NULL (not mapped, not RAM of the domain).
+ */
+struct page_info *p2m_get_page(struct p2m_domain *p2m, gfn_t gfn,
+			       p2m_type_t *t);
+
+/**
  * p2m_lookup() - translate @gfn.
  * @t: if not NULL, receives the type (p2m_invalid when unmapped).
  * @order: if not NULL, receives the order of the leaf (0, 9 or 18).

@@ -54,6 +54,19 @@ void fake_mm_init(unsigned long mb)
 	}
 }
 
+bool fake_mm_reset(void)
+{
+	if (outstanding) {
+		return false;
+	}
+	for (int i = 0; i <= MAX_ORDER; i++) {
+		INIT_LIST_HEAD(&free_list[i]);
+	}
+	memset(frame_table, 0, frame_table_nr * sizeof(*frame_table));
+	arena_next = 0;
+	return true;
+}
+
 unsigned long fake_mm_outstanding(void)
 {
 	return outstanding;

@@ -15,6 +15,14 @@
 /* Set up the arena (idempotent); @mb of virtual space, reserved lazily. */
 void fake_mm_init(unsigned long mb);
 
+/*
+ * Forget every free block and start handing out the arena from its
+ * beginning again (freed single pages never merge here, so a test that
+ * allocates large blocks over and over would run out). Only when nothing
+ * is outstanding. Return: true if reset.
+ */
+bool fake_mm_reset(void);
+
 /* Blocks handed out by alloc_pages() and not yet freed, in pages. */
 unsigned long fake_mm_outstanding(void);
 
