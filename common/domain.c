@@ -345,11 +345,30 @@ int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg)
 		spin_unlock_irqrestore(&d->lock, flags);
 		return -EBUSY;
 	}
-	arch_vcpu_reset(v, entry, arg);
+	/*
+	 * The vCPU may still be stopping: it set VCPU_DOWN itself (HSM
+	 * hart_stop / PSCI CPU_OFF) and its CPU has yet to save its state
+	 * on the way out of the guest loop. Resetting it here would let that
+	 * late save overwrite the boot state, so the reset is only recorded
+	 * and applied by the CPU that runs the vCPU next, before it loads
+	 * it (vcpu_apply_reset(), called by the scheduler loop), which is
+	 * after the save on both architectures.
+	 */
+	v->reset_entry = entry;
+	v->reset_arg = arg;
+	WRITE_ONCE(v->reset_pending, true);
 	v->state = VCPU_BLOCKED;
 	spin_unlock_irqrestore(&d->lock, flags);
 	vcpu_wake(v);
 	return 0;
+}
+
+void vcpu_apply_reset(struct vcpu *v)
+{
+	if (READ_ONCE(v->reset_pending)) {
+		arch_vcpu_reset(v, v->reset_entry, v->reset_arg);
+		WRITE_ONCE(v->reset_pending, false);
+	}
 }
 
 void vcpu_down(struct vcpu *v)

@@ -461,6 +461,7 @@ static void __noreturn sched_loop(void)
 			if (cpu == 0)
 				next = MIN(next, t0 + tick_ticks);
 			arch_timer_set(next);
+			vcpu_apply_reset(v);
 			/* For the 'd' dump: a lone vCPU's slice never ends. */
 			WRITE_ONCE(v->run_start, t0);
 			arch_vcpu_run(v);

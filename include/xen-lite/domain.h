@@ -94,6 +94,10 @@ struct vcpu {
 	struct list_head runq; /* on its pCPU's run queue when runnable */
 	u64 wake_at; /* blocked: counter deadline, 0 = none */
 	bool pause; /* domain shutting down: do not run */
+	/* vcpu_up() recorded a start: reset before the next run. */
+	bool reset_pending;
+	paddr_t reset_entry;
+	register_t reset_arg;
 	u64 runtime_ticks; /* run time of the slices that ended */
 	u64 run_start; /* counter when the current slice began, 0 = none */
 	struct arch_vcpu arch;
@@ -226,6 +230,12 @@ void domain_dump_all(void);
  * Return: 0, -EBUSY if it is already up, -EINVAL.
  */
 int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg);
+
+/**
+ * vcpu_apply_reset() - apply the start vcpu_up() recorded for @v, if any.
+ * Called on the CPU about to run @v, before arch_vcpu_run().
+ */
+void vcpu_apply_reset(struct vcpu *v);
 
 /** vcpu_down() - the calling vCPU stops itself (HSM stop / CPU_OFF). */
 void vcpu_down(struct vcpu *v);

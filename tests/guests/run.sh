@@ -13,7 +13,7 @@
 #                    --root DIR; tests/kconfig) instead of build/<arch>
 #   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory pvmmu
 #                    faults isolation many reboot split busy_cpu
-#                    console strict_one_cpu)
+#                    console race strict_one_cpu)
 #
 # One line per check: "ok guests.<arch>.<run>.<check>" or "FAIL ...";
 # last line "guests: N passed, N failed". See docs/test-guests.md.
@@ -485,6 +485,29 @@ run_arch() { # arch
 		console_budget "$p" "$d" "$a"
 	done
 	dom_lines probe | grep -a '^probe: ' | sed "s/^/# $a console: /" >&2
+	fi
+	# 9. Races between two vCPUs of a domain on two CPUs, many rounds
+	#    each (issue 14): populate vs populate/pin inside one extent,
+	#    decrease vs decrease, balloon-out vs hypercall results, CPU_ON
+	#    vs CPU_OFF. Every frame comes back at power-off.
+	if want race; then
+	p=$a.race
+	run "$a" race 4 256M 240 "$cfgdir/race-populate.cfg" \
+		"$cfgdir/race-populate-pin.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" race-populate race
+	expect_pass "$p" race-populate-pin race
+	no_leak "$log"
+	check "$p.no_frame_leaked" $? "$leak_why"
+	p=$a.race2
+	run "$a" race2 4 256M 240 "$cfgdir/race-cpuon.cfg" \
+		"$cfgdir/race-decrease.cfg" "$cfgdir/race-results.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" race-cpuon race
+	expect_pass "$p" race-decrease race
+	expect_pass "$p" race-results race
+	no_leak "$log"
+	check "$p.no_frame_leaked" $? "$leak_why"
 	fi
 	[ "$strict" = 1 ] || return 0
 	# 7. Strict: what xen-lite got wrong when this was written
