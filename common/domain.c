@@ -36,18 +36,51 @@ struct domain *domain_by_id(domid_t id)
 
 	spin_lock_irqsave(&domain_list_lock, flags);
 	found = domain_by_id_locked(id);
+	/* On the list: its list reference keeps refcnt above zero. */
+	if (found)
+		domain_get(found);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 	return found;
 }
 
+void domain_get(struct domain *d)
+{
+	u32 old = __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_ACQUIRE);
+
+	BUG_ON(!old || old == ~0U);
+}
+
+void domain_put(struct domain *d)
+{
+	u32 old = __atomic_fetch_sub(&d->refcnt, 1, __ATOMIC_ACQ_REL);
+
+	BUG_ON(!old);
+	if (old == 1) {
+		/* Torn down already: only the structures are left. */
+		xfree(d->p2m);
+		xfree(d);
+	}
+}
+
 static domid_t alloc_domid(void)
 {
+	unsigned long flags;
+	bool free;
+
 	for (unsigned int tries = 0; tries < 0x7000; tries++) {
 		domid_t id = next_domid++;
 
 		if (next_domid >= 0x7000)
 			next_domid = 1;
-		if (!domain_by_id(id))
+		/*
+		 * Not while a reference to a destroyed domain with this ID
+		 * may still be held: those are off the list, and a holder
+		 * checks d->state, not the ID.
+		 */
+		spin_lock_irqsave(&domain_list_lock, flags);
+		free = !domain_by_id_locked(id);
+		spin_unlock_irqrestore(&domain_list_lock, flags);
+		if (free)
 			return id;
 	}
 	return DOMID_INVALID;
@@ -172,6 +205,7 @@ static struct domain *domain_alloc(const struct domain_config *cfg)
 	spin_lock_init(&d->lock);
 	INIT_LIST_HEAD(&d->page_list);
 	INIT_LIST_HEAD(&d->list);
+	d->refcnt = 1; /* domain_list's, once it is put there */
 	d->ram_gpa = GUEST_RAM_BASE;
 	d->ram_bytes = cfg->mem_bytes;
 	d->max_pages = cfg->mem_bytes >> PAGE_SHIFT;
@@ -307,7 +341,14 @@ int domain_destroy_step(struct domain *d)
 	int rc;
 
 	if (d->state == DOM_SHUTTING_DOWN) {
-		d->state = DOM_DYING;
+		/*
+		 * Under d->lock: a holder of a reference that checks the
+		 * state under it (console input) sees DOM_DYING before any
+		 * part of the domain goes.
+		 */
+		spin_lock_irqsave(&d->lock, flags);
+		WRITE_ONCE(d->state, DOM_DYING);
+		spin_unlock_irqrestore(&d->lock, flags);
 		vcpus_free(d);
 		arch_domain_destroy(d);
 	}

@@ -66,6 +66,17 @@ static long hc_vcpu_op(struct vcpu *v, unsigned long op, unsigned long id)
 	}
 }
 
+long hypercall_continue(struct vcpu *v, unsigned long a0, unsigned long a1,
+			unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	v->hc_cont[0] = a0;
+	v->hc_cont[1] = a1;
+	v->hc_cont[2] = a2;
+	v->hc_cont[3] = a3;
+	v->hc_cont[4] = a4;
+	return -ERESTART;
+}
+
 long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
 		  unsigned long a1, unsigned long a2, unsigned long a3,
 		  unsigned long a4)

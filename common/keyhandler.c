@@ -119,6 +119,11 @@ static void domain_console_push(struct domain *d, char c)
 	unsigned long flags;
 
 	spin_lock_irqsave(&d->lock, flags);
+	if (d->state != DOM_RUNNING) {
+		/* Going away: its virtual UART may be too (domain.c). */
+		spin_unlock_irqrestore(&d->lock, flags);
+		return;
+	}
 	/* A full buffer drops the byte, like a UART overrun. */
 	if (d->in_head - d->in_tail < CONS_IN_SIZE) {
 		d->in_buf[d->in_head % CONS_IN_SIZE] = (u8)c;
@@ -241,9 +246,13 @@ static void debug_key(char c)
 		break;
 	case 'p': {
 		struct domain *d;
+		unsigned long flags;
 
+		/* The list lock keeps every listed domain's p2m_domain. */
+		spin_lock_irqsave(&domain_list_lock, flags);
 		list_for_each_entry(d, &domain_list, list)
 			p2m_dump(d->p2m);
+		spin_unlock_irqrestore(&domain_list_lock, flags);
 		break;
 	}
 	case 'h':

@@ -213,7 +213,6 @@ static long foreign_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 	struct xl_foreign_map m;
 	p2m_type_t t;
 	mfn_t mfn;
-	unsigned long flags;
 	int rc;
 
 	if (!d->cfg.privileged)
@@ -235,29 +234,36 @@ static long foreign_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 		return -EINVAL;
 	if (!mfn_eq(p2m_lookup(d->p2m, _gfn(m.gfn), &t, NULL), INVALID_MFN))
 		return -EEXIST;
-	spin_lock_irqsave(&domain_list_lock, flags);
-	fd = domain_by_id_locked(m.domid);
-	if (!fd || fd->state != DOM_RUNNING) {
-		spin_unlock_irqrestore(&domain_list_lock, flags);
+	/*
+	 * Our reference keeps the structure; its p2m may be torn down
+	 * meanwhile, which a lookup sees as unmapped (-EACCES), and a frame
+	 * whose last reference went is refused by get_page().
+	 */
+	fd = domain_by_id(m.domid);
+	if (!fd)
+		return -ESRCH;
+	if (READ_ONCE(fd->state) != DOM_RUNNING) {
+		domain_put(fd);
 		return -ESRCH;
 	}
 	mfn = p2m_lookup(fd->p2m, _gfn(m.foreign_gfn), &t, NULL);
 	if (mfn_eq(mfn, INVALID_MFN) || (t != p2m_ram_rw && t != p2m_ram_ro) ||
 	    (t == p2m_ram_ro && !m.readonly)) {
-		spin_unlock_irqrestore(&domain_list_lock, flags);
+		domain_put(fd);
 		return -EACCES;
 	}
 	/* p2m_insert_foreign() takes the page reference itself. */
 	rc = p2m_insert_foreign(
 		d->p2m, _gfn(m.gfn), mfn,
 		m.readonly ? p2m_map_foreign_ro : p2m_map_foreign_rw, fd->id);
-	spin_unlock_irqrestore(&domain_list_lock, flags);
+	domain_put(fd);
 	return rc;
 }
 
 long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 {
 	struct domain *d = v->domain, *t;
+	long rc;
 
 	switch (cmd) {
 	case XL_MEM_INCREASE_RESERVATION:
@@ -267,16 +273,22 @@ long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 	case XL_MEM_CURRENT_RESERVATION:
 	case XL_MEM_MAXIMUM_RESERVATION:
 		if (arg == XL_DOMID_SELF || arg == d->id)
-			t = d;
-		else if (d->cfg.privileged && arg < 0x7000)
-			t = domain_by_id((domid_t)arg);
-		else
+			return (long)(cmd == XL_MEM_CURRENT_RESERVATION ?
+					      READ_ONCE(d->tot_pages) :
+					      d->max_pages);
+		if (!d->cfg.privileged || arg >= 0x7000)
 			return -EPERM;
+		t = domain_by_id((domid_t)arg);
 		if (!t)
 			return -ESRCH;
-		return (long)(cmd == XL_MEM_CURRENT_RESERVATION ?
-				      READ_ONCE(t->tot_pages) :
-				      t->max_pages);
+		/* A dying domain's figures are going: as if it were gone. */
+		rc = READ_ONCE(t->state) == DOM_DYING ?
+			     -ESRCH :
+		     cmd == XL_MEM_CURRENT_RESERVATION ?
+			     (long)READ_ONCE(t->tot_pages) :
+			     (long)t->max_pages;
+		domain_put(t);
+		return rc;
 	case XL_MEM_MAP_FOREIGN:
 	case XL_MEM_UNMAP_FOREIGN:
 		return foreign_op(v, cmd, arg);

@@ -31,7 +31,14 @@
 struct pv_ctx {
 	struct domain *d;
 	struct pv_mm_domain *pv;
-	unsigned long work; /* frame references taken so far */
+	unsigned long work; /* frame references taken by this operation */
+	/*
+	 * Work of the whole hypervisor entry (the calling vCPU's hc_work,
+	 * or the caller's own counter): entries visited and references
+	 * taken or dropped. Checked against PV_MM_ENTRY_WORK between
+	 * operations and by pv_drain().
+	 */
+	unsigned long *spent;
 	/*
 	 * The table frame the last update wrote to (NULL: none). Valid only
 	 * while d->pv_lock stays held: a frame's gfn -> mfn mapping cannot
@@ -136,12 +143,23 @@ static void pv_release(struct page_info *pg, u64 ti)
 	}
 }
 
+static void pv_spend(struct pv_ctx *c, unsigned long n)
+{
+	*c->spent += n;
+}
+
+static bool pv_entry_spent(const struct pv_ctx *c)
+{
+	return *c->spent >= PV_MM_ENTRY_WORK;
+}
+
 static int pv_budget(struct pv_ctx *c)
 {
 	if (c->work >= PV_MM_WORK_MAX) {
 		return -E2BIG;
 	}
 	c->work++;
+	pv_spend(c, 1);
 	return 0;
 }
 
@@ -263,9 +281,13 @@ static void pgt_put_map(struct page_info *pg)
 
 static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level);
 static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level);
+static void pv_dead(struct pv_ctx *c, gfn_t gfn, struct page_info *pg);
+static bool pv_defer(struct pv_ctx *c, gfn_t gfn, struct page_info *pg,
+		     unsigned int level);
 
 static void put_leaf_frames(struct pv_ctx *c, gfn_t gfn, u64 nr, bool write)
 {
+	pv_spend(c, nr);
 	for (u64 i = 0; i < nr; i++) {
 		struct page_info *pg;
 		p2m_type_t t;
@@ -401,6 +423,10 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 		return rc;
 	}
 	ti = ti_read(pg);
+	if (ti & PGT_DYING) {
+		/* Its devalidation must finish first: pv_drain(). */
+		return -ERESTART;
+	}
 	if (pgt_count(ti)) {
 		if (pgt_type(ti) != want) {
 			return pgt_is_table(pgt_type(ti)) &&
@@ -441,6 +467,7 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 			break;
 		}
 	}
+	pv_spend(c, i);
 	c->pv->stats.entries += i;
 	if (rc) {
 		devalidate(c, pg, level, i);
@@ -484,10 +511,29 @@ static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 		ti_write(pg, ti - 1);
 		return;
 	}
-	/* Still typed (count 1) while its entries go: cycles stay visible. */
-	ti_write(pg, ti & ~PGT_VALIDATED);
-	devalidate(c, pg, level, PV_PT_ENTRIES);
-	ti = ti_make(PGT_NONE, 0, pgt_maps(ti_read(pg)), 0);
+	if (ti & PGT_DYING) {
+		return; /* the queue's reference: never dropped here */
+	}
+	pv_spend(c, 1);
+	/*
+	 * The last reference. Still typed (count 1) while its entries go:
+	 * cycles stay visible, and nothing can take it again meanwhile
+	 * (pgt_get_table() waits for a dying table). Its entries are
+	 * dropped by pv_drain(), a budget at a time.
+	 */
+	ti_write(pg, (ti & ~PGT_VALIDATED) | PGT_DYING);
+	if (!pv_defer(c, gfn, pg, level)) {
+		/* No memory for the queue: drop them now (unbounded). */
+		devalidate(c, pg, level, PV_PT_ENTRIES);
+		pv_dead(c, gfn, pg);
+	}
+}
+
+/* A dying table has no entries left: an ordinary frame again. */
+static void pv_dead(struct pv_ctx *c, gfn_t gfn, struct page_info *pg)
+{
+	u64 ti = ti_make(PGT_NONE, 0, pgt_maps(ti_read(pg)), 0);
+
 	ti_write(pg, ti);
 	pv_release(pg, ti);
 	c->range_nr = 0;
@@ -497,10 +543,71 @@ static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	}
 }
 
+static bool pv_defer(struct pv_ctx *c, gfn_t gfn, struct page_info *pg,
+		     unsigned int level)
+{
+	struct pv_mm_dying *n = xmalloc(sizeof(*n));
+
+	if (!n) {
+		return false;
+	}
+	n->next = NULL;
+	n->gfn = gfn;
+	n->pg = pg;
+	n->level = level;
+	n->left = PV_PT_ENTRIES;
+	if (!c->pv->dying) {
+		c->pv->dying_tail = &c->pv->dying;
+	}
+	*c->pv->dying_tail = n;
+	c->pv->dying_tail = &n->next;
+	return true;
+}
+
+/*
+ * Drop the entries of dying tables until the queue is empty (0) or the
+ * entry's work budget is spent (-ERESTART). Tables whose last reference
+ * goes meanwhile join the end of the queue: no recursion, and every
+ * entry dropped counts.
+ */
+static int pv_drain(struct pv_ctx *c)
+{
+	struct pv_mm_domain *pv = c->pv;
+
+	while (pv->dying) {
+		struct pv_mm_dying *n = pv->dying;
+
+		while (n->left) {
+			if (pv_entry_spent(c)) {
+				return -ERESTART;
+			}
+			n->left--;
+			pv_spend(c, 1);
+			put_entry(c, READ_ONCE(*table_slot(n->pg, n->left)),
+				  n->level);
+		}
+		pv->dying = n->next;
+		pv_dead(c, n->gfn, n->pg);
+		xfree(n);
+	}
+	return 0;
+}
+
 /* ---- operations ---- */
 
+/*
+ * The PV state of @d, created on first use. Called with d->pv_lock held.
+ * A dying domain gets none: its teardown (pv_mm_domain_teardown(), under
+ * the same lock, after DOM_DYING was set) may have freed it already, and
+ * recreating it would pin frames of a domain whose p2m is going away.
+ */
 static int pv_state(struct domain *d, struct pv_mm_domain **out)
 {
+	enum domain_state s = READ_ONCE(d->state);
+
+	if (s != DOM_RUNNING && s != DOM_BUILDING && s != DOM_SHUTTING_DOWN) {
+		return -ESRCH;
+	}
 	if (!d->pv_mm) {
 		d->pv_mm = xzalloc(sizeof(*d->pv_mm));
 		if (!d->pv_mm) {
@@ -757,18 +864,19 @@ static int pv_update(struct pv_ctx *c, u64 ptr, u64 val)
 
 /*
  * The target of a batch: the caller's domain, or for a privileged caller
- * the domain the status names. On success with another domain,
- * domain_list_lock is held (it keeps that domain alive) until
- * batch_end().
+ * the domain the status names. Another domain is held by a reference
+ * (domain_by_id()) until batch_end(), and every operation checks again,
+ * under its pv_lock, that it is alive (pv_state()): it may shut down and
+ * be torn down on another CPU in the middle of the batch.
  */
 struct pv_batch {
 	struct domain *d;
 	bool foreign;
-	unsigned long flags;
+	unsigned long done_before; /* entries done by earlier continuations */
 	struct xl_pv_batch_status st;
 };
 
-static int batch_begin(struct vcpu *v, unsigned long count,
+static int batch_begin(struct vcpu *v, unsigned long count_arg,
 		       unsigned long status_gpa, struct pv_batch *b)
 {
 	struct domain *d = v->domain;
@@ -777,7 +885,9 @@ static int batch_begin(struct vcpu *v, unsigned long count,
 	memset(b, 0, sizeof(*b));
 	b->d = d;
 	b->st.domid = XL_DOMID_SELF;
-	if (count > XL_PV_BATCH_MAX) {
+	b->done_before = count_arg >> HC_DONE_SHIFT;
+	if ((count_arg & HC_COUNT_MASK) > XL_PV_BATCH_MAX ||
+	    ((count_arg & HC_DRAIN_ONLY) && (count_arg & HC_COUNT_MASK))) {
 		return -EINVAL;
 	}
 	if (status_gpa &&
@@ -790,10 +900,13 @@ static int batch_begin(struct vcpu *v, unsigned long count,
 	if (!d->cfg.privileged) {
 		return -EPERM;
 	}
-	spin_lock_irqsave(&domain_list_lock, b->flags);
-	fd = domain_by_id_locked(b->st.domid);
-	if (!fd || (fd->state != DOM_RUNNING && fd->state != DOM_BUILDING)) {
-		spin_unlock_irqrestore(&domain_list_lock, b->flags);
+	fd = domain_by_id(b->st.domid);
+	if (!fd) {
+		return -ESRCH;
+	}
+	if (READ_ONCE(fd->state) != DOM_RUNNING &&
+	    READ_ONCE(fd->state) != DOM_BUILDING) {
+		domain_put(fd);
 		return -ESRCH;
 	}
 	b->d = fd;
@@ -801,27 +914,95 @@ static int batch_begin(struct vcpu *v, unsigned long count,
 	return 0;
 }
 
+static int batch_drain(struct vcpu *v, struct domain *d);
+static long batch_continue(struct vcpu *v, struct pv_batch *b,
+			   unsigned long next_gpa, unsigned long left,
+			   unsigned int done, unsigned long status_gpa);
+
+/*
+ * The batch is over: the status and the result. A batch that stopped on
+ * an error may have released tables before it; they are devalidated
+ * before the guest gets the result too (HC_DRAIN_ONLY continuations).
+ */
 static long batch_end(struct vcpu *v, unsigned long status_gpa,
 		      struct pv_batch *b, unsigned int done, int err)
 {
-	if (b->foreign) {
-		spin_unlock_irqrestore(&domain_list_lock, b->flags);
-	}
-	b->st.done = done;
+	unsigned long total = b->done_before + done;
+	long ret = (long)total;
+
+	b->st.done = (u32)total;
 	b->st.error = err;
-	b->st.index = err ? done : ~0U;
+	b->st.index = err ? (u32)total : ~0U;
 	if (status_gpa &&
 	    copy_to_guest(v->domain, status_gpa, &b->st, sizeof(b->st))) {
-		return done ? (long)done : -EFAULT;
+		ret = total ? (long)total : -EFAULT;
 	}
-	return done;
+	if (err && ret >= 0 && batch_drain(v, b->d) == -ERESTART) {
+		return batch_continue(v, b, 0, HC_DRAIN_ONLY, done, status_gpa);
+	}
+	if (b->foreign) {
+		domain_put(b->d);
+	}
+	return ret;
 }
 
-/* Run one operation under the domain's PV lock. */
+/* A continued batch that only has tables left to devalidate. */
+static long batch_drain_only(struct vcpu *v, unsigned long status_gpa,
+			     struct pv_batch *b)
+{
+	if (batch_drain(v, b->d) == -ERESTART) {
+		return batch_continue(v, b, 0, HC_DRAIN_ONLY, 0, status_gpa);
+	}
+	if (b->foreign) {
+		domain_put(b->d);
+	}
+	return (long)b->done_before; /* the status was written before */
+}
+
+/*
+ * The entry's work budget is spent: have the guest re-enter the call for
+ * the @left entries from @next_gpa on (the status is written only at the
+ * end, with the total).
+ */
+static long batch_continue(struct vcpu *v, struct pv_batch *b,
+			   unsigned long next_gpa, unsigned long left,
+			   unsigned int done, unsigned long status_gpa)
+{
+	if (b->foreign) {
+		domain_put(b->d);
+	}
+	return hypercall_continue(
+		v, next_gpa, left | ((b->done_before + done) << HC_DONE_SHIFT),
+		status_gpa, 0, 0);
+}
+
+/*
+ * At the end of a batch: the tables it released finish their
+ * devalidation before the guest sees the result (so a frame it unpinned
+ * is writable RAM again), in bounded steps. Return: 0 or -ERESTART.
+ */
+static int batch_drain(struct vcpu *v, struct domain *d)
+{
+	struct pv_ctx c = { .d = d, .spent = &v->hc_work };
+	int rc = 0;
+
+	spin_lock(&d->pv_lock);
+	c.pv = d->pv_mm;
+	if (c.pv && READ_ONCE(d->state) != DOM_DYING) {
+		rc = pv_drain(&c);
+	}
+	spin_unlock(&d->pv_lock);
+	return rc;
+}
+
+/*
+ * Run one operation under the domain's PV lock, the devalidation queue
+ * first. Return: its result, or -ERESTART (budget spent before it ran).
+ */
 static int pv_mmuext_one(struct vcpu *v, struct domain *d,
 			 const struct xl_mmuext_op *op)
 {
-	struct pv_ctx c = { .d = d };
+	struct pv_ctx c = { .d = d, .spent = &v->hc_work };
 	int rc;
 
 	if (op->pad) {
@@ -829,6 +1010,10 @@ static int pv_mmuext_one(struct vcpu *v, struct domain *d,
 	}
 	spin_lock(&d->pv_lock);
 	rc = pv_state(d, &c.pv);
+	if (rc) {
+		goto out;
+	}
+	rc = pv_drain(&c);
 	if (rc) {
 		goto out;
 	}
@@ -865,19 +1050,26 @@ out:
 	return rc;
 }
 
-long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
-		  unsigned long done_gpa)
+long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa,
+		  unsigned long count_arg, unsigned long done_gpa)
 {
+	unsigned long count = count_arg & HC_COUNT_MASK;
+	struct xl_mmuext_op op;
 	struct pv_batch b;
 	unsigned int done;
-	int rc = batch_begin(v, count, done_gpa, &b);
+	int rc = batch_begin(v, count_arg, done_gpa, &b);
 
 	if (rc) {
 		return rc;
 	}
+	if (count_arg & HC_DRAIN_ONLY) {
+		return batch_drain_only(v, done_gpa, &b);
+	}
 	for (done = 0; done < count; done++) {
-		struct xl_mmuext_op op;
-
+		if (v->hc_work >= PV_MM_ENTRY_WORK) {
+			rc = -ERESTART;
+			break;
+		}
 		if (copy_from_guest(v->domain, &op,
 				    ops_gpa + (u64)done * sizeof(op),
 				    sizeof(op))) {
@@ -889,31 +1081,44 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
 			break;
 		}
 	}
+	if (!rc) {
+		rc = batch_drain(v, b.d);
+	}
+	if (rc == -ERESTART) {
+		return batch_continue(v, &b, ops_gpa + (u64)done * sizeof(op),
+				      count - done, done, done_gpa);
+	}
 	return batch_end(v, done_gpa, &b, done, rc);
 }
 
 /* Requests read from guest memory at once by do_mmu_update(). */
 #define PV_UPDATE_CHUNK 32
 
-long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
-		   unsigned long done_gpa)
+long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
+		   unsigned long count_arg, unsigned long done_gpa)
 {
+	unsigned long count = count_arg & HC_COUNT_MASK;
 	struct xl_mmu_update buf[PV_UPDATE_CHUNK];
 	unsigned int done;
 	struct pv_batch b;
-	int rc = batch_begin(v, count, done_gpa, &b);
+	int rc = batch_begin(v, count_arg, done_gpa, &b);
 
 	if (rc) {
 		return rc;
 	}
+	if (count_arg & HC_DRAIN_ONLY) {
+		return batch_drain_only(v, done_gpa, &b);
+	}
 	/*
 	 * A chunk of requests is read, then applied under one hold of the
 	 * domain's pv_lock (the table frame looked up for one entry serves
-	 * the next ones in the same table); the work budget is per entry.
+	 * the next ones in the same table). Each entry may take up to
+	 * PV_MM_WORK_MAX references (-E2BIG beyond); the whole call is
+	 * bounded by the entry's budget, past which it is continued.
 	 */
 	for (done = 0; done < count;) {
 		unsigned int n = MIN(count - done, PV_UPDATE_CHUNK);
-		struct pv_ctx c = { .d = b.d };
+		struct pv_ctx c = { .d = b.d, .spent = &v->hc_work };
 
 		/*
 		 * If any of the chunk is unreadable, read one request so that
@@ -934,7 +1139,15 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
 		spin_lock(&b.d->pv_lock);
 		rc = pv_state(b.d, &c.pv);
 		for (unsigned int i = 0; !rc && i < n; i++) {
-			c.work = 0;
+			if (pv_entry_spent(&c)) {
+				rc = -ERESTART;
+				break;
+			}
+			rc = pv_drain(&c);
+			if (rc) {
+				break;
+			}
+			c.work = 0; /* the per-operation bound */
 			rc = pv_update(&c, buf[i].ptr, buf[i].val);
 			if (!rc) {
 				done++;
@@ -945,13 +1158,22 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
 			break;
 		}
 	}
+	if (!rc) {
+		rc = batch_drain(v, b.d);
+	}
+	if (rc == -ERESTART) {
+		return batch_continue(v, &b,
+				      reqs_gpa + (u64)done * sizeof(buf[0]),
+				      count - done, done, done_gpa);
+	}
 	return batch_end(v, done_gpa, &b, done, rc);
 }
 
 void pv_mm_vcpu_down(struct vcpu *v)
 {
 	struct domain *d = v->domain;
-	struct pv_ctx c = { .d = d };
+	unsigned long spent = 0;
+	struct pv_ctx c = { .d = d, .spent = &spent };
 
 	if (v->id >= CONFIG_MAX_VCPUS) {
 		return;
@@ -966,6 +1188,10 @@ void pv_mm_vcpu_down(struct vcpu *v)
 			b->set = false;
 		}
 	}
+	/* One budget now; the rest with the next operation or teardown. */
+	if (c.pv) {
+		(void)pv_drain(&c);
+	}
 	spin_unlock(&d->pv_lock);
 }
 
@@ -973,7 +1199,8 @@ void pv_mm_vcpu_down(struct vcpu *v)
 int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val, unsigned int size)
 {
 	struct domain *d = v->domain;
-	struct pv_ctx c = { .d = d };
+	unsigned long spent = 0;
+	struct pv_ctx c = { .d = d, .spent = &spent };
 	int rc;
 
 	if (size != sizeof(u64) || (gpa & 7)) {
@@ -983,19 +1210,30 @@ int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val, unsigned int size)
 	c.pv = d->pv_mm;
 	if (!c.pv) {
 		rc = -ENOENT;
+	} else if (c.pv->dying) {
+		/*
+		 * Tables are being devalidated (the store may even be to
+		 * one): a budget of that, then the guest retries the store.
+		 */
+		(void)pv_drain(&c);
+		rc = -ERESTART;
 	} else {
 		rc = pv_update(&c, gpa, val);
 		if (!rc) {
 			c.pv->stats.emulated++;
 		}
+		/* What the store released: one budget now, the rest later. */
+		(void)pv_drain(&c);
 	}
 	spin_unlock(&d->pv_lock);
 	return rc;
 }
 
 long do_multicall(struct vcpu *v, unsigned long entries_gpa,
-		  unsigned long count)
+		  unsigned long count_arg)
 {
+	unsigned long count = count_arg & HC_COUNT_MASK;
+	unsigned long before = count_arg >> HC_DONE_SHIFT;
 	struct domain *d = v->domain;
 	unsigned long i;
 
@@ -1007,8 +1245,15 @@ long do_multicall(struct vcpu *v, unsigned long entries_gpa,
 		paddr_t gpa = entries_gpa + (u64)i * sizeof(e);
 		long rc;
 
+		/* The entry's budget is spent: continue from entry i. */
+		if (i && v->hc_work >= PV_MM_ENTRY_WORK) {
+			return hypercall_continue(
+				v, gpa,
+				(count - i) | ((before + i) << HC_DONE_SHIFT),
+				0, 0, 0);
+		}
 		if (copy_from_guest(d, &e, gpa, sizeof(e))) {
-			return i ? (long)i : -EFAULT;
+			return before + i ? (long)(before + i) : -EFAULT;
 		}
 		if (e.op == XL_HC_MULTICALL) {
 			rc = -EINVAL;
@@ -1016,19 +1261,41 @@ long do_multicall(struct vcpu *v, unsigned long entries_gpa,
 			rc = do_hypercall(v, e.op, e.args[0], e.args[1],
 					  e.args[2], e.args[3], e.args[4]);
 		}
+		if (rc == -ERESTART) {
+			/*
+			 * The call was continued: its advanced arguments go
+			 * back into the entry (as Xen does), which runs again
+			 * when the guest re-enters the multicall.
+			 */
+			for (unsigned int k = 0; k < 5; k++) {
+				e.args[k] = v->hc_cont[k];
+			}
+			if (copy_to_guest(
+				    d,
+				    gpa + offsetof(struct xl_multicall_entry,
+						   args),
+				    e.args, sizeof(e.args))) {
+				return before + i ? (long)(before + i) :
+						    -EFAULT;
+			}
+			return hypercall_continue(
+				v, gpa,
+				(count - i) | ((before + i) << HC_DONE_SHIFT),
+				0, 0, 0);
+		}
 		e.result = rc;
 		if (copy_to_guest(d,
 				  gpa + offsetof(struct xl_multicall_entry,
 						 result),
 				  &e.result, sizeof(e.result))) {
-			return i ? (long)i : -EFAULT;
+			return before + i ? (long)(before + i) : -EFAULT;
 		}
 		/* A call that shut the domain down ends the batch. */
 		if (READ_ONCE(d->state) != DOM_RUNNING) {
-			return (long)(i + 1);
+			return (long)(before + i + 1);
 		}
 	}
-	return (long)i;
+	return (long)(before + i);
 }
 
 /* Model: balloon (the busy check of a balloon-out). */
@@ -1047,11 +1314,15 @@ void pv_mm_balloon_end(struct domain *d)
 	spin_unlock(&d->pv_lock);
 }
 
-/* Model: teardown. Base pointers first, then the pins, a batch a call. */
+/*
+ * Model: teardown. Base pointers first, then the pins, then the
+ * devalidation queue; at most about PV_MM_ENTRY_WORK of work a call.
+ */
 int pv_mm_domain_teardown(struct domain *d)
 {
-	struct pv_ctx c = { .d = d };
-	unsigned int n = 0;
+	unsigned long spent = 0;
+	struct pv_ctx c = { .d = d, .spent = &spent };
+	int rc;
 
 	spin_lock(&d->pv_lock);
 	c.pv = d->pv_mm;
@@ -1069,11 +1340,12 @@ int pv_mm_domain_teardown(struct domain *d)
 			}
 		}
 	}
-	while (c.pv->pins && n++ < PV_MM_TEARDOWN_BATCH) {
+	while (c.pv->pins && !pv_entry_spent(&c)) {
 		struct pv_mm_pin *pin = c.pv->pins;
 		struct page_info *pg = mfn_to_page(pin->mfn);
 		u64 ti = ti_read(pg);
 
+		pv_spend(&c, 1);
 		c.pv->pins = pin->next;
 		c.pv->nr_pins--;
 		ti_write(pg, ti & ~PGT_PINNED);
@@ -1082,7 +1354,8 @@ int pv_mm_domain_teardown(struct domain *d)
 		}
 		xfree(pin);
 	}
-	if (c.pv->pins) {
+	rc = c.pv->pins ? -ERESTART : pv_drain(&c);
+	if (rc) {
 		spin_unlock(&d->pv_lock);
 		return -ERESTART;
 	}

@@ -380,8 +380,7 @@ static unsigned int reap_domains(void)
 			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
 		}
 		keyhandler_domain_gone(d->name, act == ACTION_RESTART, false);
-		xfree(d->p2m);
-		xfree(d);
+		domain_put(d); /* domain_list's reference */
 		alive--;
 		if (restart)
 			break;

@@ -372,6 +372,9 @@ bool arm_pv_table_abort(struct vcpu *v, u64 esr, paddr_t gpa, u64 far)
 		r->pc += (esr & ESR_IL) ? 4 : 2;
 		return true;
 	}
+	if (rc == -ERESTART) {
+		return true; /* the table is being devalidated: retry */
+	}
 	if (rc == -ENOENT && write_now_allowed(d, gpa, &t)) {
 		return true; /* unpinned between the fault and the update */
 	}

@@ -89,8 +89,21 @@ bool vcpu_handle_smccc(struct vcpu *v)
 
 	if ((fid >> 32) == 0 &&
 	    (fid32 & ~XL_SMCCC_FN_MASK) == (u32)XL_SMCCC_FN(0)) {
+		v->hc_work = 0; /* a new hypervisor entry: a new budget */
 		ret = do_hypercall(v, fid32 & XL_SMCCC_FN_MASK, r->x[1],
 				   r->x[2], r->x[3], r->x[4], r->x[5]);
+		if (ret == -ERESTART) {
+			/*
+			 * A continuation: back to the HVC / SMC (the return
+			 * address is past it, A64: 4 bytes) with x0 unchanged
+			 * and the advanced arguments in x1..x5.
+			 */
+			for (unsigned int i = 0; i < 5; i++) {
+				r->x[1 + i] = v->hc_cont[i];
+			}
+			r->pc -= 4;
+			return !READ_ONCE(v->pause);
+		}
 		r->x[0] = (u64)ret;
 		return !READ_ONCE(v->pause);
 	}

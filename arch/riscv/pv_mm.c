@@ -318,6 +318,9 @@ bool riscv_pv_store_fault(struct vcpu *v, paddr_t gpa)
 		}
 		rc = pv_mm_emulate_write(v, gpa, val, m.size);
 	}
+	if (rc == -ERESTART) {
+		return true; /* the table is being devalidated: retry */
+	}
 	if (rc) {
 		/* stval: the guest virtual address of the access. */
 		riscv_vcpu_inject_exception(v, EXC_STORE_ACCESS, r->stval);

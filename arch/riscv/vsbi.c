@@ -395,11 +395,26 @@ static long dbcn_call(struct vcpu *v, struct sbi_call *c)
 	}
 }
 
-static long xl_call(struct vcpu *v, struct sbi_call *c, enum exit_action *act)
+static long xl_call(struct vcpu *v, struct sbi_call *c, enum exit_action *act,
+		    bool *restart)
 {
-	long rc = do_hypercall(v, c->fid, c->a[0], c->a[1], c->a[2], c->a[3],
-			       c->a[4]);
+	long rc;
 
+	v->hc_work = 0; /* a new hypervisor entry: a new work budget */
+	rc = do_hypercall(v, c->fid, c->a[0], c->a[1], c->a[2], c->a[3],
+			  c->a[4]);
+	if (rc == -ERESTART) {
+		/*
+		 * A continuation: the ecall runs again with the advanced
+		 * arguments (a0..a4; a6/a7 unchanged), after the loop had a
+		 * chance to preempt this vCPU.
+		 */
+		for (unsigned int i = 0; i < 5; i++) {
+			cpu_regs_set(&v->arch.gregs, REG_A0 + i, v->hc_cont[i]);
+		}
+		*restart = true;
+		return 0;
+	}
 	if (rc == -ENOSYS) {
 		return SBI_ERR_NOT_SUPPORTED;
 	}
@@ -415,7 +430,7 @@ enum exit_action vsbi_ecall(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->arch.gregs;
 	enum exit_action act = EXIT_RESUME;
-	bool regs_set = false;
+	bool regs_set = false, restart = false;
 	struct sbi_call c;
 	unsigned int i;
 	long err;
@@ -459,7 +474,10 @@ enum exit_action vsbi_ecall(struct vcpu *v)
 		err = dbcn_call(v, &c);
 		break;
 	case XL_SBI_EXT:
-		err = xl_call(v, &c, &act);
+		err = xl_call(v, &c, &act, &restart);
+		if (restart) {
+			return act; /* sepc still at the ecall */
+		}
 		break;
 	default:
 		err = SBI_ERR_NOT_SUPPORTED;

@@ -94,6 +94,12 @@ struct vcpu {
 	struct list_head runq; /* on its pCPU's run queue when runnable */
 	u64 wake_at; /* blocked: counter deadline, 0 = none */
 	bool pause; /* domain shutting down: do not run */
+	/*
+	 * Hypercalls: work (PV MMU units) spent in the current hypervisor
+	 * entry, and the arguments of a continuation (hypercall.h).
+	 */
+	unsigned long hc_work;
+	unsigned long hc_cont[5];
 	/* vcpu_up() recorded a start: reset before the next run. */
 	bool reset_pending;
 	paddr_t reset_entry;
@@ -155,6 +161,14 @@ struct domain {
 	u32 in_head, in_tail;
 
 	struct list_head list; /* all domains */
+	/*
+	 * References: one for being on domain_list, one per domain_by_id()
+	 * caller until its domain_put(). The structure (and its p2m_domain)
+	 * is freed by the last domain_put(); the domain's memory, p2m tree
+	 * and PV state go at teardown, so a holder must check d->state
+	 * (DOM_DYING: torn down or being torn down) before using them.
+	 */
+	u32 refcnt;
 	struct arch_domain arch;
 };
 
@@ -201,10 +215,21 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code);
  */
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 
-/** domain_by_id() - Return: the live domain with ID @id, or NULL. */
-struct domain *domain_by_id(domid_t id);
-/** domain_by_id_locked() - the same, with domain_list_lock held. */
+/**
+ * domain_by_id() - the domain with ID @id, with a reference the caller
+ * drops with domain_put(). The domain may be dying: check d->state.
+ * Return: the domain, or NULL.
+ */
+struct domain *__must_check domain_by_id(domid_t id);
+/**
+ * domain_by_id_locked() - the domain with ID @id, no reference taken:
+ * only valid while domain_list_lock stays held.
+ */
 struct domain *domain_by_id_locked(domid_t id);
+/** domain_get() - take another reference on @d (the caller has one). */
+void domain_get(struct domain *d);
+/** domain_put() - drop a reference; the last one frees the structure. */
+void domain_put(struct domain *d);
 
 /**
  * domain_build() - populate @d's RAM, load its kernel, ramdisk and device

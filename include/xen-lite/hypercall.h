@@ -16,6 +16,30 @@ long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
 		  unsigned long a1, unsigned long a2, unsigned long a3,
 		  unsigned long a4);
 
+/**
+ * hypercall_continue() - make the current hypercall of @v a continuation:
+ * the arch handler does not return to the guest with a result but has
+ * it execute the hypercall instruction again with @a0..@a4 as arguments
+ * (advanced past the work done), after the CPU had a chance to preempt
+ * it. Inside a multicall the entry's arguments are updated instead.
+ * Return: -ERESTART, for the handler to return.
+ */
+long hypercall_continue(struct vcpu *v, unsigned long a0, unsigned long a1,
+			unsigned long a2, unsigned long a3, unsigned long a4);
+
+/*
+ * A batch count argument that was continued carries the number of
+ * entries done before in its upper half (hypercall_continue()): only the
+ * result the guest gets depends on it.
+ */
+#define HC_COUNT_MASK 0x3fffffffUL
+#define HC_DONE_SHIFT 32
+/*
+ * In a continued batch count: the batch itself ended (its status is
+ * written); only the tables it released are still being devalidated.
+ */
+#define HC_DRAIN_ONLY (1UL << 30)
+
 /** do_memory_op() - XL_HC_MEMORY_OP. Return: see include/public. */
 long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg);
 

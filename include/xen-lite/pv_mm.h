@@ -11,6 +11,9 @@
  *   bits 63..60  type: PGT_NONE, PGT_WRITABLE or PGT_L1..PGT_L4
  *   bit  59      pinned (the pin holds one type reference)
  *   bit  58      validated (an Ln table whose entries were all checked)
+ *   bit  57      dying: its last reference went, its entries are being
+ *                dropped in bounded steps (the devalidation queue holds
+ *                the one type reference left)
  *   bits 55..32  read-only leaf mappings (any type)
  *   bits 31..0   type count: writable leaf mappings, or references to the
  *                table (parent entries, the pin, base pointers)
@@ -40,6 +43,7 @@
 #define PGT_L4 5ULL
 #define PGT_PINNED (1ULL << 59)
 #define PGT_VALIDATED (1ULL << 58)
+#define PGT_DYING (1ULL << 57)
 #define PGT_MAP_SHIFT 32
 #define PGT_MAP_MASK (0xffffffULL << PGT_MAP_SHIFT)
 #define PGT_MAP_MAX 0xffffffULL
@@ -146,6 +150,20 @@ struct pv_mm_base {
 	mfn_t mfn;
 };
 
+/*
+ * A table whose last reference went, on its domain's devalidation queue:
+ * entries [0, left) still hold their references. Dropped by pv_drain()
+ * a work budget at a time, so that no hypervisor entry drops an
+ * unbounded number (an L2 of 512 2 MiB leaves holds 262,144).
+ */
+struct pv_mm_dying {
+	struct pv_mm_dying *next;
+	gfn_t gfn;
+	struct page_info *pg;
+	unsigned int level;
+	unsigned int left;
+};
+
 struct pv_mm_stats {
 	u64 validated; /* tables validated */
 	u64 entries; /* entries checked by validation */
@@ -159,6 +177,7 @@ struct pv_mm_domain {
 	struct pv_mm_pin *pins;
 	unsigned int nr_pins;
 	struct pv_mm_base base[CONFIG_MAX_VCPUS][2];
+	struct pv_mm_dying *dying, **dying_tail; /* devalidation queue */
 	struct pv_mm_stats stats;
 };
 
@@ -166,12 +185,23 @@ struct pv_mm_domain {
 #define PV_MM_MAX_PINS 4096
 /*
  * Most frame references (type or mapping) one operation may take: bounds
- * the time of a pin or update (a 1 GiB superpage leaf alone is 262144).
- * An operation over the budget fails with -E2BIG and is rolled back.
+ * the time of a pin or update; an operation over it fails with -E2BIG
+ * and is rolled back. 8192 is 16 full L1 tables, or 16 2 MiB leaves; a
+ * larger tree is built bottom-up (pin or fill the lower tables first:
+ * naming an already validated table costs one reference). A 1 GiB leaf
+ * (262,144 references) can never be validated.
  */
-#define PV_MM_WORK_MAX (1UL << 22)
-/* Pinned tables pv_mm_domain_teardown() releases per call. */
-#define PV_MM_TEARDOWN_BATCH 8
+#define PV_MM_WORK_MAX (1UL << 13)
+/*
+ * Work (entries visited, references taken or dropped) one hypervisor
+ * entry may spend on PV MMU operations, whatever the hypercall: a batch,
+ * a multicall of batches, the devalidation queue, a teardown step. Past
+ * it the hypercall is continued (-ERESTART: the guest re-enters it with
+ * its arguments advanced) and the CPU gets back to its scheduler in
+ * between. With the per-operation bound above, one entry does at most
+ * about two budgets of work.
+ */
+#define PV_MM_ENTRY_WORK (1UL << 13)
 
 #ifdef CONFIG_PV_MMU
 
@@ -197,7 +227,7 @@ void pv_mm_balloon_end(struct domain *d);
 /**
  * pv_mm_domain_teardown() - unpin every table of @d and drop all type
  * references (domain destruction). Return: 0, or -ERESTART to be called
- * again (bounded work per call).
+ * again (at most about PV_MM_ENTRY_WORK per call).
  */
 int pv_mm_domain_teardown(struct domain *d);
 
@@ -252,7 +282,8 @@ long do_multicall(struct vcpu *v, unsigned long entries_gpa,
  * pv_mm_emulate_write() - a guest store of @size bytes of @val at @gpa
  * hit a frame the p2m holds as p2m_pt_pinned (stage-2 write fault).
  * Validates and applies it as a single-entry mmu_update.
- * Return: 0 when applied (the fault handler skips the instruction), or a
+ * Return: 0 when applied (the fault handler skips the instruction),
+ * -ERESTART (the frame is being devalidated: retry the store), or a
  * negative errno (the handler injects a fault into the guest): -EINVAL
  * (not an aligned 8-byte store), -ENOENT (not a validated table) or any
  * error of mmu_update.

@@ -41,7 +41,7 @@ static void bench(const char *name, double v, const char *unit)
 static long hcall(struct env_dom *ed, unsigned long nr, unsigned long a0,
 		  unsigned long a1, unsigned long a2)
 {
-	return do_hypercall(&ed->vcpu[0], nr, a0, a1, a2, 0, 0);
+	return env_hypercall(ed, 0, nr, a0, a1, a2);
 }
 
 int main(int argc, char **argv)

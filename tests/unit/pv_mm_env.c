@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <xen-lite/hypercall.h>
+
 #include "pv_mm_env.h"
 
 struct page_info *frame_table;
@@ -186,12 +188,15 @@ void env_set_p2m(struct env_dom *ed, gfn_t gfn, mfn_t mfn, p2m_type_t t)
 
 bool env_superpages;
 unsigned int env_unsupported_levels;
+unsigned long env_lookups;
 
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 		 unsigned int *order)
 {
 	struct env_p2m *ep = container_of(p2m, struct env_p2m, p2m);
 	u64 i = gfn_x(gfn) - ENV_GFN_BASE;
+
+	env_lookups++;
 
 	if (order) {
 		*order = 0;
@@ -284,10 +289,21 @@ void xfree(void *p)
 	free(p);
 }
 
+unsigned long env_copies, env_copy_hook_at;
+void (*env_copy_hook)(void);
+
 static int guest_copy(struct domain *d, void *buf, paddr_t gpa, size_t len,
 		      bool to)
 {
 	u8 *b = buf;
+
+	/* Outside every lock: another CPU may act here. */
+	if (++env_copies == env_copy_hook_at && env_copy_hook) {
+		void (*fn)(void) = env_copy_hook;
+
+		env_copy_hook = NULL;
+		fn();
+	}
 
 	while (len) {
 		size_t off = gpa & (PAGE_SIZE - 1);
@@ -330,9 +346,61 @@ struct domain *domain_by_id_locked(domid_t id)
 	return ed ? &ed->d : NULL;
 }
 
+unsigned long env_domain_refs;
+
 struct domain *domain_by_id(domid_t id)
 {
-	return domain_by_id_locked(id);
+	struct domain *d = domain_by_id_locked(id);
+
+	if (d) {
+		env_domain_refs++;
+	}
+	return d;
+}
+
+void domain_get(struct domain *d)
+{
+	env_domain_refs++;
+}
+
+void domain_put(struct domain *d)
+{
+	if (!env_domain_refs) {
+		fprintf(stderr, "env: domain_put without a reference\n");
+		abort();
+	}
+	env_domain_refs--;
+}
+
+unsigned long env_max_entry_work, env_max_entry_lookups, env_entries,
+	env_continuations;
+
+long env_hypercall(struct env_dom *ed, unsigned int vcpu, unsigned long nr,
+		   unsigned long a0, unsigned long a1, unsigned long a2)
+{
+	struct vcpu *v = &ed->vcpu[vcpu];
+	unsigned long a[5] = { a0, a1, a2, 0, 0 };
+	long rc;
+
+	/* What the arch trap handler does: a new budget per entry. */
+	for (;;) {
+		unsigned long l0 = env_lookups;
+
+		v->hc_work = 0;
+		rc = do_hypercall(v, nr, a[0], a[1], a[2], a[3], a[4]);
+		env_entries++;
+		if (env_lookups - l0 > env_max_entry_lookups) {
+			env_max_entry_lookups = env_lookups - l0;
+		}
+		if (v->hc_work > env_max_entry_work) {
+			env_max_entry_work = v->hc_work;
+		}
+		if (rc != -ERESTART) {
+			return rc;
+		}
+		env_continuations++;
+		memcpy(a, v->hc_cont, sizeof(a));
+	}
 }
 
 void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
@@ -394,7 +462,7 @@ long env_mmuext(struct env_dom *ed, unsigned int vcpu,
 	    copy_to_guest(&ed->d, stg, st, sizeof(*st))) {
 		return -999;
 	}
-	rc = do_mmuext_op(&ed->vcpu[vcpu], s, n, stg);
+	rc = env_hypercall(ed, vcpu, XL_HC_MMUEXT_OP, s, n, stg);
 	if (copy_from_guest(&ed->d, st, stg, sizeof(*st))) {
 		return -999;
 	}
@@ -414,7 +482,7 @@ long env_mmu_update(struct env_dom *ed, unsigned int vcpu,
 	    copy_to_guest(&ed->d, stg, st, sizeof(*st))) {
 		return -999;
 	}
-	rc = do_mmu_update(&ed->vcpu[vcpu], s, n, stg);
+	rc = env_hypercall(ed, vcpu, XL_HC_MMU_UPDATE, s, n, stg);
 	if (copy_from_guest(&ed->d, st, stg, sizeof(*st))) {
 		return -999;
 	}

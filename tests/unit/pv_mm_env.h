@@ -77,6 +77,29 @@ void env_set_p2m(struct env_dom *ed, gfn_t gfn, mfn_t mfn, p2m_type_t t);
 /* A frame owned by the hypervisor. */
 mfn_t env_xen_frame(void);
 
+/*
+ * A hypercall as the arch trap handler makes it: a fresh work budget per
+ * entry, and continuations (-ERESTART) re-entered until it returns.
+ * The figures: the most work one entry did, entries, continuations.
+ */
+long env_hypercall(struct env_dom *ed, unsigned int vcpu, unsigned long nr,
+		   unsigned long a0, unsigned long a1, unsigned long a2);
+extern unsigned long env_max_entry_work, env_entries, env_continuations;
+/*
+ * p2m lookups (every frame an operation visits is one when
+ * env_superpages is off) and the most made by one hypervisor entry.
+ */
+extern unsigned long env_lookups, env_max_entry_lookups;
+/*
+ * Guest memory copies, and a hook run at copy number env_copy_hook_at
+ * (another CPU acting between two operations of a batch: copies are
+ * made outside the PV lock).
+ */
+extern unsigned long env_copies, env_copy_hook_at;
+extern void (*env_copy_hook)(void);
+/* References domain_by_id() handed out and not yet dropped. */
+extern unsigned long env_domain_refs;
+
 /* Hypercall helpers: the arguments are written to a scratch frame. */
 long env_mmuext(struct env_dom *ed, unsigned int vcpu,
 		const struct xl_mmuext_op *ops, unsigned int n,

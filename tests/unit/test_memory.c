@@ -140,9 +140,19 @@ struct domain *domain_by_id_locked(domid_t id)
 	return id == D.id ? &D : NULL;
 }
 
+static long refs;
+
 struct domain *domain_by_id(domid_t id)
 {
-	return domain_by_id_locked(id);
+	struct domain *d = domain_by_id_locked(id);
+
+	refs += d != NULL;
+	return d;
+}
+
+void domain_put(struct domain *d)
+{
+	refs--;
 }
 
 /* ---- the domain ---- */

@@ -873,9 +873,11 @@ TEST(mmuext_batch_bad_op_in_middle)
 	ops[1].pad = 1;
 	CHECK_EQ(env_mmuext(ed, 0, ops + 1, 1, &st), 0);
 	CHECK_EQ(st.error, -EINVAL);
-	CHECK_EQ(do_mmuext_op(&ed->vcpu[0], 0, XL_PV_BATCH_MAX + 1, 0),
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MMUEXT_OP, 0, XL_PV_BATCH_MAX + 1,
+			       0),
 		 -EINVAL);
-	CHECK_EQ(do_mmu_update(&ed->vcpu[0], 0x10000000, 1, 0x10000000),
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MMU_UPDATE, 0x10000000, 1,
+			       0x10000000),
 		 -EFAULT);
 	FINISH();
 }
@@ -890,7 +892,9 @@ TEST(batch_without_status)
 	r.ptr = gfn_to_gaddr(T[1]) + 8;
 	r.val = leaf(D[1], 1, RW);
 	CHECK_EQ(copy_to_guest(&ed->d, gfn_to_gaddr(D[15]), &r, sizeof(r)), 0);
-	CHECK_EQ(do_mmu_update(&ed->vcpu[0], gfn_to_gaddr(D[15]), 1, 0), 1);
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MMU_UPDATE, gfn_to_gaddr(D[15]), 1,
+			       0),
+		 1);
 	CHECK_EQ(E(T[1])[1], r.val);
 	FINISH();
 }
@@ -908,7 +912,7 @@ TEST(status_in_pinned_table_not_written)
 	r.val = leaf(D[1], 1, RW);
 	CHECK_EQ(copy_to_guest(&ed->d, gfn_to_gaddr(D[15]), &r, sizeof(r)), 0);
 	/* The hypervisor never writes a status into a table frame. */
-	CHECK_EQ(do_mmu_update(&ed->vcpu[0], gfn_to_gaddr(D[15]), 1,
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MMU_UPDATE, gfn_to_gaddr(D[15]), 1,
 			       gfn_to_gaddr(T[1]) + 512),
 		 -EFAULT);
 	CHECK_EQ(memcmp(before, E(T[1]) + 64, sizeof(before)), 0);
@@ -931,10 +935,11 @@ TEST(batch_partly_unreadable)
 	at = gfn_to_gaddr(D[15]) + PAGE_SIZE - sizeof(r);
 	CHECK_EQ(copy_to_guest(&ed->d, at, r, sizeof(r)), 0);
 	env_set_p2m(ed, gfn_add(D[15], 1), INVALID_MFN, p2m_invalid);
-	CHECK_EQ(do_mmu_update(&ed->vcpu[0], at, 40, 0), 3);
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MMU_UPDATE, at, 40, 0), 3);
 	CHECK_EQ(E(T[1])[3], r[2].val);
 	/* No status: the count applied (0) is all the guest learns. */
-	CHECK_EQ(do_mmu_update(&ed->vcpu[0], at + sizeof(r), 40, 0), 0);
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MMU_UPDATE, at + sizeof(r), 40, 0),
+		 0);
 	FINISH();
 }
 
@@ -1010,7 +1015,7 @@ TEST(multicall_results)
 	mc[2].op = XL_HC_MULTICALL;
 	mc[3].op = XL_HC_VERSION;
 	CHECK_EQ(copy_to_guest(&ed->d, base, mc, sizeof(mc)), 0);
-	CHECK_EQ(do_multicall(&ed->vcpu[0], base, 4), 4);
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MULTICALL, base, 4, 0), 4);
 	CHECK_EQ(copy_from_guest(&ed->d, mc, base, sizeof(mc)), 0);
 	CHECK_EQ(mc[0].result, 1);
 	CHECK_EQ(mc[1].result, 1);
@@ -1018,9 +1023,11 @@ TEST(multicall_results)
 	CHECK_EQ(mc[3].result,
 		 (XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR);
 	CHECK_EQ(E(T[1])[1], r.val);
-	CHECK_EQ(do_multicall(&ed->vcpu[0], base, XL_MULTICALL_MAX + 1),
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MULTICALL, base,
+			       XL_MULTICALL_MAX + 1, 0),
 		 -EINVAL);
-	CHECK_EQ(do_multicall(&ed->vcpu[0], 0x10000000, 1), -EFAULT);
+	CHECK_EQ(env_hypercall(ed, 0, XL_HC_MULTICALL, 0x10000000, 1, 0),
+		 -EFAULT);
 	FINISH();
 }
 
@@ -1178,24 +1185,158 @@ TEST(p2m_retype_failure_rolls_back)
 	FINISH();
 }
 
+/*
+ * The attack of issue 14 (finding 2): an L2 whose 512 entries are
+ * read-only 2 MiB leaves (262,144 frame references), built a leaf at a
+ * time, hanging under a pinned L3; then a batch flipping that L3 slot
+ * between the L2 and nothing. Each flip used to drop (and re-take) all
+ * 262,144 references inside one hypervisor entry; now the drop is
+ * deferred and done a budget per entry, and the re-take is over the
+ * per-operation bound (-E2BIG). Work is measured as frames visited
+ * (p2m lookups) per hypervisor entry.
+ */
+#define WORST_BOUND (3 * PV_MM_ENTRY_WORK + 64)
+
+/* An L2 hanging in @root's slot @slot only, built a leaf at a time. */
+static gfn_t superpage_l2(gfn_t root, unsigned int slot, gfn_t region)
+{
+	gfn_t l2 = env_alloc_gfn(ed);
+
+	if (upd(root, slot, tbl(l2, 3))) {
+		abort();
+	}
+	for (unsigned int i = 0; i < PV_PT_ENTRIES; i++) {
+		if (upd(l2, i, leaf(region, 2, RO))) {
+			abort();
+		}
+	}
+	return l2;
+}
+
+TEST(worst_case_flip_superpage_l2)
+{
+	static struct xl_mmu_update reqs[254];
+	struct xl_pv_batch_status st = { .domid = XL_DOMID_SELF };
+	gfn_t root, l2, region = _gfn(ENV_GFN_BASE + 1024);
+	paddr_t slot;
+	long rc;
+
+	env_reset();
+	env_superpages = false; /* every frame visited is a lookup */
+	ed = env_dom_create(1, 2048, false);
+	F = &pv_pt_sv39;
+	root = env_alloc_gfn(ed);
+	CHECK_EQ(pin(3, root), 0);
+	l2 = superpage_l2(root, 1, region);
+	slot = gfn_to_gaddr(root) + 8;
+	for (unsigned int j = 0; j < ARRAY_SIZE(reqs); j++) {
+		reqs[j] =
+			(struct xl_mmu_update){ slot, j & 1 ? tbl(l2, 3) : 0 };
+	}
+	env_max_entry_lookups = 0;
+	env_continuations = 0;
+	rc = env_mmu_update(ed, 0, reqs, ARRAY_SIZE(reqs), &st);
+	fprintf(stderr,
+		"  flip batch: %ld applied, error %d, %lu continuations, at most %lu frames visited by one entry\n",
+		rc, st.error, env_continuations, env_max_entry_lookups);
+	CHECK_EQ(rc, 1);
+	CHECK_EQ(st.error, -E2BIG);
+	CHECK(env_max_entry_lookups <= WORST_BOUND);
+	CHECK(env_continuations >= 262144 / WORST_BOUND);
+	/* The drop was complete before the result: the L2 is RAM again. */
+	CHECK_EQ(ti(l2), 0);
+	CHECK_EQ(env_gfn_type(ed, l2), p2m_ram_rw);
+	FINISH();
+}
+
+/*
+ * Teardown is bounded by work, not by pins: four such L2s (over a
+ * million references) under one pinned L3 take many steps of at most
+ * about one budget each.
+ */
 TEST(teardown_bounded)
 {
-	gfn_t t[20];
-	int rc, calls = 0;
+	gfn_t root, region = _gfn(ENV_GFN_BASE + 1024);
+	unsigned long steps = 0, most = 0;
+	int rc;
 
-	setup(&pv_pt_sv39);
-	for (int i = 0; i < 20; i++) {
-		t[i] = env_alloc_gfn(ed);
-		CHECK_EQ(pin(1, t[i]), 0);
+	env_reset();
+	env_superpages = false; /* every frame visited is a lookup */
+	ed = env_dom_create(1, 2048, false);
+	F = &pv_pt_sv39;
+	root = env_alloc_gfn(ed);
+	CHECK_EQ(pin(3, root), 0);
+	for (unsigned int k = 0; k < 4; k++) {
+		superpage_l2(root, k, region);
 	}
 	do {
+		unsigned long l0 = env_lookups;
+
 		rc = pv_mm_domain_teardown(&ed->d);
-		calls++;
+		most = MAX(most, env_lookups - l0);
+		steps++;
 	} while (rc == -ERESTART);
+	fprintf(stderr,
+		"  teardown: %lu steps, at most %lu frames visited by one\n",
+		steps, most);
 	CHECK_EQ(rc, 0);
-	CHECK_EQ(calls, 3);
+	CHECK(most <= WORST_BOUND);
+	CHECK(steps >= 4 * 262144 / WORST_BOUND);
 	CHECK(env_dom_clear(ed));
 	FINISH();
+}
+
+/*
+ * Finding 5: a privileged domain's batch on another domain that dies in
+ * the middle (its teardown runs on another CPU between two operations).
+ * The batch must stop with -ESRCH, never recreate the dead domain's PV
+ * state or pin its frames again, and drop its domain reference.
+ */
+static struct env_dom *victim;
+
+static void kill_victim(void)
+{
+	victim->d.state = DOM_DYING;
+	while (pv_mm_domain_teardown(&victim->d) == -ERESTART) {
+		;
+	}
+}
+
+TEST(foreign_batch_target_dies)
+{
+	struct xl_mmuext_op ops[8];
+	struct xl_pv_batch_status st;
+	struct env_dom *caller;
+	long rc;
+
+	/* env_mmuext() copies the ops and status in first: 2 copies. */
+	for (unsigned int at = 3; at < 12; at++) {
+		env_reset();
+		caller = env_dom_create(1, 1024, true);
+		victim = env_dom_create(2, 1024, false);
+		for (unsigned int i = 0; i < 8; i++) {
+			gfn_t g = env_alloc_gfn(victim);
+
+			ops[i] = (struct xl_mmuext_op){
+				.cmd = i & 1 ? XL_MMUEXT_UNPIN_TABLE :
+					       XL_MMUEXT_PIN_L1_TABLE,
+				.arg1 = gfn_x(i & 1 ? _gfn(gfn_x(g) - 1) : g),
+			};
+		}
+		st = (struct xl_pv_batch_status){ .domid = 2 };
+		env_copy_hook = kill_victim;
+		env_copy_hook_at = env_copies + at;
+		rc = env_mmuext(caller, 0, ops, 8, &st);
+		env_copy_hook = NULL;
+		/* Dead before the batch began, or stopped in it. */
+		CHECK(rc == -ESRCH ||
+		      (rc >= 0 && rc < 8 && st.error == -ESRCH));
+		CHECK(!victim->d.pv_mm);
+		CHECK(env_dom_clear(victim));
+		CHECK_EQ(env_domain_refs, 0);
+		victim->d.state = DOM_RUNNING; /* for env_reset()'s teardown */
+	}
+	env_reset();
 }
 
 TEST(teardown_with_everything)
