@@ -363,13 +363,16 @@ int domain_destroy_step(struct domain *d)
 	rc = p2m_teardown(d->p2m);
 	if (rc == -ERESTART)
 		return rc;
-	rc = domain_release_memory(d, &deadline);
-	if (rc == -ERESTART)
-		return rc;
+	return domain_release_memory(d, &deadline);
+}
+
+void domain_unlist(struct domain *d)
+{
+	unsigned long flags;
+
 	spin_lock_irqsave(&domain_list_lock, flags);
 	list_del(&d->list);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
-	return 0;
 }
 
 int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg)

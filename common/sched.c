@@ -321,16 +321,20 @@ static unsigned int nr_restarting;
 
 static unsigned int reap_domains(void)
 {
-	struct domain *d, *tmp;
-	unsigned int alive = 0;
+	struct domain *d, *victim = NULL;
+	enum shutdown_action act = ACTION_DESTROY;
+	unsigned int alive = 0, restarts = 0;
 	struct domain_config cfg;
 	bool restart = false, more = false;
-	unsigned int restarts = 0;
+	int rc;
 
 	/*
-	 * Not a trylock: a CPU whose vCPU was the last of a dying domain to
-	 * leave must reap it now, or nobody may (idle CPUs sleep). The
-	 * holder is busy for at most one bounded teardown step.
+	 * reap_lock only picks the domain to work on and marks it (one CPU
+	 * per domain); the teardown step itself (bounded: about a
+	 * millisecond, see domain_destroy_step()) runs without it, so no
+	 * CPU's scheduler loop ever waits for another CPU's step. Not a
+	 * trylock: a CPU whose vCPU was the last of a dying domain to leave
+	 * must see it now, or nobody may (idle CPUs sleep).
 	 */
 	spin_lock(&reap_lock);
 	/*
@@ -338,8 +342,8 @@ static unsigned int reap_domains(void)
 	 * has put its domain back on the list before it decrements.
 	 */
 	alive = __atomic_load_n(&nr_restarting, __ATOMIC_SEQ_CST);
-	list_for_each_entry_safe(d, tmp, &domain_list, list) {
-		enum shutdown_action act;
+	list_for_each_entry(d, &domain_list, list) {
+		enum shutdown_action a;
 
 		if (d->state == DOM_RUNNING) {
 			alive++;
@@ -348,17 +352,21 @@ static unsigned int reap_domains(void)
 		if (d->state == DOM_PRESERVED)
 			continue;
 		alive++;
+		if (d->reaping || victim) {
+			more = true; /* another CPU's, or the next pass's */
+			continue;
+		}
 		if (d->state == DOM_SHUTTING_DOWN && !vcpus_off_cpu(d))
 			continue;
-		act = d->shutdown_reason == SHUTDOWN_POWEROFF ?
-			      d->cfg.on_poweroff :
-		      d->shutdown_reason == SHUTDOWN_REBOOT ? d->cfg.on_reboot :
-							      d->cfg.on_crash;
+		a = d->shutdown_reason == SHUTDOWN_POWEROFF ?
+			    d->cfg.on_poweroff :
+		    d->shutdown_reason == SHUTDOWN_REBOOT ? d->cfg.on_reboot :
+							    d->cfg.on_crash;
 		if (d->state == DOM_SHUTTING_DOWN) {
 			if (d->shutdown_reason == SHUTDOWN_CRASH ||
 			    d->shutdown_code != 0)
 				nr_crashed++;
-			if (act == ACTION_PRESERVE) {
+			if (a == ACTION_PRESERVE) {
 				d->state = DOM_PRESERVED;
 				printk("domain %u (%s) preserved\n", d->id,
 				       d->name);
@@ -367,23 +375,35 @@ static unsigned int reap_domains(void)
 				continue;
 			}
 		}
-		if (domain_destroy_step(d) == -ERESTART) {
-			more = true;
-			break; /* continue on the next pass */
-		}
-		printk("domain %u (%s) destroyed%s\n", d->id, d->name,
+		d->reaping = true;
+		victim = d;
+		act = a;
+	}
+	spin_unlock(&reap_lock);
+	if (!victim) {
+		WRITE_ONCE(reap_more, more);
+		return alive;
+	}
+	rc = domain_destroy_step(victim);
+	spin_lock(&reap_lock);
+	victim->reaping = false;
+	if (rc == -ERESTART) {
+		more = true; /* continue on the next pass */
+	} else {
+		/* Off the list under reap_lock: nobody walks it meanwhile. */
+		domain_unlist(victim);
+		printk("domain %u (%s) destroyed%s\n", victim->id, victim->name,
 		       act == ACTION_RESTART ? ", restarting" : "");
 		if (act == ACTION_RESTART) {
-			memcpy(&cfg, &d->cfg, sizeof(cfg));
+			memcpy(&cfg, &victim->cfg, sizeof(cfg));
 			restart = true;
-			restarts = d->restarts + 1;
+			restarts = victim->restarts + 1;
 			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
 		}
-		keyhandler_domain_gone(d->name, act == ACTION_RESTART, false);
-		domain_put(d); /* domain_list's reference */
+		keyhandler_domain_gone(victim->name, act == ACTION_RESTART,
+				       false);
+		domain_put(victim); /* domain_list's reference */
 		alive--;
-		if (restart)
-			break;
 	}
 	WRITE_ONCE(reap_more, more);
 	spin_unlock(&reap_lock);

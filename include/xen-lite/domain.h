@@ -169,6 +169,7 @@ struct domain {
 	 * (DOM_DYING: torn down or being torn down) before using them.
 	 */
 	u32 refcnt;
+	bool reaping; /* a CPU runs a teardown step (sched.c, reap_lock) */
 	struct arch_domain arch;
 };
 
@@ -239,12 +240,16 @@ void domain_put(struct domain *d);
 int domain_build(struct domain *d);
 
 /**
- * domain_destroy_step() - one bounded step of tearing down a domain whose
- * vCPUs are all off-CPU. Return: 0 when done (the domain is off the list,
- * its memory returned; the caller frees the structure), -ERESTART to be
+ * domain_destroy_step() - one bounded step (about a millisecond) of
+ * tearing down a domain whose vCPUs are all off-CPU. Return: 0 when done
+ * (its memory returned; the caller takes it off the list with
+ * domain_unlist() and drops the list's reference), -ERESTART to be
  * called again.
  */
 int domain_destroy_step(struct domain *d);
+
+/** domain_unlist() - take a destroyed domain off domain_list. */
+void domain_unlist(struct domain *d);
 
 /** domain_dump_all() - debug key: domains, memory, vCPUs, p2m pools. */
 void domain_dump_all(void);

@@ -508,6 +508,25 @@ run_arch() { # arch
 	expect_pass "$p" race-results race
 	no_leak "$log"
 	check "$p.no_frame_leaked" $? "$leak_why"
+	# A privileged domain's foreign PV batches on targets that shut
+	# down under them (teardown on another CPU mid-batch).
+	p=$a.race_batch
+	run "$a" race_batch 4 256M 240 "$cfgdir/race-batch-mapper.cfg" \
+		"$cfgdir/race-batch-target-1.cfg" \
+		"$cfgdir/race-batch-target-2.cfg" \
+		"$cfgdir/race-batch-target-3.cfg" \
+		"$cfgdir/race-batch-target-4.cfg" \
+		"$cfgdir/race-batch-target-5.cfg" \
+		"$cfgdir/race-batch-target-6.cfg" \
+		"$cfgdir/race-batch-target-7.cfg" \
+		"$cfgdir/race-batch-target-8.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" race-batch-mapper race
+	for d in 1 2 3 4 5 6 7 8; do
+		expect_pass "$p" "race-batch-target-$d" race
+	done
+	no_leak "$log"
+	check "$p.no_frame_leaked" $? "$leak_why"
 	fi
 	[ "$strict" = 1 ] || return 0
 	# 7. Strict: what xen-lite got wrong when this was written

@@ -442,9 +442,11 @@ static void test_cpuon(void)
 
 /* ---- foreign batches on a dying domain ---- */
 
+#define BATCH_OPS 64
+
 static void test_batch_mapper(void)
 {
-	static struct xl_mmuext_op ops[2];
+	static struct xl_mmuext_op ops[BATCH_OPS];
 	static struct xl_pv_batch_status st;
 	/* A page of each target's RAM below its DTB (targets have 8 MiB). */
 	uint64_t g = gfn(rt_env.ram_base + (4UL << 20) - PAGE_SIZE);
@@ -459,20 +461,25 @@ static void test_batch_mapper(void)
 
 			if (id == rt_env.info.domid)
 				continue;
-			ops[0] = (struct xl_mmuext_op){
-				.cmd = XL_MMUEXT_PIN_L1_TABLE, .arg1 = g
-			};
-			ops[1] = (struct xl_mmuext_op){
-				.cmd = XL_MMUEXT_UNPIN_TABLE, .arg1 = g
-			};
+			/*
+			 * Long batches (pin and unpin, 32 times): one that
+			 * began before the target shut down is still running
+			 * while its teardown starts.
+			 */
+			for (unsigned int k = 0; k < BATCH_OPS; k++)
+				ops[k] = (struct xl_mmuext_op){
+					.cmd = k & 1 ? XL_MMUEXT_UNPIN_TABLE :
+						       XL_MMUEXT_PIN_L1_TABLE,
+					.arg1 = g
+				};
 			st = (struct xl_pv_batch_status){ .domid = id };
-			r = xl_hypercall(XL_HC_MMUEXT_OP, (uintptr_t)ops, 2,
-					 (uintptr_t)&st, 0, 0);
+			r = xl_hypercall(XL_HC_MMUEXT_OP, (uintptr_t)ops,
+					 BATCH_OPS, (uintptr_t)&st, 0, 0);
 			batches++;
 			if (r == -XL_ESRCH)
 				continue; /* no such domain (any more) */
 			alive++;
-			ok += r == 2;
+			ok += r == BATCH_OPS;
 		}
 		if (alive) {
 			seen_alive = true;
