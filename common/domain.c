@@ -13,6 +13,7 @@
 #include <xen-lite/pv_mm.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/stall.h>
 
 LIST_HEAD(domain_list);
 DEFINE_SPINLOCK(domain_list_lock);
@@ -106,6 +107,7 @@ static void vcpus_free(struct domain *d)
  */
 static bool teardown_time_up(void *arg)
 {
+	stall_check(); /* a preemption point of the teardown */
 	return arch_counter_read() >= *(u64 *)arg;
 }
 

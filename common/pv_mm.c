@@ -26,6 +26,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/pv_mm.h>
+#include <xen-lite/stall.h>
 
 /* One operation in progress on one domain. */
 struct pv_ctx {
@@ -39,6 +40,8 @@ struct pv_ctx {
 	 * operations and by pv_drain().
 	 */
 	unsigned long *spent;
+	const void *owner; /* the calling vCPU (kept tables), or NULL */
+	bool progress; /* a table was kept by this attempt */
 	/*
 	 * The table frame the last update wrote to (NULL: none). Valid only
 	 * while d->pv_lock stays held: a frame's gfn -> mfn mapping cannot
@@ -150,13 +153,15 @@ static void pv_spend(struct pv_ctx *c, unsigned long n)
 
 static bool pv_entry_spent(const struct pv_ctx *c)
 {
+	stall_check(); /* every budget check is a preemption point */
 	return *c->spent >= PV_MM_ENTRY_WORK;
 }
 
+/* One reference to take. Return: 0, or -ERESTART (budget spent). */
 static int pv_budget(struct pv_ctx *c)
 {
-	if (c->work >= PV_MM_WORK_MAX) {
-		return -E2BIG;
+	if (*c->spent >= PV_MM_ENTRY_WORK) {
+		return -ERESTART;
 	}
 	c->work++;
 	pv_spend(c, 1);
@@ -388,6 +393,88 @@ static u64 *table_slot(struct page_info *pg, unsigned int idx)
 	return (u64 *)page_to_virt(pg) + idx;
 }
 
+/*
+ * The work validating the table @pg at @level costs by itself: a visit
+ * per entry and a reference per frame its leaves map (the tables it
+ * names are validated in their own right).
+ */
+static unsigned long table_need(struct pv_ctx *c, struct page_info *pg,
+				unsigned int level)
+{
+	unsigned long need = PV_PT_ENTRIES;
+
+	pv_spend(c, PV_PT_ENTRIES); /* the scan visits every entry */
+	for (unsigned int i = 0; i < PV_PT_ENTRIES; i++) {
+		struct pv_pte e;
+
+		if (!c->pv->fmt->decode(READ_ONCE(*table_slot(pg, i)), level,
+					&e) &&
+		    e.kind == PV_PTE_LEAF) {
+			need += 1UL << (9 * (level - 1));
+		}
+	}
+	return need;
+}
+
+/* Keep the reference an entry holds on the validated table at @gfn. */
+static void pv_keep(struct pv_ctx *c, gfn_t gfn, unsigned int level)
+{
+	struct pv_mm_kept *k = xmalloc(sizeof(*k));
+
+	if (!k) {
+		pgt_put_table(c, gfn, level);
+		return;
+	}
+	k->owner = c->owner;
+	k->gfn = gfn;
+	k->level = level;
+	k->next = c->pv->kept;
+	c->pv->kept = k;
+	c->progress = true;
+}
+
+/*
+ * Drop the kept tables of @owner's operations (NULL: everyone's), now
+ * that its operation ended one way or the other.
+ */
+static void pv_release_kept(struct pv_ctx *c, const void *owner)
+{
+	struct pv_mm_kept **kp = &c->pv->kept;
+
+	while (*kp) {
+		struct pv_mm_kept *k = *kp;
+
+		if (owner && k->owner != owner) {
+			kp = &k->next;
+			continue;
+		}
+		*kp = k->next;
+		pgt_put_table(c, k->gfn, k->level);
+		xfree(k);
+	}
+}
+
+/*
+ * An operation ran out of budget while validating @pg: the entries
+ * [0, nr) already took their references; the tables among them are
+ * complete and kept for the retry, the leaves are dropped.
+ */
+static void unwind_keep(struct pv_ctx *c, struct page_info *pg,
+			unsigned int level, unsigned int nr)
+{
+	while (nr--) {
+		u64 pte = READ_ONCE(*table_slot(pg, nr));
+		struct pv_pte e;
+
+		if (!c->pv->fmt->decode(pte, level, &e) &&
+		    e.kind == PV_PTE_TABLE) {
+			pv_keep(c, e.gfn, level - 1);
+		} else {
+			put_entry(c, pte, level);
+		}
+	}
+}
+
 /* Model: devalidate. Drop the references of every entry of a table. */
 static void devalidate(struct pv_ctx *c, struct page_info *pg,
 		       unsigned int level, unsigned int nr)
@@ -413,6 +500,7 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 {
 	u64 want = pgt_table_type(level);
 	struct page_info *pg;
+	unsigned long need;
 	unsigned int i;
 	p2m_type_t t;
 	u64 ti;
@@ -456,6 +544,20 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	if (rc) {
 		return rc;
 	}
+	/*
+	 * Read-only now: its entries cannot change. What they cost must fit
+	 * in a budget (or nothing is taken: no rollback to pay for), and in
+	 * what is left of this entry's (or it is retried in the next).
+	 */
+	need = table_need(c, pg, level);
+	if (need > PV_MM_ENTRY_WORK) {
+		rc = -E2BIG;
+		goto restore;
+	}
+	if (*c->spent + need > PV_MM_ENTRY_WORK) {
+		rc = -ERESTART;
+		goto restore;
+	}
 	rc = pv_hold(c, pg, ti);
 	if (rc) {
 		goto restore;
@@ -470,7 +572,11 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	pv_spend(c, i);
 	c->pv->stats.entries += i;
 	if (rc) {
-		devalidate(c, pg, level, i);
+		if (rc == -ERESTART) {
+			unwind_keep(c, pg, level, i);
+		} else {
+			devalidate(c, pg, level, i);
+		}
 		ti = ti_make(PGT_NONE, 0, pgt_maps(ti_read(pg)), 0);
 		ti_write(pg, ti);
 		pv_release(pg, ti);
@@ -999,10 +1105,27 @@ static int batch_drain(struct vcpu *v, struct domain *d)
  * Run one operation under the domain's PV lock, the devalidation queue
  * first. Return: its result, or -ERESTART (budget spent before it ran).
  */
+/*
+ * An operation returned: -ERESTART from an attempt that began with a
+ * whole budget and kept nothing can never succeed (-E2BIG); any other
+ * end drops what its earlier attempts kept.
+ */
+static int pv_op_end(struct pv_ctx *c, bool fresh, int rc)
+{
+	if (rc == -ERESTART && fresh && !c->progress) {
+		rc = -E2BIG;
+	}
+	if (rc != -ERESTART && c->pv->kept) {
+		pv_release_kept(c, c->owner);
+	}
+	return rc;
+}
+
 static int pv_mmuext_one(struct vcpu *v, struct domain *d,
 			 const struct xl_mmuext_op *op)
 {
-	struct pv_ctx c = { .d = d, .spent = &v->hc_work };
+	struct pv_ctx c = { .d = d, .spent = &v->hc_work, .owner = v };
+	bool fresh = v->hc_work == 0;
 	int rc;
 
 	if (op->pad) {
@@ -1045,6 +1168,7 @@ static int pv_mmuext_one(struct vcpu *v, struct domain *d,
 		rc = -EINVAL;
 		break;
 	}
+	rc = pv_op_end(&c, fresh, rc);
 out:
 	spin_unlock(&d->pv_lock);
 	return rc;
@@ -1112,13 +1236,14 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 	/*
 	 * A chunk of requests is read, then applied under one hold of the
 	 * domain's pv_lock (the table frame looked up for one entry serves
-	 * the next ones in the same table). Each entry may take up to
-	 * PV_MM_WORK_MAX references (-E2BIG beyond); the whole call is
-	 * bounded by the entry's budget, past which it is continued.
+	 * the next ones in the same table). The whole call is bounded by
+	 * the entry's work budget, past which it is continued.
 	 */
 	for (done = 0; done < count;) {
 		unsigned int n = MIN(count - done, PV_UPDATE_CHUNK);
-		struct pv_ctx c = { .d = b.d, .spent = &v->hc_work };
+		struct pv_ctx c = { .d = b.d,
+				    .spent = &v->hc_work,
+				    .owner = v };
 
 		/*
 		 * If any of the chunk is unreadable, read one request so that
@@ -1139,6 +1264,8 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 		spin_lock(&b.d->pv_lock);
 		rc = pv_state(b.d, &c.pv);
 		for (unsigned int i = 0; !rc && i < n; i++) {
+			bool fresh = v->hc_work == 0;
+
 			if (pv_entry_spent(&c)) {
 				rc = -ERESTART;
 				break;
@@ -1147,8 +1274,9 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 			if (rc) {
 				break;
 			}
-			c.work = 0; /* the per-operation bound */
-			rc = pv_update(&c, buf[i].ptr, buf[i].val);
+			c.progress = false;
+			rc = pv_op_end(&c, fresh,
+				       pv_update(&c, buf[i].ptr, buf[i].val));
 			if (!rc) {
 				done++;
 			}
@@ -1218,7 +1346,9 @@ int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val, unsigned int size)
 		(void)pv_drain(&c);
 		rc = -ERESTART;
 	} else {
-		rc = pv_update(&c, gpa, val);
+		/* Kept tables of a cut-short store: the retry finds them. */
+		c.owner = v;
+		rc = pv_op_end(&c, true, pv_update(&c, gpa, val));
 		if (!rc) {
 			c.pv->stats.emulated++;
 		}
@@ -1255,6 +1385,8 @@ long do_multicall(struct vcpu *v, unsigned long entries_gpa,
 		if (copy_from_guest(d, &e, gpa, sizeof(e))) {
 			return before + i ? (long)(before + i) : -EFAULT;
 		}
+		/* An entry costs a few visits even when it does nothing. */
+		v->hc_work += 16;
 		if (e.op == XL_HC_MULTICALL) {
 			rc = -EINVAL;
 		} else {
@@ -1330,6 +1462,7 @@ int pv_mm_domain_teardown(struct domain *d)
 		spin_unlock(&d->pv_lock);
 		return 0;
 	}
+	pv_release_kept(&c, NULL);
 	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
 		for (unsigned int s = 0; s < 2; s++) {
 			struct pv_mm_base *b = &c.pv->base[i][s];

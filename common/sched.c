@@ -23,6 +23,7 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/stall.h>
 
 struct runq {
 	spinlock_t lock;
@@ -384,7 +385,9 @@ static unsigned int reap_domains(void)
 		WRITE_ONCE(reap_more, more);
 		return alive;
 	}
+	stall_enter("teardown step of domain", victim->id, 0);
 	rc = domain_destroy_step(victim);
+	stall_leave();
 	spin_lock(&reap_lock);
 	victim->reaping = false;
 	if (rc == -ERESTART) {
@@ -425,6 +428,7 @@ static void __noreturn all_done(void)
 	printk("xen-lite: all domains have exited (%u crashed, %u failed to build); powering off at %llu us\n",
 	       nr_crashed, nr_build_failures,
 	       (unsigned long long)(uptime_ns() / 1000));
+	stall_summary();
 	/* Compared with the boot-complete figure by the tests: no leak. */
 	printk("xen-lite: %llu free pages at power-off, %llu in object caches, %llu from boot modules\n",
 	       (unsigned long long)free_page_count(),
@@ -502,6 +506,7 @@ void start_domains(const struct bootinfo *bi)
 		INIT_LIST_HEAD(&runqs[c].head);
 	}
 	slice_ticks = arch_counter_freq() * SCHED_SLICE_MS / 1000;
+	stall_init();
 	tick_ticks = arch_counter_freq() / 100;
 	n = domain_fdt_parse(bi->fdt, cfgs, MAX_BOOT_DOMAINS, nr_cpu_ids, err,
 			     sizeof(err));

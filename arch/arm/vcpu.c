@@ -16,6 +16,7 @@
 #include <xen-lite/p2m.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/stall.h>
 #include <xen-lite/arch.h>
 #include <asm/gic.h>
 #include <asm/dabt.h>
@@ -766,7 +767,11 @@ void arch_vcpu_run(struct vcpu *v)
 
 		arm_pv_sync(v);
 		vgic_flush_lrs(v);
+		stall_leave();
 		exit = __guest_enter(&v->arch.regs);
+		/* Stall detector: the exit's syndrome, x0 (an HVC's ID). */
+		stall_enter("exit ESR_EL2:x0", READ_SYSREG(esr_el2),
+			    v->arch.regs.x[0]);
 		vgic_sync_lrs(v);
 		switch (exit) {
 		case EXIT_SYNC:
@@ -790,6 +795,7 @@ void arch_vcpu_run(struct vcpu *v)
 			break;
 		}
 	}
+	stall_leave();
 	vcpu_put(v);
 	local_irq_restore(flags);
 }

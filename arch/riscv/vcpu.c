@@ -15,6 +15,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/sched.h>
+#include <xen-lite/stall.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
 #include <asm/tlbflush.h>
@@ -368,6 +369,19 @@ static enum exit_action handle_virtual_insn(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/* The stall detector's view of a guest exit: its cause, or the call. */
+static inline void stall_entry(struct vcpu *v)
+{
+	const struct cpu_regs *r = &v->arch.gregs;
+
+	if (r->scause == EXC_ECALL_VS) {
+		stall_enter("SBI call ext:fid", cpu_regs_get(r, REG_A7),
+			    cpu_regs_get(r, REG_A6));
+	} else {
+		stall_enter("exit scause:stval", r->scause, r->stval);
+	}
+}
+
 static enum exit_action handle_exit(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->arch.gregs;
@@ -447,11 +461,14 @@ void arch_vcpu_run(struct vcpu *v)
 			     READ_ONCE(v->domain->pv_mm_active))) {
 			riscv_pv_prepare_entry(v);
 		}
+		stall_leave();
 		riscv_guest_enter(&v->arch);
+		stall_entry(v);
 		if (handle_exit(v) == EXIT_LEAVE) {
 			break;
 		}
 	}
+	stall_leave();
 	if (!riscv_features.sstc) {
 		riscv_timer_guest_deadline(~0ULL);
 	}

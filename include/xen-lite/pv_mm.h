@@ -164,6 +164,20 @@ struct pv_mm_dying {
 	unsigned int left;
 };
 
+/*
+ * A table validated by an operation that ran out of its entry's budget
+ * before its parent was complete: the operation is continued (the
+ * hypercall re-entered) and finds it validated, so every attempt makes
+ * progress. Holds one type reference, dropped when that vCPU's operation
+ * ends (or at teardown).
+ */
+struct pv_mm_kept {
+	struct pv_mm_kept *next;
+	const void *owner; /* the vCPU whose operation kept it */
+	gfn_t gfn;
+	unsigned int level;
+};
+
 struct pv_mm_stats {
 	u64 validated; /* tables validated */
 	u64 entries; /* entries checked by validation */
@@ -178,30 +192,28 @@ struct pv_mm_domain {
 	unsigned int nr_pins;
 	struct pv_mm_base base[CONFIG_MAX_VCPUS][2];
 	struct pv_mm_dying *dying, **dying_tail; /* devalidation queue */
+	struct pv_mm_kept *kept; /* tables of continued operations */
 	struct pv_mm_stats stats;
 };
 
 /* Most pinned tables per domain. */
 #define PV_MM_MAX_PINS 4096
 /*
- * Most frame references (type or mapping) one operation may take: bounds
- * the time of a pin or update; an operation over it fails with -E2BIG
- * and is rolled back. 8192 is 16 full L1 tables, or 16 2 MiB leaves; a
- * larger tree is built bottom-up (pin or fill the lower tables first:
- * naming an already validated table costs one reference). A 1 GiB leaf
- * (262,144 references) can never be validated.
- */
-#define PV_MM_WORK_MAX (1UL << 13)
-/*
  * Work (entries visited, references taken or dropped) one hypervisor
  * entry may spend on PV MMU operations, whatever the hypercall: a batch,
- * a multicall of batches, the devalidation queue, a teardown step. Past
- * it the hypercall is continued (-ERESTART: the guest re-enters it with
- * its arguments advanced) and the CPU gets back to its scheduler in
- * between. With the per-operation bound above, one entry does at most
- * about two budgets of work.
+ * a multicall of batches, the devalidation queue, a teardown step, an
+ * operation validating a tree. Past it the hypercall is continued
+ * (-ERESTART: the guest re-enters it with its arguments advanced) and
+ * the CPU gets back to its scheduler in between; an operation cut short
+ * keeps the tables it completed (struct pv_mm_kept), so a large pin
+ * takes several entries but always finishes. One table's own entries
+ * must fit in a budget (visits plus the references of its leaves: 7
+ * 2 MiB leaves, or any number of 4 KiB ones): a table that cannot is
+ * refused with -E2BIG before any reference is taken (a 1 GiB leaf can
+ * never be validated). tests/bench/max-entry.sh measures the longest
+ * entry this allows.
  */
-#define PV_MM_ENTRY_WORK (1UL << 13)
+#define PV_MM_ENTRY_WORK 4096UL
 
 #ifdef CONFIG_PV_MMU
 

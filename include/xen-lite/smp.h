@@ -27,6 +27,16 @@ struct pcpu {
 	 */
 	unsigned int boot_stage;
 	bool online;
+	/* Stall detector (xen-lite/stall.h): the entry in progress. */
+	struct {
+		u64 since; /* counter at its start, 0 = none */
+		u64 a, b;
+		const char *what;
+		bool told;
+		u64 max; /* the longest entry so far, in ticks */
+		u64 max_a, max_b;
+		const char *max_what;
+	} stall;
 	struct arch_pcpu arch;
 };
 

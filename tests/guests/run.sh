@@ -22,6 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 srctree=$(cd "$here/../.." && pwd)
 cfgdir=$here/cfg
 . "$srctree/tests/lib/leak.sh"
+. "$srctree/tests/lib/result.sh"
 suite=guests
 passed=0
 failed=0
@@ -219,6 +220,9 @@ expect_exit() { # prefix want(0|nonzero)
 	local bad
 	bad=$(grep -a -v '^\[' "$log" | grep -aE 'PANIC|halted after panic' | head -2 | tr '\n' ' ')
 	check "$p.no_hypervisor_panic" "$([ -z "$bad" ]; echo $?)" "$bad"
+	# Nor spent too long in one entry (the stall detector).
+	bad=$(stall_lines "$log")
+	check "$p.no_stall" "$([ -z "$bad" ]; echo $?)" "$bad"
 }
 
 # A generated domain file (for runs with many domains).

@@ -17,3 +17,10 @@ result() {
 		failed=$((failed + 1))
 	fi
 }
+
+# stall_lines LOG: the hypervisor's stall reports in LOG (CONFIG_STALL_
+# DETECT_US, docs/robustness.md), empty if none; a QEMU-driven check
+# fails on any.
+stall_lines() {
+	grep -a 'xen-lite: stall:' "$1" | head -n 2 | tr -d '\r' | tr '\n' ' '
+}

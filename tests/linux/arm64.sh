@@ -41,6 +41,7 @@ rc=$?
 why=""
 check_domain "$log/$name" linux 2
 [ -n "$why" ] || [ $rc -eq 0 ] || why="QEMU exit status $rc"
+[ -n "$why" ] || why=$(stall_lines "$log/$name")
 if [ -z "$why" ]; then
 	result $name ok
 	grep -E "XL-LINUX-(UP|WORKLOAD|DONE)" "$log/$name" | sed 's/^/    /'
@@ -82,6 +83,7 @@ rc=$?
 why=""
 check_domain "$log/$name" linux-a 2 && check_domain "$log/$name" linux-b 2
 [ -n "$why" ] || [ $rc -eq 0 ] || why="QEMU exit status $rc"
+[ -n "$why" ] || why=$(stall_lines "$log/$name")
 # linux-a cannot restart: its kernel is mapped in place; linux-b copied.
 if [ -z "$why" ]; then
 	grep -aq '(linux-a):.*kernel entry [0-9a-fx]* (in place)' "$log/$name" ||

@@ -101,6 +101,7 @@ run_case() { # case smp mem domain...
 	done
 	[ -n "$why" ] || [ $rc -eq 0 ] || why="exit status $rc"
 	[ -n "$why" ] || why=$(check_in_place "$log" "$@")
+	[ -n "$why" ] || why=$(stall_lines "$log")
 	if [ -z "$why" ]; then
 		result "$name" ok
 		grep -a "XL-LINUX-UP\|XL-LINUX-WORKLOAD\|powering off" "$log" | sed 's/^/    /'

@@ -40,6 +40,8 @@ build_enomem() { # check bad [run options] cfg...
 		result "$arch.$check" fail "the other domain did not pass"
 	elif ! no_leak "$log"; then
 		result "$arch.$check" fail "frames leaked: $leak_why"
+	elif [ -n "$(stall_lines "$log")" ]; then
+		result "$arch.$check" fail "$(stall_lines "$log")"
 	else
 		result "$arch.$check" ok
 	fi
@@ -58,6 +60,8 @@ for arch in riscv64 arm64; do
 		result "$arch.leak" fail "a domain printed nothing"
 	elif ! no_leak "$log"; then
 		result "$arch.leak" fail "frames leaked: $leak_why"
+	elif [ -n "$(stall_lines "$log")" ]; then
+		result "$arch.leak" fail "$(stall_lines "$log")"
 	else
 		result "$arch.leak" ok
 	fi

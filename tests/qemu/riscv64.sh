@@ -39,6 +39,7 @@ for smp in 1 4; do
 	grep -q "$smp CPUs online" "$log/$name" || why="${why:-no '$smp CPUs online' line}"
 	grep -q "boot complete" "$log/$name" || why="${why:-no boot complete line}"
 	[ $rc -eq 0 ] || why="${why:-QEMU exit status $rc}"
+	[ -z "$(stall_lines "$log/$name")" ] || why="${why:-$(stall_lines "$log/$name")}"
 	if [ -z "$why" ]; then
 		result $name ok
 	else

@@ -1287,6 +1287,52 @@ TEST(teardown_bounded)
 }
 
 /*
+ * A pin too large for one entry (an L2 over 64 full L1s: 64 Ki frame
+ * references) is continued, keeping the L1s each attempt completed, and
+ * succeeds; every entry stays within the bound. A table whose own
+ * entries can never fit (an L2 of 8 2 MiB leaves) is refused at once.
+ */
+TEST(pin_large_tree_continued)
+{
+	gfn_t root, l2, l1, d0 = _gfn(ENV_GFN_BASE + 1024);
+
+	env_reset();
+	env_superpages = false;
+	ed = env_dom_create(1, 2048, false);
+	F = &pv_pt_sv39;
+	root = env_alloc_gfn(ed);
+	l2 = env_alloc_gfn(ed);
+	E(root)[0] = tbl(l2, 3);
+	for (unsigned int k = 0; k < 64; k++) {
+		l1 = env_alloc_gfn(ed);
+		E(l2)[k] = tbl(l1, 2);
+		for (unsigned int i = 0; i < PV_PT_ENTRIES; i++) {
+			E(l1)[i] = leaf(_gfn(gfn_x(d0) + i), 1, RO);
+		}
+	}
+	env_max_entry_lookups = 0;
+	env_continuations = 0;
+	CHECK_EQ(pin(3, root), 0);
+	fprintf(stderr,
+		"  pin: %lu continuations, at most %lu frames visited by one entry, %llu validated, %llu entries\n",
+		env_continuations, env_max_entry_lookups,
+		(unsigned long long)ed->d.pv_mm->stats.validated,
+		(unsigned long long)ed->d.pv_mm->stats.entries);
+	CHECK(env_continuations >= 8);
+	CHECK(env_max_entry_lookups <= WORST_BOUND);
+	CHECK_EQ(env_check(), 0);
+	CHECK(!ed->d.pv_mm->kept);
+	/* Too big for any entry: refused before taking anything. */
+	l2 = env_alloc_gfn(ed);
+	for (unsigned int i = 0; i < 8; i++) {
+		E(l2)[i] = leaf(d0, 2, RO);
+	}
+	CHECK_EQ(pin(2, l2), -E2BIG);
+	CHECK_EQ(ti(l2), 0);
+	FINISH();
+}
+
+/*
  * Finding 5: a privileged domain's batch on another domain that dies in
  * the middle (its teardown runs on another CPU between two operations).
  * The batch must stop with -ESRCH, never recreate the dead domain's PV
