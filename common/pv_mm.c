@@ -151,6 +151,20 @@ static void pv_spend(struct pv_ctx *c, unsigned long n)
 	*c->spent += n;
 }
 
+/*
+ * Retype one frame in the p2m (a walk, prepare and commit, a TLB flush):
+ * it costs about as much as 128 references (measured with
+ * tests/bench/max-entry.sh), and counts so.
+ */
+#define PV_RETYPE_WORK 128
+
+static int pv_retype(struct pv_ctx *c, gfn_t gfn, p2m_type_t from,
+		     p2m_type_t to)
+{
+	pv_spend(c, PV_RETYPE_WORK);
+	return p2m_change_type_range(c->d->p2m, gfn, 1, from, to);
+}
+
 static bool pv_entry_spent(const struct pv_ctx *c)
 {
 	stall_check(); /* every budget check is a preemption point */
@@ -403,7 +417,8 @@ static unsigned long table_need(struct pv_ctx *c, struct page_info *pg,
 {
 	unsigned long need = PV_PT_ENTRIES;
 
-	pv_spend(c, PV_PT_ENTRIES); /* the scan visits every entry */
+	/* A decode is an eighth of a reference's cost (measured). */
+	pv_spend(c, PV_PT_ENTRIES / 8);
 	for (unsigned int i = 0; i < PV_PT_ENTRIES; i++) {
 		struct pv_pte e;
 
@@ -456,18 +471,23 @@ static void pv_release_kept(struct pv_ctx *c, const void *owner)
 
 /*
  * An operation ran out of budget while validating @pg: the entries
- * [0, nr) already took their references; the tables among them are
- * complete and kept for the retry, the leaves are dropped.
+ * [0, nr) already took their references; the tables among them that
+ * this attempt validated (ours is their only reference) are complete
+ * and kept for the retry; the rest is dropped (a table kept before, or
+ * referenced elsewhere, keeps its other references: no devalidation).
  */
 static void unwind_keep(struct pv_ctx *c, struct page_info *pg,
 			unsigned int level, unsigned int nr)
 {
 	while (nr--) {
 		u64 pte = READ_ONCE(*table_slot(pg, nr));
+		struct page_info *cpg;
 		struct pv_pte e;
+		p2m_type_t t;
 
 		if (!c->pv->fmt->decode(pte, level, &e) &&
-		    e.kind == PV_PTE_TABLE) {
+		    e.kind == PV_PTE_TABLE && !pv_lookup(c, e.gfn, &t, &cpg) &&
+		    pgt_count(ti_read(cpg)) == 1) {
 			pv_keep(c, e.gfn, level - 1);
 		} else {
 			put_entry(c, pte, level);
@@ -539,8 +559,7 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 		return rc;
 	}
 	c->range_nr = 0;
-	rc = p2m_change_type_range(c->d->p2m, gfn, 1, p2m_ram_rw,
-				   p2m_pt_pinned);
+	rc = pv_retype(c, gfn, p2m_ram_rw, p2m_pt_pinned);
 	if (rc) {
 		return rc;
 	}
@@ -588,8 +607,7 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 
 restore:
 	c->range_nr = 0;
-	if (p2m_change_type_range(c->d->p2m, gfn, 1, p2m_pt_pinned,
-				  p2m_ram_rw)) {
+	if (pv_retype(c, gfn, p2m_pt_pinned, p2m_ram_rw)) {
 		c->pv->stats.restore_errors++;
 	}
 	return rc;
@@ -643,8 +661,7 @@ static void pv_dead(struct pv_ctx *c, gfn_t gfn, struct page_info *pg)
 	ti_write(pg, ti);
 	pv_release(pg, ti);
 	c->range_nr = 0;
-	if (p2m_change_type_range(c->d->p2m, gfn, 1, p2m_pt_pinned,
-				  p2m_ram_rw)) {
+	if (pv_retype(c, gfn, p2m_pt_pinned, p2m_ram_rw)) {
 		c->pv->stats.restore_errors++;
 	}
 }
@@ -1385,8 +1402,8 @@ long do_multicall(struct vcpu *v, unsigned long entries_gpa,
 		if (copy_from_guest(d, &e, gpa, sizeof(e))) {
 			return before + i ? (long)(before + i) : -EFAULT;
 		}
-		/* An entry costs a few visits even when it does nothing. */
-		v->hc_work += 16;
+		/* A call costs like a few dozen references (copies, locks). */
+		v->hc_work += 64;
 		if (e.op == XL_HC_MULTICALL) {
 			rc = -EINVAL;
 		} else {

@@ -207,13 +207,15 @@ struct pv_mm_domain {
  * the CPU gets back to its scheduler in between; an operation cut short
  * keeps the tables it completed (struct pv_mm_kept), so a large pin
  * takes several entries but always finishes. One table's own entries
- * must fit in a budget (visits plus the references of its leaves: 7
- * 2 MiB leaves, or any number of 4 KiB ones): a table that cannot is
+ * must fit in a budget (visits plus the references of its leaves: 15
+ * 2 MiB leaves, or any number of 4 KiB ones; 8192 is the least that
+ * lets a 32 MiB domain map itself with 2 MiB leaves, as the pvmmu guest
+ * suite does): a table that cannot is
  * refused with -E2BIG before any reference is taken (a 1 GiB leaf can
  * never be validated). tests/bench/max-entry.sh measures the longest
  * entry this allows.
  */
-#define PV_MM_ENTRY_WORK 4096UL
+#define PV_MM_ENTRY_WORK 8192UL
 
 #ifdef CONFIG_PV_MMU
 
