@@ -1290,7 +1290,7 @@ TEST(teardown_bounded)
  * A pin too large for one entry (an L2 over 64 full L1s: 64 Ki frame
  * references) is continued, keeping the L1s each attempt completed, and
  * succeeds; every entry stays within the bound. A table whose own
- * entries can never fit (an L2 of 8 2 MiB leaves) is refused at once.
+ * entries can never fit (an L2 of 16 2 MiB leaves) is refused at once.
  */
 TEST(pin_large_tree_continued)
 {
@@ -1324,7 +1324,7 @@ TEST(pin_large_tree_continued)
 	CHECK(!ed->d.pv_mm->kept);
 	/* Too big for any entry: refused before taking anything. */
 	l2 = env_alloc_gfn(ed);
-	for (unsigned int i = 0; i < 8; i++) {
+	for (unsigned int i = 0; i < 16; i++) {
 		E(l2)[i] = leaf(d0, 2, RO);
 	}
 	CHECK_EQ(pin(2, l2), -E2BIG);
