@@ -63,11 +63,20 @@ void domain_put(struct domain *d)
 	}
 }
 
-static domid_t alloc_domid(void)
+/* Is no listed domain using @id? */
+static bool domid_free(domid_t id)
 {
 	unsigned long flags;
 	bool free;
 
+	spin_lock_irqsave(&domain_list_lock, flags);
+	free = !domain_by_id_locked(id);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return free;
+}
+
+static domid_t alloc_domid(void)
+{
 	for (unsigned int tries = 0; tries < 0x7000; tries++) {
 		domid_t id = next_domid++;
 
@@ -78,10 +87,7 @@ static domid_t alloc_domid(void)
 		 * may still be held: those are off the list, and a holder
 		 * checks d->state, not the ID.
 		 */
-		spin_lock_irqsave(&domain_list_lock, flags);
-		free = !domain_by_id_locked(id);
-		spin_unlock_irqrestore(&domain_list_lock, flags);
-		if (free)
+		if (domid_free(id))
 			return id;
 	}
 	return DOMID_INVALID;
@@ -241,8 +247,8 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	d = domain_alloc(cfg);
 	if (!d)
 		return -ENOMEM;
-	d->id = cfg->domid && !domain_by_id(cfg->domid) ? cfg->domid :
-							  alloc_domid();
+	d->id = cfg->domid && domid_free(cfg->domid) ? cfg->domid :
+						       alloc_domid();
 	if (d->id == DOMID_INVALID) {
 		domain_free_now(d, false, false);
 		return -ENOSPC;
