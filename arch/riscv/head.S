@@ -22,12 +22,13 @@ ENTRY(_start)
 
 	/*
 	 * Any extra hart that enters here (a loader that starts every hart)
-	 * loses the lottery and parks for good.
+	 * loses the lottery and parks for good, unless it is the hart that
+	 * arch_cpu_up() is starting (late_secondary below).
 	 */
 	lla	t0, boot_lottery
 	li	t1, 1
 	amoadd.w t1, t1, (t0)
-	bnez	t1, park
+	bnez	t1, late_secondary
 
 	/* BSS is 8-byte aligned by the linker script. */
 	lla	t0, __bss_start
@@ -70,6 +71,28 @@ ENTRY(riscv_secondary_start)
 	call	riscv_secondary_entry
 	j	park
 END(riscv_secondary_start)
+
+/*
+ * A secondary hart that arrives at the image's start instead of at
+ * riscv_secondary_start (a0 = hart ID). OpenSBI up to 1.2 publishes
+ * START_PENDING in sbi_hsm_hart_start() before it stores the start address;
+ * a hart whose wait loop wakes in that window (WFI may return at any time,
+ * privileged spec 20211203 3.3.3) returns to the stale address in its
+ * scratch area, which fw_dynamic set to this image's entry for every hart.
+ * The boot CPU names the hart it is starting (riscv_cpu_up_hartid/_pcpu,
+ * written before the SBI call): that hart goes on as the secondary and
+ * records that it came this way; any other hart parks.
+ */
+late_secondary:
+	lla	t0, riscv_cpu_up_hartid
+	ld	t1, 0(t0)
+	bne	t1, a0, park
+	lla	t0, riscv_cpu_up_pcpu
+	ld	a1, 0(t0)
+	beqz	a1, park
+	lla	t0, riscv_cpu_up_late
+	sd	a0, 0(t0)
+	j	riscv_secondary_start
 
 ENTRY(park)
 	csrw	CSR_SIE, zero

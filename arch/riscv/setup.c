@@ -195,6 +195,15 @@ void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
 	}
 }
 
+/*
+ * The hart arch_cpu_up() is starting, for one that OpenSBI <= 1.2 sends to
+ * the image's entry instead (head.S, late_secondary). Read there with the
+ * MMU off; not in BSS, so that no clearing can race with a late hart.
+ */
+unsigned long riscv_cpu_up_hartid __section(".data") = ~0UL;
+unsigned long riscv_cpu_up_pcpu __section(".data");
+unsigned long riscv_cpu_up_late __section(".data") = ~0UL;
+
 void riscv_secondary_entry(unsigned long hartid, struct pcpu *self)
 {
 	/* @self is a physical address: the same RAM with the MMU off. */
@@ -204,6 +213,11 @@ void riscv_secondary_entry(unsigned long hartid, struct pcpu *self)
 	WRITE_ONCE(self->boot_stage, CPU_STAGE_MMU);
 	hart_init();
 	WRITE_ONCE(self->boot_stage, CPU_STAGE_ARCH);
+	if (READ_ONCE(riscv_cpu_up_late) == hartid) {
+		printk("riscv: CPU%u (hart %lu) was started at the image's entry "
+		       "(OpenSBI <= 1.2 hart-start race), continued as a secondary\n",
+		       self->id, hartid);
+	}
 	start_secondary(self->id);
 }
 
@@ -293,6 +307,8 @@ int arch_cpu_up(unsigned int cpu, unsigned long hwid)
 	if (!p->stack_top) {
 		return -EINVAL;
 	}
+	WRITE_ONCE(riscv_cpu_up_pcpu, virt_to_maddr(p));
+	WRITE_ONCE(riscv_cpu_up_hartid, hwid);
 	smp_mb();
 	return sbi_hart_start(hwid, virt_to_maddr(riscv_secondary_start),
 			      virt_to_maddr(p));

@@ -36,6 +36,7 @@ for arch in $arches; do
 		hogs+=($!)
 	done
 	bad=0
+	late=0
 	t0=$(date +%s)
 	for i in $(seq 1 "$n"); do
 		log=$tmp/$arch-$i.log
@@ -43,6 +44,10 @@ for arch in $arches; do
 			--timeout 120 "$srctree/configs/domains/demo-1-hello.cfg" \
 			"$srctree/configs/domains/demo-2-smp.cfg" </dev/null >"$log" 2>&1
 		st=$?
+		# A secondary the firmware sent to the image's entry (the
+		# OpenSBI <= 1.2 hart-start race, arch/riscv/head.S) and that
+		# came up all the same.
+		grep -q 'hart-start race' "$log" && late=$((late + 1))
 		if [ $st -ne 0 ] || ! grep -q '4 CPUs online' "$log"; then
 			bad=$((bad + 1))
 			cp "$log" "$logdir/bringup-$arch-$i.log"
@@ -53,9 +58,9 @@ for arch in $arches; do
 	hogs=()
 	secs=$(($(date +%s) - t0))
 	if [ $bad -eq 0 ]; then
-		echo "ok bringup.$arch.${n}_boots ($n of $n clean under $load busy loops, ${secs}s)"
+		echo "ok bringup.$arch.${n}_boots ($n of $n clean under $load busy loops, ${secs}s; $late with a late-entry secondary)"
 	else
-		echo "FAIL bringup.$arch.${n}_boots: $bad of $n failed; $first (logs: build/test-logs/bringup-$arch-*.log)"
+		echo "FAIL bringup.$arch.${n}_boots: $bad of $n failed ($late with a late-entry secondary); $first (logs: build/test-logs/bringup-$arch-*.log)"
 		rc=1
 	fi
 done
