@@ -1041,34 +1041,9 @@ out:
 	return rc;
 }
 
-int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
-		  p2m_type_t t)
-{
-	struct p2m_op op;
-	int rc;
-
-	if (t == p2m_invalid) {
-		return p2m_remove(p2m, gfn, nr);
-	}
-	if (t >= p2m_max_real_type) {
-		return -EINVAL;
-	}
-	rc = check_range(p2m, gfn_x(gfn), nr);
-	if (rc) {
-		return rc;
-	}
-	if (mfn_x(mfn) >= (1ULL << (p2m->fmt->pa_bits - PAGE_SHIFT)) ||
-	    nr > (1ULL << (p2m->fmt->pa_bits - PAGE_SHIFT)) - mfn_x(mfn)) {
-		return -EINVAL;
-	}
-	op_init(&op, p2m, OP_MAP, gfn_x(gfn), nr);
-	op.mfn = mfn_x(mfn);
-	op_set_type(&op, t);
-	return p2m_run(&op);
-}
-
-int p2m_set_entry_if_empty(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
-			   p2m_type_t t)
+/* Map @nr frames from @mfn at @gfn as @t; only where nothing is mapped if @if_empty. */
+static int set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
+		     p2m_type_t t, bool if_empty)
 {
 	struct p2m_op op;
 	int rc;
@@ -1086,9 +1061,24 @@ int p2m_set_entry_if_empty(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
 	}
 	op_init(&op, p2m, OP_MAP, gfn_x(gfn), nr);
 	op.mfn = mfn_x(mfn);
-	op.if_empty = true;
+	op.if_empty = if_empty;
 	op_set_type(&op, t);
 	return p2m_run(&op);
+}
+
+int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
+		  p2m_type_t t)
+{
+	if (t == p2m_invalid) {
+		return p2m_remove(p2m, gfn, nr);
+	}
+	return set_entry(p2m, gfn, nr, mfn, t, false);
+}
+
+int p2m_set_entry_if_empty(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
+			   p2m_type_t t)
+{
+	return set_entry(p2m, gfn, nr, mfn, t, true);
 }
 
 int p2m_remove_if_mapped(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
