@@ -410,7 +410,13 @@ static u64 *table_slot(struct page_info *pg, unsigned int idx)
 /*
  * The work validating the table @pg at @level costs by itself: a visit
  * per entry and a reference per frame its leaves map (the tables it
- * names are validated in their own right).
+ * names are validated in their own right). Counting stops once it
+ * exceeds PV_MM_ENTRY_WORK: the caller refuses such a table (-E2BIG)
+ * whatever the rest holds, so the return value is then only a lower
+ * bound above the budget. Without the stop, re-linking a table of 2 MiB
+ * leaves decoded all 512 entries to find what its first 16 already
+ * show, and a multicall repeating that refusal was the longest
+ * hypervisor entry of tests/bench/max-entry.sh.
  */
 static unsigned long table_need(struct pv_ctx *c, struct page_info *pg,
 				unsigned int level)
@@ -426,6 +432,9 @@ static unsigned long table_need(struct pv_ctx *c, struct page_info *pg,
 					&e) &&
 		    e.kind == PV_PTE_LEAF) {
 			need += 1UL << (9 * (level - 1));
+			if (need > PV_MM_ENTRY_WORK) {
+				break;
+			}
 		}
 	}
 	return need;
