@@ -10,6 +10,7 @@
  *    between the table and nothing (each flip used to drop and re-take
  *    every reference in one entry);
  *  - a 64-entry multicall of such batches;
+ *  - a 64-entry multicall of 4096-entry batches of no-op updates;
  *  - 2 MiB balloon extents out and in;
  *  - shutting down with four such L2s still linked (the teardown).
  *
@@ -121,6 +122,17 @@ int test_main(void)
 	/* Each flips once (the slot was empty), then -E2BIG at once. */
 	rt_check(r == MC && mc[0].result == 1 && mc[MC - 1].result == 1,
 		 "flip_multicall", "returned %ld, results %lld %lld", r,
+		 mc[0].result, mc[MC - 1].result);
+
+	/*
+	 * A multicall of 4096-entry batches of no-op updates (the entry
+	 * already holds the value): each visit is work too.
+	 */
+	for (unsigned int j = 0; j < FLIPS; j++)
+		reqs[j] = (struct xl_mmu_update){ l3 + 8 * 9, 0 };
+	r = xl_hypercall(XL_HC_MULTICALL, (uintptr_t)mc, MC, 0, 0, 0);
+	rt_check(r == MC && mc[0].result == FLIPS && mc[MC - 1].result == FLIPS,
+		 "noop_multicall", "returned %ld, results %lld %lld", r,
 		 mc[0].result, mc[MC - 1].result);
 
 	/* Balloon 2 MiB extents out and in. */
