@@ -1100,17 +1100,8 @@ int p2m_remove_if_mapped(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
 
 int p2m_remove(struct p2m_domain *p2m, gfn_t gfn, u64 nr)
 {
-	struct p2m_op op;
-	int rc;
-
-	rc = check_range(p2m, gfn_x(gfn), nr);
-	if (rc) {
-		return rc;
-	}
-	op_init(&op, p2m, OP_REMOVE, gfn_x(gfn), nr);
-	op.type = p2m_invalid;
-	op.max_level = P2M_MAX_LEVELS;
-	return p2m_run(&op);
+	/* No expected frames: remove whatever the range maps. */
+	return p2m_remove_if_mapped(p2m, gfn, nr, NULL);
 }
 
 int p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
