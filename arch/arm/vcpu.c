@@ -17,6 +17,7 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/stall.h>
+#include <xen-lite/vmmio.h>
 #include <xen-lite/arch.h>
 #include <asm/gic.h>
 #include <asm/dabt.h>
@@ -48,9 +49,8 @@
 int arch_domain_init(struct domain *d)
 {
 	d->arch.cntvoff = arch_counter_read();
-	vgic_domain_init(d);
-	vpl011_init(d);
-	return 0;
+	/* The console first: by far the most frequent MMIO exit. */
+	return vpl011_init(d) ?: vgic_domain_init(d);
 }
 
 void arch_domain_destroy(struct domain *d)
@@ -551,32 +551,6 @@ undef:
 	return true;
 }
 
-/* Is @gpa in one of the emulated device windows (vPL011, vGIC)? */
-static bool mmio_emulated(struct domain *d, paddr_t gpa)
-{
-	return (gpa >= VPL011_BASE && gpa < VPL011_BASE + VPL011_SIZE) ||
-	       (gpa >= VGIC_DIST_BASE &&
-		gpa < VGIC_DIST_BASE + VGIC_DIST_SIZE) ||
-	       (gpa >= VGIC_REDIST_BASE &&
-		gpa < VGIC_REDIST_BASE + d->nr_vcpus * VGIC_REDIST_STRIDE);
-}
-
-static int mmio_dispatch(struct vcpu *v, paddr_t gpa, unsigned int size,
-			 bool write, u64 *val)
-{
-	int ret;
-
-	/* The console first: by far the most frequent. */
-	if (gpa >= VPL011_BASE && gpa < VPL011_BASE + VPL011_SIZE) {
-		return vpl011_mmio(v, gpa, size, write, val);
-	}
-	ret = vgic_mmio(v, gpa, size, write, val);
-	if (!ret) {
-		ret = vpl011_mmio(v, gpa, size, write, val);
-	}
-	return ret;
-}
-
 static bool handle_dabt(struct vcpu *v, u64 esr)
 {
 	struct cpu_regs *r = &v->arch.regs;
@@ -584,6 +558,7 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	u64 hpfar = READ_SYSREG(hpfar_el2);
 	u64 far = READ_SYSREG(far_el2);
 	paddr_t gpa = ((hpfar >> 4) << PAGE_SHIFT) | (far & ~PAGE_MASK);
+	const struct vmmio_region *dev = vmmio_find(d, gpa);
 	struct dabt_access a;
 	u64 val;
 	int ret;
@@ -595,7 +570,7 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	 * maps over its own devices (a foreign page), and an access racing
 	 * with that mapping may as well reach the device.
 	 */
-	if (!((esr & FSC_TYPE_MASK) == FSC_TRANS && mmio_emulated(d, gpa)) &&
+	if (!((esr & FSC_TYPE_MASK) == FSC_TRANS && dev) &&
 	    p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR, false)) {
 		return true;
 	}
@@ -611,8 +586,7 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	 * which the "on translation table walk, level n" codes need, is not
 	 * in the stage-2 syndrome.
 	 */
-	if ((esr & DABT_S1PTW) && !mmio_emulated(d, gpa) &&
-	    !d->cfg.mmio_fault_crash) {
+	if ((esr & DABT_S1PTW) && !dev && !d->cfg.mmio_fault_crash) {
 		vcpu_inject_sea(v, far, esr & DABT_WNR, false);
 		return true;
 	}
@@ -629,7 +603,7 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 	 * device: what a bus does with an access nobody answers, an
 	 * external abort, unless the domain asked to be crashed for it.
 	 */
-	if (!mmio_emulated(d, gpa) && !d->cfg.mmio_fault_crash) {
+	if (!dev && !d->cfg.mmio_fault_crash) {
 		printk(XL_DEBUG "d%u v%u: %s unassigned guest physical %#llx "
 				"(pc %#llx): external abort injected\n",
 		       d->id, v->id, (esr & DABT_WNR) ? "write to" : "read of",
@@ -646,9 +620,7 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 			     (unsigned long long)esr);
 		return false;
 	}
-	val = a.write ? dabt_store_value(&a, a.reg == 31 ? 0 : r->x[a.reg]) : 0;
-	ret = mmio_dispatch(v, gpa, a.size, a.write, &val);
-	if (ret == 0) {
+	if (!dev) {
 		domain_crash(d,
 			     "vCPU%u: %s of %u bytes at guest physical "
 			     "%#llx, which the domain does not own (pc %#llx)",
@@ -657,6 +629,8 @@ static bool handle_dabt(struct vcpu *v, u64 esr)
 			     (unsigned long long)r->pc);
 		return false;
 	}
+	val = a.write ? dabt_store_value(&a, a.reg == 31 ? 0 : r->x[a.reg]) : 0;
+	ret = vmmio_emulate(v, dev, gpa, a.size, a.write, &val);
 	if (ret < 0) {
 		domain_crash(d,
 			     "vCPU%u: unsupported %u-byte %s at device "
@@ -750,18 +724,12 @@ static bool handle_sync(struct vcpu *v)
 	}
 }
 
-static bool vcpu_should_leave(struct vcpu *v)
-{
-	return READ_ONCE(v->pause) || READ_ONCE(v->state) != VCPU_RUNNING ||
-	       sched_need_resched();
-}
-
 void arch_vcpu_run(struct vcpu *v)
 {
 	unsigned long flags = local_irq_save();
 
 	vcpu_load(v);
-	while (!vcpu_should_leave(v)) {
+	while (!vcpu_must_leave(v)) {
 		int exit;
 		bool stay = true;
 

@@ -10,6 +10,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/vmmio.h>
 #include <asm/gic.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
@@ -419,52 +420,81 @@ static void mark_dist(struct domain *d, unsigned int off)
 	}
 }
 
-int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
-	      u64 *val)
+/* An enable or a pending write may wake another vCPU. */
+static void wake_others(struct vcpu *v, paddr_t gpa)
+{
+	struct domain *d = v->domain;
+	unsigned int n;
+
+	if (!may_deliver(gpa)) {
+		return;
+	}
+	for (n = 0; n < d->nr_vcpus; n++) {
+		struct vcpu *t = d->vcpus[n];
+
+		if (t != v && vgic_vcpu_pending(t)) {
+			vgic_notify(t);
+		}
+	}
+}
+
+static int dist_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
+		     bool write, u64 *val)
 {
 	struct domain *d = v->domain;
 	struct vgic_dist *dist = &d->arch.vgic;
 	unsigned long flags;
-	int ret = 0;
+	int ret;
 
-	if (gpa >= VGIC_DIST_BASE && gpa < VGIC_DIST_BASE + VGIC_DIST_SIZE) {
-		if (!IS_ALIGNED(gpa, size)) {
-			return -EINVAL;
-		}
-		spin_lock_irqsave(&dist->lock, flags);
-		ret = dist_access(v, gpa - VGIC_DIST_BASE, size, write, val);
-		if (ret > 0 && write) {
-			mark_dist(d, gpa - VGIC_DIST_BASE);
-		}
-		spin_unlock_irqrestore(&dist->lock, flags);
-	} else if (gpa >= VGIC_REDIST_BASE &&
-		   gpa < VGIC_REDIST_BASE + d->nr_vcpus * VGIC_REDIST_STRIDE) {
-		u64 rel = gpa - VGIC_REDIST_BASE;
-		struct vcpu *t = d->vcpus[rel / VGIC_REDIST_STRIDE];
-
-		if (!IS_ALIGNED(gpa, size)) {
-			return -EINVAL;
-		}
-		spin_lock_irqsave(&dist->lock, flags);
-		ret = redist_access(v, t, rel % VGIC_REDIST_STRIDE, size, write,
-				    val);
-		if (ret > 0 && write) {
-			/* Any SGI/PPI of @t may have become deliverable. */
-			t->arch.vgic.cand = ~0U;
-		}
-		spin_unlock_irqrestore(&dist->lock, flags);
+	if (!IS_ALIGNED(off, size)) {
+		return -EINVAL;
 	}
-	if (ret > 0 && write && may_deliver(gpa)) {
-		unsigned int n;
-
-		/* An enable or a pending write may wake another vCPU. */
-		for (n = 0; n < d->nr_vcpus; n++) {
-			struct vcpu *t = d->vcpus[n];
-
-			if (t != v && vgic_vcpu_pending(t)) {
-				vgic_notify(t);
-			}
-		}
+	spin_lock_irqsave(&dist->lock, flags);
+	ret = dist_access(v, off, size, write, val);
+	if (ret > 0 && write) {
+		mark_dist(d, off);
 	}
-	return ret;
+	spin_unlock_irqrestore(&dist->lock, flags);
+	if (ret > 0 && write) {
+		wake_others(v, VGIC_DIST_BASE + off);
+	}
+	return ret < 0 ? ret : 0;
+}
+
+static int redist_mmio(struct vcpu *v, void *priv, paddr_t off,
+		       unsigned int size, bool write, u64 *val)
+{
+	struct domain *d = v->domain;
+	struct vgic_dist *dist = &d->arch.vgic;
+	struct vcpu *t = d->vcpus[off / VGIC_REDIST_STRIDE];
+	unsigned long flags;
+	int ret;
+
+	if (!IS_ALIGNED(off, size)) {
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&dist->lock, flags);
+	ret = redist_access(v, t, off % VGIC_REDIST_STRIDE, size, write, val);
+	if (ret > 0 && write) {
+		/* Any SGI/PPI of @t may have become deliverable. */
+		t->arch.vgic.cand = ~0U;
+	}
+	spin_unlock_irqrestore(&dist->lock, flags);
+	if (ret > 0 && write) {
+		wake_others(v, VGIC_REDIST_BASE + off);
+	}
+	return ret < 0 ? ret : 0;
+}
+
+static const struct vmmio_ops dist_ops = { "vgic-dist", dist_mmio };
+static const struct vmmio_ops redist_ops = { "vgic-redist", redist_mmio };
+
+int vgic_mmio_register(struct domain *d)
+{
+	/* One redistributor frame pair per vCPU the domain will have. */
+	return vmmio_register(d, VGIC_DIST_BASE, VGIC_DIST_SIZE, &dist_ops, NULL) ?:
+		       vmmio_register(d, VGIC_REDIST_BASE,
+				      (paddr_t)d->cfg.vcpus *
+					      VGIC_REDIST_STRIDE,
+				      &redist_ops, NULL);
 }

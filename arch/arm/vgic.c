@@ -163,7 +163,7 @@ int vgic_domain_init(struct domain *d)
 	for (i = 0; i < VGIC_NR_SPIS; i++) {
 		irq_init(&dist->spi[i], false);
 	}
-	return 0;
+	return vgic_mmio_register(d);
 }
 
 void vgic_vcpu_init(struct vcpu *v)

@@ -9,6 +9,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/vmmio.h>
 #include <asm/vgic.h>
 #include <asm/vpl011.h>
 
@@ -57,30 +58,31 @@ void vpl011_update(struct domain *d)
 	vgic_set_line(d, VPL011_IRQ, (vpl011_ris(d) & u->imsc) != 0);
 }
 
-void vpl011_init(struct domain *d)
+static int vpl011_mmio(struct vcpu *v, void *priv, paddr_t off,
+		       unsigned int size, bool write, u64 *val);
+
+static const struct vmmio_ops vpl011_ops = { "vpl011", vpl011_mmio };
+
+int vpl011_init(struct domain *d)
 {
 	struct vpl011 *u = &d->arch.uart;
 
 	memset(u, 0, sizeof(*u));
 	u->cr = 0x300; /* TXE | RXE */
 	u->ifls = 0x12;
+	return vmmio_register(d, VPL011_BASE, VPL011_SIZE, &vpl011_ops, NULL);
 }
 
 /* PrimeCell identification: PL011 r1p5 (periph 0x00341011). */
 static const u8 pl011_id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
 
-int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
-		u64 *val)
+static int vpl011_mmio(struct vcpu *v, void *priv, paddr_t off,
+		       unsigned int size, bool write, u64 *val)
 {
 	struct domain *d = v->domain;
 	struct vpl011 *u = &d->arch.uart;
-	unsigned int off;
 	int c;
 
-	if (gpa < VPL011_BASE || gpa >= VPL011_BASE + VPL011_SIZE) {
-		return 0;
-	}
-	off = gpa - VPL011_BASE;
 	if (size > 4 || !IS_ALIGNED(off, size)) {
 		return -EINVAL;
 	}
@@ -88,7 +90,7 @@ int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 		if (!write) {
 			*val = pl011_id[(off - 0xfe0) / 4 & 7];
 		}
-		return 1;
+		return 0;
 	}
 	switch (off) {
 	case UARTDR:
@@ -188,5 +190,5 @@ int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
 	if (write || off == UARTDR) {
 		vpl011_update(d);
 	}
-	return 1;
+	return 0;
 }

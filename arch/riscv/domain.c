@@ -208,9 +208,8 @@ const char *arch_guest_stdout_path(void)
 
 int arch_domain_init(struct domain *d)
 {
-	vplic_init(d, d->cfg.vcpus);
-	vuart_init(d);
-	return 0;
+	/* The interrupt controller first: the busiest window. */
+	return vplic_init(d, d->cfg.vcpus) ?: vuart_init(d);
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -14,6 +14,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/vmmio.h>
 #include <asm/csr.h>
 #include <asm/riscv.h>
 #include <asm/vcpu.h>
@@ -136,12 +137,6 @@ static u64 sign_extend(u64 val, unsigned int size)
 	return (u64)((s64)(val << shift) >> shift);
 }
 
-bool riscv_mmio_claims(paddr_t gpa)
-{
-	return (gpa >= VPLIC_BASE && gpa - VPLIC_BASE < VPLIC_SIZE) ||
-	       (gpa >= VUART_BASE && gpa - VUART_BASE < VUART_SIZE);
-}
-
 enum exit_action riscv_unassigned_access(struct vcpu *v, paddr_t gpa)
 {
 	struct cpu_regs *r = &v->arch.gregs;
@@ -190,30 +185,25 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 {
 	struct domain *d = v->domain;
 	struct cpu_regs *r = &v->arch.gregs;
+	const struct vmmio_region *dev = vmmio_find(d, gpa);
 	struct mmio_insn m;
 	u64 val = 0;
 	int rc;
 
-	if (gpa >= VPLIC_BASE && gpa - VPLIC_BASE < VPLIC_SIZE) {
-		rc = riscv_mmio_decode(v, &m);
-		if (!rc) {
-			if (m.is_write) {
-				val = cpu_regs_get(r, m.reg);
-			}
-			vplic_mmio(v, gpa - VPLIC_BASE, m.is_write, &val,
-				   m.size);
-		}
-	} else if (gpa >= VUART_BASE && gpa - VUART_BASE < VUART_SIZE) {
-		rc = riscv_mmio_decode(v, &m);
-		if (!rc) {
-			if (m.is_write) {
-				val = cpu_regs_get(r, m.reg);
-			}
-			vuart_mmio(d, gpa - VUART_BASE, m.is_write, &val,
-				   m.size);
-		}
-	} else {
+	if (!dev) {
 		return riscv_unassigned_access(v, gpa);
+	}
+	rc = riscv_mmio_decode(v, &m);
+	if (!rc) {
+		if (m.is_write) {
+			val = cpu_regs_get(r, m.reg);
+		}
+		/*
+		 * An access the device does not implement reads as zero and
+		 * writes are ignored, as on the PLIC and UART of the
+		 * machine: the device's error is not the guest's fault.
+		 */
+		(void)vmmio_emulate(v, dev, gpa, m.size, m.is_write, &val);
 	}
 	if (rc) {
 		domain_crash(

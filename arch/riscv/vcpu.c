@@ -17,6 +17,7 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/stall.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/vmmio.h>
 #include <asm/csr.h>
 #include <asm/tlbflush.h>
 #include <asm/riscv.h>
@@ -399,7 +400,8 @@ static enum exit_action handle_exit(struct vcpu *v)
 		return handle_virtual_insn(v);
 	case EXC_STORE_GUEST_PAGE_FAULT:
 		gpa = (r->htval << 2) | (r->stval & 3);
-		if (!riscv_mmio_claims(gpa) && riscv_pv_store_fault(v, gpa)) {
+		if (!vmmio_find(v->domain, gpa) &&
+		    riscv_pv_store_fault(v, gpa)) {
 			return EXIT_RESUME;
 		}
 		return riscv_mmio_fault(v, gpa);
@@ -418,13 +420,6 @@ static enum exit_action handle_exit(struct vcpu *v)
 			v->id, cause, r->stval, r->htval, r->sepc);
 		return EXIT_LEAVE;
 	}
-}
-
-static bool must_leave(struct vcpu *v)
-{
-	return READ_ONCE(v->state) != VCPU_RUNNING || READ_ONCE(v->pause) ||
-	       READ_ONCE(v->domain->state) != DOM_RUNNING ||
-	       sched_need_resched();
 }
 
 /* Fold interrupts raised by other CPUs and the timer into hvip. */
@@ -455,7 +450,7 @@ void arch_vcpu_run(struct vcpu *v)
 	unsigned long flags = local_irq_save();
 
 	vcpu_load(v);
-	while (!must_leave(v)) {
+	while (!vcpu_must_leave(v)) {
 		inject_pending(v);
 		if (unlikely(READ_ONCE(v->arch.pv_pending) ||
 			     READ_ONCE(v->domain->pv_mm_active))) {

@@ -14,6 +14,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/vmmio.h>
 #include <asm/vcpu.h>
 #include <asm/vplic.h>
 
@@ -30,13 +31,22 @@ static inline struct vplic *dom_vplic(struct domain *d)
 	return &d->arch.vplic;
 }
 
-void vplic_init(struct domain *d, unsigned int nr_contexts)
+static int vplic_access(struct vcpu *v, void *priv, paddr_t off,
+			unsigned int size, bool write, u64 *val)
+{
+	return vplic_mmio(v, off, write, val, size);
+}
+
+static const struct vmmio_ops vplic_ops = { "vplic", vplic_access };
+
+int vplic_init(struct domain *d, unsigned int nr_contexts)
 {
 	struct vplic *p = dom_vplic(d);
 
 	memset(p, 0, sizeof(*p));
 	spin_lock_init(&p->lock);
 	p->nr_contexts = MIN(nr_contexts, (unsigned int)VPLIC_MAX_CONTEXTS);
+	return vmmio_register(d, VPLIC_BASE, VPLIC_SIZE, &vplic_ops, NULL);
 }
 
 /* Highest-priority source claimable by @ctx, or 0. Lock held. */

@@ -11,6 +11,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/vmmio.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
@@ -63,7 +64,15 @@ static inline struct vuart *dom_vuart(struct domain *d)
 	return &d->arch.vuart;
 }
 
-void vuart_init(struct domain *d)
+static int vuart_access(struct vcpu *v, void *priv, paddr_t off,
+			unsigned int size, bool write, u64 *val)
+{
+	return vuart_mmio(v->domain, off, write, val, size);
+}
+
+static const struct vmmio_ops vuart_ops = { "vuart", vuart_access };
+
+int vuart_init(struct domain *d)
 {
 	struct vuart *u = dom_vuart(d);
 
@@ -72,6 +81,7 @@ void vuart_init(struct domain *d)
 	u->rx = -1;
 	u->lcr = 0x03; /* 8N1 */
 	u->msr = MSR_DCD | MSR_DSR | MSR_CTS;
+	return vmmio_register(d, VUART_BASE, VUART_SIZE, &vuart_ops, NULL);
 }
 
 /* Lock held: is a received byte waiting? Pulls one from the console. */

@@ -15,6 +15,7 @@
 #include <xen-lite/list.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
+#include <xen-lite/vmmio.h>
 #include <asm/domain.h> /* struct arch_domain, struct arch_vcpu */
 
 struct p2m_domain;
@@ -137,6 +138,9 @@ struct domain {
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[CONFIG_MAX_VCPUS];
+
+	/* Emulated device windows (common/vmmio.c), fixed once built. */
+	struct vmmio_table vmmio;
 
 	enum shutdown_reason shutdown_reason;
 	int shutdown_code;

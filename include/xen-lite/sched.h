@@ -32,6 +32,19 @@ bool sched_need_resched(void);
  */
 void sched_yield(void);
 
+/**
+ * vcpu_must_leave() - the run loop's one predicate, checked before every
+ * guest entry by arch_vcpu_run() on both architectures: @v stops (paused,
+ * brought down, its domain no longer running) or this CPU must schedule.
+ * Everything that ends a vCPU's turn sets one of these and kicks its CPU.
+ */
+static inline bool vcpu_must_leave(const struct vcpu *v)
+{
+	return READ_ONCE(v->state) != VCPU_RUNNING || READ_ONCE(v->pause) ||
+	       READ_ONCE(v->domain->state) != DOM_RUNNING ||
+	       sched_need_resched();
+}
+
 /** sched_slice_deadline() - counter value when this CPU's slice ends. */
 u64 sched_slice_deadline(void);
 

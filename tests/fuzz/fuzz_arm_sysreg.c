@@ -282,24 +282,17 @@ void vgic_sync_lrs(struct vcpu *v)
 	NOT_REACHED();
 }
 
-int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
-	      u64 *val)
+int vpl011_init(struct domain *d)
 {
 	NOT_REACHED();
 }
 
-void vpl011_init(struct domain *d)
+const struct vmmio_region *vmmio_find(const struct domain *d, paddr_t gpa)
 {
 	NOT_REACHED();
 }
 
 void vpl011_update(struct domain *d)
-{
-	NOT_REACHED();
-}
-
-int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
-		u64 *val)
 {
 	NOT_REACHED();
 }

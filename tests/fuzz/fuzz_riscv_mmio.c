@@ -70,21 +70,16 @@ static int device_access(u64 off, bool is_write, u64 *val, unsigned int size)
 	return 0;
 }
 
-int vplic_mmio(struct vcpu *v, u64 off, bool is_write, u64 *val,
-	       unsigned int size)
+/* Two windows in the registry (common/vmmio.c), as the vPLIC and vUART. */
+static int fake_access(struct vcpu *v, void *priv, paddr_t off,
+		       unsigned int size, bool is_write, u64 *val)
 {
 	CHECK(v == &vcpu);
-	CHECK(off < VPLIC_SIZE);
+	CHECK(off < (paddr_t)(uintptr_t)priv);
 	return device_access(off, is_write, val, size);
 }
 
-int vuart_mmio(struct domain *d, u64 off, bool is_write, u64 *val,
-	       unsigned int size)
-{
-	CHECK(d == &dom);
-	CHECK(off < VUART_SIZE);
-	return device_access(off, is_write, val, size);
-}
+static const struct vmmio_ops fake_ops = { "fake", fake_access };
 
 void domain_crash(struct domain *d, const char *fmt, ...)
 {
@@ -215,6 +210,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dom.cfg.mmio_fault_crash = (sel >> 4) & 1;
 	dom.vcpus[0] = &vcpu;
 	dom.nr_vcpus = 1;
+	CHECK(!vmmio_register(&dom, VPLIC_BASE, VPLIC_SIZE, &fake_ops,
+			      (void *)(uintptr_t)VPLIC_SIZE));
+	CHECK(!vmmio_register(&dom, VUART_BASE, VUART_SIZE, &fake_ops,
+			      (void *)(uintptr_t)VUART_SIZE));
 	for (int i = 0; i < 31; i++)
 		r->x[i] = 0x0101010101010101ULL * (i + 1);
 	r->sepc = 0x80001000;
@@ -249,13 +248,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * (stubbed) injection.
 		 */
 		CHECK(injections == 1 && !dev.calls);
-		CHECK(!riscv_mmio_claims(gpa) && !dom.cfg.mmio_fault_crash);
+		CHECK(!vmmio_find(&dom, gpa) && !dom.cfg.mmio_fault_crash);
 		CHECK(injected_cause == EXC_LOAD_ACCESS);
 		CHECK(!memcmp(r, &before, sizeof(*r)));
 		return 0;
 	}
 	/* An unclaimed address is never emulated. */
-	CHECK(riscv_mmio_claims(gpa));
+	CHECK(vmmio_find(&dom, gpa));
 	CHECK(dev.calls == 1);
 	CHECK(dev.size == 1 || dev.size == 2 || dev.size == 4 || dev.size == 8);
 	CHECK(r->sepc == before.sepc + 2 || r->sepc == before.sepc + 4);

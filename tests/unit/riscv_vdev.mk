@@ -4,7 +4,8 @@
 UNIT_TESTS += riscv_vdev
 riscv_vdev-srcs := test_riscv_vdev.c test_riscv_vsbi.c \
 	$(SRC)/arch/riscv/vplic.c $(SRC)/arch/riscv/vuart.c \
-	$(SRC)/arch/riscv/mmio.c $(SRC)/arch/riscv/vsbi.c
+	$(SRC)/arch/riscv/mmio.c $(SRC)/arch/riscv/vsbi.c \
+	$(SRC)/common/vmmio.c
 riscv_vdev-cflags := -include $(SRC)/tests/unit/host/autoconf.h \
 	-I$(SRC)/tests/unit/riscv_host \
 	-DXL_HOST_ASM_DOMAIN_H -idirafter $(SRC)/arch/riscv/include \

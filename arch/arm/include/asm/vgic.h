@@ -133,12 +133,10 @@ void vgic_save(struct vcpu *v);
 void vgic_restore(struct vcpu *v);
 
 /**
- * vgic_mmio() - emulate an access to the distributor or a redistributor.
- * Return: 1 handled, 0 not a vGIC address, negative errno for a bad
- * access (the domain is crashed).
+ * vgic_mmio_register() - register @d's distributor and redistributor
+ * windows (common/vmmio.c); called by vgic_domain_init().
  */
-int vgic_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
-	      u64 *val);
+int vgic_mmio_register(struct domain *d);
 
 /**
  * vgic_sgi1r() - the guest wrote @val to ICC_SGI1R_EL1: send SGIs.

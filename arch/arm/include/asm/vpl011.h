@@ -20,15 +20,11 @@ struct vpl011 {
 struct domain;
 struct vcpu;
 
-/** vpl011_init() - reset @d's UART. */
-void vpl011_init(struct domain *d);
-
 /**
- * vpl011_mmio() - emulate a UART register access.
- * Return: 1 handled, 0 not the UART, negative errno for a bad access.
+ * vpl011_init() - reset @d's UART and register its window
+ * (common/vmmio.c). Return: 0 or vmmio_register()'s error.
  */
-int vpl011_mmio(struct vcpu *v, paddr_t gpa, unsigned int size, bool write,
-		u64 *val);
+int vpl011_init(struct domain *d);
 
 /** vpl011_update() - recompute the interrupt line (input arrived). */
 void vpl011_update(struct domain *d);

@@ -104,12 +104,6 @@ struct mmio_insn {
 int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m);
 
 /**
- * riscv_mmio_claims() - Return: true if a virtual device (vPLIC, vUART)
- * sits at guest physical @gpa.
- */
-bool riscv_mmio_claims(paddr_t gpa);
-
-/**
  * riscv_vcpu_resume_reset() - @v (current) resumes from a non-retentive
  * HSM suspend: guest MMU off (vsatp = 0) and interrupts off
  * (vsstatus.SIE = 0), as after hart_start.

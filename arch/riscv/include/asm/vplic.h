@@ -29,8 +29,11 @@ struct vplic {
 	u32 threshold[VPLIC_MAX_CONTEXTS];
 };
 
-/** vplic_init() - reset the vPLIC of @d for @nr_contexts vCPUs. */
-void vplic_init(struct domain *d, unsigned int nr_contexts);
+/**
+ * vplic_init() - reset the vPLIC of @d for @nr_contexts vCPUs and register
+ * its window (common/vmmio.c). Return: 0 or vmmio_register()'s error.
+ */
+int vplic_init(struct domain *d, unsigned int nr_contexts);
 
 /**
  * vplic_set_level() - drive source @src of @d's vPLIC to @level; vCPUs

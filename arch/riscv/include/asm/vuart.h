@@ -25,8 +25,11 @@ struct vuart {
 	int rx; /* byte read ahead from the console, or -1 */
 };
 
-/** vuart_init() - reset the vUART of @d. */
-void vuart_init(struct domain *d);
+/**
+ * vuart_init() - reset the vUART of @d and register its window
+ * (common/vmmio.c). Return: 0 or vmmio_register()'s error.
+ */
+int vuart_init(struct domain *d);
 
 /**
  * vuart_mmio() - emulate a guest access at offset @off of the vUART.
