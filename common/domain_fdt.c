@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Parse and validate the /chosen domain nodes (docs/boot-protocol.md).
+ * Parse and validate the /chosen domain nodes (docs/boot-protocol.md,
+ * include/public/boot_schema.h). The host CLI links this file too
+ * (tools/Makefile) and checks every bundle it writes with it.
  */
 #include <libfdt.h>
 #include <xen-lite/domain_fdt.h>
@@ -15,6 +17,8 @@ struct dparse {
 	size_t errlen;
 	int index; /* of the node among the domain nodes */
 	const char *name; /* xen-lite,name once read, else NULL */
+	unsigned int nr_cpus; /* physical CPUs online */
+	unsigned int max_vcpus; /* CONFIG_MAX_VCPUS of the build */
 };
 
 /*
@@ -91,11 +95,11 @@ static int get_action(struct dparse *p, const char *prop,
 		return rc;
 	if (!buf[0])
 		*out = dflt;
-	else if (!strcmp(buf, "destroy"))
+	else if (!strcmp(buf, XL_BOOT_ACTION_DESTROY))
 		*out = ACTION_DESTROY;
-	else if (!strcmp(buf, "restart"))
+	else if (!strcmp(buf, XL_BOOT_ACTION_RESTART))
 		*out = ACTION_RESTART;
-	else if (!strcmp(buf, "preserve"))
+	else if (!strcmp(buf, XL_BOOT_ACTION_PRESERVE))
 		*out = ACTION_PRESERVE;
 	else
 		return perr(p, "on-* must be destroy, restart or preserve");
@@ -106,7 +110,7 @@ static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n < 1 || n > 31)
+	if (n < 1 || n > XL_BOOT_NAME_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -127,7 +131,8 @@ static int parse_modules(struct dparse *p, struct domain_config *c)
 		int len;
 		u64 a, s;
 
-		if (fdt_node_check_compatible(p->fdt, mod, "multiboot,module"))
+		if (fdt_node_check_compatible(p->fdt, mod,
+					      XL_BOOT_COMPAT_MODULE))
 			continue;
 		reg = fdt_getprop(p->fdt, mod, "reg", &len);
 		if (!reg || len != 16)
@@ -140,21 +145,21 @@ static int parse_modules(struct dparse *p, struct domain_config *c)
 			return perr(p,
 				    "module with an empty or wrapping range");
 		if (!fdt_node_check_compatible(p->fdt, mod,
-					       "xen-lite,kernel")) {
+					       XL_BOOT_COMPAT_KERNEL)) {
 			if (c->kernel_size)
 				return perr(p, "more than one kernel module");
 			c->kernel_pa = a;
 			c->kernel_size = s;
 		} else if (!fdt_node_check_compatible(p->fdt, mod,
-						      "xen-lite,ramdisk")) {
+						      XL_BOOT_COMPAT_RAMDISK)) {
 			if (c->ramdisk_size)
 				return perr(p, "more than one ramdisk module");
 			c->ramdisk_pa = a;
 			c->ramdisk_size = s;
 		} else {
-			return perr(
-				p,
-				"module is neither xen-lite,kernel nor xen-lite,ramdisk");
+			return perr(p,
+				    "module is neither " XL_BOOT_COMPAT_KERNEL
+				    " nor " XL_BOOT_COMPAT_RAMDISK);
 		}
 	}
 	if (!c->kernel_size)
@@ -168,8 +173,7 @@ static int parse_modules(struct dparse *p, struct domain_config *c)
 	return 0;
 }
 
-static int parse_one(struct dparse *p, struct domain_config *c,
-		     unsigned int nr_cpus)
+static int parse_one(struct dparse *p, struct domain_config *c)
 {
 	const fdt32_t *v;
 	int len, rc;
@@ -184,99 +188,98 @@ static int parse_one(struct dparse *p, struct domain_config *c,
 	if (!v || len != 4 || fdt32_ld(v) != 2)
 		return perr(p,
 			    "needs #address-cells = <2> and #size-cells = <2>");
-	rc = get_str(p, "xen-lite,name", c->name, sizeof(c->name), true);
+	rc = get_str(p, XL_BOOT_PROP_NAME, c->name, sizeof(c->name), true);
 	if (rc)
 		return rc;
 	if (valid_name(c->name))
 		p->name = c->name;
 	else
-		return perr(
-			p,
-			"xen-lite,name must be 1-31 characters [A-Za-z0-9_-]");
-	v = fdt_getprop(p->fdt, p->node, "xen-lite,memory", &len);
+		return perr(p, XL_BOOT_PROP_NAME
+			    " must be 1-31 characters [A-Za-z0-9_-]");
+	v = fdt_getprop(p->fdt, p->node, XL_BOOT_PROP_MEMORY, &len);
 	if (!v || len != 8)
-		return perr(p, "xen-lite,memory must be a 64-bit byte count");
+		return perr(p,
+			    XL_BOOT_PROP_MEMORY " must be a 64-bit byte count");
 	c->mem_bytes = ((u64)fdt32_ld(&v[0]) << 32) | fdt32_ld(&v[1]);
-	if (!c->mem_bytes || c->mem_bytes & ((2ULL << 20) - 1) ||
-	    c->mem_bytes > (64ULL << 30))
+	if (!c->mem_bytes || c->mem_bytes & (XL_BOOT_MEM_ALIGN - 1) ||
+	    c->mem_bytes > XL_BOOT_MEM_MAX)
 		return perr(
-			p,
-			"xen-lite,memory must be a non-zero multiple of 2 MiB, at most 64 GiB");
-	rc = get_u32(p, "xen-lite,vcpus", &c->vcpus, true);
+			p, XL_BOOT_PROP_MEMORY
+			" must be a non-zero multiple of 2 MiB, at most 64 GiB");
+	rc = get_u32(p, XL_BOOT_PROP_VCPUS, &c->vcpus, true);
 	if (rc)
 		return rc;
-	if (c->vcpus < 1 || c->vcpus > CONFIG_MAX_VCPUS) {
+	if (c->vcpus < 1 || c->vcpus > p->max_vcpus) {
 		char m[96];
 
 		snprintf(m, sizeof(m),
-			 "xen-lite,vcpus is %u; this build allows 1..%d "
-			 "(CONFIG_MAX_VCPUS)",
-			 c->vcpus, CONFIG_MAX_VCPUS);
+			 XL_BOOT_PROP_VCPUS " is %u; this build allows 1..%u "
+					    "(CONFIG_MAX_VCPUS)",
+			 c->vcpus, p->max_vcpus);
 		return perr(p, m);
 	}
 	for (u32 i = 0; i < CONFIG_MAX_VCPUS; i++)
 		c->affinity[i] = -1;
-	v = fdt_getprop(p->fdt, p->node, "xen-lite,cpu-affinity", &len);
+	v = fdt_getprop(p->fdt, p->node, XL_BOOT_PROP_CPU_AFFINITY, &len);
 	if (v) {
 		if (len <= 0 || len % 4 || (u32)len / 4 != c->vcpus)
-			return perr(
-				p,
-				"xen-lite,cpu-affinity needs one CPU per vCPU");
+			return perr(p, XL_BOOT_PROP_CPU_AFFINITY
+				    " needs one CPU per vCPU");
 		for (u32 i = 0; i < c->vcpus; i++) {
 			u32 cpu = fdt32_ld(&v[i]);
 
-			if (cpu >= nr_cpus)
-				return perr(
-					p,
-					"xen-lite,cpu-affinity names a CPU that is not online");
+			if (cpu >= p->nr_cpus)
+				return perr(p, XL_BOOT_PROP_CPU_AFFINITY
+					    " names a CPU that is not online");
 			c->affinity[i] = (s32)cpu;
 		}
 	}
-	rc = get_u32(p, "xen-lite,p2m-pool-kb", &tmp, false);
+	rc = get_u32(p, XL_BOOT_PROP_P2M_POOL_KB, &tmp, false);
 	if (rc < 0)
 		return rc;
 	if (rc == 0) {
-		if (tmp < 16 || tmp > (1U << 22))
-			return perr(
-				p,
-				"xen-lite,p2m-pool-kb out of range (16 KiB .. 4 GiB)");
+		if (tmp < XL_BOOT_POOL_MIN_KB || tmp > XL_BOOT_POOL_MAX_KB)
+			return perr(p, XL_BOOT_PROP_P2M_POOL_KB
+				    " out of range (16 KiB .. 4 GiB)");
 		c->p2m_pool_kb = tmp;
 	}
-	c->privileged = fdt_getprop(p->fdt, p->node, "xen-lite,privileged",
+	c->privileged = fdt_getprop(p->fdt, p->node, XL_BOOT_PROP_PRIVILEGED,
 				    NULL) != NULL;
-	rc = get_action(p, "xen-lite,on-poweroff", &c->on_poweroff,
+	rc = get_action(p, XL_BOOT_PROP_ON_POWEROFF, &c->on_poweroff,
 			ACTION_DESTROY);
 	if (!rc)
-		rc = get_action(p, "xen-lite,on-reboot", &c->on_reboot,
+		rc = get_action(p, XL_BOOT_PROP_ON_REBOOT, &c->on_reboot,
 				ACTION_RESTART);
 	if (!rc)
-		rc = get_action(p, "xen-lite,on-crash", &c->on_crash,
+		rc = get_action(p, XL_BOOT_PROP_ON_CRASH, &c->on_crash,
 				ACTION_DESTROY);
 	if (rc)
 		return rc;
 	{
 		char pol[16];
 
-		rc = get_str(p, "xen-lite,pv-mmu-policy", pol, sizeof(pol),
+		rc = get_str(p, XL_BOOT_PROP_PV_MMU_POLICY, pol, sizeof(pol),
 			     false);
 		if (rc)
 			return rc;
-		if (pol[0] && strcmp(pol, "none") && strcmp(pol, "no-wx"))
-			return perr(
-				p,
-				"xen-lite,pv-mmu-policy must be none or no-wx");
-		c->pv_no_wx = !strcmp(pol, "no-wx");
+		if (pol[0] && strcmp(pol, XL_BOOT_PV_MMU_NONE) &&
+		    strcmp(pol, XL_BOOT_PV_MMU_NO_WX))
+			return perr(p, XL_BOOT_PROP_PV_MMU_POLICY
+				    " must be none or no-wx");
+		c->pv_no_wx = !strcmp(pol, XL_BOOT_PV_MMU_NO_WX);
 		/* Absent: inject, as Xen on Arm does (docs/domain-file.md). */
-		rc = get_str(p, "xen-lite,mmio-fault", pol, sizeof(pol), false);
+		rc = get_str(p, XL_BOOT_PROP_MMIO_FAULT, pol, sizeof(pol),
+			     false);
 		if (rc)
 			return rc;
-		if (pol[0] && strcmp(pol, "inject") && strcmp(pol, "crash"))
-			return perr(
-				p,
-				"xen-lite,mmio-fault must be inject or crash");
-		c->mmio_fault_crash = !strcmp(pol, "crash");
+		if (pol[0] && strcmp(pol, XL_BOOT_MMIO_FAULT_INJECT) &&
+		    strcmp(pol, XL_BOOT_MMIO_FAULT_CRASH))
+			return perr(p, XL_BOOT_PROP_MMIO_FAULT
+				    " must be inject or crash");
+		c->mmio_fault_crash = !strcmp(pol, XL_BOOT_MMIO_FAULT_CRASH);
 	}
-	rc = get_str(p, "bootargs", c->bootargs, sizeof(c->bootargs), false);
+	rc = get_str(p, XL_BOOT_PROP_BOOTARGS, c->bootargs, sizeof(c->bootargs),
+		     false);
 	if (rc)
 		return rc;
 	return parse_modules(p, c);
@@ -322,22 +325,38 @@ static bool modules_in_place_ok(const struct domain_config *cfgs, int n, int i)
 	return true;
 }
 
-int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
-		     unsigned int nr_cpus, char *err, size_t errlen)
+int domain_fdt_parse_max(const void *fdt, struct domain_config *cfgs, int max,
+			 unsigned int nr_cpus, unsigned int max_vcpus,
+			 char *err, size_t errlen)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	int node, n = 0;
 
 	err[0] = '\0';
+	BUILD_BUG_ON(CONFIG_MAX_VCPUS > XL_KCONFIG_MAX_VCPUS_MAX);
+	/* The affinity array of struct domain_config holds this many. */
+	if (max_vcpus > CONFIG_MAX_VCPUS) {
+		snprintf(err, errlen,
+			 "at most %d vCPUs per domain in this program, not %u",
+			 CONFIG_MAX_VCPUS, max_vcpus);
+		return -EINVAL;
+	}
 	if (chosen < 0)
 		return 0;
 	fdt_for_each_subnode(node, fdt, chosen) {
-		struct dparse p = { fdt, node,	 fdt_get_name(fdt, node, NULL),
-				    err, errlen, n,
-				    NULL };
+		struct dparse p = {
+			.fdt = fdt,
+			.node = node,
+			.dname = fdt_get_name(fdt, node, NULL),
+			.err = err,
+			.errlen = errlen,
+			.index = n,
+			.nr_cpus = nr_cpus,
+			.max_vcpus = max_vcpus,
+		};
 		int rc;
 
-		if (fdt_node_check_compatible(fdt, node, "xen-lite,domain"))
+		if (fdt_node_check_compatible(fdt, node, XL_BOOT_COMPAT_DOMAIN))
 			continue;
 		if (!p.dname)
 			p.dname = "?";
@@ -345,7 +364,7 @@ int domain_fdt_parse(const void *fdt, struct domain_config *cfgs, int max,
 			snprintf(err, errlen, "more than %d domain nodes", max);
 			return -E2BIG;
 		}
-		rc = parse_one(&p, &cfgs[n], nr_cpus);
+		rc = parse_one(&p, &cfgs[n]);
 		if (rc)
 			return rc;
 		cfgs[n].domid = (domid_t)(n + 1);

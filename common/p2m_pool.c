@@ -7,6 +7,7 @@
  * one domain mapping a lot can never starve another, and an empty pool is
  * a clean -ENOMEM that the p2m rolls back.
  */
+#include <public/boot_schema.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
@@ -16,27 +17,13 @@
 #define CONFIG_P2M_POOL_DEFAULT_KB 0
 #endif
 
-#define POOL_MIN_PAGES 64 /* 256 KiB */
-#define POOL_PAGES_PER_VCPU 16 /* 64 KiB */
-
 unsigned long p2m_pool_default_pages(u64 ram_bytes, unsigned int vcpus)
 {
-	unsigned long pages;
-
-	if (CONFIG_P2M_POOL_DEFAULT_KB) {
-		return DIV_ROUND_UP((unsigned long)CONFIG_P2M_POOL_DEFAULT_KB,
-				    PAGE_SIZE >> 10);
-	}
-
-	/*
-	 * Mapping 1 MiB with 4 KiB pages needs 1/512 of a level-0 table,
-	 * 1 GiB needs 513 table pages: one page per MiB covers a domain
-	 * mapped entirely with 4 KiB pages, with room for the root and the
-	 * higher levels. That is 4 KiB / 1 MiB, about 0.4%.
-	 */
-	pages = DIV_ROUND_UP(ram_bytes, 1ULL << 20);
-	pages += (unsigned long)vcpus * POOL_PAGES_PER_VCPU;
-	return MAX(pages, (unsigned long)POOL_MIN_PAGES);
+	/* The formula the CLI checks with (include/public/boot_schema.h). */
+	return DIV_ROUND_UP(
+		(unsigned long)xl_boot_p2m_pool_kb(0, ram_bytes, vcpus,
+						   CONFIG_P2M_POOL_DEFAULT_KB),
+		PAGE_SIZE >> 10);
 }
 
 static void pool_take_page(struct p2m_pool *pool, struct page_info *pg)

@@ -416,9 +416,12 @@ static int add_module_node(void *fdt, int parent, const struct module *m)
 	int node, n;
 
 	snprintf(name, sizeof(name), "module@%" PRIx64, m->addr);
-	n = snprintf(compat, sizeof(compat), "xen-lite,%s", m->kind);
-	memcpy(compat + n + 1, "multiboot,module", sizeof("multiboot,module"));
-	n += 1 + (int)sizeof("multiboot,module");
+	n = snprintf(compat, sizeof(compat), "%s",
+		     strcmp(m->kind, "kernel") ? XL_BOOT_COMPAT_RAMDISK :
+						 XL_BOOT_COMPAT_KERNEL);
+	memcpy(compat + n + 1, XL_BOOT_COMPAT_MODULE,
+	       sizeof(XL_BOOT_COMPAT_MODULE));
+	n += 1 + (int)sizeof(XL_BOOT_COMPAT_MODULE);
 	node = fdt_add_subnode(fdt, parent, name);
 	if (node < 0)
 		return node;
@@ -444,30 +447,31 @@ static int add_domain_node(void *fdt, int chosen, int idx,
 	node = fdt_add_subnode(fdt, chosen, name);
 	if (node < 0)
 		return node;
-	prop_str(&ps, "compatible", "xen-lite,domain");
+	prop_str(&ps, "compatible", XL_BOOT_COMPAT_DOMAIN);
 	prop_u32(&ps, "#address-cells", 2);
 	prop_u32(&ps, "#size-cells", 2);
-	prop_str(&ps, "xen-lite,name", d->name);
-	prop_u64(&ps, "xen-lite,memory", d->memory);
-	prop_u32(&ps, "xen-lite,vcpus", d->vcpus);
+	prop_str(&ps, XL_BOOT_PROP_NAME, d->name);
+	prop_u64(&ps, XL_BOOT_PROP_MEMORY, d->memory);
+	prop_u32(&ps, XL_BOOT_PROP_VCPUS, d->vcpus);
 	if (d->nr_cpus)
-		prop_cells(&ps, "xen-lite,cpu-affinity", d->cpus,
+		prop_cells(&ps, XL_BOOT_PROP_CPU_AFFINITY, d->cpus,
 			   (int)d->nr_cpus);
 	if (d->p2m_pool_kb)
-		prop_u32(&ps, "xen-lite,p2m-pool-kb", d->p2m_pool_kb);
+		prop_u32(&ps, XL_BOOT_PROP_P2M_POOL_KB, d->p2m_pool_kb);
 	if (d->privileged)
-		prop_add(&ps, "xen-lite,privileged", NULL, 0);
-	prop_str(&ps, "xen-lite,on-poweroff",
+		prop_add(&ps, XL_BOOT_PROP_PRIVILEGED, NULL, 0);
+	prop_str(&ps, XL_BOOT_PROP_ON_POWEROFF,
 		 domcfg_action_name(d->on_poweroff));
-	prop_str(&ps, "xen-lite,on-reboot", domcfg_action_name(d->on_reboot));
-	prop_str(&ps, "xen-lite,on-crash", domcfg_action_name(d->on_crash));
+	prop_str(&ps, XL_BOOT_PROP_ON_REBOOT, domcfg_action_name(d->on_reboot));
+	prop_str(&ps, XL_BOOT_PROP_ON_CRASH, domcfg_action_name(d->on_crash));
 	if (d->pv_mmu_policy != DOMCFG_PV_MMU_UNSET)
-		prop_str(&ps, "xen-lite,pv-mmu-policy",
+		prop_str(&ps, XL_BOOT_PROP_PV_MMU_POLICY,
 			 domcfg_pv_mmu_name(d->pv_mmu_policy));
-	prop_str(&ps, "xen-lite,mmio-fault",
-		 d->mmio_fault_crash ? "crash" : "inject");
+	prop_str(&ps, XL_BOOT_PROP_MMIO_FAULT,
+		 d->mmio_fault_crash ? XL_BOOT_MMIO_FAULT_CRASH :
+				       XL_BOOT_MMIO_FAULT_INJECT);
 	if (d->cmdline)
-		prop_str(&ps, "bootargs", d->cmdline);
+		prop_str(&ps, XL_BOOT_PROP_BOOTARGS, d->cmdline);
 	rc = props_write(fdt, node, &ps);
 	if (rc)
 		return rc;
@@ -479,6 +483,81 @@ static int add_domain_node(void *fdt, int chosen, int idx,
 	return 0;
 }
 
+/*
+ * Add every domain node under /chosen: last to first, as libfdt inserts a
+ * subnode first in its parent. @mods holds each domain's kernel, then its
+ * ramdisk if it has one, in domain order.
+ */
+static int add_domains(void *fdt, int chosen, const struct domcfg *doms, int nr,
+		       const struct module *mods, int nr_mods)
+{
+	int i, rc, mi = nr_mods;
+
+	for (i = nr - 1; i >= 0; i--) {
+		int n = doms[i].ramdisk ? 2 : 1;
+
+		mi -= n;
+		rc = add_domain_node(fdt, chosen, i, &doms[i], &mods[mi], n);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* CPUs the hypervisor brings up: those of the machine, up to NR_CPUS. */
+static unsigned int boot_cpus(const struct xl_opts *o)
+{
+	return o->smp < domcfg_limits.nr_cpus ? o->smp : domcfg_limits.nr_cpus;
+}
+
+int bundle_check(const struct xl_opts *o, const struct domcfg *doms, int nr,
+		 char *err, size_t errlen)
+{
+	struct module *mods = xmalloc(sizeof(*mods) * (size_t)(2 * nr + 1));
+	uint64_t addr = XL_BOOT_MEM_MAX; /* any address: not booted */
+	size_t len = 4096;
+	int nr_mods = 0, rc, chosen, i;
+	void *fdt;
+
+	for (i = 0; i < nr; i++) {
+		/* check --no-files: a stand-in for the file not read. */
+		uint64_t k = doms[i].kernel_size ? doms[i].kernel_size : 4096;
+		uint64_t r = doms[i].ramdisk_size ? doms[i].ramdisk_size : 4096;
+
+		mods[nr_mods++] = (struct module){ .kind = "kernel",
+						   .addr = addr,
+						   .size = k };
+		addr += align_up(k, XL_BOOT_MEM_ALIGN);
+		if (doms[i].ramdisk) {
+			mods[nr_mods++] = (struct module){ .kind = "ramdisk",
+							   .addr = addr,
+							   .size = r };
+			addr += align_up(r, XL_BOOT_MEM_ALIGN);
+		}
+		len += 1024 + (doms[i].cmdline ? strlen(doms[i].cmdline) : 0);
+	}
+	fdt = xmalloc(len);
+	rc = fdt_create_empty_tree(fdt, (int)len);
+	chosen = rc ? rc : fdt_add_subnode(fdt, 0, "chosen");
+	rc = chosen < 0 ? chosen :
+			  fdt_setprop_u32(fdt, chosen, "#address-cells", 2);
+	if (!rc)
+		rc = fdt_setprop_u32(fdt, chosen, "#size-cells", 2);
+	if (!rc)
+		rc = add_domains(fdt, chosen, doms, nr, mods, nr_mods);
+	if (rc) {
+		snprintf(err, errlen, "cannot write the domain nodes: %s",
+			 fdt_strerror(rc));
+		rc = -1;
+	} else {
+		rc = bundle_verify(fdt, doms, nr, mods, boot_cpus(o), err,
+				   errlen);
+	}
+	free(fdt);
+	free(mods);
+	return rc;
+}
+
 static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 		     const struct domcfg *doms, int nr, struct module *mods,
 		     int nr_mods)
@@ -486,7 +565,8 @@ static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 	size_t len, extra = 4096;
 	uint64_t base, size;
 	void *raw, *fdt = NULL;
-	int rc = -1, chosen, i, mi;
+	char why[512];
+	int rc = -1, chosen, i;
 
 	raw = read_file(in, &len);
 	if (!raw || fdt_check_header(raw)) {
@@ -522,17 +602,17 @@ static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 		rc = fdt_setprop_u32(fdt, chosen, "#size-cells", 2);
 	if (rc)
 		goto fdt_err;
-	/* Module index of each domain's first module. */
-	mi = nr_mods;
-	for (i = nr - 1; i >= 0; i--) {
-		int n = doms[i].ramdisk ? 2 : 1;
-
-		mi -= n;
-		rc = add_domain_node(fdt, chosen, i, &doms[i], &mods[mi], n);
-		if (rc)
-			goto fdt_err;
-	}
+	rc = add_domains(fdt, chosen, doms, nr, mods, nr_mods);
+	if (rc)
+		goto fdt_err;
 	fdt_pack(fdt);
+	/* What the hypervisor will read, read now by its own parser. */
+	if (bundle_verify(fdt, doms, nr, mods, boot_cpus(o), why,
+			  sizeof(why))) {
+		msg("%s", why);
+		rc = -1;
+		goto out;
+	}
 	rc = write_file(out, fdt, fdt_totalsize(fdt), 0644);
 	if (rc) {
 		msg("%s: %s", out, strerror(-rc));
@@ -811,15 +891,15 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 	 * The hypervisor gives the domain of /chosen/domain@N the ID N + 1
 	 * (and keeps it across restarts): print that ID, as its log does.
 	 */
-	s = get_str(fdt, node, "xen-lite,name");
+	s = get_str(fdt, node, XL_BOOT_PROP_NAME);
 	printf("domain %lu: %s (/chosen/%s)\n",
 	       strtoul(fdt_get_name(fdt, node, NULL) + 7, NULL, 16) + 1,
 	       s ? s : "(no name)", fdt_get_name(fdt, node, NULL));
-	v = get_u64(fdt, node, "xen-lite,memory", &found);
+	v = get_u64(fdt, node, XL_BOOT_PROP_MEMORY, &found);
 	printf("  memory:        %llu MiB\n", (unsigned long long)(v >> 20));
-	v = get_u64(fdt, node, "xen-lite,vcpus", &found);
+	v = get_u64(fdt, node, XL_BOOT_PROP_VCPUS, &found);
 	printf("  vcpus:         %llu\n", (unsigned long long)v);
-	aff = fdt_getprop(fdt, node, "xen-lite,cpu-affinity", &len);
+	aff = fdt_getprop(fdt, node, XL_BOOT_PROP_CPU_AFFINITY, &len);
 	printf("  cpus:          ");
 	if (aff && len >= 4) {
 		for (i = 0; i < len / 4; i++)
@@ -828,26 +908,26 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 	} else {
 		printf("all (not pinned)\n");
 	}
-	v = get_u64(fdt, node, "xen-lite,p2m-pool-kb", &found);
+	v = get_u64(fdt, node, XL_BOOT_PROP_P2M_POOL_KB, &found);
 	if (found)
 		printf("  p2m_pool:      %llu KiB\n", (unsigned long long)v);
 	else
 		printf("  p2m_pool:      automatic\n");
 	printf("  privileged:    %s\n",
-	       fdt_getprop(fdt, node, "xen-lite,privileged", NULL) ? "yes" :
-								     "no");
-	s = get_str(fdt, node, "xen-lite,on-poweroff");
+	       fdt_getprop(fdt, node, XL_BOOT_PROP_PRIVILEGED, NULL) ? "yes" :
+								       "no");
+	s = get_str(fdt, node, XL_BOOT_PROP_ON_POWEROFF);
 	printf("  on_poweroff:   %s\n", s ? s : "?");
-	s = get_str(fdt, node, "xen-lite,on-reboot");
+	s = get_str(fdt, node, XL_BOOT_PROP_ON_REBOOT);
 	printf("  on_reboot:     %s\n", s ? s : "?");
-	s = get_str(fdt, node, "xen-lite,on-crash");
+	s = get_str(fdt, node, XL_BOOT_PROP_ON_CRASH);
 	printf("  on_crash:      %s\n", s ? s : "?");
-	s = get_str(fdt, node, "xen-lite,pv-mmu-policy");
+	s = get_str(fdt, node, XL_BOOT_PROP_PV_MMU_POLICY);
 	if (s)
 		printf("  pv_mmu_policy: %s\n", s);
-	s = get_str(fdt, node, "xen-lite,mmio-fault");
+	s = get_str(fdt, node, XL_BOOT_PROP_MMIO_FAULT);
 	printf("  mmio_fault:    %s\n", s ? s : "inject");
-	s = get_str(fdt, node, "bootargs");
+	s = get_str(fdt, node, XL_BOOT_PROP_BOOTARGS);
 	if (s)
 		printf("  cmdline:       \"%s\"\n", s);
 	fdt_for_each_subnode(sub, fdt, node) {
@@ -915,7 +995,7 @@ int bundle_inspect(const char *dir)
 		fdt_for_each_subnode(node, fdt, chosen) {
 			const char *c = get_str(fdt, node, "compatible");
 
-			if (c && !strcmp(c, "xen-lite,domain"))
+			if (c && !strcmp(c, XL_BOOT_COMPAT_DOMAIN))
 				inspect_domain(fdt, node, cmdline);
 		}
 	}

@@ -88,6 +88,42 @@ struct module {
 int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 		 struct strvec *argv);
 
+/**
+ * bundle_check() - the domains' nodes read back by the hypervisor's parser
+ * @o: options (smp: the host's CPUs)
+ * @doms: domains that passed domcfg_check_set()
+ * @nr: how many
+ * @err: why not, one line (size @errlen)
+ *
+ * Writes the /chosen domain nodes bundle_build() would write (modules at
+ * made-up addresses) into a blank tree and hands it to bundle_verify().
+ *
+ * Return: 0 if the hypervisor would read exactly these domains, else -1.
+ */
+int bundle_check(const struct xl_opts *o, const struct domcfg *doms, int nr,
+		 char *err, size_t errlen);
+
+/**
+ * bundle_verify() - read a DTB's domain nodes back as the hypervisor will
+ * @fdt: the DTB
+ * @doms: the domains it was written from
+ * @nr: how many
+ * @mods: their modules as placed: per domain the kernel, then the
+ *	ramdisk if there is one
+ * @nr_cpus: CPUs the hypervisor will have online
+ * @err: why not, one line (size @errlen)
+ *
+ * Parses @fdt with common/domain_fdt.c (against the limits of the build's
+ * .config, domcfg_limits) and compares each domain field by field with
+ * @doms (tools/bootcheck.c).
+ *
+ * Return: 0 if they agree; -1 if the hypervisor would refuse the DTB or
+ * read something else.
+ */
+int bundle_verify(const void *fdt, const struct domcfg *doms, int nr,
+		  const struct module *mods, unsigned int nr_cpus, char *err,
+		  size_t errlen);
+
 /* Files bundle_build() writes into the bundle directory. */
 #define BUNDLE_DTB "host.dtb"
 #define BUNDLE_QEMU_DTB "qemu.dtb"

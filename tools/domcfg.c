@@ -65,9 +65,9 @@ static const char *const key_names[DOMCFG_NR_KEYS] = {
 };
 
 static const char *const action_names[] = {
-	[DOMCFG_DESTROY] = "destroy",
-	[DOMCFG_RESTART] = "restart",
-	[DOMCFG_PRESERVE] = "preserve",
+	[DOMCFG_DESTROY] = XL_BOOT_ACTION_DESTROY,
+	[DOMCFG_RESTART] = XL_BOOT_ACTION_RESTART,
+	[DOMCFG_PRESERVE] = XL_BOOT_ACTION_PRESERVE,
 };
 
 const char *domcfg_action_name(enum domcfg_action a)
@@ -79,9 +79,9 @@ const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p)
 {
 	switch (p) {
 	case DOMCFG_PV_MMU_NONE:
-		return "none";
+		return XL_BOOT_PV_MMU_NONE;
 	case DOMCFG_PV_MMU_NO_WX:
-		return "no-wx";
+		return XL_BOOT_PV_MMU_NO_WX;
 	default:
 		return NULL;
 	}
@@ -558,6 +558,21 @@ static int set_cpus(struct parser *p, const struct value *v)
 	return 0;
 }
 
+/*
+ * Guest RAM a domain may have below the top of its guest physical address
+ * space. Arm: the hypervisor uses min(ID_AA64MMFR0_EL1.PARange,
+ * CONFIG_ARM_IPA_BITS_MAX) bits (arch/arm/p2m.c); every CPU QEMU offers
+ * has at least 40, so the Kconfig value decides. RISC-V: Sv39x4 or
+ * Sv48x4 (41 or 50 bits) always hold DOMCFG_MAX_MEMORY.
+ */
+static uint64_t guest_ram_room(void)
+{
+	if (!domcfg_arch || strcmp(domcfg_arch, "arm64"))
+		return DOMCFG_MAX_MEMORY;
+	return (1ull << domcfg_limits.arm_ipa_bits) -
+	       XL_BOOT_GUEST_RAM_BASE_ARM64;
+}
+
 static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 {
 	struct domcfg *d = p->d;
@@ -606,6 +621,17 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 		if (n > DOMCFG_MAX_MEMORY) {
 			perr(p, "memory: must be at most 64G (got '%s')",
 			     v->text);
+			return -EINVAL;
+		}
+		if (n > guest_ram_room()) {
+			perr(p,
+			     "memory: at most %lluM on arm64 (got '%s'; guest "
+			     "RAM starts at 1G in a %u-bit guest physical "
+			     "address space: %s)",
+			     (unsigned long long)(guest_ram_room() >> 20),
+			     v->text, domcfg_limits.arm_ipa_bits,
+			     domcfg_limit_source("ARM_IPA_BITS_MAX",
+						 domcfg_limits.arm_ipa_bits));
 			return -EINVAL;
 		}
 		d->memory = n;
@@ -934,14 +960,8 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 
 uint64_t domcfg_pool_kb(const struct domcfg *d)
 {
-	uint64_t kb;
-
-	if (d->p2m_pool_kb)
-		return d->p2m_pool_kb;
-	if (domcfg_limits.p2m_pool_default_kb)
-		return domcfg_limits.p2m_pool_default_kb;
-	kb = 4 * (d->memory >> 20) + 64ull * d->vcpus;
-	return kb < 256 ? 256 : kb;
+	return xl_boot_p2m_pool_kb(d->p2m_pool_kb, d->memory, d->vcpus,
+				   domcfg_limits.p2m_pool_default_kb);
 }
 
 /* The line to blame for a key: where it was set, else the name line. */
@@ -1063,10 +1083,11 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 
 /* Kconfig defaults (common/Kconfig) until a .config is read. */
 struct domcfg_limits domcfg_limits = {
-	.max_vcpus = 8,
-	.max_domains = 64,
-	.nr_cpus = 8,
-	.p2m_pool_default_kb = 0,
+	.max_vcpus = XL_KCONFIG_MAX_VCPUS_DEFAULT,
+	.max_domains = XL_KCONFIG_MAX_DOMAINS_DEFAULT,
+	.nr_cpus = XL_KCONFIG_NR_CPUS_DEFAULT,
+	.p2m_pool_default_kb = XL_KCONFIG_P2M_POOL_DEFAULT_KB_DEFAULT,
+	.arm_ipa_bits = XL_KCONFIG_ARM_IPA_BITS_MAX_DEFAULT,
 };
 
 const char *domcfg_limit_source(const char *sym, unsigned long val)
@@ -1087,17 +1108,17 @@ int domcfg_load_limits(const char *config)
 	static const struct {
 		const char *sym;
 		size_t off;
-		unsigned long lo, hi; /* common/Kconfig's ranges */
+		unsigned long lo, hi; /* the Kconfig ranges */
 	} keys[] = {
-		{ "CONFIG_MAX_VCPUS=",
-		  offsetof(struct domcfg_limits, max_vcpus), 1, 64 },
-		{ "CONFIG_MAX_DOMAINS=",
-		  offsetof(struct domcfg_limits, max_domains), 1, 256 },
-		{ "CONFIG_NR_CPUS=", offsetof(struct domcfg_limits, nr_cpus), 1,
-		  64 },
-		{ "CONFIG_P2M_POOL_DEFAULT_KB=",
-		  offsetof(struct domcfg_limits, p2m_pool_default_kb), 0,
-		  DOMCFG_MAX_POOL_KB },
+#define KEY(sym, field)                                              \
+	{ "CONFIG_" #sym "=", offsetof(struct domcfg_limits, field), \
+	  XL_KCONFIG_##sym##_MIN, XL_KCONFIG_##sym##_MAX }
+		KEY(MAX_VCPUS, max_vcpus),
+		KEY(MAX_DOMAINS, max_domains),
+		KEY(NR_CPUS, nr_cpus),
+		KEY(P2M_POOL_DEFAULT_KB, p2m_pool_default_kb),
+		KEY(ARM_IPA_BITS_MAX, arm_ipa_bits),
+#undef KEY
 	};
 	char line[256];
 	FILE *f = fopen(config, "r");

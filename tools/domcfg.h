@@ -15,20 +15,24 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define DOMCFG_NAME_MAX 31 /* characters in a domain name */
 /*
- * The hypervisor's own limit on boot domains (MAX_BOOT_DOMAINS in
- * include/xen-lite/domain_fdt.h): not a Kconfig option.
+ * The boot schema shared with the hypervisor: property names, fixed limits,
+ * Kconfig ranges and defaults, the p2m pool formula.
  */
-#define DOMCFG_MAX_BOOT_DOMAINS 32
-#define DOMCFG_MAX_LIST 64 /* elements in one list value */
+#include <public/boot_schema.h>
+
+#define DOMCFG_NAME_MAX XL_BOOT_NAME_MAX /* characters in a domain name */
+/* The hypervisor's own limit on boot domains: not a Kconfig option. */
+#define DOMCFG_MAX_BOOT_DOMAINS XL_BOOT_MAX_DOMAINS
+/* Elements in one list value: cpus has one per vCPU. */
+#define DOMCFG_MAX_LIST XL_KCONFIG_MAX_VCPUS_MAX
 #define DOMCFG_STR_MAX 4096 /* bytes in one string value */
 #define DOMCFG_MAX_ERRORS 32 /* diagnostics kept */
 #define DOMCFG_DEFAULT_MEMORY (64ull << 20)
-#define DOMCFG_MIN_POOL_KB 16
-#define DOMCFG_MAX_POOL_KB (4u << 20) /* 4 GiB */
-#define DOMCFG_MAX_MEMORY (64ull << 30)
-#define DOMCFG_CMDLINE_MAX 511 /* bytes, without the NUL */
+#define DOMCFG_MIN_POOL_KB XL_BOOT_POOL_MIN_KB
+#define DOMCFG_MAX_POOL_KB XL_BOOT_POOL_MAX_KB
+#define DOMCFG_MAX_MEMORY XL_BOOT_MEM_MAX
+#define DOMCFG_CMDLINE_MAX XL_BOOT_BOOTARGS_MAX /* bytes, without the NUL */
 
 /* What the hypervisor does when a domain powers off, reboots or crashes. */
 enum domcfg_action {
@@ -117,6 +121,8 @@ struct domcfg_limits {
 	uint32_t max_domains; /* CONFIG_MAX_DOMAINS */
 	uint32_t nr_cpus; /* CONFIG_NR_CPUS: CPUs the hypervisor brings up */
 	uint32_t p2m_pool_default_kb; /* CONFIG_P2M_POOL_DEFAULT_KB, 0 = auto */
+	/* arm64: CONFIG_ARM_IPA_BITS_MAX, guest physical address bits */
+	uint32_t arm_ipa_bits;
 	const char *config; /* the .config they came from, or NULL */
 };
 
@@ -241,8 +247,9 @@ int domcfg_parse_size(const char *s, uint64_t unit, uint64_t *out);
  * domcfg_pool_kb() - page-table pool the hypervisor gives a domain
  * @d: the domain
  *
- * Return: p2m_pool if set, else the automatic size (4 KiB per MiB of
- * RAM plus 64 KiB per vCPU, at least 256 KiB).
+ * Return: p2m_pool if set, else CONFIG_P2M_POOL_DEFAULT_KB if set, else
+ * the automatic size (4 KiB per MiB of RAM plus 64 KiB per vCPU, at least
+ * 256 KiB): xl_boot_p2m_pool_kb(), the hypervisor's formula.
  */
 uint64_t domcfg_pool_kb(const struct domcfg *d);
 
@@ -263,6 +270,6 @@ const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p);
 /* Bytes xen-lite keeps for itself when checking that domains fit. */
 #define DOMCFG_HYP_RESERVE (16ull << 20)
 /* Boot modules and domain memory are handled in 2 MiB units. */
-#define DOMCFG_ALIGN (2ull << 20)
+#define DOMCFG_ALIGN XL_BOOT_MEM_ALIGN
 
 #endif

@@ -435,6 +435,7 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 				    .ram_size = o->mem,
 				    .overcommit = o->overcommit };
 	unsigned int flags = o->no_files ? DOMCFG_NO_FS : 0;
+	char why[512];
 	int i;
 
 	if (!doms || !err) {
@@ -447,6 +448,15 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 		domcfg_check_set(doms, nr, &host, err);
 	if (err->count) {
 		domcfg_error_print(err, stderr);
+		exit(EXIT_INVALID);
+	}
+	/*
+	 * What the hypervisor's own parser makes of these domains: a
+	 * difference is a xen-lite bug, but the domains would not boot as
+	 * written, so they are refused like an invalid file.
+	 */
+	if (bundle_check(o, doms, nr, why, sizeof(why))) {
+		msg("%s", why);
 		exit(EXIT_INVALID);
 	}
 	for (i = 0; i < nr; i++)

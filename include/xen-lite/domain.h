@@ -12,6 +12,7 @@
 #ifndef XL_DOMAIN_H
 #define XL_DOMAIN_H
 
+#include <xen-lite/domain_config.h>
 #include <xen-lite/list.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
@@ -20,12 +21,6 @@
 
 struct p2m_domain;
 struct pv_mm_domain;
-
-enum shutdown_action {
-	ACTION_DESTROY = 0,
-	ACTION_RESTART,
-	ACTION_PRESERVE,
-};
 
 enum shutdown_reason {
 	SHUTDOWN_POWEROFF = 0,
@@ -46,44 +41,6 @@ enum vcpu_state {
 	VCPU_RUNNABLE,
 	VCPU_RUNNING,
 	VCPU_BLOCKED,
-};
-
-#define DOMAIN_NAME_LEN 32
-
-/* What a domain is built from: the /chosen node, validated. */
-struct domain_config {
-	char name[DOMAIN_NAME_LEN];
-	/*
-	 * The ID the domain gets (0: the next free one). Boot domains get
-	 * 1 + their /chosen/domain@N index, and a restart keeps the ID, so
-	 * the tools' numbering (xen-lite inspect) is the hypervisor's.
-	 */
-	domid_t domid;
-	u64 mem_bytes;
-	u32 vcpus;
-	s32 affinity[CONFIG_MAX_VCPUS]; /* -1 = any CPU */
-	u32 p2m_pool_kb; /* 0 = automatic */
-	bool privileged;
-	bool pv_no_wx;
-	/*
-	 * An access to a guest physical address that is neither RAM nor an
-	 * emulated device crashes the domain (mmio_fault = "crash") instead
-	 * of taking a fault in the guest (default "inject").
-	 */
-	bool mmio_fault_crash;
-	enum shutdown_action on_poweroff, on_reboot, on_crash;
-	char bootargs[512];
-	paddr_t kernel_pa;
-	u64 kernel_size;
-	paddr_t ramdisk_pa;
-	u64 ramdisk_size;
-	/*
-	 * The frames of the kernel and ramdisk modules may become the
-	 * domain's RAM instead of being copied: no on_* action restarts the
-	 * domain (a rebuild would need the modules intact) and no other
-	 * domain's module shares their frames.
-	 */
-	bool modules_in_place;
 };
 
 struct vcpu {
@@ -188,10 +145,10 @@ struct domain {
  *   behind OpenSBI, which is where fw_dynamic jumps.
  */
 #ifdef CONFIG_ARCH_ARM64
-#define GUEST_RAM_BASE 0x40000000ULL
+#define GUEST_RAM_BASE XL_BOOT_GUEST_RAM_BASE_ARM64
 #define GUEST_RAW_KERNEL_OFFSET 0x80000ULL
 #else
-#define GUEST_RAM_BASE 0x80000000ULL
+#define GUEST_RAM_BASE XL_BOOT_GUEST_RAM_BASE_RISCV64
 #define GUEST_RAW_KERNEL_OFFSET 0x200000ULL
 #endif
 

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot schema: what the domain builder (tools/, a host program) writes
+ * into the host DTB's /chosen domain nodes and what the hypervisor
+ * (common/domain_fdt.c) reads back (docs/boot-protocol.md). One header for
+ * both sides, so that a property name, a limit or the p2m pool formula
+ * cannot differ between them. Freestanding: no includes, no types beyond
+ * the C language's own.
+ *
+ * Kconfig-dependent limits live in the build's .config (CONFIG_*); the
+ * hypervisor gets them from autoconf.h, the CLI reads the same .config at
+ * run time (tools/domcfg.c, domcfg_load_limits()). What is here for them
+ * is the range and default common/Kconfig declares, which the CLI needs
+ * when a build is not configured yet (tests/cli checks that they match).
+ */
+#ifndef XL_PUBLIC_BOOT_SCHEMA_H
+#define XL_PUBLIC_BOOT_SCHEMA_H
+
+#define XL_BOOT_SCHEMA_VERSION 1
+
+/* Compatible strings. */
+#define XL_BOOT_COMPAT_DOMAIN "xen-lite,domain"
+#define XL_BOOT_COMPAT_MODULE "multiboot,module"
+#define XL_BOOT_COMPAT_KERNEL "xen-lite,kernel"
+#define XL_BOOT_COMPAT_RAMDISK "xen-lite,ramdisk"
+
+/* Properties of a /chosen/domain@N node. */
+#define XL_BOOT_PROP_NAME "xen-lite,name"
+#define XL_BOOT_PROP_MEMORY "xen-lite,memory"
+#define XL_BOOT_PROP_VCPUS "xen-lite,vcpus"
+#define XL_BOOT_PROP_CPU_AFFINITY "xen-lite,cpu-affinity"
+#define XL_BOOT_PROP_P2M_POOL_KB "xen-lite,p2m-pool-kb"
+#define XL_BOOT_PROP_PRIVILEGED "xen-lite,privileged"
+#define XL_BOOT_PROP_ON_POWEROFF "xen-lite,on-poweroff"
+#define XL_BOOT_PROP_ON_REBOOT "xen-lite,on-reboot"
+#define XL_BOOT_PROP_ON_CRASH "xen-lite,on-crash"
+#define XL_BOOT_PROP_PV_MMU_POLICY "xen-lite,pv-mmu-policy"
+#define XL_BOOT_PROP_MMIO_FAULT "xen-lite,mmio-fault"
+#define XL_BOOT_PROP_BOOTARGS "bootargs"
+
+/* String values. */
+#define XL_BOOT_ACTION_DESTROY "destroy"
+#define XL_BOOT_ACTION_RESTART "restart"
+#define XL_BOOT_ACTION_PRESERVE "preserve"
+#define XL_BOOT_PV_MMU_NONE "none"
+#define XL_BOOT_PV_MMU_NO_WX "no-wx"
+#define XL_BOOT_MMIO_FAULT_INJECT "inject"
+#define XL_BOOT_MMIO_FAULT_CRASH "crash"
+
+/* Fixed limits (not Kconfig options). */
+#define XL_BOOT_MAX_DOMAINS 32 /* domain nodes the hypervisor reads */
+#define XL_BOOT_NAME_MAX 31 /* characters of [A-Za-z0-9_-] */
+#define XL_BOOT_BOOTARGS_MAX 511 /* bytes, without the NUL */
+#define XL_BOOT_MEM_ALIGN (2ULL << 20) /* domain memory and module unit */
+#define XL_BOOT_MEM_MAX (64ULL << 30)
+#define XL_BOOT_POOL_MIN_KB 16U
+#define XL_BOOT_POOL_MAX_KB (4U << 20) /* 4 GiB */
+
+/*
+ * Guest physical address of a domain's RAM: where QEMU's virt machine has
+ * RAM, so that a guest built for the machine runs unchanged.
+ */
+#define XL_BOOT_GUEST_RAM_BASE_RISCV64 0x80000000ULL
+#define XL_BOOT_GUEST_RAM_BASE_ARM64 0x40000000ULL
+
+/* Kconfig symbols the schema depends on: common/Kconfig's range, default. */
+#define XL_KCONFIG_NR_CPUS_MIN 1
+#define XL_KCONFIG_NR_CPUS_MAX 64
+#define XL_KCONFIG_NR_CPUS_DEFAULT 8
+#define XL_KCONFIG_MAX_VCPUS_MIN 1
+#define XL_KCONFIG_MAX_VCPUS_MAX 64
+#define XL_KCONFIG_MAX_VCPUS_DEFAULT 8
+#define XL_KCONFIG_MAX_DOMAINS_MIN 1
+#define XL_KCONFIG_MAX_DOMAINS_MAX 256
+#define XL_KCONFIG_MAX_DOMAINS_DEFAULT 64
+#define XL_KCONFIG_P2M_POOL_DEFAULT_KB_MIN 0
+#define XL_KCONFIG_P2M_POOL_DEFAULT_KB_MAX XL_BOOT_POOL_MAX_KB
+#define XL_KCONFIG_P2M_POOL_DEFAULT_KB_DEFAULT 0
+/* arch/arm/Kconfig */
+#define XL_KCONFIG_ARM_IPA_BITS_MAX_MIN 32
+#define XL_KCONFIG_ARM_IPA_BITS_MAX_MAX 48
+#define XL_KCONFIG_ARM_IPA_BITS_MAX_DEFAULT 40
+
+/* The p2m pool: 4 KiB per MiB of RAM, 64 KiB per vCPU, at least this. */
+#define XL_BOOT_POOL_AUTO_KB_PER_MIB 4ULL
+#define XL_BOOT_POOL_AUTO_KB_PER_VCPU 64ULL
+#define XL_BOOT_POOL_AUTO_MIN_KB 256ULL
+
+/**
+ * xl_boot_p2m_pool_kb() - the stage-2 page-table pool a domain gets
+ * @pool_kb: its xen-lite,p2m-pool-kb (domain file p2m_pool), 0 if absent
+ * @mem_bytes: its xen-lite,memory
+ * @vcpus: its xen-lite,vcpus
+ * @default_kb: CONFIG_P2M_POOL_DEFAULT_KB (0: automatic)
+ *
+ * The automatic size maps all of the domain's RAM with 4 KiB pages:
+ * mapping 1 MiB needs 1/512 of a last-level table, 1 GiB needs 513 table
+ * pages, so one page per MiB leaves room for the root and the higher
+ * levels (about 0.4% of RAM); 64 KiB per vCPU cover the device windows
+ * and what the guest maps at run time.
+ *
+ * Return: KiB; the hypervisor fills the pool with that many KiB rounded
+ * up to 4 KiB pages.
+ */
+static inline unsigned long long xl_boot_p2m_pool_kb(unsigned int pool_kb,
+						     unsigned long long mem_bytes,
+						     unsigned int vcpus,
+						     unsigned long long default_kb)
+{
+	unsigned long long kb;
+
+	if (pool_kb)
+		return pool_kb;
+	if (default_kb)
+		return default_kb;
+	kb = XL_BOOT_POOL_AUTO_KB_PER_MIB * ((mem_bytes + (1ULL << 20) - 1) >> 20) +
+	     XL_BOOT_POOL_AUTO_KB_PER_VCPU * vcpus;
+	return kb < XL_BOOT_POOL_AUTO_MIN_KB ? XL_BOOT_POOL_AUTO_MIN_KB : kb;
+}
+
+#endif /* XL_PUBLIC_BOOT_SCHEMA_H */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a domain is built from, as common/domain_fdt.c reads it from the
+ * boot schema (include/public/boot_schema.h). Apart from the rest of
+ * domain.h so that the host CLI can compile domain_fdt.c (tools/Makefile).
+ */
+#ifndef XL_DOMAIN_CONFIG_H
+#define XL_DOMAIN_CONFIG_H
+
+#include <public/boot_schema.h>
+#include <xen-lite/types.h>
+
+enum shutdown_action {
+	ACTION_DESTROY = 0,
+	ACTION_RESTART,
+	ACTION_PRESERVE,
+};
+
+#define DOMAIN_NAME_LEN (XL_BOOT_NAME_MAX + 1)
+
+/* What a domain is built from: the /chosen node, validated. */
+struct domain_config {
+	char name[DOMAIN_NAME_LEN];
+	/*
+	 * The ID the domain gets (0: the next free one). Boot domains get
+	 * 1 + their /chosen/domain@N index, and a restart keeps the ID, so
+	 * the tools' numbering (xen-lite inspect) is the hypervisor's.
+	 */
+	domid_t domid;
+	u64 mem_bytes;
+	u32 vcpus;
+	s32 affinity[CONFIG_MAX_VCPUS]; /* -1 = any CPU */
+	u32 p2m_pool_kb; /* 0 = automatic */
+	bool privileged;
+	bool pv_no_wx;
+	/*
+	 * An access to a guest physical address that is neither RAM nor an
+	 * emulated device crashes the domain (mmio_fault = "crash") instead
+	 * of taking a fault in the guest (default "inject").
+	 */
+	bool mmio_fault_crash;
+	enum shutdown_action on_poweroff, on_reboot, on_crash;
+	char bootargs[XL_BOOT_BOOTARGS_MAX + 1];
+	paddr_t kernel_pa;
+	u64 kernel_size;
+	paddr_t ramdisk_pa;
+	u64 ramdisk_size;
+	/*
+	 * The frames of the kernel and ramdisk modules may become the
+	 * domain's RAM instead of being copied: no on_* action restarts the
+	 * domain (a rebuild would need the modules intact) and no other
+	 * domain's module shares their frames.
+	 */
+	bool modules_in_place;
+};
+
+#endif /* XL_DOMAIN_CONFIG_H */
