@@ -58,41 +58,41 @@ static const char *action_str(enum shutdown_action a)
 				      XL_BOOT_ACTION_DESTROY;
 }
 
-#define SAME_U64(field, want, got)                                           \
-	do {                                                                 \
-		uint64_t w_ = (want), g_ = (got);                            \
-		if (w_ != g_)                                                \
-			return differ(err, len, i, d->name,                  \
+#define SAME_U64(field, want, got)                                             \
+	do {                                                                   \
+		uint64_t w_ = (want), g_ = (got);                              \
+		if (w_ != g_)                                                  \
+			return differ(err, len, i, d->name,                    \
 				      "%s: %" PRIu64 " from the domain file, " \
-				      "%" PRIu64 " from the DTB",            \
-				      field, w_, g_);                        \
+				      "%" PRIu64 " from the DTB",              \
+				      field, w_, g_);                          \
 	} while (0)
 
-#define SAME_BOOL(field, want, got)                                       \
-	do {                                                              \
-		bool w_ = (want), g_ = (got);                             \
-		if (w_ != g_)                                             \
-			return differ(err, len, i, d->name,               \
+#define SAME_BOOL(field, want, got)                                      \
+	do {                                                             \
+		bool w_ = (want), g_ = (got);                            \
+		if (w_ != g_)                                            \
+			return differ(err, len, i, d->name,              \
 				      "%s: %s from the domain file, %s " \
-				      "from the DTB",                     \
-				      field, w_ ? "yes" : "no",           \
-				      g_ ? "yes" : "no");                 \
+				      "from the DTB",                    \
+				      field, w_ ? "yes" : "no",          \
+				      g_ ? "yes" : "no");                \
 	} while (0)
 
-#define SAME_STR(field, want, got)                                          \
-	do {                                                                \
-		const char *w_ = (want), *g_ = (got);                       \
-		if (strcmp(w_, g_))                                         \
-			return differ(err, len, i, d->name,                 \
+#define SAME_STR(field, want, got)                                        \
+	do {                                                              \
+		const char *w_ = (want), *g_ = (got);                     \
+		if (strcmp(w_, g_))                                       \
+			return differ(err, len, i, d->name,               \
 				      "%s: \"%s\" from the domain file, " \
 				      "\"%s\" from the DTB",              \
-				      field, w_, g_);                       \
+				      field, w_, g_);                     \
 	} while (0)
 
 /* Domain @i as domain_fdt.c read it (@c) against its file (@d). */
-static int compare(int i, const struct domcfg *d,
-		   const struct domain_config *c, const struct module *kernel,
-		   const struct module *ramdisk, char *err, size_t len)
+static int compare(int i, const struct domcfg *d, const struct domain_config *c,
+		   const struct module *kernel, const struct module *ramdisk,
+		   char *err, size_t len)
 {
 	SAME_STR("name", d->name, c->name);
 	SAME_U64("domain ID", (uint64_t)i + 1, c->domid);
@@ -116,15 +116,12 @@ static int compare(int i, const struct domcfg *d,
 		 action_str(c->on_crash));
 	SAME_BOOL("pv_mmu_policy no-wx",
 		  d->pv_mmu_policy == DOMCFG_PV_MMU_NO_WX, c->pv_no_wx);
-	SAME_BOOL("mmio_fault crash", d->mmio_fault_crash,
-		  c->mmio_fault_crash);
+	SAME_BOOL("mmio_fault crash", d->mmio_fault_crash, c->mmio_fault_crash);
 	SAME_STR("cmdline", d->cmdline ? d->cmdline : "", c->bootargs);
 	SAME_U64("kernel address", kernel->addr, c->kernel_pa);
 	SAME_U64("kernel size", kernel->size, c->kernel_size);
-	SAME_U64("ramdisk address", ramdisk ? ramdisk->addr : 0,
-		 c->ramdisk_pa);
-	SAME_U64("ramdisk size", ramdisk ? ramdisk->size : 0,
-		 c->ramdisk_size);
+	SAME_U64("ramdisk address", ramdisk ? ramdisk->addr : 0, c->ramdisk_pa);
+	SAME_U64("ramdisk size", ramdisk ? ramdisk->size : 0, c->ramdisk_size);
 	return 0;
 }
 

@@ -510,8 +510,8 @@ static unsigned int boot_cpus(const struct xl_opts *o)
 	return o->smp < domcfg_limits.nr_cpus ? o->smp : domcfg_limits.nr_cpus;
 }
 
-int bundle_check(const struct xl_opts *o, const struct domcfg *doms, int nr,
-		 char *err, size_t errlen)
+void *bundle_domain_fdt(const struct domcfg *doms, int nr,
+			struct module **mods_out, int *nr_mods_out)
 {
 	struct module *mods = xmalloc(sizeof(*mods) * (size_t)(2 * nr + 1));
 	uint64_t addr = XL_BOOT_MEM_MAX; /* any address: not booted */
@@ -546,13 +546,23 @@ int bundle_check(const struct xl_opts *o, const struct domcfg *doms, int nr,
 	if (!rc)
 		rc = add_domains(fdt, chosen, doms, nr, mods, nr_mods);
 	if (rc) {
-		snprintf(err, errlen, "cannot write the domain nodes: %s",
-			 fdt_strerror(rc));
-		rc = -1;
-	} else {
-		rc = bundle_verify(fdt, doms, nr, mods, boot_cpus(o), err,
-				   errlen);
+		/* Only a bug can get here: the tree is sized for the nodes. */
+		msg("cannot write the domain nodes: %s", fdt_strerror(rc));
+		exit(1);
 	}
+	*mods_out = mods;
+	*nr_mods_out = nr_mods;
+	return fdt;
+}
+
+int bundle_check(const struct xl_opts *o, const struct domcfg *doms, int nr,
+		 char *err, size_t errlen)
+{
+	struct module *mods;
+	int nr_mods, rc;
+	void *fdt = bundle_domain_fdt(doms, nr, &mods, &nr_mods);
+
+	rc = bundle_verify(fdt, doms, nr, mods, boot_cpus(o), err, errlen);
 	free(fdt);
 	free(mods);
 	return rc;

@@ -89,14 +89,26 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 		 struct strvec *argv);
 
 /**
+ * bundle_domain_fdt() - a blank tree with the domains' /chosen nodes
+ * @doms: valid domains
+ * @nr: how many
+ * @mods: receives their modules (heap), at made-up addresses; a file not
+ *	read (check --no-files) stands as 4 KiB
+ * @nr_mods: receives how many
+ *
+ * Return: the tree (heap), with the nodes bundle_build() would write.
+ */
+void *bundle_domain_fdt(const struct domcfg *doms, int nr, struct module **mods,
+			int *nr_mods);
+
+/**
  * bundle_check() - the domains' nodes read back by the hypervisor's parser
  * @o: options (smp: the host's CPUs)
  * @doms: domains that passed domcfg_check_set()
  * @nr: how many
  * @err: why not, one line (size @errlen)
  *
- * Writes the /chosen domain nodes bundle_build() would write (modules at
- * made-up addresses) into a blank tree and hands it to bundle_verify().
+ * bundle_domain_fdt() handed to bundle_verify().
  *
  * Return: 0 if the hypervisor would read exactly these domains, else -1.
  */

@@ -63,7 +63,11 @@
 #define XL_BOOT_GUEST_RAM_BASE_RISCV64 0x80000000ULL
 #define XL_BOOT_GUEST_RAM_BASE_ARM64 0x40000000ULL
 
-/* Kconfig symbols the schema depends on: common/Kconfig's range, default. */
+/*
+ * Kconfig symbols the schema depends on: their range and default in
+ * common/Kconfig and arch/arm/Kconfig, as plain numbers (tests/cli
+ * compares them with the Kconfig files).
+ */
 #define XL_KCONFIG_NR_CPUS_MIN 1
 #define XL_KCONFIG_NR_CPUS_MAX 64
 #define XL_KCONFIG_NR_CPUS_DEFAULT 8
@@ -74,7 +78,7 @@
 #define XL_KCONFIG_MAX_DOMAINS_MAX 256
 #define XL_KCONFIG_MAX_DOMAINS_DEFAULT 64
 #define XL_KCONFIG_P2M_POOL_DEFAULT_KB_MIN 0
-#define XL_KCONFIG_P2M_POOL_DEFAULT_KB_MAX XL_BOOT_POOL_MAX_KB
+#define XL_KCONFIG_P2M_POOL_DEFAULT_KB_MAX 4194304 /* XL_BOOT_POOL_MAX_KB */
 #define XL_KCONFIG_P2M_POOL_DEFAULT_KB_DEFAULT 0
 /* arch/arm/Kconfig */
 #define XL_KCONFIG_ARM_IPA_BITS_MAX_MIN 32
@@ -102,10 +106,9 @@
  * Return: KiB; the hypervisor fills the pool with that many KiB rounded
  * up to 4 KiB pages.
  */
-static inline unsigned long long xl_boot_p2m_pool_kb(unsigned int pool_kb,
-						     unsigned long long mem_bytes,
-						     unsigned int vcpus,
-						     unsigned long long default_kb)
+static inline unsigned long long
+xl_boot_p2m_pool_kb(unsigned int pool_kb, unsigned long long mem_bytes,
+		    unsigned int vcpus, unsigned long long default_kb)
 {
 	unsigned long long kb;
 
@@ -113,7 +116,8 @@ static inline unsigned long long xl_boot_p2m_pool_kb(unsigned int pool_kb,
 		return pool_kb;
 	if (default_kb)
 		return default_kb;
-	kb = XL_BOOT_POOL_AUTO_KB_PER_MIB * ((mem_bytes + (1ULL << 20) - 1) >> 20) +
+	kb = XL_BOOT_POOL_AUTO_KB_PER_MIB *
+		     ((mem_bytes + (1ULL << 20) - 1) >> 20) +
 	     XL_BOOT_POOL_AUTO_KB_PER_VCPU * vcpus;
 	return kb < XL_BOOT_POOL_AUTO_MIN_KB ? XL_BOOT_POOL_AUTO_MIN_KB : kb;
 }
