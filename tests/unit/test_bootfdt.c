@@ -608,6 +608,35 @@ DOM_ERR(domain_bad_mmio_fault, doms[0].mmio_fault = "ignore",
 	"mmio-fault must be inject or crash")
 DOM_ERR(domain_no_kernel, doms[0].kernels = 0, "no kernel module")
 DOM_ERR(domain_two_kernels, doms[0].kernels = 2, "more than one kernel")
+/*
+ * The vCPU limit as an argument (the host CLI passes the .config's
+ * CONFIG_MAX_VCPUS): below this build's it refuses, above the array it
+ * cannot hold it refuses the call itself.
+ */
+TEST(domain_max_vcpus_argument)
+{
+	struct spec s = default_spec();
+	void *fdt;
+
+	nr_doms = 1;
+	doms[0] = dflt_dom("a");
+	doms[0].vcpus = 2;
+	s.chosen_extra = put_doms;
+	fdt = build(&s);
+	CHECK_EQ(domain_fdt_parse_max(fdt, cfgs, MAX_BOOT_DOMAINS, 4, 2, err,
+				      sizeof(err)),
+		 1);
+	CHECK_EQ(domain_fdt_parse_max(fdt, cfgs, MAX_BOOT_DOMAINS, 4, 1, err,
+				      sizeof(err)),
+		 -EINVAL);
+	CHECK(strstr(err, "xen-lite,vcpus is 2; this build allows 1..1 "
+			  "(CONFIG_MAX_VCPUS)"));
+	CHECK_EQ(domain_fdt_parse_max(fdt, cfgs, MAX_BOOT_DOMAINS, 4,
+				      CONFIG_MAX_VCPUS + 1, err, sizeof(err)),
+		 -EINVAL);
+	CHECK(strstr(err, "vCPUs per domain in this program"));
+}
+
 TEST(domain_bad_module_reg)
 {
 	nr_doms = 1;
