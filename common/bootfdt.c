@@ -5,6 +5,7 @@
  * is reported as one line in bi->error.
  */
 #include <libfdt.h>
+#include <public/boot_schema.h>
 #include <xen-lite/bootinfo.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
@@ -607,7 +608,7 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 	if (bi->chosen < 0)
 		return 0;
 	fdt_for_each_subnode(dom, fdt, bi->chosen) {
-		if (node_check_compatible(fdt, dom, "xen-lite,domain"))
+		if (node_check_compatible(fdt, dom, XL_BOOT_COMPAT_DOMAIN))
 			continue;
 		bi->nr_domain_nodes++;
 		/*
@@ -625,7 +626,8 @@ static int parse_chosen_modules(const void *fdt, struct bootinfo *bi)
 			struct membank r[1];
 			int n;
 
-			if (node_check_compatible(fdt, mod, "multiboot,module"))
+			if (node_check_compatible(fdt, mod,
+						  XL_BOOT_COMPAT_MODULE))
 				continue;
 			n = read_reg(fdt, mod, r, 1);
 			if (n != 1 || !r[0].size ||

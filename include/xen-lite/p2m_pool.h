@@ -29,7 +29,9 @@ struct p2m_pool {
  * p2m_pool_default_pages() - the pool size a domain gets when its
  * configuration does not say: CONFIG_P2M_POOL_DEFAULT_KB when non-zero,
  * otherwise 4 KiB per MiB of RAM (about 0.4%, enough to map all of it
- * with 4 KiB pages) plus 64 KiB per vCPU, at least 256 KiB.
+ * with 4 KiB pages) plus 64 KiB per vCPU, at least 256 KiB: the formula
+ * the CLI checks host memory with, xl_boot_p2m_pool_kb() of
+ * include/public/boot_schema.h.
  * Return: number of 4 KiB pages.
  */
 unsigned long p2m_pool_default_pages(u64 ram_bytes, unsigned int vcpus);

@@ -223,9 +223,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--arch") && i + 1 < argc) {
 			domcfg_arch = argv[++i];
 		} else {
-			fprintf(stderr,
-				"usage: schema-roundtrip [--arch A] "
-				"[--no-files] FILE...\n");
+			fprintf(stderr, "usage: schema-roundtrip [--arch A] "
+					"[--no-files] FILE...\n");
 			return 2;
 		}
 	}

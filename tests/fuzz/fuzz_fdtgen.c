@@ -18,6 +18,8 @@
  * blob. A parser that reads a property as a C string without its length
  * then runs off the end of the blob, which ASan reports.
  */
+#include <xen-lite/compiler.h> /* ARRAY_SIZE */
+
 #include "boot_check.h"
 
 #define GEN_BUF 65536
