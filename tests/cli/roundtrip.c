@@ -6,7 +6,9 @@
  * compared field by field (tools/bootcheck.c). Then every field of the
  * parsed file is changed in turn, the node left as written, and the
  * comparison must name that field: a field the comparison skipped would
- * let the CLI and the hypervisor disagree unseen.
+ * let the CLI and the hypervisor disagree unseen. Last, with a lower
+ * CONFIG_MAX_VCPUS than the file's vcpus, the hypervisor's parser must
+ * refuse the node and the CLI say so.
  *
  *   schema-roundtrip [--arch riscv64|arm64] [--no-files] FILE...
  *
@@ -200,6 +202,28 @@ static int roundtrip(const char *path, unsigned int flags)
 			       path, mu->field, why);
 			goto out;
 		}
+	}
+	/*
+	 * The hypervisor's verdict, with the .config's limit: a build with
+	 * fewer vCPUs than the domain's refuses the node, and so must the CLI.
+	 */
+	if (d.vcpus > 1) {
+		uint32_t saved = domcfg_limits.max_vcpus;
+
+		domcfg_limits.max_vcpus = d.vcpus - 1;
+		snprintf(needle, sizeof(needle),
+			 "xen-lite,vcpus is %u; this build allows 1..%u",
+			 d.vcpus, d.vcpus - 1);
+		if (!bundle_verify(fdt, &d, 1, mods, nr_cpus, why, sizeof(why)))
+			strcpy(why, "accepted");
+		if (!strstr(why, "the hypervisor would refuse the bundle") ||
+		    !strstr(why, needle)) {
+			printf("FAIL %s: with CONFIG_MAX_VCPUS=%u: %s\n", path,
+			       d.vcpus - 1, why);
+			domcfg_limits.max_vcpus = saved;
+			goto out;
+		}
+		domcfg_limits.max_vcpus = saved;
 	}
 	printf("ok %s\n", path);
 	rc = 0;

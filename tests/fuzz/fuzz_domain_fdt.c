@@ -38,8 +38,8 @@ static void check_cfg(const struct domain_config *c, unsigned int nr_cpus)
 		else
 			CHECK(c->affinity[i] == -1);
 	}
-	CHECK(!c->p2m_pool_kb ||
-	      (c->p2m_pool_kb >= 16 && c->p2m_pool_kb <= (1U << 22)));
+	CHECK(!c->p2m_pool_kb || (c->p2m_pool_kb >= XL_BOOT_POOL_MIN_KB &&
+				  c->p2m_pool_kb <= XL_BOOT_POOL_MAX_KB));
 	CHECK(c->on_poweroff <= ACTION_PRESERVE);
 	CHECK(c->on_reboot <= ACTION_PRESERVE);
 	CHECK(c->on_crash <= ACTION_PRESERVE);
