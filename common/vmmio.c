@@ -35,17 +35,3 @@ int vmmio_register(struct domain *d, paddr_t base, paddr_t size,
 	t->nr++;
 	return 0;
 }
-
-const struct vmmio_region *vmmio_find(const struct domain *d, paddr_t gpa)
-{
-	const struct vmmio_table *t = &d->vmmio;
-	unsigned int i;
-
-	for (i = 0; i < t->nr; i++) {
-		const struct vmmio_region *r = &t->region[i];
-
-		if (gpa - r->base < r->size)
-			return r;
-	}
-	return NULL;
-}

@@ -31,13 +31,7 @@ static inline struct vplic *dom_vplic(struct domain *d)
 	return &d->arch.vplic;
 }
 
-static int vplic_access(struct vcpu *v, void *priv, paddr_t off,
-			unsigned int size, bool write, u64 *val)
-{
-	return vplic_mmio(v, off, write, val, size);
-}
-
-static const struct vmmio_ops vplic_ops = { "vplic", vplic_access };
+static const struct vmmio_ops vplic_ops = { "vplic", vplic_mmio };
 
 int vplic_init(struct domain *d, unsigned int nr_contexts)
 {
@@ -142,8 +136,8 @@ static void complete(struct vplic *p, unsigned int ctx, u32 src)
 	gateway(p, src);
 }
 
-int vplic_mmio(struct vcpu *v, u64 off, bool is_write, u64 *val,
-	       unsigned int size)
+int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
+	       bool is_write, u64 *val)
 {
 	struct domain *d = v->domain;
 	struct vplic *p = dom_vplic(d);

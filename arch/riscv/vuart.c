@@ -64,13 +64,7 @@ static inline struct vuart *dom_vuart(struct domain *d)
 	return &d->arch.vuart;
 }
 
-static int vuart_access(struct vcpu *v, void *priv, paddr_t off,
-			unsigned int size, bool write, u64 *val)
-{
-	return vuart_mmio(v->domain, off, write, val, size);
-}
-
-static const struct vmmio_ops vuart_ops = { "vuart", vuart_access };
+static const struct vmmio_ops vuart_ops = { "vuart", vuart_mmio };
 
 int vuart_init(struct domain *d)
 {
@@ -132,9 +126,10 @@ static u8 modem_status(const struct vuart *u)
 	return m;
 }
 
-int vuart_mmio(struct domain *d, u64 off, bool is_write, u64 *val,
-	       unsigned int size)
+int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
+	       bool is_write, u64 *val)
 {
+	struct domain *d = v->domain;
 	struct vuart *u = dom_vuart(d);
 	unsigned long flags;
 	u8 w = is_write ? (u8)*val : 0;

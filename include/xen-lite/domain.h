@@ -96,9 +96,6 @@ struct domain {
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[CONFIG_MAX_VCPUS];
 
-	/* Emulated device windows (common/vmmio.c), fixed once built. */
-	struct vmmio_table vmmio;
-
 	enum shutdown_reason shutdown_reason;
 	int shutdown_code;
 	unsigned int restarts;
@@ -132,6 +129,11 @@ struct domain {
 	u32 refcnt;
 	bool reaping; /* a CPU runs a teardown step (sched.c, reap_lock) */
 	struct arch_domain arch;
+	/*
+	 * Emulated device windows (common/vmmio.c), fixed once built. Last:
+	 * the fields above stay within a load's immediate offset of @d.
+	 */
+	struct vmmio_table vmmio;
 };
 
 /*

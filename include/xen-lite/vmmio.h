@@ -62,9 +62,25 @@ int vmmio_register(struct domain *d, paddr_t base, paddr_t size,
 		   const struct vmmio_ops *ops, void *priv);
 
 /**
- * vmmio_find() - the emulated window of @d that contains @gpa, or NULL.
+ * vmmio_find_in() - the window of @t that contains @gpa, or NULL.
+ *
+ * Inline: it is on every MMIO exit, and a domain has a handful of
+ * windows, so the scan is a few compares; a call would cost more.
  */
-const struct vmmio_region *vmmio_find(const struct domain *d, paddr_t gpa);
+static inline const struct vmmio_region *
+vmmio_find_in(const struct vmmio_table *t, paddr_t gpa)
+{
+	const struct vmmio_region *r = t->region, *end = r + t->nr;
+
+	for (; r < end; r++) {
+		if (gpa - r->base < r->size)
+			return r;
+	}
+	return NULL;
+}
+
+/* vmmio_find(d, gpa) - the emulated window of domain @d containing @gpa. */
+#define vmmio_find(d, gpa) vmmio_find_in(&(d)->vmmio, (gpa))
 
 /**
  * vmmio_emulate() - emulate a decoded access at @gpa inside @r.

@@ -287,11 +287,6 @@ int vpl011_init(struct domain *d)
 	NOT_REACHED();
 }
 
-const struct vmmio_region *vmmio_find(const struct domain *d, paddr_t gpa)
-{
-	NOT_REACHED();
-}
-
 void vpl011_update(struct domain *d)
 {
 	NOT_REACHED();

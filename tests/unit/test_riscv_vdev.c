@@ -102,7 +102,7 @@ static u32 plic_rd(unsigned int cpu, u64 off)
 {
 	u64 v = 0xdead;
 
-	must(vplic_mmio(&vcpus[cpu], off, false, &v, 4));
+	must(vplic_mmio(&vcpus[cpu], NULL, off, 4, false, &v));
 	return (u32)v;
 }
 
@@ -110,14 +110,14 @@ static void plic_wr(unsigned int cpu, u64 off, u32 val)
 {
 	u64 v = val;
 
-	must(vplic_mmio(&vcpus[cpu], off, true, &v, 4));
+	must(vplic_mmio(&vcpus[cpu], NULL, off, 4, true, &v));
 }
 
 static u8 uart_rd(u64 off)
 {
 	u64 v = 0xdead;
 
-	must(vuart_mmio(&dom, off, false, &v, 1));
+	must(vuart_mmio(&vcpus[0], NULL, off, 1, false, &v));
 	return (u8)v;
 }
 
@@ -125,7 +125,7 @@ static void uart_wr(u64 off, u8 val)
 {
 	u64 v = val;
 
-	must(vuart_mmio(&dom, off, true, &v, 1));
+	must(vuart_mmio(&vcpus[0], NULL, off, 1, true, &v));
 }
 
 TEST(vplic_claim_complete_priority_threshold)
@@ -177,8 +177,9 @@ TEST(vplic_contexts_and_bad_accesses)
 	vplic_set_level(&dom, 0, true);
 	vplic_set_level(&dom, 99, true);
 	/* a context that does not exist, a byte access */
-	CHECK(vplic_mmio(&vcpus[0], 0x200000 + 5 * 0x1000, false, &v, 4) != 0);
-	CHECK(vplic_mmio(&vcpus[0], 4, false, &v, 1) != 0);
+	CHECK(vplic_mmio(&vcpus[0], NULL, 0x200000 + 5 * 0x1000, 4, false,
+			 &v) != 0);
+	CHECK(vplic_mmio(&vcpus[0], NULL, 4, 1, false, &v) != 0);
 	/* completing a source that is not enabled is ignored */
 	plic_wr(0, 0x200004, 7);
 	CHECK(!vcpus[0].arch.eip_level);

@@ -120,8 +120,7 @@ TEST(vmmio_emulate_passes_offset)
 	CHECK(last_priv == &a);
 	CHECK_EQ(val, 0x5a);
 	val = 7;
-	CHECK_EQ(vmmio_emulate(NULL, r, 0x9000ff8, 8, true, &val),
-		 -EOPNOTSUPP);
+	CHECK_EQ(vmmio_emulate(NULL, r, 0x9000ff8, 8, true, &val), -EOPNOTSUPP);
 	CHECK_EQ(last_off, 0xff8);
 	CHECK(last_write);
 }

@@ -43,11 +43,12 @@ void vplic_set_level(struct domain *d, unsigned int src, bool level);
 
 /**
  * vplic_mmio() - emulate a guest access at offset @off of the vPLIC.
- * @v: the accessing vCPU. @is_write, @val, @size as decoded.
+ * @v: the accessing vCPU. @size, @is_write, @val as decoded; the
+ * struct vmmio_ops access() of the vPLIC's window.
  * Return: 0, or -EINVAL for an access the PLIC does not define (the
  * caller ignores writes and reads 0 then; only 32-bit accesses exist).
  */
-int vplic_mmio(struct vcpu *v, u64 off, bool is_write, u64 *val,
-	       unsigned int size);
+int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
+	       bool is_write, u64 *val);
 
 #endif /* ASM_RISCV_VPLIC_H */

@@ -32,11 +32,12 @@ struct vuart {
 int vuart_init(struct domain *d);
 
 /**
- * vuart_mmio() - emulate a guest access at offset @off of the vUART.
+ * vuart_mmio() - emulate a guest access at offset @off of the vUART by
+ * @v (the struct vmmio_ops access() of the vUART's window).
  * Return: 0, or -EINVAL for a wider-than-byte access (ignored).
  */
-int vuart_mmio(struct domain *d, u64 off, bool is_write, u64 *val,
-	       unsigned int size);
+int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
+	       bool is_write, u64 *val);
 
 /** vuart_input() - console input arrived for @d: update RX and the irq. */
 void vuart_input(struct domain *d);
