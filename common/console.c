@@ -12,16 +12,12 @@
  *  - hypervisor lines go first: a printk announces itself in hv_waiting
  *    and domain lines do not take a ticket while one is waiting, so a
  *    hypervisor line waits for at most the one domain line being written;
- *  - each domain has an output budget (CONFIG_CONSOLE_DOMAIN_RATE bytes
- *    per second of counter time after a CONFIG_CONSOLE_DOMAIN_BURST
- *    burst): a line over it is dropped without touching the lock or the
- *    UART, and "[dropped N lines]" precedes the domain's next line that
- *    fits. A flooding domain's share of the UART is then at most its
- *    burst plus rate x time, whatever it does. (docs/robustness.md)
+ *  - each domain has an output budget, checked before its line comes
+ *    here (common/domain_console.c): a line over it never touches the
+ *    lock or the UART. (docs/robustness.md)
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
-#include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/spinlock.h>
@@ -103,77 +99,23 @@ void console_write(const char *s, size_t len)
 	local_irq_restore(flags);
 }
 
-/*
- * Refill @d's bucket with the counter time since the last line and take
- * @len bytes from it. Tokens are bytes scaled by the counter frequency,
- * so no fraction of a refill is lost however often the domain prints.
- * Return: true if the line fits; *@told the lines dropped before it.
- */
-static bool domain_budget(struct domain *d, size_t len, u32 *told)
+void console_domain_write(const char *note, size_t note_len, const char *s,
+			  size_t len)
 {
-	const u64 rate = CONFIG_CONSOLE_DOMAIN_RATE;
-	const u64 freq = arch_counter_freq();
-	const u64 burst = (u64)CONFIG_CONSOLE_DOMAIN_BURST * freq;
 	unsigned long flags;
-	u64 now = arch_counter_read(), dt;
-	bool fits;
 
-	if (!rate) {
-		*told = 0;
-		return true;
-	}
-	spin_lock_irqsave(&d->lock, flags);
-	if (!d->out_refill) {
-		d->out_tokens = burst;
-	} else {
-		dt = now - d->out_refill;
-		/* Bounded so that dt * rate cannot overflow. */
-		if (dt >= burst / (rate ? rate : 1))
-			d->out_tokens = burst;
-		else
-			d->out_tokens = MIN(burst, d->out_tokens + dt * rate);
-	}
-	d->out_refill = now ? now : 1;
-	fits = d->out_tokens >= len * freq;
-	if (fits) {
-		d->out_tokens -= len * freq;
-		*told = d->out_dropped;
-		d->out_dropped = 0;
-	} else {
-		d->out_dropped++;
-		d->out_dropped_total++;
-	}
-	spin_unlock_irqrestore(&d->lock, flags);
-	return fits;
-}
-
-bool console_domain_line(struct domain *d, const char *s, size_t len)
-{
-	char note[DOMAIN_NAME_LEN + 48];
-	unsigned long flags;
-	u32 dropped;
-	int n = 0;
-
-	if (!domain_budget(d, len, &dropped))
-		return false;
-	if (dropped)
-		n = snprintf(note, sizeof(note), "[%s] [dropped %u lines]\n",
-			     d->name, dropped);
 	if (console_busted) {
-		if (n > 0)
-			raw_write(note, MIN((size_t)n, sizeof(note) - 1));
+		raw_write(note, note_len);
 		raw_write(s, len);
-		return true;
+		return;
 	}
 	/* Hypervisor lines first (see the top of this file). */
 	while (__atomic_load_n(&hv_waiting, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	spin_lock_irqsave(&console_lock, flags);
-	if (n > 0)
-		raw_write(note, MIN((size_t)n, sizeof(note) - 1));
+	raw_write(note, note_len);
 	raw_write(s, len);
 	spin_unlock_irqrestore(&console_lock, flags);
-	return true;
 }
 
 void console_force_unlock(void)
@@ -207,6 +149,16 @@ void vprintk(const char *fmt, va_list ap)
 		buf[n - 1] = '\n';
 	}
 	console_write(buf, n);
+}
+
+u64 uptime_ns(void)
+{
+	u64 f = arch_counter_freq();
+	u64 t = arch_counter_read();
+
+	if (!f)
+		return 0;
+	return t / f * 1000000000ULL + t % f * 1000000000ULL / f;
 }
 
 void printk(const char *fmt, ...)

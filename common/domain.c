@@ -1,97 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Domain and vCPU lifecycle: create, shut down, crash, destroy, restart.
- * Building the contents of a domain (RAM, kernel, DTB) is in
- * domain_build.c; the order of teardown is here.
+ * Domain and vCPU lifecycle: the boot domains, create, shut down, crash,
+ * the reaper (the on_* policy: destroy, restart or preserve), teardown in
+ * bounded steps, and powering off once no domain is left. Building the
+ * contents of a domain (RAM, kernel, DTB) is in domain_build.c; the list,
+ * IDs and references in domain_list.c; the scheduler (sched.c) gives the
+ * reaper its turn between two vCPU runs through domain_reap().
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domain_console.h>
+#include <xen-lite/domain_fdt.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/pv_mm.h>
 #include <xen-lite/sched.h>
+#include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/stall.h>
-
-LIST_HEAD(domain_list);
-DEFINE_SPINLOCK(domain_list_lock);
-static domid_t next_domid = 1;
-
-struct domain *domain_by_id_locked(domid_t id)
-{
-	struct domain *d;
-
-	list_for_each_entry(d, &domain_list, list) {
-		if (d->id == id)
-			return d;
-	}
-	return NULL;
-}
-
-struct domain *domain_by_id(domid_t id)
-{
-	struct domain *found;
-	unsigned long flags;
-
-	spin_lock_irqsave(&domain_list_lock, flags);
-	found = domain_by_id_locked(id);
-	/* On the list: its list reference keeps refcnt above zero. */
-	if (found)
-		domain_get(found);
-	spin_unlock_irqrestore(&domain_list_lock, flags);
-	return found;
-}
-
-void domain_get(struct domain *d)
-{
-	u32 old = __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_ACQUIRE);
-
-	BUG_ON(!old || old == ~0U);
-}
-
-void domain_put(struct domain *d)
-{
-	u32 old = __atomic_fetch_sub(&d->refcnt, 1, __ATOMIC_ACQ_REL);
-
-	BUG_ON(!old);
-	if (old == 1) {
-		/* Torn down already: only the structures are left. */
-		xfree(d->p2m);
-		xfree(d);
-	}
-}
-
-/* Is no listed domain using @id? */
-static bool domid_free(domid_t id)
-{
-	unsigned long flags;
-	bool free;
-
-	spin_lock_irqsave(&domain_list_lock, flags);
-	free = !domain_by_id_locked(id);
-	spin_unlock_irqrestore(&domain_list_lock, flags);
-	return free;
-}
-
-static domid_t alloc_domid(void)
-{
-	for (unsigned int tries = 0; tries < 0x7000; tries++) {
-		domid_t id = next_domid++;
-
-		if (next_domid >= 0x7000)
-			next_domid = 1;
-		/*
-		 * Not while a reference to a destroyed domain with this ID
-		 * may still be held: those are off the list, and a holder
-		 * checks d->state, not the ID.
-		 */
-		if (domid_free(id))
-			return id;
-	}
-	return DOMID_INVALID;
-}
 
 static void vcpus_free(struct domain *d)
 {
@@ -241,14 +169,13 @@ static void domain_free_now(struct domain *d, bool p2m_ready, bool arch_ready)
 int domain_create(const struct domain_config *cfg, struct domain **out)
 {
 	struct domain *d;
-	unsigned long pool_pages, flags;
+	unsigned long pool_pages;
 	int rc;
 
 	d = domain_alloc(cfg);
 	if (!d)
 		return -ENOMEM;
-	d->id = cfg->domid && domid_free(cfg->domid) ? cfg->domid :
-						       alloc_domid();
+	d->id = domain_alloc_id(cfg->domid);
 	if (d->id == DOMID_INVALID) {
 		domain_free_now(d, false, false);
 		return -ENOSPC;
@@ -292,10 +219,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 		goto fail;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i]);
-	spin_lock_irqsave(&domain_list_lock, flags);
-	list_add_tail(&d->list, &domain_list);
-	d->state = DOM_RUNNING;
-	spin_unlock_irqrestore(&domain_list_lock, flags);
+	domain_list_add(d);
 	*out = d;
 	return 0;
 fail:
@@ -319,8 +243,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 		WRITE_ONCE(d->vcpus[i]->pause, true);
 	spin_unlock_irqrestore(&d->lock, flags);
 	/* Flush a partial console line so nothing the guest said is lost. */
-	if (d->out_len || d->out_cont)
-		domain_console_putc(d, '\n');
+	domain_console_flush(d);
 	printk("domain %u (%s): shutdown: %s, code %d\n", d->id, d->name,
 	       reason == SHUTDOWN_POWEROFF ? "poweroff" :
 	       reason == SHUTDOWN_REBOOT   ? "reboot" :
@@ -342,7 +265,13 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	domain_shutdown(d, SHUTDOWN_CRASH, -1);
 }
 
-int domain_destroy_step(struct domain *d)
+/*
+ * One bounded step (about a millisecond) of tearing down @d, whose vCPUs
+ * are all off-CPU. Return: 0 when done (its memory returned; the caller
+ * takes it off the list and drops the list's reference), -ERESTART to be
+ * called again.
+ */
+static int domain_destroy_step(struct domain *d)
 {
 	unsigned long flags;
 	u64 deadline;
@@ -372,15 +301,6 @@ int domain_destroy_step(struct domain *d)
 	if (rc == -ERESTART)
 		return rc;
 	return domain_release_memory(d, &deadline);
-}
-
-void domain_unlist(struct domain *d)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&domain_list_lock, flags);
-	list_del(&d->list);
-	spin_unlock_irqrestore(&domain_list_lock, flags);
 }
 
 int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg)
@@ -415,16 +335,206 @@ int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg)
 	return 0;
 }
 
-void vcpu_apply_reset(struct vcpu *v)
-{
-	if (READ_ONCE(v->reset_pending)) {
-		arch_vcpu_reset(v, v->reset_entry, v->reset_arg);
-		WRITE_ONCE(v->reset_pending, false);
-	}
-}
-
 void vcpu_down(struct vcpu *v)
 {
 	pv_mm_vcpu_down(v);
 	v->state = VCPU_DOWN;
+}
+
+static bool vcpus_off_cpu(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (v && READ_ONCE(pcpu_info[v->processor].curr) == v)
+			return false;
+	}
+	return true;
+}
+
+static DEFINE_SPINLOCK(reap_lock);
+static unsigned int nr_crashed;
+static unsigned int nr_build_failures;
+static u32 powering_off;
+
+/* @restarts: how often the domain was restarted (0: first boot). */
+static void domain_start_one(const struct domain_config *cfg,
+			     unsigned int restarts)
+{
+	struct domain *d;
+	int rc = domain_create(cfg, &d);
+
+	if (rc) {
+		printk(XL_ERR
+		       "domain %u (%s): build failed (%d); nothing of it is left\n",
+		       cfg->domid, cfg->name, rc);
+		nr_build_failures++;
+		domain_console_gone(cfg->name, false, false);
+		return;
+	}
+	printk("domain %u (%s) started at %llu us\n", d->id, d->name,
+	       (unsigned long long)(uptime_ns() / 1000));
+	d->restarts = restarts;
+	domain_console_started(d, restarts > 0);
+}
+
+/*
+ * Domains between their destruction and their rebuild by an on_* restart
+ * (outside reap_lock): alive, so that no CPU powers the machine off in
+ * that window.
+ */
+static unsigned int nr_restarting;
+
+/*
+ * Apply the on_* policy to domains whose vCPUs have all stopped. One
+ * bounded teardown step per call, so a huge domain never holds a CPU.
+ * Return: the number of domains still alive (running or dying).
+ */
+static unsigned int reap_domains(void)
+{
+	struct domain *d, *victim = NULL;
+	enum shutdown_action act = ACTION_DESTROY;
+	unsigned int alive = 0, restarts = 0;
+	struct domain_config cfg;
+	bool restart = false, more = false;
+	int rc;
+
+	/*
+	 * reap_lock only picks the domain to work on and marks it (one CPU
+	 * per domain); the teardown step itself (bounded: about a
+	 * millisecond, see domain_destroy_step()) runs without it, so no
+	 * CPU's scheduler loop ever waits for another CPU's step. Not a
+	 * trylock: a CPU whose vCPU was the last of a dying domain to leave
+	 * must see it now, or nobody may (idle CPUs sleep).
+	 */
+	spin_lock(&reap_lock);
+	/*
+	 * Read before the list: a restart that completes after this read
+	 * has put its domain back on the list before it decrements.
+	 */
+	alive = __atomic_load_n(&nr_restarting, __ATOMIC_SEQ_CST);
+	list_for_each_entry(d, &domain_list, list) {
+		enum shutdown_action a;
+
+		if (d->state == DOM_RUNNING) {
+			alive++;
+			continue;
+		}
+		if (d->state == DOM_PRESERVED)
+			continue;
+		alive++;
+		if (d->reaping || victim) {
+			more = true; /* another CPU's, or the next pass's */
+			continue;
+		}
+		if (d->state == DOM_SHUTTING_DOWN && !vcpus_off_cpu(d))
+			continue;
+		a = d->shutdown_reason == SHUTDOWN_POWEROFF ?
+			    d->cfg.on_poweroff :
+		    d->shutdown_reason == SHUTDOWN_REBOOT ? d->cfg.on_reboot :
+							    d->cfg.on_crash;
+		if (d->state == DOM_SHUTTING_DOWN) {
+			if (d->shutdown_reason == SHUTDOWN_CRASH ||
+			    d->shutdown_code != 0)
+				nr_crashed++;
+			if (a == ACTION_PRESERVE) {
+				d->state = DOM_PRESERVED;
+				printk("domain %u (%s) preserved\n", d->id,
+				       d->name);
+				domain_console_gone(d->name, false, true);
+				alive--;
+				continue;
+			}
+		}
+		d->reaping = true;
+		victim = d;
+		act = a;
+	}
+	spin_unlock(&reap_lock);
+	if (!victim) {
+		sched_teardown_pending(more);
+		return alive;
+	}
+	stall_enter("teardown step of domain", victim->id, 0);
+	rc = domain_destroy_step(victim);
+	stall_leave();
+	spin_lock(&reap_lock);
+	victim->reaping = false;
+	if (rc == -ERESTART) {
+		more = true; /* continue on the next pass */
+	} else {
+		/* Off the list under reap_lock: nobody walks it meanwhile. */
+		domain_unlist(victim);
+		printk("domain %u (%s) destroyed%s\n", victim->id, victim->name,
+		       act == ACTION_RESTART ? ", restarting" : "");
+		if (act == ACTION_RESTART) {
+			memcpy(&cfg, &victim->cfg, sizeof(cfg));
+			restart = true;
+			restarts = victim->restarts + 1;
+			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
+		}
+		domain_console_gone(victim->name, act == ACTION_RESTART, false);
+		domain_put(victim); /* domain_list's reference */
+		alive--;
+	}
+	sched_teardown_pending(more);
+	spin_unlock(&reap_lock);
+	if (restart) {
+		domain_start_one(&cfg, restarts);
+		__atomic_sub_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
+		alive++;
+	}
+	return alive;
+}
+
+static void __noreturn all_done(void)
+{
+	bool clean = !nr_crashed && !nr_build_failures;
+
+	if (__atomic_exchange_n(&powering_off, 1, __ATOMIC_SEQ_CST))
+		for (;;)
+			arch_cpu_idle();
+	printk("xen-lite: all domains have exited (%u crashed, %u failed to build); powering off at %llu us\n",
+	       nr_crashed, nr_build_failures,
+	       (unsigned long long)(uptime_ns() / 1000));
+	stall_summary();
+	/* Compared with the boot-complete figure by the tests: no leak. */
+	printk("xen-lite: %llu free pages at power-off, %llu in object caches, %llu from boot modules\n",
+	       (unsigned long long)free_page_count(),
+	       (unsigned long long)xmalloc_cache_pages(),
+	       (unsigned long long)donated_page_count());
+	arch_machine_poweroff(clean);
+}
+
+void domain_reap(void)
+{
+	if (!reap_domains() && !READ_ONCE(powering_off))
+		all_done();
+}
+
+void start_domains(const struct bootinfo *bi)
+{
+	static struct domain_config cfgs[MAX_BOOT_DOMAINS];
+	char err[160];
+	int n;
+
+	sched_init();
+	n = domain_fdt_parse(bi->fdt, cfgs, MAX_BOOT_DOMAINS, nr_cpu_ids, err,
+			     sizeof(err));
+	printk("xen-lite: boot complete at %llu us, %llu free pages, %llu in object caches\n",
+	       (unsigned long long)(uptime_ns() / 1000),
+	       (unsigned long long)free_page_count(),
+	       (unsigned long long)xmalloc_cache_pages());
+	if (n < 0) {
+		printk(XL_ERR "xen-lite: bad domain configuration: %s\n", err);
+		arch_machine_poweroff(false);
+	}
+	if (n == 0) {
+		printk("xen-lite: no domains to run, powering off\n");
+		arch_machine_poweroff(true);
+	}
+	for (int i = 0; i < n; i++)
+		domain_start_one(&cfgs[i], 0);
+	domain_console_focus_init();
+	sched_start();
 }

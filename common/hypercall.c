@@ -66,16 +66,72 @@ static long hc_vcpu_op(struct vcpu *v, unsigned long op, unsigned long id)
 	}
 }
 
-long hypercall_continue(struct vcpu *v, unsigned long a0, unsigned long a1,
-			unsigned long a2, unsigned long a3, unsigned long a4)
+#ifdef CONFIG_PV_MMU
+/*
+ * XL_HC_MULTICALL: the entries' calls through do_hypercall(), in order,
+ * within the PV MMU work budget of one hypervisor entry (a multicall
+ * exists to batch PV MMU operations; without the PV MMU it is -ENOSYS).
+ */
+static long do_multicall(struct vcpu *v, unsigned long entries_gpa,
+			 unsigned long count_arg)
 {
-	v->hc_cont[0] = a0;
-	v->hc_cont[1] = a1;
-	v->hc_cont[2] = a2;
-	v->hc_cont[3] = a3;
-	v->hc_cont[4] = a4;
-	return -ERESTART;
+	const size_t args_off = offsetof(struct xl_multicall_entry, args);
+	const size_t result_off = offsetof(struct xl_multicall_entry, result);
+	unsigned long count = count_arg & HC_COUNT_MASK;
+	unsigned long before = count_arg >> HC_DONE_SHIFT;
+	struct domain *d = v->domain;
+	unsigned long i;
+
+	if (count > XL_MULTICALL_MAX)
+		return -EINVAL;
+	for (i = 0; i < count; i++) {
+		struct xl_multicall_entry e;
+		paddr_t gpa = entries_gpa + (u64)i * sizeof(e);
+		long rc;
+
+		/* The entry's budget is spent: continue from entry i. */
+		if (i && v->hc_work >= PV_MM_ENTRY_WORK)
+			return hypercall_continue(
+				v, gpa,
+				(count - i) | ((before + i) << HC_DONE_SHIFT),
+				0, 0, 0);
+		if (copy_from_guest(d, &e, gpa, sizeof(e)))
+			return before + i ? (long)(before + i) : -EFAULT;
+		/* A call costs like a few dozen references (copies, locks). */
+		v->hc_work += 64;
+		if (e.op == XL_HC_MULTICALL)
+			rc = -EINVAL;
+		else
+			rc = do_hypercall(v, e.op, e.args[0], e.args[1],
+					  e.args[2], e.args[3], e.args[4]);
+		if (rc == -ERESTART) {
+			/*
+			 * The call was continued: its advanced arguments go
+			 * back into the entry (as Xen does), which runs again
+			 * when the guest re-enters the multicall.
+			 */
+			for (unsigned int k = 0; k < 5; k++)
+				e.args[k] = v->hc_cont[k];
+			if (copy_to_guest(d, gpa + args_off, e.args,
+					  sizeof(e.args)))
+				return before + i ? (long)(before + i) :
+						    -EFAULT;
+			return hypercall_continue(
+				v, gpa,
+				(count - i) | ((before + i) << HC_DONE_SHIFT),
+				0, 0, 0);
+		}
+		e.result = rc;
+		if (copy_to_guest(d, gpa + result_off, &e.result,
+				  sizeof(e.result)))
+			return before + i ? (long)(before + i) : -EFAULT;
+		/* A call that shut the domain down ends the batch. */
+		if (READ_ONCE(d->state) != DOM_RUNNING)
+			return (long)(before + i + 1);
+	}
+	return (long)(before + i);
 }
+#endif
 
 long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
 		  unsigned long a1, unsigned long a2, unsigned long a3,

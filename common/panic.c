@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* panic(), the stack protector and uptime. */
+/* panic() and the stack protector. */
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
 #include <xen-lite/lib.h>
@@ -49,14 +49,4 @@ void panic(const char *fmt, ...)
 	arch_stop_other_cpus();
 	printk(XL_ERR "xen-lite: halted after panic\n");
 	arch_machine_poweroff(false);
-}
-
-u64 uptime_ns(void)
-{
-	u64 f = arch_counter_freq();
-	u64 t = arch_counter_read();
-
-	if (!f)
-		return 0;
-	return t / f * 1000000000ULL + t % f * 1000000000ULL / f;
 }

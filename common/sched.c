@@ -9,17 +9,15 @@
  * CPU with nothing runnable sleeps in arch_cpu_idle() until its timer
  * (the earliest wake-up deadline of its blocked vCPUs) or an IPI.
  *
- * Between two runs the loop also reaps domains that shut down (their
- * teardown is preemptible: one bounded step per pass) and, on CPU0, polls
- * the console for input.
+ * Between two runs the loop gives the domain lifecycle its turn
+ * (domain_reap(), common/domain.c: the on_* policy of domains that shut
+ * down, one bounded teardown step per pass, powering off once none is
+ * left) and, on CPU0, polls the console for input
+ * (common/domain_console.c). Nothing else about domains is decided here.
  */
 #include <xen-lite/arch.h>
-#include <xen-lite/console.h>
-#include <xen-lite/domain_fdt.h>
-#include <xen-lite/errno.h>
-#include <xen-lite/keyhandler.h>
+#include <xen-lite/domain_console.h>
 #include <xen-lite/lib.h>
-#include <xen-lite/mm.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
@@ -36,10 +34,6 @@ struct runq {
 static struct runq runqs[CONFIG_NR_CPUS];
 static u64 slice_ticks;
 static u64 tick_ticks;
-static DEFINE_SPINLOCK(reap_lock);
-static unsigned int nr_crashed;
-static unsigned int nr_build_failures;
-static u32 powering_off;
 static bool sched_ready;
 /* A domain's teardown is unfinished: CPUs must come back to reap it. */
 static bool reap_more;
@@ -276,165 +270,21 @@ static void put_prev(struct runq *rq, struct vcpu *v)
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
 
-static bool vcpus_off_cpu(struct domain *d)
+void sched_teardown_pending(bool more)
 {
-	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
-
-		if (v && READ_ONCE(pcpu_info[v->processor].curr) == v)
-			return false;
-	}
-	return true;
-}
-
-/* @restarts: how often the domain was restarted (0: first boot). */
-static void domain_start_one(const struct domain_config *cfg,
-			     unsigned int restarts)
-{
-	struct domain *d;
-	int rc = domain_create(cfg, &d);
-
-	if (rc) {
-		printk(XL_ERR
-		       "domain %u (%s): build failed (%d); nothing of it is left\n",
-		       cfg->domid, cfg->name, rc);
-		nr_build_failures++;
-		keyhandler_domain_gone(cfg->name, false, false);
-		return;
-	}
-	printk("domain %u (%s) started at %llu us\n", d->id, d->name,
-	       (unsigned long long)(uptime_ns() / 1000));
-	d->restarts = restarts;
-	keyhandler_domain_started(d, restarts > 0);
-}
-
-/*
- * Apply the on_* policy to domains whose vCPUs have all stopped. One
- * bounded teardown step per call, so a huge domain never holds a CPU.
- * Return: the number of domains still alive (running or dying).
- */
-/*
- * Domains between their destruction and their rebuild by an on_* restart
- * (outside reap_lock): alive, so that no CPU powers the machine off in
- * that window.
- */
-static unsigned int nr_restarting;
-
-static unsigned int reap_domains(void)
-{
-	struct domain *d, *victim = NULL;
-	enum shutdown_action act = ACTION_DESTROY;
-	unsigned int alive = 0, restarts = 0;
-	struct domain_config cfg;
-	bool restart = false, more = false;
-	int rc;
-
-	/*
-	 * reap_lock only picks the domain to work on and marks it (one CPU
-	 * per domain); the teardown step itself (bounded: about a
-	 * millisecond, see domain_destroy_step()) runs without it, so no
-	 * CPU's scheduler loop ever waits for another CPU's step. Not a
-	 * trylock: a CPU whose vCPU was the last of a dying domain to leave
-	 * must see it now, or nobody may (idle CPUs sleep).
-	 */
-	spin_lock(&reap_lock);
-	/*
-	 * Read before the list: a restart that completes after this read
-	 * has put its domain back on the list before it decrements.
-	 */
-	alive = __atomic_load_n(&nr_restarting, __ATOMIC_SEQ_CST);
-	list_for_each_entry(d, &domain_list, list) {
-		enum shutdown_action a;
-
-		if (d->state == DOM_RUNNING) {
-			alive++;
-			continue;
-		}
-		if (d->state == DOM_PRESERVED)
-			continue;
-		alive++;
-		if (d->reaping || victim) {
-			more = true; /* another CPU's, or the next pass's */
-			continue;
-		}
-		if (d->state == DOM_SHUTTING_DOWN && !vcpus_off_cpu(d))
-			continue;
-		a = d->shutdown_reason == SHUTDOWN_POWEROFF ?
-			    d->cfg.on_poweroff :
-		    d->shutdown_reason == SHUTDOWN_REBOOT ? d->cfg.on_reboot :
-							    d->cfg.on_crash;
-		if (d->state == DOM_SHUTTING_DOWN) {
-			if (d->shutdown_reason == SHUTDOWN_CRASH ||
-			    d->shutdown_code != 0)
-				nr_crashed++;
-			if (a == ACTION_PRESERVE) {
-				d->state = DOM_PRESERVED;
-				printk("domain %u (%s) preserved\n", d->id,
-				       d->name);
-				keyhandler_domain_gone(d->name, false, true);
-				alive--;
-				continue;
-			}
-		}
-		d->reaping = true;
-		victim = d;
-		act = a;
-	}
-	spin_unlock(&reap_lock);
-	if (!victim) {
-		WRITE_ONCE(reap_more, more);
-		return alive;
-	}
-	stall_enter("teardown step of domain", victim->id, 0);
-	rc = domain_destroy_step(victim);
-	stall_leave();
-	spin_lock(&reap_lock);
-	victim->reaping = false;
-	if (rc == -ERESTART) {
-		more = true; /* continue on the next pass */
-	} else {
-		/* Off the list under reap_lock: nobody walks it meanwhile. */
-		domain_unlist(victim);
-		printk("domain %u (%s) destroyed%s\n", victim->id, victim->name,
-		       act == ACTION_RESTART ? ", restarting" : "");
-		if (act == ACTION_RESTART) {
-			memcpy(&cfg, &victim->cfg, sizeof(cfg));
-			restart = true;
-			restarts = victim->restarts + 1;
-			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
-		}
-		keyhandler_domain_gone(victim->name, act == ACTION_RESTART,
-				       false);
-		domain_put(victim); /* domain_list's reference */
-		alive--;
-	}
 	WRITE_ONCE(reap_more, more);
-	spin_unlock(&reap_lock);
-	if (restart) {
-		domain_start_one(&cfg, restarts);
-		__atomic_sub_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
-		alive++;
-	}
-	return alive;
 }
 
-static void __noreturn all_done(void)
+/*
+ * Apply the start vcpu_up() recorded for @v, if any, on the CPU about to
+ * run it: after the save of its last run (see vcpu_up()).
+ */
+static void vcpu_apply_reset(struct vcpu *v)
 {
-	bool clean = !nr_crashed && !nr_build_failures;
-
-	if (__atomic_exchange_n(&powering_off, 1, __ATOMIC_SEQ_CST))
-		for (;;)
-			arch_cpu_idle();
-	printk("xen-lite: all domains have exited (%u crashed, %u failed to build); powering off at %llu us\n",
-	       nr_crashed, nr_build_failures,
-	       (unsigned long long)(uptime_ns() / 1000));
-	stall_summary();
-	/* Compared with the boot-complete figure by the tests: no leak. */
-	printk("xen-lite: %llu free pages at power-off, %llu in object caches, %llu from boot modules\n",
-	       (unsigned long long)free_page_count(),
-	       (unsigned long long)xmalloc_cache_pages(),
-	       (unsigned long long)donated_page_count());
-	arch_machine_poweroff(clean);
+	if (READ_ONCE(v->reset_pending)) {
+		arch_vcpu_reset(v, v->reset_entry, v->reset_arg);
+		WRITE_ONCE(v->reset_pending, false);
+	}
 }
 
 static void __noreturn sched_loop(void)
@@ -444,10 +294,8 @@ static void __noreturn sched_loop(void)
 
 	for (;;) {
 		struct vcpu *v;
-		unsigned int alive = reap_domains();
 
-		if (!alive && !READ_ONCE(powering_off))
-			all_done();
+		domain_reap();
 		if (cpu == 0)
 			console_poll();
 		v = pick_next(rq);
@@ -495,12 +343,8 @@ static void __noreturn sched_loop(void)
 	}
 }
 
-void start_domains(const struct bootinfo *bi)
+void sched_init(void)
 {
-	static struct domain_config cfgs[MAX_BOOT_DOMAINS];
-	char err[160];
-	int n;
-
 	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++) {
 		spin_lock_init(&runqs[c].lock);
 		INIT_LIST_HEAD(&runqs[c].head);
@@ -508,23 +352,10 @@ void start_domains(const struct bootinfo *bi)
 	slice_ticks = arch_counter_freq() * SCHED_SLICE_MS / 1000;
 	stall_init();
 	tick_ticks = arch_counter_freq() / 100;
-	n = domain_fdt_parse(bi->fdt, cfgs, MAX_BOOT_DOMAINS, nr_cpu_ids, err,
-			     sizeof(err));
-	printk("xen-lite: boot complete at %llu us, %llu free pages, %llu in object caches\n",
-	       (unsigned long long)(uptime_ns() / 1000),
-	       (unsigned long long)free_page_count(),
-	       (unsigned long long)xmalloc_cache_pages());
-	if (n < 0) {
-		printk(XL_ERR "xen-lite: bad domain configuration: %s\n", err);
-		arch_machine_poweroff(false);
-	}
-	if (n == 0) {
-		printk("xen-lite: no domains to run, powering off\n");
-		arch_machine_poweroff(true);
-	}
-	for (int i = 0; i < n; i++)
-		domain_start_one(&cfgs[i], 0);
-	keyhandler_init();
+}
+
+void sched_start(void)
+{
 	smp_mb();
 	WRITE_ONCE(sched_ready, true);
 	for (unsigned int c = 1; c < nr_cpu_ids; c++)

@@ -36,17 +36,14 @@ int console_init(const struct bootinfo *bi);
  */
 void console_write(const char *s, size_t len);
 
-struct domain;
-
 /**
- * console_domain_line() - write a line (or a partial line) of domain @d's
- * console output, @len bytes as common/keyhandler.c formats them, if it
- * fits @d's output budget, after hypervisor lines waiting for the
- * console; otherwise drop and count it ("[dropped N lines]" precedes
- * the next line that fits). See common/console.c.
- * Return: true if written, false if dropped.
+ * console_domain_write() - write a domain's console line @s (@len bytes),
+ * preceded by @note (@note_len bytes, 0 for none), under the console lock
+ * after the hypervisor lines waiting for it (see common/console.c). The
+ * output budget is checked before, by common/domain_console.c.
  */
-bool console_domain_line(struct domain *d, const char *s, size_t len);
+void console_domain_write(const char *note, size_t note_len, const char *s,
+			  size_t len);
 
 /** console_force_unlock() - the panic path takes the console over. */
 void console_force_unlock(void);

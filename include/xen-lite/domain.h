@@ -4,8 +4,8 @@
  *
  * Lifecycle: domain_create() -> domain_build (RAM, kernel, DTB) ->
  * domain_start() -> running -> domain_shutdown(reason) stops every vCPU
- * -> the scheduler's reaper applies the on_* policy once no vCPU of the
- * domain is on a CPU: destroy (preemptible p2m teardown, memory and pool
+ * -> the reaper (domain_reap(), common/domain.c, called by the scheduler
+ * loop) applies the on_* policy once no vCPU of the domain is on a CPU: destroy (preemptible p2m teardown, memory and pool
  * returned exactly), restart (destroy + rebuild from the same config) or
  * preserve (kept, stopped, for the debug keys).
  */
@@ -127,7 +127,7 @@ struct domain {
 	 * (DOM_DYING: torn down or being torn down) before using them.
 	 */
 	u32 refcnt;
-	bool reaping; /* a CPU runs a teardown step (sched.c, reap_lock) */
+	bool reaping; /* a CPU runs a teardown step (domain.c, reap_lock) */
 	struct arch_domain arch;
 	/*
 	 * Emulated device windows (common/vmmio.c), fixed once built. Last:
@@ -168,7 +168,7 @@ int __must_check domain_create(const struct domain_config *cfg,
 
 /**
  * domain_shutdown() - stop @d for @reason (poweroff, reboot, crash); the
- * on_* policy is applied by the scheduler once its vCPUs are off-CPU.
+ * on_* policy is applied by domain_reap() once its vCPUs are off-CPU.
  * Safe from any vCPU of the domain or from the hypervisor.
  */
 void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code);
@@ -203,13 +203,27 @@ void domain_put(struct domain *d);
 int domain_build(struct domain *d);
 
 /**
- * domain_destroy_step() - one bounded step (about a millisecond) of
- * tearing down a domain whose vCPUs are all off-CPU. Return: 0 when done
- * (its memory returned; the caller takes it off the list with
- * domain_unlist() and drops the list's reference), -ERESTART to be
- * called again.
+ * domain_reap() - the lifecycle's turn in the scheduler loop, between two
+ * vCPU runs on every CPU (common/domain.c): apply the on_* policy of the
+ * domains whose vCPUs have all left their CPUs, run one bounded teardown
+ * step (about a millisecond; sched_teardown_pending() says whether more
+ * are due), restart or preserve; power the machine off once no domain is
+ * left. A declared hook of the scheduler (scripts/import-cycles.py): the
+ * lifecycle uses the scheduler, the scheduler only gives it its turn.
  */
-int domain_destroy_step(struct domain *d);
+void domain_reap(void);
+
+/* The list of domains, their IDs and references (domain_list.c). */
+
+/**
+ * domain_alloc_id() - an ID for a new domain: @wanted if it is not 0 and
+ * no listed domain has it, else the next free one.
+ * Return: the ID, or DOMID_INVALID when every ID is taken.
+ */
+domid_t domain_alloc_id(domid_t wanted);
+
+/** domain_list_add() - list a built domain and mark it running. */
+void domain_list_add(struct domain *d);
 
 /** domain_unlist() - take a destroyed domain off domain_list. */
 void domain_unlist(struct domain *d);
@@ -224,16 +238,13 @@ void domain_dump_all(void);
  */
 int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg);
 
-/**
- * vcpu_apply_reset() - apply the start vcpu_up() recorded for @v, if any.
- * Called on the CPU about to run @v, before arch_vcpu_run().
- */
-void vcpu_apply_reset(struct vcpu *v);
-
 /** vcpu_down() - the calling vCPU stops itself (HSM stop / CPU_OFF). */
 void vcpu_down(struct vcpu *v);
 
-/* Guest console: output goes out line by line as "[name] text". */
+/*
+ * Guest console (common/domain_console.c): output goes out line by line
+ * as "[name] text".
+ */
 void domain_console_putc(struct domain *d, char c);
 void domain_console_write(struct domain *d, const char *s, size_t len);
 /** domain_console_getc() - Return: next input byte for @d, or -1. */

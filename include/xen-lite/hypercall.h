@@ -4,6 +4,7 @@
 #define XL_HYPERCALL_H
 
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 
 /**
  * do_hypercall() - run hypercall @nr for the current vCPU @v.
@@ -24,8 +25,17 @@ long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
  * it. Inside a multicall the entry's arguments are updated instead.
  * Return: -ERESTART, for the handler to return.
  */
-long hypercall_continue(struct vcpu *v, unsigned long a0, unsigned long a1,
-			unsigned long a2, unsigned long a3, unsigned long a4);
+static inline long hypercall_continue(struct vcpu *v, unsigned long a0,
+				      unsigned long a1, unsigned long a2,
+				      unsigned long a3, unsigned long a4)
+{
+	v->hc_cont[0] = a0;
+	v->hc_cont[1] = a1;
+	v->hc_cont[2] = a2;
+	v->hc_cont[3] = a3;
+	v->hc_cont[4] = a4;
+	return -ERESTART;
+}
 
 /*
  * A batch count argument that was continued carries the number of

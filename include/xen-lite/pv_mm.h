@@ -287,10 +287,6 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa, unsigned long count,
 long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa, unsigned long count,
 		   unsigned long done_gpa);
 
-/** do_multicall() - XL_HC_MULTICALL. Return: calls made or -errno. */
-long do_multicall(struct vcpu *v, unsigned long entries_gpa,
-		  unsigned long count);
-
 #ifdef CONFIG_PV_MMU
 /**
  * pv_mm_emulate_write() - a guest store of @size bytes of @val at @gpa

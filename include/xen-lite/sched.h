@@ -63,6 +63,23 @@ void sched_add_vcpu(struct vcpu *v);
 /** sched_remove_vcpu() - take a (non-running) vCPU off its run queue. */
 void sched_remove_vcpu(struct vcpu *v);
 
+/** sched_init() - set up the run queues (boot CPU, before any vCPU). */
+void sched_init(void);
+
+/**
+ * sched_start() - let every CPU into its scheduler loop; the boot CPU
+ * enters its own (secondary_enter_scheduler() for the others).
+ */
+void sched_start(void) __noreturn;
+
+/**
+ * sched_teardown_pending() - the lifecycle tells the scheduler whether a
+ * domain's teardown is unfinished (called under its reap_lock): CPUs then
+ * come back to domain_reap() instead of sleeping, and a busy CPU leaves
+ * its vCPU at the end of a slice to give it a step.
+ */
+void sched_teardown_pending(bool more);
+
 /* arch hooks */
 /** arch_timer_set() - program this CPU's hypervisor timer at @deadline. */
 void arch_timer_set(u64 deadline);

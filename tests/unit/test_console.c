@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host tests of the console's per-domain output budget (common/console.c):
- * a fake UART records what reaches it, a fake counter (1 MHz) stands for
- * counter time. Built with a budget of 1000 bytes/s after a 2000-byte
- * burst (tests/unit/console.mk).
+ * Host tests of the domain consoles (common/domain_console.c: the
+ * per-domain output budget, line buffer, input ring and input focus) on
+ * the real common/console.c: a fake UART records what reaches it, a fake
+ * counter (1 MHz) stands for counter time. Built with a budget of 1000
+ * bytes/s after a 2000-byte burst (tests/unit/console.mk).
  */
 #include <string.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domain_console.h>
+#include <xen-lite/keyhandler.h>
 #include "harness.h"
 
 #define FREQ 1000000ULL
@@ -44,9 +47,35 @@ u64 arch_counter_freq(void)
 	return FREQ;
 }
 
-u64 uptime_ns(void)
+/* What domain_console.c uses of the rest of the hypervisor. */
+size_t strlcpy(char *dst, const char *src, size_t size)
 {
-	return now * 1000;
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+LIST_HEAD(domain_list);
+DEFINE_SPINLOCK(domain_list_lock);
+static unsigned int input_kicks;
+static char debug_keys[16];
+static unsigned int nr_debug_keys;
+
+void arch_domain_console_input(struct domain *d)
+{
+	input_kicks++;
+}
+
+void keyhandler_key(char c)
+{
+	if (nr_debug_keys < sizeof(debug_keys))
+		debug_keys[nr_debug_keys++] = c;
 }
 
 static struct domain dom;
@@ -56,8 +85,13 @@ static void setup(void)
 	memset(&dom, 0, sizeof(dom));
 	strcpy(dom.name, "d");
 	spin_lock_init(&dom.lock);
+	INIT_LIST_HEAD(&dom.list);
+	INIT_LIST_HEAD(&domain_list);
 	out_len = 0;
+	memset(out, 0, sizeof(out));
 	now = 1;
+	input_kicks = 0;
+	nr_debug_keys = 0;
 	console_early_init();
 }
 
@@ -70,7 +104,7 @@ static bool line(void)
 	memset(buf + 4, 'x', 95);
 	buf[99] = '\n';
 	buf[100] = '\0';
-	return console_domain_line(&dom, buf, 100);
+	return domain_console_line(&dom, buf, 100);
 }
 
 /* Lines that reached the UART ('\r' added before each '\n'). */
@@ -175,7 +209,56 @@ TEST(console_domains_have_their_own_budget)
 	spin_lock_init(&other.lock);
 	memset(buf, 'y', sizeof(buf));
 	buf[99] = '\n';
-	CHECK(console_domain_line(&other, buf, sizeof(buf)));
+	CHECK(domain_console_line(&other, buf, sizeof(buf)));
+}
+
+TEST(console_lines_prefixed_and_flushed)
+{
+	setup();
+	domain_console_write(&dom, "hello\nwor", 9);
+	CHECK(strstr(out, "[d] hello\r\n") != NULL);
+	CHECK(!strstr(out, "wor"));
+	/* A shutdown flushes the partial line (domain_shutdown()). */
+	domain_console_flush(&dom);
+	CHECK(strstr(out, "[d] wor\r\n") != NULL);
+	domain_console_flush(&dom); /* nothing left: no empty line */
+	CHECK(!strstr(out, "[d]\r\n"));
+}
+
+TEST(console_input_follows_focus)
+{
+	setup();
+	dom.state = DOM_RUNNING;
+	list_add_tail(&dom.list, &domain_list);
+	domain_console_focus_init();
+	CHECK(strstr(out, "console input: d ") != NULL);
+	domain_console_input('x');
+	CHECK_EQ(input_kicks, 1U);
+	CHECK(domain_console_has_input(&dom));
+	CHECK_EQ(domain_console_getc(&dom), 'x');
+	CHECK_EQ(domain_console_getc(&dom), -1);
+	/* Fewer than three Ctrl-a are the guest's. */
+	domain_console_input(0x01);
+	domain_console_input(0x01);
+	domain_console_input('y');
+	CHECK_EQ(domain_console_getc(&dom), 0x01);
+	CHECK_EQ(domain_console_getc(&dom), 0x01);
+	CHECK_EQ(domain_console_getc(&dom), 'y');
+	/* Three move the focus to the debug keys (after the last domain). */
+	for (int i = 0; i < 3; i++)
+		domain_console_input(0x01);
+	CHECK(strstr(out, "console input: xen-lite debug keys") != NULL);
+	domain_console_input('h');
+	CHECK_EQ(nr_debug_keys, 1U);
+	CHECK_EQ(debug_keys[0], 'h');
+	CHECK(!domain_console_has_input(&dom));
+	/* A domain that is going away gets no input (its vUART may be gone). */
+	for (int i = 0; i < 3; i++)
+		domain_console_input(0x01);
+	dom.state = DOM_SHUTTING_DOWN;
+	domain_console_input('z');
+	CHECK(!domain_console_has_input(&dom));
+	CHECK_EQ(nr_debug_keys, 1U);
 }
 
 int main(void)

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The list of domains, their IDs and their references: what every part
+ * that looks a domain up (the PV MMU and memory hypercalls on a foreign
+ * domain, the console, the debug keys) needs, apart from the lifecycle
+ * (domain.c) that puts domains on the list and takes them off.
+ */
+#include <xen-lite/domain.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/mm.h>
+
+LIST_HEAD(domain_list);
+DEFINE_SPINLOCK(domain_list_lock);
+static domid_t next_domid = 1;
+
+struct domain *domain_by_id_locked(domid_t id)
+{
+	struct domain *d;
+
+	list_for_each_entry(d, &domain_list, list) {
+		if (d->id == id)
+			return d;
+	}
+	return NULL;
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+	struct domain *found;
+	unsigned long flags;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	found = domain_by_id_locked(id);
+	/* On the list: its list reference keeps refcnt above zero. */
+	if (found)
+		domain_get(found);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return found;
+}
+
+void domain_get(struct domain *d)
+{
+	u32 old = __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_ACQUIRE);
+
+	BUG_ON(!old || old == ~0U);
+}
+
+void domain_put(struct domain *d)
+{
+	u32 old = __atomic_fetch_sub(&d->refcnt, 1, __ATOMIC_ACQ_REL);
+
+	BUG_ON(!old);
+	if (old == 1) {
+		/* Torn down already: only the structures are left. */
+		xfree(d->p2m);
+		xfree(d);
+	}
+}
+
+/* Is no listed domain using @id? */
+static bool domid_free(domid_t id)
+{
+	unsigned long flags;
+	bool free;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	free = !domain_by_id_locked(id);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return free;
+}
+
+domid_t domain_alloc_id(domid_t wanted)
+{
+	if (wanted && domid_free(wanted))
+		return wanted;
+	for (unsigned int tries = 0; tries < 0x7000; tries++) {
+		domid_t id = next_domid++;
+
+		if (next_domid >= 0x7000)
+			next_domid = 1;
+		/*
+		 * Not while a reference to a destroyed domain with this ID
+		 * may still be held: those are off the list, and a holder
+		 * checks d->state, not the ID.
+		 */
+		if (domid_free(id))
+			return id;
+	}
+	return DOMID_INVALID;
+}
+
+void domain_list_add(struct domain *d)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	list_add_tail(&d->list, &domain_list);
+	d->state = DOM_RUNNING;
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+}
+
+void domain_unlist(struct domain *d)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	list_del(&d->list);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+}
