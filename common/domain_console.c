@@ -361,4 +361,3 @@ void console_poll(void)
 		flush_partial(d);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 }
-

@@ -33,6 +33,8 @@
 #include <asm/system.h>
 
 #define WALK_DESCEND 0x7fffffff
+/* A visitor found what it looked for: the walk ends (not an error). */
+#define WALK_STOP (-0x7fffffff)
 
 /* The work between two preemption checks of p2m_teardown(). */
 #define P2M_PREEMPT_ENTRIES 512
@@ -42,6 +44,7 @@ enum p2m_op_kind {
 	OP_REMOVE,
 	OP_RETYPE,
 	OP_TEARDOWN,
+	OP_LOOKUP,
 };
 
 enum p2m_decision {
@@ -82,10 +85,11 @@ struct p2m_op {
 	const struct p2m_format *fmt;
 	enum p2m_op_kind kind;
 	u64 start, end; /* GFN range [start, end) */
-	u64 mfn; /* OP_MAP: frame mapped at start */
-	p2m_type_t type; /* OP_MAP, OP_RETYPE: the new type */
+	u64 mfn; /* OP_MAP: frame mapped at start; OP_LOOKUP: found */
+	p2m_type_t type; /* OP_MAP, OP_RETYPE: the new type; OP_LOOKUP: found */
 	p2m_type_t from; /* OP_RETYPE: the type to change */
-	unsigned int max_level; /* largest leaf level of the new type */
+	/* largest leaf level of the new type; OP_LOOKUP: level of the leaf */
+	unsigned int max_level;
 	bool side; /* the new type lives in side storage */
 	/*
 	 * Compare-and-set conditions, checked by the prepare phase (so a
@@ -194,57 +198,135 @@ static p2m_type_t leaf_type(const struct p2m_domain *p2m, p2m_pte_t pte,
 /* ------------------------------------------------------------------ */
 /* The walker */
 
-static int p2m_walk(struct p2m_op *op, const struct p2m_visitor *v,
-		    p2m_pte_t *tbl, struct page_info *tpg, unsigned int level,
-		    u64 base)
+/* One level of a walk in progress: a table and its entries in range. */
+struct p2m_walk_frame {
+	p2m_pte_t *tbl;
+	struct page_info *tpg;
+	u64 base; /* the GFN its entry 0 maps */
+	unsigned int i, iend; /* next entry, end of the range in it */
+};
+
+static __always_inline void walk_frame(const struct p2m_op *op,
+				       struct p2m_walk_frame *fr,
+				       unsigned int level, p2m_pte_t *tbl,
+				       struct page_info *tpg, u64 base)
 {
 	unsigned int shift = lvl_shift(level);
-	unsigned int nents = level == op->fmt->levels - 1 ?
-				     root_entries(op->fmt) :
-				     P2M_ENTRIES;
-	u64 from = MAX(op->start, base);
-	unsigned int i = (from - base) >> shift;
-	u64 last = ((op->end - 1 - base) >> shift) + 1;
-	unsigned int iend = MIN((u64)nents, last);
-	struct p2m_descend dn;
-	int rc;
 
-	/* Bounded recursion: a level number can only come from the format. */
-	ASSERT(level < P2M_MAX_LEVELS);
+	fr->tbl = tbl;
+	fr->tpg = tpg;
+	fr->base = base;
+	/*
+	 * One frame (a lookup; known when inlined there): its one entry
+	 * per table, which the walk only enters if it covers the frame.
+	 */
+	if (op->end - op->start == 1) {
+		fr->i = (op->start - base) >> shift;
+		fr->iend = fr->i + 1;
+	} else {
+		unsigned int nents = level == op->fmt->levels - 1 ?
+					     root_entries(op->fmt) :
+					     P2M_ENTRIES;
+		u64 from = MAX(op->start, base);
+		u64 last = ((op->end - 1 - base) >> shift) + 1;
 
-	while (i < iend) {
-		u64 g = base + ((u64)i << shift);
-
-		rc = v->entry(op, tbl, tpg, level, i, iend, g);
-		if (rc < 0) {
-			return rc;
-		}
-		if (rc != WALK_DESCEND) {
-			i += rc;
-			continue;
-		}
-		ASSERT(level > 0);
-		dn = op->dn;
-		op->cur_fresh[level - 1] = dn.fresh;
-		rc = p2m_walk(op, v, dn.tbl, dn.pg, level - 1, g);
-		if (v->post) {
-			v->post(op, tbl, tpg, level, i, g, &dn);
-		}
-		if (rc < 0) {
-			return rc;
-		}
-		i++;
+		fr->i = (from - base) >> shift;
+		fr->iend = MIN((u64)nents, last);
 	}
-	return 0;
 }
 
-static int p2m_walk_root(struct p2m_op *op, const struct p2m_visitor *v)
+/*
+ * A walk of one frame has one entry per table: once the walk went down
+ * from one, nothing is left to visit above, and without post() nothing
+ * to do on the way back up either.
+ */
+static __always_inline bool walk_ends_below(const struct p2m_op *op,
+					    const struct p2m_visitor *v)
 {
-	struct p2m_domain *p2m = op->p2m;
+	return !v->post && op->end - op->start == 1;
+}
 
-	op->cur_fresh[op->fmt->levels - 1] = false;
-	return p2m_walk(op, v, pg_table(p2m->root), p2m->root,
-			op->fmt->levels - 1, 0);
+/*
+ * Visit, top-down and in GFN order, every entry of every table that
+ * covers [op->start, op->end). v->entry() says what became of an entry:
+ * handled (go on past that many entries), WALK_DESCEND (go down into the
+ * table it filled op->dn with), or a negative errno that stops the walk.
+ * v->post(), if any, runs for an entry once the walk came back up from
+ * its child, also when the walk below stopped.
+ *
+ * Iterative, one frame per level (the depth comes from the format only),
+ * and always inlined: p2m_walk_root() is the one copy the range
+ * operations share, calling their visitors through pointers; a caller
+ * that passes a visitor known at compile time gets its functions inlined
+ * into the walk (p2m_lookup(), on fault paths).
+ */
+static __always_inline int p2m_walk(struct p2m_op *op,
+				    const struct p2m_visitor *v)
+{
+	/* Tables above the current one, with their entry being walked. */
+	struct p2m_walk_frame up[P2M_MAX_LEVELS];
+	/* The child of that entry, for post() (only kept if there is one). */
+	struct p2m_descend dn[P2M_MAX_LEVELS];
+	unsigned int top = op->fmt->levels - 1, level = top;
+	struct p2m_walk_frame f;
+	u64 g;
+
+	/* Bounded depth: a level number can only come from the format. */
+	ASSERT(top < P2M_MAX_LEVELS);
+	op->cur_fresh[top] = false;
+	walk_frame(op, &f, top, pg_table(op->p2m->root), op->p2m->root, 0);
+	for (;;) {
+		while (f.i < f.iend) {
+			int rc;
+
+			g = f.base + ((u64)f.i << lvl_shift(level));
+			rc = v->entry(op, f.tbl, f.tpg, level, f.i, f.iend, g);
+			if (rc == WALK_DESCEND) {
+				ASSERT(level > 0);
+				if (v->post) {
+					dn[level] = op->dn;
+				}
+				op->cur_fresh[level - 1] = op->dn.fresh;
+				if (!walk_ends_below(op, v)) {
+					up[level] = f;
+				}
+				level--;
+				walk_frame(op, &f, level, op->dn.tbl, op->dn.pg,
+					   g);
+				continue;
+			}
+			if (rc < 0) {
+				/* Stop: post() for the tables above, upwards. */
+				while (v->post && level != top) {
+					level++;
+					f = up[level];
+					g = f.base +
+					    ((u64)f.i << lvl_shift(level));
+					v->post(op, f.tbl, f.tpg, level, f.i, g,
+						&dn[level]);
+				}
+				return rc;
+			}
+			f.i += rc;
+		}
+		/* This table is done: back up. */
+		if (level == top || walk_ends_below(op, v)) {
+			return 0;
+		}
+		level++;
+		f = up[level];
+		if (v->post) {
+			g = f.base + ((u64)f.i << lvl_shift(level));
+			v->post(op, f.tbl, f.tpg, level, f.i, g, &dn[level]);
+		}
+		f.i++;
+	}
+}
+
+static __attribute__((noinline)) int p2m_walk_root(struct p2m_op *op,
+						   const struct p2m_visitor *v)
+{
+	return p2m_walk(op, v);
 }
 
 /* ------------------------------------------------------------------ */
@@ -293,6 +375,8 @@ static enum p2m_decision decide(const struct p2m_op *op, p2m_pte_t old,
 			return D_LEAF;
 		}
 		return D_NEED_TABLE;
+	case OP_LOOKUP: /* lookup_entry() needs no decision */
+		break;
 	}
 	BUG();
 }
@@ -1152,54 +1236,75 @@ int p2m_insert_foreign(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn,
 	return rc;
 }
 
+/*
+ * Lookup: a walk of one frame, [gfn, gfn + 1), so every table on the
+ * way has exactly one entry in the range: the walker goes down through
+ * tables and stops at the leaf or the hole (WALK_STOP).
+ */
+static int lookup_entry(struct p2m_op *op, p2m_pte_t *tbl,
+			struct page_info *tpg, unsigned int level,
+			unsigned int i, unsigned int iend, u64 g)
+{
+	const struct p2m_format *f = op->fmt;
+	p2m_pte_t pte = tbl[i];
+
+	/*
+	 * The raw entry, not pte_eff(): every operation completes under
+	 * p2m->lock, which the lookup holds, so no entry is broken here.
+	 */
+	if (!pte_valid(f, pte)) {
+		return WALK_STOP;
+	}
+	if (pte_table(f, pte, level)) {
+		/* No page: the lookup has no use for it. */
+		op->dn = (struct p2m_descend){ .tbl = mfn_table(
+						       f->pte_mfn(pte)) };
+		return WALK_DESCEND;
+	}
+	op->mfn = mfn_x(f->pte_mfn(pte)) + (op->start - g);
+	op->type = leaf_type(op->p2m, pte, level, g);
+	op->max_level = level;
+	return WALK_STOP;
+}
+
+static const struct p2m_visitor lookup_visitor = {
+	.entry = lookup_entry,
+};
+
 /* p2m_lookup() with p2m->lock held. */
 static mfn_t p2m_lookup_locked(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 			       unsigned int *order)
 {
-	const struct p2m_format *f = p2m->fmt;
-	unsigned int level = f->levels - 1;
-	p2m_pte_t *tbl, pte;
-	mfn_t mfn = INVALID_MFN;
+	struct p2m_op op;
 	u64 g = gfn_x(gfn);
-	unsigned int idx;
 
-	if (t) {
-		*t = p2m_invalid;
-	}
-	if (order) {
-		*order = 0;
-	}
 	/* A torn-down p2m (root gone) maps nothing. */
 	if (check_range(p2m, g, 1) || !p2m->root) {
-		return mfn;
+		op.mfn = mfn_x(INVALID_MFN);
+		op.type = p2m_invalid;
+		op.max_level = 0;
+	} else {
+		/*
+		 * Not op_init(): on a fault path, and the walker and
+		 * lookup_entry() use no other field than these.
+		 */
+		op.p2m = p2m;
+		op.fmt = p2m->fmt;
+		op.kind = OP_LOOKUP;
+		op.start = g;
+		op.end = g + 1;
+		op.mfn = mfn_x(INVALID_MFN);
+		op.type = p2m_invalid;
+		op.max_level = 0;
+		p2m_walk(&op, &lookup_visitor);
 	}
-	tbl = pg_table(p2m->root);
-	for (;;) {
-		ASSERT(level < P2M_MAX_LEVELS);
-		idx = (g >> lvl_shift(level)) &
-		      ((level == f->levels - 1 ? root_entries(f) :
-						 P2M_ENTRIES) -
-		       1);
-		pte = tbl[idx];
-		if (!pte_valid(f, pte)) {
-			break;
-		}
-		if (pte_table(f, pte, level)) {
-			tbl = mfn_table(f->pte_mfn(pte));
-			level--;
-			continue;
-		}
-		g &= ~(lvl_span(level) - 1);
-		mfn = mfn_add(f->pte_mfn(pte), gfn_x(gfn) - g);
-		if (t) {
-			*t = leaf_type(p2m, pte, level, g);
-		}
-		if (order) {
-			*order = lvl_shift(level);
-		}
-		break;
+	if (t) {
+		*t = op.type;
 	}
-	return mfn;
+	if (order) {
+		*order = lvl_shift(op.max_level);
+	}
+	return _mfn(op.mfn);
 }
 
 mfn_t p2m_lookup(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,

@@ -138,16 +138,6 @@ static bool vmid_refresh_locked(struct p2m_domain *p2m)
 	return true;
 }
 
-bool p2m_vmid_refresh(struct p2m_domain *p2m)
-{
-	bool fresh;
-
-	spin_lock(&vmid_lock);
-	fresh = vmid_refresh_locked(p2m);
-	spin_unlock(&vmid_lock);
-	return fresh;
-}
-
 bool p2m_vmid_cpu_sync(unsigned int cpu)
 {
 	if (!cpumask_test_cpu(cpu, &vmid_flush_pending)) {

@@ -272,14 +272,6 @@ void p2m_dump(const struct p2m_domain *p2m);
 void p2m_vmid_init(unsigned int bits);
 
 /**
- * p2m_vmid_refresh() - give @p2m a VMID of the current generation if it
- * has none, rolling the generation over (and scheduling one full flush on
- * every CPU) when the VMID space is exhausted.
- * Return: true if a new VMID was assigned (the dirty mask was reset).
- */
-bool p2m_vmid_refresh(struct p2m_domain *p2m);
-
-/**
  * p2m_vmid_cpu_sync() - called on @cpu before it runs any guest: perform
  * the whole-TLB flush a generation rollover asked of it, if any.
  * Return: true if this CPU flushed.
