@@ -9,11 +9,13 @@ through a declared hook is not an import: the hook is the seam the
 caller was given (arch_* hooks, called by common code and defined by the
 arch tree, and the names given with --hook).
 
-usage: scripts/import-cycles.py [--nm NM] [--hook PREFIX]... [-v]
-                                OBJDIR...
+usage: scripts/import-cycles.py [--nm NM] [--hook NAME]... [--src SRCDIR]
+                                [-v] OBJDIR...
   OBJDIR: a directory of built objects, e.g. build/riscv64/common (one
   scope: only its own *.o, not those of its subdirectories, and only
-  edges between them). Exit status 1 if any scope has a cycle, printed as
+  edges between them). With --src, only the objects of a SRCDIR/NAME.c
+  count (not those of assembly sources: entry code and the C it calls
+  are one unit however they are split). Exit status 1 if any scope has a cycle, printed as
   the files of each strongly connected component and the calls that tie
   them; 2 on a usage error or a missing object.
 """
@@ -84,8 +86,11 @@ def sccs(nodes, edges):
     return out
 
 
-def check(objdir, nm, hooks, verbose):
+def check(objdir, nm, hooks, verbose, src):
     objs = sorted(glob.glob(os.path.join(objdir, "*.o")))
+    if src:
+        objs = [o for o in objs if os.path.exists(
+            os.path.join(src, os.path.basename(o)[:-2] + ".c"))]
     if not objs:
         print(f"import-cycles: no objects in {objdir} (build it first)",
               file=sys.stderr)
@@ -125,13 +130,14 @@ def main():
     ap.add_argument("--nm", default="nm", help="nm of the objects' target")
     ap.add_argument("--hook", action="append", default=[],
                     help="another declared hook (arch_* and HOOKS always are)")
+    ap.add_argument("--src", help="the sources: only objects of a .c count")
     ap.add_argument("-v", action="store_true", help="print every edge")
     ap.add_argument("objdirs", nargs="+")
     a = ap.parse_args()
     hooks = HOOKS | set(a.hook)
     ok = True
     for d in a.objdirs:
-        ok = check(d, a.nm, hooks, a.v) and ok
+        ok = check(d, a.nm, hooks, a.v, a.src) and ok
     sys.exit(0 if ok else 1)
 
 

@@ -59,7 +59,8 @@ for scope in $scopes; do
 		result "$name" fail "build/$arch does not build: $(tail -1 "$tmp/build.log")"
 		continue
 	fi
-	if /usr/bin/python3 "$checker" --nm "$nm" "$out_dir/$dir" >"$tmp/out" 2>&1; then
+	if /usr/bin/python3 "$checker" --nm "$nm" --src "$srctree/$dir" \
+		"$out_dir/$dir" >"$tmp/out" 2>&1; then
 		result "$name" ok
 	else
 		result "$name" fail "$(head -1 "$tmp/out") (scripts/import-cycles.py)"
