@@ -12,12 +12,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 srctree=$(cd "$here/../.." && pwd)
 cli=${XL_CLI:-$srctree/build/tools/xen-lite-cli}
 suite=cli
-passed=0
-failed=0
+. "$srctree/tests/lib/result.sh"
+result_lines=200 # a failing case shows the whole of what it got
 
 make -s -C "$srctree/tools" O="$srctree/build/tools" >/dev/null || {
-	echo "FAIL $suite.build"
-	echo "$suite: 0 passed, 1 failed"
+	fail build "the CLI does not build"
+	summary
 	exit 1
 }
 # What the shipped examples and the bundles refer to, as on a fresh clone
@@ -29,8 +29,8 @@ for a in riscv64 arm64; do
 		make -s -C "$srctree" O="$srctree/build/$a" "qemu-${a}_defconfig"; } &&
 		make -s -C "$srctree" O="$srctree/build/$a" >/dev/null &&
 		make -s -C "$srctree/tests/guests" ARCH=$a >/dev/null 2>&1 || {
-		echo "FAIL $suite.build.$a: the hypervisor or the test guests do not build"
-		echo "$suite: 0 passed, 1 failed"
+		fail build.$a "the hypervisor or the test guests do not build"
+		summary
 		exit 1
 	}
 done
@@ -51,18 +51,6 @@ unset XL_QEMU XL_MACHINE_OPTS XL_CPU
 # without a configured build (build/ARCH/.config) unless a test says so.
 plain=$tmp/plain-root
 mkdir -p "$plain"
-
-ok() {
-	echo "ok $suite.$1"
-	passed=$((passed + 1))
-}
-
-fail() { # name reason [output file]
-	echo "FAIL $suite.$1"
-	echo "  $2" >&2
-	[ -n "${3:-}" ] && sed 's/^/  | /' "$3" >&2
-	failed=$((failed + 1))
-}
 
 # expect_error NAME WANT-STDERR CLI-ARGS...: exit 2, stderr exactly WANT.
 expect_error() {
@@ -833,5 +821,4 @@ else
 	fail help.manpage "groff warnings" "$tmp/err"
 fi
 
-echo "$suite: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary

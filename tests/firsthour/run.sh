@@ -24,8 +24,7 @@ srctree=$(cd "$here/../.." && pwd)
 xl=$srctree/xen-lite
 cli=$srctree/build/tools/xen-lite-cli
 suite=firsthour
-passed=0
-failed=0
+. "$srctree/tests/lib/result.sh"
 arches=${XL_FIRSTHOUR_ARCHES:-riscv64 arm64}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,15 +32,12 @@ export TMPDIR=$tmp
 logdir=$srctree/build/test-logs/firsthour
 mkdir -p "$logdir"
 
-ok() {
-	echo "ok $suite.$1"
-	passed=$((passed + 1))
+# kept LOG: keep LOG in build/test-logs/firsthour/ and say so (for a
+# FAIL line's reason).
+kept() {
+	cp "$1" "$logdir/" 2>/dev/null
+	echo " (log: build/test-logs/firsthour/$(basename "$1"))"
 }
-fail() { # name reason [log]
-	echo "FAIL $suite.$1: $2${3:+ (log: build/test-logs/firsthour/$(basename "$3"))}"
-	failed=$((failed + 1))
-}
-keep() { cp "$1" "$logdir/" 2>/dev/null; }
 
 "$xl" --help >/dev/null 2>&1 # builds the CLI
 for arch in $arches; do
@@ -88,13 +84,11 @@ for arch in $arches; do
 		if grep -aq "^\[$name\] ." "$log"; then
 			ok "boots.$arch.$what"
 		else
-			keep "$log"
-			fail "boots.$arch.$what" "no guest output from '$name' (exit status $st)" "$log"
+			fail "boots.$arch.$what" "no guest output from '$name' (exit status $st)$(kept "$log")"
 		fi
 	done
 	if [ $st -eq 0 ]; then ok "boots.$arch.clean-exit"; else
-		keep "$log"
-		fail "boots.$arch.clean-exit" "exit status $st" "$log"
+		fail "boots.$arch.clean-exit" "exit status $st$(kept "$log")"
 	fi
 done
 
@@ -120,22 +114,19 @@ for arch in $arches; do
 	if grep -aq '^\[shell\] CTRLC-42' "$log"; then
 		ok "example-linux.$arch.ctrl-c-to-guest"
 	else
-		keep "$log"
-		fail "example-linux.$arch.ctrl-c-to-guest" "the shell did not come back after Ctrl-C (term.py status $st)" "$log"
+		fail "example-linux.$arch.ctrl-c-to-guest" "the shell did not come back after Ctrl-C (term.py status $st)$(kept "$log")"
 	fi
 	if grep -aq '^\[shell\] BACK-2' "$log" &&
 		[ "$(grep -ac 'domain 1 (shell) started' "$log")" -ge 2 ] &&
 		! grep -aq 'debug keys: d = dump' "$log"; then
 		ok "example-linux.$arch.panic-restart-focus"
 	else
-		keep "$log"
-		fail "example-linux.$arch.panic-restart-focus" "after the panic and restart, keys did not reach domain 1 (shell)" "$log"
+		fail "example-linux.$arch.panic-restart-focus" "after the panic and restart, keys did not reach domain 1 (shell)$(kept "$log")"
 	fi
 	if [ $st -eq 130 ] && grep -aq 'left the machine (Ctrl-a x)' "$log"; then
 		ok "example-linux.$arch.ctrl-a-x-exit-status"
 	else
-		keep "$log"
-		fail "example-linux.$arch.ctrl-a-x-exit-status" "exit status $st (want 130)" "$log"
+		fail "example-linux.$arch.ctrl-a-x-exit-status" "exit status $st (want 130)$(kept "$log")"
 	fi
 done
 
@@ -156,8 +147,7 @@ st=$?
 if [ $st -eq 130 ] && grep -aq '^\[busy\]' "$log" && ! pgrep -f "$tmp/xen-lite-run" >/dev/null; then
 	ok exit-status.sigint
 else
-	keep "$log"
-	fail exit-status.sigint "exit status $st (want 130, QEMU gone)" "$log"
+	fail exit-status.sigint "exit status $st (want 130, QEMU gone)$(kept "$log")"
 fi
 
 # --- a bundle moved elsewhere still boots ----------------------------------------
@@ -171,8 +161,7 @@ st=$?
 if [ $st -eq 0 ] && grep -aq '^\[hello\] hello: [0-9]* passed, 0 failed' "$log"; then
 	ok bundle.moved-boots
 else
-	keep "$log"
-	fail bundle.moved-boots "exit status $st" "$log"
+	fail bundle.moved-boots "exit status $st$(kept "$log")"
 fi
 
 # --- limits from the build's .config (menuconfig -> check -> boot) --------------
@@ -205,8 +194,7 @@ if limits 1; then
 	if [ $st -eq 2 ] && grep -qF "$tmp/two.cfg:3: vcpus: must be between 1 and 1 (got 2; CONFIG_MAX_VCPUS=1 in $vroot/build/riscv64/.config)" "$log"; then
 		ok limits.max-vcpus-1.check-refuses
 	else
-		keep "$log"
-		fail limits.max-vcpus-1.check-refuses "exit status $st" "$log"
+		fail limits.max-vcpus-1.check-refuses "exit status $st$(kept "$log")"
 	fi
 	# ... and the hypervisor built with it refuses the same domain (a
 	# bundle written with the default limits, booted on this build).
@@ -217,8 +205,7 @@ if limits 1; then
 	if grep -aq 'bad domain configuration: domain 1 (two, /chosen/domain@0): xen-lite,vcpus is 2; this build allows 1..1 (CONFIG_MAX_VCPUS)' "$log"; then
 		ok limits.max-vcpus-1.boot-refuses
 	else
-		keep "$log"
-		fail limits.max-vcpus-1.boot-refuses "no boot error naming domain 1 (two) and the limit" "$log"
+		fail limits.max-vcpus-1.boot-refuses "no boot error naming domain 1 (two) and the limit$(kept "$log")"
 	fi
 	"$cli" --root "$vroot" run --arch riscv64 --smp 2 --mem 256M --timeout 60 \
 		"$tmp/one.cfg" </dev/null >"$log" 2>&1
@@ -226,8 +213,7 @@ if limits 1; then
 	if [ $st -eq 0 ] && grep -aq '^\[one\] hello: [0-9]* passed, 0 failed' "$log"; then
 		ok limits.max-vcpus-1.boots
 	else
-		keep "$log"
-		fail limits.max-vcpus-1.boots "exit status $st" "$log"
+		fail limits.max-vcpus-1.boots "exit status $st$(kept "$log")"
 	fi
 else
 	fail limits.max-vcpus-1.build "configuring or building with MAX_VCPUS=1 failed"
@@ -243,8 +229,7 @@ if limits 16; then
 		grep -aq '^\[twelve\] hello from twelve: domid 1, 12 vCPU(s)' "$log"; then
 		ok limits.max-vcpus-16.check-and-boot-12
 	else
-		keep "$log"
-		fail limits.max-vcpus-16.check-and-boot-12 "exit status $st" "$log"
+		fail limits.max-vcpus-16.check-and-boot-12 "exit status $st$(kept "$log")"
 	fi
 else
 	fail limits.max-vcpus-16.build "configuring or building with MAX_VCPUS=16 failed"
@@ -268,8 +253,7 @@ if grep -aq 'domain 2 (fails): shutdown: crash, code 1' "$log" &&
 	! grep -aq 'domain 2 (fails) destroyed, restarting' "$log"; then
 	ok srst.sysfail-reboot-is-crash
 else
-	keep "$log"
-	fail srst.sysfail-reboot-is-crash "an SRST reboot with reason 1 was not a crash" "$log"
+	fail srst.sysfail-reboot-is-crash "an SRST reboot with reason 1 was not a crash$(kept "$log")"
 fi
 runs=$(grep -a 'vCPU0: .* on CPU1 (pinned), ran' "$log" | sed 's/.* ran \([0-9]*\) ms/\1/')
 r1=$(echo "$runs" | sed -n 1p)
@@ -277,15 +261,13 @@ r2=$(echo "$runs" | sed -n 2p)
 if [ -n "$r1" ] && [ -n "$r2" ] && [ $((r2 - r1)) -ge 1000 ]; then
 	ok dump.live-run-time
 else
-	keep "$log"
-	fail dump.live-run-time "a busy vCPU's run time went from '$r1' to '$r2' ms in 2 s" "$log"
+	fail dump.live-run-time "a busy vCPU's run time went from '$r1' to '$r2' ms in 2 s$(kept "$log")"
 fi
 if grep -aq 'domain 2 (fails): preserved after a crash' "$log" &&
 	grep -aq 'vCPU0: stopped (crashed, preserved)' "$log"; then
 	ok dump.preserved-crashed-vcpus
 else
-	keep "$log"
-	fail dump.preserved-crashed-vcpus "the preserved domain's vCPUs were not shown as stopped" "$log"
+	fail dump.preserved-crashed-vcpus "the preserved domain's vCPUs were not shown as stopped$(kept "$log")"
 fi
 
 # --- CPU bring-up ------------------------------------------------------------------
@@ -293,13 +275,10 @@ log=$tmp/stall.log
 if "$here/stall.sh" "$log"; then
 	ok bringup.riscv64.host-stall
 else
-	keep "$log"
-	fail bringup.riscv64.host-stall "a 12 s host stall during bring-up failed the boot" "$log"
+	fail bringup.riscv64.host-stall "a 12 s host stall during bring-up failed the boot$(kept "$log")"
 fi
 XL_BRINGUP_ARCHES="$arches" "$here/bringup.sh" 5 2 | sed "s/^ok /ok $suite./; s/^FAIL /FAIL $suite./" >"$tmp/bringup.out"
 cat "$tmp/bringup.out"
-passed=$((passed + $(grep -c '^ok ' "$tmp/bringup.out")))
-failed=$((failed + $(grep -c '^FAIL ' "$tmp/bringup.out")))
+tally "$tmp/bringup.out"
 
-echo "$suite: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary

@@ -29,23 +29,18 @@ fi
 out=$srctree/build/fuzz
 mkdir -p "$out/logs" "$out/corpus" "$out/crashes"
 
-passed=0
-failed=0
-report() {
-	echo "fuzz: $passed passed, $failed failed"
-}
+suite=fuzz
+. "$srctree/tests/lib/result.sh"
 
 if ! command -v "${FUZZCC:-clang}" >/dev/null; then
-	echo "FAIL fuzz.build: ${FUZZCC:-clang} not found (apt-get install clang libclang-rt-dev)"
-	failed=1
-	report
+	fail build "${FUZZCC:-clang} not found (apt-get install clang libclang-rt-dev)"
+	summary
 	exit 1
 fi
 if ! make -s -C "$here" OUT="$out/bin" all >"$out/logs/build.log" 2>&1; then
 	cat "$out/logs/build.log"
-	echo "FAIL fuzz.build: see build/fuzz/logs/build.log"
-	failed=1
-	report
+	fail build "see build/fuzz/logs/build.log"
+	summary
 	exit 1
 fi
 
@@ -55,14 +50,15 @@ harnesses=("$@")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-# One harness; its result line (and details) go to build/fuzz/logs/NAME.result.
+# One harness; its result line (and details) go to build/fuzz/logs/NAME.result
+# (it runs in a subshell: the lines are counted below).
 run_one() {
 	local h=$1 bin=$out/bin/fuzz_$1 log=$out/logs/$1.log
 	local work=$out/corpus/$1 crashes=$out/crashes/$1
 	local opts extra t0 rc t execs files crash where
 
 	if [ ! -x "$bin" ]; then
-		echo "FAIL fuzz.$h: no harness build/fuzz/bin/fuzz_$h"
+		fail "$h" "no harness build/fuzz/bin/fuzz_$h"
 		return
 	fi
 	mkdir -p "$work" "$crashes"
@@ -90,7 +86,7 @@ run_one() {
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	files=$(ls "$work" | wc -l)
 	if [ "$rc" -eq 0 ]; then
-		echo "ok fuzz.$h (${execs:-?} executions in $t s, corpus $files inputs)"
+		ok "$h (${execs:-?} executions in $t s, corpus $files inputs)"
 		return
 	fi
 	# libFuzzer names the input it saved ("Test unit written to ...").
@@ -100,7 +96,7 @@ run_one() {
 	else
 		where="no crash file (exit status $rc)"
 	fi
-	echo "FAIL fuzz.$h (${execs:-?} executions in $t s): $where"
+	fail "$h (${execs:-?} executions in $t s)" "$where"
 	grep -m 3 -E 'ERROR: |SUMMARY: |check failed|not in a reserved|more than' "$log" |
 		sed 's/^/    /'
 	echo "    log: build/fuzz/logs/$h.log; reproduce: build/fuzz/bin/fuzz_$h $where"
@@ -127,5 +123,4 @@ for h in "${harnesses[@]}"; do
 		failed=$((failed + 1))
 	fi
 done
-report
-[ "$failed" -eq 0 ]
+summary

@@ -24,8 +24,6 @@ cfgdir=$here/cfg
 . "$srctree/tests/lib/leak.sh"
 . "$srctree/tests/lib/result.sh"
 suite=guests
-passed=0
-failed=0
 soak=${XL_SOAK:-0}
 strict=${XL_GUESTS_STRICT:-0}
 if [ $# -gt 0 ]; then
@@ -37,20 +35,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 logdir=${XL_GUESTS_KEEP:-$tmp}
 mkdir -p "$logdir"
-
-ok() {
-	echo "ok $suite.$1"
-	passed=$((passed + 1))
-}
-
-fail() { # name reason
-	echo "FAIL $suite.$1: $2"
-	failed=$((failed + 1))
-}
-
-check() { # name condition-status reason
-	if [ "$2" = 0 ]; then ok "$1"; else fail "$1" "$3"; fi
-}
 
 # run ARCH RUN SMP MEM TIMEOUT CFG...: boot the domains, log in $log.
 run() {
@@ -559,5 +543,4 @@ for a in $arches; do
 	*) fail "$a" "unknown architecture" ;;
 	esac
 done
-echo "$suite: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary

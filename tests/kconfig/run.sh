@@ -34,16 +34,8 @@ if [ $# -gt 0 ]; then
 else
 	arches=${XL_KCONFIG_ARCHES:-riscv64 arm64}
 fi
-passed=0
-failed=0
-ok() {
-	echo "ok kconfig.$1"
-	passed=$((passed + 1))
-}
-fail() {
-	echo "FAIL kconfig.$1: $2"
-	failed=$((failed + 1))
-}
+suite=kconfig
+. "$srctree/tests/lib/result.sh"
 py=/usr/bin/python3
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -96,8 +88,7 @@ variant() {
 		-e "s/^\(ok\|FAIL\) guests\.$a\./\1 kconfig.$p./p" \
 		"$root/$a.guests.log" >"$root/$a.results"
 	cat "$root/$a.results"
-	passed=$((passed + $(grep -c '^ok ' "$root/$a.results")))
-	failed=$((failed + $(grep -c '^FAIL ' "$root/$a.results")))
+	tally "$root/$a.results"
 	if ! grep -q "^ok kconfig\.$p\.[a-z]*\.exit_status" "$root/$a.results"; then
 		fail "$p.guests" "no run finished: $(tail -3 "$root/$a.guests.log" | tr '\n' ' ')"
 	fi
@@ -118,5 +109,4 @@ for a in $arches; do
 	done < <("$py" "$here/variants.py" "$srctree" "$a" list "$kind")
 done
 echo "# kconfig ($kind): $(($(date +%s) - t0)) s" >&2
-echo "kconfig: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -26,23 +26,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 srctree=$(cd "$here/../.." && pwd)
 . "$srctree/tests/lib/qemu10.sh"
 suite=platforms
+. "$srctree/tests/lib/result.sh"
 full=0
 [ "${1:-}" = --full ] || [ -n "${XL_PLATFORMS_FULL:-}" ] && full=1
-passed=0
-failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-ok() {
-	echo "ok $suite.$1"
-	passed=$((passed + 1))
-}
-
-fail() { # name reason [file]
-	echo "FAIL $suite.$1: $2"
-	[ -n "${3:-}" ] && sed 's/^/    /' "$3" | tail -20
-	failed=$((failed + 1))
-}
 
 # tree NAME ARCH QEMU [build options...]
 tree() {
@@ -100,7 +88,7 @@ tree q7-arm64-qemu-arg arm64 7 --qemu-arg -machine --qemu-arg gic-version=2 \
 	--qemu-arg -smp --qemu-arg 3
 if ! qemu10_env "$tmp/bin" 2>"$tmp/out"; then
 	fail qemu10.present "QEMU 10 is missing (make deps)" "$tmp/out"
-	echo "$suite: $passed passed, $failed failed"
+	summary
 	exit 1
 fi
 # The suites below really run QEMU 10: the wrappers come first on PATH
@@ -173,8 +161,7 @@ sub() {
 	shift
 	"$@" 2>&1 | tee "$tmp/$name.log" | sed -E "s/^(ok|FAIL) /\1 $suite.${prefix:-qemu10.}/"
 	rc=${PIPESTATUS[0]}
-	passed=$((passed + $(grep -cE '^ok ' "$tmp/$name.log")))
-	failed=$((failed + $(grep -cE '^FAIL ' "$tmp/$name.log")))
+	tally "$tmp/$name.log"
 	if [ "$rc" -ne 0 ] && ! grep -qE '^FAIL ' "$tmp/$name.log"; then
 		fail "qemu10.$name.exit" "exit status $rc"
 	fi
@@ -224,5 +211,4 @@ else
 	ok qemu10.riscv64.pvmmu_satp_trapped
 fi
 
-echo "$suite: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary

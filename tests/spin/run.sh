@@ -7,12 +7,12 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=${SPIN_WORK:-$here/../../build/spin}
 mkdir -p "$work"
-passed=0
-failed=0
+suite=spin
+. "$here/../lib/result.sh"
 
 if ! command -v spin >/dev/null; then
-	echo "FAIL spin.tool: spin is not installed (apt-get install spin)"
-	echo "spin: 0 passed, 1 failed"
+	fail tool "spin is not installed (apt-get install spin)"
+	summary
 	exit 1
 fi
 
@@ -33,21 +33,25 @@ check() {
 	(cd "$work/$dir" && ./pan -m2000000 "$@" >"$log" 2>&1)
 	errs=$(sed -n 's/.*errors: \([0-9]*\).*/\1/p' "$log" | tail -1)
 	if [ -z "$errs" ]; then
-		echo "FAIL spin.$name: pan did not finish (see $log)"
+		fail "$name" "pan did not finish (see $log)"
 	elif { [ "$expect" = pass ] && [ "$errs" = 0 ] &&
 		! grep -q "search not completed\|max search depth too small" \
 			"$log"; } ||
 		{ [ "$expect" = fail ] && [ "$errs" != 0 ]; }; then
-		echo "ok spin.$name"
+		ok "$name"
 	else
-		echo "FAIL spin.$name: errors=$errs, expected $expect (see $log)"
+		fail "$name" "errors=$errs, expected $expect (see $log)"
 	fi >"$work/$name.res"
 }
 
-build main || { echo "FAIL spin.build"; exit 1; }
-build noclaim -DNOCLAIM || { echo "FAIL spin.build"; exit 1; }
-for b in 1 2 3; do
-	build buggy$b -DBUGGY=$b || { echo "FAIL spin.build"; exit 1; }
+for b in main:"" noclaim:-DNOCLAIM buggy1:-DBUGGY=1 buggy2:-DBUGGY=2 \
+	buggy3:-DBUGGY=3; do
+	# shellcheck disable=SC2086
+	build "${b%%:*}" ${b#*:} || {
+		fail build "spin or gcc failed on ${b%%:*} (see $work/${b%%:*}/spin.log)"
+		summary
+		exit 1
+	}
 done
 
 names=(no_writable_table no_use_after_free counts_in_range
@@ -69,14 +73,13 @@ check buggy_balloon_use_after_free_found buggy2 fail -N no_use_after_free &
 wait
 check buggy_count_underflow_found buggy3 fail -N counts_in_range
 
+# The checks ran in subshells: count their lines here.
 for n in "${names[@]}"; do
 	if [ -f "$work/$n.res" ]; then
 		cat "$work/$n.res"
+		tally "$work/$n.res"
 	else
-		echo "FAIL spin.$n: no result"
+		fail "$n" "no result"
 	fi
 done
-passed=$(cat "$work"/*.res 2>/dev/null | grep -c '^ok ')
-failed=$((${#names[@]} - passed))
-echo "spin: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

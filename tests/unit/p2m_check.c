@@ -7,6 +7,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/mm.h>
 
+#include "harness.h"
 #include "p2m_check.h"
 
 const struct p2m_format *rec_fmt;
@@ -90,7 +91,7 @@ static void fail(struct tinfo *ti, int code)
 {
 	if (!ti->err) {
 		ti->err = code;
-		fprintf(stderr, "  tree_walk: inconsistency %d\n", code);
+		diag("tree_walk: inconsistency %d\n", code);
 	}
 }
 
@@ -162,9 +163,8 @@ static void walk(struct p2m_domain *p2m, struct tinfo *ti, p2m_pte_t *tbl,
 		}
 	}
 	if (used != pg->u.pt_used) {
-		fprintf(stderr,
-			"  level %u base %llx: pt_used %u, counted %u\n", level,
-			(unsigned long long)base, pg->u.pt_used, used);
+		diag("level %u base %llx: pt_used %u, counted %u\n", level,
+		     (unsigned long long)base, pg->u.pt_used, used);
 		fail(ti, 8);
 	}
 }

@@ -572,16 +572,16 @@ TEST(domain_modules_in_place)
 	CHECK(!cfgs[2].modules_in_place);
 }
 
-#define DOM_ERR(tname, setup, msg)                           \
-	TEST(tname)                                          \
-	{                                                    \
-		nr_doms = 1;                                 \
-		doms[0] = dflt_dom("a");                     \
-		setup;                                       \
-		CHECK(doms_rc() < 0);                        \
-		if (!strstr(err, msg))                       \
-			fprintf(stderr, "  got: %s\n", err); \
-		CHECK(strstr(err, msg));                     \
+#define DOM_ERR(tname, setup, msg)              \
+	TEST(tname)                             \
+	{                                       \
+		nr_doms = 1;                    \
+		doms[0] = dflt_dom("a");        \
+		setup;                          \
+		CHECK(doms_rc() < 0);           \
+		if (!strstr(err, msg))          \
+			diag("got: %s\n", err); \
+		CHECK(strstr(err, msg));        \
 	}
 
 DOM_ERR(domain_missing_name, doms[0].name = NULL, "missing xen-lite,name")

@@ -297,8 +297,8 @@ static int teardown(void)
 		return -1;
 	}
 	if (fake_mm_outstanding() != base_outstanding) {
-		fprintf(stderr, "  %lu pages leaked\n",
-			fake_mm_outstanding() - base_outstanding);
+		diag("%lu pages leaked\n",
+		     fake_mm_outstanding() - base_outstanding);
 		return -2;
 	}
 	return 0;
@@ -387,9 +387,8 @@ static long every_interleaving(unsigned int extra, bool x, bool y,
 			why = check(a_rc);
 		}
 		if (why) {
-			fprintf(stderr,
-				"  K=%ld: books broken (rule %d), A %ld, B %ld\n",
-				k, why, a_rc, b_rc);
+			diag("K=%ld: books broken (rule %d), A %ld, B %ld\n", k,
+			     why, a_rc, b_rc);
 			return k ? k : -1;
 		}
 		if (teardown()) {

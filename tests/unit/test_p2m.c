@@ -88,8 +88,8 @@ static int finish(void)
 		return -1;
 	}
 	if (fake_mm_outstanding() != base_outstanding) {
-		fprintf(stderr, "  %lu pages leaked\n",
-			fake_mm_outstanding() - base_outstanding);
+		diag("%lu pages leaked\n",
+		     fake_mm_outstanding() - base_outstanding);
 		return -2;
 	}
 	return 0;

@@ -102,13 +102,11 @@ static void leaf_cb(u64 g, unsigned int level, mfn_t mfn, p2m_type_t t,
 
 		if (M.type[i] != t || M.mfn[i] != mfn_x(mfn) + k) {
 			if (!model_err) {
-				fprintf(stderr,
-					"  gfn %llx: tree %llx/%u, "
-					"model %llx/%u\n",
-					(unsigned long long)(g + k),
-					(unsigned long long)(mfn_x(mfn) + k), t,
-					(unsigned long long)M.mfn[i],
-					M.type[i]);
+				diag("gfn %llx: tree %llx/%u, "
+				     "model %llx/%u\n",
+				     (unsigned long long)(g + k),
+				     (unsigned long long)(mfn_x(mfn) + k), t,
+				     (unsigned long long)M.mfn[i], M.type[i]);
 			}
 			model_err = 2;
 			return;
@@ -144,10 +142,9 @@ static int full_check(u64 *hash, unsigned char *reach)
 		u64 count = fblk[i / MB2][i % MB2].count;
 
 		if (count != 1 + frefs[i]) {
-			fprintf(stderr,
-				"  foreign frame %lu: count %llu, "
-				"expected %u\n",
-				i, (unsigned long long)count, 1 + frefs[i]);
+			diag("foreign frame %lu: count %llu, "
+			     "expected %u\n",
+			     i, (unsigned long long)count, 1 + frefs[i]);
 			return 302;
 		}
 	}
@@ -233,13 +230,13 @@ static int flush_check(unsigned long nflush)
 			}
 		}
 		if (!covered) {
-			fprintf(stderr, "  gfn %llx changed without a flush\n",
-				(unsigned long long)g);
+			diag("gfn %llx changed without a flush\n",
+			     (unsigned long long)g);
 			return 502;
 		}
 	}
 	if (nflush > 1 + dropped / P2M_PUT_BATCH) {
-		fprintf(stderr, "  %lu flushes for one operation\n", nflush);
+		diag("%lu flushes for one operation\n", nflush);
 		return 503;
 	}
 	if (!dirty && nflush) {
@@ -379,8 +376,8 @@ static int random_op(bool big, int *rcp)
 	}
 	*rcp = rc;
 	if (getenv("XL_P2M_TRACE")) {
-		fprintf(stderr, "  op r=%u g=%llx nr=%llx rc=%d\n", r,
-			(unsigned long long)g, (unsigned long long)nr, rc);
+		diag("op r=%u g=%llx nr=%llx rc=%d\n", r, (unsigned long long)g,
+		     (unsigned long long)nr, rc);
 	}
 	return 0;
 }
@@ -501,8 +498,8 @@ static int random_run(const struct p2m_format *f, u64 seed, unsigned int steps,
 		}
 	}
 	if (err) {
-		fprintf(stderr, "  %s seed %llx: error %d at step %u\n",
-			f->name, (unsigned long long)seed, err, s);
+		diag("%s seed %llx: error %d at step %u\n", f->name,
+		     (unsigned long long)seed, err, s);
 	}
 	if (teardown_all(&R) < 0 && !err) {
 		err = 900;

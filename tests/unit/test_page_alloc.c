@@ -7,7 +7,8 @@
  * physical addresses: the banks and reserved ranges of the hand-built
  * struct bootinfo are host pointers. page_alloc_init() is a boot-once
  * function with static state, so every test runs in a forked child
- * (panics are caught the same way: BUG_ON ends in abort()).
+ * (TEST_ISOLATED; panics are caught the same way, dies_with(): BUG_ON
+ * ends in abort()).
  *
  * Built twice (page_alloc.mk): with and without CONFIG_RAM_ZEROED_AT_RESET.
  * The regression_* tests failed before the fixes of the same day (frame
@@ -39,88 +40,6 @@
 #else
 #define ZEROED 0
 #endif
-
-/* ------------------------------------------------------------------ */
-/* Isolation: one child process per test, panics caught.               */
-
-static void run_isolated(void (*body)(void))
-{
-	pid_t pid;
-	int st;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		perror("fork");
-		xl_test_failed = 1;
-		return;
-	}
-	if (!pid) {
-		xl_test_failed = 0;
-		body();
-		fflush(stderr);
-		_exit(xl_test_failed ? 1 : 0);
-	}
-	if (waitpid(pid, &st, 0) != pid) {
-		xl_test_failed = 1;
-		return;
-	}
-	if (WIFSIGNALED(st)) {
-		fprintf(stderr, "  test child killed by signal %d\n",
-			WTERMSIG(st));
-		xl_test_failed = 1;
-	} else if (WEXITSTATUS(st)) {
-		xl_test_failed = 1;
-	}
-}
-
-#define PTEST(name)                        \
-	static void body_##name(void);     \
-	TEST(name)                         \
-	{                                  \
-		run_isolated(body_##name); \
-	}                                  \
-	static void body_##name(void)
-
-/*
- * Run fn(arg) in a child with stderr captured. Return: true if it died
- * of SIGABRT (panic()) with @needle in its output.
- */
-static bool dies_with(void (*fn)(void *), void *arg, const char *needle)
-{
-	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-	int fds[2], st;
-	pid_t pid;
-
-	if (pipe(fds))
-		return false;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (!pid) {
-		dup2(fds[1], 2);
-		close(fds[0]);
-		fn(arg);
-		_exit(0);
-	}
-	close(fds[1]);
-	while (len < sizeof(buf) - 1 &&
-	       (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
-		len += n;
-	buf[len] = '\0';
-	close(fds[0]);
-	waitpid(pid, &st, 0);
-	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGABRT ||
-	    !strstr(buf, needle)) {
-		fprintf(stderr, "  expected a panic with \"%s\", got: %s\n",
-			needle, len ? buf : "(nothing)");
-		return false;
-	}
-	return true;
-}
 
 /* ------------------------------------------------------------------ */
 /* Fake RAM and boot information.                                      */
@@ -347,7 +266,7 @@ static bool snap_same(struct snap *s)
 /* ------------------------------------------------------------------ */
 /* page_alloc_init()                                                   */
 
-PTEST(init_counts)
+TEST_ISOLATED(init_counts)
 {
 	layout_std();
 	init_ok();
@@ -360,7 +279,7 @@ PTEST(init_counts)
 	CHECK_EQ(donated_page_count(), 0);
 }
 
-PTEST(init_frame_table_placement)
+TEST_ISOLATED(init_frame_table_placement)
 {
 	paddr_t ft;
 
@@ -375,7 +294,7 @@ PTEST(init_frame_table_placement)
 		      bi.resv[i].start + bi.resv[i].size <= ft);
 }
 
-PTEST(init_frame_states)
+TEST_ISOLATED(init_frame_states)
 {
 	u64 nres = 0;
 
@@ -389,8 +308,8 @@ PTEST(init_frame_states)
 			CHECK_EQ(pg->state, PGS_FREE);
 		} else {
 			if (pg->state != PGS_RESERVED)
-				fprintf(stderr, "  frame at +%#llx\n",
-					(unsigned long long)(pa - Bp));
+				diag("frame at +%#llx\n",
+				     (unsigned long long)(pa - Bp));
 			CHECK_EQ(pg->state, PGS_RESERVED);
 			CHECK_EQ(pg->owner, DOMID_XL);
 			nres++;
@@ -409,7 +328,7 @@ PTEST(init_frame_states)
 	CHECK_EQ(nres, frame_table_nr - free_page_count());
 }
 
-PTEST(init_blocks_cover_free_ram)
+TEST_ISOLATED(init_blocks_cover_free_ram)
 {
 	static struct blk b[4096];
 	static u8 seen[8192];
@@ -440,7 +359,7 @@ PTEST(init_blocks_cover_free_ram)
 	CHECK_EQ(free_page_count(), model_free_count());
 }
 
-PTEST(init_errors)
+TEST_ISOLATED(init_errors)
 {
 	struct bootinfo tmp;
 
@@ -468,7 +387,7 @@ static void layout_adjacent(void)
 }
 
 /* Two banks that touch. */
-PTEST(init_adjacent_banks)
+TEST_ISOLATED(init_adjacent_banks)
 {
 	struct page_info *a, *b;
 
@@ -495,7 +414,7 @@ PTEST(init_adjacent_banks)
  * blocks at the seam of touching banks stay apart until something is
  * allocated and freed there: an 8 MiB allocation fails right after boot.
  */
-PTEST(regression_adjacent_banks_merged_at_init)
+TEST_ISOLATED(regression_adjacent_banks_merged_at_init)
 {
 	layout_adjacent();
 	init_ok();
@@ -506,7 +425,7 @@ PTEST(regression_adjacent_banks_merged_at_init)
 /* ------------------------------------------------------------------ */
 /* alloc_pages() / free_pages()                                        */
 
-PTEST(alloc_all_aligned_disjoint_then_free_all)
+TEST_ISOLATED(alloc_all_aligned_disjoint_then_free_all)
 {
 	static struct blk init_b[4096], again[4096], got[16384];
 	static u8 owned[8192];
@@ -572,7 +491,7 @@ PTEST(alloc_all_aligned_disjoint_then_free_all)
 				 PGS_RESERVED);
 }
 
-PTEST(max_order_block)
+TEST_ISOLATED(max_order_block)
 {
 	static struct page_info *blk9[1024];
 	struct page_info *pg;
@@ -612,7 +531,7 @@ PTEST(max_order_block)
 	free_pages(pg, MAX_ORDER);
 }
 
-PTEST(exhausted_changes_nothing)
+TEST_ISOLATED(exhausted_changes_nothing)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 	struct snap s;
@@ -655,7 +574,7 @@ static void free_never_allocated(void *arg)
 	free_pages(PG(32 * MiB - 3 * PAGE_SIZE), 0);
 }
 
-PTEST(double_free_bug_on)
+TEST_ISOLATED(double_free_bug_on)
 {
 	layout_std();
 	init_ok();
@@ -713,10 +632,10 @@ static bool blocks_zero(struct blk *b, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		for (u64 j = 0; j < (1ULL << b[i].order); j++) {
 			if (!page_is_zero(mfn_to_page(_mfn(b[i].mfn + j)))) {
-				fprintf(stderr, "  frame +%#llx not zero\n",
-					(unsigned long long)(((b[i].mfn + j)
-							      << PAGE_SHIFT) -
-							     Bp));
+				diag("frame +%#llx not zero\n",
+				     (unsigned long long)(((b[i].mfn + j)
+							   << PAGE_SHIFT) -
+							  Bp));
 				return false;
 			}
 		}
@@ -756,17 +675,17 @@ static void zero_after_dirty(int how)
 	CHECK_EQ(free_page_count(), nfree);
 }
 
-PTEST(zeroed_after_dirty_alloc_pages_zeroed)
+TEST_ISOLATED(zeroed_after_dirty_alloc_pages_zeroed)
 {
 	zero_after_dirty(1);
 }
 
-PTEST(zeroed_after_dirty_alloc_domain_pages)
+TEST_ISOLATED(zeroed_after_dirty_alloc_domain_pages)
 {
 	zero_after_dirty(2);
 }
 
-PTEST(zeroed_after_dirty_xenheap)
+TEST_ISOLATED(zeroed_after_dirty_xenheap)
 {
 	zero_after_dirty(3);
 }
@@ -776,7 +695,7 @@ PTEST(zeroed_after_dirty_xenheap)
  * the free ones after init (the frame table must not be touched) and
  * check the zeroed allocator clears them in both configurations.
  */
-PTEST(below_image_cleared)
+TEST_ISOLATED(below_image_cleared)
 {
 	static struct blk b[8192];
 	size_t n;
@@ -802,7 +721,7 @@ PTEST(below_image_cleared)
  * reset is not cleared again (a marker written behind the allocator's
  * back survives), while one allocated and freed once is.
  */
-PTEST(zeroed_config_skips_clean_frames)
+TEST_ISOLATED(zeroed_config_skips_clean_frames)
 {
 	static struct blk b[8192];
 	struct page_info *pg;
@@ -838,7 +757,7 @@ PTEST(zeroed_config_skips_clean_frames)
  * below the image: its entries (state, order, links) are the loader's
  * bytes, and free frames read as state 0xc3 here.
  */
-PTEST(regression_loader_dirt_below_image)
+TEST_ISOLATED(regression_loader_dirt_below_image)
 {
 	static struct blk b[8192];
 	size_t n;
@@ -850,14 +769,13 @@ PTEST(regression_loader_dirt_below_image)
 		paddr_t pa = (frame_table_base_mfn + f) << PAGE_SHIFT;
 
 		if (model_free(pa) && frame_table[f].state != PGS_FREE) {
-			fprintf(stderr,
-				"  frame +%#llx: state %u, want PGS_FREE "
-				"(frame table at +%#llx, in the loader's "
-				"dirt)\n",
-				(unsigned long long)(pa - Bp),
-				frame_table[f].state,
-				(unsigned long long)(virt_to_maddr(frame_table) -
-						     Bp));
+			diag("frame +%#llx: state %u, want PGS_FREE "
+			     "(frame table at +%#llx, in the loader's "
+			     "dirt)\n",
+			     (unsigned long long)(pa - Bp),
+			     frame_table[f].state,
+			     (unsigned long long)(virt_to_maddr(frame_table) -
+						  Bp));
 			CHECK(0);
 		}
 	}
@@ -895,7 +813,7 @@ static bool list_is(struct list_head *list, struct page_info **runs,
 	return e == list;
 }
 
-PTEST(domain_pages)
+TEST_ISOLATED(domain_pages)
 {
 	struct list_head list = LIST_HEAD_INIT(list), other;
 	struct page_info *runs[3];
@@ -956,7 +874,7 @@ PTEST(domain_pages)
 /* ------------------------------------------------------------------ */
 /* page_donate_module()                                                */
 
-PTEST(donate_whole_module)
+TEST_ISOLATED(donate_whole_module)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 	struct page_info *pg, *runs[2];
@@ -1005,7 +923,7 @@ PTEST(donate_whole_module)
 	CHECK_EQ(pg->count, 1);
 }
 
-PTEST(donate_unaligned_module_edges)
+TEST_ISOLATED(donate_unaligned_module_edges)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 
@@ -1039,13 +957,13 @@ static bool refused(const struct refusal *r, struct list_head *list)
 	snap_take(&s);
 	pg = page_donate_module(&bi, MFN(r->off), r->nr, DOM_B, list);
 	if (pg || !snap_same(&s) || list->next != n || list->prev != p) {
-		fprintf(stderr, "  not refused cleanly: %s\n", r->what);
+		diag("not refused cleanly: %s\n", r->what);
 		return false;
 	}
 	return true;
 }
 
-PTEST(donate_refusals)
+TEST_ISOLATED(donate_refusals)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 	static const struct refusal r[] = {
@@ -1102,7 +1020,7 @@ PTEST(donate_refusals)
  * and must be refused (domain_build.c clears the tail of the last frame
  * donated, which would wipe the head of E).
  */
-PTEST(donate_two_modules_sharing_a_frame)
+TEST_ISOLATED(donate_two_modules_sharing_a_frame)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 	static const struct refusal r[] = {
@@ -1125,7 +1043,7 @@ PTEST(donate_two_modules_sharing_a_frame)
  * D's last frame, which holds the head of E, can be donated; the domain
  * builder then clears its tail and E's first 0x800 bytes are lost.
  */
-PTEST(regression_donate_frame_shared_by_two_modules)
+TEST_ISOLATED(regression_donate_frame_shared_by_two_modules)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 	static const struct refusal shared = { "D's last frame, shared with E",
@@ -1185,12 +1103,12 @@ static void donated_free_then_zeroed(bool by_run)
 	}
 }
 
-PTEST(donated_free_page_run_then_zeroed)
+TEST_ISOLATED(donated_free_page_run_then_zeroed)
 {
 	donated_free_then_zeroed(true);
 }
 
-PTEST(donated_free_pages_then_zeroed)
+TEST_ISOLATED(donated_free_pages_then_zeroed)
 {
 	donated_free_then_zeroed(false);
 }
@@ -1207,7 +1125,7 @@ static void put_page_at_zero(void *arg)
 	put_page(pg); /* count was 0 */
 }
 
-PTEST(get_put_page)
+TEST_ISOLATED(get_put_page)
 {
 	struct list_head list = LIST_HEAD_INIT(list);
 	struct page_info *pg, *x;
@@ -1258,7 +1176,7 @@ PTEST(get_put_page)
 	CHECK(dies_with(put_page_at_zero, NULL, "BUG_ON"));
 }
 
-PTEST(xenheap)
+TEST_ISOLATED(xenheap)
 {
 	void *va;
 	u64 nfree;

@@ -29,7 +29,7 @@ static void setup(const struct pv_pt_format *fmt)
 	ed = env_dom_create(1, 1024, false);
 	F = fmt;
 	if (env_op(ed, XL_MMUEXT_SET_FORMAT, fmt->id, 0)) {
-		fprintf(stderr, "  cannot set format %s\n", fmt->name);
+		diag("cannot set format %s\n", fmt->name);
 		abort();
 	}
 }
@@ -1236,9 +1236,8 @@ TEST(worst_case_flip_superpage_l2)
 	env_max_entry_lookups = 0;
 	env_continuations = 0;
 	rc = env_mmu_update(ed, 0, reqs, ARRAY_SIZE(reqs), &st);
-	fprintf(stderr,
-		"  flip batch: %ld applied, error %d, %lu continuations, at most %lu frames visited by one entry\n",
-		rc, st.error, env_continuations, env_max_entry_lookups);
+	diag("flip batch: %ld applied, error %d, %lu continuations, at most %lu frames visited by one entry\n",
+	     rc, st.error, env_continuations, env_max_entry_lookups);
 	CHECK_EQ(rc, 1);
 	CHECK_EQ(st.error, -E2BIG);
 	CHECK(env_max_entry_lookups <= WORST_BOUND);
@@ -1314,8 +1313,8 @@ TEST(leaf_batch_within_budget)
 	env_continuations = 0;
 	CHECK_EQ(env_mmu_update(ed, 0, reqs, ARRAY_SIZE(reqs), &st),
 		 (long)ARRAY_SIZE(reqs));
-	fprintf(stderr, "  leaf batch: %lu continuations, at most %lu units\n",
-		env_continuations, env_max_entry_work);
+	diag("leaf batch: %lu continuations, at most %lu units\n",
+	     env_continuations, env_max_entry_work);
 	CHECK(env_continuations >= 2);
 	CHECK(env_max_entry_work <= PV_MM_ENTRY_WORK + 2);
 	FINISH();
@@ -1348,9 +1347,8 @@ TEST(teardown_bounded)
 		most = MAX(most, env_lookups - l0);
 		steps++;
 	} while (rc == -ERESTART);
-	fprintf(stderr,
-		"  teardown: %lu steps, at most %lu frames visited by one\n",
-		steps, most);
+	diag("teardown: %lu steps, at most %lu frames visited by one\n", steps,
+	     most);
 	CHECK_EQ(rc, 0);
 	CHECK(most <= WORST_BOUND);
 	CHECK(steps >= 4 * 262144 / WORST_BOUND);
@@ -1385,11 +1383,10 @@ TEST(pin_large_tree_continued)
 	env_max_entry_lookups = 0;
 	env_continuations = 0;
 	CHECK_EQ(pin(3, root), 0);
-	fprintf(stderr,
-		"  pin: %lu continuations, at most %lu frames visited by one entry, %llu validated, %llu entries\n",
-		env_continuations, env_max_entry_lookups,
-		(unsigned long long)ed->d.pv_mm->stats.validated,
-		(unsigned long long)ed->d.pv_mm->stats.entries);
+	diag("pin: %lu continuations, at most %lu frames visited by one entry, %llu validated, %llu entries\n",
+	     env_continuations, env_max_entry_lookups,
+	     (unsigned long long)ed->d.pv_mm->stats.validated,
+	     (unsigned long long)ed->d.pv_mm->stats.entries);
 	CHECK(env_continuations >= 8);
 	CHECK(env_max_entry_lookups <= WORST_BOUND);
 	CHECK_EQ(env_check(), 0);
@@ -1521,7 +1518,7 @@ TEST(random_ops)
 				}
 			}
 			if (env_check()) {
-				fprintf(stderr, "  step %d\n", step);
+				diag("step %d\n", step);
 				CHECK(0);
 			}
 		}
