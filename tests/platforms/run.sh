@@ -9,8 +9,9 @@
 #               host.dtb equal those of a dump (-machine dumpdtb=) of the
 #               bundle's own boot command line (without its -dtb).
 #   qemu10.*    the boot (tests/qemu), guests and Linux suites on QEMU 10
-#               (XL_QEMU=10, tests/lib/qemu10.sh), their case names
-#               prefixed with qemu10.
+#               (XL_QEMU=10, tests/lib/qemu10.sh: every QEMU the tests
+#               start comes from the CLI, tests/lib/qemu.sh), their case
+#               names prefixed with qemu10.
 #
 # usage: tests/platforms/run.sh          make test's share: tree.*, the
 #                                        basic boots, the guests runs in
@@ -25,6 +26,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 srctree=$(cd "$here/../.." && pwd)
 . "$srctree/tests/lib/qemu10.sh"
+. "$srctree/tests/lib/qemu.sh"
 suite=platforms
 . "$srctree/tests/lib/result.sh"
 full=0
@@ -86,20 +88,21 @@ tree q7-arm64 arm64 7
 tree q7-arm64-gicv2 arm64 7 --machine-opt gic-version=2
 tree q7-arm64-qemu-arg arm64 7 --qemu-arg -machine --qemu-arg gic-version=2 \
 	--qemu-arg -smp --qemu-arg 3
-if ! qemu10_env "$tmp/bin" 2>"$tmp/out"; then
+if ! qemu10_env 2>"$tmp/out"; then
 	fail qemu10.present "QEMU 10 is missing (make deps)" "$tmp/out"
 	summary
 	exit 1
 fi
-# The suites below really run QEMU 10: the wrappers come first on PATH
-# and ./xen-lite names QEMU 10's binary.
-if [ "$(command -v qemu-system-riscv64)" = "$tmp/bin/qemu-system-riscv64" ] &&
-	qemu-system-aarch64 --version | grep -q 'version 10\.0\.' &&
-	TMPDIR=$tmp "$srctree/xen-lite" run --arch arm64 --dry-run 2>"$tmp/out" |
-	grep -q " $srctree/build/debian/qemu10/root/usr/bin/qemu-system-aarch64 -L "; then
+# The suites below really run QEMU 10: every QEMU they start comes from
+# the CLI (tests/lib/qemu.sh), which names QEMU 10's binary.
+q10=$srctree/build/debian/qemu10/root/usr/bin
+if qemu_machine arm64 2>"$tmp/out" && [ "${qemu_cmd[0]}" = "$q10/qemu-system-aarch64" ] &&
+	"${qemu_cmd[0]}" --version | grep -q 'version 10\.0\.' &&
+	TMPDIR=$tmp "$srctree/xen-lite" run --arch arm64 --dry-run 2>>"$tmp/out" |
+	grep -q " $q10/qemu-system-aarch64 -L "; then
 	ok qemu10.selected
 else
-	fail qemu10.selected "QEMU 10 is not what the suites would run" "$tmp/out"
+	fail qemu10.selected "QEMU 10 is not what the suites would run (${qemu_cmd[0]:-no command line})" "$tmp/out"
 fi
 tree q10-riscv64 riscv64 10
 tree q10-riscv64-aia riscv64 10 --machine-opt aia=aplic-imsic --machine-opt aia-guests=2
@@ -121,22 +124,22 @@ fi
 # without a memory node (a one-line boot failure).
 fail_exit_status() {
 	local name=qemu10.riscv64.fail_exit_status i rc bad=""
-	local fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
-	local args=(-machine virt -cpu rv64 -smp 1 -m 256M -nodefaults
-		-nographic -serial stdio -monitor none -bios "$fw")
-	make -s -C "$srctree" O="$srctree/build/riscv64" >/dev/null 2>&1 || {
+	xl_hyp_build riscv64 2>/dev/null || {
 		fail "$name" "building build/riscv64 failed"
 		return
 	}
-	qemu-system-riscv64 "${args[@]}" -machine dumpdtb="$tmp/q10.dtb" >/dev/null 2>&1
-	dtc -q -I dtb -O dts "$tmp/q10.dtb" |
+	# The CLI's command line for the machine, started directly: twenty
+	# boots through 'xen-lite run' would dump the tree twenty times.
+	qemu_machine riscv64 --smp 1 --mem 256M 2>"$tmp/fail.log" &&
+		qemu_tree riscv64 "$tmp/q10.dtb" --smp 1 --mem 256M 2>"$tmp/fail.log" &&
+		dtc -q -I dtb -O dts "$tmp/q10.dtb" |
 		sed 's/device_type = "memory";/device_type = "notmemory";/' |
 		dtc -q -I dts -O dtb -o "$tmp/nomem.dtb" || {
-		fail "$name" "could not make the tree"
+		fail "$name" "could not make the tree" "$tmp/fail.log"
 		return
 	}
 	for ((i = 1; i <= 20; i++)); do
-		timeout 60 qemu-system-riscv64 "${args[@]}" -kernel \
+		timeout 60 "${qemu_cmd[@]}" -kernel \
 			"$srctree/build/riscv64/xen-lite.bin" -dtb "$tmp/nomem.dtb" \
 			</dev/null >"$tmp/fail.log" 2>&1
 		rc=$?
@@ -188,8 +191,8 @@ if [ $full = 1 ]; then
 	XL_GUESTS_KEEP=$tmp/guests-keep sub guests "$srctree/tests/guests/run.sh"
 	sub linux "$srctree/tests/linux/run.sh"
 else
-	sub boot-riscv64 "$srctree/tests/qemu/riscv64.sh"
-	sub boot-arm64 "$srctree/tests/qemu/arm64.sh"
+	sub boot-riscv64 "$srctree/tests/qemu/boot.sh" riscv64
+	sub boot-arm64 "$srctree/tests/qemu/boot.sh" arm64
 	XL_GUESTS_RUNS=${XL_PLATFORMS_GUESTS:-basic pvmmu faults} \
 		XL_GUESTS_KEEP=$tmp/guests-keep sub guests "$srctree/tests/guests/run.sh"
 	XL_LINUX_ONE=1 sub linux "$srctree/tests/linux/run.sh"

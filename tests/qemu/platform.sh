@@ -10,28 +10,17 @@
 set -uo pipefail
 srctree=$(cd "$(dirname "$0")/../.." && pwd)
 suite=platform
-fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$srctree/tests/lib/result.sh"
+. "$srctree/tests/lib/qemu.sh"
 
 for arch in riscv64 arm64; do
-	out=$srctree/build/$arch
-	[ -f "$out/.config" ] || make -s -C "$srctree" O="$out" "qemu-${arch}_defconfig" >/dev/null
-	make -s -C "$srctree" O="$out" >/dev/null || {
+	xl_cli_build && xl_hyp_build "$arch" || {
 		result "$arch.build" fail "build failed"
 		exit 1
 	}
 done
-
-qemu() { # arch machine-options cpu smp [extra...]
-	local arch=$1 machine=$2 cpu=$3 smp=$4
-	shift 4
-	case $arch in
-	riscv64) echo "qemu-system-riscv64 -machine virt$machine -cpu $cpu -smp $smp -m 256M -nodefaults -nographic -serial stdio -monitor none -bios $fw $*" ;;
-	arm64) echo "qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3$machine -cpu $cpu -smp $smp -m 256M -nodefaults -nographic -serial stdio -monitor none -semihosting-config enable=on,target=native $*" ;;
-	esac
-}
 
 # refused NAME LOG RC PATTERN: one line matching PATTERN, exit status != 0
 refused() {
@@ -59,21 +48,16 @@ works() {
 	fi
 }
 
-boot() { # arch machine cpu smp log [-dtb FILE]
-	local arch=$1 machine=$2 cpu=$3 smp=$4 log=$5
-	shift 5
-	# shellcheck disable=SC2046
-	timeout 30 $(qemu "$arch" "$machine" "$cpu" "$smp") \
-		-kernel "$srctree/build/$arch/xen-lite.bin" "$@" </dev/null >"$log" 2>&1
+boot() { # arch cpu smp log [--dtb FILE]
+	local arch=$1 cpu=$2 smp=$3 log=$4
+	shift 4
+	xl_boot 30 "$log" --arch "$arch" --cpu "$cpu" --smp "$smp" --mem 256M "$@"
 }
 
 # A device tree QEMU made for this machine, with one sed edit.
 edited_dtb() { # arch name sed-edit -> path
-	local arch=$1 name=$2 edit=$3 base=$tmp/$1.dtb args
-	if [ ! -f "$base" ]; then
-		args=$(qemu "$arch" "" "$([ "$arch" = arm64 ] && echo cortex-a72 || echo rv64)" 2)
-		${args/-machine virt/-machine virt,dumpdtb=$base} >/dev/null 2>&1
-	fi
+	local arch=$1 name=$2 edit=$3 base=$tmp/$1.dtb
+	[ -f "$base" ] || qemu_tree "$arch" "$base" --smp 2 --mem 256M
 	dtc -q -I dtb -O dts -o "$tmp/$name.dts" "$base"
 	sed -i "$edit" "$tmp/$name.dts"
 	dtc -q -I dts -O dtb -o "$tmp/$name.dtb" "$tmp/$name.dts"
@@ -85,12 +69,12 @@ edited_dtb() { # arch name sed-edit -> path
 # the --qemu-arg machine options too), and the hypervisor must say what
 # it lacks instead of taking an exception before its console is up.
 name=arm64.gic_v2
-timeout 60 "$srctree/xen-lite" run --arch arm64 --qemu-arg -machine \
-	--qemu-arg gic-version=2 </dev/null >"$tmp/$name.log" 2>&1
+xl_boot 60 "$tmp/$name.log" --arch arm64 --qemu-arg -machine \
+	--qemu-arg gic-version=2
 refused "$name" "$tmp/$name.log" $? "PANIC on CPU0: no GICv3 CPU interface"
 
 name=arm64.gic_v2_tree
-if timeout 60 "$srctree/xen-lite" build --arch arm64 -o "$tmp/b" --qemu-arg -machine \
+if timeout 60 "$xl_cli_path" --root "$srctree" build --arch arm64 -o "$tmp/b" --qemu-arg -machine \
 	--qemu-arg gic-version=2 >"$tmp/$name.log" 2>&1 &&
 	dtc -q -I dtb -O dts "$tmp/b/host.dtb" 2>/dev/null | grep -q '"arm,cortex-a15-gic"'; then
 	result "$name" ok
@@ -101,17 +85,17 @@ fi
 # arm64: the tree and the hardware disagree about the GIC.
 name=arm64.tree_says_gic_v2
 dtb=$(edited_dtb arm64 $name 's/compatible = "arm,gic-v3";/compatible = "arm,cortex-a15-gic";/')
-boot arm64 "" cortex-a72 2 "$tmp/$name.log" -dtb "$dtb"
+boot arm64 cortex-a72 2 "$tmp/$name.log" --dtb "$dtb"
 refused "$name" "$tmp/$name.log" $? "gicv3: the device tree describes a GICv2"
 
 name=arm64.gicd_absent
 dtb=$(edited_dtb arm64 $name '/intc@8000000 {/,/}/ s/reg = <0x00 0x8000000 /reg = <0x00 0xb000000 /')
-boot arm64 "" cortex-a72 2 "$tmp/$name.log" -dtb "$dtb"
+boot arm64 cortex-a72 2 "$tmp/$name.log" --dtb "$dtb"
 refused "$name" "$tmp/$name.log" $? "PANIC on CPU0: GICv3 distributor at 0xb00ffe8 does not answer"
 
 name=arm64.gicr_absent
 dtb=$(edited_dtb arm64 $name '/intc@8000000 {/,/}/ s/0x00 0x80a0000 0x00/0x00 0xb000000 0x00/')
-boot arm64 "" cortex-a72 2 "$tmp/$name.log" -dtb "$dtb"
+boot arm64 cortex-a72 2 "$tmp/$name.log" --dtb "$dtb"
 refused "$name" "$tmp/$name.log" $? "PANIC on CPU0: GICv3 redistributor at 0xb000008 does not answer"
 
 # More CPUs than the build supports: the rest stay offline, with a warning.
@@ -121,7 +105,7 @@ refused "$name" "$tmp/$name.log" $? "PANIC on CPU0: GICv3 redistributor at 0xb00
 for arch in riscv64 arm64; do
 	name=$arch.cpus_over_limit
 	cpu=$([ "$arch" = arm64 ] && echo cortex-a72 || echo rv64)
-	boot "$arch" "" "$cpu" 9 "$tmp/$name.log"
+	boot "$arch" "$cpu" 9 "$tmp/$name.log"
 	rc=$?
 	if ! grep -q "9 CPUs in the device tree, CONFIG_NR_CPUS is 8" "$tmp/$name.log"; then
 		result "$name" fail "no CONFIG_NR_CPUS warning"
@@ -132,7 +116,7 @@ done
 
 # RISC-V without Sstc: the SBI timer instead.
 name=riscv64.no_sstc
-boot riscv64 "" rv64,sstc=false 2 "$tmp/$name.log"
+boot riscv64 rv64,sstc=false 2 "$tmp/$name.log"
 rc=$?
 if ! grep -q "Sstc no" "$tmp/$name.log"; then
 	result "$name" fail "no 'Sstc no' line"
@@ -140,5 +124,4 @@ else
 	works "$name" "$tmp/$name.log" $rc 2
 fi
 
-echo "$suite: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary

@@ -6,8 +6,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rc=0
-"$here/riscv64.sh" || rc=1
-"$here/arm64.sh" || rc=1
+"$here/boot.sh" riscv64 || rc=1
+"$here/boot.sh" arm64 || rc=1
 "$here/baddtb.sh" || rc=1
 "$here/domains.sh" || rc=1
 "$here/uboot.sh" || rc=1

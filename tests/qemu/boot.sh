@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Boot tests of one architecture: xen-lite alone on QEMU virt with 1 and 4
+# CPUs (every CPU must come online and QEMU must exit 0), and a machine
+# without the virtualization extension (RISC-V: a hart without H; Arm: no
+# EL2): a clear panic and a non-zero exit. Through the CLI
+# ('xen-lite run' without domain files, tests/lib/qemu.sh).
+#
+# usage: tests/qemu/boot.sh riscv64|arm64
+#   Builds build/ARCH first. Case names: ARCH.boot_smp1, ARCH.boot_smp4,
+#   riscv64.no_h_extension, arm64.no_el2.
+set -uo pipefail
+srctree=$(cd "$(dirname "$0")/../.." && pwd)
+arch=${1:-}
+suite=$arch
+. "$srctree/tests/lib/result.sh"
+. "$srctree/tests/lib/qemu.sh"
+case $arch in
+riscv64)
+	no_virt=no_h_extension
+	no_virt_opts=(--cpu rv64,h=false)
+	no_virt_panic="H extension not present"
+	;;
+arm64)
+	no_virt=no_el2
+	no_virt_opts=(--machine-opt virtualization=off)
+	no_virt_panic="must be entered at EL2"
+	;;
+*)
+	echo "usage: $0 riscv64|arm64" >&2
+	exit 2
+	;;
+esac
+xl_hyp_build "$arch" || {
+	fail build "build/$arch does not build"
+	summary
+	exit 1
+}
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+for smp in 1 4; do
+	name=boot_smp$smp
+	xl_boot 60 "$log/$name" --arch "$arch" --smp $smp --mem 256M
+	rc=$?
+	why=""
+	for ((c = 0; c < smp; c++)); do
+		grep -q "CPU$c online" "$log/$name" || why="CPU$c not online"
+	done
+	grep -q "$smp CPUs online" "$log/$name" || why="${why:-no '$smp CPUs online' line}"
+	grep -q "boot complete" "$log/$name" || why="${why:-no boot complete line}"
+	[ $rc -eq 0 ] || why="${why:-QEMU exit status $rc}"
+	[ -z "$(stall_lines "$log/$name")" ] || why="${why:-$(stall_lines "$log/$name")}"
+	check $name "$([ -z "$why" ]; echo $?)" "$why"
+	[ -z "$why" ] || sed 's/^/    /' "$log/$name" | tail -20
+done
+
+name=$no_virt
+xl_boot 60 "$log/$name" --arch "$arch" --smp 1 --mem 256M "${no_virt_opts[@]}"
+rc=$?
+if grep -q "$no_virt_panic" "$log/$name" && [ $rc -ne 0 ]; then
+	ok $name
+else
+	fail $name "expected the panic '$no_virt_panic' and a non-zero exit (got $rc)" "$log/$name"
+fi
+summary
