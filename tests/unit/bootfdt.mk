@@ -3,5 +3,5 @@
 UNIT_TESTS += bootfdt
 bootfdt-srcs := test_bootfdt.c $(SRC)/common/bootfdt.c $(SRC)/common/domain_fdt.c \
 	host/xl_host_lib.c
-bootfdt-cflags := -include $(SRC)/tests/unit/host/autoconf.h
+bootfdt-cflags := $(HOST_AUTOCONF)
 bootfdt-ldflags := -lfdt

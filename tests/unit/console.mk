@@ -4,6 +4,6 @@
 UNIT_TESTS += console
 console-srcs := test_console.c $(SRC)/common/domain_console.c \
 	$(SRC)/common/console.c
-console-cflags := -include $(SRC)/tests/unit/host/autoconf.h \
+console-cflags := $(HOST_AUTOCONF) \
 	-DCONFIG_EARLY_UART_BASE=1 -DCONFIG_CONSOLE_DOMAIN_RATE=1000 \
 	-DCONFIG_CONSOLE_DOMAIN_BURST=2000

@@ -7,7 +7,7 @@ memory-srcs := test_memory.c p2m_check.c host/p2m_fake.c \
 	$(SRC)/common/p2m.c $(SRC)/common/p2m_pool.c \
 	$(SRC)/common/p2m_types.c $(SRC)/common/p2m_vmid.c \
 	$(SRC)/arch/riscv/p2m_format.c $(SRC)/arch/arm/p2m_format.c
-memory-cflags := -include $(SRC)/tests/unit/host/autoconf.h \
+memory-cflags := $(HOST_AUTOCONF) \
 	-DCONFIG_P2M_POOL_DEFAULT_KB=0
 memory-deps := p2m_check.h host/p2m_fake.h
 memory-ldflags := -Wl,--wrap=p2m_lookup,--wrap=p2m_get_page \

@@ -4,7 +4,7 @@
 UNIT_TESTS += page_alloc page_alloc_zeroed
 page_alloc-srcs := test_page_alloc.c $(SRC)/common/page_alloc.c \
 	$(SRC)/common/bootfdt.c host/xl_host_lib.c
-page_alloc-cflags := -include $(SRC)/tests/unit/host/autoconf.h
+page_alloc-cflags := $(HOST_AUTOCONF)
 page_alloc-ldflags := -lfdt
 page_alloc_zeroed-srcs := $(page_alloc-srcs)
 page_alloc_zeroed-cflags := $(page_alloc-cflags) -DCONFIG_RAM_ZEROED_AT_RESET=1

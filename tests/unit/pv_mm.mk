@@ -5,6 +5,6 @@ UNIT_TESTS += pv_mm
 pv_mm-srcs := test_pv_mm.c pv_mm_env.c host/xl_host_lib.c \
 	$(SRC)/common/pv_mm.c $(SRC)/common/pv_pt_riscv.c \
 	$(SRC)/common/pv_pt_arm64.c $(SRC)/common/hypercall.c
-pv_mm-cflags := -include $(SRC)/tests/unit/host/autoconf.h -DCONFIG_PV_MMU=1
+pv_mm-cflags := $(HOST_AUTOCONF) -DCONFIG_PV_MMU=1
 pv_mm-deps := pv_mm_env.h $(SRC)/include/public/xen-lite.h
 pv_mm-ldflags := -pthread
