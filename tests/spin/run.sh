@@ -73,7 +73,9 @@ check buggy_balloon_use_after_free_found buggy2 fail -N no_use_after_free &
 wait
 check buggy_count_underflow_found buggy3 fail -N counts_in_range
 
-# The checks ran in subshells: count their lines here.
+# Count the checks by their result files (most ran in subshells).
+passed=0
+failed=0
 for n in "${names[@]}"; do
 	if [ -f "$work/$n.res" ]; then
 		cat "$work/$n.res"
