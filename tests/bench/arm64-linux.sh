@@ -28,12 +28,14 @@
 # uptime at the marker.
 set -uo pipefail
 srctree=$(cd "$(dirname "$0")/../.." && pwd)
-. "$srctree/tests/linux/arm64-common.sh"
+. "$srctree/tests/lib/linux.sh"
+. "$srctree/tests/lib/qemu.sh"
 # The logs stay in build/bench-arm64 (as the riscv64 script's do).
 log=$srctree/build/bench-arm64
 mkdir -p "$log"
 
-arm64_linux_prepare >"$log/prepare" 2>&1 || {
+# Debian's kernel and the marker initramfs (tests/lib/linux.sh).
+{ linux_prepare arm64 && xl_hyp_build arm64; } >"$log/prepare" 2>&1 || {
 	cat "$log/prepare" >&2
 	echo "arm64-linux bench: cannot prepare the kernel" >&2
 	exit 1
@@ -41,17 +43,17 @@ arm64_linux_prepare >"$log/prepare" 2>&1 || {
 cmdline="console=ttyAMA0 quiet"
 mem=256
 
-# Native: the same machine, kernel and initramfs, no hypervisor.
-timeout 900 qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
-	-cpu cortex-a72 -smp 1 -m ${mem}M -nodefaults -nographic \
-	-serial stdio -monitor none -icount shift=0,sleep=off \
-	-kernel "$lx/Image" -initrd "$lx/initramfs.cpio.gz" \
+# Native: the same machine (the CLI's command line, tests/lib/qemu.sh),
+# kernel and initramfs, no hypervisor.
+qemu_machine arm64 --smp 1 --mem ${mem}M || exit 1
+timeout 900 "${qemu_cmd[@]}" -icount shift=0,sleep=off \
+	-kernel "$lx_kernel" -initrd "$lx_initrd" \
 	-append "$cmdline" </dev/null >"$log/native" 2>&1
 tr -d '\r' <"$log/native" >"$log/native.txt"
 
-write_cfg "$log/linux.cfg" linux 1 $mem "${XL_BENCH_ON_REBOOT:-destroy}"
-XL_QEMU_EXTRA="-icount shift=0,sleep=off" run_bundle 900 "$log/xl" --smp 1 --mem 512M \
-	"$log/linux.cfg"
+linux_cfg "$log/linux.cfg" linux 1 $mem "${XL_BENCH_ON_REBOOT:-destroy}"
+xl_boot 900 "$log/xl" --arch arm64 --smp 1 --mem 512M \
+	--qemu-arg -icount --qemu-arg shift=0,sleep=off "$log/linux.cfg"
 tr -d '\r' <"$log/xl" >"$log/xl.txt"
 
 val() { # FILE REGEX: the first number after REGEX

@@ -25,46 +25,32 @@
 # usage: tests/bench/riscv64-linux.sh
 set -euo pipefail
 srctree=$(cd "$(dirname "$0")/../.." && pwd)
-debdir=$srctree/build/debian/riscv64
+. "$srctree/tests/lib/linux.sh"
+. "$srctree/tests/lib/qemu.sh"
 out=$srctree/build/bench-riscv64
-fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 mkdir -p "$out"
 
-kernel=$(ls "$debdir"/root/boot/vmlinux-* 2>/dev/null | head -n 1 || true)
-if [ -z "$kernel" ] || [ ! -x "$debdir/root/usr/bin/busybox" ]; then
-	"$srctree/scripts/debfetch.sh" riscv64 trixie "$debdir" busybox-static \
-		'meta:linux-image-riscv64:linux-image-' >"$out/fetch.log" 2>&1
-	kernel=$(ls "$debdir"/root/boot/vmlinux-* | head -n 1)
-fi
-"$srctree/tests/linux/riscv64-initramfs.sh" "$debdir/root" "$out/initrd.gz"
-cp "$kernel" "$out/Image"
+# Debian's kernel and the marker initramfs (tests/lib/linux.sh).
+linux_prepare riscv64
+xl_hyp_build riscv64
 cmdline="console=ttyS0 quiet"
 
-# Native: the kernel straight on OpenSBI. QEMU puts a random /chosen
-# rng-seed in the device tree it generates, and the guest's boot path
-# depends on it; the native run gets QEMU's tree without it, so its
-# figures repeat exactly (the guest tree xen-lite generates has none).
-native=(qemu-system-riscv64 -machine virt -cpu rv64 -smp 1 -m 512M
-	-nodefaults -nographic -serial stdio -monitor none
-	-bios "$fw" -kernel "$out/Image" -initrd "$out/initrd.gz"
+# Native: the kernel straight on OpenSBI, on the machine the CLI boots
+# (tests/lib/qemu.sh). QEMU puts a random /chosen rng-seed in the device
+# tree it generates, and the guest's boot path depends on it; the native
+# run gets QEMU's tree without it, so its figures repeat exactly (the guest
+# tree xen-lite generates has none).
+qemu_machine riscv64 --smp 1 --mem 512M
+native=("${qemu_cmd[@]}" -kernel "$lx_kernel" -initrd "$lx_initrd"
 	-append "$cmdline" -icount shift=0,sleep=off)
 "${native[@]}" -machine dumpdtb="$out/native.dtb" >/dev/null 2>&1
 fdtput -d "$out/native.dtb" /chosen rng-seed 2>/dev/null || true
 timeout 900 "${native[@]}" -dtb "$out/native.dtb" </dev/null >"$out/native.log" 2>&1
 
 # Under xen-lite: one 1-vCPU domain.
-cat >"$out/bench.cfg" <<CFG
-name = "bench"
-kernel = "Image"
-ramdisk = "initrd.gz"
-cmdline = "$cmdline"
-memory = 256
-vcpus = 1
-on_reboot = "${XL_BENCH_ON_REBOOT:-destroy}"
-CFG
-(cd "$srctree" && ./xen-lite run --arch riscv64 --smp 1 --mem 512M \
-	--qemu-arg -icount --qemu-arg shift=0,sleep=off \
-	--timeout 900 "$out/bench.cfg") </dev/null >"$out/xen-lite.log" 2>&1
+linux_cfg "$out/bench.cfg" bench 1 256 "${XL_BENCH_ON_REBOOT:-destroy}"
+xl_boot 900 "$out/xen-lite.log" --arch riscv64 --smp 1 --mem 512M \
+	--qemu-arg -icount --qemu-arg shift=0,sleep=off "$out/bench.cfg"
 
 field() { # file pattern -> the number after the pattern
 	grep -a "$2" "$1" | head -n 1 | sed "s/.*$2 *//" | awk '{ print $1 }'

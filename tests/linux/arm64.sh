@@ -7,10 +7,11 @@
 set -uo pipefail
 srctree=$(cd "$(dirname "$0")/../.." && pwd)
 suite=linux-arm64
-. "$srctree/tests/linux/arm64-common.sh"
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 . "$srctree/tests/lib/result.sh"
+. "$srctree/tests/lib/linux.sh"
+. "$srctree/tests/lib/qemu.sh"
 
 # check_domain LOG NAME VCPUS: Return 0 when NAME booted and finished.
 check_domain() {
@@ -23,10 +24,10 @@ check_domain() {
 	return 0
 }
 
-if ! arm64_linux_prepare >"$log/prepare" 2>&1; then
-	result fetch fail "cannot fetch or prepare the Debian kernel/busybox"
-	sed 's/^/    /' "$log/prepare" | tail -10
-	echo "$suite: $passed passed, $failed failed"
+# Debian's kernel and the marker initramfs (tests/lib/linux.sh).
+if ! linux_prepare arm64 >"$log/prepare" 2>&1 || ! xl_hyp_build arm64 >>"$log/prepare" 2>&1; then
+	fail fetch "cannot fetch or prepare the Debian kernel/busybox" "$log/prepare"
+	summary
 	exit 1
 fi
 
@@ -35,8 +36,8 @@ fi
 # injected external abort must kill devmem with SIGBUS ("Bus error",
 # status 128 + 7) and the domain keep running to XL-LINUX-DONE.
 name=one_domain_2vcpus
-write_cfg "$log/linux.cfg" linux 2 256 restart xl_devmem=0x0a000000
-run_bundle 300 "$log/$name" --smp 2 --mem 1G "$log/linux.cfg"
+linux_cfg "$log/linux.cfg" linux 2 256 restart xl_devmem=0x0a000000
+xl_boot 300 "$log/$name" --arch arm64 --smp 2 --mem 1G "$log/linux.cfg"
 rc=$?
 why=""
 check_domain "$log/$name" linux 2
@@ -70,15 +71,14 @@ fi
 # XL_LINUX_ONE=1 (tests/platforms on QEMU 10 in 'make test'): the first
 # boot only.
 if [ -n "${XL_LINUX_ONE:-}" ]; then
-	echo "$suite: $passed passed, $failed failed"
-	[ $failed -eq 0 ]
+	summary
 	exit
 fi
 
 name=two_domains_smp4
-write_cfg "$log/a.cfg" linux-a 2 256 destroy
-write_cfg "$log/b.cfg" linux-b 2 256
-run_bundle 400 "$log/$name" --smp 4 --mem 1G "$log/a.cfg" "$log/b.cfg"
+linux_cfg "$log/a.cfg" linux-a 2 256 destroy
+linux_cfg "$log/b.cfg" linux-b 2 256 restart
+xl_boot 400 "$log/$name" --arch arm64 --smp 4 --mem 1G "$log/a.cfg" "$log/b.cfg"
 rc=$?
 why=""
 check_domain "$log/$name" linux-a 2 && check_domain "$log/$name" linux-b 2
@@ -98,5 +98,4 @@ else
 	sed 's/^/    /' "$log/$name" | tail -30
 fi
 
-echo "$suite: $passed passed, $failed failed"
-[ $failed -eq 0 ]
+summary

@@ -19,46 +19,25 @@
 set -uo pipefail
 srctree=$(cd "$(dirname "$0")/../.." && pwd)
 suite=linux-riscv64
-debdir=$srctree/build/debian/riscv64
 out=$srctree/build/linux-riscv64
 timeout=${XL_LINUX_TIMEOUT:-600}
 . "$srctree/tests/lib/result.sh"
+. "$srctree/tests/lib/linux.sh"
+. "$srctree/tests/lib/qemu.sh"
 
 finish() {
-	echo "$suite: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	summary
 	exit
 }
 
-mkdir -p "$out"
-kernel=$(ls "$debdir"/root/boot/vmlinux-* 2>/dev/null | head -n 1)
-if [ -z "$kernel" ] || [ ! -x "$debdir/root/usr/bin/busybox" ]; then
-	"$srctree/scripts/debfetch.sh" riscv64 trixie "$debdir" busybox-static \
-		'meta:linux-image-riscv64:linux-image-' >"$out/fetch.log" 2>&1 ||
-		{ result fetch fail "scripts/debfetch.sh failed (see $out/fetch.log)"; finish; }
-	kernel=$(ls "$debdir"/root/boot/vmlinux-* | head -n 1)
-fi
-"$srctree/tests/linux/riscv64-initramfs.sh" "$debdir/root" "$out/initrd.gz" ||
-	{ result initramfs fail "could not build the initramfs"; finish; }
-cp "$kernel" "$out/Image"
-# The same images serve 'xen-lite demo' (configs/domains/demo-3-linux.cfg).
-mkdir -p "$debdir/linux"
-cp "$out/Image" "$debdir/linux/Image"
-cp "$out/initrd.gz" "$debdir/linux/initrd.img"
+# Debian's kernel and the marker initramfs (tests/lib/linux.sh).
+{ linux_prepare riscv64 && xl_hyp_build riscv64; } 2>"$out.prepare.log" ||
+	{ fail prepare "could not fetch or prepare the kernel and initramfs" "$out.prepare.log"; finish; }
 
 # ON_REBOOT (default destroy): with "destroy" no policy restarts the domain
 # and the hypervisor maps its kernel in place; "restart" makes it copy.
 domfile() { # name vcpus memory [on_reboot [cmdline_extra]]
-	cat >"$out/$1.cfg" <<CFG
-name = "$1"
-kernel = "Image"
-ramdisk = "initrd.gz"
-cmdline = "console=ttyS0 quiet${5:+ $5}"
-memory = $3
-vcpus = $2
-on_crash = "destroy"
-on_reboot = "${4:-destroy}"
-CFG
+	linux_cfg "$out/$1.cfg" "$1" "$2" "$3" "${4:-destroy}" "${5:-}"
 }
 
 # check_domain LOG NAME VCPUS: marker, CPU count, workload and done lines.
@@ -93,8 +72,8 @@ run_case() { # case smp mem domain...
 	for d in "$@"; do
 		files+=("$out/$d.cfg")
 	done
-	(cd "$srctree" && ./xen-lite run --arch riscv64 --smp "$smp" --mem "$mem" \
-		--timeout "$timeout" "${extra[@]}" "${files[@]}") </dev/null >"$log" 2>&1
+	xl_boot "$timeout" "$log" --arch riscv64 --smp "$smp" --mem "$mem" \
+		"${extra[@]}" "${files[@]}"
 	rc=$?
 	for d in "$@"; do
 		[ -n "$why" ] || why=$(check_domain "$log" "$d" 2)
@@ -123,14 +102,7 @@ wait_for() {
 
 console_case() {
 	local log=$out/linux_console_input.log fifo=$out/console.fifo why="" rc
-	cat >"$out/shell.cfg" <<CFG
-name = "shell"
-kernel = "Image"
-ramdisk = "initrd.gz"
-cmdline = "console=ttyS0 quiet rdinit=/bin/sh"
-memory = 256
-vcpus = 1
-CFG
+	linux_cfg "$out/shell.cfg" shell 1 256 restart "rdinit=/bin/sh"
 	rm -f "$fifo"
 	mkfifo "$fifo"
 	(cd "$srctree" && ./xen-lite run --arch riscv64 --smp 1 --mem 512M \

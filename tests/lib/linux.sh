@@ -1,0 +1,178 @@
+# shellcheck shell=bash
+# The Debian Linux guest of the tests, benchmarks and demo, prepared one
+# way for both architectures (sourced; needs $srctree).
+#
+# linux_prepare ARCH
+#     Debian's kernel and busybox-static for ARCH (riscv64: trixie, arm64:
+#     bookworm), fetched with scripts/debfetch.sh (private apt state) into
+#     build/debian/ARCH when missing; the kernel as a raw Image and the
+#     marker initramfs in build/linux-ARCH/ (sets lx_arch, lx_dir,
+#     lx_kernel, lx_initrd); both also copied to build/debian/ARCH/linux/{Image,
+#     initrd.img}, where configs/domains/demo-3-linux.cfg ('xen-lite demo')
+#     finds them. Messages go to stderr; returns non-zero on failure.
+# linux_initramfs ARCH DEBROOT OUT
+#     the marker initramfs alone (below).
+#
+# The initramfs' /init prints "XL-LINUX-UP <uptime> <counter>", the number
+# of CPUs ("XL-LINUX-CPUS N"), runs a short CPU + memory workload and
+# prints its time ("XL-LINUX-WORKLOAD <seconds>"), then "XL-LINUX-DONE
+# <uptime> <counter>" and powers off (SBI SRST / PSCI SYSTEM_OFF). The
+# counter is read by a tiny static program (tests/linux/riscv64-rdtime.S:
+# the platform counter, the machine's uptime in ticks; tests/linux/
+# arm64-cntvct.S: the virtual counter, the machine's natively, the
+# domain's under xen-lite). With xl_devmem=ADDR on the kernel command line
+# it first reads ADDR with busybox devmem and prints "XL-LINUX-DEVMEM
+# status N".
+
+linux_initramfs() { # arch debroot out
+	local arch=$1 debroot=$2 out=$3 bb="" c work counter devtmpfs=""
+	for c in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
+		[ -x "$c" ] && bb=$c && break
+	done
+	[ -n "$bb" ] || {
+		echo "initramfs: busybox missing under $debroot (run scripts/debfetch.sh)" >&2
+		return 1
+	}
+	work=$(mktemp -d)
+	mkdir -p "$work"/{bin,dev,proc,sys,tmp}
+	cp "$bb" "$work/bin/busybox"
+	ln -s busybox "$work/bin/sh"
+	case $arch in
+	riscv64)
+		counter=rdtime
+		devtmpfs="mount -t devtmpfs dev /dev"
+		riscv64-linux-gnu-gcc -nostdlib -static -no-pie -march=rv64gc \
+			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S"
+		;;
+	arm64)
+		counter=cntvct
+		aarch64-linux-gnu-gcc -nostdlib -static -no-pie -Wl,--build-id=none \
+			-o "$work/bin/cntvct" "$srctree/tests/linux/arm64-cntvct.S"
+		;;
+	esac || {
+		rm -rf "$work"
+		return 1
+	}
+	mknod "$work/dev/console" c 5 1
+	mknod "$work/dev/null" c 1 3
+	if [ "$arch" = arm64 ]; then
+		# No devtmpfs mounted there: what /init and devmem open.
+		mknod "$work/dev/zero" c 1 5
+		mknod "$work/dev/mem" c 1 1
+	fi
+	{
+		printf '#!/bin/sh\n/bin/busybox --install -s /bin\n'
+		[ -z "$devtmpfs" ] || echo "$devtmpfs"
+		sed "s|@COUNTER@|/bin/$counter|" <<'INIT'
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmp /tmp
+read up idle </proc/uptime
+echo "XL-LINUX-UP $up $(@COUNTER@)"
+echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
+# xl_devmem=ADDR on the command line (tests/linux): read ADDR, a guest
+# physical address that is neither RAM nor a device of the domain, with
+# busybox devmem through /dev/mem. xen-lite injects the fault an
+# unanswered access gets on hardware (mmio_fault = "inject"), the kernel
+# kills devmem with a signal, the shell says so and /init goes on.
+for a in $(cat /proc/cmdline); do
+	case $a in
+	xl_devmem=*)
+		echo "XL-LINUX-DEVMEM reading ${a#xl_devmem=}"
+		devmem "${a#xl_devmem=}" 32
+		echo "XL-LINUX-DEVMEM status $?"
+		;;
+	esac
+done
+read t0 idle </proc/uptime
+# CPU: checksum 8 MiB; memory: copy it around in tmpfs.
+dd if=/dev/zero of=/tmp/a bs=64k count=128 2>/dev/null
+i=0
+while [ $i -lt 3 ]; do
+	cp /tmp/a /tmp/b
+	md5sum /tmp/b >/dev/null
+	i=$((i + 1))
+done
+n=0
+while [ $n -lt 20000 ]; do n=$((n + 1)); done
+read t1 idle </proc/uptime
+echo "XL-LINUX-WORKLOAD $(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")"
+read up idle </proc/uptime
+echo "XL-LINUX-DONE $up $(@COUNTER@)"
+poweroff -f
+INIT
+	} >"$work/init"
+	chmod +x "$work/init"
+	(cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) >"$out"
+	c=$?
+	rm -rf "$work"
+	return $c
+}
+
+linux_prepare() { # arch
+	local arch=$1 deb=$srctree/build/debian/$1 suite kpkg k
+	lx_arch=$arch
+	lx_dir=$srctree/build/linux-$arch
+	lx_kernel=$lx_dir/Image
+	lx_initrd=$lx_dir/initrd.gz
+	case $arch in
+	riscv64) suite=trixie kpkg=linux-image-riscv64 ;;
+	arm64) suite=bookworm kpkg=linux-image-arm64 ;;
+	*)
+		echo "linux_prepare: unknown architecture '$arch'" >&2
+		return 2
+		;;
+	esac
+	mkdir -p "$lx_dir"
+	linux_kernel_file() {
+		case $arch in
+		riscv64) ls "$deb"/root/boot/vmlinux-* 2>/dev/null | sort -V | tail -n 1 ;;
+		arm64) ls "$deb"/root/boot/vmlinuz-*-arm64 2>/dev/null | sort -V | tail -n 1 ;;
+		esac
+	}
+	k=$(linux_kernel_file)
+	if [ -z "$k" ] || { [ ! -x "$deb/root/usr/bin/busybox" ] &&
+		[ ! -x "$deb/root/bin/busybox" ]; }; then
+		"$srctree/scripts/debfetch.sh" "$arch" "$suite" "$deb" busybox-static \
+			"meta:$kpkg:linux-image-" >"$lx_dir/fetch.log" 2>&1 || {
+			cat "$lx_dir/fetch.log" >&2
+			return 1
+		}
+		k=$(linux_kernel_file)
+	fi
+	[ -n "$k" ] || {
+		echo "linux_prepare: no kernel in $deb/root/boot" >&2
+		return 1
+	}
+	# Debian's arm64 vmlinuz is an Image, gzip-compressed on some
+	# releases; riscv64's vmlinux is the raw Image.
+	if gzip -t "$k" 2>/dev/null; then
+		zcat "$k" >"$lx_kernel.tmp"
+	else
+		cp "$k" "$lx_kernel.tmp"
+	fi &&
+		mv "$lx_kernel.tmp" "$lx_kernel" &&
+		linux_initramfs "$arch" "$deb/root" "$lx_initrd" || return 1
+	mkdir -p "$deb/linux"
+	cp "$lx_kernel" "$deb/linux/Image" &&
+		cp "$lx_initrd" "$deb/linux/initrd.img"
+}
+
+# linux_cfg FILE NAME VCPUS MEMORY_MIB ON_REBOOT [CMDLINE_EXTRA]: a domain
+# file for the prepared guest (linux_prepare first) on the architecture's
+# console. With ON_REBOOT "destroy" no policy restarts the domain and the
+# hypervisor maps its kernel and ramdisk in place; with "restart" it copies
+# them.
+linux_cfg() {
+	local console=ttyS0
+	[ "$lx_arch" != arm64 ] || console=ttyAMA0
+	cat >"$1" <<CFG
+name = "$2"
+kernel = "$lx_kernel"
+ramdisk = "$lx_initrd"
+cmdline = "console=$console quiet${6:+ $6}"
+memory = $4
+vcpus = $3
+on_reboot = "$5"
+CFG
+}
