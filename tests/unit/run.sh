@@ -5,7 +5,7 @@
 # does not finish its plan (1..N) or exits non-zero adds "FAIL
 # unit.PROGRAM.plan" or "FAIL unit.PROGRAM.exit".
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 suite=unit
 . ../lib/result.sh
 make -s all || {
