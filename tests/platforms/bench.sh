@@ -10,7 +10,7 @@ srctree=$(cd "$(dirname "$0")/../.." && pwd)
 . "$srctree/tests/lib/qemu10.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-qemu10_env "$tmp/bin" || exit 1
+qemu10_env || exit 1
 export srctree
 mkdir -p "$srctree/build/bench/logs"
 rc=0
