@@ -7,7 +7,6 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/mm.h>
 
-#include "harness.h"
 #include "p2m_check.h"
 
 const struct p2m_format *rec_fmt;
@@ -91,7 +90,7 @@ static void fail(struct tinfo *ti, int code)
 {
 	if (!ti->err) {
 		ti->err = code;
-		diag("tree_walk: inconsistency %d\n", code);
+		fprintf(stderr, "  tree_walk: inconsistency %d\n", code);
 	}
 }
 
@@ -163,8 +162,9 @@ static void walk(struct p2m_domain *p2m, struct tinfo *ti, p2m_pte_t *tbl,
 		}
 	}
 	if (used != pg->u.pt_used) {
-		diag("level %u base %llx: pt_used %u, counted %u\n", level,
-		     (unsigned long long)base, pg->u.pt_used, used);
+		fprintf(stderr,
+			"  level %u base %llx: pt_used %u, counted %u\n", level,
+			(unsigned long long)base, pg->u.pt_used, used);
 		fail(ti, 8);
 	}
 }

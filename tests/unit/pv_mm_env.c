@@ -9,7 +9,6 @@
 
 #include <xen-lite/hypercall.h>
 
-#include "harness.h"
 #include "pv_mm_env.h"
 
 struct page_info *frame_table;
@@ -674,7 +673,7 @@ int env_check(void)
 	}
 out:
 	if (rc) {
-		diag("env_check: rule at pv_mm_env.c:%d\n", rc);
+		fprintf(stderr, "  env_check: rule at pv_mm_env.c:%d\n", rc);
 	}
 	free(ex);
 	return rc;
