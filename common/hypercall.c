@@ -71,9 +71,11 @@ static long hc_vcpu_op(struct vcpu *v, unsigned long op, unsigned long id)
  * XL_HC_MULTICALL: the entries' calls through do_hypercall(), in order,
  * within the PV MMU work budget of one hypervisor entry (a multicall
  * exists to batch PV MMU operations; without the PV MMU it is -ENOSYS).
+ * Not inlined: do_hypercall() is on every hypercall's path, and this
+ * loop's registers and stack would be saved on each one.
  */
-static long do_multicall(struct vcpu *v, unsigned long entries_gpa,
-			 unsigned long count_arg)
+static __noinline long do_multicall(struct vcpu *v, unsigned long entries_gpa,
+				    unsigned long count_arg)
 {
 	const size_t args_off = offsetof(struct xl_multicall_entry, args);
 	const size_t result_off = offsetof(struct xl_multicall_entry, result);

@@ -323,8 +323,8 @@ static __always_inline int p2m_walk(struct p2m_op *op,
 	}
 }
 
-static __attribute__((noinline)) int p2m_walk_root(struct p2m_op *op,
-						   const struct p2m_visitor *v)
+static __noinline int p2m_walk_root(struct p2m_op *op,
+				    const struct p2m_visitor *v)
 {
 	return p2m_walk(op, v);
 }

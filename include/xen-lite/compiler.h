@@ -6,6 +6,7 @@
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define __must_check __attribute__((warn_unused_result))
 #define __noreturn __attribute__((noreturn))
+#define __noinline __attribute__((noinline))
 #define __packed __attribute__((packed))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __section(s) __attribute__((section(s)))
