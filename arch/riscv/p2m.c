@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * RISC-V G-stage: hgatp, mode and VMID probing, HFENCE.GVMA and the SBI
- * RFENCE call that runs it on other harts (RISC-V privileged spec, the
+ * RFENCE call that runs it on other harts (sbi.c; RISC-V privileged spec, the
  * hypervisor extension's "Hypervisor Memory-Management Fence
  * Instructions"; SBI specification, RFENCE extension).
  */
@@ -13,10 +13,8 @@
 #include <xen-lite/p2m.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
+#include <asm/sbi.h>
 #include <asm/system.h>
-
-#define RFENCE_EID 0x52464e43UL
-#define RFENCE_HFENCE_GVMA_VMID 3
 
 /* Above this many pages one whole-VMID fence is cheaper than the loop. */
 #define GVMA_RANGE_MAX 512
@@ -48,26 +46,6 @@ static inline void hfence_gvma_vmid(unsigned long vmid)
 static inline void hfence_gvma_all(void)
 {
 	__asm__ __volatile__(".insn r 0x73, 0, 0x31, x0, x0, x0" ::: "memory");
-}
-
-/* SBI call with five arguments; Return: the SBI error (a0). */
-static long p2m_sbi_rfence(unsigned long hart_mask, unsigned long base,
-			   unsigned long start, unsigned long size,
-			   unsigned long vmid)
-{
-	register unsigned long a0 __asm__("a0") = hart_mask;
-	register unsigned long a1 __asm__("a1") = base;
-	register unsigned long a2 __asm__("a2") = start;
-	register unsigned long a3 __asm__("a3") = size;
-	register unsigned long a4 __asm__("a4") = vmid;
-	register unsigned long a6 __asm__("a6") = RFENCE_HFENCE_GVMA_VMID;
-	register unsigned long a7 __asm__("a7") = RFENCE_EID;
-
-	__asm__ __volatile__("ecall"
-			     : "+r"(a0), "+r"(a1)
-			     : "r"(a2), "r"(a3), "r"(a4), "r"(a6), "r"(a7)
-			     : "memory");
-	return (long)a0;
 }
 
 static void local_flush(u16 vmid, u64 gfn, u64 nr)
@@ -145,7 +123,7 @@ static void remote_flush(u16 vmid, const cpumask_t *mask, u64 gfn, u64 nr)
 	unsigned long start = 0, size = 0, base, bits;
 	unsigned int cpu, me = smp_processor_id();
 	u64 todo = 0;
-	long err;
+	int err;
 
 	for_each_cpu(cpu, mask) {
 		if (cpu != me && cpu < CONFIG_NR_CPUS &&
@@ -173,7 +151,8 @@ static void remote_flush(u16 vmid, const cpumask_t *mask, u64 gfn, u64 nr)
 				todo &= ~(1ULL << cpu);
 			}
 		}
-		err = p2m_sbi_rfence(bits, base, start, size, vmid);
+		err = sbi_remote_hfence_gvma_vmid(bits, base, start, size,
+						  vmid);
 		/* Without the fence the TLBs would keep stale entries. */
 		BUG_ON(err);
 	}

@@ -29,6 +29,8 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
+#include <asm/inject.h>
+#include <asm/insn.h>
 #include <asm/riscv.h>
 #include <asm/sbi.h>
 #include <asm/system.h>

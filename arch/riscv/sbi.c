@@ -11,7 +11,6 @@
 #define SBI_LEGACY_CONSOLE_PUTCHAR 0x01
 
 static unsigned long sbi_spec_version;
-static bool sbi_srst_present;
 
 struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
 			unsigned long a1, unsigned long a2, unsigned long a3,
@@ -101,13 +100,7 @@ int sbi_init(void)
 			rc = -ENODEV;
 		}
 	}
-	sbi_srst_present = sbi_probe(SBI_EXT_SRST);
 	return rc;
-}
-
-bool sbi_has_srst(void)
-{
-	return sbi_srst_present;
 }
 
 void sbi_set_timer(u64 stime_value)
@@ -149,14 +142,6 @@ long sbi_hart_get_status(unsigned long hartid)
 				    hartid, 0, 0, 0, 0, 0);
 
 	return r.error ? sbi_err_to_errno(r.error) : (long)r.value;
-}
-
-int sbi_hart_stop(void)
-{
-	struct sbiret r =
-		sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0, 0, 0, 0);
-
-	return sbi_err_to_errno(r.error);
 }
 
 int sbi_system_reset(unsigned long type, unsigned long reason)

@@ -16,6 +16,7 @@
 #include <asm/riscv.h>
 #include <asm/sbi.h>
 #include <asm/system.h>
+#include <asm/time.h>
 #include <asm/traps.h>
 
 #define STACK_SIZE (CONFIG_STACK_SIZE_KB * 1024)
@@ -46,7 +47,6 @@ struct riscv_features riscv_features;
 static const void *boot_fdt;
 static u64 timebase_hz;
 static volatile u32 *finisher;
-static volatile bool stop_requested;
 
 /**
  * riscv_boot_early() - boot hart, called by head.S before start_xen():
@@ -64,13 +64,6 @@ void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa);
  */
 void __noreturn riscv_secondary_entry(unsigned long hartid, struct pcpu *self);
 
-/**
- * riscv_early_fatal() - stop before the console exists: print @msg
- * through the SBI legacy console and power off with a failure status.
- * Return: never.
- */
-void __noreturn riscv_early_fatal(const char *msg);
-
 static void early_puts(const char *s)
 {
 	while (*s) {
@@ -82,7 +75,7 @@ static void early_puts(const char *s)
  * Before the console exists: print through the SBI legacy console (OpenSBI
  * still implements it for S-mode) and stop with a failure status.
  */
-void riscv_early_fatal(const char *msg)
+static void __noreturn early_fatal(const char *msg)
 {
 	early_puts("xen-lite: ");
 	early_puts(msg);
@@ -177,9 +170,9 @@ void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
 	 */
 	if (!riscv_probe_hgatp(&v)) {
 		parse_fdt_early(dtb_pa ? maddr_to_virt(dtb_pa) : NULL);
-		riscv_early_fatal("panic: H extension not present "
-				  "(run QEMU with a CPU that has it, "
-				  "e.g. -cpu rv64,h=true)");
+		early_fatal("panic: H extension not present "
+			    "(run QEMU with a CPU that has it, "
+			    "e.g. -cpu rv64,h=true)");
 	}
 	riscv_trap_init();
 
@@ -191,7 +184,7 @@ void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
 	mmu_enable();
 	parse_fdt_early(dtb_pa ? maddr_to_virt(dtb_pa) : NULL);
 	if (!timebase_hz) {
-		riscv_early_fatal("device tree: no /cpus timebase-frequency");
+		early_fatal("device tree: no /cpus timebase-frequency");
 	}
 }
 
@@ -221,7 +214,7 @@ void riscv_secondary_entry(unsigned long hartid, struct pcpu *self)
 	start_secondary(self->id);
 }
 
-static bool isa_has(const char *isa, const char *ext)
+bool riscv_isa_has(const char *isa, const char *ext)
 {
 	size_t n = strlen(ext);
 	const char *p = isa;
@@ -253,7 +246,7 @@ static void detect_features(const char *isa)
 		v = csr_read(CSR_HENVCFG);
 		csr_write(CSR_HENVCFG, 0);
 		riscv_features.svpbmt = (v & ENVCFG_PBMTE) &&
-					isa_has(isa, "svpbmt");
+					riscv_isa_has(isa, "svpbmt");
 		if (!riscv_features.svpbmt) {
 			v &= ~ENVCFG_PBMTE;
 		}
@@ -432,32 +425,9 @@ void arch_dump_state(void)
 	       csr_read(CSR_HTVAL), csr_read(CSR_HTINST));
 }
 
-void arch_stop_other_cpus(void)
-{
-	unsigned int me = smp_processor_id();
-	unsigned int cpu;
-
-	stop_requested = true;
-	smp_mb();
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
-		if (cpu != me && pcpu_info[cpu].online) {
-			sbi_send_ipi(pcpu_info[cpu].hwid);
-		}
-	}
-}
-
 void arch_send_ipi(unsigned int cpu)
 {
 	if (cpu < nr_cpu_ids) {
 		sbi_send_ipi(pcpu_info[cpu].hwid);
 	}
-}
-
-/**
- * riscv_stop_requested() - true once arch_stop_other_cpus() ran.
- * Return: whether this hart must stop (checked by the IPI handler).
- */
-bool riscv_stop_requested(void)
-{
-	return stop_requested;
 }

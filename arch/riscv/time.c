@@ -4,14 +4,19 @@
  * it), else SBI TIME set_timer. The hardware compare value is the earlier
  * of the scheduler's next event and, without Sstc, the guest timer of the
  * vCPU running here (with Sstc the guest has its own vstimecmp).
+ *
+ * Virtual timer: SBI TIME set_timer of a vCPU (riscv_vcpu_set_timer()) and
+ * its next deadline while it blocks (riscv_vcpu_timer_due()).
  */
 #include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
 #include <asm/riscv.h>
 #include <asm/sbi.h>
+#include <asm/time.h>
 
 static void timer_write(struct arch_pcpu *a)
 {
@@ -33,7 +38,7 @@ void riscv_timer_hart_init(void)
 	timer_write(a);
 }
 
-void riscv_timer_program(u64 deadline)
+static void timer_program(u64 deadline)
 {
 	struct arch_pcpu *a = &this_cpu()->arch;
 
@@ -57,7 +62,7 @@ void riscv_timer_guest_deadline(u64 deadline)
  */
 void arch_timer_set(u64 deadline)
 {
-	riscv_timer_program(deadline);
+	timer_program(deadline);
 }
 
 void riscv_timer_interrupt(void)
@@ -71,13 +76,35 @@ void riscv_timer_interrupt(void)
 	}
 	a->timer_deadline = ~0ULL;
 	timer_write(a);
-	riscv_timer_program(sched_timer_tick());
+	timer_program(sched_timer_tick());
 }
 
-void riscv_ipi_interrupt(void)
+void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
 {
-	/*
-	 * Nothing to do here: the IPI only made this CPU leave the guest or
-	 * wfi; the scheduler and the run loop look at their flags next.
-	 */
+	if (riscv_features.sstc) {
+		/*
+		 * The guest's timer is vstimecmp, compared in hardware with
+		 * its own time (time + htimedelta), the clock @deadline is
+		 * in; VSTIP follows it (and clears with a later deadline).
+		 */
+		csr_write(CSR_VSTIMECMP, deadline);
+		return;
+	}
+	v->arch.timer_deadline = deadline;
+	csr_clear(CSR_HVIP, HVIP_VSTIP);
+}
+
+u64 riscv_vcpu_timer_due(struct vcpu *v)
+{
+	u64 t;
+
+	if (!(csr_read(CSR_HIE) & HVIP_VSTIP)) {
+		return 0;
+	}
+	if (riscv_features.sstc) {
+		t = csr_read(CSR_VSTIMECMP) - csr_read(CSR_HTIMEDELTA);
+	} else {
+		t = v->arch.timer_deadline;
+	}
+	return t == ~0ULL ? 0 : (t ? t : 1);
 }

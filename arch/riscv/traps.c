@@ -11,6 +11,8 @@
 #include <asm/csr.h>
 #include <asm/riscv.h>
 #include <asm/system.h>
+#include <asm/sbi.h>
+#include <asm/time.h>
 #include <asm/traps.h>
 
 static const char *const exc_names[] = {
@@ -49,7 +51,7 @@ void riscv_trap_init(void)
 	csr_write(CSR_SSCRATCH, 0);
 }
 
-void riscv_dump_regs(const struct cpu_regs *regs)
+static void dump_regs(const struct cpu_regs *regs)
 {
 	static const char *const names[32] = {
 		"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
@@ -77,6 +79,23 @@ void riscv_dump_regs(const struct cpu_regs *regs)
 	}
 }
 
+/* Set by arch_stop_other_cpus(): the IPI handler halts the hart. */
+static volatile bool stop_requested;
+
+void arch_stop_other_cpus(void)
+{
+	unsigned int me = smp_processor_id();
+	unsigned int cpu;
+
+	stop_requested = true;
+	smp_mb();
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (cpu != me && pcpu_info[cpu].online) {
+			sbi_send_ipi(pcpu_info[cpu].hwid);
+		}
+	}
+}
+
 void riscv_handle_host_irq(unsigned long cause)
 {
 	switch (cause) {
@@ -85,14 +104,18 @@ void riscv_handle_host_irq(unsigned long cause)
 		break;
 	case IRQ_S_SOFT:
 		csr_clear(CSR_SIP, SIP_SSIP);
-		if (riscv_stop_requested()) {
+		if (stop_requested) {
 			local_irq_disable();
 			csr_write(CSR_SIE, 0);
 			for (;;) {
 				__asm__ __volatile__("wfi");
 			}
 		}
-		riscv_ipi_interrupt();
+		/*
+		 * Nothing else to do: the IPI only made this CPU leave the
+		 * guest or wfi; the scheduler and the run loop look at their
+		 * flags next.
+		 */
 		break;
 	default:
 		printk(XL_WARN "riscv: unexpected interrupt %lu on CPU%u\n",
@@ -115,7 +138,7 @@ void riscv_hyp_trap(struct cpu_regs *regs)
 		/* A fault while reporting a fault: no console tricks. */
 		arch_machine_poweroff(false);
 	}
-	riscv_dump_regs(regs);
+	dump_regs(regs);
 	panic("hypervisor trap: %s (scause %#lx) at sepc %#lx, stval %#lx",
 	      exc_name(cause), cause, regs->sepc, regs->stval);
 }

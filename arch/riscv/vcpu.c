@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RISC-V vCPUs: VS-mode register state, the run loop and its exits.
+ * RISC-V vCPUs: VS-mode register state and the run loop.
  *
  * A vCPU's VS CSRs and FP registers are loaded when arch_vcpu_run() starts
- * on a pCPU and saved when it returns; in between, the loop enters the
- * guest, handles each exit and enters again. The FP file is restored only
+ * on a pCPU (vcpu_load()) and saved when it returns (vcpu_put()); in
+ * between, the loop enters the guest, hands each exit to
+ * riscv_handle_exit() (exit.c) and enters again. The FP file is restored only
  * when another vCPU (or nothing) used this pCPU's FP file since, and saved
  * only when the guest dirtied it (sstatus.FS = Dirty): the hypervisor
  * itself runs with FS = Off and never touches the FP registers.
@@ -17,19 +18,14 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/stall.h>
 #include <xen-lite/smp.h>
-#include <xen-lite/vmmio.h>
 #include <asm/csr.h>
-#include <asm/tlbflush.h>
+#include <asm/exit.h>
+#include <asm/inject.h>
 #include <asm/riscv.h>
 #include <asm/system.h>
+#include <asm/time.h>
+#include <asm/tlbflush.h>
 #include <asm/vcpu.h>
-
-#define INSN_WFI 0x10500073UL
-
-static bool vcpu_is_current(const struct vcpu *v)
-{
-	return this_cpu()->curr == v;
-}
 
 int arch_vcpu_init(struct vcpu *v)
 {
@@ -206,7 +202,7 @@ static void vcpu_load(struct vcpu *v)
 	a->gregs.sstatus = (a->gregs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
 }
 
-static void vcpu_save(struct vcpu *v)
+static void vcpu_put(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 
@@ -232,144 +228,6 @@ static void vcpu_save(struct vcpu *v)
 	csr_write(CSR_HVIP, 0);
 }
 
-bool riscv_vcpu_irq_pending(struct vcpu *v)
-{
-	struct arch_vcpu *a = &v->arch;
-	unsigned long pend = csr_read(CSR_HIP) | READ_ONCE(a->irq_set);
-
-	if (READ_ONCE(a->eip_level)) {
-		pend |= HVIP_VSEIP;
-	}
-	if (!riscv_features.sstc && arch_counter_read() >= a->timer_deadline) {
-		pend |= HVIP_VSTIP;
-	}
-	return pend & csr_read(CSR_HIE) & HIDELEG_VS_ALL;
-}
-
-void riscv_vcpu_notify(struct vcpu *v)
-{
-	if (vcpu_is_current(v)) {
-		/* Picked up before the next guest entry. */
-		return;
-	}
-	if (READ_ONCE(v->state) == VCPU_BLOCKED) {
-		vcpu_wake(v);
-	} else if (READ_ONCE(v->state) == VCPU_RUNNING) {
-		vcpu_kick(v);
-	}
-}
-
-void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
-{
-	if (riscv_features.sstc) {
-		/*
-		 * The guest's timer is vstimecmp, compared in hardware with
-		 * its own time (time + htimedelta), the clock @deadline is
-		 * in; VSTIP follows it (and clears with a later deadline).
-		 */
-		csr_write(CSR_VSTIMECMP, deadline);
-		return;
-	}
-	v->arch.timer_deadline = deadline;
-	csr_clear(CSR_HVIP, HVIP_VSTIP);
-}
-
-void riscv_vcpu_resume_reset(struct vcpu *v)
-{
-	csr_write(CSR_VSATP, 0);
-	v->arch.pv_vsatp = 0;
-	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
-}
-
-/* The guest's next timer interrupt as a counter value, or 0 for none. */
-static u64 vcpu_timer_due(struct vcpu *v)
-{
-	u64 t;
-
-	if (!(csr_read(CSR_HIE) & HVIP_VSTIP)) {
-		return 0;
-	}
-	if (riscv_features.sstc) {
-		t = csr_read(CSR_VSTIMECMP) - csr_read(CSR_HTIMEDELTA);
-	} else {
-		t = v->arch.timer_deadline;
-	}
-	return t == ~0ULL ? 0 : (t ? t : 1);
-}
-
-enum exit_action riscv_vcpu_wait(struct vcpu *v)
-{
-	if (riscv_vcpu_irq_pending(v)) {
-		return EXIT_RESUME;
-	}
-	vcpu_block(v, vcpu_timer_due(v));
-	/*
-	 * An interrupt raised between the check above and vcpu_block()
-	 * found the vCPU still running and only kicked it: look again.
-	 */
-	if (riscv_vcpu_irq_pending(v)) {
-		vcpu_wake(v);
-	}
-	return EXIT_LEAVE;
-}
-
-void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,
-				 unsigned long tval)
-{
-	struct cpu_regs *r = &v->arch.gregs;
-	unsigned long vsstatus = csr_read(CSR_VSSTATUS);
-	unsigned long vstvec = csr_read(CSR_VSTVEC);
-
-	/* vsstatus.SPP = the privilege the guest trapped from (sstatus.SPP) */
-	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE);
-	if (r->sstatus & SSTATUS_SPP) {
-		vsstatus |= SSTATUS_SPP;
-	}
-	if (vsstatus & SSTATUS_SIE) {
-		vsstatus |= SSTATUS_SPIE;
-	}
-	vsstatus &= ~SSTATUS_SIE;
-	csr_write(CSR_VSSTATUS, vsstatus);
-	csr_write(CSR_VSEPC, r->sepc);
-	csr_write(CSR_VSCAUSE, cause);
-	csr_write(CSR_VSTVAL, tval);
-	/* Exceptions always go to the vstvec base, vectored or not. */
-	r->sepc = vstvec & ~3UL;
-	r->sstatus |= SSTATUS_SPP;
-}
-
-static unsigned long exit_insn(struct vcpu *v)
-{
-	struct cpu_regs *r = &v->arch.gregs;
-	unsigned long insn = r->stval;
-
-	if (!insn && riscv_guest_load_insn(r->sepc, &insn)) {
-		return 0;
-	}
-	return insn;
-}
-
-static enum exit_action handle_virtual_insn(struct vcpu *v)
-{
-	struct cpu_regs *r = &v->arch.gregs;
-	unsigned long insn = exit_insn(v);
-
-	if (insn == INSN_WFI) {
-		r->sepc += 4;
-		return riscv_vcpu_wait(v);
-	}
-	/* satp and sfence.vma of a PV domain (hstatus.VTVM), VS-mode only. */
-	if ((r->sstatus & SSTATUS_SPP) && riscv_pv_virtual_insn(v, insn)) {
-		return EXIT_RESUME;
-	}
-	/*
-	 * Anything else (an hypervisor or M-level CSR, hfence, ...) is not
-	 * part of the virtual hart: an illegal instruction to the guest.
-	 */
-	riscv_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
-	return EXIT_RESUME;
-}
-
 /* The stall detector's view of a guest exit: its cause, or the call. */
 static inline void stall_entry(struct vcpu *v)
 {
@@ -383,75 +241,13 @@ static inline void stall_entry(struct vcpu *v)
 	}
 }
 
-static enum exit_action handle_exit(struct vcpu *v)
-{
-	struct cpu_regs *r = &v->arch.gregs;
-	unsigned long cause = r->scause;
-	paddr_t gpa;
-
-	if (cause & CAUSE_IRQ_FLAG) {
-		riscv_handle_host_irq(cause & ~CAUSE_IRQ_FLAG);
-		return EXIT_RESUME;
-	}
-	switch (cause) {
-	case EXC_ECALL_VS:
-		return vsbi_ecall(v);
-	case EXC_VIRTUAL_INST:
-		return handle_virtual_insn(v);
-	case EXC_STORE_GUEST_PAGE_FAULT:
-		gpa = (r->htval << 2) | (r->stval & 3);
-		if (!vmmio_find(v->domain, gpa) &&
-		    riscv_pv_store_fault(v, gpa)) {
-			return EXIT_RESUME;
-		}
-		return riscv_mmio_fault(v, gpa);
-	case EXC_LOAD_GUEST_PAGE_FAULT:
-		return riscv_mmio_fault(v, (r->htval << 2) | (r->stval & 3));
-	case EXC_INST_GUEST_PAGE_FAULT:
-		return riscv_unassigned_access(v, (r->htval << 2) |
-							  (r->stval & 3));
-	case EXC_ILLEGAL_INST:
-		riscv_vcpu_inject_exception(v, cause, r->stval);
-		return EXIT_RESUME;
-	default:
-		domain_crash(
-			v->domain,
-			"vCPU%u: unhandled trap scause %#lx stval %#lx htval %#lx at pc %#lx",
-			v->id, cause, r->stval, r->htval, r->sepc);
-		return EXIT_LEAVE;
-	}
-}
-
-/* Fold interrupts raised by other CPUs and the timer into hvip. */
-static void inject_pending(struct vcpu *v)
-{
-	struct arch_vcpu *a = &v->arch;
-	unsigned long set =
-		__atomic_exchange_n(&a->irq_set, 0, __ATOMIC_ACQ_REL);
-	unsigned long hvip = csr_read(CSR_HVIP) | set;
-
-	if (READ_ONCE(a->eip_level)) {
-		hvip |= HVIP_VSEIP;
-	} else {
-		hvip &= ~HVIP_VSEIP;
-	}
-	if (!riscv_features.sstc) {
-		if (arch_counter_read() >= a->timer_deadline) {
-			hvip |= HVIP_VSTIP;
-		} else {
-			riscv_timer_guest_deadline(a->timer_deadline);
-		}
-	}
-	csr_write(CSR_HVIP, hvip);
-}
-
 void arch_vcpu_run(struct vcpu *v)
 {
 	unsigned long flags = local_irq_save();
 
 	vcpu_load(v);
 	while (!vcpu_must_leave(v)) {
-		inject_pending(v);
+		riscv_vcpu_inject_pending(v);
 		if (unlikely(READ_ONCE(v->arch.pv_pending) ||
 			     READ_ONCE(v->domain->pv_mm_active))) {
 			riscv_pv_prepare_entry(v);
@@ -459,7 +255,7 @@ void arch_vcpu_run(struct vcpu *v)
 		stall_leave();
 		riscv_guest_enter(&v->arch);
 		stall_entry(v);
-		if (handle_exit(v) == EXIT_LEAVE) {
+		if (riscv_handle_exit(v) == EXIT_LEAVE) {
 			break;
 		}
 	}
@@ -467,6 +263,6 @@ void arch_vcpu_run(struct vcpu *v)
 	if (!riscv_features.sstc) {
 		riscv_timer_guest_deadline(~0ULL);
 	}
-	vcpu_save(v);
+	vcpu_put(v);
 	local_irq_restore(flags);
 }

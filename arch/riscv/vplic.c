@@ -15,6 +15,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/vmmio.h>
+#include <asm/inject.h>
 #include <asm/vcpu.h>
 #include <asm/vplic.h>
 

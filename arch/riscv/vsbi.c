@@ -15,17 +15,16 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
+#include <asm/inject.h>
 #include <asm/riscv.h>
 #include <asm/sbi.h>
+#include <asm/time.h>
 #include <asm/tlbflush.h>
 #include <asm/vcpu.h>
 
 /* SBI implementation ID of xen-lite (not in the SBI spec's registry). */
 #define XL_SBI_IMPL_ID 0x584c
 #define XL_SBI_SPEC_VERSION ((2UL << SBI_SPEC_VERSION_MAJOR_SHIFT) | 0)
-
-/* Largest single DBCN transfer, in bytes (the guest loops for more). */
-#define DBCN_CHUNK 256
 
 struct sbi_call {
 	unsigned long ext, fid;

@@ -3,7 +3,7 @@
 # that maps 1 GiB, and mmu_update as one 512-entry batch versus 512
 # single-entry calls, all through do_hypercall() plus the measured trap
 # round trip of a null hypercall. The real common/pv_mm.c,
-# common/pv_pt_riscv.c and common/hypercall.c, -O2, no sanitizers.
+# arch/riscv/pv_format.c and common/hypercall.c, -O2, no sanitizers.
 # Prints "BENCH <name> <value> <unit>" lines (docs/benchmarks.md).
 set -euo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -19,7 +19,7 @@ $cc -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
 	"$srctree/tests/bench/pv_mm_bench.c" \
 	"$srctree/tests/unit/pv_mm_env.c" \
 	"$srctree/tests/unit/host/xl_host_lib.c" \
-	"$srctree/common/pv_mm.c" "$srctree/common/pv_pt_riscv.c" \
+	"$srctree/common/pv_mm.c" "$srctree/arch/riscv/pv_format.c" \
 	"$srctree/common/pv_pt_arm64.c" "$srctree/common/hypercall.c"
 # The trap round trip the host cannot measure: the in-guest null hypercall
 # of tests/bench/ubench.sh (QEMU, -icount shift=0) from the last 'make

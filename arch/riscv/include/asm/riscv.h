@@ -21,32 +21,10 @@ extern struct riscv_features riscv_features;
 extern char riscv_secondary_start[];
 
 /**
- * riscv_stop_requested() - Return: true once arch_stop_other_cpus() ran.
+ * riscv_isa_has() - does the riscv,isa string @isa (such as
+ * "rv64imafdch_zicsr_sstc") list the multi-letter extension @ext?
+ * Return: true when @ext follows an '_' and ends at '_' or the end.
  */
-bool riscv_stop_requested(void);
-
-/** riscv_timer_hart_init() - host timer of this hart off (time.c). */
-void riscv_timer_hart_init(void);
-
-/**
- * riscv_timer_program() - the host timer of this hart fires at absolute
- * counter value @deadline (~0: never).
- */
-void riscv_timer_program(u64 deadline);
-
-/**
- * riscv_timer_guest_deadline() - without Sstc, the host timer also fires
- * at @deadline (~0: not) for the guest timer of the running vCPU.
- */
-void riscv_timer_guest_deadline(u64 deadline);
-
-/**
- * riscv_timer_interrupt() - the host S-mode timer fired: disarm it and let
- * common code run its expired events.
- */
-void riscv_timer_interrupt(void);
-
-/** riscv_ipi_interrupt() - a supervisor software interrupt arrived. */
-void riscv_ipi_interrupt(void);
+bool riscv_isa_has(const char *isa, const char *ext);
 
 #endif /* ASM_RISCV_RISCV_H */

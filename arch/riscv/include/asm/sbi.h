@@ -106,9 +106,6 @@ struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
  */
 int sbi_init(void);
 
-/** sbi_has_srst() - Return: true when OpenSBI implements SRST. */
-bool sbi_has_srst(void);
-
 /** sbi_set_timer() - program the next S-mode timer interrupt. */
 void sbi_set_timer(u64 stime_value);
 
@@ -135,9 +132,6 @@ int sbi_remote_hfence_gvma_vmid(unsigned long hart_mask,
  */
 int sbi_hart_start(unsigned long hartid, unsigned long start_addr,
 		   unsigned long opaque);
-
-/** sbi_hart_stop() - stop the calling hart. Return: only on failure. */
-int sbi_hart_stop(void);
 
 /**
  * sbi_hart_get_status() - SBI HSM state of a hart

@@ -98,7 +98,4 @@ void riscv_trap_init(void);
  */
 void riscv_handle_host_irq(unsigned long cause);
 
-/** riscv_dump_regs() - print a trap frame. */
-void riscv_dump_regs(const struct cpu_regs *regs);
-
 #endif /* ASM_RISCV_TRAPS_H */

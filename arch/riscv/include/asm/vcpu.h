@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * RISC-V vCPU internals shared by vcpu.c, vsbi.c, mmio.c, pv_mm.c and the
- * vdevs.
+ * RISC-V vCPU internals shared by the arch files: what an exit handler
+ * returns, the world switch (guest.S), the SBI server (vsbi.c) and the PV
+ * MMU (pv_mm.c). Exit dispatch is in asm/exit.h, injection in
+ * asm/inject.h, instruction decode in asm/insn.h, timers in asm/time.h.
  */
 #ifndef ASM_RISCV_VCPU_H
 #define ASM_RISCV_VCPU_H
@@ -28,36 +30,8 @@ void riscv_guest_enter(struct arch_vcpu *a);
  */
 int riscv_guest_load_insn(unsigned long gva, unsigned long *insn);
 
-/**
- * riscv_vcpu_notify() - an interrupt for @v was raised (irq_set or
- * eip_level changed): wake it if blocked, make it exit if it runs on
- * another pCPU.
- */
-void riscv_vcpu_notify(struct vcpu *v);
-
-/**
- * riscv_vcpu_inject_exception() - deliver exception @cause with @tval to
- * the guest's VS-mode trap handler, as the hart would have (privileged
- * spec, "Supervisor Trap" semantics on vsstatus/vsepc/vscause/vstval).
- */
-void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,
-				 unsigned long tval);
-
-/**
- * riscv_vcpu_irq_pending() - does @v (current, CSRs loaded) have an
- * enabled VS interrupt pending?
- * Return: true if a WFI of @v would complete.
- */
-bool riscv_vcpu_irq_pending(struct vcpu *v);
-
-/**
- * riscv_vcpu_wait() - @v (current) waits for an interrupt (WFI, HSM
- * retentive suspend): blocks it until an interrupt is pending or its
- * timer is due.
- * Return: EXIT_LEAVE when it blocked, EXIT_RESUME if an interrupt is
- * already pending.
- */
-enum exit_action riscv_vcpu_wait(struct vcpu *v);
+/* Largest single DBCN transfer of vsbi.c, in bytes (the guest loops). */
+#define DBCN_CHUNK 256
 
 /**
  * vsbi_ecall() - serve an SBI call of @v (ecall from VS-mode; sepc not yet
@@ -65,58 +39,6 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v);
  * Return: what the run loop does next.
  */
 enum exit_action vsbi_ecall(struct vcpu *v);
-
-/**
- * riscv_mmio_fault() - a guest-page fault of @v at guest physical @gpa:
- * emulate the access if a virtual device claims it, else crash the domain.
- * Return: what the run loop does next.
- */
-enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa);
-
-/**
- * riscv_unassigned_access() - a guest-page fault of @v (r->scause: load,
- * store or fetch) at guest physical @gpa, which is neither the domain's
- * RAM nor a virtual device: inject the matching access fault (scause
- * 5, 7 or 1, vstval = the faulting virtual address), or crash the
- * domain under mmio_fault = "crash".
- *
- * Return: EXIT_RESUME after an injection, EXIT_LEAVE after a crash.
- */
-enum exit_action riscv_unassigned_access(struct vcpu *v, paddr_t gpa);
-
-/* A guest load or store decoded by riscv_mmio_decode(). */
-struct mmio_insn {
-	unsigned int len; /* 2 or 4 bytes */
-	unsigned int size; /* access size in bytes */
-	bool is_write;
-	bool sign_extend;
-	unsigned int reg; /* rd of a load, rs2 of a store */
-};
-
-/**
- * riscv_mmio_decode() - decode the load or store that made @v (current)
- * take a guest-page fault: from htinst when the hart gave a transformed
- * instruction, else fetched from the guest at sepc.
- * Return: 0 and *@m; -EINVAL for anything but a plain integer load or
- * store (AMOs, LR/SC, FP, implicit accesses of the guest's page-table
- * walk); -EFAULT when the instruction could not be fetched.
- */
-int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m);
-
-/**
- * riscv_vcpu_resume_reset() - @v (current) resumes from a non-retentive
- * HSM suspend: guest MMU off (vsatp = 0) and interrupts off
- * (vsstatus.SIE = 0), as after hart_start.
- */
-void riscv_vcpu_resume_reset(struct vcpu *v);
-
-/**
- * riscv_vcpu_set_timer() - SBI TIME set_timer on the current vCPU: its
- * timer interrupt is due at @deadline (the guest's counter value). With
- * Sstc this is the guest's vstimecmp; without it the hypervisor's timer
- * injects VSTIP.
- */
-void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline);
 
 /**
  * vsbi_hart_mask() - the SBI hart mask of the pCPUs in @cpus (bit n =

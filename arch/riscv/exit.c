@@ -1,134 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * RISC-V guest exits: what made the guest trap (scause) goes to its
+ * handler: the SBI server (vsbi.c), the PV MMU (pv_mm.c), WFI (inject.c),
+ * the MMIO registry (common/vmmio.c) with the instruction decoder
+ * (insn.c), the host's own interrupts (traps.c). The dispatch itself,
+ * riscv_handle_exit(), is inline in asm/exit.h so that the run loop
+ * (vcpu.c, its only caller) pays no call on the hot exits (SBI calls,
+ * WFI, MMIO); this file holds the exits behind it. Handlers never call
+ * back into here.
+ *
  * Guest-page faults: MMIO emulation of the virtual devices; any other
  * address the domain does not own is an access fault injected into the
  * guest, or a domain crash under mmio_fault = "crash".
- *
- * The faulting load/store is decoded from htinst when the hart provides a
- * transformed instruction there (privileged spec, "Transformed Instruction
- * or Pseudoinstruction for mtinst or htinst"), otherwise fetched from the
- * guest with HLVX. Only plain integer loads and stores (and their
- * compressed forms) are emulated: that is how a kernel touches device
- * registers.
  */
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/vmmio.h>
 #include <asm/csr.h>
-#include <asm/riscv.h>
+#include <asm/exit.h>
+#include <asm/inject.h>
+#include <asm/insn.h>
+#include <asm/traps.h>
 #include <asm/vcpu.h>
-#include <asm/vplic.h>
-#include <asm/vuart.h>
-
-#define OPC_LOAD 0x03
-#define OPC_STORE 0x23
-
-/* Return: 0 and *m, or -EINVAL for anything but a plain load/store. */
-static int decode32(u32 insn, struct mmio_insn *m)
-{
-	unsigned int funct3 = (insn >> 12) & 7;
-
-	m->len = 4;
-	switch (insn & 0x7f) {
-	case OPC_LOAD:
-		if (funct3 == 7) {
-			return -EINVAL;
-		}
-		m->is_write = false;
-		m->size = 1U << (funct3 & 3);
-		m->sign_extend = !(funct3 & 4);
-		m->reg = (insn >> 7) & 0x1f;
-		return 0;
-	case OPC_STORE:
-		if (funct3 > 3) {
-			return -EINVAL;
-		}
-		m->is_write = true;
-		m->size = 1U << funct3;
-		m->sign_extend = false;
-		m->reg = (insn >> 20) & 0x1f;
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
-/* Compressed loads and stores (RVC quadrants 0 and 2). */
-static int decode16(u16 insn, struct mmio_insn *m)
-{
-	unsigned int funct3 = (insn >> 13) & 7;
-	unsigned int quadrant = insn & 3;
-
-	m->len = 2;
-	m->sign_extend = true;
-	if (quadrant == 0) {
-		switch (funct3) {
-		case 2: /* c.lw */
-		case 3: /* c.ld */
-			m->is_write = false;
-			m->reg = 8 + ((insn >> 2) & 7);
-			break;
-		case 6: /* c.sw */
-		case 7: /* c.sd */
-			m->is_write = true;
-			m->reg = 8 + ((insn >> 2) & 7);
-			break;
-		default:
-			return -EINVAL;
-		}
-	} else if (quadrant == 2) {
-		switch (funct3) {
-		case 2: /* c.lwsp */
-		case 3: /* c.ldsp */
-			m->is_write = false;
-			m->reg = (insn >> 7) & 0x1f;
-			break;
-		case 6: /* c.swsp */
-		case 7: /* c.sdsp */
-			m->is_write = true;
-			m->reg = (insn >> 2) & 0x1f;
-			break;
-		default:
-			return -EINVAL;
-		}
-	} else {
-		return -EINVAL;
-	}
-	m->size = (funct3 & 1) ? 8 : 4;
-	return 0;
-}
-
-int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
-{
-	struct cpu_regs *r = &v->arch.gregs;
-	unsigned long insn = r->htinst;
-
-	/*
-	 * A transformed instruction has bit 0 set; bit 1 clear means the
-	 * original was a 16-bit one (the transform is its 32-bit
-	 * equivalent). Pseudoinstructions (implicit accesses of the guest's
-	 * own page-table walk) are not loads or stores of the guest.
-	 */
-	if (insn & 1) {
-		int rc = decode32((u32)(insn | 2), m);
-
-		if (!rc && !(insn & 2)) {
-			m->len = 2;
-		}
-		return rc;
-	}
-	if (insn) {
-		return -EINVAL;
-	}
-	if (riscv_guest_load_insn(r->sepc, &insn)) {
-		return -EFAULT;
-	}
-	if ((insn & 3) == 3) {
-		return decode32((u32)insn, m);
-	}
-	return decode16((u16)insn, m);
-}
 
 static u64 sign_extend(u64 val, unsigned int size)
 {
@@ -220,4 +114,31 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 	}
 	r->sepc += m.len;
 	return EXIT_RESUME;
+}
+
+enum exit_action riscv_exit_virtual_insn(struct vcpu *v, unsigned long insn)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+
+	/* satp and sfence.vma of a PV domain (hstatus.VTVM), VS-mode only. */
+	if ((r->sstatus & SSTATUS_SPP) && riscv_pv_virtual_insn(v, insn)) {
+		return EXIT_RESUME;
+	}
+	/*
+	 * Anything else (an hypervisor or M-level CSR, hfence, ...) is not
+	 * part of the virtual hart: an illegal instruction to the guest.
+	 */
+	riscv_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
+	return EXIT_RESUME;
+}
+
+enum exit_action riscv_exit_unhandled(struct vcpu *v)
+{
+	const struct cpu_regs *r = &v->arch.gregs;
+
+	domain_crash(
+		v->domain,
+		"vCPU%u: unhandled trap scause %#lx stval %#lx htval %#lx at pc %#lx",
+		v->id, r->scause, r->stval, r->htval, r->sepc);
+	return EXIT_LEAVE;
 }

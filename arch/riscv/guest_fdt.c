@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arch nodes of a RISC-V guest's device tree (/cpus, the PLIC and the
+ * 16550 UART) and its stdout-path.
+ */
+#include <libfdt.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/lib.h>
+#include <xen-lite/setup.h>
+#include <asm/riscv.h>
+#include <asm/vplic.h>
+#include <asm/vuart.h>
+
+/* Phandles of the guest tree: cpu N's interrupt controller, the PLIC. */
+#define PHANDLE_CPU_INTC(n) (0x100 + (n))
+#define PHANDLE_PLIC 0x80
+
+/*
+ * Multi-letter extensions a vCPU has when the host has them: everything
+ * that works in VS-mode without hypervisor help. Vector is left out (its
+ * state is not switched), and so is anything hypervisor-level.
+ */
+static const char *const guest_exts[] = {
+	"zicsr",  "zifencei", "zihintpause", "zicntr", "zicond",
+	"zba",	  "zbb",      "zbc",	     "zbs",    "zfh",
+	"zfhmin", "svinval",  "svnapot",
+};
+
+/* The single-letter extensions of the host (after "rv64"), minus H, V. */
+static void base_letters(const char *isa, char *out, size_t size)
+{
+	const char *p = isa;
+	size_t n = 0;
+
+	if (!strncmp(p, "rv64", 4)) {
+		p += 4;
+	}
+	for (; *p && *p != '_' && n + 1 < size; p++) {
+		if (strchr("imafdcq", *p)) {
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+}
+
+static int guest_isa(char *isa, size_t isa_size, char *list, size_t list_size,
+		     int *list_len)
+{
+	const char *host = bootinfo.isa[0] ? bootinfo.isa : "rv64imafdc";
+	char letters[16];
+	size_t n, l = 0;
+	unsigned int i;
+
+	base_letters(host, letters, sizeof(letters));
+	n = snprintf(isa, isa_size, "rv64%s", letters);
+	for (i = 0; letters[i] && l + 2 < list_size; i++) {
+		list[l++] = letters[i];
+		list[l++] = '\0';
+	}
+	for (i = 0; i < ARRAY_SIZE(guest_exts); i++) {
+		if (!riscv_isa_has(host, guest_exts[i])) {
+			continue;
+		}
+		n += snprintf(isa + n, isa_size - n, "_%s", guest_exts[i]);
+		l += strlcpy(list + l, guest_exts[i], list_size - l) + 1;
+	}
+	if (riscv_features.sstc) {
+		n += snprintf(isa + n, isa_size - n, "_sstc");
+		l += strlcpy(list + l, "sstc", list_size - l) + 1;
+	}
+	if (riscv_features.svpbmt) {
+		n += snprintf(isa + n, isa_size - n, "_svpbmt");
+		l += strlcpy(list + l, "svpbmt", list_size - l) + 1;
+	}
+	if (n >= isa_size || l > list_size) {
+		return -E2BIG;
+	}
+	*list_len = (int)l;
+	return 0;
+}
+
+static int fdt_reg64(void *fdt, u64 base, u64 size)
+{
+	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
+
+	return fdt_property(fdt, "reg", reg, sizeof(reg));
+}
+
+static int cpus_node(struct domain *d, void *fdt)
+{
+	char isa[160], exts[256], name[24];
+	int exts_len, rc;
+	unsigned int i;
+
+	rc = guest_isa(isa, sizeof(isa), exts, sizeof(exts), &exts_len);
+	if (rc) {
+		return rc;
+	}
+	rc = fdt_begin_node(fdt, "cpus");
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 1);
+	rc = rc ?: fdt_property_u32(fdt, "#size-cells", 0);
+	rc = rc	   ?:
+		     fdt_property_u32(fdt, "timebase-frequency",
+				      (u32)arch_counter_freq());
+	for (i = 0; i < d->nr_vcpus && !rc; i++) {
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		rc = fdt_begin_node(fdt, name);
+		rc = rc ?: fdt_property_string(fdt, "device_type", "cpu");
+		rc = rc ?: fdt_property_u32(fdt, "reg", i);
+		rc = rc ?: fdt_property_string(fdt, "status", "okay");
+		rc = rc ?: fdt_property_string(fdt, "compatible", "riscv");
+		rc = rc ?: fdt_property_string(fdt, "riscv,isa", isa);
+		rc = rc ?: fdt_property_string(fdt, "riscv,isa-base", "rv64i");
+		rc = rc	   ?:
+			     fdt_property(fdt, "riscv,isa-extensions", exts,
+					  exts_len);
+		rc = rc ?: fdt_property_string(fdt, "mmu-type", "riscv,sv39");
+		rc = rc ?: fdt_begin_node(fdt, "interrupt-controller");
+		rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
+		rc = rc ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
+		rc = rc	   ?:
+			     fdt_property_string(fdt, "compatible",
+						 "riscv,cpu-intc");
+		rc = rc	   ?:
+			     fdt_property_u32(fdt, "phandle",
+					      PHANDLE_CPU_INTC(i));
+		rc = rc ?: fdt_end_node(fdt);
+		rc = rc ?: fdt_end_node(fdt);
+	}
+	rc = rc ?: fdt_end_node(fdt);
+	return rc;
+}
+
+static int plic_node(struct domain *d, void *fdt)
+{
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	fdt32_t irqs[2 * CONFIG_MAX_VCPUS];
+	char name[32];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < d->nr_vcpus; i++) {
+		irqs[2 * i] = cpu_to_fdt32(PHANDLE_CPU_INTC(i));
+		irqs[2 * i + 1] = cpu_to_fdt32(9); /* S-mode external */
+	}
+	snprintf(name, sizeof(name), "plic@%lx", VPLIC_BASE);
+	rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property(fdt, "compatible", compat, sizeof(compat));
+	rc = rc ?: fdt_reg64(fdt, VPLIC_BASE, VPLIC_SIZE);
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
+	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 1);
+	rc = rc ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
+	rc = rc	   ?:
+		     fdt_property(fdt, "interrupts-extended", irqs,
+				  d->nr_vcpus * 2 * sizeof(fdt32_t));
+	rc = rc ?: fdt_property_u32(fdt, "riscv,ndev", VPLIC_NR_SOURCES - 1);
+	rc = rc ?: fdt_property_u32(fdt, "phandle", PHANDLE_PLIC);
+	rc = rc ?: fdt_end_node(fdt);
+	return rc;
+}
+
+static int uart_node(void *fdt)
+{
+	char name[32];
+	int rc;
+
+	snprintf(name, sizeof(name), "serial@%lx", VUART_BASE);
+	rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
+	rc = rc ?: fdt_reg64(fdt, VUART_BASE, VUART_SIZE);
+	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", VUART_CLOCK);
+	rc = rc ?: fdt_property_u32(fdt, "interrupts", VUART_IRQ);
+	rc = rc ?: fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
+	rc = rc ?: fdt_end_node(fdt);
+	return rc;
+}
+
+int arch_guest_fdt_nodes(struct domain *d, void *fdt)
+{
+	int rc;
+
+	rc = cpus_node(d, fdt);
+	rc = rc ?: plic_node(d, fdt);
+	rc = rc ?: uart_node(fdt);
+	return rc;
+}
+
+const char *arch_guest_stdout_path(void)
+{
+	return "/serial@10000000";
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * RISC-V guest exits: riscv_handle_exit(), the run loop's one entry, and
+ * the exits of exit.c behind it.
+ */
+#ifndef ASM_RISCV_EXIT_H
+#define ASM_RISCV_EXIT_H
+
+#include <xen-lite/domain.h>
+#include <xen-lite/types.h>
+#include <xen-lite/vmmio.h>
+#include <asm/csr.h>
+#include <asm/inject.h>
+#include <asm/insn.h>
+#include <asm/traps.h>
+#include <asm/vcpu.h>
+
+#define INSN_WFI 0x10500073UL
+
+/**
+ * riscv_mmio_fault() - a guest-page fault of @v at guest physical @gpa:
+ * emulate the access if a virtual device claims it, else crash the domain.
+ * Return: what the run loop does next.
+ */
+enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa);
+
+/**
+ * riscv_unassigned_access() - a guest-page fault of @v (r->scause: load,
+ * store or fetch) at guest physical @gpa, which is neither the domain's
+ * RAM nor a virtual device: inject the matching access fault (scause
+ * 5, 7 or 1, vstval = the faulting virtual address), or crash the
+ * domain under mmio_fault = "crash".
+ *
+ * Return: EXIT_RESUME after an injection, EXIT_LEAVE after a crash.
+ */
+enum exit_action riscv_unassigned_access(struct vcpu *v, paddr_t gpa);
+
+/**
+ * riscv_exit_virtual_insn() - a virtual-instruction exit of @v (current)
+ * for @insn, other than WFI: the PV MMU's satp and sfence.vma traps, else
+ * an illegal-instruction exception to the guest.
+ * Return: what the run loop does next.
+ */
+enum exit_action riscv_exit_virtual_insn(struct vcpu *v, unsigned long insn);
+
+/**
+ * riscv_exit_unhandled() - @v (current) trapped for a cause the
+ * hypervisor does not delegate and has no handler for: crash the domain.
+ * Return: EXIT_LEAVE.
+ */
+enum exit_action riscv_exit_unhandled(struct vcpu *v);
+
+/**
+ * riscv_handle_exit() - @v (current) left the guest: decode the trap
+ * (scause, stval, htval, htinst) and run its handler.
+ *
+ * Inline, for the run loop only: SBI calls, WFI and MMIO are the hot
+ * exits, and a call here (frame, stack protector) would add about 25
+ * instructions to each (tests/bench ubench and world-switch, icount).
+ * The rest is out of line in exit.c.
+ * Return: what the run loop does next.
+ */
+static inline enum exit_action riscv_handle_exit(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long cause = r->scause;
+	unsigned long insn;
+	paddr_t gpa;
+
+	if (cause & CAUSE_IRQ_FLAG) {
+		riscv_handle_host_irq(cause & ~CAUSE_IRQ_FLAG);
+		return EXIT_RESUME;
+	}
+	switch (cause) {
+	case EXC_ECALL_VS:
+		return vsbi_ecall(v);
+	case EXC_VIRTUAL_INST:
+		insn = riscv_exit_insn(v);
+		if (insn == INSN_WFI) {
+			r->sepc += 4;
+			return riscv_vcpu_wait(v);
+		}
+		return riscv_exit_virtual_insn(v, insn);
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		gpa = (r->htval << 2) | (r->stval & 3);
+		if (!vmmio_find(v->domain, gpa) &&
+		    riscv_pv_store_fault(v, gpa)) {
+			return EXIT_RESUME;
+		}
+		return riscv_mmio_fault(v, gpa);
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+		return riscv_mmio_fault(v, (r->htval << 2) | (r->stval & 3));
+	case EXC_INST_GUEST_PAGE_FAULT:
+		return riscv_unassigned_access(v, (r->htval << 2) |
+							  (r->stval & 3));
+	case EXC_ILLEGAL_INST:
+		riscv_vcpu_inject_exception(v, cause, r->stval);
+		return EXIT_RESUME;
+	default:
+		return riscv_exit_unhandled(v);
+	}
+}
+
+#endif /* ASM_RISCV_EXIT_H */

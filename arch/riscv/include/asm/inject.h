@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * RISC-V injection into a guest (inject.c): exceptions, VS interrupts and
+ * waiting for them.
+ */
+#ifndef ASM_RISCV_INJECT_H
+#define ASM_RISCV_INJECT_H
+
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/lib.h>
+#include <asm/csr.h>
+#include <asm/riscv.h>
+#include <asm/time.h>
+#include <asm/vcpu.h>
+
+/**
+ * riscv_vcpu_inject_exception() - deliver exception @cause with @tval to
+ * the guest's VS-mode trap handler, as the hart would have (privileged
+ * spec, "Supervisor Trap" semantics on vsstatus/vsepc/vscause/vstval).
+ */
+void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,
+				 unsigned long tval);
+
+/**
+ * riscv_vcpu_notify() - an interrupt for @v was raised (irq_set or
+ * eip_level changed): wake it if blocked, make it exit if it runs on
+ * another pCPU.
+ */
+void riscv_vcpu_notify(struct vcpu *v);
+
+/**
+ * riscv_vcpu_wait() - @v (current) waits for an interrupt (WFI, HSM
+ * retentive suspend): blocks it until an interrupt is pending or its
+ * timer is due.
+ * Return: EXIT_LEAVE when it blocked, EXIT_RESUME if an interrupt is
+ * already pending.
+ */
+enum exit_action riscv_vcpu_wait(struct vcpu *v);
+
+/**
+ * riscv_vcpu_resume_reset() - @v (current) resumes from a non-retentive
+ * HSM suspend: guest MMU off (vsatp = 0) and interrupts off
+ * (vsstatus.SIE = 0), as after hart_start.
+ */
+void riscv_vcpu_resume_reset(struct vcpu *v);
+
+/**
+ * riscv_vcpu_inject_pending() - before @v (current, CSRs loaded) enters
+ * the guest: fold the interrupts other CPUs raised (irq_set), the vPLIC
+ * output (eip_level) and, without Sstc, a due guest timer into hvip; arm
+ * the host timer for a guest timer not due yet. Inline: the run loop does
+ * this before every guest entry.
+ */
+static inline void riscv_vcpu_inject_pending(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned long set =
+		__atomic_exchange_n(&a->irq_set, 0, __ATOMIC_ACQ_REL);
+	unsigned long hvip = csr_read(CSR_HVIP) | set;
+
+	if (READ_ONCE(a->eip_level)) {
+		hvip |= HVIP_VSEIP;
+	} else {
+		hvip &= ~HVIP_VSEIP;
+	}
+	if (!riscv_features.sstc) {
+		if (arch_counter_read() >= a->timer_deadline) {
+			hvip |= HVIP_VSTIP;
+		} else {
+			riscv_timer_guest_deadline(a->timer_deadline);
+		}
+	}
+	csr_write(CSR_HVIP, hvip);
+}
+
+#endif /* ASM_RISCV_INJECT_H */

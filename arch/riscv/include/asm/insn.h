@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest instruction fetch and load/store decode (insn.c), for the exits
+ * that need the trapping instruction: guest-page faults (MMIO emulation in
+ * exit.c, PV page-table writes in pv_mm.c) and virtual-instruction exits.
+ */
+#ifndef ASM_RISCV_INSN_H
+#define ASM_RISCV_INSN_H
+
+#include <xen-lite/domain.h>
+#include <xen-lite/types.h>
+#include <asm/vcpu.h>
+
+/* A guest load or store decoded by riscv_mmio_decode(). */
+struct mmio_insn {
+	unsigned int len; /* 2 or 4 bytes */
+	unsigned int size; /* access size in bytes */
+	bool is_write;
+	bool sign_extend;
+	unsigned int reg; /* rd of a load, rs2 of a store */
+};
+
+/**
+ * riscv_insn_decode32() - decode a 32-bit instruction as a plain integer
+ * load or store (RV64I LOAD / STORE major opcodes).
+ * Return: 0 and *@m, or -EINVAL for anything else.
+ */
+int riscv_insn_decode32(u32 insn, struct mmio_insn *m);
+
+/**
+ * riscv_insn_decode16() - decode a compressed instruction as a load or
+ * store (RVC quadrants 0 and 2: c.lw, c.ld, c.sw, c.sd and their
+ * sp-relative forms).
+ * Return: 0 and *@m, or -EINVAL for anything else.
+ */
+int riscv_insn_decode16(u16 insn, struct mmio_insn *m);
+
+/**
+ * riscv_insn_fetch() - fetch the guest instruction at guest virtual @gva
+ * of the current vCPU with its own translation (HLVX, riscv_guest_load_insn()).
+ * Return: the instruction (16 or 32 bits), or 0 when the fetch faulted
+ * (0 is no instruction: an all-zero parcel is defined illegal).
+ */
+unsigned long riscv_insn_fetch(unsigned long gva);
+
+/**
+ * riscv_mmio_decode() - decode the load or store that made @v (current)
+ * take a guest-page fault: from htinst when the hart gave a transformed
+ * instruction, else fetched from the guest at sepc.
+ * Return: 0 and *@m; -EINVAL for anything but a plain integer load or
+ * store (AMOs, LR/SC, FP, implicit accesses of the guest's page-table
+ * walk); -EFAULT when the instruction could not be fetched.
+ */
+int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m);
+
+/**
+ * riscv_exit_insn() - the instruction of a virtual-instruction exit of @v
+ * (current): stval when the hart wrote the instruction bits there (it
+ * may, as for an illegal instruction: privileged spec 20211203, 4.1.9
+ * "Supervisor Trap Value Register"), else fetched from the guest at
+ * sepc. Inline: it is on the WFI path of every blocking vCPU.
+ * Return: the instruction, or 0 when it could not be fetched.
+ */
+static inline unsigned long riscv_exit_insn(struct vcpu *v)
+{
+	const struct cpu_regs *r = &v->arch.gregs;
+
+	return r->stval ? r->stval : riscv_insn_fetch(r->sepc);
+}
+
+#endif /* ASM_RISCV_INSN_H */

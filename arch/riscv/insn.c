@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest instructions: the load or store behind a guest-page fault (MMIO
+ * emulation in exit.c, PV page-table writes in pv_mm.c).
+ *
+ * The faulting load/store is decoded from htinst when the hart provides a
+ * transformed instruction there (privileged spec, "Transformed Instruction
+ * or Pseudoinstruction for mtinst or htinst"), otherwise fetched from the
+ * guest with HLVX. Only plain integer loads and stores (and their
+ * compressed forms) are emulated: that is how a kernel touches device
+ * registers.
+ */
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <asm/insn.h>
+#include <asm/vcpu.h>
+
+#define OPC_LOAD 0x03
+#define OPC_STORE 0x23
+
+int riscv_insn_decode32(u32 insn, struct mmio_insn *m)
+{
+	unsigned int funct3 = (insn >> 12) & 7;
+
+	m->len = 4;
+	switch (insn & 0x7f) {
+	case OPC_LOAD:
+		if (funct3 == 7) {
+			return -EINVAL;
+		}
+		m->is_write = false;
+		m->size = 1U << (funct3 & 3);
+		m->sign_extend = !(funct3 & 4);
+		m->reg = (insn >> 7) & 0x1f;
+		return 0;
+	case OPC_STORE:
+		if (funct3 > 3) {
+			return -EINVAL;
+		}
+		m->is_write = true;
+		m->size = 1U << funct3;
+		m->sign_extend = false;
+		m->reg = (insn >> 20) & 0x1f;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int riscv_insn_decode16(u16 insn, struct mmio_insn *m)
+{
+	unsigned int funct3 = (insn >> 13) & 7;
+	unsigned int quadrant = insn & 3;
+
+	m->len = 2;
+	m->sign_extend = true;
+	if (quadrant == 0) {
+		switch (funct3) {
+		case 2: /* c.lw */
+		case 3: /* c.ld */
+			m->is_write = false;
+			m->reg = 8 + ((insn >> 2) & 7);
+			break;
+		case 6: /* c.sw */
+		case 7: /* c.sd */
+			m->is_write = true;
+			m->reg = 8 + ((insn >> 2) & 7);
+			break;
+		default:
+			return -EINVAL;
+		}
+	} else if (quadrant == 2) {
+		switch (funct3) {
+		case 2: /* c.lwsp */
+		case 3: /* c.ldsp */
+			m->is_write = false;
+			m->reg = (insn >> 7) & 0x1f;
+			break;
+		case 6: /* c.swsp */
+		case 7: /* c.sdsp */
+			m->is_write = true;
+			m->reg = (insn >> 2) & 0x1f;
+			break;
+		default:
+			return -EINVAL;
+		}
+	} else {
+		return -EINVAL;
+	}
+	m->size = (funct3 & 1) ? 8 : 4;
+	return 0;
+}
+
+unsigned long riscv_insn_fetch(unsigned long gva)
+{
+	unsigned long insn;
+
+	if (riscv_guest_load_insn(gva, &insn)) {
+		return 0;
+	}
+	return insn;
+}
+
+int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long insn = r->htinst;
+
+	/*
+	 * A transformed instruction has bit 0 set; bit 1 clear means the
+	 * original was a 16-bit one (the transform is its 32-bit
+	 * equivalent). Pseudoinstructions (implicit accesses of the guest's
+	 * own page-table walk) are not loads or stores of the guest.
+	 */
+	if (insn & 1) {
+		int rc = riscv_insn_decode32((u32)(insn | 2), m);
+
+		if (!rc && !(insn & 2)) {
+			m->len = 2;
+		}
+		return rc;
+	}
+	if (insn) {
+		return -EINVAL;
+	}
+	insn = riscv_insn_fetch(r->sepc);
+	if (!insn) {
+		return -EFAULT;
+	}
+	if ((insn & 3) == 3) {
+		return riscv_insn_decode32((u32)insn, m);
+	}
+	return riscv_insn_decode16((u16)insn, m);
+}
