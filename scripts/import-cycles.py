@@ -6,18 +6,22 @@
 defines (the symbol tables of the built objects, read with nm: what the
 compiler and linker see, macros and inlines already resolved). A call
 through a declared hook is not an import: the hook is the seam the
-caller was given (arch_* hooks, called by common code and defined by the
-arch tree, and the names given with --hook).
+caller was given. Declared hooks: the arch_* hooks (called by common
+code, defined by the arch tree), HOOKS below, and the names given with
+--hook. Calls the compiler emits by itself (COMPILER below) are no
+imports either.
 
 usage: scripts/import-cycles.py [--nm NM] [--hook NAME]... [--src SRCDIR]
-                                [-v] OBJDIR...
+                                [--data] [-v] OBJDIR...
   OBJDIR: a directory of built objects, e.g. build/riscv64/common (one
   scope: only its own *.o, not those of its subdirectories, and only
   edges between them). With --src, only the objects of a SRCDIR/NAME.c
   count (not those of assembly sources: entry code and the C it calls
-  are one unit however they are split). Exit status 1 if any scope has a cycle, printed as
-  the files of each strongly connected component and the calls that tie
-  them; 2 on a usage error or a missing object.
+  are one unit however they are split). With --data, referring to
+  another file's global variables is an import too. -v prints every
+  edge. Exit status 1 if any scope has a cycle, printed as the files of
+  each strongly connected component and the calls that tie them; 2 on a
+  usage error or a missing object.
 """
 import argparse
 import glob
@@ -37,8 +41,12 @@ HOOKS = {
 COMPILER = {"__stack_chk_fail", "__stack_chk_guard"}
 
 
-def symbols(nm, obj):
-    """Return (functions defined, symbols referenced) of object @obj."""
+FUNC_KINDS = ("T", "W", "i")
+DATA_KINDS = ("D", "B", "R", "G", "S", "C", "V")
+
+
+def symbols(nm, obj, kinds):
+    """Return (symbols of @kinds defined, symbols referenced) of @obj."""
     out = subprocess.run([nm, "-P", obj], check=True, capture_output=True,
                          text=True).stdout
     defined, undef = set(), set()
@@ -47,7 +55,7 @@ def symbols(nm, obj):
         if len(f) < 2:
             continue
         name, kind = f[0], f[1]
-        if kind in ("T", "W", "i"):
+        if kind in kinds:
             defined.add(name)
         elif kind in ("U", "w"):
             undef.add(name)
@@ -86,7 +94,7 @@ def sccs(nodes, edges):
     return out
 
 
-def check(objdir, nm, hooks, verbose, src):
+def check(objdir, nm, hooks, verbose, src, kinds):
     objs = sorted(glob.glob(os.path.join(objdir, "*.o")))
     if src:
         objs = [o for o in objs if os.path.exists(
@@ -98,7 +106,7 @@ def check(objdir, nm, hooks, verbose, src):
     owner, refs = {}, {}
     for o in objs:
         unit = os.path.basename(o)[:-2] + ".c"
-        defined, undef = symbols(nm, o)
+        defined, undef = symbols(nm, o, kinds)
         refs[unit] = undef
         for s in defined:
             owner[s] = unit
@@ -131,13 +139,17 @@ def main():
     ap.add_argument("--hook", action="append", default=[],
                     help="another declared hook (arch_* and HOOKS always are)")
     ap.add_argument("--src", help="the sources: only objects of a .c count")
+    ap.add_argument("--data", action="store_true",
+                    help="a reference to another file's global data is an "
+                    "import too")
     ap.add_argument("-v", action="store_true", help="print every edge")
     ap.add_argument("objdirs", nargs="+")
     a = ap.parse_args()
     hooks = HOOKS | set(a.hook)
     ok = True
     for d in a.objdirs:
-        ok = check(d, a.nm, hooks, a.v, a.src) and ok
+        kinds = FUNC_KINDS + (DATA_KINDS if a.data else ())
+        ok = check(d, a.nm, hooks, a.v, a.src, kinds) and ok
     sys.exit(0 if ok else 1)
 
 
