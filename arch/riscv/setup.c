@@ -42,8 +42,6 @@ u8 boot_stack[STACK_SIZE] __aligned(16);
  */
 static u64 boot_pgtable[512] __aligned(PAGE_SIZE);
 
-struct riscv_features riscv_features;
-
 static const void *boot_fdt;
 static u64 timebase_hz;
 static volatile u32 *finisher;
@@ -214,58 +212,6 @@ void riscv_secondary_entry(unsigned long hartid, struct pcpu *self)
 	start_secondary(self->id);
 }
 
-bool riscv_isa_has(const char *isa, const char *ext)
-{
-	size_t n = strlen(ext);
-	const char *p = isa;
-
-	/* Multi-letter extensions follow an '_' in riscv,isa. */
-	while ((p = strchr(p, '_'))) {
-		p++;
-		if (!strncmp(p, ext, n) && (p[n] == '_' || p[n] == '\0')) {
-			return true;
-		}
-	}
-	return false;
-}
-
-static void detect_features(const char *isa)
-{
-	unsigned long v;
-	unsigned long want = ENVCFG_STCE | ENVCFG_PBMTE;
-
-	/*
-	 * Sstc: stimecmp is accessible from HS-mode only when the firmware
-	 * set menvcfg.STCE, so a successful read is the answer. henvcfg
-	 * bits are WARL, but QEMU 7.2 lets PBMTE stick even on harts without
-	 * Svpbmt, so the device tree's riscv,isa must list it as well.
-	 */
-	riscv_features.sstc = riscv_probe_stimecmp(&v);
-	if (riscv_probe_henvcfg(&v)) {
-		csr_write(CSR_HENVCFG, want);
-		v = csr_read(CSR_HENVCFG);
-		csr_write(CSR_HENVCFG, 0);
-		riscv_features.svpbmt = (v & ENVCFG_PBMTE) &&
-					riscv_isa_has(isa, "svpbmt");
-		if (!riscv_features.svpbmt) {
-			v &= ~ENVCFG_PBMTE;
-		}
-		if (!riscv_features.sstc) {
-			v &= ~ENVCFG_STCE;
-		}
-		riscv_features.henvcfg = v & want;
-	}
-	/*
-	 * Guest stage-1 modes for the PV MMU: a vsatp write with a MODE the
-	 * hart lacks is ignored or leaves another (legal) MODE.
-	 */
-	csr_write(CSR_VSATP, SATP_MODE_SV39);
-	riscv_features.vs_sv39 = csr_read(CSR_VSATP) == SATP_MODE_SV39;
-	csr_write(CSR_VSATP, SATP_MODE_SV48);
-	riscv_features.vs_sv48 = csr_read(CSR_VSATP) == SATP_MODE_SV48;
-	csr_write(CSR_VSATP, 0);
-}
-
 int arch_setup(const struct bootinfo *bi)
 {
 	int rc;
@@ -280,7 +226,7 @@ int arch_setup(const struct bootinfo *bi)
 	if (bi->isa[0]) {
 		printk("riscv: ISA %s\n", bi->isa);
 	}
-	detect_features(bi->isa);
+	riscv_detect_features(bi->isa);
 	printk("riscv: H extension present, Sstc %s, Svpbmt %s, timebase %llu Hz\n",
 	       riscv_features.sstc ? "yes" : "no",
 	       riscv_features.svpbmt ? "yes" : "no",

@@ -15,7 +15,15 @@ struct riscv_features {
 	bool vs_sv48; /* vsatp takes MODE Sv48 */
 };
 
+/* cpufeature.c, filled by riscv_detect_features() at boot. */
 extern struct riscv_features riscv_features;
+
+/**
+ * riscv_detect_features() - probe this (the boot) hart for what
+ * riscv_features records; @isa is the device tree's riscv,isa string
+ * ("" when absent).
+ */
+void riscv_detect_features(const char *isa);
 
 /** riscv_secondary_start - SBI HSM entry point of secondaries (head.S). */
 extern char riscv_secondary_start[];

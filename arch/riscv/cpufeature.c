@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the boot hart finds out about the harts (all alike): Sstc,
+ * Svpbmt, the henvcfg bits every vCPU gets, the guest stage-1 modes, and
+ * the extensions the device tree's riscv,isa lists. riscv_features is
+ * written once by arch_setup() (setup.c) and read everywhere else; it
+ * lives here, not in setup.c, so that reading it does not make a file
+ * depend on the boot code.
+ */
+#include <xen-lite/lib.h>
+#include <asm/csr.h>
+#include <asm/riscv.h>
+#include <asm/traps.h>
+
+struct riscv_features riscv_features;
+
+bool riscv_isa_has(const char *isa, const char *ext)
+{
+	size_t n = strlen(ext);
+	const char *p = isa;
+
+	/* Multi-letter extensions follow an '_' in riscv,isa. */
+	while ((p = strchr(p, '_'))) {
+		p++;
+		if (!strncmp(p, ext, n) && (p[n] == '_' || p[n] == '\0')) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void riscv_detect_features(const char *isa)
+{
+	unsigned long v;
+	unsigned long want = ENVCFG_STCE | ENVCFG_PBMTE;
+
+	/*
+	 * Sstc: stimecmp is accessible from HS-mode only when the firmware
+	 * set menvcfg.STCE, so a successful read is the answer. henvcfg
+	 * bits are WARL, but QEMU 7.2 lets PBMTE stick even on harts without
+	 * Svpbmt, so the device tree's riscv,isa must list it as well.
+	 */
+	riscv_features.sstc = riscv_probe_stimecmp(&v);
+	if (riscv_probe_henvcfg(&v)) {
+		csr_write(CSR_HENVCFG, want);
+		v = csr_read(CSR_HENVCFG);
+		csr_write(CSR_HENVCFG, 0);
+		riscv_features.svpbmt = (v & ENVCFG_PBMTE) &&
+					riscv_isa_has(isa, "svpbmt");
+		if (!riscv_features.svpbmt) {
+			v &= ~ENVCFG_PBMTE;
+		}
+		if (!riscv_features.sstc) {
+			v &= ~ENVCFG_STCE;
+		}
+		riscv_features.henvcfg = v & want;
+	}
+	/*
+	 * Guest stage-1 modes for the PV MMU: a vsatp write with a MODE the
+	 * hart lacks is ignored or leaves another (legal) MODE.
+	 */
+	csr_write(CSR_VSATP, SATP_MODE_SV39);
+	riscv_features.vs_sv39 = csr_read(CSR_VSATP) == SATP_MODE_SV39;
+	csr_write(CSR_VSATP, SATP_MODE_SV48);
+	riscv_features.vs_sv48 = csr_read(CSR_VSATP) == SATP_MODE_SV48;
+	csr_write(CSR_VSATP, 0);
+}
