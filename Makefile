@@ -56,7 +56,7 @@ export XL_VERSION
 noconfig := %_defconfig menuconfig olddefconfig savedefconfig help deps \
 	test test-unit test-qemu test-linux test-guests test-cli test-spin \
 	test-fuzz test-format test-kconfig test-kconfig-full test-firsthour \
-	test-bringup test-platforms bench bench-qemu10 fuzz fuzz-long format \
+	test-bringup test-platforms bench bench-docs bench-qemu10 fuzz fuzz-long format \
 	check-format tools clean \
 	distclean tags
 
@@ -237,6 +237,11 @@ test-bringup:
 bench:
 	$(Q)$(srctree)/tests/bench.sh
 
+# The last 'make bench' results into the tracked docs (chart and table of
+# docs/benchmarks.md); 'make bench' itself writes under build/bench/ only.
+bench-docs:
+	$(Q)$(srctree)/tests/bench.sh --docs
+
 # The Linux ratios on QEMU 10 (docs/platforms.md).
 bench-qemu10:
 	$(Q)$(srctree)/tests/lib/fresh-ns.sh $(srctree)/tests/platforms/bench.sh
@@ -288,7 +293,10 @@ help:
 	@echo '  test-spin               PV MMU model check (spin)'
 	@echo '  test-fuzz               each fuzzer for a short budget'
 	@echo '  test-format             clang-format check (as check-format)'
-	@echo '  bench                   benchmarks (BENCH lines)'
+	@echo '  bench                   benchmarks (BENCH lines; results, table and'
+	@echo '                          chart under build/bench/ only)'
+	@echo '  bench-docs              the last bench results into docs/benchmarks.png'
+	@echo '                          and the table of docs/benchmarks.md'
 	@echo '  bench-qemu10            the Linux ratio benchmarks on QEMU 10'
 	@echo '  fuzz                    long fuzzing runs (FUZZ_SECONDS=N)'
 	@echo '  fuzz-long               10^7 executions per harness (FUZZ_EXECS=N)'
@@ -299,6 +307,6 @@ help:
 
 .PHONY: test-firsthour test-bringup
 .PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
-	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench bench-qemu10 fuzz fuzz-long \
+	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench bench-docs bench-qemu10 fuzz fuzz-long \
 	format check-format clean distclean help menuconfig olddefconfig savedefconfig FORCE
 FORCE:

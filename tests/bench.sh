@@ -6,6 +6,9 @@
 #                                      default: every script, in name order)
 #        tests/bench.sh --report      table and chart again from the last
 #                                      build/bench/results.txt
+#        tests/bench.sh --docs        'make bench-docs': copy the last
+#                                      results' chart to docs/benchmarks.png
+#                                      and their table into docs/benchmarks.md
 #
 # Each script prints its figures as lines "BENCH <name> <value> <unit>"
 # (a missing unit is recorded as "-"; anything else a script prints is kept
@@ -20,7 +23,11 @@
 #   - writes build/bench/results.md (a Markdown table, the one in
 #     docs/benchmarks.md) and, with gnuplot, build/bench/benchmarks.png
 #     (bar panels per unit, at most 14 figures each, log scale where the
-#     values span more than a factor of 100), copied to docs/benchmarks.png.
+#     values span more than a factor of 100).
+# Nothing outside build/bench/ is written (a benchmark run leaves the
+# checkout clean); only --docs refreshes the tracked docs/benchmarks.png
+# and the table between the "make bench-docs" markers of
+# docs/benchmarks.md.
 # It prints "ok bench.<script>" or "FAIL bench.<script>" for each script
 # (FAIL: non-zero exit status or no BENCH line) and ends with
 # "bench: N passed, N failed".
@@ -31,6 +38,11 @@ out=$srctree/build/bench
 results=$out/results.txt
 mkdir -p "$out/logs"
 report_only=0
+docs=0
+if [ "${1:-}" = --docs ]; then
+	docs=1
+	set -- --report
+fi
 if [ "${1:-}" = --report ]; then
 	report_only=1
 	shift
@@ -158,12 +170,38 @@ chart() {
 	gnuplot "$plot/chart.gp" >"$out/logs/gnuplot.log" 2>&1
 }
 
+# --docs: the last run's chart (drawn again only if it is missing or
+# older than the results, so its title keeps the run's date and commit)
+# and table into the tracked docs.
+if [ "$docs" = 1 ]; then
+	doc=$srctree/docs/benchmarks.md
+	begin='<!-- make bench-docs: table start -->'
+	end='<!-- make bench-docs: table end -->'
+	if [ "$(grep -cxF -e "$begin" -e "$end" "$doc")" != 2 ]; then
+		echo "bench: docs/benchmarks.md lacks the lines '$begin' and '$end'"
+		exit 1
+	fi
+	if [ ! "$out/benchmarks.png" -nt "$results" ]; then
+		command -v gnuplot >/dev/null && chart ||
+			{ echo "bench: no chart (gnuplot missing or failed)"; exit 1; }
+	fi
+	cp "$out/benchmarks.png" "$srctree/docs/benchmarks.png"
+	awk -v b="$begin" -v e="$end" -v t="$out/results.md" '
+		$0 == e { skip = 0 }
+		!skip { print }
+		$0 == b { while ((getline l < t) > 0) print l; skip = 1 }
+	' "$doc" >"$out/benchmarks.md.new" && mv "$out/benchmarks.md.new" "$doc"
+	echo "bench: docs/benchmarks.png and the table in docs/benchmarks.md" \
+		"from build/bench/results.txt ($(wc -l <"$results") figures)"
+	exit 0
+fi
+
 if [ -s "$results" ]; then
 	if ! command -v gnuplot >/dev/null; then
 		echo "bench: gnuplot not found (apt-get install gnuplot-nox); no chart"
 	elif chart; then
-		cp "$out/benchmarks.png" "$srctree/docs/benchmarks.png"
-		echo "bench: chart in docs/benchmarks.png (build/bench/plot/chart.gp)"
+		echo "bench: chart in build/bench/benchmarks.png (build/bench/plot/chart.gp);" \
+			"'make bench-docs' copies it and the table into docs/"
 	else
 		echo "bench: gnuplot failed, see build/bench/logs/gnuplot.log"
 		cat "$out/logs/gnuplot.log"
