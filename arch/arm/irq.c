@@ -7,7 +7,6 @@
 #include <asm/gic.h>
 #include <asm/irq.h>
 #include <asm/time.h>
-#include <asm/vcpu.h>
 
 /* Shortest distance to the next tick when the scheduler asks for "now". */
 #define TIMER_MIN_DELTA_DIV 100

@@ -33,10 +33,10 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/dabt.h>
+#include <asm/inject.h>
 #include <asm/pv_mm.h>
 #include <asm/sysregs.h>
 #include <asm/system.h>
-#include <asm/vcpu.h>
 
 /* TLBI VAAE1IS argument: VA[55:12] in bits 43:0 (C5.5.51). */
 #define TLBI_VA_MASK ((1ULL << 44) - 1)

@@ -2,8 +2,8 @@
 /*
  * Arm boot glue and the arch hooks of include/xen-lite/arch.h that are not
  * about firmware calls (psci.c): C entry points from head.S, the EL2
- * check, the platform counter and the hypervisor's EL2 physical timer,
- * idling, IPIs and the panic helpers.
+ * check, idling, IPIs and the panic helpers. The counter and the timers
+ * are in time.c.
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/arch/p2m.h>
@@ -25,7 +25,6 @@
 extern char cpu_stacks[];
 
 paddr_t arm_boot_dtb;
-static u64 counter_freq;
 
 void arm_boot_c(unsigned long mpidr, paddr_t dtb)
 {
@@ -58,56 +57,6 @@ void arm_secondary_c(unsigned int cpu)
 	arm_timer_cpu_init();
 	WRITE_ONCE(p->boot_stage, CPU_STAGE_ARCH);
 	start_secondary(cpu);
-}
-
-u64 arch_counter_read(void)
-{
-	isb();
-	return READ_SYSREG(cntpct_el0);
-}
-
-u64 arch_counter_freq(void)
-{
-	if (!counter_freq) {
-		counter_freq = READ_SYSREG(cntfrq_el0) & 0xffffffffUL;
-		if (!counter_freq) {
-			/* Firmware left CNTFRQ unset: QEMU virt's value. */
-			counter_freq = 62500000;
-		}
-	}
-	return counter_freq;
-}
-
-void arm_timer_cpu_init(void)
-{
-	WRITE_SYSREG(0, cnthp_ctl_el2);
-	this_cpu()->arch.timer_deadline = ~0ULL;
-	gic_enable_ppi(IRQ_PPI_HYP_TIMER, 0xa0);
-}
-
-void arch_timer_set(u64 deadline)
-{
-	this_cpu()->arch.timer_deadline = deadline;
-	if (deadline == ~0ULL) {
-		WRITE_SYSREG(0, cnthp_ctl_el2);
-		return;
-	}
-	WRITE_SYSREG(deadline, cnthp_cval_el2);
-	WRITE_SYSREG(CNT_CTL_ENABLE, cnthp_ctl_el2);
-	isb();
-}
-
-bool arm_timer_interrupt(void)
-{
-	u64 ctl = READ_SYSREG(cnthp_ctl_el2);
-
-	if (!(ctl & CNT_CTL_ISTATUS)) {
-		return false;
-	}
-	/* One-shot: masked until the next arch_timer_set(). */
-	WRITE_SYSREG(0, cnthp_ctl_el2);
-	this_cpu()->arch.timer_deadline = ~0ULL;
-	return true;
 }
 
 int arch_setup(const struct bootinfo *bi)

@@ -12,6 +12,7 @@
 #include <public/xen-lite.h>
 #include <asm/psci.h>
 #include <asm/sysregs.h>
+#include <asm/inject.h>
 #include <asm/vcpu.h>
 
 static struct vcpu *vcpu_by_mpidr(struct domain *d, u64 mpidr)

@@ -1,9 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The hypervisor's own timer: the EL2 physical timer (CNTHP). */
+/*
+ * Timers (time.c): the hypervisor's own timer, the EL2 physical timer
+ * (CNTHP), and the guests' EL1 virtual timer (CNTV), whose switch with
+ * the vCPU is inline here.
+ */
 #ifndef ASM_ARM_TIME_H
 #define ASM_ARM_TIME_H
 
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
 #include <xen-lite/types.h>
+#include <asm/gic.h>
+#include <asm/irq.h>
+#include <asm/sysregs.h>
+#include <asm/vgic.h>
 
 /** arm_timer_cpu_init() - quiesce CNTHP and enable its PPI on this CPU. */
 void arm_timer_cpu_init(void);
@@ -16,5 +26,59 @@ bool arm_timer_interrupt(void);
 
 /** arm_stop_this_cpu() - park this CPU for good (panic, IRQ_SGI_STOP). */
 void arm_stop_this_cpu(void) __attribute__((noreturn));
+
+/*
+ * vtimer_fired() - @v's saved virtual timer condition is met and not
+ * masked (Arm ARM D11.2.4). Inline: vcpu_load()
+ * and the WFI exit ask it on every switch.
+ */
+static inline bool vtimer_fired(const struct vcpu *v)
+{
+	u64 ctl = v->arch.cntv_ctl;
+	u64 now = arch_counter_read() - v->domain->arch.cntvoff;
+
+	return (ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK) &&
+	       now >= v->arch.cntv_cval;
+}
+
+/*
+ * vtimer_load() - give the CPU's virtual timer to @v (vcpu_load()).
+ * Inline, as vtimer_put(): both are on every vCPU switch.
+ */
+static inline void vtimer_load(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	/*
+	 * The virtual timer interrupt is linked to the physical PPI: keep
+	 * the physical interrupt active exactly while the virtual one is
+	 * pending or active, so that it fires again only once the guest
+	 * has deactivated it.
+	 */
+	if (vtimer_fired(v) && !vgic_irq_state(v, IRQ_PPI_VTIMER)) {
+		vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
+	}
+	gic_set_ppi_active(IRQ_PPI_VTIMER, vgic_irq_state(v, IRQ_PPI_VTIMER));
+	WRITE_SYSREG(a->cntv_cval, cntv_cval_el0);
+	WRITE_SYSREG(a->cntv_ctl, cntv_ctl_el0);
+}
+
+/* vtimer_put() - save @v's virtual timer and silence it (vcpu_put()). */
+static inline void vtimer_put(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	a->cntv_ctl = READ_SYSREG(cntv_ctl_el0);
+	a->cntv_cval = READ_SYSREG(cntv_cval_el0);
+	/* Not this vCPU's timer any more: silence it. */
+	WRITE_SYSREG(0, cntv_ctl_el0);
+}
+
+/**
+ * vtimer_interrupt() - the physical virtual-timer PPI fired on this CPU.
+ * Return: true when it was forwarded to the running vCPU through a
+ * hardware-linked list register (the guest deactivates it).
+ */
+bool vtimer_interrupt(void);
 
 #endif /* ASM_ARM_TIME_H */

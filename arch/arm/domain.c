@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Arm domains: the arch part of a domain's creation (the emulated
+ * devices, registered with vmmio by their init functions; the virtual
+ * counter offset) and of its console input.
+ */
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
+#include <asm/vgic.h>
+#include <asm/vpl011.h>
+
+int arch_domain_init(struct domain *d)
+{
+	d->arch.cntvoff = arch_counter_read();
+	/* The console first: by far the most frequent MMIO exit. */
+	return vpl011_init(d) ?: vgic_domain_init(d);
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+}
+
+void arch_domain_console_input(struct domain *d)
+{
+	vpl011_update(d);
+}

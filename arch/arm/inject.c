@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exceptions and interrupts for Arm guests: synchronous exceptions taken
+ * to EL1 (Undefined, data and instruction aborts) as the hardware would
+ * take them, and WFI, which blocks the vCPU until an interrupt is due.
+ */
+#include <xen-lite/domain.h>
+#include <xen-lite/sched.h>
+#include <asm/gic.h>
+#include <asm/inject.h>
+#include <asm/irq.h>
+#include <asm/sysregs.h>
+#include <asm/system.h>
+#include <asm/time.h>
+#include <asm/vgic.h>
+
+/* Did loaded @v trap from EL0 (AArch64 or AArch32)? */
+static bool vcpu_from_el0(const struct vcpu *v)
+{
+	u64 pstate = v->arch.regs.pstate;
+
+	return (pstate & PSR_MODE32) ||
+	       (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
+/*
+ * Make loaded @v take a synchronous exception to EL1 with syndrome @esr
+ * at its current pc (Arm ARM D1.10.2: vector offset by the mode the
+ * exception is taken from).
+ */
+static void inject_sync(struct vcpu *v, u64 esr)
+{
+	struct cpu_regs *r = &v->arch.regs;
+	u64 vbar = READ_SYSREG(vbar_el1);
+	u64 off;
+
+	if (r->pstate & PSR_MODE32) {
+		off = 0x600;
+	} else if ((r->pstate & PSR_MODE_MASK) == PSR_MODE_EL0t) {
+		off = 0x400;
+	} else if ((r->pstate & PSR_MODE_MASK) == PSR_MODE_EL1h) {
+		off = 0x200;
+	} else {
+		off = 0;
+	}
+	WRITE_SYSREG(esr, esr_el1);
+	WRITE_SYSREG(r->pc, elr_el1);
+	WRITE_SYSREG(r->pstate, spsr_el1);
+	r->pc = vbar + off;
+	r->pstate = PSR_MODE_EL1h | PSR_DAIF;
+}
+
+void vcpu_inject_undef(struct vcpu *v)
+{
+	inject_sync(v, ((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL);
+}
+
+void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write)
+{
+	unsigned int ec = vcpu_from_el0(v) ? EC_DABT_LOW : EC_DABT_CUR;
+
+	/* Permission fault, level 3 (DFSC 0b001111), FAR valid. */
+	inject_sync(v, ((u64)ec << ESR_EC_SHIFT) | ESR_IL |
+			       (write ? DABT_WNR : 0) | FSC_PERM | 3);
+	WRITE_SYSREG(far, far_el1);
+}
+
+/* Synchronous External abort, not on a translation table walk (ISS). */
+#define FSC_SEA 0x10
+
+void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
+{
+	bool el0 = vcpu_from_el0(v);
+	unsigned int ec;
+
+	/*
+	 * Arm ARM DDI 0487 K.a, ESR_EL1 "ISS encoding for an exception from
+	 * a Data Abort" / "... an Instruction Abort": EC 0x20/0x21
+	 * (instruction abort from a lower / the same EL) or 0x24/0x25 (data
+	 * abort), IL set (a 32-bit instruction), ISV clear (no syndrome to
+	 * emulate with), EA 0, S1PTW 0, WnR for a store, xFSC 0b010000
+	 * "Synchronous External abort, not on translation table walk or
+	 * hardware update of translation table"; FnV clear: FAR_EL1 holds
+	 * the faulting virtual address. The return address is the faulting
+	 * instruction (chapter D1, "Preferred exception return address" of a
+	 * synchronous abort); inject_sync() takes the vector offset from the
+	 * mode the exception is taken from (D1, "Exception vectors").
+	 */
+	if (fetch) {
+		ec = el0 ? EC_IABT_LOW : EC_IABT_CUR;
+	} else {
+		ec = el0 ? EC_DABT_LOW : EC_DABT_CUR;
+	}
+	inject_sync(v, ((u64)ec << ESR_EC_SHIFT) | ESR_IL |
+			       (write && !fetch ? DABT_WNR : 0) | FSC_SEA);
+	WRITE_SYSREG(far, far_el1);
+}
+
+bool vcpu_wait_for_interrupt(struct vcpu *v)
+{
+	u64 wake = 0;
+	u64 ctl = READ_SYSREG(cntv_ctl_el0);
+
+	if (vgic_vcpu_pending(v)) {
+		return true;
+	}
+	v->arch.cntv_ctl = ctl;
+	v->arch.cntv_cval = READ_SYSREG(cntv_cval_el0);
+	if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK)) {
+		if (vtimer_fired(v)) {
+			if (!vgic_irq_state(v, IRQ_PPI_VTIMER)) {
+				vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
+				gic_set_ppi_active(IRQ_PPI_VTIMER, true);
+			}
+			return true;
+		}
+		wake = v->arch.cntv_cval + v->domain->arch.cntvoff;
+		if (!wake) {
+			wake = 1;
+		}
+	}
+	vcpu_block(v, wake);
+	/*
+	 * An interrupt injected between the check above and the block saw
+	 * the vCPU running and only kicked it: wake it ourselves.
+	 */
+	smp_mb();
+	if (vgic_vcpu_pending(v)) {
+		vcpu_wake(v);
+	}
+	return false;
+}
