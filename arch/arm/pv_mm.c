@@ -76,14 +76,11 @@ static void s1_tlbi(struct domain *d, bool all, vaddr_t va)
 	/* Table writes (mmu_update, emulated stores) before the TLBI. */
 	dsb_ishst();
 	if (all) {
-		__asm__ __volatile__("tlbi vmalle1is" ::: "memory");
+		tlbi_vmalle1is();
 	} else {
 		u64 arg = (va >> PAGE_SHIFT) & TLBI_VA_MASK;
 
-		__asm__ __volatile__("tlbi vaae1is, %0"
-				     :
-				     : "r"(arg)
-				     : "memory");
+		tlbi_vaae1is(arg);
 	}
 	dsb_ish();
 	if (borrow) {

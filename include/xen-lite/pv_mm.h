@@ -68,7 +68,7 @@ static inline u64 pgt_maps(u64 type_info)
 	return (type_info & PGT_MAP_MASK) >> PGT_MAP_SHIFT;
 }
 
-/* -- guest stage-1 formats (arch/riscv/pv_format.c, common/pv_pt_arm64.c) -- */
+/* ---- guest stage-1 formats (pv_format.c of arch/riscv, arch/arm) ---- */
 
 #define PV_PT_ENTRIES 512
 #define PV_PT_MAX_LEVELS 4

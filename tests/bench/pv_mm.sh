@@ -21,5 +21,5 @@ $cc -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare \
 	"$srctree/tests/unit/pv_mm_env.c" \
 	"$srctree/tests/unit/host/xl_host_lib.c" \
 	"$srctree/common/pv_mm.c" "$srctree/arch/riscv/pv_format.c" \
-	"$srctree/common/pv_pt_arm64.c" "$srctree/common/hypercall.c"
+	"$srctree/arch/arm/pv_format.c" "$srctree/common/hypercall.c"
 exec "$out/pv_mm_bench"

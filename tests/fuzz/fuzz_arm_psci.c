@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: the PSCI / SMCCC server offered to Arm guests
- * (arch/arm/vpsci.c, compiled here as it is) on arbitrary x0..x7, with
+ * (arch/arm/vpsci.c, linked as it is) on arbitrary x0..x7, with
  * recording stubs for what it calls.
  *
  * Checked after every call: x0 holds a return value the called function
@@ -14,7 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../arch/arm/vpsci.c"
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/hypercall.h>
+#include <xen-lite/sched.h>
+#include <public/xen-lite.h>
+#include <asm/inject.h>
+#include <asm/psci.h>
+#include <asm/vcpu.h>
 
 #include "fuzz_check.h"
 #include "fuzz_input.h"

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness: the Arm trapped system-register handler (ESR EC 0x18,
- * handle_sync() -> handle_sysreg() of arch/arm/vcpu.c, with the PV MMU's
- * TVM write emulation arm_pv_vm_reg_write() of arch/arm/pv_mm.c), both
- * compiled here as they are. The EL1 and ID system registers are a named
- * register file in the harness (tests/fuzz/host-arm/asm/sysregs.h turns
- * mrs/msr into calls of it), filled from the input; vgic_sgi1r() is a
- * recording stub.
+ * arm_handle_exit() of arch/arm/exit.c -> vcpu_handle_sysreg() of
+ * arch/arm/sysreg.c, with the PV MMU's TVM write emulation
+ * arm_pv_vm_reg_write() of arch/arm/pv_mm.c and the Undefined exception
+ * of arch/arm/inject.c), linked as they are (tests/fuzz/Makefile). The
+ * EL1 and ID system registers are a named register file in the harness
+ * (under XL_HOST_TEST, arch/arm/include/asm/sysregs.h turns mrs/msr into
+ * calls of xl_host_sysreg_read()/xl_host_sysreg_write()), filled from the
+ * input; vgic_sgi1r() is a recording stub.
  *
  * An input is a short sequence of trapped accesses (any ISS: Op0, Op1,
  * CRn, CRm, Op2, Rt, direction) from EL0t, EL1t or EL1h, each with the
@@ -43,19 +45,16 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include <xen-lite/domain.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/smp.h>
+#include <asm/exit.h>
+#include <asm/regs.h>
+#include <asm/sysregs.h>
+#include <asm/vcpu.h>
+
 #include "fuzz_check.h"
 #include "fuzz_input.h"
-
-/* The hypervisor's sched_yield(), not the C library's libFuzzer calls. */
-#define sched_yield xl_sched_yield
-#include "../../arch/arm/vcpu.c"
-
-/* pv_mm.c's TLB maintenance becomes a call of fuzz_asm() too. */
-#define __asm__
-#define __volatile__(...) fuzz_asm(#__VA_ARGS__)
-#include "../../arch/arm/pv_mm.c"
-#undef __volatile__
-#undef __asm__
 
 struct pcpu pcpu_info[CONFIG_NR_CPUS];
 cpumask_t cpu_online_map;
@@ -174,7 +173,7 @@ static struct {
 	u64 val[8];
 } wlog;
 
-u64 fuzz_sysreg_read(const char *name)
+u64 xl_host_sysreg_read(const char *name)
 {
 	struct sreg *r = reg_named(name);
 
@@ -185,7 +184,7 @@ u64 fuzz_sysreg_read(const char *name)
 	return r->val;
 }
 
-void fuzz_sysreg_write(const char *name, u64 val)
+void xl_host_sysreg_write(const char *name, u64 val)
 {
 	struct sreg *r = reg_named(name);
 
@@ -200,7 +199,7 @@ void fuzz_sysreg_write(const char *name, u64 val)
 	r->val = val;
 }
 
-void fuzz_asm(const char *text)
+void xl_host_insn(const char *text, u64 arg)
 {
 	if (strstr(text, "tlbi"))
 		s.tlbi++;
@@ -208,7 +207,10 @@ void fuzz_asm(const char *text)
 		s.other_asm++;
 }
 
-/* Stubs of what vcpu.c and pv_mm.c call; only vgic_sgi1r() may be. */
+/*
+ * Stubs of what exit.c, sysreg.c, inject.c and pv_mm.c call; only
+ * vgic_sgi1r() may be.
+ */
 void vgic_sgi1r(struct vcpu *v, u64 val)
 {
 	CHECK(v == &vcpu);
@@ -222,27 +224,7 @@ void vgic_sgi1r(struct vcpu *v, u64 val)
 		abort();                                   \
 	} while (0)
 
-int __guest_enter(struct cpu_regs *regs)
-{
-	NOT_REACHED();
-}
-
-void fpsimd_save(struct fpsimd_state *st)
-{
-	NOT_REACHED();
-}
-
 void fpsimd_restore(const struct fpsimd_state *st)
-{
-	NOT_REACHED();
-}
-
-int vgic_domain_init(struct domain *d)
-{
-	NOT_REACHED();
-}
-
-void vgic_vcpu_init(struct vcpu *v)
 {
 	NOT_REACHED();
 }
@@ -262,36 +244,6 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	NOT_REACHED();
 }
 
-void vgic_save(struct vcpu *v)
-{
-	NOT_REACHED();
-}
-
-void vgic_restore(struct vcpu *v)
-{
-	NOT_REACHED();
-}
-
-void vgic_flush_lrs(struct vcpu *v)
-{
-	NOT_REACHED();
-}
-
-void vgic_sync_lrs(struct vcpu *v)
-{
-	NOT_REACHED();
-}
-
-int vpl011_init(struct domain *d)
-{
-	NOT_REACHED();
-}
-
-void vpl011_update(struct domain *d)
-{
-	NOT_REACHED();
-}
-
 void gic_set_ppi_active(unsigned int irq, bool active)
 {
 	NOT_REACHED();
@@ -303,26 +255,6 @@ void gic_handle_irqs(void)
 }
 
 u64 arch_counter_read(void)
-{
-	NOT_REACHED();
-}
-
-void arch_timer_set(u64 deadline)
-{
-	NOT_REACHED();
-}
-
-u64 sched_slice_deadline(void)
-{
-	NOT_REACHED();
-}
-
-bool sched_need_resched(void)
-{
-	NOT_REACHED();
-}
-
-void sched_yield(void)
 {
 	NOT_REACHED();
 }
@@ -347,11 +279,6 @@ bool vcpu_handle_smccc(struct vcpu *v)
 	NOT_REACHED();
 }
 
-void p2m_activate(struct p2m_domain *p, unsigned int cpu)
-{
-	NOT_REACHED();
-}
-
 bool p2m_fault_retry(struct p2m_domain *p, gfn_t gfn, bool write, bool exec)
 {
 	NOT_REACHED();
@@ -367,13 +294,13 @@ int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val, unsigned int size)
 	NOT_REACHED();
 }
 
-mfn_t p2m_lookup(struct p2m_domain *p, gfn_t gfn, p2m_type_t *t,
-		 unsigned int *order)
+bool p2m_access_allowed(p2m_type_t t, bool write, bool exec)
 {
 	NOT_REACHED();
 }
 
-bool p2m_access_allowed(p2m_type_t t, bool write, bool exec)
+mfn_t p2m_lookup(struct p2m_domain *p, gfn_t gfn, p2m_type_t *t,
+		 unsigned int *order)
 {
 	NOT_REACHED();
 }
@@ -537,7 +464,7 @@ static void one_access(u32 iss, u8 m, u64 rtval)
 			(unsigned long long)rtval,
 			e.emulated ? "emulated" : "undef");
 
-	CHECK(handle_sync(&vcpu));
+	CHECK(arm_handle_exit(&vcpu, EXIT_SYNC, *reg("esr_el2")));
 
 	CHECK(s.tlbi == 0 && s.other_asm == 0);
 	CHECK(vcpu.arch.hcr == hcr && vcpu.arch.loaded);

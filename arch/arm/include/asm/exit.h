@@ -52,9 +52,9 @@ static inline bool arm_mmio_access(struct vcpu *v,
 				   const struct dabt_access *a)
 {
 	struct cpu_regs *r = &v->arch.regs;
-	u64 val = a->write ? dabt_store_value(a, a->reg == 31 ? 0 :
-							      r->x[a->reg]) :
-			     0;
+	u64 val = a->write ?
+			  dabt_store_value(a, a->reg == 31 ? 0 : r->x[a->reg]) :
+			  0;
 
 	if (vmmio_emulate(v, dev, gpa, a->size, a->write, &val) < 0) {
 		return arm_mmio_refused(v, gpa, a->size, a->write);

@@ -285,6 +285,22 @@
 
 #include <xen-lite/types.h>
 
+#ifdef XL_HOST_TEST
+/*
+ * Host tests and fuzzers (tests/fuzz/fuzz_arm_sysreg.c) compile the exit
+ * handlers as they are and provide these: a register file by name (the
+ * text mrs/msr would use) and a record of the barriers and TLB
+ * maintenance instructions, by their text.
+ */
+u64 xl_host_sysreg_read(const char *name);
+void xl_host_sysreg_write(const char *name, u64 val);
+void xl_host_insn(const char *insn, u64 arg);
+
+#define READ_SYSREG(name) xl_host_sysreg_read(__stringify(name))
+#define WRITE_SYSREG(v, name) xl_host_sysreg_write(__stringify(name), (u64)(v))
+#define XL_INSN(insn) xl_host_insn(insn, 0)
+#define XL_INSN_ARG(insn, arg) xl_host_insn(insn, arg)
+#else
 #define READ_SYSREG(name)                                         \
 	({                                                        \
 		u64 __v;                                          \
@@ -296,24 +312,43 @@
 #define WRITE_SYSREG(v, name) \
 	__asm__ __volatile__("msr " __stringify(name) ", %0" : : "r"((u64)(v)))
 
+/* An instruction without operands, ordered against memory accesses. */
+#define XL_INSN(insn) __asm__ __volatile__(insn ::: "memory")
+/* The same with one register operand. */
+#define XL_INSN_ARG(insn, arg) \
+	__asm__ __volatile__(insn " %0" : : "r"((u64)(arg)) : "memory")
+#endif
+
 static inline void isb(void)
 {
-	__asm__ __volatile__("isb" ::: "memory");
+	XL_INSN("isb");
 }
 
 static inline void dsb_sy(void)
 {
-	__asm__ __volatile__("dsb sy" ::: "memory");
+	XL_INSN("dsb sy");
 }
 
 static inline void dsb_ish(void)
 {
-	__asm__ __volatile__("dsb ish" ::: "memory");
+	XL_INSN("dsb ish");
 }
 
 static inline void dsb_ishst(void)
 {
-	__asm__ __volatile__("dsb ishst" ::: "memory");
+	XL_INSN("dsb ishst");
+}
+
+/* Stage-1 EL1&0 TLB maintenance for the current VMID, Inner Shareable. */
+static inline void tlbi_vmalle1is(void)
+{
+	XL_INSN("tlbi vmalle1is");
+}
+
+/* ... of one VA, all ASIDs: @arg = VA[55:12] in bits 43:0. */
+static inline void tlbi_vaae1is(u64 arg)
+{
+	XL_INSN_ARG("tlbi vaae1is,", arg);
 }
 
 #endif /* __ASSEMBLY__ */
