@@ -13,7 +13,8 @@
  *   break    (formats with fmt->bbm: Arm) clears the valid bit of every
  *            live entry the operation will change, keeping its other bits
  *            so the next phase still knows what it was; then the one TLB
- *            flush of the operation (Arm ARM D8.16, break-before-make).
+ *            flush of the operation (Arm ARM (DDI 0487 K.a) "Using
+ *            break-before-make").
  *   make     writes the new entries; a prepared table is filled first and
  *            installed with one write. Cannot fail.
  *   finish   the one TLB flush (unless break already did it), then the

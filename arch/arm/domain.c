@@ -13,7 +13,7 @@ int arch_domain_init(struct domain *d)
 {
 	d->arch.cntvoff = arch_counter_read();
 	/* The console first: by far the most frequent MMIO exit. */
-	return vpl011_init(d) ?: vgic_domain_init(d);
+	return vpl011_init(d) ?: vgic_domain_init(d) ?: vgic_mmio_register(d);
 }
 
 void arch_domain_destroy(struct domain *d)

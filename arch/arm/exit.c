@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Arm guest exits: decode the exit and dispatch it (Arm ARM (DDI 0487 K.a)
- * D1.10 exception entry; ESR_EL2 syndromes), and the stage-2 fault path:
+ * "ESR_EL2"), and the stage-2 fault path:
  * retry while the p2m changes an entry, writes to pinned PV page tables,
  * emulated devices (vmmio), accesses nothing answers. The only caller of
  * the handlers (vpsci.c, sysreg.c, pv_mm.c, vmmio); they inject through

@@ -173,15 +173,6 @@ void gic_set_ppi_active(unsigned int irq, bool active)
 	writel(1U << irq, gicr_sgi(active ? GICR_ISACTIVER0 : GICR_ICACTIVER0));
 }
 
-void gic_route_spi(unsigned int irq, u64 mpidr)
-{
-	if (irq < GIC_NR_PRIV || irq >= gic_info.nr_irqs) {
-		return;
-	}
-	writeq(mpidr & MPIDR_AFF_MASK, gicd(GICD_IROUTER + irq * 8));
-	writel(1U << (irq % 32), gicd(GICD_ISENABLER + (irq / 32) * 4));
-}
-
 void gic_send_sgi(u64 mpidr, unsigned int sgi)
 {
 	u64 aff0 = MPIDR_AFF0(mpidr);
@@ -199,24 +190,6 @@ void gic_send_sgi(u64 mpidr, unsigned int sgi)
 void gic_deactivate(unsigned int irq)
 {
 	WRITE_SYSREG(irq, ICC_DIR_EL1);
-}
-
-void gic_handle_irqs(void)
-{
-	for (;;) {
-		unsigned int irq = READ_SYSREG(ICC_IAR1_EL1) & 0xffffff;
-
-		if (irq >= GIC_SPURIOUS && irq < 8192) {
-			break;
-		}
-		/* Priority drop; deactivation follows unless forwarded. */
-		WRITE_SYSREG(irq, ICC_EOIR1_EL1);
-		isb();
-		this_cpu()->arch.irq_count++;
-		if (!arm_irq_dispatch(irq)) {
-			gic_deactivate(irq);
-		}
-	}
 }
 
 int gic_init(const struct bootinfo *bi)

@@ -11,7 +11,7 @@
 
 #define STACK_SIZE (CONFIG_STACK_SIZE_KB * 1024)
 
-/* Level-1 block descriptor bits (Arm ARM D8.3, VMSAv8-64 descriptors). */
+/* Level-1 block descriptor bits (Arm ARM (DDI 0487 K.a) VMSAv8-64). */
 #define PTE_BLOCK 0x1
 #define PTE_ATTRIDX(i) ((i) << 2)
 #define PTE_AP_RES1 (1 << 6)

@@ -25,8 +25,8 @@ static bool vcpu_from_el0(const struct vcpu *v)
 
 /*
  * Make loaded @v take a synchronous exception to EL1 with syndrome @esr
- * at its current pc (Arm ARM D1.10.2: vector offset by the mode the
- * exception is taken from).
+ * at its current pc (Arm ARM (DDI 0487 K.a) "VBAR_EL1": vector offset by
+ * the mode the exception is taken from).
  */
 static void inject_sync(struct vcpu *v, u64 esr)
 {
@@ -74,7 +74,7 @@ void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
 	unsigned int ec;
 
 	/*
-	 * Arm ARM DDI 0487 K.a, ESR_EL1 "ISS encoding for an exception from
+	 * Arm ARM (DDI 0487 K.a) "ESR_EL1", "ISS encoding for an exception from
 	 * a Data Abort" / "... an Instruction Abort": EC 0x20/0x21
 	 * (instruction abort from a lower / the same EL) or 0x24/0x25 (data
 	 * abort), IL set (a 32-bit instruction), ISV clear (no syndrome to
@@ -82,9 +82,9 @@ void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
 	 * "Synchronous External abort, not on translation table walk or
 	 * hardware update of translation table"; FnV clear: FAR_EL1 holds
 	 * the faulting virtual address. The return address is the faulting
-	 * instruction (chapter D1, "Preferred exception return address" of a
+	 * instruction ("Preferred exception return address" of a
 	 * synchronous abort); inject_sync() takes the vector offset from the
-	 * mode the exception is taken from (D1, "Exception vectors").
+	 * mode the exception is taken from ("Exception vectors").
 	 */
 	if (fetch) {
 		ec = el0 ? EC_IABT_LOW : EC_IABT_CUR;

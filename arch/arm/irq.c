@@ -1,17 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Physical interrupt dispatch: IPIs, the hypervisor timer, guest IRQs. */
+/*
+ * Physical interrupt dispatch: acknowledge from the GICv3 CPU interface
+ * (gic.c is the driver), then IPIs, the hypervisor timer, guest IRQs.
+ */
 #include <xen-lite/arch.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/gic.h>
 #include <asm/irq.h>
+#include <asm/sysregs.h>
 #include <asm/time.h>
 
 /* Shortest distance to the next tick when the scheduler asks for "now". */
 #define TIMER_MIN_DELTA_DIV 100
 
-bool arm_irq_dispatch(unsigned int irq)
+/*
+ * Handle physical interrupt @irq after its priority drop. Return: true when
+ * it was forwarded to a guest through a hardware-linked list register (the
+ * guest deactivates it), false when the caller must deactivate it.
+ */
+static bool arm_irq_dispatch(unsigned int irq)
 {
 	switch (irq) {
 	case IRQ_SGI_IPI:
@@ -45,5 +54,23 @@ bool arm_irq_dispatch(unsigned int irq)
 		printk(XL_WARN "CPU%u: unexpected interrupt %u\n",
 		       smp_processor_id(), irq);
 		return false;
+	}
+}
+
+void gic_handle_irqs(void)
+{
+	for (;;) {
+		unsigned int irq = READ_SYSREG(ICC_IAR1_EL1) & 0xffffff;
+
+		if (irq >= GIC_SPURIOUS && irq < 8192) {
+			break;
+		}
+		/* Priority drop; deactivation follows unless forwarded. */
+		WRITE_SYSREG(irq, ICC_EOIR1_EL1);
+		isb();
+		this_cpu()->arch.irq_count++;
+		if (!arm_irq_dispatch(irq)) {
+			gic_deactivate(irq);
+		}
 	}
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * AArch64 stage 2: VTCR_EL2 / VTTBR_EL2, IPA size and VMID width probing,
- * and the TLB maintenance that follows a stage-2 change (Arm ARM D8.16
- * "TLB maintenance", D8.17 "Using break-before-make", and C5.5 for the
- * TLBI instructions).
+ * and the TLB maintenance that follows a stage-2 change
+ * (Arm ARM (DDI 0487 K.a) "TLB maintenance", "Using break-before-make",
+ * and the TLBI instructions).
  *
  * TLBI *IS operations are broadcast to the inner-shareable domain, so the
  * CPU mask only decides whether a flush is needed at all: Arm cannot aim
@@ -36,7 +36,7 @@ static struct p2m_format s2_fmt;
 static bool s2_ready;
 static u64 s2_vtcr;
 
-/* ID_AA64MMFR0_EL1.PARange -> address bits (D19.2.64). */
+/* Arm ARM (DDI 0487 K.a) "ID_AA64MMFR0_EL1": PARange -> address bits. */
 static const u8 parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
 
 int arch_p2m_setup(void)
@@ -95,9 +95,10 @@ void arch_p2m_activate(const struct p2m_domain *p2m)
 }
 
 /*
- * TLBI IPAS2E1IS and VMALLS12E1IS act on the VMID in VTTBR_EL2 (D8.16):
- * switch to the target VMID for the duration, with interrupts off so
- * nothing runs on the borrowed VTTBR.
+ * TLBI IPAS2E1IS and VMALLS12E1IS act on the VMID in VTTBR_EL2
+ * (Arm ARM (DDI 0487 K.a) "TLBI IPAS2E1IS", "TLBI VMALLS12E1IS"): switch
+ * to the target VMID for the duration, with interrupts off so nothing
+ * runs on the borrowed VTTBR.
  */
 static unsigned long vmid_enter(u16 vmid, u64 *saved)
 {
@@ -122,7 +123,7 @@ static void flush_whole_vmid(u16 vmid)
 	u64 saved;
 
 	flags = vmid_enter(vmid, &saved);
-	/* Descriptor writes complete before the invalidation (D8.16.1). */
+	/* Descriptor writes complete before the invalidation (TLB rules). */
 	dsb_ishst();
 	__asm__ __volatile__("tlbi vmalls12e1is" ::: "memory");
 	dsb_ish();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AArch64 stage-2 descriptors, 4 KiB granule (Arm ARM D8.3, "Translation
- * table descriptor formats", and D8.4 for the stage-2 attribute fields).
+ * AArch64 stage-2 descriptors, 4 KiB granule (Arm ARM (DDI 0487 K.a)
+ * "Translation table descriptor formats" and the stage-2 memory
+ * attributes and access permissions).
  * Pure bit manipulation: compiled into the hypervisor and the host tests.
  *
  * Our level n is the architecture's level 3 - n: level 0 holds 4 KiB pages
@@ -74,7 +75,7 @@ static unsigned int arm_pte_type(p2m_pte_t pte)
 	return (pte & DESC_SW_MASK) >> DESC_SW_SHIFT;
 }
 
-/* VTCR_EL2 fields that depend on the geometry (D17.2, VTCR_EL2). */
+/* Fields that depend on the geometry (Arm ARM (DDI 0487 K.a) "VTCR_EL2"). */
 #define VTCR_T0SZ(x) ((u64)(x)&0x3f)
 #define VTCR_SL0(x) ((u64)(x) << 6)
 
@@ -108,7 +109,8 @@ int p2m_format_arm_init(struct p2m_format *fmt, unsigned int ipa_bits)
 	} else {
 		/*
 		 * Start at level 1; above 39 bits the root is 2..16 level-1
-		 * tables concatenated (D8.2.6), which saves a whole level.
+		 * tables concatenated (Arm ARM (DDI 0487 K.a) "VTCR_EL2",
+		 * SL0 and T0SZ), which saves a whole level.
 		 */
 		fmt->levels = 3;
 		fmt->root_bits = ipa_bits - 30;

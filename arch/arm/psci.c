@@ -3,7 +3,7 @@
  * Client side of PSCI (Arm DEN 0022): the hypervisor asks the firmware
  * (QEMU's built-in PSCI at EL3, SMC conduit) to start CPUs and to power
  * the machine off. A non-clean power-off reports its status through Arm
- * semihosting SYS_EXIT so QEMU exits non-zero.
+ * semihosting SYS_EXIT (semihosting.c) so QEMU exits non-zero.
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/errno.h>
@@ -15,7 +15,8 @@
 #include <asm/sysregs.h>
 #include <asm/system.h>
 
-long psci_smc(u64 fn, u64 a1, u64 a2, u64 a3)
+/* A firmware call over the SMC conduit: the firmware's x0. */
+static long psci_smc(u64 fn, u64 a1, u64 a2, u64 a3)
 {
 	register u64 x0 __asm__("x0") = fn;
 	register u64 x1 __asm__("x1") = a1;
@@ -97,44 +98,11 @@ int arch_cpu_up(unsigned int cpu, unsigned long hwid)
 	return psci_to_errno(ret);
 }
 
-/* Set when a semihosting call trapped because semihosting is disabled. */
-static volatile bool semihosting_absent;
-
-/*
- * Arm semihosting SYS_EXIT (operation 0x18) with the extended
- * ADP_Stopped_ApplicationExit reason: QEMU exits with @code.
- */
-static void semihosting_exit(unsigned long code)
-{
-	u64 block[2] = { 0x20026, code };
-	register u64 x0 __asm__("x0") = 0x18;
-	register u64 x1 __asm__("x1") = (u64)block;
-
-	__asm__ __volatile__(".global semihosting_hlt\n"
-			     "semihosting_hlt:\n\t"
-			     "hlt #0xf000"
-			     : "+r"(x0)
-			     : "r"(x1)
-			     : "memory");
-}
-
-extern char semihosting_hlt[];
-
-bool arm_skip_semihosting_trap(u64 pc)
-{
-	if (pc != (u64)semihosting_hlt) {
-		return false;
-	}
-	semihosting_absent = true;
-	return true;
-}
-
 void arch_machine_poweroff(bool clean)
 {
 	local_irq_disable();
 	if (!clean) {
-		semihosting_exit(1);
-		if (semihosting_absent) {
+		if (!arm_semihosting_exit(1)) {
 			printk(XL_WARN "semihosting is disabled: the exit "
 				       "status cannot report the failure\n");
 		}

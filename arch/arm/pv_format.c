@@ -3,11 +3,11 @@
  * AArch64 stage-1 descriptors, 4 KiB granule, for the PV MMU: pure bit
  * manipulation, compiled for the hypervisor and for the host tests.
  *
- * Arm ARM D8.3 (VMSAv8-64 translation table descriptor formats). The PV
- * MMU numbers levels from the leaves, so its level L is the Arm lookup
- * level 4 - L: L1 = level 3 (pages), L2 = level 2 (2 MiB blocks), L3 =
- * level 1 (1 GiB blocks, the root of a 39-bit VA), L4 = level 0 (the root
- * of a 48-bit VA, tables only without FEAT_LPA2).
+ * Arm ARM (DDI 0487 K.a) "Translation table descriptor formats"
+ * (VMSAv8-64). The PV MMU numbers levels from the leaves, so its level L
+ * is the Arm lookup level 4 - L: L1 = level 3 (pages), L2 = level 2
+ * (2 MiB blocks), L3 = level 1 (1 GiB blocks, the root of a 39-bit VA),
+ * L4 = level 0 (the root of a 48-bit VA, tables only without FEAT_LPA2).
  *
  * Output addresses are 48 bits (no FEAT_LPA2): bits 51:48 of a table
  * descriptor and 49:48 of a block or page descriptor are RES0.

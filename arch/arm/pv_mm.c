@@ -17,9 +17,10 @@
  * keeps the PV MMU's own guarantees (well-formed tables, W^X, frames
  * mapped only where counted) true for what the walker actually does.
  *
- * References are to the Arm ARM (DDI 0487): D13.2.47 HCR_EL2.TVM, D8.2
- * for the translation table formats and starting levels, D8.16 and C5.5
- * for TLB maintenance, D19.2.39 for the syndromes.
+ * References are to Arm ARM (DDI 0487 K.a): "HCR_EL2" (TVM), "TCR_EL1"
+ * and the VMSAv8-64 translation table formats and starting levels, the
+ * TLB maintenance rules and "TLBI VMALLE1IS" / "TLBI VAAE1IS", "ESR_EL2"
+ * for the syndromes.
  *
  * Every function here runs on the CPU where the vCPU it is given is
  * loaded (a hypercall or a trap of that vCPU), with interrupts masked.
@@ -43,7 +44,8 @@
 
 /*
  * 4 KiB granule: a walk starts at level 0 for TnSZ 16..24 and at level 1
- * for 25..33 (D8.2.6), i.e. 4 and 3 levels in the PV MMU's numbering.
+ * for 25..33 (Arm ARM (DDI 0487 K.a) "TCR_EL1", T0SZ), i.e. 4 and 3
+ * levels in the PV MMU's numbering.
  */
 #define TSZ_4_LEVELS 16U
 #define TSZ_PER_LEVEL 9U
@@ -130,7 +132,8 @@ static u64 sctlr_sanitize(u64 sctlr)
 /*
  * Bring loaded @v's live TCR_EL1 and SCTLR_EL1 in line with the rules
  * above; if that changed anything, drop the stage-1 entries built under
- * the old setting (TLBs may cache TCR fields, D8.16.1).
+ * the old setting (TLBs may cache TCR fields: Arm ARM (DDI 0487 K.a)
+ * "TCR_EL1").
  */
 static void el1_sanitize_live(struct vcpu *v)
 {

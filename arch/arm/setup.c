@@ -24,13 +24,10 @@
 
 extern char cpu_stacks[];
 
-paddr_t arm_boot_dtb;
-
 void arm_boot_c(unsigned long mpidr, paddr_t dtb)
 {
 	struct pcpu *p = &pcpu_info[0];
 
-	arm_boot_dtb = dtb;
 	p->stack_top = cpu_stacks + STACK_SIZE;
 	p->arch.mpidr = mpidr & MPIDR_AFF_MASK;
 	p->arch.timer_deadline = ~0ULL;

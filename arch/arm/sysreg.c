@@ -29,13 +29,13 @@
 /*
  * ID register group 3 (HCR_EL2.TID3): op0 3, op1 0, CRn 0, CRm 1..7. The
  * registers an Armv8.0-8.2 CPU implements are read from the hardware and
- * filtered; the rest of the space is reserved and reads as zero (Arm ARM
- * D19.3, "reserved ID registers are RAZ"; ID_AA64ISAR2_EL1 among them,
- * so its PAuth fields read as zero). Hidden: the PMU and trace (not
- * virtualized), SVE, MPAM, AMU, MTE and SME (their state is not
- * switched), pointer authentication (HCR_EL2.API/APK are clear and the
- * keys are not switched: a guest told it exists would trap on first
- * use).
+ * filtered; the rest of the space is reserved and reads as zero
+ * (Arm ARM (DDI 0487 K.a): reserved ID registers are RAZ;
+ * ID_AA64ISAR2_EL1 among them, so its PAuth fields read as zero).
+ * Hidden: the PMU and trace (not virtualized), SVE, MPAM, AMU, MTE and
+ * SME (their state is not switched), pointer authentication
+ * (HCR_EL2.API/APK are clear and the keys are not switched: a guest told
+ * it exists would trap on first use).
  */
 #define ID_AA64PFR0_HIDE ((0xfUL << 32) | (0xfUL << 40) | (0xfUL << 44))
 /* ID_AA64PFR1_EL1: MTE [11:8], SME [27:24] */

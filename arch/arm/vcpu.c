@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Arm vCPU state: init/reset, the EL1 context switch (vcpu_load(),
- * vcpu_put()) and the run loop (Arm ARM (DDI 0487 K.a) D1.10 exception
- * entry, D13.2.37 HCR_EL2).
+ * vcpu_put()) and the run loop (Arm ARM (DDI 0487 K.a) "HCR_EL2" for
+ * what the guest traps).
  *
  * arch_vcpu_run() loads the vCPU's EL1 state, stage 2 and the virtual CPU
  * interface once, then enters the guest repeatedly, handing each exit to
@@ -133,9 +133,10 @@ static void vcpu_load(struct vcpu *v)
 	WRITE_SYSREG(a->hcr, hcr_el2);
 	/*
 	 * Debug and PMU registers are not switched per vCPU: trap them all
-	 * (in handle_sysreg() debug registers and the PMU registers of CRn 9
-	 * read as zero and ignore writes; the event counters and filters of
-	 * CRn 14 are Undefined, as without a PMU, which ID_AA64DFR0 hides),
+	 * (in vcpu_handle_sysreg(), sysreg.c, debug registers and the PMU
+	 * registers of CRn 9 read as zero and ignore writes; the event
+	 * counters and filters of CRn 14 are Undefined, as without a PMU,
+	 * which ID_AA64DFR0 hides),
 	 * so one guest's breakpoints, watchpoints or counters can never fire
 	 * in another. HPMN keeps the hardware's counter count (0 is not
 	 * allowed before FEAT_HPMN0).

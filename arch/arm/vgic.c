@@ -129,7 +129,11 @@ struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *v,
 
 BUILD_BUG_ON(VGIC_NR_SPIS > 32);
 
-void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq)
+/*
+ * Make INTID @irq (of @v when private) a list register candidate again
+ * after a change to its state (vGIC lock held).
+ */
+static void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq)
 {
 	if (irq < 32) {
 		if (v) {
@@ -163,7 +167,7 @@ int vgic_domain_init(struct domain *d)
 	for (i = 0; i < VGIC_NR_SPIS; i++) {
 		irq_init(&dist->spi[i], false);
 	}
-	return vgic_mmio_register(d);
+	return 0;
 }
 
 void vgic_vcpu_init(struct vcpu *v)

@@ -5,10 +5,11 @@
  * included as it is), on arbitrary ESR_EL2 values, register values and
  * memory values.
  *
- * Compared with a reference written from the Arm ARM's ISS encoding for a
- * Data Abort (ESR_EL2, EC 0x24): accepted exactly when EC is 0x24, ISV is
- * set and CM is clear; size 1 << SAS, register SRT, write = WnR; a store
- * hands over the low SAS bytes of the register (zero for register 31);
+ * Compared with a reference written from Arm ARM (DDI 0487 K.a) "ESR_EL2",
+ * "ISS encoding for an exception from a Data Abort" (EC 0x24): accepted
+ * exactly when EC is 0x24, ISV is set and CM is clear; size 1 << SAS,
+ * register SRT, write = WnR; a store hands over the low SAS bytes of the
+ * register (zero for register 31);
  * a load writes the SAS bytes, sign-extended when SSE (to 64 bits when SF,
  * else to 32 bits with the upper half clear), zero-extended otherwise.
  * A rejected syndrome leaves the output untouched.

@@ -13,9 +13,9 @@
  * An input is a short sequence of trapped accesses (any ISS: Op0, Op1,
  * CRn, CRm, Op2, Rt, direction) from EL0t, EL1t or EL1h, each with the
  * value of Rt. After each one it is checked against a reference written
- * from the Arm ARM's encodings and the handler's own rules (the comments
- * of handle_sysreg(), id_reg_read(), arm_pv_vm_reg_write(),
- * tcr_sanitize()):
+ * from the encodings of Arm ARM (DDI 0487 K.a) and the handler's own rules
+ * (the comments of vcpu_handle_sysreg(), id_reg_read(),
+ * arm_pv_vm_reg_write(), tcr_sanitize()):
  *
  *  - exactly one outcome: emulated (pc + 4, pstate untouched, a read
  *    writes only Rt and nothing for Rt = 31, a write changes only the
@@ -85,7 +85,8 @@ static u64 mix(u64 *x)
  * The register file: every register the handler may read or write, by
  * the name the code passes to mrs/msr. ID registers first, with their
  * encoding (CRm, Op2 in Op0 3, Op1 0, CRn 0) and the fields the handler
- * documents as hidden from guests (Arm ARM D19.2 field positions).
+ * documents as hidden from guests (field positions:
+ * Arm ARM (DDI 0487 K.a), the ID register descriptions).
  */
 #define F(hi, lo) ((~0ULL >> (63 - (hi))) & ~((1ULL << (lo)) - 1))
 
@@ -306,8 +307,9 @@ mfn_t p2m_lookup(struct p2m_domain *p, gfn_t gfn, p2m_type_t *t,
 }
 
 /*
- * The reference: what one trapped access must do, from the Arm ARM's
- * encodings (D19) and the rules the handler documents.
+ * The reference: what one trapped access must do, from the encodings of
+ * Arm ARM (DDI 0487 K.a) (the AArch64 system register descriptions) and
+ * the rules the handler documents.
  */
 #define ENC(op0, op1, crn, crm, op2) \
 	(((op0) << 16) | ((op1) << 12) | ((crn) << 8) | ((crm) << 4) | (op2))
@@ -325,7 +327,7 @@ struct expect {
 static u64 tsz_ref(u64 tcr, unsigned int shift, unsigned int levels)
 {
 	u64 tsz = (tcr >> shift) & 0x3f;
-	u64 lo = levels == 4 ? 16 : 25; /* 4 KiB granule: D8.2.6 */
+	u64 lo = levels == 4 ? 16 : 25; /* 4 KiB granule (TCR_EL1.TnSZ) */
 	u64 hi = lo + 8;
 
 	tsz = tsz < lo ? lo : tsz > hi ? hi : tsz;
@@ -436,7 +438,8 @@ static void one_access(u32 iss, u8 m, u64 rtval)
 {
 	static const u64 modes[3] = { PSR_MODE_EL0t, PSR_MODE_EL1t,
 				      PSR_MODE_EL1h };
-	static const u64 vec[3] = { 0x400, 0x000, 0x200 }; /* D1.10.2 */
+	/* Arm ARM (DDI 0487 K.a) "Exception vectors" */
+	static const u64 vec[3] = { 0x400, 0x000, 0x200 };
 	struct cpu_regs *r = &vcpu.arch.regs, before;
 	unsigned int op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7;
 	unsigned int op1 = (iss >> 14) & 7, crn = (iss >> 10) & 15;
@@ -489,7 +492,7 @@ static void one_access(u32 iss, u8 m, u64 rtval)
 		}
 		return;
 	}
-	/* Undefined exception at the trapping instruction (D1.10). */
+	/* Undefined exception at the trapping instruction. */
 	for (unsigned int i = 0; i < 31; i++)
 		CHECK(r->x[i] == before.x[i]);
 	CHECK(wlog.n == 3);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Decoding a data abort taken to EL2 from its syndrome (Arm ARM D19.2.39,
- * ESR_EL2, "ISS encoding for an exception from a Data Abort"). Pure
- * functions of their arguments, inline because every MMIO exit runs them:
- * the MMIO emulation and the PV MMU's direct-write emulation use them, and
- * a host fuzzer can include this header and call them without a CPU.
+ * Decoding a data abort taken to EL2 from its syndrome
+ * (Arm ARM (DDI 0487 K.a) "ESR_EL2", "ISS encoding for an exception from
+ * a Data Abort"). Pure functions of their arguments, inline because
+ * every MMIO exit runs them: the MMIO emulation and the PV MMU's
+ * direct-write emulation use them, and a host fuzzer can include this
+ * header and call them without a CPU.
  */
 #ifndef ASM_ARM_DABT_H
 #define ASM_ARM_DABT_H

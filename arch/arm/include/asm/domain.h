@@ -19,7 +19,7 @@ struct arch_domain {
 	struct vpl011 uart;
 };
 
-/* EL1 system registers switched with the vCPU (Arm ARM D1, D19). */
+/* EL1 system registers switched with the vCPU. */
 struct el1_sysregs {
 	u64 sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
 	u64 tpidr_el0, tpidrro_el0, tpidr_el1;

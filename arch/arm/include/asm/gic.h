@@ -154,18 +154,6 @@ void gic_send_sgi(u64 mpidr, unsigned int sgi);
 void gic_enable_ppi(unsigned int irq, unsigned int prio);
 
 /**
- * gic_route_spi() - route SPI @irq to the CPU with MPIDR @mpidr and
- * enable it (used for passthrough interrupts).
- */
-void gic_route_spi(unsigned int irq, u64 mpidr);
-
-/**
- * gic_handle_irqs() - acknowledge and handle every pending physical
- * interrupt of this CPU. Called with interrupts masked.
- */
-void gic_handle_irqs(void);
-
-/**
  * gic_deactivate() - deactivate physical interrupt @irq (EOImode 1:
  * priority drop and deactivation are separate).
  */

@@ -9,13 +9,10 @@
 #define IRQ_SGI_STOP 2
 
 /**
- * arm_irq_dispatch() - handle physical interrupt @irq after its priority
- * drop.
- * Return: true when the interrupt was forwarded to a guest through a
- * hardware-linked list register (the guest deactivates it), false when
- * the caller must deactivate it.
+ * gic_handle_irqs() - acknowledge and handle every pending physical
+ * interrupt of this CPU (irq.c). Called with interrupts masked.
  */
-bool arm_irq_dispatch(unsigned int irq);
+void gic_handle_irqs(void);
 
 /** gic_set_ppi_active() - set/clear the active state of PPI @irq here. */
 void gic_set_ppi_active(unsigned int irq, bool active);

@@ -61,16 +61,4 @@
 #define SMCCC_OWNER_VENDOR_HYP 6
 #define SMCCC_FUNC_MASK 0xffffU
 
-#ifndef __ASSEMBLY__
-
-#include <xen-lite/types.h>
-
-/**
- * psci_smc() - issue a firmware call over the SMC conduit.
- * Return: the firmware's x0.
- */
-long psci_smc(u64 fn, u64 a1, u64 a2, u64 a3);
-
-#endif
-
 #endif /* ASM_ARM_PSCI_H */

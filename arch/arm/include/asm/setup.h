@@ -8,9 +8,6 @@
 /* CurrentEL value at entry (CURRENTEL_EL2 when all is well). */
 extern u64 arm_boot_el;
 
-/* Physical address of the host device tree. */
-extern paddr_t arm_boot_dtb;
-
 /**
  * arm_boot_c() - C entry of the boot CPU, from head.S.
  * Records the boot state and calls start_xen().
@@ -19,6 +16,13 @@ void arm_boot_c(unsigned long mpidr, paddr_t dtb) __attribute__((noreturn));
 
 /** arm_secondary_c() - C entry of secondary CPU @cpu, from head.S. */
 void arm_secondary_c(unsigned int cpu) __attribute__((noreturn));
+
+/**
+ * arm_semihosting_exit() - semihosting SYS_EXIT with status @code
+ * (semihosting.c): QEMU exits.
+ * Return: false when semihosting is disabled (the call trapped).
+ */
+bool arm_semihosting_exit(unsigned long code);
 
 /**
  * arm_skip_semihosting_trap() - called for an undefined-instruction trap

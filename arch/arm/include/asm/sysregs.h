@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * AArch64 system register access and the bit layouts the hypervisor uses.
- * References are to the Arm ARM (DDI 0487), chapter D19 (AArch64 system
- * register descriptions) unless noted.
+ * References are to Arm ARM (DDI 0487 K.a), the AArch64 system register
+ * descriptions, by register name.
  */
 #ifndef ASM_ARM_SYSREGS_H
 #define ASM_ARM_SYSREGS_H
@@ -57,7 +57,7 @@
 /* CurrentEL */
 #define CURRENTEL_EL2 (_UL(2) << 2)
 
-/* HCR_EL2 (D19.2.48) */
+/* HCR_EL2 */
 #define HCR_VM (_UL(1) << 0)
 #define HCR_SWIO (_UL(1) << 1)
 #define HCR_PTW (_UL(1) << 2)
@@ -115,7 +115,7 @@
 /* CPTR_EL2 (non-VHE layout) */
 #define CPTR_TFP (_UL(1) << 10)
 
-/* MDCR_EL2: trap the guest's debug and PMU registers (Arm ARM D13.2.77) */
+/* MDCR_EL2: trap the guest's debug and PMU registers */
 #define MDCR_HPMN_MASK _UL(0x1f)
 #define MDCR_TPMCR (_UL(1) << 5)
 #define MDCR_TPM (_UL(1) << 6)
@@ -158,7 +158,7 @@
 #define PSR_SS (_UL(1) << 21)
 #define PSR_DAIF (PSR_D | PSR_A | PSR_I | PSR_F)
 
-/* ESR_ELx (D19.2.39) */
+/* ESR_ELx */
 #define ESR_EC_SHIFT 26
 #define ESR_EC_MASK _UL(0x3f)
 #define ESR_IL (_UL(1) << 25)
@@ -196,7 +196,7 @@
 #define EC_WATCHPT_LOW 0x34
 #define EC_BRK64 0x3c
 
-/* Data abort ISS (D19.2.39, ISS encoding for an exception from a DABT) */
+/* ESR_ELx, "ISS encoding for an exception from a Data Abort" */
 #define DABT_ISV (_UL(1) << 24)
 #define DABT_SAS_SHIFT 22
 #define DABT_SSE (_UL(1) << 21)
@@ -217,14 +217,14 @@
 #define FSC_PERM 0x0c
 
 /*
- * ISS of a trapped system register access (EC 0x18, D19.2.39): Op0, Op1,
+ * ISS of a trapped system register access (ESR_ELx, EC 0x18): Op0, Op1,
  * CRn, CRm, Op2 in the positions they have in the ISS, shifted down by
  * one (bit 0 of the ISS is the direction).
  */
 #define SYSREG(op0, op1, crn, crm, op2) \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
-/* The EL1 registers whose writes HCR_EL2.TVM traps (D13.2.47, TVM). */
+/* The EL1 registers whose writes HCR_EL2.TVM traps (HCR_EL2, TVM). */
 #define SR_SCTLR_EL1 SYSREG(3, 0, 1, 0, 0)
 #define SR_TTBR0_EL1 SYSREG(3, 0, 2, 0, 0)
 #define SR_TTBR1_EL1 SYSREG(3, 0, 2, 0, 1)
@@ -238,7 +238,7 @@
 #define SR_CONTEXTIDR_EL1 SYSREG(3, 0, 13, 0, 1)
 
 /*
- * TCR_EL1 (D19.2.139): region sizes, granules, hardware Access flag and
+ * TCR_EL1: region sizes, granules, hardware Access flag and
  * dirty state updates (FEAT_HAFDBS), 52-bit descriptors (FEAT_LPA2).
  */
 #define TCR_EL1_T0SZ_SHIFT 0

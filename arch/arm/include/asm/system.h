@@ -38,14 +38,6 @@ static inline void local_irq_disable(void)
 	__asm__ __volatile__("msr daifset, #2" ::: "memory");
 }
 
-static inline int local_irq_is_enabled(void)
-{
-	unsigned long flags;
-
-	__asm__ __volatile__("mrs %0, daif" : "=r"(flags));
-	return !(flags & (1UL << 7));
-}
-
 #define smp_mb() __asm__ __volatile__("dmb ish" ::: "memory")
 #define smp_wmb() __asm__ __volatile__("dmb ishst" ::: "memory")
 #define smp_rmb() __asm__ __volatile__("dmb ishld" ::: "memory")

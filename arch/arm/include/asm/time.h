@@ -29,7 +29,7 @@ void arm_stop_this_cpu(void) __attribute__((noreturn));
 
 /*
  * vtimer_fired() - @v's saved virtual timer condition is met and not
- * masked (Arm ARM D11.2.4). Inline: vcpu_load()
+ * masked (Arm ARM (DDI 0487 K.a) "CNTV_CTL_EL0"). Inline: vcpu_load()
  * and the WFI exit ask it on every switch.
  */
 static inline bool vtimer_fired(const struct vcpu *v)

@@ -90,12 +90,6 @@ void vgic_vcpu_init(struct vcpu *v);
  */
 void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw);
 
-/**
- * vgic_mark() - make INTID @irq (of @v when private) a list register
- * candidate again after a change to its state (vGIC lock held).
- */
-void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq);
-
 /** vgic_notify() - wake or kick @v so that it sees a new interrupt. */
 void vgic_notify(struct vcpu *v);
 
@@ -134,7 +128,8 @@ void vgic_restore(struct vcpu *v);
 
 /**
  * vgic_mmio_register() - register @d's distributor and redistributor
- * windows (common/vmmio.c); called by vgic_domain_init().
+ * windows (common/vmmio.c); called by arch_domain_init() after
+ * vgic_domain_init().
  */
 int vgic_mmio_register(struct domain *d);
 

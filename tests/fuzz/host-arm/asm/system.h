@@ -28,11 +28,6 @@ static inline void local_irq_disable(void)
 {
 }
 
-static inline int local_irq_is_enabled(void)
-{
-	return 0;
-}
-
 #define smp_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 #define smp_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
