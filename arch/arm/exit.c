@@ -57,7 +57,7 @@ static __noinline bool handle_dabt(struct vcpu *v, u64 esr)
 	 * in the stage-2 syndrome.
 	 */
 	if ((esr & DABT_S1PTW) && !dev && !d->cfg.mmio_fault_crash) {
-		vcpu_inject_sea(v, far, esr & DABT_WNR, false);
+		arm_vcpu_inject_sea(v, far, esr & DABT_WNR, false);
 		return true;
 	}
 	if (esr & DABT_S1PTW) {
@@ -78,7 +78,7 @@ static __noinline bool handle_dabt(struct vcpu *v, u64 esr)
 				"(pc %#llx): external abort injected\n",
 		       d->id, v->id, (esr & DABT_WNR) ? "write to" : "read of",
 		       (unsigned long long)gpa, (unsigned long long)r->pc);
-		vcpu_inject_sea(v, far, esr & DABT_WNR, false);
+		arm_vcpu_inject_sea(v, far, esr & DABT_WNR, false);
 		return true;
 	}
 	if (dabt_decode(esr, &a)) {
@@ -147,7 +147,7 @@ static __noinline bool handle_iabt(struct vcpu *v)
 		return true;
 	}
 	if (!d->cfg.mmio_fault_crash) {
-		vcpu_inject_sea(v, READ_SYSREG(far_el2), false, true);
+		arm_vcpu_inject_sea(v, READ_SYSREG(far_el2), false, true);
 		return true;
 	}
 	domain_crash(d,
@@ -176,7 +176,7 @@ static __noinline bool handle_sync_other(struct vcpu *v, u64 esr)
 	case EC_CP10_ID:
 		/* Trapped AArch32 EL0 accesses: not offered. */
 		r->pc += (esr & ESR_IL) ? 4 : 2;
-		vcpu_inject_undef(v);
+		arm_vcpu_inject_undef(v);
 		return true;
 	default:
 		domain_crash(v->domain,
@@ -229,7 +229,7 @@ bool arm_dispatch_exit(struct vcpu *v, int exit, u64 esr)
 		if (esr & WFX_ISS_WFE) {
 			return handle_wfe(v);
 		}
-		return vcpu_wait_for_interrupt(v);
+		return arm_vcpu_wait(v);
 	case EC_SMC64:
 		v->arch.regs.pc += 4;
 		return vcpu_handle_smccc(v);

@@ -50,12 +50,12 @@ static void inject_sync(struct vcpu *v, u64 esr)
 	r->pstate = PSR_MODE_EL1h | PSR_DAIF;
 }
 
-void vcpu_inject_undef(struct vcpu *v)
+void arm_vcpu_inject_undef(struct vcpu *v)
 {
 	inject_sync(v, ((u64)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL);
 }
 
-void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write)
+void arm_vcpu_inject_dabt(struct vcpu *v, u64 far, bool write)
 {
 	unsigned int ec = vcpu_from_el0(v) ? EC_DABT_LOW : EC_DABT_CUR;
 
@@ -68,7 +68,7 @@ void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write)
 /* Synchronous External abort, not on a translation table walk (ISS). */
 #define FSC_SEA 0x10
 
-void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
+void arm_vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
 {
 	bool el0 = vcpu_from_el0(v);
 	unsigned int ec;
@@ -96,7 +96,7 @@ void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
 	WRITE_SYSREG(far, far_el1);
 }
 
-bool vcpu_wait_for_interrupt(struct vcpu *v)
+bool arm_vcpu_wait(struct vcpu *v)
 {
 	u64 wake = 0;
 	u64 ctl = READ_SYSREG(cntv_ctl_el0);

@@ -379,6 +379,6 @@ bool arm_pv_table_abort(struct vcpu *v, u64 esr, paddr_t gpa, u64 far)
 		return true; /* unpinned between the fault and the update */
 	}
 	/* Refused or not emulatable: as a store to a read-only page. */
-	vcpu_inject_dabt(v, far, true);
+	arm_vcpu_inject_dabt(v, far, true);
 	return true;
 }

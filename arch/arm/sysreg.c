@@ -195,6 +195,6 @@ undef:
 			"%u (%s) at %#lx\n",
 	       v->domain->id, v->id, op0, op1, crn, crm, op2,
 	       read ? "read" : "write", (unsigned long)r->pc);
-	vcpu_inject_undef(v);
+	arm_vcpu_inject_undef(v);
 	return true;
 }

@@ -133,7 +133,7 @@ bool vcpu_handle_smccc(struct vcpu *v)
 		 * states too (DEN 0022 5.4.2).
 		 */
 		r->x[0] = PSCI_RET_SUCCESS;
-		return vcpu_wait_for_interrupt(v);
+		return arm_vcpu_wait(v);
 	case PSCI_AFFINITY_INFO:
 	case PSCI_AFFINITY_INFO_64:
 		ret = psci_affinity_info(v, r->x[1], r->x[2]);

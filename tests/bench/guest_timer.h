@@ -42,7 +42,7 @@ static inline void timer_enable(void)
 	/*
 	 * The timer PPI stays disabled in the virtual GIC: the interrupt is
 	 * never delivered, but the hypervisor blocks a WFI until the
-	 * deadline (vcpu_wait_for_interrupt()) and a due timer ends it.
+	 * deadline (arm_vcpu_wait()) and a due timer ends it.
 	 */
 }
 

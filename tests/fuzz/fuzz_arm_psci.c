@@ -63,7 +63,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 	s.shutdown++;
 }
 
-bool vcpu_wait_for_interrupt(struct vcpu *v)
+bool arm_vcpu_wait(struct vcpu *v)
 {
 	CHECK(own_vcpu(v));
 	s.wait++;

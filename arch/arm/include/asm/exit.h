@@ -82,7 +82,7 @@ static inline bool arm_handle_exit(struct vcpu *v, int exit, u64 esr)
 	case EC_WFX:
 		if (!(esr & WFX_ISS_WFE)) {
 			v->arch.regs.pc += 4;
-			return vcpu_wait_for_interrupt(v);
+			return arm_vcpu_wait(v);
 		}
 		break;
 	case EC_DABT_LOW:

@@ -8,31 +8,31 @@
 struct vcpu;
 
 /**
- * vcpu_wait_for_interrupt() - WFI semantics for @v: block it unless an
+ * arm_vcpu_wait() - WFI semantics for @v: block it unless an
  * interrupt is already deliverable.
  * Return: true to keep running @v, false when it blocked.
  */
-bool vcpu_wait_for_interrupt(struct vcpu *v);
+bool arm_vcpu_wait(struct vcpu *v);
 
-/** vcpu_inject_undef() - make @v take an Undefined exception at EL1. */
-void vcpu_inject_undef(struct vcpu *v);
+/** arm_vcpu_inject_undef() - make @v take an Undefined exception at EL1. */
+void arm_vcpu_inject_undef(struct vcpu *v);
 
 /**
- * vcpu_inject_dabt() - make loaded @v take a synchronous data abort at
+ * arm_vcpu_inject_dabt() - make loaded @v take a synchronous data abort at
  * EL1 for its current instruction: a stage-1 permission fault at level
  * 3 (ESR_EL1.EC 0x24 from EL0, 0x25 from EL1; WnR = @write) with
  * FAR_EL1 = @far, as the hardware would report a store to a read-only
  * page.
  */
-void vcpu_inject_dabt(struct vcpu *v, u64 far, bool write);
+void arm_vcpu_inject_dabt(struct vcpu *v, u64 far, bool write);
 
 /**
- * vcpu_inject_sea() - make loaded @v take a synchronous external abort at
+ * arm_vcpu_inject_sea() - make loaded @v take a synchronous external abort at
  * EL1 for its current instruction: an instruction abort when @fetch,
  * else a data abort (WnR = @write), DFSC/IFSC 0b010000, FAR_EL1 = @far.
  * What an access to a guest physical address that nothing answers gets
  * (mmio_fault = "inject").
  */
-void vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch);
+void arm_vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch);
 
 #endif /* ASM_ARM_INJECT_H */
