@@ -23,32 +23,19 @@
 #include <asm/sysregs.h>
 #include <asm/vcpu.h>
 
+/* The data abort in arm_dispatch_exit(): what the run loop has inline. */
 static __noinline bool handle_dabt(struct vcpu *v, u64 esr)
 {
-	struct cpu_regs *r = &v->arch.regs;
+	return arm_handle_dabt(v, esr);
+}
+
+bool arm_dabt_unhandled(struct vcpu *v, u64 esr, paddr_t gpa, u64 far,
+			const struct vmmio_region *dev)
+{
 	struct domain *d = v->domain;
-	u64 hpfar = READ_SYSREG(hpfar_el2);
-	u64 far = READ_SYSREG(far_el2);
-	paddr_t gpa = ((hpfar >> 4) << PAGE_SHIFT) | (far & ~PAGE_MASK);
-	const struct vmmio_region *dev = vmmio_find(d, gpa);
+	u64 pc = v->arch.regs.pc;
 	struct dabt_access a;
 
-	/*
-	 * The entry was invalid only while the p2m changed it: retry. Not
-	 * looked up for a translation fault in an emulated device window,
-	 * the common MMIO exit: nothing is mapped there but what the domain
-	 * maps over its own devices (a foreign page), and an access racing
-	 * with that mapping may as well reach the device.
-	 */
-	if (!((esr & FSC_TYPE_MASK) == FSC_TRANS && dev) &&
-	    p2m_fault_retry(d->p2m, gaddr_to_gfn(gpa), esr & DABT_WNR, false)) {
-		return true;
-	}
-	/* A write to a pinned PV page table (a stage-2 permission fault). */
-	if ((esr & FSC_TYPE_MASK) == FSC_PERM &&
-	    arm_pv_table_abort(v, esr, gpa, far)) {
-		return true;
-	}
 	/*
 	 * The guest's own stage-1 walk read an unassigned address: the abort
 	 * of the access that walked. Reported as "not on a translation table
@@ -65,19 +52,19 @@ static __noinline bool handle_dabt(struct vcpu *v, u64 esr)
 			     "vCPU%u: stage-1 table walk at unmapped guest "
 			     "physical %#llx (pc %#llx)",
 			     v->id, (unsigned long long)gpa,
-			     (unsigned long long)r->pc);
+			     (unsigned long long)pc);
 		return false;
 	}
 	/*
-	 * Neither RAM (any RAM mapping was retried above) nor an emulated
-	 * device: what a bus does with an access nobody answers, an
-	 * external abort, unless the domain asked to be crashed for it.
+	 * Neither RAM (any RAM mapping was retried) nor an emulated device:
+	 * what a bus does with an access nobody answers, an external abort,
+	 * unless the domain asked to be crashed for it.
 	 */
 	if (!dev && !d->cfg.mmio_fault_crash) {
 		printk(XL_DEBUG "d%u v%u: %s unassigned guest physical %#llx "
 				"(pc %#llx): external abort injected\n",
 		       d->id, v->id, (esr & DABT_WNR) ? "write to" : "read of",
-		       (unsigned long long)gpa, (unsigned long long)r->pc);
+		       (unsigned long long)gpa, (unsigned long long)pc);
 		arm_vcpu_inject_sea(v, far, esr & DABT_WNR, false);
 		return true;
 	}
@@ -86,20 +73,15 @@ static __noinline bool handle_dabt(struct vcpu *v, u64 esr)
 			     "vCPU%u: undecodable access to guest physical "
 			     "%#llx (pc %#llx, ESR %#llx)",
 			     v->id, (unsigned long long)gpa,
-			     (unsigned long long)r->pc,
-			     (unsigned long long)esr);
+			     (unsigned long long)pc, (unsigned long long)esr);
 		return false;
 	}
-	if (!dev) {
-		domain_crash(d,
-			     "vCPU%u: %s of %u bytes at guest physical "
-			     "%#llx, which the domain does not own (pc %#llx)",
-			     v->id, a.write ? "write" : "read", a.size,
-			     (unsigned long long)gpa,
-			     (unsigned long long)r->pc);
-		return false;
-	}
-	return arm_mmio_access(v, dev, gpa, &a);
+	domain_crash(d,
+		     "vCPU%u: %s of %u bytes at guest physical "
+		     "%#llx, which the domain does not own (pc %#llx)",
+		     v->id, a.write ? "write" : "read", a.size,
+		     (unsigned long long)gpa, (unsigned long long)pc);
+	return false;
 }
 
 bool arm_mmio_refused(struct vcpu *v, paddr_t gpa, unsigned int size,
