@@ -67,8 +67,8 @@ fi
 
 # A figure's value: a decimal number, optionally signed, with an exponent.
 num='[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?'
-passed=0
-failed=0
+suite=bench
+. "$srctree/tests/lib/result.sh"
 if [ ${#scripts[@]} -eq 0 ] && [ "$report_only" = 0 ]; then
 	echo "bench: no benchmark scripts in ${benchdir#"$srctree"/}/"
 fi
@@ -76,8 +76,7 @@ for s in "${scripts[@]}"; do
 	name=$(basename "$s" .sh)
 	log=$out/logs/$name.log
 	if [ ! -f "$s" ]; then
-		echo "FAIL bench.$name: no such script ${s#"$srctree"/}"
-		failed=$((failed + 1))
+		fail "$name" "no such script ${s#"$srctree"/}"
 		continue
 	fi
 	echo "== bench $name"
@@ -94,13 +93,11 @@ for s in "${scripts[@]}"; do
 	cat "$out/$name.txt" | tee -a "$results"
 	bad=$(grep -E '^BENCH' "$log" | grep -cvE "^BENCH [^ ]+ $num( [^ ]+)? *\$")
 	if [ "$rc" -eq 0 ] && [ "$n" -gt 0 ]; then
-		echo "ok bench.$name ($n figures in $t s${bad:+, $bad malformed BENCH lines ignored})" |
-			sed 's/, 0 malformed BENCH lines ignored//'
-		passed=$((passed + 1))
+		[ "$bad" = 0 ] && bad=""
+		ok "$name ($n figures in $t s${bad:+, $bad malformed BENCH lines ignored})"
 	else
-		echo "FAIL bench.$name (exit status $rc, $n figures in $t s): see build/bench/logs/$name.log"
-		tail -n 5 "$log" | sed 's/^/    /'
-		failed=$((failed + 1))
+		result_lines=5 fail "$name (exit status $rc, $n figures in $t s)" \
+			"see build/bench/logs/$name.log" "$log"
 	fi
 done
 
@@ -208,5 +205,4 @@ if [ -s "$results" ]; then
 	fi
 fi
 echo "bench: $(wc -l <"$results") figures in build/bench/results.txt, table in build/bench/results.md"
-echo "bench: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -17,6 +17,8 @@ n=${1:-50}
 load=${2:-3}
 arches=${XL_BRINGUP_ARCHES:-riscv64 arm64}
 logdir=$srctree/build/test-logs
+suite=bringup
+. "$srctree/tests/lib/result.sh"
 mkdir -p "$logdir"
 tmp=$(mktemp -d)
 hogs=()
@@ -58,9 +60,9 @@ for arch in $arches; do
 	hogs=()
 	secs=$(($(date +%s) - t0))
 	if [ $bad -eq 0 ]; then
-		echo "ok bringup.$arch.${n}_boots ($n of $n clean under $load busy loops, ${secs}s; $late with a late-entry secondary)"
+		ok "$arch.${n}_boots ($n of $n clean under $load busy loops, ${secs}s; $late with a late-entry secondary)"
 	else
-		echo "FAIL bringup.$arch.${n}_boots: $bad of $n failed ($late with a late-entry secondary); $first (logs: build/test-logs/bringup-$arch-*.log)"
+		fail "$arch.${n}_boots" "$bad of $n failed ($late with a late-entry secondary); $first (logs: build/test-logs/bringup-$arch-*.log)"
 		rc=1
 	fi
 done

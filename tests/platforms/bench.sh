@@ -11,6 +11,8 @@ srctree=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 qemu10_env || exit 1
+suite=bench.qemu10
+. "$srctree/tests/lib/result.sh"
 export srctree
 mkdir -p "$srctree/build/bench/logs"
 rc=0
@@ -20,11 +22,11 @@ for b in riscv64-linux arm64-linux; do
 	BENCH_OUT=$tmp/$b "$srctree/tests/bench/$b.sh" >"$log" 2>&1
 	st=$?
 	if [ $st -ne 0 ] || ! grep -q '^BENCH ' "$log"; then
-		echo "FAIL bench.qemu10.$b: status $st (log: $log)"
+		fail "$b" "status $st (log: $log)"
 		rc=1
 		continue
 	fi
-	echo "ok bench.qemu10.$b"
+	ok "$b"
 	sed -n 's/^BENCH /BENCH qemu10./p' "$log"
 done
 exit $rc
