@@ -43,7 +43,6 @@ u8 boot_stack[STACK_SIZE] __aligned(16);
 static u64 boot_pgtable[512] __aligned(PAGE_SIZE);
 
 static const void *boot_fdt;
-static u64 timebase_hz;
 static volatile u32 *finisher;
 
 /**
@@ -101,9 +100,9 @@ static void parse_fdt_early(const void *fdt)
 	if (off >= 0) {
 		p = fdt_getprop(fdt, off, "timebase-frequency", &len);
 		if (p && len == 4) {
-			timebase_hz = fdt32_to_cpu(*p);
+			riscv_timebase_hz = fdt32_to_cpu(*p);
 		} else if (p && len == 8) {
-			timebase_hz = fdt64_to_cpu(*(const fdt64_t *)p);
+			riscv_timebase_hz = fdt64_to_cpu(*(const fdt64_t *)p);
 		}
 	}
 	off = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
@@ -181,7 +180,7 @@ void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
 	}
 	mmu_enable();
 	parse_fdt_early(dtb_pa ? maddr_to_virt(dtb_pa) : NULL);
-	if (!timebase_hz) {
+	if (!riscv_timebase_hz) {
 		early_fatal("device tree: no /cpus timebase-frequency");
 	}
 }
@@ -216,8 +215,8 @@ int arch_setup(const struct bootinfo *bi)
 {
 	int rc;
 
-	if (bi->timebase_hz && bi->timebase_hz != timebase_hz) {
-		timebase_hz = bi->timebase_hz;
+	if (bi->timebase_hz && bi->timebase_hz != riscv_timebase_hz) {
+		riscv_timebase_hz = bi->timebase_hz;
 	}
 	rc = sbi_init();
 	if (rc) {
@@ -230,7 +229,7 @@ int arch_setup(const struct bootinfo *bi)
 	printk("riscv: H extension present, Sstc %s, Svpbmt %s, timebase %llu Hz\n",
 	       riscv_features.sstc ? "yes" : "no",
 	       riscv_features.svpbmt ? "yes" : "no",
-	       (unsigned long long)timebase_hz);
+	       (unsigned long long)riscv_timebase_hz);
 	hart_init();
 	return arch_p2m_setup();
 }
@@ -323,16 +322,6 @@ void arch_machine_poweroff(bool clean)
 	for (;;) {
 		__asm__ __volatile__("wfi");
 	}
-}
-
-u64 arch_counter_read(void)
-{
-	return csr_read(CSR_TIME);
-}
-
-u64 arch_counter_freq(void)
-{
-	return timebase_hz ? timebase_hz : 10000000;
 }
 
 void arch_cpu_idle(void)

@@ -10,6 +10,13 @@
 
 struct vcpu;
 
+/*
+ * The counter's frequency (the time CSR), from the host device tree's
+ * /cpus timebase-frequency (setup.c); arch_counter_read() and
+ * arch_counter_freq() are in time.c.
+ */
+extern u64 riscv_timebase_hz;
+
 /** riscv_timer_hart_init() - host timer of this hart off (time.c). */
 void riscv_timer_hart_init(void);
 
