@@ -3,9 +3,11 @@
  * XL_HC_MEMORY_OP: ballooning (decrease/populate reservation), reservation
  * queries and, for privileged domains, foreign mappings.
  *
- * Frames given back by a guest are freed only after the p2m removal (whose
- * single TLB flush covers the whole extent) returns, so no vCPU can still
- * reach a frame that the allocator hands out again.
+ * A decrease removes its extents as one p2m batch (struct p2m_batch): one
+ * TLB flush for the whole call, not one per extent. The frames it gives
+ * back are collected and freed only after p2m_batch_finish(), whose flush
+ * covers every extent, so no vCPU can still reach a frame that the
+ * allocator hands out again.
  */
 #include <public/xen-lite.h>
 #include <xen-lite/domain.h>
@@ -42,7 +44,8 @@ static bool gfn_in_ram(struct domain *d, u64 gfn, unsigned int order)
  * allocation reference and tot_pages. This does not depend on the PV
  * MMU's lock (CONFIG_PV_MMU=n has none).
  */
-static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
+static int decrease_one(struct domain *d, u64 gfn, unsigned int order,
+			struct p2m_batch *batch, struct list_head *to_free)
 {
 	u64 nr = 1ULL << order;
 	struct page_info *pgs[512];
@@ -76,16 +79,23 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order)
 		mfns[i] = mfn;
 	}
 	/* Compare-and-set: -ENOENT if another vCPU got there first. */
-	rc = p2m_remove_if_mapped(d->p2m, _gfn(gfn), nr, mfns);
+	rc = p2m_remove_if_mapped(d->p2m, _gfn(gfn), nr, mfns, batch);
 	if (rc)
 		return rc;
+	/*
+	 * Off the domain's books now; freed at once if the removal flushed
+	 * (no batch), else after the batch's flush.
+	 */
 	for (u64 i = 0; i < nr; i++) {
 		spin_lock_irqsave(&d->lock, flags);
 		list_del(&pgs[i]->list);
 		BUG_ON(!d->tot_pages);
 		d->tot_pages--;
 		spin_unlock_irqrestore(&d->lock, flags);
-		put_page(pgs[i]);
+		if (batch)
+			list_add_tail(&pgs[i]->list, to_free);
+		else
+			put_page(pgs[i]);
 	}
 	return 0;
 }
@@ -178,7 +188,11 @@ static long reservation_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 {
 	struct domain *d = v->domain;
 	struct xl_memory_reservation r;
+	struct p2m_batch batch, *bp = NULL;
+	LIST_HEAD(to_free);
+	struct page_info *pg, *n;
 	long done;
+	int rc = 0;
 
 	if (copy_from_guest(d, &r, arg, sizeof(r)))
 		return -EFAULT;
@@ -186,25 +200,42 @@ static long reservation_op(struct vcpu *v, unsigned long cmd, unsigned long arg)
 		return -EPERM;
 	if (!order_ok(r.extent_order) || r.nr_extents > MAX_EXTENTS)
 		return -EINVAL;
+	/*
+	 * One extent: its removal flushes at once (the batch would only
+	 * add the lock round trip of p2m_batch_finish()).
+	 */
+	if (cmd == XL_MEM_DECREASE_RESERVATION && r.nr_extents > 1) {
+		bp = &batch;
+		p2m_batch_start(d->p2m, bp);
+	}
 	for (done = 0; done < (long)r.nr_extents; done++) {
 		u64 gfn;
-		int rc;
 
 		if (copy_from_guest(d, &gfn, r.extent_start + 8ULL * done,
-				    sizeof(gfn)))
-			return done ? done : -EFAULT;
+				    sizeof(gfn))) {
+			rc = -EFAULT;
+			break;
+		}
 		if (cmd == XL_MEM_DECREASE_RESERVATION) {
 			/* No PV table may start mapping the extent meanwhile. */
 			pv_mm_balloon_begin(d);
-			rc = decrease_one(d, gfn, r.extent_order);
+			rc = decrease_one(d, gfn, r.extent_order, bp, &to_free);
 			pv_mm_balloon_end(d);
 		} else {
 			rc = populate_one(d, gfn, r.extent_order);
 		}
 		if (rc)
-			return done ? done : rc;
+			break;
 	}
-	return done;
+	if (bp) {
+		/* The one flush, then the frames go: never the other way. */
+		p2m_batch_finish(bp);
+		list_for_each_entry_safe(pg, n, &to_free, list) {
+			list_del(&pg->list);
+			put_page(pg);
+		}
+	}
+	return done ? done : rc;
 }
 
 static long foreign_op(struct vcpu *v, unsigned long cmd, unsigned long arg)

@@ -107,6 +107,8 @@ struct p2m_op {
 	struct list_head pending; /* prepared tables to install, in order */
 	struct list_head deferred; /* unlinked tables, freed after flush */
 	u64 flush_lo, flush_hi; /* GFNs whose translation changed */
+	bool batch; /* part of a p2m_batch: leave the flush pending */
+	bool remake; /* bbm: a broken entry becomes a valid one */
 	unsigned int zap[P2M_MAX_LEVELS]; /* break: entries to be zeroed */
 
 	/* OP_TEARDOWN */
@@ -415,28 +417,66 @@ static void flush_extend(struct p2m_op *op, u64 g, unsigned int level)
 /* ------------------------------------------------------------------ */
 /* Flush, then free: the end of every operation. */
 
-static void p2m_flush_now(struct p2m_op *op)
+/* Add @op's range to what batched operations left pending on the p2m. */
+static void pend_add(struct p2m_op *op)
 {
 	struct p2m_domain *p2m = op->p2m;
-	u64 lo = op->flush_lo, nr = op->flush_hi - op->flush_lo;
 
 	if (op->flush_hi <= op->flush_lo) {
 		return;
 	}
+	if (p2m->pend_hi <= p2m->pend_lo) {
+		p2m->pend_lo = op->flush_lo;
+		p2m->pend_hi = op->flush_hi;
+	} else {
+		p2m->pend_lo = MIN(p2m->pend_lo, op->flush_lo);
+		p2m->pend_hi = MAX(p2m->pend_hi, op->flush_hi);
+	}
 	op->flush_lo = op->flush_hi = 0;
+}
+
+static void free_tables(struct p2m_domain *p2m, struct list_head *list)
+{
+	struct page_info *pg, *n;
+
+	list_for_each_entry_safe(pg, n, list, list) {
+		list_del(&pg->list);
+		p2m_pool_free(&p2m->pool, pg);
+		p2m->stats.tables_freed++;
+	}
+}
+
+/*
+ * Flush what batches left pending (one range), then free the table pages
+ * they unlinked: this flush covers them.
+ */
+static void flush_pending(struct p2m_domain *p2m)
+{
+	u64 lo = p2m->pend_lo, nr = p2m->pend_hi - p2m->pend_lo;
+
+	if (p2m->pend_hi <= p2m->pend_lo) {
+		return;
+	}
+	p2m->pend_lo = p2m->pend_hi = 0;
 	/*
 	 * Order the entry writes before reading the mask: a CPU whose bit
 	 * is not seen yet sets it before it enters the guest, so it can only
 	 * walk the new entries.
 	 */
 	smp_mb();
-	if (cpumask_empty(&p2m->dirty_cpus)) {
-		/* No CPU ran this VMID since it was assigned. */
-		return;
-	}
-	p2m->stats.flushes++;
-	p2m->stats.flush_pages += nr;
-	arch_p2m_flush_range(p2m->vmid, &p2m->dirty_cpus, _gfn(lo), nr);
+	if (!cpumask_empty(&p2m->dirty_cpus)) {
+		p2m->stats.flushes++;
+		p2m->stats.flush_pages += nr;
+		arch_p2m_flush_range(p2m->vmid, &p2m->dirty_cpus, _gfn(lo), nr);
+	} /* else no CPU ran this VMID since it was assigned */
+	free_tables(p2m, &p2m->deferred);
+}
+
+/* Flush @op's range, with whatever batches left pending. */
+static void p2m_flush_now(struct p2m_op *op)
+{
+	pend_add(op);
+	flush_pending(op->p2m);
 }
 
 static void put_batch_drain(struct p2m_domain *p2m)
@@ -456,23 +496,34 @@ static void put_batch_drain(struct p2m_domain *p2m)
 	p2m->put_nr = 0;
 }
 
-static void free_deferred(struct p2m_op *op)
-{
-	struct page_info *pg, *n;
-
-	list_for_each_entry_safe(pg, n, &op->deferred, list) {
-		list_del(&pg->list);
-		p2m_pool_free(&op->p2m->pool, pg);
-		op->p2m->stats.tables_freed++;
-	}
-}
-
 static void p2m_finish(struct p2m_op *op)
 {
-	p2m_flush_now(op);
-	put_batch_drain(op->p2m);
-	free_deferred(op);
-	p2m_types_gc(&op->p2m->types);
+	struct p2m_domain *p2m = op->p2m;
+
+	if (op->batch && !p2m->put_nr) {
+		/* p2m_batch_finish() (or an earlier flush) does the rest. */
+		pend_add(op);
+		list_splice_tail_init(&op->deferred, &p2m->deferred);
+	} else {
+		p2m_flush_now(op);
+		put_batch_drain(p2m);
+		free_tables(p2m, &op->deferred);
+	}
+	p2m_types_gc(&p2m->types);
+}
+
+void p2m_batch_start(struct p2m_domain *p2m, struct p2m_batch *b)
+{
+	b->p2m = p2m;
+}
+
+void p2m_batch_finish(struct p2m_batch *b)
+{
+	struct p2m_domain *p2m = b->p2m;
+
+	spin_lock(&p2m->lock);
+	flush_pending(p2m);
+	spin_unlock(&p2m->lock);
 }
 
 /*
@@ -917,17 +968,26 @@ static int break_entry(struct p2m_op *op, p2m_pte_t *tbl, struct page_info *tpg,
 		return WALK_DESCEND;
 	case D_NEED_TABLE:
 		/* A leaf about to be split: block -> table needs a break. */
+		if (old) {
+			op->remake = true;
+		}
 		break_entry_at(op, tbl, level, i, g);
 		return 1;
-	case D_LEAF:
-		if (new_leaf(op, old, level, g) == old) {
+	case D_LEAF: {
+		p2m_pte_t new = new_leaf(op, old, level, g);
+
+		if (new == old) {
 			return 1;
 		}
 		if (op->kind == OP_REMOVE && old) {
 			op->zap[level]++;
 		}
+		if (old && new) {
+			op->remake = true;
+		}
 		break_entry_at(op, tbl, level, i, g);
 		return 1;
+	}
 	}
 	return 1;
 }
@@ -1116,7 +1176,14 @@ static int p2m_run(struct p2m_op *op)
 	}
 	if (op->fmt->bbm) {
 		p2m_walk_root(op, &break_visitor);
-		p2m_flush_now(op);
+		/*
+		 * Between break and make only where make writes a valid entry
+		 * over a broken one; a batched removal that only clears
+		 * entries leaves its flush to the batch.
+		 */
+		if (!op->batch || op->remake) {
+			p2m_flush_now(op);
+		}
 	}
 	rc = p2m_walk_root(op, &make_visitor);
 	BUG_ON(rc || !list_empty(&op->pending));
@@ -1167,7 +1234,7 @@ int p2m_set_entry_if_empty(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
 }
 
 int p2m_remove_if_mapped(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
-			 const mfn_t *expect)
+			 const mfn_t *expect, struct p2m_batch *batch)
 {
 	struct p2m_op op;
 	int rc;
@@ -1180,13 +1247,15 @@ int p2m_remove_if_mapped(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
 	op.type = p2m_invalid;
 	op.max_level = P2M_MAX_LEVELS;
 	op.expect = expect;
+	BUG_ON(batch && batch->p2m != p2m);
+	op.batch = batch != NULL;
 	return p2m_run(&op);
 }
 
 int p2m_remove(struct p2m_domain *p2m, gfn_t gfn, u64 nr)
 {
 	/* No expected frames: remove whatever the range maps. */
-	return p2m_remove_if_mapped(p2m, gfn, nr, NULL);
+	return p2m_remove_if_mapped(p2m, gfn, nr, NULL, NULL);
 }
 
 int p2m_change_type_range(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
@@ -1519,6 +1588,9 @@ int p2m_teardown(struct p2m_domain *p2m)
 		}
 		p2m->teardown_flushed = true;
 	}
+	/* Covered by that flush, and no vCPU runs: what batches left too. */
+	p2m->pend_lo = p2m->pend_hi = 0;
+	free_tables(p2m, &p2m->deferred);
 	limit = 1ULL << (p2m->fmt->gpa_bits - PAGE_SHIFT);
 	op_init(&op, p2m, OP_TEARDOWN, p2m->teardown_cursor,
 		limit - p2m->teardown_cursor);
@@ -1562,6 +1634,7 @@ int p2m_init_format(struct p2m_domain *p2m, domid_t domid,
 
 	memset(p2m, 0, sizeof(*p2m));
 	spin_lock_init(&p2m->lock);
+	INIT_LIST_HEAD(&p2m->deferred);
 	p2m->domid = domid;
 	p2m->fmt = fmt;
 	p2m_types_init(&p2m->types);

@@ -60,6 +60,7 @@ static inline bool p2m_is_foreign(p2m_type_t t)
 unsigned int p2m_type_max_order(p2m_type_t t);
 
 struct p2m_format;
+struct p2m_batch;
 
 /* Statistics, for the dump key and the tests. */
 struct p2m_stats {
@@ -96,6 +97,15 @@ struct p2m_domain {
 	/* Foreign frames unmapped by the running operation. */
 	u64 put_batch[P2M_PUT_BATCH];
 	unsigned int put_nr;
+
+	/*
+	 * Left by operations of a batch (struct p2m_batch): the GFNs whose
+	 * translation changed without a flush yet, and the table pages they
+	 * unlinked, freed by the next flush (any operation's or
+	 * p2m_batch_finish()'s), which covers this range.
+	 */
+	u64 pend_lo, pend_hi;
+	struct list_head deferred;
 
 	struct p2m_stats stats;
 };
@@ -157,7 +167,33 @@ int __must_check p2m_set_entry_if_empty(struct p2m_domain *p2m, gfn_t gfn,
  * nothing changed), or as p2m_remove().
  */
 int __must_check p2m_remove_if_mapped(struct p2m_domain *p2m, gfn_t gfn, u64 nr,
-				      const mfn_t *expect);
+				      const mfn_t *expect,
+				      struct p2m_batch *batch);
+
+/*
+ * A batch: removals whose TLB flush is left to p2m_batch_finish(), so that
+ * a call removing many extents (a balloon decrease) issues one flush, not
+ * one per extent. Until p2m_batch_finish() returns, a vCPU may still hold
+ * a translation of what a batched removal unmapped: the caller must not
+ * free or reuse those frames before. Operations outside the batch flush
+ * as usual (and their flush covers what the batch left pending); a
+ * removal that drops foreign references flushes at once. On Arm a block
+ * split by a batched removal still needs its break-before-make flush
+ * (Arm ARM D8.16), so such a removal flushes too.
+ */
+struct p2m_batch {
+	struct p2m_domain *p2m;
+};
+
+/** p2m_batch_start() - open batch @b on @p2m. */
+void p2m_batch_start(struct p2m_domain *p2m, struct p2m_batch *b);
+
+/**
+ * p2m_batch_finish() - the one flush of batch @b (if anything is still
+ * pending), then the table pages its removals unlinked go back to the
+ * pool. After it, the frames the batch unmapped may be freed.
+ */
+void p2m_batch_finish(struct p2m_batch *b);
 
 /**
  * p2m_get_page() - the RAM frame (p2m_ram_rw, _ro or p2m_pt_pinned) of

@@ -12,4 +12,5 @@ memory-cflags := $(HOST_AUTOCONF) \
 memory-deps := p2m_check.h host/p2m_fake.h
 memory-ldflags := -Wl,--wrap=p2m_lookup,--wrap=p2m_get_page \
 	-Wl,--wrap=p2m_set_entry,--wrap=p2m_set_entry_if_empty \
-	-Wl,--wrap=p2m_remove,--wrap=p2m_remove_if_mapped
+	-Wl,--wrap=p2m_remove,--wrap=p2m_remove_if_mapped \
+	-Wl,--wrap=p2m_batch_finish
