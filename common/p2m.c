@@ -475,8 +475,26 @@ static void flush_pending(struct p2m_domain *p2m)
 /* Flush @op's range, with whatever batches left pending. */
 static void p2m_flush_now(struct p2m_op *op)
 {
-	pend_add(op);
-	flush_pending(op->p2m);
+	struct p2m_domain *p2m = op->p2m;
+	u64 lo = op->flush_lo, nr = op->flush_hi - op->flush_lo;
+
+	if (p2m->pend_hi > p2m->pend_lo) {
+		pend_add(op);
+		flush_pending(p2m);
+		return;
+	}
+	/* Nothing pending (no batch open): the common case, kept short. */
+	if (op->flush_hi <= op->flush_lo) {
+		return;
+	}
+	op->flush_lo = op->flush_hi = 0;
+	smp_mb(); /* as in flush_pending() */
+	if (cpumask_empty(&p2m->dirty_cpus)) {
+		return;
+	}
+	p2m->stats.flushes++;
+	p2m->stats.flush_pages += nr;
+	arch_p2m_flush_range(p2m->vmid, &p2m->dirty_cpus, _gfn(lo), nr);
 }
 
 static void put_batch_drain(struct p2m_domain *p2m)

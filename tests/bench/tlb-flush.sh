@@ -11,6 +11,10 @@
 #                                               touched the page, the four
 #                                               vCPUs time-sharing one CPU
 #                                               (-smp 1)
+#   BENCH <arch>.balloon_out_16_pages_ns <n> ns
+#                                               decrease of 16 pages in one
+#                                               call (one flush), only
+#                                               vCPU0 ever ran (-smp 1)
 # and on Arm, where QEMU runs -smp 4 under icount (vCPUs pinned to CPUs 0-3),
 #   BENCH arm64.balloon_out_smp4_ns <n> ns     only vCPU0 ever ran (baseline
 #                                               of the same run)
@@ -83,7 +87,9 @@ for arch in "${arches[@]}"; do
 	if run "$arch" 1 '"all"'; then
 		figure balloon_out_ns local_ns
 		figure balloon_out_shared_cpu_ns others_ns
+		figure balloon_out_16_pages_ns batch16_ns
 		spread local "-smp 1"
+		spread batch16 "-smp 1"
 		spread others "-smp 1"
 	fi
 	[ "$arch" = arm64 ] || continue

@@ -1357,6 +1357,56 @@ TEST(arm_remove_breaks_table_once)
 	CHECK_EQ(finish(), 0);
 }
 
+/*
+ * A batch (issue 20): removals leave their flush and their emptied tables
+ * pending; p2m_batch_finish() issues one flush covering all of them and
+ * only then do the tables go back to the pool. An operation outside the
+ * batch flushes what the batch left pending with its own range.
+ */
+FMT_TEST(batch_remove_one_flush)
+{
+	struct p2m_batch b;
+	unsigned long used;
+
+	CHECK_EQ(setup(f, 64), 0);
+	p2m_activate(&P, 0);
+	/* Two tables of 4 KiB leaves (the MFN is not 2 MiB aligned). */
+	CHECK_EQ(p2m_set_entry(&P, _gfn(0), 2 * MB2, _mfn(MFN0 + 1),
+			       p2m_ram_rw),
+		 0);
+	used = p2m_pool_used(&P.pool);
+	rec_nflush = 0;
+	p2m_batch_start(&P, &b);
+	CHECK_EQ(p2m_remove_if_mapped(&P, _gfn(0), MB2, NULL, &b), 0);
+	CHECK_EQ(p2m_remove_if_mapped(&P, _gfn(MB2), MB2, NULL, &b), 0);
+	CHECK_EQ(rec_nflush, 0);
+	/* Unlinked but not back in the pool before the flush. */
+	CHECK_EQ(p2m_pool_used(&P.pool), used);
+	CHECK_EQ(lk(5, NULL, NULL), mfn_x(INVALID_MFN));
+	p2m_batch_finish(&b);
+	CHECK_EQ(rec_nflush, 1);
+	CHECK(rec_flush[0].gfn == 0 && rec_flush[0].nr >= 2 * MB2);
+	CHECK_EQ(p2m_pool_used(&P.pool), 1UL << f->root_order);
+	CHECK_EQ(tree_ok(), 0);
+
+	/* Another operation's flush covers the batch's pending range. */
+	CHECK_EQ(p2m_set_entry(&P, _gfn(0), 2 * MB2, _mfn(MFN0 + 1),
+			       p2m_ram_rw),
+		 0);
+	rec_nflush = 0;
+	p2m_batch_start(&P, &b);
+	CHECK_EQ(p2m_remove_if_mapped(&P, _gfn(0), MB2, NULL, &b), 0);
+	CHECK_EQ(rec_nflush, 0);
+	CHECK_EQ(p2m_remove(&P, _gfn(MB2), MB2), 0);
+	CHECK_EQ(rec_nflush, 1);
+	CHECK(rec_flush[0].gfn == 0 && rec_flush[0].nr >= 2 * MB2);
+	CHECK_EQ(p2m_pool_used(&P.pool), 1UL << f->root_order);
+	p2m_batch_finish(&b);
+	CHECK_EQ(rec_nflush, 1);
+	CHECK_EQ(tree_ok(), 0);
+	CHECK_EQ(finish(), 0);
+}
+
 TEST(riscv_sv39_vs_sv48_bounds)
 {
 	u64 g = 1ULL << 29; /* 2 TiB, beyond Sv39x4's 41 bits */
