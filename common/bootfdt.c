@@ -10,6 +10,14 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 
+/*
+ * What the boot found in the host device tree (filled by start_xen()
+ * through bootfdt_parse(), read by the domain builder for the boot
+ * modules): defined with its parser, not in setup.c, whose readers it
+ * would otherwise depend on.
+ */
+struct bootinfo bootinfo;
+
 static int fail(struct bootinfo *bi, int err, const char *msg, const char *arg)
 {
 	snprintf(bi->error, sizeof(bi->error), "%s%s%s", msg, arg ? ": " : "",

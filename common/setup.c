@@ -12,11 +12,6 @@
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
 
-struct bootinfo bootinfo;
-struct pcpu pcpu_info[CONFIG_NR_CPUS];
-cpumask_t cpu_online_map;
-unsigned int nr_cpu_ids = 1;
-
 /* Linker script symbols: the whole hypervisor image. */
 extern char _start[], _end[];
 

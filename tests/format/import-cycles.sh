@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # No import cycles among the .c files of a source tree other than through
 # declared hooks (scripts/import-cycles.py: "A imports B" when A's object
-# refers to a function B's object defines, read with the cross nm from the
-# objects of build/ARCH; arch_* and the hooks listed in the script are
-# seams, not imports).
+# refers to a function or global variable B's object defines (--data), read
+# with the cross nm from the objects of build/ARCH; arch_* and the hooks
+# listed in the script are seams, not imports).
 #
 # IMPORT_CYCLE_SCOPES: the ARCH:DIR pairs checked (both arch trees are
 # clean since the mirrored file map of issue 15).
@@ -58,7 +58,7 @@ for scope in $scopes; do
 		result "$name" fail "build/$arch does not build: $(tail -1 "$tmp/build.log")"
 		continue
 	fi
-	if /usr/bin/python3 "$checker" --nm "$nm" --src "$srctree/$dir" \
+	if /usr/bin/python3 "$checker" --nm "$nm" --src "$srctree/$dir" --data \
 		"$out_dir/$dir" >"$tmp/out" 2>&1; then
 		result "$name" ok
 	else
