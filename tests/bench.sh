@@ -111,7 +111,7 @@ done
 # The chart: panels per unit (values in different units do not share an
 # axis) of at most 14 figures each, bars labelled with the figure names.
 chart() {
-	local plot=$out/plot units panels=() rows cols h w i u f n
+	local plot=$out/plot units panels=() rows cols h w i u f n lo
 	rm -rf "$plot"
 	mkdir -p "$plot"
 	mapfile -t units < <(awk '{ print $4 }' "$results" | awk '!seen[$0]++')
@@ -151,10 +151,12 @@ chart() {
 			n=$(wc -l <"$plot/$i.dat")
 			[ "$n" -lt 4 ] && n=4
 			echo "set xrange [-0.6:$n - 0.4]"
-			# Log scale when the figures span more than 100x.
-			if awk '$3 > 0 { if (!mn || $3 < mn) mn = $3; if ($3 > mx) mx = $3 }
-				END { exit !(mn && mx / mn > 100) }' "$plot/$i.dat"; then
-				echo "set logscale y; set yrange [0.5:*]"
+			# Log scale when the figures span more than 100x, down
+			# to half the smallest (a fixed floor hid figures < 1).
+			lo=$(awk '$3 > 0 { if (!mn || $3 < mn) mn = $3; if ($3 > mx) mx = $3 }
+				END { if (mn && mx / mn > 100) print mn / 2 }' "$plot/$i.dat")
+			if [ -n "$lo" ]; then
+				echo "set logscale y; set yrange [$lo:*]"
 			else
 				echo "unset logscale y; set yrange [0:*]"
 			fi
