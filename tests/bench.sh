@@ -24,8 +24,10 @@
 #     docs/benchmarks.md) and, with gnuplot, build/bench/benchmarks.png
 #     (bar panels per unit, at most 14 figures each, log scale where the
 #     values span more than a factor of 100).
-# Nothing outside build/bench/ is written (a benchmark run leaves the
-# checkout clean); only --docs refreshes the tracked docs/benchmarks.png
+# Results, table and chart go to build/bench/ only, and the scripts write
+# nothing outside build/ (their own scratch and logs: build/bench/<script>/,
+# build/bench-<arch>/, built guests and tools), so a benchmark run leaves
+# the checkout clean; only --docs refreshes the tracked docs/benchmarks.png
 # and the table between the "make bench-docs" markers of
 # docs/benchmarks.md.
 # It prints "ok bench.<script>" or "FAIL bench.<script>" for each script
