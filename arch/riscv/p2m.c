@@ -193,16 +193,30 @@ void arch_p2m_activate(const struct p2m_domain *p2m)
 	if (csr_read(CSR_HGATP) == v) {
 		return;
 	}
-	csr_write(CSR_HGATP, v);
 	/*
-	 * Another domain ran here. Hardware tags guest TLB entries with the
-	 * VMID and needs no fence, but an implementation may ignore the
-	 * VMID (QEMU 7.2 writes hgatp without flushing its TLB, whose
-	 * entries carry no VMID): without this fence the next domain could
-	 * use the previous one's translations. One local fence per domain
-	 * switch, at most once a time slice.
+	 * Another domain ran here. The architecture needs no fence: guest
+	 * TLB entries are tagged with hgatp.VMID, and a write of hgatp
+	 * orders nothing by itself (RISC-V privileged spec 20211203,
+	 * 8.2.10 "hgatp" and 8.3.2 "HFENCE.GVMA": a fence is needed only
+	 * when a VMID's tables changed or the VMID is reused). Both cases
+	 * are the VMID allocator's: fence_if_stale() above, and the
+	 * rollover (p2m_vmid.c), which also covers harts without VMIDs.
+	 *
+	 * QEMU does not tag its TLB by VMID, in 7.2 or 10.0 (hgatp writes
+	 * only store the value), but it flushes its whole TLB on every
+	 * change of V (riscv_cpu_set_virt_enabled() in 7.2,
+	 * riscv_cpu_set_mode() in 10.0), so a domain switch, which goes
+	 * through HS-mode, leaves nothing to the next domain on either
+	 * (the HLVX of riscv_guest_load_insn() fills that TLB in HS-mode
+	 * too, but only while the vCPU whose exit it decodes is loaded).
+	 * CONFIG_RISCV_HGATP_SWITCH_FENCE keeps a local fence per switch
+	 * for a hart that neither honours the VMID nor flushes on its own
+	 * (docs/platforms.md).
 	 */
+	csr_write(CSR_HGATP, v);
+#ifdef CONFIG_RISCV_HGATP_SWITCH_FENCE
 	hfence_gvma_all();
+#endif
 }
 
 /* Write @mode with every VMID bit set; Return: what hgatp kept. */

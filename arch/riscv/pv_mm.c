@@ -137,6 +137,17 @@ void riscv_pv_prepare_entry(struct vcpu *v)
 			 * The domain became a PV domain: from now on its root
 			 * is the PV MMU's. A root the guest installed before
 			 * stays until its first NEW_BASEPTR.
+			 *
+			 * henvcfg.ADUE = 0 (Svadu): a VS-stage leaf with A or
+			 * D clear then raises a page fault instead of being
+			 * updated by the walker, which would write a pinned
+			 * table. Architecturally that store would be checked
+			 * against the read-only G-stage entry; QEMU does not
+			 * check it: 10.0 with ADUE = 1 (measured) and 7.2,
+			 * which has no Svadu and always updates A/D, both set
+			 * the bits in the pinned table. Clearing ADUE is the
+			 * fix on QEMU 10; on 7.2 nothing stops it, and the
+			 * guests set A and D themselves (docs/platforms.md).
 			 */
 			a->gregs.hstatus |= HSTATUS_VTVM;
 			a->csr.henvcfg &= ~ENVCFG_ADUE;
@@ -147,9 +158,17 @@ void riscv_pv_prepare_entry(struct vcpu *v)
 		now = csr_read(CSR_VSATP);
 		if (unlikely(now != a->pv_vsatp)) {
 			/*
-			 * VTVM should have made the write trap; QEMU 7.2 traps
-			 * sfence.vma but not satp accesses. Undo the write:
+			 * For QEMU 7.2 only. With hstatus.VTVM = 1 a VS-mode
+			 * access to satp raises a virtual-instruction
+			 * exception (RISC-V privileged spec 20211203, 8.2.1
+			 * "hstatus"), which riscv_pv_virtual_insn() refuses:
+			 * on a conforming hart, QEMU 10 among them, vsatp
+			 * never differs here (platforms.qemu10.riscv64.
+			 * pvmmu_satp_trapped). QEMU 7.2 traps sfence.vma
+			 * under VTVM but not satp accesses: undo the write,
 			 * the guest ran on that root only until this exit.
+			 * Kept unconditional: one CSR read per entry of a PV
+			 * vCPU, and no way to ask the hart whether it traps.
 			 */
 			if (!d->arch.pv_satp_warned) {
 				d->arch.pv_satp_warned = true;

@@ -70,8 +70,9 @@ void vsbi_remote_fence(unsigned long fid, unsigned long hmask,
  * riscv_pv_prepare_entry() - PV MMU work before @v (current) enters the
  * guest: what other CPUs asked (RISCV_PV_*); for a PV domain
  * (d->pv_mm_active) hstatus.VTVM on, hardware A/D updates off, and vsatp
- * back to what the hypervisor installed if the guest changed it (harts
- * that do not trap VS-mode satp writes, such as QEMU 7.2).
+ * back to what the hypervisor installed if the guest changed it (for
+ * QEMU 7.2, which does not trap VS-mode satp writes under VTVM; a
+ * conforming hart, QEMU 10 among them, traps them).
  */
 void riscv_pv_prepare_entry(struct vcpu *v);
 

@@ -129,7 +129,11 @@ uint64_t arch_pte_table(uint64_t pa, unsigned int level)
 
 uint64_t arch_pte_leaf(uint64_t pa, unsigned int level, unsigned int perms)
 {
-	/* QEMU sets A and D in hardware; set them so it never has to. */
+	/*
+	 * A and D set: the hypervisor leaves hardware A/D updates off for
+	 * PV domains (a clear bit faults), and QEMU 7.2, which always
+	 * updates them, would write them into a read-only pinned table.
+	 */
 	uint64_t pte = (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT | PTE_V | PTE_R |
 		       PTE_A | PTE_D;
 
