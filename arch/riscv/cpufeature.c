@@ -37,8 +37,11 @@ void riscv_detect_features(const char *isa)
 	/*
 	 * Sstc: stimecmp is accessible from HS-mode only when the firmware
 	 * set menvcfg.STCE, so a successful read is the answer. henvcfg
-	 * bits are WARL, but QEMU 7.2 lets PBMTE stick even on harts without
-	 * Svpbmt, so the device tree's riscv,isa must list it as well.
+	 * bits are WARL (RISC-V privileged spec 20211203, 8.2.6 "henvcfg":
+	 * a bit of an absent extension reads 0), but QEMU 7.2 lets PBMTE
+	 * stick even on harts without Svpbmt, so the device tree's
+	 * riscv,isa must list it as well. For 7.2; harmless elsewhere,
+	 * where the tree lists what the hart has.
 	 */
 	riscv_features.sstc = riscv_probe_stimecmp(&v);
 	if (riscv_probe_henvcfg(&v)) {
