@@ -37,7 +37,7 @@ void riscv_detect_features(const char *isa)
 	/*
 	 * Sstc: stimecmp is accessible from HS-mode only when the firmware
 	 * set menvcfg.STCE, so a successful read is the answer. henvcfg
-	 * bits are WARL (RISC-V privileged spec 20211203, 8.2.6 "henvcfg":
+	 * bits are WARL (RISC-V privileged spec 20211203, 8.2.5 "henvcfg":
 	 * a bit of an absent extension reads 0), but QEMU 7.2 lets PBMTE
 	 * stick even on harts without Svpbmt, so the device tree's
 	 * riscv,isa must list it as well. For 7.2; harmless elsewhere,

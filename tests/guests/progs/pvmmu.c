@@ -817,8 +817,9 @@ static void case_run(unsigned int format, const char *name)
 	 * A leaf with the accessed bit clear. Hardware A/D (Access flag)
 	 * updates are off for a PV domain (henvcfg.ADUE = 0, TCR_EL1.HA =
 	 * 0), so the architecture raises a page fault (RISC-V privileged
-	 * spec 20211203, 4.3.1 and Svadu; Arm ARM D8.4, Access flag fault)
-	 * and the pinned table stays as the PV MMU validated it. QEMU 7.2
+	 * spec 20211203, 4.3.1, and Svadu; Arm ARM DDI 0487 K.a, D8, "The
+	 * Access flag") and the pinned table stays as the PV MMU
+	 * validated it. QEMU 7.2
 	 * on RISC-V has no Svadu: it sets A itself, through the stage-2
 	 * read-only mapping of the table (a store the G-stage should have
 	 * refused), and the guest reads on; that is noted, not failed, and
