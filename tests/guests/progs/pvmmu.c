@@ -819,12 +819,11 @@ static void case_run(unsigned int format, const char *name)
 	 * 0), so the architecture raises a page fault (RISC-V privileged
 	 * spec 20211203, 4.3.1, and Svadu; Arm ARM DDI 0487 K.a, D8, "The
 	 * Access flag") and the pinned table stays as the PV MMU
-	 * validated it. QEMU 7.2
-	 * on RISC-V has no Svadu: it sets A itself, through the stage-2
-	 * read-only mapping of the table (a store the G-stage should have
-	 * refused), and the guest reads on; that is noted, not failed, and
-	 * platforms.qemu10.riscv64.pvmmu_accessed_fault fails if QEMU 10
-	 * ever does it.
+	 * validated it. QEMU 7.2 on RISC-V has no Svadu: it sets A itself,
+	 * through the stage-2 read-only mapping of the table (a store the
+	 * G-stage should have refused), and the guest reads on; that is
+	 * noted, not failed, and platforms.qemu10.riscv64.
+	 * pvmmu_accessed_fault fails if QEMU 10 ever does it.
 	 */
 	rt_snprintf(n, sizeof(n), "%s.accessed_clear", name);
 	check_rc(upd(ent(l1b, 0), leaf(data(41), 1, RT_PT_R) & ~PTE_ACCESSED),
