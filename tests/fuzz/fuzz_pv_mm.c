@@ -99,7 +99,7 @@ static void check_rc(long rc, const char *what)
 		fprintf(stderr, "  %s: %ld\n", what, rc);
 	CHECK(rc != -999);
 	/* The codes include/public/xen-lite.h defines. */
-	CHECK(rc >= 0 || rc == -XL_EPERM || rc == -XL_ENOENT ||
+	CHECK(rc >= 0 || rc == ENV_SCRATCH_BUSY || rc == -XL_EPERM || rc == -XL_ENOENT ||
 	      rc == -XL_ESRCH || rc == -XL_EFAULT || rc == -XL_EBUSY ||
 	      rc == -XL_EEXIST || rc == -XL_EINVAL || rc == -XL_ENOSPC ||
 	      rc == -XL_ERANGE || rc == -XL_ENOSYS || rc == -XL_ENOMEM ||

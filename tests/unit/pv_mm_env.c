@@ -312,8 +312,14 @@ static int guest_copy(struct domain *d, void *buf, paddr_t gpa, size_t len,
 		mfn_t mfn = p2m_lookup(d->p2m, gaddr_to_gfn(gpa), &t, NULL);
 		u8 *p;
 
+		/*
+		 * As common/guest_access.c: reads from RAM, read-only RAM
+		 * and pinned tables (p2m_get_page()), writes to writable
+		 * RAM only.
+		 */
 		if (mfn_eq(mfn, INVALID_MFN) ||
-		    (t != p2m_ram_rw && (to || t != p2m_ram_ro))) {
+		    (t != p2m_ram_rw &&
+		     (to || (t != p2m_ram_ro && t != p2m_pt_pinned)))) {
 			return -EFAULT;
 		}
 		p = (u8 *)maddr_to_virt(mfn_to_maddr(mfn)) + off;
@@ -450,6 +456,12 @@ static paddr_t scratch_gpa(struct env_dom *ed)
 	return (ENV_GFN_BASE + ed->p2m.nr - 1) << PAGE_SHIFT;
 }
 
+/* The guest can still write its scratch frame (stage 2 lets it). */
+static bool scratch_writable(struct env_dom *ed)
+{
+	return env_gfn_type(ed, gaddr_to_gfn(scratch_gpa(ed))) == p2m_ram_rw;
+}
+
 long env_mmuext(struct env_dom *ed, unsigned int vcpu,
 		const struct xl_mmuext_op *ops, unsigned int n,
 		struct xl_pv_batch_status *st)
@@ -458,6 +470,9 @@ long env_mmuext(struct env_dom *ed, unsigned int vcpu,
 	paddr_t stg = s + PAGE_SIZE - sizeof(*st);
 	long rc;
 
+	if (!scratch_writable(ed)) {
+		return ENV_SCRATCH_BUSY;
+	}
 	if (copy_to_guest(&ed->d, s, ops, n * sizeof(*ops)) ||
 	    copy_to_guest(&ed->d, stg, st, sizeof(*st))) {
 		return -999;
@@ -477,6 +492,9 @@ long env_mmu_update(struct env_dom *ed, unsigned int vcpu,
 	paddr_t stg = s + PAGE_SIZE - sizeof(*st);
 	long rc;
 
+	if (!scratch_writable(ed)) {
+		return ENV_SCRATCH_BUSY;
+	}
 	if (n * sizeof(*reqs) > PAGE_SIZE - sizeof(*st) ||
 	    copy_to_guest(&ed->d, s, reqs, n * sizeof(*reqs)) ||
 	    copy_to_guest(&ed->d, stg, st, sizeof(*st))) {

@@ -100,7 +100,14 @@ extern void (*env_copy_hook)(void);
 /* References domain_by_id() handed out and not yet dropped. */
 extern unsigned long env_domain_refs;
 
-/* Hypercall helpers: the arguments are written to a scratch frame. */
+/*
+ * Hypercall helpers: the arguments are written to a scratch frame (the
+ * domain's last RAM frame), as a guest would write them. When the guest
+ * has made that frame something it cannot write (pinned it as a page
+ * table), no call can be made this way: ENV_SCRATCH_BUSY, not a result
+ * of the hypervisor's. -999: the harness itself failed.
+ */
+#define ENV_SCRATCH_BUSY (-998)
 long env_mmuext(struct env_dom *ed, unsigned int vcpu,
 		const struct xl_mmuext_op *ops, unsigned int n,
 		struct xl_pv_batch_status *st);
