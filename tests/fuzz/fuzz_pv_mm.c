@@ -99,12 +99,12 @@ static void check_rc(long rc, const char *what)
 		fprintf(stderr, "  %s: %ld\n", what, rc);
 	CHECK(rc != -999);
 	/* The codes include/public/xen-lite.h defines. */
-	CHECK(rc >= 0 || rc == ENV_SCRATCH_BUSY || rc == -XL_EPERM || rc == -XL_ENOENT ||
-	      rc == -XL_ESRCH || rc == -XL_EFAULT || rc == -XL_EBUSY ||
-	      rc == -XL_EEXIST || rc == -XL_EINVAL || rc == -XL_ENOSPC ||
-	      rc == -XL_ERANGE || rc == -XL_ENOSYS || rc == -XL_ENOMEM ||
-	      rc == -XL_E2BIG || rc == -XL_EACCES || rc == -XL_EOVERFLOW ||
-	      rc == -XL_ELOOP);
+	CHECK(rc >= 0 || rc == ENV_SCRATCH_BUSY || rc == -XL_EPERM ||
+	      rc == -XL_ENOENT || rc == -XL_ESRCH || rc == -XL_EFAULT ||
+	      rc == -XL_EBUSY || rc == -XL_EEXIST || rc == -XL_EINVAL ||
+	      rc == -XL_ENOSPC || rc == -XL_ERANGE || rc == -XL_ENOSYS ||
+	      rc == -XL_ENOMEM || rc == -XL_E2BIG || rc == -XL_EACCES ||
+	      rc == -XL_EOVERFLOW || rc == -XL_ELOOP);
 	rc = env_check();
 	if (rc) {
 		fprintf(stderr,
