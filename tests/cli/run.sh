@@ -35,7 +35,8 @@ for a in riscv64 arm64; do
 	}
 done
 [ -f "$srctree/build/debian/riscv64/linux/Image" ] ||
-	"$srctree/scripts/linux-images.sh" riscv64 >/dev/null
+	"$srctree/scripts/linux-images.sh" riscv64 >/dev/null ||
+	fail linux-images "scripts/linux-images.sh riscv64 failed: the Linux examples cannot be checked"
 cd "$here" || exit 1
 # A kernel larger than half of a 2 MiB domain (not kept in git).
 [ -f files/big.bin ] ||

@@ -124,10 +124,12 @@ linux_prepare() { # arch
 		;;
 	esac
 	mkdir -p "$lx_dir"
+	# None yet is not an error: callers run under 'set -e -o pipefail'
+	# (scripts/linux-images.sh), where a failing ls would end them.
 	linux_kernel_file() {
 		case $arch in
-		riscv64) ls "$deb"/root/boot/vmlinux-* 2>/dev/null | sort -V | tail -n 1 ;;
-		arm64) ls "$deb"/root/boot/vmlinuz-*-arm64 2>/dev/null | sort -V | tail -n 1 ;;
+		riscv64) { ls "$deb"/root/boot/vmlinux-* 2>/dev/null || true; } | sort -V | tail -n 1 ;;
+		arm64) { ls "$deb"/root/boot/vmlinuz-*-arm64 2>/dev/null || true; } | sort -V | tail -n 1 ;;
 		esac
 	}
 	k=$(linux_kernel_file)
