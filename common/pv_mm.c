@@ -1040,7 +1040,8 @@ static int batch_begin(struct vcpu *v, unsigned long count_arg,
 	b->st.domid = XL_DOMID_SELF;
 	b->done_before = count_arg >> HC_DONE_SHIFT;
 	if ((count_arg & HC_COUNT_MASK) > XL_PV_BATCH_MAX ||
-	    ((count_arg & HC_DRAIN_ONLY) && (count_arg & HC_COUNT_MASK))) {
+	    ((count_arg & HC_DRAIN_ONLY) && (count_arg & HC_COUNT_MASK)) ||
+	    ((count_arg & HC_STATUS_FAULT) && !(count_arg & HC_DRAIN_ONLY))) {
 		return -EINVAL;
 	}
 	if (status_gpa &&
@@ -1090,8 +1091,16 @@ static long batch_end(struct vcpu *v, unsigned long status_gpa,
 	    copy_to_guest(v->domain, status_gpa, &b->st, sizeof(b->st))) {
 		ret = total ? (long)total : -EFAULT;
 	}
-	if (err && ret >= 0 && batch_drain(v, b->d) == -ERESTART) {
-		return batch_continue(v, b, 0, HC_DRAIN_ONLY, done, status_gpa);
+	/*
+	 * Drained whether or not the status could be written: it may sit in
+	 * a frame the batch released (typed as a table until devalidated),
+	 * and the guest must not get the result with tables still pending.
+	 */
+	if (err && batch_drain(v, b->d) == -ERESTART) {
+		return batch_continue(v, b, 0,
+				      HC_DRAIN_ONLY |
+					      (ret < 0 ? HC_STATUS_FAULT : 0),
+				      done, status_gpa);
 	}
 	if (b->foreign) {
 		domain_put(b->d);
@@ -1101,15 +1110,19 @@ static long batch_end(struct vcpu *v, unsigned long status_gpa,
 
 /* A continued batch that only has tables left to devalidate. */
 static long batch_drain_only(struct vcpu *v, unsigned long status_gpa,
-			     struct pv_batch *b)
+			     unsigned long count_arg, struct pv_batch *b)
 {
+	unsigned long fault = count_arg & HC_STATUS_FAULT;
+
 	if (batch_drain(v, b->d) == -ERESTART) {
-		return batch_continue(v, b, 0, HC_DRAIN_ONLY, 0, status_gpa);
+		return batch_continue(v, b, 0, HC_DRAIN_ONLY | fault, 0,
+				      status_gpa);
 	}
 	if (b->foreign) {
 		domain_put(b->d);
 	}
-	return (long)b->done_before; /* the status was written before */
+	/* The status was written before, or could not be (then -EFAULT). */
+	return fault ? -EFAULT : (long)b->done_before;
 }
 
 /*
@@ -1234,7 +1247,7 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa,
 		return rc;
 	}
 	if (count_arg & HC_DRAIN_ONLY) {
-		return batch_drain_only(v, done_gpa, &b);
+		return batch_drain_only(v, done_gpa, count_arg, &b);
 	}
 	for (done = 0; done < count; done++) {
 		if (v->hc_work >= PV_MM_ENTRY_WORK) {
@@ -1279,7 +1292,7 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 		return rc;
 	}
 	if (count_arg & HC_DRAIN_ONLY) {
-		return batch_drain_only(v, done_gpa, &b);
+		return batch_drain_only(v, done_gpa, count_arg, &b);
 	}
 	/*
 	 * A chunk of requests is read, then applied under one hold of the

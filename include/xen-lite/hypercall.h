@@ -49,6 +49,11 @@ static inline long hypercall_continue(struct vcpu *v, unsigned long a0,
  * written); only the tables it released are still being devalidated.
  */
 #define HC_DRAIN_ONLY (1UL << 30)
+/*
+ * With HC_DRAIN_ONLY: the batch's status could not be written and it had
+ * done nothing, so the call ends in -EFAULT once the tables are drained.
+ */
+#define HC_STATUS_FAULT (1UL << 31)
 
 /** do_memory_op() - XL_HC_MEMORY_OP. Return: see include/public. */
 long do_memory_op(struct vcpu *v, unsigned long cmd, unsigned long arg);
