@@ -769,15 +769,7 @@ fi
 # The docs' samples name their files as if in configs/domains/.
 mkdir -p "$tmp/rt/a/b"
 ln -s "$srctree/build" "$tmp/rt/build"
-/usr/bin/python3 - "$srctree" "$tmp/rt/a/b" <<'PY'
-import glob, os, re, sys
-src, out = sys.argv[1], sys.argv[2]
-for md in sorted(glob.glob(src + "/docs/*.md")) + [src + "/README.md"]:
-    text = open(md).read()
-    for n, block in enumerate(re.findall(r"^```[a-z]*\n(.*?)^```", text, re.M | re.S)):
-        if re.search(r"^name *=", block, re.M) and re.search(r"^kernel *=", block, re.M):
-            open("%s/%s-%d.cfg" % (out, os.path.basename(md)[:-3], n), "w").write(block)
-PY
+/usr/bin/python3 "$srctree/tests/lib/docs-domains.py" "$srctree" "$tmp/rt/a/b"
 good=(good/*.cfg "$srctree"/tests/qemu/cfg/*.cfg "$srctree"/tests/guests/cfg/*.cfg
 	"$srctree"/configs/domains/*.cfg "$tmp"/rt/a/b/*.cfg)
 # riscv64 with the files (this part built them), arm64 without.

@@ -54,16 +54,7 @@ done
 # below a directory whose build/ is the real one.
 mkdir -p "$tmp/docs/a/b"
 ln -s "$srctree/build" "$tmp/docs/build"
-/usr/bin/python3 - "$srctree" "$tmp/docs/a/b" <<'PY'
-import glob, os, re, sys
-src, out = sys.argv[1], sys.argv[2]
-for md in sorted(glob.glob(src + "/docs/*.md")) + [src + "/README.md"]:
-    text = open(md).read()
-    for n, block in enumerate(re.findall(r"^```[a-z]*\n(.*?)^```", text, re.M | re.S)):
-        if re.search(r"^name *=", block, re.M) and re.search(r"^kernel *=", block, re.M):
-            base = os.path.basename(md)[:-3]
-            open("%s/%s-%d.cfg" % (out, base, n), "w").write(block)
-PY
+/usr/bin/python3 "$srctree/tests/lib/docs-domains.py" "$srctree" "$tmp/docs/a/b"
 docs=("$tmp"/docs/a/b/*.cfg)
 if [ -e "${docs[0]}" ]; then
 	ok docs.samples-found
