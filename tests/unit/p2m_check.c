@@ -7,6 +7,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/mm.h>
 
+#include "host/p2m_fake.h"
 #include "p2m_check.h"
 
 const struct p2m_format *rec_fmt;
@@ -243,4 +244,17 @@ long teardown_all(struct p2m_domain *p2m)
 		}
 	} while (rc == -ERESTART);
 	return rc ? -1 : calls;
+}
+
+int teardown_check_leaks(struct p2m_domain *p2m, unsigned long base)
+{
+	if (teardown_all(p2m) < 0) {
+		return -1;
+	}
+	if (fake_mm_outstanding() != base) {
+		fprintf(stderr, "  %lu pages leaked\n",
+			fake_mm_outstanding() - base);
+		return -2;
+	}
+	return 0;
 }

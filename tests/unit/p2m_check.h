@@ -55,4 +55,11 @@ p2m_pte_t *entry_at(struct p2m_domain *p2m, u64 gfn, unsigned int level);
 /* Run p2m_teardown() until it is done. Return: calls made, or -1. */
 long teardown_all(struct p2m_domain *p2m);
 
+/*
+ * Tear @p2m down and check that the fake allocator holds no more pages
+ * than @base (its count before the test built anything).
+ * Return: 0 when clean, -1 teardown failed, -2 pages leaked.
+ */
+int teardown_check_leaks(struct p2m_domain *p2m, unsigned long base);
+
 #endif

@@ -303,15 +303,7 @@ static int teardown(void)
 		list_del(&pg->list);
 		put_page(pg);
 	}
-	if (teardown_all(&P) < 0) {
-		return -1;
-	}
-	if (fake_mm_outstanding() != base_outstanding) {
-		diag("%lu pages leaked\n",
-		     fake_mm_outstanding() - base_outstanding);
-		return -2;
-	}
-	return 0;
+	return teardown_check_leaks(&P, base_outstanding);
 }
 
 /* ---- the races ---- */

@@ -84,15 +84,7 @@ static int setup(const struct p2m_format *f, unsigned long pool)
 /* Tear down and check nothing is left. Return: 0 when clean. */
 static int finish(void)
 {
-	if (teardown_all(&P) < 0) {
-		return -1;
-	}
-	if (fake_mm_outstanding() != base_outstanding) {
-		diag("%lu pages leaked\n",
-		     fake_mm_outstanding() - base_outstanding);
-		return -2;
-	}
-	return 0;
+	return teardown_check_leaks(&P, base_outstanding);
 }
 
 static int tree_ok(void)
