@@ -13,11 +13,9 @@
 # usage: tests/bench/domain-build.sh [ARCH...]   (default: riscv64 arm64)
 set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
-out=${BENCH_OUT:-$srctree/build/bench/domain-build}
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
-mkdir -p "$out"
-rc=0
+# shellcheck source=tests/bench/lib/guest.sh
+. "$srctree/tests/bench/lib/guest.sh"
+bench_setup domain-build "$@"
 
 # build_dir ARCH DIR ZEROED(y|n)
 build_hyp() {

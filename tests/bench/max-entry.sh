@@ -10,13 +10,9 @@
 # usage: tests/bench/max-entry.sh [ARCH...]   (default: riscv64 arm64)
 set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
-out=${BENCH_OUT:-$srctree/build/bench/max-entry}
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
-mkdir -p "$out"
-rc=0
 # shellcheck source=tests/bench/lib/guest.sh
 . "$srctree/tests/bench/lib/guest.sh"
+bench_setup max-entry "$@"
 
 for arch in "${arches[@]}"; do
 	if ! bench_guest "$arch" "$srctree/tests/bench/attack.c" "$out"; then

@@ -15,13 +15,9 @@
 # usage: tests/bench/pv-guest.sh [ARCH...]   (default: riscv64 arm64)
 set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
-out=${BENCH_OUT:-$srctree/build/bench/pv-guest}
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
-mkdir -p "$out"
-rc=0
 # shellcheck source=tests/bench/lib/guest.sh
 . "$srctree/tests/bench/lib/guest.sh"
+bench_setup pv-guest "$@"
 
 for arch in "${arches[@]}"; do
 	if ! make -s -C "$srctree/tests/guests" ARCH="$arch" \

@@ -28,13 +28,9 @@
 # usage: tests/bench/tlb-flush.sh [ARCH...]   (default: riscv64 arm64)
 set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
-out=${BENCH_OUT:-$srctree/build/bench/tlb-flush}
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
 # shellcheck source=tests/bench/lib/guest.sh
 . "$srctree/tests/bench/lib/guest.sh"
-mkdir -p "$out"
-rc=0
+bench_setup tlb-flush "$@"
 rounds=200
 
 # run ARCH SMP CPUS: one 4-vCPU domain; sets $txt.

@@ -14,14 +14,9 @@
 # usage: tests/bench/ubench.sh [ARCH...]   (default: riscv64 arm64)
 set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
-out=${BENCH_OUT:-$srctree/build/bench/ubench}
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
-mkdir -p "$out"
-rc=0
-
 # shellcheck source=tests/bench/lib/guest.sh
 . "$srctree/tests/bench/lib/guest.sh"
+bench_setup ubench "$@"
 
 for arch in "${arches[@]}"; do
 	bench_guest "$arch" "$srctree/tests/bench/ubench.c" "$out" || {

@@ -17,13 +17,9 @@
 # usage: tests/bench/world-switch.sh [ARCH...]   (default: riscv64 arm64)
 set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
-out=${BENCH_OUT:-$srctree/build/bench/world-switch}
-arches=("$@")
-[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
 # shellcheck source=tests/bench/lib/guest.sh
 . "$srctree/tests/bench/lib/guest.sh"
-mkdir -p "$out"
-rc=0
+bench_setup world-switch "$@"
 iters=2000
 
 # cfg FILE NAME ARCH CMDLINE [VCPUS]

@@ -4,6 +4,9 @@
 # tests/guests. Not a benchmark itself (it lives outside tests/bench/*.sh,
 # so tests/bench.sh does not run it).
 #
+#   bench_setup NAME [ARCH...]  a script's arguments: $arches (default
+#                               riscv64 arm64), $out ($BENCH_OUT or
+#                               build/bench/NAME, created), $rc = 0
 #   bench_guest ARCH SRC OUT    build OUT/<name>-ARCH.bin from SRC (a .c
 #                               file; <name> is its base name); return 1
 #                               and print why on failure
@@ -14,6 +17,16 @@
 #                               OUT/run-ARCH.txt (CRs removed), QEMU's
 #                               exit status to $bench_status
 # Needs $srctree.
+
+bench_setup() { # name arch...
+	local name=$1
+	shift
+	out=${BENCH_OUT:-$srctree/build/bench/$name}
+	arches=("$@")
+	[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
+	mkdir -p "$out"
+	rc=0
+}
 
 bench_guest() { # arch src out
 	local arch=$1 src=$2 out=$3 name cross cflags ldflags gobj
