@@ -23,12 +23,6 @@
 #include <asm/sysregs.h>
 #include <asm/vcpu.h>
 
-/* The data abort in arm_dispatch_exit(): what the run loop has inline. */
-static __noinline bool handle_dabt(struct vcpu *v, u64 esr)
-{
-	return arm_handle_dabt(v, esr);
-}
-
 bool arm_dabt_unhandled(struct vcpu *v, u64 esr, paddr_t gpa, u64 far,
 			const struct vmmio_region *dev)
 {
@@ -191,10 +185,11 @@ static __noinline bool handle_async(struct vcpu *v, int exit, u64 esr)
 }
 
 /*
- * Called for every exit but the emulated MMIO accesses arm_handle_exit()
- * takes inline: the frequent cases are tail calls, and whatever needs a
- * stack frame is in a function of its own, so that the dispatch costs no
- * more than it would inline in the run loop.
+ * Called for every exit arm_handle_exit() does not take inline (it takes
+ * HVC64, data aborts and WFI, which therefore have no case here): the
+ * frequent cases are tail calls, and whatever needs a stack frame is in a
+ * function of its own, so that the dispatch costs no more than it would
+ * inline in the run loop.
  */
 bool arm_dispatch_exit(struct vcpu *v, int exit, u64 esr)
 {
@@ -202,10 +197,6 @@ bool arm_dispatch_exit(struct vcpu *v, int exit, u64 esr)
 		return handle_async(v, exit, esr);
 	}
 	switch (ESR_EC(esr)) {
-	case EC_HVC64:
-		return vcpu_handle_smccc(v);
-	case EC_DABT_LOW:
-		return handle_dabt(v, esr);
 	case EC_WFX:
 		v->arch.regs.pc += 4;
 		if (esr & WFX_ISS_WFE) {
