@@ -173,6 +173,118 @@ static int parse_modules(struct dparse *p, struct domain_config *c)
 	return 0;
 }
 
+/* A 64-bit property of node @node, or -EINVAL. */
+static int get_u64_of(struct dparse *p, int node, const char *prop, u64 *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->fdt, node, prop, &len);
+
+	if (!v || len != 8)
+		return -EINVAL;
+	*out = ((u64)fdt32_ld(&v[0]) << 32) | fdt32_ld(&v[1]);
+	return 0;
+}
+
+/* The shm@SLOT subnodes: shared-memory regions (docs/shared-memory.md). */
+static int parse_shm(struct dparse *p, struct domain_config *c)
+{
+	int node = p->node, sub, rc = 0;
+
+	fdt_for_each_subnode(sub, p->fdt, node) {
+		struct domain_shm_config *r = &c->shm[c->nr_shm];
+		char role[16], acc[8];
+		bool ok;
+
+		if (fdt_node_check_compatible(p->fdt, sub, XL_BOOT_COMPAT_SHM))
+			continue;
+		if (c->nr_shm == XL_BOOT_SHM_MAX)
+			return perr(p, "more than 8 shm regions");
+		/* get_str() reads p->node: point it at the region. */
+		p->node = sub;
+		rc = get_str(p, XL_BOOT_PROP_SHM_ID, r->id, sizeof(r->id),
+			     true);
+		if (!rc)
+			rc = get_str(p, XL_BOOT_PROP_SHM_ROLE, role,
+				     sizeof(role), true);
+		if (!rc)
+			rc = get_str(p, XL_BOOT_PROP_SHM_ACCESS, acc,
+				     sizeof(acc), false);
+		p->node = node;
+		if (rc)
+			return rc;
+		if (!valid_name(r->id))
+			return perr(p, XL_BOOT_PROP_SHM_ID
+				    " must be 1-31 characters [A-Za-z0-9_-]");
+		if (get_u64_of(p, sub, XL_BOOT_PROP_SHM_SIZE, &r->size) ||
+		    get_u64_of(p, sub, XL_BOOT_PROP_SHM_GPA, &r->gpa))
+			return perr(p, "shm needs 64-bit " XL_BOOT_PROP_SHM_SIZE
+				       " and " XL_BOOT_PROP_SHM_GPA);
+		ok = r->size && r->size <= XL_BOOT_SHM_SIZE_MAX &&
+		     !(r->size % XL_BOOT_SHM_ALIGN) &&
+		     !(r->gpa % XL_BOOT_SHM_ALIGN) && r->gpa + r->size > r->gpa;
+		if (!ok)
+			return perr(p, "shm size or address not a multiple of "
+				       "4 KiB, empty, over 1 GiB or wrapping");
+		if (strcmp(role, XL_BOOT_SHM_OWNER) &&
+		    strcmp(role, XL_BOOT_SHM_BORROWER))
+			return perr(p, XL_BOOT_PROP_SHM_ROLE
+				    " must be owner or borrower");
+		if (acc[0] && strcmp(acc, XL_BOOT_SHM_RW) &&
+		    strcmp(acc, XL_BOOT_SHM_RO))
+			return perr(p, XL_BOOT_PROP_SHM_ACCESS
+				    " must be rw or ro");
+		r->owner = !strcmp(role, XL_BOOT_SHM_OWNER);
+		r->ro = !strcmp(acc, XL_BOOT_SHM_RO);
+		for (u32 i = 0; i < c->nr_shm; i++) {
+			if (!strcmp(c->shm[i].id, r->id))
+				return perr(p, "shm region listed twice");
+			if (r->gpa < c->shm[i].gpa + c->shm[i].size &&
+			    c->shm[i].gpa < r->gpa + r->size)
+				return perr(p, "shm regions overlap");
+		}
+		c->nr_shm++;
+	}
+	return 0;
+}
+
+/*
+ * Regions across domains: one owner, the owner's size. A borrower with
+ * no owner is accepted here (the build leaves the region out and says
+ * so); the CLI refuses it.
+ */
+static int check_shm_set(struct dparse *p, const struct domain_config *cfgs,
+			 int n)
+{
+	const struct domain_config *c = &cfgs[n];
+
+	for (u32 s = 0; s < c->nr_shm; s++) {
+		const struct domain_shm_config *r = &c->shm[s];
+		int peers = 1;
+
+		for (int i = 0; i < n; i++) {
+			for (u32 t = 0; t < cfgs[i].nr_shm; t++) {
+				const struct domain_shm_config *o =
+					&cfgs[i].shm[t];
+
+				if (strcmp(o->id, r->id))
+					continue;
+				peers++;
+				if (o->owner && r->owner)
+					return perr(
+						p,
+						"shm region with two owners");
+				if (o->size != r->size)
+					return perr(
+						p, "shm region with two sizes");
+			}
+		}
+		if (peers > XL_BOOT_SHM_MAX_PEERS)
+			return perr(p, "shm region with more than 16 "
+				       "participants");
+	}
+	return 0;
+}
+
 static int parse_one(struct dparse *p, struct domain_config *c)
 {
 	const fdt32_t *v;
@@ -282,6 +394,9 @@ static int parse_one(struct dparse *p, struct domain_config *c)
 		     false);
 	if (rc)
 		return rc;
+	rc = parse_shm(p, c);
+	if (rc)
+		return rc;
 	return parse_modules(p, c);
 }
 
@@ -372,6 +487,9 @@ int domain_fdt_parse_max(const void *fdt, struct domain_config *cfgs, int max,
 			if (!strcmp(cfgs[i].name, cfgs[n].name))
 				return perr(&p, "duplicate domain name");
 		}
+		rc = check_shm_set(&p, cfgs, n);
+		if (rc)
+			return rc;
 		n++;
 	}
 	if (node < 0 && node != -FDT_ERR_NOTFOUND) {

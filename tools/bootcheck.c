@@ -122,6 +122,23 @@ static int compare(int i, const struct domcfg *d, const struct domain_config *c,
 	SAME_U64("kernel size", kernel->size, c->kernel_size);
 	SAME_U64("ramdisk address", ramdisk ? ramdisk->addr : 0, c->ramdisk_pa);
 	SAME_U64("ramdisk size", ramdisk ? ramdisk->size : 0, c->ramdisk_size);
+	SAME_U64("shm regions", d->nr_shm, c->nr_shm);
+	for (uint32_t s = 0; s < d->nr_shm && s < c->nr_shm; s++) {
+		const struct domcfg_shm *w = &d->shm[s];
+		const struct domain_shm_config *g = &c->shm[s];
+		char f[5][32];
+
+		snprintf(f[0], sizeof(f[0]), "shm[%u] id", s);
+		snprintf(f[1], sizeof(f[1]), "shm[%u] size", s);
+		snprintf(f[2], sizeof(f[2]), "shm[%u] gpa", s);
+		snprintf(f[3], sizeof(f[3]), "shm[%u] owner", s);
+		snprintf(f[4], sizeof(f[4]), "shm[%u] ro", s);
+		SAME_STR(f[0], w->id, g->id);
+		SAME_U64(f[1], w->size, g->size);
+		SAME_U64(f[2], w->gpa, g->gpa);
+		SAME_BOOL(f[3], w->owner, g->owner);
+		SAME_BOOL(f[4], w->ro, g->ro);
+	}
 	return 0;
 }
 

@@ -430,6 +430,29 @@ static int add_module_node(void *fdt, int parent, const struct module *m)
 	return props_write(fdt, node, &ps);
 }
 
+/* A shared-memory region of a domain: /chosen/domain@N/shm@SLOT. */
+static int add_shm_node(void *fdt, int parent, int slot,
+			const struct domcfg_shm *r)
+{
+	struct props ps = { 0 };
+	char name[16];
+	int node;
+
+	snprintf(name, sizeof(name), "shm@%x", slot);
+	node = fdt_add_subnode(fdt, parent, name);
+	if (node < 0)
+		return node;
+	prop_str(&ps, "compatible", XL_BOOT_COMPAT_SHM);
+	prop_str(&ps, XL_BOOT_PROP_SHM_ID, r->id);
+	prop_u64(&ps, XL_BOOT_PROP_SHM_SIZE, r->size);
+	prop_u64(&ps, XL_BOOT_PROP_SHM_GPA, r->gpa);
+	prop_str(&ps, XL_BOOT_PROP_SHM_ROLE,
+		 r->owner ? XL_BOOT_SHM_OWNER : XL_BOOT_SHM_BORROWER);
+	prop_str(&ps, XL_BOOT_PROP_SHM_ACCESS,
+		 r->ro ? XL_BOOT_SHM_RO : XL_BOOT_SHM_RW);
+	return props_write(fdt, node, &ps);
+}
+
 /*
  * Add /chosen/domain@idx with its properties and module subnodes; see
  * docs/boot-protocol.md. Subnodes are also inserted first-in-node, so the
@@ -475,6 +498,11 @@ static int add_domain_node(void *fdt, int chosen, int idx,
 	rc = props_write(fdt, node, &ps);
 	if (rc)
 		return rc;
+	for (i = (int)d->nr_shm - 1; i >= 0; i--) {
+		rc = add_shm_node(fdt, node, i, &d->shm[i]);
+		if (rc)
+			return rc;
+	}
 	for (i = nr_mods - 1; i >= 0; i--) {
 		rc = add_module_node(fdt, node, &m[i]);
 		if (rc)
@@ -535,6 +563,7 @@ void *bundle_domain_fdt(const struct domcfg *doms, int nr,
 			addr += align_up(r, XL_BOOT_MEM_ALIGN);
 		}
 		len += 1024 + (doms[i].cmdline ? strlen(doms[i].cmdline) : 0);
+		len += 256 * doms[i].nr_shm; /* shm@N nodes */
 	}
 	fdt = xmalloc(len);
 	rc = fdt_create_empty_tree(fdt, (int)len);
@@ -594,7 +623,9 @@ static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 		goto out;
 	}
 	for (i = 0; i < nr; i++)
-		extra += 1024 + (doms[i].cmdline ? strlen(doms[i].cmdline) : 0);
+		extra += 1024 +
+			 (doms[i].cmdline ? strlen(doms[i].cmdline) : 0) +
+			 256 * doms[i].nr_shm;
 	len = fdt_totalsize(raw) + extra;
 	fdt = xmalloc(len);
 	rc = fdt_open_into(raw, fdt, (int)len);
@@ -946,6 +977,21 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 		char buf[PATH_MAX];
 		uint64_t a, sz;
 
+		if (c && !strcmp(c, XL_BOOT_COMPAT_SHM)) {
+			const char *id = get_str(fdt, sub, XL_BOOT_PROP_SHM_ID),
+				   *role = get_str(fdt, sub,
+						   XL_BOOT_PROP_SHM_ROLE),
+				   *acc = get_str(fdt, sub,
+						  XL_BOOT_PROP_SHM_ACCESS);
+
+			a = get_u64(fdt, sub, XL_BOOT_PROP_SHM_GPA, &found);
+			sz = get_u64(fdt, sub, XL_BOOT_PROP_SHM_SIZE, &found);
+			printf("  shm            0x%08" PRIx64 "-0x%08" PRIx64
+			       " (%" PRIu64 " bytes) id=%s role=%s access=%s\n",
+			       a, a + sz - 1, sz, id ? id : "?",
+			       role ? role : "?", acc ? acc : "?");
+			continue;
+		}
 		if (!reg || len != 16 || !c)
 			continue;
 		a = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) |

@@ -62,6 +62,7 @@ static const char *const key_names[DOMCFG_NR_KEYS] = {
 	[DOMCFG_K_ON_CRASH] = "on_crash",
 	[DOMCFG_K_PV_MMU_POLICY] = "pv_mmu_policy",
 	[DOMCFG_K_MMIO_FAULT] = "mmio_fault",
+	[DOMCFG_K_SHM] = "shm",
 };
 
 static const char *const action_names[] = {
@@ -573,6 +574,295 @@ static uint64_t guest_ram_room(void)
 	       XL_BOOT_GUEST_RAM_BASE_ARM64;
 }
 
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* --- shm = [ "id=ID, size=SIZE, role=owner|borrower[, ...]" ] ------------ */
+
+/* "2M", "4K", "1G" or bytes, for messages. */
+static const char *shm_size_str(uint64_t v, char *buf, size_t len)
+{
+	if (v && !(v % (1ull << 30)))
+		snprintf(buf, len, "%lluG", (unsigned long long)(v >> 30));
+	else if (v && !(v % (1ull << 20)))
+		snprintf(buf, len, "%lluM", (unsigned long long)(v >> 20));
+	else if (v && !(v % 1024))
+		snprintf(buf, len, "%lluK", (unsigned long long)(v >> 10));
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+static bool shm_valid_id(const char *s)
+{
+	return strlen(s) <= XL_BOOT_SHM_ID_MAX && valid_name(s);
+}
+
+/* One element "id=ring0, size=2M, role=owner, gpa=0x..., access=ro". */
+static int parse_shm_item(struct parser *p, int n, const char *text,
+			  struct domcfg_shm *r)
+{
+	static const char *const fields[] = { "id", "size", "role", "gpa",
+					      "access" };
+	bool seen[5] = { false };
+	char buf[256], *f, *save = NULL;
+
+	memset(r, 0, sizeof(*r));
+	if (strlen(text) >= sizeof(buf)) {
+		perr(p, "shm: element %d: longer than %zu bytes", n,
+		     sizeof(buf) - 1);
+		return -EINVAL;
+	}
+	strcpy(buf, text);
+	for (f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		char *eq, *name, *val, *e;
+		size_t k;
+
+		while (*f == ' ' || *f == '\t')
+			f++;
+		for (e = f + strlen(f);
+		     e > f && (e[-1] == ' ' || e[-1] == '\t');)
+			*--e = '\0';
+		eq = strchr(f, '=');
+		name = f;
+		val = eq ? eq + 1 : NULL;
+		if (eq)
+			*eq = '\0';
+		for (k = 0; k < 5 && strcmp(name, fields[k]); k++)
+			;
+		if (!val || k == 5) {
+			perr(p,
+			     "shm: element %d: bad field '%s' (expected id=, "
+			     "size=, role=, gpa= or access=)",
+			     n, name);
+			return -EINVAL;
+		}
+		if (seen[k]) {
+			perr(p, "shm: element %d: %s= given twice", n, name);
+			return -EINVAL;
+		}
+		seen[k] = true;
+		switch (k) {
+		case 0:
+			if (!shm_valid_id(val)) {
+				perr(p,
+				     "shm: element %d: id \"%s\" is not valid "
+				     "(1 to %d characters of A-Z a-z 0-9 _ -)",
+				     n, val, XL_BOOT_SHM_ID_MAX);
+				return -EINVAL;
+			}
+			strcpy(r->id, val);
+			break;
+		case 1:
+			if (domcfg_parse_size(val, 1, &r->size) || !r->size ||
+			    r->size % XL_BOOT_SHM_ALIGN ||
+			    r->size > XL_BOOT_SHM_SIZE_MAX) {
+				perr(p,
+				     "shm: element %d: bad size '%s' (a "
+				     "non-zero multiple of 4K, at most 1G)",
+				     n, val);
+				return -EINVAL;
+			}
+			break;
+		case 2:
+			if (strcmp(val, XL_BOOT_SHM_OWNER) &&
+			    strcmp(val, XL_BOOT_SHM_BORROWER)) {
+				perr(p,
+				     "shm: element %d: role must be owner or "
+				     "borrower (got '%s')",
+				     n, val);
+				return -EINVAL;
+			}
+			r->owner = !strcmp(val, XL_BOOT_SHM_OWNER);
+			break;
+		case 3: {
+			unsigned long long a;
+
+			errno = 0;
+			a = strtoull(val, &e, 0);
+			if (!isdigit((unsigned char)*val) || *e || errno ||
+			    a % XL_BOOT_SHM_ALIGN) {
+				perr(p,
+				     "shm: element %d: bad gpa '%s' (an "
+				     "address, a multiple of 4K)",
+				     n, val);
+				return -EINVAL;
+			}
+			r->gpa = a;
+			r->gpa_given = true;
+			break;
+		}
+		default:
+			if (strcmp(val, XL_BOOT_SHM_RW) &&
+			    strcmp(val, XL_BOOT_SHM_RO)) {
+				perr(p,
+				     "shm: element %d: access must be rw or ro "
+				     "(got '%s')",
+				     n, val);
+				return -EINVAL;
+			}
+			r->ro = !strcmp(val, XL_BOOT_SHM_RO);
+		}
+	}
+	for (size_t k = 0; k < 3; k++) {
+		if (!seen[k]) {
+			perr(p, "shm: element %d: missing %s=", n, fields[k]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int set_shm(struct parser *p, const struct value *v)
+{
+	struct domcfg *d = p->d;
+	char a[24], b[24];
+	int i, j;
+
+	if (v->type != V_LIST) {
+		perr(p, "shm: expected a list of strings like "
+			"\"id=ID, size=SIZE, role=owner\"");
+		return -EINVAL;
+	}
+	if (v->nr > XL_BOOT_SHM_MAX) {
+		perr(p, "shm: more than %d regions", XL_BOOT_SHM_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < v->nr; i++) {
+		struct domcfg_shm *r = &d->shm[i];
+
+		if (v->item[i].type != V_STRING) {
+			perr(p, "shm: element %d is not a string in quotes",
+			     i + 1);
+			return -EINVAL;
+		}
+		if (parse_shm_item(p, i + 1, v->item[i].text, r))
+			return -EINVAL;
+		for (j = 0; j < i; j++) {
+			if (strcmp(d->shm[j].id, r->id))
+				continue;
+			if (d->shm[j].size != r->size)
+				perr(p,
+				     "shm: region id '%s' reused with a "
+				     "different size (%s in element %d, %s in "
+				     "element %d)",
+				     r->id,
+				     shm_size_str(d->shm[j].size, a, sizeof(a)),
+				     j + 1, shm_size_str(r->size, b, sizeof(b)),
+				     i + 1);
+			else
+				perr(p,
+				     "shm: region '%s' listed twice (elements "
+				     "%d and %d)",
+				     r->id, j + 1, i + 1);
+			return -EINVAL;
+		}
+	}
+	d->nr_shm = (uint32_t)v->nr;
+	return 0;
+}
+
+static bool ranges_meet(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+
+/*
+ * Once memory is known: place the regions without a gpa in the
+ * shared-memory area, then check each against RAM, the area and the
+ * others (docs/shared-memory.md).
+ */
+static void finish_shm(struct parser *p)
+{
+	struct domcfg *d = p->d;
+	bool arm = domcfg_arch && !strcmp(domcfg_arch, "arm64");
+	uint64_t ram = arm ? XL_BOOT_GUEST_RAM_BASE_ARM64 :
+			     XL_BOOT_GUEST_RAM_BASE_RISCV64;
+	uint64_t lo = arm ? XL_BOOT_SHM_AREA_ARM64 : XL_BOOT_SHM_AREA_RISCV64;
+	uint64_t hi = arm ? XL_BOOT_SHM_AREA_END_ARM64 :
+			    XL_BOOT_SHM_AREA_END_RISCV64;
+	/* Sv39x4 (41 bits) on RISC-V; the IPA size on Arm (guest_ram_room) */
+	uint64_t top = arm ? 1ull << domcfg_limits.arm_ipa_bits : 1ull << 41;
+	uint64_t cur = lo;
+	uint32_t i, j;
+
+	if (!d->nr_shm)
+		return;
+	p->line = d->line[DOMCFG_K_SHM];
+	for (i = 0; i < d->nr_shm; i++) {
+		struct domcfg_shm *r = &d->shm[i];
+		uint64_t al = XL_BOOT_SHM_ALIGN, at;
+
+		if (r->gpa_given)
+			continue;
+		while (al < r->size)
+			al <<= 1;
+		at = align_up(cur, al);
+		for (j = 0; j < d->nr_shm; j++) {
+			if (j != i && d->shm[j].gpa_given &&
+			    ranges_meet(at, r->size, d->shm[j].gpa,
+					d->shm[j].size)) {
+				at = align_up(d->shm[j].gpa + d->shm[j].size,
+					      al);
+				j = (uint32_t)-1; /* rescan */
+			}
+		}
+		if (at + r->size > hi) {
+			perr(p,
+			     "shm: region '%s' does not fit in the shared-"
+			     "memory area (0x%llx-0x%llx); give it a gpa",
+			     r->id, (unsigned long long)lo,
+			     (unsigned long long)hi - 1);
+			return;
+		}
+		r->gpa = at;
+		cur = at + r->size;
+	}
+	for (i = 0; i < d->nr_shm; i++) {
+		const struct domcfg_shm *r = &d->shm[i];
+		unsigned long long a = r->gpa, e = r->gpa + r->size - 1;
+
+		if (r->gpa + r->size < r->gpa || r->gpa + r->size > top) {
+			perr(p,
+			     "shm: region '%s' at 0x%llx is beyond the "
+			     "guest physical address space (0x%llx)",
+			     r->id, a, (unsigned long long)top);
+			continue;
+		}
+		if (ranges_meet(r->gpa, r->size, ram, d->memory)) {
+			perr(p,
+			     "shm: region '%s' at 0x%llx-0x%llx overlaps the "
+			     "domain's RAM (0x%llx-0x%llx)",
+			     r->id, a, e, (unsigned long long)ram,
+			     (unsigned long long)(ram + d->memory - 1));
+			continue;
+		}
+		if (r->gpa < ram + d->memory && !(r->gpa >= lo && e < hi)) {
+			perr(p,
+			     "shm: region '%s' at 0x%llx-0x%llx is neither in "
+			     "the shared-memory area (0x%llx-0x%llx) nor above "
+			     "RAM (from 0x%llx)",
+			     r->id, a, e, (unsigned long long)lo,
+			     (unsigned long long)hi - 1,
+			     (unsigned long long)(ram + d->memory));
+			continue;
+		}
+		for (j = 0; j < i; j++) {
+			if (!ranges_meet(r->gpa, r->size, d->shm[j].gpa,
+					 d->shm[j].size))
+				continue;
+			perr(p,
+			     "shm: region '%s' at 0x%llx-0x%llx overlaps "
+			     "region '%s' at 0x%llx",
+			     r->id, a, e, d->shm[j].id,
+			     (unsigned long long)d->shm[j].gpa);
+			break;
+		}
+	}
+}
+
 static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 {
 	struct domcfg *d = p->d;
@@ -722,6 +1012,8 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 		}
 		perr(p, "mmio_fault: expected \"inject\" or \"crash\"");
 		return -EINVAL;
+	case DOMCFG_K_SHM:
+		return set_shm(p, v);
 	default:
 		return -EINVAL;
 	}
@@ -838,6 +1130,7 @@ static void finish(struct parser *p)
 		     "CPU per vCPU, or \"all\")",
 		     d->nr_cpus, d->nr_cpus == 1 ? "y" : "ies", d->vcpus);
 	}
+	finish_shm(p);
 }
 
 int domcfg_parse_buf(const char *path, const char *buf, size_t len,
@@ -953,11 +1246,6 @@ void domcfg_free(struct domcfg *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) / a * a;
-}
-
 uint64_t domcfg_pool_kb(const struct domcfg *d)
 {
 	return xl_boot_p2m_pool_kb(d->p2m_pool_kb, d->memory, d->vcpus,
@@ -970,6 +1258,72 @@ static int key_line(const struct domcfg *d, enum domcfg_key k)
 	if (d->line[k])
 		return d->line[k];
 	return d->line[DOMCFG_K_NAME] ? d->line[DOMCFG_K_NAME] : 1;
+}
+
+/*
+ * Shared-memory regions across the set (docs/shared-memory.md): one owner
+ * per region, every borrower with an owner of the same size, at most
+ * XL_BOOT_SHM_MAX_PEERS participants.
+ */
+static void check_shm_set(const struct domcfg *doms, int nr,
+			  struct domcfg_error *err)
+{
+	char a[24], b[24];
+
+	for (int i = 0; i < nr; i++) {
+		const struct domcfg *d = &doms[i];
+		int line = key_line(d, DOMCFG_K_SHM);
+
+		for (uint32_t s = 0; s < d->nr_shm; s++) {
+			const struct domcfg_shm *r = &d->shm[s];
+			const struct domcfg *od = NULL;
+			const struct domcfg_shm *o = NULL;
+			int peers = 0;
+
+			/* The owner (the first one) and the participants. */
+			for (int j = 0; j < nr; j++) {
+				for (uint32_t t = 0; t < doms[j].nr_shm; t++) {
+					const struct domcfg_shm *x =
+						&doms[j].shm[t];
+
+					if (strcmp(x->id, r->id))
+						continue;
+					if (j < i || (j == i && t <= s))
+						peers++;
+					if (x->owner && !o) {
+						o = x;
+						od = &doms[j];
+					}
+				}
+			}
+			if (r->owner && o != r) {
+				add_diag(err, d->path, line,
+					 "shm: region '%s' has two owners (the "
+					 "other is %s:%d)",
+					 r->id, od->path,
+					 key_line(od, DOMCFG_K_SHM));
+			} else if (!o) {
+				add_diag(err, d->path, line,
+					 "shm: region '%s' has no owner (give "
+					 "one domain role=owner with this id)",
+					 r->id);
+			} else if (o->size != r->size) {
+				add_diag(
+					err, d->path, line,
+					"shm: region '%s' is %s here but %s in "
+					"its owner %s:%d (size mismatch)",
+					r->id,
+					shm_size_str(r->size, a, sizeof(a)),
+					shm_size_str(o->size, b, sizeof(b)),
+					od->path, key_line(od, DOMCFG_K_SHM));
+			} else if (peers == XL_BOOT_SHM_MAX_PEERS + 1) {
+				add_diag(err, d->path, line,
+					 "shm: region '%s' has more than %d "
+					 "participants",
+					 r->id, XL_BOOT_SHM_MAX_PEERS);
+			}
+		}
+	}
 }
 
 int domcfg_check_set(const struct domcfg *doms, int nr,
@@ -1040,6 +1394,8 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		}
 	}
 
+	check_shm_set(doms, nr, err);
+
 	/*
 	 * Memory: xen-lite keeps DOMCFG_HYP_RESERVE for its image, stacks and
 	 * heap plus 1/64 of RAM for its frame table (40 bytes per 4 KiB),
@@ -1052,6 +1408,9 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		used += align_up(doms[i].kernel_size, DOMCFG_ALIGN);
 		used += align_up(doms[i].ramdisk_size, DOMCFG_ALIGN);
 		used += align_up(domcfg_pool_kb(&doms[i]) * 1024, 4096);
+		/* An owner's regions come from host RAM too. */
+		for (uint32_t s = 0; s < doms[i].nr_shm; s++)
+			used += doms[i].shm[s].owner ? doms[i].shm[s].size : 0;
 	}
 	for (i = 0; i < nr && !host->overcommit; i++) {
 		const struct domcfg *d = &doms[i];

@@ -63,7 +63,18 @@ enum domcfg_key {
 	DOMCFG_K_ON_CRASH,
 	DOMCFG_K_PV_MMU_POLICY,
 	DOMCFG_K_MMIO_FAULT,
+	DOMCFG_K_SHM,
 	DOMCFG_NR_KEYS,
+};
+
+/* One element of shm = [...] (docs/shared-memory.md). */
+struct domcfg_shm {
+	char id[XL_BOOT_SHM_ID_MAX + 1];
+	uint64_t size; /* bytes, multiple of 4 KiB */
+	uint64_t gpa; /* placed by the parser when not given */
+	bool gpa_given;
+	bool owner; /* role=owner, else borrower */
+	bool ro; /* access=ro */
 };
 
 /* One parsed domain file. Strings are heap copies; see domcfg_free(). */
@@ -89,6 +100,8 @@ struct domcfg {
 	enum domcfg_action on_crash;
 	enum domcfg_pv_mmu pv_mmu_policy;
 	bool mmio_fault_crash; /* mmio_fault = "crash" (default "inject") */
+	uint32_t nr_shm; /* shared-memory regions, in file order (slots) */
+	struct domcfg_shm shm[XL_BOOT_SHM_MAX];
 };
 
 struct domcfg_diag {

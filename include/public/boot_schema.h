@@ -64,6 +64,41 @@
 #define XL_BOOT_GUEST_RAM_BASE_ARM64 0x40000000ULL
 
 /*
+ * Static shared memory (docs/shared-memory.md): each region of a domain is
+ * a subnode "shm@SLOT" of its /chosen/domain@N node, compatible
+ * XL_BOOT_COMPAT_SHM, with these properties. The CLI always writes the
+ * guest physical address (it places regions that have none in the file).
+ */
+#define XL_BOOT_COMPAT_SHM "xen-lite,shm"
+#define XL_BOOT_PROP_SHM_ID "xen-lite,shm-id" /* string */
+#define XL_BOOT_PROP_SHM_SIZE "xen-lite,shm-size" /* 64-bit bytes */
+#define XL_BOOT_PROP_SHM_GPA "xen-lite,shm-gpa" /* 64-bit address */
+#define XL_BOOT_PROP_SHM_ROLE "xen-lite,shm-role" /* owner | borrower */
+#define XL_BOOT_PROP_SHM_ACCESS "xen-lite,shm-access" /* rw | ro */
+#define XL_BOOT_SHM_OWNER "owner"
+#define XL_BOOT_SHM_BORROWER "borrower"
+#define XL_BOOT_SHM_RW "rw"
+#define XL_BOOT_SHM_RO "ro"
+#define XL_BOOT_SHM_MAX 8 /* regions per domain (slots 0..7) */
+#define XL_BOOT_SHM_MAX_PEERS 16 /* participants of a region, owner too */
+#define XL_BOOT_SHM_ID_MAX 31 /* characters of [A-Za-z0-9_-] */
+#define XL_BOOT_SHM_SIZE_MAX (1ULL << 30)
+#define XL_BOOT_SHM_ALIGN 4096ULL /* size and address unit */
+/*
+ * The shared-memory area, where regions without a gpa go: below guest
+ * RAM, above every emulated device; the doorbell pages just below it
+ * (one per slot) and the interrupt line of slot N is XL_BOOT_SHM_IRQ_BASE
+ * + N (vPLIC source; Arm SPI number, INTID 32 + that).
+ */
+#define XL_BOOT_SHM_AREA_RISCV64 0x40000000ULL
+#define XL_BOOT_SHM_AREA_END_RISCV64 0x80000000ULL /* RAM base */
+#define XL_BOOT_SHM_AREA_ARM64 0x10000000ULL
+#define XL_BOOT_SHM_AREA_END_ARM64 0x3f000000ULL /* doorbells */
+#define XL_BOOT_SHM_DOORBELL_BASE 0x3f000000ULL
+#define XL_BOOT_SHM_DOORBELL_SIZE 0x1000ULL
+#define XL_BOOT_SHM_IRQ_BASE 24
+
+/*
  * Kconfig symbols the schema depends on: their range and default in
  * common/Kconfig and arch/arm/Kconfig, as plain numbers (tests/cli
  * compares them with the Kconfig files).

@@ -18,6 +18,15 @@ enum shutdown_action {
 
 #define DOMAIN_NAME_LEN (XL_BOOT_NAME_MAX + 1)
 
+/* One shared-memory region of a domain (docs/shared-memory.md). */
+struct domain_shm_config {
+	char id[XL_BOOT_SHM_ID_MAX + 1];
+	u64 size;
+	paddr_t gpa;
+	bool owner; /* else borrower */
+	bool ro;
+};
+
 /* What a domain is built from: the /chosen node, validated. */
 struct domain_config {
 	char name[DOMAIN_NAME_LEN];
@@ -52,6 +61,9 @@ struct domain_config {
 	 * domain's module shares their frames.
 	 */
 	bool modules_in_place;
+	/* Shared-memory regions, by slot (the order of the domain file). */
+	u32 nr_shm;
+	struct domain_shm_config shm[XL_BOOT_SHM_MAX];
 };
 
 #endif /* XL_DOMAIN_CONFIG_H */

@@ -142,6 +142,31 @@ static bool m_ramdisk_size(struct domcfg *d, struct module *m, int n)
 	return true;
 }
 
+/* Shared-memory regions: one change per field of the first region. */
+static bool m_shm_count(struct domcfg *d, struct module *m, int n)
+{
+	if (d->nr_shm == XL_BOOT_SHM_MAX)
+		d->nr_shm--;
+	else
+		d->shm[d->nr_shm++] =
+			(struct domcfg_shm){ .id = "rt", .size = 4096 };
+	return true;
+}
+
+#define M_SHM(fn, change)                                         \
+	static bool fn(struct domcfg *d, struct module *m, int n) \
+	{                                                         \
+		if (!d->nr_shm)                                   \
+			return false;                             \
+		change;                                           \
+		return true;                                      \
+	}
+M_SHM(m_shm_id, d->shm[0].id[0] = d->shm[0].id[0] == 'x' ? 'y' : 'x')
+M_SHM(m_shm_size, d->shm[0].size += 4096)
+M_SHM(m_shm_gpa, d->shm[0].gpa += 4096)
+M_SHM(m_shm_owner, d->shm[0].owner = !d->shm[0].owner)
+M_SHM(m_shm_ro, d->shm[0].ro = !d->shm[0].ro)
+
 static const struct mutation mutations[] = {
 	{ "name", m_name },
 	{ "memory", m_memory },
@@ -159,6 +184,12 @@ static const struct mutation mutations[] = {
 	{ "kernel size", m_kernel_size },
 	{ "ramdisk address", m_ramdisk_addr },
 	{ "ramdisk size", m_ramdisk_size },
+	{ "shm regions", m_shm_count },
+	{ "shm[0] id", m_shm_id },
+	{ "shm[0] size", m_shm_size },
+	{ "shm[0] gpa", m_shm_gpa },
+	{ "shm[0] owner", m_shm_owner },
+	{ "shm[0] ro", m_shm_ro },
 };
 
 static int roundtrip(const char *path, unsigned int flags)

@@ -249,6 +249,13 @@ if "$cli" check good/web.cfg good/minimal.cfg good/styles.cfg >"$tmp/out" 2>&1 &
 else
 	fail check.together "three good files together" "$tmp/out"
 fi
+# Shared memory: a borrower is valid with its owner (docs/shared-memory.md).
+if "$cli" check good/shm-owner.cfg sets/shm-borrower.cfg >"$tmp/out" 2>&1 &&
+	[ "$(wc -l <"$tmp/out")" -eq 2 ]; then
+	ok check.shm-set
+else
+	fail check.shm-set "an owner and its borrower together" "$tmp/out"
+fi
 
 # --- build for both architectures -------------------------------------------
 # get FILE NODE PROP [TYPE]: fdtget, or "" if absent.
@@ -770,7 +777,7 @@ fi
 mkdir -p "$tmp/rt/a/b"
 ln -s "$srctree/build" "$tmp/rt/build"
 /usr/bin/python3 "$srctree/tests/lib/docs-domains.py" "$srctree" "$tmp/rt/a/b"
-good=(good/*.cfg "$srctree"/tests/qemu/cfg/*.cfg "$srctree"/tests/guests/cfg/*.cfg
+good=(good/*.cfg sets/*.cfg "$srctree"/tests/qemu/cfg/*.cfg "$srctree"/tests/guests/cfg/*.cfg
 	"$srctree"/configs/domains/*.cfg "$tmp"/rt/a/b/*.cfg)
 # riscv64 with the files (this part built them), arm64 without.
 for a in riscv64 arm64; do
