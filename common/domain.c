@@ -17,6 +17,7 @@
 #include <xen-lite/p2m.h>
 #include <xen-lite/pv_mm.h>
 #include <xen-lite/sched.h>
+#include <xen-lite/shm.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/stall.h>
@@ -370,6 +371,7 @@ static void domain_start_one(const struct domain_config *cfg,
 		       cfg->domid, cfg->name, rc);
 		nr_build_failures++;
 		domain_console_gone(cfg->name, false, false);
+		shm_domain_gone(cfg);
 		return;
 	}
 	printk("domain %u (%s) started at %llu us\n", d->id, d->name,
@@ -474,6 +476,8 @@ static unsigned int reap_domains(void)
 			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
 		}
 		domain_console_gone(victim->name, act == ACTION_RESTART, false);
+		if (act != ACTION_RESTART)
+			shm_domain_gone(&victim->cfg);
 		domain_put(victim); /* domain_list's reference */
 		alive--;
 	}
@@ -533,6 +537,8 @@ void start_domains(const struct bootinfo *bi)
 		printk("xen-lite: no domains to run, powering off\n");
 		arch_machine_poweroff(true);
 	}
+	if (n > 0 && shm_boot_init(cfgs, n))
+		arch_machine_poweroff(false);
 	for (int i = 0; i < n; i++)
 		domain_start_one(&cfgs[i], 0);
 	domain_console_focus_init();

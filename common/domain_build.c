@@ -18,6 +18,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/setup.h>
+#include <xen-lite/shm.h>
 
 #define GUEST_DTB_MAX (64 * 1024)
 
@@ -333,6 +334,7 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 	FDT_TRY(fdt_property_u32(fdt, "xen-lite,domid", d->id));
 	FDT_TRY(fdt_end_node(fdt));
 
+	FDT_TRY(shm_guest_fdt(d, fdt));
 	FDT_TRY(arch_guest_fdt_nodes(d, fdt));
 	FDT_TRY(fdt_end_node(fdt));
 	FDT_TRY(fdt_finish(fdt));
@@ -389,6 +391,9 @@ int domain_build(struct domain *d)
 		       d->name, (unsigned long long)(d->ram_bytes >> 20), rc);
 		return rc;
 	}
+	rc = shm_map_domain(d);
+	if (rc)
+		return rc;
 	rc = load_kernel(d, kernel_in_place, &entry, &kend);
 	if (rc) {
 		printk(XL_ERR "domain %s: kernel image does not load (%d)\n",

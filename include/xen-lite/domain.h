@@ -14,6 +14,7 @@
 
 #include <xen-lite/domain_config.h>
 #include <xen-lite/list.h>
+#include <xen-lite/shm.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
 #include <xen-lite/vmmio.h>
@@ -92,6 +93,9 @@ struct domain {
 	 * (RISC-V hstatus.VTVM, Arm HCR_EL2.TVM) and refuses them.
 	 */
 	bool pv_mm_active;
+
+	/* Shared-memory regions by slot (common/shm.c). */
+	struct shm_slot shm[XL_BOOT_SHM_MAX];
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[CONFIG_MAX_VCPUS];

@@ -11,7 +11,7 @@
 #   XL_GUESTS_KEEP=DIR  keep every run's log in DIR
 #   XL_GUESTS_ROOT=DIR  boot DIR/build/<arch>/xen-lite.bin (xen-lite
 #                    --root DIR; tests/kconfig) instead of build/<arch>
-#   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory pvmmu
+#   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory shm pvmmu
 #                    faults isolation many reboot split busy_cpu
 #                    console race strict_one_cpu)
 #
@@ -277,6 +277,26 @@ run_arch() { # arch
 	expect_pass "$p" foreign-mapper-owner-dies foreign
 	expect_pass "$p" foreign-target foreign
 	expect_pass "$p" foreign-mapper foreign
+
+	fi
+	# Static shared memory (docs/shared-memory.md): an owner and a
+	# borrower; an owner that dies first (its frames live on while the
+	# borrower maps them); a borrower that restarts (the data stays); a
+	# third domain that faults on the region's address. Every frame
+	# comes back once all are gone.
+	if want shm; then
+	p=$a.shm
+	run "$a" shm 4 256M 240 "$cfgdir/shm-owner.cfg" \
+		"$cfgdir/shm-borrower.cfg" "$cfgdir/shm-dies-owner.cfg" \
+		"$cfgdir/shm-dies-borrower.cfg" "$cfgdir/shm-restart-owner.cfg" \
+		"$cfgdir/shm-restart-borrower.cfg" "$cfgdir/shm-outsider.cfg"
+	expect_exit "$p" 0
+	for d in owner borrower dies-owner dies-borrower restart-owner \
+		restart-borrower outsider; do
+		expect_pass "$p" "shm-$d" shm
+	done
+	no_leak "$log"
+	check "$p.no_frame_leaked" $? "$leak_why"
 
 	fi
 	# PV MMU: the adversarial suite on 2 vCPUs (it shuts down with

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * shm: a static shared-memory region between two domains
+ * (docs/shared-memory.md). Both sides get the region's address and size
+ * on the command line (gpa=, size=; the CLI's default placement).
+ *   role=owner     fills the region after its header with pseudo-random
+ *                  data, publishes its checksum and waits for the answer
+ *   role=borrower  waits for the header, checks the data and answers
+ *                  with the checksum + 1
+ * Polling only: the doorbell is not there yet. timeout_ms=N bounds every
+ * wait (default 20000). Variants (mode= on both sides):
+ *   mode=owner-dies  the owner powers off without waiting; the borrower
+ *                    (privileged, to see domain owner=N go) checks that
+ *                    the data outlives the owner and stays writable
+ *   mode=restart     the borrower (on_reboot = "restart") checks, reboots,
+ *                    and checks again in its second life before answering
+ *   role=outsider    a domain without the region: reading or writing its
+ *                    address faults
+ */
+#include <rt.h>
+
+const char rt_suite[] = "shm";
+
+#define SHM_MAGIC 0x584c2d53484d2121ULL /* "XL-SHM!!" */
+
+struct header {
+	uint64_t magic; /* written last by the owner */
+	uint64_t len; /* bytes of data, from offset 4096 */
+	uint64_t sum;
+	uint64_t answer; /* written by the borrower: sum + 1 */
+	uint64_t boots; /* borrower lives before this one, mode=restart */
+	uint64_t first_sum; /* what the borrower's first life read */
+};
+
+static void probe_read(void *p)
+{
+	(void)*(volatile uint64_t *)p;
+}
+
+static void probe_write(void *p)
+{
+	*(volatile uint64_t *)p = 1;
+}
+
+/* role=outsider: the region's address is nothing in this domain. */
+static void outsider(uint64_t gpa)
+{
+	struct rt_fault f;
+
+	rt_check(rt_catch(probe_read, (void *)(uintptr_t)gpa, &f), "read_faults",
+		 "a read of %#llx did not fault", (unsigned long long)gpa);
+	rt_check(rt_catch(probe_write, (void *)(uintptr_t)gpa, &f),
+		 "write_faults", "a write to %#llx did not fault",
+		 (unsigned long long)gpa);
+}
+
+/* mode=owner-dies, borrower side: wait until domain owner=N is gone. */
+static bool owner_gone(void)
+{
+	unsigned long owner = rt_arg_ul("owner", 0);
+	uint64_t end = rt_now_us() + rt_arg_ul("timeout_ms", 20000) * 1000;
+
+	while (xl_memory_op(XL_MEM_CURRENT_RESERVATION,
+			    (void *)(uintptr_t)owner) >= 0) {
+		if (rt_now_us() > end)
+			return false;
+		rt_udelay(10000);
+	}
+	return true;
+}
+
+static bool wait_eq(volatile uint64_t *p, uint64_t want)
+{
+	uint64_t end = rt_now_us() + rt_arg_ul("timeout_ms", 20000) * 1000;
+
+	while (*p != want) {
+		if (rt_now_us() > end)
+			return false;
+		arch_relax();
+	}
+	return true;
+}
+
+int test_main(void)
+{
+	uint64_t gpa = rt_arg_ul("gpa", 0), size = rt_arg_ul("size", 0);
+	volatile struct header *h = (void *)(uintptr_t)gpa;
+	uint8_t *data = (uint8_t *)(uintptr_t)(gpa + 4096);
+	uint64_t len = size - 4096, seed, sum;
+
+	if (rt_arg_is("role", "outsider")) {
+		outsider(gpa);
+		return 0;
+	}
+	/* Not a result line when good: a restarting borrower runs it twice. */
+	if (!gpa || size <= 4096) {
+		rt_fail("args", "gpa=%#llx size=%#llx", (unsigned long long)gpa,
+			(unsigned long long)size);
+		return 1;
+	}
+	if (rt_arg_is("role", "owner")) {
+		/* The region starts zeroed (docs/shared-memory.md). */
+		rt_check(h->magic == 0 && h->answer == 0, "starts_zeroed",
+			 "magic %#llx", (unsigned long long)h->magic);
+		seed = rt_now_us() | 1;
+		for (uint64_t i = 0; i < len; i += 8) {
+			uint64_t v = rt_rand(&seed);
+
+			memcpy(data + i, &v, 8);
+		}
+		sum = rt_checksum(data, len, 0);
+		h->len = len;
+		h->sum = sum;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		h->magic = SHM_MAGIC;
+		if (rt_arg_is("mode", "owner-dies"))
+			return 0; /* powers off; the borrower checks */
+		rt_check(wait_eq(&h->answer, sum + 1), "borrower_answers",
+			 "answer %#llx, want %#llx",
+			 (unsigned long long)h->answer,
+			 (unsigned long long)(sum + 1));
+		return 0;
+	}
+	/*
+	 * mode=restart, first life: read quietly (each result line must
+	 * reach the console once: the second life reports), then reboot.
+	 */
+	if (rt_arg_is("mode", "restart") && h->boots == 0) {
+		if (wait_eq(&h->magic, SHM_MAGIC))
+			h->first_sum = rt_checksum(data, h->len, 0);
+		h->boots = 1;
+		rt_printf("rebooting with the region mapped\n");
+		arch_std_shutdown(true, false);
+	}
+	if (!rt_check(wait_eq(&h->magic, SHM_MAGIC), "sees_owner",
+		      "magic %#llx", (unsigned long long)h->magic))
+		return 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	sum = rt_checksum(data, h->len, 0);
+	rt_check(h->len == len && sum == h->sum, "data_intact",
+		 "len %llu sum %#llx, header says %llu %#llx",
+		 (unsigned long long)len, (unsigned long long)sum,
+		 (unsigned long long)h->len, (unsigned long long)h->sum);
+	if (rt_arg_is("mode", "owner-dies")) {
+		rt_check(owner_gone(), "owner_gone", "domain %lu still exists",
+			 rt_arg_ul("owner", 0));
+		sum = rt_checksum(data, h->len, 0);
+		rt_check(h->magic == SHM_MAGIC && sum == h->sum,
+			 "data_outlives_owner", "sum %#llx, want %#llx",
+			 (unsigned long long)sum, (unsigned long long)h->sum);
+		h->answer = 0x5a5a;
+		rt_check(h->answer == 0x5a5a, "writable_after_owner",
+			 "write lost");
+		return 0;
+	}
+	if (rt_arg_is("mode", "restart")) {
+		rt_check(h->boots == 1, "restarted_kept_data",
+			 "boots %llu, want 1", (unsigned long long)h->boots);
+		rt_check(h->first_sum == h->sum, "first_life_read_data",
+			 "first life read %#llx, want %#llx",
+			 (unsigned long long)h->first_sum,
+			 (unsigned long long)h->sum);
+	}
+	h->answer = sum + 1;
+	return 0;
+}
