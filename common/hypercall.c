@@ -10,6 +10,7 @@
 #include <xen-lite/hypercall.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/pv_mm.h>
+#include <xen-lite/shm.h>
 
 #define CONSOLE_WRITE_MAX 1024
 
@@ -163,6 +164,8 @@ long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
 #endif
 	case XL_HC_DOMAIN_INFO:
 		return hc_domain_info(v, a0);
+	case XL_HC_SHM_NOTIFY:
+		return shm_notify(v->domain, a0, a1);
 	default:
 		return -ENOSYS;
 	}

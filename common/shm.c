@@ -21,12 +21,21 @@
 #include <xen-lite/shm.h>
 
 #define SHM_MAX_REGIONS (XL_BOOT_MAX_DOMAINS * XL_BOOT_SHM_MAX)
+/* Doorbell nodes' phandles: apart from the arch trees' (0x80, 0x100 + n, 0x800x). */
+#define SHM_PHANDLE_DOORBELL 0x5300
 /* Blocks of a region: a 1 GiB region in 2 MiB blocks is 512. */
 #define SHM_MAX_CHUNKS 1024
 
 struct shm_chunk {
 	mfn_t mfn;
 	u64 nr;
+};
+
+/* Doorbell state of one participant (docs/shared-memory.md, registers). */
+struct shm_bell {
+	u32 status; /* bit P: peer P rang since the bit was cleared */
+	u32 count; /* rings received */
+	u32 from[XL_BOOT_SHM_MAX_PEERS]; /* rings received from each peer */
 };
 
 struct shm_region {
@@ -39,6 +48,11 @@ struct shm_region {
 	unsigned int nr_chunks;
 	struct shm_chunk *chunks; /* NULL without an owner */
 	struct list_head frames; /* alloc_domain_pages()' list, unused after */
+	/*
+	 * By peer number. In the region, not the domain: a participant that
+	 * restarts finds the rings it missed (its line is raised again).
+	 */
+	struct shm_bell bell[XL_BOOT_SHM_MAX_PEERS];
 };
 
 static struct shm_region *regions[SHM_MAX_REGIONS];
@@ -176,6 +190,102 @@ static int shm_map_one(struct domain *d, struct shm_region *r, paddr_t gpa,
 	return 0;
 }
 
+/* Doorbell registers (docs/shared-memory.md), 32-bit. */
+#define DB_PEER_ID 0x00
+#define DB_PEERS 0x04
+#define DB_RING 0x08
+#define DB_STATUS 0x0c
+#define DB_COUNT 0x10
+#define DB_FROM 0x100
+
+/*
+ * Peer @from of region @r rings peer @to: count it and raise @to's line
+ * for the region if @to is running. Return: 0, or -EINVAL for a peer that
+ * is not a participant or @from itself (ignored by the device).
+ */
+static int shm_ring(struct shm_region *r, unsigned int from, unsigned int to)
+{
+	struct shm_bell *b;
+	struct domain *t;
+
+	if (to >= r->nr_peers || to == from)
+		return -EINVAL;
+	b = &r->bell[to];
+	__atomic_add_fetch(&b->from[from], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&b->count, 1, __ATOMIC_RELAXED);
+	__atomic_or_fetch(&b->status, 1U << from, __ATOMIC_SEQ_CST);
+	t = domain_by_id(r->peers[to]);
+	if (!t)
+		return 0; /* gone or restarting: it finds the bit later */
+	for (unsigned int s = 0; s < t->cfg.nr_shm; s++) {
+		if (t->shm[s].r == r && READ_ONCE(t->state) == DOM_RUNNING)
+			arch_shm_set_line(t, s, true);
+	}
+	domain_put(t);
+	return 0;
+}
+
+static int shm_doorbell(struct vcpu *v, void *priv, paddr_t off,
+			unsigned int size, bool write, u64 *val)
+{
+	struct domain *d = v->domain;
+	struct shm_slot *sl = priv;
+	unsigned int slot = (unsigned int)(sl - d->shm), me = sl->peer;
+	struct shm_region *r = sl->r;
+	struct shm_bell *b = &r->bell[me];
+	u32 x;
+
+	/* Other sizes read zero and are ignored, as the PLIC does. */
+	if (size != 4) {
+		if (!write)
+			*val = 0;
+		return 0;
+	}
+	if (write) {
+		if (off == DB_RING) {
+			(void)shm_ring(r, me, (unsigned int)*val);
+		} else if (off == DB_STATUS) {
+			x = __atomic_and_fetch(&b->status, ~(u32)*val,
+					       __ATOMIC_SEQ_CST);
+			/*
+			 * Level: low once every bit is clear. A ring racing
+			 * with this sets its bit first and raises the line
+			 * after, so the line ends up high if a bit is set.
+			 */
+			if (!x)
+				arch_shm_set_line(d, slot, false);
+			if (READ_ONCE(b->status))
+				arch_shm_set_line(d, slot, true);
+		}
+		return 0;
+	}
+	if (off == DB_PEER_ID)
+		x = me;
+	else if (off == DB_PEERS)
+		x = r->nr_peers;
+	else if (off == DB_STATUS)
+		x = READ_ONCE(b->status);
+	else if (off == DB_COUNT)
+		x = READ_ONCE(b->count);
+	else if (off >= DB_FROM && off < DB_FROM + 4 * XL_BOOT_SHM_MAX_PEERS &&
+		 !(off & 3))
+		x = READ_ONCE(b->from[(off - DB_FROM) / 4]);
+	else
+		x = 0;
+	*val = x;
+	return 0;
+}
+
+static const struct vmmio_ops shm_doorbell_ops = { "shm-doorbell",
+						   shm_doorbell };
+
+long shm_notify(struct domain *d, unsigned long slot, unsigned long peer)
+{
+	if (slot >= d->cfg.nr_shm || !d->shm[slot].r || peer > ~0U)
+		return -EINVAL;
+	return shm_ring(d->shm[slot].r, d->shm[slot].peer, (unsigned int)peer);
+}
+
 int shm_map_domain(struct domain *d)
 {
 	for (u32 s = 0; s < d->cfg.nr_shm; s++) {
@@ -205,6 +315,20 @@ int shm_map_domain(struct domain *d)
 		}
 		d->shm[s].r = r;
 		d->shm[s].peer = peer;
+		rc = vmmio_register(d,
+				    XL_BOOT_SHM_DOORBELL_BASE +
+					    s * XL_BOOT_SHM_DOORBELL_SIZE,
+				    XL_BOOT_SHM_DOORBELL_SIZE,
+				    &shm_doorbell_ops, &d->shm[s]);
+		if (rc) {
+			printk(XL_ERR
+			       "domain %u (%s): no room for the doorbell of shm region %s (%d)\n",
+			       d->id, d->name, c->id, rc);
+			return rc;
+		}
+		/* Rings it missed while gone or restarting. */
+		if (READ_ONCE(r->bell[peer].status))
+			arch_shm_set_line(d, s, true);
 	}
 	return 0;
 }
@@ -214,7 +338,8 @@ int shm_guest_fdt(struct domain *d, void *fdt)
 	for (u32 s = 0; s < d->cfg.nr_shm; s++) {
 		const struct domain_shm_config *c = &d->cfg.shm[s];
 		const struct shm_region *r = d->shm[s].r;
-		fdt64_t reg[2] = { cpu_to_fdt64(c->gpa), cpu_to_fdt64(c->size) };
+		fdt64_t reg[2] = { cpu_to_fdt64(c->gpa),
+				   cpu_to_fdt64(c->size) };
 		char node[32];
 		int rc;
 
@@ -223,18 +348,43 @@ int shm_guest_fdt(struct domain *d, void *fdt)
 		snprintf(node, sizeof(node), "shm@%llx",
 			 (unsigned long long)c->gpa);
 		rc = fdt_begin_node(fdt, node);
-		rc = rc ?: fdt_property_string(fdt, "compatible",
-					       "xen-lite,shared-memory");
+		rc = rc	   ?:
+			     fdt_property_string(fdt, "compatible",
+						 "xen-lite,shared-memory");
 		rc = rc ?: fdt_property(fdt, "reg", reg, sizeof(reg));
 		rc = rc ?: fdt_property_string(fdt, "xen-lite,id", r->id);
-		rc = rc ?: fdt_property_string(fdt, "xen-lite,role",
-					       d->shm[s].peer ? "borrower" :
-								"owner");
-		rc = rc ?: fdt_property_string(fdt, "xen-lite,access",
-					       c->ro ? "ro" : "rw");
-		rc = rc ?: fdt_property_u32(fdt, "xen-lite,peer-id",
-					    d->shm[s].peer);
+		rc = rc	   ?:
+			     fdt_property_string(fdt, "xen-lite,role",
+						 d->shm[s].peer ? "borrower" :
+								  "owner");
+		rc = rc	   ?:
+			     fdt_property_string(fdt, "xen-lite,access",
+						 c->ro ? "ro" : "rw");
+		rc = rc	   ?:
+			     fdt_property_u32(fdt, "xen-lite,peer-id",
+					      d->shm[s].peer);
 		rc = rc ?: fdt_property_u32(fdt, "xen-lite,peers", r->nr_peers);
+		rc = rc	   ?:
+			     fdt_property_u32(fdt, "xen-lite,doorbell",
+					      SHM_PHANDLE_DOORBELL + s);
+		rc = rc ?: fdt_end_node(fdt);
+		if (rc)
+			return rc;
+		reg[0] = cpu_to_fdt64(XL_BOOT_SHM_DOORBELL_BASE +
+				      s * XL_BOOT_SHM_DOORBELL_SIZE);
+		reg[1] = cpu_to_fdt64(XL_BOOT_SHM_DOORBELL_SIZE);
+		snprintf(node, sizeof(node), "doorbell@%llx",
+			 (unsigned long long)fdt64_to_cpu(reg[0]));
+		rc = fdt_begin_node(fdt, node);
+		rc = rc	   ?:
+			     fdt_property_string(fdt, "compatible",
+						 "xen-lite,shm-doorbell");
+		rc = rc ?: fdt_property(fdt, "reg", reg, sizeof(reg));
+		rc = rc ?: arch_shm_fdt_irq(fdt, s);
+		rc = rc ?: fdt_property_u32(fdt, "xen-lite,slot", s);
+		rc = rc	   ?:
+			     fdt_property_u32(fdt, "phandle",
+					      SHM_PHANDLE_DOORBELL + s);
 		rc = rc ?: fdt_end_node(fdt);
 		if (rc)
 			return rc;

@@ -8,6 +8,7 @@
 #include <libfdt.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/shm.h>
 #include <asm/gic.h>
 #include <asm/vgic.h>
 #include <asm/vpl011.h>
@@ -135,4 +136,13 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 const char *arch_guest_stdout_path(void)
 {
 	return "/pl011@9000000";
+}
+
+/* A shared-memory doorbell's line: SPI, level high (docs/shared-memory.md). */
+int arch_shm_fdt_irq(void *fdt, unsigned int slot)
+{
+	const u32 cells[3] = { 0, XL_BOOT_SHM_IRQ_BASE + slot, 4 };
+	int rc = fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC);
+
+	return rc ?: prop_irqs(fdt, cells, 1);
 }

@@ -19,6 +19,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/shm.h>
 #include <asm/gic.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
@@ -556,4 +557,10 @@ void vgic_sgi1r(struct vcpu *v, u64 val)
 		}
 		vgic_inject(d, t, sgi, false);
 	}
+}
+
+/* A shared-memory doorbell (common/shm.c) drives an SPI. */
+void arch_shm_set_line(struct domain *d, unsigned int slot, bool level)
+{
+	vgic_set_line(d, 32 + XL_BOOT_SHM_IRQ_BASE + slot, level);
 }

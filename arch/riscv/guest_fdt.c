@@ -9,6 +9,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/setup.h>
+#include <xen-lite/shm.h>
 #include <asm/riscv.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
@@ -190,4 +191,13 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 const char *arch_guest_stdout_path(void)
 {
 	return "/serial@10000000";
+}
+
+/* A shared-memory doorbell's line: vPLIC source (docs/shared-memory.md). */
+int arch_shm_fdt_irq(void *fdt, unsigned int slot)
+{
+	int rc = fdt_property_u32(fdt, "interrupts",
+				  XL_BOOT_SHM_IRQ_BASE + slot);
+
+	return rc ?: fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
 }

@@ -15,6 +15,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/vmmio.h>
+#include <xen-lite/shm.h>
 #include <asm/inject.h>
 #include <asm/vcpu.h>
 #include <asm/vplic.h>
@@ -202,4 +203,10 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 		*val = r;
 	}
 	return rc;
+}
+
+/* A shared-memory doorbell (common/shm.c) drives a vPLIC source. */
+void arch_shm_set_line(struct domain *d, unsigned int slot, bool level)
+{
+	vplic_set_level(d, XL_BOOT_SHM_IRQ_BASE + slot, level);
 }

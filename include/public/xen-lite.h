@@ -35,7 +35,9 @@
 #define XL_HC_MMU_UPDATE 6 /* (gpa of reqs, count, gpa of done) */
 #define XL_HC_MULTICALL 7 /* (gpa of entries, count) */
 #define XL_HC_DOMAIN_INFO 8 /* (gpa of struct xl_domain_info) */
-#define XL_HC_NR 9
+/* (slot, peer) -> 0: ring a shared-memory peer (docs/shared-memory.md) */
+#define XL_HC_SHM_NOTIFY 9
+#define XL_HC_NR 10
 
 /* XL_HC_DOMAIN_SHUTDOWN reasons */
 #define XL_SHUTDOWN_POWEROFF 0

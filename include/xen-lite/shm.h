@@ -61,4 +61,20 @@ int shm_guest_fdt(struct domain *d, void *fdt);
  */
 void shm_domain_gone(const struct domain_config *cfg);
 
+/**
+ * shm_notify() - XL_HC_SHM_NOTIFY: ring @peer of @d's region in @slot,
+ * as a write of @peer to the doorbell's RING register does.
+ * Return: 0, or -EINVAL (no region in @slot, @peer not a participant or
+ * the caller itself).
+ */
+long shm_notify(struct domain *d, unsigned long slot, unsigned long peer);
+
+/*
+ * Arch hooks: the interrupt line of slot @slot (XL_BOOT_SHM_IRQ_BASE +
+ * @slot: a vPLIC source, an Arm SPI), and its interrupt properties in a
+ * guest device-tree node.
+ */
+void arch_shm_set_line(struct domain *d, unsigned int slot, bool level);
+int arch_shm_fdt_irq(void *fdt, unsigned int slot);
+
 #endif /* XL_SHM_H */

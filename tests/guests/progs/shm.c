@@ -7,7 +7,10 @@
  *                  data, publishes its checksum and waits for the answer
  *   role=borrower  waits for the header, checks the data and answers
  *                  with the checksum + 1
- * Polling only: the doorbell is not there yet. timeout_ms=N bounds every
+ * The pair (no mode=) also rings through the doorbell of slot 0 by
+ * polling its registers (no interrupt handler): the owner rings peer 1
+ * with a register write, the borrower answers with XL_HC_SHM_NOTIFY.
+ * timeout_ms=N bounds every
  * wait (default 20000). Variants (mode= on both sides):
  *   mode=owner-dies  the owner powers off without waiting; the borrower
  *                    (privileged, to see domain owner=N go) checks that
@@ -15,8 +18,9 @@
  *   mode=restart     the borrower (on_reboot = "restart") checks, reboots,
  *                    and checks again in its second life before answering
  *   role=outsider    a domain without the region: reading or writing its
- *                    address faults
+ *                    address, or reading the doorbell's, faults
  */
+#include <public/boot_schema.h>
 #include <rt.h>
 
 const char rt_suite[] = "shm";
@@ -31,6 +35,55 @@ struct header {
 	uint64_t boots; /* borrower lives before this one, mode=restart */
 	uint64_t first_sum; /* what the borrower's first life read */
 };
+
+/* The doorbell of slot 0 (docs/shared-memory.md), 32-bit registers. */
+#define DB ((volatile uint32_t *)(uintptr_t)XL_BOOT_SHM_DOORBELL_BASE)
+#define DB_PEER_ID (0x00 / 4)
+#define DB_PEERS (0x04 / 4)
+#define DB_RING (0x08 / 4)
+#define DB_STATUS (0x0c / 4)
+#define DB_COUNT (0x10 / 4)
+#define DB_FROM(p) (0x100 / 4 + (p))
+
+/* No mode=: the pair that also uses the doorbell. */
+static bool plain_pair(void)
+{
+	char buf[32];
+
+	return !rt_arg("mode", buf, sizeof(buf));
+}
+
+static bool wait32(volatile uint32_t *p, uint32_t want)
+{
+	uint64_t end = rt_now_us() + rt_arg_ul("timeout_ms", 20000) * 1000;
+
+	while (*p != want) {
+		if (rt_now_us() > end)
+			return false;
+		arch_relax();
+	}
+	return true;
+}
+
+/* Rung by @peer once: the counters, then STATUS, write-1-to-clear. */
+static void rung_once_by(unsigned int peer, const char *name)
+{
+	char n[48];
+
+	rt_snprintf(n, sizeof(n), "%s_rung", name);
+	if (!rt_check(wait32(&DB[DB_COUNT], 1), n, "COUNT %u",
+		      (unsigned)DB[DB_COUNT]))
+		return;
+	rt_snprintf(n, sizeof(n), "%s_registers", name);
+	rt_check(DB[DB_FROM(peer)] == 1 && DB[DB_FROM(peer ^ 1)] == 0 &&
+			 DB[DB_STATUS] == 1U << peer,
+		 n, "FROM %u %u STATUS %#x", (unsigned)DB[DB_FROM(0)],
+		 (unsigned)DB[DB_FROM(1)], (unsigned)DB[DB_STATUS]);
+	DB[DB_STATUS] = 1U << peer;
+	rt_snprintf(n, sizeof(n), "%s_status_cleared", name);
+	rt_check(DB[DB_STATUS] == 0 && DB[DB_COUNT] == 1, n, "STATUS %#x",
+		 (unsigned)DB[DB_STATUS]);
+}
 
 static void probe_read(void *p)
 {
@@ -47,11 +100,16 @@ static void outsider(uint64_t gpa)
 {
 	struct rt_fault f;
 
-	rt_check(rt_catch(probe_read, (void *)(uintptr_t)gpa, &f), "read_faults",
-		 "a read of %#llx did not fault", (unsigned long long)gpa);
+	rt_check(rt_catch(probe_read, (void *)(uintptr_t)gpa, &f),
+		 "read_faults", "a read of %#llx did not fault",
+		 (unsigned long long)gpa);
 	rt_check(rt_catch(probe_write, (void *)(uintptr_t)gpa, &f),
 		 "write_faults", "a write to %#llx did not fault",
 		 (unsigned long long)gpa);
+	rt_check(rt_catch(probe_read, (void *)DB, &f), "doorbell_read_faults",
+		 "a read of the doorbell page did not fault");
+	rt_check(xl_hypercall(XL_HC_SHM_NOTIFY, 0, 0, 0, 0, 0) == -XL_EINVAL,
+		 "notify_einval", "XL_HC_SHM_NOTIFY without a region");
 }
 
 /* mode=owner-dies, borrower side: wait until domain owner=N is gone. */
@@ -115,6 +173,24 @@ int test_main(void)
 		h->magic = SHM_MAGIC;
 		if (rt_arg_is("mode", "owner-dies"))
 			return 0; /* powers off; the borrower checks */
+		if (plain_pair()) {
+			rt_check(DB[DB_PEER_ID] == 0 && DB[DB_PEERS] == 2,
+				 "doorbell_ids", "PEER_ID %u PEERS %u",
+				 (unsigned)DB[DB_PEER_ID],
+				 (unsigned)DB[DB_PEERS]);
+			DB[DB_RING] = 0; /* oneself: ignored */
+			DB[DB_RING] = 7; /* no such peer: ignored */
+			DB[DB_RING] = 1;
+			rung_once_by(1, "answer");
+			rt_check(xl_hypercall(XL_HC_SHM_NOTIFY, 1, 1, 0, 0,
+					      0) == -XL_EINVAL &&
+					 xl_hypercall(XL_HC_SHM_NOTIFY, 0, 0, 0,
+						      0, 0) == -XL_EINVAL &&
+					 xl_hypercall(XL_HC_SHM_NOTIFY, 0, 2, 0,
+						      0, 0) == -XL_EINVAL,
+				 "notify_bad_args",
+				 "a bad slot or peer was taken");
+		}
 		rt_check(wait_eq(&h->answer, sum + 1), "borrower_answers",
 			 "answer %#llx, want %#llx",
 			 (unsigned long long)h->answer,
@@ -162,5 +238,13 @@ int test_main(void)
 			 (unsigned long long)h->sum);
 	}
 	h->answer = sum + 1;
+	if (plain_pair()) {
+		rt_check(DB[DB_PEER_ID] == 1 && DB[DB_PEERS] == 2,
+			 "doorbell_ids", "PEER_ID %u PEERS %u",
+			 (unsigned)DB[DB_PEER_ID], (unsigned)DB[DB_PEERS]);
+		rung_once_by(0, "data");
+		rt_check(xl_hypercall(XL_HC_SHM_NOTIFY, 0, 0, 0, 0, 0) == 0,
+			 "notify_owner", "XL_HC_SHM_NOTIFY(0, 0) failed");
+	}
 	return 0;
 }
