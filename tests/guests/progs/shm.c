@@ -85,6 +85,85 @@ static void rung_once_by(unsigned int peer, const char *name)
 		 (unsigned)DB[DB_STATUS]);
 }
 
+#ifdef __riscv
+/*
+ * RISC-V: the doorbell's line is vPLIC source XL_BOOT_SHM_IRQ_BASE + slot
+ * (docs/shared-memory.md); context 0 is vCPU 0's S-mode (the PLIC layout
+ * of QEMU's virt machine, arch/riscv/vplic.c).
+ */
+#define PLIC ((volatile uint32_t *)0x0c000000UL)
+#define PLIC_PRIO(src) ((src))
+#define PLIC_ENABLE0 (0x2000 / 4)
+#define PLIC_THRESHOLD0 (0x200000 / 4)
+#define PLIC_CLAIM0 (0x200004 / 4)
+#define SIE_SEIE (1UL << 9)
+#define SIE_STIE (1UL << 5)
+#define SBI_EXT_TIME 0x54494D45UL /* "TIME", SBI spec v2.0 ch. 6 */
+#define CAUSE_S_TIMER ((1UL << 63) | 5)
+#define SSTATUS_SIE (1UL << 1)
+#define CAUSE_S_EXT ((1UL << 63) | 9)
+#define DB_IRQ XL_BOOT_SHM_IRQ_BASE
+
+static void wait_irq(void *arg)
+{
+	uint64_t end = *(uint64_t *)arg;
+
+	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+	while (arch_counter() < end)
+		asm volatile("wfi" ::: "memory");
+	asm volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+}
+
+/* The same without WFI: nothing may be armed to wake it. */
+static void spin_irq(void *arg)
+{
+	uint64_t end = *(uint64_t *)arg;
+
+	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+	while (arch_counter() < end)
+		arch_relax();
+	asm volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+}
+
+/*
+ * Wait in WFI for the doorbell's interrupt (the owner's ring on another
+ * CPU must wake this vCPU), claim it, and leave it for the caller to
+ * clear STATUS; then complete it and see the line stay low.
+ */
+static void doorbell_irq(void)
+{
+	uint64_t end = arch_counter() + 2 * arch_counter_freq();
+	struct rt_fault f = { 0 };
+	bool took;
+	uint32_t src;
+
+	PLIC[PLIC_PRIO(DB_IRQ)] = 1;
+	PLIC[PLIC_THRESHOLD0] = 0;
+	PLIC[PLIC_ENABLE0] = 1U << DB_IRQ;
+	/* The timer at the deadline: WFI wakes even if the doorbell fails. */
+	asm volatile("csrs sie, %0" : : "r"(SIE_SEIE | SIE_STIE));
+	fw_call(SBI_EXT_TIME, 0, end, 0, 0, 0, 0, 0);
+	took = rt_catch(wait_irq, &end, &f);
+	fw_call(SBI_EXT_TIME, 0, ~0UL, 0, 0, 0, 0, 0);
+	asm volatile("csrc sie, %0" : : "r"(SIE_STIE));
+	rt_check(took && f.cause == CAUSE_S_EXT, "doorbell_irq", "%s (%#lx)",
+		 !took			  ? "no interrupt in 2 s" :
+		 f.cause == CAUSE_S_TIMER ? "none before the 2 s timer" :
+					    "another trap",
+		 f.cause);
+	src = PLIC[PLIC_CLAIM0];
+	rt_check(src == DB_IRQ, "doorbell_irq_claim", "claimed %u", src);
+	rung_once_by(0, "data"); /* clears STATUS: the line goes low */
+	PLIC[PLIC_CLAIM0] = src;
+	end = arch_counter() + arch_counter_freq() / 100; /* 10 ms */
+	took = rt_catch(spin_irq, &end, &f);
+	rt_check(!took, "doorbell_irq_lowered", "interrupt %#lx again",
+		 f.cause);
+	asm volatile("csrc sie, %0" : : "r"(SIE_SEIE));
+	PLIC[PLIC_ENABLE0] = 0;
+}
+#endif
+
 static void probe_read(void *p)
 {
 	(void)*(volatile uint64_t *)p;
@@ -242,7 +321,11 @@ int test_main(void)
 		rt_check(DB[DB_PEER_ID] == 1 && DB[DB_PEERS] == 2,
 			 "doorbell_ids", "PEER_ID %u PEERS %u",
 			 (unsigned)DB[DB_PEER_ID], (unsigned)DB[DB_PEERS]);
-		rung_once_by(0, "data");
+#ifdef __riscv
+		doorbell_irq();
+#else
+		rung_once_by(0, "data"); /* TODO: the SPI, like RISC-V's */
+#endif
 		rt_check(xl_hypercall(XL_HC_SHM_NOTIFY, 0, 0, 0, 0, 0) == 0,
 			 "notify_owner", "XL_HC_SHM_NOTIFY(0, 0) failed");
 	}
