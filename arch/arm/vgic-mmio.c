@@ -412,7 +412,7 @@ static void mark_dist(struct domain *d, unsigned int off)
 {
 	unsigned int n;
 
-	d->arch.vgic.spi_cand = VGIC_SPI_ALL;
+	memset(d->arch.vgic.spi_cand, 0xff, sizeof(d->arch.vgic.spi_cand));
 	if (off == GICD_CTLR) {
 		for (n = 0; n < d->nr_vcpus; n++) {
 			d->vcpus[n]->arch.vgic.cand = ~0U;

@@ -128,7 +128,7 @@ struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *v,
 	return NULL;
 }
 
-BUILD_BUG_ON(VGIC_NR_SPIS > 32);
+BUILD_BUG_ON(VGIC_NR_SPIS % 32 != 0 || VGIC_NR_IRQS > 1020);
 
 /*
  * Make INTID @irq (of @v when private) a list register candidate again
@@ -141,7 +141,7 @@ static void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq)
 			v->arch.vgic.cand |= 1U << irq;
 		}
 	} else if (irq < VGIC_NR_IRQS) {
-		d->arch.vgic.spi_cand |= 1U << (irq - 32);
+		d->arch.vgic.spi_cand[(irq - 32) / 32] |= 1U << (irq % 32);
 	}
 }
 
@@ -263,7 +263,7 @@ void vgic_set_line(struct domain *d, unsigned int irq, bool level)
 	}
 	if (rise) {
 		/* Pending now: through the latch (edge) or the line. */
-		dist->spi_cand |= 1U << (irq - 32);
+		dist->spi_cand[(irq - 32) / 32] |= 1U << (irq % 32);
 	}
 	target = spi_target(d, i);
 	spin_unlock_irqrestore(&dist->lock, flags);
@@ -289,6 +289,7 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	struct vgic_dist *dist = &d->arch.vgic;
 	unsigned long flags;
 	bool ret = false;
+	unsigned int w;
 	u32 m;
 
 	spin_lock_irqsave(&dist->lock, flags);
@@ -299,11 +300,14 @@ bool vgic_vcpu_pending(struct vcpu *v)
 
 			ret = i->enabled && irq_is_pending(i);
 		}
-		for (m = dist->spi_cand; m && !ret; m &= m - 1) {
-			struct vgic_irq *i = &dist->spi[__builtin_ctz(m)];
+		for (w = 0; w < VGIC_SPI_WORDS && !ret; w++) {
+			for (m = dist->spi_cand[w]; m && !ret; m &= m - 1) {
+				struct vgic_irq *i =
+					&dist->spi[32 * w + __builtin_ctz(m)];
 
-			ret = spi_target(d, i) == v && i->enabled &&
-			      irq_is_pending(i);
+				ret = spi_target(d, i) == v && i->enabled &&
+				      irq_is_pending(i);
+			}
 		}
 	}
 	spin_unlock_irqrestore(&dist->lock, flags);
@@ -394,15 +398,17 @@ static void __attribute__((noinline)) flush_lrs(struct vcpu *v)
 	struct vgic_cpu *c = &v->arch.vgic;
 	unsigned int nr_lrs = MIN(gic_info.nr_lrs, (unsigned int)VGIC_MAX_LRS);
 	struct lr_cand sel[VGIC_MAX_LRS + 1];
-	unsigned int k, cnt;
+	unsigned int k, w, cnt;
 	u64 hcr = ICH_HCR_EN;
 	unsigned long flags;
 
 	spin_lock_irqsave(&dist->lock, flags);
 	/* The nr_lrs highest priority candidates, and whether more wait. */
 	cnt = cand_scan(d, v, &c->cand, c->priv, 0, false, sel, 0, nr_lrs + 1);
-	cnt = cand_scan(d, v, &dist->spi_cand, dist->spi, 32, true, sel, cnt,
-			nr_lrs + 1);
+	for (w = 0; w < VGIC_SPI_WORDS; w++) {
+		cnt = cand_scan(d, v, &dist->spi_cand[w], &dist->spi[32 * w],
+				32 + 32 * w, true, sel, cnt, nr_lrs + 1);
+	}
 	if (cnt > nr_lrs) {
 		/* More waiting than fits: come back when the LRs run low. */
 		hcr |= ICH_HCR_UIE;
@@ -435,7 +441,7 @@ static void __attribute__((noinline)) flush_lrs(struct vcpu *v)
 		if (n < 32) {
 			c->cand &= ~(1U << n);
 		} else {
-			dist->spi_cand &= ~(1U << (n - 32));
+			dist->spi_cand[(n - 32) / 32] &= ~(1U << (n % 32));
 		}
 		c->lr_irq[k] = n;
 		write_lr(k, lr);
@@ -443,6 +449,18 @@ static void __attribute__((noinline)) flush_lrs(struct vcpu *v)
 	c->nr_lr_used = cnt;
 	spin_unlock_irqrestore(&dist->lock, flags);
 	WRITE_SYSREG(hcr, ICH_HCR_EL2);
+}
+
+/* Any SPI candidate? Read without the lock (see vgic_flush_lrs()). */
+static bool spi_cand_any(const struct vgic_dist *dist)
+{
+	u32 any = 0;
+	unsigned int w;
+
+	for (w = 0; w < VGIC_SPI_WORDS; w++) {
+		any |= READ_ONCE(dist->spi_cand[w]);
+	}
+	return any;
 }
 
 void vgic_flush_lrs(struct vcpu *v)
@@ -454,7 +472,7 @@ void vgic_flush_lrs(struct vcpu *v)
 	 * (vgic_notify()), which brings the vCPU straight back.
 	 */
 	if (!READ_ONCE(v->arch.vgic.cand) &&
-	    !READ_ONCE(v->domain->arch.vgic.spi_cand)) {
+	    !spi_cand_any(&v->domain->arch.vgic)) {
 		WRITE_SYSREG(ICH_HCR_EN, ICH_HCR_EL2);
 		return;
 	}
@@ -562,5 +580,5 @@ void vgic_sgi1r(struct vcpu *v, u64 val)
 /* A shared-memory doorbell (common/shm.c) drives an SPI. */
 void arch_shm_set_line(struct domain *d, unsigned int slot, bool level)
 {
-	vgic_set_line(d, 32 + XL_BOOT_SHM_IRQ_BASE + slot, level);
+	vgic_set_line(d, 32 + XL_BOOT_SHM_SPI_BASE_ARM64 + slot, level);
 }

@@ -197,7 +197,7 @@ const char *arch_guest_stdout_path(void)
 int arch_shm_fdt_irq(void *fdt, unsigned int slot)
 {
 	int rc = fdt_property_u32(fdt, "interrupts",
-				  XL_BOOT_SHM_IRQ_BASE + slot);
+				  XL_BOOT_SHM_IRQ_BASE_RISCV64 + slot);
 
 	return rc ?: fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
 }

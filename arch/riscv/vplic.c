@@ -208,5 +208,5 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 /* A shared-memory doorbell (common/shm.c) drives a vPLIC source. */
 void arch_shm_set_line(struct domain *d, unsigned int slot, bool level)
 {
-	vplic_set_level(d, XL_BOOT_SHM_IRQ_BASE + slot, level);
+	vplic_set_level(d, XL_BOOT_SHM_IRQ_BASE_RISCV64 + slot, level);
 }

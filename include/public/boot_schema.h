@@ -87,8 +87,10 @@
 /*
  * The shared-memory area, where regions without a gpa go: below guest
  * RAM, above every emulated device; the doorbell pages just below it
- * (one per slot) and the interrupt line of slot N is XL_BOOT_SHM_IRQ_BASE
- * + N (vPLIC source; Arm SPI number, INTID 32 + that).
+ * (one per slot). The interrupt line of slot N: vPLIC source
+ * XL_BOOT_SHM_IRQ_BASE_RISCV64 + N; Arm SPI XL_BOOT_SHM_SPI_BASE_ARM64 + N
+ * (INTID 96 + N, above the INTIDs QEMU virt's devices use, which
+ * passthrough keeps).
  */
 #define XL_BOOT_SHM_AREA_RISCV64 0x40000000ULL
 #define XL_BOOT_SHM_AREA_END_RISCV64 0x80000000ULL /* RAM base */
@@ -96,7 +98,8 @@
 #define XL_BOOT_SHM_AREA_END_ARM64 0x3f000000ULL /* doorbells */
 #define XL_BOOT_SHM_DOORBELL_BASE 0x3f000000ULL
 #define XL_BOOT_SHM_DOORBELL_SIZE 0x1000ULL
-#define XL_BOOT_SHM_IRQ_BASE 24
+#define XL_BOOT_SHM_IRQ_BASE_RISCV64 24
+#define XL_BOOT_SHM_SPI_BASE_ARM64 64
 
 /*
  * Kconfig symbols the schema depends on: their range and default in

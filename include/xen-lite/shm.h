@@ -70,9 +70,9 @@ void shm_domain_gone(const struct domain_config *cfg);
 long shm_notify(struct domain *d, unsigned long slot, unsigned long peer);
 
 /*
- * Arch hooks: the interrupt line of slot @slot (XL_BOOT_SHM_IRQ_BASE +
- * @slot: a vPLIC source, an Arm SPI), and its interrupt properties in a
- * guest device-tree node.
+ * Arch hooks: the interrupt line of slot @slot (vPLIC source
+ * XL_BOOT_SHM_IRQ_BASE_RISCV64 + @slot, Arm SPI XL_BOOT_SHM_SPI_BASE_ARM64 +
+ * @slot), and its interrupt properties in a guest device-tree node.
  */
 void arch_shm_set_line(struct domain *d, unsigned int slot, bool level);
 int arch_shm_fdt_irq(void *fdt, unsigned int slot);

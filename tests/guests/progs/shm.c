@@ -87,9 +87,9 @@ static void rung_once_by(unsigned int peer, const char *name)
 
 #ifdef __riscv
 /*
- * RISC-V: the doorbell's line is vPLIC source XL_BOOT_SHM_IRQ_BASE + slot
- * (docs/shared-memory.md); context 0 is vCPU 0's S-mode (the PLIC layout
- * of QEMU's virt machine, arch/riscv/vplic.c).
+ * RISC-V: the doorbell's line is vPLIC source XL_BOOT_SHM_IRQ_BASE_RISCV64
+ * + slot (docs/shared-memory.md); context 0 is vCPU 0's S-mode (the PLIC
+ * layout of QEMU's virt machine, arch/riscv/vplic.c).
  */
 #define PLIC ((volatile uint32_t *)0x0c000000UL)
 #define PLIC_PRIO(src) ((src))
@@ -102,7 +102,7 @@ static void rung_once_by(unsigned int peer, const char *name)
 #define CAUSE_S_TIMER ((1UL << 63) | 5)
 #define SSTATUS_SIE (1UL << 1)
 #define CAUSE_S_EXT ((1UL << 63) | 9)
-#define DB_IRQ XL_BOOT_SHM_IRQ_BASE
+#define DB_IRQ XL_BOOT_SHM_IRQ_BASE_RISCV64
 
 static void wait_irq(void *arg)
 {
@@ -164,14 +164,14 @@ static void doorbell_irq(void)
 }
 #else
 /*
- * Arm: the doorbell's line is SPI 24 + slot, INTID 56 for slot 0, in the
+ * Arm: the doorbell's line is SPI 64 + slot, INTID 96 for slot 0, in the
  * vGICv3 (single security state: group 1, routed to affinity 0, vCPU 0).
  * The wait spins with IRQs unmasked (bounded, no WFI: nothing else is
  * armed to wake it).
  */
 #define GICD_BASE 0x08000000UL
 #define GICR_BASE 0x080a0000UL
-#define DB_INTID (32 + XL_BOOT_SHM_IRQ_BASE)
+#define DB_INTID (32 + XL_BOOT_SHM_SPI_BASE_ARM64)
 
 static void gicd_w32(unsigned long off, uint32_t v)
 {

@@ -16,12 +16,16 @@
 #define VGIC_REDIST_BASE 0x080a0000ULL
 #define VGIC_REDIST_STRIDE 0x20000ULL
 
-#define VGIC_NR_SPIS 32
+/*
+ * SPIs per domain: INTID 32..127, so that a passed-through device keeps
+ * its host INTID (QEMU virt's virtio-mmio transports: 48..79) and the
+ * shared-memory doorbells (SPI 64 + slot, INTID 96..103) sit above them.
+ * GICD_TYPER.ITLinesNumber reports it (Arm IHI 0069 12.9.38).
+ */
+#define VGIC_NR_SPIS 96
 #define VGIC_NR_IRQS (32 + VGIC_NR_SPIS)
+#define VGIC_SPI_WORDS (VGIC_NR_SPIS / 32) /* of the SPI candidate mask */
 #define VGIC_MAX_LRS 16
-/* Every SPI, as a candidate mask. */
-#define VGIC_SPI_ALL \
-	(VGIC_NR_SPIS >= 32 ? ~0U : (1U << (VGIC_NR_SPIS & 31)) - 1)
 
 /* Priority bits kept: 5, as most implementations (32 levels). */
 #define VGIC_PRIO_MASK 0xf8
@@ -43,7 +47,8 @@ struct vgic_irq {
 
 /*
  * Candidate masks (vgic_cpu.cand for SGIs/PPIs, vgic_dist.spi_cand for
- * SPIs, bit n = INTID n resp. 32 + n): a superset of the interrupts that
+ * SPIs, bit n = INTID n resp. bit n % 32 of word n / 32 = INTID 32 + n): a
+ * superset of the interrupts that
  * are deliverable (active, or enabled and pending with group 1 enabled)
  * and not in a list register. Every change that can make an interrupt
  * deliverable sets its bit; the list register scan clears the bits of
@@ -63,7 +68,8 @@ struct vgic_cpu {
 struct vgic_dist {
 	spinlock_t lock;
 	u32 ctlr;
-	u32 spi_cand; /* candidate SPIs (see above), of every vCPU */
+	/* candidate SPIs (see above), of every vCPU */
+	u32 spi_cand[VGIC_SPI_WORDS];
 	struct vgic_irq spi[VGIC_NR_SPIS];
 };
 
