@@ -110,7 +110,7 @@ void arch_send_ipi(unsigned int cpu)
 	if (cpu >= CONFIG_NR_CPUS) {
 		return;
 	}
-	gic_send_sgi(pcpu_info[cpu].arch.mpidr, IRQ_SGI_IPI);
+	gic_send_sgi(cpu, IRQ_SGI_IPI);
 }
 
 void arch_stop_other_cpus(void)
@@ -122,7 +122,7 @@ void arch_stop_other_cpus(void)
 	}
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
 		if (cpu != me && cpumask_test_cpu(cpu, &cpu_online_map)) {
-			gic_send_sgi(pcpu_info[cpu].arch.mpidr, IRQ_SGI_STOP);
+			gic_send_sgi(cpu, IRQ_SGI_STOP);
 		}
 	}
 }

@@ -11,7 +11,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/vmmio.h>
-#include <asm/gic.h>
+#include <asm/gic-v3.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Virtual GICv3 (Arm IHI 0069): interrupt state, the list registers and
- * SGI generation. The distributor and redistributor register files are
- * emulated in vgic-mmio.c.
+ * Virtual GIC, the part shared by the GIC versions: interrupt state,
+ * injection and the list register logic. The distributor and
+ * redistributor register files are emulated in vgic-mmio.c; the CPU
+ * interface side (GICv3: ICH_* / ICC_* system registers) in vgic-v3.c.
  *
  * Every interrupt of a domain is described by a struct vgic_irq: private
  * ones (SGIs, PPIs) per vCPU, SPIs per domain. One lock per domain
@@ -20,100 +21,28 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/shm.h>
-#include <asm/gic.h>
+#include <asm/gic-v3.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
 
-static u64 read_lr(unsigned int i)
+/*
+ * The hardware's virtual interface: the list registers and the control
+ * register (GICv3: ICH_LR<n>_EL2, ICH_HCR_EL2). The shared code below
+ * builds list register values in the ICH_LR<n>_EL2 layout.
+ */
+static inline u64 read_lr(unsigned int i)
 {
-	switch (i) {
-	case 0:
-		return READ_SYSREG(ICH_LR0_EL2);
-	case 1:
-		return READ_SYSREG(ICH_LR1_EL2);
-	case 2:
-		return READ_SYSREG(ICH_LR2_EL2);
-	case 3:
-		return READ_SYSREG(ICH_LR3_EL2);
-	case 4:
-		return READ_SYSREG(ICH_LR4_EL2);
-	case 5:
-		return READ_SYSREG(ICH_LR5_EL2);
-	case 6:
-		return READ_SYSREG(ICH_LR6_EL2);
-	case 7:
-		return READ_SYSREG(ICH_LR7_EL2);
-	case 8:
-		return READ_SYSREG(ICH_LR8_EL2);
-	case 9:
-		return READ_SYSREG(ICH_LR9_EL2);
-	case 10:
-		return READ_SYSREG(ICH_LR10_EL2);
-	case 11:
-		return READ_SYSREG(ICH_LR11_EL2);
-	case 12:
-		return READ_SYSREG(ICH_LR12_EL2);
-	case 13:
-		return READ_SYSREG(ICH_LR13_EL2);
-	case 14:
-		return READ_SYSREG(ICH_LR14_EL2);
-	default:
-		return READ_SYSREG(ICH_LR15_EL2);
-	}
+	return ich_read_lr(i);
 }
 
-static void write_lr(unsigned int i, u64 v)
+static inline void write_lr(unsigned int i, u64 v)
 {
-	switch (i) {
-	case 0:
-		WRITE_SYSREG(v, ICH_LR0_EL2);
-		break;
-	case 1:
-		WRITE_SYSREG(v, ICH_LR1_EL2);
-		break;
-	case 2:
-		WRITE_SYSREG(v, ICH_LR2_EL2);
-		break;
-	case 3:
-		WRITE_SYSREG(v, ICH_LR3_EL2);
-		break;
-	case 4:
-		WRITE_SYSREG(v, ICH_LR4_EL2);
-		break;
-	case 5:
-		WRITE_SYSREG(v, ICH_LR5_EL2);
-		break;
-	case 6:
-		WRITE_SYSREG(v, ICH_LR6_EL2);
-		break;
-	case 7:
-		WRITE_SYSREG(v, ICH_LR7_EL2);
-		break;
-	case 8:
-		WRITE_SYSREG(v, ICH_LR8_EL2);
-		break;
-	case 9:
-		WRITE_SYSREG(v, ICH_LR9_EL2);
-		break;
-	case 10:
-		WRITE_SYSREG(v, ICH_LR10_EL2);
-		break;
-	case 11:
-		WRITE_SYSREG(v, ICH_LR11_EL2);
-		break;
-	case 12:
-		WRITE_SYSREG(v, ICH_LR12_EL2);
-		break;
-	case 13:
-		WRITE_SYSREG(v, ICH_LR13_EL2);
-		break;
-	case 14:
-		WRITE_SYSREG(v, ICH_LR14_EL2);
-		break;
-	default:
-		WRITE_SYSREG(v, ICH_LR15_EL2);
-		break;
-	}
+	ich_write_lr(i, v);
+}
+
+static inline void write_hcr(u64 hcr)
+{
+	WRITE_SYSREG(hcr, ICH_HCR_EL2);
 }
 
 struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *v,
@@ -448,7 +377,7 @@ static void __attribute__((noinline)) flush_lrs(struct vcpu *v)
 	}
 	c->nr_lr_used = cnt;
 	spin_unlock_irqrestore(&dist->lock, flags);
-	WRITE_SYSREG(hcr, ICH_HCR_EL2);
+	write_hcr(hcr);
 }
 
 /* Any SPI candidate? Read without the lock (see vgic_flush_lrs()). */
@@ -473,7 +402,7 @@ void vgic_flush_lrs(struct vcpu *v)
 	 */
 	if (!READ_ONCE(v->arch.vgic.cand) &&
 	    !spi_cand_any(&v->domain->arch.vgic)) {
-		WRITE_SYSREG(ICH_HCR_EN, ICH_HCR_EL2);
+		write_hcr(ICH_HCR_EN);
 		return;
 	}
 	flush_lrs(v);
@@ -488,7 +417,7 @@ void vgic_sync_lrs(struct vcpu *v)
 	unsigned long flags;
 	unsigned int n;
 
-	WRITE_SYSREG(0, ICH_HCR_EL2);
+	write_hcr(0);
 	if (!c->nr_lr_used) {
 		return;
 	}
@@ -526,54 +455,6 @@ void vgic_sync_lrs(struct vcpu *v)
 	spin_unlock_irqrestore(&dist->lock, flags);
 	if (wake) {
 		vgic_notify(wake);
-	}
-}
-
-void vgic_save(struct vcpu *v)
-{
-	struct vgic_cpu *c = &v->arch.vgic;
-
-	c->vmcr = READ_SYSREG(ICH_VMCR_EL2);
-	c->ap0r0 = READ_SYSREG(ICH_AP0R0_EL2);
-	c->ap1r0 = READ_SYSREG(ICH_AP1R0_EL2);
-}
-
-void vgic_restore(struct vcpu *v)
-{
-	struct vgic_cpu *c = &v->arch.vgic;
-
-	WRITE_SYSREG(c->vmcr, ICH_VMCR_EL2);
-	WRITE_SYSREG(c->ap0r0, ICH_AP0R0_EL2);
-	WRITE_SYSREG(c->ap1r0, ICH_AP1R0_EL2);
-}
-
-void vgic_sgi1r(struct vcpu *v, u64 val)
-{
-	struct domain *d = v->domain;
-	unsigned int sgi = (val >> 24) & 0xf;
-	u64 aff1 = (val >> 16) & 0xff, aff2 = (val >> 32) & 0xff;
-	u64 aff3 = (val >> 48) & 0xff, rs = (val >> 44) & 0xf;
-	bool all_but_self = val & (1UL << 40);
-	u16 targets = val & 0xffff;
-	unsigned int n;
-
-	for (n = 0; n < d->nr_vcpus; n++) {
-		struct vcpu *t = d->vcpus[n];
-		u64 mp = t->arch.vmpidr;
-		u64 aff0 = MPIDR_AFF0(mp);
-
-		if (all_but_self) {
-			if (t == v) {
-				continue;
-			}
-		} else {
-			if (MPIDR_AFF1(mp) != aff1 || MPIDR_AFF2(mp) != aff2 ||
-			    MPIDR_AFF3(mp) != aff3 || (aff0 >> 4) != rs ||
-			    !(targets & (1U << (aff0 & 0xf)))) {
-				continue;
-			}
-		}
-		vgic_inject(d, t, sgi, false);
 	}
 }
 

@@ -23,6 +23,11 @@ SECTIONS
 	. = ALIGN(4096);
 	.rodata : {
 		*(.rodata .rodata.*)
+		/* Host GIC drivers (GIC_DRIVER(), asm/gic.h), for gic.c */
+		. = ALIGN(8);
+		__gic_drivers_start = .;
+		KEEP(*(.gic_drivers))
+		__gic_drivers_end = .;
 	}
 
 	. = ALIGN(4096);

@@ -245,7 +245,7 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	NOT_REACHED();
 }
 
-void gic_set_ppi_active(unsigned int irq, bool active)
+void gicv3_set_ppi_active(unsigned int irq, bool active)
 {
 	NOT_REACHED();
 }

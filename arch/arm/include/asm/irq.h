@@ -14,7 +14,4 @@
  */
 void gic_handle_irqs(void);
 
-/** gic_set_ppi_active() - set/clear the active state of PPI @irq here. */
-void gic_set_ppi_active(unsigned int irq, bool active);
-
 #endif /* ASM_ARM_IRQ_H */

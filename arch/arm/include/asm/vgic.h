@@ -128,9 +128,20 @@ bool vgic_vcpu_pending(struct vcpu *v);
  */
 bool vgic_irq_state(struct vcpu *v, unsigned int irq);
 
+/** vgic_v3_save() / vgic_v3_restore() - GICv3 CPU interface state. */
+void vgic_v3_save(struct vcpu *v);
+void vgic_v3_restore(struct vcpu *v);
+
 /** vgic_save() / vgic_restore() - CPU interface state across a switch. */
-void vgic_save(struct vcpu *v);
-void vgic_restore(struct vcpu *v);
+static inline void vgic_save(struct vcpu *v)
+{
+	vgic_v3_save(v);
+}
+
+static inline void vgic_restore(struct vcpu *v)
+{
+	vgic_v3_restore(v);
+}
 
 /**
  * vgic_mmio_register() - register @d's distributor and redistributor
@@ -140,7 +151,8 @@ void vgic_restore(struct vcpu *v);
 int vgic_mmio_register(struct domain *d);
 
 /**
- * vgic_sgi1r() - the guest wrote @val to ICC_SGI1R_EL1: send SGIs.
+ * vgic_sgi1r() - the guest wrote @val to ICC_SGI1R_EL1: send SGIs
+ * (vgic-v3.c).
  */
 void vgic_sgi1r(struct vcpu *v, u64 val);
 
