@@ -285,6 +285,66 @@ static int check_shm_set(struct dparse *p, const struct domain_config *cfgs,
 	return 0;
 }
 
+/*
+ * Passthrough properties (docs/passthrough.md). Only their form is checked
+ * here; whether the host has the ranges and interrupts, and whether they
+ * are free, is the builder's question (domain_build.c).
+ */
+static int parse_passthrough(struct dparse *p, struct domain_config *c)
+{
+	const fdt32_t *v;
+	const char *s;
+	int len;
+
+	v = fdt_getprop(p->fdt, p->node, XL_BOOT_PROP_IOMEM, &len);
+	if (v) {
+		if (len <= 0 || len % 24 || len / 24 > XL_BOOT_PT_MAX)
+			return perr(p, XL_BOOT_PROP_IOMEM
+				    " must hold 1 to 32 <address guest-address "
+				    "size> triples of 64-bit values");
+		for (int i = 0; i < len / 24; i++) {
+			struct domain_iomem *io = &c->iomem[i];
+
+			io->hpa = fdt64_ld((const fdt64_t *)(v + 6 * i));
+			io->gpa = fdt64_ld((const fdt64_t *)(v + 6 * i + 2));
+			io->size = fdt64_ld((const fdt64_t *)(v + 6 * i + 4));
+			if (!io->size || io->hpa + io->size < io->hpa ||
+			    io->gpa + io->size < io->gpa)
+				return perr(p, XL_BOOT_PROP_IOMEM
+					    " has an empty or wrapping range");
+		}
+		c->nr_iomem = (unsigned int)len / 24;
+	}
+	v = fdt_getprop(p->fdt, p->node, XL_BOOT_PROP_IRQS, &len);
+	if (v) {
+		if (len <= 0 || len % 4 || len / 4 > XL_BOOT_PT_MAX)
+			return perr(p, XL_BOOT_PROP_IRQS
+				    " must hold 1 to 32 interrupt numbers");
+		for (int i = 0; i < len / 4; i++)
+			c->irqs[i] = fdt32_ld(v + i);
+		c->nr_irqs = (unsigned int)len / 4;
+	}
+	s = fdt_getprop(p->fdt, p->node, XL_BOOT_PROP_DTDEV, &len);
+	if (s) {
+		if (len <= 1 || len > XL_BOOT_DTDEV_BYTES || s[len - 1] ||
+		    s[0] != '/')
+			return perr(p, XL_BOOT_PROP_DTDEV
+				    " must be a list of device-tree paths of "
+				    "at most 512 bytes");
+		for (int i = 1; i < len; i++) {
+			if (!s[i - 1] && (s[i] != '/'))
+				return perr(p, XL_BOOT_PROP_DTDEV
+					    " must be a list of absolute "
+					    "device-tree paths");
+		}
+		memcpy(c->dtdev, s, (size_t)len);
+		c->dtdev_len = (unsigned int)len;
+	}
+	c->direct_map = fdt_getprop(p->fdt, p->node, XL_BOOT_PROP_DIRECT_MAP,
+				    NULL) != NULL;
+	return 0;
+}
+
 static int parse_one(struct dparse *p, struct domain_config *c)
 {
 	const fdt32_t *v;
@@ -395,6 +455,9 @@ static int parse_one(struct dparse *p, struct domain_config *c)
 	if (rc)
 		return rc;
 	rc = parse_shm(p, c);
+	if (rc)
+		return rc;
+	rc = parse_passthrough(p, c);
 	if (rc)
 		return rc;
 	return parse_modules(p, c);

@@ -139,6 +139,29 @@ static int compare(int i, const struct domcfg *d, const struct domain_config *c,
 		SAME_BOOL(f[3], w->owner, g->owner);
 		SAME_BOOL(f[4], w->ro, g->ro);
 	}
+	/* Passthrough (docs/passthrough.md). */
+	SAME_U64("iomem ranges", d->pt.nr_iomem, c->nr_iomem);
+	for (unsigned int j = 0; j < c->nr_iomem; j++) {
+		SAME_U64("iomem address", d->pt.iomem[j].hpa, c->iomem[j].hpa);
+		SAME_U64("iomem guest address", d->pt.iomem[j].gpa,
+			 c->iomem[j].gpa);
+		SAME_U64("iomem size", d->pt.iomem[j].size, c->iomem[j].size);
+	}
+	SAME_U64("irqs", d->pt.nr_irqs, c->nr_irqs);
+	for (unsigned int j = 0; j < c->nr_irqs; j++)
+		SAME_U64("irq", d->pt.irq[j], c->irqs[j]);
+	{
+		unsigned int off = 0;
+		int j;
+
+		for (j = 0; j < d->pt.nr_dtdev && off < c->dtdev_len; j++) {
+			SAME_STR("dtdev", d->pt.dtdev[j], c->dtdev + off);
+			off += (unsigned int)strlen(c->dtdev + off) + 1;
+		}
+		SAME_U64("dtdev paths", (uint64_t)d->pt.nr_dtdev,
+			 (uint64_t)j + (off < c->dtdev_len));
+	}
+	SAME_BOOL("direct_map", d->pt.direct_map, c->direct_map);
 	return 0;
 }
 

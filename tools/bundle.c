@@ -348,8 +348,9 @@ struct props {
 		const char *name;
 		const void *val;
 		int len;
-	} p[20];
-	char buf[64 * 4 + 64]; /* backing store for numbers */
+	} p[24];
+	/* backing store for numbers: cpus, iomem triples, irqs */
+	char buf[64 * 4 + 64 + XL_BOOT_PT_MAX * 28];
 	int used;
 };
 
@@ -453,6 +454,17 @@ static int add_shm_node(void *fdt, int parent, int slot,
 	return props_write(fdt, node, &ps);
 }
 
+/* Bytes a domain's passthrough properties take, with room to spare. */
+static size_t pt_bytes(const struct domcfg *d)
+{
+	size_t n =
+		(size_t)d->pt.nr_iomem * 24 + (size_t)d->pt.nr_irqs * 4 + 128;
+
+	for (int j = 0; j < d->pt.nr_dtdev; j++)
+		n += strlen(d->pt.dtdev[j]) + 1;
+	return n;
+}
+
 /*
  * Add /chosen/domain@idx with its properties and module subnodes; see
  * docs/boot-protocol.md. Subnodes are also inserted first-in-node, so the
@@ -463,7 +475,7 @@ static int add_domain_node(void *fdt, int chosen, int idx,
 			   int nr_mods)
 {
 	struct props ps = { 0 };
-	char name[32];
+	char name[32], dtdev[XL_BOOT_DTDEV_BYTES + 256];
 	int node, rc, i;
 
 	snprintf(name, sizeof(name), "domain@%x", idx);
@@ -495,6 +507,41 @@ static int add_domain_node(void *fdt, int chosen, int idx,
 				       XL_BOOT_MMIO_FAULT_INJECT);
 	if (d->cmdline)
 		prop_str(&ps, XL_BOOT_PROP_BOOTARGS, d->cmdline);
+	/* Passthrough (docs/passthrough.md). */
+	if (d->pt.nr_iomem) {
+		uint32_t c[XL_BOOT_PT_MAX * 6];
+		int n = 0;
+
+		for (int j = 0; j < d->pt.nr_iomem && j < XL_BOOT_PT_MAX; j++) {
+			const struct domcfg_iomem *io = &d->pt.iomem[j];
+			uint64_t v[3] = { io->hpa, io->gpa, io->size };
+
+			for (int k = 0; k < 3; k++) {
+				c[n++] = (uint32_t)(v[k] >> 32);
+				c[n++] = (uint32_t)v[k];
+			}
+		}
+		prop_cells(&ps, XL_BOOT_PROP_IOMEM, c, n);
+	}
+	if (d->pt.nr_irqs)
+		prop_cells(&ps, XL_BOOT_PROP_IRQS, d->pt.irq,
+			   d->pt.nr_irqs < XL_BOOT_PT_MAX ? d->pt.nr_irqs :
+							    XL_BOOT_PT_MAX);
+	if (d->pt.nr_dtdev) {
+		size_t n = 0;
+
+		for (int j = 0; j < d->pt.nr_dtdev; j++) {
+			size_t l = strlen(d->pt.dtdev[j]) + 1;
+
+			if (n + l > sizeof(dtdev))
+				break; /* too long: domain_fdt.c refuses it */
+			memcpy(dtdev + n, d->pt.dtdev[j], l);
+			n += l;
+		}
+		prop_add(&ps, XL_BOOT_PROP_DTDEV, dtdev, (int)n);
+	}
+	if (d->pt.direct_map)
+		prop_add(&ps, XL_BOOT_PROP_DIRECT_MAP, NULL, 0);
 	rc = props_write(fdt, node, &ps);
 	if (rc)
 		return rc;
@@ -564,6 +611,7 @@ void *bundle_domain_fdt(const struct domcfg *doms, int nr,
 		}
 		len += 1024 + (doms[i].cmdline ? strlen(doms[i].cmdline) : 0);
 		len += 256 * doms[i].nr_shm; /* shm@N nodes */
+		len += pt_bytes(&doms[i]);
 	}
 	fdt = xmalloc(len);
 	rc = fdt_create_empty_tree(fdt, (int)len);
@@ -622,10 +670,25 @@ static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 		    (unsigned long long)(size >> 20));
 		goto out;
 	}
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		extra += 1024 +
 			 (doms[i].cmdline ? strlen(doms[i].cmdline) : 0) +
 			 256 * doms[i].nr_shm;
+		extra += pt_bytes(&doms[i]);
+		/* A dtdev the machine lacks (disk and vif name real ones). */
+		for (int j = 0; j < doms[i].pt.nr_dtdev; j++) {
+			if (fdt_path_offset(raw, doms[i].pt.dtdev[j]) >= 0)
+				continue;
+			msg("%s:%d: dtdev: the host device tree has no node %s",
+			    doms[i].path,
+			    doms[i].line[DOMCFG_K_DTDEV] ?
+				    doms[i].line[DOMCFG_K_DTDEV] :
+				    doms[i].line[DOMCFG_K_NAME],
+			    doms[i].pt.dtdev[j]);
+			rc = -1;
+			goto out;
+		}
+	}
 	len = fdt_totalsize(raw) + extra;
 	fdt = xmalloc(len);
 	rc = fdt_open_into(raw, fdt, (int)len);
@@ -714,6 +777,79 @@ static void write_cmdline(const char *dir, const struct strvec *argv)
 	free(line);
 	free(path);
 	free(run);
+}
+
+/*
+ * Disks and NICs (docs/passthrough.md): each on the transport
+ * domcfg_pt_assign() chose, named by its bus so that QEMU's own order of
+ * filling transports does not matter. Images by absolute path (QEMU runs
+ * in the bundle), commas doubled as QEMU's option syntax wants.
+ */
+static int pt_qemu_args(const struct domcfg *doms, int nr, struct strvec *argv)
+{
+	for (int i = 0; i < nr; i++) {
+		const struct domcfg_pt *pt = &doms[i].pt;
+
+		for (int j = 0; j < pt->nr_disks; j++) {
+			const struct domcfg_disk *dk = &pt->disk[j];
+			char *abs = realpath(dk->target, NULL), *esc, *e;
+
+			if (!abs) {
+				msg("%s: %s", dk->target, strerror(errno));
+				return -1;
+			}
+			esc = e = xmalloc(2 * strlen(abs) + 1);
+			for (const char *s = abs; *s; s++) {
+				*e++ = *s;
+				if (*s == ',')
+					*e++ = ',';
+			}
+			*e = '\0';
+			strvec_add(argv, "-drive");
+			strvec_addf(argv,
+				    "if=none,id=xl-%s-disk%d,file=%s,"
+				    "format=raw%s",
+				    doms[i].name, j, esc,
+				    dk->ro ? ",readonly=on" : "");
+			strvec_add(argv, "-device");
+			strvec_addf(argv,
+				    "virtio-blk-device,drive=xl-%s-disk%d,"
+				    "bus=virtio-mmio-bus.%d",
+				    doms[i].name, j, dk->transport);
+			free(esc);
+			free(abs);
+		}
+		for (int j = 0; j < pt->nr_vifs; j++) {
+			const struct domcfg_vif *vf = &pt->vif[j];
+			char fwd[1024] = "";
+
+			/* domcfg.c wrote them ';'-separated, 127.0.0.1 only. */
+			if (vf->hostfwd) {
+				const char *s = vf->hostfwd;
+				size_t n = 0;
+
+				while (*s) {
+					size_t l = strcspn(s, ";");
+
+					n += (size_t)snprintf(fwd + n,
+							      sizeof(fwd) - n,
+							      ",hostfwd=%.*s",
+							      (int)l, s);
+					s += l + (s[l] == ';');
+				}
+			}
+			strvec_add(argv, "-netdev");
+			strvec_addf(argv, "user,id=xl-%s-net%d%s", doms[i].name,
+				    j, fwd);
+			strvec_add(argv, "-device");
+			strvec_addf(argv,
+				    "virtio-net-device,netdev=xl-%s-net%d,"
+				    "bus=virtio-mmio-bus.%d%s%s",
+				    doms[i].name, j, vf->transport,
+				    vf->mac[0] ? ",mac=" : "", vf->mac);
+		}
+	}
+	return 0;
 }
 
 int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
@@ -822,6 +958,8 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 			    "loader,file=%s,addr=0x%" PRIx64 ",force-raw=on",
 			    strrchr(mods[i].file, '/') + 1, mods[i].addr);
 	}
+	if (pt_qemu_args(doms, nr, argv))
+		goto out;
 	if (o->icount) {
 		strvec_add(argv, "-icount");
 		strvec_add(argv, "shift=0");

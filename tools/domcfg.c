@@ -63,6 +63,12 @@ static const char *const key_names[DOMCFG_NR_KEYS] = {
 	[DOMCFG_K_PV_MMU_POLICY] = "pv_mmu_policy",
 	[DOMCFG_K_MMIO_FAULT] = "mmio_fault",
 	[DOMCFG_K_SHM] = "shm",
+	[DOMCFG_K_DISK] = "disk",
+	[DOMCFG_K_VIF] = "vif",
+	[DOMCFG_K_IOMEM] = "iomem",
+	[DOMCFG_K_IRQS] = "irqs",
+	[DOMCFG_K_DTDEV] = "dtdev",
+	[DOMCFG_K_DIRECT_MAP] = "direct_map",
 };
 
 static const char *const action_names[] = {
@@ -110,6 +116,22 @@ add_diag(struct domcfg_error *err, const char *file, int line, const char *fmt,
 		(p)->errors++;                                         \
 		add_diag((p)->err, (p)->path, (p)->line, __VA_ARGS__); \
 	} while (0)
+
+void domcfg_diag(struct domcfg_error *err, const char *file, int line,
+		 const char *fmt, ...)
+{
+	struct domcfg_diag *dg;
+	va_list ap;
+
+	if (err->count++ >= DOMCFG_MAX_ERRORS)
+		return;
+	dg = &err->diag[err->count - 1];
+	snprintf(dg->file, sizeof(dg->file), "%s", file);
+	dg->line = line;
+	va_start(ap, fmt);
+	vsnprintf(dg->msg, sizeof(dg->msg), fmt, ap);
+	va_end(ap);
+}
 
 void domcfg_error_print(const struct domcfg_error *err, FILE *f)
 {
@@ -863,6 +885,9 @@ static void finish_shm(struct parser *p)
 	}
 }
 
+static int set_pt_key(struct parser *p, enum domcfg_key k,
+		      const struct value *v);
+
 static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 {
 	struct domcfg *d = p->d;
@@ -1014,6 +1039,13 @@ static int set_key(struct parser *p, enum domcfg_key k, const struct value *v)
 		return -EINVAL;
 	case DOMCFG_K_SHM:
 		return set_shm(p, v);
+	case DOMCFG_K_DISK:
+	case DOMCFG_K_VIF:
+	case DOMCFG_K_IOMEM:
+	case DOMCFG_K_IRQS:
+	case DOMCFG_K_DTDEV:
+	case DOMCFG_K_DIRECT_MAP:
+		return set_pt_key(p, k, v);
 	default:
 		return -EINVAL;
 	}
@@ -1094,6 +1126,430 @@ static void parse_line(struct parser *p, const char *s, const char *end)
 	set_key(p, (enum domcfg_key)k, &v);
 out:
 	value_free(&v);
+}
+
+/*
+ * Passthrough keys (docs/passthrough.md): disk, vif, iomem, irqs, dtdev,
+ * direct_map. Each list element is parsed here; what needs every domain
+ * (transports, overlaps, IRQs given twice) is tools/passthrough.c.
+ */
+
+/* Next comma-separated field of @s (trimmed, in place); NULL at the end. */
+static char *pt_field(char **s)
+{
+	char *f = *s, *e;
+
+	if (!f)
+		return NULL;
+	e = strchr(f, ',');
+	*s = e ? e + 1 : NULL;
+	if (e)
+		*e = '\0';
+	while (*f == ' ' || *f == '\t')
+		f++;
+	e = f + strlen(f);
+	while (e > f && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return f;
+}
+
+static bool pt_bool(const struct value *v, bool *out)
+{
+	if (v->type != V_WORD)
+		return false;
+	if (!strcmp(v->text, "true") || !strcmp(v->text, "1")) {
+		*out = true;
+		return true;
+	}
+	if (!strcmp(v->text, "false") || !strcmp(v->text, "0")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* A hexadecimal page number, with or without 0x, as xl.cfg's iomem. */
+static int pt_hex(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		int d;
+
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+		d = isdigit((unsigned char)*s) ?
+			    *s - '0' :
+			    tolower((unsigned char)*s) - 'a' + 10;
+		if (v >> 48)
+			return -ERANGE; /* page numbers beyond 64-bit bytes */
+		v = v * 16 + (uint64_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int pt_disk(struct parser *p, struct domcfg_disk *dk, char *spec, int i)
+{
+	static const char *const pos[] = { "target", "format", "vdev",
+					   "access" };
+	char *f, *target = NULL;
+	int n = 0;
+
+	dk->vdev = -1;
+	dk->transport = DOMCFG_PT_NO_TRANSPORT;
+	while ((f = pt_field(&spec))) {
+		char *eq = strchr(f, '='), *key, *val;
+
+		if (eq) {
+			*eq = '\0';
+			key = f;
+			val = eq + 1;
+			while (*val == ' ')
+				val++;
+			{
+				char *e = key + strlen(key);
+
+				while (e > key && e[-1] == ' ')
+					*--e = '\0';
+			}
+		} else {
+			if (n >= 4) {
+				perr(p,
+				     "disk: element %d: more than 4 positional "
+				     "fields (target,format,vdev,access)",
+				     i);
+				return -EINVAL;
+			}
+			key = (char *)pos[n++];
+			val = f;
+			if (!*val)
+				continue; /* an empty field keeps the default */
+		}
+		if (!strcmp(key, "target")) {
+			target = val;
+		} else if (!strcmp(key, "format")) {
+			if (strcmp(val, "raw")) {
+				perr(p,
+				     "disk: element %d: format \"%s\" is not "
+				     "supported (only raw)",
+				     i, val);
+				return -EINVAL;
+			}
+		} else if (!strcmp(key, "vdev")) {
+			if (strlen(val) != 3 || strncmp(val, "vd", 2) ||
+			    val[2] < 'a' || val[2] > 'z') {
+				perr(p,
+				     "disk: element %d: vdev \"%s\" is not "
+				     "vda..vdz",
+				     i, val);
+				return -EINVAL;
+			}
+			dk->vdev = val[2] - 'a';
+		} else if (!strcmp(key, "access")) {
+			if (!strcmp(val, "ro") || !strcmp(val, "r"))
+				dk->ro = true;
+			else if (!strcmp(val, "rw") || !strcmp(val, "w"))
+				dk->ro = false;
+			else {
+				perr(p,
+				     "disk: element %d: access \"%s\" (expected "
+				     "rw or ro)",
+				     i, val);
+				return -EINVAL;
+			}
+		} else {
+			perr(p,
+			     "disk: element %d: unknown key '%s' (expected "
+			     "target, format, vdev or access)",
+			     i, key);
+			return -EINVAL;
+		}
+	}
+	if (!target || !*target) {
+		perr(p, "disk: element %d: no target (the image file)", i);
+		return -EINVAL;
+	}
+	dk->target = resolve_path(p->path, target);
+	if (!dk->target) {
+		perr(p, "out of memory");
+		return -ENOMEM;
+	}
+	if (!(p->flags & DOMCFG_NO_FS)) {
+		struct stat st;
+
+		if (stat(dk->target, &st)) {
+			perr(p, "disk: cannot open '%s': %s", dk->target,
+			     strerror(errno));
+			return -EINVAL;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			perr(p, "disk: '%s' is not a regular file", dk->target);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static bool pt_mac(const char *m)
+{
+	int i;
+
+	if (strlen(m) != 17)
+		return false;
+	for (i = 0; i < 17; i++) {
+		if (i % 3 == 2 ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
+			return false;
+	}
+	/* Bit 0 of the first octet set: a multicast address. */
+	return !(strtoul(m, NULL, 16) & 1);
+}
+
+/*
+ * One forward, "PROTO:[127.0.0.1]:HOSTPORT-[GUESTADDR]:GUESTPORT" (QEMU's
+ * hostfwd), appended to @out with the host address made 127.0.0.1: a
+ * domain's ports are never opened to the network.
+ */
+static int pt_hostfwd(struct parser *p, int i, const char *fwd, char *out,
+		      size_t len)
+{
+	char proto[4], haddr[16], rest[64];
+	unsigned int hport, gport;
+	const char *gp;
+	size_t n = strlen(out);
+
+	if (sscanf(fwd, "%3[a-z]:%15[0-9.]:%u-%63s", proto, haddr, &hport,
+		   rest) != 4 &&
+	    (haddr[0] = '\0',
+	     sscanf(fwd, "%3[a-z]::%u-%63s", proto, &hport, rest) != 3)) {
+		perr(p,
+		     "vif: element %d: hostfwd \"%s\" is not "
+		     "tcp|udp:[127.0.0.1]:HOSTPORT-:GUESTPORT",
+		     i, fwd);
+		return -EINVAL;
+	}
+	if (strcmp(proto, "tcp") && strcmp(proto, "udp")) {
+		perr(p, "vif: element %d: hostfwd protocol \"%s\" (tcp or udp)",
+		     i, proto);
+		return -EINVAL;
+	}
+	if (haddr[0] && strcmp(haddr, "127.0.0.1")) {
+		perr(p,
+		     "vif: element %d: hostfwd on %s: forwards listen on "
+		     "loopback only (127.0.0.1)",
+		     i, haddr);
+		return -EINVAL;
+	}
+	gp = strrchr(rest, ':');
+	if (!gp || sscanf(gp + 1, "%u", &gport) != 1 || !hport ||
+	    hport > 65535 || !gport || gport > 65535 ||
+	    strspn(gp + 1, "0123456789") != strlen(gp + 1)) {
+		perr(p, "vif: element %d: hostfwd \"%s\": bad port", i, fwd);
+		return -EINVAL;
+	}
+	if ((size_t)snprintf(out + n, len - n, "%s%s:127.0.0.1:%u-%s",
+			     n ? ";" : "", proto, hport, rest) >= len - n) {
+		perr(p, "vif: element %d: hostfwd too long", i);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int pt_vif(struct parser *p, struct domcfg_vif *vf, char *spec, int i)
+{
+	char fwd[400] = "", *f;
+
+	vf->transport = DOMCFG_PT_NO_TRANSPORT;
+	while ((f = pt_field(&spec))) {
+		char *eq = strchr(f, '='), *val;
+
+		if (!*f)
+			continue;
+		if (!eq) {
+			perr(p, "vif: element %d: '%s' is not key=value", i, f);
+			return -EINVAL;
+		}
+		*eq = '\0';
+		val = eq + 1;
+		if (!strcmp(f, "type")) {
+			if (strcmp(val, "user")) {
+				perr(p,
+				     "vif: element %d: type \"%s\" (only "
+				     "user: QEMU's user-mode network)",
+				     i, val);
+				return -EINVAL;
+			}
+		} else if (!strcmp(f, "mac")) {
+			if (!pt_mac(val)) {
+				perr(p,
+				     "vif: element %d: mac \"%s\" is not a "
+				     "unicast xx:xx:xx:xx:xx:xx",
+				     i, val);
+				return -EINVAL;
+			}
+			snprintf(vf->mac, sizeof(vf->mac), "%s", val);
+		} else if (!strcmp(f, "hostfwd")) {
+			char *one, *save = NULL;
+
+			for (one = strtok_r(val, ";", &save); one;
+			     one = strtok_r(NULL, ";", &save)) {
+				if (pt_hostfwd(p, i, one, fwd, sizeof(fwd)))
+					return -EINVAL;
+			}
+		} else {
+			perr(p,
+			     "vif: element %d: unknown key '%s' (expected "
+			     "type, mac or hostfwd)",
+			     i, f);
+			return -EINVAL;
+		}
+	}
+	if (fwd[0] && !(vf->hostfwd = strdup(fwd))) {
+		perr(p, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int pt_iomem(struct parser *p, struct domcfg_iomem *io, char *spec,
+		    int i)
+{
+	char *comma = strchr(spec, ','), *at;
+	uint64_t start, pages, gfn;
+
+	at = comma ? strchr(comma, '@') : NULL;
+	if (comma)
+		*comma = '\0';
+	if (at)
+		*at = '\0';
+	if (!comma || pt_hex(spec, &start) || pt_hex(comma + 1, &pages) ||
+	    (at && pt_hex(at + 1, &gfn))) {
+		perr(p,
+		     "iomem: element %d: expected \"IOMEM_START,NUM_PAGES"
+		     "[@GFN]\" (hexadecimal page numbers)",
+		     i);
+		return -EINVAL;
+	}
+	if (!at)
+		gfn = start;
+	if (!pages || pages > (1ull << 24) || start + pages > (1ull << 40) ||
+	    gfn + pages > (1ull << 40)) {
+		perr(p,
+		     "iomem: element %d: 0x%llx pages at page 0x%llx is "
+		     "empty or beyond the physical address space",
+		     i, (unsigned long long)pages, (unsigned long long)start);
+		return -EINVAL;
+	}
+	io->hpa = start << 12;
+	io->gpa = gfn << 12;
+	io->size = pages << 12;
+	return 0;
+}
+
+static int set_pt_key(struct parser *p, enum domcfg_key k,
+		      const struct value *v)
+{
+	struct domcfg_pt *pt = &p->d->pt;
+	const char *key = key_names[k];
+	bool arm = domcfg_arch && !strcmp(domcfg_arch, "arm64");
+	int i, rc = 0;
+
+	if (k == DOMCFG_K_DIRECT_MAP) {
+		if (pt_bool(v, &pt->direct_map))
+			return 0;
+		perr(p, "direct_map: expected true or false");
+		return -EINVAL;
+	}
+	if (v->type != V_LIST) {
+		perr(p, "%s: expected a list [ ... ], got %s", key,
+		     type_name(v->type));
+		return -EINVAL;
+	}
+	if (v->nr > DOMCFG_PT_MAX) {
+		perr(p, "%s: more than %d elements", key, DOMCFG_PT_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < v->nr && !rc; i++) {
+		const struct val_item *it = &v->item[i];
+		char *spec;
+
+		if (k == DOMCFG_K_IRQS) {
+			uint64_t n;
+
+			if (it->type != V_WORD ||
+			    parse_uint(it->text, 4096, &n) ||
+			    (arm ? n < 32 || n > 1019 : n < 1 || n > 1023)) {
+				perr(p,
+				     "irqs: element %d: '%s' is not an "
+				     "interrupt number (%s)",
+				     i + 1, it->text,
+				     arm ? "an SPI's INTID, 32..1019" :
+					   "a PLIC source, 1..1023");
+				return -EINVAL;
+			}
+			pt->irq[pt->nr_irqs++] = (uint32_t)n;
+			continue;
+		}
+		if (it->type != V_STRING) {
+			perr(p, "%s: element %d: expected a string in quotes",
+			     key, i + 1);
+			return -EINVAL;
+		}
+		spec = strdup(it->text);
+		if (!spec) {
+			perr(p, "out of memory");
+			return -ENOMEM;
+		}
+		switch (k) {
+		case DOMCFG_K_DISK:
+			rc = pt_disk(p, &pt->disk[pt->nr_disks++], spec, i + 1);
+			break;
+		case DOMCFG_K_VIF:
+			rc = pt_vif(p, &pt->vif[pt->nr_vifs++], spec, i + 1);
+			break;
+		case DOMCFG_K_IOMEM:
+			rc = pt_iomem(p, &pt->iomem[pt->nr_iomem++], spec,
+				      i + 1);
+			break;
+		default: /* DOMCFG_K_DTDEV */
+			if (spec[0] != '/' || strlen(spec) > 255) {
+				perr(p,
+				     "dtdev: element %d: \"%s\" is not an "
+				     "absolute device-tree path",
+				     i + 1, spec);
+				rc = -EINVAL;
+				break;
+			}
+			pt->dtdev[pt->nr_dtdev++] = spec;
+			spec = NULL;
+			break;
+		}
+		free(spec);
+	}
+	if (k == DOMCFG_K_DISK) {
+		/* Each vdev once; the order the guest sees the disks in. */
+		for (i = 0; i < pt->nr_disks && !rc; i++) {
+			for (int j = 0; j < i; j++) {
+				if (pt->disk[i].vdev >= 0 &&
+				    pt->disk[i].vdev == pt->disk[j].vdev) {
+					perr(p,
+					     "disk: vdev vd%c given twice "
+					     "(elements %d and %d)",
+					     'a' + pt->disk[i].vdev, j + 1,
+					     i + 1);
+					return -EINVAL;
+				}
+			}
+		}
+	}
+	pt->nr_file_iomem = pt->nr_iomem;
+	pt->nr_file_irqs = pt->nr_irqs;
+	pt->nr_file_dtdev = pt->nr_dtdev;
+	return rc;
 }
 
 /* Checks that need the whole file: required keys, consistency. */
@@ -1243,6 +1699,12 @@ void domcfg_free(struct domcfg *d)
 	free(d->kernel);
 	free(d->ramdisk);
 	free(d->cmdline);
+	for (int i = 0; i < d->pt.nr_disks; i++)
+		free(d->pt.disk[i].target);
+	for (int i = 0; i < d->pt.nr_vifs; i++)
+		free(d->pt.vif[i].hostfwd);
+	for (int i = 0; i < d->pt.nr_dtdev; i++)
+		free(d->pt.dtdev[i]);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -64,7 +64,51 @@ enum domcfg_key {
 	DOMCFG_K_PV_MMU_POLICY,
 	DOMCFG_K_MMIO_FAULT,
 	DOMCFG_K_SHM,
+	/* Passthrough (docs/passthrough.md). */
+	DOMCFG_K_DISK,
+	DOMCFG_K_VIF,
+	DOMCFG_K_IOMEM,
+	DOMCFG_K_IRQS,
+	DOMCFG_K_DTDEV,
+	DOMCFG_K_DIRECT_MAP,
 	DOMCFG_NR_KEYS,
+};
+
+/*
+ * Passthrough (docs/passthrough.md): what a domain file asks for, and
+ * after domcfg_pt_assign() the resolved assignment the bundle carries.
+ */
+#define DOMCFG_PT_MAX 16 /* elements of each passthrough list */
+#define DOMCFG_PT_NO_TRANSPORT (-1)
+
+struct domcfg_disk {
+	char *target; /* resolved against the file's directory */
+	bool ro;
+	int vdev; /* 0 = vda; -1 = next free */
+	int transport; /* virtio-mmio bus number, after domcfg_pt_assign() */
+};
+
+struct domcfg_vif {
+	char mac[18]; /* "" = QEMU's choice */
+	char *hostfwd; /* "tcp:127.0.0.1:8080-:80;..." or NULL */
+	int transport;
+};
+
+struct domcfg_iomem {
+	uint64_t hpa, gpa, size; /* bytes */
+	bool from_dtdev; /* derived (disk, vif, dtdev), not written */
+};
+
+struct domcfg_pt {
+	int nr_disks, nr_vifs, nr_iomem, nr_irqs, nr_dtdev;
+	struct domcfg_disk disk[DOMCFG_PT_MAX];
+	struct domcfg_vif vif[DOMCFG_PT_MAX];
+	/* iomem and irqs: the file's, then those of dtdev, disk and vif */
+	struct domcfg_iomem iomem[3 * DOMCFG_PT_MAX];
+	uint32_t irq[3 * DOMCFG_PT_MAX];
+	char *dtdev[3 * DOMCFG_PT_MAX]; /* the file's, then disk's and vif's */
+	int nr_file_iomem, nr_file_irqs, nr_file_dtdev;
+	bool direct_map;
 };
 
 /* One element of shm = [...] (docs/shared-memory.md). */
@@ -102,6 +146,7 @@ struct domcfg {
 	bool mmio_fault_crash; /* mmio_fault = "crash" (default "inject") */
 	uint32_t nr_shm; /* shared-memory regions, in file order (slots) */
 	struct domcfg_shm shm[XL_BOOT_SHM_MAX];
+	struct domcfg_pt pt; /* passthrough */
 };
 
 struct domcfg_diag {
@@ -279,6 +324,28 @@ extern const char *domcfg_arch;
  */
 const char *domcfg_action_name(enum domcfg_action a);
 const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p);
+
+/**
+ * domcfg_pt_assign() - give disks and NICs their transports, check devices
+ * @doms: parsed domains, in command-line order
+ * @nr: how many
+ * @host: the machine (its RAM, for the MMIO-overlaps-RAM check)
+ * @err: diagnostics are appended here
+ *
+ * Hands out the board's virtio-mmio transports (docs/passthrough.md),
+ * adds each transport's node, MMIO and interrupt to its domain's dtdev,
+ * iomem and irqs, and checks devices across domains: a range or IRQ
+ * given twice, MMIO over RAM or a device the hypervisor drives, a
+ * DMA-capable device without direct_map. tools/passthrough.c.
+ *
+ * Return: 0, or -EINVAL if diagnostics were added.
+ */
+int domcfg_pt_assign(struct domcfg *doms, int nr,
+		     const struct domcfg_host *host, struct domcfg_error *err);
+
+/* add_diag() for tools/passthrough.c: one "FILE:LINE: message". */
+void domcfg_diag(struct domcfg_error *err, const char *file, int line,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Bytes xen-lite keeps for itself when checking that domains fit. */
 #define DOMCFG_HYP_RESERVE (16ull << 20)

@@ -446,6 +446,8 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 		domcfg_parse_file_flags(files[i], flags, &doms[i], err);
 	if (!err->count)
 		domcfg_check_set(doms, nr, &host, err);
+	if (!err->count)
+		domcfg_pt_assign(doms, nr, &host, err);
 	if (err->count) {
 		domcfg_error_print(err, stderr);
 		exit(EXIT_INVALID);

@@ -47,6 +47,20 @@
 #define XL_BOOT_MMIO_FAULT_INJECT "inject"
 #define XL_BOOT_MMIO_FAULT_CRASH "crash"
 
+/*
+ * Passthrough (docs/passthrough.md), in a domain node: host MMIO as
+ * <host-address guest-address size> (two cells each), host interrupt
+ * numbers (riscv64: PLIC sources; arm64: SPI INTIDs), the host device
+ * tree nodes copied into the guest's (a string list), and guest RAM at
+ * host physical addresses (empty).
+ */
+#define XL_BOOT_PROP_IOMEM "xen-lite,iomem"
+#define XL_BOOT_PROP_IRQS "xen-lite,irqs"
+#define XL_BOOT_PROP_DTDEV "xen-lite,dtdev"
+#define XL_BOOT_PROP_DIRECT_MAP "xen-lite,direct-map"
+#define XL_BOOT_PT_MAX 32 /* iomem ranges; interrupts */
+#define XL_BOOT_DTDEV_BYTES 512 /* the whole dtdev string list */
+
 /* Fixed limits (not Kconfig options). */
 #define XL_BOOT_MAX_DOMAINS 32 /* domain nodes the hypervisor reads */
 #define XL_BOOT_NAME_MAX 31 /* characters of [A-Za-z0-9_-] */

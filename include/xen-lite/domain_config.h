@@ -64,6 +64,16 @@ struct domain_config {
 	/* Shared-memory regions, by slot (the order of the domain file). */
 	u32 nr_shm;
 	struct domain_shm_config shm[XL_BOOT_SHM_MAX];
+	/* Passthrough (docs/passthrough.md): the domain's host devices. */
+	struct domain_iomem {
+		paddr_t hpa, gpa;
+		u64 size;
+	} iomem[XL_BOOT_PT_MAX];
+	u32 irqs[XL_BOOT_PT_MAX];
+	unsigned int nr_iomem, nr_irqs;
+	char dtdev[XL_BOOT_DTDEV_BYTES]; /* the string list, as in the DTB */
+	unsigned int dtdev_len; /* bytes of it, 0 if none */
+	bool direct_map;
 };
 
 #endif /* XL_DOMAIN_CONFIG_H */

@@ -167,6 +167,58 @@ M_SHM(m_shm_gpa, d->shm[0].gpa += 4096)
 M_SHM(m_shm_owner, d->shm[0].owner = !d->shm[0].owner)
 M_SHM(m_shm_ro, d->shm[0].ro = !d->shm[0].ro)
 
+/* Passthrough (docs/passthrough.md): one more of each, or one changed. */
+static bool m_iomem_add(struct domcfg *d, struct module *m, int n)
+{
+	d->pt.iomem[d->pt.nr_iomem++] =
+		(struct domcfg_iomem){ 0x1000, 0x1000, 0x1000, false };
+	return true;
+}
+
+static bool m_iomem_gpa(struct domcfg *d, struct module *m, int n)
+{
+	if (!d->pt.nr_iomem)
+		return false;
+	d->pt.iomem[0].gpa += 0x1000;
+	return true;
+}
+
+static bool m_irq_add(struct domcfg *d, struct module *m, int n)
+{
+	d->pt.irq[d->pt.nr_irqs++] = 33;
+	return true;
+}
+
+static bool m_irq(struct domcfg *d, struct module *m, int n)
+{
+	if (!d->pt.nr_irqs)
+		return false;
+	d->pt.irq[0]++;
+	return true;
+}
+
+static char rt_path[] = "/roundtrip";
+
+static bool m_dtdev_add(struct domcfg *d, struct module *m, int n)
+{
+	d->pt.dtdev[d->pt.nr_dtdev++] = rt_path;
+	return true;
+}
+
+static bool m_dtdev(struct domcfg *d, struct module *m, int n)
+{
+	if (!d->pt.nr_dtdev)
+		return false;
+	d->pt.dtdev[0] = rt_path;
+	return true;
+}
+
+static bool m_direct_map(struct domcfg *d, struct module *m, int n)
+{
+	d->pt.direct_map = !d->pt.direct_map;
+	return true;
+}
+
 static const struct mutation mutations[] = {
 	{ "name", m_name },
 	{ "memory", m_memory },
@@ -190,6 +242,13 @@ static const struct mutation mutations[] = {
 	{ "shm[0] gpa", m_shm_gpa },
 	{ "shm[0] owner", m_shm_owner },
 	{ "shm[0] ro", m_shm_ro },
+	{ "iomem ranges", m_iomem_add },
+	{ "iomem guest address", m_iomem_gpa },
+	{ "irqs", m_irq_add },
+	{ "irq", m_irq },
+	{ "dtdev paths", m_dtdev_add },
+	{ "dtdev", m_dtdev },
+	{ "direct_map", m_direct_map },
 };
 
 static int roundtrip(const char *path, unsigned int flags)
@@ -200,11 +259,19 @@ static int roundtrip(const char *path, unsigned int flags)
 	char why[512], needle[64];
 	int nr_mods, rc = 1;
 	unsigned int nr_cpus = domcfg_limits.nr_cpus;
+	const struct domcfg_host host = { .nr_cpus = nr_cpus,
+					  .ram_size = 1ull << 30 };
 	void *fdt;
 
 	if (!err)
 		return 1;
 	if (domcfg_parse_file_flags(path, flags, &d, err)) {
+		printf("FAIL %s: %s:%d: %s\n", path, err->diag[0].file,
+		       err->diag[0].line, err->diag[0].msg);
+		goto out_free;
+	}
+	/* Disks and NICs become transports, as for 'xen-lite build'. */
+	if (domcfg_pt_assign(&d, 1, &host, err)) {
 		printf("FAIL %s: %s:%d: %s\n", path, err->diag[0].file,
 		       err->diag[0].line, err->diag[0].msg);
 		goto out_free;

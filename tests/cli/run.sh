@@ -396,6 +396,84 @@ for arch in riscv64 arm64; do
 	fi
 done
 
+# --- passthrough (docs/passthrough.md) ---------------------------------------
+# Disks and NICs on the transports the CLI picks: each named by its bus in
+# the QEMU command line, and its node, MMIO and interrupt in the bundle.
+for arch in riscv64 arm64; do
+	d=$tmp/pt-$arch
+	if ! "$cli" build --arch $arch -o "$d" good/passthrough.cfg >"$tmp/out" 2>&1; then
+		fail pt.build.$arch "build failed" "$tmp/out"
+		continue
+	fi
+	c=$(cat "$d/qemu.cmdline")
+	img=$here/files/ramdisk.img
+	emp=$here/files/empty.bin
+	# vda (empty.bin, read-only) on the first transport, vdb next, the NIC
+	# after; arm64: all three in the first page of eight.
+	want="-drive if=none,id=xl-io-disk0,file=$img,format=raw -device virtio-blk-device,drive=xl-io-disk0,bus=virtio-mmio-bus.1 -drive if=none,id=xl-io-disk1,file=$emp,format=raw,readonly=on -device virtio-blk-device,drive=xl-io-disk1,bus=virtio-mmio-bus.0 -netdev user,id=xl-io-net0,hostfwd=tcp:127.0.0.1:8080-:80 -device virtio-net-device,netdev=xl-io-net0,bus=virtio-mmio-bus.2,mac=52:54:00:12:34:56"
+	if [[ "$c" == *" $want"* ]]; then
+		ok pt.cmdline.$arch
+	else
+		fail pt.cmdline.$arch "want ... $want ...; got: $c"
+	fi
+	case $arch in
+	riscv64)
+		want_dt="/soc/virtio_mmio@10001000 /soc/virtio_mmio@10002000 /soc/virtio_mmio@10003000"
+		want_io="0 30000000 0 30000000 0 1000 0 10001000 0 10001000 0 1000 0 10002000 0 10002000 0 1000 0 10003000 0 10003000 0 1000"
+		want_irq="40 1 2 3" ;;
+	arm64)
+		want_dt="/virtio_mmio@a000000 /virtio_mmio@a000200 /virtio_mmio@a000400"
+		want_io="0 30000000 0 30000000 0 1000 0 a000000 0 a000000 0 200 0 a000200 0 a000200 0 200 0 a000400 0 a000400 0 200"
+		want_irq="40 48 49 50" ;;
+	esac
+	dtb=$d/host.dtb
+	got_dt=$(fdtget "$dtb" /chosen/domain@0 xen-lite,dtdev 2>&1)
+	got_io=$(fdtget -t x "$dtb" /chosen/domain@0 xen-lite,iomem 2>&1)
+	got_irq=$(fdtget "$dtb" /chosen/domain@0 xen-lite,irqs 2>&1)
+	if [ "$got_dt" = "$want_dt" ] && [ "$got_io" = "$want_io" ] &&
+		[ "$got_irq" = "$want_irq" ] &&
+		fdtget "$dtb" /chosen/domain@0 xen-lite,direct-map >/dev/null 2>&1; then
+		# Every dtdev is a node of the machine's own tree.
+		bad=
+		for n in $got_dt; do
+			fdtget -l "$dtb" "$n" >/dev/null 2>&1 || bad="$bad $n"
+		done
+		if [ -z "$bad" ]; then
+			ok pt.bundle.$arch
+		else
+			fail pt.bundle.$arch "not in the host tree:$bad"
+		fi
+	else
+		fail pt.bundle.$arch "dtdev '$got_dt' (want '$want_dt'), iomem '$got_io' (want '$want_io'), irqs '$got_irq' (want '$want_irq')"
+	fi
+done
+# Arm: a page of eight transports goes to one domain; riscv64 has eight
+# transports in all. One disk more than the board can take is refused.
+mkdir -p "$tmp/ptn"
+for i in $(seq 1 9); do
+	head -c 512 /dev/zero >"$tmp/ptn/$i.img"
+	printf 'name = "p%d"\nkernel = "%s"\ndisk = [ "%s" ]\nmemory = 16\n' "$i" \
+		"$here/files/kernel.bin" "$tmp/ptn/$i.img" >"$tmp/ptn/p$i.cfg"
+done
+# shellcheck disable=SC2046
+expect_error error.pt-transports-riscv64 \
+	"$tmp/ptn/p9.cfg:3: disk: no free virtio-mmio transport: the riscv64 board has 8" \
+	check $(for i in $(seq 1 9); do echo "$tmp/ptn/p$i.cfg"; done)
+# shellcheck disable=SC2046
+expect_error error.pt-transports-arm64 \
+	"$tmp/ptn/p5.cfg:3: disk: no free virtio-mmio transport: the arm64 board has 32, in pages of 8 that each go to one domain" \
+	check --arch arm64 $(for i in $(seq 1 5); do echo "$tmp/ptn/p$i.cfg"; done)
+# A dtdev the machine's tree lacks: only the build, which has the tree, sees it.
+printf 'name = "dt"\nkernel = "%s"\ndtdev = [ "/soc/nonexistent@0" ]\n' \
+	"$here/files/kernel.bin" >"$tmp/dtdev.cfg"
+if "$cli" check "$tmp/dtdev.cfg" >/dev/null 2>&1 &&
+	! "$cli" build -o "$tmp/dtdev-b" "$tmp/dtdev.cfg" >"$tmp/out" 2>&1 &&
+	grep -qxF "xen-lite: $tmp/dtdev.cfg:3: dtdev: the host device tree has no node /soc/nonexistent@0" "$tmp/out"; then
+	ok pt.dtdev-missing
+else
+	fail pt.dtdev-missing "build did not refuse it so" "$tmp/out"
+fi
+
 # --- QEMU selection and machine options (docs/platforms.md) -----------------
 q10=$srctree/build/debian/qemu10/root
 fw10=$q10/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
