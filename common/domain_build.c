@@ -19,6 +19,7 @@
 #include <xen-lite/p2m.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/shm.h>
+#include <xen-lite/vmmio.h>
 
 #define GUEST_DTB_MAX (64 * 1024)
 
@@ -341,6 +342,93 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 	return 0;
 }
 
+/* Does [@a, @a + @s) meet [@b, @b + @t)? */
+static bool ranges_meet(u64 a, u64 s, u64 b, u64 t)
+{
+	return a < b + t && b < a + s;
+}
+
+/*
+ * Map the domain's assigned MMIO (docs/passthrough.md) as device memory,
+ * p2m_mmio_direct_dev: Device-nGnRE on Arm; on RISC-V the PMAs of the
+ * host range, I/O on virt. A range is mapped by whole pages; one smaller
+ * than its pages is mapped only when no other domain has a range in them
+ * (cfg.iomem_page_own), else it is left unmapped for the trapped path,
+ * which is not there yet. The bundle is checked again here, as hostile
+ * input: no host RAM, no device the hypervisor drives, nothing over the
+ * domain's RAM or its emulated devices.
+ */
+static int map_iomem(struct domain *d)
+{
+	const struct bi_device *own[] = { &bootinfo.uart, &bootinfo.intc };
+
+	for (unsigned int i = 0; i < d->cfg.nr_iomem; i++) {
+		const struct domain_iomem *io = &d->cfg.iomem[i];
+		paddr_t hs = ROUNDDOWN(io->hpa, PAGE_SIZE);
+		paddr_t gs = ROUNDDOWN(io->gpa, PAGE_SIZE);
+		u64 len = ROUNDUP(io->hpa + io->size, PAGE_SIZE) - hs;
+		int rc;
+
+		if ((io->hpa ^ io->gpa) & (PAGE_SIZE - 1)) {
+			printk(XL_ERR "domain %s: iomem %#llx at guest %#llx: "
+				      "not at the same offset in a page\n",
+			       d->name, (unsigned long long)io->hpa,
+			       (unsigned long long)io->gpa);
+			return -EINVAL;
+		}
+		for (u64 off = 0; off < len; off += PAGE_SIZE) {
+			if (mfn_valid(maddr_to_mfn(hs + off))) {
+				printk(XL_ERR "domain %s: iomem %#llx is RAM\n",
+				       d->name, (unsigned long long)(hs + off));
+				return -EINVAL;
+			}
+			if (vmmio_find(d, gs + off)) {
+				printk(XL_ERR "domain %s: iomem at guest %#llx "
+					      "overlaps an emulated device\n",
+				       d->name, (unsigned long long)(gs + off));
+				return -EINVAL;
+			}
+		}
+		for (unsigned int k = 0; k < ARRAY_SIZE(own); k++) {
+			for (u32 r = 0; r < own[k]->nr_regs; r++) {
+				if (!ranges_meet(hs, len, own[k]->regs[r].start,
+						 own[k]->regs[r].size))
+					continue;
+				printk(XL_ERR "domain %s: iomem %#llx is the "
+					      "hypervisor's %s\n",
+				       d->name, (unsigned long long)hs,
+				       own[k]->compatible);
+				return -EINVAL;
+			}
+		}
+		if (ranges_meet(gs, len, d->ram_gpa, d->ram_bytes)) {
+			printk(XL_ERR
+			       "domain %s: iomem at guest %#llx overlaps "
+			       "its RAM\n",
+			       d->name, (unsigned long long)gs);
+			return -EINVAL;
+		}
+		if (len != io->size && !(d->cfg.iomem_page_own & (1U << i))) {
+			printk(XL_WARN
+			       "domain %s: iomem %#llx+%#llx shares a "
+			       "page with another domain: not mapped (trapped "
+			       "sub-page windows are not implemented yet)\n",
+			       d->name, (unsigned long long)io->hpa,
+			       (unsigned long long)io->size);
+			continue;
+		}
+		rc = p2m_set_entry(d->p2m, gaddr_to_gfn(gs), len >> PAGE_SHIFT,
+				   maddr_to_mfn(hs), p2m_mmio_direct_dev);
+		if (rc) {
+			printk(XL_ERR
+			       "domain %s: cannot map iomem %#llx (%d)\n",
+			       d->name, (unsigned long long)hs, rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 int domain_build(struct domain *d)
 {
 	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
@@ -392,6 +480,9 @@ int domain_build(struct domain *d)
 		return rc;
 	}
 	rc = shm_map_domain(d);
+	if (rc)
+		return rc;
+	rc = map_iomem(d);
 	if (rc)
 		return rc;
 	rc = load_kernel(d, kernel_in_place, &entry, &kend);
