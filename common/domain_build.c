@@ -293,6 +293,55 @@ static int guest_seed_props(struct domain *d, void *fdt)
 	return fdt_property_u64(fdt, "kaslr-seed", seed_next(&state));
 }
 
+/*
+ * The host nodes given with dtdev (docs/passthrough.md), copied under the
+ * guest's root: every property but the host's phandles, with the guest's
+ * interrupt controller as interrupt-parent (its specifiers have the host
+ * controller's form, so "interrupts" is copied as is). The nodes' reg are
+ * host addresses, at the same guest addresses (iomem). Only nodes whose
+ * parent has 2 address and 2 size cells, as the guest root has, and no
+ * subnodes (a virtio-mmio transport has none).
+ */
+static int dtdev_nodes(struct domain *d, void *fdt)
+{
+	const void *host = bootinfo.fdt;
+
+	for (unsigned int off = 0; off < d->cfg.dtdev_len;) {
+		const char *path = d->cfg.dtdev + off;
+		int node = fdt_path_offset(host, path), parent, prop;
+
+		off += (unsigned int)strlen(path) + 1;
+		parent = node < 0 ? node : fdt_parent_offset(host, node);
+		if (parent < 0 || fdt_address_cells(host, parent) != 2 ||
+		    fdt_size_cells(host, parent) != 2 ||
+		    fdt_first_subnode(host, node) >= 0) {
+			printk(XL_ERR "domain %s: dtdev %s: %s\n", d->name,
+			       path,
+			       node < 0 ? "not in the host device tree" :
+					  "not a leaf node under 2 address "
+					  "and 2 size cells");
+			return -EINVAL;
+		}
+		FDT_TRY(fdt_begin_node(fdt, fdt_get_name(host, node, NULL)));
+		fdt_for_each_property_offset(prop, host, node) {
+			const char *name;
+			int len;
+			const void *val =
+				fdt_getprop_by_offset(host, prop, &name, &len);
+
+			if (!val || !strcmp(name, "phandle") ||
+			    !strcmp(name, "interrupt-parent") ||
+			    !strcmp(name, "interrupts-extended"))
+				continue;
+			FDT_TRY(fdt_property(fdt, name, val, len));
+		}
+		FDT_TRY(fdt_property_u32(fdt, "interrupt-parent",
+					 arch_guest_intc_phandle()));
+		FDT_TRY(fdt_end_node(fdt));
+	}
+	return 0;
+}
+
 static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 			  u64 initrd_size)
 {
@@ -337,6 +386,7 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 
 	FDT_TRY(shm_guest_fdt(d, fdt));
 	FDT_TRY(arch_guest_fdt_nodes(d, fdt));
+	FDT_TRY(dtdev_nodes(d, fdt));
 	FDT_TRY(fdt_end_node(fdt));
 	FDT_TRY(fdt_finish(fdt));
 	return 0;

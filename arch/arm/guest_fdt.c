@@ -133,6 +133,11 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 	return 0;
 }
 
+u32 arch_guest_intc_phandle(void)
+{
+	return PHANDLE_GIC;
+}
+
 const char *arch_guest_stdout_path(void)
 {
 	return "/pl011@9000000";

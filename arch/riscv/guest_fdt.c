@@ -188,6 +188,11 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 	return rc;
 }
 
+u32 arch_guest_intc_phandle(void)
+{
+	return PHANDLE_PLIC;
+}
+
 const char *arch_guest_stdout_path(void)
 {
 	return "/serial@10000000";

@@ -307,6 +307,13 @@ void arch_vcpu_run(struct vcpu *v);
  */
 int arch_guest_fdt_nodes(struct domain *d, void *fdt);
 
+/**
+ * arch_guest_intc_phandle() - phandle of the guest's interrupt controller
+ * node, the interrupt-parent of the host nodes copied in (dtdev). Its
+ * interrupt specifiers are the host controller's (vPLIC: 1 cell, vGIC: 3).
+ */
+u32 arch_guest_intc_phandle(void);
+
 /** arch_guest_stdout_path() - path of the guest console node. */
 const char *arch_guest_stdout_path(void);
 
