@@ -427,6 +427,32 @@ struct page_info *alloc_domain_pages(unsigned int order, domid_t owner,
 	return pg;
 }
 
+struct page_info *alloc_domain_pages_run(u64 nr, domid_t owner,
+					 struct list_head *list)
+{
+	unsigned int order = 0;
+	unsigned long flags;
+	struct page_info *pg;
+
+	if (!nr)
+		return NULL;
+	while ((1ULL << order) < nr)
+		order++;
+	spin_lock_irqsave(&heap_lock, flags);
+	pg = take_block(order);
+	if (pg) {
+		u64 m = mfn_x(page_to_mfn(pg));
+
+		/* The tail: aligned blocks whose buddies are in the run. */
+		add_free_range(_mfn(m + nr), _mfn(m + (1ULL << order)));
+		own_frames(pg, nr, owner, list);
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+	if (pg)
+		zero_dirty(pg, nr);
+	return pg;
+}
+
 /*
  * alloc_pages() callers may write anything: mark the frames dirty. Not
  * for alloc_pages_zeroed(), which does its own marking.

@@ -117,6 +117,18 @@ struct page_info *__must_check alloc_domain_pages(unsigned int order,
 						  domid_t owner,
 						  struct list_head *list);
 
+/**
+ * alloc_domain_pages_run() - alloc_domain_pages() of @nr contiguous frames,
+ * @nr not a power of two: the RAM of a direct-mapped domain
+ * (docs/passthrough.md), one run at host physical addresses that become
+ * its guest physical ones. The run starts on a 2^order boundary (order:
+ * the smallest holding @nr), and what the block has beyond @nr goes back
+ * to the free lists at once.
+ * Return: the first page, or NULL (nothing changed).
+ */
+struct page_info *__must_check alloc_domain_pages_run(u64 nr, domid_t owner,
+						      struct list_head *list);
+
 /** free_pages() - return 2^order frames from alloc_pages() to the buddy. */
 void free_pages(struct page_info *pg, unsigned int order);
 

@@ -871,6 +871,52 @@ TEST_ISOLATED(domain_pages)
 	CHECK_EQ(free_page_count(), nfree);
 }
 
+/* A run of 600 frames: one 1024-frame block, its last 424 given back. */
+TEST_ISOLATED(domain_pages_run)
+{
+	struct list_head list = LIST_HEAD_INIT(list);
+	struct page_info *run, *tail[3];
+	u64 nfree, m;
+
+	layout_std();
+	init_ok();
+	nfree = free_page_count();
+	run = alloc_domain_pages_run(600, DOM_A, &list);
+	CHECK(run);
+	if (!run)
+		return;
+	m = mfn_x(page_to_mfn(run));
+	CHECK((m & 1023) == 0);
+	CHECK_EQ(free_page_count(), nfree - 600);
+	CHECK_EQ(list_len(&list), 600);
+	for (u64 i = 0; i < 600; i++) {
+		CHECK_EQ(run[i].state, PGS_DOMAIN);
+		CHECK_EQ(run[i].owner, DOM_A);
+		CHECK_EQ(run[i].count, 1);
+		CHECK(page_is_zero(&run[i]));
+	}
+	/* The tail is free: frames 600..1023 as blocks of 8, 16, 400 ... */
+	CHECK_EQ(run[600].state, PGS_FREE);
+	CHECK_EQ(run[600].order, 3);
+	CHECK_EQ(run[608].state, PGS_FREE);
+	CHECK_EQ(run[608].order, 5);
+	CHECK_EQ(run[640].state, PGS_FREE);
+	CHECK_EQ(run[640].order, 7);
+	CHECK_EQ(run[768].order, 8);
+	/* ... that the allocator hands out again. */
+	tail[0] = alloc_pages(8);
+	tail[1] = alloc_pages(7);
+	tail[2] = alloc_pages(5);
+	CHECK(tail[0] && tail[1] && tail[2]);
+	free_page_run(page_to_mfn(run), 600);
+	for (int i = 0; i < 3; i++) {
+		if (tail[i])
+			free_pages(tail[i], i == 0 ? 8 : i == 1 ? 7 : 5);
+	}
+	CHECK_EQ(free_page_count(), nfree);
+	CHECK(!alloc_domain_pages_run(0, DOM_A, &list));
+}
+
 /* ------------------------------------------------------------------ */
 /* page_donate_module()                                                */
 
