@@ -392,6 +392,32 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 	return 0;
 }
 
+/*
+ * direct_map (docs/passthrough.md): the domain's RAM is one run of host
+ * RAM at the guest physical addresses equal to its host ones, so that a
+ * device without an IOMMU, given guest addresses by the guest's driver,
+ * reaches the right frames. The run comes from the buddy allocator like
+ * any domain's RAM (the other domains' layouts do not change); it is at
+ * least 2 MiB aligned (domain memory is a multiple of 2 MiB), as kernels
+ * want their RAM base. At most 1 GiB (the allocator's largest block).
+ */
+static int place_direct_map(struct domain *d)
+{
+	u64 nr = d->ram_bytes >> PAGE_SHIFT;
+	struct page_info *pg = alloc_domain_pages_run(nr, d->id, &d->page_list);
+
+	if (!pg) {
+		printk(XL_ERR "domain %s: direct_map: no run of %llu MiB of "
+			      "host RAM free (at most 1 GiB)\n",
+		       d->name, (unsigned long long)(d->ram_bytes >> 20));
+		return -ENOMEM;
+	}
+	d->tot_pages += nr;
+	d->ram_gpa = mfn_to_maddr(page_to_mfn(pg));
+	return p2m_set_entry(d->p2m, gaddr_to_gfn(d->ram_gpa), nr,
+			     page_to_mfn(pg), p2m_ram_rw);
+}
+
 /* Does [@a, @a + @s) meet [@b, @b + @t)? */
 static bool ranges_meet(u64 a, u64 s, u64 b, u64 t)
 {
@@ -483,15 +509,22 @@ int domain_build(struct domain *d)
 {
 	const u8 *img = maddr_to_virt(d->cfg.kernel_pa);
 	paddr_t entry, kend, initrd = 0;
-	paddr_t dtb_gpa = d->ram_gpa + d->ram_bytes - (2ULL << 20);
+	paddr_t dtb_gpa;
 	struct ram_hole holes[2];
 	unsigned int nholes = 0;
 	bool kernel_in_place = false, ramdisk_in_place = false;
 	void *fdt;
 	int rc;
 
-	if (d->cfg.modules_in_place && !is_elf(img, d->cfg.kernel_size) &&
-	    d->ram_bytes >= (4ULL << 20) &&
+	if (d->cfg.direct_map) {
+		rc = place_direct_map(d);
+		if (rc)
+			return rc;
+	}
+	dtb_gpa = d->ram_gpa + d->ram_bytes - (2ULL << 20);
+	/* A direct-mapped domain's RAM is one run: no module frames in it. */
+	if (!d->cfg.direct_map && d->cfg.modules_in_place &&
+	    !is_elf(img, d->cfg.kernel_size) && d->ram_bytes >= (4ULL << 20) &&
 	    !kernel_placement(d, &entry, &kend) && kend <= dtb_gpa) {
 		s64 n = map_module_in_place(d, d->cfg.kernel_pa,
 					    d->cfg.kernel_size, entry);
@@ -522,7 +555,7 @@ int domain_build(struct domain *d)
 			return (int)n;
 		}
 	}
-	rc = populate_ram(d, holes, nholes);
+	rc = d->cfg.direct_map ? 0 : populate_ram(d, holes, nholes);
 	if (rc) {
 		printk(XL_ERR
 		       "domain %s: cannot populate %llu MiB of RAM (%d)\n",

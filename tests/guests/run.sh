@@ -337,13 +337,14 @@ run_arch() { # arch
 		"$(grep -a 'domain [0-9]* (mmiofault) crashed' "$log" | head -1)"
 
 	fi
-	# 2b. Passthrough (docs/passthrough.md): a domain with a disk reads
-	#     its virtio-mmio transport's registers (QEMU's device answers);
+	# 2b. Passthrough (docs/passthrough.md): a domain with a disk (so
+	#     direct-mapped) reads its virtio-mmio transport's registers
+	#     (QEMU's device answers) and finds its node in its device tree;
 	#     mmiofault beside it touches that transport and gets faults.
 	if want passthrough; then
 	p=$a.passthrough
 	head -c 1M /dev/zero >"$tmp/pt.img"
-	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 "rounds=100" \
+	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 "rounds=100 direct=1" \
 		"disk = [ \"$tmp/pt.img\" ]"
 	run "$a" passthrough 4 256M 120 "$tmp/passthru.cfg" "$cfgdir/mmiofault.cfg"
 	expect_exit "$p" 0

@@ -9,6 +9,9 @@
  *   dev=ADDR     the transport's address (default: the first transport)
  *   id=N         the device ID expected (default 2, a block device)
  *   rounds=N     reads of each register (default 100)
+ *   direct=1     the domain is direct-mapped: its RAM is not at the
+ *                board's RAM base (host RAM there is the firmware's or
+ *                the hypervisor's), and the reads run from that RAM
  */
 #include <rt.h>
 
@@ -16,8 +19,10 @@ const char rt_suite[] = "passthru";
 
 #ifdef __riscv
 #define FIRST_TRANSPORT 0x10001000UL
+#define BOARD_RAM_BASE 0x80000000UL
 #else
 #define FIRST_TRANSPORT 0x0a000000UL
+#define BOARD_RAM_BASE 0x40000000UL
 #endif
 #define VIRTIO_MAGIC 0x74726976U /* "virt", virtio spec 4.2.2 */
 
@@ -119,7 +124,13 @@ int test_main(void)
 	uint64_t dt_dev =
 		dt_virtio((const uint8_t *)(uintptr_t)rt_env.dtb, &irq_props);
 
-	rt_printf("virtio-mmio transport at %#lx\n", (unsigned long)dev);
+	rt_printf("virtio-mmio transport at %#lx, RAM at %#llx\n",
+		  (unsigned long)dev, (unsigned long long)rt_env.ram_base);
+	if (rt_arg_is("direct", "1"))
+		rt_check(rt_env.ram_base != BOARD_RAM_BASE &&
+				 !(rt_env.ram_base & ((2UL << 20) - 1)),
+			 "direct_mapped", "RAM at %#llx",
+			 (unsigned long long)rt_env.ram_base);
 	rt_check(dt_dev == dev, "dt_node", "virtio,mmio node at %#llx",
 		 (unsigned long long)dt_dev);
 	rt_check(irq_props == 2, "dt_interrupts",

@@ -25,17 +25,21 @@ _start:
 primary:
 	msr	daifset, #0xf
 	mov	x19, x0
-	ldr	x1, =rt_vectors
+	adrp	x1, rt_vectors
+	add	x1, x1, :lo12:rt_vectors
 	msr	vbar_el1, x1
 	isb
 	msr	tpidr_el1, xzr		/* the boot vCPU is index 0 */
-	ldr	x1, =__bss_start
-	ldr	x2, =__bss_end
+	adrp	x1, __bss_start
+	add	x1, x1, :lo12:__bss_start
+	adrp	x2, __bss_end
+	add	x2, x2, :lo12:__bss_end
 1:	cmp	x1, x2
 	b.hs	2f
 	str	xzr, [x1], #8
 	b	1b
-2:	ldr	x1, =rt_stacks
+2:	adrp	x1, rt_stacks
+	add	x1, x1, :lo12:rt_stacks
 	add	x1, x1, #(STACK_SIZE >> 12), lsl #12
 	mov	sp, x1
 	mrs	x0, mpidr_el1
@@ -49,13 +53,15 @@ primary:
 	.globl rt_secondary_entry
 rt_secondary_entry:
 	msr	daifset, #0xf
-	ldr	x1, =rt_vectors
+	adrp	x1, rt_vectors
+	add	x1, x1, :lo12:rt_vectors
 	msr	vbar_el1, x1
 	isb
 	cmp	x0, #MAX_CPUS
 	b.hs	2f
 	msr	tpidr_el1, x0
-	ldr	x1, =rt_stacks
+	adrp	x1, rt_stacks
+	add	x1, x1, :lo12:rt_stacks
 	add	x2, x0, #1
 	lsl	x2, x2, #14		/* * STACK_SIZE */
 	add	x1, x1, x2
