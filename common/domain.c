@@ -289,6 +289,7 @@ static int domain_destroy_step(struct domain *d)
 		spin_unlock_irqrestore(&d->lock, flags);
 		vcpus_free(d);
 		arch_domain_destroy(d);
+		domain_passthrough_reset(d);
 	}
 #ifdef CONFIG_PV_MMU
 	/* Unpin every table first: that drops the type references. */

@@ -418,6 +418,35 @@ static int place_direct_map(struct domain *d)
 			     page_to_mfn(pg), p2m_ram_rw);
 }
 
+#define VIRTIO_MMIO_MAGIC 0x74726976U /* "virt", virtio spec 4.2.2 */
+#define VIRTIO_MMIO_STATUS 0x70
+
+void domain_passthrough_reset(struct domain *d)
+{
+	/*
+	 * Only the start of each range: the CLI gives each transport its
+	 * own range, and a read past a transport's 0x200 bytes may fault.
+	 * The hypervisor's identity map covers device space (Arm: the first
+	 * GiB as Device-nGnRE; RISC-V: no translation in HS-mode).
+	 */
+	for (unsigned int i = 0; i < d->cfg.nr_iomem; i++) {
+		volatile u32 *regs =
+			(volatile u32 *)(uintptr_t)d->cfg.iomem[i].hpa;
+		u32 before;
+
+		if (d->cfg.iomem[i].size < 0x100 ||
+		    regs[0] != VIRTIO_MMIO_MAGIC)
+			continue;
+		before = regs[VIRTIO_MMIO_STATUS / 4];
+		/* Writing 0 resets the device (virtio spec 4.2.2.1). */
+		regs[VIRTIO_MMIO_STATUS / 4] = 0;
+		printk("domain %u (%s): virtio-mmio device at %#llx reset "
+		       "(status %#x -> %#x)\n",
+		       d->id, d->name, (unsigned long long)d->cfg.iomem[i].hpa,
+		       before, regs[VIRTIO_MMIO_STATUS / 4]);
+	}
+}
+
 /* Does [@a, @a + @s) meet [@b, @b + @t)? */
 static bool ranges_meet(u64 a, u64 s, u64 b, u64 t)
 {

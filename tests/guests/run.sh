@@ -344,12 +344,16 @@ run_arch() { # arch
 	if want passthrough; then
 	p=$a.passthrough
 	head -c 1M /dev/zero >"$tmp/pt.img"
-	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 "rounds=100 direct=1" \
+	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 "rounds=100 direct=1 status=3" \
 		"disk = [ \"$tmp/pt.img\" ]"
 	run "$a" passthrough 4 256M 120 "$tmp/passthru.cfg" "$cfgdir/mmiofault.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" passthru passthru
 	expect_pass "$p" mmiofault mmiofault
+	# Its device was reset when it went (ACKNOWLEDGE | DRIVER -> 0).
+	check "$p.device_reset" \
+		"$(grep -aqE 'domain [0-9]+ \(passthru\): virtio-mmio device at 0x[0-9a-f]+ reset \(status 0x3 -> 0x0\)' "$log"; echo $?)" \
+		"$(grep -a 'virtio-mmio device at' "$log" | head -1)"
 
 	fi
 	# 3. Isolation: hostile domains (fuzzing, then a forbidden access)

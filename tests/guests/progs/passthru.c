@@ -9,6 +9,8 @@
  *   dev=ADDR     the transport's address (default: the first transport)
  *   id=N         the device ID expected (default 2, a block device)
  *   rounds=N     reads of each register (default 100)
+ *   status=N     write N to the device's Status register at the end
+ *                (the hypervisor must reset it when the domain goes)
  *   direct=1     the domain is direct-mapped: its RAM is not at the
  *                board's RAM base (host RAM there is the firmware's or
  *                the hypervisor's), and the reads run from that RAM
@@ -140,5 +142,13 @@ int test_main(void)
 		rt_check(v == 1 || v == 2, "version_1_or_2", "version %u", v);
 	read_reg("device_id", dev + 8, rt_arg_ul("id", 2), rounds, &v);
 	read_reg("vendor_id", dev + 12, 0x554d4551, rounds, &v); /* "QEMU" */
+	if (rt_arg_ul("status", 0)) {
+		volatile uint32_t *status = (volatile uint32_t *)(dev + 0x70);
+
+		*status = rt_arg_ul("status", 0);
+		rt_check(*status == rt_arg_ul("status", 0), "status_written",
+			 "Status reads %#x", *status);
+		rt_printf("left the device with status %#x\n", *status);
+	}
 	return 0;
 }
