@@ -339,17 +339,26 @@ run_arch() { # arch
 	fi
 	# 2b. Passthrough (docs/passthrough.md): a domain with a disk (so
 	#     direct-mapped) reads its virtio-mmio transport's registers
-	#     (QEMU's device answers) and finds its node in its device tree;
-	#     mmiofault beside it touches that transport and gets faults.
+	#     (QEMU's device answers), finds its node in its device tree,
+	#     reads and writes the disk by DMA (polled: no interrupt
+	#     forwarding yet); mmiofault beside it touches that transport
+	#     and gets faults.
 	if want passthrough; then
 	p=$a.passthrough
-	head -c 1M /dev/zero >"$tmp/pt.img"
-	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 "rounds=100 direct=1 status=3" \
+	# Sector 0 for the guest to read by DMA; it writes sector 1.
+	printf 'XLPT-SECTOR0-OK!' >"$tmp/pt.img"
+	truncate -s 1M "$tmp/pt.img"
+	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 \
+		"rounds=100 direct=1 dma=1 status=3" \
 		"disk = [ \"$tmp/pt.img\" ]"
 	run "$a" passthrough 4 256M 120 "$tmp/passthru.cfg" "$cfgdir/mmiofault.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" passthru passthru
 	expect_pass "$p" mmiofault mmiofault
+	# What it wrote by DMA is in the image.
+	got=$(dd if="$tmp/pt.img" bs=512 skip=1 count=1 2>/dev/null | head -c 16 | tr -d '\0')
+	check "$p.disk_written" "$([ "$got" = XLPT-SECTOR1-WR! ]; echo $?)" \
+		"sector 1 of the image starts '$got'"
 	# Its device was reset when it went (ACKNOWLEDGE | DRIVER -> 0).
 	check "$p.device_reset" \
 		"$(grep -aqE 'domain [0-9]+ \(passthru\): virtio-mmio device at 0x[0-9a-f]+ reset \(status 0x3 -> 0x0\)' "$log"; echo $?)" \

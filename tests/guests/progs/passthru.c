@@ -9,6 +9,12 @@
  *   dev=ADDR     the transport's address (default: the first transport)
  *   id=N         the device ID expected (default 2, a block device)
  *   rounds=N     reads of each register (default 100)
+ *   dma=1        read sector 0 of the disk through a virtqueue (the
+ *                device writes the guest's RAM by DMA: direct_map) and
+ *                compare it with "XLPT-SECTOR0-OK!", which the test
+ *                wrote there; write "XLPT-SECTOR1-WR!" to sector 1 for
+ *                the test to read back from the image; polled (the
+ *                interrupt is only seen in InterruptStatus)
  *   status=N     write N to the device's Status register at the end
  *                (the hypervisor must reset it when the domain goes)
  *   direct=1     the domain is direct-mapped: its RAM is not at the
@@ -116,6 +122,146 @@ static uint64_t dt_virtio(const uint8_t *dtb, unsigned int *irq_props)
 	return 0;
 }
 
+/*
+ * A virtio-blk request on queue 0 (virtio spec 1.1, 2.6 split virtqueues,
+ * 4.2 virtio over MMIO, 5.2 block device), legacy (version 1, QEMU's
+ * default for virt) or modern (version 2).
+ */
+#define VQ_NUM 8
+struct vq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+static struct {
+	struct vq_desc desc[VQ_NUM];
+	uint16_t avail_flags, avail_idx, avail_ring[VQ_NUM], used_event;
+	uint8_t pad[4096 - 16 * VQ_NUM - 6 - 2 * VQ_NUM];
+	uint16_t used_flags, used_idx;
+	struct {
+		uint32_t id, len;
+	} used_ring[VQ_NUM];
+} vq __aligned(4096);
+static struct {
+	uint32_t type, reserved;
+	uint64_t sector;
+} blk_hdr;
+static uint8_t blk_data[512] __aligned(512);
+static volatile uint8_t blk_status;
+
+static void w32(uintptr_t dev, unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(dev + off) = v;
+}
+
+static uint32_t r32(uintptr_t dev, unsigned int off)
+{
+	return *(volatile uint32_t *)(dev + off);
+}
+
+static bool vq_setup(uintptr_t dev, uint32_t version)
+{
+	w32(dev, 0x70, 0); /* reset */
+	w32(dev, 0x70, 1 | 2); /* ACKNOWLEDGE | DRIVER */
+	if (version == 2) {
+		w32(dev, 0x14, 1); /* DeviceFeaturesSel: bits 32..63 */
+		if (!(r32(dev, 0x10) & 1)) /* VIRTIO_F_VERSION_1 */
+			return false;
+		w32(dev, 0x24, 1);
+		w32(dev, 0x20, 1);
+		w32(dev, 0x24, 0);
+		w32(dev, 0x20, 0);
+		w32(dev, 0x70, 1 | 2 | 8); /* FEATURES_OK */
+		if (!(r32(dev, 0x70) & 8))
+			return false;
+	} else {
+		w32(dev, 0x20, 0); /* GuestFeatures */
+		w32(dev, 0x28, 4096); /* GuestPageSize */
+	}
+	w32(dev, 0x30, 0); /* QueueSel */
+	if (r32(dev, 0x34) < VQ_NUM)
+		return false;
+	w32(dev, 0x38, VQ_NUM);
+	if (version == 2) {
+		uint64_t a = (uintptr_t)&vq.desc,
+			 b = (uintptr_t)&vq.avail_flags,
+			 c = (uintptr_t)&vq.used_flags;
+
+		w32(dev, 0x80, (uint32_t)a);
+		w32(dev, 0x84, (uint32_t)(a >> 32));
+		w32(dev, 0x90, (uint32_t)b);
+		w32(dev, 0x94, (uint32_t)(b >> 32));
+		w32(dev, 0xa0, (uint32_t)c);
+		w32(dev, 0xa4, (uint32_t)(c >> 32));
+		w32(dev, 0x44, 1); /* QueueReady */
+		w32(dev, 0x70, 1 | 2 | 8 | 4); /* DRIVER_OK */
+	} else {
+		w32(dev, 0x3c, 4096); /* QueueAlign */
+		w32(dev, 0x40, (uint32_t)((uintptr_t)&vq >> 12)); /* QueuePFN */
+		w32(dev, 0x70, 1 | 2 | 4);
+	}
+	return true;
+}
+
+/* One request on sector @sector: 0 read (IN), 1 write (OUT). */
+static bool blk_request(uintptr_t dev, uint32_t type, uint64_t sector,
+			char *why, size_t n)
+{
+	uint16_t idx = vq.avail_idx;
+	uint64_t t0 = rt_now_us();
+
+	blk_hdr.type = type;
+	blk_hdr.sector = sector;
+	blk_status = 0xff;
+	vq.desc[0] = (struct vq_desc){ (uintptr_t)&blk_hdr, 16, 1, 1 };
+	vq.desc[1] = (struct vq_desc){ (uintptr_t)blk_data, 512,
+				       (uint16_t)(1 | (type ? 0 : 2)), 2 };
+	vq.desc[2] = (struct vq_desc){ (uintptr_t)&blk_status, 1, 2, 0 };
+	vq.avail_ring[idx % VQ_NUM] = 0;
+	__sync_synchronize();
+	WRITE_ONCE(vq.avail_idx, (uint16_t)(idx + 1));
+	__sync_synchronize();
+	w32(dev, 0x50, 0); /* QueueNotify */
+	while (READ_ONCE(vq.used_idx) != (uint16_t)(idx + 1)) {
+		if (rt_now_us() - t0 > 5000000) {
+			rt_snprintf(why, n, "no completion in 5 s");
+			return false;
+		}
+	}
+	__sync_synchronize();
+	if (blk_status != 0) {
+		rt_snprintf(why, n, "status %u", blk_status);
+		return false;
+	}
+	/* The device raised its interrupt (used buffer notification). */
+	if (!(r32(dev, 0x60) & 1)) {
+		rt_snprintf(why, n, "InterruptStatus %#x", r32(dev, 0x60));
+		return false;
+	}
+	w32(dev, 0x64, r32(dev, 0x60)); /* InterruptACK */
+	return true;
+}
+
+static void dma_test(uintptr_t dev, uint32_t version)
+{
+	static const char want[] = "XLPT-SECTOR0-OK!",
+			  put[] = "XLPT-SECTOR1-WR!";
+	char why[96] = "";
+	bool ok;
+
+	if (!rt_check(vq_setup(dev, version), "dma_setup",
+		      "the device refused the queue (version %u)", version))
+		return;
+	ok = blk_request(dev, 0, 0, why, sizeof(why));
+	if (rt_check(ok, "dma_read", "%s", why))
+		rt_check(!memcmp(blk_data, want, 16), "dma_read_data",
+			 "sector 0 starts %.16s", (const char *)blk_data);
+	memset(blk_data, 0, sizeof(blk_data));
+	memcpy(blk_data, put, 16);
+	rt_check(blk_request(dev, 1, 1, why, sizeof(why)), "dma_write", "%s",
+		 why);
+}
+
 int test_main(void)
 {
 	uintptr_t dev = rt_arg_ul("dev", FIRST_TRANSPORT);
@@ -123,6 +269,7 @@ int test_main(void)
 	uint32_t v = 0;
 
 	unsigned int irq_props = 0;
+	uint32_t v_version;
 	uint64_t dt_dev =
 		dt_virtio((const uint8_t *)(uintptr_t)rt_env.dtb, &irq_props);
 
@@ -140,8 +287,11 @@ int test_main(void)
 	read_reg("magic", dev, VIRTIO_MAGIC, rounds, &v);
 	if (read_reg("version", dev + 4, -1, rounds, &v))
 		rt_check(v == 1 || v == 2, "version_1_or_2", "version %u", v);
+	v_version = v;
 	read_reg("device_id", dev + 8, rt_arg_ul("id", 2), rounds, &v);
 	read_reg("vendor_id", dev + 12, 0x554d4551, rounds, &v); /* "QEMU" */
+	if (rt_arg_is("dma", "1"))
+		dma_test(dev, v_version);
 	if (rt_arg_ul("status", 0)) {
 		volatile uint32_t *status = (volatile uint32_t *)(dev + 0x70);
 
