@@ -405,6 +405,10 @@ struct dom {
 	unsigned long long ramdisk_size;
 	bool name_unterminated;
 	bool bad_module_reg;
+	/* Passthrough: one iomem triple (if size), one irq (if non-zero). */
+	unsigned long long io_hpa, io_gpa, io_size;
+	unsigned int irq;
+	int io_len; /* bytes of xen-lite,iomem if not 24 */
 };
 
 static struct dom dflt_dom(const char *name)
@@ -483,6 +487,16 @@ static void put_doms(void *fdt)
 		if (d->mmio_fault)
 			fdt_property_string(fdt, "xen-lite,mmio-fault",
 					    d->mmio_fault);
+		if (d->io_size) {
+			fdt64_t io[3] = { cpu_to_fdt64(d->io_hpa),
+					  cpu_to_fdt64(d->io_gpa),
+					  cpu_to_fdt64(d->io_size) };
+
+			fdt_property(fdt, "xen-lite,iomem", io,
+				     d->io_len ? d->io_len : 24);
+		}
+		if (d->irq)
+			fdt_property_u32(fdt, "xen-lite,irqs", d->irq);
 		fdt_property_string(fdt, "bootargs", "console=hvc0");
 		for (int k = 0; k < d->kernels; k++)
 			module(fdt, "xen-lite,kernel\0multiboot,module",
@@ -553,6 +567,51 @@ TEST(domain_valid)
 	/* The modules are reserved by the host parser. */
 	CHECK_EQ(bi.nr_resv, 3);
 	CHECK_EQ(bi.resv[0].kind, RESV_MODULE);
+}
+
+/* Passthrough properties (docs/passthrough.md) and their refusals. */
+TEST(domain_passthrough)
+{
+	nr_doms = 2;
+	doms[0] = dflt_dom("a");
+	doms[0].io_hpa = doms[0].io_gpa = 0x0a000000;
+	doms[0].io_size = 0x200;
+	doms[0].irq = 48;
+	doms[1] = dflt_dom("b");
+	doms[1].io_hpa = doms[1].io_gpa = 0x0a000200;
+	doms[1].io_size = 0x200;
+	doms[1].irq = 49;
+	CHECK_EQ(doms_rc(), 2);
+	CHECK_EQ(cfgs[0].nr_iomem, 1);
+	CHECK_EQ(cfgs[0].iomem[0].hpa, 0x0a000000);
+	CHECK_EQ(cfgs[0].iomem[0].size, 0x200);
+	CHECK_EQ(cfgs[1].irqs[0], 49);
+	/* Two transports in one page: neither may map the page whole. */
+	CHECK_EQ(cfgs[0].iomem_page_own, 0);
+	CHECK_EQ(cfgs[1].iomem_page_own, 0);
+	doms[1].io_hpa = doms[1].io_gpa = 0x0a001000;
+	CHECK_EQ(doms_rc(), 2);
+	CHECK_EQ(cfgs[0].iomem_page_own, 1);
+	CHECK_EQ(cfgs[1].iomem_page_own, 1);
+
+	/* One byte of MMIO in two domains. */
+	doms[1].io_hpa = 0x0a0001ff;
+	CHECK_EQ(doms_rc(), -EINVAL);
+	CHECK(strstr(err, "xen-lite,iomem overlaps another domain's"));
+	/* One interrupt in two domains. */
+	doms[1].io_hpa = 0x0a001000;
+	doms[1].irq = 48;
+	CHECK_EQ(doms_rc(), -EINVAL);
+	CHECK(strstr(err, "xen-lite,irqs has another domain's interrupt"));
+	/* Malformed: not whole triples; a wrapping range. */
+	doms[1].irq = 49;
+	doms[1].io_len = 20;
+	CHECK_EQ(doms_rc(), -EINVAL);
+	CHECK(strstr(err, "xen-lite,iomem must hold"));
+	doms[1].io_len = 0;
+	doms[1].io_hpa = ~0ULL - 0x100;
+	CHECK_EQ(doms_rc(), -EINVAL);
+	CHECK(strstr(err, "empty or wrapping"));
 }
 
 /* Modules are mapped in place only when no policy restarts the domain. */
