@@ -1109,6 +1109,33 @@ static void inspect_domain(const void *fdt, int node, const char *cmdline)
 	s = get_str(fdt, node, XL_BOOT_PROP_BOOTARGS);
 	if (s)
 		printf("  cmdline:       \"%s\"\n", s);
+	/* Passthrough (docs/passthrough.md). */
+	aff = fdt_getprop(fdt, node, XL_BOOT_PROP_IOMEM, &len);
+	for (i = 0; aff && i + 6 <= len / 4; i += 6) {
+		uint64_t h = (uint64_t)fdt32_to_cpu(aff[i]) << 32 |
+			     fdt32_to_cpu(aff[i + 1]);
+		uint64_t g = (uint64_t)fdt32_to_cpu(aff[i + 2]) << 32 |
+			     fdt32_to_cpu(aff[i + 3]);
+		uint64_t z = (uint64_t)fdt32_to_cpu(aff[i + 4]) << 32 |
+			     fdt32_to_cpu(aff[i + 5]);
+
+		printf("  iomem:         0x%08" PRIx64 "-0x%08" PRIx64
+		       " at guest 0x%08" PRIx64 "\n",
+		       h, h + z - 1, g);
+	}
+	aff = fdt_getprop(fdt, node, XL_BOOT_PROP_IRQS, &len);
+	if (aff && len >= 4) {
+		printf("  irqs:          ");
+		for (i = 0; i < len / 4; i++)
+			printf("%s%u", i ? " " : "", fdt32_to_cpu(aff[i]));
+		printf("\n");
+	}
+	s = fdt_getprop(fdt, node, XL_BOOT_PROP_DTDEV, &len);
+	for (i = 0; s && i < len && s[len - 1] == '\0';
+	     i += (int)strlen(s + i) + 1)
+		printf("  dtdev:         %s\n", s + i);
+	if (fdt_getprop(fdt, node, XL_BOOT_PROP_DIRECT_MAP, NULL))
+		printf("  direct_map:    yes\n");
 	fdt_for_each_subnode(sub, fdt, node) {
 		const fdt32_t *reg = fdt_getprop(fdt, sub, "reg", &len);
 		const char *c = get_str(fdt, sub, "compatible");

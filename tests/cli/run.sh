@@ -446,6 +446,17 @@ for arch in riscv64 arm64; do
 	else
 		fail pt.bundle.$arch "dtdev '$got_dt' (want '$want_dt'), iomem '$got_io' (want '$want_io'), irqs '$got_irq' (want '$want_irq')"
 	fi
+	first=${want_dt%% *}
+	if "$cli" inspect "$d" >"$tmp/out" 2>&1 &&
+		grep -q "^  irqs: *$want_irq\$" "$tmp/out" &&
+		grep -q "^  dtdev: *$first\$" "$tmp/out" &&
+		[ "$(grep -c '^  iomem: ' "$tmp/out")" = 4 ] &&
+		grep -q '^  iomem: *0x30000000-0x30000fff at guest 0x30000000$' "$tmp/out" &&
+		grep -q '^  direct_map: *yes$' "$tmp/out"; then
+		ok pt.inspect.$arch
+	else
+		fail pt.inspect.$arch "inspect output" "$tmp/out"
+	fi
 done
 # Arm: a page of eight transports goes to one domain; riscv64 has eight
 # transports in all. One disk more than the board can take is refused.
