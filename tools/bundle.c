@@ -685,7 +685,7 @@ static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 				    doms[i].line[DOMCFG_K_DTDEV] :
 				    doms[i].line[DOMCFG_K_NAME],
 			    doms[i].pt.dtdev[j]);
-			rc = -1;
+			rc = BUNDLE_INVALID;
 			goto out;
 		}
 	}
@@ -892,8 +892,10 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 		o2.outdir = dir;
 		if (dump_dtb(&o2, qdtb))
 			goto out;
-		if (write_dtb(&o2, qdtb, hdtb, doms, nr, mods, nr_mods))
+		rc = write_dtb(&o2, qdtb, hdtb, doms, nr, mods, nr_mods);
+		if (rc)
 			goto out;
+		rc = -1;
 	}
 	for (i = 0; i < nr_mods; i++) {
 		int err = copy_file(mods[i].src, mods[i].file);

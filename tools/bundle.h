@@ -83,8 +83,11 @@ struct module {
  * @nr: how many
  * @argv: receives the QEMU command line
  *
- * Return: 0 on success; a negative value after printing the reason.
+ * Return: 0 on success; BUNDLE_INVALID when a domain file asks for what
+ * the machine lacks (a dtdev node not in its tree), another negative value
+ * otherwise; the reason is printed.
  */
+#define BUNDLE_INVALID (-2)
 int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 		 struct strvec *argv);
 

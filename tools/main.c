@@ -518,7 +518,7 @@ static int cmd_build(int argc, char **argv)
 	strvec_free(&o.qemu_args);
 	strvec_free(&o.machine_opts);
 	free_domains(doms, nr);
-	return rc ? 1 : 0;
+	return rc == BUNDLE_INVALID ? EXIT_INVALID : rc ? 1 : 0;
 }
 
 static volatile sig_atomic_t got_alarm, got_signal;
@@ -815,7 +815,7 @@ static int run_domains(const char *cmd, struct xl_opts *o, int nr, char **files,
 		free(elf);
 	}
 	if (rc) {
-		rc = 1;
+		rc = rc == BUNDLE_INVALID ? EXIT_INVALID : 1;
 	} else if (o->dry_run) {
 		/*
 		 * The command boots the bundle from its directory, which is
