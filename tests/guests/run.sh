@@ -345,20 +345,34 @@ run_arch() { # arch
 	#     and gets faults.
 	if want passthrough; then
 	p=$a.passthrough
-	# Sector 0 for the guest to read by DMA; it writes sector 1.
-	printf 'XLPT-SECTOR0-OK!' >"$tmp/pt.img"
-	truncate -s 1M "$tmp/pt.img"
+	# Sector 0 for each guest to read by DMA; each writes sector 1 of
+	# its own image. passthru2 gets the next transport (riscv64) or the
+	# next page of eight (arm64).
+	local dev2=0x10002000
+	[ "$a" = arm64 ] && dev2=0x0a001000
+	for i in 1 2; do
+		printf 'XLPT-SECTOR0-OK!' >"$tmp/pt$i.img"
+		truncate -s 1M "$tmp/pt$i.img"
+	done
 	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 \
 		"rounds=100 direct=1 dma=1 status=3" \
-		"disk = [ \"$tmp/pt.img\" ]"
-	run "$a" passthrough 4 256M 120 "$tmp/passthru.cfg" "$cfgdir/mmiofault.cfg"
+		"disk = [ \"$tmp/pt1.img\" ]"
+	gencfg "$tmp/passthru2.cfg" passthru2 passthru 8 1 \
+		"rounds=100 direct=1 dma=1 dev=$dev2" \
+		"disk = [ \"$tmp/pt2.img\" ]"
+	run "$a" passthrough 4 256M 120 "$tmp/passthru.cfg" \
+		"$tmp/passthru2.cfg" "$cfgdir/mmiofault.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" passthru passthru
+	expect_pass "$p" passthru2 passthru
 	expect_pass "$p" mmiofault mmiofault
-	# What it wrote by DMA is in the image.
-	got=$(dd if="$tmp/pt.img" bs=512 skip=1 count=1 2>/dev/null | head -c 16 | tr -d '\0')
-	check "$p.disk_written" "$([ "$got" = XLPT-SECTOR1-WR! ]; echo $?)" \
-		"sector 1 of the image starts '$got'"
+	# What each wrote by DMA is in its own image.
+	for i in 1 2; do
+		got=$(dd if="$tmp/pt$i.img" bs=512 skip=1 count=1 2>/dev/null |
+			head -c 16 | tr -d '\0')
+		check "$p.disk_written$i" "$([ "$got" = XLPT-SECTOR1-WR! ]; echo $?)" \
+			"sector 1 of image $i starts '$got'"
+	done
 	# Its device was reset when it went (ACKNOWLEDGE | DRIVER -> 0).
 	check "$p.device_reset" \
 		"$(grep -aqE 'domain [0-9]+ \(passthru\): virtio-mmio device at 0x[0-9a-f]+ reset \(status 0x3 -> 0x0\)' "$log"; echo $?)" \
