@@ -358,13 +358,17 @@ run_arch() { # arch
 		"rounds=100 direct=1 dma=1 status=3" \
 		"disk = [ \"$tmp/pt1.img\" ]"
 	gencfg "$tmp/passthru2.cfg" passthru2 passthru 8 1 \
-		"rounds=100 direct=1 dma=1 dev=$dev2" \
-		"disk = [ \"$tmp/pt2.img\" ]"
+		"rounds=100 direct=1 dma=1 dev=$dev2 reboot_once=1" \
+		"disk = [ \"$tmp/pt2.img\" ]
+on_reboot = \"restart\""
 	run "$a" passthrough 4 256M 120 "$tmp/passthru.cfg" \
 		"$tmp/passthru2.cfg" "$cfgdir/mmiofault.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" passthru passthru
 	expect_pass "$p" passthru2 passthru
+	check "$p.passthru2_restarted" \
+		"$(grep -aq 'domain [0-9]* (passthru2) destroyed, restarting' "$log"; echo $?)" \
+		"no restart of passthru2 in the log"
 	expect_pass "$p" mmiofault mmiofault
 	# What each wrote by DMA is in its own image.
 	for i in 1 2; do

@@ -15,6 +15,10 @@
  *                wrote there; write "XLPT-SECTOR1-WR!" to sector 1 for
  *                the test to read back from the image; polled (the
  *                interrupt is only seen in InterruptStatus)
+ *   reboot_once=1  (on_reboot = "restart") the first boot writes the
+ *                sector-1 marker and reboots, printing no result; the
+ *                second finds it, so the disk outlived the restart
+ *                (disk_intact_after_restart), and runs the rest
  *   status=N     write N to the device's Status register at the end
  *                (the hypervisor must reset it when the domain goes)
  *   direct=1     the domain is direct-mapped: its RAM is not at the
@@ -273,6 +277,24 @@ int test_main(void)
 	uint64_t dt_dev =
 		dt_virtio((const uint8_t *)(uintptr_t)rt_env.dtb, &irq_props);
 
+	/* Before any result line: the first boot prints none. */
+	if (rt_arg_is("reboot_once", "1")) {
+		char why[96];
+		bool ok = vq_setup(dev, r32(dev, 4)) &&
+			  blk_request(dev, 0, 1, why, sizeof(why));
+
+		if (ok && memcmp(blk_data, "XLPT-SECTOR1-WR!", 16)) {
+			memcpy(blk_data, "XLPT-SECTOR1-WR!", 16);
+			if (blk_request(dev, 1, 1, why, sizeof(why))) {
+				rt_printf("first boot: sector 1 written, "
+					  "rebooting\n");
+				arch_std_shutdown(true, false);
+			}
+		}
+		rt_check(ok && !memcmp(blk_data, "XLPT-SECTOR1-WR!", 16),
+			 "disk_intact_after_restart", "sector 1 starts %.16s",
+			 (const char *)blk_data);
+	}
 	rt_printf("virtio-mmio transport at %#lx, RAM at %#llx\n",
 		  (unsigned long)dev, (unsigned long long)rt_env.ram_base);
 	if (rt_arg_is("direct", "1"))
