@@ -15,6 +15,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
+#include <xen-lite/passthrough.h>
 #include <xen-lite/pv_mm.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/shm.h>
@@ -289,7 +290,7 @@ static int domain_destroy_step(struct domain *d)
 		spin_unlock_irqrestore(&d->lock, flags);
 		vcpus_free(d);
 		arch_domain_destroy(d);
-		domain_passthrough_reset(d);
+		passthrough_teardown(d);
 	}
 #ifdef CONFIG_PV_MMU
 	/* Unpin every table first: that drops the type references. */

@@ -17,9 +17,9 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
+#include <xen-lite/passthrough.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/shm.h>
-#include <xen-lite/vmmio.h>
 
 #define GUEST_DTB_MAX (64 * 1024)
 
@@ -293,55 +293,6 @@ static int guest_seed_props(struct domain *d, void *fdt)
 	return fdt_property_u64(fdt, "kaslr-seed", seed_next(&state));
 }
 
-/*
- * The host nodes given with dtdev (docs/passthrough.md), copied under the
- * guest's root: every property but the host's phandles, with the guest's
- * interrupt controller as interrupt-parent (its specifiers have the host
- * controller's form, so "interrupts" is copied as is). The nodes' reg are
- * host addresses, at the same guest addresses (iomem). Only nodes whose
- * parent has 2 address and 2 size cells, as the guest root has, and no
- * subnodes (a virtio-mmio transport has none).
- */
-static int dtdev_nodes(struct domain *d, void *fdt)
-{
-	const void *host = bootinfo.fdt;
-
-	for (unsigned int off = 0; off < d->cfg.dtdev_len;) {
-		const char *path = d->cfg.dtdev + off;
-		int node = fdt_path_offset(host, path), parent, prop;
-
-		off += (unsigned int)strlen(path) + 1;
-		parent = node < 0 ? node : fdt_parent_offset(host, node);
-		if (parent < 0 || fdt_address_cells(host, parent) != 2 ||
-		    fdt_size_cells(host, parent) != 2 ||
-		    fdt_first_subnode(host, node) >= 0) {
-			printk(XL_ERR "domain %s: dtdev %s: %s\n", d->name,
-			       path,
-			       node < 0 ? "not in the host device tree" :
-					  "not a leaf node under 2 address "
-					  "and 2 size cells");
-			return -EINVAL;
-		}
-		FDT_TRY(fdt_begin_node(fdt, fdt_get_name(host, node, NULL)));
-		fdt_for_each_property_offset(prop, host, node) {
-			const char *name;
-			int len;
-			const void *val =
-				fdt_getprop_by_offset(host, prop, &name, &len);
-
-			if (!val || !strcmp(name, "phandle") ||
-			    !strcmp(name, "interrupt-parent") ||
-			    !strcmp(name, "interrupts-extended"))
-				continue;
-			FDT_TRY(fdt_property(fdt, name, val, len));
-		}
-		FDT_TRY(fdt_property_u32(fdt, "interrupt-parent",
-					 arch_guest_intc_phandle()));
-		FDT_TRY(fdt_end_node(fdt));
-	}
-	return 0;
-}
-
 static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 			  u64 initrd_size)
 {
@@ -386,7 +337,7 @@ static int build_guest_dt(struct domain *d, void *fdt, paddr_t initrd,
 
 	FDT_TRY(shm_guest_fdt(d, fdt));
 	FDT_TRY(arch_guest_fdt_nodes(d, fdt));
-	FDT_TRY(dtdev_nodes(d, fdt));
+	FDT_TRY(passthrough_dt_nodes(d, fdt));
 	FDT_TRY(fdt_end_node(fdt));
 	FDT_TRY(fdt_finish(fdt));
 	return 0;
@@ -416,122 +367,6 @@ static int place_direct_map(struct domain *d)
 	d->ram_gpa = mfn_to_maddr(page_to_mfn(pg));
 	return p2m_set_entry(d->p2m, gaddr_to_gfn(d->ram_gpa), nr,
 			     page_to_mfn(pg), p2m_ram_rw);
-}
-
-#define VIRTIO_MMIO_MAGIC 0x74726976U /* "virt", virtio spec 4.2.2 */
-#define VIRTIO_MMIO_STATUS 0x70
-
-void domain_passthrough_reset(struct domain *d)
-{
-	/*
-	 * Only the start of each range: the CLI gives each transport its
-	 * own range, and a read past a transport's 0x200 bytes may fault.
-	 * The hypervisor's identity map covers device space (Arm: the first
-	 * GiB as Device-nGnRE; RISC-V: no translation in HS-mode).
-	 */
-	for (unsigned int i = 0; i < d->cfg.nr_iomem; i++) {
-		volatile u32 *regs =
-			(volatile u32 *)(uintptr_t)d->cfg.iomem[i].hpa;
-		u32 before;
-
-		if (d->cfg.iomem[i].size < 0x100 ||
-		    regs[0] != VIRTIO_MMIO_MAGIC)
-			continue;
-		before = regs[VIRTIO_MMIO_STATUS / 4];
-		/* Writing 0 resets the device (virtio spec 4.2.2.1). */
-		regs[VIRTIO_MMIO_STATUS / 4] = 0;
-		printk("domain %u (%s): virtio-mmio device at %#llx reset "
-		       "(status %#x -> %#x)\n",
-		       d->id, d->name, (unsigned long long)d->cfg.iomem[i].hpa,
-		       before, regs[VIRTIO_MMIO_STATUS / 4]);
-	}
-}
-
-/* Does [@a, @a + @s) meet [@b, @b + @t)? */
-static bool ranges_meet(u64 a, u64 s, u64 b, u64 t)
-{
-	return a < b + t && b < a + s;
-}
-
-/*
- * Map the domain's assigned MMIO (docs/passthrough.md) as device memory,
- * p2m_mmio_direct_dev: Device-nGnRE on Arm; on RISC-V the PMAs of the
- * host range, I/O on virt. A range is mapped by whole pages; one smaller
- * than its pages is mapped only when no other domain has a range in them
- * (cfg.iomem_page_own), else it is left unmapped for the trapped path,
- * which is not there yet. The bundle is checked again here, as hostile
- * input: no host RAM, no device the hypervisor drives, nothing over the
- * domain's RAM or its emulated devices.
- */
-static int map_iomem(struct domain *d)
-{
-	const struct bi_device *own[] = { &bootinfo.uart, &bootinfo.intc };
-
-	for (unsigned int i = 0; i < d->cfg.nr_iomem; i++) {
-		const struct domain_iomem *io = &d->cfg.iomem[i];
-		paddr_t hs = ROUNDDOWN(io->hpa, PAGE_SIZE);
-		paddr_t gs = ROUNDDOWN(io->gpa, PAGE_SIZE);
-		u64 len = ROUNDUP(io->hpa + io->size, PAGE_SIZE) - hs;
-		int rc;
-
-		if ((io->hpa ^ io->gpa) & (PAGE_SIZE - 1)) {
-			printk(XL_ERR "domain %s: iomem %#llx at guest %#llx: "
-				      "not at the same offset in a page\n",
-			       d->name, (unsigned long long)io->hpa,
-			       (unsigned long long)io->gpa);
-			return -EINVAL;
-		}
-		for (u64 off = 0; off < len; off += PAGE_SIZE) {
-			if (mfn_valid(maddr_to_mfn(hs + off))) {
-				printk(XL_ERR "domain %s: iomem %#llx is RAM\n",
-				       d->name, (unsigned long long)(hs + off));
-				return -EINVAL;
-			}
-			if (vmmio_find(d, gs + off)) {
-				printk(XL_ERR "domain %s: iomem at guest %#llx "
-					      "overlaps an emulated device\n",
-				       d->name, (unsigned long long)(gs + off));
-				return -EINVAL;
-			}
-		}
-		for (unsigned int k = 0; k < ARRAY_SIZE(own); k++) {
-			for (u32 r = 0; r < own[k]->nr_regs; r++) {
-				if (!ranges_meet(hs, len, own[k]->regs[r].start,
-						 own[k]->regs[r].size))
-					continue;
-				printk(XL_ERR "domain %s: iomem %#llx is the "
-					      "hypervisor's %s\n",
-				       d->name, (unsigned long long)hs,
-				       own[k]->compatible);
-				return -EINVAL;
-			}
-		}
-		if (ranges_meet(gs, len, d->ram_gpa, d->ram_bytes)) {
-			printk(XL_ERR
-			       "domain %s: iomem at guest %#llx overlaps "
-			       "its RAM\n",
-			       d->name, (unsigned long long)gs);
-			return -EINVAL;
-		}
-		if (len != io->size && !(d->cfg.iomem_page_own & (1U << i))) {
-			printk(XL_WARN
-			       "domain %s: iomem %#llx+%#llx shares a "
-			       "page with another domain: not mapped (trapped "
-			       "sub-page windows are not implemented yet)\n",
-			       d->name, (unsigned long long)io->hpa,
-			       (unsigned long long)io->size);
-			continue;
-		}
-		rc = p2m_set_entry(d->p2m, gaddr_to_gfn(gs), len >> PAGE_SHIFT,
-				   maddr_to_mfn(hs), p2m_mmio_direct_dev);
-		if (rc) {
-			printk(XL_ERR
-			       "domain %s: cannot map iomem %#llx (%d)\n",
-			       d->name, (unsigned long long)hs, rc);
-			return rc;
-		}
-	}
-	return 0;
 }
 
 int domain_build(struct domain *d)
@@ -594,7 +429,7 @@ int domain_build(struct domain *d)
 	rc = shm_map_domain(d);
 	if (rc)
 		return rc;
-	rc = map_iomem(d);
+	rc = passthrough_map_iomem(d);
 	if (rc)
 		return rc;
 	rc = load_kernel(d, kernel_in_place, &entry, &kend);

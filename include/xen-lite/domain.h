@@ -207,14 +207,6 @@ void domain_put(struct domain *d);
 int domain_build(struct domain *d);
 
 /**
- * domain_passthrough_reset() - reset @d's passed-through virtio-mmio
- * devices (status 0), its vCPUs off every CPU, before its frames go: a
- * device must not go on writing (DMA) into frames another domain gets
- * next (domain_build.c; docs/passthrough.md).
- */
-void domain_passthrough_reset(struct domain *d);
-
-/**
  * domain_reap() - the lifecycle's turn in the scheduler loop, between two
  * vCPU runs on every CPU (common/domain.c): apply the on_* policy of the
  * domains whose vCPUs have all left their CPUs, run one bounded teardown
