@@ -114,7 +114,7 @@ static bool ranges_meet(u64 a, u64 s, u64 b, u64 t)
  * (cfg.iomem_page_own), else it is left unmapped for the trapped path,
  * which is not there yet. The bundle is checked again here, as hostile
  * input: no host RAM, no device the hypervisor drives, nothing over the
- * domain's RAM or its emulated devices.
+ * domain's RAM, its shm regions or its emulated devices (doorbells too).
  */
 int passthrough_map_iomem(struct domain *d)
 {
@@ -158,6 +158,16 @@ int passthrough_map_iomem(struct domain *d)
 				       own[k]->compatible);
 				return -EINVAL;
 			}
+		}
+		for (u32 r = 0; r < d->cfg.nr_shm; r++) {
+			if (!ranges_meet(gs, len, d->cfg.shm[r].gpa,
+					 d->cfg.shm[r].size))
+				continue;
+			printk(XL_ERR "domain %s: iomem at guest %#llx "
+				      "overlaps its shm region %s\n",
+			       d->name, (unsigned long long)gs,
+			       d->cfg.shm[r].id);
+			return -EINVAL;
 		}
 		if (ranges_meet(gs, len, d->ram_gpa, d->ram_bytes)) {
 			printk(XL_ERR

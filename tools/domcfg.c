@@ -1482,13 +1482,15 @@ static int set_pt_key(struct parser *p, enum domcfg_key k,
 
 			if (it->type != V_WORD ||
 			    parse_uint(it->text, 4096, &n) ||
-			    (arm ? n < 32 || n > 1019 : n < 1 || n > 1023)) {
+			    (arm ? n < 32 || n > 127 : n < 1 || n > 31)) {
 				perr(p,
 				     "irqs: element %d: '%s' is not an "
 				     "interrupt number (%s)",
 				     i + 1, it->text,
-				     arm ? "an SPI's INTID, 32..1019" :
-					   "a PLIC source, 1..1023");
+				     arm ? "an SPI's INTID the domain's vGIC "
+					   "has, 32..127" :
+					   "a PLIC source the domain's vPLIC "
+					   "has, 1..31");
 				return -EINVAL;
 			}
 			pt->irq[pt->nr_irqs++] = (uint32_t)n;

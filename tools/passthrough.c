@@ -20,15 +20,28 @@ struct transports {
 	uint32_t irq0; /* the interrupt of transport 0 (PLIC source, INTID) */
 	const char *node_fmt; /* host DT path of transport n, by address */
 	int per_page; /* transports one stage-2 page exposes */
+	int reserved; /* the first of the management channel's (to the end) */
 };
 
 static const struct transports riscv_t = {
-	0x10001000, 0x1000, 8, 1, "/soc/virtio_mmio@%" PRIx64, 1,
+	0x10001000,
+	0x1000,
+	8,
+	1,
+	"/soc/virtio_mmio@%" PRIx64,
+	1,
+	XL_MGMT_TRANSPORT_RISCV64,
 };
 
 /* SPI 16 + n, INTID 48 + n. */
 static const struct transports arm_t = {
-	0x0a000000, 0x200, 32, 48, "/virtio_mmio@%" PRIx64, 8,
+	0x0a000000,
+	0x200,
+	32,
+	48,
+	"/virtio_mmio@%" PRIx64,
+	8,
+	XL_MGMT_FIRST_RESERVED_ARM64,
 };
 
 /* What the hypervisor drives itself, and the guest's emulated devices. */
@@ -57,6 +70,13 @@ static bool is_arm(void)
 static bool meet(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
 	return a < b + bs && b < a + as;
+}
+
+/* The interrupt the doorbell of shm slot @s raises (shared-memory.md). */
+static uint32_t doorbell_irq(uint32_t s)
+{
+	return is_arm() ? 32 + XL_BOOT_SHM_SPI_BASE_ARM64 + s :
+			  XL_BOOT_SHM_IRQ_BASE_RISCV64 + s;
 }
 
 static int key_line(const struct domcfg *d, enum domcfg_key k)
@@ -114,7 +134,13 @@ irq:
 	pt->irq[pt->nr_irqs++] = t->irq0 + (uint32_t)n;
 }
 
-/* Owner (domain index) of each transport, -1 if free. */
+/*
+ * Owner (domain index) of each transport, FREE, or MGMT for the
+ * management channel's (include/public/boot_schema.h), which no domain
+ * gets.
+ */
+#define FREE (-1)
+#define MGMT (-2)
 static int owner[64];
 
 /*
@@ -131,7 +157,7 @@ static void claim_named(struct domcfg *doms, int nr, const struct transports *t)
 			int n = t_of_path(t, pt->dtdev[j]);
 
 			if (n >= 0) {
-				if (owner[n] < 0)
+				if (owner[n] == FREE)
 					owner[n] = i;
 				add_transport(&doms[i], t, n, false);
 			}
@@ -140,7 +166,7 @@ static void claim_named(struct domcfg *doms, int nr, const struct transports *t)
 			for (int n = 0; n < t->count; n++) {
 				if (meet(pt->iomem[j].hpa, pt->iomem[j].size,
 					 t_addr(t, n), t->stride) &&
-				    owner[n] < 0)
+				    owner[n] == FREE)
 					owner[n] = i;
 			}
 		}
@@ -156,7 +182,7 @@ static int next_transport(const struct transports *t, int i)
 	for (n = 0; n < t->count; n++) {
 		int page = n / t->per_page;
 
-		if (owner[n] >= 0)
+		if (owner[n] != FREE)
 			continue;
 		for (k = page * t->per_page; k < (page + 1) * t->per_page; k++)
 			if (owner[k] == i)
@@ -164,7 +190,7 @@ static int next_transport(const struct transports *t, int i)
 	}
 	/* Else the first transport of a page nobody has. */
 	for (n = 0; n < t->count; n += t->per_page) {
-		for (k = n; k < n + t->per_page && owner[k] < 0; k++)
+		for (k = n; k < n + t->per_page && owner[k] == FREE; k++)
 			;
 		if (k == n + t->per_page)
 			return n;
@@ -216,9 +242,9 @@ static int assign(struct domcfg *doms, int nr, const struct transports *t,
 					key_line(d, j < nd ? DOMCFG_K_DISK :
 							     DOMCFG_K_VIF),
 					"%s: no free virtio-mmio transport: "
-					"the %s board has %d%s",
+					"the %s board has %d for domains%s",
 					j < nd ? "disk" : "vif", domcfg_arch,
-					t->count,
+					t->reserved,
 					t->per_page > 1 ?
 						", in pages of 8 that each "
 						"go to one domain" :
@@ -292,6 +318,43 @@ static void check_ranges(struct domcfg *doms, int nr,
 						    kn, io->gpa,
 						    hyp[h].what + 4);
 			}
+			if (meet(io->hpa, io->size, t_addr(t, t->reserved),
+				 t_addr(t, t->count) - t_addr(t, t->reserved)))
+				domcfg_diag(err, d->path, line,
+					    "%s: 0x%" PRIx64 "+0x%" PRIx64
+					    " overlaps %s, which the "
+					    "hypervisor keeps for its "
+					    "management channel",
+					    kn, io->hpa, io->size,
+					    is_arm() ?
+						    "the page of virtio-mmio "
+						    "transports 24-31" :
+						    "virtio-mmio transport 7");
+			/* Its own shm regions and their doorbell pages. */
+			for (uint32_t s = 0; s < d->nr_shm; s++) {
+				uint64_t db = XL_BOOT_SHM_DOORBELL_BASE +
+					      s * XL_BOOT_SHM_DOORBELL_SIZE;
+
+				if (meet(io->gpa, io->size, d->shm[s].gpa,
+					 d->shm[s].size))
+					domcfg_diag(err, d->path, line,
+						    "%s: guest 0x%" PRIx64
+						    "+0x%" PRIx64
+						    " overlaps its shm region "
+						    "'%s'",
+						    kn, io->gpa, io->size,
+						    d->shm[s].id);
+				if (meet(io->gpa, io->size, db,
+					 XL_BOOT_SHM_DOORBELL_SIZE))
+					domcfg_diag(err, d->path, line,
+						    "%s: guest 0x%" PRIx64
+						    "+0x%" PRIx64
+						    " overlaps the doorbell "
+						    "page of its shm region "
+						    "'%s'",
+						    kn, io->gpa, io->size,
+						    d->shm[s].id);
+			}
 			for (int n = 0; n < t->count; n++)
 				dma |= meet(io->hpa, io->size, t_addr(t, n),
 					    t->stride);
@@ -344,6 +407,22 @@ static void check_ranges(struct domcfg *doms, int nr,
 					    "direct_map = true",
 					    pt->irq[j]);
 				dma_told = true;
+			}
+			if (pt->irq[j] >= t->irq0 + (uint32_t)t->reserved &&
+			    pt->irq[j] < t->irq0 + (uint32_t)t->count)
+				domcfg_diag(err, d->path, line,
+					    "irqs: %u is the interrupt of "
+					    "virtio-mmio transport %u, which "
+					    "the hypervisor keeps for its "
+					    "management channel",
+					    pt->irq[j], pt->irq[j] - t->irq0);
+			for (uint32_t s = 0; s < d->nr_shm; s++) {
+				if (pt->irq[j] != doorbell_irq(s))
+					continue;
+				domcfg_diag(err, d->path, line,
+					    "irqs: %u is the doorbell "
+					    "interrupt of its shm region '%s'",
+					    pt->irq[j], d->shm[s].id);
 			}
 			for (int k = 0; k < j; k++) {
 				if (pt->irq[k] == pt->irq[j] &&
@@ -421,7 +500,7 @@ int domcfg_pt_assign(struct domcfg *doms, int nr,
 	int before = err->count;
 
 	for (int n = 0; n < 64; n++)
-		owner[n] = -1;
+		owner[n] = n < t->reserved ? FREE : MGMT;
 	/* Again from the file's own lists: assign() may run twice. */
 	for (int i = 0; i < nr; i++) {
 		struct domcfg_pt *pt = &doms[i].pt;

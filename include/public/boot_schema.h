@@ -61,6 +61,23 @@
 #define XL_BOOT_PT_MAX 32 /* iomem ranges; interrupts */
 #define XL_BOOT_DTDEV_BYTES 512 /* the whole dtdev string list */
 
+/*
+ * The management channel (docs/cli.md, runtime commands): the virtio-mmio
+ * transport of QEMU's virt board through which the CLI talks to a running
+ * hypervisor. It is the hypervisor's, never a domain's: passthrough does
+ * not assign it, and on arm64 not the rest of its page either (transports
+ * 24..31, eight 0x200-byte transports to a 4 KiB page, which a domain
+ * could only get whole). QEMU attaches it as bus=virtio-mmio-bus.N.
+ */
+#define XL_MGMT_TRANSPORT_RISCV64 7
+#define XL_MGMT_ADDR_RISCV64 0x10008000ULL
+#define XL_MGMT_IRQ_RISCV64 8 /* PLIC source */
+#define XL_MGMT_TRANSPORT_ARM64 31
+#define XL_MGMT_ADDR_ARM64 0x0a003e00ULL
+#define XL_MGMT_IRQ_ARM64 79 /* INTID (SPI 47) */
+#define XL_MGMT_PAGE_ARM64 0x0a003000ULL /* transports 24..31 */
+#define XL_MGMT_FIRST_RESERVED_ARM64 24
+
 /* Fixed limits (not Kconfig options). */
 #define XL_BOOT_MAX_DOMAINS 32 /* domain nodes the hypervisor reads */
 #define XL_BOOT_NAME_MAX 31 /* characters of [A-Za-z0-9_-] */
