@@ -2,7 +2,9 @@
 # 'make deps': install the Debian packages xen-lite needs (idempotent),
 # fetch Debian's libfdt-dev for the target architectures into build/debian,
 # and QEMU 10.0.2 with OpenSBI 1.5.1 from Debian 12's bookworm-backports into
-# build/debian/qemu10 ('xen-lite run --qemu 10', docs/platforms.md). The
+# build/debian/qemu10 ('xen-lite run --qemu 10', docs/platforms.md), and
+# Debian 12's Xen 4.17 for arm64 into build/debian/xen (the hypervisor
+# image only, measured side by side by tests/bench/xen-arm64.sh). The
 # backports QEMU runs on Debian 12's own shared libraries, all of them in the
 # closure of qemu-system-arm/-misc 7.2 below; the ldd check at the end names
 # any that a later backports build might add, so it can be listed here.
@@ -56,6 +58,10 @@ if [ "${1:-}" = --check ]; then
 		echo "deps: OpenSBI 1.5.1 ($qemu10/root/$qemu10_fw) missing"
 		exit 1
 	}
+	[ -f "$srctree/build/debian/xen/root/boot/xen-4.17-arm64" ] || {
+		echo "deps: Xen 4.17 for arm64 (build/debian/xen) missing"
+		exit 1
+	}
 	exit 0
 fi
 if [ ${#missing[@]} -gt 0 ]; then
@@ -79,6 +85,14 @@ fi
 	echo "deps: fetching QEMU 10 and OpenSBI 1.5.1 from bookworm-backports failed (network to the Debian archive needed; see above)" >&2
 	exit 1
 }
+# Xen 4.17 for arm64, the thing 'make bench' compares with (booted
+# dom0less by QEMU: the image is all it needs).
+"$srctree/scripts/debfetch.sh" arm64 bookworm "$srctree/build/debian/xen" \
+	xen-hypervisor-4.17-arm64 || {
+	echo "deps: fetching Debian's xen-hypervisor-4.17-arm64 failed (network to the Debian archive needed; see above)" >&2
+	exit 1
+}
+
 for b in "${qemu10_bins[@]}"; do
 	libs=$(ldd "$qemu10/root/usr/bin/$b" 2>&1 | awk '/not found/ { print $1 }')
 	[ -z "$libs" ] || {

@@ -139,6 +139,7 @@ static void wfi_resume(unsigned long iters)
 	uint64_t base = empty_loop(iters), t0, t;
 
 	timer_enable();
+	timer_wake_enable();
 	timer_arm(0); /* due now, and for the whole loop */
 	t0 = arch_counter();
 	for (unsigned long i = 0; i < iters; i++)

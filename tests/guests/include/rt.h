@@ -43,9 +43,31 @@ extern char _start[], _end[];
 
 /* ---- hypercalls and firmware calls (rt/<arch>/arch.c) ---- */
 
+/*
+ * RT_BARE builds run without xen-lite (on plain firmware, or with RT_XEN
+ * as a dom0less domain of Xen, tests/bench/xen.sh): console on the UART
+ * at RT_UART_BASE, standard shutdown.
+ */
+#ifndef RT_UART_BASE
+#ifdef RT_XEN
+#define RT_UART_BASE 0x22000000UL /* Xen's vpl011 for dom0less domains */
+#else
+#define RT_UART_BASE 0x09000000UL /* QEMU virt's PL011 */
+#endif
+#endif
+
 /* A xen-lite hypercall. Return: its result, or -XL_ENOSYS if unknown. */
 long xl_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
 		  unsigned long a2, unsigned long a3, unsigned long a4);
+
+#ifdef RT_XEN
+/*
+ * A Xen hypercall (Arm: HVC #0xEA1, x16 = @nr, arguments in x0-x4;
+ * Xen's public ABI, docs/benchmarks.md "Xen side by side").
+ */
+long xen_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
+		   unsigned long a2, unsigned long a3, unsigned long a4);
+#endif
 
 struct fw_ret {
 	long error; /* RISC-V: SBI error (a0); Arm: x0 */

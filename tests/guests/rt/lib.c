@@ -323,9 +323,12 @@ static void vprint(const char *fmt, va_list ap)
 	for (int i = 0; i < n; i++)
 		fw_call(1, 0, buf[i], 0, 0, 0, 0, 0);
 #elif defined(RT_BARE)
-	/* ... or straight on QEMU virt's PL011. */
+	/*
+	 * ... or straight on a PL011: QEMU virt's, or (RT_XEN) the one Xen
+	 * emulates for a dom0less domain with "vpl011".
+	 */
 	for (int i = 0; i < n; i++)
-		*(volatile uint32_t *)0x09000000UL = buf[i];
+		*(volatile uint32_t *)RT_UART_BASE = buf[i];
 #else
 	xl_console_write(buf, n);
 #endif

@@ -39,11 +39,44 @@ struct fw_ret fw_call(unsigned long ext, unsigned long fn, unsigned long a0,
 	return ret;
 }
 
+#if defined(RT_XEN) || defined(RT_NATIVE)
+/*
+ * Under Xen, or on the bare machine (no EL2: HVC is undefined), no
+ * xen-lite hypercall exists; the runtime then reads the DT.
+ */
+long xl_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
+		  unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	return -XL_ENOSYS;
+}
+#endif
+
+#ifdef RT_XEN
+long xen_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
+		   unsigned long a2, unsigned long a3, unsigned long a4)
+{
+	register unsigned long r0 asm("x0") = a0;
+	register unsigned long r1 asm("x1") = a1;
+	register unsigned long r2 asm("x2") = a2;
+	register unsigned long r3 asm("x3") = a3;
+	register unsigned long r4 asm("x4") = a4;
+	register unsigned long r16 asm("x16") = nr;
+
+	/* The hypercall may change x0-x5 and x16 (a debug Xen clobbers them). */
+	asm volatile("hvc #0xea1"
+		     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4),
+		       "+r"(r16)
+		     :
+		     : "x5", "memory");
+	return (long)r0;
+}
+#elif !defined(RT_NATIVE)
 long xl_hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
 		  unsigned long a2, unsigned long a3, unsigned long a4)
 {
 	return fw_call(0, XL_SMCCC_FN(nr), a0, a1, a2, a3, a4, 0).error;
 }
+#endif
 
 void arch_std_shutdown(bool reboot, bool failure)
 {

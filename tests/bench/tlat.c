@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tlat: virtual timer interrupt latency, measured by the guest from the
+ * deadline it programmed to the first instruction of its interrupt
+ * handler. One source, run natively (on the bare QEMU machine: the
+ * runtime built with RT_NATIVE), as a domain of xen-lite, and (arm64,
+ * RT_XEN) as a dom0less domain of Xen, by tests/bench/timer-latency.sh
+ * and tests/bench/xen-arm64.sh.
+ *
+ * Each sample: arm the guest's own timer (RISC-V Sstc stimecmp, Arm
+ * CNTV_CVAL_EL0 with the timer PPI 27 enabled in the GIC) delay_us ahead,
+ * unmask interrupts and spin on a flag until the handler sets it.
+ *
+ * The handler's first instruction reads the counter. The counter ticks
+ * every 16 ns (Arm, 62.5 MHz) or 100 ns (RISC-V, 10 MHz), and the
+ * deadline is always on a tick, so that read alone would round the
+ * latency down to a whole tick. Under -icount shift=0 one instruction is
+ * one nanosecond, so the handler then spins until the counter's next tick
+ * and counts the iterations (a known number of instructions each): the
+ * tick's time minus the instructions spun is the time of the handler's
+ * first instruction, to the instruction (within one loop iteration, 3 or
+ * 4 ns, the same offset in every configuration, so it cancels in the
+ * overhead). Without icount (mode=wall, the figures under load) the
+ * count means nothing: the latency is the first read minus the deadline,
+ * plus half a tick.
+ *
+ * mode=load is the other side of the figures under load: no timer, it
+ * streams through a buffer of load_kb KiB (reads and writes, 64-byte
+ * strides) for load_ms milliseconds of the counter, then prints its
+ * passes.
+ *
+ * Output: "TLAT <name> <value>", latencies in nanoseconds over iters
+ * samples after warm ones: median, mean, min, max, p90.
+ */
+#include <rt.h>
+
+const char rt_suite[] = "tlat";
+
+#define MAX_SAMPLES 4000
+
+static volatile uint32_t fired;
+static volatile uint64_t deadline; /* counter ticks */
+static uint64_t freq;
+static bool wall;
+static uint32_t samples[MAX_SAMPLES];
+static unsigned int nsamples;
+static bool record;
+static unsigned long spurious;
+
+static uint64_t ns(uint64_t ticks)
+{
+	return ticks * 1000000000ULL / freq;
+}
+
+/*
+ * @t1: the counter at the handler's first instruction; @k: iterations of
+ * the handler's spin until the counter moved on; @pre, @loop: the
+ * instructions before the spin and per iteration.
+ */
+static void sample(uint64_t t1, uint64_t k, unsigned int pre, unsigned int loop)
+{
+	uint64_t d = deadline, h;
+
+	if (wall)
+		h = ns(t1) + ns(1) / 2;
+	else
+		/* The tick fell between the last two reads: the middle. */
+		h = ns(t1 + 1) - pre - loop * (k ? k - 1 : 0) + loop / 2;
+	if (record && nsamples < MAX_SAMPLES)
+		samples[nsamples++] = h > ns(d) ? (uint32_t)(h - ns(d)) : 0;
+	WRITE_ONCE(fired, 1);
+}
+
+#if defined(__riscv)
+#define CSR_STIMECMP 0x14d
+#define SIE_STIE (1UL << 5)
+#define SSTATUS_SIE (1UL << 1)
+#define SCAUSE_STI ((1UL << 63) | 5)
+
+/*
+ * The trap vector (direct mode). t4-t6 belong to it: the only code that
+ * runs with interrupts enabled is wait_fired(), which clobbers them.
+ */
+asm(".pushsection .text.tlat, \"ax\"\n"
+    ".balign 4\n"
+    "tlat_trap:\n"
+    "	rdtime	t6\n"
+    "	li	t5, 0\n"
+    "1:	rdtime	t4\n"
+    "	addi	t5, t5, 1\n"
+    "	beq	t4, t6, 1b\n"
+    "	addi	sp, sp, -128\n"
+    "	sd	ra, 0(sp)\n"
+    "	sd	a0, 8(sp)\n"
+    "	sd	a1, 16(sp)\n"
+    "	sd	a2, 24(sp)\n"
+    "	sd	a3, 32(sp)\n"
+    "	sd	a4, 40(sp)\n"
+    "	sd	a5, 48(sp)\n"
+    "	sd	a6, 56(sp)\n"
+    "	sd	a7, 64(sp)\n"
+    "	sd	t0, 72(sp)\n"
+    "	sd	t1, 80(sp)\n"
+    "	sd	t2, 88(sp)\n"
+    "	sd	t3, 96(sp)\n"
+    "	mv	a0, t6\n"
+    "	mv	a1, t5\n"
+    "	call	tlat_irq\n"
+    "	ld	ra, 0(sp)\n"
+    "	ld	a0, 8(sp)\n"
+    "	ld	a1, 16(sp)\n"
+    "	ld	a2, 24(sp)\n"
+    "	ld	a3, 32(sp)\n"
+    "	ld	a4, 40(sp)\n"
+    "	ld	a5, 48(sp)\n"
+    "	ld	a6, 56(sp)\n"
+    "	ld	a7, 64(sp)\n"
+    "	ld	t0, 72(sp)\n"
+    "	ld	t1, 80(sp)\n"
+    "	ld	t2, 88(sp)\n"
+    "	ld	t3, 96(sp)\n"
+    "	addi	sp, sp, 128\n"
+    "	sret\n"
+    ".popsection\n");
+
+extern char tlat_trap[];
+
+void tlat_irq(uint64_t t1, uint64_t k);
+void tlat_irq(uint64_t t1, uint64_t k)
+{
+	unsigned long cause, epc, tval;
+
+	asm volatile("csrr %0, scause" : "=r"(cause));
+	if (cause != SCAUSE_STI) {
+		asm volatile("csrr %0, sepc; csrr %1, stval"
+			     : "=r"(epc), "=r"(tval));
+		rt_panic("unexpected trap: scause %#lx sepc %#lx stval %#lx",
+			 cause, epc, tval);
+	}
+	/* Sstc: the pending bit follows stimecmp; move it away. */
+	asm volatile("csrw %0, %1" ::"i"(CSR_STIMECMP), "r"(~0UL));
+	/* rdtime t6 (1), li (1); then 3 per iteration. */
+	sample(t1, k, 2, 3);
+}
+
+static void irq_init(void)
+{
+	asm volatile("csrw %0, %1" ::"i"(CSR_STIMECMP), "r"(~0UL));
+	asm volatile("csrw stvec, %0; csrs sie, %1" ::"r"(tlat_trap),
+		     "r"(SIE_STIE)
+		     : "memory");
+}
+
+static void timer_arm(uint64_t when)
+{
+	asm volatile("csrw %0, %1" ::"i"(CSR_STIMECMP), "r"(when) : "memory");
+}
+
+static void wait_fired(void)
+{
+	asm volatile("csrs sstatus, %1\n"
+		     "1:	lw	t0, 0(%0)\n"
+		     "	beqz	t0, 1b\n"
+		     "	csrc sstatus, %1\n" ::"r"(&fired),
+		     "r"(SSTATUS_SIE)
+		     : "t0", "t4", "t5", "t6", "memory");
+}
+#else
+#ifdef RT_XEN
+/* Xen's guest memory map (public/arch-arm.h, GUEST_GICV3_*). */
+#define GICD_BASE 0x03001000UL
+#define GICR_BASE 0x03020000UL
+#else
+/* QEMU virt's, which xen-lite's virtual GICv3 keeps (docs/arm.md). */
+#define GICD_BASE 0x08000000UL
+#define GICR_BASE 0x080a0000UL
+#endif
+#define GICR_WAKER 0x14
+#define GICR_SGI 0x10000
+#define GICR_IGROUPR0 (GICR_SGI + 0x80)
+#define GICR_ISENABLER0 (GICR_SGI + 0x100)
+#define GICR_IPRIORITYR (GICR_SGI + 0x400)
+#define TIMER_PPI 27
+
+static inline uint32_t rd32(unsigned long a)
+{
+	return *(volatile uint32_t *)a;
+}
+
+static inline void wr32(unsigned long a, uint32_t v)
+{
+	*(volatile uint32_t *)a = v;
+}
+
+/*
+ * The vector table. x15-x17 belong to the IRQ entry: the only code that
+ * runs with IRQs unmasked is wait_fired(), which clobbers them.
+ */
+asm(".pushsection .text.tlat, \"ax\"\n"
+    ".balign 2048\n"
+    "tlat_vectors:\n"
+    ".irp i, 0, 1, 2, 3, 4\n"
+    ".balign 128\n"
+    "	mov	x0, #\\i\n"
+    "	b	tlat_bad\n"
+    ".endr\n"
+    ".balign 128\n" /* 0x280: IRQ, current EL, SP_ELx */
+    "	mrs	x17, cntvct_el0\n"
+    "	mov	x16, #0\n"
+    "1:	mrs	x15, cntvct_el0\n"
+    "	add	x16, x16, #1\n"
+    "	cmp	x15, x17\n"
+    "	b.eq	1b\n"
+    "	b	tlat_irq_entry\n"
+    ".irp i, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15\n"
+    ".balign 128\n"
+    "	mov	x0, #\\i\n"
+    "	b	tlat_bad\n"
+    ".endr\n"
+    "tlat_irq_entry:\n"
+    "	stp	x0, x1, [sp, #-176]!\n"
+    "	stp	x2, x3, [sp, #16]\n"
+    "	stp	x4, x5, [sp, #32]\n"
+    "	stp	x6, x7, [sp, #48]\n"
+    "	stp	x8, x9, [sp, #64]\n"
+    "	stp	x10, x11, [sp, #80]\n"
+    "	stp	x12, x13, [sp, #96]\n"
+    "	stp	x14, x18, [sp, #112]\n"
+    "	stp	x29, x30, [sp, #128]\n"
+    "	mov	x0, x17\n"
+    "	mov	x1, x16\n"
+    "	bl	tlat_irq\n"
+    "	ldp	x2, x3, [sp, #16]\n"
+    "	ldp	x4, x5, [sp, #32]\n"
+    "	ldp	x6, x7, [sp, #48]\n"
+    "	ldp	x8, x9, [sp, #64]\n"
+    "	ldp	x10, x11, [sp, #80]\n"
+    "	ldp	x12, x13, [sp, #96]\n"
+    "	ldp	x14, x18, [sp, #112]\n"
+    "	ldp	x29, x30, [sp, #128]\n"
+    "	ldp	x0, x1, [sp], #176\n"
+    "	eret\n"
+    "tlat_bad:\n"
+    "	mrs	x1, esr_el1\n"
+    "	mrs	x2, elr_el1\n"
+    "	bl	tlat_bad_c\n"
+    ".popsection\n");
+
+extern char tlat_vectors[];
+
+void tlat_bad_c(unsigned long vec, unsigned long esr, unsigned long elr);
+void tlat_bad_c(unsigned long vec, unsigned long esr, unsigned long elr)
+{
+	rt_panic("unexpected exception: vector %lu ESR %#lx ELR %#lx", vec, esr,
+		 elr);
+}
+
+void tlat_irq(uint64_t t1, uint64_t k);
+void tlat_irq(uint64_t t1, uint64_t k)
+{
+	uint64_t iar;
+
+	asm volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
+	if ((iar & 0xffffff) == TIMER_PPI) {
+		asm volatile("msr cntv_ctl_el0, xzr; isb" ::: "memory");
+		/* mrs (1), mov (1); then 4 per iteration. */
+		sample(t1, k, 2, 4);
+	} else {
+		spurious++;
+	}
+	if ((iar & 0xffffff) < 1020)
+		asm volatile("msr S3_0_C12_C12_1, %0; isb" /* ICC_EOIR1_EL1 */
+			     ::"r"(iar)
+			     : "memory");
+}
+
+static void irq_init(void)
+{
+	uint64_t sre;
+	uint32_t v;
+
+	asm volatile("msr vbar_el1, %0; isb" ::"r"(tlat_vectors));
+	asm volatile("msr cntv_ctl_el0, xzr; isb");
+	/* ICC_SRE_EL1.SRE: the system register interface (fixed 1 in a VM). */
+	asm volatile("mrs %0, S3_0_C12_C12_5" : "=r"(sre));
+	asm volatile("msr S3_0_C12_C12_5, %0; isb" ::"r"(sre | 1));
+	/* Distributor: ARE, Group 1 (and 0) enabled. */
+	wr32(GICD_BASE, 0x13);
+	/* Wake this CPU's redistributor (natively; RAZ/WI in a VM). */
+	v = rd32(GICR_BASE + GICR_WAKER);
+	wr32(GICR_BASE + GICR_WAKER, v & ~2U);
+	for (int i = 0; i < 100000 && (rd32(GICR_BASE + GICR_WAKER) & 4); i++)
+		;
+	wr32(GICR_BASE + GICR_IGROUPR0,
+	     rd32(GICR_BASE + GICR_IGROUPR0) | 1U << TIMER_PPI);
+	v = rd32(GICR_BASE + GICR_IPRIORITYR + (TIMER_PPI & ~3));
+	v &= ~(0xffU << (8 * (TIMER_PPI & 3)));
+	v |= 0x80U << (8 * (TIMER_PPI & 3));
+	wr32(GICR_BASE + GICR_IPRIORITYR + (TIMER_PPI & ~3), v);
+	wr32(GICR_BASE + GICR_ISENABLER0, 1U << TIMER_PPI);
+	asm volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xffUL)); /* ICC_PMR_EL1 */
+	asm volatile("msr S3_0_C12_C12_3, xzr"); /* ICC_BPR1_EL1 */
+	asm volatile("msr S3_0_C12_C12_7, %0; isb" ::"r"(1UL)); /* IGRPEN1 */
+}
+
+static void timer_arm(uint64_t when)
+{
+	asm volatile("msr cntv_cval_el0, %0\n"
+		     "msr cntv_ctl_el0, %1\n"
+		     "isb" ::"r"(when),
+		     "r"(1UL)
+		     : "memory");
+}
+
+static void wait_fired(void)
+{
+	asm volatile("msr daifclr, #2\n"
+		     "1:	ldr	w1, [%0]\n"
+		     "	cbz	w1, 1b\n"
+		     "	msr	daifset, #2\n" ::"r"(&fired)
+		     : "x1", "x15", "x16", "x17", "memory");
+}
+#endif
+
+static void sort(uint32_t *a, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		uint32_t v = a[i];
+		unsigned int j = i;
+
+		for (; j && a[j - 1] > v; j--)
+			a[j] = a[j - 1];
+		a[j] = v;
+	}
+}
+
+static uint64_t load_buf[2 << 20 >> 3]; /* 2 MiB */
+
+static void load(void)
+{
+	unsigned long kb = rt_arg_ul("load_kb", sizeof(load_buf) >> 10);
+	uint64_t end =
+		arch_counter() + rt_arg_ul("load_ms", 1000) * freq / 1000;
+	unsigned long words = (kb << 10) / 8, passes = 0;
+
+	if (words > ARRAY_SIZE(load_buf))
+		words = ARRAY_SIZE(load_buf);
+	while (arch_counter() < end) {
+		for (unsigned long i = 0; i < words; i += 8)
+			load_buf[i] = load_buf[i] * 3 + i;
+		passes++;
+	}
+	rt_printf("TLAT load_passes %lu\n", passes);
+}
+
+int test_main(void)
+{
+	unsigned long iters = rt_arg_ul("iters", 500);
+	unsigned long warm = rt_arg_ul("warm", 20);
+	unsigned long delay_us = rt_arg_ul("delay_us", 5);
+	uint64_t delay, sum = 0;
+
+	freq = arch_counter_freq();
+	if (rt_arg_is("mode", "load")) {
+		load();
+		return 0;
+	}
+	wall = rt_arg_is("mode", "wall");
+	/* Under load: start once the other domain is at work. */
+	rt_udelay(rt_arg_ul("start_ms", 0) * 1000);
+	if (iters > MAX_SAMPLES)
+		iters = MAX_SAMPLES;
+	delay = delay_us * freq / 1000000;
+	irq_init();
+	for (unsigned long i = 0; i < warm + iters; i++) {
+		record = i >= warm;
+		WRITE_ONCE(fired, 0);
+		/* A varying extra delay: the deadlines fall on different
+		 * phases of whatever the host does periodically. */
+		deadline = arch_counter() + delay + (i * 7) % 13;
+		timer_arm(deadline);
+		wait_fired();
+	}
+	rt_check(nsamples == iters, "samples", "%u of %lu samples", nsamples,
+		 iters);
+	rt_check(!spurious, "no-spurious", "%lu other interrupts", spurious);
+	if (!nsamples)
+		return 0;
+	for (unsigned int i = 0; i < nsamples; i++)
+		sum += samples[i];
+	sort(samples, nsamples);
+	rt_printf("TLAT median_ns %u\n", samples[nsamples / 2]);
+	rt_printf("TLAT mean_ns %llu\n", (unsigned long long)(sum / nsamples));
+	rt_printf("TLAT min_ns %u\n", samples[0]);
+	rt_printf("TLAT p90_ns %u\n", samples[nsamples * 9 / 10]);
+	rt_printf("TLAT max_ns %u\n", samples[nsamples - 1]);
+	return 0;
+}
