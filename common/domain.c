@@ -156,6 +156,8 @@ static struct domain *domain_alloc(const struct domain_config *cfg)
  */
 static void domain_free_now(struct domain *d, bool p2m_ready, bool arch_ready)
 {
+	if (arch_ready)
+		passthrough_teardown(d);
 	vcpus_free(d);
 	if (arch_ready)
 		arch_domain_destroy(d);
@@ -288,9 +290,10 @@ static int domain_destroy_step(struct domain *d)
 		spin_lock_irqsave(&d->lock, flags);
 		WRITE_ONCE(d->state, DOM_DYING);
 		spin_unlock_irqrestore(&d->lock, flags);
+		/* Its interrupts first: forwarding one reaches its vCPUs. */
+		passthrough_teardown(d);
 		vcpus_free(d);
 		arch_domain_destroy(d);
-		passthrough_teardown(d);
 	}
 #ifdef CONFIG_PV_MMU
 	/* Unpin every table first: that drops the type references. */

@@ -432,6 +432,9 @@ int domain_build(struct domain *d)
 	rc = passthrough_map_iomem(d);
 	if (rc)
 		return rc;
+	rc = passthrough_bind_irqs(d);
+	if (rc)
+		return rc;
 	rc = load_kernel(d, kernel_in_place, &entry, &kend);
 	if (rc) {
 		printk(XL_ERR "domain %s: kernel image does not load (%d)\n",

@@ -74,8 +74,21 @@ int passthrough_dt_nodes(struct domain *d, void *fdt)
 #define VIRTIO_MMIO_MAGIC 0x74726976U /* "virt", virtio spec 4.2.2 */
 #define VIRTIO_MMIO_STATUS 0x70
 
+int passthrough_bind_irqs(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->cfg.nr_irqs; i++) {
+		int rc = arch_passthrough_irq_bind(d, d->cfg.irqs[i]);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 void passthrough_teardown(struct domain *d)
 {
+	for (unsigned int i = 0; i < d->cfg.nr_irqs; i++)
+		arch_passthrough_irq_unbind(d, d->cfg.irqs[i]);
 	/*
 	 * Only the start of each range: the CLI gives each transport its
 	 * own range, and a read past a transport's 0x200 bytes may fault.

@@ -408,6 +408,13 @@ static void check_ranges(struct domcfg *doms, int nr,
 					    pt->irq[j]);
 				dma_told = true;
 			}
+			/* QEMU virt's UART: riscv64 PLIC 10, arm64 SPI 1. */
+			if (pt->irq[j] == (is_arm() ? 33U : 10U))
+				domcfg_diag(err, d->path, line,
+					    "irqs: %u is the UART's, which the "
+					    "hypervisor drives (and the "
+					    "domain's emulated UART uses)",
+					    pt->irq[j]);
 			if (pt->irq[j] >= t->irq0 + (uint32_t)t->reserved &&
 			    pt->irq[j] < t->irq0 + (uint32_t)t->count)
 				domcfg_diag(err, d->path, line,

@@ -13,6 +13,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
+#include <asm/irqchip.h>
 #include <asm/riscv.h>
 #include <asm/sbi.h>
 #include <asm/system.h>
@@ -149,7 +150,14 @@ static void hart_init(void)
 		csr_write(CSR_HENVCFG, riscv_features.henvcfg);
 	}
 	riscv_timer_hart_init();
-	csr_write(CSR_SIE, SIE_SSIE | SIE_STIE);
+	/*
+	 * Supervisor external interrupts: the host interrupt controller's
+	 * S-mode context of this hart, for forwarded device interrupts.
+	 */
+	csr_write(CSR_SIE, SIE_SSIE | SIE_STIE |
+				   (riscv_irqchip_cpu_init(smp_processor_id()) ?
+					    SIE_SEIE :
+					    0));
 }
 
 void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)
@@ -230,6 +238,7 @@ int arch_setup(const struct bootinfo *bi)
 	       riscv_features.sstc ? "yes" : "no",
 	       riscv_features.svpbmt ? "yes" : "no",
 	       (unsigned long long)riscv_timebase_hz);
+	riscv_irqchip_init(bi->fdt);
 	hart_init();
 	return arch_p2m_setup();
 }

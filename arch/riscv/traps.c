@@ -9,6 +9,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
+#include <asm/irqchip.h>
 #include <asm/riscv.h>
 #include <asm/system.h>
 #include <asm/sbi.h>
@@ -116,6 +117,9 @@ void riscv_handle_host_irq(unsigned long cause)
 		 * guest or wfi; the scheduler and the run loop look at their
 		 * flags next.
 		 */
+		break;
+	case IRQ_S_EXT:
+		riscv_irqchip_handle();
 		break;
 	default:
 		printk(XL_WARN "riscv: unexpected interrupt %lu on CPU%u\n",

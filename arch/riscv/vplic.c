@@ -16,9 +16,14 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/vmmio.h>
 #include <xen-lite/shm.h>
+#include <xen-lite/passthrough.h>
+#include <xen-lite/smp.h>
+#include <public/boot_schema.h>
 #include <asm/inject.h>
+#include <asm/irqchip.h>
 #include <asm/vcpu.h>
 #include <asm/vplic.h>
+#include <asm/vuart.h>
 
 #define PLIC_PRIORITY 0x000000
 #define PLIC_PENDING 0x001000
@@ -116,6 +121,162 @@ void vplic_set_level(struct domain *d, unsigned int src, bool level)
 	spin_unlock_irqrestore(&p->lock, flags);
 }
 
+/*
+ * Forwarded sources (docs/passthrough.md). A host source given to a domain
+ * with irqs is the vPLIC source of the same number, marked in its hw mask.
+ * The host controller signals it to the CPU of the vCPU whose context the
+ * guest enabled it in (vCPUs do not migrate, so that route holds until the
+ * guest changes its enables); vplic_host_irq() raises the line. The guest
+ * claims it, quiets the device and completes it: the line goes low and the
+ * host claim is completed, so that a device still asserting it is signalled
+ * again. Lock order: pt_lock, then a vPLIC's lock; the host controller is
+ * called under pt_lock only.
+ */
+static const struct irqchip_ops *host_chip;
+static DEFINE_SPINLOCK(pt_lock);
+static struct pt_irq {
+	struct domain *d; /* owner, NULL if none */
+	int cpu; /* CPU the host source is routed to, -1 if masked */
+	bool inflight; /* claimed on the host, the guest's completion due */
+} pt_irqs[VPLIC_NR_SOURCES];
+
+void vplic_set_host_chip(const struct irqchip_ops *chip)
+{
+	host_chip = chip;
+	for (unsigned int i = 0; i < VPLIC_NR_SOURCES; i++)
+		pt_irqs[i].cpu = -1;
+}
+
+/* Interrupts off (the supervisor external interrupt). */
+void vplic_host_irq(unsigned int irq)
+{
+	struct pt_irq *e = irq < VPLIC_NR_SOURCES ? &pt_irqs[irq] : NULL;
+
+	spin_lock(&pt_lock);
+	if (!e || !e->d) {
+		/* Nobody's (a race with its unbinding): masked, let go. */
+		host_chip->route(irq, smp_processor_id(), false);
+		host_chip->complete(irq);
+		spin_unlock(&pt_lock);
+		return;
+	}
+	e->inflight = true;
+	vplic_set_level(e->d, irq, true);
+	spin_unlock(&pt_lock);
+}
+
+/* The guest completed forwarded source @irq: so does the host. */
+static void pt_eoi(struct domain *d, unsigned int irq)
+{
+	struct pt_irq *e = &pt_irqs[irq];
+	unsigned long flags;
+
+	spin_lock_irqsave(&pt_lock, flags);
+	if (e->d == d && e->inflight) {
+		e->inflight = false;
+		host_chip->complete(irq);
+	}
+	spin_unlock_irqrestore(&pt_lock, flags);
+}
+
+/*
+ * Route forwarded source @irq of @d to the CPU of the first vCPU whose
+ * context enables it, or mask it when none does. The enables are read
+ * here, under both locks, so that two racing writes end in the route of
+ * the last.
+ */
+static void pt_retarget(struct domain *d, unsigned int irq)
+{
+	struct vplic *p = dom_vplic(d);
+	struct pt_irq *e = &pt_irqs[irq];
+	unsigned long flags;
+	int cpu = -1;
+
+	spin_lock_irqsave(&pt_lock, flags);
+	if (e->d != d) {
+		spin_unlock_irqrestore(&pt_lock, flags);
+		return;
+	}
+	spin_lock(&p->lock);
+	for (unsigned int c = 0; c < p->nr_contexts && c < d->nr_vcpus; c++) {
+		if ((p->enable[c] & (1U << irq)) && d->vcpus[c]) {
+			cpu = (int)d->vcpus[c]->processor;
+			break;
+		}
+	}
+	spin_unlock(&p->lock);
+	if (cpu != e->cpu) {
+		if (e->cpu >= 0)
+			host_chip->route(irq, (unsigned int)e->cpu, false);
+		if (cpu >= 0)
+			host_chip->route(irq, (unsigned int)cpu, true);
+		e->cpu = cpu;
+	}
+	spin_unlock_irqrestore(&pt_lock, flags);
+}
+
+int arch_passthrough_irq_bind(struct domain *d, u32 irq)
+{
+	struct vplic *p = dom_vplic(d);
+	unsigned long flags;
+	int rc = 0;
+
+	if (!host_chip) {
+		printk(XL_ERR "domain %s: irqs %u: no host interrupt "
+			      "controller to forward it from\n",
+		       d->name, irq);
+		return -ENODEV;
+	}
+	if (!irq || irq >= VPLIC_NR_SOURCES || irq == VUART_IRQ ||
+	    (irq >= XL_BOOT_SHM_IRQ_BASE_RISCV64 &&
+	     irq < XL_BOOT_SHM_IRQ_BASE_RISCV64 + d->cfg.nr_shm)) {
+		printk(XL_ERR "domain %s: irqs %u: not a source its vPLIC "
+			      "can forward (1..%u, not its UART's or a "
+			      "doorbell's)\n",
+		       d->name, irq, VPLIC_NR_SOURCES - 1);
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&pt_lock, flags);
+	if (pt_irqs[irq].d) {
+		rc = -EBUSY;
+	} else {
+		pt_irqs[irq] = (struct pt_irq){ d, -1, false };
+		spin_lock(&p->lock);
+		p->hw |= 1U << irq;
+		spin_unlock(&p->lock);
+	}
+	spin_unlock_irqrestore(&pt_lock, flags);
+	if (rc)
+		printk(XL_ERR "domain %s: irqs %u: forwarded to another "
+			      "domain\n",
+		       d->name, irq);
+	return rc;
+}
+
+void arch_passthrough_irq_unbind(struct domain *d, u32 irq)
+{
+	struct pt_irq *e = irq < VPLIC_NR_SOURCES ? &pt_irqs[irq] : NULL;
+	unsigned long flags;
+	bool inflight;
+
+	if (!e || !host_chip)
+		return;
+	spin_lock_irqsave(&pt_lock, flags);
+	if (e->d != d) {
+		spin_unlock_irqrestore(&pt_lock, flags);
+		return;
+	}
+	if (e->cpu >= 0)
+		host_chip->route(irq, (unsigned int)e->cpu, false);
+	inflight = e->inflight;
+	if (inflight)
+		host_chip->complete(irq);
+	*e = (struct pt_irq){ NULL, -1, false };
+	spin_unlock_irqrestore(&pt_lock, flags);
+	printk("domain %u (%s): host interrupt %u masked%s\n", d->id, d->name,
+	       irq, inflight ? ", its open claim completed" : "");
+}
+
 static u32 claim(struct vplic *p, unsigned int ctx)
 {
 	unsigned int src = best_source(p, ctx);
@@ -127,15 +288,24 @@ static u32 claim(struct vplic *p, unsigned int ctx)
 	return src;
 }
 
-static void complete(struct vplic *p, unsigned int ctx, u32 src)
+/* Return: true for a forwarded source, whose host claim is then due. */
+static bool complete(struct vplic *p, unsigned int ctx, u32 src)
 {
 	/* The specification ignores completions of sources not enabled. */
 	if (!src || src >= VPLIC_NR_SOURCES ||
 	    !(p->enable[ctx] & (1U << src))) {
-		return;
+		return false;
 	}
 	p->claimed &= ~(1U << src);
+	/*
+	 * A forwarded line is low until the host signals it again, which
+	 * it does once completed if the device still asserts it.
+	 */
+	if (p->hw & (1U << src)) {
+		p->level &= ~(1U << src);
+	}
 	gateway(p, src);
+	return (p->hw & (1U << src)) != 0;
 }
 
 int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
@@ -145,7 +315,7 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	struct vplic *p = dom_vplic(d);
 	unsigned long flags;
 	u32 w = is_write ? (u32)*val : 0;
-	u32 r = 0;
+	u32 r = 0, eoi = 0, retarget = 0;
 	int rc = 0;
 
 	if (size != 4 || (off & 3)) {
@@ -172,6 +342,7 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 
 		if (ctx < p->nr_contexts && word == 0) {
 			if (is_write) {
+				retarget = (p->enable[ctx] ^ w) & p->hw;
 				p->enable[ctx] = w & PLIC_SOURCE_MASK;
 			} else {
 				r = p->enable[ctx];
@@ -191,7 +362,7 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 			}
 		} else if (reg == 4) {
 			if (is_write) {
-				complete(p, ctx, w);
+				eoi = complete(p, ctx, w) ? w : 0;
 			} else {
 				r = claim(p, ctx);
 			}
@@ -199,6 +370,13 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	}
 	update_outputs(d);
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (eoi) {
+		pt_eoi(d, eoi);
+	}
+	while (retarget) {
+		pt_retarget(d, __builtin_ctz(retarget));
+		retarget &= retarget - 1;
+	}
 	if (!is_write) {
 		*val = r;
 	}

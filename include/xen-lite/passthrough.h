@@ -27,11 +27,41 @@ int passthrough_map_iomem(struct domain *d);
 int passthrough_dt_nodes(struct domain *d, void *fdt);
 
 /**
+ * passthrough_bind_irqs() - forward @d's assigned host interrupts to it
+ * (arch_passthrough_irq_bind() for each). Called by domain_build().
+ * Return: 0 or a negative errno (the domain is not built; the teardown
+ * releases those bound).
+ */
+int passthrough_bind_irqs(struct domain *d);
+
+/**
  * passthrough_teardown() - quiesce @d's passed-through devices, its vCPUs
- * off every CPU, before its frames go: a virtio-mmio device is reset
- * (status 0), so that it does not go on writing (DMA) into frames another
- * domain gets next. Called by the domain teardown (common/domain.c).
+ * off every CPU, before its vCPUs and frames go: its interrupts masked
+ * and no longer forwarded, then each virtio-mmio device reset (status 0),
+ * so that it does not go on writing (DMA) into frames another domain gets
+ * next. Called by the domain teardown and by a domain_create() that fails
+ * (common/domain.c).
  */
 void passthrough_teardown(struct domain *d);
+
+/*
+ * Arch hooks: interrupt forwarding (RISC-V: arch/riscv/vplic.c through the
+ * host PLIC; Arm: arch/arm/irq.c through the GIC).
+ */
+
+/**
+ * arch_passthrough_irq_bind() - forward host interrupt @irq to @d from now
+ * on (routed to the CPU of the vCPU its guest targets once it enables it).
+ * Return: 0, or a negative errno for an interrupt @d cannot have (a line
+ * its virtual controller lacks or uses itself, one forwarded to another
+ * domain, no host controller).
+ */
+int arch_passthrough_irq_bind(struct domain *d, u32 irq);
+
+/**
+ * arch_passthrough_irq_unbind() - stop forwarding @irq to @d: masked on
+ * the host, an open host claim completed. Nothing if @d does not have it.
+ */
+void arch_passthrough_irq_unbind(struct domain *d, u32 irq);
 
 #endif /* XEN_LITE_PASSTHROUGH_H */

@@ -16,6 +16,7 @@
 #define VPLIC_PRIO_MAX 7
 
 struct domain;
+struct irqchip_ops;
 struct vcpu;
 
 struct vplic {
@@ -25,6 +26,7 @@ struct vplic {
 	u32 level; /* input line levels */
 	u32 pending; /* gateway forwarded, not yet claimed */
 	u32 claimed; /* claimed, completion not seen */
+	u32 hw; /* forwarded from the host (passthrough) */
 	u32 enable[VPLIC_MAX_CONTEXTS];
 	u32 threshold[VPLIC_MAX_CONTEXTS];
 };
@@ -50,5 +52,18 @@ void vplic_set_level(struct domain *d, unsigned int src, bool level);
  */
 int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	       bool is_write, u64 *val);
+
+/**
+ * vplic_set_host_chip() - the host interrupt controller that forwarded
+ * sources (domain files' irqs) come from (riscv_irqchip_init()).
+ */
+void vplic_set_host_chip(const struct irqchip_ops *chip);
+
+/**
+ * vplic_host_irq() - host source @irq was claimed on this CPU (interrupts
+ * off): raise it in the vPLIC of the domain it is forwarded to. The host
+ * claim stays open until that guest completes it.
+ */
+void vplic_host_irq(unsigned int irq);
 
 #endif /* ASM_RISCV_VPLIC_H */

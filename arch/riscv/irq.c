@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host's external interrupt controller (asm/irqchip.h): the driver
+ * chosen from the device tree, each CPU's side of it, and the supervisor
+ * external interrupt. What a claimed source becomes (a line of a domain's
+ * vPLIC) is vplic.c's.
+ */
+#include <xen-lite/lib.h>
+#include <xen-lite/errno.h>
+#include <asm/csr.h>
+#include <asm/irqchip.h>
+#include <asm/vplic.h>
+
+/* Drivers in the order tried. */
+static const struct irqchip_ops *const drivers[] = { &plic_ops };
+
+static const struct irqchip_ops *chip;
+
+void riscv_irqchip_init(const void *fdt)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(drivers) && fdt; i++) {
+		int rc = drivers[i]->probe(fdt);
+
+		if (rc == -ENODEV)
+			continue;
+		if (rc) {
+			printk(XL_WARN "riscv: %s not usable (%d)\n",
+			       drivers[i]->name, rc);
+			continue;
+		}
+		chip = drivers[i];
+		vplic_set_host_chip(chip);
+		return;
+	}
+	printk("riscv: no host interrupt controller the hypervisor drives: "
+	       "passed-through interrupts cannot be forwarded\n");
+}
+
+bool riscv_irqchip_cpu_init(unsigned int cpu)
+{
+	if (!chip)
+		return false;
+	chip->cpu_init(cpu);
+	return true;
+}
+
+void riscv_irqchip_handle(void)
+{
+	unsigned int irq;
+
+	if (!chip) {
+		csr_clear(CSR_SIE, SIE_SEIE);
+		return;
+	}
+	while ((irq = chip->claim()))
+		vplic_host_irq(irq);
+}
