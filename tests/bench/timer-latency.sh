@@ -29,6 +29,8 @@ set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/bench/lib/guest.sh
 . "$srctree/tests/bench/lib/guest.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$srctree/tests/lib/qemu.sh"
 bench_setup timer-latency "$@"
 iters=500
 
@@ -41,23 +43,16 @@ tlat_value() {
 # no icount, wall-clock mode); sets $txt.
 native() {
 	local arch=$1 tag=native${2:-} log=$out/native${2:-}-$1.log
-	local qa=(-smp 1 -append "iters=$iters" -icount shift=0,sleep=off)
-	[ -n "${2:-}" ] && qa=(-smp 2 -append "mode=wall iters=2000")
-	case $arch in
-	riscv64)
-		timeout 300 qemu-system-riscv64 -machine virt -cpu rv64 \
-			-m 256M -nographic -nic none -monitor none -serial stdio \
-			-bios default -kernel "$out/tlat-native-$arch.bin" \
-			"${qa[@]}" </dev/null >"$log" 2>&1
-		;;
-	arm64)
-		timeout 300 qemu-system-aarch64 -machine virt,gic-version=3 \
-			-cpu cortex-a72 -m 256M -nographic -nic none \
-			-monitor none -serial stdio \
-			-kernel "$out/tlat-native-$arch.bin" \
-			"${qa[@]}" </dev/null >"$log" 2>&1
-		;;
-	esac
+	local qa=(-append "iters=$iters" -icount shift=0,sleep=off)
+	[ -n "${2:-}" ] && qa=(-append "mode=wall iters=2000")
+	local mo=() smp=1
+	[ -n "${2:-}" ] && smp=2
+	# Arm natively: EL1 without EL2 (the guest is an EL1 program).
+	[ "$arch" = arm64 ] && mo=(--machine-opt virtualization=off)
+	qemu_machine "$arch" --smp "$smp" --mem 256M "${mo[@]}" ||
+		return 1
+	timeout 300 "${qemu_cmd[@]}" -kernel "$out/tlat-native-$arch.bin" \
+		"${qa[@]}" </dev/null >"$log" 2>&1
 	txt=$out/$tag-$arch.txt
 	tr -d '\r' <"$log" >"$txt"
 }

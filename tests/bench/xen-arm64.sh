@@ -25,6 +25,8 @@ set -uo pipefail
 srctree=${srctree:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/bench/lib/guest.sh
 . "$srctree/tests/bench/lib/guest.sh"
+# shellcheck source=tests/lib/qemu.sh
+. "$srctree/tests/lib/qemu.sh"
 # shellcheck source=tests/bench/lib/xen.sh
 . "$srctree/tests/bench/lib/xen.sh"
 bench_setup xen-arm64

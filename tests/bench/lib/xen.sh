@@ -23,8 +23,9 @@
 #   xen_value OUT RUN DOM TAG NAME
 #                               the value of the line "TAG NAME value"
 #                               that domain DOM (1, 2, ...) printed
-# Needs $srctree. Extra QEMU arguments: $xen_qemu_extra (an array), e.g.
-# to drop -icount for wall-clock runs.
+# Needs $srctree and tests/lib/qemu.sh (the machine's command line comes
+# from the CLI, as for every QEMU the tests start). Extra QEMU arguments
+# instead of -icount: $xen_qemu_extra (an array), e.g. for wall clock.
 
 xen_image() {
 	local x=$srctree/build/debian/xen/root/boot/xen-4.17-arm64
@@ -39,14 +40,14 @@ xen_image() {
 xen_boot() { # out run smp timeout done domain...
 	local out=$1 run=$2 smp=$3 timeout=$4 done=$5 xen dtb i=0 spec
 	local kernel mib vcpus args addr=0x50000000 size n loaders=() pid
-	local machine=virt,virtualization=on,gic-version=3
 	local extra=(-icount shift=0,sleep=off)
 	[ -n "${xen_qemu_extra+x}" ] && extra=("${xen_qemu_extra[@]}")
 	shift 5
 	xen=$(xen_image) || return 1
 	dtb=$out/$run.dtb
-	qemu-system-aarch64 -machine "$machine,dumpdtb=$dtb" -cpu cortex-a72 \
-		-smp "$smp" -m 512M -nographic -nic none >/dev/null 2>&1
+	# The machine xen-lite's benchmarks boot (tests/lib/qemu.sh).
+	qemu_machine arm64 --smp "$smp" --mem 512M || return 1
+	"${qemu_cmd[@]}" -machine "dumpdtb=$dtb" >/dev/null 2>&1
 	[ -f "$dtb" ] || {
 		echo "bench: QEMU did not dump its device tree" >&2
 		return 1
@@ -81,9 +82,7 @@ xen_boot() { # out run smp timeout done domain...
 		addr=$(printf 0x%x $((addr + 0x1000000)))
 	done
 	: >"$out/$run.log"
-	qemu-system-aarch64 -machine "$machine" -cpu cortex-a72 -smp "$smp" \
-		-m 512M -nographic -nic none -monitor none -serial stdio \
-		-kernel "$xen" -dtb "$dtb" "${loaders[@]}" \
+	"${qemu_cmd[@]}" -kernel "$xen" -dtb "$dtb" "${loaders[@]}" \
 		"${extra[@]}" \
 		</dev/null >"$out/$run.log" 2>&1 &
 	pid=$!
