@@ -20,7 +20,8 @@
 
 const char rt_suite[] = "ubench";
 
-#define N 2000
+/* Calls per figure (cmdline n=, default 2000). */
+static unsigned int N = 2000;
 
 #ifdef RT_XEN
 #define XEN_HC_XEN_VERSION 17 /* __HYPERVISOR_xen_version; XENVER_version = 0 */
@@ -62,6 +63,7 @@ int test_main(void)
 	uint64_t base, t0, t;
 	long sink = 0;
 
+	N = rt_arg_ul("n", 2000);
 	base = empty_loop();
 
 	t0 = arch_counter();
