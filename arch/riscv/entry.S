@@ -137,6 +137,7 @@ END(\name)
 PROBE_CSR riscv_probe_hgatp, CSR_HGATP
 PROBE_CSR riscv_probe_stimecmp, CSR_STIMECMP
 PROBE_CSR riscv_probe_henvcfg, CSR_HENVCFG
+PROBE_CSR riscv_probe_stopi, CSR_STOPI
 
 	.align	4
 probe_fault:

@@ -12,7 +12,9 @@
 #include <asm/vplic.h>
 
 /* Drivers in the order tried. */
-static const struct irqchip_ops *const drivers[] = { &plic_ops };
+static const struct irqchip_ops *const drivers[] = { &aplic_msi_ops,
+						     &aplic_direct_ops,
+						     &plic_ops };
 
 static const struct irqchip_ops *chip;
 
@@ -29,6 +31,7 @@ void riscv_irqchip_init(const void *fdt)
 			continue;
 		}
 		chip = drivers[i];
+		printk("riscv: host interrupt controller: %s\n", chip->name);
 		vplic_set_host_chip(chip);
 		return;
 	}
@@ -44,14 +47,25 @@ bool riscv_irqchip_cpu_init(unsigned int cpu)
 	return true;
 }
 
-void riscv_irqchip_handle(void)
+const struct irqchip_ops *riscv_irqchip_host(void)
+{
+	return chip;
+}
+
+bool riscv_irqchip_handle(void)
 {
 	unsigned int irq;
+	bool ipi = false;
 
 	if (!chip) {
 		csr_clear(CSR_SIE, SIE_SEIE);
-		return;
+		return false;
 	}
-	while ((irq = chip->claim()))
-		vplic_host_irq(irq);
+	while ((irq = chip->claim())) {
+		if (irq == IRQCHIP_IPI)
+			ipi = true;
+		else
+			vplic_host_irq(irq);
+	}
+	return ipi;
 }

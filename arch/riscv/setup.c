@@ -12,6 +12,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/smp.h>
+#include <asm/aia.h>
 #include <asm/csr.h>
 #include <asm/irqchip.h>
 #include <asm/riscv.h>
@@ -129,7 +130,7 @@ static void parse_fdt_early(const void *fdt)
  * Delegation Registers"): its own page faults, breakpoints, system calls
  * of its user space, misaligned accesses and illegal instructions.
  */
-static void hart_init(void)
+static void hart_init(unsigned int cpu)
 {
 	csr_write(CSR_HEDELEG,
 		  (1UL << EXC_INST_MISALIGNED) | (1UL << EXC_ILLEGAL_INST) |
@@ -155,7 +156,7 @@ static void hart_init(void)
 	 * S-mode context of this hart, for forwarded device interrupts.
 	 */
 	csr_write(CSR_SIE, SIE_SSIE | SIE_STIE |
-				   (riscv_irqchip_cpu_init(smp_processor_id()) ?
+				   (riscv_irqchip_cpu_init(cpu) ?
 					    SIE_SEIE :
 					    0));
 }
@@ -209,7 +210,7 @@ void riscv_secondary_entry(unsigned long hartid, struct pcpu *self)
 	mmu_enable();
 	riscv_trap_init();
 	WRITE_ONCE(self->boot_stage, CPU_STAGE_MMU);
-	hart_init();
+	hart_init(self->id);
 	WRITE_ONCE(self->boot_stage, CPU_STAGE_ARCH);
 	if (READ_ONCE(riscv_cpu_up_late) == hartid) {
 		printk("riscv: CPU%u (hart %lu) was started at the image's entry "
@@ -239,7 +240,7 @@ int arch_setup(const struct bootinfo *bi)
 	       riscv_features.svpbmt ? "yes" : "no",
 	       (unsigned long long)riscv_timebase_hz);
 	riscv_irqchip_init(bi->fdt);
-	hart_init();
+	hart_init(0);
 	return arch_p2m_setup();
 }
 
@@ -371,7 +372,13 @@ void arch_dump_state(void)
 
 void arch_send_ipi(unsigned int cpu)
 {
-	if (cpu < nr_cpu_ids) {
+	if (cpu >= nr_cpu_ids) {
+		return;
+	}
+	/* An MSI to its S-level file costs no trip through the firmware. */
+	if (riscv_aia_imsic) {
+		imsic_send(cpu, IMSIC_ID_IPI);
+	} else {
 		sbi_send_ipi(pcpu_info[cpu].hwid);
 	}
 }

@@ -97,6 +97,21 @@ void arch_stop_other_cpus(void)
 	}
 }
 
+void riscv_ipi_interrupt(void)
+{
+	if (stop_requested) {
+		local_irq_disable();
+		csr_write(CSR_SIE, 0);
+		for (;;) {
+			__asm__ __volatile__("wfi");
+		}
+	}
+	/*
+	 * Nothing else to do: the IPI only made this CPU leave the guest or
+	 * wfi; the scheduler and the run loop look at their flags next.
+	 */
+}
+
 void riscv_handle_host_irq(unsigned long cause)
 {
 	switch (cause) {
@@ -105,21 +120,16 @@ void riscv_handle_host_irq(unsigned long cause)
 		break;
 	case IRQ_S_SOFT:
 		csr_clear(CSR_SIP, SIP_SSIP);
-		if (stop_requested) {
-			local_irq_disable();
-			csr_write(CSR_SIE, 0);
-			for (;;) {
-				__asm__ __volatile__("wfi");
-			}
-		}
-		/*
-		 * Nothing else to do: the IPI only made this CPU leave the
-		 * guest or wfi; the scheduler and the run loop look at their
-		 * flags next.
-		 */
+		riscv_ipi_interrupt();
 		break;
 	case IRQ_S_EXT:
-		riscv_irqchip_handle();
+		/*
+		 * The host PLIC or APLIC / IMSIC (irq.c), IMSIC IPIs among
+		 * them.
+		 */
+		if (riscv_irqchip_handle()) {
+			riscv_ipi_interrupt();
+		}
 		break;
 	default:
 		printk(XL_WARN "riscv: unexpected interrupt %lu on CPU%u\n",

@@ -56,6 +56,19 @@
 #define CSR_VSTIMECMP 0x24d
 #define CSR_VSATP 0x280
 
+/* AIA CSRs (RISC-V AIA specification 1.0, chapters 2 and 5). */
+#define CSR_SISELECT 0x150
+#define CSR_SIREG 0x151
+#define CSR_STOPEI 0x15c
+#define CSR_STOPI 0xdb0
+#define CSR_VSISELECT 0x250
+#define CSR_VSIREG 0x251
+#define CSR_VSTOPEI 0x25c
+#define CSR_HVIEN 0x608
+#define CSR_HVICTL 0x609
+#define CSR_HVIPRIO1 0x646
+#define CSR_HVIPRIO2 0x647
+
 /* Unprivileged counters */
 #define CSR_CYCLE 0xc00
 #define CSR_TIME 0xc01
@@ -106,6 +119,7 @@
 #define SIE_SSIE SIP_SSIP
 #define SIE_STIE SIP_STIP
 #define SIE_SEIE SIP_SEIP
+#define SIE_SGEIE (_UL(1) << IRQ_S_GEXT)
 #define HVIP_VSSIP (_UL(1) << IRQ_VS_SOFT)
 #define HVIP_VSTIP (_UL(1) << IRQ_VS_TIMER)
 #define HVIP_VSEIP (_UL(1) << IRQ_VS_EXT)

@@ -18,6 +18,9 @@
 
 struct domain;
 
+/* What claim() returns for an IPI the controller carries (the IMSIC's). */
+#define IRQCHIP_IPI (~0U)
+
 struct irqchip_ops {
 	const char *name;
 	/**
@@ -34,7 +37,10 @@ struct irqchip_ops {
 	 * there (!@on). A source is routed to one CPU at a time.
 	 */
 	void (*route)(unsigned int irq, unsigned int cpu, bool on);
-	/** claim() - take the highest pending source of this CPU, 0 = none. */
+	/**
+	 * claim() - take the highest pending source of this CPU, 0 = none,
+	 * or IRQCHIP_IPI for an inter-processor interrupt.
+	 */
 	unsigned int (*claim)(void);
 	/**
 	 * complete() - end the handling of a claimed @irq: the controller may
@@ -45,6 +51,12 @@ struct irqchip_ops {
 };
 
 extern const struct irqchip_ops plic_ops;
+/* The AIA's S-level APLIC: MSI mode with the IMSICs, direct mode (aplic.c). */
+extern const struct irqchip_ops aplic_msi_ops;
+extern const struct irqchip_ops aplic_direct_ops;
+
+/** riscv_irqchip_host() - the host's driver, or NULL when none is used. */
+const struct irqchip_ops *riscv_irqchip_host(void);
 
 /**
  * riscv_irqchip_init() - choose the host interrupt controller driver from
@@ -66,7 +78,8 @@ bool riscv_irqchip_cpu_init(unsigned int cpu);
  * pending source and hand it to the vPLIC (vplic_host_irq()), which raises
  * it in the domain it is forwarded to; the host completion waits for the
  * guest's.
+ * Return: true when an IPI was among them (the caller handles it).
  */
-void riscv_irqchip_handle(void);
+bool riscv_irqchip_handle(void);
 
 #endif /* ASM_RISCV_IRQCHIP_H */

@@ -13,6 +13,7 @@ struct riscv_features {
 	unsigned long henvcfg; /* bits every vCPU gets (STCE, PBMTE) */
 	bool vs_sv39; /* vsatp takes MODE Sv39 */
 	bool vs_sv48; /* vsatp takes MODE Sv48 */
+	bool ssaia; /* the AIA CSRs (stopi, siselect, ...) exist */
 };
 
 /* cpufeature.c, filled by riscv_detect_features() at boot. */

@@ -81,13 +81,22 @@ extern char hyp_trap_vector[];
 /**
  * riscv_probe_hgatp() - read hgatp without taking down the hypervisor when
  * the CSR does not exist (no H extension). riscv_probe_stimecmp() (Sstc
- * enabled by the firmware) and riscv_probe_henvcfg() work the same way.
+ * enabled by the firmware), riscv_probe_henvcfg() and riscv_probe_stopi()
+ * (Ssaia) work the same way.
  * Call with interrupts masked.
  * Return: true and *val on success, false when the read trapped.
  */
 bool riscv_probe_hgatp(unsigned long *val);
 bool riscv_probe_stimecmp(unsigned long *val);
 bool riscv_probe_henvcfg(unsigned long *val);
+bool riscv_probe_stopi(unsigned long *val);
+
+/**
+ * riscv_ipi_interrupt() - an IPI arrived (SBI software interrupt or the
+ * IMSIC's IPI identity): halt for arch_stop_other_cpus(), else nothing
+ * (the interrupt only made the CPU leave the guest or wfi).
+ */
+void riscv_ipi_interrupt(void);
 
 /** riscv_trap_init() - install the hypervisor trap vector on this hart. */
 void riscv_trap_init(void);
