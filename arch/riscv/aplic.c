@@ -65,7 +65,8 @@ static u64 reg_base(const void *fdt, int node)
 	if (!reg || n < 1 || n > 2) {
 		return 0;
 	}
-	return n == 2 ? ((u64)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]) :
+	return n == 2 ? ((u64)fdt32_to_cpu(reg[0]) << 32) |
+				fdt32_to_cpu(reg[1]) :
 			fdt32_to_cpu(reg[0]);
 }
 
@@ -163,7 +164,8 @@ static int aplic_direct_probe(const void *fdt)
 	}
 	ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
 	for (i = 0; i < (unsigned int)len / 8 && i < CONFIG_NR_CPUS; i++) {
-		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ie[2 * i]));
+		int intc = fdt_node_offset_by_phandle(fdt,
+						      fdt32_to_cpu(ie[2 * i]));
 		int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
 		const fdt32_t *reg;
 		int rlen;
@@ -216,8 +218,8 @@ static void aplic_msi_cpu_init(unsigned int cpu)
 	while (rd(APLIC_GENMSI) & APLIC_GENMSI_BUSY) {
 		cpu_relax();
 	}
-	wr(APLIC_GENMSI, (hart_index[cpu] << APLIC_TARGET_HART_SHIFT) |
-				 IMSIC_ID_SELFTEST);
+	wr(APLIC_GENMSI,
+	   (hart_index[cpu] << APLIC_TARGET_HART_SHIFT) | IMSIC_ID_SELFTEST);
 	for (i = 0; i < SELFTEST_SPINS && id != IMSIC_ID_SELFTEST; i++) {
 		if (csr_read(CSR_SIP) & SIP_SEIP) {
 			id = imsic_claim();

@@ -6,6 +6,9 @@
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
+#include <asm/irqchip.h>
+#include <asm/vaplic.h>
+#include <asm/vimsic.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
@@ -16,7 +19,22 @@ int arch_domain_init(struct domain *d)
 	 * console writes a byte per access; the vPLIC sees two per device
 	 * interrupt), and windows are searched in registration order.
 	 */
-	return vuart_init(d) ?: vplic_init(d, d->cfg.vcpus);
+	int rc = vuart_init(d);
+
+	if (rc) {
+		return rc;
+	}
+	/*
+	 * On a host with IMSICs a domain gets an AIA (vAPLIC in MSI mode,
+	 * an IMSIC file per vCPU), as Linux expects on such a machine;
+	 * elsewhere the vPLIC. A host APLIC in direct mode has harts
+	 * without Ssaia (QEMU virt,aia=aplic): no guest IMSIC there.
+	 */
+	d->arch.aia = riscv_irqchip_host() == &aplic_msi_ops;
+	if (d->arch.aia) {
+		return vaplic_init(d) ?: vimsic_init(d);
+	}
+	return vplic_init(d, d->cfg.vcpus);
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -23,6 +23,7 @@
 #include <asm/insn.h>
 #include <asm/traps.h>
 #include <asm/vcpu.h>
+#include <asm/vimsic.h>
 
 static u64 sign_extend(u64 val, unsigned int size)
 {
@@ -122,6 +123,11 @@ enum exit_action riscv_exit_virtual_insn(struct vcpu *v, unsigned long insn)
 
 	/* satp and sfence.vma of a PV domain (hstatus.VTVM), VS-mode only. */
 	if ((r->sstatus & SSTATUS_SPP) && riscv_pv_virtual_insn(v, insn)) {
+		return EXIT_RESUME;
+	}
+	/* sireg / stopei of an emulated IMSIC file, VS-mode only. */
+	if ((r->sstatus & SSTATUS_SPP) && v->domain->arch.aia &&
+	    vimsic_virtual_insn(v, insn, vimsic_vsiselect())) {
 		return EXIT_RESUME;
 	}
 	/*

@@ -10,13 +10,21 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/shm.h>
+#include <asm/aia.h>
 #include <asm/riscv.h>
+#include <asm/vaplic.h>
+#include <asm/vimsic.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
-/* Phandles of the guest tree: cpu N's interrupt controller, the PLIC. */
+/*
+ * Phandles of the guest tree: cpu N's interrupt controller, the PLIC (or,
+ * in a domain with an AIA, the APLIC: the wired interrupt controller
+ * either way), the IMSIC.
+ */
 #define PHANDLE_CPU_INTC(n) (0x100 + (n))
 #define PHANDLE_PLIC 0x80
+#define PHANDLE_IMSIC 0x81
 
 /*
  * Multi-letter extensions a vCPU has when the host has them: everything
@@ -46,8 +54,8 @@ static void base_letters(const char *isa, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static int guest_isa(char *isa, size_t isa_size, char *list, size_t list_size,
-		     int *list_len)
+static int guest_isa(struct domain *d, char *isa, size_t isa_size, char *list,
+		     size_t list_size, int *list_len)
 {
 	const char *host = bootinfo.isa[0] ? bootinfo.isa : "rv64imafdc";
 	char letters[16];
@@ -75,6 +83,11 @@ static int guest_isa(char *isa, size_t isa_size, char *list, size_t list_size,
 		n += snprintf(isa + n, isa_size - n, "_svpbmt");
 		l += strlcpy(list + l, "svpbmt", list_size - l) + 1;
 	}
+	if (d->arch.aia) {
+		/* The AIA CSRs: VS-mode's stopi, siselect, sireg, stopei. */
+		n += snprintf(isa + n, isa_size - n, "_ssaia");
+		l += strlcpy(list + l, "ssaia", list_size - l) + 1;
+	}
 	if (n >= isa_size || l > list_size) {
 		return -E2BIG;
 	}
@@ -95,7 +108,7 @@ static int cpus_node(struct domain *d, void *fdt)
 	int exts_len, rc;
 	unsigned int i;
 
-	rc = guest_isa(isa, sizeof(isa), exts, sizeof(exts), &exts_len);
+	rc = guest_isa(d, isa, sizeof(isa), exts, sizeof(exts), &exts_len);
 	if (rc) {
 		return rc;
 	}
@@ -162,7 +175,75 @@ static int plic_node(struct domain *d, void *fdt)
 	return rc;
 }
 
-static int uart_node(void *fdt)
+/*
+ * The IMSIC and the APLIC of a domain with an AIA, as QEMU describes its
+ * own (virt,aia=aplic-imsic) and Linux's irq-riscv-imsic and -aplic
+ * drivers read them: one S-level file page per vCPU (hart index = vCPU,
+ * no guest index bits), the APLIC in MSI mode (msi-parent), two
+ * interrupt cells (source, sense).
+ */
+static int aia_nodes(struct domain *d, void *fdt)
+{
+	static const char imsic_compat[] = "riscv,imsics";
+	static const char aplic_compat[] = "riscv,aplic";
+	fdt32_t irqs[2 * CONFIG_MAX_VCPUS];
+	char name[40];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < d->nr_vcpus; i++) {
+		irqs[2 * i] = cpu_to_fdt32(PHANDLE_CPU_INTC(i));
+		irqs[2 * i + 1] = cpu_to_fdt32(9); /* S-mode external */
+	}
+	snprintf(name, sizeof(name), "imsics@%lx", VIMSIC_BASE);
+	rc = fdt_begin_node(fdt, name);
+	rc = rc	   ?:
+		     fdt_property(fdt, "compatible", imsic_compat,
+				  sizeof(imsic_compat));
+	rc = rc	   ?:
+		     fdt_reg64(fdt, VIMSIC_BASE,
+			       (u64)d->nr_vcpus * IMSIC_PAGE_SIZE);
+	rc = rc	   ?:
+		     fdt_property(fdt, "interrupts-extended", irqs,
+				  d->nr_vcpus * 2 * sizeof(fdt32_t));
+	rc = rc ?: fdt_property(fdt, "msi-controller", NULL, 0);
+	rc = rc ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
+	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 0);
+	rc = rc ?: fdt_property_u32(fdt, "riscv,num-ids", VIMSIC_NR_IDS);
+	rc = rc ?: fdt_property_u32(fdt, "phandle", PHANDLE_IMSIC);
+	rc = rc ?: fdt_end_node(fdt);
+
+	snprintf(name, sizeof(name), "aplic@%lx", VAPLIC_BASE);
+	rc = rc ?: fdt_begin_node(fdt, name);
+	rc = rc	   ?:
+		     fdt_property(fdt, "compatible", aplic_compat,
+				  sizeof(aplic_compat));
+	rc = rc ?: fdt_reg64(fdt, VAPLIC_BASE, VAPLIC_SIZE);
+	rc = rc ?: fdt_property_u32(fdt, "msi-parent", PHANDLE_IMSIC);
+	rc = rc ?: fdt_property(fdt, "interrupt-controller", NULL, 0);
+	rc = rc ?: fdt_property_u32(fdt, "#interrupt-cells", 2);
+	rc = rc ?: fdt_property_u32(fdt, "#address-cells", 0);
+	rc = rc	   ?:
+		     fdt_property_u32(fdt, "riscv,num-sources",
+				      VAPLIC_NR_SOURCES - 1);
+	rc = rc ?: fdt_property_u32(fdt, "phandle", PHANDLE_PLIC);
+	rc = rc ?: fdt_end_node(fdt);
+	return rc;
+}
+
+/*
+ * The interrupts property of a device on wired line @irq: one cell under
+ * the PLIC, source and sense (4: level high) under the APLIC.
+ */
+static int irq_prop(struct domain *d, void *fdt, unsigned int irq)
+{
+	fdt32_t cells[2] = { cpu_to_fdt32(irq), cpu_to_fdt32(4) };
+
+	return fdt_property(fdt, "interrupts", cells,
+			    (d->arch.aia ? 2 : 1) * sizeof(fdt32_t));
+}
+
+static int uart_node(struct domain *d, void *fdt)
 {
 	char name[32];
 	int rc;
@@ -172,7 +253,7 @@ static int uart_node(void *fdt)
 	rc = rc ?: fdt_property_string(fdt, "compatible", "ns16550a");
 	rc = rc ?: fdt_reg64(fdt, VUART_BASE, VUART_SIZE);
 	rc = rc ?: fdt_property_u32(fdt, "clock-frequency", VUART_CLOCK);
-	rc = rc ?: fdt_property_u32(fdt, "interrupts", VUART_IRQ);
+	rc = rc ?: irq_prop(d, fdt, VUART_IRQ);
 	rc = rc ?: fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
 	rc = rc ?: fdt_end_node(fdt);
 	return rc;
@@ -183,8 +264,8 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 	int rc;
 
 	rc = cpus_node(d, fdt);
-	rc = rc ?: plic_node(d, fdt);
-	rc = rc ?: uart_node(fdt);
+	rc = rc ?: (d->arch.aia ? aia_nodes(d, fdt) : plic_node(d, fdt));
+	rc = rc ?: uart_node(d, fdt);
 	return rc;
 }
 

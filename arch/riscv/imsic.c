@@ -19,6 +19,7 @@
 #include <asm/csr.h>
 #include <asm/riscv.h>
 #include <asm/system.h>
+#include <asm/vimsic.h>
 
 #define IMSIC_MAX_HARTS CONFIG_NR_CPUS
 
@@ -129,7 +130,8 @@ int imsic_probe(const void *fdt)
 		u64 size = read_cells(reg + ac, sc);
 		u64 off = 0;
 
-		for (i = 0; i < (unsigned int)len / 8 && nr_harts < IMSIC_MAX_HARTS;
+		for (i = 0;
+		     i < (unsigned int)len / 8 && nr_harts < IMSIC_MAX_HARTS;
 		     i++) {
 			struct imsic_hart *h = &harts[nr_harts];
 
@@ -241,6 +243,12 @@ void imsic_send(unsigned int cpu, unsigned int id)
 		return;
 	}
 	/* The MSI write: ordered after what the receiver is to see. */
+	mb();
+	*(volatile u32 *)(uintptr_t)(pa + IMSIC_SETEIPNUM_LE) = id;
+}
+
+void vimsic_hw_send(paddr_t pa, unsigned int id)
+{
 	mb();
 	*(volatile u32 *)(uintptr_t)(pa + IMSIC_SETEIPNUM_LE) = id;
 }

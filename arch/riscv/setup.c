@@ -144,6 +144,12 @@ static void hart_init(unsigned int cpu)
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);
 	csr_write(CSR_HGEIE, 0);
+	if (riscv_features.ssaia) {
+		/* No VS interrupt injected through hvictl, default priorities. */
+		csr_write(CSR_HVICTL, 0);
+		csr_write(CSR_HVIPRIO1, 0);
+		csr_write(CSR_HVIPRIO2, 0);
+	}
 	csr_write(CSR_HCOUNTEREN, 0x7); /* cycle, time, instret */
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HSTATUS, HSTATUS_VSXL_64 | HSTATUS_SPVP);

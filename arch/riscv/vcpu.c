@@ -26,6 +26,7 @@
 #include <asm/time.h>
 #include <asm/tlbflush.h>
 #include <asm/vcpu.h>
+#include <asm/vimsic.h>
 
 int arch_vcpu_init(struct vcpu *v)
 {
@@ -35,6 +36,7 @@ int arch_vcpu_init(struct vcpu *v)
 	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, host) !=
 		     VCPU_HOST_OFF);
 	memset(a, 0, sizeof(*a));
+	vimsic_vcpu_init(v);
 	a->fp_loaded_on = -1;
 	a->last_cpu = -1;
 	a->timer_deadline = ~0ULL;
@@ -167,6 +169,9 @@ static void vcpu_load(struct vcpu *v)
 	if (riscv_features.sstc) {
 		csr_write(CSR_VSTIMECMP, a->csr.vstimecmp);
 	}
+	if (riscv_features.ssaia) {
+		csr_write(CSR_VSISELECT, a->csr.vsiselect);
+	}
 	p2m_activate(v->domain->p2m, p->id);
 	/* vsatp after hgatp: its PPN is a guest physical address. */
 	csr_write(CSR_VSATP, a->csr.vsatp);
@@ -215,6 +220,10 @@ static void vcpu_put(struct vcpu *v)
 	a->csr.vstval = csr_read(CSR_VSTVAL);
 	a->csr.vsatp = csr_read(CSR_VSATP);
 	a->csr.hvip = csr_read(CSR_HVIP);
+	if (riscv_features.ssaia) {
+		a->csr.vsiselect = csr_read(CSR_VSISELECT);
+		csr_write(CSR_HVICTL, 0);
+	}
 	if (riscv_features.sstc) {
 		a->csr.vstimecmp = csr_read(CSR_VSTIMECMP);
 		/* A stale compare value must not fire for the next vCPU. */

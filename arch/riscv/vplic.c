@@ -21,6 +21,7 @@
 #include <public/boot_schema.h>
 #include <asm/inject.h>
 #include <asm/irqchip.h>
+#include <asm/vaplic.h>
 #include <asm/vcpu.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
@@ -107,6 +108,10 @@ void vplic_set_level(struct domain *d, unsigned int src, bool level)
 	struct vplic *p = dom_vplic(d);
 	unsigned long flags;
 
+	if (d->arch.aia) {
+		vaplic_set_level(d, src, level);
+		return;
+	}
 	if (!src || src >= VPLIC_NR_SOURCES) {
 		return;
 	}
@@ -226,6 +231,16 @@ int arch_passthrough_irq_bind(struct domain *d, u32 irq)
 			      "controller to forward it from\n",
 		       d->name, irq);
 		return -ENODEV;
+	}
+	if (d->arch.aia) {
+		/*
+		 * Forwarding follows the vPLIC's enables and completions; a
+		 * domain with an AIA (vAPLIC) has neither yet.
+		 */
+		printk(XL_ERR "domain %s: irqs %u: interrupt forwarding into a "
+			      "domain with an AIA is not supported yet\n",
+		       d->name, irq);
+		return -EOPNOTSUPP;
 	}
 	if (!irq || irq >= VPLIC_NR_SOURCES || irq == VUART_IRQ ||
 	    (irq >= XL_BOOT_SHM_IRQ_BASE_RISCV64 &&

@@ -68,6 +68,8 @@
 #define CSR_HVICTL 0x609
 #define CSR_HVIPRIO1 0x646
 #define CSR_HVIPRIO2 0x647
+#define HVICTL_IID_SHIFT 16
+#define HVICTL_IPRIO_MASK 0xffUL
 
 /* Unprivileged counters */
 #define CSR_CYCLE 0xc00

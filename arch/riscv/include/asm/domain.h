@@ -10,6 +10,8 @@
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
 #include <asm/traps.h>
+#include <asm/vaplic.h>
+#include <asm/vimsic.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
@@ -29,6 +31,7 @@ struct riscv_vs_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause;
 	unsigned long vstval, vsatp, hvip, henvcfg, hcounteren, htimedelta;
 	unsigned long vstimecmp;
+	unsigned long vsiselect; /* Ssaia */
 };
 
 struct riscv_fp_ctx {
@@ -57,8 +60,13 @@ struct arch_vcpu {
 	 * folded into hvip before each guest entry. Atomic.
 	 */
 	unsigned long irq_set;
-	/* Level of VSEIP from the vPLIC context of this vCPU. */
+	/*
+	 * Level of VSEIP from the vPLIC context of this vCPU, or from its
+	 * emulated IMSIC file (a domain with an AIA).
+	 */
 	bool eip_level;
+	/* IMSIC interrupt file (a domain with an AIA). */
+	struct vimsic vimsic;
 
 	/* SBI TIME without Sstc: absolute deadline of the guest timer. */
 	u64 timer_deadline;
@@ -81,7 +89,10 @@ struct arch_domain {
 	u64 flags;
 	/* PV MMU: a guest satp write was undone (pv_mm.c), reported once. */
 	bool pv_satp_warned;
+	/* An AIA (vAPLIC + IMSIC files) instead of the vPLIC. */
+	bool aia;
 	struct vplic vplic;
+	struct vaplic vaplic;
 	struct vuart vuart;
 };
 

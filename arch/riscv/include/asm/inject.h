@@ -59,10 +59,21 @@ static inline void riscv_vcpu_inject_pending(struct vcpu *v)
 		__atomic_exchange_n(&a->irq_set, 0, __ATOMIC_ACQ_REL);
 	unsigned long hvip = csr_read(CSR_HVIP) | set;
 
-	if (READ_ONCE(a->eip_level)) {
+	bool eip = READ_ONCE(a->eip_level);
+
+	if (eip) {
 		hvip |= HVIP_VSEIP;
 	} else {
 		hvip &= ~HVIP_VSEIP;
+	}
+	if (v->domain->arch.aia) {
+		/*
+		 * An emulated IMSIC file (hstatus.VGEIN = 0): vstopi reports
+		 * VSEIP only through hvictl, IID 9 with a non-zero priority
+		 * (AIA 1.0, 6.3.3 "Virtual supervisor top interrupt"); Linux
+		 * reads stopi to find it. IPRIO 0 there means no interrupt.
+		 */
+		csr_write(CSR_HVICTL, (IRQ_S_EXT << HVICTL_IID_SHIFT) | eip);
 	}
 	if (!riscv_features.sstc) {
 		if (arch_counter_read() >= a->timer_deadline) {

@@ -39,7 +39,8 @@ int vplic_init(struct domain *d, unsigned int nr_contexts);
 
 /**
  * vplic_set_level() - drive source @src of @d's vPLIC to @level; vCPUs
- * whose external interrupt line changes are notified.
+ * whose external interrupt line changes are notified. The devices' one
+ * entry: on a domain with an AIA the same source of its vAPLIC.
  */
 void vplic_set_level(struct domain *d, unsigned int src, bool level);
 
