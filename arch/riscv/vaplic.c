@@ -231,8 +231,7 @@ static u32 mmio_read(struct vaplic *a, paddr_t off)
 	}
 }
 
-static void mmio_write(struct domain *d, struct vaplic *a, paddr_t off,
-		       u32 w)
+static void mmio_write(struct domain *d, struct vaplic *a, paddr_t off, u32 w)
 {
 	u32 act = active_mask(a);
 

@@ -177,8 +177,7 @@ int vimsic_csr(struct vcpu *v, unsigned int csr, unsigned long isel,
 	return rc;
 }
 
-bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn,
-			 unsigned long isel)
+bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn, unsigned long isel)
 {
 	struct cpu_regs *r = &v->arch.gregs;
 	unsigned int funct3 = (insn >> 12) & 7;

@@ -61,6 +61,13 @@ bool riscv_pv_virtual_insn(struct vcpu *v, unsigned long insn)
 	abort();
 }
 
+/* The emulated IMSIC's CSR exits: no domain here has an AIA. */
+unsigned long vimsic_test_vsiselect;
+bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn, unsigned long isel)
+{
+	abort();
+}
+
 int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
 {
 	if (guest_insn_faults)

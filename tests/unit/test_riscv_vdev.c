@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host tests of the RISC-V virtual PLIC, virtual 16550 and MMIO decoding
- * and emulation (arch/riscv/vplic.c, vuart.c, insn.c, exit.c) with fake
- * domains, vCPUs and console.
+ * Host tests of the RISC-V virtual PLIC, virtual AIA (vAPLIC, emulated
+ * IMSIC files), virtual 16550 and MMIO decoding and emulation
+ * (arch/riscv/vplic.c, vaplic.c, vimsic.c, vuart.c, insn.c, exit.c) with
+ * fake domains, vCPUs and console.
  */
 #include <string.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <asm/csr.h>
 #include <asm/exit.h>
 #include <asm/vcpu.h>
+#include <asm/aia.h>
+#include <asm/aplic.h>
+#include <asm/vaplic.h>
+#include <asm/vimsic.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 #include "harness.h"
@@ -329,6 +335,337 @@ TEST(mmio_unowned_injects_access_fault_by_default)
 	/* an AMO on a device register is still not emulated: crash */
 	CHECK_EQ(fault(VPLIC_BASE, 0x00b5202f, true), EXIT_LEAVE);
 	CHECK_EQ(crashed, 1);
+}
+
+/* ---- virtual AIA: vAPLIC (MSI mode) and emulated IMSIC files ---- */
+
+unsigned long vimsic_test_vsiselect;
+static unsigned int hw_sends;
+
+void vimsic_hw_send(paddr_t pa, unsigned int id)
+{
+	hw_sends++;
+}
+
+/* A 2-vCPU domain with an AIA instead of the vPLIC. */
+static void setup_aia(void)
+{
+	setup();
+	memset(&dom.vmmio, 0, sizeof(dom.vmmio));
+	dom.arch.aia = true;
+	dom.cfg.vcpus = 2;
+	hw_sends = 0;
+	must(vuart_init(&dom));
+	must(vaplic_init(&dom));
+	must(vimsic_init(&dom));
+	for (unsigned int i = 0; i < 2; i++) {
+		vimsic_vcpu_init(&vcpus[i]);
+	}
+}
+
+static unsigned long ireg(unsigned int cpu, unsigned long isel)
+{
+	unsigned long old = 0xdead;
+
+	must(vimsic_csr(&vcpus[cpu], CSR_SIREG, isel, &old, false, 0, 0));
+	return old;
+}
+
+static void ireg_wr(unsigned int cpu, unsigned long isel, unsigned long v)
+{
+	unsigned long old;
+
+	must(vimsic_csr(&vcpus[cpu], CSR_SIREG, isel, &old, true, v, ~0UL));
+}
+
+static unsigned long topei(unsigned int cpu, bool claim)
+{
+	unsigned long old = 0xdead;
+
+	must(vimsic_csr(&vcpus[cpu], CSR_STOPEI, 0, &old, claim, 0, ~0UL));
+	return old;
+}
+
+static u32 aplic_rd(u64 off)
+{
+	u64 v = 0xdead;
+
+	must(vaplic_mmio(&vcpus[0], NULL, off, 4, false, &v));
+	return (u32)v;
+}
+
+static void aplic_wr(u64 off, u32 val)
+{
+	u64 v = val;
+
+	must(vaplic_mmio(&vcpus[0], NULL, off, 4, true, &v));
+}
+
+static void imsic_wr(unsigned int from, u64 off, u32 val)
+{
+	u64 v = val;
+
+	must(vimsic_mmio(&vcpus[from], NULL, off, 4, true, &v));
+}
+
+TEST(vimsic_file_registers)
+{
+	unsigned long old;
+
+	setup_aia();
+	CHECK_EQ(ireg(0, IMSIC_EIDELIVERY), 0UL);
+	ireg_wr(0, IMSIC_EIDELIVERY, ~0UL);
+	/* Only 0 and 1: 0x40000000 (direct-mode APLIC) is not there. */
+	CHECK_EQ(ireg(0, IMSIC_EIDELIVERY), 1UL);
+	ireg_wr(0, IMSIC_EITHRESHOLD, 0x1ff);
+	CHECK_EQ(ireg(0, IMSIC_EITHRESHOLD), (unsigned long)VIMSIC_NR_IDS);
+	ireg_wr(0, IMSIC_EIE0, ~0UL);
+	/* Identity 0 does not exist: bit 0 reads zero. */
+	CHECK_EQ(ireg(0, IMSIC_EIE0), ~1UL);
+	ireg_wr(0, IMSIC_EIP0, 0x11);
+	CHECK_EQ(ireg(0, IMSIC_EIP0), 0x10UL);
+	/* Identities above 63 are not implemented: read zero. */
+	ireg_wr(0, IMSIC_EIE0 + 2, ~0UL);
+	CHECK_EQ(ireg(0, IMSIC_EIE0 + 2), 0UL);
+	CHECK_EQ(ireg(0, IMSIC_EIP0 + 0x3e), 0UL);
+	/* The other vCPU's file is its own. */
+	CHECK_EQ(ireg(1, IMSIC_EIE0), 0UL);
+	/* RV64: odd registers and the reserved ones do not exist. */
+	CHECK(vimsic_csr(&vcpus[0], CSR_SIREG, IMSIC_EIE0 + 1, &old, false, 0,
+			 0) == -EINVAL);
+	CHECK(vimsic_csr(&vcpus[0], CSR_SIREG, 0x71, &old, false, 0, 0) ==
+	      -EINVAL);
+	CHECK(vimsic_csr(&vcpus[0], CSR_SIREG, 0x30, &old, false, 0, 0) ==
+	      -EINVAL);
+	CHECK(vimsic_csr(&vcpus[0], CSR_SATP, 0, &old, false, 0, 0) == -EINVAL);
+}
+
+TEST(vimsic_topei_threshold_delivery_and_claim)
+{
+	setup_aia();
+	ireg_wr(1, IMSIC_EIE0, (1UL << 3) | (1UL << 5));
+	imsic_wr(0, IMSIC_PAGE_SIZE + IMSIC_SETEIPNUM_LE, 5);
+	imsic_wr(0, IMSIC_PAGE_SIZE + IMSIC_SETEIPNUM_BE, __builtin_bswap32(3));
+	/* Pending and enabled, but eidelivery 0: no line, topei reports. */
+	CHECK(!vcpus[1].arch.eip_level);
+	CHECK_EQ(topei(1, false), (3UL << 16) | 3);
+	ireg_wr(1, IMSIC_EIDELIVERY, 1);
+	CHECK(vcpus[1].arch.eip_level);
+	CHECK(notified[1] >= 1);
+	CHECK(!vcpus[0].arch.eip_level);
+	/* A threshold of 4 hides 5 (only identities below it). */
+	ireg_wr(1, IMSIC_EITHRESHOLD, 4);
+	CHECK_EQ(topei(1, true), (3UL << 16) | 3);
+	CHECK_EQ(topei(1, false), 0UL);
+	CHECK(!vcpus[1].arch.eip_level);
+	ireg_wr(1, IMSIC_EITHRESHOLD, 0);
+	CHECK(vcpus[1].arch.eip_level);
+	CHECK_EQ(topei(1, true), (5UL << 16) | 5);
+	CHECK(!vcpus[1].arch.eip_level);
+	CHECK_EQ(ireg(1, IMSIC_EIP0), 0UL);
+	/* An identity not enabled stays pending, interrupting nobody. */
+	imsic_wr(1, IMSIC_PAGE_SIZE, 9);
+	CHECK_EQ(ireg(1, IMSIC_EIP0), 1UL << 9);
+	CHECK(!vcpus[1].arch.eip_level);
+}
+
+TEST(vimsic_page_writes_and_bad_accesses)
+{
+	u64 v = 0xdead;
+
+	setup_aia();
+	imsic_wr(1, 0, 0); /* identity 0: nothing */
+	imsic_wr(1, 0, 64); /* not implemented */
+	imsic_wr(1, 0, 0x10000 | 2); /* not an identity */
+	imsic_wr(1, 8, 2); /* reserved register */
+	CHECK_EQ(ireg(0, IMSIC_EIP0), 0UL);
+	imsic_wr(1, 0, 63);
+	CHECK_EQ(ireg(0, IMSIC_EIP0), 1UL << 63);
+	/* Beyond the last vCPU's page: ignored. */
+	imsic_wr(0, 2 * IMSIC_PAGE_SIZE, 4);
+	must(vimsic_mmio(&vcpus[0], NULL, 0, 4, false, &v));
+	CHECK_EQ(v, 0ULL);
+	CHECK(vimsic_mmio(&vcpus[0], NULL, 0, 8, true, &v) == -EINVAL);
+	CHECK(vimsic_mmio(&vcpus[0], NULL, 2, 4, true, &v) == -EINVAL);
+	/* A vCPU with a hardware guest file gets the identity there. */
+	vcpus[1].arch.vimsic.hw_file = 1;
+	imsic_wr(0, IMSIC_PAGE_SIZE, 6);
+	CHECK_EQ(hw_sends, 1U);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 0ULL);
+}
+
+/* csr{rw,rs,rc}[i] rd, csr, rs1 */
+static unsigned long csr_insn(unsigned int funct3, unsigned int csr,
+			      unsigned int rd, unsigned int rs1)
+{
+	return ((unsigned long)csr << 20) | (rs1 << 15) | (funct3 << 12) |
+	       (rd << 7) | 0x73;
+}
+
+TEST(vimsic_csr_instructions)
+{
+	struct cpu_regs *r = &vcpus[0].arch.gregs;
+
+	setup_aia();
+	r->sepc = 0x1000;
+	vimsic_test_vsiselect = IMSIC_EIE0;
+	/* csrrw x0, sireg, a1 */
+	cpu_regs_set(r, REG_A1, 0xf0);
+	CHECK(vimsic_virtual_insn(&vcpus[0], csr_insn(1, CSR_SIREG, 0, REG_A1),
+				  vimsic_test_vsiselect));
+	CHECK_EQ(vcpus[0].arch.vimsic.eie, 0xf0ULL);
+	CHECK_EQ(r->sepc, 0x1004UL);
+	/* csrrc a0, sireg, a1 with a1 = 0x10: reads, then clears */
+	cpu_regs_set(r, REG_A1, 0x10);
+	CHECK(vimsic_virtual_insn(&vcpus[0],
+				  csr_insn(3, CSR_SIREG, REG_A0, REG_A1),
+				  vimsic_test_vsiselect));
+	CHECK_EQ(cpu_regs_get(r, REG_A0), 0xf0UL);
+	CHECK_EQ(vcpus[0].arch.vimsic.eie, 0xe0ULL);
+	/* csrrsi a0, sireg, 1: bit 0 stays zero */
+	CHECK(vimsic_virtual_insn(&vcpus[0], csr_insn(6, CSR_SIREG, REG_A0, 1),
+				  vimsic_test_vsiselect));
+	CHECK_EQ(vcpus[0].arch.vimsic.eie, 0xe0ULL);
+	/* csrrs a0, stopei, x0 reads without claiming; csrrs with a
+	 * register (even one holding 0) writes, and claims. */
+	vimsic_send(&vcpus[0], 5);
+	CHECK(vimsic_virtual_insn(&vcpus[0], csr_insn(2, CSR_STOPEI, REG_A0, 0),
+				  0));
+	CHECK_EQ(cpu_regs_get(r, REG_A0), (5UL << 16) | 5);
+	CHECK_EQ(vcpus[0].arch.vimsic.eip, 1ULL << 5);
+	cpu_regs_set(r, REG_A1, 0);
+	CHECK(vimsic_virtual_insn(&vcpus[0],
+				  csr_insn(2, CSR_STOPEI, REG_A0, REG_A1), 0));
+	CHECK_EQ(cpu_regs_get(r, REG_A0), (5UL << 16) | 5);
+	CHECK_EQ(vcpus[0].arch.vimsic.eip, 0ULL);
+	CHECK_EQ(injected.count, 0);
+	/* An odd eie register: illegal instruction, sepc unchanged. */
+	r->sepc = 0x2000;
+	CHECK(vimsic_virtual_insn(&vcpus[0], csr_insn(2, CSR_SIREG, REG_A0, 0),
+				  IMSIC_EIE0 + 1));
+	CHECK_EQ(injected.count, 1);
+	CHECK_EQ(injected.cause, (unsigned long)EXC_ILLEGAL_INST);
+	CHECK_EQ(r->sepc, 0x2000UL);
+	/* Not sireg or stopei, or not a CSR instruction: not the file's. */
+	CHECK(!vimsic_virtual_insn(&vcpus[0], csr_insn(2, CSR_SATP, REG_A0, 0),
+				   0));
+	CHECK(!vimsic_virtual_insn(&vcpus[0], 0x10500073UL, 0));
+	CHECK(!vimsic_virtual_insn(&vcpus[0], csr_insn(4, CSR_SIREG, REG_A0, 0),
+				   0));
+}
+
+#define SRCCFG(s) (APLIC_SOURCECFG + 4 * ((s)-1))
+#define TARGET(s) (APLIC_TARGET + 4 * ((s)-1))
+
+/* Source @src: level-high, to vCPU @hart's identity @eiid, enabled. */
+static void aplic_source(unsigned int src, unsigned int mode, unsigned int hart,
+			 unsigned int eiid)
+{
+	aplic_wr(SRCCFG(src), mode);
+	aplic_wr(TARGET(src), (hart << APLIC_TARGET_HART_SHIFT) | eiid);
+	aplic_wr(APLIC_SETIENUM, src);
+}
+
+TEST(vaplic_level_source_msi_and_retrigger)
+{
+	setup_aia();
+	CHECK_EQ(aplic_rd(APLIC_DOMAINCFG),
+		 APLIC_DOMAINCFG_RDONLY | APLIC_DOMAINCFG_DM);
+	aplic_source(10, APLIC_SM_LEVEL1, 1, 7);
+	CHECK_EQ(aplic_rd(TARGET(10)), (1U << 18) | 7);
+	/* IE clear: the source pends, no MSI. */
+	vplic_set_level(&dom, 10, true);
+	CHECK_EQ(aplic_rd(APLIC_SETIP), 1U << 10);
+	CHECK_EQ(aplic_rd(APLIC_IN_CLRIP), 1U << 10);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 0ULL);
+	aplic_wr(APLIC_DOMAINCFG, APLIC_DOMAINCFG_IE | APLIC_DOMAINCFG_BE);
+	CHECK_EQ(aplic_rd(APLIC_DOMAINCFG), APLIC_DOMAINCFG_RDONLY |
+						    APLIC_DOMAINCFG_IE |
+						    APLIC_DOMAINCFG_DM);
+	/* Forwarded to vCPU 1's file as identity 7; pending cleared. */
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 1ULL << 7);
+	CHECK_EQ(aplic_rd(APLIC_SETIP), 0U);
+	vcpus[1].arch.vimsic.eip = 0;
+	/* Still high: no second MSI by itself; setipnum re-pends it. */
+	vplic_set_level(&dom, 10, true);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 0ULL);
+	aplic_wr(APLIC_SETIPNUM_LE, 10);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 1ULL << 7);
+	vcpus[1].arch.vimsic.eip = 0;
+	/* Low: setipnum does nothing for a level source. */
+	vplic_set_level(&dom, 10, false);
+	aplic_wr(APLIC_SETIPNUM, 10);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 0ULL);
+	/* Level0 inverts: low is asserted. */
+	aplic_wr(SRCCFG(10), APLIC_SM_LEVEL0);
+	aplic_wr(APLIC_SETIPNUM, 10);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 1ULL << 7);
+	/* Masked: pends, delivered at setienum. */
+	vcpus[1].arch.vimsic.eip = 0;
+	aplic_wr(APLIC_CLRIENUM, 10);
+	vplic_set_level(&dom, 10, true);
+	vplic_set_level(&dom, 10, false);
+	CHECK_EQ(aplic_rd(APLIC_SETIP), 1U << 10);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 0ULL);
+	aplic_wr(APLIC_SETIE, 1U << 10);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 1ULL << 7);
+}
+
+TEST(vaplic_edge_detached_inactive_and_targets)
+{
+	setup_aia();
+	aplic_wr(APLIC_DOMAINCFG, APLIC_DOMAINCFG_IE);
+	aplic_source(3, APLIC_SM_EDGE1, 0, 4);
+	vplic_set_level(&dom, 3, true);
+	CHECK_EQ(vcpus[0].arch.vimsic.eip, 1ULL << 4);
+	vcpus[0].arch.vimsic.eip = 0;
+	vplic_set_level(&dom, 3, true); /* no edge */
+	CHECK_EQ(vcpus[0].arch.vimsic.eip, 0ULL);
+	vplic_set_level(&dom, 3, false);
+	vplic_set_level(&dom, 3, true);
+	CHECK_EQ(vcpus[0].arch.vimsic.eip, 1ULL << 4);
+	/* Detached: the line means nothing, setip pends. */
+	vcpus[0].arch.vimsic.eip = 0;
+	aplic_source(4, APLIC_SM_DETACHED, 0, 8);
+	vplic_set_level(&dom, 4, true);
+	CHECK_EQ(vcpus[0].arch.vimsic.eip, 0ULL);
+	aplic_wr(APLIC_SETIP, 1U << 4);
+	CHECK_EQ(vcpus[0].arch.vimsic.eip, 1ULL << 8);
+	/* Inactive (and the reserved modes, and D without children):
+	 * pending and enable read zero, setienum refused. */
+	aplic_wr(SRCCFG(4), APLIC_SOURCECFG_D | APLIC_SM_EDGE1);
+	CHECK_EQ(aplic_rd(SRCCFG(4)), 0U);
+	aplic_wr(SRCCFG(5), 2);
+	CHECK_EQ(aplic_rd(SRCCFG(5)), 0U);
+	aplic_wr(APLIC_SETIENUM, 5);
+	aplic_wr(APLIC_SETIPNUM, 5);
+	CHECK_EQ(aplic_rd(APLIC_SETIE) & (1U << 5), 0U);
+	CHECK_EQ(aplic_rd(APLIC_SETIP) & (1U << 5), 0U);
+	/* A guest index or a hart beyond the vCPUs reaches nothing. */
+	vcpus[0].arch.vimsic.eip = vcpus[1].arch.vimsic.eip = 0;
+	aplic_wr(SRCCFG(6), APLIC_SM_DETACHED);
+	aplic_wr(TARGET(6), (1U << 18) | (1U << 12) | 9);
+	aplic_wr(APLIC_SETIENUM, 6);
+	aplic_wr(APLIC_SETIPNUM, 6);
+	aplic_wr(TARGET(6), (2U << 18) | 9);
+	aplic_wr(APLIC_SETIPNUM, 6);
+	CHECK_EQ(vcpus[0].arch.vimsic.eip | vcpus[1].arch.vimsic.eip, 0ULL);
+	/* genmsi: at once, never busy. */
+	aplic_wr(APLIC_GENMSI, (1U << 18) | 11);
+	CHECK_EQ(vcpus[1].arch.vimsic.eip, 1ULL << 11);
+	CHECK_EQ(aplic_rd(APLIC_GENMSI) & APLIC_GENMSI_BUSY, 0U);
+	/* Sources 0 and 32.. do not exist; only aligned 32-bit accesses. */
+	vplic_set_level(&dom, 0, true);
+	vplic_set_level(&dom, 40, true);
+	aplic_wr(APLIC_SETIPNUM, 0);
+	aplic_wr(APLIC_SETIPNUM, 40);
+	CHECK_EQ(aplic_rd(APLIC_SETIP + 4), 0U);
+	{
+		u64 v = 0;
+
+		CHECK(vaplic_mmio(&vcpus[0], NULL, 0, 2, false, &v) == -EINVAL);
+		CHECK(vaplic_mmio(&vcpus[0], NULL, 1, 4, true, &v) == -EINVAL);
+	}
 }
 
 int main(void)
