@@ -168,7 +168,8 @@ static void op_csr(void)
 	struct vcpu *v = &vcpus[in8() & 1];
 	uint8_t b = in8();
 	unsigned int csr = (b & 3) == 0 ? CSR_STOPEI :
-			   (b & 3) == 3 ? CSR_SATP : CSR_SIREG;
+			   (b & 3) == 3 ? CSR_SATP :
+					  CSR_SIREG;
 	unsigned long isel = in8(), old = 0xdead, nv = in64(), mask = in64();
 	unsigned int top = top_ref(&v->arch.vimsic);
 	u64 eip = v->arch.vimsic.eip;
@@ -196,7 +197,8 @@ static void op_insn(void)
 	if (b & 1) {
 		/* A SYSTEM instruction on sireg or stopei. */
 		insn = (insn & 0x000ff000UL) | 0x73 | ((insn & 0xf80UL)) |
-		       ((unsigned long)((b & 2) ? CSR_SIREG : CSR_STOPEI) << 20);
+		       ((unsigned long)((b & 2) ? CSR_SIREG : CSR_STOPEI)
+			<< 20);
 	}
 	for (unsigned int i = 1; i < 32; i++)
 		cpu_regs_set(r, i, in64());
