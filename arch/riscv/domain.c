@@ -6,6 +6,7 @@
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/lib.h>
 #include <asm/irqchip.h>
 #include <asm/vaplic.h>
 #include <asm/vimsic.h>
@@ -32,6 +33,9 @@ int arch_domain_init(struct domain *d)
 	 */
 	d->arch.aia = riscv_irqchip_host() == &aplic_msi_ops;
 	if (d->arch.aia) {
+		printk("domain %u (%s): AIA: vAPLIC (MSI mode) at %#lx, IMSIC "
+		       "files at %#lx\n",
+		       d->id, d->name, VAPLIC_BASE, VIMSIC_BASE);
 		return vaplic_init(d) ?: vimsic_init(d);
 	}
 	return vplic_init(d, d->cfg.vcpus);

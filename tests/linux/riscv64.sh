@@ -10,7 +10,15 @@
 #                  through SBI set_timer and VSTIP injection).
 #   linux_console_input: a busybox shell as init; commands typed on the
 #                  console reach it through the virtual 16550 (receive
-#                  interrupts through the virtual PLIC) and it powers off.
+#                  interrupts through the virtual PLIC, or on an AIA host
+#                  the vAPLIC and the domain's IMSIC file) and it powers off.
+#   On an AIA host (XL_MACHINE_OPTS with aia=aplic-imsic), every domain
+#   must have been given an AIA (the hypervisor's "AIA: vAPLIC" line; its
+#   Linux boots only through it: the tree has no other interrupt
+#   controller), and:
+#   linux_aia_3domains: three 2-vCPU domains at once on a 2-CPU host with
+#                  one guest interrupt file per hart (aia-guests=1): more
+#                  vCPUs per hart than guest files.
 #
 # usage: tests/linux/riscv64.sh
 # Environment: XL_LINUX_TIMEOUT (seconds per boot, default 600);
@@ -65,6 +73,21 @@ check_in_place() {
 	done
 }
 
+# aia_host: does this run's machine have IMSICs (virt,aia=aplic-imsic)?
+aia_host() {
+	[[ " ${XL_MACHINE_OPTS:-} ${extra[*]} " == *aia=aplic-imsic* ]]
+}
+
+# check_aia LOG DOMAIN...: on an AIA host each domain got an AIA.
+check_aia() {
+	local log=$1 d
+	shift
+	aia_host || return 0
+	for d in "$@"; do
+		grep -aq "($d): AIA: vAPLIC" "$log" || { echo "$d: no AIA on an AIA host"; return; }
+	done
+}
+
 run_case() { # case smp mem domain...
 	local name=$1 smp=$2 mem=$3
 	shift 3
@@ -80,6 +103,7 @@ run_case() { # case smp mem domain...
 	done
 	[ -n "$why" ] || [ $rc -eq 0 ] || why="exit status $rc"
 	[ -n "$why" ] || why=$(check_in_place "$log" "$@")
+	[ -n "$why" ] || why=$(check_aia "$log" "$@")
 	[ -n "$why" ] || why=$(stall_lines "$log")
 	if [ -z "$why" ]; then
 		result "$name" ok
@@ -159,6 +183,14 @@ extra=()
 domfile linux 2 256 destroy xl_devmem=0x10001000
 run_case linux_2vcpu 2 1G linux
 devmem_case
+if aia_host; then
+	domfile aia1 2 256
+	domfile aia2 2 256 restart
+	domfile aia3 2 256 restart
+	extra=(--machine-opt aia-guests=1)
+	run_case linux_aia_3domains 2 2G aia1 aia2 aia3
+	extra=()
+fi
 [ -z "${XL_LINUX_ONE:-}" ] || finish
 
 extra=(--qemu-arg -cpu --qemu-arg rv64,sstc=false)
