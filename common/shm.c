@@ -380,7 +380,7 @@ int shm_guest_fdt(struct domain *d, void *fdt)
 			     fdt_property_string(fdt, "compatible",
 						 "xen-lite,shm-doorbell");
 		rc = rc ?: fdt_property(fdt, "reg", reg, sizeof(reg));
-		rc = rc ?: arch_shm_fdt_irq(fdt, s);
+		rc = rc ?: arch_shm_fdt_irq(d, fdt, s);
 		rc = rc ?: fdt_property_u32(fdt, "xen-lite,slot", s);
 		rc = rc	   ?:
 			     fdt_property_u32(fdt, "phandle",

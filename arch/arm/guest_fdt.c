@@ -144,7 +144,7 @@ const char *arch_guest_stdout_path(void)
 }
 
 /* A shared-memory doorbell's line: SPI, level high (docs/shared-memory.md). */
-int arch_shm_fdt_irq(void *fdt, unsigned int slot)
+int arch_shm_fdt_irq(struct domain *d, void *fdt, unsigned int slot)
 {
 	const u32 cells[3] = { 0, XL_BOOT_SHM_SPI_BASE_ARM64 + slot, 4 };
 	int rc = fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC);

@@ -279,11 +279,13 @@ const char *arch_guest_stdout_path(void)
 	return "/serial@10000000";
 }
 
-/* A shared-memory doorbell's line: vPLIC source (docs/shared-memory.md). */
-int arch_shm_fdt_irq(void *fdt, unsigned int slot)
+/*
+ * A shared-memory doorbell's line: vPLIC source, or the same vAPLIC
+ * source in a domain with an AIA (docs/shared-memory.md).
+ */
+int arch_shm_fdt_irq(struct domain *d, void *fdt, unsigned int slot)
 {
-	int rc = fdt_property_u32(fdt, "interrupts",
-				  XL_BOOT_SHM_IRQ_BASE_RISCV64 + slot);
+	int rc = irq_prop(d, fdt, XL_BOOT_SHM_IRQ_BASE_RISCV64 + slot);
 
 	return rc ?: fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
 }

@@ -72,9 +72,10 @@ long shm_notify(struct domain *d, unsigned long slot, unsigned long peer);
 /*
  * Arch hooks: the interrupt line of slot @slot (vPLIC source
  * XL_BOOT_SHM_IRQ_BASE_RISCV64 + @slot, Arm SPI XL_BOOT_SHM_SPI_BASE_ARM64 +
- * @slot), and its interrupt properties in a guest device-tree node.
+ * @slot), and its interrupt properties in a guest device-tree node of
+ * @d (whose interrupt controller decides their form).
  */
 void arch_shm_set_line(struct domain *d, unsigned int slot, bool level);
-int arch_shm_fdt_irq(void *fdt, unsigned int slot);
+int arch_shm_fdt_irq(struct domain *d, void *fdt, unsigned int slot);
 
 #endif /* XL_SHM_H */
