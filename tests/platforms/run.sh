@@ -16,7 +16,8 @@
 # usage: tests/platforms/run.sh          make test's share: tree.*, the
 #                                        basic boots, the guests runs in
 #                                        XL_PLATFORMS_GUESTS, one Linux boot
-#                                        per architecture
+#                                        per architecture and the riscv64
+#                                        one on aia=aplic-imsic
 #        tests/platforms/run.sh --full   'make test-platforms': every tree
 #                                        row, every tests/qemu script, all
 #                                        guests runs, every Linux case
@@ -196,6 +197,10 @@ else
 	XL_GUESTS_RUNS=${XL_PLATFORMS_GUESTS:-basic pvmmu faults} \
 		XL_GUESTS_KEEP=$tmp/guests-keep sub guests "$srctree/tests/guests/run.sh"
 	XL_LINUX_ONE=1 sub linux "$srctree/tests/linux/run.sh"
+	# The virtual AIA: the riscv64 boot (and linux_aia_3domains) on an
+	# IMSIC host (about 40-80 s on the 2-core machine).
+	XL_MACHINE_OPTS=aia=aplic-imsic XL_LINUX_ONE=1 prefix=qemu10.riscv64-aia. \
+		sub riscv64-aia.linux "$srctree/tests/linux/riscv64.sh"
 fi
 
 # The PV MMU on QEMU 10 runs on the architecture: a VS-mode satp write with
