@@ -161,10 +161,9 @@ static void hart_init(unsigned int cpu)
 	 * Supervisor external interrupts: the host interrupt controller's
 	 * S-mode context of this hart, for forwarded device interrupts.
 	 */
-	csr_write(CSR_SIE, SIE_SSIE | SIE_STIE |
-				   (riscv_irqchip_cpu_init(cpu) ?
-					    SIE_SEIE :
-					    0));
+	csr_write(CSR_SIE,
+		  SIE_SSIE | SIE_STIE |
+			  (riscv_irqchip_cpu_init(cpu) ? SIE_SEIE : 0));
 }
 
 void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)

@@ -30,6 +30,7 @@
 
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/smp.h>
 #include <xen-lite/vmmio.h>
 #include <asm/aia.h>
 #include <asm/aplic.h>
@@ -39,6 +40,10 @@
 
 #include "fuzz_check.h"
 #include "fuzz_input.h"
+
+/* vplic.c's forwarding side asks which CPU it runs on. */
+struct pcpu pcpu_info[CONFIG_NR_CPUS];
+struct pcpu *fuzz_this_cpu = &pcpu_info[0];
 
 static struct domain dom;
 static struct vcpu vcpus[2];
