@@ -14,8 +14,13 @@
 
 #define CONSOLE_WRITE_MAX 1024
 
-static long hc_console_write(struct vcpu *v, unsigned long gpa,
-			     unsigned long len)
+/*
+ * The handlers with buffers on the stack are kept out of line so that
+ * do_hypercall() itself needs no frame and no stack-protector check: it
+ * is on the path of every hypercall (issue 20).
+ */
+static __noinline long hc_console_write(struct vcpu *v, unsigned long gpa,
+					unsigned long len)
 {
 	char buf[128];
 	unsigned long done = 0;
@@ -34,7 +39,7 @@ static long hc_console_write(struct vcpu *v, unsigned long gpa,
 	return (long)done;
 }
 
-static long hc_domain_info(struct vcpu *v, unsigned long gpa)
+static __noinline long hc_domain_info(struct vcpu *v, unsigned long gpa)
 {
 	struct domain *d = v->domain;
 	struct xl_domain_info info;
