@@ -297,6 +297,17 @@ run_arch() { # arch
 	done
 	no_leak "$log"
 	check "$p.no_frame_leaked" $? "$leak_why"
+	# The ring buffers of issue 17: 10,000 messages each way between
+	# two domains pinned to CPUs 0 and 1, every wait a WFI woken by the
+	# doorbell's interrupt.
+	p=$a.shm_ring
+	run "$a" shm_ring 2 256M 240 "$cfgdir/shm-ring-owner.cfg" \
+		"$cfgdir/shm-ring-borrower.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" shm-ring-owner shm
+	expect_pass "$p" shm-ring-borrower shm
+	no_leak "$log"
+	check "$p.no_frame_leaked" $? "$leak_why"
 
 	fi
 	# PV MMU: the adversarial suite on 2 vCPUs (it shuts down with

@@ -19,6 +19,9 @@
  *                    and checks again in its second life before answering
  *   role=outsider    a domain without the region: reading or writing its
  *                    address, or reading the doorbell's, faults
+ *   mode=ring        ring buffers both ways, msgs=N messages with
+ *                    checksums, every wait a WFI woken by the doorbell
+ *   mode=pingpong    the doorbell round trip, timed (tests/bench)
  */
 #include <public/boot_schema.h>
 #include <rt.h>
@@ -85,11 +88,29 @@ static void rung_once_by(unsigned int peer, const char *name)
 		 (unsigned)DB[DB_STATUS]);
 }
 
+/*
+ * The doorbell's interrupt, taken in WFI with a timer armed as a safety
+ * net (a missing interrupt fails the check instead of hanging), on both
+ * architectures the same way:
+ *   irq_setup()             enable the doorbell line of slot 0 and the timer
+ *   irq_wait(end, &f)       WFI with interrupts unmasked until the counter
+ *                           reaches @end; true when an interrupt was taken
+ *   irq_take(&f)            acknowledge it: the doorbell's line, LINE_TIMER
+ *                           (the safety net fired) or LINE_NONE
+ *   irq_done(line)          complete / EOI the doorbell's line
+ *   irq_teardown()          disable both
+ * An interrupt unwinds through rt_catch() (the trap does not return to
+ * the loop), with interrupts masked again by the trap itself.
+ */
+#define LINE_NONE 0U
+#define LINE_TIMER 0xffffU
+
 #ifdef __riscv
 /*
  * RISC-V: the doorbell's line is vPLIC source XL_BOOT_SHM_IRQ_BASE_RISCV64
  * + slot (docs/shared-memory.md); context 0 is vCPU 0's S-mode (the PLIC
- * layout of QEMU's virt machine, arch/riscv/vplic.c).
+ * layout of QEMU's virt machine, arch/riscv/vplic.c). The safety net is
+ * the SBI timer (SBI spec v2.0 ch. 6).
  */
 #define PLIC ((volatile uint32_t *)0x0c000000UL)
 #define PLIC_PRIO(src) ((src))
@@ -98,31 +119,211 @@ static void rung_once_by(unsigned int peer, const char *name)
 #define PLIC_CLAIM0 (0x200004 / 4)
 #define SIE_SEIE (1UL << 9)
 #define SIE_STIE (1UL << 5)
-#define SBI_EXT_TIME 0x54494D45UL /* "TIME", SBI spec v2.0 ch. 6 */
+#define SBI_EXT_TIME 0x54494D45UL /* "TIME" */
 #define CAUSE_S_TIMER ((1UL << 63) | 5)
 #define SSTATUS_SIE (1UL << 1)
 #define CAUSE_S_EXT ((1UL << 63) | 9)
-#define DB_IRQ XL_BOOT_SHM_IRQ_BASE_RISCV64
+#define DB_LINE XL_BOOT_SHM_IRQ_BASE_RISCV64
 
+static void irq_setup(void)
+{
+	PLIC[PLIC_PRIO(DB_LINE)] = 1;
+	PLIC[PLIC_THRESHOLD0] = 0;
+	PLIC[PLIC_ENABLE0] = 1U << DB_LINE;
+	asm volatile("csrs sie, %0" : : "r"(SIE_SEIE | SIE_STIE));
+}
+
+static void irq_teardown(void)
+{
+	asm volatile("csrc sie, %0" : : "r"(SIE_SEIE | SIE_STIE));
+	PLIC[PLIC_ENABLE0] = 0;
+}
+
+static void timer_arm(uint64_t end)
+{
+	fw_call(SBI_EXT_TIME, 0, end, 0, 0, 0, 0, 0);
+}
+
+static void timer_disarm(void)
+{
+	fw_call(SBI_EXT_TIME, 0, ~0UL, 0, 0, 0, 0, 0);
+}
+
+static void irqs_on(void)
+{
+	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+}
+
+static void irqs_off(void)
+{
+	asm volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+}
+
+static void wfi(void)
+{
+	asm volatile("wfi" ::: "memory");
+}
+
+static unsigned int irq_take(const struct rt_fault *f)
+{
+	if (f->cause == CAUSE_S_TIMER) {
+		timer_disarm();
+		return LINE_TIMER;
+	}
+	return f->cause == CAUSE_S_EXT ? PLIC[PLIC_CLAIM0] : LINE_NONE;
+}
+
+static void irq_done(unsigned int line)
+{
+	PLIC[PLIC_CLAIM0] = line;
+}
+
+/* Order the region's stores before the doorbell write (device output). */
+static void io_fence(void)
+{
+	asm volatile("fence rw, o" ::: "memory");
+}
+#else
+/*
+ * Arm: the doorbell's line is SPI 64 + slot, INTID 96 for slot 0, in the
+ * vGICv3 (single security state: group 1, routed to affinity 0, vCPU 0);
+ * the safety net is the EL1 virtual timer, PPI INTID 27 (Arm ARM D12.2,
+ * CNTV_CVAL_EL0 / CNTV_CTL_EL0).
+ */
+#define GICD_BASE 0x08000000UL
+#define GICR_SGI_BASE (0x080a0000UL + 0x10000) /* vCPU 0's SGI frame */
+#define DB_LINE (32 + XL_BOOT_SHM_SPI_BASE_ARM64)
+#define VTIMER_INTID 27
+#define IRQ_VECTOR 5 /* IRQ taken from EL1 with SP_EL1 */
+
+static void gicd_w32(unsigned long off, uint32_t v)
+{
+	*(volatile uint32_t *)(GICD_BASE + off) = v;
+}
+
+static void gicr_sgi_w32(unsigned long off, uint32_t v)
+{
+	*(volatile uint32_t *)(GICR_SGI_BASE + off) = v;
+}
+
+static void irq_setup(void)
+{
+	/* Redistributor of vCPU 0 awake (GICR_WAKER.ProcessorSleep = 0). */
+	*(volatile uint32_t *)(0x080a0000UL + 0x14) = 0;
+	gicd_w32(0x0, 2); /* GICD_CTLR.EnableGrp1 */
+	gicd_w32(0x80 + 4 * (DB_LINE / 32), 1U << (DB_LINE % 32));
+	*(volatile uint8_t *)(GICD_BASE + 0x400 + DB_LINE) = 0xa0;
+	*(volatile uint64_t *)(GICD_BASE + 0x6000 + 8 * DB_LINE) = 0;
+	gicd_w32(0x100 + 4 * (DB_LINE / 32), 1U << (DB_LINE % 32));
+	/* The virtual timer's PPI: group 1, enabled (GICR_IGROUPR0, ...). */
+	gicr_sgi_w32(0x80, 1U << VTIMER_INTID);
+	*(volatile uint8_t *)(GICR_SGI_BASE + 0x400 + VTIMER_INTID) = 0xa0;
+	gicr_sgi_w32(0x100, 1U << VTIMER_INTID);
+	asm volatile("msr s3_0_c4_c6_0, %0" : : "r"(0xffUL)); /* ICC_PMR_EL1 */
+	asm volatile("msr s3_0_c12_c12_7, %0; isb"
+		     :
+		     : "r"(1UL)); /* ICC_IGRPEN1_EL1 */
+}
+
+static void irq_teardown(void)
+{
+	gicd_w32(0x180 + 4 * (DB_LINE / 32), 1U << (DB_LINE % 32));
+	gicr_sgi_w32(0x180, 1U << VTIMER_INTID);
+}
+
+static void timer_arm(uint64_t end)
+{
+	asm volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
+		     :
+		     : "r"(end), "r"(1UL));
+}
+
+static void timer_disarm(void)
+{
+	asm volatile("msr cntv_ctl_el0, %0; isb" : : "r"(0UL));
+}
+
+static void irqs_on(void)
+{
+	asm volatile("msr daifclr, #2" ::: "memory");
+}
+
+static void irqs_off(void)
+{
+	asm volatile("msr daifset, #2" ::: "memory");
+}
+
+static void wfi(void)
+{
+	asm volatile("dsb sy; wfi" ::: "memory");
+}
+
+static unsigned int irq_take(const struct rt_fault *f)
+{
+	unsigned long iar;
+
+	if (f->kind != IRQ_VECTOR)
+		return LINE_NONE;
+	asm volatile("mrs %0, s3_0_c12_c12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
+	if (iar == VTIMER_INTID) {
+		timer_disarm();
+		asm volatile("msr s3_0_c12_c12_1, %0; isb" : : "r"(iar));
+		return LINE_TIMER;
+	}
+	return iar;
+}
+
+static void irq_done(unsigned int line)
+{
+	asm volatile("msr s3_0_c12_c12_1, %0; isb"
+		     :
+		     : "r"((unsigned long)line)); /* ICC_EOIR1_EL1 */
+}
+
+static void io_fence(void)
+{
+	asm volatile("dsb sy" ::: "memory");
+}
+#endif
+
+/* WFI with interrupts unmasked until the counter passes *@arg. */
 static void wait_irq(void *arg)
 {
 	uint64_t end = *(uint64_t *)arg;
 
-	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+	irqs_on();
 	while (arch_counter() < end)
-		asm volatile("wfi" ::: "memory");
-	asm volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+		wfi();
+	irqs_off();
 }
 
-/* The same without WFI: nothing may be armed to wake it. */
+/* The same without WFI (nothing may be armed to wake it). */
 static void spin_irq(void *arg)
 {
 	uint64_t end = *(uint64_t *)arg;
 
-	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+	irqs_on();
 	while (arch_counter() < end)
 		arch_relax();
-	asm volatile("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+	irqs_off();
+}
+
+/*
+ * Wait for an interrupt until the counter reaches @end, with the timer
+ * armed at @end (@arm; otherwise the caller armed it for a later deadline
+ * of its own). Return: the line taken (irq_take()), LINE_NONE if none came.
+ */
+static unsigned int irq_wait(uint64_t end, struct rt_fault *f, bool arm)
+{
+	unsigned int line = LINE_NONE;
+
+	if (arm)
+		timer_arm(end);
+	if (rt_catch(wait_irq, &end, f))
+		line = irq_take(f);
+	if (arm)
+		timer_disarm();
+	return line;
 }
 
 /*
@@ -134,94 +335,26 @@ static void doorbell_irq(void)
 {
 	uint64_t end = arch_counter() + 2 * arch_counter_freq();
 	struct rt_fault f = { 0 };
-	bool took;
-	uint32_t src;
-
-	PLIC[PLIC_PRIO(DB_IRQ)] = 1;
-	PLIC[PLIC_THRESHOLD0] = 0;
-	PLIC[PLIC_ENABLE0] = 1U << DB_IRQ;
-	/* The timer at the deadline: WFI wakes even if the doorbell fails. */
-	asm volatile("csrs sie, %0" : : "r"(SIE_SEIE | SIE_STIE));
-	fw_call(SBI_EXT_TIME, 0, end, 0, 0, 0, 0, 0);
-	took = rt_catch(wait_irq, &end, &f);
-	fw_call(SBI_EXT_TIME, 0, ~0UL, 0, 0, 0, 0, 0);
-	asm volatile("csrc sie, %0" : : "r"(SIE_STIE));
-	rt_check(took && f.cause == CAUSE_S_EXT, "doorbell_irq", "%s (%#lx)",
-		 !took			  ? "no interrupt in 2 s" :
-		 f.cause == CAUSE_S_TIMER ? "none before the 2 s timer" :
-					    "another trap",
-		 f.cause);
-	src = PLIC[PLIC_CLAIM0];
-	rt_check(src == DB_IRQ, "doorbell_irq_claim", "claimed %u", src);
-	rung_once_by(0, "data"); /* clears STATUS: the line goes low */
-	PLIC[PLIC_CLAIM0] = src;
-	end = arch_counter() + arch_counter_freq() / 100; /* 10 ms */
-	took = rt_catch(spin_irq, &end, &f);
-	rt_check(!took, "doorbell_irq_lowered", "interrupt %#lx again",
-		 f.cause);
-	asm volatile("csrc sie, %0" : : "r"(SIE_SEIE));
-	PLIC[PLIC_ENABLE0] = 0;
-}
-#else
-/*
- * Arm: the doorbell's line is SPI 64 + slot, INTID 96 for slot 0, in the
- * vGICv3 (single security state: group 1, routed to affinity 0, vCPU 0).
- * The wait spins with IRQs unmasked (bounded, no WFI: nothing else is
- * armed to wake it).
- */
-#define GICD_BASE 0x08000000UL
-#define GICR_BASE 0x080a0000UL
-#define DB_INTID (32 + XL_BOOT_SHM_SPI_BASE_ARM64)
-
-static void gicd_w32(unsigned long off, uint32_t v)
-{
-	*(volatile uint32_t *)(GICD_BASE + off) = v;
-}
-
-static void spin_irq(void *arg)
-{
-	uint64_t end = *(uint64_t *)arg;
-
-	asm volatile("msr daifclr, #2" ::: "memory");
-	while (arch_counter() < end)
-		arch_relax();
-	asm volatile("msr daifset, #2" ::: "memory");
-}
-
-static void doorbell_irq(void)
-{
-	uint64_t end = arch_counter() + 2 * arch_counter_freq();
-	struct rt_fault f = { 0 };
-	unsigned long iar;
+	unsigned int line;
 	bool took;
 
-	/* Redistributor of vCPU 0 awake (GICR_WAKER.ProcessorSleep = 0). */
-	*(volatile uint32_t *)(GICR_BASE + 0x14) = 0;
-	gicd_w32(0x0, 2); /* GICD_CTLR.EnableGrp1 */
-	gicd_w32(0x80 + 4 * (DB_INTID / 32), 1U << (DB_INTID % 32));
-	*(volatile uint8_t *)(GICD_BASE + 0x400 + DB_INTID) = 0xa0;
-	*(volatile uint64_t *)(GICD_BASE + 0x6000 + 8 * DB_INTID) = 0;
-	gicd_w32(0x100 + 4 * (DB_INTID / 32), 1U << (DB_INTID % 32));
-	asm volatile("msr s3_0_c4_c6_0, %0" : : "r"(0xffUL)); /* ICC_PMR_EL1 */
-	asm volatile("msr s3_0_c12_c12_7, %0; isb"
-		     :
-		     : "r"(1UL)); /* ICC_IGRPEN1_EL1 */
-	took = rt_catch(spin_irq, &end, &f);
-	/* Vector 5: IRQ taken from EL1 with SP_EL1. */
-	rt_check(took && f.kind == 5, "doorbell_irq", "%s (vector %lu)",
-		 took ? "another trap" : "no interrupt in 2 s", f.kind);
-	asm volatile("mrs %0, s3_0_c12_c12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
-	rt_check(iar == DB_INTID, "doorbell_irq_claim", "IAR %lu", iar);
+	irq_setup();
+	line = irq_wait(end, &f, true);
+	rt_check(line == DB_LINE, "doorbell_irq", "%s (line %u, cause %#lx)",
+		 line == LINE_TIMER ? "none before the 2 s timer" :
+		 line == LINE_NONE  ? "no interrupt in 2 s" :
+				      "another interrupt",
+		 line, f.cause);
+	rt_check(line == DB_LINE, "doorbell_irq_claim", "claimed %u", line);
 	rung_once_by(0, "data"); /* clears STATUS: the line goes low */
-	asm volatile("msr s3_0_c12_c12_1, %0; isb"
-		     :
-		     : "r"(iar)); /* ICC_EOIR1_EL1 */
+	if (line != LINE_NONE && line != LINE_TIMER)
+		irq_done(line);
 	end = arch_counter() + arch_counter_freq() / 100; /* 10 ms */
 	took = rt_catch(spin_irq, &end, &f);
-	rt_check(!took, "doorbell_irq_lowered", "vector %lu again", f.kind);
-	gicd_w32(0x180 + 4 * (DB_INTID / 32), 1U << (DB_INTID % 32));
+	rt_check(!took, "doorbell_irq_lowered", "interrupt again (cause %#lx)",
+		 f.cause);
+	irq_teardown();
 }
-#endif
 
 static void probe_read(void *p)
 {
@@ -277,6 +410,288 @@ static bool wait_eq(volatile uint64_t *p, uint64_t want)
 	return true;
 }
 
+/*
+ * mode=ring: a ring buffer each way between the owner (peer 0) and one
+ * borrower (peer 1), interrupt-driven: each side publishes what it can,
+ * rings the other when it did anything, and otherwise sleeps in WFI until
+ * the doorbell's interrupt (a 2 s timer as the safety net; a timer wake
+ * fails the run). The owner sends msgs=N messages (default 10000) of
+ * pseudo-random data with a checksum; the borrower checks each one and
+ * answers it with a message of its own carrying the checksum it received;
+ * the owner checks the answers. No lost wakeup: STATUS is cleared before
+ * the rings are looked at again, and a side publishes before it rings.
+ */
+#define RING_N 32
+#define RING_DATA 40
+
+struct ring_msg {
+	uint32_t seq;
+	uint32_t pad;
+	uint64_t ack; /* answers: the checksum of the message answered */
+	uint64_t sum; /* of data[], seeded with seq */
+	uint64_t data[RING_DATA / 8];
+};
+
+struct ring {
+	uint32_t head; /* written by the producer: messages published */
+	uint32_t pad0[15];
+	uint32_t tail; /* written by the consumer: messages taken */
+	uint32_t pad1[15];
+	struct ring_msg m[RING_N];
+};
+
+struct ring_area {
+	uint32_t done[2]; /* per peer: finished, and rang rings[] times */
+	uint32_t rings[2];
+	uint32_t pad[12];
+	struct ring r[2]; /* r[p]: produced by peer p */
+};
+
+struct ring_stats {
+	uint32_t irqs; /* doorbell interrupts taken */
+	uint32_t rings; /* RING writes */
+	uint32_t bad; /* messages that failed a check */
+	uint32_t first_bad;
+	uint32_t stalls; /* waits ended by the timer or another trap */
+};
+
+/* The owner's message @seq, the borrower's answer to it. */
+static void ring_fill(struct ring_msg *m, uint32_t seq, bool answer,
+		      uint64_t ack)
+{
+	uint64_t s = rt_mix(seq + (answer ? 0x8000000000ULL : 0)) | 1;
+
+	m->seq = seq;
+	m->ack = ack;
+	for (unsigned int i = 0; i < RING_DATA / 8; i++)
+		m->data[i] = rt_rand(&s);
+	m->sum = rt_checksum(m->data, RING_DATA, seq);
+}
+
+static bool ring_check(const volatile struct ring_msg *m, uint32_t seq,
+		       bool answer)
+{
+	struct ring_msg want;
+
+	ring_fill(&want, seq, answer, 0);
+	if (m->seq != seq ||
+	    m->sum != rt_checksum((const void *)m->data, RING_DATA, seq))
+		return false;
+	/* The data itself, and for an answer the checksum it carries. */
+	for (unsigned int i = 0; i < RING_DATA / 8; i++)
+		if (m->data[i] != want.data[i])
+			return false;
+	if (answer) {
+		ring_fill(&want, seq, false, 0);
+		return m->ack == want.sum;
+	}
+	return true;
+}
+
+static void ring_bad(struct ring_stats *st, uint32_t seq)
+{
+	if (!st->bad++)
+		st->first_bad = seq;
+}
+
+/*
+ * Sleep until the doorbell rings, then clear STATUS. With @end, the timer
+ * is already armed there; otherwise it is armed 2 s from now. Return:
+ * false on a stall (the timer or another trap).
+ */
+static bool ring_sleep(struct ring_stats *st, uint64_t end)
+{
+	struct rt_fault f = { 0 };
+	unsigned int line = irq_wait(
+		end ?: arch_counter() + 2 * arch_counter_freq(), &f, !end);
+
+	if (line != DB_LINE) {
+		st->stalls++;
+		rt_printf(
+			"ring: woken by line %u (cause %#lx), not the doorbell\n",
+			line, f.cause);
+		return false;
+	}
+	st->irqs++;
+	DB[DB_STATUS] = DB[DB_STATUS];
+	irq_done(line);
+	return true;
+}
+
+static void ring_peer(struct ring_stats *st, unsigned int peer)
+{
+	io_fence();
+	DB[DB_RING] = peer;
+	st->rings++;
+}
+
+static void ring_mode(uint64_t gpa, bool owner)
+{
+	volatile struct ring_area *a = (void *)(uintptr_t)gpa;
+	unsigned int me = owner ? 0 : 1, peer = me ^ 1;
+	volatile struct ring *tx = &a->r[me], *rx = &a->r[peer];
+	uint32_t n = rt_arg_ul("msgs", 10000), sent = 0, got = 0;
+	struct ring_stats st = { 0 };
+	uint64_t t0, end;
+
+	rt_check(DB[DB_PEER_ID] == me && DB[DB_PEERS] == 2, "ring_ids",
+		 "PEER_ID %u PEERS %u", (unsigned)DB[DB_PEER_ID],
+		 (unsigned)DB[DB_PEERS]);
+	irq_setup();
+	t0 = rt_now_us();
+	/*
+	 * Owner: send n, take n answers. Borrower: take a message only when
+	 * its answer fits, so sent == got all along.
+	 */
+	while (got < n) {
+		bool progress = false;
+
+		while (owner && sent < n && sent - tx->tail < RING_N) {
+			ring_fill((struct ring_msg *)&tx->m[sent % RING_N],
+				  sent, false, 0);
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			tx->head = ++sent;
+			progress = true;
+		}
+		while (rx->head != got && (owner || sent - tx->tail < RING_N)) {
+			volatile struct ring_msg *m = &rx->m[got % RING_N];
+
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			if (!ring_check(m, got, owner))
+				ring_bad(&st, got);
+			if (!owner) {
+				ring_fill(
+					(struct ring_msg *)&tx->m[sent % RING_N],
+					got, true, m->sum);
+				__atomic_thread_fence(__ATOMIC_SEQ_CST);
+				tx->head = ++sent;
+			}
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			rx->tail = ++got;
+			progress = true;
+		}
+		if (progress)
+			ring_peer(&st, peer);
+		else if (!ring_sleep(&st, 0))
+			break;
+	}
+	/* Both sides' ring counts, then each compares with its COUNT. */
+	a->rings[me] = st.rings;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	a->done[me] = 1;
+	end = rt_now_us() + rt_arg_ul("timeout_ms", 20000) * 1000;
+	while (!a->done[peer] && rt_now_us() < end)
+		arch_relax();
+	irq_teardown();
+	rt_printf(
+		"ring: %u messages %s in %llu us, %u interrupts, %u rings sent, COUNT %u\n",
+		got, owner ? "sent and answered" : "answered",
+		(unsigned long long)(rt_now_us() - t0), st.irqs, st.rings,
+		(unsigned)DB[DB_COUNT]);
+	rt_check(got == n && sent == n && !st.stalls,
+		 owner ? "ring_all_answered" : "ring_all_received",
+		 "%u of %u, %u stalls", got, n, st.stalls);
+	rt_check(got && !st.bad,
+		 owner ? "ring_answers_intact" : "ring_messages_intact",
+		 "%u bad, the first #%u", st.bad, st.first_bad);
+	rt_check(st.irqs > 0, "ring_interrupt_driven",
+		 "never slept until a doorbell interrupt");
+	rt_check(a->done[peer] && DB[DB_COUNT] == a->rings[peer] &&
+			 DB[DB_FROM(peer)] == a->rings[peer],
+		 "ring_count_matches", "COUNT %u FROM %u, the peer rang %u",
+		 (unsigned)DB[DB_COUNT], (unsigned)DB[DB_FROM(peer)],
+		 (unsigned)a->rings[peer]);
+}
+
+/*
+ * mode=pingpong (tests/bench/doorbell.sh): the owner rings, the borrower
+ * sleeps until the interrupt and rings back, iters=N times; the owner
+ * times each round trip (from before its RING write to after its own
+ * interrupt is acknowledged, STATUS cleared and the interrupt completed)
+ * and prints the mean, the median and the 10th / 90th percentiles as
+ * "SHM NAME VALUE" lines. The safety-net timer is armed once for the
+ * whole run (timeout_ms), so that the round trip holds no timer calls.
+ */
+#define PP_MAX 4096
+
+static uint32_t pp_samples[PP_MAX];
+
+static void sort32(uint32_t *v, unsigned int n)
+{
+	/* Shell sort: no library, a few thousand values. */
+	for (unsigned int gap = n / 2; gap; gap /= 2)
+		for (unsigned int i = gap; i < n; i++) {
+			uint32_t x = v[i];
+			unsigned int j = i;
+
+			for (; j >= gap && v[j - gap] > x; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = x;
+		}
+}
+
+static uint64_t ticks_ns(uint64_t t)
+{
+	return t * 1000000000ULL / arch_counter_freq();
+}
+
+static void pingpong(bool owner)
+{
+	unsigned int n = rt_arg_ul("iters", 1000), i = 0;
+	struct ring_stats st = { 0 };
+	uint64_t total = 0, t0, end;
+
+	if (n > PP_MAX)
+		n = PP_MAX;
+	irq_setup();
+	end = arch_counter() +
+	      rt_arg_ul("timeout_ms", 20000) * arch_counter_freq() / 1000;
+	timer_arm(end);
+	/* The borrower is ready when it has rung once. */
+	if (owner) {
+		if (!ring_sleep(&st, end))
+			goto out;
+	} else {
+		ring_peer(&st, 0);
+	}
+	for (i = 0; i < n; i++) {
+		if (owner) {
+			t0 = arch_counter();
+			ring_peer(&st, 1);
+			if (!ring_sleep(&st, end))
+				break;
+			pp_samples[i] = arch_counter() - t0;
+			total += pp_samples[i];
+		} else {
+			if (!ring_sleep(&st, end))
+				break;
+			ring_peer(&st, 0);
+		}
+	}
+out:
+	timer_disarm();
+	irq_teardown();
+	if (!owner) {
+		rt_check(!st.stalls && st.irqs == n, "pingpong_answered",
+			 "%u of %u", st.irqs, n);
+		return;
+	}
+	if (!rt_check(!st.stalls && i == n, "pingpong_done", "%u of %u", i, n))
+		return;
+	sort32(pp_samples, n);
+	rt_printf("SHM rtt_mean_ns %llu\n",
+		  (unsigned long long)(ticks_ns(total) / n));
+	rt_printf("SHM rtt_median_ns %llu\n",
+		  (unsigned long long)ticks_ns(pp_samples[n / 2]));
+	rt_printf("SHM rtt_p10_ns %llu\n",
+		  (unsigned long long)ticks_ns(pp_samples[n / 10]));
+	rt_printf("SHM rtt_p90_ns %llu\n",
+		  (unsigned long long)ticks_ns(pp_samples[n * 9 / 10]));
+	rt_printf("SHM rtt_total_ticks %llu freq %llu\n",
+		  (unsigned long long)total,
+		  (unsigned long long)arch_counter_freq());
+}
+
 int test_main(void)
 {
 	uint64_t gpa = rt_arg_ul("gpa", 0), size = rt_arg_ul("size", 0);
@@ -286,6 +701,14 @@ int test_main(void)
 
 	if (rt_arg_is("role", "outsider")) {
 		outsider(gpa);
+		return 0;
+	}
+	if (rt_arg_is("mode", "ring")) {
+		ring_mode(gpa, rt_arg_is("role", "owner"));
+		return 0;
+	}
+	if (rt_arg_is("mode", "pingpong")) {
+		pingpong(rt_arg_is("role", "owner"));
 		return 0;
 	}
 	/* Not a result line when good: a restarting borrower runs it twice. */
