@@ -221,9 +221,18 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	rc = domain_build(d);
 	if (rc)
 		goto fail;
+	/*
+	 * Running (domain_list_add() sets DOM_RUNNING) before any vCPU is
+	 * queued: once queued, vCPU 0 may run at once on another CPU (an
+	 * on_* restart happens while the schedulers run), and a guest that
+	 * shut down before its domain was DOM_RUNNING had its request
+	 * dropped by domain_shutdown() and spun forever, the domain never
+	 * reaped. Nothing but the domain's own vCPUs shuts a domain down,
+	 * so it cannot be torn down before its vCPUs are queued.
+	 */
+	domain_list_add(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i]);
-	domain_list_add(d);
 	*out = d;
 	return 0;
 fail:

@@ -282,17 +282,19 @@ run_arch() { # arch
 	# Static shared memory (docs/shared-memory.md): an owner and a
 	# borrower; an owner that dies first (its frames live on while the
 	# borrower maps them); a borrower that restarts (the data stays); a
-	# third domain that faults on the region's address. Every frame
-	# comes back once all are gone.
+	# third domain that faults on the region's address; a domain that
+	# reboots at once 200 times (its reboot must never be dropped). Every
+	# frame comes back once all are gone.
 	if want shm; then
 	p=$a.shm
 	run "$a" shm 4 256M 240 "$cfgdir/shm-owner.cfg" \
 		"$cfgdir/shm-borrower.cfg" "$cfgdir/shm-dies-owner.cfg" \
 		"$cfgdir/shm-dies-borrower.cfg" "$cfgdir/shm-restart-owner.cfg" \
-		"$cfgdir/shm-restart-borrower.cfg" "$cfgdir/shm-outsider.cfg"
+		"$cfgdir/shm-restart-borrower.cfg" "$cfgdir/shm-outsider.cfg" \
+		"$cfgdir/shm-reboot-loop.cfg"
 	expect_exit "$p" 0
 	for d in owner borrower dies-owner dies-borrower restart-owner \
-		restart-borrower outsider; do
+		restart-borrower outsider reboot-loop; do
 		expect_pass "$p" "shm-$d" shm
 	done
 	no_leak "$log"

@@ -22,7 +22,9 @@
 # arm64-cntvct.S: the virtual counter, the machine's natively, the
 # domain's under xen-lite). With xl_devmem=ADDR on the kernel command line
 # it first reads ADDR with busybox devmem and prints "XL-LINUX-DEVMEM
-# status N".
+# status N"; with xl_shm=ROLE,GPA,DOORBELL it runs the shared-memory test's
+# side ROLE (tests/linux/shm-guest.sh, with tests/linux/shmcp.c as
+# xl-shmcp) and prints "XL-SHM status N".
 
 linux_initramfs() { # arch debroot out
 	local arch=$1 debroot=$2 out=$3 bb="" c work counter devtmpfs=""
@@ -37,19 +39,28 @@ linux_initramfs() { # arch debroot out
 	mkdir -p "$work"/{bin,dev,proc,sys,tmp}
 	cp "$bb" "$work/bin/busybox"
 	ln -s busybox "$work/bin/sh"
+	# xl-shmcp: freestanding C, raw system calls (no libc, no builtins).
+	local shmcp=(-O2 -Wall -Wextra -nostdlib -static -no-pie -ffreestanding
+		-fno-builtin -fno-stack-protector -fno-tree-loop-distribute-patterns
+		-o "$work/bin/xl-shmcp" "$srctree/tests/linux/shmcp.c")
 	case $arch in
 	riscv64)
 		counter=rdtime
 		devtmpfs="mount -t devtmpfs dev /dev"
 		riscv64-linux-gnu-gcc -nostdlib -static -no-pie -march=rv64gc \
-			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S"
+			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S" &&
+			riscv64-linux-gnu-gcc -march=rv64gc -mno-relax -Wl,--no-relax \
+				"${shmcp[@]}"
 		;;
 	arm64)
 		counter=cntvct
 		aarch64-linux-gnu-gcc -nostdlib -static -no-pie -Wl,--build-id=none \
-			-o "$work/bin/cntvct" "$srctree/tests/linux/arm64-cntvct.S"
+			-o "$work/bin/cntvct" "$srctree/tests/linux/arm64-cntvct.S" &&
+			aarch64-linux-gnu-gcc -mstrict-align -mgeneral-regs-only \
+				-Wl,--build-id=none "${shmcp[@]}"
 		;;
-	esac || {
+	esac && cp "$srctree/tests/linux/shm-guest.sh" "$work/bin/xl-shm" &&
+		chmod +x "$work/bin/xl-shm" || {
 		rm -rf "$work"
 		return 1
 	}
@@ -59,6 +70,7 @@ linux_initramfs() { # arch debroot out
 		# No devtmpfs mounted there: what /init and devmem open.
 		mknod "$work/dev/zero" c 1 5
 		mknod "$work/dev/mem" c 1 1
+		mknod "$work/dev/urandom" c 1 9
 	fi
 	{
 		printf '#!/bin/sh\n/bin/busybox --install -s /bin\n'
@@ -81,6 +93,11 @@ for a in $(cat /proc/cmdline); do
 		echo "XL-LINUX-DEVMEM reading ${a#xl_devmem=}"
 		devmem "${a#xl_devmem=}" 32
 		echo "XL-LINUX-DEVMEM status $?"
+		;;
+	xl_shm=*)
+		# tests/linux/shm.sh: one side of the shared-memory test.
+		/bin/xl-shm $(echo "${a#xl_shm=}" | tr , ' ')
+		echo "XL-SHM status $?"
 		;;
 	esac
 done

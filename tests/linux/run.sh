@@ -8,4 +8,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 rc=0
 "$here/riscv64.sh" || rc=1
 "$here/arm64.sh" || rc=1
+# Two Linux domains sharing a region, both architectures.
+"$here/shm.sh" || rc=1
 exit $rc

@@ -22,6 +22,9 @@
  *   mode=ring        ring buffers both ways, msgs=N messages with
  *                    checksums, every wait a WFI woken by the doorbell
  *   mode=pingpong    the doorbell round trip, timed (tests/bench)
+ *   mode=reboot-loop an owner alone (on_reboot = "restart") that reboots
+ *                    at once in each life, cycles=N lives counted in its
+ *                    region, which outlives them
  */
 #include <public/boot_schema.h>
 #include <rt.h>
@@ -692,6 +695,37 @@ out:
 		  (unsigned long long)arch_counter_freq());
 }
 
+/*
+ * mode=reboot-loop: each life counts itself in the region and asks for a
+ * reboot as its first hypercall; the request must be taken (the vCPU
+ * does not come back from the call). A domain restarted by its on_reboot
+ * policy is queued while the schedulers run, so this life may run
+ * before its domain is marked running: such a request was dropped and
+ * the domain spun forever, never reaped (common/domain.c,
+ * domain_create()).
+ */
+static void reboot_loop(uint64_t gpa)
+{
+	volatile uint64_t *boots = (void *)(uintptr_t)gpa;
+	unsigned long cycles = rt_arg_ul("cycles", 100);
+	uint64_t life = ++*boots;
+
+	if (life < cycles) {
+		xl_hypercall(XL_HC_DOMAIN_SHUTDOWN, XL_SHUTDOWN_REBOOT, 0, 0, 0,
+			     0);
+		rt_fail("reboot_taken", "life %llu: the reboot was dropped",
+			(unsigned long long)life);
+		/* Once more, so that the loop goes on and the run ends. */
+		rt_udelay(10000);
+		xl_hypercall(XL_HC_DOMAIN_SHUTDOWN, XL_SHUTDOWN_REBOOT, 0, 0, 0,
+			     0);
+		for (;;)
+			arch_relax();
+	}
+	rt_check(life == cycles, "reboot_loop", "life %llu of %lu",
+		 (unsigned long long)life, cycles);
+}
+
 int test_main(void)
 {
 	uint64_t gpa = rt_arg_ul("gpa", 0), size = rt_arg_ul("size", 0);
@@ -705,6 +739,10 @@ int test_main(void)
 	}
 	if (rt_arg_is("mode", "ring")) {
 		ring_mode(gpa, rt_arg_is("role", "owner"));
+		return 0;
+	}
+	if (rt_arg_is("mode", "reboot-loop")) {
+		reboot_loop(gpa);
 		return 0;
 	}
 	if (rt_arg_is("mode", "pingpong")) {
