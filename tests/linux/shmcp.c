@@ -143,8 +143,8 @@ void xl_main(long *sp)
 		die("ADDR and SIZE must be multiples of 8, SIZE not 0");
 	if (!in && !same(argv[3], "out"))
 		die("the direction is 'in' or 'out'");
-	fd = sys6(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0,
-		  0, 0);
+	fd = sys6(SYS_openat, AT_FDCWD, (long)"/dev/mem", O_RDWR | O_SYNC, 0, 0,
+		  0);
 	if (fd < 0)
 		die("cannot open /dev/mem");
 	/* mmap() takes whole pages: map from ADDR's page. */
