@@ -587,7 +587,8 @@ static int parse_uart(const void *fdt, struct bootinfo *bi)
 	return 0;
 }
 
-static const char *const intc_compat[] = { "arm,gic-v3", "riscv,plic0",
+static const char *const intc_compat[] = { "arm,gic-v3", "arm,cortex-a15-gic",
+					   "arm,gic-400", "riscv,plic0",
 					   "sifive,plic-1.0.0" };
 
 static void parse_intc_timer(const void *fdt, struct bootinfo *bi)

@@ -194,6 +194,18 @@ static int gicv3_init(const struct bootinfo *bi)
 	u64 vtr;
 	int ret;
 
+	/*
+	 * Without the system register CPU interface (ID_AA64PFR0_EL1.GIC
+	 * = 0) the ICC_* and ICH_* registers are UNDEFINED (IHI 0069,
+	 * 12.1): a tree naming a GICv3 on such a CPU is wrong.
+	 */
+	if (((READ_SYSREG(id_aa64pfr0_el1) >> 24) & 0xf) == 0) {
+		printk(XL_ERR
+		       "gicv3: the device tree names a GICv3 but the CPU "
+		       "has no GICv3 CPU interface "
+		       "(ID_AA64PFR0_EL1.GIC = 0)\n");
+		return -ENODEV;
+	}
 	if (d->nr_regs < 2) {
 		printk(XL_ERR "gicv3: bad reg property\n");
 		return -ENODEV;

@@ -46,8 +46,8 @@ int gic_init(const struct bootinfo *bi)
 	const struct bi_device *d = &bi->intc;
 
 	/*
-	 * bootfdt_parse() took the first arm,gic-v3 node when there is one
-	 * (it looks for that compatible before the PLICs) and read its reg.
+	 * bootfdt_parse() took the first GIC node (arm,gic-v3, else a GICv2
+	 * compatible; it looks for those before the PLICs) and read its reg.
 	 */
 	gic_ops = gic_driver(bi->fdt, d->node);
 	if (!gic_ops) {
@@ -58,15 +58,15 @@ int gic_init(const struct bootinfo *bi)
 			if (fdt_node_offset_by_compatible(bi->fdt, -1, v2[i]) >=
 			    0) {
 				printk(XL_ERR
-				       "gicv3: the device tree describes a GICv2 "
-				       "(%s); xen-lite needs a GICv3 (QEMU: "
-				       "-machine virt,gic-version=3)\n",
+				       "gic: the device tree describes a GICv2 "
+				       "(%s) and this build has no GICv2 "
+				       "driver (CONFIG_ARM_GICV2)\n",
 				       v2[i]);
 				return -ENODEV;
 			}
 		}
-		printk(XL_ERR "gicv3: no arm,gic-v3 node in the device tree "
-			      "(start QEMU with gic-version=3)\n");
+		printk(XL_ERR "gic: no arm,gic-v3 or GICv2 node in the device "
+			      "tree\n");
 		return -ENODEV;
 	}
 	return gic_ops->init(bi);

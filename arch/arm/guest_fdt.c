@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Arm nodes of a guest's device tree: CPUs with PSCI, the GICv3, the
+ * The Arm nodes of a guest's device tree: CPUs with PSCI, the GIC (v3, or
+ * v2 on a GICv2 host), the
  * architected timer and the PL011 console with its clock. Addresses and
  * interrupt numbers follow QEMU's virt machine so that guests configured
  * for it run unchanged.
@@ -97,13 +98,26 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 	snprintf(name, sizeof(name), "interrupt-controller@%llx",
 		 (unsigned long long)VGIC_DIST_BASE);
 	TRY(fdt_begin_node(fdt, name));
-	TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+	if (gic_v2()) {
+		/*
+		 * A GICv2 without virtualization extensions of its own:
+		 * distributor and CPU interface (the binding's
+		 * arm,cortex-a15-gic, as QEMU's virt machine names it).
+		 */
+		TRY(fdt_property_string(fdt, "compatible",
+					"arm,cortex-a15-gic"));
+		TRY(prop_reg2(fdt, VGIC_DIST_BASE, VGIC_V2_DIST_SIZE,
+			      VGIC_V2_CPU_BASE, VGIC_V2_CPU_SIZE, 2));
+	} else {
+		TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
+		TRY(prop_reg2(fdt, VGIC_DIST_BASE, VGIC_DIST_SIZE,
+			      VGIC_REDIST_BASE,
+			      d->nr_vcpus * VGIC_REDIST_STRIDE, 2));
+		TRY(fdt_property_u32(fdt, "#redistributor-regions", 1));
+		TRY(prop_irqs(fdt, maint_irq, 1));
+	}
 	TRY(fdt_property_u32(fdt, "#interrupt-cells", 3));
 	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
-	TRY(prop_reg2(fdt, VGIC_DIST_BASE, VGIC_DIST_SIZE, VGIC_REDIST_BASE,
-		      d->nr_vcpus * VGIC_REDIST_STRIDE, 2));
-	TRY(fdt_property_u32(fdt, "#redistributor-regions", 1));
-	TRY(prop_irqs(fdt, maint_irq, 1));
 	TRY(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
 	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GIC));
 	TRY(fdt_end_node(fdt));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Physical interrupt dispatch: acknowledge from the GICv3 CPU interface
- * (gic.c is the driver), then IPIs, the hypervisor timer, guest IRQs.
+ * Physical interrupt dispatch: acknowledge from the CPU interface of the
+ * host GIC (GICv3 system registers or the GICv2 GICC; the drivers are
+ * gic-v3.c and gic-v2.c), then IPIs, the hypervisor timer, guest IRQs.
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
@@ -9,7 +10,8 @@
 #include <xen-lite/passthrough.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
-#include <asm/gic.h>
+#include <asm/gic-v2.h>
+#include <asm/io.h>
 #include <asm/irq.h>
 #include <asm/sysregs.h>
 #include <asm/time.h>
@@ -59,8 +61,35 @@ static bool arm_irq_dispatch(unsigned int irq)
 	}
 }
 
+/*
+ * GICv2: GICC_IAR also names the source CPU of an SGI (bits [12:10]),
+ * which GICC_EOIR and GICC_DIR must be given back (IHI 0048B 4.4.4).
+ */
+static void __attribute__((noinline)) gicv2_handle_irqs(void)
+{
+	void *cpu = (void *)(uintptr_t)gic_info.cpu_base;
+
+	for (;;) {
+		u32 iar = readl((char *)cpu + GICC_IAR);
+		unsigned int irq = iar & GICC_IAR_ID_MASK;
+
+		if (irq >= GIC_SPURIOUS) {
+			break;
+		}
+		writel(iar, (char *)cpu + GICC_EOIR);
+		this_cpu()->arch.irq_count++;
+		if (!arm_irq_dispatch(irq)) {
+			writel(iar, (char *)cpu + GICC_DIR);
+		}
+	}
+}
+
 void gic_handle_irqs(void)
 {
+	if (gic_v2()) {
+		gicv2_handle_irqs();
+		return;
+	}
 	for (;;) {
 		unsigned int irq = READ_SYSREG(ICC_IAR1_EL1) & 0xffffff;
 

@@ -72,11 +72,6 @@ int arch_setup(const struct bootinfo *bi)
 	if (((pfr0 >> 8) & 0xf) == 0) {
 		panic("CPU has no EL2 (ID_AA64PFR0_EL1.EL2 = 0)");
 	}
-	if (((pfr0 >> 24) & 0xf) == 0) {
-		panic("no GICv3 CPU interface (ID_AA64PFR0_EL1.GIC = 0): "
-		      "xen-lite needs a GICv3, start QEMU with "
-		      "-machine virt,gic-version=3");
-	}
 	printk("arm64: EL2, MIDR %#lx, PARange %lu, VMID %u bits, "
 	       "counter %lu Hz\n",
 	       (unsigned long)READ_SYSREG(midr_el1),

@@ -165,8 +165,8 @@ static void cfg_access(struct domain *d, struct vcpu *v, unsigned int first,
  * of the first register of each bank. Return: true when @off is one of
  * them.
  */
-static bool irq_regs(struct domain *d, struct vcpu *v, unsigned int off,
-		     unsigned int size, bool write, u64 *val)
+bool vgic_irq_regs(struct domain *d, struct vcpu *v, unsigned int off,
+		   unsigned int size, bool write, u64 *val)
 {
 	static const struct {
 		unsigned int base;
@@ -245,7 +245,7 @@ static int dist_access(struct vcpu *v, unsigned int off, unsigned int size,
 	struct domain *d = v->domain;
 	struct vgic_dist *dist = &d->arch.vgic;
 
-	if (irq_regs(d, NULL, off, size, write, val)) {
+	if (vgic_irq_regs(d, NULL, off, size, write, val)) {
 		return 1;
 	}
 	if (off >= GICD_IROUTER + 32 * 8 &&
@@ -320,7 +320,7 @@ static int redist_access(struct vcpu *v, struct vcpu *t, unsigned int off,
 
 	if (off >= GICR_SGI_OFFSET) {
 		off -= GICR_SGI_OFFSET;
-		if (irq_regs(d, t, off, size, write, val)) {
+		if (vgic_irq_regs(d, t, off, size, write, val)) {
 			return 1;
 		}
 		if (!write) {
@@ -408,7 +408,7 @@ static bool may_deliver(paddr_t gpa)
  * GICD_CTLR the SGIs and PPIs of every vCPU too. Writes are rare (setup,
  * affinity changes): no need to be more precise. vGIC lock held.
  */
-static void mark_dist(struct domain *d, unsigned int off)
+void vgic_mark_dist(struct domain *d, unsigned int off)
 {
 	unsigned int n;
 
@@ -421,20 +421,24 @@ static void mark_dist(struct domain *d, unsigned int off)
 }
 
 /* An enable or a pending write may wake another vCPU. */
-static void wake_others(struct vcpu *v, paddr_t gpa)
+void vgic_wake_others(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	unsigned int n;
 
-	if (!may_deliver(gpa)) {
-		return;
-	}
 	for (n = 0; n < d->nr_vcpus; n++) {
 		struct vcpu *t = d->vcpus[n];
 
 		if (t != v && vgic_vcpu_pending(t)) {
 			vgic_notify(t);
 		}
+	}
+}
+
+static void wake_others(struct vcpu *v, paddr_t gpa)
+{
+	if (may_deliver(gpa)) {
+		vgic_wake_others(v);
 	}
 }
 
@@ -452,7 +456,7 @@ static int dist_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	spin_lock_irqsave(&dist->lock, flags);
 	ret = dist_access(v, off, size, write, val);
 	if (ret > 0 && write) {
-		mark_dist(d, off);
+		vgic_mark_dist(d, off);
 	}
 	spin_unlock_irqrestore(&dist->lock, flags);
 	if (ret > 0 && write) {

@@ -21,27 +21,79 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/shm.h>
+#include <asm/gic-v2.h>
 #include <asm/gic-v3.h>
+#include <asm/io.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
 
 /*
  * The hardware's virtual interface: the list registers and the control
- * register (GICv3: ICH_LR<n>_EL2, ICH_HCR_EL2). The shared code below
- * builds list register values in the ICH_LR<n>_EL2 layout.
+ * register, GICv3's ICH_LR<n>_EL2 and ICH_HCR_EL2 or GICv2's GICH_LR<n>
+ * and GICH_HCR (IHI 0048B 5.3). The shared code below builds list
+ * register values in the ICH_LR<n>_EL2 layout; on GICv2 they are
+ * converted on the way to GICH_LR<n> (priority bits [7:3], the group of
+ * the interrupt: a Linux GICv2 guest uses Group 0; the source CPU of an
+ * SGI, which the guest reads in GICV_IAR and writes back to GICV_EOIR)
+ * and only the state comes back. GICH_HCR has ICH_HCR_EL2's bits.
  */
+static void *gich(unsigned int off)
+{
+	return (void *)(uintptr_t)(gic_info.hyp_base + off);
+}
+
+static inline u32 lr_to_gich(u64 lr, const struct vgic_irq *i)
+{
+	unsigned int vid = lr & GICH_LR_VID_MASK;
+	u32 v = vid |
+		(u32)((lr >> ICH_LR_PRIO_SHIFT) & VGIC_PRIO_MASK)
+			<< (GICH_LR_PRIO_SHIFT - 3) |
+		(u32)(lr >> ICH_LR_STATE_SHIFT) << GICH_LR_STATE_SHIFT;
+
+	if (lr & ICH_LR_HW) {
+		v |= GICH_LR_HW |
+		     (u32)((lr >> ICH_LR_PINTID_SHIFT) & GICH_LR_VID_MASK)
+			     << GICH_LR_PID_SHIFT;
+	} else {
+		if (lr & ICH_LR_EOI) {
+			v |= GICH_LR_EOI;
+		}
+		if (vid < 16) {
+			v |= (u32)(i->sgi_src & 7) << GICH_LR_CPUID_SHIFT;
+		}
+	}
+	if (i->group1) {
+		v |= GICH_LR_GROUP1;
+	}
+	return v;
+}
+
 static inline u64 read_lr(unsigned int i)
 {
+	if (gic_v2()) {
+		u32 v = readl(gich(GICH_LR0 + 4 * i));
+
+		return (u64)((v >> GICH_LR_STATE_SHIFT) & 3)
+		       << ICH_LR_STATE_SHIFT;
+	}
 	return ich_read_lr(i);
 }
 
-static inline void write_lr(unsigned int i, u64 v)
+static inline void write_lr(unsigned int i, u64 v, const struct vgic_irq *irq)
 {
+	if (gic_v2()) {
+		writel(irq ? lr_to_gich(v, irq) : 0, gich(GICH_LR0 + 4 * i));
+		return;
+	}
 	ich_write_lr(i, v);
 }
 
 static inline void write_hcr(u64 hcr)
 {
+	if (gic_v2()) {
+		writel(hcr, gich(GICH_HCR));
+		return;
+	}
 	WRITE_SYSREG(hcr, ICH_HCR_EL2);
 }
 
@@ -135,7 +187,9 @@ void vgic_notify(struct vcpu *v)
 	}
 }
 
-void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw)
+/* @src: the sending vCPU of an SGI (GICv2 reports it), or -1. */
+static inline void inject(struct domain *d, struct vcpu *v, unsigned int irq,
+			  bool hw, int src)
 {
 	struct vgic_dist *dist = &d->arch.vgic;
 	struct vgic_irq *i;
@@ -153,12 +207,25 @@ void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw)
 	}
 	i->pending = true;
 	i->hw = hw;
+	if (src >= 0) {
+		i->sgi_src = src;
+	}
 	if (i->in_lr) {
 		i->repend = true;
 	}
 	vgic_mark(d, v, irq);
 	spin_unlock_irqrestore(&dist->lock, flags);
 	vgic_notify(target);
+}
+
+void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw)
+{
+	inject(d, v, irq, hw, -1);
+}
+
+void vgic_inject_sgi(struct vcpu *v, unsigned int sgi, unsigned int src)
+{
+	inject(v->domain, v, sgi & 15, false, src);
 }
 
 void vgic_set_line(struct domain *d, unsigned int irq, bool level)
@@ -373,7 +440,7 @@ static void __attribute__((noinline)) flush_lrs(struct vcpu *v)
 			dist->spi_cand[(n - 32) / 32] &= ~(1U << (n % 32));
 		}
 		c->lr_irq[k] = n;
-		write_lr(k, lr);
+		write_lr(k, lr, i);
 	}
 	c->nr_lr_used = cnt;
 	spin_unlock_irqrestore(&dist->lock, flags);
@@ -449,7 +516,7 @@ void vgic_sync_lrs(struct vcpu *v)
 				wake = spi_target(d, i);
 			}
 		}
-		write_lr(n, 0);
+		write_lr(n, 0, NULL);
 	}
 	c->nr_lr_used = 0;
 	spin_unlock_irqrestore(&dist->lock, flags);

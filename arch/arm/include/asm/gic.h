@@ -45,8 +45,12 @@
 struct gic_info {
 	paddr_t dist_base;
 	paddr_t dist_size;
-	paddr_t redist_base;
+	paddr_t redist_base; /* GICv3 */
 	paddr_t redist_size;
+	paddr_t cpu_base; /* GICv2: GICC, GICH and GICV */
+	paddr_t hyp_base;
+	paddr_t vcpu_base;
+	paddr_t vcpu_size;
 	unsigned int nr_irqs; /* lines the distributor implements */
 	unsigned int nr_lrs; /* list registers */
 	unsigned int pri_bits; /* virtual priority bits */
@@ -110,13 +114,28 @@ void gic_send_sgi(unsigned int cpu, unsigned int sgi);
 void gic_enable_ppi(unsigned int irq, unsigned int prio);
 
 /*
- * The two operations of every interrupt exit and world switch are called
- * by version, not through gic_ops: with only the GICv3 driver built in
- * they are direct calls, as before the split (the icount figures of
- * tests/bench/ubench.sh and world-switch.sh are unchanged by it).
+ * The operations of every interrupt exit and world switch (here, in
+ * irq.c and in vgic.c) test the version instead of calling through
+ * gic_ops: a load and a branch, and direct calls of the GICv3 functions
+ * as before the split. Without CONFIG_ARM_GICV2 the test is constant.
  */
+#ifdef CONFIG_ARM_GICV2
+extern bool gic_is_v2; /* set by gic-v2.c when it drives the host GIC */
+static inline bool gic_v2(void)
+{
+	return gic_is_v2;
+}
+#else
+static inline bool gic_v2(void)
+{
+	return false;
+}
+#endif
+
 void gicv3_deactivate(unsigned int irq);
 void gicv3_set_ppi_active(unsigned int irq, bool active);
+void gicv2_deactivate(unsigned int irq);
+void gicv2_set_ppi_active(unsigned int irq, bool active);
 
 /**
  * gic_deactivate() - deactivate physical interrupt @irq (EOImode 1:
@@ -124,7 +143,11 @@ void gicv3_set_ppi_active(unsigned int irq, bool active);
  */
 static inline void gic_deactivate(unsigned int irq)
 {
-	gicv3_deactivate(irq);
+	if (gic_v2()) {
+		gicv2_deactivate(irq);
+	} else {
+		gicv3_deactivate(irq);
+	}
 }
 
 /**
@@ -133,7 +156,11 @@ static inline void gic_deactivate(unsigned int irq)
  */
 static inline void gic_set_ppi_active(unsigned int irq, bool active)
 {
-	gicv3_set_ppi_active(irq, active);
+	if (gic_v2()) {
+		gicv2_set_ppi_active(irq, active);
+	} else {
+		gicv3_set_ppi_active(irq, active);
+	}
 }
 
 #endif /* ASM_ARM_GIC_H */

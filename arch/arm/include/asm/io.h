@@ -5,6 +5,11 @@
 
 #include <xen-lite/types.h>
 
+static inline void writeb(u8 v, volatile void *addr)
+{
+	__asm__ __volatile__("strb %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
+}
+
 static inline u32 readl(const volatile void *addr)
 {
 	u32 v;

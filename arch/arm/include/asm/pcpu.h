@@ -9,7 +9,8 @@ struct vcpu;
 
 struct arch_pcpu {
 	u64 mpidr; /* MPIDR_EL1 affinity fields */
-	void *gicr; /* redistributor RD_base frame */
+	void *gicr; /* GICv3: redistributor RD_base frame */
+	u8 gic_cpumask; /* GICv2: this CPU interface's bit in target lists */
 	struct vcpu *fp_owner; /* vCPU whose FP/SIMD state is in the regs */
 	u64 timer_deadline; /* CNTHP compare value, ~0 when none */
 	unsigned long irq_count;

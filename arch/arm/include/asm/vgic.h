@@ -9,12 +9,18 @@
 
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
+#include <asm/gic.h>
 
 /* Guest physical layout, as on QEMU's virt machine. */
 #define VGIC_DIST_BASE 0x08000000ULL
 #define VGIC_DIST_SIZE 0x10000ULL
 #define VGIC_REDIST_BASE 0x080a0000ULL
 #define VGIC_REDIST_STRIDE 0x20000ULL
+/* GICv2 (Arm IHI 0048B): a 4 KiB distributor, the CPU interface (GICV) */
+#define VGIC_V2_DIST_SIZE 0x1000ULL
+#define VGIC_V2_CPU_BASE 0x08010000ULL
+#define VGIC_V2_CPU_SIZE 0x2000ULL
+#define VGIC_V2_MAX_VCPUS 8 /* CPU interfaces a GICv2 can have */
 
 /*
  * SPIs per domain: INTID 32..127, so that a passed-through device keeps
@@ -42,7 +48,8 @@ struct vgic_irq {
 	bool hw; /* linked to the physical interrupt of the same ID */
 	bool in_lr; /* currently in a list register of its vCPU */
 	bool repend; /* made pending again while in a list register */
-	u64 irouter; /* SPI: GICD_IROUTER value */
+	u8 sgi_src; /* SGI: the vCPU that sent it last (GICv2 LR CPUID) */
+	u64 irouter; /* SPI: GICD_IROUTER value (GICv2: ITARGETSR byte) */
 };
 
 /*
@@ -68,6 +75,7 @@ struct vgic_cpu {
 struct vgic_dist {
 	spinlock_t lock;
 	u32 ctlr;
+	u32 v2_ctlr; /* GICv2: GICD_CTLR as the guest wrote it */
 	/* candidate SPIs (see above), of every vCPU */
 	u32 spi_cand[VGIC_SPI_WORDS];
 	struct vgic_irq spi[VGIC_NR_SPIS];
@@ -132,16 +140,51 @@ bool vgic_irq_state(struct vcpu *v, unsigned int irq);
 void vgic_v3_save(struct vcpu *v);
 void vgic_v3_restore(struct vcpu *v);
 
+/** vgic_v2_save() / vgic_v2_restore() - GICv2 CPU interface state. */
+void vgic_v2_save(struct vcpu *v);
+void vgic_v2_restore(struct vcpu *v);
+
 /** vgic_save() / vgic_restore() - CPU interface state across a switch. */
 static inline void vgic_save(struct vcpu *v)
 {
-	vgic_v3_save(v);
+	if (gic_v2()) {
+		vgic_v2_save(v);
+	} else {
+		vgic_v3_save(v);
+	}
 }
 
 static inline void vgic_restore(struct vcpu *v)
 {
-	vgic_v3_restore(v);
+	if (gic_v2()) {
+		vgic_v2_restore(v);
+	} else {
+		vgic_v3_restore(v);
+	}
 }
+
+/**
+ * vgic_inject_sgi() - make SGI @sgi pending for @v, sent by vCPU @src.
+ */
+void vgic_inject_sgi(struct vcpu *v, unsigned int sgi, unsigned int src);
+
+/**
+ * vgic_v2_domain_init() - give @d a virtual GICv2: register its
+ * distributor (common/vmmio.c) and map the host's GICV as its CPU
+ * interface (vgic-v2.c). Return: 0, -EINVAL for more vCPUs than a GICv2
+ * has CPU interfaces, or the error of the registration or mapping.
+ */
+int vgic_v2_domain_init(struct domain *d);
+
+/*
+ * Shared with the GICv2 distributor (vgic-mmio.c): the registers the
+ * versions lay out alike, the candidate marking after a write, and the
+ * wake-up of the other vCPUs. vGIC lock held for the first two.
+ */
+bool vgic_irq_regs(struct domain *d, struct vcpu *v, unsigned int off,
+		   unsigned int size, bool write, u64 *val);
+void vgic_mark_dist(struct domain *d, unsigned int off);
+void vgic_wake_others(struct vcpu *v);
 
 /**
  * vgic_mmio_register() - register @d's distributor and redistributor
