@@ -11,7 +11,7 @@
 #   XL_GUESTS_KEEP=DIR  keep every run's log in DIR
 #   XL_GUESTS_ROOT=DIR  boot DIR/build/<arch>/xen-lite.bin (xen-lite
 #                    --root DIR; tests/kconfig) instead of build/<arch>
-#   XL_GUESTS_RUNS="basic reboot"  only these runs (basic memory shm pvmmu
+#   XL_GUESTS_RUNS="basic reboot"  only these runs (basic gicv2 memory shm pvmmu
 #                    faults isolation many reboot split busy_cpu
 #                    console race strict_one_cpu)
 #
@@ -249,8 +249,15 @@ run_arch() { # arch
 	# and, by default, no fence: docs/platforms.md).
 	gencfg "$tmp/vmid-a.cfg" vmid-a victim 8 1 "wait_ms=2000" "cpus = [3]"
 	gencfg "$tmp/vmid-b.cfg" vmid-b victim 8 1 "wait_ms=2000" "cpus = [3]"
+	# Arm: interrupts through the vGICv3 (tests/guests/progs/irq.c).
+	irq=()
+	if [ "$a" = arm64 ]; then
+		gencfg "$tmp/irq.cfg" irq irq 8 2 "gic=3" "cpus = [0, 1]"
+		irq=("$tmp/irq.cfg")
+	fi
 	run "$a" basic 4 256M 240 "$cfgdir/hello.cfg" "$cfgdir/hello-smp.cfg" \
-		"$cfgdir/ramwalk.cfg" "$tmp/vmid-a.cfg" "$tmp/vmid-b.cfg"
+		"$cfgdir/ramwalk.cfg" "$tmp/vmid-a.cfg" "$tmp/vmid-b.cfg" \
+		"${irq[@]}"
 	if [ $rc -ne 0 ] && ! grep -aq '^\[' "$log"; then
 		fail "$p.boot" "no domain printed anything (exit status $rc)$(last_words)"
 		return
@@ -261,6 +268,7 @@ run_arch() { # arch
 	expect_pass "$p" ramwalk ramwalk
 	expect_pass "$p" vmid-a victim
 	expect_pass "$p" vmid-b victim
+	[ "$a" != arm64 ] || expect_pass "$p" irq irq
 
 	fi
 	if want memory; then
@@ -277,6 +285,27 @@ run_arch() { # arch
 	expect_pass "$p" foreign-mapper-owner-dies foreign
 	expect_pass "$p" foreign-target foreign
 	expect_pass "$p" foreign-mapper foreign
+
+	fi
+	# Arm on a GICv2 host (QEMU -machine virt,gic-version=2): the
+	# guests get a vGICv2 (distributor emulated, GICV as their GICC);
+	# interrupts, SMP and the shm doorbell SPI through it.
+	if [ "$a" = arm64 ] && want gicv2; then
+	p=$a.gicv2
+	gencfg "$tmp/irq2.cfg" irq irq 8 2 "gic=2" "cpus = [0, 1]"
+	run "$a" gicv2 4 256M 120 --machine-opt gic-version=2 \
+		"$tmp/irq2.cfg" "$cfgdir/hello-smp.cfg" \
+		"$cfgdir/shm-owner.cfg" "$cfgdir/shm-borrower.cfg"
+	if ! grep -aq '^(xl) .*gicv2: dist' "$log"; then
+		fail "$p.host_gicv2" "the hypervisor did not drive a GICv2$(last_words)"
+	else
+		ok "$p.host_gicv2"
+	fi
+	expect_exit "$p" 0
+	expect_pass "$p" irq irq
+	expect_pass "$p" hello-smp hello
+	expect_pass "$p" shm-owner shm
+	expect_pass "$p" shm-borrower shm
 
 	fi
 	# Static shared memory (docs/shared-memory.md): an owner and a

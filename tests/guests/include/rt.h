@@ -148,11 +148,32 @@ struct rt_env {
 	uint64_t timebase; /* RISC-V /cpus timebase-frequency */
 	bool hypervisor_node; /* /hypervisor compatible "xen-lite,hypervisor" */
 	unsigned int dt_domid; /* /hypervisor xen-lite,domid */
+	unsigned int gic; /* Arm: GIC version of /interrupt-controller@*: 2, 3 */
 	char bootargs[512]; /* /chosen bootargs */
 	struct xl_domain_info info; /* XL_HC_DOMAIN_INFO at boot */
 	long info_rc;
 };
 extern struct rt_env rt_env;
+
+#ifdef __aarch64__
+/*
+ * The guest's GIC (rt/arm64/arch.c), GICv3 or GICv2 as the device tree
+ * says (rt_env.gic), at QEMU virt's addresses: distributor 0x08000000,
+ * GICv3 redistributors 0x080a0000 + 128 KiB per vCPU, GICv2 CPU
+ * interface 0x08010000. One security state, Group 1 on GICv3 (as Linux),
+ * Group 0 on GICv2 (as Linux), EOImode 0 (EOI drops and deactivates).
+ */
+/* This vCPU's interface on, priority mask open; the distributor on. */
+void rt_gic_cpu_init(void);
+/* Enable or disable INTID @intid (private ones for this vCPU), @prio. */
+void rt_gic_enable(unsigned int intid, unsigned int prio, bool on);
+/* Acknowledge: the IAR value (GICv2: source CPU of an SGI in [12:10]). */
+unsigned int rt_gic_ack(void);
+/* End of interrupt for IAR value @iar. */
+void rt_gic_eoi(unsigned int iar);
+/* SGI @sgi to vCPU @cpu (an index into /cpus). */
+void rt_gic_send_sgi(unsigned int cpu, unsigned int sgi);
+#endif
 
 /* "key=value" from the command line. Return: the value or NULL. */
 const char *rt_arg(const char *key, char *buf, size_t size);

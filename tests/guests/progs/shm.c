@@ -189,49 +189,25 @@ static void io_fence(void)
 #else
 /*
  * Arm: the doorbell's line is SPI 64 + slot, INTID 96 for slot 0, in the
- * vGICv3 (single security state: group 1, routed to affinity 0, vCPU 0);
- * the safety net is the EL1 virtual timer, PPI INTID 27 (Arm ARM D12.2,
- * CNTV_CVAL_EL0 / CNTV_CTL_EL0).
+ * virtual GIC (GICv3 or GICv2 as the tree says: rt_gic_*(), routed to
+ * vCPU 0); the safety net is the EL1 virtual timer, PPI INTID 27 (Arm ARM
+ * D12.2, CNTV_CVAL_EL0 / CNTV_CTL_EL0).
  */
-#define GICD_BASE 0x08000000UL
-#define GICR_SGI_BASE (0x080a0000UL + 0x10000) /* vCPU 0's SGI frame */
 #define DB_LINE (32 + XL_BOOT_SHM_SPI_BASE_ARM64)
 #define VTIMER_INTID 27
 #define IRQ_VECTOR 5 /* IRQ taken from EL1 with SP_EL1 */
 
-static void gicd_w32(unsigned long off, uint32_t v)
-{
-	*(volatile uint32_t *)(GICD_BASE + off) = v;
-}
-
-static void gicr_sgi_w32(unsigned long off, uint32_t v)
-{
-	*(volatile uint32_t *)(GICR_SGI_BASE + off) = v;
-}
-
 static void irq_setup(void)
 {
-	/* Redistributor of vCPU 0 awake (GICR_WAKER.ProcessorSleep = 0). */
-	*(volatile uint32_t *)(0x080a0000UL + 0x14) = 0;
-	gicd_w32(0x0, 2); /* GICD_CTLR.EnableGrp1 */
-	gicd_w32(0x80 + 4 * (DB_LINE / 32), 1U << (DB_LINE % 32));
-	*(volatile uint8_t *)(GICD_BASE + 0x400 + DB_LINE) = 0xa0;
-	*(volatile uint64_t *)(GICD_BASE + 0x6000 + 8 * DB_LINE) = 0;
-	gicd_w32(0x100 + 4 * (DB_LINE / 32), 1U << (DB_LINE % 32));
-	/* The virtual timer's PPI: group 1, enabled (GICR_IGROUPR0, ...). */
-	gicr_sgi_w32(0x80, 1U << VTIMER_INTID);
-	*(volatile uint8_t *)(GICR_SGI_BASE + 0x400 + VTIMER_INTID) = 0xa0;
-	gicr_sgi_w32(0x100, 1U << VTIMER_INTID);
-	asm volatile("msr s3_0_c4_c6_0, %0" : : "r"(0xffUL)); /* ICC_PMR_EL1 */
-	asm volatile("msr s3_0_c12_c12_7, %0; isb"
-		     :
-		     : "r"(1UL)); /* ICC_IGRPEN1_EL1 */
+	rt_gic_cpu_init();
+	rt_gic_enable(DB_LINE, 0xa0, true);
+	rt_gic_enable(VTIMER_INTID, 0xa0, true);
 }
 
 static void irq_teardown(void)
 {
-	gicd_w32(0x180 + 4 * (DB_LINE / 32), 1U << (DB_LINE % 32));
-	gicr_sgi_w32(0x180, 1U << VTIMER_INTID);
+	rt_gic_enable(DB_LINE, 0xa0, false);
+	rt_gic_enable(VTIMER_INTID, 0xa0, false);
 }
 
 static void timer_arm(uint64_t end)
@@ -263,14 +239,14 @@ static void wfi(void)
 
 static unsigned int irq_take(const struct rt_fault *f)
 {
-	unsigned long iar;
+	unsigned int iar;
 
 	if (f->kind != IRQ_VECTOR)
 		return LINE_NONE;
-	asm volatile("mrs %0, s3_0_c12_c12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
+	iar = rt_gic_ack();
 	if (iar == VTIMER_INTID) {
 		timer_disarm();
-		asm volatile("msr s3_0_c12_c12_1, %0; isb" : : "r"(iar));
+		rt_gic_eoi(iar);
 		return LINE_TIMER;
 	}
 	return iar;
@@ -278,9 +254,7 @@ static unsigned int irq_take(const struct rt_fault *f)
 
 static void irq_done(unsigned int line)
 {
-	asm volatile("msr s3_0_c12_c12_1, %0; isb"
-		     :
-		     : "r"((unsigned long)line)); /* ICC_EOIR1_EL1 */
+	rt_gic_eoi(line);
 }
 
 static void io_fence(void)

@@ -535,6 +535,15 @@ static void parse_dtb(uint64_t dtb)
 			    rt_env.nr_cpus)
 				rt_env.cpu_hwid[rt_env.nr_cpus - 1] =
 					be_cells(val, len);
+			if (depth == 2 &&
+			    !strncmp(n1, "interrupt-controller@", 21) &&
+			    !strcmp(name, "compatible")) {
+				if (!strcmp(val, "arm,gic-v3"))
+					rt_env.gic = 3;
+				else if (!strcmp(val, "arm,cortex-a15-gic") ||
+					 !strcmp(val, "arm,gic-400"))
+					rt_env.gic = 2;
+			}
 			if (depth == 2 && !strcmp(n1, "hypervisor")) {
 				if (!strcmp(name, "compatible") &&
 				    !strncmp(val, "xen-lite,hypervisor", len))

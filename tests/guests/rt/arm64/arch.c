@@ -2,7 +2,7 @@
 /*
  * AArch64 half of the test-guest runtime: HVC #0 wrappers (SMCCC) for
  * xen-lite hypercalls (x0 = XL_SMCCC_FN(nr)) and PSCI, the virtual
- * counter, I-cache maintenance.
+ * counter, I-cache maintenance, the GIC (v3 or v2, from the DT).
  */
 #include <rt.h>
 
@@ -247,4 +247,110 @@ uint64_t arch_read_root(void)
 
 	asm volatile("mrs %0, ttbr0_el1" : "=r"(v) : : "memory");
 	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* GIC (rt.h): GICv3 (Arm IHI 0069) or GICv2 (Arm IHI 0048B) */
+
+#define GICD_BASE 0x08000000UL
+#define GICR_BASE 0x080a0000UL /* GICv3, 128 KiB per vCPU */
+#define GICR_SGI 0x10000UL /* its SGI_base frame */
+#define GICC_BASE 0x08010000UL /* GICv2 */
+
+static void w32(unsigned long a, uint32_t v)
+{
+	*(volatile uint32_t *)a = v;
+}
+
+static uint32_t r32(unsigned long a)
+{
+	return *(volatile uint32_t *)a;
+}
+
+static void w8(unsigned long a, uint8_t v)
+{
+	*(volatile uint8_t *)a = v;
+}
+
+/* Where the SGI/PPI registers of this vCPU are: GICR SGI frame or GICD. */
+static unsigned long priv_base(void)
+{
+	return rt_env.gic == 3 ? GICR_BASE + 0x20000UL * rt_cpu() + GICR_SGI :
+				 GICD_BASE;
+}
+
+void rt_gic_cpu_init(void)
+{
+	if (rt_env.gic == 3) {
+		/* GICR_WAKER.ProcessorSleep = 0 */
+		w32(GICR_BASE + 0x20000UL * rt_cpu() + 0x14, 0);
+		w32(GICD_BASE, 2); /* GICD_CTLR.EnableGrp1 (ARE, DS fixed) */
+		asm volatile("msr s3_0_c4_c6_0, %0" : : "r"(0xffUL)); /* PMR */
+		asm volatile("msr s3_0_c12_c12_4, %0" : : "r"(0UL)); /* CTLR */
+		asm volatile("msr s3_0_c12_c12_7, %0; isb"
+			     :
+			     : "r"(1UL)); /* ICC_IGRPEN1_EL1 */
+	} else {
+		w32(GICD_BASE, 1); /* GICD_CTLR: EnableGrp0 */
+		w32(GICC_BASE + 0x4, 0xff); /* GICC_PMR */
+		w32(GICC_BASE + 0x0, 1); /* GICC_CTLR: EnableGrp0, EOImode 0 */
+	}
+}
+
+void rt_gic_enable(unsigned int intid, unsigned int prio, bool on)
+{
+	unsigned long base = intid < 32 ? priv_base() : GICD_BASE;
+	unsigned long word = 4 * (intid / 32);
+	uint32_t bit = 1U << (intid % 32);
+
+	if (rt_env.gic == 3) {
+		/* Group 1 */
+		w32(base + 0x80 + word, r32(base + 0x80 + word) | bit);
+		if (intid >= 32) /* GICD_IROUTER: affinity 0.0.0.0 */
+			*(volatile uint64_t *)(GICD_BASE + 0x6000 + 8 * intid) =
+				0;
+	} else if (intid >= 32) {
+		w8(GICD_BASE + 0x800 + intid, 1); /* ITARGETSR: CPU 0 */
+	}
+	w8(base + 0x400 + intid, prio);
+	w32(base + (on ? 0x100 : 0x180) + word, bit);
+}
+
+unsigned int rt_gic_ack(void)
+{
+	unsigned long iar;
+
+	if (rt_env.gic == 3)
+		asm volatile("mrs %0, s3_0_c12_c12_0" : "=r"(iar)); /* IAR1 */
+	else
+		iar = r32(GICC_BASE + 0xc);
+	return iar;
+}
+
+void rt_gic_eoi(unsigned int iar)
+{
+	if (rt_env.gic == 3)
+		asm volatile("msr s3_0_c12_c12_1, %0; isb"
+			     :
+			     : "r"((unsigned long)iar)); /* ICC_EOIR1_EL1 */
+	else
+		w32(GICC_BASE + 0x10, iar);
+}
+
+void rt_gic_send_sgi(unsigned int cpu, unsigned int sgi)
+{
+	uint64_t hwid = rt_env.cpu_hwid[cpu % RT_MAX_CPUS];
+
+	asm volatile("dsb ishst" ::: "memory");
+	if (rt_env.gic == 3) {
+		/* ICC_SGI1R_EL1: Aff1 [23:16], INTID [27:24], list [15:0] */
+		uint64_t v = (((hwid >> 8) & 0xff) << 16) |
+			     ((uint64_t)(sgi & 15) << 24) |
+			     (1UL << (hwid & 15));
+
+		asm volatile("msr s3_0_c12_c11_5, %0; isb" : : "r"(v));
+	} else {
+		/* GICD_SGIR: target list [23:16], INTID [3:0] */
+		w32(GICD_BASE + 0xf00, (1U << (16 + cpu)) | (sgi & 15));
+	}
 }
