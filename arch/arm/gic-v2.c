@@ -130,25 +130,12 @@ static int gicv2_init(const struct bootinfo *bi)
 	const struct bi_device *d = &bi->intc;
 	u32 typer, pidr2, vtr;
 
-	if (d->nr_regs < 4) {
-		printk(XL_ERR "gicv2: the device tree's GICv2 (%s) has %u reg "
-			      "ranges, not the 4 of a GIC with the "
-			      "virtualization extensions (GICD, GICC, GICH, "
-			      "GICV; QEMU: -machine virt,virtualization=on)\n",
-		       d->compatible, d->nr_regs);
-		return -ENODEV;
-	}
-	if (d->regs[1].size < GICC_SIZE || d->regs[3].size < GICC_SIZE) {
-		printk(XL_ERR "gicv2: GICC or GICV smaller than %#x bytes\n",
-		       GICC_SIZE);
+	if (d->nr_regs < 1) {
+		printk(XL_ERR "gicv2: the GICv2 node has no reg property\n");
 		return -ENODEV;
 	}
 	gic_info.dist_base = d->regs[0].start;
 	gic_info.dist_size = d->regs[0].size;
-	gic_info.cpu_base = d->regs[1].start;
-	gic_info.hyp_base = d->regs[2].start;
-	gic_info.vcpu_base = d->regs[3].start;
-	gic_info.vcpu_size = d->regs[3].size;
 	/*
 	 * The tree says GICv2: check that the hardware agrees before using
 	 * it (GICD_PIDR2.ArchRev, IHI 0048B 4.3.15: 2 = GICv2). A
@@ -164,6 +151,23 @@ static int gicv2_init(const struct bootinfo *bi)
 		       (unsigned long)gic_info.dist_base, (pidr2 >> 4) & 0xf);
 		return -ENODEV;
 	}
+	if (d->nr_regs < 4) {
+		printk(XL_ERR "gicv2: the device tree's GICv2 (%s) has %u reg "
+			      "ranges, not the 4 of a GIC with the "
+			      "virtualization extensions (GICD, GICC, GICH, "
+			      "GICV; QEMU: -machine virt,virtualization=on)\n",
+		       d->compatible, d->nr_regs);
+		return -ENODEV;
+	}
+	if (d->regs[1].size < GICC_SIZE || d->regs[3].size < GICC_SIZE) {
+		printk(XL_ERR "gicv2: GICC or GICV smaller than %#x bytes\n",
+		       GICC_SIZE);
+		return -ENODEV;
+	}
+	gic_info.cpu_base = d->regs[1].start;
+	gic_info.hyp_base = d->regs[2].start;
+	gic_info.vcpu_base = d->regs[3].start;
+	gic_info.vcpu_size = d->regs[3].size;
 	typer = readl(gicd(GICD_TYPER));
 	gic_info.nr_irqs = MIN(32 * ((typer & 0x1f) + 1), 1020U);
 	gic_probing = "GICv2 virtual interface control (GICH)";

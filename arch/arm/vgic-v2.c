@@ -113,9 +113,8 @@ static void sgi_pend_access(struct vcpu *v, unsigned int first,
 }
 
 /* GICD_ITARGETSR: a byte per interrupt; read-only own bit for 0..31. */
-static void targets_access(struct domain *d, struct vcpu *v,
-			   unsigned int first, unsigned int size, bool write,
-			   u64 *val)
+static void targets_access(struct domain *d, struct vcpu *v, unsigned int first,
+			   unsigned int size, bool write, u64 *val)
 {
 	unsigned int n;
 	u64 r = 0;
@@ -179,7 +178,8 @@ static int dist_access(struct vcpu *v, unsigned int off, unsigned int size,
 	    (size == 1 || size == 4)) {
 		bool set = off >= GICD_SPENDSGIR;
 
-		sgi_pend_access(v, off - (set ? GICD_SPENDSGIR : GICD_CPENDSGIR),
+		sgi_pend_access(v,
+				off - (set ? GICD_SPENDSGIR : GICD_CPENDSGIR),
 				size, set, write, val);
 		return 1;
 	}

@@ -64,29 +64,54 @@ edited_dtb() { # arch name sed-edit -> path
 	echo "$tmp/$name.dtb"
 }
 
-# arm64: a GICv2 machine, through the CLI the way a user asks for it. The
-# CLI must hand the hypervisor QEMU's tree for that machine (the dump gets
-# the --qemu-arg machine options too), and the hypervisor must say what
-# it lacks instead of taking an exception before its console is up.
+# arm64: a GICv2 machine (with the virtualization extensions), through
+# the CLI the way a user asks for it. The CLI must hand the hypervisor
+# QEMU's tree for that machine, and the hypervisor drive its GICv2 (the
+# guests on it: tests/guests run gicv2).
 name=arm64.gic_v2
-xl_boot 60 "$tmp/$name.log" --arch arm64 --qemu-arg -machine \
-	--qemu-arg gic-version=2
-refused "$name" "$tmp/$name.log" $? "PANIC on CPU0: no GICv3 CPU interface"
+xl_boot 60 "$tmp/$name.log" --arch arm64 --smp 2 --machine-opt gic-version=2
+rc=$?
+if ! grep -q "gicv2: dist 0x8000000 cpu 0x8010000 hyp 0x8030000 vcpu 0x8040000" "$tmp/$name.log"; then
+	result "$name" fail "no 'gicv2: dist ...' line: $(tail -n 3 "$tmp/$name.log" | tr '\n' ' ')"
+else
+	works "$name" "$tmp/$name.log" $rc 2
+fi
 
 name=arm64.gic_v2_tree
-if timeout 60 "$xl_cli_path" --root "$srctree" build --arch arm64 -o "$tmp/b" --qemu-arg -machine \
-	--qemu-arg gic-version=2 >"$tmp/$name.log" 2>&1 &&
+if timeout 60 "$xl_cli_path" --root "$srctree" build --arch arm64 -o "$tmp/b" \
+	--machine-opt gic-version=2 >"$tmp/$name.log" 2>&1 &&
 	dtc -q -I dtb -O dts "$tmp/b/host.dtb" 2>/dev/null | grep -q '"arm,cortex-a15-gic"'; then
 	result "$name" ok
 else
 	result "$name" fail "the bundle's host.dtb does not describe the GICv2 machine"
 fi
 
-# arm64: the tree and the hardware disagree about the GIC.
+# arm64: the tree and the hardware disagree about the GIC, both ways.
 name=arm64.tree_says_gic_v2
 dtb=$(edited_dtb arm64 $name 's/compatible = "arm,gic-v3";/compatible = "arm,cortex-a15-gic";/')
 boot arm64 cortex-a72 2 "$tmp/$name.log" --dtb "$dtb"
-refused "$name" "$tmp/$name.log" $? "gicv3: the device tree describes a GICv2"
+refused "$name" "$tmp/$name.log" $? "gicv2: the device tree names a GICv2 at 0x8000000 but its GICD_PIDR2.ArchRev is 0"
+
+# A GICv2 tree edited to say GICv3 on the GICv2 machine: the CPU has no
+# GICv3 system register interface.
+qemu_tree arm64 "$tmp/v2.dtb" --smp 2 --mem 256M --machine-opt gic-version=2
+v2_dtb() { # name sed-edit -> path
+	dtc -q -I dtb -O dts -o "$tmp/$1.dts" "$tmp/v2.dtb"
+	sed -i "$2" "$tmp/$1.dts"
+	dtc -q -I dts -O dtb -o "$tmp/$1.dtb" "$tmp/$1.dts"
+	echo "$tmp/$1.dtb"
+}
+name=arm64.tree_says_gic_v3
+dtb=$(v2_dtb $name 's/compatible = "arm,cortex-a15-gic";/compatible = "arm,gic-v3";/')
+boot arm64 cortex-a72 2 "$tmp/$name.log" --dtb "$dtb" --machine-opt gic-version=2
+refused "$name" "$tmp/$name.log" $? "gicv3: the device tree names a GICv3 but the CPU has no GICv3 CPU interface"
+
+# A GICv2 described without its virtualization extensions (GICD and GICC
+# only): nothing to run guests with, said in one line.
+name=arm64.gic_v2_no_gich
+dtb=$(v2_dtb $name '/intc@8000000 {/,/};/ s/reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x10000 .*>;/reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x10000>;/')
+boot arm64 cortex-a72 2 "$tmp/$name.log" --dtb "$dtb" --machine-opt gic-version=2
+refused "$name" "$tmp/$name.log" $? "gicv2: the device tree's GICv2 \(arm,cortex-a15-gic\) has 2 reg ranges"
 
 name=arm64.gicd_absent
 dtb=$(edited_dtb arm64 $name '/intc@8000000 {/,/}/ s/reg = <0x00 0x8000000 /reg = <0x00 0xb000000 /')
