@@ -82,6 +82,10 @@ mount -t tmpfs tmp /tmp
 read up idle </proc/uptime
 echo "XL-LINUX-UP $up $(@COUNTER@)"
 echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
+# The interrupt controller driving the timer (Arm: "GICv3", or "GIC-0"
+# for Linux's GICv2 driver), and the IPIs received so far (Arm).
+echo "XL-LINUX-IRQCHIP $(grep -m1 -o 'GIC[^ ]*' /proc/interrupts)"
+echo "XL-LINUX-IPIS $(awk '/^ *IPI/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' /proc/interrupts)"
 # xl_devmem=ADDR on the command line (tests/linux): read ADDR, a guest
 # physical address that is neither RAM nor a device of the domain, with
 # busybox devmem through /dev/mem. xen-lite injects the fault an

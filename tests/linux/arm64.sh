@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian's arm64 Linux under xen-lite: a 2-vCPU domain with the marker
-# initramfs (marker, both CPUs, workload, clean power-off), then two such
-# domains at once on a 4-CPU host.
+# initramfs (marker, both CPUs, workload, clean power-off), the same on a
+# GICv2 host, then two such domains at once on a 4-CPU host.
 #
 # usage: tests/linux/arm64.sh
 set -uo pipefail
@@ -73,6 +73,32 @@ fi
 if [ -n "${XL_LINUX_ONE:-}" ]; then
 	summary
 	exit
+fi
+
+# A GICv2 host (QEMU -machine virt,gic-version=2, tests/guests run
+# gicv2): the domain gets a GICv2 (GICV mapped as its GICC), boots SMP
+# through it, and its IPIs arrive (Linux counts them per type).
+name=gicv2_host_2vcpus
+linux_cfg "$log/v2.cfg" linux 2 256 restart
+xl_boot 300 "$log/$name" --arch arm64 --smp 2 --mem 1G \
+	--machine-opt gic-version=2 "$log/v2.cfg"
+rc=$?
+why=""
+check_domain "$log/$name" linux 2
+[ -n "$why" ] || [ $rc -eq 0 ] || why="QEMU exit status $rc"
+[ -n "$why" ] || grep -aq '^(xl) .*gicv2: dist' "$log/$name" ||
+	why="the hypervisor did not drive a GICv2"
+[ -n "$why" ] || grep -aqE '^\[linux\] XL-LINUX-IRQCHIP GIC-0[[:space:]]*$' "$log/$name" ||
+	why="Linux's timer is not on a GICv2: $(grep -a XL-LINUX-IRQCHIP "$log/$name")"
+[ -n "$why" ] || grep -aqE '^\[linux\] XL-LINUX-IPIS [1-9]' "$log/$name" ||
+	why="no IPI reached Linux: $(grep -a XL-LINUX-IPIS "$log/$name")"
+[ -n "$why" ] || why=$(stall_lines "$log/$name")
+if [ -z "$why" ]; then
+	result $name ok
+	grep -aE "XL-LINUX-(UP|IRQCHIP|IPIS|DONE)" "$log/$name" | sed 's/^/    /'
+else
+	result $name fail "$why"
+	sed 's/^/    /' "$log/$name" | tail -30
 fi
 
 name=two_domains_smp4

@@ -5,6 +5,24 @@
 
 #include <xen-lite/types.h>
 
+#ifdef XL_HOST_TEST
+/* Host tests: plain accesses (a fake device is a buffer). */
+static inline void writeb(u8 v, volatile void *addr)
+{
+	*(volatile u8 *)addr = v;
+}
+
+static inline u32 readl(const volatile void *addr)
+{
+	return *(const volatile u32 *)addr;
+}
+
+static inline void writel(u32 v, volatile void *addr)
+{
+	*(volatile u32 *)addr = v;
+}
+#else
+
 static inline void writeb(u8 v, volatile void *addr)
 {
 	__asm__ __volatile__("strb %w0, [%1]" : : "r"(v), "r"(addr) : "memory");
@@ -35,5 +53,7 @@ static inline void writeq(u64 v, volatile void *addr)
 {
 	__asm__ __volatile__("str %0, [%1]" : : "r"(v), "r"(addr) : "memory");
 }
+
+#endif /* XL_HOST_TEST */
 
 #endif /* ASM_ARM_IO_H */

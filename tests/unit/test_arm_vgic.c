@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the virtual GICv2 (arch/arm/vgic-v2.c: the distributor
+ * register file, GICD_SGIR, the GICV mapping) and of the list register
+ * logic it shares with the vGICv3 (arch/arm/vgic.c) on a GICv2 host: the
+ * GICH frame is a buffer here, and the values written to GICH_LR<n> are
+ * compared with the layout of Arm IHI 0048B 5.3.8. Two fake vCPUs, the
+ * emulated distributor reached through common/vmmio.c as a guest access
+ * would.
+ */
+#include <string.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/p2m.h>
+#include <xen-lite/smp.h>
+#include <xen-lite/vmmio.h>
+#include <asm/gic-v2.h>
+#include <asm/gic-v3.h>
+#include <asm/vgic.h>
+#include "harness.h"
+
+#define NR_LRS 4
+
+struct gic_info gic_info;
+const char *gic_probing;
+bool gic_is_v2;
+
+static struct domain dom;
+static struct vcpu vcpus[3];
+static int notified[3];
+static u32 gich[0x200 / 4]; /* GICH_HCR .. GICH_LR<63> */
+static struct pcpu cpu0;
+struct pcpu *fuzz_this_cpu = &cpu0;
+static struct {
+	int calls;
+	u64 gfn, nr, mfn;
+	p2m_type_t t;
+} mapped;
+
+/* Collaborators of vgic.c, vgic-mmio.c and vgic-v2.c */
+void vcpu_wake(struct vcpu *v)
+{
+	notified[v->id]++;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	notified[v->id]++;
+}
+
+void printk(const char *fmt, ...)
+{
+}
+
+int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
+		  p2m_type_t t)
+{
+	mapped.calls++;
+	mapped.gfn = gfn.g;
+	mapped.nr = nr;
+	mapped.mfn = mfn.m;
+	mapped.t = t;
+	return 0;
+}
+
+/* The GICv3 registers vgic-v3.c would touch: none in these tests. */
+u64 xl_host_sysreg_read(const char *name)
+{
+	xl_test_failed = 1;
+	return 0;
+}
+
+void xl_host_sysreg_write(const char *name, u64 val)
+{
+	xl_test_failed = 1;
+}
+
+void xl_host_insn(const char *insn, u64 arg)
+{
+}
+
+static void setup(unsigned int nr)
+{
+	memset(&dom, 0, sizeof(dom));
+	memset(vcpus, 0, sizeof(vcpus));
+	memset(notified, 0, sizeof(notified));
+	memset(gich, 0, sizeof(gich));
+	memset(&mapped, 0, sizeof(mapped));
+	gic_is_v2 = true;
+	gic_info.nr_lrs = NR_LRS;
+	gic_info.hyp_base = (paddr_t)(uintptr_t)gich;
+	gic_info.vcpu_base = 0x08040000;
+	dom.id = 1;
+	dom.cfg.vcpus = nr;
+	dom.nr_vcpus = nr;
+	for (unsigned int i = 0; i < nr; i++) {
+		vcpus[i].id = i;
+		vcpus[i].domain = &dom;
+		vcpus[i].state = VCPU_BLOCKED;
+		vcpus[i].arch.vmpidr = i;
+		dom.vcpus[i] = &vcpus[i];
+		vgic_vcpu_init(&vcpus[i]);
+	}
+	CHECK_EQ(vgic_domain_init(&dom), 0);
+	CHECK_EQ(vgic_v2_domain_init(&dom), 0);
+}
+
+/* A guest access by vCPU @v to distributor offset @off. */
+static int acc(unsigned int v, unsigned int off, unsigned int size,
+	       bool write, u64 *val)
+{
+	paddr_t gpa = VGIC_DIST_BASE + off;
+	const struct vmmio_region *r = vmmio_find(&dom, gpa);
+
+	if (!r) {
+		return -ENOENT;
+	}
+	return vmmio_emulate(&vcpus[v], r, gpa, size, write, val);
+}
+
+static u64 rd(unsigned int v, unsigned int off)
+{
+	u64 val = 0xdeadbeef;
+
+	if (acc(v, off, 4, false, &val)) {
+		diag("read of %#x refused", off);
+		xl_test_failed = 1;
+	}
+	return val;
+}
+
+static void wr(unsigned int v, unsigned int off, u32 x)
+{
+	u64 val = x;
+
+	if (acc(v, off, 4, true, &val)) {
+		diag("write of %#x refused", off);
+		xl_test_failed = 1;
+	}
+}
+
+static u32 lr(unsigned int n)
+{
+	return gich[(GICH_LR0 + 4 * n) / 4];
+}
+
+TEST(vgic_v2_id_registers)
+{
+	setup(2);
+	CHECK_EQ(rd(0, GICD_TYPER),
+		 (u64)(VGIC_NR_IRQS / 32 - 1) | (1U << GICD_TYPER_CPUS_SHIFT));
+	CHECK_EQ((rd(1, GICD_V2_PIDR2) >> 4) & 0xf, 2);
+	CHECK_EQ(rd(0, GICD_IIDR), 0x43b);
+	/* GICv3 registers are not there: RAZ */
+	CHECK_EQ(rd(0, 0x0ffc & ~3U), 0);
+}
+
+TEST(vgic_v2_gicv_mapped_at_gicc)
+{
+	setup(2);
+	CHECK_EQ(mapped.calls, 1);
+	CHECK_EQ(mapped.gfn, VGIC_V2_CPU_BASE >> 12);
+	CHECK_EQ(mapped.nr, 2);
+	CHECK_EQ(mapped.mfn, 0x08040000 >> 12);
+	CHECK_EQ(mapped.t, p2m_mmio_direct_dev);
+	/* The GICv3 redistributor window is not registered. */
+	CHECK(!vmmio_find(&dom, VGIC_REDIST_BASE));
+	CHECK(!vmmio_find(&dom, VGIC_DIST_BASE + VGIC_V2_DIST_SIZE));
+}
+
+TEST(vgic_v2_too_many_vcpus)
+{
+	struct domain d = { 0 };
+
+	d.cfg.vcpus = VGIC_V2_MAX_VCPUS + 1;
+	CHECK_EQ(vgic_v2_domain_init(&d), -EINVAL);
+	d.cfg.vcpus = VGIC_V2_MAX_VCPUS;
+	CHECK_EQ(vgic_v2_domain_init(&d), 0);
+}
+
+TEST(vgic_v2_itargetsr)
+{
+	u64 val;
+
+	setup(3);
+	/* Banked, read-only: each byte is the reader's own interface. */
+	CHECK_EQ(rd(0, GICD_ITARGETSR), 0x01010101);
+	CHECK_EQ(rd(2, GICD_ITARGETSR + 28), 0x04040404);
+	wr(1, GICD_ITARGETSR, 0xffffffff);
+	CHECK_EQ(rd(1, GICD_ITARGETSR), 0x02020202);
+	/* SPI 33: byte access; the lowest existing interface is the target */
+	val = 0x06;
+	CHECK_EQ(acc(0, GICD_ITARGETSR + 33, 1, true, &val), 0);
+	CHECK_EQ(dom.arch.vgic.spi[1].target, 1);
+	CHECK_EQ((rd(0, GICD_ITARGETSR + 32) >> 8) & 0xff, 0x06);
+	/* Interfaces that do not exist are dropped. */
+	wr(0, GICD_ITARGETSR + 32, 0xf8f8f8f8);
+	CHECK_EQ(rd(0, GICD_ITARGETSR + 32), 0x00000000 | 0x00);
+	CHECK_EQ(dom.arch.vgic.spi[0].target, 0);
+	wr(0, GICD_ITARGETSR + 32, 0x04040404);
+	CHECK_EQ(dom.arch.vgic.spi[3].target, 2);
+}
+
+TEST(vgic_v2_banked_enables)
+{
+	setup(2);
+	wr(0, GICD_ISENABLER, 1U << 3);
+	CHECK_EQ(rd(0, GICD_ISENABLER) & (1U << 3), 1U << 3);
+	CHECK_EQ(rd(1, GICD_ISENABLER) & (1U << 3), 0);
+	CHECK(vcpus[0].arch.vgic.priv[3].enabled);
+	CHECK(!vcpus[1].arch.vgic.priv[3].enabled);
+	/* SPIs are shared */
+	wr(1, GICD_ISENABLER + 4, 1U << 1);
+	CHECK_EQ(rd(0, GICD_ISENABLER + 4), 1U << 1);
+	wr(0, GICD_ICENABLER + 4, 1U << 1);
+	CHECK_EQ(rd(1, GICD_ISENABLER + 4), 0);
+	/* Priorities: banked for 0..31, byte access */
+	{
+		u64 val = 0xa0;
+
+		CHECK_EQ(acc(1, GICD_IPRIORITYR + 27, 1, true, &val), 0);
+		CHECK_EQ(vcpus[1].arch.vgic.priv[27].priority, 0xa0);
+		CHECK_EQ(vcpus[0].arch.vgic.priv[27].priority, 0);
+	}
+}
+
+TEST(vgic_v2_sgir)
+{
+	setup(3);
+	/* Target list: vCPU 1 and 2, SGI 5, from vCPU 0 */
+	wr(0, GICD_SGIR, (0x6U << 16) | 5);
+	CHECK(vcpus[1].arch.vgic.priv[5].pending);
+	CHECK(vcpus[2].arch.vgic.priv[5].pending);
+	CHECK(!vcpus[0].arch.vgic.priv[5].pending);
+	CHECK_EQ(vcpus[1].arch.vgic.priv[5].sgi_src, 0);
+	CHECK_EQ(notified[1], 1);
+	CHECK_EQ(notified[2], 1);
+	/* All but self, from vCPU 2 */
+	wr(2, GICD_SGIR, GICD_SGIR_TARGET_OTHERS | 7);
+	CHECK(vcpus[0].arch.vgic.priv[7].pending);
+	CHECK(vcpus[1].arch.vgic.priv[7].pending);
+	CHECK(!vcpus[2].arch.vgic.priv[7].pending);
+	CHECK_EQ(vcpus[0].arch.vgic.priv[7].sgi_src, 2);
+	/* Self */
+	wr(1, GICD_SGIR, GICD_SGIR_TARGET_SELF | 9);
+	CHECK(vcpus[1].arch.vgic.priv[9].pending);
+	CHECK(!vcpus[0].arch.vgic.priv[9].pending);
+	/* Filter 3 is reserved: nothing; a list naming no vCPU: nothing */
+	wr(0, GICD_SGIR, (3U << 24) | 11);
+	wr(0, GICD_SGIR, (0x80U << 16) | 12);
+	for (unsigned int i = 0; i < 3; i++) {
+		CHECK(!vcpus[i].arch.vgic.priv[11].pending);
+		CHECK(!vcpus[i].arch.vgic.priv[12].pending);
+	}
+	/* Write-only */
+	CHECK_EQ(rd(0, GICD_SGIR), 0);
+	/* SPENDSGIR shows the source; CPENDSGIR with that bit clears it */
+	CHECK_EQ((rd(1, GICD_SPENDSGIR + 4) >> 8) & 0xff, 1U << 0);
+	CHECK_EQ((rd(1, GICD_SPENDSGIR + 4) >> 24) & 0xff, 1U << 2);
+	wr(1, GICD_CPENDSGIR + 4, 1U << 8);
+	CHECK(!vcpus[1].arch.vgic.priv[5].pending);
+	{
+		u64 val = 1U << 2;
+
+		CHECK_EQ(acc(0, GICD_SPENDSGIR + 1, 1, true, &val), 0);
+		CHECK(vcpus[0].arch.vgic.priv[1].pending);
+		CHECK_EQ(vcpus[0].arch.vgic.priv[1].sgi_src, 2);
+	}
+}
+
+TEST(vgic_v2_hostile_accesses)
+{
+	u64 val = 0;
+
+	setup(2);
+	CHECK_EQ(acc(0, GICD_CTLR + 2, 2, false, &val), -EINVAL);
+	CHECK_EQ(acc(0, GICD_CTLR + 1, 4, false, &val), -EINVAL);
+	CHECK_EQ(acc(0, GICD_ISENABLER, 1, true, &val), -EINVAL);
+	CHECK_EQ(acc(0, GICD_TYPER, 8, false, &val), -EINVAL);
+	/* Beyond the 4 KiB distributor: no window */
+	CHECK_EQ(acc(0, VGIC_V2_DIST_SIZE, 4, false, &val), -ENOENT);
+	/* Read-only registers ignore writes */
+	wr(0, GICD_TYPER, ~0U);
+	CHECK_EQ(rd(0, GICD_TYPER) >> GICD_TYPER_CPUS_SHIFT & 7, 1);
+	/* Every word of the frame answers a read without a fault */
+	for (unsigned int off = 0; off < VGIC_V2_DIST_SIZE; off += 4) {
+		CHECK_EQ(acc(1, off, 4, false, &val), 0);
+	}
+}
+
+/* Enable the distributor and INTID @irq for vCPU @v, priority 0xa0. */
+static void enable(unsigned int v, unsigned int irq)
+{
+	u64 val = 0xa0;
+
+	wr(v, GICD_CTLR, 1);
+	wr(v, GICD_ISENABLER + 4 * (irq / 32), 1U << (irq % 32));
+	CHECK_EQ(acc(v, GICD_IPRIORITYR + irq, 1, true, &val), 0);
+}
+
+TEST(vgic_v2_lr_sgi_with_source)
+{
+	setup(2);
+	enable(1, 5);
+	wr(0, GICD_SGIR, (0x2U << 16) | 5); /* vCPU0 -> vCPU1 */
+	vgic_flush_lrs(&vcpus[1]);
+	/* VirtualID 5, CPUID 0, priority 0xa0 >> 3, pending, Group 0 */
+	CHECK_EQ(lr(0), 5 | (0U << GICH_LR_CPUID_SHIFT) |
+				(0xa0U >> 3) << GICH_LR_PRIO_SHIFT |
+				GICH_LR_PENDING);
+	CHECK_EQ(gich[GICH_HCR / 4], GICH_HCR_EN);
+	/* The guest acknowledges and ends it: the LR is back to invalid */
+	gich[GICH_LR0 / 4] = 0;
+	vgic_sync_lrs(&vcpus[1]);
+	CHECK(!vcpus[1].arch.vgic.priv[5].pending);
+	CHECK(!vcpus[1].arch.vgic.priv[5].in_lr);
+	CHECK_EQ(gich[GICH_HCR / 4], 0);
+	CHECK_EQ(lr(0), 0);
+
+	/* From vCPU1 to vCPU0: CPUID 1 */
+	enable(0, 6);
+	wr(1, GICD_SGIR, (0x1U << 16) | 6);
+	vgic_flush_lrs(&vcpus[0]);
+	CHECK_EQ(lr(0) & (GICH_LR_VID_MASK | 7U << GICH_LR_CPUID_SHIFT),
+		 6 | 1U << GICH_LR_CPUID_SHIFT);
+	/* Still pending in the LR after the exit: it stays pending */
+	vgic_sync_lrs(&vcpus[0]);
+	CHECK(vcpus[0].arch.vgic.priv[6].pending);
+}
+
+TEST(vgic_v2_lr_hw_timer_and_level_spi)
+{
+	setup(2);
+	enable(0, 27);
+	vgic_inject(&dom, &vcpus[0], 27, true);
+	vgic_flush_lrs(&vcpus[0]);
+	/* HW = 1, PhysicalID 27 */
+	CHECK_EQ(lr(0), 27 | GICH_LR_HW | 27U << GICH_LR_PID_SHIFT |
+				(0xa0U >> 3) << GICH_LR_PRIO_SHIFT |
+				GICH_LR_PENDING);
+	gich[GICH_LR0 / 4] = (lr(0) & ~(3U << 28)) | GICH_LR_ACTIVE;
+	vgic_sync_lrs(&vcpus[0]);
+	CHECK(vcpus[0].arch.vgic.priv[27].active);
+
+	/* A level SPI: EOI maintenance to resample the line, no HW */
+	setup(2);
+	enable(0, 33);
+	vgic_set_line(&dom, 33, true);
+	vgic_flush_lrs(&vcpus[0]);
+	CHECK_EQ(lr(0), 33 | GICH_LR_EOI | (0xa0U >> 3) << GICH_LR_PRIO_SHIFT |
+				GICH_LR_PENDING);
+	/* Group 1 when the guest puts it there */
+	gich[GICH_LR0 / 4] = 0;
+	vgic_sync_lrs(&vcpus[0]);
+	wr(0, GICD_IGROUPR + 4, 1U << 1);
+	vgic_flush_lrs(&vcpus[0]);
+	CHECK(lr(0) & GICH_LR_GROUP1);
+}
+
+TEST(vgic_v2_more_than_lrs)
+{
+	setup(1);
+	for (unsigned int i = 0; i < NR_LRS + 2; i++) {
+		enable(0, 40 + i);
+		vgic_inject(&dom, NULL, 40 + i, false);
+	}
+	vgic_flush_lrs(&vcpus[0]);
+	/* Four LRs used, the rest waits for the underflow maintenance IRQ */
+	for (unsigned int n = 0; n < NR_LRS; n++) {
+		CHECK_EQ(lr(n) & GICH_LR_VID_MASK, 40 + n);
+	}
+	CHECK_EQ(lr(NR_LRS), 0);
+	CHECK_EQ(gich[GICH_HCR / 4], GICH_HCR_EN | GICH_HCR_UIE);
+	for (unsigned int n = 0; n < NR_LRS; n++) {
+		gich[(GICH_LR0 + 4 * n) / 4] = 0;
+	}
+	vgic_sync_lrs(&vcpus[0]);
+	vgic_flush_lrs(&vcpus[0]);
+	CHECK_EQ(lr(0) & GICH_LR_VID_MASK, 40 + NR_LRS);
+	CHECK_EQ(lr(1) & GICH_LR_VID_MASK, 40 + NR_LRS + 1);
+	CHECK_EQ(gich[GICH_HCR / 4], GICH_HCR_EN);
+}
+
+TEST(vgic_v2_ctlr_gates_delivery)
+{
+	setup(1);
+	enable(0, 40);
+	wr(0, GICD_CTLR, 0);
+	vgic_inject(&dom, NULL, 40, false);
+	CHECK(!vgic_vcpu_pending(&vcpus[0]));
+	vgic_flush_lrs(&vcpus[0]);
+	CHECK_EQ(lr(0), 0);
+	CHECK_EQ(rd(0, GICD_CTLR), 0);
+	wr(0, GICD_CTLR, 2); /* EnableGrp1 alone also delivers */
+	CHECK_EQ(rd(0, GICD_CTLR), 2);
+	CHECK(vgic_vcpu_pending(&vcpus[0]));
+}
+
+TEST(vgic_v2_save_restore)
+{
+	setup(2);
+	gich[GICH_VMCR / 4] = 0x12345678;
+	gich[GICH_APR / 4] = 0x9;
+	vgic_v2_save(&vcpus[0]);
+	gich[GICH_VMCR / 4] = 0;
+	gich[GICH_APR / 4] = 0;
+	vgic_v2_restore(&vcpus[1]);
+	CHECK_EQ(gich[GICH_VMCR / 4], 0);
+	vgic_v2_restore(&vcpus[0]);
+	CHECK_EQ(gich[GICH_VMCR / 4], 0x12345678);
+	CHECK_EQ(gich[GICH_APR / 4], 0x9);
+}
+
+int main(void)
+{
+	return run_tests("arm_vgic");
+}
