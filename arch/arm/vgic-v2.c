@@ -90,7 +90,8 @@ static void sgi_pend_access(struct vcpu *v, unsigned int first,
 
 	for (n = 0; n < size && first + n < 16; n++) {
 		struct vgic_irq *i = &v->arch.vgic.priv[first + n];
-		u8 b = (*val >> (8 * n)) & 0xff;
+		/* Only the CPU interfaces that exist can be sources. */
+		u8 b = (*val >> (8 * n)) & ((1U << v->domain->nr_vcpus) - 1);
 
 		if (!write) {
 			if (i->pending) {
@@ -246,7 +247,9 @@ static int dist_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	unsigned long flags;
 	int ret;
 
-	if (!IS_ALIGNED(off, size) || off >= VGIC_V2_DIST_SIZE) {
+	/* Byte and word accesses only (IHI 0048B 4.1.4). */
+	if ((size != 1 && size != 4) || !IS_ALIGNED(off, size) ||
+	    off >= VGIC_V2_DIST_SIZE) {
 		return -EINVAL;
 	}
 	if (write && off == GICD_SGIR && size == 4) {

@@ -106,8 +106,8 @@ static void setup(unsigned int nr)
 }
 
 /* A guest access by vCPU @v to distributor offset @off. */
-static int acc(unsigned int v, unsigned int off, unsigned int size,
-	       bool write, u64 *val)
+static int acc(unsigned int v, unsigned int off, unsigned int size, bool write,
+	       u64 *val)
 {
 	paddr_t gpa = VGIC_DIST_BASE + off;
 	const struct vmmio_region *r = vmmio_find(&dom, gpa);
@@ -266,6 +266,24 @@ TEST(vgic_v2_sgir)
 		CHECK(vcpus[0].arch.vgic.priv[1].pending);
 		CHECK_EQ(vcpus[0].arch.vgic.priv[1].sgi_src, 2);
 	}
+}
+
+/*
+ * GICD_SPENDSGIR names sources by CPU interface bit: a bit of an
+ * interface the domain does not have must not become a source (the
+ * guest would read it back in GICV_IAR). Found by fuzz_arm_vgic.
+ */
+TEST(vgic_v2_spendsgir_absent_source)
+{
+	u64 val = 0x10; /* CPU interface 4 of a 3-vCPU domain */
+
+	setup(3);
+	CHECK_EQ(acc(0, GICD_SPENDSGIR + 5, 1, true, &val), 0);
+	CHECK(!vcpus[0].arch.vgic.priv[5].pending);
+	val = 0x14; /* 4 and 2: vCPU 2 */
+	CHECK_EQ(acc(0, GICD_SPENDSGIR + 5, 1, true, &val), 0);
+	CHECK(vcpus[0].arch.vgic.priv[5].pending);
+	CHECK_EQ(vcpus[0].arch.vgic.priv[5].sgi_src, 2);
 }
 
 TEST(vgic_v2_hostile_accesses)
