@@ -188,6 +188,7 @@ if [ $full = 1 ]; then
 	row riscv64-aplic riscv64 aia=aplic ""
 	row riscv64-max riscv64 "" max
 	row arm64-max arm64 "" max
+	row arm64-gicv2 arm64 gic-version=2 ""
 	sub qemu "$srctree/tests/qemu/run.sh"
 	XL_GUESTS_KEEP=$tmp/guests-keep sub guests "$srctree/tests/guests/run.sh"
 	sub linux "$srctree/tests/linux/run.sh"

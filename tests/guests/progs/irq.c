@@ -50,9 +50,9 @@ static bool irq_within(unsigned long ms, unsigned long *kind)
 static void test_id(void)
 {
 	unsigned long want = rt_arg_ul("gic", 0);
-	uint32_t pidr2 = *(volatile uint32_t *)(GICD_BASE +
-						(rt_env.gic == 3 ? 0xffe8 :
-								   0xfe8));
+	uint32_t pidr2 =
+		*(volatile uint32_t *)(GICD_BASE +
+				       (rt_env.gic == 3 ? 0xffe8 : 0xfe8));
 
 	rt_check(rt_env.gic == 2 || rt_env.gic == 3, "dt_names_gic",
 		 "no GICv2/v3 interrupt-controller node (%u)", rt_env.gic);
@@ -65,9 +65,8 @@ static void test_id(void)
 	if (rt_env.gic == 2) {
 		uint32_t typer = *(volatile uint32_t *)(GICD_BASE + 4);
 
-		rt_check(((typer >> 5) & 7) + 1 == rt_env.nr_cpus,
-			 "typer_cpus", "GICD_TYPER %#x for %u vCPUs", typer,
-			 rt_env.nr_cpus);
+		rt_check(((typer >> 5) & 7) + 1 == rt_env.nr_cpus, "typer_cpus",
+			 "GICD_TYPER %#x for %u vCPUs", typer, rt_env.nr_cpus);
 	}
 }
 
@@ -88,8 +87,7 @@ static void take(const char *name, unsigned int intid, unsigned int src,
 		rt_check(iar == (intid | src << 10), n2,
 			 "IAR %#x, expected %#x", iar, intid | src << 10);
 	else
-		rt_check(iar == intid, n2, "IAR %#x, expected %#x", iar,
-			 intid);
+		rt_check(iar == intid, n2, "IAR %#x, expected %#x", iar, intid);
 	if (lower)
 		lower();
 	rt_gic_eoi(iar);
