@@ -187,14 +187,13 @@ static void access(unsigned int v, unsigned int off, unsigned int size,
 		   bool write, u32 val)
 {
 	const struct vmmio_region *r = vmmio_find(&dom, VGIC_DIST_BASE + off);
-	bool valid = IS_ALIGNED(off, size) && (size == 4 ||
-					       (size == 1 && byte_ok(off)));
+	bool valid = IS_ALIGNED(off, size) &&
+		     (size == 4 || (size == 1 && byte_ok(off)));
 	u64 x = val;
 	int rc;
 
 	CHECK(r);
-	rc = vmmio_emulate(&vcpus[v], r, VGIC_DIST_BASE + off, size, write,
-			   &x);
+	rc = vmmio_emulate(&vcpus[v], r, VGIC_DIST_BASE + off, size, write, &x);
 	CHECK(rc == 0 || rc == -EINVAL);
 	CHECK((rc == 0) == valid);
 	if (rc)
