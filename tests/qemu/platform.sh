@@ -83,7 +83,7 @@ if timeout 60 "$xl_cli_path" --root "$srctree" build --arch arm64 -o "$tmp/b" \
 	dtc -q -I dtb -O dts "$tmp/b/host.dtb" 2>/dev/null | grep -q '"arm,cortex-a15-gic"'; then
 	result "$name" ok
 else
-	result "$name" fail "the bundle's host.dtb does not describe the GICv2 machine"
+	result "$name" fail "the bundle's host.dtb does not describe the GICv2 machine: $(tail -n 3 "$tmp/$name.log" | tr '\n' ' ')"
 fi
 
 # arm64: the tree and the hardware disagree about the GIC, both ways.
