@@ -59,7 +59,7 @@ struct bootinfo {
 
 	u32 nr_cpus;
 	unsigned long cpu_hwid[BI_MAX_CPUS];
-	char isa[512]; /* RISC-V: riscv,isa of the first CPU (QEMU 10: ~420) */
+	char isa[512]; /* RISC-V: riscv,isa of the first CPU (QEMU 10's: 314) */
 
 	u64 timebase_hz; /* RISC-V /cpus timebase-frequency or Arm timer */
 

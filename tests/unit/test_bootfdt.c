@@ -28,6 +28,7 @@ struct spec {
 	int nr_cpus;
 	unsigned int cpu_ids[4];
 	bool cpu_no_reg;
+	const char *isa; /* riscv,isa of the CPUs; NULL: rv64imafdch */
 	const char *uart_compat;
 	const char *stdout_path;
 	int mem_reg_cells; /* 0 = normal, else a bad length */
@@ -113,7 +114,8 @@ static void *build(const struct spec *s)
 		fdt_property_string(fdt, "device_type", "cpu");
 		if (!s->cpu_no_reg)
 			fdt_property_u32(fdt, "reg", s->cpu_ids[i]);
-		fdt_property_string(fdt, "riscv,isa", "rv64imafdch");
+		fdt_property_string(fdt, "riscv,isa",
+				    s->isa ? s->isa : "rv64imafdch");
 		fdt_end_node(fdt);
 	}
 	fdt_end_node(fdt);
@@ -308,6 +310,28 @@ TEST(memreserve_wraps)
 	s.memrsv[0][1] = 0x1000;
 	CHECK_EQ(parse(&s), -ERANGE);
 	CHECK(strstr(bi.error, "wraps"));
+}
+
+/*
+ * QEMU 10's riscv,isa (virt,aia=aplic-imsic, default CPU) is 314 bytes:
+ * kept whole, the extensions at its end (ssaia, sstc, svadu) are seen.
+ * A 128-byte buffer cut it after "zicbop" before.
+ */
+TEST(riscv_isa_kept_whole)
+{
+	static const char isa[] =
+		"rv64imafdch_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_"
+		"zicclsm_ziccrse_zicntr_zicsr_zifencei_zihintntl_zihintpause_"
+		"zihpm_zmmul_za64rs_zaamo_zalrsc_zawrs_zfa_zca_zcd_zba_zbb_zbc_"
+		"zbs_shcounterenw_shgatpa_shtvala_shvsatpa_shvstvala_shvstvecd_"
+		"smaia_ssaia_ssccptr_sscounterenw_sstc_sstvala_sstvecd_ssu64xl_"
+		"svadu_svvptc";
+	struct spec s = default_spec();
+
+	s.isa = isa;
+	CHECK_EQ(parse(&s), 0);
+	CHECK_EQ(strlen(bi.isa), strlen(isa));
+	CHECK(!strcmp(bi.isa, isa));
 }
 
 TEST(no_cpus)
