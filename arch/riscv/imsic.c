@@ -12,11 +12,14 @@
  * hart, guest file n at page n).
  */
 #include <libfdt.h>
+#include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/p2m.h>
 #include <xen-lite/smp.h>
 #include <asm/aia.h>
 #include <asm/csr.h>
+#include <asm/inject.h>
 #include <asm/riscv.h>
 #include <asm/system.h>
 #include <asm/vimsic.h>
@@ -34,8 +37,8 @@ bool riscv_aia_imsic;
 static struct imsic_hart harts[IMSIC_MAX_HARTS];
 static unsigned int nr_harts;
 static unsigned int guest_bits, nr_ids, geilen;
-/* Guest files in use, per pCPU (bit n = file n). Atomic. */
-static unsigned long gfile_used[CONFIG_NR_CPUS];
+/* The vCPU using guest file n of each pCPU, or NULL. Atomic. */
+static struct vcpu *gfile_owner[CONFIG_NR_CPUS][IMSIC_MAX_GUEST_FILES + 1];
 
 static u32 dt_u32(const void *fdt, int node, const char *name, u32 def)
 {
@@ -258,33 +261,6 @@ unsigned int imsic_nr_guest_files(void)
 	return geilen;
 }
 
-unsigned int imsic_gfile_get(unsigned int cpu)
-{
-	unsigned int n;
-
-	if (cpu >= CONFIG_NR_CPUS) {
-		return 0;
-	}
-	for (n = 1; n <= geilen; n++) {
-		unsigned long bit = 1UL << n;
-
-		if (!(__atomic_fetch_or(&gfile_used[cpu], bit,
-					__ATOMIC_ACQ_REL) &
-		      bit)) {
-			return n;
-		}
-	}
-	return 0;
-}
-
-void imsic_gfile_put(unsigned int cpu, unsigned int n)
-{
-	if (cpu < CONFIG_NR_CPUS && n && n <= geilen) {
-		__atomic_fetch_and(&gfile_used[cpu], ~(1UL << n),
-				   __ATOMIC_ACQ_REL);
-	}
-}
-
 paddr_t imsic_gfile_pa(unsigned int cpu, unsigned int n)
 {
 	paddr_t pa = 0;
@@ -294,4 +270,114 @@ paddr_t imsic_gfile_pa(unsigned int cpu, unsigned int n)
 		(void)imsic_hart(pcpu_info[cpu].hwid, &pa, &index);
 	}
 	return pa ? pa + (paddr_t)n * IMSIC_PAGE_SIZE : 0;
+}
+
+/*
+ * Guest interrupt files for vCPUs (AIA 1.0, 5.2 "Hypervisor guest
+ * external interrupts"): a vCPU of a domain with an AIA takes a free file
+ * of its hart when it first runs there (vCPUs do not migrate); its page
+ * is mapped at the vCPU's IMSIC page in the domain's stage 2 and
+ * hstatus.VGEIN names it, so the guest's seteipnum writes, sireg and
+ * stopei reach the file itself and the file's interrupt is the vCPU's
+ * VSEIP. What the emulated file held so far is copied in. A vCPU that
+ * finds none keeps its emulated file. While such a vCPU is blocked, its
+ * bit in hgeie turns an interrupt of its file into a guest external
+ * interrupt (SGEI, scause 12) here, which wakes it.
+ */
+static void gfile_write(unsigned long isel, unsigned long val)
+{
+	csr_write(CSR_VSISELECT, isel);
+	csr_write(CSR_VSIREG, val);
+}
+
+void vimsic_hw_attach(struct vcpu *v, unsigned int cpu)
+{
+	struct vimsic *f = &v->arch.vimsic;
+	struct domain *d = v->domain;
+	unsigned long hs, isel, flags;
+	unsigned int n, i;
+	paddr_t pa;
+
+	f->hw_tried = true;
+	for (n = 1; n <= geilen; n++) {
+		struct vcpu *none = NULL;
+
+		if (__atomic_compare_exchange_n(&gfile_owner[cpu][n], &none, v,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			break;
+		}
+	}
+	if (n > geilen) {
+		printk("domain %u vCPU%u: no guest interrupt file free on "
+		       "CPU%u: IMSIC file emulated\n",
+		       d->id, v->id, cpu);
+		return;
+	}
+	pa = imsic_gfile_pa(cpu, n);
+	if (!pa || p2m_set_entry(d->p2m,
+				 gaddr_to_gfn(VIMSIC_BASE +
+					      (paddr_t)v->id * IMSIC_PAGE_SIZE),
+				 1, maddr_to_mfn(pa), p2m_mmio_direct_dev)) {
+		__atomic_store_n(&gfile_owner[cpu][n], NULL, __ATOMIC_RELEASE);
+		return;
+	}
+	/* The hypervisor reaches the file through vsireg under VGEIN = n. */
+	hs = csr_read(CSR_HSTATUS);
+	csr_write(CSR_HSTATUS,
+		  (hs & ~HSTATUS_VGEIN) |
+			  ((unsigned long)n << HSTATUS_VGEIN_SHIFT));
+	isel = csr_read(CSR_VSISELECT);
+	gfile_write(IMSIC_EIDELIVERY, 0);
+	for (i = 0; i < (nr_ids + 64) / 64; i++) {
+		gfile_write(IMSIC_EIE0 + 2 * i, 0);
+		gfile_write(IMSIC_EIP0 + 2 * i, 0);
+	}
+	spin_lock_irqsave(&f->lock, flags);
+	gfile_write(IMSIC_EITHRESHOLD, f->eithreshold);
+	gfile_write(IMSIC_EIE0, f->eie);
+	gfile_write(IMSIC_EIP0, f->eip);
+	gfile_write(IMSIC_EIDELIVERY, f->eidelivery);
+	f->eip = 0;
+	f->hw_pa = pa;
+	WRITE_ONCE(f->hw_file, n);
+	WRITE_ONCE(v->arch.eip_level, false);
+	spin_unlock_irqrestore(&f->lock, flags);
+	csr_write(CSR_VSISELECT, isel);
+	csr_write(CSR_HSTATUS, hs);
+	v->arch.gregs.hstatus = (v->arch.gregs.hstatus & ~HSTATUS_VGEIN) |
+				((unsigned long)n << HSTATUS_VGEIN_SHIFT);
+	printk("domain %u vCPU%u: IMSIC guest file %u of CPU%u\n", d->id, v->id,
+	       n, cpu);
+}
+
+void vimsic_hw_detach(struct vcpu *v, unsigned int cpu)
+{
+	unsigned int n = v->arch.vimsic.hw_file;
+
+	if (n && cpu < CONFIG_NR_CPUS && n <= IMSIC_MAX_GUEST_FILES) {
+		/* Its hgeie bit goes when the SGEI finds no owner. */
+		__atomic_store_n(&gfile_owner[cpu][n], NULL, __ATOMIC_RELEASE);
+	}
+}
+
+void vimsic_sgei(void)
+{
+	unsigned int cpu = smp_processor_id();
+	unsigned long bits = csr_read(CSR_HGEIP) & csr_read(CSR_HGEIE);
+
+	csr_clear(CSR_HGEIE, bits);
+	while (bits) {
+		unsigned int n = __builtin_ctzl(bits);
+		struct vcpu *v;
+
+		bits &= bits - 1;
+		v = n <= IMSIC_MAX_GUEST_FILES ?
+			    __atomic_load_n(&gfile_owner[cpu][n],
+					    __ATOMIC_ACQUIRE) :
+			    NULL;
+		if (v) {
+			riscv_vcpu_notify(v);
+		}
+	}
 }

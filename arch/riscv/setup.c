@@ -164,6 +164,10 @@ static void hart_init(unsigned int cpu)
 	csr_write(CSR_SIE,
 		  SIE_SSIE | SIE_STIE |
 			  (riscv_irqchip_cpu_init(cpu) ? SIE_SEIE : 0));
+	if (imsic_nr_guest_files()) {
+		/* Guest files of blocked vCPUs (vimsic_sgei()). */
+		csr_set(CSR_SIE, SIE_SGEIE);
+	}
 }
 
 void riscv_boot_early(unsigned long hartid, paddr_t dtb_pa)

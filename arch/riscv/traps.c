@@ -10,6 +10,7 @@
 #include <xen-lite/smp.h>
 #include <asm/csr.h>
 #include <asm/irqchip.h>
+#include <asm/vimsic.h>
 #include <asm/riscv.h>
 #include <asm/system.h>
 #include <asm/sbi.h>
@@ -121,6 +122,10 @@ void riscv_handle_host_irq(unsigned long cause)
 	case IRQ_S_SOFT:
 		csr_clear(CSR_SIP, SIP_SSIP);
 		riscv_ipi_interrupt();
+		break;
+	case IRQ_S_GEXT:
+		/* A blocked vCPU's guest interrupt file (imsic.c). */
+		vimsic_sgei();
 		break;
 	case IRQ_S_EXT:
 		/*

@@ -59,6 +59,7 @@ void arch_vcpu_destroy(struct vcpu *v)
 {
 	unsigned int cpu;
 
+	vimsic_hw_detach(v, v->processor);
 	/* No pCPU may keep a pointer to a freed vCPU as FP owner. */
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
 		if (pcpu_info[cpu].arch.fp_owner == v) {
@@ -173,6 +174,13 @@ static void vcpu_load(struct vcpu *v)
 		csr_write(CSR_VSISELECT, a->csr.vsiselect);
 	}
 	p2m_activate(v->domain->p2m, p->id);
+	if (v->domain->arch.aia && !a->vimsic.hw_tried) {
+		vimsic_hw_attach(v, p->id);
+	}
+	if (a->vimsic.hw_file) {
+		/* Running: the file is its VSEIP; no wake-up needed. */
+		csr_clear(CSR_HGEIE, 1UL << a->vimsic.hw_file);
+	}
 	/* vsatp after hgatp: its PPN is a guest physical address. */
 	csr_write(CSR_VSATP, a->csr.vsatp);
 	/*
@@ -228,6 +236,10 @@ static void vcpu_put(struct vcpu *v)
 		a->csr.vstimecmp = csr_read(CSR_VSTIMECMP);
 		/* A stale compare value must not fire for the next vCPU. */
 		csr_write(CSR_VSTIMECMP, ~0UL);
+	}
+	if (a->vimsic.hw_file && READ_ONCE(v->state) == VCPU_BLOCKED) {
+		/* Its file's interrupt wakes it (vimsic_sgei()). */
+		csr_set(CSR_HGEIE, 1UL << a->vimsic.hw_file);
 	}
 	if ((a->gregs.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
 		fp_save(&a->fp);

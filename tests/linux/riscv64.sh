@@ -16,9 +16,13 @@
 #   must have been given an AIA (the hypervisor's "AIA: vAPLIC" line; its
 #   Linux boots only through it: the tree has no other interrupt
 #   controller), and:
+#   linux_2vcpu runs with two guest interrupt files per hart
+#                  (aia-guests=2): both vCPUs get one (IMSIC files in
+#                  hardware, mapped into the domain's stage 2);
 #   linux_aia_3domains: three 2-vCPU domains at once on a 2-CPU host with
-#                  one guest interrupt file per hart (aia-guests=1): more
-#                  vCPUs per hart than guest files.
+#                  one guest interrupt file per hart (aia-guests=1): two
+#                  vCPUs get the hardware files, the other four emulated
+#                  IMSIC files, and all three Linux boots pass.
 #
 # usage: tests/linux/riscv64.sh
 # Environment: XL_LINUX_TIMEOUT (seconds per boot, default 600);
@@ -86,6 +90,19 @@ check_aia() {
 	for d in "$@"; do
 		grep -aq "($d): AIA: vAPLIC" "$log" || { echo "$d: no AIA on an AIA host"; return; }
 	done
+}
+
+# gfiles_case CASE HW EMULATED: in CASE's log, HW vCPUs took a guest
+# interrupt file of their hart and EMULATED found none free.
+gfiles_case() {
+	local log=$out/$1.log hw emu
+	hw=$(grep -ac 'IMSIC guest file [0-9]* of CPU' "$log")
+	emu=$(grep -ac 'no guest interrupt file free' "$log")
+	if [ "$hw" = "$2" ] && [ "$emu" = "$3" ]; then
+		result "$1.guest_files" ok
+	else
+		result "$1.guest_files" fail "$hw vCPUs with a guest file, $emu emulated; expected $2 and $3 (log: $log)"
+	fi
 }
 
 run_case() { # case smp mem domain...
@@ -180,8 +197,13 @@ devmem_case() {
 }
 
 extra=()
+aia_host && extra=(--machine-opt aia-guests=2)
 domfile linux 2 256 destroy xl_devmem=0x10001000
 run_case linux_2vcpu 2 1G linux
+if aia_host; then
+	gfiles_case linux_2vcpu 2 0
+fi
+extra=()
 devmem_case
 if aia_host; then
 	domfile aia1 2 256
@@ -189,6 +211,7 @@ if aia_host; then
 	domfile aia3 2 256 restart
 	extra=(--machine-opt aia-guests=1)
 	run_case linux_aia_3domains 2 2G aia1 aia2 aia3
+	gfiles_case linux_aia_3domains 2 4
 	extra=()
 fi
 [ -z "${XL_LINUX_ONE:-}" ] || finish

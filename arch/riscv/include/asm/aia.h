@@ -79,15 +79,6 @@ void imsic_send(unsigned int cpu, unsigned int id);
 /** imsic_nr_guest_files() - GEILEN: guest interrupt files per hart. */
 unsigned int imsic_nr_guest_files(void);
 
-/**
- * imsic_gfile_get() - take a free guest interrupt file of @cpu.
- * Return: its number (1..GEILEN), or 0 when all are taken.
- */
-unsigned int imsic_gfile_get(unsigned int cpu);
-
-/** imsic_gfile_put() - give guest file @n of @cpu back. */
-void imsic_gfile_put(unsigned int cpu, unsigned int n);
-
 /** imsic_gfile_pa() - the MMIO page of guest file @n of @cpu. */
 paddr_t imsic_gfile_pa(unsigned int cpu, unsigned int n);
 

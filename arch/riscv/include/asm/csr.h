@@ -99,7 +99,8 @@
 #define HSTATUS_SPV (_UL(1) << 7)
 #define HSTATUS_SPVP (_UL(1) << 8)
 #define HSTATUS_HU (_UL(1) << 9)
-#define HSTATUS_VGEIN (_UL(0x3f) << 12)
+#define HSTATUS_VGEIN_SHIFT 12
+#define HSTATUS_VGEIN (_UL(0x3f) << HSTATUS_VGEIN_SHIFT)
 #define HSTATUS_VTVM (_UL(1) << 20)
 #define HSTATUS_VTW (_UL(1) << 21)
 #define HSTATUS_VTSR (_UL(1) << 22)

@@ -30,6 +30,7 @@ struct vimsic {
 	u32 eithreshold; /* 0: none; else only identities below it */
 	/* Guest interrupt file of the vCPU's hart in use (0: emulated). */
 	unsigned int hw_file;
+	bool hw_tried; /* vimsic_hw_attach() ran */
 	paddr_t hw_pa; /* its page */
 };
 
@@ -86,6 +87,24 @@ bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn,
  * hardware file's MSI register; vimsic.c calls it for a vCPU with one).
  */
 void vimsic_hw_send(paddr_t pa, unsigned int id);
+
+/**
+ * vimsic_hw_attach() - @v (about to run on @cpu, interrupts off) takes a
+ * free guest interrupt file of @cpu: mapped at its IMSIC page, named by
+ * its hstatus.VGEIN, loaded with the emulated file's state. Without a
+ * free file (or a mapping) the file stays emulated. Once per vCPU.
+ */
+void vimsic_hw_attach(struct vcpu *v, unsigned int cpu);
+
+/** vimsic_hw_detach() - @v (destroyed) gives its file of @cpu back. */
+void vimsic_hw_detach(struct vcpu *v, unsigned int cpu);
+
+/**
+ * vimsic_sgei() - a guest external interrupt (SGEI) on this CPU: wake the
+ * blocked vCPUs whose files interrupt (hgeip & hgeie), and stop watching
+ * those files (vcpu_load() / vcpu_put() manage hgeie).
+ */
+void vimsic_sgei(void);
 
 /* The vCPU's vsiselect (current vCPU, CSRs loaded); the tests' own. */
 #ifdef XL_HOST_TEST
