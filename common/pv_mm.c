@@ -40,8 +40,8 @@ struct pv_ctx {
 	 * operations and by pv_drain().
 	 */
 	unsigned long *spent;
-	const void *owner; /* the calling vCPU (kept tables), or NULL */
-	bool progress; /* a table was kept by this attempt */
+	const void *owner; /* the calling vCPU (partial tables), or NULL */
+	bool progress; /* this attempt took a reference or visited an entry */
 	/*
 	 * The table frame the last update wrote to (NULL: none). Valid only
 	 * while d->pv_lock stays held: a frame's gfn -> mfn mapping cannot
@@ -189,6 +189,7 @@ static int pv_budget(struct pv_ctx *c)
 		return -ERESTART;
 	}
 	c->work++;
+	c->progress = true;
 	pv_spend(c, 1);
 	return 0;
 }
@@ -312,8 +313,6 @@ static void pgt_put_map(struct page_info *pg)
 static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level);
 static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level);
 static void pv_dead(struct pv_ctx *c, gfn_t gfn, struct page_info *pg);
-static bool pv_defer(struct pv_ctx *c, gfn_t gfn, struct page_info *pg,
-		     unsigned int level);
 
 static void put_leaf_frames(struct pv_ctx *c, gfn_t gfn, u64 nr, bool write)
 {
@@ -354,13 +353,17 @@ static int get_leaf(struct pv_ctx *c, const struct pv_pte *e,
 		return -EACCES;
 	}
 	/*
-	 * A leaf that fits in a budget but not in what is left of this
-	 * entry's is retried in the next one before any reference is taken:
-	 * pv_budget() would stop it part way under the same condition, and
-	 * taking and dropping the part was wasted work (on riscv64 a 2 MiB
-	 * leaf batch spent 8,674 units of a 8,192 budget so).
+	 * A leaf's references are taken in one go (a validation stops
+	 * between entries, not inside one): a leaf larger than a budget (a
+	 * 1 GiB one: 262,144 frames) can never be, and one that does not fit
+	 * in what is left of this entry's budget is retried in the next
+	 * before any reference is taken (pv_budget() would stop it part way,
+	 * and taking and dropping the part was wasted work).
 	 */
-	if (nr <= PV_MM_ENTRY_WORK && *c->spent + nr > PV_MM_ENTRY_WORK) {
+	if (nr > PV_MM_ENTRY_WORK) {
+		return -E2BIG;
+	}
+	if (*c->spent + nr > PV_MM_ENTRY_WORK) {
 		return -ERESTART;
 	}
 	for (i = 0; i < nr; i++) {
@@ -428,100 +431,81 @@ static u64 *table_slot(struct page_info *pg, unsigned int idx)
 	return (u64 *)page_to_virt(pg) + idx;
 }
 
-/*
- * The work validating the table @pg at @level costs by itself: a visit
- * per entry and a reference per frame its leaves map (the tables it
- * names are validated in their own right). Counting stops once it
- * exceeds PV_MM_ENTRY_WORK: the caller refuses such a table (-E2BIG)
- * whatever the rest holds, so the return value is then only a lower
- * bound above the budget. Without the stop, re-linking a table of 2 MiB
- * leaves decoded all 512 entries to find what its first 16 already
- * show, and a multicall repeating that refusal was the longest
- * hypervisor entry of tests/bench/max-entry.sh.
- */
-static unsigned long table_need(struct pv_ctx *c, struct page_info *pg,
-				unsigned int level)
+/* What dropping validated entry @pte of a level-@level table costs. */
+static unsigned long entry_cost(struct pv_ctx *c, u64 pte, unsigned int level)
 {
-	unsigned long need = PV_PT_ENTRIES;
+	struct pv_pte e;
 
-	/* A decode is an eighth of a reference's cost (measured). */
-	pv_spend(c, PV_PT_ENTRIES / 8);
-	for (unsigned int i = 0; i < PV_PT_ENTRIES; i++) {
-		struct pv_pte e;
+	if (c->pv->fmt->decode(pte, level, &e) || e.kind != PV_PTE_LEAF) {
+		return 1;
+	}
+	return 1 + (1UL << (9 * (level - 1)));
+}
 
-		if (!c->pv->fmt->decode(READ_ONCE(*table_slot(pg, i)), level,
-					&e) &&
-		    e.kind == PV_PTE_LEAF) {
-			need += 1UL << (9 * (level - 1));
-			if (need > PV_MM_ENTRY_WORK) {
-				break;
-			}
+/* ---- tables validated or devalidated over several entries ---- */
+
+static struct pv_mm_tbl *tbl_new(gfn_t gfn, struct page_info *pg,
+				 unsigned int level, unsigned int nr)
+{
+	struct pv_mm_tbl *n = xzalloc(sizeof(*n));
+
+	if (n) {
+		n->gfn = gfn;
+		n->pg = pg;
+		n->level = level;
+		n->nr = nr;
+	}
+	return n;
+}
+
+/* Queue @n for devalidation: its table is PGT_DYING. */
+static void pv_defer(struct pv_ctx *c, struct pv_mm_tbl *n)
+{
+	n->next = NULL;
+	if (!c->pv->dying) {
+		c->pv->dying_tail = &c->pv->dying;
+	}
+	*c->pv->dying_tail = n;
+	c->pv->dying_tail = &n->next;
+}
+
+/* Take the record of the partially validated table @pg off its list. */
+static struct pv_mm_tbl *partial_unlink(struct pv_mm_domain *pv,
+					const struct page_info *pg)
+{
+	for (struct pv_mm_tbl **np = &pv->partial; *np; np = &(*np)->next) {
+		struct pv_mm_tbl *n = *np;
+
+		if (n->pg == pg) {
+			*np = n->next;
+			return n;
 		}
 	}
-	return need;
-}
-
-/* Keep the reference an entry holds on the validated table at @gfn. */
-static void pv_keep(struct pv_ctx *c, gfn_t gfn, unsigned int level)
-{
-	struct pv_mm_kept *k = xmalloc(sizeof(*k));
-
-	if (!k) {
-		pgt_put_table(c, gfn, level);
-		return;
-	}
-	k->owner = c->owner;
-	k->gfn = gfn;
-	k->level = level;
-	k->next = c->pv->kept;
-	c->pv->kept = k;
-	c->progress = true;
+	return NULL;
 }
 
 /*
- * Drop the kept tables of @owner's operations (NULL: everyone's), now
- * that its operation ended one way or the other.
+ * The partially validated tables of @owner's operations (NULL: every
+ * one) are abandoned: each record holds its table's only type reference,
+ * so the table dies and the devalidation queue drops the references of
+ * its entries [0, nr) a budget at a time. O(1) each, no allocation.
  */
-static void pv_release_kept(struct pv_ctx *c, const void *owner)
+static void pv_release_partial(struct pv_ctx *c, const void *owner)
 {
-	struct pv_mm_kept **kp = &c->pv->kept;
+	struct pv_mm_tbl **np = &c->pv->partial;
 
-	while (*kp) {
-		struct pv_mm_kept *k = *kp;
+	while (*np) {
+		struct pv_mm_tbl *n = *np;
+		u64 ti;
 
-		if (owner && k->owner != owner) {
-			kp = &k->next;
+		if (owner && n->owner != owner) {
+			np = &n->next;
 			continue;
 		}
-		*kp = k->next;
-		pgt_put_table(c, k->gfn, k->level);
-		xfree(k);
-	}
-}
-
-/*
- * An operation ran out of budget while validating @pg: the entries
- * [0, nr) already took their references; the tables among them that
- * this attempt validated (ours is their only reference) are complete
- * and kept for the retry; the rest is dropped (a table kept before, or
- * referenced elsewhere, keeps its other references: no devalidation).
- */
-static void unwind_keep(struct pv_ctx *c, struct page_info *pg,
-			unsigned int level, unsigned int nr)
-{
-	while (nr--) {
-		u64 pte = READ_ONCE(*table_slot(pg, nr));
-		struct page_info *cpg;
-		struct pv_pte e;
-		p2m_type_t t;
-
-		if (!c->pv->fmt->decode(pte, level, &e) &&
-		    e.kind == PV_PTE_TABLE && !pv_lookup(c, e.gfn, &t, &cpg) &&
-		    pgt_count(ti_read(cpg)) == 1) {
-			pv_keep(c, e.gfn, level - 1);
-		} else {
-			put_entry(c, pte, level);
-		}
+		*np = n->next;
+		ti = ti_read(n->pg);
+		ti_write(n->pg, (ti & ~PGT_PARTIAL) | PGT_DYING);
+		pv_defer(c, n);
 	}
 }
 
@@ -535,23 +519,76 @@ static void devalidate(struct pv_ctx *c, struct page_info *pg,
 }
 
 /*
+ * Check the entries of the table @n (at @gfn, typed, read-only, one type
+ * reference held for our caller) from n->nr on, as far as the entry's
+ * work budget goes (the idea of x86 Xen's PGT_partial). All checked: the
+ * table is VALIDATED and the caller has its reference. Budget spent
+ * (-ERESTART): it becomes PGT_PARTIAL, @n records how far it got (entries
+ * [0, nr) hold their references) and holds the type reference on the
+ * partial list, for the continued operation, which resumes it where it
+ * stopped, to take; if nobody does, the owner's next operation to end
+ * (or the vCPU going down, or teardown) gives it to the devalidation
+ * queue. A bad entry: the table dies (PGT_DYING, queued with the
+ * entries that took references) and the error is returned.
+ */
+static int pgt_validate(struct pv_ctx *c, struct pv_mm_tbl *n)
+{
+	struct page_info *pg = n->pg;
+	unsigned int i;
+	int rc = 0;
+
+	for (i = n->nr; i < PV_PT_ENTRIES; i++) {
+		if (pv_entry_spent(c)) {
+			rc = -ERESTART;
+			break;
+		}
+		pv_spend(c, 1);
+		c->progress = true;
+		rc = get_entry(c, READ_ONCE(*table_slot(pg, i)), n->level);
+		if (rc) {
+			break;
+		}
+	}
+	c->pv->stats.entries += i - n->nr;
+	n->nr = i;
+	if (rc == -ERESTART) {
+		n->owner = c->owner;
+		n->next = c->pv->partial;
+		c->pv->partial = n;
+		c->pv->stats.partial++;
+		ti_write(pg, ti_read(pg) | PGT_PARTIAL);
+		return rc;
+	}
+	if (rc) {
+		ti_write(pg, ti_read(pg) | PGT_DYING);
+		pv_defer(c, n);
+		return rc;
+	}
+	xfree(n);
+	ti_write(pg, ti_read(pg) | PGT_VALIDATED);
+	c->pv->stats.validated++;
+	return 0;
+}
+
+/*
  * Model: get_table (+ validate). Take a reference on the level-@level
  * table at @gfn, validating it when it is the first: the frame becomes
  * read-only in the p2m (and the TLBs) before any entry is read, its type
  * is set without the validated bit while its entries are checked, and
  * the bit is set once they all passed. Meeting a table type without the
- * validated bit means the frame is on the current validation path: a
- * cycle.
- * Return: 0, -EPERM (not the domain's writable RAM), -EBUSY (another
- * type), -ELOOP (cycle), -EOVERFLOW, -ENOMEM, -E2BIG, or the error of
- * the first bad entry.
+ * validated bit (and not PGT_PARTIAL, a validation at rest) means the
+ * frame is on the current validation path: a cycle. A partially
+ * validated table is resumed where it stopped (pgt_validate()), by
+ * whichever operation meets it, which takes its reference when done.
+ * Return: 0, -ERESTART (budget spent, continue), -EPERM (not the domain's
+ * writable RAM), -EBUSY (another type), -ELOOP (cycle), -EOVERFLOW,
+ * -ENOMEM, -E2BIG (a 1 GiB leaf), or the error of the first bad entry.
  */
 static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 {
 	u64 want = pgt_table_type(level);
+	struct pv_mm_tbl *n;
 	struct page_info *pg;
-	unsigned long need;
-	unsigned int i;
 	p2m_type_t t;
 	u64 ti;
 	int rc;
@@ -568,9 +605,19 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	if (pgt_count(ti)) {
 		if (pgt_type(ti) != want) {
 			return pgt_is_table(pgt_type(ti)) &&
-					       !(ti & PGT_VALIDATED) ?
+					       !(ti & (PGT_VALIDATED |
+						       PGT_PARTIAL)) ?
 				       -ELOOP :
 				       -EBUSY;
+		}
+		if (ti & PGT_PARTIAL) {
+			n = partial_unlink(c->pv, pg);
+			if (!n) {
+				return -EBUSY; /* cannot happen */
+			}
+			/* On the validation path again: cycles show. */
+			ti_write(pg, ti & ~PGT_PARTIAL);
+			return pgt_validate(c, n);
 		}
 		if (!(ti & PGT_VALIDATED)) {
 			return -ELOOP;
@@ -588,59 +635,29 @@ static int pgt_get_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	if (rc) {
 		return rc;
 	}
+	/* Allocated now, so that stopping or failing later cannot fail. */
+	n = tbl_new(gfn, pg, level, 0);
+	if (!n) {
+		return -ENOMEM;
+	}
 	c->range_nr = 0;
 	rc = pv_retype(c, gfn, p2m_ram_rw, p2m_pt_pinned);
 	if (rc) {
+		xfree(n);
 		return rc;
 	}
-	/*
-	 * Read-only now: its entries cannot change. What they cost must fit
-	 * in a budget (or nothing is taken: no rollback to pay for), and in
-	 * what is left of this entry's (or it is retried in the next).
-	 */
-	need = table_need(c, pg, level);
-	if (need > PV_MM_ENTRY_WORK) {
-		rc = -E2BIG;
-		goto restore;
-	}
-	if (*c->spent + need > PV_MM_ENTRY_WORK) {
-		rc = -ERESTART;
-		goto restore;
-	}
+	/* Read-only now: its entries cannot change while they are checked. */
 	rc = pv_hold(c, pg, ti);
 	if (rc) {
-		goto restore;
+		xfree(n);
+		c->range_nr = 0;
+		if (pv_retype(c, gfn, p2m_pt_pinned, p2m_ram_rw)) {
+			c->pv->stats.restore_errors++;
+		}
+		return rc;
 	}
 	ti_write(pg, ti_make(want, 0, pgt_maps(ti), 1));
-	for (i = 0; i < PV_PT_ENTRIES; i++) {
-		rc = get_entry(c, READ_ONCE(*table_slot(pg, i)), level);
-		if (rc) {
-			break;
-		}
-	}
-	pv_spend(c, i);
-	c->pv->stats.entries += i;
-	if (rc) {
-		if (rc == -ERESTART) {
-			unwind_keep(c, pg, level, i);
-		} else {
-			devalidate(c, pg, level, i);
-		}
-		ti = ti_make(PGT_NONE, 0, pgt_maps(ti_read(pg)), 0);
-		ti_write(pg, ti);
-		pv_release(pg, ti);
-		goto restore;
-	}
-	ti_write(pg, ti_read(pg) | PGT_VALIDATED);
-	c->pv->stats.validated++;
-	return 0;
-
-restore:
-	c->range_nr = 0;
-	if (pv_retype(c, gfn, p2m_pt_pinned, p2m_ram_rw)) {
-		c->pv->stats.restore_errors++;
-	}
-	return rc;
+	return pgt_validate(c, n);
 }
 
 /*
@@ -650,6 +667,7 @@ restore:
  */
 static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 {
+	struct pv_mm_tbl *n;
 	struct page_info *pg;
 	p2m_type_t t;
 	u64 ti;
@@ -665,8 +683,8 @@ static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 		ti_write(pg, ti - 1);
 		return;
 	}
-	if (ti & PGT_DYING) {
-		return; /* the queue's reference: never dropped here */
+	if (ti & (PGT_DYING | PGT_PARTIAL)) {
+		return; /* the queue's or the record's: never dropped here */
 	}
 	pv_spend(c, 1);
 	/*
@@ -676,7 +694,10 @@ static void pgt_put_table(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 	 * dropped by pv_drain(), a budget at a time.
 	 */
 	ti_write(pg, (ti & ~PGT_VALIDATED) | PGT_DYING);
-	if (!pv_defer(c, gfn, pg, level)) {
+	n = tbl_new(gfn, pg, level, PV_PT_ENTRIES);
+	if (n) {
+		pv_defer(c, n);
+	} else {
 		/* No memory for the queue: drop them now (unbounded). */
 		devalidate(c, pg, level, PV_PT_ENTRIES);
 		pv_dead(c, gfn, pg);
@@ -696,27 +717,6 @@ static void pv_dead(struct pv_ctx *c, gfn_t gfn, struct page_info *pg)
 	}
 }
 
-static bool pv_defer(struct pv_ctx *c, gfn_t gfn, struct page_info *pg,
-		     unsigned int level)
-{
-	struct pv_mm_dying *n = xmalloc(sizeof(*n));
-
-	if (!n) {
-		return false;
-	}
-	n->next = NULL;
-	n->gfn = gfn;
-	n->pg = pg;
-	n->level = level;
-	n->left = PV_PT_ENTRIES;
-	if (!c->pv->dying) {
-		c->pv->dying_tail = &c->pv->dying;
-	}
-	*c->pv->dying_tail = n;
-	c->pv->dying_tail = &n->next;
-	return true;
-}
-
 /*
  * Drop the entries of dying tables until the queue is empty (0) or the
  * entry's work budget is spent (-ERESTART). Tables whose last reference
@@ -728,16 +728,20 @@ static int pv_drain(struct pv_ctx *c)
 	struct pv_mm_domain *pv = c->pv;
 
 	while (pv->dying) {
-		struct pv_mm_dying *n = pv->dying;
+		struct pv_mm_tbl *n = pv->dying;
 
-		while (n->left) {
-			if (pv_entry_spent(c)) {
+		while (n->nr) {
+			u64 pte = READ_ONCE(*table_slot(n->pg, n->nr - 1));
+
+			/* An entry at a time, whole (at most a 2 MiB leaf). */
+			if (pv_entry_spent(c) ||
+			    *c->spent + entry_cost(c, pte, n->level) >
+				    PV_MM_ENTRY_WORK) {
 				return -ERESTART;
 			}
-			n->left--;
+			n->nr--;
 			pv_spend(c, 1);
-			put_entry(c, READ_ONCE(*table_slot(n->pg, n->left)),
-				  n->level);
+			put_entry(c, pte, n->level);
 		}
 		pv->dying = n->next;
 		pv_dead(c, n->gfn, n->pg);
@@ -1162,30 +1166,33 @@ static int batch_drain(struct vcpu *v, struct domain *d)
 }
 
 /*
- * Run one operation under the domain's PV lock, the devalidation queue
- * first. Return: its result, or -ERESTART (budget spent before it ran).
- */
-/*
- * An operation returned: -ERESTART from an attempt that began with a
- * whole budget and kept nothing can never succeed (-E2BIG); any other
- * end drops what its earlier attempts kept.
+ * An operation returned. -ERESTART from an attempt that began with a
+ * whole budget and did nothing can never succeed (-E2BIG; cannot happen:
+ * every attempt checks at least one entry or takes one reference, and a
+ * validation stopped part way is resumed where it stopped). Any other
+ * end abandons the partially validated tables of the caller's earlier
+ * attempts that nothing took (pv_release_partial()).
  */
 static int pv_op_end(struct pv_ctx *c, bool fresh, int rc)
 {
 	if (rc == -ERESTART && fresh && !c->progress) {
 		rc = -E2BIG;
 	}
-	if (rc != -ERESTART && c->pv->kept) {
-		pv_release_kept(c, c->owner);
+	if (rc != -ERESTART && c->pv->partial) {
+		pv_release_partial(c, c->owner);
 	}
 	return rc;
 }
 
+/*
+ * Run one operation under the domain's PV lock, the devalidation queue
+ * first. Return: its result, or -ERESTART (budget spent before it ran).
+ */
 static int pv_mmuext_one(struct vcpu *v, struct domain *d,
 			 const struct xl_mmuext_op *op)
 {
 	struct pv_ctx c = { .d = d, .spent = &v->hc_work, .owner = v };
-	bool fresh = v->hc_work == 0;
+	bool fresh;
 	int rc;
 
 	if (op->pad) {
@@ -1200,6 +1207,8 @@ static int pv_mmuext_one(struct vcpu *v, struct domain *d,
 	if (rc) {
 		goto out;
 	}
+	/* After the drain: what it spent is not this operation's. */
+	fresh = v->hc_work == 0;
 	switch (op->cmd) {
 	case XL_MMUEXT_PIN_L1_TABLE:
 	case XL_MMUEXT_PIN_L2_TABLE:
@@ -1325,7 +1334,7 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 		spin_lock(&b.d->pv_lock);
 		rc = pv_state(b.d, &c.pv);
 		for (unsigned int i = 0; !rc && i < n; i++) {
-			bool fresh = v->hc_work == 0;
+			bool fresh;
 
 			if (pv_entry_spent(&c)) {
 				rc = -ERESTART;
@@ -1335,6 +1344,7 @@ long do_mmu_update(struct vcpu *v, unsigned long reqs_gpa,
 			if (rc) {
 				break;
 			}
+			fresh = v->hc_work == 0;
 			c.progress = false;
 			rc = pv_op_end(&c, fresh,
 				       pv_update(&c, buf[i].ptr, buf[i].val));
@@ -1378,8 +1388,12 @@ void pv_mm_vcpu_down(struct vcpu *v)
 			b->set = false;
 		}
 	}
-	/* One budget now; the rest with the next operation or teardown. */
+	/*
+	 * Its partially validated tables are abandoned too. One budget now;
+	 * the rest with the next operation or teardown.
+	 */
 	if (c.pv) {
+		pv_release_partial(&c, v);
 		(void)pv_drain(&c);
 	}
 	spin_unlock(&d->pv_lock);
@@ -1408,7 +1422,7 @@ int pv_mm_emulate_write(struct vcpu *v, paddr_t gpa, u64 val, unsigned int size)
 		(void)pv_drain(&c);
 		rc = -ERESTART;
 	} else {
-		/* Kept tables of a cut-short store: the retry finds them. */
+		/* A store cut short: the retry resumes its partial tables. */
 		c.owner = v;
 		rc = pv_op_end(&c, true, pv_update(&c, gpa, val));
 		if (!rc) {
@@ -1453,7 +1467,7 @@ int pv_mm_domain_teardown(struct domain *d)
 		spin_unlock(&d->pv_lock);
 		return 0;
 	}
-	pv_release_kept(&c, NULL);
+	pv_release_partial(&c, NULL);
 	for (unsigned int i = 0; i < CONFIG_MAX_VCPUS; i++) {
 		for (unsigned int s = 0; s < 2; s++) {
 			struct pv_mm_base *b = &c.pv->base[i][s];

@@ -14,6 +14,9 @@
  *   bit  57      dying: its last reference went, its entries are being
  *                dropped in bounded steps (the devalidation queue holds
  *                the one type reference left)
+ *   bit  56      partial: its validation stopped at the work budget and
+ *                resumes where it stopped (struct pv_mm_tbl holds the
+ *                one type reference)
  *   bits 55..32  read-only leaf mappings (any type)
  *   bits 31..0   type count: writable leaf mappings, or references to the
  *                table (parent entries, the pin, base pointers)
@@ -44,6 +47,7 @@
 #define PGT_PINNED (1ULL << 59)
 #define PGT_VALIDATED (1ULL << 58)
 #define PGT_DYING (1ULL << 57)
+#define PGT_PARTIAL (1ULL << 56)
 #define PGT_MAP_SHIFT 32
 #define PGT_MAP_MASK (0xffffffULL << PGT_MAP_SHIFT)
 #define PGT_MAP_MAX 0xffffffULL
@@ -151,31 +155,25 @@ struct pv_mm_base {
 };
 
 /*
- * A table whose last reference went, on its domain's devalidation queue:
- * entries [0, left) still hold their references. Dropped by pv_drain()
- * a work budget at a time, so that no hypervisor entry drops an
- * unbounded number (an L2 of 512 2 MiB leaves holds 262,144).
+ * A table whose entries are checked or dropped over several hypervisor
+ * entries, so that no entry does more than a work budget of either (an
+ * L2 of 512 2 MiB leaves holds 262,144 references).
+ *  - On the devalidation queue (PGT_DYING): its last reference went, or
+ *    its validation failed; entries [0, nr) still hold their references
+ *    and pv_drain() drops them a budget at a time, from the last.
+ *  - On the partial list (PGT_PARTIAL): a validation stopped at the work
+ *    budget; entries [0, nr) took their references, the rest are not
+ *    checked yet. The record holds the table's only type reference,
+ *    which the operation resuming it (the continued call of @owner, or
+ *    any other that meets the table) takes once every entry passed.
  */
-struct pv_mm_dying {
-	struct pv_mm_dying *next;
+struct pv_mm_tbl {
+	struct pv_mm_tbl *next;
+	const void *owner; /* partial: the vCPU whose operation stopped it */
 	gfn_t gfn;
 	struct page_info *pg;
 	unsigned int level;
-	unsigned int left;
-};
-
-/*
- * A table validated by an operation that ran out of its entry's budget
- * before its parent was complete: the operation is continued (the
- * hypercall re-entered) and finds it validated, so every attempt makes
- * progress. Holds one type reference, dropped when that vCPU's operation
- * ends (or at teardown).
- */
-struct pv_mm_kept {
-	struct pv_mm_kept *next;
-	const void *owner; /* the vCPU whose operation kept it */
-	gfn_t gfn;
-	unsigned int level;
+	unsigned int nr;
 };
 
 struct pv_mm_stats {
@@ -184,6 +182,7 @@ struct pv_mm_stats {
 	u64 updates; /* mmu_update entries applied */
 	u64 emulated; /* direct writes emulated */
 	u64 restore_errors; /* p2m retype back to ram_rw that failed */
+	u64 partial; /* validations stopped part way at the work budget */
 };
 
 struct pv_mm_domain {
@@ -191,8 +190,8 @@ struct pv_mm_domain {
 	struct pv_mm_pin *pins;
 	unsigned int nr_pins;
 	struct pv_mm_base base[CONFIG_MAX_VCPUS][2];
-	struct pv_mm_dying *dying, **dying_tail; /* devalidation queue */
-	struct pv_mm_kept *kept; /* tables of continued operations */
+	struct pv_mm_tbl *dying, **dying_tail; /* devalidation queue */
+	struct pv_mm_tbl *partial; /* partially validated tables */
 	struct pv_mm_stats stats;
 };
 
@@ -204,16 +203,12 @@ struct pv_mm_domain {
  * a multicall of batches, the devalidation queue, a teardown step, an
  * operation validating a tree. Past it the hypercall is continued
  * (-ERESTART: the guest re-enters it with its arguments advanced) and
- * the CPU gets back to its scheduler in between; an operation cut short
- * keeps the tables it completed (struct pv_mm_kept), so a large pin
- * takes several entries but always finishes. One table's own entries
- * must fit in a budget (visits plus the references of its leaves: 15
- * 2 MiB leaves, or any number of 4 KiB ones; 8192 is the least that
- * lets a 32 MiB domain map itself with 2 MiB leaves, as the pvmmu guest
- * suite does): a table that cannot is
- * refused with -E2BIG before any reference is taken (a 1 GiB leaf can
- * never be validated). tests/bench/max-entry.sh measures the longest
- * entry this allows.
+ * the CPU gets back to its scheduler in between; a validation cut short
+ * stops between two entries of a table and resumes there (struct
+ * pv_mm_tbl), so any tree validates in pieces of a budget. A leaf's
+ * references are taken in one piece: a 2 MiB leaf (512) must fit, a
+ * 1 GiB leaf never does (-E2BIG). tests/bench/max-entry.sh measures the
+ * longest entry this allows.
  */
 #define PV_MM_ENTRY_WORK 8192UL
 

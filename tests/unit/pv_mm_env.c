@@ -554,6 +554,31 @@ int env_update(struct env_dom *ed, gfn_t table, unsigned int idx, u64 val)
 
 /* ---- invariants ---- */
 
+/*
+ * The record of a partially validated or dying table @pg of @ed, with
+ * which list it is on; NULL if on none (or on both, or twice).
+ */
+static const struct pv_mm_tbl *env_tbl_record(struct env_dom *ed,
+					      const struct page_info *pg,
+					      int *partial)
+{
+	const struct pv_mm_tbl *found = NULL;
+	const struct pv_mm_domain *pv = ed->d.pv_mm;
+	unsigned int hits = 0;
+
+	for (int list = 0; list < 2; list++) {
+		for (const struct pv_mm_tbl *n = list ? pv->partial : pv->dying;
+		     n; n = n->next) {
+			if (n->pg == pg) {
+				found = n;
+				*partial = list;
+				hits++;
+			}
+		}
+	}
+	return hits == 1 ? found : NULL;
+}
+
 struct expect {
 	u64 count, maps;
 	bool writable;
@@ -593,7 +618,7 @@ int env_check(void)
 		u64 ti = pg->type_info, type = pgt_type(ti);
 		struct env_dom *ed;
 		const struct pv_pt_format *fmt;
-		unsigned int level;
+		unsigned int level, nr;
 
 		if (!ti) {
 			continue;
@@ -607,11 +632,30 @@ int env_check(void)
 			CHECK_RULE(!(ti & (PGT_PINNED | PGT_VALIDATED)));
 			continue;
 		}
-		/* Tables are validated between operations, and read-only. */
-		CHECK_RULE(ti & PGT_VALIDATED);
+		/*
+		 * Between operations a table is validated (every entry holds
+		 * its references), partially validated or dying (entries
+		 * [0, nr) of its record do, and the record holds one type
+		 * reference), and read-only.
+		 */
 		fmt = ed->d.pv_mm->fmt;
 		level = type - PGT_L1 + 1;
-		for (unsigned int i = 0; i < PV_PT_ENTRIES; i++) {
+		nr = PV_PT_ENTRIES;
+		if (ti & (PGT_PARTIAL | PGT_DYING)) {
+			int partial;
+			const struct pv_mm_tbl *n =
+				env_tbl_record(ed, pg, &partial);
+
+			CHECK_RULE(!(ti & PGT_VALIDATED));
+			CHECK_RULE(n && n->level == level);
+			CHECK_RULE(!(ti & PGT_PARTIAL) == !partial);
+			CHECK_RULE(!(ti & PGT_PARTIAL) != !(ti & PGT_DYING));
+			nr = n->nr;
+			ex[pg - frame_table].count++;
+		} else {
+			CHECK_RULE(ti & PGT_VALIDATED);
+		}
+		for (unsigned int i = 0; i < nr; i++) {
 			u64 pte = ((u64 *)page_to_virt(pg))[i];
 			struct pv_pte e;
 
