@@ -210,7 +210,7 @@ struct pv_mm_domain {
  * 1 GiB leaf never does (-E2BIG). tests/bench/max-entry.sh measures the
  * longest entry this allows.
  */
-#define PV_MM_ENTRY_WORK 8192UL
+#define PV_MM_ENTRY_WORK 2048UL
 
 #ifdef CONFIG_PV_MMU
 

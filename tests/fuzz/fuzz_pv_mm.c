@@ -8,11 +8,14 @@
  * A guest made of fuzzer bytes writes its own RAM (only frames its p2m
  * leaves writable, as stage 2 would), and issues mmu_update and
  * mmuext_op calls: pins, unpins, base pointer switches, flushes, format
- * changes, batches, wild commands and arguments, other domains' IDs.
+ * changes, batches, wild commands and arguments, other domains' IDs;
+ * pins the guest abandons after a few hypervisor entries (a validation
+ * left partial).
  * After every call env_check() must hold: no frame is both writable and
  * a page table, every table is validated and p2m_pt_pinned, type counts
  * match a recount from the pinned roots and base pointers, reference
- * counts match. Every call returns a count or a -XL_E* code. At the end,
+ * counts match (partially validated and dying tables included). Every
+ * call returns a count or a -XL_E* code. At the end,
  * pv_mm_domain_teardown() must give every frame back untyped.
  *
  * Input: a format byte, then operations of 8 bytes.
@@ -157,12 +160,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_rc(env_update(ed, g, op[2] % 512, entry(f, op)),
 				 "mmu_update");
 			break;
-		case 4:
-			check_rc(env_op(ed,
-					XL_MMUEXT_PIN_L1_TABLE + (op[2] % 4),
-					gfn_x(g), 0),
-				 "pin");
+		case 4: { /* a pin; or one abandoned after 1-4 entries */
+			long rc;
+
+			env_entry_limit = op[3] & 0x80 ? 1 + (op[3] & 3) : 0;
+			rc = env_op(ed, XL_MMUEXT_PIN_L1_TABLE + (op[2] % 4),
+				    gfn_x(g), 0);
+			env_entry_limit = 0;
+			check_rc(rc == -ERESTART ? 0 : rc,
+				 rc == -ERESTART ? "pin, abandoned" : "pin");
 			break;
+		}
 		case 5:
 			check_rc(env_op(ed, XL_MMUEXT_UNPIN_TABLE, gfn_x(g), 0),
 				 "unpin");

@@ -129,6 +129,8 @@ void env_reset(void)
 			env_dom_destroy(doms[i]);
 		}
 	}
+	/* No domain left: their frames are handed out again. */
+	next_free = 1;
 	memset(&env_hooks, 0, sizeof(env_hooks));
 }
 
@@ -379,7 +381,7 @@ void domain_put(struct domain *d)
 }
 
 unsigned long env_max_entry_work, env_max_entry_lookups, env_entries,
-	env_continuations;
+	env_continuations, env_entry_limit;
 
 long env_hypercall(struct env_dom *ed, unsigned int vcpu, unsigned long nr,
 		   unsigned long a0, unsigned long a1, unsigned long a2)
@@ -403,6 +405,9 @@ long env_hypercall(struct env_dom *ed, unsigned int vcpu, unsigned long nr,
 		}
 		if (rc != -ERESTART) {
 			return rc;
+		}
+		if (env_entry_limit && !--env_entry_limit) {
+			return rc; /* the guest abandons the call */
 		}
 		env_continuations++;
 		memcpy(a, v->hc_cont, sizeof(a));
@@ -610,8 +615,14 @@ static struct page_info *gfn_page_any(struct env_dom *ed, u64 g)
 
 int env_check(void)
 {
-	struct expect *ex = calloc(frame_table_nr, sizeof(*ex));
+	static struct expect *ex;
 	int rc = 0;
+
+	/* Reused: a fresh calloc() of it per check was most of the time. */
+	if (!ex) {
+		ex = calloc(frame_table_nr, sizeof(*ex));
+	}
+	memset(ex, 0, frame_table_nr * sizeof(*ex));
 
 	for (u64 f = 0; f < frame_table_nr; f++) {
 		struct page_info *pg = &frame_table[f];
@@ -743,7 +754,6 @@ out:
 	if (rc) {
 		fprintf(stderr, "  env_check: rule at pv_mm_env.c:%d\n", rc);
 	}
-	free(ex);
 	return rc;
 }
 

@@ -86,6 +86,11 @@ long env_hypercall(struct env_dom *ed, unsigned int vcpu, unsigned long nr,
 		   unsigned long a0, unsigned long a1, unsigned long a2);
 extern unsigned long env_max_entry_work, env_entries, env_continuations;
 /*
+ * Non-zero: the next env_hypercall() stops after that many entries and
+ * returns -ERESTART (the guest abandons the continued call); then 0.
+ */
+extern unsigned long env_entry_limit;
+/*
  * p2m lookups (every frame an operation visits is one when
  * env_superpages is off) and the most made by one hypervisor entry.
  */
