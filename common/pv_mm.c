@@ -411,35 +411,30 @@ static int get_entry(struct pv_ctx *c, u64 pte, unsigned int level)
 	}
 }
 
+/* Drop what get_entry() took for the decoded entry @e. */
+static void put_decoded(struct pv_ctx *c, const struct pv_pte *e,
+			unsigned int level)
+{
+	if (e->kind == PV_PTE_TABLE) {
+		pgt_put_table(c, e->gfn, level - 1);
+	} else if (e->kind == PV_PTE_LEAF) {
+		put_leaf_frames(c, e->gfn, 1ULL << (9 * (level - 1)), e->write);
+	}
+}
+
 /* Drop what get_entry() took for @pte (a validated entry). */
 static void put_entry(struct pv_ctx *c, u64 pte, unsigned int level)
 {
 	struct pv_pte e;
 
-	if (c->pv->fmt->decode(pte, level, &e)) {
-		return;
-	}
-	if (e.kind == PV_PTE_TABLE) {
-		pgt_put_table(c, e.gfn, level - 1);
-	} else if (e.kind == PV_PTE_LEAF) {
-		put_leaf_frames(c, e.gfn, 1ULL << (9 * (level - 1)), e.write);
+	if (!c->pv->fmt->decode(pte, level, &e)) {
+		put_decoded(c, &e, level);
 	}
 }
 
 static u64 *table_slot(struct page_info *pg, unsigned int idx)
 {
 	return (u64 *)page_to_virt(pg) + idx;
-}
-
-/* What dropping validated entry @pte of a level-@level table costs. */
-static unsigned long entry_cost(struct pv_ctx *c, u64 pte, unsigned int level)
-{
-	struct pv_pte e;
-
-	if (c->pv->fmt->decode(pte, level, &e) || e.kind != PV_PTE_LEAF) {
-		return 1;
-	}
-	return 1 + (1UL << (9 * (level - 1)));
 }
 
 /* ---- tables validated or devalidated over several entries ---- */
@@ -732,16 +727,26 @@ static int pv_drain(struct pv_ctx *c)
 
 		while (n->nr) {
 			u64 pte = READ_ONCE(*table_slot(n->pg, n->nr - 1));
+			unsigned long cost = 1;
+			struct pv_pte e;
 
-			/* An entry at a time, whole (at most a 2 MiB leaf). */
+			/*
+			 * An entry at a time, whole: a 2 MiB leaf's 512
+			 * references wait for the next entry if they do not
+			 * fit in what is left of this one's budget.
+			 */
+			if (c->pv->fmt->decode(pte, n->level, &e)) {
+				e.kind = PV_PTE_ABSENT; /* never validated */
+			} else if (e.kind == PV_PTE_LEAF) {
+				cost += 1UL << (9 * (n->level - 1));
+			}
 			if (pv_entry_spent(c) ||
-			    *c->spent + entry_cost(c, pte, n->level) >
-				    PV_MM_ENTRY_WORK) {
+			    *c->spent + cost > PV_MM_ENTRY_WORK) {
 				return -ERESTART;
 			}
 			n->nr--;
 			pv_spend(c, 1);
-			put_entry(c, pte, n->level);
+			put_decoded(c, &e, n->level);
 		}
 		pv->dying = n->next;
 		pv_dead(c, n->gfn, n->pg);

@@ -563,9 +563,8 @@ int env_update(struct env_dom *ed, gfn_t table, unsigned int idx, u64 val)
  * The record of a partially validated or dying table @pg of @ed, with
  * which list it is on; NULL if on none (or on both, or twice).
  */
-static const struct pv_mm_tbl *env_tbl_record(struct env_dom *ed,
-					      const struct page_info *pg,
-					      int *partial)
+static const struct pv_mm_tbl *
+env_tbl_record(struct env_dom *ed, const struct page_info *pg, int *partial)
 {
 	const struct pv_mm_tbl *found = NULL;
 	const struct pv_mm_domain *pv = ed->d.pv_mm;

@@ -1490,8 +1490,8 @@ static long call_start(unsigned int vcpu, unsigned int cmd, u64 arg1)
 	    copy_to_guest(&ed->d, s + 512, &st, sizeof(st))) {
 		abort();
 	}
-	calls[vcpu] = (struct call){ .nr = XL_HC_MMUEXT_OP,
-				     .a = { s, 1, s + 512 } };
+	calls[vcpu] =
+		(struct call){ .nr = XL_HC_MMUEXT_OP, .a = { s, 1, s + 512 } };
 	return call_step(vcpu);
 }
 
@@ -1653,8 +1653,8 @@ TEST(partial_resumed_by_other_vcpu)
 	CHECK_EQ(pin(3, root), 0);
 	CHECK_EQ(call_start(0, XL_MMUEXT_PIN_L2_TABLE, gfn_x(l2)), -ERESTART);
 	CHECK_EQ(env_mmu_update(ed, 1,
-				&(struct xl_mmu_update){
-					gfn_to_gaddr(root) + 8, tbl(l2, 3) },
+				&(struct xl_mmu_update){ gfn_to_gaddr(root) + 8,
+							 tbl(l2, 3) },
 				1,
 				&(struct xl_pv_batch_status){
 					.domid = XL_DOMID_SELF }),
