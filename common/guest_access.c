@@ -10,6 +10,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
+#include <xen-lite/race_window.h>
 #include <xen-lite/spinlock.h>
 
 /*
@@ -61,8 +62,11 @@ int copy_to_guest(struct domain *d, paddr_t gpa, const void *src, size_t len)
 		spin_lock(&d->pv_lock);
 #endif
 		pg = p2m_get_page(d->p2m, gaddr_to_gfn(gpa), &t);
-		if (pg && t == p2m_ram_rw)
+		race_window(); /* finding 1: another vCPU balloons it out */
+		if (pg && t == p2m_ram_rw) {
+			race_window_owned(pg, d->id);
 			memcpy((u8 *)page_to_virt(pg) + off, in, n);
+		}
 #ifdef CONFIG_PV_MMU
 		spin_unlock(&d->pv_lock);
 #endif

@@ -17,6 +17,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/pv_mm.h>
+#include <xen-lite/race_window.h>
 
 #define MAX_EXTENTS 4096
 
@@ -78,6 +79,7 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order,
 		pgs[i] = pg;
 		mfns[i] = mfn;
 	}
+	race_window(); /* finding 3: another vCPU decreases it too */
 	/* Compare-and-set: -ENOENT if another vCPU got there first. */
 	rc = p2m_remove_if_mapped(d->p2m, _gfn(gfn), nr, mfns, batch);
 	if (rc)

@@ -26,6 +26,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/pv_mm.h>
+#include <xen-lite/race_window.h>
 #include <xen-lite/stall.h>
 
 /* One operation in progress on one domain. */
@@ -1273,6 +1274,9 @@ long do_mmuext_op(struct vcpu *v, unsigned long ops_gpa,
 				    sizeof(op))) {
 			rc = -EFAULT;
 			break;
+		}
+		if (b.foreign) {
+			race_window(); /* finding 5: the target dies here */
 		}
 		rc = pv_mmuext_one(v, b.d, &op);
 		if (rc) {

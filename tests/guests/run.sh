@@ -13,7 +13,8 @@
 #                    --root DIR; tests/kconfig) instead of build/<arch>
 #   XL_GUESTS_RUNS="basic reboot"  only these runs (basic gicv2 memory shm pvmmu
 #                    faults isolation many reboot split busy_cpu
-#                    console race strict_one_cpu)
+#                    console race strict_one_cpu; race1, race2 and
+#                    race_batch are the three parts of race)
 #
 # One line per check: "ok guests.<arch>.<run>.<check>" or "FAIL ...";
 # last line "guests: N passed, N failed". See docs/test-guests.md.
@@ -610,7 +611,9 @@ on_reboot = \"restart\""
 	#    each (issue 14): populate vs populate/pin inside one extent,
 	#    decrease vs decrease, balloon-out vs hypercall results, CPU_ON
 	#    vs CPU_OFF. Every frame comes back at power-off.
-	if want race; then
+	#    Each of the three runs can be asked for alone (XL_GUESTS_RUNS=
+	#    race1, race2 or race_batch; "race" is all three).
+	if want race || want race1; then
 	p=$a.race
 	run "$a" race 4 256M 240 "$cfgdir/race-populate.cfg" \
 		"$cfgdir/race-populate-pin.cfg"
@@ -619,6 +622,8 @@ on_reboot = \"restart\""
 	expect_pass "$p" race-populate-pin race
 	no_leak "$log"
 	check "$p.no_frame_leaked" $? "$leak_why"
+	fi
+	if want race || want race2; then
 	p=$a.race2
 	run "$a" race2 4 256M 240 "$cfgdir/race-cpuon.cfg" \
 		"$cfgdir/race-decrease.cfg" "$cfgdir/race-results.cfg"
@@ -628,8 +633,10 @@ on_reboot = \"restart\""
 	expect_pass "$p" race-results race
 	no_leak "$log"
 	check "$p.no_frame_leaked" $? "$leak_why"
+	fi
 	# A privileged domain's foreign PV batches on targets that shut
 	# down under them (teardown on another CPU mid-batch).
+	if want race || want race_batch; then
 	p=$a.race_batch
 	run "$a" race_batch 4 256M 240 "$cfgdir/race-batch-mapper.cfg" \
 		"$cfgdir/race-batch-target-1.cfg" \

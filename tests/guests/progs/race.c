@@ -294,15 +294,21 @@ static long v1_flip_pages(void)
 		(volatile uint64_t *)(uintptr_t)(x_base + PAGE_SIZE);
 
 	/*
-	 * Balloon the entries page out, give the frame straight to page q
-	 * (a buddy allocator tends to hand back the frame freed last), which
-	 * must then read as zero: a late result write would show there.
+	 * Balloon the entries page out, give a frame to page q (the one
+	 * freed, if the allocator hands it back), which must then read as
+	 * zero: a late result write would show there. Read it only after
+	 * 3 ms, so that a write the hypervisor was about to make when the
+	 * page went has landed by then, also after the race window of
+	 * CONFIG_DEBUG_RACE_WINDOW_US (1 ms in tests/kconfig); with that
+	 * option the hypervisor also checks, at the end of the window, that
+	 * the frame it is about to write is still the domain's.
 	 */
-	for (unsigned int i = 0; i < 64; i++) {
+	for (unsigned int i = 0; i < 16; i++) {
 		if (reserve(XL_MEM_DECREASE_RESERVATION, g, 0) != 1)
 			return -1;
 		if (reserve(XL_MEM_POPULATE_PHYSMAP, q, 0) != 1)
 			return -2;
+		rt_udelay(3000);
 		for (unsigned int w = 0; w < 512; w++) {
 			if (qp[w])
 				return -3;
@@ -312,6 +318,11 @@ static long v1_flip_pages(void)
 		if (reserve(XL_MEM_POPULATE_PHYSMAP, g, 0) != 1)
 			return -5;
 		v1_flips++;
+		/*
+		 * Let vCPU0 get a multicall going on the page again: it is
+		 * then nearly always in the middle of one at the next flip.
+		 */
+		rt_udelay(2000);
 	}
 	return 1;
 }
