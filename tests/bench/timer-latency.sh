@@ -23,6 +23,16 @@
 #                                               domain on CPU 1 streams
 #                                               through 2 MiB of memory
 #                                               (tlat.c mode=load)
+# IPI latency between two vCPUs of one domain on two CPUs (tlat.c
+# mode=ipi: vCPU0 reads the counter and sends an IPI, Arm SGI / RISC-V
+# SBI send_ipi; vCPU1 spins with interrupts on, its handler reads the
+# counter; 2000 samples, wall clock, no icount):
+#   BENCH <arch>.ipi_latency_native_wall_{median,p90}_ns
+#                                               two CPUs of the bare
+#                                               machine
+#   BENCH <arch>.ipi_latency_wall_{median,p90}_ns
+#                                               a 2-vCPU domain on CPUs 0
+#                                               and 1
 #
 # usage: tests/bench/timer-latency.sh [ARCH...]   (default: riscv64 arm64)
 set -uo pipefail
@@ -39,12 +49,12 @@ tlat_value() {
 	sed -n "s/.*TLAT $2 \([0-9]*\)\$/\1/p" "$1" | tail -1
 }
 
-# native ARCH [wall]: the guest on the bare machine (with wall: 2 CPUs,
-# no icount, wall-clock mode); sets $txt.
+# native ARCH [wall|ipi]: the guest on the bare machine (with a mode: 2
+# CPUs, no icount, that mode); sets $txt.
 native() {
 	local arch=$1 tag=native${2:-} log=$out/native${2:-}-$1.log
 	local qa=(-append "iters=$iters" -icount shift=0,sleep=off)
-	[ -n "${2:-}" ] && qa=(-append "mode=wall iters=2000")
+	[ -n "${2:-}" ] && qa=(-append "mode=$2 iters=2000")
 	local mo=() smp=1
 	[ -n "${2:-}" ] && smp=2
 	# Arm natively: EL1 without EL2 (the guest is an EL1 program).
@@ -134,5 +144,38 @@ for arch in "${arches[@]}"; do
 		echo "BENCH $arch.timer_irq_latency_${what}_median_ns $m ns"
 		echo "BENCH $arch.timer_irq_latency_${what}_p90_ns $p ns"
 	done
+done
+
+# report FILE NAME WHAT: median and p90 of a wall-clock run as NAME.
+report() {
+	local m p
+	m=$(tlat_value "$1" median_ns)
+	p=$(tlat_value "$1" p90_ns)
+	if [ -n "$m" ] && [ -n "$p" ] && ! grep -q FAIL "$1"; then
+		echo "# $2: min $(tlat_value "$1" min_ns) mean $(tlat_value "$1" mean_ns) max $(tlat_value "$1" max_ns) ns"
+		echo "BENCH $2_median_ns $m ns"
+		echo "BENCH $2_p90_ns $p ns"
+	else
+		echo "timer-latency: $2: no figure; see ${1#"$srctree"/}" >&2
+		rc=1
+	fi
+}
+
+for arch in "${arches[@]}"; do
+	[ -f "$out/tlat-native-$arch.bin" ] || continue
+	native "$arch" ipi
+	report "$txt" "$arch.ipi_latency_native_wall"
+	cat >"$out/ipi-$arch.cfg" <<EOC
+name = "ipi"
+kernel = "tlat-$arch.bin"
+memory = 8
+vcpus = 2
+cpus = [0, 1]
+cmdline = "mode=ipi iters=2000 shutdown=std"
+EOC
+	"$srctree/xen-lite" run --arch "$arch" --smp 2 --mem 256M \
+		--timeout 300 "$out/ipi-$arch.cfg" </dev/null >"$out/ipi-$arch.log" 2>&1
+	tr -d '\r' <"$out/ipi-$arch.log" >"$out/ipi-$arch.txt"
+	report "$out/ipi-$arch.txt" "$arch.ipi_latency_wall"
 done
 exit $rc

@@ -46,6 +46,9 @@ static uint32_t samples[MAX_SAMPLES];
 static unsigned int nsamples;
 static bool record;
 static unsigned long spurious;
+/* mode=ipi: the counter at vCPU1's handler, and vCPU1's state. */
+static volatile uint64_t ipi_t1;
+static volatile uint32_t ipi_fired, ipi_ready, ipi_stop;
 
 static uint64_t ns(uint64_t ticks)
 {
@@ -76,6 +79,10 @@ static void sample(uint64_t t1, uint64_t k, unsigned int pre, unsigned int loop)
 #define SIE_STIE (1UL << 5)
 #define SSTATUS_SIE (1UL << 1)
 #define SCAUSE_STI ((1UL << 63) | 5)
+#define SCAUSE_SSI ((1UL << 63) | 1)
+#define SIP_SSIP (1UL << 1)
+#define SIE_SSIE (1UL << 1)
+#define SBI_EXT_IPI 0x735049UL
 
 /*
  * The trap vector (direct mode). t4-t6 belong to it: the only code that
@@ -131,6 +138,13 @@ void tlat_irq(uint64_t t1, uint64_t k)
 	unsigned long cause, epc, tval;
 
 	asm volatile("csrr %0, scause" : "=r"(cause));
+	if (cause == SCAUSE_SSI) {
+		/* mode=ipi, on vCPU1: an SBI IPI from vCPU0. */
+		asm volatile("csrc sip, %0" ::"r"(SIP_SSIP));
+		ipi_t1 = t1;
+		WRITE_ONCE(ipi_fired, 1);
+		return;
+	}
 	if (cause != SCAUSE_STI) {
 		asm volatile("csrr %0, sepc; csrr %1, stval"
 			     : "=r"(epc), "=r"(tval));
@@ -165,6 +179,30 @@ static void wait_fired(void)
 		     "r"(SSTATUS_SIE)
 		     : "t0", "t4", "t5", "t6", "memory");
 }
+
+static void ipi_cpu_init(void)
+{
+	asm volatile("csrw stvec, %0; csrs sie, %1" ::"r"(tlat_trap),
+		     "r"(SIE_SSIE)
+		     : "memory");
+}
+
+static void ipi_send(uint64_t hwid)
+{
+	/* SBI IPI send_ipi(hart_mask, hart_mask_base). */
+	fw_call(SBI_EXT_IPI, 0, 1, hwid, 0, 0, 0, 0);
+}
+
+/* vCPU1: interrupts on, until vCPU0 says stop. */
+static void ipi_wait(void)
+{
+	asm volatile("csrs sstatus, %1\n"
+		     "1:	lw	t0, 0(%0)\n"
+		     "	beqz	t0, 1b\n"
+		     "	csrc sstatus, %1\n" ::"r"(&ipi_stop),
+		     "r"(SSTATUS_SIE)
+		     : "t0", "t4", "t5", "t6", "memory");
+}
 #else
 #ifdef RT_XEN
 /* Xen's guest memory map (public/arch-arm.h, GUEST_GICV3_*). */
@@ -181,6 +219,8 @@ static void wait_fired(void)
 #define GICR_ISENABLER0 (GICR_SGI + 0x100)
 #define GICR_IPRIORITYR (GICR_SGI + 0x400)
 #define TIMER_PPI 27
+#define IPI_SGI 1
+#define GICR_STRIDE 0x20000UL /* RD + SGI frames per CPU */
 
 static inline uint32_t rd32(unsigned long a)
 {
@@ -261,7 +301,11 @@ void tlat_irq(uint64_t t1, uint64_t k)
 	uint64_t iar;
 
 	asm volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
-	if ((iar & 0xffffff) == TIMER_PPI) {
+	if ((iar & 0xffffff) == IPI_SGI) {
+		/* mode=ipi, on vCPU1: an SGI from vCPU0. */
+		ipi_t1 = t1;
+		WRITE_ONCE(ipi_fired, 1);
+	} else if ((iar & 0xffffff) == TIMER_PPI) {
 		asm volatile("msr cntv_ctl_el0, xzr; isb" ::: "memory");
 		/* mrs (1), mov (1); then 4 per iteration. */
 		sample(t1, k, 2, 4);
@@ -274,33 +318,67 @@ void tlat_irq(uint64_t t1, uint64_t k)
 			     : "memory");
 }
 
-static void irq_init(void)
+/* This CPU's GIC side: its redistributor (frame @cpu), interrupt @intid
+ * enabled in Group 1, the CPU interface open. */
+static void gic_cpu_init(unsigned int cpu, unsigned int intid)
 {
+	unsigned long rd = GICR_BASE + cpu * GICR_STRIDE;
 	uint64_t sre;
 	uint32_t v;
 
-	asm volatile("msr vbar_el1, %0; isb" ::"r"(tlat_vectors));
-	asm volatile("msr cntv_ctl_el0, xzr; isb");
 	/* ICC_SRE_EL1.SRE: the system register interface (fixed 1 in a VM). */
 	asm volatile("mrs %0, S3_0_C12_C12_5" : "=r"(sre));
 	asm volatile("msr S3_0_C12_C12_5, %0; isb" ::"r"(sre | 1));
-	/* Distributor: ARE, Group 1 (and 0) enabled. */
-	wr32(GICD_BASE, 0x13);
 	/* Wake this CPU's redistributor (natively; RAZ/WI in a VM). */
-	v = rd32(GICR_BASE + GICR_WAKER);
-	wr32(GICR_BASE + GICR_WAKER, v & ~2U);
-	for (int i = 0; i < 100000 && (rd32(GICR_BASE + GICR_WAKER) & 4); i++)
+	v = rd32(rd + GICR_WAKER);
+	wr32(rd + GICR_WAKER, v & ~2U);
+	for (int i = 0; i < 100000 && (rd32(rd + GICR_WAKER) & 4); i++)
 		;
-	wr32(GICR_BASE + GICR_IGROUPR0,
-	     rd32(GICR_BASE + GICR_IGROUPR0) | 1U << TIMER_PPI);
-	v = rd32(GICR_BASE + GICR_IPRIORITYR + (TIMER_PPI & ~3));
-	v &= ~(0xffU << (8 * (TIMER_PPI & 3)));
-	v |= 0x80U << (8 * (TIMER_PPI & 3));
-	wr32(GICR_BASE + GICR_IPRIORITYR + (TIMER_PPI & ~3), v);
-	wr32(GICR_BASE + GICR_ISENABLER0, 1U << TIMER_PPI);
+	wr32(rd + GICR_IGROUPR0, rd32(rd + GICR_IGROUPR0) | 1U << intid);
+	v = rd32(rd + GICR_IPRIORITYR + (intid & ~3));
+	v &= ~(0xffU << (8 * (intid & 3)));
+	v |= 0x80U << (8 * (intid & 3));
+	wr32(rd + GICR_IPRIORITYR + (intid & ~3), v);
+	wr32(rd + GICR_ISENABLER0, 1U << intid);
 	asm volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xffUL)); /* ICC_PMR_EL1 */
 	asm volatile("msr S3_0_C12_C12_3, xzr"); /* ICC_BPR1_EL1 */
 	asm volatile("msr S3_0_C12_C12_7, %0; isb" ::"r"(1UL)); /* IGRPEN1 */
+}
+
+static void irq_init(void)
+{
+	asm volatile("msr vbar_el1, %0; isb" ::"r"(tlat_vectors));
+	asm volatile("msr cntv_ctl_el0, xzr; isb");
+	/* Distributor: ARE, Group 1 (and 0) enabled. */
+	wr32(GICD_BASE, 0x13);
+	gic_cpu_init(0, TIMER_PPI);
+}
+
+static void ipi_cpu_init(void)
+{
+	asm volatile("msr vbar_el1, %0; isb" ::"r"(tlat_vectors));
+	gic_cpu_init(1, IPI_SGI);
+}
+
+static void ipi_send(uint64_t hwid)
+{
+	/* ICC_SGI1R_EL1: INTID, Aff3.Aff2.Aff1 of the target, its Aff0 as a
+	 * bit of the target list. */
+	uint64_t v = (uint64_t)IPI_SGI << 24 | ((hwid >> 8) & 0xff) << 16 |
+		     ((hwid >> 16) & 0xff) << 32 | ((hwid >> 32) & 0xff) << 48 |
+		     1UL << (hwid & 0xf);
+
+	asm volatile("dsb ish; msr S3_0_C12_C11_5, %0; isb" ::"r"(v)
+		     : "memory");
+}
+
+static void ipi_wait(void)
+{
+	asm volatile("msr daifclr, #2\n"
+		     "1:	ldr	w1, [%0]\n"
+		     "	cbz	w1, 1b\n"
+		     "	msr	daifset, #2\n" ::"r"(&ipi_stop)
+		     : "x1", "x15", "x16", "x17", "memory");
 }
 
 static void timer_arm(uint64_t when)
@@ -353,6 +431,73 @@ static void load(void)
 	rt_printf("TLAT load_passes %lu\n", passes);
 }
 
+static void ipi_vcpu1(unsigned long unused)
+{
+	ipi_cpu_init();
+	WRITE_ONCE(ipi_ready, 1);
+	ipi_wait();
+}
+
+/*
+ * mode=ipi (wall clock, two vCPUs on two CPUs): vCPU0 reads the counter
+ * and sends vCPU1 an IPI (Arm SGI 1 through ICC_SGI1R_EL1; RISC-V SBI
+ * send_ipi); vCPU1 spins with interrupts enabled, its handler's first
+ * instruction reads the counter. The latency is the difference (the
+ * counter is the same on both vCPUs).
+ */
+static void ipi(unsigned long iters, unsigned long warm)
+{
+	uint64_t sum = 0;
+
+	irq_init(); /* Arm: the distributor, and this CPU's ICC_SGI1R_EL1 */
+	if (rt_env.nr_cpus < 2 || rt_cpu_start(1, ipi_vcpu1, 0)) {
+		rt_fail("vcpu1", "cannot start vCPU1");
+		return;
+	}
+	for (unsigned long i = 0; i < 100000000 && !READ_ONCE(ipi_ready); i++)
+		arch_relax();
+	if (!rt_check(READ_ONCE(ipi_ready), "vcpu1", "vCPU1 did not come up"))
+		return;
+	for (unsigned long i = 0; i < warm + iters; i++) {
+		uint64_t t0, wait_until;
+		bool got = false;
+
+		/* Let vCPU1 settle back into its spin (and vary the phase). */
+		wait_until = arch_counter() + freq / 100000 + (i * 7) % 13;
+		while (arch_counter() < wait_until)
+			;
+		WRITE_ONCE(ipi_fired, 0);
+		t0 = arch_counter();
+		ipi_send(rt_cpu_hwid(1));
+		for (unsigned long k = 0; k < 100000000; k++) {
+			if (READ_ONCE(ipi_fired)) {
+				got = true;
+				break;
+			}
+		}
+		if (!got) {
+			rt_fail("ipi", "IPI %lu not received", i);
+			break;
+		}
+		if (i >= warm && nsamples < MAX_SAMPLES)
+			samples[nsamples++] =
+				ipi_t1 > t0 ? (uint32_t)ns(ipi_t1 - t0) : 0;
+	}
+	WRITE_ONCE(ipi_stop, 1);
+	rt_check(nsamples == iters, "samples", "%u of %lu samples", nsamples,
+		 iters);
+	if (!nsamples)
+		return;
+	for (unsigned int i = 0; i < nsamples; i++)
+		sum += samples[i];
+	sort(samples, nsamples);
+	rt_printf("TLAT median_ns %u\n", samples[nsamples / 2]);
+	rt_printf("TLAT mean_ns %llu\n", (unsigned long long)(sum / nsamples));
+	rt_printf("TLAT min_ns %u\n", samples[0]);
+	rt_printf("TLAT p90_ns %u\n", samples[nsamples * 9 / 10]);
+	rt_printf("TLAT max_ns %u\n", samples[nsamples - 1]);
+}
+
 int test_main(void)
 {
 	unsigned long iters = rt_arg_ul("iters", 500);
@@ -361,15 +506,19 @@ int test_main(void)
 	uint64_t delay, sum = 0;
 
 	freq = arch_counter_freq();
+	if (iters > MAX_SAMPLES)
+		iters = MAX_SAMPLES;
 	if (rt_arg_is("mode", "load")) {
 		load();
+		return 0;
+	}
+	if (rt_arg_is("mode", "ipi")) {
+		ipi(iters, warm);
 		return 0;
 	}
 	wall = rt_arg_is("mode", "wall");
 	/* Under load: start once the other domain is at work. */
 	rt_udelay(rt_arg_ul("start_ms", 0) * 1000);
-	if (iters > MAX_SAMPLES)
-		iters = MAX_SAMPLES;
 	delay = delay_us * freq / 1000000;
 	irq_init();
 	for (unsigned long i = 0; i < warm + iters; i++) {

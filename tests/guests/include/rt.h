@@ -145,6 +145,7 @@ struct rt_env {
 	uint64_t ram_size;
 	unsigned int nr_cpus; /* /cpus/cpu@* nodes */
 	uint64_t cpu_hwid[RT_MAX_CPUS]; /* their "reg" */
+	uint64_t boot_hwid; /* the boot vCPU's (vCPU 0) */
 	uint64_t timebase; /* RISC-V /cpus timebase-frequency */
 	bool hypervisor_node; /* /hypervisor compatible "xen-lite,hypervisor" */
 	unsigned int dt_domid; /* /hypervisor xen-lite,domid */
@@ -188,6 +189,8 @@ bool rt_arg_is(const char *key, const char *value);
  */
 long rt_cpu_start(unsigned int cpu, void (*fn)(unsigned long),
 		  unsigned long arg);
+/* The hardware ID (hart ID, MPIDR affinity) of vCPU @cpu. */
+uint64_t rt_cpu_hwid(unsigned int cpu);
 /* Number of secondary vCPUs that have entered their function. */
 extern volatile unsigned int rt_cpus_entered;
 

@@ -660,10 +660,24 @@ static struct {
 	unsigned long arg;
 } cpu_slot[RT_MAX_CPUS];
 
+uint64_t rt_cpu_hwid(unsigned int cpu)
+{
+	uint64_t hwid = cpu < rt_env.nr_cpus ? rt_env.cpu_hwid[cpu] : cpu;
+
+	/*
+	 * vCPU 0 is the CPU that booted. Under xen-lite that is the first in
+	 * /cpus; on bare firmware (RT_BARE) OpenSBI may boot any hart: the
+	 * first one in /cpus then takes its index.
+	 */
+	if (cpu && hwid == rt_env.boot_hwid)
+		hwid = rt_env.cpu_hwid[0];
+	return hwid;
+}
+
 long rt_cpu_start(unsigned int cpu, void (*fn)(unsigned long),
 		  unsigned long arg)
 {
-	uint64_t hwid = cpu < rt_env.nr_cpus ? rt_env.cpu_hwid[cpu] : cpu;
+	uint64_t hwid = rt_cpu_hwid(cpu);
 
 	if (cpu == 0 || cpu >= RT_MAX_CPUS)
 		return -XL_EINVAL;
@@ -684,6 +698,7 @@ __noreturn void rt_secondary(unsigned long ctx)
 __noreturn void rt_start(unsigned long hwid, unsigned long dtb)
 {
 	rt_env.dtb = dtb;
+	rt_env.boot_hwid = hwid;
 	parse_dtb(dtb);
 	rt_env.info_rc = xl_domain_info(&rt_env.info);
 	if (!rt_env.ram_size && !rt_env.info_rc) {
