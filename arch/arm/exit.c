@@ -154,6 +154,19 @@ static __noinline bool handle_sync_other(struct vcpu *v, u64 esr)
 		r->pc += (esr & ESR_IL) ? 4 : 2;
 		arm_vcpu_inject_undef(v);
 		return true;
+	case EC_PAC:
+	case EC_SVE:
+	case EC_SME:
+		/*
+		 * Pointer authentication (HCR_EL2.API/APK clear), SVE and SME
+		 * (CPTR_EL2.TZ/TSM set) are hidden from guests (sysreg.c):
+		 * their state is not switched. A guest that uses them anyway
+		 * gets what a CPU without them gives, an Undefined
+		 * Instruction exception at the instruction (Arm ARM (DDI 0487
+		 * K.a), ESR_EL2.EC 0x09, 0x19, 0x1D), not a crash.
+		 */
+		arm_vcpu_inject_undef(v);
+		return true;
 	default:
 		domain_crash(v->domain,
 			     "vCPU%u: unhandled exit EC %#x "

@@ -198,6 +198,10 @@ else
 	XL_GUESTS_RUNS=${XL_PLATFORMS_GUESTS:-basic pvmmu faults} \
 		XL_GUESTS_KEEP=$tmp/guests-keep sub guests "$srctree/tests/guests/run.sh"
 	XL_LINUX_ONE=1 sub linux "$srctree/tests/linux/run.sh"
+	# Arm -cpu max: SVE, SME, PAuth and MTE exist there and must stay
+	# hidden and UNDEFINED to guests (the cpufeat guest of the basic run).
+	prefix=qemu10.arm64-max. XL_CPU=max XL_GUESTS_ARCHES=arm64 \
+		XL_GUESTS_RUNS=basic sub arm64-max.guests "$srctree/tests/guests/run.sh"
 	# The virtual AIA: the riscv64 boot (and linux_aia_3domains) on an
 	# IMSIC host (about 40-80 s on the 2-core machine).
 	XL_MACHINE_OPTS=aia=aplic-imsic XL_LINUX_ONE=1 prefix=qemu10.riscv64-aia. \

@@ -173,6 +173,7 @@
 #define EC_CP14_LS 0x06
 #define EC_FP_ASIMD 0x07
 #define EC_CP10_ID 0x08
+#define EC_PAC 0x09
 #define EC_CP14_64 0x0c
 #define EC_ILL 0x0e
 #define EC_SVC32 0x11
@@ -183,6 +184,7 @@
 #define EC_SMC64 0x17
 #define EC_SYS64 0x18
 #define EC_SVE 0x19
+#define EC_SME 0x1d
 #define EC_IABT_LOW 0x20
 #define EC_IABT_CUR 0x21
 #define EC_PC_ALIGN 0x22
