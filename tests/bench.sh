@@ -171,6 +171,46 @@ chart() {
 	gnuplot "$plot/chart.gp" >"$out/logs/gnuplot.log" 2>&1
 }
 
+# The Xen side-by-side chart (tests/bench/xen-arm64.sh): each figure F
+# with arm64.xen.F in the results, xen-lite's arm64.F beside Xen's, as
+# clustered bars (log scale) in build/bench/benchmarks-xen.png.
+xen_chart() {
+	local plot=$out/plot dat
+	dat=$plot/xen.dat
+	mkdir -p "$plot"
+	awk '
+		{ v[$2] = $3 }
+		$2 ~ /^arm64\.xen\..*_ns$/ { f = substr($2, 11); order[n++] = f }
+		END {
+			for (i = 0; i < n; i++) {
+				f = order[i]
+				if (("arm64." f) in v) {
+					l = f; sub(/_ns$/, "", l); gsub(/_/, " ", l)
+					printf "\"%s\" %s %s\n", l, v["arm64." f], v["arm64.xen." f]
+				}
+			}
+		}' "$results" >"$dat"
+	[ -s "$dat" ] || return 1
+	cat >"$plot/xen.gp" <<EOG
+set terminal pngcairo size 1000,520 font ",10"
+set output "$out/benchmarks-xen.png"
+set title "arm64, QEMU virt -icount shift=0: xen-lite and Xen 4.17 (Debian), same guests, ns = instructions"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set logscale y
+set yrange [100:*]
+set ylabel "ns (log)"
+set xtics rotate by -25 scale 0
+set grid ytics
+set key top left
+plot "$dat" using 2:xtic(1) title "xen-lite" lc rgb "#1b9e77", \
+     "" using 3 title "Xen 4.17" lc rgb "#d95f02"
+EOG
+	gnuplot "$plot/xen.gp" >>"$out/logs/gnuplot.log" 2>&1
+}
+
 # --docs: the last run's chart (drawn again only if it is missing or
 # older than the results, so its title keeps the run's date and commit)
 # and table into the tracked docs.
@@ -187,6 +227,9 @@ if [ "$docs" = 1 ]; then
 			{ echo "bench: no chart (gnuplot missing or failed)"; exit 1; }
 	fi
 	cp "$out/benchmarks.png" "$srctree/docs/benchmarks.png"
+	if command -v gnuplot >/dev/null && xen_chart; then
+		cp "$out/benchmarks-xen.png" "$srctree/docs/benchmarks-xen.png"
+	fi
 	awk -v b="$begin" -v e="$end" -v t="$out/results.md" '
 		$0 == e { skip = 0 }
 		!skip { print }
@@ -203,6 +246,7 @@ if [ -s "$results" ]; then
 	elif chart; then
 		echo "bench: chart in build/bench/benchmarks.png (build/bench/plot/chart.gp);" \
 			"'make bench-docs' copies it and the table into docs/"
+		xen_chart && echo "bench: Xen side-by-side chart in build/bench/benchmarks-xen.png"
 	else
 		echo "bench: gnuplot failed, see build/bench/logs/gnuplot.log"
 		cat "$out/logs/gnuplot.log"
