@@ -189,6 +189,16 @@ static int gicv2_init(const struct bootinfo *bi)
 	return 0;
 }
 
+/* GICD_ITARGETSR<n>: a byte per interrupt, a bit per CPU interface. */
+static void gicv2_route_spi(unsigned int irq, unsigned int cpu)
+{
+	if (irq < GIC_NR_PRIV || irq >= gic_info.nr_irqs ||
+	    cpu >= CONFIG_NR_CPUS) {
+		return;
+	}
+	writeb((u8)pcpu_info[cpu].arch.gic_cpumask, gicd(GICD_ITARGETSR + irq));
+}
+
 static const char *const gicv2_compatible[] = { "arm,cortex-a15-gic",
 						"arm,gic-400", NULL };
 
@@ -199,5 +209,6 @@ static const struct gic_ops gic_v2_ops = {
 	.cpu_init = gicv2_cpu_init,
 	.send_sgi = gicv2_send_sgi,
 	.enable_ppi = gicv2_enable_ppi,
+	.route_spi = gicv2_route_spi,
 };
 GIC_DRIVER(gic_v2_ops);

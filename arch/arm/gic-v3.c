@@ -182,6 +182,16 @@ static void gicv3_send_sgi(unsigned int cpu, unsigned int sgi)
 	isb();
 }
 
+/* GICD_IROUTER<n> takes the target's affinity in MPIDR's layout (IRM 0). */
+static void gicv3_route_spi(unsigned int irq, unsigned int cpu)
+{
+	if (irq < GIC_NR_PRIV || irq >= gic_info.nr_irqs ||
+	    cpu >= CONFIG_NR_CPUS) {
+		return;
+	}
+	writeq(pcpu_info[cpu].arch.mpidr, gicd(GICD_IROUTER + irq * 8));
+}
+
 void gicv3_deactivate(unsigned int irq)
 {
 	WRITE_SYSREG(irq, ICC_DIR_EL1);
@@ -259,5 +269,6 @@ static const struct gic_ops gic_v3_ops = {
 	.cpu_init = gicv3_cpu_init,
 	.send_sgi = gicv3_send_sgi,
 	.enable_ppi = gicv3_enable_ppi,
+	.route_spi = gicv3_route_spi,
 };
 GIC_DRIVER(gic_v3_ops);

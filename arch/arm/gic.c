@@ -12,6 +12,7 @@
 #include <xen-lite/lib.h>
 #include <libfdt.h>
 #include <asm/gic.h>
+#include <asm/io.h>
 #include <asm/irq.h>
 
 struct gic_info gic_info;
@@ -85,4 +86,39 @@ void gic_send_sgi(unsigned int cpu, unsigned int sgi)
 void gic_enable_ppi(unsigned int irq, unsigned int prio)
 {
 	gic_ops->enable_ppi(irq, prio);
+}
+
+void gic_route_spi(unsigned int irq, unsigned int cpu)
+{
+	/* A driver without it leaves SPIs where its init put them. */
+	if (gic_ops->route_spi) {
+		gic_ops->route_spi(irq, cpu);
+	}
+}
+
+static volatile void *gicd_bit(unsigned int reg, unsigned int irq)
+{
+	return (volatile void *)(uintptr_t)(gic_info.dist_base + reg +
+					    irq / 32 * 4);
+}
+
+void gic_spi_enable(unsigned int irq, bool on)
+{
+	if (irq < GIC_NR_PRIV || irq >= gic_info.nr_irqs) {
+		return;
+	}
+	writel(1U << (irq % 32),
+	       gicd_bit(on ? GICD_ISENABLER : GICD_ICENABLER, irq));
+}
+
+bool gic_spi_clear_active(unsigned int irq)
+{
+	bool active;
+
+	if (irq < GIC_NR_PRIV || irq >= gic_info.nr_irqs) {
+		return false;
+	}
+	active = readl(gicd_bit(GICD_ISACTIVER, irq)) & (1U << (irq % 32));
+	writel(1U << (irq % 32), gicd_bit(GICD_ICACTIVER, irq));
+	return active;
 }

@@ -5,9 +5,7 @@
  * gic-v3.c and gic-v2.c), then IPIs, the hypervisor timer, guest IRQs.
  */
 #include <xen-lite/arch.h>
-#include <xen-lite/domain.h>
 #include <xen-lite/lib.h>
-#include <xen-lite/passthrough.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <asm/gic-v2.h>
@@ -15,6 +13,7 @@
 #include <asm/irq.h>
 #include <asm/sysregs.h>
 #include <asm/time.h>
+#include <asm/vgic.h>
 
 /* Shortest distance to the next tick when the scheduler asks for "now". */
 #define TIMER_MIN_DELTA_DIV 100
@@ -55,6 +54,10 @@ static bool arm_irq_dispatch(unsigned int irq)
 		/* List registers are refilled on the way back in. */
 		return false;
 	default:
+		/* A passed-through device's SPI, deactivated by its guest. */
+		if (vgic_pt_forward(irq)) {
+			return true;
+		}
 		printk(XL_WARN "CPU%u: unexpected interrupt %u\n",
 		       smp_processor_id(), irq);
 		return false;
@@ -104,21 +107,4 @@ void gic_handle_irqs(void)
 			gic_deactivate(irq);
 		}
 	}
-}
-
-/*
- * Passthrough interrupt forwarding (docs/passthrough.md) is not there on
- * Arm yet: the device's INTID reaches the guest's tree, its line does
- * not. Accepted so that a domain's device works by polling.
- */
-int arch_passthrough_irq_bind(struct domain *d, u32 irq)
-{
-	printk(XL_WARN "domain %s: irqs %u: not forwarded (arm64 does not "
-		       "forward passed-through interrupts yet)\n",
-	       d->name, irq);
-	return 0;
-}
-
-void arch_passthrough_irq_unbind(struct domain *d, u32 irq)
-{
 }

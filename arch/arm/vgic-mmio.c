@@ -461,6 +461,7 @@ static int dist_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	spin_unlock_irqrestore(&dist->lock, flags);
 	if (ret > 0 && write) {
 		wake_others(v, VGIC_DIST_BASE + off);
+		vgic_pt_sync(d);
 	}
 	return ret < 0 ? ret : 0;
 }

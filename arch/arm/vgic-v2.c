@@ -268,6 +268,9 @@ static int dist_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	if (ret > 0 && write && may_deliver(off)) {
 		vgic_wake_others(v);
 	}
+	if (ret > 0 && write) {
+		vgic_pt_sync(d);
+	}
 	return ret < 0 ? ret : 0;
 }
 

@@ -17,7 +17,9 @@
  * exit with nothing to deliver costs two loads here.
  */
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/passthrough.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/shm.h>
@@ -26,6 +28,7 @@
 #include <asm/io.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
+#include <asm/vpl011.h>
 
 /*
  * The hardware's virtual interface: the list registers and the control
@@ -529,4 +532,140 @@ void vgic_sync_lrs(struct vcpu *v)
 void arch_shm_set_line(struct domain *d, unsigned int slot, bool level)
 {
 	vgic_set_line(d, 32 + XL_BOOT_SHM_SPI_BASE_ARM64 + slot, level);
+}
+
+/*
+ * Forwarded SPIs (docs/passthrough.md). A host SPI given to a domain with
+ * irqs is the vGIC SPI of the same INTID, marked in pt_spi. It stays
+ * disabled at the distributor until the guest enables it in its vGIC;
+ * then it is routed to the physical CPU that runs the vCPU the guest
+ * routes it to (vCPUs do not migrate, so the route changes only with the
+ * guest's GICD_IROUTER) and enabled. When it fires, the hypervisor drops
+ * its priority and injects it with a hardware-linked list register (HW =
+ * 1, pINTID = INTID): it stays active until the guest deactivates the
+ * virtual interrupt, which deactivates the physical one with no exit
+ * (IHI 0069 4.9, "Hardware-generated interrupts"); a device still
+ * asserting its line then signals it again. Lock order: pt_lock, then a
+ * domain's vGIC lock.
+ */
+static DEFINE_SPINLOCK(pt_lock);
+static struct pt_spi {
+	struct domain *d; /* owner, NULL if none */
+	int cpu; /* physical CPU it is routed to and enabled for, or -1 */
+} pt_spis[VGIC_NR_SPIS] = { [0 ... VGIC_NR_SPIS - 1] = { NULL, -1 } };
+
+bool vgic_pt_forward(unsigned int irq)
+{
+	struct pt_spi *e;
+	bool fwd = false;
+
+	if (irq < 32 || irq >= VGIC_NR_IRQS) {
+		return false;
+	}
+	e = &pt_spis[irq - 32];
+	spin_lock(&pt_lock);
+	if (e->d) {
+		vgic_inject(e->d, NULL, irq, true);
+		fwd = true;
+	} else {
+		/* Nobody's (a race with its unbinding): off for good. */
+		gic_spi_enable(irq, false);
+	}
+	spin_unlock(&pt_lock);
+	return fwd;
+}
+
+void vgic_pt_sync(struct domain *d)
+{
+	struct vgic_dist *dist = &d->arch.vgic;
+
+	for (unsigned int w = 0; w < VGIC_SPI_WORDS; w++) {
+		for (u32 m = READ_ONCE(dist->pt_spi[w]); m; m &= m - 1) {
+			unsigned int n = 32 * w + __builtin_ctz(m);
+			struct pt_spi *e = &pt_spis[n];
+			unsigned long flags;
+			int cpu = -1;
+
+			spin_lock_irqsave(&pt_lock, flags);
+			if (e->d != d) {
+				spin_unlock_irqrestore(&pt_lock, flags);
+				continue;
+			}
+			spin_lock(&dist->lock);
+			if (dist->spi[n].enabled &&
+			    (dist->ctlr & GICD_CTLR_ENABLE_G1)) {
+				cpu = (int)spi_target(d, &dist->spi[n])
+					      ->processor;
+			}
+			spin_unlock(&dist->lock);
+			if (cpu != e->cpu) {
+				if (cpu >= 0) {
+					gic_route_spi(32 + n,
+						      (unsigned int)cpu);
+				}
+				if ((cpu >= 0) != (e->cpu >= 0)) {
+					gic_spi_enable(32 + n, cpu >= 0);
+				}
+				e->cpu = cpu;
+			}
+			spin_unlock_irqrestore(&pt_lock, flags);
+		}
+	}
+}
+
+int arch_passthrough_irq_bind(struct domain *d, u32 irq)
+{
+	struct vgic_dist *dist = &d->arch.vgic;
+	unsigned int db = 32 + XL_BOOT_SHM_SPI_BASE_ARM64;
+	unsigned long flags;
+	int rc = 0;
+
+	if (irq < 32 || irq >= VGIC_NR_IRQS || irq >= gic_info.nr_irqs ||
+	    irq == VPL011_IRQ || (irq >= db && irq < db + d->cfg.nr_shm)) {
+		printk(XL_ERR "domain %s: irqs %u: not an SPI its vGIC can "
+			      "forward (32..%u, not its UART's or a "
+			      "doorbell's)\n",
+		       d->name, irq, VGIC_NR_IRQS - 1);
+		return -EINVAL;
+	}
+	spin_lock_irqsave(&pt_lock, flags);
+	if (pt_spis[irq - 32].d) {
+		rc = -EBUSY;
+	} else {
+		pt_spis[irq - 32] = (struct pt_spi){ d, -1 };
+		spin_lock(&dist->lock);
+		dist->pt_spi[(irq - 32) / 32] |= 1U << (irq % 32);
+		spin_unlock(&dist->lock);
+	}
+	spin_unlock_irqrestore(&pt_lock, flags);
+	if (rc) {
+		printk(XL_ERR "domain %s: irqs %u: forwarded to another "
+			      "domain\n",
+		       d->name, irq);
+	}
+	return rc;
+}
+
+void arch_passthrough_irq_unbind(struct domain *d, u32 irq)
+{
+	struct pt_spi *e =
+		irq >= 32 && irq < VGIC_NR_IRQS ? &pt_spis[irq - 32] : NULL;
+	unsigned long flags;
+	bool active;
+
+	if (!e) {
+		return;
+	}
+	spin_lock_irqsave(&pt_lock, flags);
+	if (e->d != d) {
+		spin_unlock_irqrestore(&pt_lock, flags);
+		return;
+	}
+	gic_spi_enable(irq, false);
+	/* Forwarded and never deactivated by the guest (no vCPU runs). */
+	active = gic_spi_clear_active(irq);
+	*e = (struct pt_spi){ NULL, -1 };
+	spin_unlock_irqrestore(&pt_lock, flags);
+	printk("domain %u (%s): host interrupt %u masked%s\n", d->id, d->name,
+	       irq, active ? ", its active state cleared" : "");
 }

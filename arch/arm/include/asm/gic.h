@@ -83,6 +83,9 @@ struct gic_ops {
 	void (*send_sgi)(unsigned int cpu, unsigned int sgi);
 	/* Enable private interrupt @irq on this CPU at priority @prio. */
 	void (*enable_ppi)(unsigned int irq, unsigned int prio);
+	/* Deliver SPI @irq to physical CPU @cpu (GICv3: GICD_IROUTER<n>;
+	 * GICv2: GICD_ITARGETSR<n>). */
+	void (*route_spi)(unsigned int irq, unsigned int cpu);
 };
 
 /*
@@ -112,6 +115,25 @@ void gic_send_sgi(unsigned int cpu, unsigned int sgi);
 
 /** gic_enable_ppi() - enable private interrupt @irq on this CPU. */
 void gic_enable_ppi(unsigned int irq, unsigned int prio);
+
+/*
+ * SPIs forwarded to a guest (docs/passthrough.md; arch/arm/vgic.c): the
+ * distributor registers the GIC versions share, and the routing through
+ * the driver. The caller serialises the calls for one SPI.
+ */
+
+/** gic_route_spi() - deliver SPI @irq to physical CPU @cpu. */
+void gic_route_spi(unsigned int irq, unsigned int cpu);
+
+/** gic_spi_enable() - enable (@on) or disable SPI @irq at the distributor. */
+void gic_spi_enable(unsigned int irq, bool on);
+
+/**
+ * gic_spi_clear_active() - deactivate SPI @irq through the distributor
+ * (GICD_ICACTIVER), from any CPU: a forwarded one its guest left active.
+ * Return: whether it was active.
+ */
+bool gic_spi_clear_active(unsigned int irq);
 
 /*
  * The operations of every interrupt exit and world switch (here, in

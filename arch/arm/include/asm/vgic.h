@@ -78,6 +78,8 @@ struct vgic_dist {
 	u32 v2_ctlr; /* GICv2: GICD_CTLR as the guest wrote it */
 	/* candidate SPIs (see above), of every vCPU */
 	u32 spi_cand[VGIC_SPI_WORDS];
+	/* SPIs forwarded from the host (passthrough), bit as spi_cand */
+	u32 pt_spi[VGIC_SPI_WORDS];
 	struct vgic_irq spi[VGIC_NR_SPIS];
 };
 
@@ -185,6 +187,22 @@ bool vgic_irq_regs(struct domain *d, struct vcpu *v, unsigned int off,
 		   unsigned int size, bool write, u64 *val);
 void vgic_mark_dist(struct domain *d, unsigned int off);
 void vgic_wake_others(struct vcpu *v);
+
+/**
+ * vgic_pt_forward() - physical SPI @irq arrived (its priority dropped,
+ * interrupts off): if it is forwarded to a domain, inject it there as a
+ * hardware-linked interrupt, which the guest's deactivation deactivates.
+ * Return: true if forwarded (the caller must not deactivate it).
+ */
+bool vgic_pt_forward(unsigned int irq);
+
+/**
+ * vgic_pt_sync() - after the guest of @d wrote its distributor: enable and
+ * route each SPI forwarded to it as the guest now enables and routes it
+ * (to the physical CPU of the target vCPU), or disable it. Called without
+ * the vGIC lock.
+ */
+void vgic_pt_sync(struct domain *d);
 
 /**
  * vgic_mmio_register() - register @d's distributor and redistributor
