@@ -251,11 +251,16 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 	unsigned long flags;
 
 	spin_lock_irqsave(&d->lock, flags);
-	if (d->state != DOM_RUNNING) {
+	/*
+	 * DOM_BUILDING too: domain_create() puts the vCPUs on their run
+	 * queues before it lists the domain, and a small guest can be done
+	 * by then (domain_list_add() then leaves the state alone).
+	 */
+	if (d->state != DOM_RUNNING && d->state != DOM_BUILDING) {
 		spin_unlock_irqrestore(&d->lock, flags);
 		return;
 	}
-	d->state = DOM_SHUTTING_DOWN;
+	WRITE_ONCE(d->state, DOM_SHUTTING_DOWN);
 	d->shutdown_reason = reason;
 	d->shutdown_code = code;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)

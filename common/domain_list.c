@@ -95,7 +95,11 @@ void domain_list_add(struct domain *d)
 
 	spin_lock_irqsave(&domain_list_lock, flags);
 	list_add_tail(&d->list, &domain_list);
-	d->state = DOM_RUNNING;
+	/* Unless its guest already shut it down (domain_shutdown()). */
+	__atomic_compare_exchange_n(&d->state,
+				    &(enum domain_state){ DOM_BUILDING },
+				    DOM_RUNNING, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 }
 
