@@ -353,6 +353,12 @@ static uint32_t r32(uintptr_t dev, unsigned int off)
 static bool vq_setup(uintptr_t dev, uint32_t version)
 {
 	w32(dev, 0x70, 0); /* reset */
+	/*
+	 * The device starts again at ring index 0: so must the driver, or
+	 * the device finds the old requests between its index and ours
+	 * (and interrupts for them first).
+	 */
+	memset(&vq, 0, sizeof(vq));
 	w32(dev, 0x70, 1 | 2); /* ACKNOWLEDGE | DRIVER */
 	if (version == 2) {
 		w32(dev, 0x14, 1); /* DeviceFeaturesSel: bits 32..63 */
