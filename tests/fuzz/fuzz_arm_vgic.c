@@ -67,6 +67,20 @@ void printk(const char *fmt, ...)
 {
 }
 
+/* The host distributor of forwarded SPIs (none bound here). */
+void gic_route_spi(unsigned int irq, unsigned int cpu)
+{
+}
+
+void gic_spi_enable(unsigned int irq, bool on)
+{
+}
+
+bool gic_spi_clear_active(unsigned int irq)
+{
+	return false;
+}
+
 int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
 		  p2m_type_t t)
 {

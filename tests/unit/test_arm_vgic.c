@@ -12,6 +12,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/p2m.h>
+#include <xen-lite/passthrough.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/vmmio.h>
 #include <asm/gic-v2.h>
@@ -61,6 +62,27 @@ int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, u64 nr, mfn_t mfn,
 	mapped.mfn = mfn.m;
 	mapped.t = t;
 	return 0;
+}
+
+/* The host distributor for forwarded SPIs (vgic.c): recorded. */
+static struct {
+	int routed_to, enabled, cleared;
+} host_spi;
+
+void gic_route_spi(unsigned int irq, unsigned int cpu)
+{
+	host_spi.routed_to = (int)cpu;
+}
+
+void gic_spi_enable(unsigned int irq, bool on)
+{
+	host_spi.enabled = on;
+}
+
+bool gic_spi_clear_active(unsigned int irq)
+{
+	host_spi.cleared++;
+	return true;
 }
 
 /* The GICv3 registers vgic-v3.c would touch: none in these tests. */
@@ -427,6 +449,46 @@ TEST(vgic_v2_save_restore)
 	vgic_v2_restore(&vcpus[0]);
 	CHECK_EQ(gich[GICH_VMCR / 4], 0x12345678);
 	CHECK_EQ(gich[GICH_APR / 4], 0x9);
+}
+
+/*
+ * A forwarded SPI (docs/passthrough.md): disabled on the host until the
+ * guest enables it, then routed to the physical CPU of the vCPU its
+ * GICD_ITARGETSR names; when it fires, a hardware-linked LR (HW = 1,
+ * physical INTID = virtual); disabled and its active state cleared when
+ * the domain lets it go; nobody's afterwards.
+ */
+TEST(vgic_v2_passthrough_spi)
+{
+	u64 val = 0x2; /* vCPU 1 */
+
+	setup(2);
+	memset(&host_spi, 0, sizeof(host_spi));
+	host_spi.routed_to = -1;
+	gic_info.nr_irqs = 128;
+	vcpus[1].processor = 3;
+	CHECK_EQ(arch_passthrough_irq_bind(&dom, 33), -EINVAL); /* PL011 */
+	CHECK_EQ(arch_passthrough_irq_bind(&dom, 48), 0);
+	CHECK_EQ(arch_passthrough_irq_bind(&dom, 48), -EBUSY);
+	CHECK_EQ(host_spi.enabled, 0);
+	CHECK_EQ(acc(0, GICD_ITARGETSR + 48, 1, true, &val), 0);
+	CHECK_EQ(host_spi.enabled, 0);
+	enable(0, 48);
+	CHECK_EQ(host_spi.enabled, 1);
+	CHECK_EQ(host_spi.routed_to, 3);
+	CHECK(vgic_pt_forward(48));
+	vgic_flush_lrs(&vcpus[1]);
+	CHECK_EQ(lr(0), 48 | 48U << GICH_LR_PID_SHIFT |
+				(0xa0U >> 3) << GICH_LR_PRIO_SHIFT |
+				GICH_LR_PENDING | GICH_LR_HW);
+	vgic_sync_lrs(&vcpus[1]);
+	wr(0, GICD_ICENABLER + 4, 1U << 16);
+	CHECK_EQ(host_spi.enabled, 0);
+	arch_passthrough_irq_unbind(&dom, 48);
+	CHECK_EQ(host_spi.cleared, 1);
+	CHECK(!vgic_pt_forward(48));
+	arch_passthrough_irq_unbind(&dom, 48); /* not its any more: nothing */
+	CHECK_EQ(host_spi.cleared, 1);
 }
 
 int main(void)
