@@ -256,6 +256,26 @@ if "$cli" check good/shm-owner.cfg sets/shm-borrower.cfg >"$tmp/out" 2>&1 &&
 else
 	fail check.shm-set "an owner and its borrower together" "$tmp/out"
 fi
+# A region has at most 16 participants (XL_BOOT_SHM_MAX_PEERS): the owner
+# and 15 borrowers pass, a 16th borrower is refused at its line.
+mkdir -p "$tmp/peers"
+for i in $(seq 0 16); do
+	role=borrower
+	[ "$i" -gt 0 ] || role=owner
+	printf 'name = "p%d"\nkernel = "%s"\nmemory = 2\nshm = [ "id=wide, size=4K, role=%s" ]\n' \
+		"$i" "$here/files/kernel.bin" "$role" >"$tmp/peers/p$i.cfg"
+done
+# shellcheck disable=SC2046
+if "$cli" check $(for i in $(seq 0 15); do echo "$tmp/peers/p$i.cfg"; done) \
+	>"$tmp/out" 2>&1; then
+	ok check.shm-16-participants
+else
+	fail check.shm-16-participants "an owner and 15 borrowers" "$tmp/out"
+fi
+# shellcheck disable=SC2046
+expect_error error.shm-17-participants \
+	"$tmp/peers/p16.cfg:4: shm: region 'wide' has more than 16 participants" \
+	check $(for i in $(seq 0 16); do echo "$tmp/peers/p$i.cfg"; done)
 
 # --- build for both architectures -------------------------------------------
 # get FILE NODE PROP [TYPE]: fdtget, or "" if absent.

@@ -50,6 +50,53 @@ static void check_cfg(const struct domain_config *c, unsigned int nr_cpus)
 		CHECK(c->ramdisk_size <= c->mem_bytes / 2);
 		CHECK(c->ramdisk_pa + c->ramdisk_size > c->ramdisk_pa);
 	}
+	/* Shared memory (docs/shared-memory.md): each region sound, ... */
+	CHECK(c->nr_shm <= XL_BOOT_SHM_MAX);
+	for (unsigned int s = 0; s < c->nr_shm && s < XL_BOOT_SHM_MAX; s++) {
+		const struct domain_shm_config *m = &c->shm[s];
+
+		CHECK(valid_name(m->id, sizeof(m->id)));
+		CHECK(m->size && m->size <= XL_BOOT_SHM_SIZE_MAX);
+		CHECK(!(m->size % XL_BOOT_SHM_ALIGN));
+		CHECK(!(m->gpa % XL_BOOT_SHM_ALIGN));
+		CHECK(m->gpa + m->size > m->gpa);
+		/* ... no two with one id or overlapping in a domain. */
+		for (unsigned int t = 0; t < s; t++) {
+			CHECK(strcmp(m->id, c->shm[t].id));
+			CHECK(m->gpa + m->size <= c->shm[t].gpa ||
+			      c->shm[t].gpa + c->shm[t].size <= m->gpa);
+		}
+	}
+}
+
+/*
+ * Across the accepted domains: a region has at most one owner, one size
+ * and XL_BOOT_SHM_MAX_PEERS participants (common/shm.c relies on it).
+ */
+static void check_shm_set(const struct domain_config *cfgs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		for (unsigned int s = 0; s < cfgs[i].nr_shm; s++) {
+			const struct domain_shm_config *m = &cfgs[i].shm[s];
+			unsigned int owners = 0, peers = 0;
+
+			for (int j = 0; j < n; j++) {
+				for (unsigned int t = 0; t < cfgs[j].nr_shm;
+				     t++) {
+					const struct domain_shm_config *o =
+						&cfgs[j].shm[t];
+
+					if (strcmp(o->id, m->id))
+						continue;
+					CHECK(o->size == m->size);
+					owners += o->owner;
+					peers++;
+				}
+			}
+			CHECK(owners <= 1);
+			CHECK(peers <= XL_BOOT_SHM_MAX_PEERS);
+		}
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -85,6 +132,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (int j = 0; j < i; j++)
 				CHECK(strcmp(cfgs[i].name, cfgs[j].name));
 		}
+		check_shm_set(cfgs, n);
 	}
 	free(fdt);
 	return 0;
