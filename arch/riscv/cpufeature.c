@@ -46,6 +46,7 @@ void riscv_detect_features(const char *isa)
 	riscv_features.sstc = riscv_probe_stimecmp(&v);
 	/* Ssaia: its CSRs answer (AIA specification 1.0, chapter 2). */
 	riscv_features.ssaia = riscv_probe_stopi(&v);
+	riscv_features.smstateen = riscv_probe_hstateen0(&v);
 	if (riscv_probe_henvcfg(&v)) {
 		csr_write(CSR_HENVCFG, want);
 		v = csr_read(CSR_HENVCFG);

@@ -144,6 +144,20 @@ static void hart_init(unsigned int cpu)
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);
 	csr_write(CSR_HGEIE, 0);
+	if (riscv_features.smstateen) {
+		/*
+		 * Smstateen: with hstateen0 clear (its reset value) a guest's
+		 * siselect, sireg and stopei raise virtual-instruction
+		 * exceptions, even with a guest interrupt file behind them
+		 * (AIA 1.0, 2.5 "State enables"). Open the AIA's: a domain
+		 * with an AIA uses them, one without has no Ssaia in its ISA
+		 * and its accesses go nowhere (VGEIN = 0 traps). The rest
+		 * (senvcfg, sstateen0, ...) stays closed: not switched per
+		 * vCPU. WARL: what the firmware's mstateen0 withholds reads 0.
+		 */
+		csr_write(CSR_HSTATEEN0,
+			  HSTATEEN0_AIA | HSTATEEN0_IMSIC | HSTATEEN0_CSRIND);
+	}
 	if (riscv_features.ssaia) {
 		/* No VS interrupt injected through hvictl, default priorities. */
 		csr_write(CSR_HVICTL, 0);

@@ -186,6 +186,8 @@ row() {
 if [ $full = 1 ]; then
 	row riscv64-aia riscv64 aia=aplic-imsic ""
 	row riscv64-aplic riscv64 aia=aplic ""
+	# Smstateen (-cpu max) gates the AIA CSRs a guest's IMSIC driver uses.
+	row riscv64-aia-max riscv64 aia=aplic-imsic max
 	row riscv64-max riscv64 "" max
 	row arm64-max arm64 "" max
 	row arm64-gicv2 arm64 gic-version=2 ""

@@ -68,6 +68,11 @@
 #define CSR_HVICTL 0x609
 #define CSR_HVIPRIO1 0x646
 #define CSR_HVIPRIO2 0x647
+#define CSR_HSTATEEN0 0x60c
+/* hstateen0 bits (Smstateen 1.0): what VS-mode may reach. */
+#define HSTATEEN0_AIA (_UL(1) << 58) /* AIA state besides 59, 60 */
+#define HSTATEEN0_IMSIC (_UL(1) << 59) /* stopei, IMSIC registers */
+#define HSTATEEN0_CSRIND (_UL(1) << 60) /* siselect, sireg */
 #define HVICTL_IID_SHIFT 16
 #define HVICTL_IPRIO_MASK 0xffUL
 

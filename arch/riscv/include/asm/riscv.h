@@ -14,6 +14,7 @@ struct riscv_features {
 	bool vs_sv39; /* vsatp takes MODE Sv39 */
 	bool vs_sv48; /* vsatp takes MODE Sv48 */
 	bool ssaia; /* the AIA CSRs (stopi, siselect, ...) exist */
+	bool smstateen; /* hstateen0 exists (and gates VS-mode state) */
 };
 
 /* cpufeature.c, filled by riscv_detect_features() at boot. */

@@ -81,8 +81,8 @@ extern char hyp_trap_vector[];
 /**
  * riscv_probe_hgatp() - read hgatp without taking down the hypervisor when
  * the CSR does not exist (no H extension). riscv_probe_stimecmp() (Sstc
- * enabled by the firmware), riscv_probe_henvcfg() and riscv_probe_stopi()
- * (Ssaia) work the same way.
+ * enabled by the firmware), riscv_probe_henvcfg(), riscv_probe_stopi()
+ * (Ssaia) and riscv_probe_hstateen0() (Smstateen) work the same way.
  * Call with interrupts masked.
  * Return: true and *val on success, false when the read trapped.
  */
@@ -90,6 +90,7 @@ bool riscv_probe_hgatp(unsigned long *val);
 bool riscv_probe_stimecmp(unsigned long *val);
 bool riscv_probe_henvcfg(unsigned long *val);
 bool riscv_probe_stopi(unsigned long *val);
+bool riscv_probe_hstateen0(unsigned long *val);
 
 /**
  * riscv_ipi_interrupt() - an IPI arrived (SBI software interrupt or the
