@@ -131,8 +131,7 @@ static void setup(int nr_doms)
 }
 
 /* A 32-bit (or @size) access to doorbell register @off of domain @i. */
-static u64 db(int i, unsigned int off, unsigned int size, bool write,
-	      u64 val)
+static u64 db(int i, unsigned int off, unsigned int size, bool write, u64 val)
 {
 	paddr_t gpa = XL_BOOT_SHM_DOORBELL_BASE + off;
 	const struct vmmio_region *r = vmmio_find(&doms[i], gpa);
