@@ -450,9 +450,21 @@ static void ipi(unsigned long iters, unsigned long warm)
 	uint64_t sum = 0;
 
 	irq_init(); /* Arm: the distributor, and this CPU's ICC_SGI1R_EL1 */
-	if (rt_env.nr_cpus < 2 || rt_cpu_start(1, ipi_vcpu1, 0)) {
-		rt_fail("vcpu1", "cannot start vCPU1");
-		return;
+	/*
+	 * On bare firmware the other hart may not have reached OpenSBI's
+	 * HSM wait yet when this one asks (the start then fails): retry.
+	 */
+	for (int t = 0;; t++) {
+		long err = rt_env.nr_cpus < 2 ? -1 :
+						rt_cpu_start(1, ipi_vcpu1, 0);
+
+		if (!err)
+			break;
+		if (t == 100) {
+			rt_fail("vcpu1", "cannot start vCPU1 (%ld)", err);
+			return;
+		}
+		rt_udelay(1000);
 	}
 	for (unsigned long i = 0; i < 100000000 && !READ_ONCE(ipi_ready); i++)
 		arch_relax();
