@@ -8,11 +8,13 @@
 #   --root DIR  boot DIR/build/ARCH/xen-lite.bin (xen-lite --root DIR),
 #               e.g. a worktree of older code with the same option
 #   CFG         domain files, e.g. tests/guests/cfg/race-decrease.cfg;
-#               each run boots that one domain (--smp 4 --mem 256M)
+#               each run boots that one domain (--smp 4 --mem 256M), or
+#               the domains of a comma-separated list together (named
+#               after the first), e.g. the race_batch run's nine
 #
 # A run passes when QEMU exits with status 0, the hypervisor did not
-# panic, the domain printed no FAIL line and its "race: N passed, 0
-# failed" summary. Prints one line per run ("# CFG run K: pass" or
+# panic, no domain printed a FAIL line and each printed its "race: N
+# passed, 0 failed" summary. Prints one line per run ("# CFG run K: pass" or
 # "... FAIL: why") and "race-repeat CFG: P/N passed" per file. Logs are
 # kept in build/race-repeat/. Exit status 0.
 set -uo pipefail
@@ -45,23 +47,28 @@ make -s -C "$here" ARCH="$arch" >"$out/guests-$arch.log" 2>&1 || {
 	echo "race-repeat: building the $arch guests failed" >&2
 	exit 1
 }
-for cfg in "$@"; do
-	name=$(basename "$cfg" .cfg)
+for group in "$@"; do
+	IFS=, read -r -a cfgs <<<"$group"
+	name=$(basename "${cfgs[0]}" .cfg)
 	pass=0
 	for k in $(seq 1 "$n"); do
 		log=$out/$arch-$name-$k.log
 		"${xl[@]}" run --arch "$arch" --smp 4 --mem 256M --timeout 180 \
-			"$cfg" </dev/null 2>&1 | tr -d '\r' >"$log"
+			"${cfgs[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
 		st=${PIPESTATUS[0]}
 		why=
 		if grep -aq 'PANIC' "$log"; then
 			why=$(grep -a -m1 'PANIC' "$log")
-		elif grep -aq "^\[$name\] FAIL" "$log"; then
-			why=$(grep -a -m1 "^\[$name\] FAIL" "$log")
-		elif ! grep -aq "^\[$name\] race: [0-9]* passed, 0 failed" "$log"; then
-			why="no 'race: N passed, 0 failed' line"
+		elif grep -aq '^\[[^]]*\] FAIL' "$log"; then
+			why=$(grep -a -m1 '^\[[^]]*\] FAIL' "$log")
 		elif [ "$st" -ne 0 ]; then
 			why="exit status $st"
+		else
+			for cfg in "${cfgs[@]}"; do
+				d=$(basename "$cfg" .cfg)
+				grep -aq "^\[$d\] race: [0-9]* passed, 0 failed" "$log" ||
+					why="no 'race: N passed, 0 failed' line from $d"
+			done
 		fi
 		if [ -z "$why" ]; then
 			pass=$((pass + 1))

@@ -3,7 +3,8 @@
 
 usage: variants.py SRCTREE ARCH list [short|full]
          print the variants, one per line: NAME FLIP... where each FLIP
-         is SYMBOL=y|n (a choice flip names the member set to y)
+         is SYMBOL=y|n (a choice flip names the member set to y);
+         config also takes SYMBOL=NUMBER for an int
        variants.py SRCTREE ARCH config OUT FLIP...
          write OUT (a .config fragment for 'make olddefconfig'): the
          board's defconfig, then FLIP...
@@ -96,6 +97,9 @@ def main():
             text = f.read()
         for fl in sys.argv[5:]:
             name, val = fl.split("=", 1)
+            if val not in ("y", "n"):
+                text += "CONFIG_%s=%s\n" % (name, val)  # an int
+                continue
             text += ("CONFIG_%s=y\n" % name if val == "y" else
                      "# CONFIG_%s is not set\n" % name)
         with open(out, "w") as f:

@@ -103,6 +103,47 @@ static void owner_dies(unsigned int peer, uint64_t slot,
 	rt_check(rc == -XL_ESRCH, "map_dead_domain", "returned %ld", rc);
 }
 
+static void do_write(void *arg)
+{
+	*(volatile uint64_t *)arg = 0x5afe5afe5afe5afeULL;
+}
+
+/*
+ * A write to the target's page mapped read-only (issue 14): under the
+ * default mmio_fault = "inject" the mapper gets a fault in its own
+ * handler for that address (RISC-V a store access fault; Arm a data
+ * abort with WnR set), the page keeps the target's data, and the mapper
+ * keeps running.
+ */
+static void ro_write(unsigned int peer, uint64_t slot, uint64_t mb_gfn)
+{
+	volatile struct mailbox *ro =
+		(volatile struct mailbox *)(uintptr_t)(slot << PAGE_SHIFT);
+	struct rt_fault f = { 0 };
+	bool ok;
+	long rc;
+
+	rc = xl_map_foreign(slot, peer, mb_gfn, true);
+	if (!rt_check(rc == 0, "map_ro", "returned %ld", rc))
+		return;
+	if (!rt_check(rt_catch(do_write, (void *)&ro->magic, &f),
+		      "ro_write_faults", "the write completed"))
+		goto out;
+#ifdef __riscv
+	ok = f.cause == 7;
+#else
+	ok = ((f.cause >> 26) & 0x3f) == 0x25 && (f.cause & (1UL << 6));
+#endif
+	rt_check(ok && f.addr == (uintptr_t)&ro->magic, "ro_write_fault_kind",
+		 "cause %#lx, address %#lx (wrote %#lx)", f.cause, f.addr,
+		 (unsigned long)(uintptr_t)&ro->magic);
+	rt_check(ro->magic == MB_MAGIC, "ro_write_not_applied", "magic %#llx",
+		 (unsigned long long)ro->magic);
+out:
+	rc = xl_unmap_foreign(slot);
+	rt_check(rc == 0, "unmap_ro", "returned %ld", rc);
+}
+
 static void mapper(void)
 {
 	uint64_t slot = (rt_env.ram_base + (1UL << 30)) >> PAGE_SHIFT;
@@ -161,6 +202,7 @@ static void mapper(void)
 	rc = xl_map_foreign(1ULL << 52, peer, mb_gfn, true);
 	rt_check(rc == -XL_EINVAL, "err_slot_too_high", "returned %ld", rc);
 
+	ro_write(peer, slot + 2, mb_gfn);
 	m->done = 1;
 	rc = xl_unmap_foreign(slot);
 	rt_check(rc == 0, "unmap", "returned %ld", rc);

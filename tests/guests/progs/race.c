@@ -248,6 +248,21 @@ static void test_decrease(void)
 		      "cannot free the first 2 MiB"))
 		return;
 	width = arch_counter() - t0;
+	/*
+	 * The span of the delays: the shortest of a few decreases (one
+	 * measurement that a loaded host stretched would spread vCPU1's
+	 * starts so wide that few rounds overlap).
+	 */
+	for (int i = 0; i < 4; i++) {
+		uint64_t w;
+
+		if (reserve(XL_MEM_POPULATE_PHYSMAP, gfn(x_base), 9) != 1)
+			break;
+		t0 = arch_counter();
+		v1_decrease_extent();
+		w = arch_counter() - t0;
+		width = w < width ? w : width;
+	}
 	if (!start_helper(v1_decrease_extent))
 		return;
 	for (uint64_t r = 1; r <= rounds; r++) {
