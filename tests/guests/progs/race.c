@@ -505,7 +505,12 @@ static void test_batch_mapper(void)
 			if (r == -XL_ESRCH)
 				continue; /* no such domain (any more) */
 			alive++;
-			ok += r == BATCH_OPS;
+			/*
+			 * Reached a live target: an operation or more applied
+			 * (a batch that meets the shutdown stops early; with
+			 * CONFIG_DEBUG_RACE_WINDOW_US most do).
+			 */
+			ok += r > 0;
 		}
 		if (alive) {
 			seen_alive = true;
