@@ -128,6 +128,48 @@ int console_getc(void)
 	return uart && uart->getc ? uart->getc() : -1;
 }
 
+/*
+ * The log ring (xen-lite dmesg, docs/runtime.md): the last LOG_SIZE bytes
+ * of printk, addressed by offsets that only grow, so a reader asks for
+ * "from offset N" and learns what it missed.
+ */
+#define LOG_SIZE (64U << 10)
+static char log_ring[LOG_SIZE];
+static u64 log_end;
+static DEFINE_SPINLOCK(log_lock);
+
+static void log_append(const char *s, size_t len)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&log_lock, flags);
+	for (size_t i = 0; i < len; i++)
+		log_ring[(log_end + i) % LOG_SIZE] = s[i];
+	log_end += len;
+	spin_unlock_irqrestore(&log_lock, flags);
+}
+
+size_t console_log_read(u64 *from, char *out, size_t max)
+{
+	unsigned long flags;
+	size_t n = 0;
+	u64 f;
+
+	spin_lock_irqsave(&log_lock, flags);
+	f = *from;
+	if (f > log_end)
+		f = log_end;
+	if (log_end - f > LOG_SIZE)
+		f = log_end - LOG_SIZE;
+	while (f + n < log_end && n < max) {
+		out[n] = log_ring[(f + n) % LOG_SIZE];
+		n++;
+	}
+	spin_unlock_irqrestore(&log_lock, flags);
+	*from = f;
+	return n;
+}
+
 void vprintk(const char *fmt, va_list ap)
 {
 	char buf[512];
@@ -148,6 +190,7 @@ void vprintk(const char *fmt, va_list ap)
 		n = sizeof(buf) - 1;
 		buf[n - 1] = '\n';
 	}
+	log_append(buf, n);
 	console_write(buf, n);
 }
 

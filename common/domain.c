@@ -227,6 +227,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	rc = domain_build(d);
 	if (rc)
 		goto fail;
+	d->start_ns = uptime_ns();
 	/*
 	 * Running (domain_list_add() sets DOM_RUNNING) before any vCPU is
 	 * queued: once queued, vCPU 0 may run at once on another CPU (an
@@ -234,11 +235,13 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	 * shut down before its domain was DOM_RUNNING had its request
 	 * dropped by domain_shutdown() and spun forever, the domain never
 	 * reaped. Nothing but the domain's own vCPUs shuts a domain down,
-	 * so it cannot be torn down before its vCPUs are queued.
+	 * so it cannot be torn down before its vCPUs are queued (the
+	 * management channel's destroy and reboot wait for d->queued).
 	 */
 	domain_list_add(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i]);
+	WRITE_ONCE(d->queued, true);
 	*out = d;
 	return 0;
 fail:
@@ -387,10 +390,22 @@ static DEFINE_SPINLOCK(reap_lock);
 static unsigned int nr_crashed;
 static unsigned int nr_build_failures;
 static u32 powering_off;
+/* A management channel keeps the machine on with no domain (mgmt_cmds.c). */
+static bool managed;
 
-/* @restarts: how often the domain was restarted (0: first boot). */
-static void domain_start_one(const struct domain_config *cfg,
-			     unsigned int restarts)
+void domain_release_staging(const struct domain_config *cfg)
+{
+	if (cfg->staging_pages)
+		free_page_run(maddr_to_mfn(cfg->staging_pa),
+			      cfg->staging_pages);
+}
+
+/*
+ * @restarts: how often the domain was restarted (0: first boot).
+ * Return: its ID, or a negative errno.
+ */
+static int domain_start_one(const struct domain_config *cfg,
+			    unsigned int restarts)
 {
 	struct domain *d;
 	int rc = domain_create(cfg, &d);
@@ -399,15 +414,100 @@ static void domain_start_one(const struct domain_config *cfg,
 		printk(XL_ERR
 		       "domain %u (%s): build failed (%d); nothing of it is left\n",
 		       cfg->domid, cfg->name, rc);
-		nr_build_failures++;
+		/* A runtime create's failure is its command's, not the machine's. */
+		if (!cfg->staging_pages || restarts)
+			nr_build_failures++;
 		domain_console_gone(cfg->name, false, false);
 		shm_domain_gone(cfg);
-		return;
+		return rc;
 	}
 	printk("domain %u (%s) started at %llu us\n", d->id, d->name,
 	       (unsigned long long)(uptime_ns() / 1000));
 	d->restarts = restarts;
 	domain_console_started(d, restarts > 0);
+	return d->id;
+}
+
+void domain_set_managed(void)
+{
+	WRITE_ONCE(managed, true);
+}
+
+int domain_start(const struct domain_config *cfg)
+{
+	return domain_start_one(cfg, 0);
+}
+
+int domain_pause(struct domain *d, bool pause)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->state != DOM_RUNNING || d->paused == pause) {
+		spin_unlock_irqrestore(&d->lock, flags);
+		return -EINVAL;
+	}
+	d->paused = pause;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		WRITE_ONCE(d->vcpus[i]->pause, pause);
+	spin_unlock_irqrestore(&d->lock, flags);
+	printk("domain %u (%s) %s\n", d->id, d->name,
+	       pause ? "paused" : "unpaused");
+	/* Off its CPU when paused; an idle CPU looks at its queue again. */
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		vcpu_kick(d->vcpus[i]);
+	return 0;
+}
+
+int domain_admin_shutdown(struct domain *d, enum shutdown_action act)
+{
+	int rc = 0;
+
+	spin_lock(&reap_lock);
+	if (d->admin_action || !READ_ONCE(d->queued)) {
+		rc = -EBUSY; /* going already, or still being started */
+	} else if (d->state == DOM_RUNNING) {
+		d->admin_action = (u8)(act + 1);
+	} else if (d->state == DOM_PRESERVED) {
+		/* Stopped and off every CPU: the reaper takes it as it is. */
+		d->admin_action = (u8)(act + 1);
+		d->state = DOM_SHUTTING_DOWN;
+	} else {
+		rc = -EBUSY;
+	}
+	spin_unlock(&reap_lock);
+	if (!rc && d->state == DOM_RUNNING)
+		domain_shutdown(d, act == ACTION_RESTART ? SHUTDOWN_REBOOT :
+							   SHUTDOWN_POWEROFF,
+				0);
+	return rc;
+}
+
+void domain_request_stop(void)
+{
+	struct domain *d, *found;
+	unsigned long flags;
+
+	WRITE_ONCE(managed, false);
+	printk("xen-lite: stop requested: destroying every domain\n");
+	/* One at a time: domain_admin_shutdown() takes reap_lock. */
+	do {
+		found = NULL;
+		spin_lock_irqsave(&domain_list_lock, flags);
+		list_for_each_entry(d, &domain_list, list) {
+			if (!d->admin_action && (d->state == DOM_RUNNING ||
+						 d->state == DOM_PRESERVED)) {
+				found = d;
+				domain_get(d);
+				break;
+			}
+		}
+		spin_unlock_irqrestore(&domain_list_lock, flags);
+		if (found) {
+			(void)domain_admin_shutdown(found, ACTION_DESTROY);
+			domain_put(found);
+		}
+	} while (found);
 }
 
 /*
@@ -465,7 +565,10 @@ static unsigned int reap_domains(void)
 			    d->cfg.on_poweroff :
 		    d->shutdown_reason == SHUTDOWN_REBOOT ? d->cfg.on_reboot :
 							    d->cfg.on_crash;
-		if (d->state == DOM_SHUTTING_DOWN) {
+		if (d->admin_action) {
+			/* destroy / reboot from the management channel */
+			a = (enum shutdown_action)(d->admin_action - 1);
+		} else if (d->state == DOM_SHUTTING_DOWN) {
 			if (d->shutdown_reason == SHUTDOWN_CRASH ||
 			    d->shutdown_code != 0)
 				nr_crashed++;
@@ -504,6 +607,8 @@ static unsigned int reap_domains(void)
 			restart = true;
 			restarts = victim->restarts + 1;
 			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
+		} else {
+			domain_release_staging(&victim->cfg);
 		}
 		domain_console_gone(victim->name, act == ACTION_RESTART, false);
 		if (act != ACTION_RESTART)
@@ -514,7 +619,8 @@ static unsigned int reap_domains(void)
 	sched_teardown_pending(more);
 	spin_unlock(&reap_lock);
 	if (restart) {
-		domain_start_one(&cfg, restarts);
+		if (domain_start_one(&cfg, restarts) < 0)
+			domain_release_staging(&cfg);
 		__atomic_sub_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);
 		alive++;
 	}
@@ -542,7 +648,7 @@ static void __noreturn all_done(void)
 
 void domain_reap(void)
 {
-	if (!reap_domains() && !READ_ONCE(powering_off))
+	if (!reap_domains() && !READ_ONCE(managed) && !READ_ONCE(powering_off))
 		all_done();
 }
 
@@ -563,7 +669,9 @@ void start_domains(const struct bootinfo *bi)
 		printk(XL_ERR "xen-lite: bad domain configuration: %s\n", err);
 		arch_machine_poweroff(false);
 	}
-	if (n == 0) {
+	if (n == 0 && READ_ONCE(managed)) {
+		printk("xen-lite: no domains yet; waiting for the management channel\n");
+	} else if (n == 0) {
 		printk("xen-lite: no domains to run, powering off\n");
 		arch_machine_poweroff(true);
 	}

@@ -16,6 +16,7 @@
 #include <xen-lite/console.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/domain_console.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/keyhandler.h>
 #include <xen-lite/lib.h>
 
@@ -341,6 +342,26 @@ void domain_console_input(char c)
 	/* A focused domain that is not running (restarting): dropped. */
 	if (!name[0])
 		keyhandler_key(c);
+}
+
+int domain_console_send(const char *name, const char *s, size_t len)
+{
+	char cur[DOMAIN_NAME_LEN];
+	unsigned long flags;
+	struct domain *d;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	d = running_by_name(name);
+	for (size_t i = 0; d && i < len; i++)
+		domain_console_push(d, s[i]);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	if (!d)
+		return -ENOENT;
+	/* Its partial lines (a shell prompt) go out like the focused one's. */
+	get_focus(cur);
+	if (strcmp(cur, name))
+		set_focus(name, " (console attached)");
+	return 0;
 }
 
 void console_poll(void)

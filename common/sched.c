@@ -18,6 +18,7 @@
 #include <xen-lite/arch.h>
 #include <xen-lite/domain_console.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/mgmt.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
@@ -235,6 +236,12 @@ u64 sched_timer_tick(void)
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (smp_processor_id() == 0) {
 		console_poll();
+		/*
+		 * Management requests run in the scheduler loop, where no
+		 * guest state is live: end the running vCPU's turn for them.
+		 */
+		if (mgmt_pending())
+			WRITE_ONCE(rq->need_resched, true);
 		next = MIN(next, now + tick_ticks);
 	}
 	return next;
@@ -306,11 +313,14 @@ static void __noreturn sched_loop(void)
 	struct runq *rq = rq_of(cpu);
 
 	for (;;) {
+		bool mgmt_busy = false;
 		struct vcpu *v;
 
 		domain_reap();
-		if (cpu == 0)
+		if (cpu == 0) {
 			console_poll();
+			mgmt_busy = mgmt_poll();
+		}
 		v = pick_next(rq);
 		if (!v) {
 			u64 next;
@@ -322,8 +332,8 @@ static void __noreturn sched_loop(void)
 			if (cpu == 0)
 				next = MIN(next,
 					   arch_counter_read() + tick_ticks);
-			if (READ_ONCE(reap_more))
-				continue; /* a teardown to finish: no sleep */
+			if (READ_ONCE(reap_more) || mgmt_busy)
+				continue; /* a teardown or message to finish */
 			if (next != ~0ULL)
 				arch_timer_set(next);
 			arch_cpu_idle();

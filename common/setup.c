@@ -8,6 +8,7 @@
 #include <xen-lite/console.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/mgmt.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
@@ -196,6 +197,7 @@ void start_xen(unsigned long boot_hwid, paddr_t dtb_pa)
 	bring_up_cpus(bi);
 	printk("%u CPUs online\n", cpumask_weight(&cpu_online_map));
 
+	mgmt_init(bi);
 	start_domains(bi);
 }
 

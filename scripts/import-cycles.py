@@ -36,6 +36,11 @@ HOOKS = {
     # lifecycle its turn between two vCPU runs; the lifecycle uses the
     # scheduler (run queues), the scheduler decides nothing about domains.
     "domain_reap",
+    # include/xen-lite/mgmt.h: CPU0's scheduler loop and tick give the
+    # management channel its turn (docs/runtime.md); its commands use the
+    # domain lifecycle, which uses the scheduler.
+    "mgmt_poll",
+    "mgmt_pending",
 }
 # Emitted by the compiler, not called by the source (-fstack-protector).
 COMPILER = {"__stack_chk_fail", "__stack_chk_guard"}

@@ -214,3 +214,26 @@ void arch_vcpu_run(struct vcpu *v)
 	vcpu_put(v);
 	local_irq_restore(flags);
 }
+
+size_t arch_vcpu_dump(const struct vcpu *v, char *buf, size_t len)
+{
+	const struct cpu_regs *r = &v->arch.regs;
+	const struct el1_sysregs *e = &v->arch.el1;
+	size_t n = 0;
+
+	n += snprintf(buf + n, len - n,
+		      "  pc %016llx pstate %08llx sp_el1 %016llx\n"
+		      "  guest trap: esr_el1 %llx far_el1 %llx elr_el1 %llx\n",
+		      (unsigned long long)r->pc, (unsigned long long)r->pstate,
+		      (unsigned long long)e->sp_el1, (unsigned long long)e->esr,
+		      (unsigned long long)e->far, (unsigned long long)e->elr);
+	for (unsigned int i = 0; i < 31 && n < len; i += 4) {
+		n += snprintf(buf + n, len - n, " ");
+		for (unsigned int j = i; j < i + 4 && j < 31 && n < len; j++)
+			n += snprintf(buf + n, len - n, " x%-2u %016llx", j,
+				      (unsigned long long)r->x[j]);
+		if (n < len)
+			n += snprintf(buf + n, len - n, "\n");
+	}
+	return MIN(n, len);
+}

@@ -48,6 +48,12 @@ void console_domain_write(const char *note, size_t note_len, const char *s,
 /** console_force_unlock() - the panic path takes the console over. */
 void console_force_unlock(void);
 
+/**
+ * console_log_read() - up to @max bytes of the log ring from offset *@from
+ * (moved up to the oldest byte kept when older). Return: bytes copied.
+ */
+size_t console_log_read(u64 *from, char *out, size_t max);
+
 /** console_getc() - poll the UART. Return: a byte or -1. */
 int console_getc(void);
 

@@ -103,6 +103,16 @@ struct domain {
 	enum shutdown_reason shutdown_reason;
 	int shutdown_code;
 	unsigned int restarts;
+	/*
+	 * Runtime control (common/mgmt_cmds.c): paused by the management
+	 * channel (vCPUs held with v->pause while the domain stays
+	 * DOM_RUNNING); an action the channel asked for, which replaces the
+	 * on_* policy (1 + enum shutdown_action, 0: none); when it was built.
+	 */
+	bool paused;
+	u8 admin_action;
+	bool queued; /* its vCPUs are on run queues (domain_create()) */
+	u64 start_ns;
 
 	/* console */
 	char out_line[200];
@@ -242,6 +252,44 @@ void domain_dump_all(void);
  */
 int vcpu_up(struct vcpu *v, paddr_t entry, register_t arg);
 
+/* Runtime control, for the management channel (common/mgmt_cmds.c). */
+
+/**
+ * domain_set_managed() - a management channel is up: the machine stays on
+ * with no domain left, until domain_request_stop().
+ */
+void domain_set_managed(void);
+
+/**
+ * domain_start() - build and start a domain from @cfg at run time, as at
+ * boot; on success the domain owns cfg->staging_* (freed with it).
+ * Return: its ID, or a negative errno with nothing of it left.
+ */
+int domain_start(const struct domain_config *cfg);
+
+/**
+ * domain_pause() - hold (@pause) or release every vCPU of running @d.
+ * Return: 0; -EINVAL if @d is not running or already in that state.
+ */
+int domain_pause(struct domain *d, bool pause);
+
+/**
+ * domain_admin_shutdown() - destroy (@act ACTION_DESTROY) or rebuild
+ * (ACTION_RESTART) @d whatever its on_* policy: a running domain is shut
+ * down, a preserved one taken down. Return: 0, -EBUSY when it is already
+ * going.
+ */
+int domain_admin_shutdown(struct domain *d, enum shutdown_action act);
+
+/**
+ * domain_request_stop() - destroy every domain, then power the machine
+ * off (the management channel's stop).
+ */
+void domain_request_stop(void);
+
+/** domain_release_staging() - free the image frames of a runtime @cfg. */
+void domain_release_staging(const struct domain_config *cfg);
+
 /** vcpu_down() - the calling vCPU stops itself (HSM stop / CPU_OFF). */
 void vcpu_down(struct vcpu *v);
 
@@ -316,6 +364,12 @@ u32 arch_guest_intc_phandle(void);
 
 /** arch_guest_stdout_path() - path of the guest console node. */
 const char *arch_guest_stdout_path(void);
+
+/**
+ * arch_vcpu_dump() - @v's saved registers and its last trap as text
+ * (xen-lite dump); @v is off-CPU. Return: bytes written into @buf.
+ */
+size_t arch_vcpu_dump(const struct vcpu *v, char *buf, size_t len);
 
 /** arch_domain_console_input() - input is waiting for @d (raise RX irq). */
 void arch_domain_console_input(struct domain *d);

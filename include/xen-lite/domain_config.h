@@ -81,6 +81,13 @@ struct domain_config {
 	char dtdev[XL_BOOT_DTDEV_BYTES]; /* the string list, as in the DTB */
 	unsigned int dtdev_len; /* bytes of it, 0 if none */
 	bool direct_map;
+	/*
+	 * A domain created at run time (common/mgmt_cmds.c): the frames its
+	 * kernel and ramdisk were received into, kept for restarts and freed
+	 * when it is destroyed for good (0 pages: a boot domain).
+	 */
+	paddr_t staging_pa;
+	u64 staging_pages;
 };
 
 #endif /* XL_DOMAIN_CONFIG_H */

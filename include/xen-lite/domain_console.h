@@ -33,6 +33,13 @@ void domain_console_started(const struct domain *d, bool restarted);
 void domain_console_gone(const char *name, bool restarting, bool preserved);
 
 /**
+ * domain_console_send() - console input for the running domain @name from
+ * the management channel (xen-lite console); it also gets the console
+ * focus, so its partial lines come out. Return: 0 or -ENOENT.
+ */
+int domain_console_send(const char *name, const char *s, size_t len);
+
+/**
  * domain_console_flush() - send out @d's partial output line, if any
  * (the domain shuts down: nothing it said is lost).
  */

@@ -27,6 +27,7 @@
 #define ENOSPC 28
 #define ERANGE 34
 #define ENOSYS 38
+#define EPROTO 71
 #define ELOOP 40
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
