@@ -149,6 +149,11 @@ static void log_append(const char *s, size_t len)
 	spin_unlock_irqrestore(&log_lock, flags);
 }
 
+u64 console_log_end(void)
+{
+	return READ_ONCE(log_end);
+}
+
 size_t console_log_read(u64 *from, char *out, size_t max)
 {
 	unsigned long flags;

@@ -604,6 +604,8 @@ static unsigned int reap_domains(void)
 		       act == ACTION_RESTART ? ", restarting" : "");
 		if (act == ACTION_RESTART) {
 			memcpy(&cfg, &victim->cfg, sizeof(cfg));
+			/* A domain created at run time keeps its ID too. */
+			cfg.domid = victim->id;
 			restart = true;
 			restarts = victim->restarts + 1;
 			__atomic_add_fetch(&nr_restarting, 1, __ATOMIC_SEQ_CST);

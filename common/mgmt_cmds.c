@@ -186,6 +186,7 @@ static void do_dmesg(const struct xl_mgmt_hdr *h, const void *p)
 	u64 from;
 
 	memcpy(&req, p, sizeof(req));
+	out->end = console_log_end();
 	from = req.from;
 	n = console_log_read(&from, (char *)(out + 1),
 			     sizeof(resp) - sizeof(*out));

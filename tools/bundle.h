@@ -48,6 +48,7 @@ struct xl_opts {
 	unsigned int qemu_ver; /* 0: the system's QEMU (Debian 12: 7.2); 10 */
 	struct strvec machine_opts; /* --machine-opt KEY=VAL, in order */
 	const char *cpu; /* --cpu MODEL; NULL: the architecture's default */
+	const char *machine; /* start --machine NAME (tools/runtime.c) */
 };
 
 /*

@@ -25,6 +25,7 @@
 
 #include "bundle.h"
 #include "domcfg.h"
+#include "runtime.h"
 #include "util.h"
 
 #define EXIT_INVALID 2
@@ -45,6 +46,10 @@ static const char usage_main[] =
 	"  run      build a bundle in a temporary directory and boot it\n"
 	"  inspect  print what a bundle holds\n"
 	"  demo     boot the demo domains (configs/domains/demo-*.cfg)\n"
+	"\n"
+	"Runtime control (docs/runtime.md): start a machine in the\n"
+	"background, then: list, console, dmesg, create, destroy, reboot,\n"
+	"pause, unpause, dump, vcpu-list, stop ('xen-lite COMMAND --help').\n"
 	"  help     this text; 'xen-lite COMMAND --help' for a command\n"
 	"\n"
 	"Domain files: docs/domain-file.md; bundles: docs/boot-protocol.md.\n"
@@ -171,6 +176,7 @@ enum {
 	OPT_QEMU,
 	OPT_MACHINE_OPT,
 	OPT_CPU,
+	OPT_MACHINE,
 };
 
 static const struct option long_opts[] = {
@@ -190,6 +196,7 @@ static const struct option long_opts[] = {
 	{ "qemu", required_argument, NULL, OPT_QEMU },
 	{ "machine-opt", required_argument, NULL, OPT_MACHINE_OPT },
 	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "machine", required_argument, NULL, OPT_MACHINE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -202,6 +209,8 @@ static const struct option long_opts[] = {
 	 (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14))
 #define CMD_RUN (CMD_QEMU | (1u << 5) | (1u << 8))
 #define OPT_O_BIT (1u << 16)
+/* start: the machine options and its name (tools/runtime.c). */
+const unsigned int cmd_start_opts = CMD_QEMU | (1u << 15);
 
 /*
  * Every limit a domain file is checked against comes from the .config of
@@ -216,7 +225,6 @@ static void load_limits(const struct xl_opts *o)
 		exit(EXIT_INVALID);
 }
 
-static void usage_error(const char *cmd, const char *fmt, const char *arg);
 
 /* 7 (or 7.2, or system): the system's QEMU; 10: build/debian/qemu10. */
 static int parse_qemu_ver(const char *s, unsigned int *ver)
@@ -256,7 +264,7 @@ static bool cpu_model_ok(const char *m)
 		      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,=") == strlen(m);
 }
 
-static void usage_error(const char *cmd, const char *fmt, const char *arg)
+void usage_error(const char *cmd, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "xen-lite %s: ", cmd);
 	fprintf(stderr, fmt, arg);
@@ -268,8 +276,8 @@ static void usage_error(const char *cmd, const char *fmt, const char *arg)
  * Parse a command's options into @o. Returns the index of the first
  * operand. Exits on --help and on bad usage.
  */
-static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
-		      int argc, char **argv, struct xl_opts *o)
+int parse_opts(const char *cmd, const char *help, unsigned int allowed,
+	       int argc, char **argv, struct xl_opts *o)
 {
 	uint64_t v;
 	int c;
@@ -412,6 +420,14 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 		case OPT_OVERCOMMIT:
 			o->overcommit = true;
 			break;
+		case OPT_MACHINE:
+			if (!machine_name_ok(optarg))
+				usage_error(cmd,
+					    "--machine: expected 1-31 characters "
+					    "[A-Za-z0-9_-], got '%s'",
+					    optarg);
+			o->machine = optarg;
+			break;
 		case OPT_DRY_RUN:
 			o->dry_run = true;
 			break;
@@ -426,8 +442,7 @@ static int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 }
 
 /* Parse and check a set of domain files; exits 2 on any error. */
-static struct domcfg *load_domains(const struct xl_opts *o, int nr,
-				   char **files)
+struct domcfg *load_domains(const struct xl_opts *o, int nr, char **files)
 {
 	struct domcfg *doms = calloc((size_t)nr + 1, sizeof(*doms));
 	struct domcfg_error *err = calloc(1, sizeof(*err));
@@ -467,7 +482,7 @@ static struct domcfg *load_domains(const struct xl_opts *o, int nr,
 	return doms;
 }
 
-static void free_domains(struct domcfg *doms, int nr)
+void free_domains(struct domcfg *doms, int nr)
 {
 	int i;
 
@@ -997,6 +1012,9 @@ int main(int argc, char **argv)
 		return cmd_inspect(argc, argv);
 	if (!strcmp(cmd, "demo"))
 		return cmd_demo(argc, argv);
+	runtime_root = root;
+	if (runtime_command(cmd))
+		return runtime_main(cmd, argc, argv);
 	fprintf(stderr, "xen-lite: unknown command '%s'\n\n%s", cmd,
 		usage_main);
 	return EXIT_INVALID;

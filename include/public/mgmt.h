@@ -112,6 +112,7 @@ struct xl_mgmt_dmesg_req {
 struct xl_mgmt_dmesg {
 	unsigned long long from; /* offset of the first byte returned */
 	unsigned long long next; /* offset after the last byte returned */
+	unsigned long long end; /* offset after the last byte logged */
 };
 
 struct xl_mgmt_vcpu_pin {

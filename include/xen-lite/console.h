@@ -54,6 +54,9 @@ void console_force_unlock(void);
  */
 size_t console_log_read(u64 *from, char *out, size_t max);
 
+/** console_log_end() - the offset after the last byte logged. */
+u64 console_log_end(void);
+
 /** console_getc() - poll the UART. Return: a byte or -1. */
 int console_getc(void);
 
