@@ -56,7 +56,7 @@ export XL_VERSION
 noconfig := %_defconfig menuconfig olddefconfig savedefconfig help deps \
 	test test-unit test-qemu test-linux test-guests test-cli test-spin \
 	test-fuzz test-format test-kconfig test-kconfig-full test-firsthour \
-	test-bringup test-platforms bench bench-docs bench-qemu10 fuzz fuzz-long format \
+	test-bringup test-platforms test-runtime test-runtime-long bench bench-docs bench-qemu10 fuzz fuzz-long format \
 	check-format tools clean \
 	distclean tags
 
@@ -213,7 +213,7 @@ test:
 	$(Q)$(srctree)/tests/run-all.sh
 
 test-unit test-qemu test-linux test-guests test-cli test-spin test-fuzz \
-test-format test-kconfig:
+test-format test-kconfig test-runtime:
 	$(Q)$(srctree)/tests/run-all.sh $(patsubst test-%,%,$@)
 
 # The platform matrix of docs/platforms.md: every tree row and the whole
@@ -228,6 +228,12 @@ test-kconfig-full:
 
 test-firsthour:
 	$(Q)$(srctree)/tests/run-all.sh firsthour
+
+# Runtime control (docs/runtime.md) with 200 create/destroy cycles of a
+# test guest and 5 of a Debian Linux domain per architecture (long; 'make
+# test' runs 5 and 1).
+test-runtime-long:
+	$(Q)XL_RT_CYCLES=$(or $(CYCLES),200) XL_RT_LINUX_CYCLES=5 $(srctree)/tests/runtime/run.sh
 
 # CPU bring-up: the 4-CPU configuration booted 50 times per architecture
 # under a parallel load (long; tests/firsthour runs a short version).
@@ -286,6 +292,8 @@ help:
 	@echo '  test-qemu               boot tests on both architectures'
 	@echo '  test-guests             test guests on both architectures'
 	@echo '  test-linux              Debian Linux guests on both architectures'
+	@echo '  test-runtime            runtime control: start, list, console, create, ...'
+	@echo '  test-runtime-long       the same with 200 create/destroy cycles (long)'
 	@echo '  test-platforms          the platform matrix (docs/platforms.md): QEMU 7.2'
 	@echo '                          and 10, machine options; all suites on QEMU 10'
 	@echo '  test-kconfig            Kconfig matrix: every bool flipped (PV_MMU=n), guests booted'
@@ -305,7 +313,7 @@ help:
 	@echo 'Variables: ARCH=riscv64|arm64 (O defaults to build/ARCH), O=DIR'
 	@echo '  (output directory), V=1 (verbose)'
 
-.PHONY: test-firsthour test-bringup
+.PHONY: test-firsthour test-bringup test-runtime test-runtime-long
 .PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
 	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench bench-docs bench-qemu10 fuzz fuzz-long \
 	format check-format clean distclean help menuconfig olddefconfig savedefconfig FORCE

@@ -477,8 +477,9 @@ int domain_admin_shutdown(struct domain *d, enum shutdown_action act)
 	}
 	spin_unlock(&reap_lock);
 	if (!rc && d->state == DOM_RUNNING)
-		domain_shutdown(d, act == ACTION_RESTART ? SHUTDOWN_REBOOT :
-							   SHUTDOWN_POWEROFF,
+		domain_shutdown(d,
+				act == ACTION_RESTART ? SHUTDOWN_REBOOT :
+							SHUTDOWN_POWEROFF,
 				0);
 	return rc;
 }

@@ -64,7 +64,7 @@ static bool small_len_ok(unsigned int type, u64 len)
 	case XL_MGMT_CONSOLE_IN:
 		return len > sizeof(struct xl_mgmt_dom) &&
 		       len <= sizeof(struct xl_mgmt_dom) +
-				      XL_MGMT_CONSOLE_IN_MAX;
+				       XL_MGMT_CONSOLE_IN_MAX;
 	case XL_MGMT_VCPU_PIN:
 		return len == sizeof(struct xl_mgmt_vcpu_pin);
 	case XL_MGMT_MEM_SET:

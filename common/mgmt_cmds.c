@@ -42,6 +42,7 @@ static u8 resp[XL_MGMT_RESPONSE_MAX];
 static paddr_t stage_pa;
 static u64 stage_pages;
 static u8 *stage_dtb;
+static u64 stage_t0; /* counter at create_begin */
 
 static void send_reply(void *ctx, unsigned int seq, unsigned int type,
 		       int status, const void *payload, size_t len)
@@ -56,15 +57,16 @@ static void send_reply(void *ctx, unsigned int seq, unsigned int type,
 	};
 
 	(void)ctx;
-	if (virtio_console_tx(&h, sizeof(h)) || (len && virtio_console_tx(payload, len)))
+	if (virtio_console_tx(&h, sizeof(h)) ||
+	    (len && virtio_console_tx(payload, len)))
 		printk(XL_WARN "mgmt: the channel does not take a response\n");
 }
 
 /* An error with one line of text saying why. */
-static void reply_text(const struct xl_mgmt_hdr *h, int status,
-		       const char *fmt, ...) __printf(3, 4);
-static void reply_text(const struct xl_mgmt_hdr *h, int status,
-		       const char *fmt, ...)
+static void reply_text(const struct xl_mgmt_hdr *h, int status, const char *fmt,
+		       ...) __printf(3, 4);
+static void reply_text(const struct xl_mgmt_hdr *h, int status, const char *fmt,
+		       ...)
 {
 	va_list ap;
 	int n;
@@ -116,9 +118,9 @@ static unsigned int state_of(const struct domain *d)
 
 static const char *state_name(unsigned int s)
 {
-	static const char *const names[] = { "?",	  "running",
-					     "paused",	  "shutting-down",
-					     "dying",	  "preserved" };
+	static const char *const names[] = { "?",      "running",
+					     "paused", "shutting-down",
+					     "dying",  "preserved" };
 
 	return s < ARRAY_SIZE(names) ? names[s] : "?";
 }
@@ -159,7 +161,8 @@ static void do_list(const struct xl_mgmt_hdr *h)
 			e->vcpus = d->nr_vcpus;
 			for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 				struct vcpu *v = d->vcpus[i];
-				u64 t = v->runtime_ticks, s = READ_ONCE(v->run_start);
+				u64 t = v->runtime_ticks,
+				    s = READ_ONCE(v->run_start);
 
 				if (s)
 					t += arch_counter_read() - s;
@@ -221,16 +224,16 @@ static void do_dump(const struct xl_mgmt_hdr *h, struct domain *d)
 	for (unsigned int i = 0; i < d->nr_vcpus && n < max; i++) {
 		struct vcpu *v = d->vcpus[i];
 
-		n += snprintf((char *)resp + n, max - n,
-			      "vcpu %u: pcpu %u, %s%s, %llu us\n", i,
-			      v->processor,
-			      v->state == VCPU_DOWN	 ? "down" :
-			      v->state == VCPU_BLOCKED	 ? "blocked" :
-			      v->state == VCPU_RUNNING ? "running" :
-							 "runnable",
-			      READ_ONCE(v->pause) ? " (held)" : "",
-			      (unsigned long long)(ticks_to_ns(v->runtime_ticks) /
-						   1000));
+		n += snprintf(
+			(char *)resp + n, max - n,
+			"vcpu %u: pcpu %u, %s%s, %llu us\n", i, v->processor,
+			v->state == VCPU_DOWN	 ? "down" :
+			v->state == VCPU_BLOCKED ? "blocked" :
+			v->state == VCPU_RUNNING ? "running" :
+						   "runnable",
+			READ_ONCE(v->pause) ? " (held)" : "",
+			(unsigned long long)(ticks_to_ns(v->runtime_ticks) /
+					     1000));
 		if (n < max && v->processor != smp_processor_id() &&
 		    READ_ONCE(pcpu_info[v->processor].curr) == v)
 			continue; /* its registers are on another CPU now */
@@ -282,8 +285,8 @@ static void do_domain_cmd(const struct xl_mgmt_hdr *h, const void *p)
 	domain_put(d);
 }
 
-static void mgmt_request(void *ctx, const struct xl_mgmt_hdr *h,
-			 const void *p, size_t len)
+static void mgmt_request(void *ctx, const struct xl_mgmt_hdr *h, const void *p,
+			 size_t len)
 {
 	(void)ctx;
 	switch (h->type) {
@@ -375,6 +378,7 @@ static int mgmt_create_begin(void *ctx, const struct xl_mgmt_create *c,
 		stage_free();
 		return -ENOMEM;
 	}
+	stage_t0 = arch_counter_read();
 	s->dtb = stage_dtb;
 	s->kernel = maddr_to_virt(stage_pa);
 	s->ramdisk = s->kernel + (kpages << PAGE_SHIFT);
@@ -385,6 +389,7 @@ static void mgmt_create_end(void *ctx, const struct xl_mgmt_hdr *h,
 			    const struct xl_mgmt_create *c, struct mgmt_sink *s)
 {
 	static struct domain_config cfg;
+	u64 t1 = arch_counter_read(), t2;
 	char err[160];
 	struct domain *other;
 	int n, id;
@@ -416,9 +421,10 @@ static void mgmt_create_end(void *ctx, const struct xl_mgmt_hdr *h,
 	}
 	if (cfg.kernel_size != c->kernel_len ||
 	    cfg.ramdisk_size != c->ramdisk_len) {
-		reply_text(h, -EINVAL,
-			   "domain %s: module sizes differ from the images sent",
-			   cfg.name);
+		reply_text(
+			h, -EINVAL,
+			"domain %s: module sizes differ from the images sent",
+			cfg.name);
 		goto fail;
 	}
 	other = find_domain(cfg.name);
@@ -431,20 +437,26 @@ static void mgmt_create_end(void *ctx, const struct xl_mgmt_hdr *h,
 	cfg.domid = 0;
 	cfg.modules_in_place = false;
 	cfg.kernel_pa = stage_pa;
-	cfg.ramdisk_pa =
-		stage_pa + (DIV_ROUND_UP(c->kernel_len, PAGE_SIZE) << PAGE_SHIFT);
+	cfg.ramdisk_pa = stage_pa +
+			 (DIV_ROUND_UP(c->kernel_len, PAGE_SIZE) << PAGE_SHIFT);
 	cfg.staging_pa = stage_pa;
 	cfg.staging_pages = stage_pages;
 	id = domain_start(&cfg);
 	if (id < 0) {
-		reply_text(h, id,
-			   id == -ENOMEM ?
-				   "domain %s: not enough free memory (%llu MiB free)" :
-				   "domain %s: build failed (%llu MiB free)",
-			   cfg.name,
-			   (unsigned long long)(free_page_count() >> 8));
+		reply_text(
+			h, id,
+			id == -ENOMEM ?
+				"domain %s: not enough free memory (%llu MiB free)" :
+				"domain %s: build failed (%llu MiB free)",
+			cfg.name, (unsigned long long)(free_page_count() >> 8));
 		goto fail;
 	}
+	t2 = arch_counter_read();
+	printk("domain %d (%s): %llu KiB of images received in %llu ms, built in %llu ms\n",
+	       id, cfg.name,
+	       (unsigned long long)((c->kernel_len + c->ramdisk_len) >> 10),
+	       (unsigned long long)(ticks_to_ns(t1 - stage_t0) / 1000000),
+	       (unsigned long long)(ticks_to_ns(t2 - t1) / 1000000));
 	/* The frames are the domain's now. */
 	stage_pages = 0;
 	stage_free();
@@ -471,7 +483,7 @@ static bool transport_listed(const void *fdt)
 	int node = -1;
 
 	while ((node = fdt_node_offset_by_compatible(fdt, node,
-						      "virtio,mmio")) >= 0) {
+						     "virtio,mmio")) >= 0) {
 		const fdt32_t *reg;
 		int len;
 

@@ -15,7 +15,7 @@ cd "$srctree"
 if [ -z "${XL_FRESH_NS:-}" ] && [ -z "${XL_FRESH_NS_ERR:-}" ]; then
 	exec "$srctree/tests/lib/fresh-ns.sh" "$srctree/tests/run-all.sh" "$@"
 fi
-all_parts=(format unit cli spin qemu guests kconfig linux platforms firsthour fuzz)
+all_parts=(format unit cli spin qemu guests kconfig linux runtime platforms firsthour fuzz)
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=("${all_parts[@]}")
 logdir=$srctree/build/test-logs

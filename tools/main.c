@@ -225,7 +225,6 @@ static void load_limits(const struct xl_opts *o)
 		exit(EXIT_INVALID);
 }
 
-
 /* 7 (or 7.2, or system): the system's QEMU; 10: build/debian/qemu10. */
 static int parse_qemu_ver(const char *s, unsigned int *ver)
 {
@@ -422,10 +421,11 @@ int parse_opts(const char *cmd, const char *help, unsigned int allowed,
 			break;
 		case OPT_MACHINE:
 			if (!machine_name_ok(optarg))
-				usage_error(cmd,
-					    "--machine: expected 1-31 characters "
-					    "[A-Za-z0-9_-], got '%s'",
-					    optarg);
+				usage_error(
+					cmd,
+					"--machine: expected 1-31 characters "
+					"[A-Za-z0-9_-], got '%s'",
+					optarg);
 			o->machine = optarg;
 			break;
 		case OPT_DRY_RUN:

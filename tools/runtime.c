@@ -85,8 +85,8 @@ static const char usage_runtime[] =
 	"domain files.\n";
 
 static const char *const runtime_cmds[] = {
-	"start", "list",  "vcpu-list", "console", "dmesg", "create",
-	"destroy", "reboot", "pause",  "unpause", "dump",  "stop",
+	"start",   "list",   "vcpu-list", "console", "dmesg", "create",
+	"destroy", "reboot", "pause",	  "unpause", "dump",  "stop",
 };
 
 bool runtime_command(const char *cmd)
@@ -161,8 +161,9 @@ static double now_s(void)
 static char *runtime_base(bool create)
 {
 	const char *x = getenv("XDG_RUNTIME_DIR");
-	char *base = x && *x ? xasprintf("%s/xen-lite", x) :
-			       xasprintf("/tmp/xen-lite-%u", (unsigned)getuid());
+	char *base = x && *x ?
+			     xasprintf("%s/xen-lite", x) :
+			     xasprintf("/tmp/xen-lite-%u", (unsigned)getuid());
 	struct stat st;
 
 	if (create && mkdir(base, 0700) && errno != EEXIST) {
@@ -313,8 +314,8 @@ static int send_msg(int fd, unsigned int type, const void *a, size_t alen,
 
 static int recv_msg(int fd, struct reply *r)
 {
-	if (read_all(fd, &r->h, sizeof(r->h)) ||
-	    r->h.magic != XL_MGMT_MAGIC || r->h.len > (64u << 20))
+	if (read_all(fd, &r->h, sizeof(r->h)) || r->h.magic != XL_MGMT_MAGIC ||
+	    r->h.len > (64u << 20))
 		return -1;
 	r->p = xmalloc(r->h.len + 1);
 	if (read_all(fd, r->p, r->h.len)) {
@@ -511,7 +512,8 @@ static void serial_demux(const char *s, size_t n)
 		if (!mid) {
 			size_t pl;
 
-			if (c != ' ' && c != '\n' && pre_len < sizeof(pre) - 1) {
+			if (c != ' ' && c != '\n' &&
+			    pre_len < sizeof(pre) - 1) {
 				pre[pre_len++] = c;
 				continue;
 			}
@@ -555,7 +557,8 @@ static void client_message(struct sclient *c, unsigned char *m, size_t len)
 	if (h->type == SUP_CONSOLE) {
 		const struct xl_mgmt_dom *d = (const void *)(m + HDR_LEN);
 
-		if (h->len != sizeof(*d) || !memchr(d->name, 0, sizeof(d->name))) {
+		if (h->len != sizeof(*d) ||
+		    !memchr(d->name, 0, sizeof(d->name))) {
 			reply_client(c->fd, h->seq, h->type | XL_MGMT_RESPONSE,
 				     -EINVAL, NULL, 0);
 		} else {
@@ -563,7 +566,8 @@ static void client_message(struct sclient *c, unsigned char *m, size_t len)
 			c->console = true;
 			reply_client(c->fd, h->seq, h->type | XL_MGMT_RESPONSE,
 				     0, NULL, 0);
-			fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+			fcntl(c->fd, F_SETFL,
+			      fcntl(c->fd, F_GETFL) | O_NONBLOCK);
 		}
 		free(m);
 		return;
@@ -597,7 +601,8 @@ static void console_input(struct sclient *c, const unsigned char *p, size_t n)
 	memset(&d, 0, sizeof(d));
 	strcpy(d.name, c->name);
 	while (n) {
-		size_t k = n < XL_MGMT_CONSOLE_IN_MAX ? n : XL_MGMT_CONSOLE_IN_MAX;
+		size_t k = n < XL_MGMT_CONSOLE_IN_MAX ? n :
+							XL_MGMT_CONSOLE_IN_MAX;
 
 		enqueue_new(-1, XL_MGMT_CONSOLE_IN, &d, sizeof(d), p, k);
 		p += k;
@@ -828,7 +833,8 @@ static int supervise(const char *dir, const char *bundle, struct strvec *qv,
 	while ((mgmt_fd = sock_connect(msock)) < 0) {
 		if (waitpid(qemu, &status, WNOHANG) == qemu ||
 		    now_s() - t0 > 30) {
-			start_reply(start_fd, "QEMU did not start (see qemu.log)\n");
+			start_reply(start_fd,
+				    "QEMU did not start (see qemu.log)\n");
 			unlink(ctl);
 			return 1;
 		}
@@ -849,8 +855,9 @@ static int supervise(const char *dir, const char *bundle, struct strvec *qv,
 		if (w == qemu)
 			break;
 		if (!hello_done && now_s() - t0 > START_TIMEOUT_S) {
-			start_reply(start_fd, "the hypervisor did not answer on "
-					      "the management channel\n");
+			start_reply(start_fd,
+				    "the hypervisor did not answer on "
+				    "the management channel\n");
 			kill(qemu, SIGKILL);
 		}
 		if (stopping && now_s() - stop_at > 30) {
@@ -862,9 +869,10 @@ static int supervise(const char *dir, const char *bundle, struct strvec *qv,
 		map[n++] = -1;
 		pf[n] = (struct pollfd){ .fd = out[0], .events = POLLIN };
 		map[n++] = -2;
-		pf[n] = (struct pollfd){ .fd = mgmt_fd,
-					 .events = POLLIN |
-						   (mgmt_unsent() ? POLLOUT : 0) };
+		pf[n] = (struct pollfd){
+			.fd = mgmt_fd,
+			.events = POLLIN | (mgmt_unsent() ? POLLOUT : 0)
+		};
 		map[n++] = -3;
 		for (i = 0; i < MAX_CLIENTS; i++) {
 			if (clients[i].fd < 0)
@@ -879,7 +887,8 @@ static int supervise(const char *dir, const char *bundle, struct strvec *qv,
 			if (!pf[k].revents)
 				continue;
 			if (map[k] == -1) {
-				int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+				int cfd =
+					accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
 				for (i = 0; cfd >= 0 && i < MAX_CLIENTS; i++) {
 					if (clients[i].fd < 0) {
@@ -894,8 +903,10 @@ static int supervise(const char *dir, const char *bundle, struct strvec *qv,
 				ssize_t r = read(out[0], buf, sizeof(buf));
 
 				if (r > 0) {
-					if (write_all(serial_log, buf, (size_t)r))
-						fprintf(stderr, "supervisor: serial.log: %s\n",
+					if (write_all(serial_log, buf,
+						      (size_t)r))
+						fprintf(stderr,
+							"supervisor: serial.log: %s\n",
 							strerror(errno));
 					serial_demux(buf, (size_t)r);
 				}
@@ -940,8 +951,8 @@ static int supervise(const char *dir, const char *bundle, struct strvec *qv,
 
 static void rm_stale(const char *dir)
 {
-	static const char *const files[] = { "ctl.sock",   "mgmt.sock",
-					     "serial.log", "qemu.log",
+	static const char *const files[] = { "ctl.sock",       "mgmt.sock",
+					     "serial.log",     "qemu.log",
 					     "supervisor.log", "info" };
 	char *b;
 
@@ -969,7 +980,8 @@ static int cmd_start(int argc, char **argv)
 	size_t got = 0;
 	double t0 = now_s();
 
-	first = parse_opts("start", usage_start, cmd_start_opts, argc, argv, &o);
+	first = parse_opts("start", usage_start, cmd_start_opts, argc, argv,
+			   &o);
 	nr = argc - first;
 	img = hyp_image(o.root, o.arch);
 	if (!file_exists(img)) {
@@ -1014,7 +1026,8 @@ static int cmd_start(int argc, char **argv)
 	bus = !strcmp(o.arch->name, "arm64") ? XL_MGMT_TRANSPORT_ARM64_INDEX :
 					       XL_MGMT_TRANSPORT_RISCV64_INDEX;
 	strvec_add(&o.qemu_args, "-chardev");
-	strvec_addf(&o.qemu_args, "socket,id=xlmgmt,path=%s/mgmt.sock,server=on,wait=off",
+	strvec_addf(&o.qemu_args,
+		    "socket,id=xlmgmt,path=%s/mgmt.sock,server=on,wait=off",
 		    dir);
 	strvec_add(&o.qemu_args, "-device");
 	strvec_addf(&o.qemu_args, "virtio-serial-device,bus=virtio-mmio-bus.%u",
@@ -1079,13 +1092,15 @@ static int cmd_start(int argc, char **argv)
 		if (r <= 0)
 			break;
 		got += (size_t)r;
-		if (got == sizeof(buf) - 1 || (got >= 3 && !strncmp(buf, "ok\n", 3)))
+		if (got == sizeof(buf) - 1 ||
+		    (got >= 3 && !strncmp(buf, "ok\n", 3)))
 			break;
 	}
 	buf[got] = '\0';
 	if (strncmp(buf, "ok\n", 3)) {
 		msg("start: machine '%s' did not come up: %s", name,
-		    got ? buf : "(the supervisor said nothing; see its log in the runtime directory)");
+		    got ? buf :
+			  "(the supervisor said nothing; see its log in the runtime directory)");
 		return 1;
 	}
 	printf("%s\n", name);
@@ -1135,9 +1150,9 @@ static void parse_rt(const char *cmd, int argc, char **argv, struct rt_args *a,
 				       "expected domain files");
 }
 
-static const char *state_names[] = { "?",	      "running",
-				     "paused",	      "shutting-down",
-				     "dying",	      "preserved" };
+static const char *state_names[] = { "?",      "running",
+				     "paused", "shutting-down",
+				     "dying",  "preserved" };
 
 static const char *st_name(unsigned int s)
 {
@@ -1168,7 +1183,8 @@ static int cmd_list(const char *cmd, int argc, char **argv, bool vcpus)
 	if (a.json) {
 		printf("{\"machine\": \"%s\", \"cpus\": %u, \"free_pages\": %llu, "
 		       "\"cache_pages\": %llu, \"uptime_ns\": %llu, \"domains\": [",
-		       name, l.nr_cpus, l.free_pages, l.cache_pages, l.uptime_ns);
+		       name, l.nr_cpus, l.free_pages, l.cache_pages,
+		       l.uptime_ns);
 		for (unsigned int i = 0; i < l.nr; i++) {
 			printf("%s\n  {\"id\": %u, \"name\": \"%s\", \"state\": "
 			       "\"%s\", \"vcpus\": %u, \"memory\": %llu, "
@@ -1238,8 +1254,7 @@ static int cmd_dmesg(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_domain(const char *cmd, unsigned int type, int argc,
-		      char **argv)
+static int cmd_domain(const char *cmd, unsigned int type, int argc, char **argv)
 {
 	struct xl_mgmt_dom d;
 	struct rt_args a;
@@ -1290,7 +1305,8 @@ static char *info_get(const char *text, const char *key)
 {
 	size_t k = strlen(key);
 
-	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+	for (const char *p = text; p && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (!strncmp(p, key, k) && p[k] == '=') {
 			size_t n = strcspn(p + k + 1, "\n");
 			char *v = xmalloc(n + 1);
@@ -1343,8 +1359,8 @@ static int cmd_create(int argc, char **argv)
 	o.mem = strtoull(mem, NULL, 10);
 	domcfg_arch = o.arch->name;
 	{
-		char *config = xasprintf("%s/build/%s/.config", o.root,
-					 o.arch->name);
+		char *config =
+			xasprintf("%s/build/%s/.config", o.root, o.arch->name);
 
 		if (domcfg_load_limits(config) == -EINVAL)
 			return EXIT_INVALID;
@@ -1485,7 +1501,8 @@ static int cmd_console(int argc, char **argv)
 		raw.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP |
 					   INLCR | IGNCR | ICRNL | IXON);
 		raw.c_oflag |= OPOST;
-		raw.c_lflag &= ~(unsigned)(ECHO | ECHONL | ICANON | IEXTEN | ISIG);
+		raw.c_lflag &=
+			~(unsigned)(ECHO | ECHONL | ICANON | IEXTEN | ISIG);
 		raw.c_cc[VMIN] = 1;
 		raw.c_cc[VTIME] = 0;
 		tcsetattr(0, TCSANOW, &raw);

@@ -294,13 +294,13 @@ size_t arch_vcpu_dump(const struct vcpu *v, char *buf, size_t len)
 	const struct riscv_vs_csrs *c = &v->arch.csr;
 	size_t n = 0;
 
-	n += snprintf(buf + n, len - n,
-		      "  pc %016lx sstatus %016lx hstatus %016lx\n"
-		      "  last exit: scause %lx stval %lx htval %lx htinst %lx\n"
-		      "  guest trap: vscause %lx vstval %lx vsepc %lx vsatp %lx\n",
-		      r->sepc, r->sstatus, r->hstatus, r->scause, r->stval,
-		      r->htval, r->htinst, c->vscause, c->vstval, c->vsepc,
-		      c->vsatp);
+	n += snprintf(
+		buf + n, len - n,
+		"  pc %016lx sstatus %016lx hstatus %016lx\n"
+		"  last exit: scause %lx stval %lx htval %lx htinst %lx\n"
+		"  guest trap: vscause %lx vstval %lx vsepc %lx vsatp %lx\n",
+		r->sepc, r->sstatus, r->hstatus, r->scause, r->stval, r->htval,
+		r->htinst, c->vscause, c->vstval, c->vsepc, c->vsatp);
 	for (unsigned int i = 0; i < 31 && n < len; i += 4) {
 		n += snprintf(buf + n, len - n, " ");
 		for (unsigned int j = i; j < i + 4 && j < 31 && n < len; j++)

@@ -1,0 +1,372 @@
+#!/usr/bin/env bash
+# Runtime control (docs/runtime.md): a machine started in the background
+# and driven through the runtime commands of the CLI, as a user would.
+#
+#   tests/runtime/run.sh [ARCH...]      (default: riscv64 arm64)
+#
+# Per architecture: start with two ticker domains, list (text and JSON),
+# console input and two viewers, pause (the tick count stops) and
+# unpause, bad states, create/destroy cycles of a test guest with the
+# free frames equal before and after, a Debian Linux domain created at
+# run time (its marker, the time the create took, reboot, destroy and
+# its frames back), a crashed domain preserved and dumped, bad commands
+# and bad domain files (clear errors, the machine unaffected), malformed
+# protocol messages, two clients at once, a client killed mid-create,
+# stop. XL_RT_CYCLES (default 5) create/destroy cycles; 'make
+# test-runtime-long' runs 200 of a test guest and 5 of Linux.
+#
+# One line per case: "ok runtime.ARCH.NAME" or "FAIL ..."; last line
+# "runtime: N passed, N failed".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+srctree=$(cd "$here/../.." && pwd)
+suite=runtime
+. "$srctree/tests/lib/result.sh"
+. "$srctree/tests/lib/linux.sh"
+result_lines=30
+cycles=${XL_RT_CYCLES:-5}
+lx_cycles=${XL_RT_LINUX_CYCLES:-1}
+arches=("$@")
+[ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
+
+tmp=$(mktemp -d)
+export XDG_RUNTIME_DIR=$tmp/run
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+export XEN_LITE_ROOT=$srctree
+unset XL_QEMU XL_MACHINE_OPTS XL_CPU
+xl() { "$srctree/xen-lite" "$@"; }
+cleanup() {
+	# Machines a failed case left behind: stop them, then their QEMUs go.
+	for d in "$XDG_RUNTIME_DIR"/xen-lite/*/; do
+		[ -S "$d/ctl.sock" ] && timeout 20 "$srctree/xen-lite" stop --machine "$(basename "$d")" >/dev/null 2>&1
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+make -s -C "$srctree/tools" O="$srctree/build/tools" >/dev/null || { fail build "the CLI does not build"; summary; exit 1; }
+# The hypervisor and the test guests of each architecture, as on a fresh
+# clone where this part may run before the ones that build them.
+for a in "${arches[@]}"; do
+	{ [ -f "$srctree/build/$a/.config" ] ||
+		make -s -C "$srctree" O="$srctree/build/$a" "qemu-${a}_defconfig"; } &&
+		make -s -C "$srctree" O="$srctree/build/$a" >/dev/null &&
+		make -s -C "$srctree/tests/guests" ARCH=$a >/dev/null 2>&1 ||
+		{ fail build.$a "the hypervisor or the test guests do not build"; summary; exit 1; }
+done
+
+# count_ticks LOG NAME: the last "tick N" of domain NAME in LOG.
+last_tick() {
+	grep -a "^\[$2\] tick " "$1" | tail -n 1 | tr -d '\r' | awk '{print $3}'
+}
+
+# free_pages MACHINE: the buddy allocator's free pages (list --json).
+free_pages() {
+	xl list --json --machine "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["free_pages"])'
+}
+
+# state MACHINE DOMAIN: its state, or "none".
+dom_state() {
+	xl list --json --machine "$1" | python3 -c '
+import json, sys
+for d in json.load(sys.stdin)["domains"]:
+    if d["name"] == sys.argv[1]:
+        print(d["state"]); break
+else:
+    print("none")' "$2"
+}
+
+# wait_for COND-CMD... : up to 60 s, every 0.2 s.
+wait_for() {
+	local i
+	for i in $(seq 300); do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+is_gone() { [ "$(dom_state "$1" "$2")" = none ]; }
+in_log() { grep -aq "$2" "$1"; }
+
+# A raw protocol client: sends the messages given as Python expressions
+# and prints each answer's status.
+raw_client() { # ctl-socket
+	python3 - "$1" <<'PY'
+import socket, struct, sys
+M = 0x4d4c5821
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(20)
+def rd(n):
+    b = b''
+    while len(b) < n:
+        c = s.recv(n - len(b))
+        if not c: raise EOFError
+        b += c
+    return b
+def ask(t, p=b'', ln=None, magic=M, ver=1, status=0):
+    s.sendall(struct.pack('<IHHIiQ', magic, ver, t, 5, status, len(p) if ln is None else ln) + p)
+    m, v, rt, seq, st, l = struct.unpack('<IHHIiQ', rd(24))
+    return st, rd(l)
+name = lambda n: n.ljust(32, b'\0')
+res = []
+res.append(('len', ask(4, b'x' * 10)[0]))                      # PAUSE, short payload
+res.append(('badname', ask(4, name(b'bad name!'))[0]))         # not [A-Za-z0-9_-]
+res.append(('unterminated', ask(4, b'a' * 32)[0]))             # no NUL
+res.append(('trailing', ask(4, b'ab\0c'.ljust(32, b'\0'))[0])) # junk after the NUL
+res.append(('version', ask(1, ver=9)[0]))                     # unknown version
+res.append(('type', ask(99)[0]))                              # unknown type
+res.append(('status', ask(1, status=-1)[0]))                  # a request with a status
+hdr = struct.pack('<IIQQ', 100, 0, 4096, 0)                     # CREATE: lengths disagree
+res.append(('create-len', ask(10, hdr + b'\0' * 50)[0]))
+hdr = struct.pack('<IIQQ', 100, 7, 1, 0)                        # CREATE: flags
+res.append(('create-flags', ask(10, hdr + b'\0' * 101)[0]))
+hdr = struct.pack('<IIQQ', 100, 0, 1, 0)                        # CREATE: not a DTB
+res.append(('create-dtb', ask(10, hdr + b'\xff' * 101)[0]))
+res.append(('hello', ask(1)[0]))                               # still answers
+print(' '.join('%s=%d' % r for r in res))
+PY
+}
+
+# A client that sends a CREATE header and half its payload, then dies.
+half_create() { # ctl-socket
+	python3 - "$1" <<'PY'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+body = struct.pack('<IIQQ', 4096, 0, 8 << 20, 0)
+s.sendall(struct.pack('<IHHIiQ', 0x4d4c5821, 1, 10, 1, 0, len(body) + 4096 + (8 << 20)) + body + b'\0' * (2 << 20))
+os._exit(0)
+PY
+}
+
+run_arch() {
+	local arch=$1 m=rt-$arch out=$tmp/$arch sl cfg=$tmp/$arch/cfg rc t0 t1 f0 f1 n
+	mkdir -p "$cfg"
+	local p=$suite.$arch
+	sl=$XDG_RUNTIME_DIR/xen-lite/$m/serial.log
+	for d in t1 t2 t3 cr; do
+		{
+			echo "name = \"$d\""
+			echo "kernel = \"$srctree/build/guests/$arch/ticker.bin\""
+			echo "memory = 16"
+			echo "vcpus = 1"
+			case $d in
+			t1) echo 'cmdline = "period_ms=100"'; echo 'cpus = [0]' ;;
+			t2) echo 'cmdline = "period_ms=100"'; echo 'cpus = [1]' ;;
+			t3) echo 'cmdline = "period_ms=500"' ;;
+			cr) echo 'cmdline = "role=crash"'; echo 'on_crash = "preserve"'; echo 'mmio_fault = "crash"' ;;
+			esac
+		} >"$cfg/$d.cfg"
+	done
+	printf 'name = "bad"\nmemory = 3\nkernel = "%s"\n' "$srctree/build/guests/$arch/ticker.bin" >"$cfg/bad.cfg"
+
+	# No machine yet.
+	xl list >"$out.nomachine" 2>&1
+	rc=$?
+	if [ $rc = 1 ] && grep -q "no machine is running" "$out.nomachine"; then
+		ok "$arch.no_machine"
+	else
+		fail "$arch.no_machine" "list with no machine: status $rc" "$out.nomachine"
+	fi
+
+	t0=$(date +%s.%N)
+	if ! xl start --machine "$m" --arch "$arch" --smp 2 --mem 1G "$cfg/t1.cfg" "$cfg/t2.cfg" >"$out.start" 2>"$out.start.err" ||
+		[ "$(head -n 1 "$out.start")" != "$m" ]; then
+		fail "$arch.start" "start did not print the machine's name" "$out.start"
+		return
+	fi
+	ok "$arch.start"
+	xl start --machine "$m" --arch "$arch" >"$out.start2" 2>&1
+	rc=$?
+	check "$arch.start_twice" "$([ $rc = 1 ] && grep -q "is running already" "$out.start2"; echo $?)" "a second start of $m: status $rc"
+
+	xl list >"$out.list" 2>&1
+	if grep -qE '^1 +t1 +running +1 +16 ' "$out.list" && grep -qE '^2 +t2 +running ' "$out.list"; then
+		ok "$arch.list"
+	else
+		fail "$arch.list" "t1 and t2 not listed as running" "$out.list"
+	fi
+	xl list --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [x["name"] for x in d["domains"]] == ["t1","t2"]' >"$out.json" 2>&1
+	check "$arch.list_json" $? "list --json"
+
+	# Console: input reaches the guest, two viewers see its output.
+	wait_for in_log "$sl" '^\[t1\] tick 3'
+	(printf 'hello-rt\n'; sleep 2) | xl console t1 >"$out.con1" 2>&1 &
+	local v1=$!
+	(sleep 3) | xl console t1 >"$out.con2" 2>&1 &
+	local v2=$!
+	wait $v1 $v2
+	if grep -aq "got: hello-rt" "$out.con1" && grep -aq "^tick " "$out.con2" &&
+		! grep -aq "^\[t2\]\|tick .*tick" "$out.con1"; then
+		ok "$arch.console"
+	else
+		fail "$arch.console" "no echo of the input, or the second viewer saw nothing" "$out.con1"
+	fi
+	xl console nosuch >"$out.con3" 2>&1
+	rc=$?
+	check "$arch.console_unknown" "$([ $rc = 1 ] && grep -q "no domain called 'nosuch'" "$out.con3"; echo $?)" "console of an unknown domain: status $rc"
+
+	# Pause: the counter stops; unpause: it moves again.
+	xl pause t2 >"$out.pause" 2>&1 || fail "$arch.pause" "pause failed" "$out.pause"
+	sleep 0.5
+	local a b c
+	a=$(last_tick "$sl" t2)
+	sleep 1.5
+	b=$(last_tick "$sl" t2)
+	[ "$(dom_state "$m" t2)" = paused ] || b=x
+	xl unpause t2 >>"$out.pause" 2>&1
+	sleep 1.5
+	c=$(last_tick "$sl" t2)
+	if [ -n "$a" ] && [ "$a" = "$b" ] && [ "${c:-0}" -gt "$a" ]; then
+		ok "$arch.pause_unpause"
+	else
+		fail "$arch.pause_unpause" "tick of t2 before/while paused/after: $a $b $c" "$out.pause"
+	fi
+	xl unpause t2 >"$out.bad1" 2>&1
+	rc=$?
+	xl pause t1 && xl pause t1 >>"$out.bad1" 2>&1
+	local rc2=$?
+	xl unpause t1
+	if [ $rc = 1 ] && [ $rc2 = 1 ] && grep -q "cannot unpause domain 't2' (it is running)" "$out.bad1" &&
+		grep -q "cannot pause domain 't1' (it is paused)" "$out.bad1"; then
+		ok "$arch.bad_state"
+	else
+		fail "$arch.bad_state" "unpause of a running / pause of a paused domain: status $rc $rc2" "$out.bad1"
+	fi
+
+	# Create / destroy cycles of a test guest: no frame leaked.
+	xl create "$cfg/t3.cfg" >"$out.cyc" 2>&1 && xl destroy t3 >>"$out.cyc" 2>&1 && wait_for is_gone "$m" t3 # warm-up
+	f0=$(free_pages "$m")
+	n=0
+	for i in $(seq "$cycles"); do
+		xl create "$cfg/t3.cfg" >>"$out.cyc" 2>&1 || break
+		[ "$(dom_state "$m" t3)" = running ] || break
+		xl destroy t3 >>"$out.cyc" 2>&1 || break
+		wait_for is_gone "$m" t3 || break
+		n=$i
+	done
+	f1=$(free_pages "$m")
+	if [ "$n" = "$cycles" ] && [ "$f0" = "$f1" ]; then
+		ok "$arch.create_destroy_cycles"
+	else
+		fail "$arch.create_destroy_cycles" "$n of $cycles cycles, free pages $f0 before, $f1 after" "$out.cyc"
+	fi
+
+	# A Debian Linux domain created at run time.
+	if linux_prepare "$arch" 2>"$out.lxprep"; then
+		printf 'name = "lx"\nkernel = "%s"\nramdisk = "%s"\ncmdline = "console=%s quiet"\nmemory = 256\nvcpus = 1\non_poweroff = "preserve"\n' \
+			"$lx_kernel" "$lx_initrd" "$([ "$arch" = arm64 ] && echo ttyAMA0 || echo ttyS0)" >"$cfg/lx.cfg"
+		for i in $(seq "$lx_cycles"); do
+			f0=$(free_pages "$m")
+			local ups
+			ups=$(grep -ac '^\[lx\] XL-LINUX-UP' "$sl")
+			t0=$(date +%s.%N)
+			xl create "$cfg/lx.cfg" >"$out.lx" 2>&1
+			rc=$?
+			t1=$(date +%s.%N)
+			local secs
+			secs=$(echo "$t1 - $t0" | bc)
+			echo "create of the Linux domain ($(du -b "$lx_kernel" | cut -f1) + $(du -b "$lx_initrd" | cut -f1) bytes): $secs s wall" >>"$out.lx"
+			if [ $rc = 0 ] && wait_for in_log "$sl" "^\[lx\] XL-LINUX-UP" &&
+				[ "$(grep -ac '^\[lx\] XL-LINUX-UP' "$sl")" -gt "$ups" ]; then
+				ok "$arch.linux_create.$i"
+			else
+				fail "$arch.linux_create.$i" "no marker from the Linux domain created at run time" "$sl"
+			fi
+			echo "  $arch: create of a $(($(du -b "$lx_kernel" | cut -f1) / 1048576)) MiB kernel + initramfs: $secs s"
+			check "$arch.linux_create_time.$i" "$(echo "$secs <= 2.0" | bc | grep -q 1; echo $?)" "create took $secs s (more than 2 s)"
+			if [ "$i" = 1 ]; then
+				ups=$(grep -ac '^\[lx\] XL-LINUX-UP' "$sl")
+				xl reboot lx >>"$out.lx" 2>&1
+				if wait_for eval "[ \$(grep -ac '^\[lx\] XL-LINUX-UP' '$sl') -gt $ups ]"; then
+					ok "$arch.linux_reboot"
+				else
+					fail "$arch.linux_reboot" "no second marker after reboot" "$out.lx"
+				fi
+			fi
+			xl destroy lx >>"$out.lx" 2>&1
+			wait_for is_gone "$m" lx
+			f1=$(free_pages "$m")
+			check "$arch.linux_frames.$i" "$([ "$f0" = "$f1" ]; echo $?)" "free pages $f0 before create, $f1 after destroy"
+		done
+	else
+		fail "$arch.linux_prepare" "cannot prepare the Linux images" "$out.lxprep"
+	fi
+
+	# A crashed domain, preserved, dumped, then destroyed.
+	xl create "$cfg/cr.cfg" >"$out.cr" 2>&1
+	if wait_for eval "[ \"\$(dom_state $m cr)\" = preserved ]" && xl dump cr >"$out.dump" 2>&1 &&
+		grep -q "preserved.*shut down: crash" "$out.dump" && grep -qE "^  pc [0-9a-f]+" "$out.dump"; then
+		ok "$arch.dump_preserved"
+	else
+		fail "$arch.dump_preserved" "no dump of the preserved crashed domain" "$out.dump"
+	fi
+	xl destroy cr >>"$out.cr" 2>&1 && wait_for is_gone "$m" cr
+	check "$arch.destroy_preserved" $? "the preserved domain did not go"
+
+	# Bad commands and bad domain files: clear errors, machine unaffected.
+	# "huge" passes the CLI's check against the machine's RAM but needs
+	# 2 MiB more than the hypervisor has free.
+	printf 'name = "huge"\nmemory = %d\nvcpus = 1\nkernel = "%s"\n' \
+		$((($(free_pages "$m") / 256 + 1) / 2 * 2 + 2)) "$srctree/build/guests/$arch/ticker.bin" >"$cfg/huge.cfg"
+	: >"$out.bad"
+	xl destroy nosuch >>"$out.bad" 2>&1; local r1=$?
+	xl pause 'bad name' >>"$out.bad" 2>&1; local r2=$?
+	xl create "$cfg/bad.cfg" >>"$out.bad" 2>&1; local r3=$?
+	xl create "$cfg/t1.cfg" >>"$out.bad" 2>&1; local r4=$?
+	xl create "$cfg/huge.cfg" >>"$out.bad" 2>&1; local r5=$?
+	xl list --machine nosuch >>"$out.bad" 2>&1; local r6=$?
+	if [ "$r1 $r2 $r3 $r4 $r5 $r6" = "1 2 2 1 1 1" ] &&
+		grep -q "destroy: no domain called 'nosuch'" "$out.bad" &&
+		grep -q "bad.cfg:2: memory" "$out.bad" &&
+		grep -q "a domain called 't1' exists already" "$out.bad" &&
+		grep -q "huge: not enough free memory" "$out.bad" &&
+		grep -q "no machine called 'nosuch' is running" "$out.bad"; then
+		ok "$arch.bad_commands"
+	else
+		fail "$arch.bad_commands" "statuses $r1 $r2 $r3 $r4 $r5 $r6 (want 1 2 2 1 1 1)" "$out.bad"
+	fi
+	raw_client "$XDG_RUNTIME_DIR/xen-lite/$m/ctl.sock" >"$out.raw" 2>&1
+	if grep -q "^len=-22 badname=-22 unterminated=-22 trailing=-22 version=-71 type=-71 status=-71 create-len=-22 create-flags=-22 create-dtb=-22 hello=0$" "$out.raw"; then
+		ok "$arch.bad_messages"
+	else
+		fail "$arch.bad_messages" "malformed requests not refused as expected" "$out.raw"
+	fi
+
+	# Two clients at once; a client killed mid-create leaves nothing.
+	f0=$(free_pages "$m")
+	(for i in $(seq 15); do xl list >/dev/null || echo "list failed"; done) >"$out.conc1" 2>&1 &
+	local c1=$!
+	(for i in $(seq 8); do xl pause t1 && xl unpause t1 || echo "pause failed"; done) >"$out.conc2" 2>&1 &
+	local c2=$!
+	half_create "$XDG_RUNTIME_DIR/xen-lite/$m/ctl.sock"
+	wait $c1 $c2
+	xl list >"$out.conc" 2>&1
+	if ! grep -q failed "$out.conc1" "$out.conc2" && [ "$(grep -cE '^[0-9]+ ' "$out.conc")" = 2 ] &&
+		[ "$(dom_state "$m" t1)" = running ] && [ "$(free_pages "$m")" = "$f0" ]; then
+		ok "$arch.concurrent_clients"
+	else
+		fail "$arch.concurrent_clients" "a command failed, or something is left of the killed create (free $f0 -> $(free_pages "$m"))" "$out.conc"
+	fi
+	a=$(last_tick "$sl" t1)
+	sleep 0.5
+	b=$(last_tick "$sl" t1)
+	check "$arch.still_running" "$([ "${b:-0}" -gt "${a:-0}" ]; echo $?)" "t1 stopped ticking ($a -> $b)"
+
+	xl stop >"$out.stop" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && [ ! -S "$XDG_RUNTIME_DIR/xen-lite/$m/ctl.sock" ] &&
+		grep -aq "free pages at power-off" "$sl"; then
+		ok "$arch.stop"
+	else
+		fail "$arch.stop" "stop: status $rc" "$sl"
+	fi
+	if [ $failed -gt 0 ]; then
+		mkdir -p "$srctree/build/test-logs"
+		cp "$sl" "$srctree/build/test-logs/runtime.$arch.serial.log" 2>/dev/null &&
+			echo "  ($arch: serial log kept in build/test-logs/runtime.$arch.serial.log)"
+	fi
+}
+
+for arch in "${arches[@]}"; do
+	run_arch "$arch"
+done
+summary
