@@ -414,9 +414,10 @@ static void mgmt_create_end(void *ctx, const struct xl_mgmt_hdr *h,
 	 */
 	if (cfg.nr_iomem || cfg.nr_irqs || cfg.dtdev_len || cfg.direct_map ||
 	    cfg.nr_shm) {
-		reply_text(h, -EOPNOTSUPP,
-			   "domain %s: passthrough and shared memory are for boot-time domains only",
-			   cfg.name);
+		reply_text(
+			h, -EOPNOTSUPP,
+			"domain %s: passthrough and shared memory are for boot-time domains only",
+			cfg.name);
 		goto fail;
 	}
 	if (cfg.kernel_size != c->kernel_len ||

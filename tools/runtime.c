@@ -1023,8 +1023,8 @@ static int cmd_start(int argc, char **argv)
 	bundle = xasprintf("%s/bundle", dir);
 	o.outdir = bundle;
 	/* The management channel on the reserved transport. */
-	bus = !strcmp(o.arch->name, "arm64") ? XL_MGMT_TRANSPORT_ARM64_INDEX :
-					       XL_MGMT_TRANSPORT_RISCV64_INDEX;
+	bus = !strcmp(o.arch->name, "arm64") ? XL_MGMT_TRANSPORT_ARM64 :
+					       XL_MGMT_TRANSPORT_RISCV64;
 	strvec_add(&o.qemu_args, "-chardev");
 	strvec_addf(&o.qemu_args,
 		    "socket,id=xlmgmt,path=%s/mgmt.sock,server=on,wait=off",
