@@ -226,6 +226,9 @@ int virtio_console_probe(paddr_t base)
 		txq.desc[i].addr = virt_to_maddr(tx_bufs + i * TX_BUF);
 	wr(VIRTIO_MMIO_STATUS, rd(VIRTIO_MMIO_STATUS) | STATUS_DRIVER_OK);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	printk("virtio console at %#llx: %s virtio-mmio, queues of %u and %u\n",
+	       (unsigned long long)base,
+	       vio_version == 1 ? "legacy" : "version 2", rxq.num, txq.num);
 	return 0;
 fail:
 	wr(VIRTIO_MMIO_STATUS, 0);
