@@ -57,8 +57,8 @@ static bool name_ok(const char *n)
 	return true;
 }
 
-static void on_reply(void *ctx, unsigned int seq, unsigned int type,
-		     int status, const void *p, size_t len)
+static void on_reply(void *ctx, unsigned int seq, unsigned int type, int status,
+		     const void *p, size_t len)
 {
 	struct rec *r = ctx;
 
@@ -72,8 +72,8 @@ static void on_reply(void *ctx, unsigned int seq, unsigned int type,
 	r->replies++;
 }
 
-static void on_request(void *ctx, const struct xl_mgmt_hdr *h,
-		       const void *p, size_t len)
+static void on_request(void *ctx, const struct xl_mgmt_hdr *h, const void *p,
+		       size_t len)
 {
 	struct rec *r = ctx;
 
@@ -92,7 +92,8 @@ static void on_request(void *ctx, const struct xl_mgmt_hdr *h,
 		break;
 	case XL_MGMT_CONSOLE_IN:
 		CHECK(len > sizeof(struct xl_mgmt_dom) &&
-		      len <= sizeof(struct xl_mgmt_dom) + XL_MGMT_CONSOLE_IN_MAX);
+		      len <= sizeof(struct xl_mgmt_dom) +
+				      XL_MGMT_CONSOLE_IN_MAX);
 		CHECK(name_ok(p));
 		break;
 	case XL_MGMT_VCPU_PIN:
@@ -145,7 +146,8 @@ static void on_create_end(void *ctx, const struct xl_mgmt_hdr *h,
 	CHECK(r->creates_open);
 	CHECK(s->dtb == r->dtb && s->kernel == r->kernel &&
 	      s->ramdisk == r->ramdisk);
-	CHECK(h->len == sizeof(*c) + c->dtb_len + c->kernel_len + c->ramdisk_len);
+	CHECK(h->len ==
+	      sizeof(*c) + c->dtb_len + c->kernel_len + c->ramdisk_len);
 	mix(r, r->dtb, c->dtb_len);
 	mix(r, r->kernel, c->kernel_len);
 	if (c->ramdisk_len)
