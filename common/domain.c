@@ -484,6 +484,27 @@ int domain_admin_shutdown(struct domain *d, enum shutdown_action act)
 	return rc;
 }
 
+int domain_set_target(struct domain *d, u64 pages)
+{
+	unsigned long flags;
+	int rc = 0;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (d->state != DOM_RUNNING || pages > d->ram_bytes >> PAGE_SHIFT ||
+	    pages < (1ULL << (20 - PAGE_SHIFT)))
+		rc = -EINVAL;
+	else
+		d->max_pages = pages;
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (!rc)
+		printk("domain %u (%s): memory target %llu KiB (%llu KiB now)\n",
+		       d->id, d->name,
+		       (unsigned long long)(pages << (PAGE_SHIFT - 10)),
+		       (unsigned long long)(READ_ONCE(d->tot_pages)
+					    << (PAGE_SHIFT - 10)));
+	return rc;
+}
+
 void domain_request_stop(void)
 {
 	struct domain *d, *found;

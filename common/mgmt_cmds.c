@@ -154,6 +154,7 @@ static void do_list(const struct xl_mgmt_hdr *h)
 		e->restarts = d->restarts;
 		e->mem_bytes = d->ram_bytes;
 		e->tot_pages = READ_ONCE(d->tot_pages);
+		e->target_pages = READ_ONCE(d->max_pages);
 		e->uptime_ns = now - d->start_ns;
 		strlcpy(e->name, d->name, sizeof(e->name));
 		/* vCPUs are freed when a domain starts dying. */
@@ -272,6 +273,23 @@ static void do_domain_cmd(const struct xl_mgmt_hdr *h, const void *p)
 		do_dump(h, d);
 		domain_put(d);
 		return;
+	case XL_MGMT_MEM_SET: {
+		const struct xl_mgmt_mem_set *m = p;
+
+		if (m->bytes & (PAGE_SIZE - 1) || m->bytes < (1ULL << 20) ||
+		    m->bytes > d->ram_bytes) {
+			reply_text(
+				h, -EINVAL,
+				"domain '%s': a memory target is a multiple of 4 KiB from 1 MiB to its %llu MiB",
+				d->name,
+				(unsigned long long)(d->ram_bytes >> 20));
+			domain_put(d);
+			return;
+		}
+		rc = domain_set_target(d, m->bytes >> PAGE_SHIFT);
+		verb = "set the memory target of";
+		break;
+	}
 	default:
 		rc = -EOPNOTSUPP;
 		verb = "do that to";
@@ -326,6 +344,7 @@ static void mgmt_request(void *ctx, const struct xl_mgmt_hdr *h, const void *p,
 	case XL_MGMT_DESTROY:
 	case XL_MGMT_REBOOT:
 	case XL_MGMT_DUMP:
+	case XL_MGMT_MEM_SET:
 		do_domain_cmd(h, p);
 		return;
 	default:

@@ -77,6 +77,8 @@ static const char usage_runtime[] =
 	"  destroy NAME           destroy NAME (also a preserved one)\n"
 	"  reboot NAME            destroy NAME and build it again\n"
 	"  pause NAME, unpause NAME\n"
+	"  mem-set NAME SIZE      the balloon target NAME's guest sees\n"
+	"                         (MiB unless suffixed K/M/G)\n"
 	"  dump NAME              registers and last trap of NAME's vCPUs\n"
 	"  stop                   destroy every domain, power the machine off\n"
 	"\n"
@@ -85,8 +87,9 @@ static const char usage_runtime[] =
 	"domain files.\n";
 
 static const char *const runtime_cmds[] = {
-	"start",   "list",   "vcpu-list", "console", "dmesg", "create",
-	"destroy", "reboot", "pause",	  "unpause", "dump",  "stop",
+	"start",  "list",    "vcpu-list", "console", "dmesg",
+	"create", "destroy", "reboot",	  "pause",   "unpause",
+	"dump",	  "stop",    "mem-set",
 };
 
 bool runtime_command(const char *cmd)
@@ -935,12 +938,13 @@ static int supervise(const char *dir, const char *bundle, struct strvec *qv,
 		start_reply(start_fd, t + (len > 2000 ? len - 2000 : 0));
 		free(tail);
 	}
+	/* Gone before the clients learn it (stop waits for the close). */
+	unlink(ctl);
+	unlink(msock);
 	for (i = 0; i < MAX_CLIENTS; i++) {
 		if (clients[i].fd >= 0)
 			client_close(&clients[i]);
 	}
-	unlink(ctl);
-	unlink(msock);
 	fprintf(stderr, "supervisor: QEMU exited (%s %d)\n",
 		WIFEXITED(status) ? "status" : "signal",
 		WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
@@ -1135,6 +1139,9 @@ static void parse_rt(const char *cmd, int argc, char **argv, struct rt_args *a,
 					    a->machine);
 		} else if (!strncmp(argv[i], "--machine=", 10)) {
 			a->machine = argv[i] + 10;
+		} else if (!strcmp(cmd, "mem-set") && a->nr == 1) {
+			a->args[a->nr++] =
+				argv[i]; /* the size, not an option */
 		} else if (!strcmp(argv[i], "--json") && !strcmp(cmd, "list")) {
 			a->json = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -1188,12 +1195,13 @@ static int cmd_list(const char *cmd, int argc, char **argv, bool vcpus)
 		for (unsigned int i = 0; i < l.nr; i++) {
 			printf("%s\n  {\"id\": %u, \"name\": \"%s\", \"state\": "
 			       "\"%s\", \"vcpus\": %u, \"memory\": %llu, "
-			       "\"pages\": %llu, \"cpu_ns\": %llu, "
+			       "\"pages\": %llu, \"target_pages\": %llu, "
+			       "\"cpu_ns\": %llu, "
 			       "\"uptime_ns\": %llu, \"restarts\": %u}",
 			       i ? "," : "", d[i].id, d[i].name,
 			       st_name(d[i].state), d[i].vcpus, d[i].mem_bytes,
-			       d[i].tot_pages, d[i].cpu_ns, d[i].uptime_ns,
-			       d[i].restarts);
+			       d[i].tot_pages, d[i].target_pages, d[i].cpu_ns,
+			       d[i].uptime_ns, d[i].restarts);
 		}
 		printf("\n]}\n");
 		return 0;
@@ -1267,6 +1275,31 @@ static int cmd_domain(const char *cmd, unsigned int type, int argc, char **argv)
 	call(cmd, dir, type, &d, sizeof(d), &r);
 	if (type == XL_MGMT_DUMP)
 		fwrite(r.p, 1, r.h.len, stdout);
+	free(r.p);
+	return 0;
+}
+
+static int cmd_mem_set(int argc, char **argv)
+{
+	struct xl_mgmt_mem_set m;
+	struct xl_mgmt_dom d;
+	struct rt_args a;
+	struct reply r;
+	uint64_t v;
+	char *dir;
+
+	parse_rt("mem-set", argc, argv, &a, 2, 2);
+	dom_arg(&d, "mem-set", a.args[0]);
+	if (domcfg_parse_size(a.args[1], 1ull << 20, &v))
+		usage_error(
+			"mem-set",
+			"expected a size (MiB unless suffixed K/M/G), got '%s'",
+			a.args[1]);
+	memset(&m, 0, sizeof(m));
+	memcpy(m.name, d.name, sizeof(m.name));
+	m.bytes = v;
+	free(pick_machine("mem-set", a.machine, &dir));
+	call("mem-set", dir, XL_MGMT_MEM_SET, &m, sizeof(m), &r);
 	free(r.p);
 	return 0;
 }
@@ -1581,5 +1614,7 @@ int runtime_main(const char *cmd, int argc, char **argv)
 		return cmd_domain(cmd, XL_MGMT_UNPAUSE, argc, argv);
 	if (!strcmp(cmd, "dump"))
 		return cmd_domain(cmd, XL_MGMT_DUMP, argc, argv);
+	if (!strcmp(cmd, "mem-set"))
+		return cmd_mem_set(argc, argv);
 	return EXIT_INVALID;
 }

@@ -47,8 +47,8 @@ struct xl_mgmt_hdr {
 #define XL_MGMT_STOP 9 /* none; none (then the machine powers off) */
 #define XL_MGMT_CREATE 10 /* xl_mgmt_create + dtb + kernel + ramdisk */
 #define XL_MGMT_DUMP 11 /* xl_mgmt_dom; text */
-#define XL_MGMT_VCPU_PIN 12 /* xl_mgmt_vcpu_pin; none */
-#define XL_MGMT_MEM_SET 13 /* xl_mgmt_mem_set; none */
+#define XL_MGMT_VCPU_PIN 12 /* xl_mgmt_vcpu_pin; none (reserved) */
+#define XL_MGMT_MEM_SET 13 /* xl_mgmt_mem_set; none: the balloon target */
 #define XL_MGMT_SHUTDOWN 14 /* xl_mgmt_dom; none (a guest-visible request) */
 #define XL_MGMT_TYPE_MAX 14
 #define XL_MGMT_ERROR 0x7fffU /* response to a header that cannot be read */
@@ -97,6 +97,7 @@ struct xl_mgmt_dominfo {
 	unsigned int restarts;
 	unsigned long long mem_bytes;
 	unsigned long long tot_pages; /* frames it owns now */
+	unsigned long long target_pages; /* its reservation (mem-set) */
 	unsigned long long cpu_ns; /* run time of all its vCPUs */
 	unsigned long long uptime_ns; /* since it was (re)built */
 	char name[XL_MGMT_NAME_LEN];
@@ -121,6 +122,12 @@ struct xl_mgmt_vcpu_pin {
 	unsigned int cpu;
 };
 
+/*
+ * MEM_SET: the domain's reservation (max_pages, which the guest reads with
+ * XL_MEM_MAXIMUM_RESERVATION and XL_HC_DOMAIN_INFO) becomes @bytes: a
+ * balloon driver gives memory back down to it and cannot populate past
+ * it. A multiple of 4 KiB, at least 1 MiB, at most the domain's memory.
+ */
 struct xl_mgmt_mem_set {
 	char name[XL_MGMT_NAME_LEN];
 	unsigned long long bytes;

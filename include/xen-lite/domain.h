@@ -282,6 +282,12 @@ int domain_pause(struct domain *d, bool pause);
 int domain_admin_shutdown(struct domain *d, enum shutdown_action act);
 
 /**
+ * domain_set_target() - @d's reservation (max_pages) becomes @pages, at
+ * most its RAM. Return: 0, -EINVAL (not running, or out of range).
+ */
+int domain_set_target(struct domain *d, u64 pages);
+
+/**
  * domain_request_stop() - destroy every domain, then power the machine
  * off (the management channel's stop).
  */

@@ -6,7 +6,7 @@
 #
 # Per architecture: start with two ticker domains, list (text and JSON),
 # console input and two viewers, pause (the tick count stops) and
-# unpause, bad states, create/destroy cycles of a test guest with the
+# unpause, bad states, mem-set (the guest sees its target), create/destroy cycles of a test guest with the
 # free frames equal before and after, a Debian Linux domain created at
 # run time (its marker, the time the create took, reboot, destroy and
 # its frames back), a crashed domain preserved and dumped, bad commands
@@ -230,6 +230,19 @@ run_arch() {
 		ok "$arch.bad_state"
 	else
 		fail "$arch.bad_state" "unpause of a running / pause of a paused domain: status $rc $rc2" "$out.bad1"
+	fi
+
+	# mem-set: the balloon target the guest sees.
+	xl mem-set t2 8M >"$out.mem" 2>&1
+	rc=$?
+	xl mem-set t2 64M >>"$out.mem" 2>&1
+	local rc2=$?
+	if [ $rc = 0 ] && wait_for in_log "$sl" '^\[t2\] target 2048 pages' &&
+		xl list --json | grep -q '"name": "t2".*"target_pages": 2048' &&
+		[ $rc2 = 1 ] && grep -q "a memory target is a multiple of 4 KiB from 1 MiB to its 16 MiB" "$out.mem"; then
+		ok "$arch.mem_set"
+	else
+		fail "$arch.mem_set" "mem-set: status $rc, $rc2; the guest did not see 2048 pages" "$out.mem"
 	fi
 
 	# Create / destroy cycles of a test guest: no frame leaked.

@@ -6,7 +6,9 @@
  *               until run_ms (default 0: for ever), and echoes what its
  *               UART receives as "got: TEXT" (one line per burst), so a
  *               test sees both that it runs (the count moves, or stops
- *               while it is paused) and that console input reaches it.
+ *               while it is paused) and that console input reaches it;
+ *               prints "target N pages" when its reservation
+ *               (XL_MEM_MAXIMUM_RESERVATION: xen-lite mem-set) changes.
  *   role=crash  prints "crashing" after delay_ms (default 300) and
  *               stores to an address that is neither RAM nor a device
  *               (domain file: mmio_fault = "crash", on_crash =
@@ -86,6 +88,7 @@ int test_main(void)
 	uint64_t run = rt_arg_ul("run_ms", 0) * 1000;
 	uint64_t t0 = rt_now_us(), next = t0;
 	unsigned long n = 0;
+	long target = -1;
 
 	if (rt_arg_is("role", "crash")) {
 		rt_udelay(rt_arg_ul("delay_ms", 300) * 1000);
@@ -101,6 +104,12 @@ int test_main(void)
 		if (run && now - t0 >= run)
 			break;
 		if (now >= next) {
+			long t = xl_memory_op(XL_MEM_MAXIMUM_RESERVATION,
+					      (void *)(uintptr_t)XL_DOMID_SELF);
+
+			if (t != target && target != -1)
+				rt_printf("target %ld pages\n", t);
+			target = t;
 			rt_printf("tick %lu\n", n++);
 			next += period;
 		}
