@@ -541,22 +541,12 @@ bool mgmt_pending(void)
 
 bool mgmt_poll(void)
 {
-	u64 freq = arch_counter_freq(), now = arch_counter_read();
-	/* A message in flight: keep taking it for up to 20 ms. */
-	u64 end = now + freq / 50, quiet = now + freq / 500;
+	/* What has arrived, for up to 20 ms; the scheduler loop comes back. */
+	u64 end = arch_counter_read() + arch_counter_freq() / 50;
 
 	if (!mgmt_up)
 		return false;
-	for (;;) {
-		size_t n = virtio_console_rx(feed, &rx);
-
-		now = arch_counter_read();
-		if (n)
-			quiet = now + freq / 500;
-		if (!mgmt_rx_busy(&rx) && !n)
-			return false;
-		if (now >= end || now >= quiet)
-			return mgmt_rx_busy(&rx);
-		cpu_relax();
-	}
+	while (virtio_console_rx(feed, &rx) && arch_counter_read() < end)
+		;
+	return mgmt_rx_busy(&rx);
 }

@@ -332,8 +332,17 @@ static void __noreturn sched_loop(void)
 			if (cpu == 0)
 				next = MIN(next,
 					   arch_counter_read() + tick_ticks);
-			if (READ_ONCE(reap_more) || mgmt_busy)
-				continue; /* a teardown or message to finish */
+			if (READ_ONCE(reap_more))
+				continue; /* a teardown to finish: no sleep */
+			/*
+			 * A message half received: look again in half a
+			 * millisecond, asleep, so that QEMU's thread filling
+			 * the queue gets the host CPU a spin would take.
+			 */
+			if (mgmt_busy)
+				next = MIN(next,
+					   arch_counter_read() +
+						   arch_counter_freq() / 2000);
 			if (next != ~0ULL)
 				arch_timer_set(next);
 			arch_cpu_idle();
