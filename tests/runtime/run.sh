@@ -64,6 +64,10 @@ last_tick() {
 free_pages() {
 	xl list --json --machine "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["free_pages"])'
 }
+# cache_pages MACHINE: pages the hypervisor's object caches hold (its heap).
+cache_pages() {
+	xl list --json --machine "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache_pages"])'
+}
 
 # state MACHINE DOMAIN: its state, or "none".
 dom_state() {
@@ -248,6 +252,8 @@ run_arch() {
 	# Create / destroy cycles of a test guest: no frame leaked.
 	xl create "$cfg/t3.cfg" >"$out.cyc" 2>&1 && xl destroy t3 >>"$out.cyc" 2>&1 && wait_for is_gone "$m" t3 # warm-up
 	f0=$(free_pages "$m")
+	local h0 h1 t_cyc=$SECONDS
+	h0=$(cache_pages "$m")
 	n=0
 	for i in $(seq "$cycles"); do
 		xl create "$cfg/t3.cfg" >>"$out.cyc" 2>&1 || break
@@ -257,10 +263,12 @@ run_arch() {
 		n=$i
 	done
 	f1=$(free_pages "$m")
-	if [ "$n" = "$cycles" ] && [ "$f0" = "$f1" ]; then
+	h1=$(cache_pages "$m")
+	echo "  $arch: $n create/destroy cycles in $((SECONDS - t_cyc)) s; free pages $f0 -> $f1, object-cache pages $h0 -> $h1"
+	if [ "$n" = "$cycles" ] && [ "$f0" = "$f1" ] && [ "$h0" = "$h1" ]; then
 		ok "$arch.create_destroy_cycles"
 	else
-		fail "$arch.create_destroy_cycles" "$n of $cycles cycles, free pages $f0 before, $f1 after" "$out.cyc"
+		fail "$arch.create_destroy_cycles" "$n of $cycles cycles, free pages $f0 before, $f1 after, cache pages $h0, $h1" "$out.cyc"
 	fi
 
 	# A Debian Linux domain created at run time.
