@@ -206,24 +206,35 @@ static int assign(struct domcfg *doms, int nr, const struct transports *t,
 	for (int i = 0; i < nr; i++) {
 		struct domcfg *d = &doms[i];
 		struct domcfg_pt *pt = &d->pt;
-		int order[DOMCFG_PT_MAX], nd = pt->nr_disks;
+		int order[DOMCFG_PT_MAX], eff[DOMCFG_PT_MAX], nd = pt->nr_disks;
+		unsigned int used = 0; /* vdev letters taken, bit 0 = vda */
 
 		if (!pt->nr_disks && !pt->nr_vifs)
 			continue;
 		pt->direct_map = true;
 		/*
-		 * Disks by vdev (explicit ones first, in their order; then the
-		 * others in file order): Linux names virtio disks in device
-		 * tree order, lowest address first.
+		 * Disks by vdev: Linux names virtio disks in device tree
+		 * order, lowest address first. A disk without vdev takes the
+		 * first name no other disk of the domain asks for, in file
+		 * order ("rootfs.img" beside "...,vdev=vdb" is vda).
 		 */
-		for (int j = 0; j < nd; j++)
+		for (int j = 0; j < nd; j++) {
 			order[j] = j;
+			eff[j] = pt->disk[j].vdev;
+			if (eff[j] >= 0)
+				used |= 1U << eff[j];
+		}
+		for (int j = 0; j < nd; j++) {
+			if (eff[j] >= 0)
+				continue;
+			eff[j] = __builtin_ctz(~used);
+			used |= 1U << eff[j];
+		}
 		for (int a = 0; a < nd; a++) {
 			for (int b = a + 1; b < nd; b++) {
-				int va = pt->disk[order[a]].vdev,
-				    vb = pt->disk[order[b]].vdev;
+				int va = eff[order[a]], vb = eff[order[b]];
 
-				if ((unsigned int)vb < (unsigned int)va) {
+				if (vb < va) {
 					int x = order[a];
 
 					order[a] = order[b];

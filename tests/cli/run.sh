@@ -483,6 +483,17 @@ for arch in riscv64 arm64; do
 		fail pt.inspect.$arch "inspect output" "$tmp/out"
 	fi
 done
+# A disk without vdev takes the first name the others leave: vda here, on
+# the first transport, before the vdb one.
+printf 'name = "v"\nkernel = "%s"\ndisk = [ "%s", "target=%s, vdev=vdb, access=ro" ]\n' \
+	"$here/files/kernel.bin" "$here/files/ramdisk.img" "$here/files/empty.bin" \
+	>"$tmp/vdev.cfg"
+if "$cli" build -o "$tmp/vdev" "$tmp/vdev.cfg" >"$tmp/out" 2>&1 &&
+	[[ "$(cat "$tmp/vdev/qemu.cmdline")" == *"file=$here/files/ramdisk.img,format=raw -device virtio-blk-device,drive=xl-v-disk0,bus=virtio-mmio-bus.0 "*"file=$here/files/empty.bin,format=raw,readonly=on -device virtio-blk-device,drive=xl-v-disk1,bus=virtio-mmio-bus.1"* ]]; then
+	ok pt.vdev-implicit
+else
+	fail pt.vdev-implicit "the disk without vdev is not vda" "$tmp/vdev/qemu.cmdline"
+fi
 # Arm: a page of eight transports goes to one domain, and the last page is
 # the management channel's; riscv64 has eight transports, the last the
 # management channel's. One disk more than the board can take is refused.
