@@ -291,7 +291,7 @@ help:
 	@echo '  test-cli                domain-file and CLI tests'
 	@echo '  test-qemu               boot tests on both architectures'
 	@echo '  test-guests             test guests on both architectures'
-	@echo '  test-linux              Debian Linux guests on both architectures'
+	@echo '  test-linux              Debian Linux guests on both architectures (shm, passthrough too)'
 	@echo '  test-runtime            runtime control: start, list, console, create, ...'
 	@echo '  test-runtime-long       the same with 200 create/destroy cycles (long)'
 	@echo '  test-platforms          the platform matrix (docs/platforms.md): QEMU 7.2'

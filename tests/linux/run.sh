@@ -10,4 +10,7 @@ rc=0
 "$here/arm64.sh" || rc=1
 # Two Linux domains sharing a region, both architectures.
 "$here/shm.sh" || rc=1
+# A Linux domain on its own disks and NIC (passthrough), both
+# architectures, about 45 s each.
+"$here/passthrough.sh" || rc=1
 exit $rc
