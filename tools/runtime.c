@@ -1154,6 +1154,7 @@ static void parse_rt(const char *cmd, int argc, char **argv, struct rt_args *a,
 		usage_error(cmd, "%s",
 			    max == 0 ? "takes no operands" :
 			    max == 1 ? "expected one domain name" :
+			    max == 2 ? "expected a domain name and a size" :
 				       "expected domain files");
 }
 
