@@ -239,6 +239,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	 * management channel's destroy and reboot wait for d->queued).
 	 */
 	domain_list_add(d);
+	shm_domain_listed(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i]);
 	WRITE_ONCE(d->queued, true);

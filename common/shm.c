@@ -326,11 +326,24 @@ int shm_map_domain(struct domain *d)
 			       d->id, d->name, c->id, rc);
 			return rc;
 		}
-		/* Rings it missed while gone or restarting. */
-		if (READ_ONCE(r->bell[peer].status))
-			arch_shm_set_line(d, s, true);
 	}
 	return 0;
+}
+
+void shm_domain_listed(struct domain *d)
+{
+	/*
+	 * A ring finds its target by domain_by_id(), so one that came while
+	 * @d was gone, restarting or being built (not listed) only set its
+	 * STATUS bit. Those before domain_list_add() are seen here (its lock
+	 * orders them); those after find @d and raise the line themselves.
+	 */
+	for (u32 s = 0; s < d->cfg.nr_shm; s++) {
+		const struct shm_slot *sl = &d->shm[s];
+
+		if (sl->r && READ_ONCE(sl->r->bell[sl->peer].status))
+			arch_shm_set_line(d, s, true);
+	}
 }
 
 int shm_guest_fdt(struct domain *d, void *fdt)

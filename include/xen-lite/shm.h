@@ -47,6 +47,13 @@ int __must_check shm_boot_init(const struct domain_config *cfgs, int n);
 int __must_check shm_map_domain(struct domain *d);
 
 /**
+ * shm_domain_listed() - @d was just listed (domain_list_add()): raise the
+ * line of each of its regions that has a ring pending, from a peer that
+ * rang while @d was gone, restarting or being built.
+ */
+void shm_domain_listed(struct domain *d);
+
+/**
  * shm_guest_fdt() - the shm@GPA nodes of @d's device tree
  * Return: 0 or a libfdt error.
  */

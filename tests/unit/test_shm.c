@@ -127,6 +127,7 @@ static void setup(int nr_doms)
 		vcpus[i].domain = d;
 		CHECK_EQ(shm_map_domain(d), 0);
 		running[i] = true;
+		shm_domain_listed(d); /* as domain_create() does */
 	}
 }
 
@@ -288,20 +289,42 @@ TEST_ISOLATED(shm_notify_args)
 	CHECK(line[0][0] && line[1][0]);
 }
 
-TEST_ISOLATED(shm_ring_while_gone_raises_at_rebuild)
+TEST_ISOLATED(shm_ring_while_gone_raises_when_listed)
 {
 	setup(2);
 	/* The borrower is restarting: not found, its line not driven. */
 	running[1] = false;
 	wr(0, DB_RING, 1);
 	CHECK_EQ(line_sets[1][0], 0);
-	/* Its rebuild maps the region again and finds the ring. */
+	/* Its rebuild maps the region again; listed, it finds the ring. */
 	memset(&doms[1].vmmio, 0, sizeof(doms[1].vmmio));
 	CHECK_EQ(shm_map_domain(&doms[1]), 0);
 	running[1] = true;
+	shm_domain_listed(&doms[1]);
 	CHECK(line[1][0]);
 	CHECK_EQ(rd(1, DB_STATUS), 1);
 	CHECK_EQ(rd(1, DB_COUNT), 1);
+}
+
+TEST_ISOLATED(shm_ring_between_map_and_listing)
+{
+	setup(2);
+	/*
+	 * The borrower is rebuilt: mapped (nothing pending then), not yet
+	 * listed when the owner rings. The line must be up once it is.
+	 */
+	running[1] = false;
+	memset(&doms[1].vmmio, 0, sizeof(doms[1].vmmio));
+	CHECK_EQ(shm_map_domain(&doms[1]), 0);
+	wr(0, DB_RING, 1);
+	CHECK_EQ(line_sets[1][0], 0);
+	running[1] = true;
+	shm_domain_listed(&doms[1]);
+	CHECK(line[1][0]);
+	/* Nothing pending: listing leaves the line alone. */
+	CHECK_EQ(line_sets[0][0], 0);
+	shm_domain_listed(&doms[0]);
+	CHECK_EQ(line_sets[0][0], 0);
 }
 
 TEST_ISOLATED(shm_frames_references)
