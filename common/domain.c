@@ -449,14 +449,18 @@ int domain_pause(struct domain *d, bool pause)
 		return -EINVAL;
 	}
 	d->paused = pause;
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+	/*
+	 * Off its CPU when paused; an idle CPU looks at its queue again.
+	 * Under d->lock: the domain stays out of DOM_DYING meanwhile, so
+	 * its vCPUs (freed when it is torn down) are there to kick.
+	 */
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		WRITE_ONCE(d->vcpus[i]->pause, pause);
+		vcpu_kick(d->vcpus[i]);
+	}
 	spin_unlock_irqrestore(&d->lock, flags);
 	printk("domain %u (%s) %s\n", d->id, d->name,
 	       pause ? "paused" : "unpaused");
-	/* Off its CPU when paused; an idle CPU looks at its queue again. */
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		vcpu_kick(d->vcpus[i]);
 	return 0;
 }
 
@@ -469,6 +473,18 @@ int domain_admin_shutdown(struct domain *d, enum shutdown_action act)
 		rc = -EBUSY; /* going already, or still being started */
 	} else if (d->state == DOM_RUNNING) {
 		d->admin_action = (u8)(act + 1);
+		/*
+		 * Under reap_lock: the reaper cannot pick the domain (and
+		 * free its vCPUs) before domain_shutdown() has kicked them.
+		 * Its own vCPUs, the only callers before, are on their CPUs
+		 * while they call it, which keeps the reaper away; this
+		 * caller is not one of them. (Found by 200 create/destroy
+		 * cycles: a vCPU freed under vcpu_kick(), after 36.)
+		 */
+		domain_shutdown(d,
+				act == ACTION_RESTART ? SHUTDOWN_REBOOT :
+							SHUTDOWN_POWEROFF,
+				0);
 	} else if (d->state == DOM_PRESERVED) {
 		/* Stopped and off every CPU: the reaper takes it as it is. */
 		d->admin_action = (u8)(act + 1);
@@ -477,11 +493,6 @@ int domain_admin_shutdown(struct domain *d, enum shutdown_action act)
 		rc = -EBUSY;
 	}
 	spin_unlock(&reap_lock);
-	if (!rc && d->state == DOM_RUNNING)
-		domain_shutdown(d,
-				act == ACTION_RESTART ? SHUTDOWN_REBOOT :
-							SHUTDOWN_POWEROFF,
-				0);
 	return rc;
 }
 

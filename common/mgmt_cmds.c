@@ -157,7 +157,11 @@ static void do_list(const struct xl_mgmt_hdr *h)
 		e->target_pages = READ_ONCE(d->max_pages);
 		e->uptime_ns = now - d->start_ns;
 		strlcpy(e->name, d->name, sizeof(e->name));
-		/* vCPUs are freed when a domain starts dying. */
+		/*
+		 * vCPUs are freed once a domain is DOM_DYING, which is set
+		 * under d->lock: hold it while they are read.
+		 */
+		spin_lock(&d->lock);
 		if (d->state != DOM_DYING) {
 			e->vcpus = d->nr_vcpus;
 			for (unsigned int i = 0; i < d->nr_vcpus; i++) {
@@ -172,6 +176,7 @@ static void do_list(const struct xl_mgmt_hdr *h)
 				e->cpu_ns += e->vcpu_ns[i];
 			}
 		}
+		spin_unlock(&d->lock);
 		l->nr++;
 	}
 	spin_unlock_irqrestore(&domain_list_lock, flags);
@@ -203,6 +208,7 @@ static void do_dmesg(const struct xl_mgmt_hdr *h, const void *p)
 static void do_dump(const struct xl_mgmt_hdr *h, struct domain *d)
 {
 	size_t n = 0, max = sizeof(resp);
+	unsigned long flags;
 
 	n += snprintf((char *)resp + n, max - n,
 		      "domain %u (%s): %s, %llu MiB, %llu frames, restarts %u",
@@ -218,11 +224,10 @@ static void do_dump(const struct xl_mgmt_hdr *h, struct domain *d)
 								      "crash",
 			      d->shutdown_code);
 	n += snprintf((char *)resp + n, max - n, "\n");
-	if (d->state == DOM_DYING) {
-		reply_ok(h, resp, MIN(n, max));
-		return;
-	}
-	for (unsigned int i = 0; i < d->nr_vcpus && n < max; i++) {
+	/* Its vCPUs go once it is DOM_DYING, set under d->lock. */
+	spin_lock_irqsave(&d->lock, flags);
+	for (unsigned int i = 0;
+	     d->state != DOM_DYING && i < d->nr_vcpus && n < max; i++) {
 		struct vcpu *v = d->vcpus[i];
 
 		n += snprintf(
@@ -241,6 +246,7 @@ static void do_dump(const struct xl_mgmt_hdr *h, struct domain *d)
 		if (n < max)
 			n += arch_vcpu_dump(v, (char *)resp + n, max - n);
 	}
+	spin_unlock_irqrestore(&d->lock, flags);
 	reply_ok(h, resp, MIN(n, max));
 }
 
