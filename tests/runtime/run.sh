@@ -286,8 +286,8 @@ run_arch() {
 			local secs
 			secs=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")
 			echo "create of the Linux domain ($(du -b "$lx_kernel" | cut -f1) + $(du -b "$lx_initrd" | cut -f1) bytes): $secs s wall" >>"$out.lx"
-			if [ $rc = 0 ] && wait_for in_log "$sl" "^\[lx\] XL-LINUX-UP" &&
-				[ "$(grep -ac '^\[lx\] XL-LINUX-UP' "$sl")" -gt "$ups" ]; then
+			# A new marker: earlier cycles left theirs in the log.
+			if [ $rc = 0 ] && wait_for eval "[ \$(grep -ac '^\[lx\] XL-LINUX-UP' '$sl') -gt $ups ]"; then
 				ok "$arch.linux_create.$i"
 			else
 				fail "$arch.linux_create.$i" "no marker from the Linux domain created at run time" "$sl"
