@@ -235,7 +235,10 @@ CFG
 		why="no XL-PT-HTTPD-UP in $timeout s"
 	if grep -aq 'XL-PT-HTTPD-UP' "$log"; then
 		want=$(cat "$out/rootfs/www/index.html")
-		got=$(curl -s --max-time 30 "http://127.0.0.1:$port/index.html")
+		# Python's urllib: curl is not among 'make deps' packages.
+		got=$(/usr/bin/python3 -c 'import sys, urllib.request
+sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=30).read().decode())' \
+			"http://127.0.0.1:$port/index.html" 2>&1)
 		check "$arch.pt_http" "$([ "$got" = "$want" ]; echo $?)" \
 			"fetched '$got', want '$want'"
 	else
