@@ -256,9 +256,11 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 
 	spin_lock_irqsave(&d->lock, flags);
 	/*
-	 * DOM_BUILDING too: domain_create() puts the vCPUs on their run
-	 * queues before it lists the domain, and a small guest can be done
-	 * by then (domain_list_add() then leaves the state alone).
+	 * DOM_BUILDING too, as a defence: domain_create() lists the domain
+	 * before it queues any vCPU and the management channel waits for
+	 * d->queued, so no caller is known to come this early; should one,
+	 * its shutdown is kept (domain_list_add() moves only a DOM_BUILDING
+	 * domain to DOM_RUNNING).
 	 */
 	if (d->state != DOM_RUNNING && d->state != DOM_BUILDING) {
 		spin_unlock_irqrestore(&d->lock, flags);
