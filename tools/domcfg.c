@@ -94,27 +94,10 @@ const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p)
 	}
 }
 
-__attribute__((format(printf, 4, 5))) static void
-add_diag(struct domcfg_error *err, const char *file, int line, const char *fmt,
-	 ...)
-{
-	struct domcfg_diag *dg;
-	va_list ap;
-
-	if (err->count++ >= DOMCFG_MAX_ERRORS)
-		return;
-	dg = &err->diag[err->count - 1];
-	snprintf(dg->file, sizeof(dg->file), "%s", file);
-	dg->line = line;
-	va_start(ap, fmt);
-	vsnprintf(dg->msg, sizeof(dg->msg), fmt, ap);
-	va_end(ap);
-}
-
-#define perr(p, ...)                                                   \
-	do {                                                           \
-		(p)->errors++;                                         \
-		add_diag((p)->err, (p)->path, (p)->line, __VA_ARGS__); \
+#define perr(p, ...)                                                      \
+	do {                                                              \
+		(p)->errors++;                                            \
+		domcfg_diag((p)->err, (p)->path, (p)->line, __VA_ARGS__); \
 	} while (0)
 
 void domcfg_diag(struct domcfg_error *err, const char *file, int line,
@@ -1611,7 +1594,7 @@ int domcfg_parse_buf(const char *path, const char *buf, size_t len,
 	out->on_reboot = DOMCFG_RESTART;
 	out->on_crash = DOMCFG_DESTROY;
 	if (!out->path) {
-		add_diag(err, path, 1, "out of memory");
+		domcfg_diag(err, path, 1, "out of memory");
 		return -EINVAL;
 	}
 	while (s < end) {
@@ -1647,7 +1630,7 @@ int domcfg_parse_file_flags(const char *path, unsigned int flags,
 	f = fopen(path, "rb");
 	if (!f) {
 		memset(out, 0, sizeof(*out));
-		add_diag(err, path, 1, "cannot open: %s", strerror(errno));
+		domcfg_diag(err, path, 1, "cannot open: %s", strerror(errno));
 		return -EINVAL;
 	}
 	for (;;) {
@@ -1661,8 +1644,8 @@ int domcfg_parse_file_flags(const char *path, unsigned int flags,
 				free(buf);
 				fclose(f);
 				memset(out, 0, sizeof(*out));
-				add_diag(err, path, 1,
-					 "file larger than 16 MiB");
+				domcfg_diag(err, path, 1,
+					    "file larger than 16 MiB");
 				return -EINVAL;
 			}
 			nb = realloc(buf, cap);
@@ -1670,7 +1653,7 @@ int domcfg_parse_file_flags(const char *path, unsigned int flags,
 				free(buf);
 				fclose(f);
 				memset(out, 0, sizeof(*out));
-				add_diag(err, path, 1, "out of memory");
+				domcfg_diag(err, path, 1, "out of memory");
 				return -EINVAL;
 			}
 			buf = nb;
@@ -1686,7 +1669,7 @@ int domcfg_parse_file_flags(const char *path, unsigned int flags,
 		free(buf);
 		fclose(f);
 		memset(out, 0, sizeof(*out));
-		add_diag(err, path, 1, "cannot read: %s", strerror(e));
+		domcfg_diag(err, path, 1, "cannot read: %s", strerror(e));
 		return -EINVAL;
 	}
 	fclose(f);
@@ -1761,18 +1744,20 @@ static void check_shm_set(const struct domcfg *doms, int nr,
 				}
 			}
 			if (r->owner && o != r) {
-				add_diag(err, d->path, line,
-					 "shm: region '%s' has two owners (the "
-					 "other is %s:%d)",
-					 r->id, od->path,
-					 key_line(od, DOMCFG_K_SHM));
+				domcfg_diag(
+					err, d->path, line,
+					"shm: region '%s' has two owners (the "
+					"other is %s:%d)",
+					r->id, od->path,
+					key_line(od, DOMCFG_K_SHM));
 			} else if (!o) {
-				add_diag(err, d->path, line,
-					 "shm: region '%s' has no owner (give "
-					 "one domain role=owner with this id)",
-					 r->id);
+				domcfg_diag(
+					err, d->path, line,
+					"shm: region '%s' has no owner (give "
+					"one domain role=owner with this id)",
+					r->id);
 			} else if (o->size != r->size) {
-				add_diag(
+				domcfg_diag(
 					err, d->path, line,
 					"shm: region '%s' is %s here but %s in "
 					"its owner %s:%d (size mismatch)",
@@ -1781,10 +1766,10 @@ static void check_shm_set(const struct domcfg *doms, int nr,
 					shm_size_str(o->size, b, sizeof(b)),
 					od->path, key_line(od, DOMCFG_K_SHM));
 			} else if (peers == XL_BOOT_SHM_MAX_PEERS + 1) {
-				add_diag(err, d->path, line,
-					 "shm: region '%s' has more than %d "
-					 "participants",
-					 r->id, XL_BOOT_SHM_MAX_PEERS);
+				domcfg_diag(err, d->path, line,
+					    "shm: region '%s' has more than %d "
+					    "participants",
+					    r->id, XL_BOOT_SHM_MAX_PEERS);
 			}
 		}
 	}
@@ -1798,17 +1783,17 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 	uint32_t c;
 
 	if (nr > DOMCFG_MAX_BOOT_DOMAINS) {
-		add_diag(err, doms[DOMCFG_MAX_BOOT_DOMAINS].path, 1,
-			 "too many domains (xen-lite boots at most %d)",
-			 DOMCFG_MAX_BOOT_DOMAINS);
+		domcfg_diag(err, doms[DOMCFG_MAX_BOOT_DOMAINS].path, 1,
+			    "too many domains (xen-lite boots at most %d)",
+			    DOMCFG_MAX_BOOT_DOMAINS);
 		return -EINVAL;
 	}
 	if (nr > (int)domcfg_limits.max_domains) {
-		add_diag(err, doms[domcfg_limits.max_domains].path, 1,
-			 "too many domains (at most %u: %s)",
-			 domcfg_limits.max_domains,
-			 domcfg_limit_source("MAX_DOMAINS",
-					     domcfg_limits.max_domains));
+		domcfg_diag(err, doms[domcfg_limits.max_domains].path, 1,
+			    "too many domains (at most %u: %s)",
+			    domcfg_limits.max_domains,
+			    domcfg_limit_source("MAX_DOMAINS",
+						domcfg_limits.max_domains));
 		return -EINVAL;
 	}
 	for (i = 0; i < nr; i++) {
@@ -1817,43 +1802,45 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		for (j = 0; j < i; j++) {
 			if (!d->name[0] || strcmp(d->name, doms[j].name))
 				continue;
-			add_diag(err, d->path, key_line(d, DOMCFG_K_NAME),
-				 "duplicate domain name '%s' (also used by "
-				 "%s:%d)",
-				 d->name, doms[j].path,
-				 key_line(&doms[j], DOMCFG_K_NAME));
+			domcfg_diag(err, d->path, key_line(d, DOMCFG_K_NAME),
+				    "duplicate domain name '%s' (also used by "
+				    "%s:%d)",
+				    d->name, doms[j].path,
+				    key_line(&doms[j], DOMCFG_K_NAME));
 			break;
 		}
 		if (d->nr_cpus > host->nr_cpus) {
-			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
-				 "cpus: %u pinned vCPUs but the host has only "
-				 "%u CPU%s",
-				 d->nr_cpus, host->nr_cpus,
-				 host->nr_cpus == 1 ? "" : "s");
+			domcfg_diag(
+				err, d->path, key_line(d, DOMCFG_K_CPUS),
+				"cpus: %u pinned vCPUs but the host has only "
+				"%u CPU%s",
+				d->nr_cpus, host->nr_cpus,
+				host->nr_cpus == 1 ? "" : "s");
 			continue;
 		}
 		for (c = 0; c < d->nr_cpus; c++) {
 			if (d->cpus[c] < host->nr_cpus &&
 			    d->cpus[c] >= domcfg_limits.nr_cpus) {
-				add_diag(err, d->path,
-					 key_line(d, DOMCFG_K_CPUS),
-					 "cpus: CPU %u stays offline: the "
-					 "hypervisor brings up %u CPU%s (%s)",
-					 d->cpus[c], domcfg_limits.nr_cpus,
-					 domcfg_limits.nr_cpus == 1 ? "" : "s",
-					 domcfg_limit_source(
-						 "NR_CPUS",
-						 domcfg_limits.nr_cpus));
+				domcfg_diag(
+					err, d->path,
+					key_line(d, DOMCFG_K_CPUS),
+					"cpus: CPU %u stays offline: the "
+					"hypervisor brings up %u CPU%s (%s)",
+					d->cpus[c], domcfg_limits.nr_cpus,
+					domcfg_limits.nr_cpus == 1 ? "" : "s",
+					domcfg_limit_source(
+						"NR_CPUS",
+						domcfg_limits.nr_cpus));
 				break;
 			}
 			if (d->cpus[c] < host->nr_cpus)
 				continue;
-			add_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
-				 "cpus: CPU %u does not exist (the host has "
-				 "%u CPU%s: 0-%u)",
-				 d->cpus[c], host->nr_cpus,
-				 host->nr_cpus == 1 ? "" : "s",
-				 host->nr_cpus - 1);
+			domcfg_diag(err, d->path, key_line(d, DOMCFG_K_CPUS),
+				    "cpus: CPU %u does not exist (the host has "
+				    "%u CPU%s: 0-%u)",
+				    d->cpus[c], host->nr_cpus,
+				    host->nr_cpus == 1 ? "" : "s",
+				    host->nr_cpus - 1);
 			break;
 		}
 	}
@@ -1881,7 +1868,7 @@ int domcfg_check_set(const struct domcfg *doms, int nr,
 		uint64_t avail = total > used ? total - used : 0;
 
 		if (d->memory > avail) {
-			add_diag(
+			domcfg_diag(
 				err, d->path, key_line(d, DOMCFG_K_MEMORY),
 				"memory: %llu MiB does not fit: only %llu "
 				"MiB of the host's %llu MiB are left (give "

@@ -343,7 +343,7 @@ const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p);
 int domcfg_pt_assign(struct domcfg *doms, int nr,
 		     const struct domcfg_host *host, struct domcfg_error *err);
 
-/* add_diag() for tools/passthrough.c: one "FILE:LINE: message". */
+/* Add one "FILE:LINE: message" diagnostic (also used by tools/passthrough.c). */
 void domcfg_diag(struct domcfg_error *err, const char *file, int line,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
