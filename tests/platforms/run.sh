@@ -98,7 +98,7 @@ fi
 # the CLI (tests/lib/qemu.sh), which names QEMU 10's binary.
 q10=$srctree/build/debian/qemu10/root/usr/bin
 if qemu_machine arm64 2>"$tmp/out" && [ "${qemu_cmd[0]}" = "$q10/qemu-system-aarch64" ] &&
-	"${qemu_cmd[0]}" --version | grep -q 'version 10\.0\.' &&
+	"${qemu_cmd[0]}" --version | grep 'version 10\.0\.' >/dev/null &&
 	TMPDIR=$tmp "$srctree/xen-lite" run --arch arm64 --dry-run 2>>"$tmp/out" |
 	grep -q " $q10/qemu-system-aarch64 -L "; then
 	ok qemu10.selected

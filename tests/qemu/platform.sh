@@ -80,7 +80,7 @@ fi
 name=arm64.gic_v2_tree
 if timeout 60 "$xl_cli_path" --root "$srctree" build --arch arm64 -o "$tmp/b" \
 	--machine-opt gic-version=2 >"$tmp/$name.log" 2>&1 &&
-	dtc -q -I dtb -O dts "$tmp/b/host.dtb" 2>/dev/null | grep -q '"arm,cortex-a15-gic"'; then
+	dtc -q -I dtb -O dts "$tmp/b/host.dtb" 2>/dev/null | grep -F '"arm,cortex-a15-gic"' >/dev/null; then
 	result "$name" ok
 else
 	result "$name" fail "the bundle's host.dtb does not describe the GICv2 machine: $(tail -n 3 "$tmp/$name.log" | tr '\n' ' ')"

@@ -112,7 +112,7 @@ EOF
 	if [ -z "$why" ]; then
 		send version
 		if wait_for "=> " 20; then
-			sed -n '/=> version/,$p' "$log" | grep -q "^\[uboot\] U-Boot 20" ||
+			sed -n '/=> version/,$p' "$log" | grep "^\[uboot\] U-Boot 20" >/dev/null ||
 				why="'version' printed no U-Boot version"
 		else
 			why="'version' did not return to the prompt"
