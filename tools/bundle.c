@@ -255,6 +255,37 @@ out:
 	return rc;
 }
 
+void *bundle_host_tree(const struct xl_opts *o)
+{
+	const char *t = getenv("TMPDIR");
+	char *dir = xasprintf("%s/xen-lite-dtb.XXXXXX", t && *t ? t : "/tmp");
+	char *file = NULL;
+	void *fdt = NULL;
+	struct xl_opts o2 = *o;
+
+	if (!mkdtemp(dir)) {
+		msg("cannot create a directory in %s: %s", t && *t ? t : "/tmp",
+		    strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	file = xasprintf("%s/%s", dir, BUNDLE_QEMU_DTB);
+	o2.outdir = dir;
+	if (!qemu_check(o) && !dump_dtb(&o2, file)) {
+		fdt = read_file(file, NULL);
+		if (fdt && fdt_check_header(fdt)) {
+			msg("%s: not a device tree", file);
+			free(fdt);
+			fdt = NULL;
+		}
+	}
+	unlink(file);
+	rmdir(dir);
+	free(file);
+	free(dir);
+	return fdt;
+}
+
 /* RAM as the DTB's first /memory node describes it. */
 static int dtb_ram(const void *fdt, uint64_t *base, uint64_t *size)
 {
@@ -675,19 +706,22 @@ static int write_dtb(const struct xl_opts *o, const char *in, const char *out,
 			 (doms[i].cmdline ? strlen(doms[i].cmdline) : 0) +
 			 256 * doms[i].nr_shm;
 		extra += pt_bytes(&doms[i]);
-		/* A dtdev the machine lacks (disk and vif name real ones). */
-		for (int j = 0; j < doms[i].pt.nr_dtdev; j++) {
-			if (fdt_path_offset(raw, doms[i].pt.dtdev[j]) >= 0)
-				continue;
-			msg("%s:%d: dtdev: the host device tree has no node %s",
-			    doms[i].path,
-			    doms[i].line[DOMCFG_K_DTDEV] ?
-				    doms[i].line[DOMCFG_K_DTDEV] :
-				    doms[i].line[DOMCFG_K_NAME],
-			    doms[i].pt.dtdev[j]);
+	}
+	/* A dtdev the machine lacks (disk and vif name real ones). */
+	{
+		struct domcfg_error *err = xmalloc(sizeof(*err));
+
+		err->count = 0;
+		if (domcfg_pt_check_dtdev(doms, nr, raw, err)) {
+			for (i = 0; i < err->count && i < DOMCFG_MAX_ERRORS;
+			     i++)
+				msg("%s:%d: %s", err->diag[i].file,
+				    err->diag[i].line, err->diag[i].msg);
+			free(err);
 			rc = BUNDLE_INVALID;
 			goto out;
 		}
+		free(err);
 	}
 	len = fdt_totalsize(raw) + extra;
 	fdt = xmalloc(len);

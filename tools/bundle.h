@@ -93,6 +93,15 @@ int bundle_build(const struct xl_opts *o, const struct domcfg *doms, int nr,
 		 struct strvec *argv);
 
 /**
+ * bundle_host_tree() - the device tree QEMU gives the machine @o describes
+ * (the one a bundle built with @o would carry), dumped in a temporary
+ * directory: one QEMU start, about 0.1 s.
+ *
+ * Return: the tree (heap), or NULL after printing why.
+ */
+void *bundle_host_tree(const struct xl_opts *o);
+
+/**
  * bundle_domain_fdt() - a blank tree with the domains' /chosen nodes
  * @doms: valid domains
  * @nr: how many

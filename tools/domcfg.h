@@ -343,6 +343,25 @@ const char *domcfg_pv_mmu_name(enum domcfg_pv_mmu p);
 int domcfg_pt_assign(struct domcfg *doms, int nr,
 		     const struct domcfg_host *host, struct domcfg_error *err);
 
+/**
+ * domcfg_pt_check_dtdev() - refuse a dtdev path the host tree lacks
+ * @doms: the domains
+ * @nr: how many
+ * @tree: the host device tree the bundle would carry (QEMU's dump for
+ *	these machine options)
+ * @err: one "dtdev: the host device tree has no node PATH" per path
+ *
+ * Only the files' own dtdev paths: the ones disk and vif add name the
+ * board's transports. tools/passthrough.c.
+ *
+ * Return: 0, or -EINVAL if diagnostics were added.
+ */
+int domcfg_pt_check_dtdev(const struct domcfg *doms, int nr, const void *tree,
+			  struct domcfg_error *err);
+
+/* Does any of @doms name a dtdev in its file? */
+bool domcfg_pt_has_dtdev(const struct domcfg *doms, int nr);
+
 /* Add one "FILE:LINE: message" diagnostic (also used by tools/passthrough.c). */
 void domcfg_diag(struct domcfg_error *err, const char *file, int line,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));

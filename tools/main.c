@@ -64,14 +64,21 @@ static const char usage_check[] =
 	"\n"
 	"Validate domain files, alone and together, against a host with N\n"
 	"CPUs and SIZE of RAM. Every problem is printed as FILE:LINE: message\n"
-	"and the exit status is 2; nothing is written or launched.\n"
+	"and the exit status is 2; nothing is written. A file with dtdev\n"
+	"paths has them looked up in the machine's device tree, which QEMU\n"
+	"dumps for these options (it starts and exits at once).\n"
 	"\n"
-	"  --arch A     riscv64 (default) or arm64; replaces ${arch} in paths\n"
-	"  --smp N      host CPUs (default 4)\n"
-	"  --mem SIZE   host RAM, MiB unless suffixed K/M/G (default 1G)\n"
-	"  --no-files   check syntax and values only; do not look at the\n"
-	"               kernel and ramdisk files (their sizes count as 0)\n"
-	"  -h, --help   this text\n";
+	"  --arch A          riscv64 (default) or arm64; replaces ${arch} in\n"
+	"                    paths\n"
+	"  --smp N           host CPUs (default 4)\n"
+	"  --mem SIZE        host RAM, MiB unless suffixed K/M/G (default 1G)\n"
+	"  --no-files        check syntax and values only; do not look at the\n"
+	"                    kernel, ramdisk and disk files (their sizes count\n"
+	"                    as 0) nor at the machine's device tree\n"
+	"  --qemu 7|10       --machine-opt K=V, --cpu MODEL: the machine, as\n"
+	"                    for build (the device tree dtdev paths are\n"
+	"                    looked up in)\n"
+	"  -h, --help        this text\n";
 
 static const char usage_build[] =
 	"Usage: xen-lite build --arch riscv64|arm64 [--smp N] [--mem SIZE]\n"
@@ -204,7 +211,7 @@ static const struct option long_opts[] = {
 
 /* Which options each command takes (bit per OPT_ - 256, plus 'o'). */
 #define CMD_HOST ((1u << 0) | (1u << 1) | (1u << 2))
-#define CMD_CHECK (CMD_HOST | (1u << 9))
+#define CMD_CHECK (CMD_HOST | (1u << 9) | (1u << 12) | (1u << 13) | (1u << 14))
 #define CMD_QEMU                                                    \
 	(CMD_HOST | (1u << 3) | (1u << 4) | (1u << 6) | (1u << 7) | \
 	 (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | (1u << 14))
@@ -503,6 +510,27 @@ static int cmd_check(int argc, char **argv)
 	if (!nr)
 		usage_error("check", "%s", "no domain files given");
 	doms = load_domains(&o, nr, argv + first);
+	/*
+	 * A dtdev path must be in the tree the machine would boot with:
+	 * QEMU's own, dumped for these options (only when a file names a
+	 * dtdev; not with --no-files, which looks at no other file either).
+	 */
+	if (!o.no_files && domcfg_pt_has_dtdev(doms, nr)) {
+		struct domcfg_error *err = calloc(1, sizeof(*err));
+		void *tree = bundle_host_tree(&o);
+
+		if (!tree || !err) {
+			free(err);
+			free_domains(doms, nr);
+			return 1;
+		}
+		if (domcfg_pt_check_dtdev(doms, nr, tree, err)) {
+			domcfg_error_print(err, stderr);
+			exit(EXIT_INVALID);
+		}
+		free(err);
+		free(tree);
+	}
 	for (i = 0; i < nr; i++)
 		printf("%s: ok (domain '%s', %llu MiB, %u vCPU%s)\n",
 		       doms[i].path, doms[i].name,

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include "domcfg.h"
 
 /* A board's virtio-mmio transports (hw/riscv/virt.c, hw/arm/virt.c). */
@@ -271,6 +273,18 @@ static int assign(struct domcfg *doms, int nr, const struct transports *t,
 	return rc;
 }
 
+/* Does @pt have MMIO in transport @n? */
+static bool has_transport(const struct domcfg_pt *pt,
+			  const struct transports *t, uint32_t n)
+{
+	for (int m = 0; m < pt->nr_iomem; m++) {
+		if (meet(pt->iomem[m].hpa, pt->iomem[m].size, t_addr(t, (int)n),
+			 t->stride))
+			return true;
+	}
+	return false;
+}
+
 static void check_ranges(struct domcfg *doms, int nr,
 			 const struct domcfg_host *host,
 			 const struct transports *t, struct domcfg_error *err)
@@ -457,6 +471,15 @@ static void check_ranges(struct domcfg *doms, int nr,
 				for (int m = 0; m < q->nr_irqs; m++) {
 					if (q->irq[m] != pt->irq[j])
 						continue;
+					/*
+					 * A transport's own interrupt, with
+					 * its MMIO in both: said once, as
+					 * the MMIO's "also given to".
+					 */
+					if (j >= pt->nr_file_irqs && dma &&
+					    has_transport(q, t,
+							  pt->irq[j] - t->irq0))
+						break;
 					domcfg_diag(
 						err, d->path, line,
 						"irqs: %u is already routed "
@@ -535,4 +558,32 @@ int domcfg_pt_assign(struct domcfg *doms, int nr,
 		return -EINVAL;
 	check_ranges(doms, nr, host, t, err);
 	return err->count > before ? -EINVAL : 0;
+}
+
+int domcfg_pt_check_dtdev(const struct domcfg *doms, int nr, const void *tree,
+			  struct domcfg_error *err)
+{
+	int before = err->count;
+
+	for (int i = 0; i < nr; i++) {
+		for (int j = 0; j < doms[i].pt.nr_file_dtdev; j++) {
+			if (fdt_path_offset(tree, doms[i].pt.dtdev[j]) >= 0)
+				continue;
+			domcfg_diag(err, doms[i].path,
+				    key_line(&doms[i], DOMCFG_K_DTDEV),
+				    "dtdev: the host device tree has no node "
+				    "%s",
+				    doms[i].pt.dtdev[j]);
+		}
+	}
+	return err->count > before ? -EINVAL : 0;
+}
+
+bool domcfg_pt_has_dtdev(const struct domcfg *doms, int nr)
+{
+	for (int i = 0; i < nr; i++) {
+		if (doms[i].pt.nr_file_dtdev)
+			return true;
+	}
+	return false;
 }

@@ -511,17 +511,25 @@ expect_error error.pt-transports-riscv64 \
 expect_error error.pt-transports-arm64 \
 	"$tmp/ptn/p4.cfg:3: disk: no free virtio-mmio transport: the arm64 board has 24 for domains, in pages of 8 that each go to one domain" \
 	check --arch arm64 $(for i in $(seq 1 4); do echo "$tmp/ptn/p$i.cfg"; done)
-# A dtdev the machine's tree lacks: only the build, which has the tree,
-# sees it (exit 2, as for an invalid file).
+# A dtdev the machine's tree lacks: check (bad/pt-dtdev-missing*.cfg) and
+# build refuse it alike (exit 2); the node exists on the default arm64
+# machine, whose tree check then dumps (one for several files).
 printf 'name = "dt"\nkernel = "%s"\ndtdev = [ "/soc/nonexistent@0" ]\n' \
 	"$here/files/kernel.bin" >"$tmp/dtdev.cfg"
 "$cli" build -o "$tmp/dtdev-b" "$tmp/dtdev.cfg" >"$tmp/out" 2>&1
 rc=$?
-if "$cli" check "$tmp/dtdev.cfg" >/dev/null 2>&1 && [ $rc -eq 2 ] &&
+if [ $rc -eq 2 ] &&
 	grep -qxF "xen-lite: $tmp/dtdev.cfg:3: dtdev: the host device tree has no node /soc/nonexistent@0" "$tmp/out"; then
-	ok pt.dtdev-missing
+	ok pt.dtdev-missing-build
 else
-	fail pt.dtdev-missing "build did not refuse it so" "$tmp/out"
+	fail pt.dtdev-missing-build "build did not refuse it so (exit $rc)" "$tmp/out"
+fi
+printf 'name = "its"\nkernel = "%s"\ndtdev = [ "/intc@8000000/its@8080000" ]\ndirect_map = true\n' \
+	"$here/files/kernel.bin" >"$tmp/its.cfg"
+if "$cli" check --arch arm64 "$tmp/its.cfg" >"$tmp/out" 2>&1; then
+	ok pt.dtdev-present
+else
+	fail pt.dtdev-present "check refused a node of the machine's tree" "$tmp/out"
 fi
 
 # --- QEMU selection and machine options (docs/platforms.md) -----------------
