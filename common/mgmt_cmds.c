@@ -279,6 +279,19 @@ static void do_domain_cmd(const struct xl_mgmt_hdr *h, const void *p)
 		do_dump(h, d);
 		domain_put(d);
 		return;
+	case XL_MGMT_SHUTDOWN:
+		/*
+		 * The power button: the guest decides what to do, the CLI
+		 * waits for the domain to shut down (docs/cli.md). Running
+		 * or paused (a paused guest sees it once unpaused).
+		 */
+		rc = READ_ONCE(d->state) == DOM_RUNNING ? arch_power_button(d) :
+							  -EINVAL;
+		verb = "shut down";
+		if (!rc)
+			printk("domain %u (%s): power button pressed\n", d->id,
+			       d->name);
+		break;
 	case XL_MGMT_MEM_SET: {
 		const struct xl_mgmt_mem_set *m = p;
 
@@ -351,6 +364,7 @@ static void mgmt_request(void *ctx, const struct xl_mgmt_hdr *h, const void *p,
 	case XL_MGMT_REBOOT:
 	case XL_MGMT_DUMP:
 	case XL_MGMT_MEM_SET:
+	case XL_MGMT_SHUTDOWN:
 		do_domain_cmd(h, p);
 		return;
 	default:

@@ -76,6 +76,11 @@ static const char usage_runtime[] =
 	"  create FILE...         build and start domains, checked as at boot\n"
 	"  destroy NAME           destroy NAME (also a preserved one)\n"
 	"  reboot NAME            destroy NAME and build it again\n"
+	"  shutdown [-w] [--timeout S] [--force] NAME\n"
+	"                         press NAME's power button, wait up to S\n"
+	"                         seconds (30; -w: no limit; 0: do not wait)\n"
+	"                         for it to shut down; exit 1 if it did not\n"
+	"                         (--force: then destroy it)\n"
 	"  pause NAME, unpause NAME\n"
 	"  mem-set NAME SIZE      the balloon target NAME's guest sees\n"
 	"                         (MiB unless suffixed K/M/G)\n"
@@ -89,7 +94,7 @@ static const char usage_runtime[] =
 static const char *const runtime_cmds[] = {
 	"start",  "list",    "vcpu-list", "console", "dmesg",
 	"create", "destroy", "reboot",	  "pause",   "unpause",
-	"dump",	  "stop",    "mem-set",
+	"dump",	  "stop",    "mem-set", "shutdown",
 };
 
 bool runtime_command(const char *cmd)
@@ -1280,6 +1285,142 @@ static int cmd_domain(const char *cmd, unsigned int type, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Domain @name in a LIST answer: its XL_MGMT_STATE_* (*id and *restarts
+ * set), 0 if there is none.
+ */
+static int dom_status(const char *cmd, const char *dir, const char *name,
+		      unsigned int *id, unsigned int *restarts)
+{
+	const struct xl_mgmt_dominfo *d;
+	struct xl_mgmt_list l;
+	struct reply r;
+	int rc = 0;
+
+	call(cmd, dir, XL_MGMT_LIST, NULL, 0, &r);
+	if (r.h.len < sizeof(l)) {
+		msg("%s: short answer", cmd);
+		exit(1);
+	}
+	memcpy(&l, r.p, sizeof(l));
+	if (r.h.len < sizeof(l) + (size_t)l.nr * sizeof(*d)) {
+		msg("%s: short answer", cmd);
+		exit(1);
+	}
+	d = (const void *)(r.p + sizeof(l));
+	for (unsigned int i = 0; i < l.nr; i++) {
+		if (strncmp(d[i].name, name, XL_MGMT_NAME_LEN))
+			continue;
+		*id = d[i].id;
+		*restarts = d[i].restarts;
+		rc = (int)d[i].state;
+		break;
+	}
+	free(r.p);
+	return rc;
+}
+
+/*
+ * shutdown: the power button (docs/cli.md). The guest decides; done when
+ * the domain is gone, shut down (preserved), or restarted (on_poweroff
+ * = "restart": same name, a new restart count or ID).
+ */
+static int cmd_shutdown(int argc, char **argv)
+{
+	const char *cmd = "shutdown", *name = NULL, *machine = NULL;
+	bool wait_forever = false, force = false;
+	unsigned int id0, rs0, id, rs;
+	double timeout = 30, t0;
+	struct xl_mgmt_dom d;
+	struct reply r;
+	char *dir, *end;
+	int st;
+
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+
+		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			fputs(usage_runtime, stdout);
+			exit(0);
+		} else if (!strcmp(o, "-w") || !strcmp(o, "--wait")) {
+			wait_forever = true;
+		} else if (!strcmp(o, "--force")) {
+			force = true;
+		} else if ((!strcmp(o, "--timeout") || !strcmp(o, "--machine")) &&
+			   i + 1 < argc) {
+			if (!strcmp(o, "--machine")) {
+				machine = argv[++i];
+				if (!machine_name_ok(machine))
+					usage_error(cmd, "--machine: bad name '%s'",
+						    machine);
+				continue;
+			}
+			timeout = strtod(argv[++i], &end);
+			if (*end || end == argv[i] || !(timeout >= 0) ||
+			    timeout > 86400)
+				usage_error(cmd,
+					    "--timeout: expected seconds (0 to 86400), got '%s'",
+					    argv[i]);
+		} else if (!strncmp(o, "--machine=", 10)) {
+			machine = o + 10;
+			if (!machine_name_ok(machine))
+				usage_error(cmd, "--machine: bad name '%s'", machine);
+		} else if (o[0] == '-' && o[1]) {
+			usage_error(cmd, "bad option '%s'", o);
+		} else if (name) {
+			usage_error(cmd, "%s", "expected one domain name");
+		} else {
+			name = o;
+		}
+	}
+	if (!name)
+		usage_error(cmd, "%s", "expected one domain name");
+	if (wait_forever && force)
+		usage_error(cmd, "%s", "-w waits without a limit: no --force with it");
+	dom_arg(&d, cmd, name);
+	free(pick_machine(cmd, machine, &dir));
+	/* No such domain, or a bad state: the hypervisor says so below. */
+	id0 = rs0 = 0;
+	dom_status(cmd, dir, name, &id0, &rs0);
+	call(cmd, dir, XL_MGMT_SHUTDOWN, &d, sizeof(d), &r);
+	free(r.p);
+	if (timeout == 0 && !wait_forever) {
+		msg("%s: power button of '%s' pressed", cmd, name);
+		return 0;
+	}
+	t0 = now_s();
+	for (;;) {
+		st = dom_status(cmd, dir, name, &id, &rs);
+		/* Shutting down or dying: on its way to one of these. */
+		if (st == 0 || st == XL_MGMT_STATE_PRESERVED || id != id0 ||
+		    rs != rs0) {
+			msg("%s: domain '%s' %s after %.1f s", cmd, name,
+			    st == 0 ? "shut down" :
+			    st == XL_MGMT_STATE_PRESERVED ?
+				      "shut down (preserved, on_poweroff)" :
+				      "shut down and restarted (on_poweroff)",
+			    now_s() - t0);
+			return 0;
+		}
+		if (!wait_forever && now_s() - t0 >= timeout)
+			break;
+		usleep(100 * 1000);
+	}
+	if (force) {
+		call(cmd, dir, XL_MGMT_DESTROY, &d, sizeof(d), &r);
+		free(r.p);
+		msg("%s: domain '%s' did not shut down within %g s: destroyed "
+		    "(--force)",
+		    cmd, name, timeout);
+		return 0;
+	}
+	msg("%s: domain '%s' did not shut down within %g s (its guest ignored "
+	    "the power button, or is still shutting down); it runs on: "
+	    "'xen-lite destroy %s' stops it",
+	    cmd, name, timeout, name);
+	return 1;
+}
+
 static int cmd_mem_set(int argc, char **argv)
 {
 	struct xl_mgmt_mem_set m;
@@ -1617,5 +1758,7 @@ int runtime_main(const char *cmd, int argc, char **argv)
 		return cmd_domain(cmd, XL_MGMT_DUMP, argc, argv);
 	if (!strcmp(cmd, "mem-set"))
 		return cmd_mem_set(argc, argv);
+	if (!strcmp(cmd, "shutdown"))
+		return cmd_shutdown(argc, argv);
 	return EXIT_INVALID;
 }

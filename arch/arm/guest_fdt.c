@@ -16,6 +16,7 @@
 
 #define PHANDLE_GIC 0x8001
 #define PHANDLE_CLK 0x8002
+#define PHANDLE_GPIO 0x8003
 
 /* Interrupt specifier cells (GIC binding): type, number, flags. */
 #define GIC_SPI 0
@@ -67,6 +68,46 @@ static int cpus_nodes(struct domain *d, void *fdt)
 		TRY(fdt_property_string(fdt, "enable-method", "psci"));
 		TRY(fdt_end_node(fdt));
 	}
+	return fdt_end_node(fdt);
+}
+
+/*
+ * The power button (arch/arm/vpl061.c): QEMU virt's PL061 and its
+ * gpio-keys node, the same properties, so Linux's gpio-pl061 and
+ * gpio_keys drive it unchanged.
+ */
+static int power_button_nodes(void *fdt)
+{
+	static const char compat[] = "arm,pl061\0arm,primecell";
+	static const u32 irq[] = { GIC_SPI, XL_PWRBTN_IRQ_ARM64 - 32,
+				   IRQ_LEVEL_HIGH };
+	const fdt32_t gpios[3] = { cpu_to_fdt32(PHANDLE_GPIO),
+				   cpu_to_fdt32(XL_PWRBTN_GPIO_LINE_ARM64),
+				   cpu_to_fdt32(0) /* active high */ };
+	char name[32];
+
+	snprintf(name, sizeof(name), "pl061@%llx",
+		 (unsigned long long)XL_PWRBTN_ADDR_ARM64);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_reg2(fdt, XL_PWRBTN_ADDR_ARM64, XL_PWRBTN_SIZE_ARM64, 0, 0,
+		      1));
+	TRY(fdt_property_u32(fdt, "interrupt-parent", PHANDLE_GIC));
+	TRY(prop_irqs(fdt, irq, 1));
+	TRY(fdt_property_u32(fdt, "#gpio-cells", 2));
+	TRY(fdt_property(fdt, "gpio-controller", NULL, 0));
+	TRY(fdt_property_u32(fdt, "clocks", PHANDLE_CLK));
+	TRY(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	TRY(fdt_property_u32(fdt, "phandle", PHANDLE_GPIO));
+	TRY(fdt_end_node(fdt));
+
+	TRY(fdt_begin_node(fdt, "gpio-keys"));
+	TRY(fdt_property_string(fdt, "compatible", "gpio-keys"));
+	TRY(fdt_begin_node(fdt, "poweroff"));
+	TRY(fdt_property_string(fdt, "label", "GPIO Key Poweroff"));
+	TRY(fdt_property_u32(fdt, "linux,code", XL_PWRBTN_KEY));
+	TRY(fdt_property(fdt, "gpios", gpios, sizeof(gpios)));
+	TRY(fdt_end_node(fdt));
 	return fdt_end_node(fdt);
 }
 
@@ -144,7 +185,7 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 	TRY(fdt_property(fdt, "clocks", clocks, sizeof(clocks)));
 	TRY(fdt_property(fdt, "clock-names", clk_names, sizeof(clk_names)));
 	TRY(fdt_end_node(fdt));
-	return 0;
+	return power_button_nodes(fdt);
 }
 
 u32 arch_guest_intc_phandle(void)

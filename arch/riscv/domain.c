@@ -11,6 +11,7 @@
 #include <asm/vaplic.h>
 #include <asm/vimsic.h>
 #include <asm/vplic.h>
+#include <asm/vinput.h>
 #include <asm/vuart.h>
 
 int arch_domain_init(struct domain *d)
@@ -36,9 +37,9 @@ int arch_domain_init(struct domain *d)
 		printk("domain %u (%s): AIA: vAPLIC (MSI mode) at %#lx, IMSIC "
 		       "files at %#lx\n",
 		       d->id, d->name, VAPLIC_BASE, VIMSIC_BASE);
-		return vaplic_init(d) ?: vimsic_init(d);
+		return vaplic_init(d) ?: vimsic_init(d) ?: vinput_init(d);
 	}
-	return vplic_init(d, d->cfg.vcpus);
+	return vplic_init(d, d->cfg.vcpus) ?: vinput_init(d);
 }
 
 void arch_domain_destroy(struct domain *d)

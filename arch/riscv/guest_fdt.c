@@ -259,6 +259,24 @@ static int uart_node(struct domain *d, void *fdt)
 	return rc;
 }
 
+/* The power button (arch/riscv/vinput.c): a virtio-mmio transport. */
+static int power_button_node(struct domain *d, void *fdt)
+{
+	char name[32];
+	int rc;
+
+	snprintf(name, sizeof(name), "virtio_mmio@%llx",
+		 (unsigned long long)XL_PWRBTN_ADDR_RISCV64);
+	rc = fdt_begin_node(fdt, name);
+	rc = rc ?: fdt_property_string(fdt, "compatible", "virtio,mmio");
+	rc = rc ?: fdt_reg64(fdt, XL_PWRBTN_ADDR_RISCV64, XL_PWRBTN_SIZE_RISCV64);
+	rc = rc ?: irq_prop(d, fdt, XL_PWRBTN_IRQ_RISCV64);
+	rc = rc ?: fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
+	rc = rc ?: fdt_property(fdt, "dma-coherent", NULL, 0);
+	rc = rc ?: fdt_end_node(fdt);
+	return rc;
+}
+
 int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 {
 	int rc;
@@ -266,6 +284,7 @@ int arch_guest_fdt_nodes(struct domain *d, void *fdt)
 	rc = cpus_node(d, fdt);
 	rc = rc ?: (d->arch.aia ? aia_nodes(d, fdt) : plic_node(d, fdt));
 	rc = rc ?: uart_node(d, fdt);
+	rc = rc ?: power_button_node(d, fdt);
 	return rc;
 }
 

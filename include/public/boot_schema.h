@@ -78,6 +78,29 @@
 #define XL_MGMT_PAGE_ARM64 0x0a003000ULL /* transports 24..31 */
 #define XL_MGMT_FIRST_RESERVED_ARM64 24
 
+/*
+ * The power button (docs/cli.md, "xen-lite shutdown"): a device every
+ * domain has, through which the CLI asks a guest to shut down, the way
+ * a machine's power button does. No passthrough may use its page or its
+ * interrupt line (the CLI refuses iomem and irqs on them).
+ *   arm64: a PL061 GPIO controller with a gpio-keys KEY_POWER on line 3,
+ *   exactly as QEMU's virt board has its power button (same address,
+ *   SPI 7 = INTID 39); Debian's kernel drives both (gpio-pl061,
+ *   gpio_keys).
+ *   riscv64: a virtio-input device (virtio-mmio, version 2) that reports
+ *   KEY_POWER, one page after QEMU virt's eight virtio-mmio transports,
+ *   vPLIC (or vAPLIC) source 9, which QEMU's board leaves unused; Debian's
+ *   riscv64 kernel has no gpio-keys, but virtio_mmio and virtio_input.
+ */
+#define XL_PWRBTN_ADDR_ARM64 0x09030000ULL
+#define XL_PWRBTN_SIZE_ARM64 0x1000ULL
+#define XL_PWRBTN_IRQ_ARM64 39 /* INTID (SPI 7) */
+#define XL_PWRBTN_GPIO_LINE_ARM64 3
+#define XL_PWRBTN_ADDR_RISCV64 0x10009000ULL
+#define XL_PWRBTN_SIZE_RISCV64 0x1000ULL
+#define XL_PWRBTN_IRQ_RISCV64 9 /* vPLIC source */
+#define XL_PWRBTN_KEY 116 /* Linux's KEY_POWER */
+
 /* Fixed limits (not Kconfig options). */
 #define XL_BOOT_MAX_DOMAINS 32 /* domain nodes the hypervisor reads */
 #define XL_BOOT_NAME_MAX 31 /* characters of [A-Za-z0-9_-] */

@@ -49,7 +49,7 @@ struct xl_mgmt_hdr {
 #define XL_MGMT_DUMP 11 /* xl_mgmt_dom; text */
 #define XL_MGMT_VCPU_PIN 12 /* xl_mgmt_vcpu_pin; none (reserved) */
 #define XL_MGMT_MEM_SET 13 /* xl_mgmt_mem_set; none: the balloon target */
-#define XL_MGMT_SHUTDOWN 14 /* xl_mgmt_dom; none (a guest-visible request) */
+#define XL_MGMT_SHUTDOWN 14 /* xl_mgmt_dom; none: presses its power button */
 #define XL_MGMT_TYPE_MAX 14
 #define XL_MGMT_ERROR 0x7fffU /* response to a header that cannot be read */
 

@@ -377,6 +377,13 @@ const char *arch_guest_stdout_path(void);
  */
 size_t arch_vcpu_dump(const struct vcpu *v, char *buf, size_t len);
 
+/**
+ * arch_power_button() - press @d's power button (docs/cli.md, "xen-lite
+ * shutdown"): a request to shut down that the guest sees as KEY_POWER.
+ * Any CPU. Return: 0.
+ */
+int arch_power_button(struct domain *d);
+
 /** arch_domain_console_input() - input is waiting for @d (raise RX irq). */
 void arch_domain_console_input(struct domain *d);
 

@@ -24,10 +24,15 @@
 # it first reads ADDR with busybox devmem and prints "XL-LINUX-DEVMEM
 # status N"; with xl_shm=ROLE,GPA,DOORBELL it runs the shared-memory test's
 # side ROLE (tests/linux/shm-guest.sh, with tests/linux/shmcp.c as
-# xl-shmcp) and prints "XL-SHM status N".
+# xl-shmcp) and prints "XL-SHM status N". With xl_pwrbtn it loads the
+# power button's modules (arm64: gpio_keys, evdev; riscv64: virtio_mmio,
+# virtio_input, evdev), prints "XL-LINUX-PWRBTN-WAIT DEVS", waits for
+# KEY_POWER (tests/linux/pwrbtn.c as xl-pwrbtn: what systemd-logind does on
+# a Debian install), prints "XL-LINUX-PWRBTN-PRESSED" and powers off
+# (tests/runtime, 'xen-lite shutdown').
 
 linux_initramfs() { # arch debroot out
-	local arch=$1 debroot=$2 out=$3 bb="" c work counter devtmpfs=""
+	local arch=$1 debroot=$2 out=$3 bb="" c work counter devtmpfs="" m ko
 	for c in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
 		[ -x "$c" ] && bb=$c && break
 	done
@@ -43,6 +48,25 @@ linux_initramfs() { # arch debroot out
 	local shmcp=(-O2 -Wall -Wextra -nostdlib -static -no-pie -ffreestanding
 		-fno-builtin -fno-stack-protector -fno-tree-loop-distribute-patterns
 		-o "$work/bin/xl-shmcp" "$srctree/tests/linux/shmcp.c")
+	local pwrbtn=("${shmcp[@]:0:${#shmcp[@]}-2}" "$work/bin/xl-pwrbtn"
+		"$srctree/tests/linux/pwrbtn.c")
+	# The power button's modules (none depends on another module).
+	local mods=(gpio_keys evdev)
+	[ "$arch" = arm64 ] || mods=(virtio_mmio virtio_input evdev)
+	mkdir -p "$work/lib/modules"
+	for m in "${mods[@]}"; do
+		ko=$(find "$debroot/lib/modules" "$debroot/usr/lib/modules" \
+			\( -name "$m.ko" -o -name "$m.ko.xz" \) 2>/dev/null | head -n 1)
+		case $ko in
+		*.xz) xz -dc "$ko" >"$work/lib/modules/$m.ko" ;;
+		?*) cp "$ko" "$work/lib/modules/$m.ko" ;;
+		*) false ;;
+		esac || {
+			echo "initramfs: module $m missing under $debroot" >&2
+			rm -rf "$work"
+			return 1
+		}
+	done
 	case $arch in
 	riscv64)
 		counter=rdtime
@@ -50,14 +74,18 @@ linux_initramfs() { # arch debroot out
 		riscv64-linux-gnu-gcc -nostdlib -static -no-pie -march=rv64gc \
 			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S" &&
 			riscv64-linux-gnu-gcc -march=rv64gc -mno-relax -Wl,--no-relax \
-				"${shmcp[@]}"
+				"${shmcp[@]}" &&
+			riscv64-linux-gnu-gcc -march=rv64gc -mno-relax -Wl,--no-relax \
+				"${pwrbtn[@]}"
 		;;
 	arm64)
 		counter=cntvct
 		aarch64-linux-gnu-gcc -nostdlib -static -no-pie -Wl,--build-id=none \
 			-o "$work/bin/cntvct" "$srctree/tests/linux/arm64-cntvct.S" &&
 			aarch64-linux-gnu-gcc -mstrict-align -mgeneral-regs-only \
-				-Wl,--build-id=none "${shmcp[@]}"
+				-Wl,--build-id=none "${shmcp[@]}" &&
+			aarch64-linux-gnu-gcc -mstrict-align -mgeneral-regs-only \
+				-Wl,--build-id=none "${pwrbtn[@]}"
 		;;
 	esac && cp "$srctree/tests/linux/shm-guest.sh" "$work/bin/xl-shm" &&
 		chmod +x "$work/bin/xl-shm" || {
@@ -102,6 +130,27 @@ for a in $(cat /proc/cmdline); do
 		# tests/linux/shm.sh: one side of the shared-memory test.
 		/bin/xl-shm $(echo "${a#xl_shm=}" | tr , ' ')
 		echo "XL-SHM status $?"
+		;;
+	xl_pwrbtn)
+		# tests/runtime: the power button ('xen-lite shutdown').
+		for m in /lib/modules/*.ko; do insmod $m; done
+		devs="" i=0
+		while [ -z "$devs" ] && [ $i -lt 50 ]; do
+			mkdir -p /dev/input
+			for e in /sys/class/input/event*/dev; do
+				[ -e "$e" ] || continue
+				n=${e%/dev}
+				n=/dev/input/${n##*/}
+				IFS=: read maj min <"$e"
+				[ -e $n ] || mknod $n c $maj $min
+				devs="$devs $n"
+			done
+			[ -n "$devs" ] || sleep 0.1
+			i=$((i + 1))
+		done
+		echo "XL-LINUX-PWRBTN-WAIT$devs"
+		/bin/xl-pwrbtn $devs && echo "XL-LINUX-PWRBTN-PRESSED"
+		poweroff -f
 		;;
 	esac
 done

@@ -11,12 +11,14 @@
 #include <asm/regs.h>
 #include <asm/vgic.h>
 #include <asm/vpl011.h>
+#include <asm/vpl061.h>
 
 struct arch_domain {
 	u64 flags;
 	u64 cntvoff; /* CNTVOFF_EL2: the domain's virtual time 0 */
 	struct vgic_dist vgic;
 	struct vpl011 uart;
+	struct vpl061 gpio; /* the power button */
 };
 
 /* EL1 system registers switched with the vCPU. */

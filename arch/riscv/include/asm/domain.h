@@ -12,6 +12,7 @@
 #include <asm/traps.h>
 #include <asm/vaplic.h>
 #include <asm/vimsic.h>
+#include <asm/vinput.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
@@ -94,6 +95,7 @@ struct arch_domain {
 	struct vplic vplic;
 	struct vaplic vaplic;
 	struct vuart vuart;
+	struct vinput vinput; /* the power button */
 };
 
 #endif /* XL_ASM_DOMAIN_H */
