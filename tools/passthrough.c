@@ -81,6 +81,12 @@ static uint32_t doorbell_irq(uint32_t s)
 			  XL_BOOT_SHM_IRQ_BASE_RISCV64 + s;
 }
 
+/* The guest address of every domain's power button. */
+static uint64_t pwrbtn_addr(void)
+{
+	return is_arm() ? XL_PWRBTN_ADDR_ARM64 : XL_PWRBTN_ADDR_RISCV64;
+}
+
 static int key_line(const struct domcfg *d, enum domcfg_key k)
 {
 	return d->line[k] ? d->line[k] : d->line[DOMCFG_K_NAME];
@@ -343,6 +349,16 @@ static void check_ranges(struct domcfg *doms, int nr,
 						    kn, io->gpa,
 						    hyp[h].what + 4);
 			}
+			/* Every domain's power button (boot_schema.h). */
+			if (meet(io->gpa, io->size, pwrbtn_addr(),
+				 is_arm() ? XL_PWRBTN_SIZE_ARM64 :
+					    XL_PWRBTN_SIZE_RISCV64))
+				domcfg_diag(err, d->path, line,
+					    "%s: guest 0x%" PRIx64 "+0x%" PRIx64
+					    " overlaps the domain's emulated "
+					    "power button at 0x%" PRIx64,
+					    kn, io->gpa, io->size,
+					    pwrbtn_addr());
 			if (meet(io->hpa, io->size, t_addr(t, t->reserved),
 				 t_addr(t, t->count) - t_addr(t, t->reserved)))
 				domcfg_diag(err, d->path, line,
@@ -448,6 +464,13 @@ static void check_ranges(struct domcfg *doms, int nr,
 					    "the hypervisor keeps for its "
 					    "management channel",
 					    pt->irq[j], pt->irq[j] - t->irq0);
+			if (pt->irq[j] == (is_arm() ? XL_PWRBTN_IRQ_ARM64 :
+						      XL_PWRBTN_IRQ_RISCV64))
+				domcfg_diag(err, d->path, line,
+					    "irqs: %u is the interrupt of the "
+					    "domain's emulated power button "
+					    "('xen-lite shutdown')",
+					    pt->irq[j]);
 			for (uint32_t s = 0; s < d->nr_shm; s++) {
 				if (pt->irq[j] != doorbell_irq(s))
 					continue;

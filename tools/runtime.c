@@ -92,9 +92,9 @@ static const char usage_runtime[] =
 	"domain files.\n";
 
 static const char *const runtime_cmds[] = {
-	"start",  "list",    "vcpu-list", "console", "dmesg",
-	"create", "destroy", "reboot",	  "pause",   "unpause",
-	"dump",	  "stop",    "mem-set", "shutdown",
+	"start",  "list",    "vcpu-list", "console",  "dmesg",
+	"create", "destroy", "reboot",	  "pause",    "unpause",
+	"dump",	  "stop",    "mem-set",	  "shutdown",
 };
 
 bool runtime_command(const char *cmd)
@@ -1346,25 +1346,29 @@ static int cmd_shutdown(int argc, char **argv)
 			wait_forever = true;
 		} else if (!strcmp(o, "--force")) {
 			force = true;
-		} else if ((!strcmp(o, "--timeout") || !strcmp(o, "--machine")) &&
+		} else if ((!strcmp(o, "--timeout") ||
+			    !strcmp(o, "--machine")) &&
 			   i + 1 < argc) {
 			if (!strcmp(o, "--machine")) {
 				machine = argv[++i];
 				if (!machine_name_ok(machine))
-					usage_error(cmd, "--machine: bad name '%s'",
+					usage_error(cmd,
+						    "--machine: bad name '%s'",
 						    machine);
 				continue;
 			}
 			timeout = strtod(argv[++i], &end);
 			if (*end || end == argv[i] || !(timeout >= 0) ||
 			    timeout > 86400)
-				usage_error(cmd,
-					    "--timeout: expected seconds (0 to 86400), got '%s'",
-					    argv[i]);
+				usage_error(
+					cmd,
+					"--timeout: expected seconds (0 to 86400), got '%s'",
+					argv[i]);
 		} else if (!strncmp(o, "--machine=", 10)) {
 			machine = o + 10;
 			if (!machine_name_ok(machine))
-				usage_error(cmd, "--machine: bad name '%s'", machine);
+				usage_error(cmd, "--machine: bad name '%s'",
+					    machine);
 		} else if (o[0] == '-' && o[1]) {
 			usage_error(cmd, "bad option '%s'", o);
 		} else if (name) {
@@ -1376,7 +1380,8 @@ static int cmd_shutdown(int argc, char **argv)
 	if (!name)
 		usage_error(cmd, "%s", "expected one domain name");
 	if (wait_forever && force)
-		usage_error(cmd, "%s", "-w waits without a limit: no --force with it");
+		usage_error(cmd, "%s",
+			    "-w waits without a limit: no --force with it");
 	dom_arg(&d, cmd, name);
 	free(pick_machine(cmd, machine, &dir));
 	/* No such domain, or a bad state: the hypervisor says so below. */

@@ -14,9 +14,10 @@ int arch_domain_init(struct domain *d)
 {
 	d->arch.cntvoff = arch_counter_read();
 	/* The console first: by far the most frequent MMIO exit. */
-	return vpl011_init(d) ?: vgic_domain_init(d) ?:
-		(gic_v2() ? vgic_v2_domain_init(d) : vgic_mmio_register(d)) ?:
-		vpl061_init(d);
+	return vpl011_init(d)		   ?:
+		       vgic_domain_init(d) ?:
+		       (gic_v2() ? vgic_v2_domain_init(d) : vgic_mmio_register(d)) ?:
+		       vpl061_init(d);
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -269,7 +269,9 @@ static int power_button_node(struct domain *d, void *fdt)
 		 (unsigned long long)XL_PWRBTN_ADDR_RISCV64);
 	rc = fdt_begin_node(fdt, name);
 	rc = rc ?: fdt_property_string(fdt, "compatible", "virtio,mmio");
-	rc = rc ?: fdt_reg64(fdt, XL_PWRBTN_ADDR_RISCV64, XL_PWRBTN_SIZE_RISCV64);
+	rc = rc	   ?:
+		     fdt_reg64(fdt, XL_PWRBTN_ADDR_RISCV64,
+			       XL_PWRBTN_SIZE_RISCV64);
 	rc = rc ?: irq_prop(d, fdt, XL_PWRBTN_IRQ_RISCV64);
 	rc = rc ?: fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
 	rc = rc ?: fdt_property(fdt, "dma-coherent", NULL, 0);

@@ -157,8 +157,8 @@ static int next_buffer(struct domain *d, struct vinput *vi, struct vqueue *q,
 		return 0;
 	if ((u16)(avail_idx - q->last_avail) > q->num)
 		return broken(d, vi, "available index too far ahead"), -1;
-	if (copy_from_guest(d, &id, q->driver + 4 + 2ULL * (q->last_avail % q->num),
-			    2))
+	if (copy_from_guest(d, &id,
+			    q->driver + 4 + 2ULL * (q->last_avail % q->num), 2))
 		return broken(d, vi, "unreadable available ring"), -1;
 	if (id >= q->num)
 		return broken(d, vi, "descriptor index out of range"), -1;
@@ -173,8 +173,8 @@ static int next_buffer(struct domain *d, struct vinput *vi, struct vqueue *q,
 }
 
 /* Lock held. Buffer @head goes back to the driver with @len bytes. */
-static int used(struct domain *d, struct vinput *vi, struct vqueue *q,
-		u16 head, u32 len)
+static int used(struct domain *d, struct vinput *vi, struct vqueue *q, u16 head,
+		u32 len)
 {
 	u32 elem[2] = { head, len };
 	u16 idx = q->used_idx + 1;
@@ -331,7 +331,8 @@ static u32 read_reg(struct vinput *vi, paddr_t off)
 /* Lock held. A write to a register; config space is handled apart. */
 static void write_reg(struct domain *d, struct vinput *vi, paddr_t off, u32 val)
 {
-	struct vqueue *q = vi->qsel < VINPUT_NR_QUEUES ? &vi->q[vi->qsel] : NULL;
+	struct vqueue *q = vi->qsel < VINPUT_NR_QUEUES ? &vi->q[vi->qsel] :
+							 NULL;
 	u32 *r;
 
 	switch (off) {
@@ -357,7 +358,8 @@ static void write_reg(struct domain *d, struct vinput *vi, paddr_t off, u32 val)
 			return;
 		if ((val & 1) && (!q->num || q->num > VINPUT_QUEUE_MAX ||
 				  (q->num & (q->num - 1)))) {
-			broken(d, vi, "a queue size that is not a power of 2 up to 64");
+			broken(d, vi,
+			       "a queue size that is not a power of 2 up to 64");
 			return;
 		}
 		q->ready = val & 1;

@@ -116,8 +116,8 @@ void xl_main(long *sp)
 		for (i = 0; i < argc - 1; i++) {
 			if (!fds[i].revents)
 				continue;
-			n = sys6(SYS_read, fds[i].fd, (long)ev, sizeof(ev), 0, 0,
-				 0);
+			n = sys6(SYS_read, fds[i].fd, (long)ev, sizeof(ev), 0,
+				 0, 0);
 			if (n < 0)
 				leave(1, "read error");
 			for (long k = 0; k < n / (long)sizeof(ev[0]); k++)

@@ -273,7 +273,8 @@ run_arch() {
 
 	# A Debian Linux domain created at run time.
 	if linux_prepare "$arch" 2>"$out.lxprep"; then
-		printf 'name = "lx"\nkernel = "%s"\nramdisk = "%s"\ncmdline = "console=%s quiet"\nmemory = 256\nvcpus = 1\non_poweroff = "preserve"\n' \
+		# xl_pwrbtn: the guest waits for its power button (shutdown).
+		printf 'name = "lx"\nkernel = "%s"\nramdisk = "%s"\ncmdline = "console=%s quiet xl_pwrbtn"\nmemory = 256\nvcpus = 1\non_poweroff = "preserve"\n' \
 			"$lx_kernel" "$lx_initrd" "$([ "$arch" = arm64 ] && echo ttyAMA0 || echo ttyS0)" >"$cfg/lx.cfg"
 		for i in $(seq "$lx_cycles"); do
 			f0=$(free_pages "$m")
@@ -302,6 +303,20 @@ run_arch() {
 				else
 					fail "$arch.linux_reboot" "no second marker after reboot" "$out.lx"
 				fi
+				# shutdown: Linux sees KEY_POWER and powers off
+				# (preserved: on_poweroff).
+				local w
+				w=$(grep -ac '^\[lx\] XL-LINUX-PWRBTN-PRESSED' "$sl")
+				wait_for eval "[ \$(grep -ac '^\[lx\] XL-LINUX-PWRBTN-WAIT /dev/input/event' '$sl') -gt $ups ]"
+				xl shutdown lx >"$out.sd" 2>&1
+				rc=$?
+				if [ $rc = 0 ] && grep -q "domain 'lx' shut down (preserved, on_poweroff) after" "$out.sd" &&
+					[ "$(grep -ac '^\[lx\] XL-LINUX-PWRBTN-PRESSED' "$sl")" -gt "$w" ] &&
+					[ "$(dom_state "$m" lx)" = preserved ]; then
+					ok "$arch.shutdown_linux"
+				else
+					fail "$arch.shutdown_linux" "shutdown: status $rc; no KEY_POWER seen by Linux or not preserved" "$out.sd"
+				fi
 			fi
 			xl destroy lx >>"$out.lx" 2>&1
 			wait_for is_gone "$m" lx
@@ -322,6 +337,39 @@ run_arch() {
 	fi
 	xl destroy cr >>"$out.cr" 2>&1 && wait_for is_gone "$m" cr
 	check "$arch.destroy_preserved" $? "the preserved domain did not go"
+
+	# shutdown of a guest that ignores the power button (the ticker):
+	# a clear error after the timeout, the guest runs on; --force then
+	# destroys it; bad names and states.
+	xl shutdown --timeout 2 t1 >"$out.sdi" 2>&1
+	rc=$?
+	a=$(last_tick "$sl" t1)
+	sleep 0.5
+	b=$(last_tick "$sl" t1)
+	if [ $rc = 1 ] && grep -q "domain 't1' did not shut down within 2 s (its guest ignored the power button" "$out.sdi" &&
+		[ "$(dom_state "$m" t1)" = running ] && [ "${b:-0}" -gt "${a:-0}" ]; then
+		ok "$arch.shutdown_ignored"
+	else
+		fail "$arch.shutdown_ignored" "status $rc (want 1), or t1 not running on (ticks $a -> $b)" "$out.sdi"
+	fi
+	xl create "$cfg/t3.cfg" >"$out.sdf" 2>&1
+	xl shutdown --timeout 1 --force t3 >>"$out.sdf" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && grep -q "did not shut down within 1 s: destroyed (--force)" "$out.sdf" && wait_for is_gone "$m" t3; then
+		ok "$arch.shutdown_force"
+	else
+		fail "$arch.shutdown_force" "shutdown --force: status $rc" "$out.sdf"
+	fi
+	: >"$out.sdb"
+	local r1 r2 r3
+	xl shutdown nosuch >>"$out.sdb" 2>&1; r1=$?
+	xl shutdown -w --force t1 >>"$out.sdb" 2>&1; r2=$?
+	xl shutdown --timeout x t1 >>"$out.sdb" 2>&1; r3=$?
+	if [ "$r1 $r2 $r3" = "1 2 2" ] && grep -q "shutdown: no domain called 'nosuch'" "$out.sdb"; then
+		ok "$arch.shutdown_bad"
+	else
+		fail "$arch.shutdown_bad" "statuses $r1 $r2 $r3 (want 1 2 2)" "$out.sdb"
+	fi
 
 	# Bad commands and bad domain files: clear errors, machine unaffected.
 	# "huge" passes the CLI's check against the machine's RAM but needs
