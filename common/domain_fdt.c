@@ -531,28 +531,6 @@ static int passthrough_shared(struct dparse *p, const struct domain_config *a,
 	return 0;
 }
 
-/* Pages of @a's iomem @i meet no iomem page of another config? */
-static bool iomem_page_own(const struct domain_config *cfgs, int n, int i,
-			   unsigned int r)
-{
-	const struct domain_iomem *a = &cfgs[i].iomem[r];
-	paddr_t s = ROUNDDOWN(a->hpa, PAGE_SIZE);
-	paddr_t e = ROUNDUP(a->hpa + a->size, PAGE_SIZE);
-
-	for (int j = 0; j < n; j++) {
-		if (j == i)
-			continue;
-		for (unsigned int k = 0; k < cfgs[j].nr_iomem; k++) {
-			const struct domain_iomem *b = &cfgs[j].iomem[k];
-
-			if (ROUNDDOWN(b->hpa, PAGE_SIZE) < e &&
-			    s < ROUNDUP(b->hpa + b->size, PAGE_SIZE))
-				return false;
-		}
-	}
-	return true;
-}
-
 int domain_fdt_parse_max(const void *fdt, struct domain_config *cfgs, int max,
 			 unsigned int nr_cpus, unsigned int max_vcpus,
 			 char *err, size_t errlen)
@@ -613,12 +591,7 @@ int domain_fdt_parse_max(const void *fdt, struct domain_config *cfgs, int max,
 			 fdt_strerror(node));
 		return -EINVAL;
 	}
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		cfgs[i].modules_in_place = modules_in_place_ok(cfgs, n, i);
-		for (unsigned int r = 0; r < cfgs[i].nr_iomem; r++) {
-			if (iomem_page_own(cfgs, n, i, r))
-				cfgs[i].iomem_page_own |= 1U << r;
-		}
-	}
 	return n;
 }

@@ -122,12 +122,15 @@ static bool ranges_meet(u64 a, u64 s, u64 b, u64 t)
 /*
  * Map the domain's assigned MMIO (docs/passthrough.md) as device memory,
  * p2m_mmio_direct_dev: Device-nGnRE on Arm; on RISC-V the PMAs of the
- * host range, I/O on virt. A range is mapped by whole pages; one smaller
- * than its pages is mapped only when no other domain has a range in them
- * (cfg.iomem_page_own), else it is left unmapped for the trapped path,
- * which is not there yet. The bundle is checked again here, as hostile
- * input: no host RAM, no device the hypervisor drives, nothing over the
- * domain's RAM, its shm regions or its emulated devices (doorbells too).
+ * host range, I/O on virt. A range is mapped by whole pages when the
+ * domain has those pages whole (passthrough_iomem_whole()); else its
+ * pages stay unmapped and trap (passthrough_trap_range()), so that the
+ * domain reaches its own window and nothing else of the page. The bundle
+ * is checked again here, as hostile input: no host RAM, no device the
+ * hypervisor drives, nothing over the domain's RAM, its shm regions or
+ * its emulated devices (doorbells too). The emulated windows are all
+ * registered before (arch_domain_init()), the trapped pages after all
+ * ranges were checked against them.
  */
 int passthrough_map_iomem(struct domain *d)
 {
@@ -189,15 +192,8 @@ int passthrough_map_iomem(struct domain *d)
 			       d->name, (unsigned long long)gs);
 			return -EINVAL;
 		}
-		if (len != io->size && !(d->cfg.iomem_page_own & (1U << i))) {
-			printk(XL_WARN
-			       "domain %s: iomem %#llx+%#llx shares a "
-			       "page with another domain: not mapped (trapped "
-			       "sub-page windows are not implemented yet)\n",
-			       d->name, (unsigned long long)io->hpa,
-			       (unsigned long long)io->size);
+		if (!passthrough_iomem_whole(&d->cfg, i))
 			continue;
-		}
 		rc = p2m_set_entry(d->p2m, gaddr_to_gfn(gs), len >> PAGE_SHIFT,
 				   maddr_to_mfn(hs), p2m_mmio_direct_dev);
 		if (rc) {
@@ -206,6 +202,25 @@ int passthrough_map_iomem(struct domain *d)
 			       d->name, (unsigned long long)hs, rc);
 			return rc;
 		}
+	}
+	for (unsigned int i = 0; i < d->cfg.nr_iomem; i++) {
+		int rc;
+
+		if (passthrough_iomem_whole(&d->cfg, i))
+			continue;
+		rc = passthrough_trap_range(d, i);
+		if (rc) {
+			printk(XL_ERR
+			       "domain %s: cannot trap iomem %#llx+%#llx "
+			       "(%d)\n",
+			       d->name, (unsigned long long)d->cfg.iomem[i].hpa,
+			       (unsigned long long)d->cfg.iomem[i].size, rc);
+			return rc;
+		}
+		printk("domain %u (%s): iomem %#llx+%#llx trapped (a window "
+		       "in a page it does not have whole)\n",
+		       d->id, d->name, (unsigned long long)d->cfg.iomem[i].hpa,
+		       (unsigned long long)d->cfg.iomem[i].size);
 	}
 	return 0;
 }

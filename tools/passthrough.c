@@ -21,7 +21,6 @@ struct transports {
 	int count;
 	uint32_t irq0; /* the interrupt of transport 0 (PLIC source, INTID) */
 	const char *node_fmt; /* host DT path of transport n, by address */
-	int per_page; /* transports one stage-2 page exposes */
 	int reserved; /* the first of the management channel's (to the end) */
 };
 
@@ -31,7 +30,6 @@ static const struct transports riscv_t = {
 	8,
 	1,
 	"/soc/virtio_mmio@%" PRIx64,
-	1,
 	XL_MGMT_TRANSPORT_RISCV64,
 };
 
@@ -42,7 +40,6 @@ static const struct transports arm_t = {
 	32,
 	48,
 	"/virtio_mmio@%" PRIx64,
-	8,
 	XL_MGMT_FIRST_RESERVED_ARM64,
 };
 
@@ -181,26 +178,16 @@ static void claim_named(struct domcfg *doms, int nr, const struct transports *t)
 	}
 }
 
-/* The next free transport for domain @i (Arm: in a page of its own). */
-static int next_transport(const struct transports *t, int i)
+/*
+ * The next free transport: the lowest. On arm64 it may share its page of
+ * eight with another domain's transports; the hypervisor then traps the
+ * page and checks each access against the domain's own 0x200-byte
+ * windows (docs/passthrough.md, "Sub-page windows").
+ */
+static int next_transport(const struct transports *t)
 {
-	int n, k;
-
-	/* A transport in a page the domain already has. */
-	for (n = 0; n < t->count; n++) {
-		int page = n / t->per_page;
-
-		if (owner[n] != FREE)
-			continue;
-		for (k = page * t->per_page; k < (page + 1) * t->per_page; k++)
-			if (owner[k] == i)
-				return n;
-	}
-	/* Else the first transport of a page nobody has. */
-	for (n = 0; n < t->count; n += t->per_page) {
-		for (k = n; k < n + t->per_page && owner[k] == FREE; k++)
-			;
-		if (k == n + t->per_page)
+	for (int n = 0; n < t->reserved; n++) {
+		if (owner[n] == FREE)
 			return n;
 	}
 	return -1;
@@ -251,7 +238,7 @@ static int assign(struct domcfg *doms, int nr, const struct transports *t,
 			}
 		}
 		for (int j = 0; j < nd + pt->nr_vifs; j++) {
-			int n = next_transport(t, i);
+			int n = next_transport(t);
 			int *slot = j < nd ? &pt->disk[order[j]].transport :
 					     &pt->vif[j - nd].transport;
 
@@ -261,13 +248,9 @@ static int assign(struct domcfg *doms, int nr, const struct transports *t,
 					key_line(d, j < nd ? DOMCFG_K_DISK :
 							     DOMCFG_K_VIF),
 					"%s: no free virtio-mmio transport: "
-					"the %s board has %d for domains%s",
+					"the %s board has %d for domains",
 					j < nd ? "disk" : "vif", domcfg_arch,
-					t->reserved,
-					t->per_page > 1 ?
-						", in pages of 8 that each "
-						"go to one domain" :
-						"");
+					t->reserved);
 				rc = -EINVAL;
 				break;
 			}

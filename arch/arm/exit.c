@@ -8,6 +8,7 @@
  * inject.c.
  */
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/sched.h>
@@ -79,8 +80,27 @@ bool arm_dabt_unhandled(struct vcpu *v, u64 esr, paddr_t gpa, u64 far,
 }
 
 bool arm_mmio_refused(struct vcpu *v, paddr_t gpa, unsigned int size,
-		      bool write)
+		      bool write, int rc)
 {
+	if (rc == -EFAULT && !v->domain->cfg.mmio_fault_crash) {
+		printk(XL_DEBUG "d%u v%u: %u-byte %s guest physical %#llx "
+				"outside its windows (pc %#llx): external "
+				"abort injected\n",
+		       v->domain->id, v->id, size,
+		       write ? "write to" : "read of", (unsigned long long)gpa,
+		       (unsigned long long)v->arch.regs.pc);
+		arm_vcpu_inject_sea(v, READ_SYSREG(far_el2), write, false);
+		return true;
+	}
+	if (rc == -EFAULT) {
+		domain_crash(v->domain,
+			     "vCPU%u: %s of %u bytes at guest physical %#llx, "
+			     "which the domain does not own (pc %#llx)",
+			     v->id, write ? "write" : "read", size,
+			     (unsigned long long)gpa,
+			     (unsigned long long)v->arch.regs.pc);
+		return false;
+	}
 	domain_crash(v->domain,
 		     "vCPU%u: unsupported %u-byte %s at device "
 		     "address %#llx (pc %#llx)",

@@ -96,9 +96,15 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 		/*
 		 * An access the device does not implement reads as zero and
 		 * writes are ignored, as on the PLIC and UART of the
-		 * machine: the device's error is not the guest's fault.
+		 * machine: the device's error is not the guest's fault. But
+		 * -EFAULT, a trapped passthrough page outside the domain's
+		 * windows (common/passthrough_window.c), is an address the
+		 * domain does not own.
 		 */
-		(void)vmmio_emulate(v, dev, gpa, m.size, m.is_write, &val);
+		if (vmmio_emulate(v, dev, gpa, m.size, m.is_write, &val) ==
+		    -EFAULT) {
+			return riscv_unassigned_access(v, gpa);
+		}
 	}
 	if (rc) {
 		domain_crash(

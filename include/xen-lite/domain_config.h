@@ -71,13 +71,6 @@ struct domain_config {
 	} iomem[XL_BOOT_PT_MAX];
 	u32 irqs[XL_BOOT_PT_MAX];
 	unsigned int nr_iomem, nr_irqs;
-	/*
-	 * Bit i: iomem[i] rounded out to whole pages meets no other boot
-	 * domain's range (domain_fdt.c), so those pages may be mapped
-	 * directly even when the range itself is smaller (Arm's 0x200-byte
-	 * virtio-mmio transports, eight to a page).
-	 */
-	u32 iomem_page_own;
 	char dtdev[XL_BOOT_DTDEV_BYTES]; /* the string list, as in the DTB */
 	unsigned int dtdev_len; /* bytes of it, 0 if none */
 	bool direct_map;

@@ -9,6 +9,7 @@
 #include <xen-lite/types.h>
 
 struct domain;
+struct domain_config;
 
 /**
  * passthrough_map_iomem() - map @d's assigned MMIO as device memory
@@ -43,6 +44,37 @@ int passthrough_bind_irqs(struct domain *d);
  * (common/domain.c).
  */
 void passthrough_teardown(struct domain *d);
+
+/*
+ * Trapped sub-page windows (common/passthrough_window.c): an assigned
+ * range is mapped by whole pages only when the domain has those pages
+ * whole; else its pages trap and each access is checked and forwarded.
+ */
+
+/**
+ * passthrough_iomem_whole() - may @cfg's iomem[@i] be mapped by whole
+ * pages? True when the rest of its first and last pages is the domain's
+ * too (its other ranges, at the same host-to-guest offset); always for a
+ * page-aligned range.
+ */
+bool passthrough_iomem_whole(const struct domain_config *cfg, unsigned int i);
+
+/**
+ * passthrough_window() - the assigned range of @cfg that holds the whole
+ * access of @size bytes at guest physical @gpa.
+ * Return: its index in @cfg->iomem, or -1: no range holds all of it, or
+ * the access is not 1, 2, 4 or 8 bytes naturally aligned (device memory).
+ */
+int passthrough_window(const struct domain_config *cfg, paddr_t gpa,
+		       unsigned int size);
+
+/**
+ * passthrough_trap_range() - register the guest pages of @d's iomem[@i]
+ * as trapped passthrough windows (vmmio), once per page. Called by
+ * passthrough_map_iomem() for a range that is not mapped whole.
+ * Return: 0, or vmmio_register()'s error.
+ */
+int passthrough_trap_range(struct domain *d, unsigned int i);
 
 /*
  * Arch hooks: interrupt forwarding (RISC-V: arch/riscv/vplic.c through the

@@ -31,7 +31,10 @@ struct vmmio_ops {
 	 * into the window. A write's value is in *@val, a read leaves its
 	 * value there. Returns 0 when done, a negative errno for an access
 	 * the device does not implement (size, alignment): the caller
-	 * treats it as the guest's fault.
+	 * treats it as the guest's fault. -EFAULT says the address is not
+	 * the domain's at all (a trapped passthrough page outside its
+	 * windows): the caller applies the domain's mmio_fault policy, as
+	 * for an address no window holds.
 	 */
 	int (*access)(struct vcpu *v, void *priv, paddr_t off,
 		      unsigned int size, bool write, u64 *val);

@@ -405,18 +405,21 @@ run_arch() { # arch
 	if want passthrough; then
 	p=$a.passthrough
 	# Sector 0 for each guest to read by DMA; each writes sector 1 of
-	# its own image. passthru2 gets the next transport (riscv64) or the
-	# next page of eight (arm64).
+	# its own image. passthru2 gets the next transport: on arm64 in the
+	# same page of eight as passthru's, so both pages trap (sub-page
+	# windows) and each domain's accesses are checked against its own
+	# 0x200 bytes: passthru's reads and writes of passthru2's transport
+	# fault (outside=).
 	# Requests wait for the forwarded interrupt (irq=1): riscv64 PLIC
-	# source 1 and 2, arm64 INTID 48 and 56 (transport 0 of each page).
+	# source 1 and 2, arm64 INTID 48 and 49.
 	local dev2=0x10002000 irq=" irq=1" i1=1 i2=2
-	[ "$a" = arm64 ] && dev2=0x0a001000 i1=48 i2=56
+	[ "$a" = arm64 ] && dev2=0x0a000200 i1=48 i2=49
 	for i in 1 2; do
 		printf 'XLPT-SECTOR0-OK!' >"$tmp/pt$i.img"
 		truncate -s 1M "$tmp/pt$i.img"
 	done
 	gencfg "$tmp/passthru.cfg" passthru passthru 8 1 \
-		"rounds=100 direct=1 dma=1 status=3$irq" \
+		"rounds=100 direct=1 dma=1 status=3 outside=$dev2$irq" \
 		"disk = [ \"$tmp/pt1.img\" ]"
 	gencfg "$tmp/passthru2.cfg" passthru2 passthru 8 1 \
 		"rounds=100 direct=1 dma=1 dev=$dev2 reboot_once=1$irq" \
@@ -449,6 +452,13 @@ on_reboot = \"restart\""
 			"$(grep -aqE "domain [0-9]+ \\(passthru2\\): host interrupt $i2 masked, its (open claim completed|active state cleared)" "$log"; echo $?)" \
 			"$(grep -a 'host interrupt' "$log" | tr '\n' ' ')"
 	fi
+	# arm64: both transports trapped (one page, two domains); riscv64:
+	# a page each, mapped.
+	local ntrap=0
+	[ "$a" = arm64 ] && ntrap=3 # passthru, passthru2 twice (restart)
+	check "$p.windows_trapped" \
+		"$([ "$(grep -acE 'domain [0-9]+ \(passthru2?\): iomem 0x[0-9a-f]+\+0x200 trapped' "$log")" = $ntrap ]; echo $?)" \
+		"$(grep -a 'trapped' "$log" | tr '\n' ' ') (want $ntrap)"
 	# Its device was reset when it went (ACKNOWLEDGE | DRIVER -> 0).
 	check "$p.device_reset" \
 		"$(grep -aqE 'domain [0-9]+ \(passthru\): virtio-mmio device at 0x[0-9a-f]+ reset \(status 0x3 -> 0x0\)' "$log"; echo $?)" \

@@ -35,6 +35,14 @@
  *   direct=1     the domain is direct-mapped: its RAM is not at the
  *                board's RAM base (host RAM there is the firmware's or
  *                the hypervisor's), and the reads run from that RAM
+ *   outside=ADDR an address the domain does not own (another domain's
+ *                transport; on arm64 one in the same page as its own,
+ *                which the hypervisor traps): a read and a write there
+ *                come back as faults in this guest, as mmiofault's do
+ *                (outside_read, outside_write), and its own transport
+ *                still answers after them (own_after_outside); arm64
+ *                also reads 8 bytes across the end of its own 0x200-byte
+ *                window (outside_straddle)
  */
 #include <rt.h>
 
@@ -222,6 +230,65 @@ static bool irq_again(unsigned int ms)
 static void do_read(void *arg)
 {
 	got = *(volatile uint32_t *)arg;
+}
+
+#ifndef __riscv
+static volatile uint64_t got64;
+
+static void do_read64(void *arg)
+{
+	got64 = *(volatile uint64_t *)arg;
+}
+#endif
+
+static void do_write(void *arg)
+{
+	*(volatile uint32_t *)arg = 0;
+}
+
+/*
+ * Did @f come from an access the bus refused at @addr: RISC-V a load or
+ * store access fault (scause 5 / 7, stval the address), Arm a synchronous
+ * external abort (ESR_EL1 EC 0x25, DFSC 0b010000, FAR_EL1 the address)?
+ */
+static bool bus_fault(const struct rt_fault *f, bool write, uintptr_t addr,
+		      char *why, size_t n)
+{
+#ifdef __riscv
+	bool ok = f->cause == (write ? 7UL : 5UL) && f->addr == addr;
+#else
+	bool ok = ((f->cause >> 26) & 0x3f) == 0x25 &&
+		  (f->cause & 0x3f) == 0x10 && f->addr == addr;
+#endif
+	rt_snprintf(why, n, "cause %#lx at %#lx", f->cause, f->addr);
+	return ok;
+}
+
+static void outside_test(uintptr_t addr, uintptr_t dev)
+{
+	struct rt_fault f = { 0 };
+	char why[64] = "no fault";
+	bool took;
+
+	got = 0x12345678;
+	took = rt_catch(do_read, (void *)addr, &f);
+	rt_check(took && bus_fault(&f, false, addr, why, sizeof(why)),
+		 "outside_read", "read of %#lx: %s (read %#x)",
+		 (unsigned long)addr, took ? why : "no fault", got);
+	took = rt_catch(do_write, (void *)addr, &f);
+	rt_check(took && bus_fault(&f, true, addr, why, sizeof(why)),
+		 "outside_write", "write to %#lx: %s", (unsigned long)addr,
+		 took ? why : "no fault");
+#ifndef __riscv
+	took = rt_catch(do_read64, (void *)(dev + 0x1fc), &f);
+	rt_check(took && bus_fault(&f, false, dev + 0x1fc, why, sizeof(why)),
+		 "outside_straddle", "8-byte read at %#lx: %s",
+		 (unsigned long)(dev + 0x1fc), took ? why : "no fault");
+#endif
+	took = rt_catch(do_read, (void *)dev, &f);
+	rt_check(!took && got == VIRTIO_MAGIC, "own_after_outside",
+		 "read of %#lx: %s %#x", (unsigned long)dev,
+		 took ? "faulted" : "read", got);
 }
 
 /* Read @addr @rounds times; each must give @want (any if @want < 0). */
@@ -543,6 +610,8 @@ int test_main(void)
 	v_version = v;
 	read_reg("device_id", dev + 8, rt_arg_ul("id", 2), rounds, &v);
 	read_reg("vendor_id", dev + 12, 0x554d4551, rounds, &v); /* "QEMU" */
+	if (rt_arg_ul("outside", 0))
+		outside_test(rt_arg_ul("outside", 0), dev);
 	if (rt_arg_is("dma", "1"))
 		dma_test(dev, v_version);
 	if (rt_arg_ul("status", 0)) {

@@ -51,11 +51,14 @@ bool arm_dabt_unhandled(struct vcpu *v, u64 esr, paddr_t gpa, u64 far,
 
 /**
  * arm_mmio_refused() - the device at @gpa refused a decoded access of
- * @size bytes (@write): crash @v's domain (exit.c).
- * Return: false (leave arch_vcpu_run()).
+ * @size bytes (@write) with @rc: crash @v's domain; but -EFAULT (a
+ * trapped passthrough page outside the domain's windows) is an access
+ * to what the domain does not own, its mmio_fault policy: an external
+ * abort injected, or a crash (exit.c).
+ * Return: true to enter @v again, false to leave arch_vcpu_run().
  */
 bool arm_mmio_refused(struct vcpu *v, paddr_t gpa, unsigned int size,
-		      bool write);
+		      bool write, int rc);
 
 /*
  * arm_mmio_access() - emulate decoded access @a of loaded @v at @gpa in
@@ -71,8 +74,10 @@ static inline bool arm_mmio_access(struct vcpu *v,
 			  dabt_store_value(a, a->reg == 31 ? 0 : r->x[a->reg]) :
 			  0;
 
-	if (vmmio_emulate(v, dev, gpa, a->size, a->write, &val) < 0) {
-		return arm_mmio_refused(v, gpa, a->size, a->write);
+	int rc = vmmio_emulate(v, dev, gpa, a->size, a->write, &val);
+
+	if (rc < 0) {
+		return arm_mmio_refused(v, gpa, a->size, a->write, rc);
 	}
 	if (!a->write && a->reg != 31) {
 		r->x[a->reg] = dabt_load_value(a, val);
