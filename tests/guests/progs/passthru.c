@@ -324,14 +324,19 @@ static uint32_t be32(const void *p)
 }
 
 /*
- * The reg address of the first node whose compatible is "virtio,mmio"
- * (devicetree spec 5.4, the structure block), 0 if none; *@irq_props
- * counts its interrupts and interrupt-parent properties, *@irq is its
- * interrupt (RISC-V: the PLIC source; Arm: the INTID of its SPI).
+ * The reg address of the node whose compatible is "virtio,mmio" at @want
+ * (devicetree spec 5.4, the structure block), else of the first such
+ * node, 0 if none (the guest may have emulated virtio-mmio devices too,
+ * such as the riscv64 power button); *@irq_props counts its interrupts
+ * and interrupt-parent properties, *@irq is its interrupt (RISC-V: the
+ * PLIC source; Arm: the INTID of its SPI).
  */
-static uint64_t dt_virtio(const uint8_t *dtb, unsigned int *irq_props,
-			  uint32_t *irq)
+static uint64_t dt_virtio(const uint8_t *dtb, uint64_t want,
+			  unsigned int *irq_props, uint32_t *irq)
 {
+	uint64_t first = 0;
+	unsigned int first_props = 0;
+	uint32_t first_irq = 0, node_irq = 0;
 	const uint8_t *st = dtb + be32(dtb + 8);
 	const char *strs = (const char *)dtb + be32(dtb + 12);
 	uint32_t size = be32(dtb + 36), off = 0;
@@ -362,20 +367,29 @@ static uint64_t dt_virtio(const uint8_t *dtb, unsigned int *irq_props,
 			    !strcmp(name, "interrupt-parent"))
 				irqs++;
 			if (!strcmp(name, "interrupts") && len == 4)
-				*irq = be32(val);
+				node_irq = be32(val);
 			else if (!strcmp(name, "interrupts") && len == 12)
-				*irq = be32(val + 4) + 32;
+				node_irq = be32(val + 4) + 32;
 			off += 8 + ((len + 3) & ~3U);
 		} else if (tok == 2) { /* FDT_END_NODE */
-			if (virtio) {
+			if (virtio && reg == want) {
 				*irq_props = irqs;
+				*irq = node_irq;
 				return reg;
 			}
+			if (virtio && !first) {
+				first = reg;
+				first_props = irqs;
+				first_irq = node_irq;
+			}
+			virtio = false;
 		} else if (tok != 4) { /* FDT_NOP; else FDT_END */
 			break;
 		}
 	}
-	return 0;
+	*irq_props = first_props;
+	*irq = first_irq;
+	return first;
 }
 
 /*
@@ -563,7 +577,7 @@ int test_main(void)
 
 	unsigned int irq_props = 0;
 	uint32_t v_version;
-	uint64_t dt_dev = dt_virtio((const uint8_t *)(uintptr_t)rt_env.dtb,
+	uint64_t dt_dev = dt_virtio((const uint8_t *)(uintptr_t)rt_env.dtb, dev,
 				    &irq_props, &dev_irq);
 
 	irq_mode = rt_arg_is("irq", "1");
