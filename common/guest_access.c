@@ -62,10 +62,10 @@ int copy_to_guest(struct domain *d, paddr_t gpa, const void *src, size_t len)
 		spin_lock(&d->pv_lock);
 #endif
 		pg = p2m_get_page(d->p2m, gaddr_to_gfn(gpa), &t);
-		race_window(); /* finding 1: another vCPU balloons it out */
+		race_window_copy(); /* finding 1: another vCPU balloons it out */
 		if (pg && t == p2m_ram_rw) {
-			race_window_owned(pg, d->id);
 			memcpy((u8 *)page_to_virt(pg) + off, in, n);
+			race_window_wrote(pg, d->id, gfn_x(gaddr_to_gfn(gpa)));
 		}
 #ifdef CONFIG_PV_MMU
 		spin_unlock(&d->pv_lock);

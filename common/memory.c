@@ -21,6 +21,11 @@
 
 #define MAX_EXTENTS 4096
 
+#if defined(CONFIG_DEBUG_RACE_WINDOW_US) && CONFIG_DEBUG_RACE_WINDOW_US > 0 && \
+	!defined(XL_HOST_TEST)
+unsigned long race_window_decreasing;
+#endif
+
 static bool order_ok(unsigned int order)
 {
 	return order == 0 || order == PAGE_ORDER_2M;
@@ -79,11 +84,14 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order,
 		pgs[i] = pg;
 		mfns[i] = mfn;
 	}
+	race_window_decrease(1); /* the copy window waits for us (finding 1) */
 	race_window(); /* finding 3: another vCPU decreases it too */
 	/* Compare-and-set: -ENOENT if another vCPU got there first. */
 	rc = p2m_remove_if_mapped(d->p2m, _gfn(gfn), nr, mfns, batch);
-	if (rc)
+	if (rc) {
+		race_window_decrease(-1);
 		return rc;
+	}
 	/*
 	 * Off the domain's books now; freed at once if the removal flushed
 	 * (no batch), else after the batch's flush.
@@ -99,6 +107,7 @@ static int decrease_one(struct domain *d, u64 gfn, unsigned int order,
 		else
 			put_page(pgs[i]);
 	}
+	race_window_decrease(-1);
 	return 0;
 }
 

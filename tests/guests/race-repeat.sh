@@ -13,10 +13,11 @@
 #               after the first), e.g. the race_batch run's nine
 #
 # A run passes when QEMU exits with status 0, the hypervisor did not
-# panic, no domain printed a FAIL line and each printed its "race: N
-# passed, 0 failed" summary. Prints one line per run ("# CFG run K: pass" or
-# "... FAIL: why") and "race-repeat CFG: P/N passed" per file. Logs are
-# kept in build/race-repeat/. Exit status 0.
+# panic nor report a use after free ("race window: use after free", a
+# build with the option), no domain printed a FAIL line and each printed
+# its "race: N passed, 0 failed" summary. Prints one line per run ("# CFG
+# run K: pass" or "... FAIL: why") and "race-repeat CFG: P/N passed" per
+# file. Logs are kept in build/race-repeat/. Exit status 0.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 srctree=$(cd "$here/../.." && pwd)
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ $# -lt 2 ]; then
-	sed -n '2,18p' "$0" >&2
+	sed -n '2,19p' "$0" >&2
 	exit 2
 fi
 arch=$1
@@ -59,6 +60,8 @@ for group in "$@"; do
 		why=
 		if grep -aq 'PANIC' "$log"; then
 			why=$(grep -a -m1 'PANIC' "$log")
+		elif grep -aq 'race window: use after free' "$log"; then
+			why="$(grep -ac 'race window: use after free' "$log") x $(grep -a -m1 'race window: use after free' "$log")"
 		elif grep -aq '^\[[^]]*\] FAIL' "$log"; then
 			why=$(grep -a -m1 '^\[[^]]*\] FAIL' "$log")
 		elif [ "$st" -ne 0 ]; then

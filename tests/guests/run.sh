@@ -659,17 +659,23 @@ on_reboot = \"restart\""
 	no_leak "$log"
 	check "$p.no_frame_leaked" $? "$leak_why"
 	fi
-	# Decrease vs decrease on a hypervisor built with the race windows
-	# of CONFIG_DEBUG_RACE_WINDOW_US (tests/kconfig, variant
-	# race-windows; only when asked for by name): the checks of a
-	# balloon-out and its removal 1 ms apart, so the two vCPUs' checks
-	# overlap in most rounds. Fails every time without the
-	# compare-and-set removal (finding 3).
+	# Decrease vs decrease, and balloon-out vs result writes, on a
+	# hypervisor built with the race windows of
+	# CONFIG_DEBUG_RACE_WINDOW_US (tests/kconfig, variant race-windows;
+	# only when asked for by name): the checks of a balloon-out and its
+	# removal 1 ms apart, so the two vCPUs' checks overlap in most
+	# rounds; a result write waits 1 ms after its lookup and then for
+	# any balloon-out under way. Without the compare-and-set removal
+	# (finding 3) the first fails every time; without the reference a
+	# write holds (finding 1) the hypervisor reports "race window: use
+	# after free" (the no_stall check) every time.
 	if want_only race_windows; then
 	p=$a.race_windows
-	run "$a" race_windows 4 256M 240 "$cfgdir/race-decrease-window.cfg"
+	run "$a" race_windows 4 256M 240 "$cfgdir/race-decrease-window.cfg" \
+		"$cfgdir/race-results.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" race-decrease-window race
+	expect_pass "$p" race-results race
 	no_leak "$log"
 	check "$p.no_frame_leaked" $? "$leak_why"
 	fi

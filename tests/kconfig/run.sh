@@ -14,7 +14,8 @@
 #                 MMU run, so the PV MMU is exercised with the other flips;
 #     race-windows  PV_MMU=n and DEBUG_RACE_WINDOW_US=1000 (the race
 #                 windows of issue 14 widened); boots the race_windows
-#                 run (decrease vs decrease of one extent).
+#                 run (decrease vs decrease of one extent; balloon-out vs
+#                 result writes into the same page).
 #   --full ('make test-kconfig-full'): one build per single flip, each
 #     booting the basic and faults runs (and the PV MMU run when PV_MMU
 #     is on); about 25 s per variant and architecture on 2 cores.
@@ -119,8 +120,9 @@ for a in $arches; do
 	done < <("$py" "$here/variants.py" "$srctree" "$a" list "$kind")
 	# The race windows of issue 14 (CONFIG_DEBUG_RACE_WINDOW_US, 1 ms)
 	# with the PV MMU off (its lock would serialise the balloon-outs):
-	# decrease vs decrease of one extent, which the code before the fix
-	# fails every time so built (docs/robustness.md, "Race windows").
+	# decrease vs decrease of one extent, and balloon-out vs result
+	# writes into the same page, which the code before the fixes fails
+	# every time so built (docs/robustness.md, "Race windows").
 	[ "$kind" = short ] &&
 		variant "$a" race-windows PV_MMU=n DEBUG_RACE_WINDOW_US=1000
 done

@@ -49,8 +49,10 @@ summary() {
 }
 
 # stall_lines LOG: the hypervisor's stall reports in LOG (CONFIG_STALL_
-# DETECT_US, docs/robustness.md), empty if none; a QEMU-driven check
-# fails on any.
+# DETECT_US, docs/robustness.md), and the use-after-free reports of a
+# build with CONFIG_DEBUG_RACE_WINDOW_US (include/xen-lite/race_window.h),
+# empty if none; a QEMU-driven check fails on any.
 stall_lines() {
-	grep -a 'xen-lite: stall:' "$1" | head -n 2 | tr -d '\r' | tr '\n' ' '
+	grep -aE 'xen-lite: stall:|race window: use after free' "$1" |
+		head -n 2 | tr -d '\r' | tr '\n' ' '
 }
