@@ -30,6 +30,10 @@
 # KEY_POWER (tests/linux/pwrbtn.c as xl-pwrbtn: what systemd-logind does on
 # a Debian install), prints "XL-LINUX-PWRBTN-PRESSED" and powers off
 # (tests/runtime, 'xen-lite shutdown').
+# linux_modules DEBROOT DIR MODULE...
+#     kernel modules for an initramfs (below).
+# linux_tool ARCH OUT SOURCE
+#     a static helper program (below).
 
 linux_initramfs() { # arch debroot out
 	local arch=$1 debroot=$2 out=$3 bb="" c work counter devtmpfs="" m ko
@@ -44,12 +48,6 @@ linux_initramfs() { # arch debroot out
 	mkdir -p "$work"/{bin,dev,proc,sys,tmp}
 	cp "$bb" "$work/bin/busybox"
 	ln -s busybox "$work/bin/sh"
-	# xl-shmcp: freestanding C, raw system calls (no libc, no builtins).
-	local shmcp=(-O2 -Wall -Wextra -nostdlib -static -no-pie -ffreestanding
-		-fno-builtin -fno-stack-protector -fno-tree-loop-distribute-patterns
-		-o "$work/bin/xl-shmcp" "$srctree/tests/linux/shmcp.c")
-	local pwrbtn=("${shmcp[@]:0:${#shmcp[@]}-2}" "$work/bin/xl-pwrbtn"
-		"$srctree/tests/linux/pwrbtn.c")
 	# The power button's modules (none depends on another module).
 	local mods=(gpio_keys evdev)
 	[ "$arch" = arm64 ] || mods=(virtio_mmio virtio_input evdev)
@@ -72,22 +70,16 @@ linux_initramfs() { # arch debroot out
 		counter=rdtime
 		devtmpfs="mount -t devtmpfs dev /dev"
 		riscv64-linux-gnu-gcc -nostdlib -static -no-pie -march=rv64gc \
-			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S" &&
-			riscv64-linux-gnu-gcc -march=rv64gc -mno-relax -Wl,--no-relax \
-				"${shmcp[@]}" &&
-			riscv64-linux-gnu-gcc -march=rv64gc -mno-relax -Wl,--no-relax \
-				"${pwrbtn[@]}"
+			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S"
 		;;
 	arm64)
 		counter=cntvct
 		aarch64-linux-gnu-gcc -nostdlib -static -no-pie -Wl,--build-id=none \
-			-o "$work/bin/cntvct" "$srctree/tests/linux/arm64-cntvct.S" &&
-			aarch64-linux-gnu-gcc -mstrict-align -mgeneral-regs-only \
-				-Wl,--build-id=none "${shmcp[@]}" &&
-			aarch64-linux-gnu-gcc -mstrict-align -mgeneral-regs-only \
-				-Wl,--build-id=none "${pwrbtn[@]}"
+			-o "$work/bin/cntvct" "$srctree/tests/linux/arm64-cntvct.S"
 		;;
-	esac && cp "$srctree/tests/linux/shm-guest.sh" "$work/bin/xl-shm" &&
+	esac && linux_tool "$arch" "$work/bin/xl-shmcp" "$srctree/tests/linux/shmcp.c" &&
+		linux_tool "$arch" "$work/bin/xl-pwrbtn" "$srctree/tests/linux/pwrbtn.c" &&
+		cp "$srctree/tests/linux/shm-guest.sh" "$work/bin/xl-shm" &&
 		chmod +x "$work/bin/xl-shm" || {
 		rm -rf "$work"
 		return 1
@@ -179,6 +171,20 @@ INIT
 	return $c
 }
 
+# linux_tool ARCH OUT SOURCE: a freestanding static Linux program for ARCH
+# from one C file without libc (raw system calls, no builtins):
+# tests/linux/shmcp.c, tests/linux/diskbench.c.
+linux_tool() {
+	local f=(-O2 -Wall -Wextra -nostdlib -static -no-pie -ffreestanding
+		-fno-builtin -fno-stack-protector -fno-tree-loop-distribute-patterns
+		-o "$2" "$3")
+	case $1 in
+	riscv64) riscv64-linux-gnu-gcc -march=rv64gc -mno-relax -Wl,--no-relax "${f[@]}" ;;
+	arm64) aarch64-linux-gnu-gcc -mstrict-align -mgeneral-regs-only -Wl,--build-id=none "${f[@]}" ;;
+	*) return 2 ;;
+	esac
+}
+
 linux_prepare() { # arch
 	local arch=$1 deb=$srctree/build/debian/$1 suite kpkg k
 	lx_arch=$arch
@@ -247,4 +253,65 @@ memory = $4
 vcpus = $3
 on_reboot = "$5"
 CFG
+}
+
+# linux_modules DEBROOT DIR MODULE...: the MODULEs of the kernel package
+# under DEBROOT and the modules they need, uncompressed into
+# DIR/lib/modules/NAME.ko, with DIR/lib/modules/order listing them in
+# loading order (each after what it depends on) for an /init that runs
+#   for m in $(cat /lib/modules/order); do insmod /lib/modules/$m.ko; done
+# (tests/linux/passthrough.sh, tests/bench/disk.sh). The order comes from
+# each module's own "depends=" (its .modinfo section): there is no
+# modules.dep (the package's postinst makes it) and no host modinfo.
+linux_modules() {
+	local debroot=$1 dir=$2 list line n p
+	shift 2
+	mkdir -p "$dir/lib/modules" || return 1
+	list=$(/usr/bin/python3 - "$debroot" "$@" <<'PY'
+import lzma, os, sys
+root, want = sys.argv[1], sys.argv[2:]
+paths = {}
+for top in ("lib/modules", "usr/lib/modules"):
+    for d, _, files in os.walk(os.path.join(root, top)):
+        for f in files:
+            for ext in (".ko.xz", ".ko"):
+                if f.endswith(ext):
+                    paths.setdefault(f[: -len(ext)].replace("-", "_"),
+                                     os.path.join(d, f))
+def deps(name):
+    p = paths[name]
+    data = open(p, "rb").read()
+    if p.endswith(".xz"):
+        data = lzma.decompress(data)
+    for field in data.split(b"\0"):
+        if field.startswith(b"depends="):
+            return [x.replace("-", "_") for x in
+                    field[8:].decode().split(",") if x]
+    return []
+order, seen = [], set()
+def visit(name):
+    if name in seen:
+        return
+    seen.add(name)
+    if name not in paths:
+        sys.exit("module %s not in the kernel package" % name)
+    for d in deps(name):
+        visit(d)
+    order.append(name)
+for w in want:
+    visit(w)
+for n in order:
+    print("%s=%s" % (n, paths[n]))
+PY
+	) || return 1
+	: >"$dir/lib/modules/order"
+	while IFS= read -r line; do
+		n=${line%%=*}
+		p=${line#*=}
+		case $p in
+		*.xz) xz -dc "$p" >"$dir/lib/modules/$n.ko" ;;
+		*) cp "$p" "$dir/lib/modules/$n.ko" ;;
+		esac || return 1
+		echo "$n" >>"$dir/lib/modules/order"
+	done <<<"$list"
 }

@@ -11,12 +11,15 @@
 #     when TIMEOUT expired). Without domain files: the hypervisor alone.
 #     --dtb FILE (here, not a CLI option) boots on FILE instead of the
 #     CLI's tree (a later -dtb replaces QEMU's earlier one).
-# qemu_machine ARCH [machine options...]
+# qemu_machine ARCH [machine options...] [DOMAIN-FILE...]
 #     sets the array qemu_cmd to the QEMU command line the CLI boots for
 #     this machine (--smp, --mem, --cpu, --machine-opt, --qemu ...),
 #     without the hypervisor, the tree and the modules: for what is not a
 #     hypervisor boot (a kernel alone, a tree dump). Appending
-#     "-machine dumpdtb=FILE" dumps QEMU's tree of that machine.
+#     "-machine dumpdtb=FILE" dumps QEMU's tree of that machine. With
+#     domain files, their disks and NICs stay (the CLI's -drive, -netdev
+#     and -device arguments, on the same transports): a kernel booted
+#     alone on that line finds the devices the domain gets.
 # qemu_tree ARCH OUT [machine options...]
 #     QEMU's own device tree for the machine (the bundle's qemu.dtb).
 # xl_cli ARGS...
@@ -67,7 +70,7 @@ xl_boot() { # timeout log [options...]
 }
 
 qemu_machine() { # arch [options...]
-	local arch=$1 d skip=0 a
+	local arch=$1 d a
 	shift
 	d=$(mktemp -d "${TMPDIR:-/tmp}/xl-qemu.XXXXXX")
 	if ! xl_cli run --arch "$arch" --dry-run -o "$d/b" "$@" >/dev/null 2>"$d/err"; then
@@ -78,13 +81,18 @@ qemu_machine() { # arch [options...]
 	eval "set -- $(cat "$d/b/qemu.cmdline")"
 	rm -rf "$d"
 	qemu_cmd=()
-	for a in "$@"; do
-		if [ $skip = 1 ]; then
-			skip=0
-			continue
-		fi
+	while [ $# -gt 0 ]; do
+		a=$1
+		shift
 		case $a in
-		-kernel | -dtb | -device) skip=1 ;;
+		-kernel | -dtb) shift ;;
+		-device)
+			# The boot modules' loaders go; devices stay.
+			case ${1:-} in
+			loader,*) shift ;;
+			*) qemu_cmd+=("$a") ;;
+			esac
+			;;
 		*) qemu_cmd+=("$a") ;;
 		esac
 	done

@@ -37,54 +37,10 @@ wait_for() { # log pattern seconds
 	return 1
 }
 
-# The modules to load, in order (each after what it depends on), as
-# NAME=PATH lines, from the kernel's tree under DEBROOT. The order comes
-# from each module's own "depends=" (its .modinfo section): there is no
-# modules.dep (the package's postinst makes it) and no host modinfo.
-module_order() { # debroot
-	/usr/bin/python3 - "$1" virtio_mmio virtio_blk crc32c_generic ext4 \
-		virtio_net <<'PY'
-import lzma, os, sys
-root, want = sys.argv[1], sys.argv[2:]
-paths = {}
-for top in ("lib/modules", "usr/lib/modules"):
-    for d, _, files in os.walk(os.path.join(root, top)):
-        for f in files:
-            for ext in (".ko.xz", ".ko"):
-                if f.endswith(ext):
-                    paths.setdefault(f[: -len(ext)].replace("-", "_"),
-                                     os.path.join(d, f))
-def deps(name):
-    p = paths[name]
-    data = open(p, "rb").read()
-    if p.endswith(".xz"):
-        data = lzma.decompress(data)
-    for field in data.split(b"\0"):
-        if field.startswith(b"depends="):
-            return [x.replace("-", "_") for x in
-                    field[8:].decode().split(",") if x]
-    return []
-order, seen = [], set()
-def visit(name):
-    if name in seen:
-        return
-    seen.add(name)
-    if name not in paths:
-        sys.exit("module %s not in the kernel package" % name)
-    for d in deps(name):
-        visit(d)
-    order.append(name)
-for w in want:
-    visit(w)
-for n in order:
-    print("%s=%s" % (n, paths[n]))
-PY
-}
-
 # The initramfs: busybox, the modules, an /init that loads them, mounts
 # /dev/vda and switch_roots to it.
 make_initramfs() { # arch debroot out
-	local arch=$1 debroot=$2 out=$3 work line n p bb=""
+	local arch=$1 debroot=$2 out=$3 work n p bb=""
 	for p in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
 		[ -x "$p" ] && bb=$p && break
 	done
@@ -94,24 +50,11 @@ make_initramfs() { # arch debroot out
 	cp "$bb" "$work/bin/busybox"
 	ln -s busybox "$work/bin/sh"
 	mknod "$work/dev/console" c 5 1
-	: >"$work/lib/modules/order"
-	module_order "$debroot" >"$work/modules.txt" || {
+	linux_modules "$debroot" "$work" virtio_mmio virtio_blk crc32c_generic \
+		ext4 virtio_net || {
 		rm -rf "$work"
 		return 1
 	}
-	while IFS= read -r line; do
-		n=${line%%=*}
-		p=${line#*=}
-		case $p in
-		*.xz) xz -dc "$p" >"$work/lib/modules/$n.ko" ;;
-		*) cp "$p" "$work/lib/modules/$n.ko" ;;
-		esac || {
-			rm -rf "$work"
-			return 1
-		}
-		echo "$n" >>"$work/lib/modules/order"
-	done <"$work/modules.txt"
-	rm "$work/modules.txt"
 	cat >"$work/init" <<'INIT'
 #!/bin/sh
 /bin/busybox --install -s /bin

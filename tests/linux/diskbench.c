@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xl-diskbench: the guest side of the disk benchmark (tests/bench/disk.sh,
+ * docs/benchmarks.md "Disk passthrough"). A static program without libc for
+ * riscv64 and arm64 Linux (raw system calls, the generic table of both),
+ * built into the benchmark's initramfs like xl-shmcp (tests/linux/shmcp.c).
+ *
+ *   xl-diskbench DEV seq MIB PASSES   PASSES sequential reads of the first
+ *                                     MIB MiB of DEV, 1 MiB per request
+ *   xl-diskbench DEV rand N SEED      N reads of 4 KiB at 4 KiB-aligned
+ *                                     offsets of DEV drawn from SEED
+ *
+ * DEV is opened with O_DIRECT (no page cache: every read is a request to
+ * the device and its completion interrupt) into a page-aligned buffer, one
+ * request at a time. Times come from the guest's own counter, read
+ * directly (riscv64: the time CSR; arm64: CNTVCT_EL0), with its frequency
+ * (riscv64: the device tree's /cpus/timebase-frequency; arm64:
+ * CNTFRQ_EL0). Under QEMU's -icount shift=0 the counter follows executed
+ * instructions, 1 ns each.
+ *
+ * The device completes a request in host time, not in instructions: QEMU
+ * reads the image in another thread. A reader that slept meanwhile (as
+ * pread() does) would leave the CPU idle in WFI, and under
+ * -icount sleep=off an idle CPU's clock jumps to the next timer deadline,
+ * by an amount that depends on the host's timing; whether it sleeps at all
+ * depends on the host too (a fast host completes before the reader has
+ * gone to sleep). So the reader never sleeps: it submits each read with
+ * Linux AIO (io_submit) and polls the completion ring in its own memory,
+ * counting the polls; each poll is POLL_INSNS instructions (poll() below).
+ * A request's "path" is its time less the polls: the instructions of the
+ * round trip (submission, the device's interrupt, completion), for the
+ * guest and, in a domain, the hypervisor. What the host took to read the
+ * image is left out; it is in the "time" (the counter alone), which
+ * varies with the host.
+ *
+ * Prints, one line per pass or run (n: nanoseconds of the counter, equal
+ * to instructions under -icount shift=0):
+ *   XL-DISK-SEQ bytes B time_ns T path_ns P
+ *   XL-DISK-4K reads N path_median_ns M path_p10_ns A path_p90_ns B
+ *       path_mean_ns C time_median_ns D
+ * Exit status: 0, or 1 with a message on stderr.
+ */
+#define SYS_io_setup 0
+#define SYS_io_destroy 1
+#define SYS_io_submit 2
+#define SYS_ioctl 29
+#define SYS_openat 56
+#define SYS_close 57
+#define SYS_read 63
+#define SYS_write 64
+#define SYS_exit 93
+
+#define AT_FDCWD (-100)
+#ifdef __riscv
+#define O_DIRECT 040000 /* asm-generic/fcntl.h */
+#else
+#define O_DIRECT 0200000 /* arch/arm64/include/uapi/asm/fcntl.h */
+#endif
+#define BLKGETSIZE64 0x80081272UL /* _IOR(0x12, 114, size_t) */
+#define IOCB_CMD_PREAD 0
+#define AIO_RING_MAGIC 0xa10a10a1
+
+/* Instructions per iteration of poll()'s loop. */
+#ifdef __riscv
+#define POLL_INSNS 3
+#else
+#define POLL_INSNS 4
+#endif
+
+#define CHUNK (1L << 20)
+#define SMALL 4096L
+#define MAX_RAND 65536
+
+typedef unsigned long u64;
+
+static long sys6(long n, long a, long b, long c, long d, long e, long f)
+{
+#ifdef __riscv
+	register long a7 asm("a7") = n;
+	register long a0 asm("a0") = a;
+	register long a1 asm("a1") = b;
+	register long a2 asm("a2") = c;
+	register long a3 asm("a3") = d;
+	register long a4 asm("a4") = e;
+	register long a5 asm("a5") = f;
+
+	asm volatile("ecall"
+		     : "+r"(a0)
+		     : "r"(a7), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5)
+		     : "memory");
+	return a0;
+#else
+	register long x8 asm("x8") = n;
+	register long x0 asm("x0") = a;
+	register long x1 asm("x1") = b;
+	register long x2 asm("x2") = c;
+	register long x3 asm("x3") = d;
+	register long x4 asm("x4") = e;
+	register long x5 asm("x5") = f;
+
+	asm volatile("svc #0"
+		     : "+r"(x0)
+		     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+		     : "memory");
+	return x0;
+#endif
+}
+
+static u64 counter(void)
+{
+	u64 v;
+
+#ifdef __riscv
+	asm volatile("rdtime %0" : "=r"(v));
+#else
+	/* The ISB keeps the read from being taken early (Arm ARM D12.1). */
+	asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
+#endif
+	return v;
+}
+
+static long out(int fd, const char *s)
+{
+	long n = 0;
+
+	while (s[n])
+		n++;
+	return sys6(SYS_write, fd, (long)s, n, 0, 0, 0);
+}
+
+static void __attribute__((noreturn)) die(const char *why)
+{
+	out(2, "xl-diskbench: ");
+	out(2, why);
+	out(2, "\n");
+	sys6(SYS_exit, 1, 0, 0, 0, 0, 0);
+	for (;;)
+		;
+}
+
+/* Decimal; -1 on a bad or empty number. */
+static long number(const char *s)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (1L << 48))
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+static int same(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+/* The line being printed, appended to by put() and putn(). */
+static char line[256];
+static int len;
+
+static void put(const char *s)
+{
+	while (*s && len < (int)sizeof(line) - 2)
+		line[len++] = *s++;
+}
+
+static void putn(u64 v)
+{
+	char d[24];
+	int i = 0;
+
+	do
+		d[i++] = (char)('0' + v % 10);
+	while ((v /= 10) && i < 24);
+	while (i && len < (int)sizeof(line) - 2)
+		line[len++] = d[--i];
+}
+
+static void flush(void)
+{
+	line[len++] = '\n';
+	line[len] = 0;
+	out(1, line);
+	len = 0;
+}
+
+static u64 frequency(void)
+{
+#ifdef __riscv
+	unsigned char b[4];
+	long fd = sys6(SYS_openat, AT_FDCWD,
+		       (long)"/proc/device-tree/cpus/timebase-frequency", 0, 0,
+		       0, 0);
+
+	if (fd < 0 || sys6(SYS_read, fd, (long)b, 4, 0, 0, 0) != 4)
+		die("cannot read /proc/device-tree/cpus/timebase-frequency");
+	sys6(SYS_close, fd, 0, 0, 0, 0, 0);
+	return (u64)b[0] << 24 | (u64)b[1] << 16 | (u64)b[2] << 8 | b[3];
+#else
+	u64 v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+#endif
+}
+
+static unsigned char buf[CHUNK] __attribute__((aligned(4096)));
+static u64 lat[MAX_RAND], tot[MAX_RAND];
+
+/* xorshift64: the same offsets on every run and both architectures. */
+static u64 next(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void sort(u64 *a, long n)
+{
+	/* Shell sort with Ciura's gaps; n is small. */
+	static const long gaps[] = { 701, 301, 132, 57, 23, 10, 4, 1 };
+
+	for (unsigned g = 0; g < sizeof(gaps) / sizeof(gaps[0]); g++) {
+		long h = gaps[g];
+
+		for (long i = h; i < n; i++) {
+			u64 v = a[i];
+			long j = i;
+
+			for (; j >= h && a[j - h] > v; j -= h)
+				a[j] = a[j - h];
+			a[j] = v;
+		}
+	}
+}
+
+/* Linux's AIO ABI (include/uapi/linux/aio_abi.h), little-endian. */
+struct iocb {
+	u64 aio_data;
+	unsigned aio_key;
+	int aio_rw_flags;
+	unsigned short aio_lio_opcode;
+	short aio_reqprio;
+	unsigned aio_fildes;
+	u64 aio_buf;
+	u64 aio_nbytes;
+	long aio_offset;
+	u64 aio_reserved2;
+	unsigned aio_flags;
+	unsigned aio_resfd;
+};
+
+struct io_event {
+	u64 data, obj;
+	long res, res2;
+};
+
+/* The completion ring the context's id points to (fs/aio.c). */
+struct aio_ring {
+	unsigned id, nr, head, tail, magic, compat_features, incompat_features,
+		header_length;
+	struct io_event io_events[];
+};
+
+static u64 hz;
+static struct aio_ring *ring;
+
+/*
+ * Until the ring's tail moves from head: the number of polls, each
+ * POLL_INSNS instructions. The interrupt that completes the request comes
+ * while this runs (or while io_submit() still does).
+ */
+static u64 poll(unsigned head)
+{
+	u64 n = 0;
+	unsigned tail;
+
+#ifdef __riscv
+	asm volatile("1:\tlw %0, 12(%2)\n"
+		     "\taddi %1, %1, 1\n"
+		     "\tbeq %0, %3, 1b\n"
+		     "\tfence r, r"
+		     : "=&r"(tail), "+r"(n)
+		     : "r"(ring), "r"(head)
+		     : "memory");
+#else
+	asm volatile("1:\tldr %w0, [%2, #12]\n"
+		     "\tadd %1, %1, #1\n"
+		     "\tcmp %w0, %w3\n"
+		     "\tb.eq 1b\n"
+		     "\tdmb ishld"
+		     : "=&r"(tail), "+r"(n)
+		     : "r"(ring), "r"(head)
+		     : "cc", "memory");
+#endif
+	return n;
+}
+
+/*
+ * One read of LEN bytes at OFF into buf, submitted and reaped: its time and
+ * its path (the time less the polls) in ns.
+ */
+static void one_read(long fd, long len, long off, u64 *time, u64 *path)
+{
+	struct iocb cb = { 0 }, *cbs[1] = { &cb };
+	unsigned head = ring->head;
+	u64 t0, t1, polls;
+	long res;
+
+	cb.aio_lio_opcode = IOCB_CMD_PREAD;
+	cb.aio_fildes = (unsigned)fd;
+	cb.aio_buf = (u64)buf;
+	cb.aio_nbytes = (u64)len;
+	cb.aio_offset = off;
+	t0 = counter();
+	if (sys6(SYS_io_submit, (long)ring, 1, (long)cbs, 0, 0, 0) != 1)
+		die("io_submit failed");
+	polls = poll(head);
+	res = ring->io_events[head].res;
+	/* Reaped here, not by io_getevents(): fs/aio.c reads head back. */
+	ring->head = (head + 1) % ring->nr;
+	t1 = counter();
+	if (res != len)
+		die("short read");
+	*time = (t1 - t0) * 1000000000UL / hz;
+	*path = *time > polls * POLL_INSNS ? *time - polls * POLL_INSNS : 0;
+}
+
+void xl_main(long *sp)
+{
+	long argc = sp[0], fd, a, b;
+	char **argv = (char **)(sp + 1);
+	u64 size = 0, ctx = 0, t, p;
+
+	if (argc != 5)
+		die("usage: xl-diskbench DEV seq MIB PASSES | DEV rand N SEED");
+	a = number(argv[3]);
+	b = number(argv[4]);
+	if (a <= 0 || b < 0)
+		die("bad number");
+	hz = frequency();
+	if (!hz || 1000000000UL % hz)
+		die("the counter's frequency does not divide 1 GHz");
+	fd = sys6(SYS_openat, AT_FDCWD, (long)argv[1], O_DIRECT, 0, 0, 0);
+	if (fd < 0)
+		die("cannot open DEV with O_DIRECT");
+	if (sys6(SYS_ioctl, fd, (long)BLKGETSIZE64, (long)&size, 0, 0, 0) ||
+	    size < 2 * SMALL)
+		die("cannot tell DEV's size (BLKGETSIZE64)");
+	if (sys6(SYS_io_setup, 1, (long)&ctx, 0, 0, 0, 0))
+		die("io_setup failed (a kernel without CONFIG_AIO?)");
+	ring = (struct aio_ring *)ctx;
+	if (ring->magic != AIO_RING_MAGIC || !ring->nr)
+		die("no AIO completion ring in this process' memory");
+	/* The buffer's pages are faulted in now, not in the first request. */
+	for (long i = 0; i < CHUNK; i += 4096)
+		buf[i] = 1;
+	if (same(argv[2], "seq")) {
+		if ((u64)a * CHUNK > size)
+			die("MIB is larger than DEV");
+		for (long n = 0; n < b; n++) {
+			u64 time = 0, path = 0;
+
+			for (long i = 0; i < a; i++) {
+				one_read(fd, CHUNK, i * CHUNK, &t, &p);
+				time += t;
+				path += p;
+			}
+			put("XL-DISK-SEQ bytes ");
+			putn((u64)a * CHUNK);
+			put(" time_ns ");
+			putn(time);
+			put(" path_ns ");
+			putn(path);
+			flush();
+		}
+	} else if (same(argv[2], "rand")) {
+		u64 s = (u64)b * 2654435761UL + 88172645463325252UL, sum = 0;
+		u64 pages = size / SMALL;
+
+		if (a > MAX_RAND)
+			die("N is larger than 65536");
+		for (long i = 0; i < a; i++) {
+			one_read(fd, SMALL, (long)(next(&s) % pages * SMALL),
+				 &tot[i], &lat[i]);
+			sum += lat[i];
+		}
+		sort(lat, a);
+		sort(tot, a);
+		put("XL-DISK-4K reads ");
+		putn((u64)a);
+		put(" path_median_ns ");
+		putn(lat[a / 2]);
+		put(" path_p10_ns ");
+		putn(lat[a / 10]);
+		put(" path_p90_ns ");
+		putn(lat[a * 9 / 10]);
+		put(" path_mean_ns ");
+		putn(sum / (u64)a);
+		put(" time_median_ns ");
+		putn(tot[a / 2]);
+		flush();
+	} else {
+		die("the mode is 'seq' or 'rand'");
+	}
+	sys6(SYS_io_destroy, (long)ctx, 0, 0, 0, 0, 0);
+	sys6(SYS_close, fd, 0, 0, 0, 0, 0);
+	sys6(SYS_exit, 0, 0, 0, 0, 0, 0);
+}
+
+/* The entry: the stack holds argc, then argv[] (the ELF ABI of both). */
+#ifdef __riscv
+asm(".globl _start\n_start:\n\tmv a0, sp\n\tcall xl_main\n");
+#else
+asm(".globl _start\n_start:\n\tmov x0, sp\n\tbl xl_main\n");
+#endif
