@@ -75,8 +75,17 @@ while [ $i -lt 600 ]; do
 	i=$((i + 1))
 done
 echo "XL-DISK-SETTLED after $i waits:$busy"
+# The device's interrupts so far, and how the block layer splits a read.
+irqs() {
+	echo "XL-DISK-IRQS $1 $(awk '/virtio/ { print $2 }' /proc/interrupts)"
+}
+q=/sys/block/vda/queue
+echo "XL-DISK-QUEUE max_sectors_kb $(cat $q/max_sectors_kb) max_segments $(cat $q/max_segments) max_segment_size $(cat $q/max_segment_size)"
+irqs before
 xl-diskbench /dev/vda seq @MIB@ @PASSES@ || echo "XL-DISK-FAILED seq"
+irqs seq
 xl-diskbench /dev/vda rand @READS@ 1 || echo "XL-DISK-FAILED rand"
+irqs rand
 echo "XL-DISK-DONE"
 poweroff -f
 INIT

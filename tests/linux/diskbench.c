@@ -6,13 +6,13 @@
  * built into the benchmark's initramfs like xl-shmcp (tests/linux/shmcp.c).
  *
  *   xl-diskbench DEV seq MIB PASSES   PASSES sequential reads of the first
- *                                     MIB MiB of DEV, 1 MiB per request
+ *                                     MIB MiB of DEV, 1 MiB per read into
+ *                                     256 pages (one segment each)
  *   xl-diskbench DEV rand N SEED      N reads of 4 KiB at 4 KiB-aligned
  *                                     offsets of DEV drawn from SEED
  *
  * DEV is opened with O_DIRECT (no page cache: every read is a request to
- * the device and its completion interrupt) into a page-aligned buffer, one
- * request at a time. Times come from the guest's own counter, read
+ * the device and its completion interrupt), one read at a time. Times come from the guest's own counter, read
  * directly (riscv64: the time CSR; arm64: CNTVCT_EL0), with its frequency
  * (riscv64: the device tree's /cpus/timebase-frequency; arm64:
  * CNTFRQ_EL0). Under QEMU's -icount shift=0 the counter follows executed
@@ -48,6 +48,7 @@
 #define SYS_close 57
 #define SYS_read 63
 #define SYS_write 64
+#define SYS_pread64 67
 #define SYS_exit 93
 
 #define AT_FDCWD (-100)
@@ -58,6 +59,7 @@
 #endif
 #define BLKGETSIZE64 0x80081272UL /* _IOR(0x12, 114, size_t) */
 #define IOCB_CMD_PREAD 0
+#define IOCB_CMD_PREADV 7
 #define AIO_RING_MAGIC 0xa10a10a1
 
 /* Instructions per iteration of poll()'s loop. */
@@ -68,6 +70,8 @@
 #endif
 
 #define CHUNK (1L << 20)
+#define PAGES (CHUNK / 4096)
+#define POOL (3 * PAGES)
 #define SMALL 4096L
 #define MAX_RAND 65536
 
@@ -212,7 +216,19 @@ static u64 frequency(void)
 #endif
 }
 
-static unsigned char buf[CHUNK] __attribute__((aligned(4096)));
+/*
+ * A sequential read goes into PAGES pages of pool[] none of which follows
+ * the one before it in physical memory (chosen with /proc/self/pagemap):
+ * each page is one segment of the request, natively and in a domain alike.
+ * An ordinary buffer's pages are where the guest's allocator put them,
+ * which differs between the two boots (fewer segments, fewer instructions
+ * per request) and between runs.
+ */
+static unsigned char pool[POOL][4096] __attribute__((aligned(4096)));
+static struct iovec {
+	void *base;
+	u64 len;
+} iov[PAGES];
 static u64 lat[MAX_RAND], tot[MAX_RAND];
 
 /* xorshift64: the same offsets on every run and both architectures. */
@@ -306,8 +322,9 @@ static u64 poll(unsigned head)
 }
 
 /*
- * One read of LEN bytes at OFF into buf, submitted and reaped: its time and
- * its path (the time less the polls) in ns.
+ * One read of LEN bytes at OFF, submitted and reaped: its time and its path
+ * (the time less the polls) in ns. LEN is 4 KiB (into pool[0]) or CHUNK
+ * (into iov[]).
  */
 static void one_read(long fd, long len, long off, u64 *time, u64 *path)
 {
@@ -316,10 +333,16 @@ static void one_read(long fd, long len, long off, u64 *time, u64 *path)
 	u64 t0, t1, polls;
 	long res;
 
-	cb.aio_lio_opcode = IOCB_CMD_PREAD;
+	if (len == CHUNK) {
+		cb.aio_lio_opcode = IOCB_CMD_PREADV;
+		cb.aio_buf = (u64)iov;
+		cb.aio_nbytes = PAGES;
+	} else {
+		cb.aio_lio_opcode = IOCB_CMD_PREAD;
+		cb.aio_buf = (u64)pool[0];
+		cb.aio_nbytes = (u64)len;
+	}
 	cb.aio_fildes = (unsigned)fd;
-	cb.aio_buf = (u64)buf;
-	cb.aio_nbytes = (u64)len;
 	cb.aio_offset = off;
 	t0 = counter();
 	if (sys6(SYS_io_submit, (long)ring, 1, (long)cbs, 0, 0, 0) != 1)
@@ -333,6 +356,37 @@ static void one_read(long fd, long len, long off, u64 *time, u64 *path)
 		die("short read");
 	*time = (t1 - t0) * 1000000000UL / hz;
 	*path = *time > polls * POLL_INSNS ? *time - polls * POLL_INSNS : 0;
+}
+
+/* iov[]: PAGES pages of pool[], none physically after the one before. */
+static void scatter(void)
+{
+	long pm, n = 0;
+	u64 last = 0;
+
+	pm = sys6(SYS_openat, AT_FDCWD, (long)"/proc/self/pagemap", 0, 0, 0, 0);
+	if (pm < 0)
+		die("cannot open /proc/self/pagemap");
+	for (long i = 0; i < POOL && n < PAGES; i++) {
+		u64 e = 0;
+
+		pool[i][0] = 1; /* faulted in: it has a frame now */
+		if (sys6(SYS_pread64, pm, (long)&e, 8, (long)pool[i] / 4096 * 8,
+			 0, 0) != 8)
+			die("cannot read /proc/self/pagemap");
+		/* Bit 63: present; bits 0-54: the frame (0 unless root). */
+		e = e >> 63 ? e & ((1UL << 55) - 1) : 0;
+		if (!e)
+			die("no frame numbers in /proc/self/pagemap (not root?)");
+		if (n && e == last + 1)
+			continue;
+		iov[n].base = pool[i];
+		iov[n++].len = 4096;
+		last = e;
+	}
+	sys6(SYS_close, pm, 0, 0, 0, 0, 0);
+	if (n < PAGES)
+		die("pool too small for a scattered buffer");
 }
 
 void xl_main(long *sp)
@@ -361,9 +415,7 @@ void xl_main(long *sp)
 	ring = (struct aio_ring *)ctx;
 	if (ring->magic != AIO_RING_MAGIC || !ring->nr)
 		die("no AIO completion ring in this process' memory");
-	/* The buffer's pages are faulted in now, not in the first request. */
-	for (long i = 0; i < CHUNK; i += 4096)
-		buf[i] = 1;
+	scatter();
 	if (same(argv[2], "seq")) {
 		if ((u64)a * CHUNK > size)
 			die("MIB is larger than DEV");
