@@ -634,6 +634,11 @@ static unsigned int reap_domains(void)
 	if (rc == -ERESTART) {
 		more = true; /* continue on the next pass */
 	} else {
+		/*
+		 * The console input moves on while the domain is still
+		 * listed: "the next domain" is the one after it.
+		 */
+		domain_console_gone(victim->name, act == ACTION_RESTART, false);
 		/* Off the list under reap_lock: nobody walks it meanwhile. */
 		domain_unlist(victim);
 		printk("domain %u (%s) destroyed%s\n", victim->id, victim->name,
@@ -648,7 +653,6 @@ static unsigned int reap_domains(void)
 		} else {
 			domain_release_staging(&victim->cfg);
 		}
-		domain_console_gone(victim->name, act == ACTION_RESTART, false);
 		if (act != ACTION_RESTART)
 			shm_domain_gone(&victim->cfg);
 		domain_put(victim); /* domain_list's reference */

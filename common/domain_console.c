@@ -222,26 +222,38 @@ static struct domain *running_by_name(const char *name)
 
 /*
  * The next running domain after the one called @name in list order (the
- * first one for ""), or "" (the debug keys) after the last. Writes the
- * name into @out.
+ * first one for ""), or "" (the debug keys) after the last. @name itself
+ * may be listed in any state (a domain going away is no longer running)
+ * or not at all (already off the list): then the first running domain.
+ * Writes the name into @out.
  */
 static void next_focus(const char *name, char *out)
 {
 	struct domain *d;
-	bool take = !name[0];
+	bool take = !name[0], found = take;
 	unsigned long flags;
 
 	out[0] = '\0';
 	spin_lock_irqsave(&domain_list_lock, flags);
 	list_for_each_entry(d, &domain_list, list) {
+		if (!take && !strcmp(d->name, name)) {
+			take = found = true;
+			continue;
+		}
 		if (d->state != DOM_RUNNING)
 			continue;
 		if (take) {
 			strlcpy(out, d->name, DOMAIN_NAME_LEN);
 			break;
 		}
-		if (!strcmp(d->name, name))
-			take = true;
+	}
+	if (!found) {
+		list_for_each_entry(d, &domain_list, list) {
+			if (d->state == DOM_RUNNING) {
+				strlcpy(out, d->name, DOMAIN_NAME_LEN);
+				break;
+			}
+		}
 	}
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 }

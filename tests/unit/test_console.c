@@ -261,6 +261,43 @@ TEST(console_input_follows_focus)
 	CHECK_EQ(nr_debug_keys, 1U);
 }
 
+/*
+ * The domain with the input goes: the input moves to the next running
+ * domain, whether the gone one is still listed (no longer running) or
+ * already off the list.
+ */
+TEST(console_focus_moves_on_when_gone)
+{
+	static struct domain a, b, c;
+	struct domain *all[] = { &a, &b, &c };
+
+	setup();
+	for (int i = 0; i < 3; i++) {
+		memset(all[i], 0, sizeof(*all[i]));
+		all[i]->name[0] = (char)('a' + i);
+		all[i]->state = DOM_RUNNING;
+		spin_lock_init(&all[i]->lock);
+		list_add_tail(&all[i]->list, &domain_list);
+	}
+	domain_console_focus_init();
+	CHECK(strstr(out, "console input: a ") != NULL);
+	/* a going away, still listed: b, the next. */
+	a.state = DOM_DYING;
+	domain_console_gone("a", false, false);
+	CHECK(strstr(out, "console input: b (the last one is gone)") != NULL);
+	/* b already off the list: the first running one, c. */
+	list_del(&a.list);
+	list_del(&b.list);
+	domain_console_gone("b", false, false);
+	CHECK(strstr(out, "console input: c (the last one is gone)") != NULL);
+	domain_console_input('q');
+	CHECK_EQ(domain_console_getc(&c), 'q');
+	/* The last one gone: the debug keys. */
+	c.state = DOM_DYING;
+	domain_console_gone("c", false, false);
+	CHECK(strstr(out, "console input: xen-lite debug keys") != NULL);
+}
+
 int main(void)
 {
 	return run_tests("console");

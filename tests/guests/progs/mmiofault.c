@@ -9,6 +9,9 @@
  * and the domain keeps running; also a load whose stage-1 page-table walk
  * reads an unassigned address.
  *   rounds=N  repeat the whole set N times (default 20)
+ *   dev=ADDR  also a read and a write at ADDR (read_dev, write_dev):
+ *             another domain's device, e.g. a transport of a Linux
+ *             domain's disk (tests/linux/passthrough.sh)
  */
 #include <rt.h>
 
@@ -192,6 +195,11 @@ int test_main(void)
 	probe("read_before_ram", 'r', rt_env.ram_base - 8, rounds);
 	probe("read_device_hole", 'r', DEVICE_HOLE, rounds);
 	probe("write_device_hole", 'w', DEVICE_HOLE + 8, rounds);
+	if (rt_arg_ul("dev", 0)) {
+		/* +8: DeviceID, VendorID of a virtio-mmio device, read-only. */
+		probe("read_dev", 'r', rt_arg_ul("dev", 0), rounds);
+		probe("write_dev", 'w', rt_arg_ul("dev", 0) + 8, rounds);
+	}
 	probe("exec_after_ram", 'x', end + (1UL << 20), rounds);
 	probe_walk(rounds);
 	rt_printf("%u faults in %llu us\n", rounds * 7,
