@@ -29,6 +29,48 @@ bool riscv_isa_has(const char *isa, const char *ext)
 	return false;
 }
 
+bool riscv_isa_has_letter(const char *isa, char c)
+{
+	const char *p = isa;
+
+	if (!strncmp(p, "rv64", 4) || !strncmp(p, "rv32", 4)) {
+		p += 4;
+	}
+	for (; *p && *p != '_'; p++) {
+		if (*p == c) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * V: the guests get it when riscv,isa lists it, vlenb answers with
+ * sstatus.VS on, and a vector register is at most RISCV_VLENB_MAX bytes
+ * (each vCPU keeps 32 of them while off its hart).
+ */
+static void detect_vector(const char *isa)
+{
+	unsigned long vlenb = 0;
+	bool ok;
+
+	if (!riscv_isa_has_letter(isa, 'v')) {
+		return;
+	}
+	csr_set(CSR_SSTATUS, SSTATUS_VS_INITIAL);
+	ok = riscv_probe_vlenb(&vlenb);
+	csr_clear(CSR_SSTATUS, SSTATUS_VS);
+	if (!ok || vlenb < 16 || vlenb > RISCV_VLENB_MAX ||
+	    (vlenb & (vlenb - 1))) {
+		printk("riscv: vector unit not usable for guests (vlenb %lu): "
+		       "V hidden\n",
+		       vlenb);
+		return;
+	}
+	riscv_features.vector = true;
+	riscv_features.vlenb = vlenb;
+}
+
 void riscv_detect_features(const char *isa)
 {
 	unsigned long v;
@@ -47,6 +89,7 @@ void riscv_detect_features(const char *isa)
 	/* Ssaia: its CSRs answer (AIA specification 1.0, chapter 2). */
 	riscv_features.ssaia = riscv_probe_stopi(&v);
 	riscv_features.smstateen = riscv_probe_hstateen0(&v);
+	detect_vector(isa);
 	if (riscv_probe_henvcfg(&v)) {
 		csr_write(CSR_HENVCFG, want);
 		v = csr_read(CSR_HENVCFG);

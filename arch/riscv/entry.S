@@ -139,6 +139,7 @@ PROBE_CSR riscv_probe_stimecmp, CSR_STIMECMP
 PROBE_CSR riscv_probe_henvcfg, CSR_HENVCFG
 PROBE_CSR riscv_probe_stopi, CSR_STOPI
 PROBE_CSR riscv_probe_hstateen0, CSR_HSTATEEN0
+PROBE_CSR riscv_probe_vlenb, CSR_VLENB
 
 	.align	4
 probe_fault:

@@ -21,8 +21,10 @@
 #include <asm/exit.h>
 #include <asm/inject.h>
 #include <asm/insn.h>
+#include <asm/riscv.h>
 #include <asm/traps.h>
 #include <asm/vcpu.h>
+#include <asm/vector.h>
 #include <asm/vimsic.h>
 
 static u64 sign_extend(u64 val, unsigned int size)
@@ -137,10 +139,42 @@ enum exit_action riscv_exit_virtual_insn(struct vcpu *v, unsigned long insn)
 		return EXIT_RESUME;
 	}
 	/*
+	 * Zawrs: WRS.NTO traps with hstatus.VTW set (Zawrs 1.01: when it
+	 * would not complete within a bounded time). Completing at once is
+	 * always allowed (it may end for any reason; the guest checks its
+	 * condition again), so step over it, from VS- or VU-mode.
+	 */
+	if (insn == INSN_WRS_NTO) {
+		r->sepc += 4;
+		return EXIT_RESUME;
+	}
+	/*
 	 * Anything else (an hypervisor or M-level CSR, hfence, ...) is not
 	 * part of the virtual hart: an illegal instruction to the guest.
 	 */
 	riscv_vcpu_inject_exception(v, EXC_ILLEGAL_INST, insn);
+	return EXIT_RESUME;
+}
+
+enum exit_action riscv_exit_illegal_insn(struct vcpu *v)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+
+	/*
+	 * With V = 1 an instruction of a state whose HS-level sstatus field
+	 * is Off raises an illegal-instruction exception (privileged spec
+	 * 20211203, 8.2.11 "vsstatus"): the vector unit, switched lazily.
+	 * Whether it really was a vector instruction does not matter: run
+	 * it again with the state live and illegal instructions delegated,
+	 * and an instruction that is illegal for the guest traps to it then,
+	 * with the cause and stval the hart gives it.
+	 */
+	if (riscv_features.vector &&
+	    (r->sstatus & SSTATUS_VS) == SSTATUS_VS_OFF) {
+		riscv_vector_claim(v);
+		return EXIT_RESUME;
+	}
+	riscv_vcpu_inject_exception(v, EXC_ILLEGAL_INST, r->stval);
 	return EXIT_RESUME;
 }
 

@@ -132,14 +132,7 @@ static void parse_fdt_early(const void *fdt)
  */
 static void hart_init(unsigned int cpu)
 {
-	csr_write(CSR_HEDELEG,
-		  (1UL << EXC_INST_MISALIGNED) | (1UL << EXC_ILLEGAL_INST) |
-			  (1UL << EXC_BREAKPOINT) |
-			  (1UL << EXC_LOAD_MISALIGNED) |
-			  (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_ECALL_U) |
-			  (1UL << EXC_INST_PAGE_FAULT) |
-			  (1UL << EXC_LOAD_PAGE_FAULT) |
-			  (1UL << EXC_STORE_PAGE_FAULT));
+	csr_write(CSR_HEDELEG, RISCV_HEDELEG);
 	csr_write(CSR_HIDELEG, HIDELEG_VS_ALL);
 	csr_write(CSR_HVIP, 0);
 	csr_write(CSR_HIE, 0);
@@ -262,6 +255,10 @@ int arch_setup(const struct bootinfo *bi)
 	       riscv_features.sstc ? "yes" : "no",
 	       riscv_features.svpbmt ? "yes" : "no",
 	       (unsigned long long)riscv_timebase_hz);
+	if (riscv_features.vector) {
+		printk("riscv: vector VLEN %lu bits, switched for guests\n",
+		       riscv_features.vlenb * 8);
+	}
 	riscv_irqchip_init(bi->fdt);
 	hart_init(0);
 	return arch_p2m_setup();

@@ -9,6 +9,8 @@
  * when another vCPU (or nothing) used this pCPU's FP file since, and saved
  * only when the guest dirtied it (sstatus.FS = Dirty): the hypervisor
  * itself runs with FS = Off and never touches the FP registers.
+ *
+ * The vector registers are switched lazily (vector.c).
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
@@ -26,6 +28,7 @@
 #include <asm/time.h>
 #include <asm/tlbflush.h>
 #include <asm/vcpu.h>
+#include <asm/vector.h>
 #include <asm/vimsic.h>
 
 int arch_vcpu_init(struct vcpu *v)
@@ -38,6 +41,9 @@ int arch_vcpu_init(struct vcpu *v)
 	memset(a, 0, sizeof(*a));
 	vimsic_vcpu_init(v);
 	a->fp_loaded_on = -1;
+	if (riscv_vector_vcpu_init(v)) {
+		return -ENOMEM;
+	}
 	a->last_cpu = -1;
 	a->timer_deadline = ~0ULL;
 	a->csr.vstimecmp = ~0UL;
@@ -66,6 +72,7 @@ void arch_vcpu_destroy(struct vcpu *v)
 			pcpu_info[cpu].arch.fp_owner = NULL;
 		}
 	}
+	riscv_vector_vcpu_destroy(v);
 }
 
 void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
@@ -94,6 +101,7 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
 	a->csr.vstimecmp = ~0UL;
 	a->timer_deadline = ~0ULL;
 	a->suspend = HSM_NOT_SUSPENDED;
+	riscv_vector_vcpu_reset(v);
 	__atomic_store_n(&a->irq_set, 0, __ATOMIC_SEQ_CST);
 	/* The hart starts with translation off, whatever was pending. */
 	__atomic_fetch_and(&a->pv_pending, ~RISCV_PV_VSATP, __ATOMIC_SEQ_CST);
@@ -213,6 +221,9 @@ static void vcpu_load(struct vcpu *v)
 		a->fp_loaded_on = p->id;
 	}
 	a->gregs.sstatus = (a->gregs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	if (riscv_features.vector) {
+		riscv_vector_load(v, p);
+	}
 }
 
 static void vcpu_put(struct vcpu *v)
@@ -245,6 +256,9 @@ static void vcpu_put(struct vcpu *v)
 		fp_save(&a->fp);
 		a->gregs.sstatus = (a->gregs.sstatus & ~SSTATUS_FS) |
 				   SSTATUS_FS_CLEAN;
+	}
+	if ((a->gregs.sstatus & SSTATUS_VS) == SSTATUS_VS_DIRTY) {
+		riscv_vector_put(v);
 	}
 	csr_write(CSR_HVIP, 0);
 }

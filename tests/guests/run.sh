@@ -16,7 +16,8 @@
 #                    console race strict_one_cpu; race1, race2 and
 #                    race_batch are the three parts of race;
 #                    race_windows only when named, for a build with
-#                    CONFIG_DEBUG_RACE_WINDOW_US)
+#                    CONFIG_DEBUG_RACE_WINDOW_US; cpufeat only when
+#                    named: the riscv64 feature guests of basic alone)
 #
 # One line per check: "ok guests.<arch>.<run>.<check>" or "FAIL ...";
 # last line "guests: N passed, N failed". See docs/test-guests.md.
@@ -237,6 +238,23 @@ want_only() { # run
 	return 1
 }
 
+# RISC-V CPU features (progs/vector.c): two domains whose vCPUs share
+# CPU 2 (vec-a's two, vec-b's first) and CPU 3 (vec-b's second, with the
+# VMID victims in basic), each checking that its vector state stays its
+# own across the switches, or that V is hidden altogether. On -cpu max
+# (QEMU 10) the tree must list V.
+feat_cfgs() {
+	local vwant=""
+	case "${XL_CPU:-}" in max | max,*) vwant="want_v=1" ;; esac
+	gencfg "$tmp/vec-a.cfg" vec-a vector 8 2 "$vwant" "cpus = [2, 2]"
+	gencfg "$tmp/vec-b.cfg" vec-b vector 8 2 "$vwant" "cpus = [2, 3]"
+	feat=("$tmp/vec-a.cfg" "$tmp/vec-b.cfg")
+}
+feat_expect() { # prefix
+	expect_pass "$1" vec-a vector
+	expect_pass "$1" vec-b vector
+}
+
 run_arch() { # arch
 	local a=$1 p d
 
@@ -267,6 +285,9 @@ run_arch() { # arch
 		gencfg "$tmp/irq.cfg" irq irq 8 2 "" "cpus = [0, 1]"
 		gencfg "$tmp/cpufeat.cfg" cpufeat cpufeat 8 1 "" "cpus = [2]"
 		irq=("$tmp/irq.cfg" "$tmp/cpufeat.cfg")
+	else
+		feat_cfgs
+		irq=("${feat[@]}")
 	fi
 	run "$a" basic 4 256M 240 "$cfgdir/hello.cfg" "$cfgdir/hello-smp.cfg" \
 		"$cfgdir/ramwalk.cfg" "$tmp/vmid-a.cfg" "$tmp/vmid-b.cfg" \
@@ -284,7 +305,18 @@ run_arch() { # arch
 	if [ "$a" = arm64 ]; then
 		expect_pass "$p" irq irq
 		expect_pass "$p" cpufeat cpufeat
+	else
+		feat_expect "$p"
 	fi
+
+	fi
+	# The RISC-V feature guests alone (platforms: QEMU 10 -cpu max).
+	if [ "$a" = riscv64 ] && want_only cpufeat; then
+	p=$a.cpufeat
+	feat_cfgs
+	run "$a" cpufeat 4 256M 120 "${feat[@]}"
+	expect_exit "$p" 0
+	feat_expect "$p"
 
 	fi
 	if want memory; then

@@ -204,6 +204,10 @@ else
 	# hidden and UNDEFINED to guests (the cpufeat guest of the basic run).
 	prefix=qemu10.arm64-max. XL_CPU=max XL_GUESTS_ARCHES=arm64 \
 		XL_GUESTS_RUNS=basic sub arm64-max.guests "$srctree/tests/guests/run.sh"
+	# RISC-V -cpu max: the vector unit switched for guests (the vec-a
+	# and vec-b guests, tests/guests/progs/vector.c, with want_v=1).
+	prefix=qemu10.riscv64-max. XL_CPU=max XL_GUESTS_ARCHES=riscv64 \
+		XL_GUESTS_RUNS=cpufeat sub riscv64-max.guests "$srctree/tests/guests/run.sh"
 	# The virtual AIA: the riscv64 boot on an IMSIC host, its vCPUs on
 	# hardware guest files (linux_aia_3domains is in --full's row).
 	XL_MACHINE_OPTS=aia=aplic-imsic XL_LINUX_ONE=1 XL_LINUX_AIA_ONE=1 \

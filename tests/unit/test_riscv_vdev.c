@@ -10,7 +10,9 @@
 #include <xen-lite/errno.h>
 #include <asm/csr.h>
 #include <asm/exit.h>
+#include <asm/riscv.h>
 #include <asm/vcpu.h>
+#include <asm/vector.h>
 #include <asm/aia.h>
 #include <asm/aplic.h>
 #include <asm/vaplic.h>
@@ -77,6 +79,16 @@ int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
 	return 0;
 }
 
+struct riscv_features riscv_features;
+static int claimed;
+
+/* vcpu.c's lazy vector load: counted. */
+void riscv_vector_claim(struct vcpu *v)
+{
+	claimed++;
+	v->arch.gregs.sstatus |= SSTATUS_VS_CLEAN;
+}
+
 /* The PV MMU's exit of exit.c: no test here reaches it. */
 bool riscv_pv_virtual_insn(struct vcpu *v, unsigned long insn)
 {
@@ -93,6 +105,8 @@ static void setup(void)
 	in = NULL;
 	crashed = 0;
 	memset(&injected, 0, sizeof(injected));
+	memset(&riscv_features, 0, sizeof(riscv_features));
+	claimed = 0;
 	dom.nr_vcpus = 2;
 	for (unsigned int i = 0; i < 2; i++) {
 		vcpus[i].id = i;
@@ -291,6 +305,76 @@ TEST(mmio_decode_loads_stores)
 	CHECK_EQ(r->sepc, 0x2004UL);
 	CHECK_EQ(cpu_regs_get(r, REG_A3), 3UL);
 	CHECK_EQ(crashed, 0);
+}
+
+/*
+ * Illegal-instruction exits come only while a vCPU's vector state is not
+ * live (hedeleg, vcpu.c): with V switched and the HS-level sstatus.VS
+ * Off, the state is loaded and the instruction runs again (sepc kept, no
+ * injection); otherwise it is the guest's, injected with its stval.
+ */
+TEST(illegal_insn_loads_vector_state_lazily)
+{
+	struct cpu_regs *r = &vcpus[0].arch.gregs;
+
+	setup();
+	riscv_features.vector = true;
+	riscv_features.vlenb = 16;
+	r->scause = EXC_ILLEGAL_INST;
+	r->sepc = 0x1000;
+	r->stval = 0x02008057; /* vadd.vv v0, v0, v0 */
+	r->sstatus = SSTATUS_SPP | SSTATUS_FS_CLEAN | SSTATUS_VS_OFF;
+	CHECK_EQ(riscv_exit_illegal_insn(&vcpus[0]), EXIT_RESUME);
+	CHECK_EQ(claimed, 1);
+	CHECK_EQ(injected.count, 0);
+	CHECK_EQ(r->sepc, 0x1000UL);
+	/* Live (VS Clean or Dirty): an illegal instruction of the guest. */
+	CHECK_EQ(riscv_exit_illegal_insn(&vcpus[0]), EXIT_RESUME);
+	CHECK_EQ(claimed, 1);
+	CHECK_EQ(injected.count, 1);
+	CHECK_EQ(injected.cause, (unsigned long)EXC_ILLEGAL_INST);
+	CHECK_EQ(injected.tval, 0x02008057UL);
+	r->sstatus |= SSTATUS_VS_DIRTY;
+	CHECK_EQ(riscv_exit_illegal_insn(&vcpus[0]), EXIT_RESUME);
+	CHECK_EQ(claimed, 1);
+	CHECK_EQ(injected.count, 2);
+}
+
+TEST(illegal_insn_without_vector_is_injected)
+{
+	struct cpu_regs *r = &vcpus[0].arch.gregs;
+
+	setup();
+	/* V hidden (no V, or not switched): VS Off says nothing. */
+	r->scause = EXC_ILLEGAL_INST;
+	r->sepc = 0x1000;
+	r->stval = 0xffffffff;
+	r->sstatus = SSTATUS_SPP;
+	CHECK_EQ(riscv_exit_illegal_insn(&vcpus[0]), EXIT_RESUME);
+	CHECK_EQ(claimed, 0);
+	CHECK_EQ(injected.count, 1);
+	CHECK_EQ(injected.tval, 0xffffffffUL);
+	CHECK_EQ(r->sepc, 0x1000UL);
+}
+
+/* Zawrs: WRS.NTO's virtual-instruction exit completes it; WRS.STO and
+ * other unknown instructions are illegal to the guest. */
+TEST(virtual_insn_wrs_nto_completes)
+{
+	struct cpu_regs *r = &vcpus[0].arch.gregs;
+
+	setup();
+	r->scause = EXC_VIRTUAL_INST;
+	r->sepc = 0x1000;
+	r->sstatus = 0; /* from VU-mode as well */
+	CHECK_EQ(riscv_exit_virtual_insn(&vcpus[0], INSN_WRS_NTO), EXIT_RESUME);
+	CHECK_EQ(r->sepc, 0x1004UL);
+	CHECK_EQ(injected.count, 0);
+	/* wrs.sto never traps (bounded): not expected here */
+	CHECK_EQ(riscv_exit_virtual_insn(&vcpus[0], 0x01d00073), EXIT_RESUME);
+	CHECK_EQ(r->sepc, 0x1004UL);
+	CHECK_EQ(injected.count, 1);
+	CHECK_EQ(injected.cause, (unsigned long)EXC_ILLEGAL_INST);
 }
 
 TEST(mmio_unowned_crashes_domain_under_crash_policy)

@@ -151,6 +151,9 @@ struct rt_env {
 	unsigned int dt_domid; /* /hypervisor xen-lite,domid */
 	unsigned int gic; /* Arm: GIC version of /interrupt-controller@*: 2, 3 */
 	char bootargs[512]; /* /chosen bootargs */
+	char isa[1024]; /* RISC-V /cpus/cpu@0 riscv,isa */
+	uint32_t cboz_block; /* RISC-V /cpus/cpu@0 riscv,cboz-block-size */
+	uint32_t cbom_block; /* RISC-V /cpus/cpu@0 riscv,cbom-block-size */
 	struct xl_domain_info info; /* XL_HC_DOMAIN_INFO at boot */
 	long info_rc;
 };

@@ -531,6 +531,16 @@ static void parse_dtb(uint64_t dtb)
 			    !strcmp(name, "timebase-frequency"))
 				rt_env.timebase = be_cells(val, len);
 			if (depth == 3 && !strcmp(n1, "cpus") &&
+			    !strcmp(n2, "cpu@0")) {
+				if (!strcmp(name, "riscv,isa"))
+					copy_str(rt_env.isa, sizeof(rt_env.isa),
+						 val, len);
+				if (!strcmp(name, "riscv,cboz-block-size"))
+					rt_env.cboz_block = be_cells(val, len);
+				if (!strcmp(name, "riscv,cbom-block-size"))
+					rt_env.cbom_block = be_cells(val, len);
+			}
+			if (depth == 3 && !strcmp(n1, "cpus") &&
 			    !strncmp(n2, "cpu@", 4) && !strcmp(name, "reg") &&
 			    rt_env.nr_cpus)
 				rt_env.cpu_hwid[rt_env.nr_cpus - 1] =

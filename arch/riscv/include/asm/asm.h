@@ -25,6 +25,13 @@
 /* offsetof(struct arch_vcpu, host): right after the guest registers */
 #define VCPU_HOST_OFF REGS_SIZE
 
+/* struct riscv_v_ctx (asm/domain.h), checked in vcpu.c */
+#define VCTX_VSTART 0
+#define VCTX_VCSR 8
+#define VCTX_VL 16
+#define VCTX_VTYPE 24
+#define VCTX_REGS 32
+
 /* offsetof(struct pcpu, stack_top), checked by a BUILD_BUG_ON in setup.c */
 #define PCPU_STACK_TOP_OFF 24
 

@@ -73,8 +73,19 @@
 #define HSTATEEN0_AIA (_UL(1) << 58) /* AIA state besides 59, 60 */
 #define HSTATEEN0_IMSIC (_UL(1) << 59) /* stopei, IMSIC registers */
 #define HSTATEEN0_CSRIND (_UL(1) << 60) /* siselect, sireg */
+#define HSTATEEN0_ENVCFG (_UL(1) << 62) /* senvcfg */
+#define HSTATEEN0_SE0 (_UL(1) << 63) /* sstateen0 */
+#define CSR_SENVCFG 0x10a
 #define HVICTL_IID_SHIFT 16
 #define HVICTL_IPRIO_MASK 0xffUL
+
+/* Vector extension (V 1.0, "Vector Extension Programmer's Model") */
+#define CSR_VSTART 0x008
+#define CSR_VCSR 0x00f
+#define CSR_VL 0xc20
+#define CSR_VTYPE 0xc21
+#define CSR_VLENB 0xc22
+#define VTYPE_VILL (_UL(1) << 63)
 
 /* Unprivileged counters */
 #define CSR_CYCLE 0xc00
@@ -91,6 +102,10 @@
 #define SSTATUS_FS_CLEAN (_UL(2) << 13)
 #define SSTATUS_FS_DIRTY (_UL(3) << 13)
 #define SSTATUS_VS (_UL(3) << 9)
+#define SSTATUS_VS_OFF (_UL(0) << 9)
+#define SSTATUS_VS_INITIAL (_UL(1) << 9)
+#define SSTATUS_VS_CLEAN (_UL(2) << 9)
+#define SSTATUS_VS_DIRTY (_UL(3) << 9)
 #define SSTATUS_XS (_UL(3) << 15)
 #define SSTATUS_SUM (_UL(1) << 18)
 #define SSTATUS_MXR (_UL(1) << 19)
@@ -170,6 +185,7 @@
 /* henvcfg / senvcfg */
 #define ENVCFG_FIOM (_UL(1) << 0)
 #define ENVCFG_CBIE (_UL(3) << 4)
+#define ENVCFG_CBIE_FLUSH (_UL(1) << 4)
 #define ENVCFG_CBCFE (_UL(1) << 6)
 #define ENVCFG_CBZE (_UL(1) << 7)
 #define ENVCFG_ADUE (_UL(1) << 61)

@@ -40,6 +40,15 @@ struct riscv_fp_ctx {
 	u32 fcsr;
 };
 
+/*
+ * Vector state (V 1.0): vstart, vcsr (vxrm, vxsat), vl, vtype, then
+ * v0..v31 at @regs (32 x vlenb bytes). vector.S knows the layout.
+ */
+struct riscv_v_ctx {
+	unsigned long vstart, vcsr, vl, vtype;
+	u8 *regs;
+};
+
 /* SBI HSM view of a vCPU that is not simply running. */
 enum riscv_hsm_suspend {
 	HSM_NOT_SUSPENDED = 0,
@@ -55,6 +64,9 @@ struct arch_vcpu {
 	struct riscv_fp_ctx fp;
 	/* Guest FP registers live in the FP file of this pCPU (or -1). */
 	int fp_loaded_on;
+	/* Vector state (riscv_features.vector), and where it is live. */
+	struct riscv_v_ctx vec;
+	int v_loaded_on;
 
 	/*
 	 * Interrupts other CPUs raise for this vCPU (hvip bits VSSIP),

@@ -16,6 +16,7 @@
 #include <asm/vcpu.h>
 
 #define INSN_WFI 0x10500073UL
+#define INSN_WRS_NTO 0x00d00073UL
 
 /**
  * riscv_mmio_fault() - a guest-page fault of @v at guest physical @gpa:
@@ -42,6 +43,15 @@ enum exit_action riscv_unassigned_access(struct vcpu *v, paddr_t gpa);
  * Return: what the run loop does next.
  */
 enum exit_action riscv_exit_virtual_insn(struct vcpu *v, unsigned long insn);
+
+/**
+ * riscv_exit_illegal_insn() - an illegal-instruction exit of @v (current):
+ * they come here only while @v's vector state is not live in this hart
+ * (vcpu.c): load it and run the instruction again; otherwise (no V) the
+ * guest's own illegal instruction, injected.
+ * Return: EXIT_RESUME.
+ */
+enum exit_action riscv_exit_illegal_insn(struct vcpu *v);
 
 /**
  * riscv_exit_unhandled() - @v (current) trapped for a cause the
@@ -94,8 +104,7 @@ static inline enum exit_action riscv_handle_exit(struct vcpu *v)
 		return riscv_unassigned_access(v, (r->htval << 2) |
 							  (r->stval & 3));
 	case EXC_ILLEGAL_INST:
-		riscv_vcpu_inject_exception(v, cause, r->stval);
-		return EXIT_RESUME;
+		return riscv_exit_illegal_insn(v);
 	default:
 		return riscv_exit_unhandled(v);
 	}

@@ -14,6 +14,8 @@ struct arch_pcpu {
 	u64 guest_deadline;
 	/* The vCPU whose FP registers are live in this hart's FP file. */
 	struct vcpu *fp_owner;
+	/* The vCPU whose vector registers are live in this hart. */
+	struct vcpu *v_owner;
 	/* hfence.vvma for every VMID requested by a remote RFENCE. */
 	bool flush_vvma_all;
 	/* The vCPU that last ran here (domain ID and index). */

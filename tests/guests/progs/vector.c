@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vector: the RISC-V vector unit of a guest (issue 19 item 5). Either the
+ * device tree's riscv,isa lists V and the vector state (v0..v31, vl,
+ * vtype, vstart, vxrm, vxsat) is each vCPU's own across every switch of
+ * its pCPU, or it does not list V and every vector instruction is an
+ * illegal instruction to the guest: never half-visible.
+ *
+ * With V, every vCPU of the domain loads all 32 registers with its own
+ * random data (seeded by domain ID, vCPU and round), sets vl and vtype
+ * (vsetvl with a random element width and AVL), vxrm and vxsat (vcsr)
+ * and vstart, then spins spin_us=N microseconds (default 1500) so that
+ * other vCPUs sharing its pCPU (run.sh pins them so: vCPUs of this domain
+ * and of another) run and use their own vector state, then reads it all
+ * back and compares. For ms=N milliseconds (default 2000); one check per
+ * vCPU. xen-lite loads a vCPU's vector state lazily (the first vector
+ * instruction after a switch traps to it), so each round's first
+ * instruction after a switch (the csrr vstart) is such a trap.
+ *   want_v=1  the device tree must list V (QEMU 10 -cpu max)
+ *   want_v=0  it must not
+ */
+#include <rt.h>
+
+const char rt_suite[] = "vector";
+
+#ifdef __riscv
+#define VLENB_MAX 256 /* VLEN 2048: QEMU's largest is 1024 */
+#define SSTATUS_VS (3UL << 9)
+
+#define V_ASM(s) ".option push\n.option arch, +v\n" s "\n.option pop\n"
+
+struct vstate {
+	unsigned long vl, vtype, vcsr, vstart;
+};
+
+struct result {
+	unsigned long rounds, bad, first_round;
+	struct vstate want, got;
+	unsigned long first_reg_byte;
+	volatile int done;
+};
+
+static uint8_t bufs[RT_MAX_CPUS][2][32 * VLENB_MAX] __aligned(64);
+static struct result results[RT_MAX_CPUS];
+static unsigned long vlenb;
+
+static bool has_v(void)
+{
+	const char *p = rt_env.isa;
+
+	if (!strncmp(p, "rv64", 4))
+		p += 4;
+	for (; *p && *p != '_'; p++)
+		if (*p == 'v')
+			return true;
+	return false;
+}
+
+static void vs_on(void)
+{
+	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_VS) : "memory");
+}
+
+static void rd_vlenb(void *p)
+{
+	unsigned long v;
+
+	asm volatile(V_ASM("csrr %0, vlenb") : "=r"(v));
+	*(unsigned long *)p = v;
+}
+
+static void do_vsetvli(void *p)
+{
+	unsigned long vl;
+
+	asm volatile(V_ASM("vsetvli %0, x0, e8, m1, ta, ma") : "=r"(vl));
+	*(unsigned long *)p = vl;
+}
+
+static void do_vadd(void *p)
+{
+	asm volatile(V_ASM("vadd.vv v1, v2, v3") : : : "memory");
+}
+
+static void load_all(const uint8_t *p)
+{
+	unsigned long step = vlenb * 8;
+
+	asm volatile(V_ASM("vl8re8.v v0, (%0)\n"
+			   "add %0, %0, %1\n"
+			   "vl8re8.v v8, (%0)\n"
+			   "add %0, %0, %1\n"
+			   "vl8re8.v v16, (%0)\n"
+			   "add %0, %0, %1\n"
+			   "vl8re8.v v24, (%0)")
+		     : "+r"(p)
+		     : "r"(step)
+		     : "memory");
+}
+
+static void store_all(uint8_t *p)
+{
+	unsigned long step = vlenb * 8;
+
+	asm volatile(V_ASM("vs8r.v v0, (%0)\n"
+			   "add %0, %0, %1\n"
+			   "vs8r.v v8, (%0)\n"
+			   "add %0, %0, %1\n"
+			   "vs8r.v v16, (%0)\n"
+			   "add %0, %0, %1\n"
+			   "vs8r.v v24, (%0)")
+		     : "+r"(p)
+		     : "r"(step)
+		     : "memory");
+}
+
+/* Set the state of @s (vstart last: every vector instruction clears it). */
+static void set_state(struct vstate *s, unsigned long avl)
+{
+	unsigned long vl;
+
+	asm volatile(V_ASM("vsetvl %0, %1, %2")
+		     : "=r"(vl)
+		     : "r"(avl), "r"(s->vtype)
+		     : "memory");
+	s->vl = vl;
+	asm volatile(V_ASM("csrw vcsr, %0\n csrw vstart, %1")
+		     :
+		     : "r"(s->vcsr), "r"(s->vstart)
+		     : "memory");
+}
+
+/* Read it back (vstart first, then clear it for the register stores). */
+static void get_state(struct vstate *s)
+{
+	asm volatile(V_ASM("csrr %0, vstart\n csrw vstart, x0\n"
+			   "csrr %1, vl\n csrr %2, vtype\n csrr %3, vcsr")
+		     : "=r"(s->vstart), "=r"(s->vl), "=r"(s->vtype),
+		       "=r"(s->vcsr)
+		     :
+		     : "memory");
+}
+
+static void worker(unsigned long cpu)
+{
+	struct result *r = &results[cpu];
+	uint8_t *in = bufs[cpu][0], *out = bufs[cpu][1];
+	uint64_t seed = rt_mix(((uint64_t)rt_env.dt_domid << 32) | (cpu + 1));
+	uint64_t end = rt_now_us() + rt_arg_ul("ms", 2000) * 1000;
+	unsigned long spin = rt_arg_ul("spin_us", 1500);
+	size_t len = 32 * vlenb;
+
+	vs_on();
+	while (rt_now_us() < end) {
+		struct vstate want, got;
+		uint64_t x = rt_rand(&seed);
+		size_t i;
+
+		for (i = 0; i < len; i += 8) {
+			uint64_t w = rt_rand(&seed);
+
+			memcpy(in + i, &w, 8);
+		}
+		load_all(in);
+		/* SEW 8..64, LMUL 1, ta/ma random; AVL 1..40. */
+		want.vtype = ((x & 3) << 3) | (((x >> 2) & 3) << 6);
+		want.vcsr = (x >> 4) & 7;
+		want.vstart = (x >> 7) & 7;
+		set_state(&want, ((x >> 10) % 40) + 1);
+		rt_udelay(spin);
+		get_state(&got);
+		store_all(out);
+		r->rounds++;
+		if (got.vl != want.vl || got.vtype != want.vtype ||
+		    got.vcsr != want.vcsr || got.vstart != want.vstart ||
+		    memcmp(in, out, len)) {
+			if (!r->bad++) {
+				r->first_round = r->rounds;
+				r->want = want;
+				r->got = got;
+				for (i = 0; i < len && in[i] == out[i]; i++)
+					;
+				r->first_reg_byte = i;
+			}
+		}
+	}
+	WRITE_ONCE(r->done, 1);
+}
+
+static void secondary(unsigned long cpu)
+{
+	worker(cpu);
+}
+
+int test_main(void)
+{
+	bool v = has_v();
+	struct rt_fault f = { 0 };
+	unsigned long n = rt_env.nr_cpus, val = 0;
+	char buf[4];
+
+	if (rt_arg("want_v", buf, sizeof(buf)))
+		rt_check(v == (buf[0] == '1'), "isa",
+			 "riscv,isa \"%.60s...\" %s V", rt_env.isa,
+			 v ? "lists" : "does not list");
+	vs_on();
+	if (!v) {
+		/*
+		 * Hidden: even with the guest's own sstatus.VS on, vector
+		 * instructions and CSRs are illegal instructions (cause 2).
+		 */
+		bool t1 = rt_catch(rd_vlenb, &val, &f);
+
+		rt_check(t1 && f.cause == 2, "hidden_csr",
+			 "csrr vlenb %s (cause %lu, value %lu)",
+			 t1 ? "trapped" : "executed", f.cause, val);
+		t1 = rt_catch(do_vsetvli, &val, &f);
+		rt_check(t1 && f.cause == 2, "hidden_vsetvli",
+			 "vsetvli %s (cause %lu)",
+			 t1 ? "trapped" : "executed", f.cause);
+		t1 = rt_catch(do_vadd, &val, &f);
+		rt_check(t1 && f.cause == 2, "hidden_vadd",
+			 "vadd.vv %s (cause %lu)",
+			 t1 ? "trapped" : "executed", f.cause);
+		return 0;
+	}
+	if (!rt_check(!rt_catch(rd_vlenb, &vlenb, &f), "vlenb",
+		      "csrr vlenb trapped (cause %lu)", f.cause))
+		return 1;
+	if (!rt_check(vlenb >= 16 && vlenb <= VLENB_MAX &&
+			      !(vlenb & (vlenb - 1)),
+		      "vlenb_value", "vlenb %lu", vlenb))
+		return 1;
+	rt_printf("VLEN %lu bits, %lu vCPUs\n", vlenb * 8, n);
+	if (n > RT_MAX_CPUS)
+		n = RT_MAX_CPUS;
+	for (unsigned long i = 1; i < n; i++)
+		rt_check(!rt_cpu_start(i, secondary, i), "start",
+			 "vCPU%lu did not start", i);
+	worker(0);
+	for (unsigned long i = 0; i < n; i++) {
+		struct result *r = &results[i];
+		uint64_t end = rt_now_us() + 30000000;
+		char name[24];
+
+		while (!READ_ONCE(r->done) && rt_now_us() < end)
+			arch_relax();
+		rt_snprintf(name, sizeof(name), "state_vcpu%lu", i);
+		if (!READ_ONCE(r->done)) {
+			rt_fail(name, "did not finish");
+			continue;
+		}
+		rt_printf("vCPU%lu: %lu rounds\n", i, r->rounds);
+		rt_check(r->rounds > 0 && !r->bad, name,
+			 "%lu of %lu rounds lost state, first round %lu: "
+			 "vl %lu/%lu vtype %#lx/%#lx vcsr %lu/%lu "
+			 "vstart %lu/%lu, registers differ from byte %lu",
+			 r->bad, r->rounds, r->first_round, r->got.vl,
+			 r->want.vl, r->got.vtype, r->want.vtype, r->got.vcsr,
+			 r->want.vcsr, r->got.vstart, r->want.vstart,
+			 r->first_reg_byte);
+	}
+	return 0;
+}
+#else
+int test_main(void)
+{
+	return 0;
+}
+#endif
