@@ -16,6 +16,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/sched.h>
 #include <xen-lite/vmmio.h>
 #include <asm/csr.h>
 #include <asm/exit.h>
@@ -142,10 +143,13 @@ enum exit_action riscv_exit_virtual_insn(struct vcpu *v, unsigned long insn)
 	 * Zawrs: WRS.NTO traps with hstatus.VTW set (Zawrs 1.01: when it
 	 * would not complete within a bounded time). Completing at once is
 	 * always allowed (it may end for any reason; the guest checks its
-	 * condition again), so step over it, from VS- or VU-mode.
+	 * condition again), so step over it, from VS- or VU-mode; the vCPU
+	 * is waiting for another one, so let any other vCPU of this CPU run
+	 * first, as for Arm's WFE.
 	 */
 	if (insn == INSN_WRS_NTO) {
 		r->sepc += 4;
+		sched_yield();
 		return EXIT_RESUME;
 	}
 	/*

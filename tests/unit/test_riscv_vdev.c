@@ -80,7 +80,12 @@ int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
 }
 
 struct riscv_features riscv_features;
-static int claimed;
+static int claimed, yielded;
+
+void sched_yield(void)
+{
+	yielded++;
+}
 
 /* vcpu.c's lazy vector load: counted. */
 void riscv_vector_claim(struct vcpu *v)
@@ -106,7 +111,7 @@ static void setup(void)
 	crashed = 0;
 	memset(&injected, 0, sizeof(injected));
 	memset(&riscv_features, 0, sizeof(riscv_features));
-	claimed = 0;
+	claimed = yielded = 0;
 	dom.nr_vcpus = 2;
 	for (unsigned int i = 0; i < 2; i++) {
 		vcpus[i].id = i;
@@ -370,6 +375,7 @@ TEST(virtual_insn_wrs_nto_completes)
 	CHECK_EQ(riscv_exit_virtual_insn(&vcpus[0], INSN_WRS_NTO), EXIT_RESUME);
 	CHECK_EQ(r->sepc, 0x1004UL);
 	CHECK_EQ(injected.count, 0);
+	CHECK_EQ(yielded, 1);
 	/* wrs.sto never traps (bounded): not expected here */
 	CHECK_EQ(riscv_exit_virtual_insn(&vcpus[0], 0x01d00073), EXIT_RESUME);
 	CHECK_EQ(r->sepc, 0x1004UL);

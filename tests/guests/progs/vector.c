@@ -216,12 +216,12 @@ int test_main(void)
 			 t1 ? "trapped" : "executed", f.cause, val);
 		t1 = rt_catch(do_vsetvli, &val, &f);
 		rt_check(t1 && f.cause == 2, "hidden_vsetvli",
-			 "vsetvli %s (cause %lu)",
-			 t1 ? "trapped" : "executed", f.cause);
+			 "vsetvli %s (cause %lu)", t1 ? "trapped" : "executed",
+			 f.cause);
 		t1 = rt_catch(do_vadd, &val, &f);
 		rt_check(t1 && f.cause == 2, "hidden_vadd",
-			 "vadd.vv %s (cause %lu)",
-			 t1 ? "trapped" : "executed", f.cause);
+			 "vadd.vv %s (cause %lu)", t1 ? "trapped" : "executed",
+			 f.cause);
 		return 0;
 	}
 	if (!rt_check(!rt_catch(rd_vlenb, &vlenb, &f), "vlenb",
