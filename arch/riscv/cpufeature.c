@@ -90,6 +90,14 @@ void riscv_detect_features(const char *isa)
 	riscv_features.ssaia = riscv_probe_stopi(&v);
 	riscv_features.smstateen = riscv_probe_hstateen0(&v);
 	detect_vector(isa);
+	/*
+	 * senvcfg (privileged spec 20211203, 4.1.10): VS-mode reaches the
+	 * real one (there is no vsenvcfg; it governs VU-mode) unless
+	 * hstateen0.ENVCFG, which setup.c leaves clear, closes it. Without
+	 * Smstateen every guest can write it, so it is switched per vCPU.
+	 */
+	riscv_features.senvcfg = !riscv_features.smstateen &&
+				 riscv_probe_senvcfg(&v);
 	if (riscv_probe_henvcfg(&v)) {
 		csr_write(CSR_HENVCFG, want);
 		v = csr_read(CSR_HENVCFG);

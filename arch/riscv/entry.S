@@ -140,6 +140,7 @@ PROBE_CSR riscv_probe_henvcfg, CSR_HENVCFG
 PROBE_CSR riscv_probe_stopi, CSR_STOPI
 PROBE_CSR riscv_probe_hstateen0, CSR_HSTATEEN0
 PROBE_CSR riscv_probe_vlenb, CSR_VLENB
+PROBE_CSR riscv_probe_senvcfg, CSR_SENVCFG
 
 	.align	4
 probe_fault:

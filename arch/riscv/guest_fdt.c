@@ -33,19 +33,16 @@
  * enable bit in henvcfg or hstateen0): docs/riscv.md "Extensions of
  * -cpu max" has the whole table, with what is hidden and why.
  */
-static const char
-	*const guest_exts[] = {
-		"zicsr",   "zifencei", "zihintpause", "zihintntl", "zicntr",
-		"zicond",  "zimop",    "zcmop",	      "zmmul",	   "zaamo",
-		"zalrsc",  "zabha",    "zacas",	      "zama16b",   "za64rs",
-		"zic64b",  "ziccamoa", "ziccif",      "zicclsm",   "ziccrse",
-		"zca",	   "zcb",      "zcd",	      "zba",	   "zbb",
-		"zbc",	   "zbs",      "zbkb",	      "zbkc",	   "zbkx",
-		"zk",	   "zkn",      "zknd",	      "zkne",	   "zknh",
-		"zks",	   "zksed",    "zksh",	      "zkt",	   "zfa",
-		"zfbfmin", "zfh",      "zfhmin",      "ztso",	   "svinval",
-		"svnapot", "zawrs", /* WRS.NTO's exit: exit.c */
-	};
+static const char *const guest_exts[] = {
+	"zicsr",   "zifencei", "zihintpause", "zihintntl", "zicntr",   "zicond",
+	"zimop",   "zcmop",    "zmmul",	      "zaamo",	   "zalrsc",   "zabha",
+	"zacas",   "zama16b",  "za64rs",      "zic64b",	   "ziccamoa", "ziccif",
+	"zicclsm", "ziccrse",  "zca",	      "zcb",	   "zcd",      "zba",
+	"zbb",	   "zbc",      "zbs",	      "zbkb",	   "zbkc",     "zbkx",
+	"zkn",	   "zknd",     "zkne",	      "zknh",	   "zks",      "zksed",
+	"zksh",	   "zkt",      "zfa",	      "zfbfmin",   "zfh",      "zfhmin",
+	"ztso",	   "svinval",  "svnapot",     "zawrs", /* WRS.NTO's exit: exit.c */
+};
 
 /* The vector extensions: only when V is switched (vcpu.c). */
 static const char *const guest_vector_exts[] = {

@@ -96,6 +96,7 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
 	a->csr.vscause = 0;
 	a->csr.vstval = 0;
 	a->csr.vsatp = 0;
+	a->csr.senvcfg = 0;
 	a->pv_vsatp = 0;
 	a->csr.hvip = 0;
 	a->csr.vstimecmp = ~0UL;
@@ -181,6 +182,9 @@ static void vcpu_load(struct vcpu *v)
 	if (riscv_features.ssaia) {
 		csr_write(CSR_VSISELECT, a->csr.vsiselect);
 	}
+	if (riscv_features.senvcfg) {
+		csr_write(CSR_SENVCFG, a->csr.senvcfg);
+	}
 	p2m_activate(v->domain->p2m, p->id);
 	if (v->domain->arch.aia && !a->vimsic.hw_tried) {
 		vimsic_hw_attach(v, p->id);
@@ -242,6 +246,9 @@ static void vcpu_put(struct vcpu *v)
 	if (riscv_features.ssaia) {
 		a->csr.vsiselect = csr_read(CSR_VSISELECT);
 		csr_write(CSR_HVICTL, 0);
+	}
+	if (riscv_features.senvcfg) {
+		a->csr.senvcfg = csr_read(CSR_SENVCFG);
 	}
 	if (riscv_features.sstc) {
 		a->csr.vstimecmp = csr_read(CSR_VSTIMECMP);

@@ -70,7 +70,9 @@ linux_initramfs() { # arch debroot out
 		counter=rdtime
 		devtmpfs="mount -t devtmpfs dev /dev"
 		riscv64-linux-gnu-gcc -nostdlib -static -no-pie -march=rv64gc \
-			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S"
+			-o "$work/bin/rdtime" "$srctree/tests/linux/riscv64-rdtime.S" &&
+			linux_tool "$arch" "$work/bin/xl-vcheck" \
+				"$srctree/tests/linux/riscv64-vcheck.c"
 		;;
 	arm64)
 		counter=cntvct
@@ -106,6 +108,19 @@ echo "XL-LINUX-CPUS $(grep -c ^processor /proc/cpuinfo)"
 # for Linux's GICv2 driver), and the IPIs received so far (Arm).
 echo "XL-LINUX-IRQCHIP $(grep -m1 -o 'GIC[^ ]*' /proc/interrupts)"
 echo "XL-LINUX-IPIS $(awk '/^ *IPI/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i } END { print s + 0 }' /proc/interrupts)"
+# RISC-V: the ISA Linux found (/proc/cpuinfo); with V, three processes at
+# once check their vector state across context switches (xl-vcheck).
+isa=$(grep -m1 '^isa' /proc/cpuinfo | sed 's/^isa[^:]*: *//')
+if [ -n "$isa" ]; then
+	echo "XL-LINUX-ISA $isa"
+	case ${isa%%_*} in
+	rv64*v*)
+		for i in 1 2 3; do /bin/xl-vcheck 300 >/tmp/vcheck.$i 2>&1 & done
+		wait
+		echo "XL-LINUX-VECTOR $(cat /tmp/vcheck.1 /tmp/vcheck.2 /tmp/vcheck.3 | tr '\n' ' ')"
+		;;
+	esac
+fi
 # xl_devmem=ADDR on the command line (tests/linux): read ADDR, a guest
 # physical address that is neither RAM nor a device of the domain, with
 # busybox devmem through /dev/mem. xen-lite injects the fault an

@@ -8,6 +8,9 @@
 #   linux_2domains: two 2-vCPU Linux domains at once on a 4-CPU host.
 #   linux_no_sstc: the 2-vCPU domain on harts without Sstc (guest timer
 #                  through SBI set_timer and VSTIP injection).
+#   On a hart with V (QEMU 10 -cpu max) every domain runs xl-vcheck
+#   (tests/linux/riscv64-vcheck.c) in three processes at once, which must
+#   keep their vector state; with XL_CPU=max its ISA must list V.
 #   linux_console_input: a busybox shell as init; commands typed on the
 #                  console reach it through the virtual 16550 (receive
 #                  interrupts through the virtual PLIC, or on an AIA host
@@ -78,6 +81,29 @@ check_in_place() {
 	done
 }
 
+# check_vector LOG DOMAIN...: a domain whose ISA has V ran xl-vcheck in
+# three processes at once without losing vector state; on -cpu max
+# (XL_CPU, QEMU 10) the ISA must have V (docs/riscv.md).
+check_vector() {
+	local log=$1 d isa
+	shift
+	for d in "$@"; do
+		isa=$(grep -a -m1 "\[$d\] XL-LINUX-ISA" "$log" | sed 's/.*XL-LINUX-ISA //')
+		case "${XL_CPU:-}" in
+		max | max,*)
+			case ${isa%%_*} in rv64*v*) ;; *)
+				echo "$d: no V in its ISA on -cpu max: '${isa:0:40}'"
+				return ;;
+			esac ;;
+		esac
+		case ${isa%%_*} in rv64*v*)
+			[ "$(grep -a "\[$d\] XL-LINUX-VECTOR" "$log" | grep -o '300 rounds ok' | wc -l)" = 3 ] ||
+				{ echo "$d: $(grep -a -m1 "\[$d\] XL-LINUX-VECTOR" "$log" || echo "no XL-LINUX-VECTOR line")"; return; }
+			;;
+		esac
+	done
+}
+
 # aia_host: does this run's machine have IMSICs (virt,aia=aplic-imsic)?
 aia_host() {
 	[[ " ${XL_MACHINE_OPTS:-} ${extra[*]} " == *aia=aplic-imsic* ]]
@@ -122,10 +148,11 @@ run_case() { # case smp mem domain...
 	[ -n "$why" ] || [ $rc -eq 0 ] || why="exit status $rc"
 	[ -n "$why" ] || why=$(check_in_place "$log" "$@")
 	[ -n "$why" ] || why=$(check_aia "$log" "$@")
+	[ -n "$why" ] || why=$(check_vector "$log" "$@")
 	[ -n "$why" ] || why=$(stall_lines "$log")
 	if [ -z "$why" ]; then
 		result "$name" ok
-		grep -a "XL-LINUX-UP\|XL-LINUX-WORKLOAD\|powering off" "$log" | sed 's/^/    /'
+		grep -a "XL-LINUX-UP\|XL-LINUX-WORKLOAD\|XL-LINUX-VECTOR\|powering off" "$log" | sed 's/^/    /'
 	else
 		result "$name" fail "$why (log: $log)"
 		tail -n 25 "$log" | sed 's/^/    /'

@@ -18,6 +18,12 @@
  * instruction after a switch (the csrr vstart) is such a trap.
  *   want_v=1  the device tree must list V (QEMU 10 -cpu max)
  *   want_v=0  it must not
+ *
+ * senvcfg alike: a guest either cannot reach it (an illegal instruction:
+ * hstateen0.ENVCFG closed on a hart with Smstateen) or it is each vCPU's
+ * own: it starts at 0 and every round writes FIOM (the bit every hart
+ * with senvcfg implements) to a random value and checks it after the
+ * spin, with V or without.
  */
 #include <rt.h>
 
@@ -34,11 +40,33 @@ struct vstate {
 };
 
 struct result {
-	unsigned long rounds, bad, first_round;
+	unsigned long rounds, bad, first_round, env_bad;
 	struct vstate want, got;
 	unsigned long first_reg_byte;
 	volatile int done;
 };
+
+#define CSR_SENVCFG "0x10a"
+static bool senvcfg_ok;
+
+static void rd_senvcfg(void *p)
+{
+	unsigned long v;
+
+	asm volatile("csrr %0, " CSR_SENVCFG : "=r"(v));
+	*(unsigned long *)p = v;
+}
+
+static unsigned long senvcfg_rw(unsigned long fiom)
+{
+	unsigned long v;
+
+	asm volatile("csrw " CSR_SENVCFG ", %1\n csrr %0, " CSR_SENVCFG
+		     : "=r"(v)
+		     : "r"(fiom)
+		     : "memory");
+	return v;
+}
 
 static uint8_t bufs[RT_MAX_CPUS][2][32 * VLENB_MAX] __aligned(64);
 static struct result results[RT_MAX_CPUS];
@@ -150,12 +178,23 @@ static void worker(unsigned long cpu)
 	unsigned long spin = rt_arg_ul("spin_us", 1500);
 	size_t len = 32 * vlenb;
 
-	vs_on();
+	if (vlenb)
+		vs_on();
 	while (rt_now_us() < end) {
 		struct vstate want, got;
 		uint64_t x = rt_rand(&seed);
+		unsigned long fiom = (x >> 13) & 1;
 		size_t i;
 
+		if (senvcfg_ok)
+			senvcfg_rw(fiom);
+		if (!vlenb) {
+			rt_udelay(spin);
+			r->rounds++;
+			if (senvcfg_ok && senvcfg_rw(fiom) != fiom)
+				r->env_bad++;
+			continue;
+		}
 		for (i = 0; i < len; i += 8) {
 			uint64_t w = rt_rand(&seed);
 
@@ -171,6 +210,8 @@ static void worker(unsigned long cpu)
 		get_state(&got);
 		store_all(out);
 		r->rounds++;
+		if (senvcfg_ok && senvcfg_rw(fiom) != fiom)
+			r->env_bad++;
 		if (got.vl != want.vl || got.vtype != want.vtype ||
 		    got.vcsr != want.vcsr || got.vstart != want.vstart ||
 		    memcmp(in, out, len)) {
@@ -192,6 +233,46 @@ static void secondary(unsigned long cpu)
 	worker(cpu);
 }
 
+/* Start the workers on every vCPU, collect and check their results. */
+static void run_workers(unsigned long n)
+{
+	for (unsigned long i = 1; i < n; i++)
+		rt_check(!rt_cpu_start(i, secondary, i), "start",
+			 "vCPU%lu did not start", i);
+	worker(0);
+	for (unsigned long i = 0; i < n; i++) {
+		struct result *r = &results[i];
+		uint64_t end = rt_now_us() + 30000000;
+		char name[24];
+
+		while (!READ_ONCE(r->done) && rt_now_us() < end)
+			arch_relax();
+		rt_snprintf(name, sizeof(name), "state_vcpu%lu", i);
+		if (!READ_ONCE(r->done)) {
+			rt_fail(name, "did not finish");
+			continue;
+		}
+		rt_printf("vCPU%lu: %lu rounds\n", i, r->rounds);
+		if (vlenb)
+			rt_check(r->rounds > 0 && !r->bad, name,
+				 "%lu of %lu rounds lost state, first round "
+				 "%lu: vl %lu/%lu vtype %#lx/%#lx vcsr %lu/%lu "
+				 "vstart %lu/%lu, registers differ from byte "
+				 "%lu",
+				 r->bad, r->rounds, r->first_round, r->got.vl,
+				 r->want.vl, r->got.vtype, r->want.vtype,
+				 r->got.vcsr, r->want.vcsr, r->got.vstart,
+				 r->want.vstart, r->first_reg_byte);
+		if (senvcfg_ok) {
+			rt_snprintf(name, sizeof(name), "senvcfg_vcpu%lu", i);
+			rt_check(r->rounds > 0 && !r->env_bad, name,
+				 "senvcfg.FIOM changed behind the vCPU in %lu "
+				 "of %lu rounds",
+				 r->env_bad, r->rounds);
+		}
+	}
+}
+
 int test_main(void)
 {
 	bool v = has_v();
@@ -199,10 +280,20 @@ int test_main(void)
 	unsigned long n = rt_env.nr_cpus, val = 0;
 	char buf[4];
 
+	if (n > RT_MAX_CPUS)
+		n = RT_MAX_CPUS;
 	if (rt_arg("want_v", buf, sizeof(buf)))
 		rt_check(v == (buf[0] == '1'), "isa",
 			 "riscv,isa \"%.60s...\" %s V", rt_env.isa,
 			 v ? "lists" : "does not list");
+	/* senvcfg: out of reach (cause 2), or starting at 0. */
+	senvcfg_ok = !rt_catch(rd_senvcfg, &val, &f);
+	if (senvcfg_ok)
+		rt_check(val == 0, "senvcfg_fresh", "senvcfg %#lx at boot",
+			 val);
+	else
+		rt_check(f.cause == 2, "senvcfg_hidden",
+			 "senvcfg read trapped with cause %lu", f.cause);
 	vs_on();
 	if (!v) {
 		/*
@@ -222,6 +313,9 @@ int test_main(void)
 		rt_check(t1 && f.cause == 2, "hidden_vadd",
 			 "vadd.vv %s (cause %lu)", t1 ? "trapped" : "executed",
 			 f.cause);
+		vlenb = 0;
+		if (senvcfg_ok)
+			run_workers(n);
 		return 0;
 	}
 	if (!rt_check(!rt_catch(rd_vlenb, &vlenb, &f), "vlenb",
@@ -232,34 +326,7 @@ int test_main(void)
 		      "vlenb_value", "vlenb %lu", vlenb))
 		return 1;
 	rt_printf("VLEN %lu bits, %lu vCPUs\n", vlenb * 8, n);
-	if (n > RT_MAX_CPUS)
-		n = RT_MAX_CPUS;
-	for (unsigned long i = 1; i < n; i++)
-		rt_check(!rt_cpu_start(i, secondary, i), "start",
-			 "vCPU%lu did not start", i);
-	worker(0);
-	for (unsigned long i = 0; i < n; i++) {
-		struct result *r = &results[i];
-		uint64_t end = rt_now_us() + 30000000;
-		char name[24];
-
-		while (!READ_ONCE(r->done) && rt_now_us() < end)
-			arch_relax();
-		rt_snprintf(name, sizeof(name), "state_vcpu%lu", i);
-		if (!READ_ONCE(r->done)) {
-			rt_fail(name, "did not finish");
-			continue;
-		}
-		rt_printf("vCPU%lu: %lu rounds\n", i, r->rounds);
-		rt_check(r->rounds > 0 && !r->bad, name,
-			 "%lu of %lu rounds lost state, first round %lu: "
-			 "vl %lu/%lu vtype %#lx/%#lx vcsr %lu/%lu "
-			 "vstart %lu/%lu, registers differ from byte %lu",
-			 r->bad, r->rounds, r->first_round, r->got.vl,
-			 r->want.vl, r->got.vtype, r->want.vtype, r->got.vcsr,
-			 r->want.vcsr, r->got.vstart, r->want.vstart,
-			 r->first_reg_byte);
-	}
+	run_workers(n);
 	return 0;
 }
 #else

@@ -33,6 +33,7 @@ struct riscv_vs_csrs {
 	unsigned long vstval, vsatp, hvip, henvcfg, hcounteren, htimedelta;
 	unsigned long vstimecmp;
 	unsigned long vsiselect; /* Ssaia */
+	unsigned long senvcfg; /* riscv_features.senvcfg */
 };
 
 struct riscv_fp_ctx {

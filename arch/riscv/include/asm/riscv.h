@@ -18,6 +18,7 @@ struct riscv_features {
 	bool smstateen; /* hstateen0 exists (and gates VS-mode state) */
 	bool vector; /* V: guests get it, state switched (vcpu.c) */
 	unsigned long vlenb; /* V: bytes per vector register */
+	bool senvcfg; /* guests reach senvcfg: switched per vCPU */
 };
 
 /*

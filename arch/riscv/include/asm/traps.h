@@ -93,6 +93,7 @@ bool riscv_probe_stopi(unsigned long *val);
 bool riscv_probe_hstateen0(unsigned long *val);
 /* V: with sstatus.VS on (the caller's job); false on a hart without V. */
 bool riscv_probe_vlenb(unsigned long *val);
+bool riscv_probe_senvcfg(unsigned long *val);
 
 /**
  * riscv_ipi_interrupt() - an IPI arrived (SBI software interrupt or the
