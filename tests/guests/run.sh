@@ -337,13 +337,21 @@ run_arch() { # arch
 	fi
 	# Arm on a GICv2 host (QEMU -machine virt,gic-version=2): the
 	# guests get a vGICv2 (distributor emulated, GICV as their GICC);
-	# interrupts, SMP and the shm doorbell SPI through it.
+	# interrupts, SMP and the shm doorbell SPI through it; a disk passed
+	# through (passthru, irq=1): its SPI routed by GICD_ITARGETSR and
+	# injected hardware-linked through GICH_LR, its transport trapped.
 	if [ "$a" = arm64 ] && want gicv2; then
 	p=$a.gicv2
 	gencfg "$tmp/irq2.cfg" irq irq 8 2 "gic=2" "cpus = [0, 1]"
+	printf 'XLPT-SECTOR0-OK!' >"$tmp/ptv2.img"
+	truncate -s 1M "$tmp/ptv2.img"
+	gencfg "$tmp/passthru-v2.cfg" passthru passthru 8 1 \
+		"rounds=20 direct=1 dma=1 irq=1 status=3" \
+		"disk = [ \"$tmp/ptv2.img\" ]"
 	run "$a" gicv2 4 256M 120 --machine-opt gic-version=2 \
 		"$tmp/irq2.cfg" "$cfgdir/hello-smp.cfg" \
-		"$cfgdir/shm-owner.cfg" "$cfgdir/shm-borrower.cfg"
+		"$cfgdir/shm-owner.cfg" "$cfgdir/shm-borrower.cfg" \
+		"$tmp/passthru-v2.cfg"
 	if ! grep -aq '^(xl) .*gicv2: dist' "$log"; then
 		fail "$p.host_gicv2" "the hypervisor did not drive a GICv2$(last_words)"
 	else
@@ -354,6 +362,14 @@ run_arch() { # arch
 	expect_pass "$p" hello-smp hello
 	expect_pass "$p" shm-owner shm
 	expect_pass "$p" shm-borrower shm
+	expect_pass "$p" passthru passthru
+	got=$(dd if="$tmp/ptv2.img" bs=512 skip=1 count=1 2>/dev/null |
+		head -c 16 | tr -d '\0')
+	check "$p.passthru_disk_written" "$([ "$got" = XLPT-SECTOR1-WR! ]; echo $?)" \
+		"sector 1 of the image starts '$got'"
+	check "$p.passthru_irq_masked" \
+		"$(grep -aqE 'domain [0-9]+ \(passthru\): host interrupt 48 masked' "$log"; echo $?)" \
+		"$(grep -a 'host interrupt' "$log" | head -1)"
 
 	fi
 	# Static shared memory (docs/shared-memory.md): an owner and a

@@ -150,33 +150,16 @@ static bool irq_again(unsigned int ms)
 }
 #else
 /*
- * Arm: the guest's vGICv3 (single security state: group 1, routed to
- * affinity 0, vCPU 0), the CPU interface through the ICC_* registers.
- * The wait spins with IRQs unmasked (bounded, no WFI: nothing else is
- * armed to wake it).
+ * Arm: the guest's vGIC, v3 or v2 as its device tree says (the host's
+ * GIC version: --machine-opt gic-version=2 gives a vGICv2), through the
+ * runtime's rt_gic_*() (rt/arm64/arch.c): group 1 routed to vCPU 0 on a
+ * v3, group 0 targeting CPU 0 on a v2. The wait spins with IRQs unmasked
+ * (bounded, no WFI: nothing else is armed to wake it).
  */
-#define GICD_BASE 0x08000000UL
-#define GICR_BASE 0x080a0000UL
-
-static void gicd_w32(unsigned long off, uint32_t v)
-{
-	*(volatile uint32_t *)(GICD_BASE + off) = v;
-}
-
 static void irq_setup(uint32_t intid)
 {
-	/* Redistributor of vCPU 0 awake (GICR_WAKER.ProcessorSleep = 0). */
-	*(volatile uint32_t *)(GICR_BASE + 0x14) = 0;
-	gicd_w32(0x0, 2); /* GICD_CTLR.EnableGrp1 */
-	gicd_w32(0x80 + 4 * (intid / 32), 1U << (intid % 32)); /* IGROUPR */
-	*(volatile uint8_t *)(GICD_BASE + 0x400 + intid) = 0xa0;
-	*(volatile uint64_t *)(GICD_BASE + 0x6000 + 8 * intid) =
-		0; /* IROUTER */
-	gicd_w32(0x100 + 4 * (intid / 32), 1U << (intid % 32)); /* ISENABLER */
-	asm volatile("msr s3_0_c4_c6_0, %0" : : "r"(0xffUL)); /* ICC_PMR_EL1 */
-	asm volatile("msr s3_0_c12_c12_7, %0; isb"
-		     :
-		     : "r"(1UL)); /* ICC_IGRPEN1_EL1 */
+	rt_gic_cpu_init();
+	rt_gic_enable(intid, 0xa0, true);
 }
 
 static void spin_irq(void *arg)
@@ -197,7 +180,6 @@ static uint32_t irq_wait(unsigned int ms, char *why, size_t n)
 {
 	uint64_t end = arch_counter() + arch_counter_freq() * ms / 1000;
 	struct rt_fault f = { 0 };
-	unsigned long iar;
 	bool took = rt_catch(spin_irq, &end, &f);
 
 	/* Vector 5: IRQ taken from EL1 with SP_EL1. */
@@ -206,16 +188,13 @@ static uint32_t irq_wait(unsigned int ms, char *why, size_t n)
 			    took ? "another trap" : "no interrupt", f.kind);
 		return 0;
 	}
-	asm volatile("mrs %0, s3_0_c12_c12_0" : "=r"(iar)); /* ICC_IAR1_EL1 */
-	return (uint32_t)iar;
+	return rt_gic_ack() & 0x3ff; /* an SPI: no source CPU (GICv2) */
 }
 
 /* EOImode 0: the EOI deactivates too, and with it the physical SPI. */
 static void irq_complete(uint32_t intid)
 {
-	asm volatile("msr s3_0_c12_c12_1, %0; isb"
-		     :
-		     : "r"((unsigned long)intid)); /* ICC_EOIR1_EL1 */
+	rt_gic_eoi(intid);
 }
 
 static bool irq_again(unsigned int ms)
