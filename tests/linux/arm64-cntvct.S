@@ -2,8 +2,10 @@
 /*
  * cntvct: a static arm64 Linux program that prints the virtual counter
  * (CNTVCT_EL0; natively the machine counter since reset, under xen-lite
- * the counter since the domain was created) in decimal and exits. The
- * Linux test initramfs prints it next to its markers.
+ * the counter since the domain was created) in decimal and exits; with
+ * any argument, its frequency (CNTFRQ_EL0) instead. The Linux test
+ * initramfs prints the counter next to its markers and times its workload
+ * with it.
  */
 #define SYS_write 64
 #define SYS_exit 93
@@ -11,8 +13,14 @@
 	.text
 	.globl _start
 _start:
-	isb
+	ldr	x9, [sp]		/* argc */
+	cmp	x9, #1
+	b.le	0f
+	mrs	x9, cntfrq_el0
+	b	2f
+0:	isb
 	mrs	x9, cntvct_el0
+2:
 	adr	x1, buf_end
 	mov	x10, #10
 	sub	x1, x1, #1
