@@ -238,6 +238,46 @@ static paddr_t ramdisk_in_place_gpa(struct domain *d, paddr_t kend,
 }
 
 /*
+ * Copy a boot module into the RAM of a domain being built, for a domain a
+ * policy may restart (no module in place: the next build needs the
+ * pristine module again). Unlike copy_to_guest(), one p2m lookup per leaf
+ * (RAM is mapped in the largest blocks the allocator had, 2 MiB or 1 GiB)
+ * instead of a lookup, a frame reference and the PV lock per page: the
+ * domain is not listed yet (domain_create() lists it after the build) and
+ * none of its vCPUs has run, so nothing can unmap, pin or free its RAM
+ * meanwhile.
+ * The bulk goes through arch_copy_blocks(). Return: 0, or -EFAULT if
+ * [@gpa, + @len) is not all the domain's writable RAM.
+ */
+static int copy_module_to_guest(struct domain *d, paddr_t gpa, const u8 *src,
+				u64 len)
+{
+	while (len) {
+		unsigned int order;
+		p2m_type_t t;
+		mfn_t mfn = p2m_lookup(d->p2m, gaddr_to_gfn(gpa), &t, &order);
+		u64 span = PAGE_SIZE << order;
+		u64 n = MIN(len, span - (gpa & (span - 1)));
+		u8 *dst;
+		u64 bulk;
+
+		if (mfn_eq(mfn, INVALID_MFN) || t != p2m_ram_rw)
+			return -EFAULT;
+		dst = (u8 *)maddr_to_virt(mfn_to_maddr(mfn)) +
+		      (gpa & (PAGE_SIZE - 1));
+		bulk = (((uintptr_t)dst | (uintptr_t)src) & 15) ? 0 :
+								  n & ~127ULL;
+		if (bulk)
+			arch_copy_blocks(dst, src, bulk);
+		memcpy(dst + bulk, src + bulk, n - bulk);
+		src += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
  * Load the kernel (@in_place: an Image or raw kernel already mapped by
  * map_module_in_place()). Return: 0 with the entry point and the end of
  * what the kernel occupies, or -ENOEXEC for an image that does not fit.
@@ -253,7 +293,7 @@ static int load_kernel(struct domain *d, bool in_place, paddr_t *entry,
 	rc = kernel_placement(d, entry, end);
 	if (rc || in_place)
 		return rc;
-	return copy_to_guest(d, *entry, img, d->cfg.kernel_size);
+	return copy_module_to_guest(d, *entry, img, d->cfg.kernel_size);
 }
 
 #define FDT_TRY(x)                 \
@@ -457,8 +497,9 @@ int domain_build(struct domain *d)
 			       (unsigned long long)(d->ram_bytes >> 20));
 			return -ENOEXEC;
 		}
-		rc = copy_to_guest(d, initrd, maddr_to_virt(d->cfg.ramdisk_pa),
-				   d->cfg.ramdisk_size);
+		rc = copy_module_to_guest(d, initrd,
+					  maddr_to_virt(d->cfg.ramdisk_pa),
+					  d->cfg.ramdisk_size);
 		if (rc)
 			return rc;
 	}

@@ -64,6 +64,13 @@ void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
+/*
+ * arch_copy_blocks() - copy @n bytes, a non-zero multiple of 128, from
+ * @src to @dst, both 16-byte aligned Normal memory: the widest copy the
+ * architecture has (arch/<arch>/copy.S), for boot modules copied into a
+ * domain being built (tens of MiB).
+ */
+void arch_copy_blocks(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 void *memchr(const void *s, int c, size_t n);

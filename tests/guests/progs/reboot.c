@@ -11,7 +11,10 @@
  *                  reboots tells it to finish. Its own loop must never
  *                  stall (max_stall_ms, default 10000).
  * A guest cannot remember anything across its own restart: the count
- * lives in the controller, which survives.
+ * lives in the controller, which survives. The rebooter also checks at
+ * every boot that its image is the pristine boot module again
+ * (image_pristine): the mailbox lives in its .data, zero in the image, and
+ * every earlier boot wrote it.
  */
 #include <rt.h>
 
@@ -35,7 +38,20 @@ static void rebooter(void)
 {
 	uint64_t end = rt_now_us() + rt_arg_ul("timeout_ms", 60000) * 1000;
 	uint64_t cmd;
+	/*
+	 * Before anything writes the mailbox (the controller writes it only
+	 * after seeing this boot's magic). A failure is printed by the boot
+	 * that sees it; the one ok line comes from the last boot, so that
+	 * each result line reaches the console once.
+	 */
+	bool pristine = !READ_ONCE(mb.magic) && !READ_ONCE(mb.nonce) &&
+			!READ_ONCE(mb.cmd) && !READ_ONCE(mb.boots);
 
+	if (!pristine)
+		rt_fail("image_pristine",
+			"the image holds an earlier boot's mailbox (magic %#llx, boots %llu): not the pristine kernel",
+			(unsigned long long)mb.magic,
+			(unsigned long long)mb.boots);
 	mb.nonce = rt_mix(arch_counter()) | 1;
 	mb.cmd = 0;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -48,6 +64,8 @@ static void rebooter(void)
 		arch_relax();
 	}
 	if (cmd == CMD_FINISH) {
+		if (pristine)
+			rt_ok("image_pristine");
 		rt_ok("finish");
 		return;
 	}
