@@ -36,6 +36,8 @@
 # and the raw figures as "# ..." lines. The domain has on_reboot =
 # "destroy", so its kernel and ramdisk are mapped in place;
 # XL_BENCH_ON_REBOOT=restart measures the copying build.
+# XL_BENCH_NATIVE_VIRT=on runs the like-for-like native guest with
+# virtualization=on instead (entered at EL2, KVM set up), for comparison.
 #
 # Natively the guest's counter (/bin/cntvct next to its markers) is the
 # machine's. Under xen-lite the guest's counter starts with the domain, so
@@ -65,7 +67,8 @@ mem=256
 # QEMU's tree stripped to the domain's devices. -seed: anything QEMU
 # itself draws at random for the guest repeats from run to run.
 . "$srctree/tests/bench/lib/native-tree.sh"
-qemu_machine arm64 --smp 1 --mem ${mem}M --machine-opt virtualization=off || exit 1
+qemu_machine arm64 --smp 1 --mem ${mem}M \
+	--machine-opt "virtualization=${XL_BENCH_NATIVE_VIRT:-off}" || exit 1
 native=("${qemu_cmd[@]}" -icount shift=0,sleep=off -seed 1
 	-kernel "$lx_kernel" -initrd "$lx_initrd" -append "$cmdline")
 rm -f "$log/native.dtb"
