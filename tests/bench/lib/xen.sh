@@ -11,11 +11,13 @@
 #
 #   xen_image                   the Xen image, or "" (and why on stderr)
 #   xen_boot OUT RUN SMP TIMEOUT DONE DOMAIN...
-#                               DOMAIN = "KERNEL|MIB|VCPUS|BOOTARGS";
+#                               DOMAIN = "KERNEL|MIB|VCPUS|BOOTARGS[|RAMDISK]";
 #                               boots them on an SMP-CPU machine and waits
 #                               until DONE lines "<suite>: N passed, N
-#                               failed" appeared (one per domain) or
-#                               TIMEOUT seconds passed, then stops QEMU
+#                               failed" (or lines matching the extended
+#                               regular expression $xen_done_re) appeared
+#                               (one per domain) or TIMEOUT seconds
+#                               passed, then stops QEMU
 #                               (domains that power off leave Xen idle, it
 #                               does not power the machine off). Console
 #                               in OUT/RUN.txt (CRs removed); returns 1 on
@@ -39,7 +41,8 @@ xen_image() {
 
 xen_boot() { # out run smp timeout done domain...
 	local out=$1 run=$2 smp=$3 timeout=$4 done=$5 xen dtb i=0 spec
-	local kernel mib vcpus args addr=0x50000000 size n loaders=() pid
+	local kernel mib vcpus args ramdisk addr=0x50000000 size n loaders=() pid
+	local m done_re=${xen_done_re:-': [0-9]* passed, [0-9]* failed'}
 	local extra=(-icount shift=0,sleep=off)
 	[ -n "${xen_qemu_extra+x}" ] && extra=("${xen_qemu_extra[@]}")
 	shift 5
@@ -61,7 +64,8 @@ xen_boot() { # out run smp timeout done domain...
 	fdtput "$dtb" -t x /chosen '#size-cells' 1
 	for spec in "$@"; do
 		i=$((i + 1))
-		IFS='|' read -r kernel mib vcpus args <<<"$spec"
+		ramdisk=""
+		IFS='|' read -r kernel mib vcpus args ramdisk <<<"$spec"
 		size=$(stat -c %s "$kernel")
 		n=/chosen/domU$i
 		fdtput "$dtb" -c "$n"
@@ -79,7 +83,20 @@ xen_boot() { # out run smp timeout done domain...
 			"$(printf %x "$size")"
 		fdtput "$dtb" -t s "$n/module@${addr#0x}" bootargs "$args"
 		loaders+=(-device "loader,file=$kernel,addr=$addr,force-raw=on")
-		addr=$(printf 0x%x $((addr + 0x1000000)))
+		# The next module 2 MiB-aligned after this one; the next
+		# domain's first on a 16 MiB boundary (the test guests' spacing).
+		addr=$(printf 0x%x $((addr + ((size + 0x1fffff) & ~0x1fffff))))
+		if [ -n "$ramdisk" ]; then
+			size=$(stat -c %s "$ramdisk")
+			m=$n/module@${addr#0x}
+			fdtput "$dtb" -c "$m"
+			fdtput "$dtb" -t s "$m" compatible multiboot,ramdisk \
+				multiboot,module
+			fdtput "$dtb" -t x "$m" reg "$addr" "$(printf %x "$size")"
+			loaders+=(-device "loader,file=$ramdisk,addr=$addr,force-raw=on")
+			addr=$(printf 0x%x $((addr + ((size + 0x1fffff) & ~0x1fffff))))
+		fi
+		[ $((addr & 0xffffff)) = 0 ] || addr=$(printf 0x%x $(((addr | 0xffffff) + 1)))
 	done
 	: >"$out/$run.log"
 	"${qemu_cmd[@]}" -kernel "$xen" -dtb "$dtb" "${loaders[@]}" \
@@ -88,7 +105,7 @@ xen_boot() { # out run smp timeout done domain...
 	pid=$!
 	local t0=$SECONDS st=0
 	while :; do
-		if [ "$(grep -ac ': [0-9]* passed, [0-9]* failed' "$out/$run.log")" -ge "$done" ]; then
+		if [ "$(grep -acE "$done_re" "$out/$run.log")" -ge "$done" ]; then
 			break
 		fi
 		if ! kill -0 "$pid" 2>/dev/null; then
