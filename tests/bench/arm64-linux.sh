@@ -6,9 +6,10 @@
 #
 # The native run is like for like (issue 20): the same 256 MiB, and a
 # device tree with the devices the domain has and no others (CPU, memory,
-# PSCI, GICv3 without its ITS, timer, PL011 and its clock: QEMU's own tree
-# with the PCIe host, the 32 virtio-mmio transports, fw-cfg, the PL031 RTC,
-# the PL061 GPIO and its keys, flash, the PMU and the platform bus deleted,
+# PSCI, GICv3 without its ITS, timer, PL011 and its clock, the PL061 GPIO
+# and its gpio-keys power button, which a domain has too: QEMU's own tree
+# with the PCIe host, the 32 virtio-mmio transports, fw-cfg, the PL031
+# RTC, flash, the PMU and the platform bus deleted,
 # tests/bench/lib/native-tree.sh), /chosen rng-seed (64 bytes) and
 # kaslr-seed as the domain's tree has them, and virtualization=off: the
 # domain's kernel is entered at EL1 and sees no EL2, while natively with
@@ -74,7 +75,7 @@ native=("${qemu_cmd[@]}" -icount shift=0,sleep=off -seed 1
 rm -f "$log/native.dtb"
 "${native[@]}" -machine dumpdtb="$log/native.dtb" >/dev/null 2>&1
 { native_tree_keep "$log/native.dtb" / chosen memory cpus psci intc timer \
-	apb-pclk pl011 &&
+	apb-pclk pl011 pl061 gpio-keys &&
 	native_tree_keep "$log/native.dtb" /intc@8000000 &&
 	native_tree_keep "$log/native.dtb" /cpus cpu &&
 	fdtput -d "$log/native.dtb" /chosen rng-seed &&
