@@ -233,7 +233,7 @@ test-firsthour:
 # test guest and 5 of a Debian Linux domain per architecture (long; 'make
 # test' runs 5 and 1).
 test-runtime-long:
-	$(Q)XL_RT_CYCLES=$(or $(CYCLES),200) XL_RT_LINUX_CYCLES=5 $(srctree)/tests/runtime/run.sh
+	$(Q)XL_RT_CYCLES=$(or $(CYCLES),200) XL_RT_LINUX_CYCLES=5 XL_RT_PINS=2000 $(srctree)/tests/runtime/run.sh
 
 # CPU bring-up: the 4-CPU configuration booted 50 times per architecture
 # under a parallel load (long; tests/firsthour runs a short version).

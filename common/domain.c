@@ -466,6 +466,65 @@ int domain_pause(struct domain *d, bool pause)
 	return 0;
 }
 
+int domain_vcpu_pin(struct domain *d, unsigned int vid, unsigned int cpu)
+{
+	/* A vCPU leaves its CPU at its next exit: an IPI away, 2 s at most. */
+	u64 end = arch_counter_read() + 2 * arch_counter_freq();
+	unsigned long flags;
+	struct vcpu *v = NULL;
+	int rc;
+
+	if (vid >= d->nr_vcpus || cpu >= nr_cpu_ids ||
+	    !cpumask_test_cpu(cpu, &cpu_online_map))
+		return -EINVAL;
+	/*
+	 * A passed-through interrupt is routed to the physical CPU of the
+	 * vCPU it targets (vgic.c, vplic.c) when the guest routes it, not
+	 * when the vCPU moves.
+	 */
+	if (d->cfg.nr_irqs)
+		return -EPERM;
+	for (;;) {
+		/* Under d->lock: its vCPUs stay (freed once DOM_DYING). */
+		spin_lock_irqsave(&d->lock, flags);
+		if (d->state != DOM_RUNNING) {
+			rc = -EINVAL;
+			break;
+		}
+		v = d->vcpus[vid];
+		rc = arch_vcpu_movable(v);
+		if (rc)
+			break;
+		/* Held off its CPU while it moves; pause restores below. */
+		WRITE_ONCE(v->pause, true);
+		rc = sched_move_vcpu(v, cpu);
+		if (rc != -EAGAIN)
+			break;
+		vcpu_kick(v);
+		spin_unlock_irqrestore(&d->lock, flags);
+		if (arch_counter_read() > end) {
+			spin_lock_irqsave(&d->lock, flags);
+			rc = -EBUSY;
+			break;
+		}
+		for (unsigned int i = 0; i < 1000; i++)
+			cpu_relax();
+	}
+	/*
+	 * As pause or unpause left it, or shutdown (which holds every vCPU
+	 * of a domain no longer running).
+	 */
+	if (v && d->state == DOM_RUNNING) {
+		WRITE_ONCE(v->pause, d->paused);
+		vcpu_kick(v);
+	}
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (!rc)
+		printk("domain %u (%s): vCPU%u pinned to CPU%u\n", d->id,
+		       d->name, vid, cpu);
+	return rc;
+}
+
 int domain_admin_shutdown(struct domain *d, enum shutdown_action act)
 {
 	int rc = 0;

@@ -279,6 +279,43 @@ static void do_domain_cmd(const struct xl_mgmt_hdr *h, const void *p)
 		do_dump(h, d);
 		domain_put(d);
 		return;
+	case XL_MGMT_VCPU_PIN: {
+		const struct xl_mgmt_vcpu_pin *pin = p;
+
+		if (pin->vcpu >= d->nr_vcpus) {
+			reply_text(h, -EINVAL,
+				   "domain '%s' has no vCPU %u (it has %u)",
+				   d->name, pin->vcpu, d->nr_vcpus);
+			domain_put(d);
+			return;
+		}
+		if (pin->cpu >= nr_cpu_ids ||
+		    !cpumask_test_cpu(pin->cpu, &cpu_online_map)) {
+			reply_text(
+				h, -EINVAL,
+				"the machine has no CPU %u online (CPUs 0-%u)",
+				pin->cpu, nr_cpu_ids - 1);
+			domain_put(d);
+			return;
+		}
+		rc = domain_vcpu_pin(d, pin->vcpu, pin->cpu);
+		if (rc == -EPERM)
+			reply_text(
+				h, rc,
+				"domain '%s' has passed-through interrupts, routed to its vCPUs' CPUs: its vCPUs stay where they are",
+				d->name);
+		else if (rc == -EBUSY)
+			reply_text(
+				h, rc,
+				"vCPU %u of domain '%s' cannot move (it uses its CPU's IMSIC guest interrupt file, or did not leave its CPU within 2 s)",
+				pin->vcpu, d->name);
+		if (rc == -EPERM || rc == -EBUSY) {
+			domain_put(d);
+			return;
+		}
+		verb = "move a vCPU of";
+		break;
+	}
 	case XL_MGMT_SHUTDOWN:
 		/*
 		 * The power button: the guest decides what to do, the CLI
@@ -365,6 +402,7 @@ static void mgmt_request(void *ctx, const struct xl_mgmt_hdr *h, const void *p,
 	case XL_MGMT_DUMP:
 	case XL_MGMT_MEM_SET:
 	case XL_MGMT_SHUTDOWN:
+	case XL_MGMT_VCPU_PIN:
 		do_domain_cmd(h, p);
 		return;
 	default:

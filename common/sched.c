@@ -3,7 +3,10 @@
  * The scheduler and the per-CPU loop.
  *
  * Each physical CPU owns a run queue. vCPUs are placed on their pinned CPU
- * or on the least loaded one, and stay there. A CPU runs the first runnable
+ * or on the least loaded one, and stay there unless the management
+ * channel moves one (sched_move_vcpu(), 'xen-lite vcpu-pin'): v->processor
+ * changes only under both run queues' locks, so whoever locks a vCPU's
+ * queue checks afterwards that it is still the vCPU's (rq_lock_vcpu()). A CPU runs the first runnable
  * vCPU of its queue through arch_vcpu_run() for at most one slice, then
  * rotates it to the tail, so vCPUs sharing a CPU get round-robin time. A
  * CPU with nothing runnable sleeps in arch_cpu_idle() until its timer
@@ -17,6 +20,7 @@
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain_console.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/mgmt.h>
 #include <xen-lite/sched.h>
@@ -68,12 +72,69 @@ void sched_add_vcpu(struct vcpu *v)
 		arch_send_ipi(best);
 }
 
+/*
+ * Lock the run queue that holds @v. Its CPU may change while we wait for
+ * the lock (sched_move_vcpu() holds both queues' locks to move it): then
+ * try the new one.
+ */
+static struct runq *rq_lock_vcpu(const struct vcpu *v, unsigned long *flags)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(v->processor);
+		struct runq *rq = rq_of(cpu);
+
+		spin_lock_irqsave(&rq->lock, *flags);
+		if (READ_ONCE(v->processor) == cpu)
+			return rq;
+		spin_unlock_irqrestore(&rq->lock, *flags);
+	}
+}
+
+int sched_move_vcpu(struct vcpu *v, unsigned int cpu)
+{
+	unsigned int old = READ_ONCE(v->processor);
+	struct runq *from = rq_of(old), *to = rq_of(cpu);
+	struct runq *first = old < cpu ? from : to;
+	struct runq *second = old < cpu ? to : from;
+	unsigned long flags;
+	int rc = 0;
+
+	if (old == cpu) {
+		v->affinity = (int)cpu;
+		return 0;
+	}
+	/* Both queues, in CPU order: two moves cannot deadlock. */
+	spin_lock_irqsave(&first->lock, flags);
+	spin_lock(&second->lock);
+	/*
+	 * On its CPU still: curr is set and cleared under that CPU's queue
+	 * lock, after the vCPU's state is saved (put_prev() runs after
+	 * arch_vcpu_run() returned), so a vCPU found off its CPU here has
+	 * all its state in memory and cannot be picked while we hold it.
+	 */
+	if (READ_ONCE(pcpu_info[old].curr) == v || list_empty(&v->runq)) {
+		rc = -EAGAIN;
+	} else {
+		list_del(&v->runq);
+		from->nr--;
+		list_add_tail(&v->runq, &to->head);
+		to->nr++;
+		v->affinity = (int)cpu;
+		WRITE_ONCE(v->processor, cpu);
+	}
+	spin_unlock(&second->lock);
+	spin_unlock_irqrestore(&first->lock, flags);
+	/* Its new CPU may be asleep, or have armed its timer without it. */
+	if (!rc && cpu != smp_processor_id())
+		arch_send_ipi(cpu);
+	return rc;
+}
+
 void sched_remove_vcpu(struct vcpu *v)
 {
-	struct runq *rq = rq_of(v->processor);
 	unsigned long flags;
+	struct runq *rq = rq_lock_vcpu(v, &flags);
 
-	spin_lock_irqsave(&rq->lock, flags);
 	if (!list_empty(&v->runq)) {
 		list_del(&v->runq);
 		rq->nr--;
@@ -83,10 +144,9 @@ void sched_remove_vcpu(struct vcpu *v)
 
 void vcpu_block(struct vcpu *v, u64 wake_at)
 {
-	struct runq *rq = rq_of(v->processor);
 	unsigned long flags;
+	struct runq *rq = rq_lock_vcpu(v, &flags);
 
-	spin_lock_irqsave(&rq->lock, flags);
 	if (v->state == VCPU_RUNNING || v->state == VCPU_RUNNABLE) {
 		v->wake_at = wake_at;
 		v->state = VCPU_BLOCKED;
@@ -96,11 +156,10 @@ void vcpu_block(struct vcpu *v, u64 wake_at)
 
 void vcpu_wake(struct vcpu *v)
 {
-	struct runq *rq = rq_of(v->processor);
 	unsigned long flags;
 	bool kick = false;
+	struct runq *rq = rq_lock_vcpu(v, &flags);
 
-	spin_lock_irqsave(&rq->lock, flags);
 	if (v->state == VCPU_BLOCKED) {
 		v->state = VCPU_RUNNABLE;
 		v->wake_at = 0;

@@ -69,7 +69,13 @@ static const char usage_runtime[] =
 	"\n"
 	"  list [--json]          domains: id, name, state, vCPUs, memory,\n"
 	"                         CPU time, uptime; and the free memory\n"
+	"                         (of every machine running, without\n"
+	"                         --machine when several run)\n"
+	"  machines [--json]      the machines running: name, arch, CPUs,\n"
+	"                         memory, domains, uptime\n"
 	"  vcpu-list              each vCPU: its pCPU and CPU time\n"
+	"  vcpu-pin NAME VCPU CPU move vCPU VCPU of NAME to physical CPU\n"
+	"                         CPU and pin it there\n"
 	"  console NAME           attach to NAME's console (Ctrl-] detaches;\n"
 	"                         several viewers may attach)\n"
 	"  dmesg                  the hypervisor's log ring\n"
@@ -92,9 +98,9 @@ static const char usage_runtime[] =
 	"domain files.\n";
 
 static const char *const runtime_cmds[] = {
-	"start",  "list",    "vcpu-list", "console",  "dmesg",
-	"create", "destroy", "reboot",	  "pause",    "unpause",
-	"dump",	  "stop",    "mem-set",	  "shutdown",
+	"start",   "list",     "vcpu-list", "console",	"dmesg", "create",
+	"destroy", "reboot",   "pause",	    "unpause",	"dump",	 "stop",
+	"mem-set", "shutdown", "vcpu-pin",  "machines",
 };
 
 bool runtime_command(const char *cmd)
@@ -1144,10 +1150,13 @@ static void parse_rt(const char *cmd, int argc, char **argv, struct rt_args *a,
 					    a->machine);
 		} else if (!strncmp(argv[i], "--machine=", 10)) {
 			a->machine = argv[i] + 10;
+		} else if (!strcmp(cmd, "vcpu-pin") && a->nr >= 1) {
+			a->args[a->nr++] = argv[i]; /* numbers, not options */
 		} else if (!strcmp(cmd, "mem-set") && a->nr == 1) {
 			a->args[a->nr++] =
 				argv[i]; /* the size, not an option */
-		} else if (!strcmp(argv[i], "--json") && !strcmp(cmd, "list")) {
+		} else if (!strcmp(argv[i], "--json") &&
+			   (!strcmp(cmd, "list") || !strcmp(cmd, "machines"))) {
 			a->json = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			usage_error(cmd, "bad option '%s'", argv[i]);
@@ -1156,11 +1165,13 @@ static void parse_rt(const char *cmd, int argc, char **argv, struct rt_args *a,
 		}
 	}
 	if (a->nr < min || a->nr > max)
-		usage_error(cmd, "%s",
-			    max == 0 ? "takes no operands" :
-			    max == 1 ? "expected one domain name" :
-			    max == 2 ? "expected a domain name and a size" :
-				       "expected domain files");
+		usage_error(
+			cmd, "%s",
+			max == 0 ? "takes no operands" :
+			max == 1 ? "expected one domain name" :
+			max == 2 ? "expected a domain name and a size" :
+			max == 3 ? "expected a domain name, a vCPU and a CPU" :
+				   "expected domain files");
 }
 
 static const char *state_names[] = { "?",      "running",
@@ -1172,16 +1183,17 @@ static const char *st_name(unsigned int s)
 	return s < 6 ? state_names[s] : "?";
 }
 
-static int cmd_list(const char *cmd, int argc, char **argv, bool vcpus)
+static char *info_get(const char *text, const char *key);
+
+/* list / vcpu-list of machine @name (runtime directory @dir). */
+static int list_one(const char *cmd, const char *name, const char *dir,
+		    bool json, bool vcpus)
 {
-	struct rt_args a;
 	struct reply r;
-	char *dir, *name;
 	struct xl_mgmt_list l;
 	const struct xl_mgmt_dominfo *d;
+	struct rt_args a = { .json = json };
 
-	parse_rt(cmd, argc, argv, &a, 0, 0);
-	name = pick_machine(cmd, a.machine, &dir);
 	call(cmd, dir, XL_MGMT_LIST, NULL, 0, &r);
 	if (r.h.len < sizeof(l)) {
 		msg("%s: short answer", cmd);
@@ -1234,6 +1246,114 @@ static int cmd_list(const char *cmd, int argc, char **argv, bool vcpus)
 	printf("machine %s: %u CPUs, %llu MiB free (%llu pages), up %.1f s\n",
 	       name, l.nr_cpus, l.free_pages >> 8, l.free_pages,
 	       (double)l.uptime_ns / 1e9);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The running machines, sorted by name (heap), *nr of them. */
+static char **sorted_machines(char **base, int *nr)
+{
+	char **names;
+
+	*base = runtime_base(false);
+	names = live_machines(*base, nr);
+	if (*nr > 1)
+		qsort(names, (size_t)*nr, sizeof(*names), cmp_names);
+	return names;
+}
+
+/*
+ * list, vcpu-list: of --machine, of the only machine running, or of
+ * every machine running, one after the other (--json: an array of the
+ * machines' objects).
+ */
+static int cmd_list(const char *cmd, int argc, char **argv, bool vcpus)
+{
+	struct rt_args a;
+	char *dir, *name, *base, **names;
+	int nr, rc = 0;
+
+	parse_rt(cmd, argc, argv, &a, 0, 0);
+	if (a.machine) {
+		name = pick_machine(cmd, a.machine, &dir);
+		return list_one(cmd, name, dir, a.json, vcpus);
+	}
+	names = sorted_machines(&base, &nr);
+	if (nr <= 1) {
+		name = pick_machine(cmd, NULL, &dir);
+		return list_one(cmd, name, dir, a.json, vcpus);
+	}
+	if (a.json)
+		printf("[");
+	for (int i = 0; i < nr; i++) {
+		dir = xasprintf("%s/%s", base, names[i]);
+		if (a.json && i)
+			printf(",\n");
+		else if (!a.json && i)
+			printf("\n");
+		if (vcpus && !a.json)
+			printf("machine %s:\n", names[i]);
+		fflush(stdout);
+		rc |= list_one(cmd, names[i], dir, a.json, vcpus);
+		free(dir);
+	}
+	if (a.json)
+		printf("]\n");
+	return rc;
+}
+
+/* machines: every machine running, with what its info file says. */
+static int cmd_machines(int argc, char **argv)
+{
+	char *base, **names;
+	struct rt_args a;
+	int nr;
+
+	parse_rt("machines", argc, argv, &a, 0, 0);
+	if (a.machine)
+		usage_error("machines", "%s", "takes no --machine");
+	names = sorted_machines(&base, &nr);
+	if (a.json)
+		printf("[");
+	else
+		printf("%-16s %-8s %4s %8s %7s %10s\n", "NAME", "ARCH", "CPUS",
+		       "MEM(MiB)", "DOMAINS", "UPTIME(s)");
+	for (int i = 0; i < nr; i++) {
+		char *dir = xasprintf("%s/%s", base, names[i]);
+		char *ipath = xasprintf("%s/info", dir);
+		char *info = read_file(ipath, NULL);
+		char *arch = info ? info_get(info, "arch") : NULL;
+		char *mem = info ? info_get(info, "mem") : NULL;
+		struct xl_mgmt_list l;
+		struct reply r;
+
+		call("machines", dir, XL_MGMT_LIST, NULL, 0, &r);
+		memset(&l, 0, sizeof(l));
+		if (r.h.len >= sizeof(l))
+			memcpy(&l, r.p, sizeof(l));
+		if (a.json)
+			printf("%s\n  {\"machine\": \"%s\", \"arch\": \"%s\", "
+			       "\"cpus\": %u, \"mem_bytes\": %llu, "
+			       "\"domains\": %u, \"uptime_ns\": %llu}",
+			       i ? "," : "", names[i], arch ? arch : "?",
+			       l.nr_cpus, mem ? strtoull(mem, NULL, 10) : 0ULL,
+			       l.nr, l.uptime_ns);
+		else
+			printf("%-16s %-8s %4u %8llu %7u %10.1f\n", names[i],
+			       arch ? arch : "?", l.nr_cpus,
+			       (mem ? strtoull(mem, NULL, 10) : 0ULL) >> 20,
+			       l.nr, (double)l.uptime_ns / 1e9);
+		free(r.p);
+		free(info);
+		free(ipath);
+		free(dir);
+	}
+	if (a.json)
+		printf("%s]\n", nr ? "\n" : "");
 	return 0;
 }
 
@@ -1424,6 +1544,40 @@ static int cmd_shutdown(int argc, char **argv)
 	    "'xen-lite destroy %s' stops it",
 	    cmd, name, timeout, name);
 	return 1;
+}
+
+static unsigned int parse_uint(const char *cmd, const char *what, const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v > 1023 || s[0] == '-')
+		usage_error(cmd, what, s);
+	return (unsigned int)v;
+}
+
+static int cmd_vcpu_pin(int argc, char **argv)
+{
+	struct xl_mgmt_vcpu_pin pin;
+	struct xl_mgmt_dom d;
+	struct rt_args a;
+	struct reply r;
+	char *dir;
+
+	parse_rt("vcpu-pin", argc, argv, &a, 3, 3);
+	dom_arg(&d, "vcpu-pin", a.args[0]);
+	memset(&pin, 0, sizeof(pin));
+	memcpy(pin.name, d.name, sizeof(pin.name));
+	pin.vcpu = parse_uint("vcpu-pin", "expected a vCPU number, got '%s'",
+			      a.args[1]);
+	pin.cpu = parse_uint("vcpu-pin", "expected a CPU number, got '%s'",
+			     a.args[2]);
+	free(pick_machine("vcpu-pin", a.machine, &dir));
+	call("vcpu-pin", dir, XL_MGMT_VCPU_PIN, &pin, sizeof(pin), &r);
+	free(r.p);
+	return 0;
 }
 
 static int cmd_mem_set(int argc, char **argv)
@@ -1765,5 +1919,9 @@ int runtime_main(const char *cmd, int argc, char **argv)
 		return cmd_mem_set(argc, argv);
 	if (!strcmp(cmd, "shutdown"))
 		return cmd_shutdown(argc, argv);
+	if (!strcmp(cmd, "vcpu-pin"))
+		return cmd_vcpu_pin(argc, argv);
+	if (!strcmp(cmd, "machines"))
+		return cmd_machines(argc, argv);
 	return EXIT_INVALID;
 }

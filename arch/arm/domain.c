@@ -20,6 +20,19 @@ int arch_domain_init(struct domain *d)
 		       vpl061_init(d);
 }
 
+/*
+ * Nothing of a vCPU stays with its CPU: vcpu_put() saves it all, and
+ * vtimer_load() sets the physical virtual-timer PPI's active state on the
+ * CPU that loads it from the vCPU's own (the hardware-linked interrupt
+ * follows it, as between vCPUs sharing a CPU). Its guest's TLB
+ * maintenance is broadcast (HCR_EL2.FB), so no CPU keeps stale entries.
+ */
+int arch_vcpu_movable(const struct vcpu *v)
+{
+	(void)v;
+	return 0;
+}
+
 void arch_domain_destroy(struct domain *d)
 {
 }

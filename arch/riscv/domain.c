@@ -6,6 +6,7 @@
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <asm/irqchip.h>
 #include <asm/vaplic.h>
@@ -40,6 +41,17 @@ int arch_domain_init(struct domain *d)
 		return vaplic_init(d) ?: vimsic_init(d) ?: vinput_init(d);
 	}
 	return vplic_init(d, d->cfg.vcpus) ?: vinput_init(d);
+}
+
+/*
+ * A vCPU with an IMSIC guest interrupt file has its interrupt state in
+ * that hart's file, which only that hart reaches (vsireg): it cannot move.
+ * The rest follows it (vcpu_load(): VS-stage TLB fenced on a new hart,
+ * the FP owner, the G-stage VMID fences deferred per hart).
+ */
+int arch_vcpu_movable(const struct vcpu *v)
+{
+	return v->arch.vimsic.hw_file ? -EBUSY : 0;
 }
 
 void arch_domain_destroy(struct domain *d)

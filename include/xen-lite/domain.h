@@ -274,6 +274,16 @@ int domain_start(const struct domain_config *cfg);
 int domain_pause(struct domain *d, bool pause);
 
 /**
+ * domain_vcpu_pin() - move vCPU @vid of running (or paused) @d to @cpu's
+ * run queue and pin it there ('xen-lite vcpu-pin'): held off its CPU,
+ * moved, released. CPU0's management context.
+ * Return: 0; -EINVAL (no such vCPU or CPU, or @d not running), -EPERM
+ * (@d has passed-through interrupts), -EBUSY (arch_vcpu_movable(), or
+ * the vCPU did not leave its CPU within 2 s).
+ */
+int domain_vcpu_pin(struct domain *d, unsigned int vid, unsigned int cpu);
+
+/**
  * domain_admin_shutdown() - destroy (@act ACTION_DESTROY) or rebuild
  * (ACTION_RESTART) @d whatever its on_* policy: a running domain is shut
  * down, a preserved one taken down. Return: 0, -EBUSY when it is already
@@ -383,6 +393,13 @@ size_t arch_vcpu_dump(const struct vcpu *v, char *buf, size_t len);
  * Any CPU. Return: 0.
  */
 int arch_power_button(struct domain *d);
+
+/**
+ * arch_vcpu_movable() - may @v (off its CPU) run on another CPU from now
+ * on? Return: 0, or -EBUSY (riscv64: it uses its hart's IMSIC guest
+ * interrupt file).
+ */
+int arch_vcpu_movable(const struct vcpu *v);
 
 /** arch_domain_console_input() - input is waiting for @d (raise RX irq). */
 void arch_domain_console_input(struct domain *d);

@@ -60,6 +60,14 @@ u64 sched_timer_tick(void);
 
 /** sched_add_vcpu() - place a new vCPU on a CPU's run queue. */
 void sched_add_vcpu(struct vcpu *v);
+/**
+ * sched_move_vcpu() - move @v to @cpu's run queue ('xen-lite vcpu-pin'),
+ * and pin it there (v->affinity). The caller holds @v off its CPU
+ * (v->pause, kicked) and keeps its domain from being torn down (d->lock).
+ * Return: 0; -EAGAIN while @v is still on its CPU (try again).
+ */
+int sched_move_vcpu(struct vcpu *v, unsigned int cpu);
+
 /** sched_remove_vcpu() - take a (non-running) vCPU off its run queue. */
 void sched_remove_vcpu(struct vcpu *v);
 

@@ -26,6 +26,7 @@ suite=runtime
 result_lines=30
 cycles=${XL_RT_CYCLES:-5}
 lx_cycles=${XL_RT_LINUX_CYCLES:-1}
+pins=${XL_RT_PINS:-200}
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(riscv64 arm64)
 
@@ -127,6 +128,34 @@ hdr = struct.pack('<IIQQ', 100, 0, 1, 0)                        # CREATE: not a 
 res.append(('create-dtb', ask(10, hdr + b'\xff' * 101)[0]))
 res.append(('hello', ask(1)[0]))                               # still answers
 print(' '.join('%s=%d' % r for r in res))
+PY
+}
+
+# pin_storm SOCKET DOMAIN COUNT: COUNT vcpu-pin requests on one
+# connection, vCPUs 0 and 1 of DOMAIN each to the CPU the other was on
+# (CPUs 0 and 1), as fast as the hypervisor answers; prints
+# "pins N ok M" and the first refusal.
+pin_storm() {
+	python3 - "$@" <<'PY'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(30)
+name, count = sys.argv[2].encode().ljust(32, b'\0'), int(sys.argv[3])
+def rd(n):
+    b = b''
+    while len(b) < n:
+        c = s.recv(n - len(b))
+        if not c: raise EOFError
+        b += c
+    return b
+ok, first = 0, ''
+for i in range(count):
+    p = name + struct.pack('<II', i % 2, (i // 2) % 2)
+    s.sendall(struct.pack('<IHHIiQ', 0x4d4c5821, 1, 12, i, 0, len(p)) + p)
+    m, v, t, seq, st, l = struct.unpack('<IHHIiQ', rd(24))
+    text = rd(l)
+    if st == 0: ok += 1
+    elif not first: first = '%d %s' % (st, text.decode(errors='replace'))
+print('pins %d ok %d %s' % (count, ok, first))
 PY
 }
 
@@ -236,6 +265,37 @@ run_arch() {
 		fail "$arch.bad_state" "unpause of a running / pause of a paused domain: status $rc $rc2" "$out.bad1"
 	fi
 
+	# vcpu-pin: t2 (pinned to CPU 1) moves to CPU 0, vcpu-list shows
+	# it, its counter advances there; then back. Bad numbers refused.
+	xl vcpu-list >"$out.pin" 2>&1
+	xl vcpu-pin t2 0 0 >>"$out.pin" 2>&1
+	rc=$?
+	xl vcpu-list >>"$out.pin" 2>&1
+	a=$(last_tick "$sl" t2)
+	sleep 1
+	b=$(last_tick "$sl" t2)
+	xl vcpu-pin t2 0 1 >>"$out.pin" 2>&1
+	local rc2=$?
+	xl vcpu-list >>"$out.pin" 2>&1
+	if [ $rc = 0 ] && [ $rc2 = 0 ] &&
+		[ "$(grep -cE '^2 +t2 +0 +1 ' "$out.pin")" = 2 ] && grep -qE '^2 +t2 +0 +0 ' "$out.pin" &&
+		[ "${b:-0}" -gt "${a:-0}" ]; then
+		ok "$arch.vcpu_pin"
+	else
+		fail "$arch.vcpu_pin" "status $rc $rc2, ticks on CPU 0: $a -> $b" "$out.pin"
+	fi
+	: >"$out.pinbad"
+	xl vcpu-pin t2 1 0 >>"$out.pinbad" 2>&1; local p1=$?
+	xl vcpu-pin t2 0 7 >>"$out.pinbad" 2>&1; local p2=$?
+	xl vcpu-pin t2 0 >>"$out.pinbad" 2>&1; local p3=$?
+	xl vcpu-pin nosuch 0 0 >>"$out.pinbad" 2>&1; local p4=$?
+	if [ "$p1 $p2 $p3 $p4" = "1 1 2 1" ] && grep -q "domain 't2' has no vCPU 1 (it has 1)" "$out.pinbad" &&
+		grep -q "the machine has no CPU 7 online (CPUs 0-1)" "$out.pinbad"; then
+		ok "$arch.vcpu_pin_bad"
+	else
+		fail "$arch.vcpu_pin_bad" "statuses $p1 $p2 $p3 $p4 (want 1 1 2 1)" "$out.pinbad"
+	fi
+
 	# mem-set: the balloon target the guest sees.
 	xl mem-set t2 8M >"$out.mem" 2>&1
 	rc=$?
@@ -274,10 +334,12 @@ run_arch() {
 	# A Debian Linux domain created at run time.
 	if linux_prepare "$arch" 2>"$out.lxprep"; then
 		# xl_pwrbtn: the guest waits for its power button (shutdown).
-		printf 'name = "lx"\nkernel = "%s"\nramdisk = "%s"\ncmdline = "console=%s quiet xl_pwrbtn"\nmemory = 256\nvcpus = 1\non_poweroff = "preserve"\n' \
+		printf 'name = "lx"\nkernel = "%s"\nramdisk = "%s"\ncmdline = "console=%s quiet xl_pwrbtn"\nmemory = 256\nvcpus = 2\non_poweroff = "preserve"\n' \
 			"$lx_kernel" "$lx_initrd" "$([ "$arch" = arm64 ] && echo ttyAMA0 || echo ttyS0)" >"$cfg/lx.cfg"
 		for i in $(seq "$lx_cycles"); do
 			f0=$(free_pages "$m")
+			local c0 c1
+			c0=$(cache_pages "$m")
 			local ups
 			ups=$(grep -ac '^\[lx\] XL-LINUX-UP' "$sl")
 			t0=$(date +%s.%N)
@@ -287,11 +349,29 @@ run_arch() {
 			local secs
 			secs=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")
 			echo "create of the Linux domain ($(du -b "$lx_kernel" | cut -f1) + $(du -b "$lx_initrd" | cut -f1) bytes): $secs s wall" >>"$out.lx"
+			# vcpu-pin race: its two vCPUs swap CPUs over and over
+			# while Linux boots (timers, IPIs, secondary CPU start).
+			local storm=""
+			if [ "$i" = 1 ] && [ $rc = 0 ]; then
+				pin_storm "$XDG_RUNTIME_DIR/xen-lite/$m/ctl.sock" lx "$pins" >"$out.storm" 2>&1 &
+				storm=$!
+			fi
 			# A new marker: earlier cycles left theirs in the log.
 			if [ $rc = 0 ] && wait_for eval "[ \$(grep -ac '^\[lx\] XL-LINUX-UP' '$sl') -gt $ups ]"; then
 				ok "$arch.linux_create.$i"
 			else
 				fail "$arch.linux_create.$i" "no marker from the Linux domain created at run time" "$sl"
+			fi
+			if [ -n "$storm" ]; then
+				wait "$storm"
+				# Both CPUs up in Linux, every pin done, and the
+				# guest alive afterwards (its shutdown below).
+				if grep -q "^pins $pins ok $pins $" "$out.storm" &&
+					wait_for eval "[ \$(grep -ac '^\[lx\] XL-LINUX-CPUS 2' '$sl') -ge 1 ]"; then
+					ok "$arch.vcpu_pin_race"
+				else
+					fail "$arch.vcpu_pin_race" "$(cat "$out.storm"); Linux CPUs: $(grep -a '^\[lx\] XL-LINUX-CPUS' "$sl" | tail -n 1)" "$out.storm"
+				fi
 			fi
 			echo "  $arch: create of a $(($(du -b "$lx_kernel" | cut -f1) / 1048576)) MiB kernel + initramfs: $secs s"
 			check "$arch.linux_create_time.$i" "$(awk "BEGIN { exit !($secs <= 2.0) }"; echo $?)" "create took $secs s (more than 2 s)"
@@ -321,7 +401,12 @@ run_arch() {
 			xl destroy lx >>"$out.lx" 2>&1
 			wait_for is_gone "$m" lx
 			f1=$(free_pages "$m")
-			check "$arch.linux_frames.$i" "$([ "$f0" = "$f1" ]; echo $?)" "free pages $f0 before create, $f1 after destroy"
+			c1=$(cache_pages "$m")
+			# Every frame back: free pages, or with the pages the
+			# object caches took for their high-water mark (the
+			# first 2-vCPU domain's structures; they stay cached).
+			check "$arch.linux_frames.$i" "$([ "$f0" = "$f1" ] || [ $((f0 + c0)) = $((f1 + c1)) ]; echo $?)" \
+				"free pages $f0 before create, $f1 after destroy (object-cache pages $c0, $c1)"
 		done
 	else
 		fail "$arch.linux_prepare" "cannot prepare the Linux images" "$out.lxprep"
@@ -419,6 +504,29 @@ run_arch() {
 	sleep 0.5
 	b=$(last_tick "$sl" t1)
 	check "$arch.still_running" "$([ "${b:-0}" -gt "${a:-0}" ]; echo $?)" "t1 stopped ticking ($a -> $b)"
+
+	# Several machines: a second one (no domains), machines and list
+	# show both, a command without --machine is refused, stop it.
+	local m2=rt2-$arch
+	if xl start --machine "$m2" --arch "$arch" --smp 1 --mem 256M >"$out.m2" 2>&1; then
+		xl machines >"$out.machines" 2>&1
+		xl list >"$out.listall" 2>&1
+		xl list --json >"$out.listall.json" 2>&1
+		xl pause t1 >"$out.m2cmd" 2>&1
+		rc=$?
+		if grep -qE "^$m +$arch +2 +1024 +2 " "$out.machines" && grep -qE "^$m2 +$arch +1 +256 +0 " "$out.machines" &&
+			grep -q "^machine $m: 2 CPUs" "$out.listall" && grep -q "^machine $m2: 1 CPUs" "$out.listall" &&
+			python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [x["machine"] for x in d] == sys.argv[2:]' \
+				"$out.listall.json" "$m" "$m2" >>"$out.machines" 2>&1 &&
+			[ $rc = 1 ] && grep -q "pause: 2 machines are running; choose one with --machine" "$out.m2cmd"; then
+			ok "$arch.several_machines"
+		else
+			fail "$arch.several_machines" "machines/list of two machines, or a command without --machine (status $rc)" "$out.machines"
+		fi
+		xl stop --machine "$m2" >>"$out.m2" 2>&1
+	else
+		fail "$arch.several_machines" "a second machine did not start" "$out.m2"
+	fi
 
 	xl stop >"$out.stop" 2>&1
 	rc=$?
