@@ -1701,6 +1701,29 @@ static int cmd_create(int argc, char **argv)
 		free(config);
 	}
 	doms = load_domains(&o, a.nr, a.args);
+	/*
+	 * Host devices and shared memory are checked against every other
+	 * domain of the machine, at boot (which device, interrupt, RAM run
+	 * and region each has, docs/passthrough.md, shared-memory.md); the
+	 * running hypervisor has no such view to check a newcomer against.
+	 * Said before any image is sent (the hypervisor refuses them too).
+	 */
+	for (int i = 0; i < a.nr; i++) {
+		const struct domcfg_pt *pt = &doms[i].pt;
+
+		if (pt->nr_iomem || pt->nr_irqs || pt->nr_dtdev ||
+		    pt->nr_disks || pt->nr_vifs || pt->direct_map ||
+		    doms[i].nr_shm) {
+			msg("create: %s: domain %s: %s is for domains built at "
+			    "boot (checked against every other domain then); "
+			    "give its file to 'xen-lite start' instead",
+			    doms[i].path, doms[i].name,
+			    doms[i].nr_shm ? "shared memory (shm)" :
+					     "passthrough (iomem, irqs, dtdev, "
+					     "disk, vif, direct_map)");
+			return 1;
+		}
+	}
 	for (int i = 0; i < a.nr && !rc; i++) {
 		struct module *mods;
 		int nr_mods, fd;

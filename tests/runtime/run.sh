@@ -478,6 +478,23 @@ run_arch() {
 	else
 		fail "$arch.bad_commands" "statuses $r1 $r2 $r3 $r4 $r5 $r6 (want 1 2 2 1 1 1)" "$out.bad"
 	fi
+	# Passthrough and shared memory: boot-time domains only, refused
+	# before any image is sent, with the reason.
+	printf 'name = "pt"\nkernel = "%s"\nmemory = 16\nirqs = [ %d ]\ndirect_map = true\n' \
+		"$srctree/build/guests/$arch/ticker.bin" "$([ "$arch" = arm64 ] && echo 48 || echo 1)" >"$cfg/pt.cfg"
+	printf 'name = "sh"\nkernel = "%s"\nmemory = 16\nshm = [ "id=r1, size=4096, role=owner" ]\n' \
+		"$srctree/build/guests/$arch/ticker.bin" >"$cfg/sh.cfg"
+	: >"$out.ptsh"
+	xl create "$cfg/pt.cfg" >>"$out.ptsh" 2>&1; r1=$?
+	xl create "$cfg/sh.cfg" >>"$out.ptsh" 2>&1; r2=$?
+	if [ "$r1 $r2" = "1 1" ] &&
+		grep -q "pt.cfg: domain pt: passthrough (iomem, irqs, dtdev, disk, vif, direct_map) is for domains built at boot" "$out.ptsh" &&
+		grep -q "sh.cfg: domain sh: shared memory (shm) is for domains built at boot" "$out.ptsh" &&
+		[ "$(dom_state "$m" pt)$(dom_state "$m" sh)" = nonenone ]; then
+		ok "$arch.create_refused"
+	else
+		fail "$arch.create_refused" "statuses $r1 $r2 (want 1 1)" "$out.ptsh"
+	fi
 	raw_client "$XDG_RUNTIME_DIR/xen-lite/$m/ctl.sock" >"$out.raw" 2>&1
 	if grep -q "^len=-22 badname=-22 unterminated=-22 trailing=-22 version=-71 type=-71 status=-71 create-len=-22 create-flags=-22 create-dtb=-22 hello=0$" "$out.raw"; then
 		ok "$arch.bad_messages"
