@@ -85,6 +85,49 @@ int passthrough_bind_irqs(struct domain *d)
 	return 0;
 }
 
+/*
+ * Where the hypervisor may access a device itself (a trapped window's
+ * accesses, the reset at teardown): a register range of a node of the
+ * host device tree (whose parent has 2 address and 2 size cells), and on
+ * Arm inside the first GiB, which head.S maps Device-nGnRE (the rest of
+ * its identity map is Normal memory). An address with no device behind
+ * it would abort the hypervisor's own access; the domain itself gets
+ * that abort on a range mapped into it.
+ */
+#ifdef CONFIG_ARCH_ARM64
+#define HYP_DEVICE_END 0x40000000ULL
+#else
+#define HYP_DEVICE_END (~0ULL)
+#endif
+
+static bool host_device_at(paddr_t a, u64 size)
+{
+	const void *fdt = bootinfo.fdt;
+	int node = -1;
+
+	if (!fdt || a + size > HYP_DEVICE_END || a + size < a)
+		return false;
+	while ((node = fdt_next_node(fdt, node, NULL)) >= 0) {
+		int parent = fdt_parent_offset(fdt, node), len;
+		const fdt32_t *reg;
+
+		if (parent < 0 || fdt_address_cells(fdt, parent) != 2 ||
+		    fdt_size_cells(fdt, parent) != 2)
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		for (int k = 0; reg && k + 4 <= len / 4; k += 4) {
+			u64 b = (u64)fdt32_to_cpu(reg[k]) << 32 |
+				fdt32_to_cpu(reg[k + 1]);
+			u64 n = (u64)fdt32_to_cpu(reg[k + 2]) << 32 |
+				fdt32_to_cpu(reg[k + 3]);
+
+			if (a >= b && a - b < n && n - (a - b) >= size)
+				return true;
+		}
+	}
+	return false;
+}
+
 void passthrough_teardown(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->cfg.nr_irqs; i++)
@@ -92,15 +135,18 @@ void passthrough_teardown(struct domain *d)
 	/*
 	 * Only the start of each range: the CLI gives each transport its
 	 * own range, and a read past a transport's 0x200 bytes may fault.
-	 * The hypervisor's identity map covers device space (Arm: the first
-	 * GiB as Device-nGnRE; RISC-V: no translation in HS-mode).
+	 * Only ranges the build checked and gave the domain (iomem_live),
+	 * with a device of the host's tree there that the hypervisor can
+	 * reach (host_device_at()).
 	 */
 	for (unsigned int i = 0; i < d->cfg.nr_iomem; i++) {
 		volatile u32 *regs =
 			(volatile u32 *)(uintptr_t)d->cfg.iomem[i].hpa;
 		u32 before;
 
-		if (d->cfg.iomem[i].size < 0x100 ||
+		if (!(d->iomem_live & (1U << i)) ||
+		    d->cfg.iomem[i].size < 0x100 ||
+		    !host_device_at(d->cfg.iomem[i].hpa, 0x100) ||
 		    regs[0] != VIRTIO_MMIO_MAGIC)
 			continue;
 		before = regs[VIRTIO_MMIO_STATUS / 4];
@@ -127,11 +173,22 @@ static bool ranges_meet(u64 a, u64 s, u64 b, u64 t)
  * pages stay unmapped and trap (passthrough_trap_range()), so that the
  * domain reaches its own window and nothing else of the page. The bundle
  * is checked again here, as hostile input: no host RAM, no device the
- * hypervisor drives, nothing over the domain's RAM, its shm regions or
- * its emulated devices (doorbells too). The emulated windows are all
+ * hypervisor drives (its management channel's page too), nothing over
+ * the domain's RAM, its shm regions or its emulated devices (doorbells
+ * too). The emulated windows are all
  * registered before (arch_domain_init()), the trapped pages after all
  * ranges were checked against them.
  */
+/*
+ * The management channel's transport (include/public/boot_schema.h): the
+ * hypervisor's own, whole pages (arm64: the page of transports 24..31).
+ */
+#ifdef CONFIG_ARCH_ARM64
+#define MGMT_PAGE XL_MGMT_PAGE_ARM64
+#else
+#define MGMT_PAGE XL_MGMT_ADDR_RISCV64
+#endif
+
 int passthrough_map_iomem(struct domain *d)
 {
 	const struct bi_device *own[] = { &bootinfo.uart, &bootinfo.intc };
@@ -175,6 +232,12 @@ int passthrough_map_iomem(struct domain *d)
 				return -EINVAL;
 			}
 		}
+		if (ranges_meet(hs, len, MGMT_PAGE, PAGE_SIZE)) {
+			printk(XL_ERR "domain %s: iomem %#llx is the "
+				      "hypervisor's management channel\n",
+			       d->name, (unsigned long long)hs);
+			return -EINVAL;
+		}
 		for (u32 r = 0; r < d->cfg.nr_shm; r++) {
 			if (!ranges_meet(gs, len, d->cfg.shm[r].gpa,
 					 d->cfg.shm[r].size))
@@ -202,12 +265,23 @@ int passthrough_map_iomem(struct domain *d)
 			       d->name, (unsigned long long)hs, rc);
 			return rc;
 		}
+		d->iomem_live |= 1U << i;
 	}
 	for (unsigned int i = 0; i < d->cfg.nr_iomem; i++) {
 		int rc;
 
 		if (passthrough_iomem_whole(&d->cfg, i))
 			continue;
+		if (!host_device_at(d->cfg.iomem[i].hpa,
+				    d->cfg.iomem[i].size)) {
+			printk(XL_ERR "domain %s: iomem %#llx+%#llx: smaller "
+				      "than its pages, and no device of the "
+				      "host's tree the hypervisor can reach "
+				      "there to forward its accesses to\n",
+			       d->name, (unsigned long long)d->cfg.iomem[i].hpa,
+			       (unsigned long long)d->cfg.iomem[i].size);
+			return -EINVAL;
+		}
 		rc = passthrough_trap_range(d, i);
 		if (rc) {
 			printk(XL_ERR
@@ -217,6 +291,7 @@ int passthrough_map_iomem(struct domain *d)
 			       (unsigned long long)d->cfg.iomem[i].size, rc);
 			return rc;
 		}
+		d->iomem_live |= 1U << i;
 		printk("domain %u (%s): iomem %#llx+%#llx trapped (a window "
 		       "in a page it does not have whole)\n",
 		       d->id, d->name, (unsigned long long)d->cfg.iomem[i].hpa,

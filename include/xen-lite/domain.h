@@ -80,6 +80,13 @@ struct domain {
 	struct p2m_domain *p2m;
 	paddr_t ram_gpa; /* guest RAM base (guest physical) */
 	u64 ram_bytes;
+	/*
+	 * Bit i: cfg.iomem[i] passed the build's checks and was mapped or
+	 * trapped (common/passthrough.c): only those devices are reset at
+	 * teardown, never one a refused bundle named (the hypervisor's
+	 * management channel, say).
+	 */
+	u32 iomem_live;
 	u64 tot_pages; /* frames owned */
 	u64 max_pages; /* reservation limit */
 	struct list_head page_list; /* owned RAM frames */

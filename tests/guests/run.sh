@@ -535,6 +535,29 @@ on_reboot = \"restart\""
 	check "$p.windows_trapped" \
 		"$([ "$(grep -acE 'domain [0-9]+ \(passthru2?\): iomem 0x[0-9a-f]+\+0x200 trapped' "$log")" = $ntrap ]; echo $?)" \
 		"$(grep -a 'trapped' "$log" | tr '\n' ' ') (want $ntrap)"
+	# Hostile bundles (the CLI never writes these; the hypervisor checks
+	# again): iomem over the management channel's transport is refused,
+	# and its device not reset by the failed build's teardown; a range
+	# smaller than its page where the host tree has no device (its
+	# accesses would have to be forwarded there) is refused.
+	local hb=$tmp/hostile-$a hspec hname hwant ha ga sa hr gr sr
+	for hspec in "mgmt:0xa003e00:0xa003e00:0x200:0x10008000:0x10008000:0x1000:is the hypervisor's management channel" \
+		"nodev:0xa004000:0xa004000:0x200:0x10009000:0x30000000:0x200:no device of the host's tree"; do
+		IFS=: read -r hname ha ga sa hr gr sr hwant <<<"$hspec"
+		[ "$a" = arm64 ] || ha=$hr ga=$gr sa=$sr
+		rm -rf "$hb"
+		if ! "$srctree/xen-lite" build --arch "$a" -o "$hb" "$cfgdir/hello.cfg" >"$tmp/hb.out" 2>&1 ||
+			! fdtput -t x "$hb/host.dtb" /chosen/domain@0 xen-lite,iomem 0 "$ha" 0 "$ga" 0 "$sa" 2>>"$tmp/hb.out"; then
+			fail "$p.hostile_iomem_$hname" "bundle: $(tr '\n' ' ' <"$tmp/hb.out")"
+			continue
+		fi
+		timeout 120 "$hb/run.sh" </dev/null >"$tmp/hb.log" 2>&1
+		check "$p.hostile_iomem_$hname" \
+			"$(grep -aqF "$hwant" "$tmp/hb.log" &&
+				grep -aq 'all domains have exited (0 crashed, 1 failed to build)' "$tmp/hb.log" &&
+				! grep -aq 'virtio-mmio device at .* reset' "$tmp/hb.log"; echo $?)" \
+			"$(grep -a 'iomem\|failed to build\|reset' "$tmp/hb.log" | tr '\n' ' ')"
+	done
 	# Its device was reset when it went (ACKNOWLEDGE | DRIVER -> 0).
 	check "$p.device_reset" \
 		"$(grep -aqE 'domain [0-9]+ \(passthru\): virtio-mmio device at 0x[0-9a-f]+ reset \(status 0x3 -> 0x0\)' "$log"; echo $?)" \
