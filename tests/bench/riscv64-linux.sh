@@ -49,12 +49,15 @@ cmdline="console=ttyS0 quiet"
 # no device behind it; the benchmark's Linux loads no virtio-mmio driver
 # either way, virtio_mmio is a module); tests/bench/lib/native-tree.sh):
 # the PCIe host, the other 7 virtio-mmio transports, fw-cfg, flash, the
-# Goldfish RTC, the syscon power-off and
-# reboot nodes, the PMU node and the platform bus go. OpenSBI runs before
-# Linux natively and needs the CLINT and the SiFive test device (its
-# timer/IPI and its system reset), so those two stay; Linux in S-mode has
-# no driver for the CLINT and never probes the test device once the syscon
-# nodes that refer to it are gone. /chosen gets rng-seed (64 bytes) and
+# Goldfish RTC, the PMU node and the platform bus go. OpenSBI runs before
+# Linux natively and needs the CLINT (its timer and IPIs) and the SiFive
+# test device with the syscon power-off and reboot nodes that point at it
+# (its system reset: OpenSBI 1.5 on QEMU 10 finds it only through those
+# two nodes and halts instead of powering off without them), so these
+# stay, and are the only nodes natively that the domain's tree lacks:
+# Linux in S-mode has no CLINT driver, and binds its syscon power-off and
+# reboot drivers to the other two (two small platform drivers, which may
+# then power it off through the test device rather than SBI). /chosen gets rng-seed (64 bytes) and
 # kaslr-seed as the domain's tree has them (common/domain_build.c,
 # guest_seed_props()), with fixed values instead of QEMU's random rng-seed
 # (-seed: anything else QEMU draws at random for the guest repeats too);
@@ -71,7 +74,7 @@ cp "$out/native.dtb" "$out/board.dtb"
 fdtput -d "$out/board.dtb" /chosen rng-seed 2>/dev/null || true
 isa=$(fdtget "$out/native.dtb" /cpus/cpu@0 riscv,isa)
 isa_base=${isa%%_*}
-native_tree_keep "$out/native.dtb" / chosen memory cpus soc
+native_tree_keep "$out/native.dtb" / chosen memory cpus soc poweroff reboot
 native_tree_keep "$out/native.dtb" /soc serial plic clint test virtio_mmio@10008000
 native_tree_keep "$out/native.dtb" /cpus cpu
 fdtput -t s "$out/native.dtb" /cpus/cpu@0 riscv,isa \
