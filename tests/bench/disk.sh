@@ -16,7 +16,17 @@
 # domain's extra instructions go.
 #
 # usage: tests/bench/disk.sh [ARCH...]    (default: riscv64 arm64)
+#        tests/bench/disk.sh --trace [ARCH...]
 # Environment: XL_DISK_PASSES (default 3), XL_DISK_READS (default 2000).
+#
+# --trace: not a 'make bench' figure. The domain alone, twice, with QEMU's
+# trace of every instruction the hypervisor executes (-singlestep
+# -d exec,nochain -dfilter on its image; slow: a few minutes per run), the
+# second run with 1000 more 4 KiB reads than the first; the difference,
+# per symbol and per read, is where a request's hypervisor instructions go
+# (tests/bench/disk_trace.py): prints those as '#' lines and
+#   BENCH ARCH.disk_4k_hyp_instr     hypervisor instructions per read
+#   BENCH ARCH.disk_4k_hyp_entries   exits to the hypervisor per read
 set -uo pipefail
 srctree=$(cd "$(dirname "$0")/../.." && pwd)
 . "$srctree/tests/lib/linux.sh"
@@ -24,6 +34,11 @@ srctree=$(cd "$(dirname "$0")/../.." && pwd)
 passes=${XL_DISK_PASSES:-3}
 reads=${XL_DISK_READS:-2000}
 mib=64
+trace=0
+if [ "${1:-}" = --trace ]; then
+	trace=1
+	shift
+fi
 
 # The initramfs: busybox, virtio_mmio and virtio_blk, xl-diskbench; /init
 # loads the modules, runs the two measurements on /dev/vda and powers off.
@@ -129,6 +144,40 @@ figures() {
 		END { if (sp != "" && m != "") print sp, st, m, a, t }'
 }
 
+# trace_arch ARCH OUT: --trace (above).
+trace_arch() {
+	local arch=$1 out=$2 range n r1=200 r2=1200 rc=0
+	# The hypervisor's text less its bulk helpers (the domain build
+	# clears and copies hundreds of MiB: gigabytes of trace, none of it
+	# per request).
+	range=$(python3 "$srctree/tests/bench/disk_trace.py" ranges \
+		"$srctree/build/$arch/xen-lite.elf") || return 1
+	for n in $r1 $r2; do
+		reads=$n passes=1 mib=4 make_initramfs "$arch" \
+			"$srctree/build/debian/$arch/root" "$out/trace-$n.gz" || return 1
+		sed "s|^ramdisk = .*|ramdisk = \"$out/trace-$n.gz\"|" \
+			"$out/disk.cfg" >"$out/trace-$n.cfg"
+		rm -f "$out/trace-$n.log"
+		xl_boot 3600 "$out/trace-$n.out" --arch "$arch" --smp 1 --mem 1G \
+			--qemu-arg -icount --qemu-arg shift=0,sleep=off \
+			--qemu-arg -singlestep --qemu-arg -d --qemu-arg exec,nochain \
+			--qemu-arg -D --qemu-arg "$out/trace-$n.log" \
+			--qemu-arg -dfilter --qemu-arg "$range" "$out/trace-$n.cfg"
+		grep -aq "XL-DISK-DONE" "$out/trace-$n.out" || {
+			echo "disk bench: traced run of $n reads failed; see ${out#"$srctree"/}/trace-$n.out" >&2
+			rm -f "$out/trace-$n.log"
+			return 1
+		}
+		python3 "$srctree/tests/bench/disk_trace.py" count \
+			"$srctree/build/$arch/xen-lite.elf" "$out/trace-$n.log" \
+			"$out/trace-$n.counts" || rc=1
+		rm -f "$out/trace-$n.log"
+		[ "$rc" = 0 ] || return 1
+	done
+	python3 "$srctree/tests/bench/disk_trace.py" diff "$out/trace-$r1.counts" \
+		"$out/trace-$r2.counts" $((r2 - r1)) "$arch"
+}
+
 run_arch() { # arch
 	local arch=$1 out deb console=ttyS0 native xl
 	out=$srctree/build/bench-disk-$arch
@@ -152,6 +201,10 @@ vcpus = 1
 on_reboot = "destroy"
 disk = [ "$out/disk.img" ]
 CFG
+	[ "$trace" = 0 ] || {
+		trace_arch "$arch" "$out"
+		return
+	}
 	# Native: the kernel alone on the machine the CLI boots, with the
 	# disk on the transport the domain gets (tests/lib/qemu.sh), and as
 	# much RAM as the domain has (the domain file asks for less, so that

@@ -43,7 +43,8 @@ kept() {
 for arch in $arches; do
 	"$xl" run --arch "$arch" --dry-run -o "$tmp/warm-$arch" >/dev/null 2>&1
 	make -s -C "$srctree/tests/guests" ARCH="$arch" >/dev/null 2>&1
-	[ -f "$srctree/build/debian/$arch/linux/Image" ] ||
+	[ -f "$srctree/build/debian/$arch/linux/Image" ] &&
+		[ -f "$srctree/build/debian/$arch/linux/rootfs.img" ] ||
 		"$srctree/scripts/linux-images.sh" "$arch" >/dev/null 2>&1
 done
 
@@ -55,6 +56,13 @@ done
 mkdir -p "$tmp/docs/a/b"
 ln -s "$srctree/build" "$tmp/docs/build"
 /usr/bin/python3 "$srctree/tests/lib/docs-domains.py" "$srctree" "$tmp/docs/a/b"
+# A loopback port forward in a sample (docs/devices.md) gets a free port
+# here: the one written may be taken on this host.
+for f in "$tmp"/docs/a/b/*.cfg; do
+	grep -q 'hostfwd=tcp:127.0.0.1:[0-9]*-' "$f" 2>/dev/null || continue
+	port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	sed -i "s/hostfwd=tcp:127.0.0.1:[0-9]*-/hostfwd=tcp:127.0.0.1:$port-/" "$f"
+done
 docs=("$tmp"/docs/a/b/*.cfg)
 if [ -e "${docs[0]}" ]; then
 	ok docs.samples-found

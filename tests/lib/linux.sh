@@ -35,6 +35,11 @@
 #     kernel modules for an initramfs (below).
 # linux_tool ARCH OUT SOURCE
 #     a static helper program (below).
+# linux_disk_initramfs ARCH DEBROOT OUT
+#     an initramfs that boots from a disk (below).
+# linux_disk_example ARCH
+#     the files of docs/devices.md's example (below); linux_prepare makes
+#     them when missing.
 
 linux_initramfs() { # arch debroot out
 	local arch=$1 debroot=$2 out=$3 bb="" c work counter hz devtmpfs="" m ko
@@ -255,7 +260,121 @@ linux_prepare() { # arch
 		linux_initramfs "$arch" "$deb/root" "$lx_initrd" || return 1
 	mkdir -p "$deb/linux"
 	cp "$lx_kernel" "$deb/linux/Image" &&
-		cp "$lx_initrd" "$deb/linux/initrd.img"
+		cp "$lx_initrd" "$deb/linux/initrd.img" &&
+		linux_disk_example "$arch"
+}
+
+# linux_disk_initramfs ARCH DEBROOT OUT: an initramfs that loads Debian's
+# virtio_mmio, virtio_blk, ext4 (and what they need) and virtio_net
+# modules, mounts /dev/vda (ext4) and switch_roots to it, running its
+# /sbin/init (tests/linux/passthrough.sh, docs/devices.md). On a failed
+# mount it prints XL-PT-MOUNT-FAILED and powers off.
+linux_disk_initramfs() {
+	local arch=$1 debroot=$2 out=$3 work n p bb=""
+	for p in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
+		[ -x "$p" ] && bb=$p && break
+	done
+	[ -n "$bb" ] || return 1
+	work=$(mktemp -d)
+	mkdir -p "$work"/{bin,dev,proc,sys,newroot,lib/modules}
+	cp "$bb" "$work/bin/busybox"
+	ln -s busybox "$work/bin/sh"
+	mknod "$work/dev/console" c 5 1
+	linux_modules "$debroot" "$work" virtio_mmio virtio_blk crc32c_generic \
+		ext4 virtio_net || {
+		rm -rf "$work"
+		return 1
+	}
+	cat >"$work/init" <<'INIT'
+#!/bin/sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /lib/modules/order); do
+	insmod /lib/modules/$m.ko || echo "XL-PT-INSMOD-FAILED $m"
+done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if ! mount -t ext4 /dev/vda /newroot; then
+	echo "XL-PT-MOUNT-FAILED"
+	dmesg | tail -n 15
+	od -A d -t x1 -j 1024 -N 128 /dev/vda
+	poweroff -f
+fi
+umount /proc /sys
+mount --move /dev /newroot/dev
+exec switch_root /newroot /sbin/init
+INIT
+	chmod +x "$work/init"
+	(cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) >"$out"
+	n=$?
+	rm -rf "$work"
+	return $n
+}
+
+# linux_disk_example ARCH: the files docs/devices.md's example boots, in
+# build/debian/ARCH/linux/: initrd-disk.img (linux_disk_initramfs) and
+# rootfs.img, a 64 MiB ext4 image (mkfs.ext4 -d) with busybox and an
+# /sbin/init that brings up eth0 (QEMU's user network: 10.0.2.15, gateway
+# 10.0.2.2, DNS 10.0.2.3), serves /www on port 80 with busybox httpd and
+# offers a shell on the console for 60 s; it powers off when that shell
+# exits or nobody took it. Made when missing or older than this file (the
+# image is the guest's to write: it is not remade otherwise).
+linux_disk_example() {
+	local arch=$1 dir=$srctree/build/debian/$1/linux root bb="" p work
+	root=$srctree/build/debian/$arch/root
+	for p in "$root/bin/busybox" "$root/usr/bin/busybox"; do
+		[ -x "$p" ] && bb=$p && break
+	done
+	[ -n "$bb" ] || return 1
+	mkdir -p "$dir"
+	if [ ! -s "$dir/initrd-disk.img" ] ||
+		[ "$srctree/tests/lib/linux.sh" -nt "$dir/initrd-disk.img" ]; then
+		linux_disk_initramfs "$arch" "$root" "$dir/initrd-disk.img.tmp" &&
+			mv "$dir/initrd-disk.img.tmp" "$dir/initrd-disk.img" || return 1
+	fi
+	[ ! -s "$dir/rootfs.img" ] ||
+		[ "$srctree/tests/lib/linux.sh" -nt "$dir/rootfs.img" ] || return 0
+	work=$(mktemp -d)
+	mkdir -p "$work"/{bin,sbin,dev,proc,sys,tmp,etc,root,www}
+	cp "$bb" "$work/bin/busybox"
+	ln -s busybox "$work/bin/sh"
+	echo "<html><body><p>Served by busybox httpd from the ext4 disk of a xen-lite domain ($arch).</p></body></html>" \
+		>"$work/www/index.html"
+	cat >"$work/sbin/init" <<'INIT'
+#!/bin/sh
+# docs/devices.md's example: the root filesystem on /dev/vda.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+hostname xen-lite
+ip link set lo up
+ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0
+ip route add default via 10.0.2.2
+echo "nameserver 10.0.2.3" >/etc/resolv.conf
+httpd -p 80 -h /www
+echo "xen-lite example: root $(grep ' / ' /proc/mounts | cut -d' ' -f1-3), eth0 $(ip -4 -o addr show eth0 | awk '{ print $4 }'), httpd on port 80"
+echo "xen-lite example: press Enter within 60 s for a shell; the guest powers off when it exits (or without one)"
+if read -t 60 line; then
+	setsid cttyhack sh
+fi
+echo "xen-lite example: powering off"
+sync
+mount -o remount,ro /
+poweroff -f
+INIT
+	chmod +x "$work/sbin/init"
+	rm -f "$dir/rootfs.img.tmp"
+	mkfs.ext4 -q -F -L xlroot -d "$work" "$dir/rootfs.img.tmp" 64M >/dev/null &&
+		mv "$dir/rootfs.img.tmp" "$dir/rootfs.img"
+	p=$?
+	rm -rf "$work"
+	return $p
 }
 
 # linux_cfg FILE NAME VCPUS MEMORY_MIB ON_REBOOT [CMDLINE_EXTRA]: a domain

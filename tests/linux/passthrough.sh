@@ -46,55 +46,6 @@ wait_for() { # log pattern seconds
 	return 1
 }
 
-# The initramfs: busybox, the modules, an /init that loads them, mounts
-# /dev/vda and switch_roots to it.
-make_initramfs() { # arch debroot out
-	local arch=$1 debroot=$2 out=$3 work n p bb=""
-	for p in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
-		[ -x "$p" ] && bb=$p && break
-	done
-	[ -n "$bb" ] || return 1
-	work=$(mktemp -d)
-	mkdir -p "$work"/{bin,dev,proc,sys,newroot,lib/modules}
-	cp "$bb" "$work/bin/busybox"
-	ln -s busybox "$work/bin/sh"
-	mknod "$work/dev/console" c 5 1
-	linux_modules "$debroot" "$work" virtio_mmio virtio_blk crc32c_generic \
-		ext4 virtio_net || {
-		rm -rf "$work"
-		return 1
-	}
-	cat >"$work/init" <<'INIT'
-#!/bin/sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /lib/modules/order); do
-	insmod /lib/modules/$m.ko || echo "XL-PT-INSMOD-FAILED $m"
-done
-i=0
-while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if ! mount -t ext4 /dev/vda /newroot; then
-	echo "XL-PT-MOUNT-FAILED"
-	dmesg | tail -n 15
-	od -A d -t x1 -j 1024 -N 128 /dev/vda
-	poweroff -f
-fi
-umount /proc /sys
-mount --move /dev /newroot/dev
-exec switch_root /newroot /sbin/init
-INIT
-	chmod +x "$work/init"
-	(cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) >"$out"
-	n=$?
-	rm -rf "$work"
-	return $n
-}
-
 # The root filesystem (ext4, mkfs.ext4 -d): busybox, /sbin/init, a file
 # from the host and the page httpd serves. ROLE io2: the init first
 # reboots once (its domain is restarted), leaving a file for the second
@@ -186,7 +137,7 @@ run_arch() { # arch
 	log=$out/boot.log
 	{ linux_prepare "$arch" && xl_hyp_build "$arch" &&
 		make -C "$srctree/tests/guests" ARCH="$arch" &&
-		make_initramfs "$arch" "$deb" "$out/initrd.gz" &&
+		linux_disk_initramfs "$arch" "$deb" "$out/initrd.gz" &&
 		make_rootfs "$deb" "$out/rootfs" "$out/rootfs.img" &&
 		make_rootfs "$deb" "$out/rootfs2" "$out/rootfs2.img" io2; } \
 		2>"$out/prepare.log" >&2 ||
