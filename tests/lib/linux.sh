@@ -321,7 +321,7 @@ INIT
 # rootfs.img, a 64 MiB ext4 image (mkfs.ext4 -d) with busybox and an
 # /sbin/init that brings up eth0 (QEMU's user network: 10.0.2.15, gateway
 # 10.0.2.2, DNS 10.0.2.3), serves /www on port 80 with busybox httpd and
-# offers a shell on the console for 60 s; it powers off when that shell
+# offers a shell on the console for 15 s; it powers off when that shell
 # exits or nobody took it. Made when missing or older than this file (the
 # image is the guest's to write: it is not remade otherwise).
 linux_disk_example() {
@@ -359,8 +359,8 @@ ip route add default via 10.0.2.2
 echo "nameserver 10.0.2.3" >/etc/resolv.conf
 httpd -p 80 -h /www
 echo "xen-lite example: root $(grep ' / ' /proc/mounts | cut -d' ' -f1-3), eth0 $(ip -4 -o addr show eth0 | awk '{ print $4 }'), httpd on port 80"
-echo "xen-lite example: press Enter within 60 s for a shell; the guest powers off when it exits (or without one)"
-if read -t 60 line; then
+echo "xen-lite example: press Enter within 15 s for a shell; the guest powers off when it exits (or without one)"
+if read -t 15 line; then
 	setsid cttyhack sh
 fi
 echo "xen-lite example: powering off"
