@@ -22,7 +22,12 @@ void vcpu_wake(struct vcpu *v);
 /** vcpu_kick() - make a running @v exit to the hypervisor soon. */
 void vcpu_kick(struct vcpu *v);
 
-/** sched_need_resched() - should the vCPU on this CPU give the CPU up? */
+/**
+ * sched_need_resched() - should the vCPU running on this CPU give the CPU
+ * up for the scheduler's sake (another vCPU's turn, a teardown step, a
+ * management request)? Its own state and pause are not looked at:
+ * vcpu_must_leave(), the only caller, checks them first.
+ */
 bool sched_need_resched(void);
 
 /**
