@@ -40,6 +40,7 @@ static struct runq runqs[CONFIG_NR_CPUS];
 static u64 slice_ticks;
 static u64 tick_ticks;
 static bool sched_ready;
+static u32 misplaced_told;
 /* A domain's teardown is unfinished: CPUs must come back to reap it. */
 static bool reap_more;
 
@@ -335,6 +336,16 @@ static struct vcpu *pick_next(struct runq *rq)
 		this_cpu()->curr = found;
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
+	/*
+	 * A queue holds only the vCPUs placed on its CPU: a move that
+	 * broke this (tests/runtime's vcpu_pin_race looks for the line).
+	 */
+	if (found && unlikely(READ_ONCE(found->processor) != rq - runqs) &&
+	    !__atomic_exchange_n(&misplaced_told, 1, __ATOMIC_RELAXED))
+		printk(XL_ERR "sched: domain %u vCPU%u on CPU%u's queue, "
+			      "placed on CPU%u\n",
+		       found->domain->id, found->id, (unsigned int)(rq - runqs),
+		       READ_ONCE(found->processor));
 	return found;
 }
 
