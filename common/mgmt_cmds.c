@@ -304,12 +304,17 @@ static void do_domain_cmd(const struct xl_mgmt_hdr *h, const void *p)
 				h, rc,
 				"domain '%s' has passed-through interrupts, routed to its vCPUs' CPUs: its vCPUs stay where they are",
 				d->name);
+		else if (rc == -EXDEV)
+			reply_text(
+				h, rc,
+				"vCPU %u of domain '%s' cannot move: it uses an IMSIC guest interrupt file of its CPU",
+				pin->vcpu, d->name);
 		else if (rc == -EBUSY)
 			reply_text(
 				h, rc,
-				"vCPU %u of domain '%s' cannot move (it uses its CPU's IMSIC guest interrupt file, or did not leave its CPU within 2 s)",
+				"vCPU %u of domain '%s' did not leave its CPU within 2 s: not moved",
 				pin->vcpu, d->name);
-		if (rc == -EPERM || rc == -EBUSY) {
+		if (rc == -EPERM || rc == -EXDEV || rc == -EBUSY) {
 			domain_put(d);
 			return;
 		}

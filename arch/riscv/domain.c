@@ -51,7 +51,7 @@ int arch_domain_init(struct domain *d)
  */
 int arch_vcpu_movable(const struct vcpu *v)
 {
-	return v->arch.vimsic.hw_file ? -EBUSY : 0;
+	return v->arch.vimsic.hw_file ? -EXDEV : 0;
 }
 
 void arch_domain_destroy(struct domain *d)

@@ -285,8 +285,8 @@ int domain_pause(struct domain *d, bool pause);
  * run queue and pin it there ('xen-lite vcpu-pin'): held off its CPU,
  * moved, released. CPU0's management context.
  * Return: 0; -EINVAL (no such vCPU or CPU, or @d not running), -EPERM
- * (@d has passed-through interrupts), -EBUSY (arch_vcpu_movable(), or
- * the vCPU did not leave its CPU within 2 s).
+ * (@d has passed-through interrupts), -EXDEV (arch_vcpu_movable()),
+ * -EBUSY (the vCPU did not leave its CPU within 2 s).
  */
 int domain_vcpu_pin(struct domain *d, unsigned int vid, unsigned int cpu);
 
@@ -403,7 +403,7 @@ int arch_power_button(struct domain *d);
 
 /**
  * arch_vcpu_movable() - may @v (off its CPU) run on another CPU from now
- * on? Return: 0, or -EBUSY (riscv64: it uses its hart's IMSIC guest
+ * on? Return: 0, or -EXDEV (riscv64: it uses its hart's IMSIC guest
  * interrupt file).
  */
 int arch_vcpu_movable(const struct vcpu *v);
