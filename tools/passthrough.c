@@ -262,6 +262,56 @@ static int assign(struct domcfg *doms, int nr, const struct transports *t,
 	return rc;
 }
 
+/*
+ * arm64: a page of eight transports in which one domain got disks or NICs
+ * and no other domain has anything is given to that domain whole: its
+ * free transports (no device sits on them, none will: QEMU's devices are
+ * fixed when it starts) become that domain's iomem too, so the hypervisor
+ * maps the page instead of trapping every access to it (docs/passthrough.md
+ * "Sub-page windows"; a 4 KiB disk read took three exits more,
+ * docs/benchmarks.md "Disk passthrough"). A page shared by two domains
+ * stays trapped. Not the management channel's page (reserved).
+ */
+static void whole_pages(struct domcfg *doms, int nr, const struct transports *t)
+{
+	int per = (int)(4096 / t->stride);
+
+	if (per <= 1)
+		return;
+	for (int p = 0; p + per <= t->reserved; p += per) {
+		int who = FREE, n, free;
+
+		for (n = p; n < p + per; n++) {
+			if (owner[n] == FREE)
+				continue;
+			if (who != FREE && owner[n] != who)
+				break;
+			who = owner[n];
+		}
+		if (n < p + per || who < 0 || who >= nr ||
+		    (!doms[who].pt.nr_disks && !doms[who].pt.nr_vifs))
+			continue;
+		/* Only if all of them fit the bundle's iomem list. */
+		for (n = p, free = 0; n < p + per; n++)
+			free += owner[n] == FREE;
+		if (doms[who].pt.nr_iomem + free > XL_BOOT_PT_MAX)
+			continue;
+		for (n = p; n < p + per; n++) {
+			struct domcfg_pt *pt = &doms[who].pt;
+
+			if (owner[n] != FREE)
+				continue;
+			owner[n] = who;
+			pt->iomem[pt->nr_iomem++] = (struct domcfg_iomem){
+				.hpa = t_addr(t, n),
+				.gpa = t_addr(t, n),
+				.size = t->stride,
+				.from_dtdev = true,
+			};
+		}
+	}
+}
+
 /* Does @pt have MMIO in transport @n? */
 static bool has_transport(const struct domcfg_pt *pt,
 			  const struct transports *t, uint32_t n)
@@ -562,6 +612,7 @@ int domcfg_pt_assign(struct domcfg *doms, int nr,
 	claim_named(doms, nr, t);
 	if (assign(doms, nr, t, err))
 		return -EINVAL;
+	whole_pages(doms, nr, t);
 	check_ranges(doms, nr, host, t, err);
 	return err->count > before ? -EINVAL : 0;
 }

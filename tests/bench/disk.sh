@@ -12,9 +12,6 @@
 #   BENCH ARCH.disk_4k_ns           seed), the median of READS round trips
 #   BENCH ARCH.disk_4k_ratio        domain / native (target <= 1.10)
 #   BENCH ARCH.disk_4k_mean_ratio   the same with the means
-#   BENCH arm64.disk_read_page_ratio, disk_4k_page_ns, disk_4k_page_ratio
-#                                   arm64 with the disk's transport page
-#                                   mapped whole (below): no trapped window
 # docs/benchmarks.md "Disk passthrough" explains the figures and where the
 # domain's extra instructions go.
 #
@@ -182,7 +179,7 @@ trace_arch() {
 }
 
 run_arch() { # arch
-	local arch=$1 out deb console=ttyS0 native xl page=""
+	local arch=$1 out deb console=ttyS0 native xl
 	out=$srctree/build/bench-disk-$arch
 	deb=$srctree/build/debian/$arch/root
 	mkdir -p "$out"
@@ -219,29 +216,6 @@ CFG
 		-append "console=$console quiet" </dev/null >"$out/native.log" 2>&1
 	xl_boot 1800 "$out/xen-lite.log" --arch "$arch" --smp 1 --mem 1G \
 		--qemu-arg -icount --qemu-arg shift=0,sleep=off "$out/disk.cfg"
-	# arm64: 'disk' gives the domain one 0x200-byte transport, which
-	# shares its page with seven others, so the domain reaches it through
-	# a trapped window (docs/passthrough.md "Sub-page windows"). The same
-	# transport and its whole page given with the low-level keys is mapped
-	# directly: the difference is the trapped window's cost. QEMU gets
-	# the disk the way the CLI would attach it ('disk' would take another
-	# transport once the file's iomem claimed this page).
-	if [ "$arch" = arm64 ]; then
-		sed '/^disk = /d' "$out/disk.cfg" >"$out/page.cfg"
-		cat >>"$out/page.cfg" <<CFG
-dtdev = [ "/virtio_mmio@a000000" ]
-iomem = [ "0xa000,1" ]
-direct_map = true
-CFG
-		xl_boot 1800 "$out/xen-lite-page.log" --arch "$arch" --smp 1 \
-			--mem 1G --qemu-arg -icount --qemu-arg shift=0,sleep=off \
-			--qemu-arg -drive \
-			--qemu-arg "if=none,id=page-disk,file=$out/disk.img,format=raw" \
-			--qemu-arg -device \
-			--qemu-arg "virtio-blk-device,drive=page-disk,bus=virtio-mmio-bus.0" \
-			"$out/page.cfg"
-		page=$(figures "$out/xen-lite-page.log" "[disk] ")
-	fi
 	native=$(figures "$out/native.log" "")
 	xl=$(figures "$out/xen-lite.log" "[disk] ")
 	if [ -z "$native" ] || [ -z "$xl" ]; then
@@ -263,16 +237,6 @@ CFG
 		printf "BENCH %s.disk_4k_ratio %.3f x\n", a, X[3] / N[3]
 		printf "BENCH %s.disk_4k_mean_ratio %.3f x\n", a, X[4] / N[4]
 	}'
-	[ -z "$page" ] || {
-		echo "# $arch xen-lite, page whole: $(tr -d '\r' <"$out/xen-lite-page.log" | grep -a 'XL-DISK-' | tr '\n' ' ')"
-		awk -v a="$arch" -v n="$native" -v x="$page" 'BEGIN {
-			split(n, N, " ")
-			split(x, X, " ")
-			printf "BENCH %s.disk_read_page_ratio %.3f x\n", a, X[1] / N[1]
-			printf "BENCH %s.disk_4k_page_ns %.0f ns\n", a, X[3]
-			printf "BENCH %s.disk_4k_page_ratio %.3f x\n", a, X[3] / N[3]
-		}'
-	}
 }
 
 arches=("$@")

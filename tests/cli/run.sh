@@ -450,9 +450,12 @@ for arch in riscv64 arm64; do
 		want_irq="20 1 2 3" ;;
 	arm64)
 		want_dt="/virtio_mmio@a000000 /virtio_mmio@a000200 /virtio_mmio@a000400"
-		want_io="0 30000000 0 30000000 0 1000 0 a000000 0 a000000 0 200 0 a000200 0 a000200 0 200 0 a000400 0 a000400 0 200"
+		# Its three transports, and the rest of their page (the
+		# domain is alone in it: pt.transport-whole-page).
+		want_io="0 30000000 0 30000000 0 1000$(for n in 0 2 4 6 8 a c e; do printf ' 0 a000%s00 0 a000%s00 0 200' $n $n; done)"
 		want_irq="40 48 49 50" ;;
 	esac
+	nio=$(($(echo "$want_io" | wc -w) / 6))
 	dtb=$d/host.dtb
 	got_dt=$(fdtget "$dtb" /chosen/domain@0 xen-lite,dtdev 2>&1)
 	got_io=$(fdtget -t x "$dtb" /chosen/domain@0 xen-lite,iomem 2>&1)
@@ -477,7 +480,7 @@ for arch in riscv64 arm64; do
 	if "$cli" inspect "$d" >"$tmp/out" 2>&1 &&
 		grep -q "^  irqs: *$want_irq\$" "$tmp/out" &&
 		grep -q "^  dtdev: *$first\$" "$tmp/out" &&
-		[ "$(grep -c '^  iomem: ' "$tmp/out")" = 4 ] &&
+		[ "$(grep -c '^  iomem: ' "$tmp/out")" = "$nio" ] &&
 		grep -q '^  iomem: *0x30000000-0x30000fff at guest 0x30000000$' "$tmp/out" &&
 		grep -q '^  direct_map: *yes$' "$tmp/out"; then
 		ok pt.inspect.$arch
@@ -522,6 +525,18 @@ if "$cli" build --arch arm64 -o "$tmp/ptshare" "$tmp/ptn/p1.cfg" "$tmp/ptn/p2.cf
 	ok pt.transport-shared-page
 else
 	fail pt.transport-shared-page "not transports 0 and 1" "$tmp/out"
+fi
+# One domain alone in its page gets the page whole (the seven free
+# transports as iomem too), so that the hypervisor maps it rather than
+# trapping each access; its device tree still names its own transport only.
+if "$cli" build --arch arm64 -o "$tmp/ptwhole" "$tmp/ptn/p1.cfg" >"$tmp/out" 2>&1 &&
+	[ "$(fdtget -t x "$tmp/ptwhole/host.dtb" /chosen/domain@0 xen-lite,iomem)" = \
+		"$(for n in 0 2 4 6 8 a c e; do printf '0 a000%s00 0 a000%s00 0 200 ' $n $n; done | sed 's/ $//')" ] &&
+	[ "$(fdtget "$tmp/ptwhole/host.dtb" /chosen/domain@0 xen-lite,dtdev)" = /virtio_mmio@a000000 ] &&
+	[ "$(fdtget "$tmp/ptwhole/host.dtb" /chosen/domain@0 xen-lite,irqs)" = 48 ]; then
+	ok pt.transport-whole-page
+else
+	fail pt.transport-whole-page "not the whole page 0xa000000 (iomem: $(fdtget -t x "$tmp/ptwhole/host.dtb" /chosen/domain@0 xen-lite,iomem 2>&1))" "$tmp/out"
 fi
 # A dtdev the machine's tree lacks: check (bad/pt-dtdev-missing*.cfg) and
 # build refuse it alike (exit 2); the node exists on the default arm64
