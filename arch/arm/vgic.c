@@ -394,8 +394,8 @@ static unsigned int cand_scan(struct domain *d, struct vcpu *v, u32 *mask,
  * Load INTID @n of @v (a candidate that is deliverable and not in a list
  * register) into list register @k (vGIC lock held).
  */
-static inline void load_lr(struct domain *d, struct vcpu *v, unsigned int k,
-			   unsigned int n)
+static __always_inline void load_lr(struct domain *d, struct vcpu *v,
+				    unsigned int k, unsigned int n)
 {
 	struct vgic_cpu *c = &v->arch.vgic;
 	struct vgic_irq *i = vgic_get_irq(d, v, n);
@@ -529,6 +529,46 @@ void vgic_flush_lrs(struct vcpu *v)
 	flush_lrs(v);
 }
 
+/*
+ * Take list register @k back after an exit: the state of the interrupt it
+ * held, from the register (vGIC lock held). Return: the vCPU to notify
+ * for an SPI rerouted while it was in the register, or NULL.
+ */
+static __always_inline struct vcpu *unload_lr(struct domain *d, struct vcpu *v,
+					      unsigned int k)
+{
+	struct vgic_dist *dist = &d->arch.vgic;
+	u64 lr = read_lr(k);
+	unsigned int irq = v->arch.vgic.lr_irq[k];
+	struct vgic_irq *i = vgic_get_irq(d, v, irq);
+	struct vcpu *wake = NULL;
+
+	i->in_lr = false;
+	i->active = !!(lr & ICH_LR_ACTIVE);
+	/*
+	 * A level interrupt stays pending through its line, which the device
+	 * drives: only a software latch survives.
+	 */
+	if (i->edge || i->hw) {
+		i->pending = !!(lr & ICH_LR_PENDING) || i->repend;
+	} else {
+		i->pending = i->repend;
+	}
+	i->repend = false;
+	if (i->hw && !i->pending && !i->active) {
+		i->hw = false;
+	}
+	if (irq_deliverable(dist, i)) {
+		vgic_mark(d, v, irq);
+		/* An SPI rerouted while it was in this vCPU's LRs */
+		if (irq >= 32 && spi_target(d, i) != v) {
+			wake = spi_target(d, i);
+		}
+	}
+	write_lr(k, 0, NULL);
+	return wake;
+}
+
 void vgic_sync_lrs(struct vcpu *v)
 {
 	struct domain *d = v->domain;
@@ -543,34 +583,20 @@ void vgic_sync_lrs(struct vcpu *v)
 		return;
 	}
 	spin_lock_irqsave(&dist->lock, flags);
-	for (n = 0; n < c->nr_lr_used; n++) {
-		u64 lr = read_lr(n);
-		unsigned int irq = c->lr_irq[n];
-		struct vgic_irq *i = vgic_get_irq(d, v, irq);
-
-		i->in_lr = false;
-		i->active = !!(lr & ICH_LR_ACTIVE);
+	if (c->nr_lr_used == 1) {
 		/*
-		 * A level interrupt stays pending through its line, which
-		 * the device drives: only a software latch survives.
+		 * The common case (a timer tick, an IPI): list register 0 by
+		 * name, without the loop (issue 20).
 		 */
-		if (i->edge || i->hw) {
-			i->pending = !!(lr & ICH_LR_PENDING) || i->repend;
-		} else {
-			i->pending = i->repend;
-		}
-		i->repend = false;
-		if (i->hw && !i->pending && !i->active) {
-			i->hw = false;
-		}
-		if (irq_deliverable(dist, i)) {
-			vgic_mark(d, v, irq);
-			/* An SPI rerouted while it was in this vCPU's LRs */
-			if (irq >= 32 && spi_target(d, i) != v) {
-				wake = spi_target(d, i);
+		wake = unload_lr(d, v, 0);
+	} else {
+		for (n = 0; n < c->nr_lr_used; n++) {
+			struct vcpu *w = unload_lr(d, v, n);
+
+			if (w) {
+				wake = w;
 			}
 		}
-		write_lr(n, 0, NULL);
 	}
 	c->nr_lr_used = 0;
 	spin_unlock_irqrestore(&dist->lock, flags);
