@@ -208,6 +208,10 @@ else
 	# and vec-b guests, tests/guests/progs/vector.c, with want_v=1).
 	prefix=qemu10.riscv64-max. XL_CPU=max XL_GUESTS_ARCHES=riscv64 \
 		XL_GUESTS_RUNS=cpufeat sub riscv64-max.guests "$srctree/tests/guests/run.sh"
+	# And Debian's Linux on it, its processes using V (xl-vcheck): about
+	# 40 s.
+	prefix=qemu10.riscv64-max. XL_CPU=max XL_LINUX_ONE=1 \
+		sub riscv64-max.linux "$srctree/tests/linux/riscv64.sh"
 	# The virtual AIA: the riscv64 boot on an IMSIC host, its vCPUs on
 	# hardware guest files (linux_aia_3domains is in --full's row).
 	XL_MACHINE_OPTS=aia=aplic-imsic XL_LINUX_ONE=1 XL_LINUX_AIA_ONE=1 \
