@@ -351,13 +351,40 @@ void vimsic_hw_attach(struct vcpu *v, unsigned int cpu)
 	       n, cpu);
 }
 
+/*
+ * vimsic_sgei() calls in progress, per CPU: odd while one runs there. The
+ * SGEI handler of a file's CPU reads the file's owner and notifies it;
+ * vimsic_hw_detach(), on whichever CPU reaps the owner's domain, clears
+ * the owner and then waits for a handler that may have read it before,
+ * so that no notification reaches a vCPU after it is freed.
+ */
+static unsigned long sgei_seq[CONFIG_NR_CPUS];
+
 void vimsic_hw_detach(struct vcpu *v, unsigned int cpu)
 {
 	unsigned int n = v->arch.vimsic.hw_file;
+	struct vcpu *owner = v;
+	unsigned long seq;
 
-	if (n && cpu < CONFIG_NR_CPUS && n <= IMSIC_MAX_GUEST_FILES) {
-		/* Its hgeie bit goes when the SGEI finds no owner. */
-		__atomic_store_n(&gfile_owner[cpu][n], NULL, __ATOMIC_RELEASE);
+	if (!n || cpu >= CONFIG_NR_CPUS || n > IMSIC_MAX_GUEST_FILES) {
+		return;
+	}
+	/* Its hgeie bit goes when the SGEI finds no owner. */
+	__atomic_compare_exchange_n(&gfile_owner[cpu][n], &owner, NULL, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	WRITE_ONCE(v->arch.vimsic.hw_file, 0);
+	/*
+	 * A handler that began before the clear may hold @v: wait until it
+	 * ends (a few dozen instructions with interrupts off). One that
+	 * begins after it finds no owner. On @cpu itself a handler runs to
+	 * its end before this code resumes.
+	 */
+	seq = __atomic_load_n(&sgei_seq[cpu], __ATOMIC_SEQ_CST);
+	if (seq & 1) {
+		while (__atomic_load_n(&sgei_seq[cpu], __ATOMIC_ACQUIRE) ==
+		       seq) {
+			cpu_relax();
+		}
 	}
 }
 
@@ -367,6 +394,8 @@ void vimsic_sgei(void)
 	unsigned long bits = csr_read(CSR_HGEIP) & csr_read(CSR_HGEIE);
 
 	csr_clear(CSR_HGEIE, bits);
+	/* Before any owner is read (vimsic_hw_detach()). */
+	__atomic_fetch_add(&sgei_seq[cpu], 1, __ATOMIC_SEQ_CST);
 	while (bits) {
 		unsigned int n = __builtin_ctzl(bits);
 		struct vcpu *v;
@@ -380,4 +409,5 @@ void vimsic_sgei(void)
 			riscv_vcpu_notify(v);
 		}
 	}
+	__atomic_fetch_add(&sgei_seq[cpu], 1, __ATOMIC_RELEASE);
 }
