@@ -334,8 +334,8 @@ linux_disk_example() {
 	mkdir -p "$dir"
 	if [ ! -s "$dir/initrd-disk.img" ] ||
 		[ "$srctree/tests/lib/linux.sh" -nt "$dir/initrd-disk.img" ]; then
-		linux_disk_initramfs "$arch" "$root" "$dir/initrd-disk.img.tmp" &&
-			mv "$dir/initrd-disk.img.tmp" "$dir/initrd-disk.img" || return 1
+		linux_disk_initramfs "$arch" "$root" "$dir/initrd-disk.img.tmp.$$" &&
+			mv "$dir/initrd-disk.img.tmp.$$" "$dir/initrd-disk.img" || return 1
 	fi
 	[ ! -s "$dir/rootfs.img" ] ||
 		[ "$srctree/tests/lib/linux.sh" -nt "$dir/rootfs.img" ] || return 0
@@ -369,9 +369,9 @@ mount -o remount,ro /
 poweroff -f
 INIT
 	chmod +x "$work/sbin/init"
-	rm -f "$dir/rootfs.img.tmp"
-	mkfs.ext4 -q -F -L xlroot -d "$work" "$dir/rootfs.img.tmp" 64M >/dev/null &&
-		mv "$dir/rootfs.img.tmp" "$dir/rootfs.img"
+	rm -f "$dir/rootfs.img.tmp.$$"
+	mkfs.ext4 -q -F -L xlroot -d "$work" "$dir/rootfs.img.tmp.$$" 64M >/dev/null &&
+		mv "$dir/rootfs.img.tmp.$$" "$dir/rootfs.img"
 	p=$?
 	rm -rf "$work"
 	return $p
