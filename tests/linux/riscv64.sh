@@ -10,7 +10,9 @@
 #                  through SBI set_timer and VSTIP injection).
 #   On a hart with V (QEMU 10 -cpu max) every domain runs xl-vcheck
 #   (tests/linux/riscv64-vcheck.c) in three processes at once, which must
-#   keep their vector state; with XL_CPU=max its ISA must list V.
+#   keep their vector state; with XL_CPU=max its ISA must list V, and
+#   linux_2vcpu's two vCPUs share CPU 1 (xen-lite switches the vector
+#   state between them).
 #   linux_console_input: a busybox shell as init; commands typed on the
 #                  console reach it through the virtual 16550 (receive
 #                  interrupts through the virtual PLIC, or on an AIA host
@@ -227,6 +229,9 @@ devmem_case() {
 extra=()
 aia_host && extra=(--machine-opt aia-guests=2)
 domfile linux 2 256 destroy xl_devmem=0x10001000
+# -cpu max: both vCPUs on CPU 1, so that every switch between them moves
+# vector state that xl-vcheck's processes are using.
+case "${XL_CPU:-}" in max | max,*) echo 'cpus = [1, 1]' >>"$out/linux.cfg" ;; esac
 run_case linux_2vcpu 2 1G linux
 if aia_host; then
 	gfiles_case linux_2vcpu 2 0
