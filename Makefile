@@ -55,7 +55,7 @@ export XL_VERSION
 # Targets that do not need a configured tree.
 noconfig := %_defconfig menuconfig olddefconfig savedefconfig help deps \
 	test test-unit test-qemu test-linux test-guests test-cli test-spin \
-	test-fuzz test-format test-kconfig test-kconfig-full test-firsthour \
+	test-spin-long test-fuzz test-format test-kconfig test-kconfig-full test-firsthour \
 	test-bringup test-platforms test-runtime test-runtime-long bench bench-docs bench-qemu10 fuzz fuzz-long format \
 	check-format tools clean \
 	distclean tags
@@ -221,6 +221,11 @@ test-format test-kconfig test-runtime:
 test-platforms:
 	$(Q)XL_PLATFORMS_FULL=1 $(srctree)/tests/run-all.sh platforms
 
+# The whole configuration of the partial-validation model
+# (tests/spin/pv_partial.pml); 'make test' checks its short one.
+test-spin-long:
+	$(Q)SPIN_LONG=1 $(srctree)/tests/spin/run.sh
+
 # Every Kconfig bool and choice member alone (docs/kconfig.md): about
 # 25 s per variant and architecture on 2 cores (4 min), not in 'make test'.
 test-kconfig-full:
@@ -299,6 +304,7 @@ help:
 	@echo '  test-kconfig            Kconfig matrix: every bool flipped (PV_MMU=n), guests booted'
 	@echo '  test-kconfig-full       each Kconfig bool and choice member alone (long)'
 	@echo '  test-spin               PV MMU model check (spin)'
+	@echo '  test-spin-long          the same, partial-validation model whole (long)'
 	@echo '  test-fuzz               each fuzzer for a short budget'
 	@echo '  test-format             clang-format check (as check-format)'
 	@echo '  bench                   benchmarks (BENCH lines; results, table and'
@@ -315,6 +321,6 @@ help:
 
 .PHONY: test-firsthour test-bringup test-runtime test-runtime-long
 .PHONY: all tools deps test test-unit test-qemu test-linux test-guests test-cli \
-	test-spin test-fuzz test-kconfig test-kconfig-full test-platforms bench bench-docs bench-qemu10 fuzz fuzz-long \
+	test-spin test-spin-long test-fuzz test-kconfig test-kconfig-full test-platforms bench bench-docs bench-qemu10 fuzz fuzz-long \
 	format check-format clean distclean help menuconfig olddefconfig savedefconfig FORCE
 FORCE:

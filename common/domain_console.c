@@ -6,11 +6,15 @@
  * (keyhandler.c). The UART and the console lock are console.c's.
  *
  * Each domain has an output budget (CONFIG_CONSOLE_DOMAIN_RATE bytes per
- * second of counter time after a CONFIG_CONSOLE_DOMAIN_BURST burst): a
- * line over it is dropped without touching the console lock or the UART,
- * and "[dropped N lines]" precedes the domain's next line that fits. A
- * flooding domain's share of the UART is then at most its burst plus
- * rate x time, whatever it does (docs/robustness.md).
+ * second of counter time after a CONFIG_CONSOLE_DOMAIN_BURST burst). A
+ * write that can return a short count (XL_HC_CONSOLE_WRITE, SBI DBCN
+ * console_write) stops before the byte that would complete a line over
+ * it, and the guest writes the rest later; a byte that cannot (the
+ * virtual UARTs, DBCN write_byte) completes the line, which is dropped
+ * without touching the console lock or the UART, and "[dropped N lines]"
+ * precedes the domain's next line that fits. A flooding domain's share of
+ * the UART is then at most its burst plus rate x time, whatever it does
+ * (docs/robustness.md).
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
@@ -46,22 +50,22 @@ static unsigned int ctrl_a_seen;
  * Refill @d's bucket with the counter time since the last line and take
  * @len bytes from it. Tokens are bytes scaled by the counter frequency,
  * so no fraction of a refill is lost however often the domain prints.
+ * A line that does not fit is counted as dropped if @count_drop (else the
+ * writer was told to come back: back-pressure). Called with d->lock held.
  * Return: true if the line fits; *@told the lines dropped before it.
  */
-static bool domain_budget(struct domain *d, size_t len, u32 *told)
+static bool budget_take(struct domain *d, size_t len, u32 *told,
+			bool count_drop)
 {
 	const u64 rate = CONFIG_CONSOLE_DOMAIN_RATE;
 	const u64 freq = arch_counter_freq();
 	const u64 burst = (u64)CONFIG_CONSOLE_DOMAIN_BURST * freq;
-	unsigned long flags;
 	u64 now = arch_counter_read(), dt;
 	bool fits;
 
-	if (!rate) {
-		*told = 0;
+	*told = 0;
+	if (!rate)
 		return true;
-	}
-	spin_lock_irqsave(&d->lock, flags);
 	if (!d->out_refill) {
 		d->out_tokens = burst;
 	} else {
@@ -78,57 +82,104 @@ static bool domain_budget(struct domain *d, size_t len, u32 *told)
 		d->out_tokens -= len * freq;
 		*told = d->out_dropped;
 		d->out_dropped = 0;
-	} else {
+	} else if (count_drop) {
 		d->out_dropped++;
 		d->out_dropped_total++;
 	}
+	return fits;
+}
+
+static bool domain_budget(struct domain *d, size_t len, u32 *told)
+{
+	unsigned long flags;
+	bool fits;
+
+	spin_lock_irqsave(&d->lock, flags);
+	fits = budget_take(d, len, told, true);
 	spin_unlock_irqrestore(&d->lock, flags);
 	return fits;
 }
 
-bool domain_console_line(struct domain *d, const char *s, size_t len)
+/* A line the budget took: out, after the count of those dropped before. */
+static void line_out(struct domain *d, const char *s, size_t len, u32 dropped)
 {
 	char note[DOMAIN_NAME_LEN + 48];
-	u32 dropped;
 	int n = 0;
 
-	if (!domain_budget(d, len, &dropped))
-		return false;
 	if (dropped)
 		n = snprintf(note, sizeof(note), "[%s] [dropped %u lines]\n",
 			     d->name, dropped);
 	console_domain_write(note, n > 0 ? MIN((size_t)n, sizeof(note) - 1) : 0,
 			     s, len);
+}
+
+bool domain_console_line(struct domain *d, const char *s, size_t len)
+{
+	u32 dropped;
+
+	if (!domain_budget(d, len, &dropped))
+		return false;
+	line_out(d, s, len, dropped);
+	return true;
+}
+
+/*
+ * One byte of @d's output. A byte that completes a line (a newline, or
+ * the line buffer full) sends the line out if the budget allows. Over
+ * the budget, @wait false: the line is dropped (and counted); @wait true:
+ * the byte is refused and everything stays as it was, for the writer to
+ * try again later (a console write that returns a short count).
+ * Return: false if refused.
+ */
+static bool domain_console_byte(struct domain *d, char c, bool wait)
+{
+	unsigned long flags;
+	char line[sizeof(d->out_line) + DOMAIN_NAME_LEN + 4];
+	bool eol = c == '\n', keep = c != '\n' && c != '\r';
+	u32 dropped = 0;
+	int n = 0;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (!eol && !(keep && d->out_len + 1 == sizeof(d->out_line))) {
+		/* The line goes on: no budget needed yet. */
+		if (keep) {
+			if (!d->out_len)
+				d->out_stamp = arch_counter_read();
+			d->out_line[d->out_len++] = c;
+		}
+		spin_unlock_irqrestore(&d->lock, flags);
+		return true;
+	}
+	if (keep)
+		d->out_line[d->out_len++] = c;
+	if (d->out_cont)
+		n = snprintf(line, sizeof(line), "%.*s\n", (int)d->out_len,
+			     d->out_line);
+	else if (d->out_len)
+		n = snprintf(line, sizeof(line), "[%s] %.*s\n", d->name,
+			     (int)d->out_len, d->out_line);
+	else
+		n = snprintf(line, sizeof(line), "[%s]\n", d->name);
+	n = n > 0 ? (int)MIN((size_t)n, sizeof(line) - 1) : 0;
+	if (wait && !budget_take(d, (size_t)n, &dropped, false)) {
+		if (keep)
+			d->out_len--; /* as before this byte */
+		spin_unlock_irqrestore(&d->lock, flags);
+		return false;
+	}
+	d->out_len = 0;
+	d->out_cont = false;
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (wait)
+		line_out(d, line, (size_t)n, dropped);
+	else
+		domain_console_line(d, line, (size_t)n);
 	return true;
 }
 
 void domain_console_putc(struct domain *d, char c)
 {
-	unsigned long flags;
-	char line[sizeof(d->out_line) + DOMAIN_NAME_LEN + 4];
-	int n = 0;
-
-	spin_lock_irqsave(&d->lock, flags);
-	if (c != '\n' && c != '\r') {
-		if (!d->out_len)
-			d->out_stamp = arch_counter_read();
-		d->out_line[d->out_len++] = c;
-	}
-	if (c == '\n' || d->out_len == sizeof(d->out_line)) {
-		if (d->out_cont)
-			n = snprintf(line, sizeof(line), "%.*s\n",
-				     (int)d->out_len, d->out_line);
-		else if (d->out_len)
-			n = snprintf(line, sizeof(line), "[%s] %.*s\n", d->name,
-				     (int)d->out_len, d->out_line);
-		else
-			n = snprintf(line, sizeof(line), "[%s]\n", d->name);
-		d->out_len = 0;
-		d->out_cont = false;
-	}
-	spin_unlock_irqrestore(&d->lock, flags);
-	if (n > 0)
-		domain_console_line(d, line, MIN((size_t)n, sizeof(line) - 1));
+	domain_console_byte(d, c, false);
 }
 
 /* Send out @d's partial line if it has waited PARTIAL_MS. */
@@ -162,6 +213,17 @@ void domain_console_write(struct domain *d, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		domain_console_putc(d, s[i]);
+}
+
+size_t domain_console_write_some(struct domain *d, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!domain_console_byte(d, s[i], true))
+			break;
+	}
+	return i;
 }
 
 void domain_console_flush(struct domain *d)

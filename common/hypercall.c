@@ -24,6 +24,7 @@ static __noinline long hc_console_write(struct vcpu *v, unsigned long gpa,
 {
 	char buf[128];
 	unsigned long done = 0;
+	size_t k;
 
 	if (len > CONSOLE_WRITE_MAX)
 		len = CONSOLE_WRITE_MAX;
@@ -33,8 +34,11 @@ static __noinline long hc_console_write(struct vcpu *v, unsigned long gpa,
 		if (gpa + done < gpa ||
 		    copy_from_guest(v->domain, buf, gpa + done, n))
 			return done ? (long)done : -EFAULT;
-		domain_console_write(v->domain, buf, n);
-		done += n;
+		/* Over the budget: a short count, the guest comes back. */
+		k = domain_console_write_some(v->domain, buf, n);
+		done += k;
+		if (k < n)
+			break;
 	}
 	return (long)done;
 }

@@ -368,8 +368,14 @@ static long dbcn_call(struct vcpu *v, struct sbi_call *c)
 		if (copy_from_guest(d, buf, gpa, n)) {
 			return SBI_ERR_INVALID_PARAM;
 		}
-		domain_console_write(d, buf, n);
-		c->value = n;
+		/*
+		 * Over the domain's console budget, fewer bytes than asked,
+		 * maybe none: SBI v2.0, chapter 12 (DBCN), Console Write is
+		 * non-blocking and "may do partial/no writes", the count in
+		 * sbiret.value. The guest's driver writes the rest later
+		 * instead of losing it.
+		 */
+		c->value = domain_console_write_some(d, buf, n);
 		return 0;
 	case SBI_DBCN_READ:
 		if (c->a[2]) {

@@ -322,6 +322,13 @@ void vcpu_down(struct vcpu *v);
  */
 void domain_console_putc(struct domain *d, char c);
 void domain_console_write(struct domain *d, const char *s, size_t len);
+/**
+ * domain_console_write_some() - write what @d's output budget allows of
+ * @s: stops before the byte that would complete a line over the budget
+ * (nothing is dropped; the caller returns a short count and the guest
+ * writes the rest later). Return: the bytes taken, 0 to @len.
+ */
+size_t domain_console_write_some(struct domain *d, const char *s, size_t len);
 /** domain_console_getc() - Return: next input byte for @d, or -1. */
 int domain_console_getc(struct domain *d);
 bool domain_console_has_input(struct domain *d);

@@ -190,7 +190,8 @@ void domain_console_putc(struct domain *d, char c)
 	CHECK(d == &dom);
 }
 
-void domain_console_write(struct domain *d, const char *str, size_t len)
+/* Over the console budget now and then: a short count (half). */
+size_t domain_console_write_some(struct domain *d, const char *str, size_t len)
 {
 	volatile char sink = 0;
 
@@ -199,6 +200,7 @@ void domain_console_write(struct domain *d, const char *str, size_t len)
 	for (size_t i = 0; i < len; i++)
 		sink ^= str[i];
 	(void)sink;
+	return len && (str[0] & 1) ? len / 2 : len;
 }
 
 int domain_console_getc(struct domain *d)

@@ -132,6 +132,68 @@ TEST(console_burst_then_drop)
 	CHECK(!strstr(out, "dropped"));
 }
 
+/*
+ * Back-pressure (XL_HC_CONSOLE_WRITE, SBI DBCN console_write): over the
+ * budget the write stops before the byte that would complete a line (the
+ * bytes of a line that has not ended yet need no budget), with nothing
+ * dropped; written again after a refill, the rest goes out, every byte
+ * once and in order.
+ */
+TEST(console_write_some_short_count)
+{
+	char text[25 * 96 + 1];
+	size_t total = sizeof(text) - 1, done = 0, n;
+
+	setup();
+	for (int i = 0; i < 25; i++) {
+		memset(text + i * 96, 'x', 95);
+		text[i * 96 + 95] = '\n';
+	}
+	/* "[d] " + 95 + newline: 100 bytes a line; the burst takes 20. */
+	n = domain_console_write_some(&dom, text, total);
+	CHECK_EQ(n, (size_t)20 * 96 + 95);
+	CHECK_EQ(shown(), 20U);
+	CHECK_EQ(dom.out_dropped, 0U);
+	done += n;
+	/* The 21st line's newline does not fit yet: none taken or lost. */
+	CHECK_EQ(domain_console_write_some(&dom, text + done, total - done),
+		 (size_t)0);
+	CHECK_EQ(dom.out_len, 95U);
+	/* 0.25 s: 250 bytes, lines 21 and 22; 0.3 s more: the last three. */
+	now += FREQ / 4;
+	n = domain_console_write_some(&dom, text + done, total - done);
+	CHECK_EQ(n, (size_t)1 + 96 + 95);
+	CHECK_EQ(shown(), 22U);
+	done += n;
+	now += FREQ * 3 / 10;
+	n = domain_console_write_some(&dom, text + done, total - done);
+	CHECK_EQ(n, total - done);
+	CHECK_EQ(shown(), 25U);
+	CHECK_EQ(dom.out_dropped_total, 0ULL);
+	CHECK(!strstr(out, "dropped"));
+}
+
+/* A line started in one write and ended in the next waits whole. */
+TEST(console_write_some_partial_line_waits)
+{
+	char text[96];
+
+	setup();
+	memset(text, 'x', 95);
+	text[95] = '\n';
+	for (int i = 0; i < 20; i++)
+		CHECK_EQ(domain_console_write_some(&dom, text, 96), (size_t)96);
+	/* Over the budget: the line's first 50 bytes are taken... */
+	CHECK_EQ(domain_console_write_some(&dom, text, 50), (size_t)50);
+	/* ...but not the rest with its newline, until the refill. */
+	CHECK_EQ(domain_console_write_some(&dom, text + 50, 46), (size_t)45);
+	CHECK_EQ(dom.out_len, 95U);
+	now += FREQ / 10;
+	CHECK_EQ(domain_console_write_some(&dom, text + 95, 1), (size_t)1);
+	CHECK_EQ(shown(), 21U);
+	CHECK_EQ(dom.out_dropped_total, 0ULL);
+}
+
 TEST(console_refill_and_marker)
 {
 	setup();

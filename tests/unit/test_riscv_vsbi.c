@@ -64,11 +64,17 @@ int copy_to_guest(struct domain *dom, paddr_t gpa, const void *src, size_t len)
 	return -EFAULT;
 }
 
-void domain_console_write(struct domain *dom, const char *s, size_t len)
+/* The console budget: at most cons_room bytes taken (a short count). */
+static size_t cons_room = ~(size_t)0;
+
+size_t domain_console_write_some(struct domain *dom, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len && cons_len < sizeof(cons); i++) {
+	size_t i;
+
+	for (i = 0; i < len && i < cons_room && cons_len < sizeof(cons); i++) {
 		cons[cons_len++] = s[i];
 	}
+	return i;
 }
 
 long do_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0,
@@ -112,6 +118,7 @@ static void setup(void)
 	last_reason = -1;
 	test_local_fences = 0;
 	cons_len = 0;
+	cons_room = ~(size_t)0;
 	d.p2m = &p2m;
 	d.nr_vcpus = 2;
 	d.ram_gpa = 0x80000000;
@@ -262,6 +269,15 @@ TEST(vsbi_dbcn_and_hypercalls)
 	CHECK_EQ(value(), 5UL);
 	CHECK_EQ(cons_len, 5U);
 	CHECK(!memcmp(cons, "hello", 5));
+	/* Over the console budget: a short count, maybe 0 (SBI v2.0 DBCN). */
+	cons_room = 3;
+	CHECK_EQ(call(SBI_EXT_DBCN, SBI_DBCN_WRITE, 5, 0x80001000, 0, NULL), 0);
+	CHECK_EQ(value(), 3UL);
+	cons_room = 0;
+	CHECK_EQ(call(SBI_EXT_DBCN, SBI_DBCN_WRITE, 5, 0x80001000, 0, NULL), 0);
+	CHECK_EQ(value(), 0UL);
+	CHECK_EQ(cons_len, 8U);
+	cons_room = ~(size_t)0;
 	CHECK_EQ(call(SBI_EXT_DBCN, SBI_DBCN_WRITE, 5, 0x90000000, 0, NULL),
 		 SBI_ERR_INVALID_PARAM);
 	CHECK_EQ(call(SBI_EXT_DBCN, SBI_DBCN_WRITE, 5, 0x80001000, 1, NULL),

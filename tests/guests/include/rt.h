@@ -206,6 +206,13 @@ void rt_unlock(rt_lock_t *l);
 
 /* ---- hypercall helpers ---- */
 long xl_console_write(const void *buf, size_t len);
+/*
+ * rt_printf() writes through SBI DBCN console_write instead of the
+ * hypercall when set (RISC-V). Either way it writes again what a short
+ * count left (the domain's console budget): rt_console_short counts them.
+ */
+extern bool rt_console_dbcn;
+extern unsigned long rt_console_short;
 long xl_domain_info(struct xl_domain_info *info);
 long xl_memory_op(unsigned long cmd, void *arg);
 /* decrease (or populate) @nr single extents of order @order at @gfns. */
