@@ -188,6 +188,7 @@ static void flush_partial(struct domain *d)
 	char line[sizeof(d->out_line) + DOMAIN_NAME_LEN + 4];
 	u64 wait = arch_counter_freq() * PARTIAL_MS / 1000;
 	unsigned long flags;
+	u32 dropped = 0;
 	int n = 0;
 
 	spin_lock_irqsave(&d->lock, flags);
@@ -196,17 +197,23 @@ static void flush_partial(struct domain *d)
 			     d->out_cont ? "" : "[", d->out_cont ? "" : d->name,
 			     d->out_cont ? "" : "] ", (int)d->out_len,
 			     d->out_line);
-		d->out_len = 0;
-		d->out_cont = true;
+		n = n > 0 ? (int)MIN((size_t)n, sizeof(line) - 1) : 0;
+		/*
+		 * Over the output budget it waits in the buffer, neither
+		 * dropped nor counted: it goes out whole with its end (a
+		 * writer held back by a short count would otherwise lose
+		 * the part it had written).
+		 */
+		if (n && budget_take(d, (size_t)n, &dropped, false)) {
+			d->out_len = 0;
+			d->out_cont = true;
+		} else {
+			n = 0;
+		}
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
-	/* Over the output budget: the rest of the line needs its prefix. */
-	if (n > 0 &&
-	    !domain_console_line(d, line, MIN((size_t)n, sizeof(line) - 1))) {
-		spin_lock_irqsave(&d->lock, flags);
-		d->out_cont = false;
-		spin_unlock_irqrestore(&d->lock, flags);
-	}
+	if (n)
+		line_out(d, line, (size_t)n, dropped);
 }
 
 void domain_console_write(struct domain *d, const char *s, size_t len)
