@@ -23,6 +23,8 @@
 #include <asm/csr.h>
 #include <asm/exit.h>
 #include <asm/insn.h>
+#include <asm/riscv.h>
+#include <asm/vector.h>
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
@@ -64,6 +66,16 @@ bool riscv_pv_virtual_insn(struct vcpu *v, unsigned long insn)
 /* The emulated IMSIC's CSR exits: no domain here has an AIA. */
 unsigned long vimsic_test_vsiselect;
 bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn, unsigned long isel)
+{
+	abort();
+}
+
+/*
+ * exit.c's illegal-instruction exit claims the vector unit only on a
+ * host with V (cpufeature.c): none here.
+ */
+struct riscv_features riscv_features;
+void riscv_vector_claim(struct vcpu *v)
 {
 	abort();
 }
