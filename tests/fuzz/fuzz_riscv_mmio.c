@@ -63,6 +63,20 @@ bool riscv_pv_virtual_insn(struct vcpu *v, unsigned long insn)
 	abort();
 }
 
+/*
+ * The illegal-instruction exit (V is not switched here: never claimed) and
+ * WRS.NTO's exit (which only offers the CPU).
+ */
+struct riscv_features riscv_features;
+void riscv_vector_claim(struct vcpu *v)
+{
+	abort();
+}
+
+void sched_yield(void)
+{
+}
+
 /* The emulated IMSIC's CSR exits: no domain here has an AIA. */
 unsigned long vimsic_test_vsiselect;
 bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn, unsigned long isel)
