@@ -17,9 +17,11 @@ void keyhandler_key(char c)
 		domain_dump_all();
 		break;
 	case 'm':
-		printk("memory: %llu of %llu pages free\n",
+		printk("memory: %llu of %llu pages free, %llu heap cache pages, %llu heap objects live\n",
 		       (unsigned long long)free_page_count(),
-		       (unsigned long long)total_page_count());
+		       (unsigned long long)total_page_count(),
+		       (unsigned long long)xmalloc_cache_pages(),
+		       (unsigned long long)xmalloc_live_objects());
 		break;
 	case 'p': {
 		struct domain *d;

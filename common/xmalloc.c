@@ -25,6 +25,7 @@ struct xm_free {
 
 static struct xm_free *buckets[XM_BUCKETS];
 static u64 cache_pages; /* pages carved into buckets (kept for reuse) */
+static u64 live_objects; /* allocated and not yet freed, all sizes */
 static DEFINE_SPINLOCK(xm_lock);
 
 void *xmalloc(size_t size)
@@ -46,6 +47,7 @@ void *xmalloc(size_t size)
 			return NULL;
 		h->magic = XM_MAGIC;
 		h->shift = 100 + order;
+		__atomic_add_fetch(&live_objects, 1, __ATOMIC_RELAXED);
 		return h + 1;
 	}
 	while ((1U << shift) < total)
@@ -68,6 +70,7 @@ void *xmalloc(size_t size)
 	}
 	h = (struct xm_hdr *)buckets[shift - XM_MIN_SHIFT];
 	buckets[shift - XM_MIN_SHIFT] = buckets[shift - XM_MIN_SHIFT]->next;
+	live_objects++;
 	spin_unlock_irqrestore(&xm_lock, flags);
 	h->magic = XM_MAGIC;
 	h->shift = shift;
@@ -97,6 +100,7 @@ void xfree(void *p)
 	h->magic = 0;
 	shift = h->shift;
 	if (shift >= 100) {
+		__atomic_sub_fetch(&live_objects, 1, __ATOMIC_RELAXED);
 		free_xenheap_pages(h, shift - 100);
 		return;
 	}
@@ -105,10 +109,16 @@ void xfree(void *p)
 	spin_lock_irqsave(&xm_lock, flags);
 	f->next = buckets[shift - XM_MIN_SHIFT];
 	buckets[shift - XM_MIN_SHIFT] = f;
+	live_objects--;
 	spin_unlock_irqrestore(&xm_lock, flags);
 }
 
 u64 xmalloc_cache_pages(void)
 {
 	return READ_ONCE(cache_pages);
+}
+
+u64 xmalloc_live_objects(void)
+{
+	return __atomic_load_n(&live_objects, __ATOMIC_RELAXED);
 }

@@ -167,6 +167,12 @@ void xfree(void *p);
  * kept for reuse, never returned: the leak checks subtract them.
  */
 u64 xmalloc_cache_pages(void);
+/**
+ * xmalloc_live_objects() - objects xmalloc()ed and not yet xfree()d. With
+ * xmalloc_cache_pages() it tells a leaked object from a bucket page the
+ * cache kept after a moment of higher demand.
+ */
+u64 xmalloc_live_objects(void);
 
 /**
  * get_page() - take a general reference on a frame owned by @owner.
