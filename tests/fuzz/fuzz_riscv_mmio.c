@@ -84,16 +84,6 @@ bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn, unsigned long isel)
 	abort();
 }
 
-/*
- * exit.c's illegal-instruction exit claims the vector unit only on a
- * host with V (cpufeature.c): none here.
- */
-struct riscv_features riscv_features;
-void riscv_vector_claim(struct vcpu *v)
-{
-	abort();
-}
-
 int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
 {
 	if (guest_insn_faults)
