@@ -171,12 +171,15 @@ chart() {
 	gnuplot "$plot/chart.gp" >"$out/logs/gnuplot.log" 2>&1
 }
 
-# The Xen side-by-side chart (tests/bench/xen-arm64.sh): each figure F
-# with arm64.xen.F in the results, xen-lite's arm64.F beside Xen's, as
-# clustered bars (log scale) in build/bench/benchmarks-xen.png.
+# The Xen side-by-side chart (tests/bench/xen-arm64.sh), in
+# build/bench/benchmarks-xen.png: on the left each figure F with
+# arm64.xen.F in the results, xen-lite's arm64.F beside Xen's, as clustered
+# bars (log scale); on the right the Linux ratios to the native run
+# (boot, run, workload: 1.0 is native speed) of both, when present.
 xen_chart() {
-	local plot=$out/plot dat
+	local plot=$out/plot dat lin
 	dat=$plot/xen.dat
+	lin=$plot/xen-linux.dat
 	mkdir -p "$plot"
 	awk '
 		{ v[$2] = $3 }
@@ -191,23 +194,54 @@ xen_chart() {
 			}
 		}' "$results" >"$dat"
 	[ -s "$dat" ] || return 1
-	cat >"$plot/xen.gp" <<EOG
-set terminal pngcairo size 1000,520 font ",10"
+	awk '
+		{ v[$2] = $3 }
+		END {
+			split("linux_boot_ratio linux_run_ratio workload_ratio", f)
+			split("Linux boot|Linux run|workload", l, "|")
+			for (i = 1; i <= 3; i++)
+				if (("arm64." f[i]) in v && ("arm64.xen." f[i]) in v)
+					printf "\"%s\" %s %s\n", l[i], v["arm64." f[i]], v["arm64.xen." f[i]]
+		}' "$results" >"$lin"
+	{
+		cat <<EOG
+set terminal pngcairo size 1300,520 font ",10"
 set output "$out/benchmarks-xen.png"
-set title "arm64, QEMU virt -icount shift=0: xen-lite and Xen 4.17 (Debian), same guests, ns = instructions"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
-set logscale y
-set yrange [100:*]
-set ylabel "ns (log)"
 set xtics rotate by -25 scale 0
 set grid ytics
 set key top left
-plot "$dat" using 2:xtic(1) title "xen-lite" lc rgb "#1b9e77", \
+EOG
+		if [ -s "$lin" ]; then
+			echo 'set multiplot title "arm64, QEMU virt: xen-lite and Xen 4.17 (Debian), same guests"'
+			echo "set origin 0,0"; echo "set size 0.68,0.94"
+		else
+			echo 'set title "arm64, QEMU virt -icount shift=0: xen-lite and Xen 4.17 (Debian), same guests, ns = instructions"'
+		fi
+		cat <<EOG
+set logscale y
+set yrange [100:*]
+set ylabel "ns (log), -icount shift=0: ns = instructions"
+plot "$dat" using 2:xtic(1) title "xen-lite" lc rgb "#1b9e77", \\
      "" using 3 title "Xen 4.17" lc rgb "#d95f02"
 EOG
+		if [ -s "$lin" ]; then
+			cat <<EOG
+set origin 0.68,0
+set size 0.32,0.94
+unset logscale y
+set yrange [0.9:*]
+set ylabel "time / native time (1.0 = native)"
+set title "Linux domain against native"
+plot "$lin" using 2:xtic(1) title "xen-lite" lc rgb "#1b9e77", \\
+     "" using 3 title "Xen 4.17" lc rgb "#d95f02"
+unset multiplot
+EOG
+		fi
+	} >"$plot/xen.gp"
 	gnuplot "$plot/xen.gp" >>"$out/logs/gnuplot.log" 2>&1
 }
 

@@ -43,37 +43,20 @@ fi
 # The initramfs: busybox, virtio_mmio and virtio_blk, xl-diskbench; /init
 # loads the modules, runs the two measurements on /dev/vda and powers off.
 make_initramfs() { # arch debroot out
-	local arch=$1 debroot=$2 out=$3 work p bb="" rc
-	for p in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
-		[ -x "$p" ] && bb=$p && break
-	done
-	[ -n "$bb" ] || return 1
+	local arch=$1 debroot=$2 out=$3 work rc
 	work=$(mktemp -d)
 	mkdir -p "$work"/{bin,dev,proc,sys}
-	cp "$bb" "$work/bin/busybox"
-	ln -s busybox "$work/bin/sh"
 	mknod "$work/dev/console" c 5 1
-	linux_modules "$debroot" "$work" virtio_mmio virtio_blk &&
+	linux_busybox "$debroot" "$work" &&
+		linux_modules "$debroot" "$work" virtio_mmio virtio_blk &&
 		linux_tool "$arch" "$work/bin/xl-diskbench" \
 			"$srctree/tests/linux/diskbench.c" || {
 		rm -rf "$work"
 		return 1
 	}
-	sed -e "s/@PASSES@/$passes/" -e "s/@READS@/$reads/" -e "s/@MIB@/$mib/" \
-		>"$work/init" <<'INIT'
-#!/bin/sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /lib/modules/order); do
-	insmod /lib/modules/$m.ko || echo "XL-DISK-INSMOD-FAILED $m"
-done
-i=0
-while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+	{
+		linux_init_disk XL-DISK
+		cat <<'INIT'
 echo "XL-DISK-DEV $(cat /sys/block/vda/size 2>/dev/null) sectors"
 # Wait until no other task is runnable: the kernel's crypto self-tests
 # (cryptomgr_test threads) run for a while after boot and would take the
@@ -104,6 +87,8 @@ irqs rand
 echo "XL-DISK-DONE"
 poweroff -f
 INIT
+	} | sed -e "s/@PASSES@/$passes/" -e "s/@READS@/$reads/" \
+		-e "s/@MIB@/$mib/" >"$work/init"
 	chmod +x "$work/init"
 	(cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) >"$out"
 	rc=$?

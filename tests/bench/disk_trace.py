@@ -26,6 +26,8 @@ import re
 import subprocess
 import sys
 
+from elfsyms import text_symbols
+
 CROSS = {"riscv64": "riscv64-linux-gnu-", "arm64": "aarch64-linux-gnu-"}
 # The first symbol of every exit from the guest (arch/riscv/guest.S,
 # arch/arm/entry.S).
@@ -36,14 +38,7 @@ def symbols(elf):
     arch = "riscv64" if "riscv" in subprocess.run(
         ["file", "-L", elf], capture_output=True, text=True).stdout.lower() \
         else "arm64"
-    out = subprocess.run([CROSS[arch] + "nm", "-n", elf], capture_output=True,
-                         text=True, check=True).stdout
-    syms = []
-    for line in out.splitlines():
-        p = line.split()
-        if len(p) == 3 and p[1] in "tTwW":
-            syms.append((int(p[0], 16), p[2]))
-    return syms
+    return text_symbols(CROSS[arch] + "nm", elf)
 
 
 def count(elf, trace, out):

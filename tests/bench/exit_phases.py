@@ -31,6 +31,8 @@ import re
 import subprocess
 import sys
 
+from elfsyms import text_symbols
+
 ARCHES = {
     "arm64": {
         "cross": "aarch64-linux-gnu-",
@@ -53,17 +55,6 @@ LOOP = {
 PHASES = ("entry", "exit", "dispatch", "checks", "restore")
 
 
-def symbols(nm, elf):
-    out = subprocess.run([nm, "-n", elf], capture_output=True, text=True,
-                         check=True).stdout
-    syms = []
-    for line in out.splitlines():
-        p = line.split()
-        if len(p) == 3 and p[1] in "tTwW":
-            syms.append((int(p[0], 16), p[2]))
-    return syms
-
-
 def trap_pc(cross, elf, trap):
     """The hypercall instruction of xl_hypercall() in the guest."""
     out = subprocess.run([cross + "objdump", "-d", elf], capture_output=True,
@@ -82,7 +73,7 @@ def trap_pc(cross, elf, trap):
 def main():
     arch, trace, hyp_elf, guest_elf = sys.argv[1:5]
     a = ARCHES[arch]
-    syms = symbols(a["cross"] + "nm", hyp_elf)
+    syms = text_symbols(a["cross"] + "nm", hyp_elf)
     addrs = [s[0] for s in syms]
 
     def sym(pc):

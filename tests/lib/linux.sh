@@ -31,6 +31,8 @@
 # KEY_POWER (tests/linux/pwrbtn.c as xl-pwrbtn: what systemd-logind does on
 # a Debian install), prints "XL-LINUX-PWRBTN-PRESSED" and powers off
 # (tests/runtime, 'xen-lite shutdown').
+# linux_busybox DEBROOT DIR, linux_init_disk TAG
+#     busybox and the start of a disk-waiting /init for an initramfs (below).
 # linux_modules DEBROOT DIR MODULE...
 #     kernel modules for an initramfs (below).
 # linux_tool ARCH OUT SOURCE
@@ -41,19 +43,51 @@
 #     the files of docs/devices.md's example (below); linux_prepare makes
 #     them when missing.
 
-linux_initramfs() { # arch debroot out
-	local arch=$1 debroot=$2 out=$3 bb="" c work counter hz devtmpfs="" m ko
-	for c in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
-		[ -x "$c" ] && bb=$c && break
+# linux_busybox DEBROOT DIR: Debian's static busybox from DEBROOT as
+# DIR/bin/busybox, with DIR/bin/sh linked to it: what every initramfs and
+# root file system here starts from. 1, with a message, without busybox.
+linux_busybox() {
+	local p
+	for p in "$1/bin/busybox" "$1/usr/bin/busybox"; do
+		[ -x "$p" ] || continue
+		mkdir -p "$2/bin" && cp "$p" "$2/bin/busybox" &&
+			ln -s busybox "$2/bin/sh"
+		return
 	done
-	[ -n "$bb" ] || {
-		echo "initramfs: busybox missing under $debroot (run scripts/debfetch.sh)" >&2
-		return 1
-	}
+	echo "linux: busybox missing under $1 (run scripts/debfetch.sh)" >&2
+	return 1
+}
+
+# linux_init_disk TAG: the first lines of an /init that mounts proc, sys
+# and devtmpfs, loads the modules linux_modules put in the initramfs (in
+# their order; "TAG-INSMOD-FAILED NAME" for one that fails) and waits up
+# to 10 s for /dev/vda.
+linux_init_disk() {
+	cat <<INIT
+#!/bin/sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in \$(cat /lib/modules/order); do
+	insmod /lib/modules/\$m.ko || echo "$1-INSMOD-FAILED \$m"
+done
+i=0
+while [ ! -b /dev/vda ] && [ \$i -lt 100 ]; do
+	sleep 0.1
+	i=\$((i + 1))
+done
+INIT
+}
+
+linux_initramfs() { # arch debroot out
+	local arch=$1 debroot=$2 out=$3 work counter hz devtmpfs="" m ko
 	work=$(mktemp -d)
 	mkdir -p "$work"/{bin,dev,proc,sys,tmp}
-	cp "$bb" "$work/bin/busybox"
-	ln -s busybox "$work/bin/sh"
+	linux_busybox "$debroot" "$work" || {
+		rm -rf "$work"
+		return 1
+	}
 	# The power button's modules (none depends on another module).
 	local mods=(gpio_keys evdev)
 	[ "$arch" = arm64 ] || mods=(virtio_mmio virtio_input evdev)
@@ -200,7 +234,8 @@ INIT
 
 # linux_tool ARCH OUT SOURCE: a freestanding static Linux program for ARCH
 # from one C file without libc (raw system calls, no builtins):
-# tests/linux/shmcp.c, tests/linux/diskbench.c.
+# tests/linux/shmcp.c, pwrbtn.c and diskbench.c, with what they share in
+# tests/linux/xl_tool.h.
 linux_tool() {
 	local f=(-O2 -Wall -Wextra -nostdlib -static -no-pie -ffreestanding
 		-fno-builtin -fno-stack-protector -fno-tree-loop-distribute-patterns
@@ -270,35 +305,19 @@ linux_prepare() { # arch
 # /sbin/init (tests/linux/passthrough.sh, docs/devices.md). On a failed
 # mount it prints XL-PT-MOUNT-FAILED and powers off.
 linux_disk_initramfs() {
-	local arch=$1 debroot=$2 out=$3 work n p bb=""
-	for p in "$debroot/bin/busybox" "$debroot/usr/bin/busybox"; do
-		[ -x "$p" ] && bb=$p && break
-	done
-	[ -n "$bb" ] || return 1
+	local arch=$1 debroot=$2 out=$3 work n
 	work=$(mktemp -d)
 	mkdir -p "$work"/{bin,dev,proc,sys,newroot,lib/modules}
-	cp "$bb" "$work/bin/busybox"
-	ln -s busybox "$work/bin/sh"
 	mknod "$work/dev/console" c 5 1
-	linux_modules "$debroot" "$work" virtio_mmio virtio_blk crc32c_generic \
-		ext4 virtio_net || {
+	linux_busybox "$debroot" "$work" &&
+		linux_modules "$debroot" "$work" virtio_mmio virtio_blk \
+			crc32c_generic ext4 virtio_net || {
 		rm -rf "$work"
 		return 1
 	}
-	cat >"$work/init" <<'INIT'
-#!/bin/sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in $(cat /lib/modules/order); do
-	insmod /lib/modules/$m.ko || echo "XL-PT-INSMOD-FAILED $m"
-done
-i=0
-while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+	{
+		linux_init_disk XL-PT
+		cat <<'INIT'
 if ! mount -t ext4 /dev/vda /newroot; then
 	echo "XL-PT-MOUNT-FAILED"
 	dmesg | tail -n 15
@@ -309,6 +328,7 @@ umount /proc /sys
 mount --move /dev /newroot/dev
 exec switch_root /newroot /sbin/init
 INIT
+	} >"$work/init"
 	chmod +x "$work/init"
 	(cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) >"$out"
 	n=$?
@@ -325,12 +345,8 @@ INIT
 # exits or nobody took it. Made when missing or older than this file (the
 # image is the guest's to write: it is not remade otherwise).
 linux_disk_example() {
-	local arch=$1 dir=$srctree/build/debian/$1/linux root bb="" p work
+	local arch=$1 dir=$srctree/build/debian/$1/linux root work
 	root=$srctree/build/debian/$arch/root
-	for p in "$root/bin/busybox" "$root/usr/bin/busybox"; do
-		[ -x "$p" ] && bb=$p && break
-	done
-	[ -n "$bb" ] || return 1
 	mkdir -p "$dir"
 	if [ ! -s "$dir/initrd-disk.img" ] ||
 		[ "$srctree/tests/lib/linux.sh" -nt "$dir/initrd-disk.img" ]; then
@@ -341,8 +357,10 @@ linux_disk_example() {
 		[ "$srctree/tests/lib/linux.sh" -nt "$dir/rootfs.img" ] || return 0
 	work=$(mktemp -d)
 	mkdir -p "$work"/{bin,sbin,dev,proc,sys,tmp,etc,root,www}
-	cp "$bb" "$work/bin/busybox"
-	ln -s busybox "$work/bin/sh"
+	linux_busybox "$root" "$work" || {
+		rm -rf "$work"
+		return 1
+	}
 	echo "<html><body><p>Served by busybox httpd from the ext4 disk of a xen-lite domain ($arch).</p></body></html>" \
 		>"$work/www/index.html"
 	cat >"$work/sbin/init" <<'INIT'

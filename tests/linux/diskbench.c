@@ -40,18 +40,16 @@
  *       path_mean_ns C time_median_ns D
  * Exit status: 0, or 1 with a message on stderr.
  */
+#include "xl_tool.h"
+
+#define die(why) leave("xl-diskbench", 1, why)
+
 #define SYS_io_setup 0
 #define SYS_io_destroy 1
 #define SYS_io_submit 2
 #define SYS_ioctl 29
-#define SYS_openat 56
-#define SYS_close 57
-#define SYS_read 63
-#define SYS_write 64
 #define SYS_pread64 67
-#define SYS_exit 93
 
-#define AT_FDCWD (-100)
 #ifdef __riscv
 #define O_DIRECT 040000 /* asm-generic/fcntl.h */
 #else
@@ -75,41 +73,6 @@
 #define SMALL 4096L
 #define MAX_RAND 65536
 
-typedef unsigned long u64;
-
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-#ifdef __riscv
-	register long a7 asm("a7") = n;
-	register long a0 asm("a0") = a;
-	register long a1 asm("a1") = b;
-	register long a2 asm("a2") = c;
-	register long a3 asm("a3") = d;
-	register long a4 asm("a4") = e;
-	register long a5 asm("a5") = f;
-
-	asm volatile("ecall"
-		     : "+r"(a0)
-		     : "r"(a7), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5)
-		     : "memory");
-	return a0;
-#else
-	register long x8 asm("x8") = n;
-	register long x0 asm("x0") = a;
-	register long x1 asm("x1") = b;
-	register long x2 asm("x2") = c;
-	register long x3 asm("x3") = d;
-	register long x4 asm("x4") = e;
-	register long x5 asm("x5") = f;
-
-	asm volatile("svc #0"
-		     : "+r"(x0)
-		     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-		     : "memory");
-	return x0;
-#endif
-}
-
 static u64 counter(void)
 {
 	u64 v;
@@ -121,49 +84,6 @@ static u64 counter(void)
 	asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
 #endif
 	return v;
-}
-
-static long out(int fd, const char *s)
-{
-	long n = 0;
-
-	while (s[n])
-		n++;
-	return sys6(SYS_write, fd, (long)s, n, 0, 0, 0);
-}
-
-static void __attribute__((noreturn)) die(const char *why)
-{
-	out(2, "xl-diskbench: ");
-	out(2, why);
-	out(2, "\n");
-	sys6(SYS_exit, 1, 0, 0, 0, 0, 0);
-	for (;;)
-		;
-}
-
-/* Decimal; -1 on a bad or empty number. */
-static long number(const char *s)
-{
-	long v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (1L << 48))
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-static int same(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
 }
 
 /* The line being printed, appended to by put() and putn(). */

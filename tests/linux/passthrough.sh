@@ -128,6 +128,21 @@ sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=30).read().decode()
 		"http://127.0.0.1:$1/index.html" 2>&1
 }
 
+# http_check NAME DOMAIN ROOTFS PORT: once DOMAIN said XL-PT-HTTPD-UP, the
+# page fetched through PORT must be ROOTFS's www/index.html (uses $log and
+# $why of the caller).
+http_check() {
+	local want got
+	if dom_lines "$log" "$2" | grep -q 'XL-PT-HTTPD-UP'; then
+		want=$(cat "$3/www/index.html")
+		got=$(fetch "$4")
+		check "$1" "$([ "$got" = "$want" ]; echo $?)" \
+			"fetched '$got', want '$want'"
+	else
+		fail "$1" "${why:-httpd did not start}" "$log"
+	fi
+}
+
 run_arch() { # arch
 	local arch=$1 out=$srctree/build/linux-passthrough-$1 deb
 	local log fifo pid rc why port port2 console=ttyS0 want got ro_sum
@@ -194,22 +209,8 @@ CFG
 	wait_for "$log" '\[io\] XL-PT-HTTPD-UP\|XL-PT-MOUNT-FAILED\|Kernel panic\|all domains have exited' "$timeout" &&
 		wait_for "$log" '\[io2\] XL-PT-HTTPD-UP\|XL-PT-MOUNT-FAILED\|Kernel panic\|all domains have exited' "$timeout" ||
 		why="no XL-PT-HTTPD-UP from both in $timeout s"
-	if dom_lines "$log" io | grep -q 'XL-PT-HTTPD-UP'; then
-		want=$(cat "$out/rootfs/www/index.html")
-		got=$(fetch "$port")
-		check "$arch.pt_http" "$([ "$got" = "$want" ]; echo $?)" \
-			"fetched '$got', want '$want'"
-	else
-		fail "$arch.pt_http" "${why:-httpd did not start}" "$log"
-	fi
-	if dom_lines "$log" io2 | grep -q 'XL-PT-HTTPD-UP'; then
-		want=$(cat "$out/rootfs2/www/index.html")
-		got=$(fetch "$port2")
-		check "$arch.pt2_http" "$([ "$got" = "$want" ]; echo $?)" \
-			"fetched '$got', want '$want'"
-	else
-		fail "$arch.pt2_http" "${why:-httpd did not start}" "$log"
-	fi
+	http_check "$arch.pt_http" io "$out/rootfs" "$port"
+	http_check "$arch.pt2_http" io2 "$out/rootfs2" "$port2"
 	# io has the console input: "off" powers it off, then the input
 	# moves to io2 (mmiofault is gone by then), which the next "off"
 	# powers off.

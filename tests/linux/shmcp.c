@@ -17,113 +17,17 @@
  * unaligned accesses fault: the copy is made of aligned 64-bit words.
  * Exit status: 0, or 1 with a message on stderr.
  */
-#define SYS_openat 56
-#define SYS_close 57
-#define SYS_read 63
-#define SYS_write 64
-#define SYS_exit 93
+#include "xl_tool.h"
+
+#define die(why) leave("xl-shmcp", 1, why)
+
 #define SYS_mmap 222
 
-#define AT_FDCWD (-100)
 #define O_RDWR 2
 #define O_SYNC 04010000
 #define PROT_READ 1
 #define PROT_WRITE 2
 #define MAP_SHARED 1
-
-typedef unsigned long u64;
-
-static long sys6(long n, long a, long b, long c, long d, long e, long f)
-{
-#ifdef __riscv
-	register long a7 asm("a7") = n;
-	register long a0 asm("a0") = a;
-	register long a1 asm("a1") = b;
-	register long a2 asm("a2") = c;
-	register long a3 asm("a3") = d;
-	register long a4 asm("a4") = e;
-	register long a5 asm("a5") = f;
-
-	asm volatile("ecall"
-		     : "+r"(a0)
-		     : "r"(a7), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5)
-		     : "memory");
-	return a0;
-#else
-	register long x8 asm("x8") = n;
-	register long x0 asm("x0") = a;
-	register long x1 asm("x1") = b;
-	register long x2 asm("x2") = c;
-	register long x3 asm("x3") = d;
-	register long x4 asm("x4") = e;
-	register long x5 asm("x5") = f;
-
-	asm volatile("svc #0"
-		     : "+r"(x0)
-		     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-		     : "memory");
-	return x0;
-#endif
-}
-
-static void say(const char *s)
-{
-	long n = 0;
-
-	while (s[n])
-		n++;
-	sys6(SYS_write, 2, (long)s, n, 0, 0, 0);
-}
-
-static void __attribute__((noreturn)) die(const char *why)
-{
-	say("xl-shmcp: ");
-	say(why);
-	say("\n");
-	sys6(SYS_exit, 1, 0, 0, 0, 0, 0);
-	for (;;)
-		;
-}
-
-/* Decimal or 0x hexadecimal; -1 on a bad number. */
-static long number(const char *s)
-{
-	u64 v = 0, base = 10;
-
-	if (!*s)
-		return -1;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-		if (!*s)
-			return -1;
-	}
-	for (; *s; s++) {
-		u64 d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return -1;
-		v = v * base + d;
-		if (v >> 48)
-			return -1;
-	}
-	return (long)v;
-}
-
-static int same(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
 
 static u64 buf[512]; /* one 4 KiB chunk */
 

@@ -96,21 +96,12 @@ in_log() { grep -aq "$2" "$1"; }
 # A raw protocol client: sends the messages given as Python expressions
 # and prints each answer's status.
 raw_client() { # ctl-socket
-	python3 - "$1" <<'PY'
-import socket, struct, sys
-M = 0x4d4c5821
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(20)
-def rd(n):
-    b = b''
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        if not c: raise EOFError
-        b += c
-    return b
-def ask(t, p=b'', ln=None, magic=M, ver=1, status=0):
-    s.sendall(struct.pack('<IHHIiQ', magic, ver, t, 5, status, len(p) if ln is None else ln) + p)
-    m, v, rt, seq, st, l = struct.unpack('<IHHIiQ', rd(24))
-    return st, rd(l)
+	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$srctree/tests/runtime python3 - "$1" <<'PY'
+import struct, sys, wire
+s = wire.connect(sys.argv[1], 20)
+def ask(t, p=b'', ln=None, magic=wire.MAGIC, ver=1, status=0):
+    wire.send(s, t, p, 5, magic, ver, status, ln)
+    return wire.answer(s)[2:]
 name = lambda n: n.ljust(32, b'\0')
 res = []
 res.append(('len', ask(4, b'x' * 10)[0]))                      # PAUSE, short payload
@@ -136,23 +127,14 @@ PY
 # (CPUs 0 and 1), as fast as the hypervisor answers; prints
 # "pins N ok M" and the first refusal.
 pin_storm() {
-	python3 - "$@" <<'PY'
-import socket, struct, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(30)
+	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$srctree/tests/runtime python3 - "$@" <<'PY'
+import struct, sys, wire
+s = wire.connect(sys.argv[1], 30)
 name, count = sys.argv[2].encode().ljust(32, b'\0'), int(sys.argv[3])
-def rd(n):
-    b = b''
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        if not c: raise EOFError
-        b += c
-    return b
 ok, first = 0, ''
 for i in range(count):
-    p = name + struct.pack('<II', i % 2, (i // 2) % 2)
-    s.sendall(struct.pack('<IHHIiQ', 0x4d4c5821, 1, 12, i, 0, len(p)) + p)
-    m, v, t, seq, st, l = struct.unpack('<IHHIiQ', rd(24))
-    text = rd(l)
+    wire.send(s, 12, name + struct.pack('<II', i % 2, (i // 2) % 2), i)
+    _, _, st, text = wire.answer(s)
     if st == 0: ok += 1
     elif not first: first = '%d %s' % (st, text.decode(errors='replace'))
 print('pins %d ok %d %s' % (count, ok, first))
@@ -161,11 +143,11 @@ PY
 
 # A client that sends a CREATE header and half its payload, then dies.
 half_create() { # ctl-socket
-	python3 - "$1" <<'PY'
-import os, socket, struct, sys
-s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+	PYTHONDONTWRITEBYTECODE=1 PYTHONPATH=$srctree/tests/runtime python3 - "$1" <<'PY'
+import os, struct, sys, wire
+s = wire.connect(sys.argv[1])
 body = struct.pack('<IIQQ', 4096, 0, 8 << 20, 0)
-s.sendall(struct.pack('<IHHIiQ', 0x4d4c5821, 1, 10, 1, 0, len(body) + 4096 + (8 << 20)) + body + b'\0' * (2 << 20))
+wire.send(s, 10, body + b'\0' * (2 << 20), 1, length=len(body) + 4096 + (8 << 20))
 os._exit(0)
 PY
 }
