@@ -81,6 +81,18 @@ static const char usage_check[] =
 	"                    looked up in)\n"
 	"  -h, --help        this text\n";
 
+/* The options choosing the machine, in 'build' and 'run'. */
+#define USAGE_MACHINE                                                           \
+	"  --qemu 7|10       the system's QEMU (Debian 12: 7.2, the default)\n" \
+	"                    or QEMU 10.0.2 with OpenSBI 1.5.1, fetched by\n"   \
+	"                    'make deps' into build/debian/qemu10 (default\n"   \
+	"                    from $XL_QEMU when set)\n"                         \
+	"  --machine-opt K=V set the QEMU machine property K (repeatable;\n"    \
+	"                    e.g. gic-version=2, aia=aplic-imsic); after\n"     \
+	"                    those in $XL_MACHINE_OPTS (K=V words)\n"           \
+	"  --cpu MODEL       QEMU CPU model (default $XL_CPU, or rv64 /\n"      \
+	"                    cortex-a72)\n"
+
 static const char usage_build[] =
 	"Usage: xen-lite build --arch riscv64|arm64 [--smp N] [--mem SIZE]\n"
 	"                      -o DIR [QEMU OPTIONS] FILE...\n"
@@ -99,16 +111,7 @@ static const char usage_build[] =
 	"  --gdb-port PORT   as --gdb, on TCP port PORT\n"
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
 	"  --bios FILE       RISC-V firmware (default Debian's OpenSBI\n"
-	"                    fw_dynamic.bin)\n"
-	"  --qemu 7|10       the system's QEMU (Debian 12: 7.2, the default)\n"
-	"                    or QEMU 10.0.2 with OpenSBI 1.5.1, fetched by\n"
-	"                    'make deps' into build/debian/qemu10 (default\n"
-	"                    from $XL_QEMU when set)\n"
-	"  --machine-opt K=V set the QEMU machine property K (repeatable;\n"
-	"                    e.g. gic-version=2, aia=aplic-imsic); after\n"
-	"                    those in $XL_MACHINE_OPTS (K=V words)\n"
-	"  --cpu MODEL       QEMU CPU model (default $XL_CPU, or rv64 /\n"
-	"                    cortex-a72)\n"
+	"                    fw_dynamic.bin)\n" USAGE_MACHINE
 	"  --overcommit      do not refuse domains whose memory does not\n"
 	"                    fit in the host's (the hypervisor then fails\n"
 	"                    their build: for testing)\n"
@@ -137,16 +140,7 @@ static const char usage_run[] =
 	"  --gdb-port PORT   as --gdb, on TCP port PORT (default 1234)\n"
 	"  --timeout SECS    kill QEMU after SECS seconds and exit with 124\n"
 	"  --qemu-arg ARG    append ARG to QEMU's command line (repeatable)\n"
-	"  --bios FILE       RISC-V firmware\n"
-	"  --qemu 7|10       the system's QEMU (Debian 12: 7.2, the default)\n"
-	"                    or QEMU 10.0.2 with OpenSBI 1.5.1, fetched by\n"
-	"                    'make deps' into build/debian/qemu10 (default\n"
-	"                    from $XL_QEMU when set)\n"
-	"  --machine-opt K=V set the QEMU machine property K (repeatable;\n"
-	"                    e.g. gic-version=2, aia=aplic-imsic); after\n"
-	"                    those in $XL_MACHINE_OPTS (K=V words)\n"
-	"  --cpu MODEL       QEMU CPU model (default $XL_CPU, or rv64 /\n"
-	"                    cortex-a72)\n"
+	"  --bios FILE       RISC-V firmware\n" USAGE_MACHINE
 	"  --overcommit      do not refuse domains that do not fit in RAM\n"
 	"  --dry-run         write the bundle (kept; in a new temporary\n"
 	"                    directory unless -o is given) and print the\n"
