@@ -151,12 +151,48 @@ static struct sreg regs[] = {
 
 #define NR_REGS ARRAY_SIZE(regs)
 
-static struct sreg *reg_named(const char *name)
+static struct sreg *reg_named_slow(const char *name)
 {
 	for (unsigned int i = 0; i < NR_REGS; i++)
 		if (!strcmp(regs[i].name, name))
 			return &regs[i];
 	return NULL;
+}
+
+/*
+ * Names are string literals (__stringify() in asm/sysregs.h, the
+ * harness's own): remember each pointer's register once. The strcmp()
+ * loop on every access was most of the run time (each call also fed the
+ * fuzzer's comparison hooks values the input cannot reach), so the
+ * lookup is memoised by address; the first lookup of an address still
+ * goes by name, so an unmodelled register is still refused.
+ */
+#define NAME_CACHE 256
+static struct {
+	const char *name;
+	struct sreg *r;
+} name_cache[NAME_CACHE];
+
+static struct sreg *reg_named(const char *name)
+{
+	unsigned int h = ((uintptr_t)name >> 3) % NAME_CACHE;
+
+	for (unsigned int k = 0; k < NAME_CACHE; k++) {
+		unsigned int i = (h + k) % NAME_CACHE;
+
+		if (name_cache[i].name == name)
+			return name_cache[i].r;
+		if (!name_cache[i].name) {
+			struct sreg *r = reg_named_slow(name);
+
+			if (r) {
+				name_cache[i].name = name;
+				name_cache[i].r = r;
+			}
+			return r;
+		}
+	}
+	return reg_named_slow(name);
 }
 
 static u64 *reg(const char *name)
@@ -200,12 +236,39 @@ void xl_host_sysreg_write(const char *name, u64 val)
 	r->val = val;
 }
 
+/* Classified once per instruction text (a literal), as reg_named(). */
+static int insn_kind(const char *text)
+{
+	static struct {
+		const char *text;
+		int kind;
+	} memo[32];
+	unsigned int i;
+	int kind;
+
+	for (i = 0; i < ARRAY_SIZE(memo) && memo[i].text; i++)
+		if (memo[i].text == text)
+			return memo[i].kind;
+	kind = strstr(text, "tlbi")			      ? 1 :
+	       (!strstr(text, "isb") && !strstr(text, "dsb")) ? 2 :
+								0;
+	if (i < ARRAY_SIZE(memo)) {
+		memo[i].text = text;
+		memo[i].kind = kind;
+	}
+	return kind;
+}
+
 void xl_host_insn(const char *text, u64 arg)
 {
-	if (strstr(text, "tlbi"))
+	switch (insn_kind(text)) {
+	case 1:
 		s.tlbi++;
-	else if (!strstr(text, "isb") && !strstr(text, "dsb"))
+		break;
+	case 2:
 		s.other_asm++;
+		break;
+	}
 }
 
 /*
@@ -502,12 +565,12 @@ static void one_access(u32 iss, u8 m, u64 rtval)
 
 		for (unsigned int j = 0; j < wlog.n; j++)
 			n += wlog.reg[j] == sr;
-		if (!strcmp(sr->name, "esr_el1"))
+		if (sr == reg_named("esr_el1"))
 			CHECK(n == 1 &&
 			      sr->val == (ESR_IL | (EC_UNKNOWN << 26)));
-		else if (!strcmp(sr->name, "elr_el1"))
+		else if (sr == reg_named("elr_el1"))
 			CHECK(n == 1 && sr->val == before.pc);
-		else if (!strcmp(sr->name, "spsr_el1"))
+		else if (sr == reg_named("spsr_el1"))
 			CHECK(n == 1 && sr->val == before.pstate);
 		else
 			CHECK(n == 0 && sr->val == sr_before[i]);
