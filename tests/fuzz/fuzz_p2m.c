@@ -6,7 +6,11 @@
  * page allocator; tests/unit/p2m_check.c: arch hook recorder and an
  * independent tree walker), checked after every operation against a flat
  * reference model of a 32 MiB guest-physical window that straddles a
- * 1 GiB boundary:
+ * 1 GiB boundary (the whole window after every 8th operation and at the
+ * end; otherwise the 2 MiB blocks the operation named, with every table
+ * on their paths, and a hash of every table's raw content: an operation
+ * writes no other entry, and one that does is still seen by the next
+ * whole check unless a later operation rewrites that entry first):
  *   - every GFN of the window maps the model's frame with the model's
  *     type, nothing is mapped outside it, p2m_lookup() agrees;
  *   - pool accounting: root + reachable tables + free list = pool size;
@@ -105,23 +109,125 @@ static void leaf_cb(u64 g, unsigned int level, mfn_t mfn, p2m_type_t t,
 	}
 }
 
-/* The whole tree against the model. Return: the tree's hash. */
+/*
+ * The raw content of every table reachable from the root (a structural
+ * change that maps the same translations changes it too). Reads the
+ * table pages only: cheap enough to take before and after every
+ * operation, unlike the leaf-by-leaf model check.
+ */
+static u64 raw_hash_tbl(const p2m_pte_t *tbl, unsigned int level,
+			unsigned int n)
+{
+	const struct p2m_format *f = R.fmt;
+	u64 h = level;
+
+	for (unsigned int i = 0; i < n; i++) {
+		p2m_pte_t e = tbl[i];
+
+		if (!e)
+			continue;
+		h = (h ^ (e + i)) * 0x100000001b3ULL + (h >> 29);
+		if (level && (e & f->valid_mask) && f->is_table(e, level))
+			h ^= raw_hash_tbl(
+				     maddr_to_virt(mfn_to_maddr(f->pte_mfn(e))),
+				     level - 1, 512) *
+			     0x9e3779b97f4a7c15ULL;
+	}
+	return h;
+}
+
+static u64 raw_hash(void)
+{
+	return raw_hash_tbl(page_to_virt(R.root), R.fmt->levels - 1,
+			    1U << R.fmt->root_bits);
+}
+
+/*
+ * The side storage of the window, read in one pass of
+ * p2m_types_for_each() for the walks below: one p2m_types_get() per leaf
+ * (a radix descent of 7 levels) was most of a check's time.
+ */
+static u8 side0[SIZE], side1[SIZE / MB2];
+static unsigned long side_out; /* entries for GFNs outside the window */
+
+static void side_fill_cb(unsigned int level, u64 key, unsigned int type,
+			 void *arg)
+{
+	if (level == 0 && key >= BASE && key < BASE + SIZE)
+		side0[key - BASE] = type;
+	else if (level == 1 && key >= BASE / MB2 && key < (BASE + SIZE) / MB2)
+		side1[key - BASE / MB2] = type;
+	else
+		side_out++;
+}
+
+static unsigned long side_fill(void)
+{
+	memset(side0, 0, sizeof(side0));
+	memset(side1, 0, sizeof(side1));
+	side_out = 0;
+	return p2m_types_for_each(&R.types, side_fill_cb, NULL);
+}
+
+static unsigned int side_type(unsigned int level, u64 key, void *arg)
+{
+	if (level == 0 && key >= BASE && key < BASE + SIZE)
+		return side0[key - BASE];
+	if (level == 1 && key >= BASE / MB2 && key < (BASE + SIZE) / MB2)
+		return side1[key - BASE / MB2];
+	/* Outside: the leaf itself is reported by leaf_cb(). */
+	return p2m_types_get(&R.types, level, key);
+}
+
+/* What every check sees: pool bookkeeping, foreign references. */
+static void cheap_check(void)
+{
+	CHECK(R.pool.total == p2m_pool_used(&R.pool) + R.pool.nr_free);
+	for (unsigned int i = 0; i < MB2; i++)
+		CHECK(fblk[i].count == 1 + frefs[i]);
+}
+
+/* The whole tree against the model. Return: the tree's raw hash. */
 static u64 full_check(void)
 {
 	struct tinfo ti = { 0 };
 
 	leaf_err = 0;
 	ti.leaf = leaf_cb;
+	CHECK(side_fill() == R.types.entries);
+	ti.side_type = side_type;
 	tree_walk(&R, &ti);
 	CHECK(!ti.err);
 	CHECK(!leaf_err);
 	CHECK(ti.mapped == nmapped);
-	CHECK(p2m_types_for_each(&R.types, NULL, NULL) == R.types.entries);
 	CHECK(R.pool.total ==
 	      (1UL << R.pool.root_order) + ti.tables + R.pool.nr_free);
-	for (unsigned int i = 0; i < MB2; i++)
-		CHECK(fblk[i].count == 1 + frefs[i]);
-	return ti.hash;
+	cheap_check();
+	return raw_hash();
+}
+
+/*
+ * GFNs [lo, hi) against the model, with every entry of the tables on
+ * their paths counted (tests/unit/p2m_check.c, ranged walk).
+ */
+static u64 range_check(u64 lo, u64 hi)
+{
+	struct tinfo ti = { 0 };
+
+	leaf_err = 0;
+	ti.leaf = leaf_cb;
+	ti.lo = lo;
+	ti.hi = hi;
+	/* A large range: one pass over the side storage is cheaper. */
+	if (hi - lo >= SIZE / 4) {
+		CHECK(side_fill() == R.types.entries);
+		ti.side_type = side_type;
+	}
+	tree_walk(&R, &ti);
+	CHECK(!ti.err);
+	CHECK(!leaf_err);
+	cheap_check();
+	return raw_hash();
 }
 
 static void lookups_check(const uint8_t *p)
@@ -139,7 +245,8 @@ static void lookups_check(const uint8_t *p)
 	}
 }
 
-static void flush_check(unsigned long nflush)
+/* The model changed only in [lo, hi) (window indices): look there. */
+static void flush_check(unsigned long nflush, u64 lo, u64 hi)
 {
 	bool dirty = !cpumask_empty(&R.dirty_cpus);
 	u64 dropped = 0;
@@ -148,7 +255,7 @@ static void flush_check(unsigned long nflush)
 		CHECK(!nflush);
 		return;
 	}
-	for (u64 i = 0; i < SIZE; i++) {
+	for (u64 i = lo; i < hi; i++) {
 		u64 g = BASE + i;
 		bool covered = false;
 
@@ -209,7 +316,8 @@ static const struct p2m_format *pick_fmt(u8 b)
 }
 
 /* An operation on arguments outside the window: must be refused. */
-static void wild_op(const uint8_t *op, u64 h0)
+static void wild_op(const uint8_t *op, u64 h0, unsigned long nfree0,
+		    unsigned long types0)
 {
 	u64 limit = 1ULL << (p2m_gpa_bits(&R) - PAGE_SHIFT);
 	u64 g, nr;
@@ -258,7 +366,11 @@ static void wild_op(const uint8_t *op, u64 h0)
 			op[5] % 4, (unsigned long long)g,
 			(unsigned long long)nr, rc);
 	CHECK(rc == -EINVAL || (rc == 0 && nr == 0));
-	CHECK(full_check() == h0);
+	/* Nothing written: every table and the side storage as before. */
+	CHECK(raw_hash() == h0);
+	CHECK(R.types.entries == types0);
+	CHECK(R.pool.nr_free == nfree0);
+	cheap_check();
 	CHECK(!rec_nflush);
 }
 
@@ -322,8 +434,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (end - p >= 7 && steps++ < 64) {
 		const uint8_t *op = p;
 		u64 g = BASE + (((u64)op[1] << 8 | op[2]) % SIZE);
-		u64 nr = pick_nr(op[3], op[4]), mfn, h0;
-		unsigned long nfree0, nflush;
+		u64 nr = pick_nr(op[3], op[4]), mfn, h0, lo, hi;
+		unsigned long nfree0, types0, nflush;
 		p2m_type_t t, from;
 		int rc;
 
@@ -333,9 +445,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (g + nr > BASE + SIZE)
 			nr = BASE + SIZE - g;
 		h0 = hash;
-		memcpy(mfn0, mfn_of, sizeof(mfn0));
-		memcpy(type0, type_of, sizeof(type0));
+		/* The model changes only inside [g, g + nr) (op 5: its 2M). */
+		lo = (op[0] % 8 == 5 ? g & ~(MB2 - 1) : g) - BASE;
+		hi = MIN(lo + MAX(nr, MB2), SIZE);
+		memcpy(mfn0 + lo, mfn_of + lo, (hi - lo) * sizeof(*mfn0));
+		memcpy(type0 + lo, type_of + lo, hi - lo);
 		nfree0 = R.pool.nr_free;
+		types0 = R.types.entries;
 		rec_nflush = 0;
 		switch (op[0] % 8) {
 		case 0:
@@ -403,7 +519,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = 0;
 			break;
 		default:
-			wild_op(op, h0);
+			wild_op(op, h0, nfree0, types0);
 			continue;
 		}
 		nflush = rec_nflush;
@@ -413,16 +529,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				op[0] % 8, (unsigned long long)g,
 				(unsigned long long)nr, rc, nflush);
 		if (rc == -ENOMEM) {
-			CHECK(full_check() == h0);
+			/*
+			 * Rolled back: every table as before (raw hash), the
+			 * pool and side storage counts as before, the named
+			 * range still the model's, no flush.
+			 */
+			CHECK(range_check(g & ~(MB2 - 1),
+					  MIN(ROUNDUP(g + MAX(nr, 1), MB2),
+					      BASE + SIZE)) == h0);
 			CHECK(R.pool.nr_free == nfree0);
+			CHECK(R.types.entries == types0);
 			CHECK(!nflush);
 			continue;
 		}
 		CHECK(rc == 0);
-		hash = full_check();
-		flush_check(nflush);
+		if (steps % 8 == 0) {
+			hash = full_check();
+		} else {
+			/* The 2 MiB blocks it named: splits stay inside. */
+			u64 rlo = (g & ~(MB2 - 1)), rhi;
+
+			rhi = MIN(ROUNDUP(g + MAX(nr, 1), MB2), BASE + SIZE);
+			hash = range_check(rlo, rhi);
+		}
+		flush_check(nflush, lo, hi);
 		lookups_check(op);
 	}
+	CHECK(full_check() == hash);
 	CHECK(teardown_all(&R) >= 0);
 	for (unsigned int i = 0; i < MB2; i++)
 		CHECK(fblk[i].count == 1);

@@ -110,6 +110,11 @@ static void walk(struct p2m_domain *p2m, struct tinfo *ti, p2m_pte_t *tbl,
 			continue;
 		}
 		used++;
+		/* A ranged walk counts every entry, looks only inside. */
+		if (ti->hi &&
+		    (g + (1ULL << (9 * level)) <= ti->lo || g >= ti->hi)) {
+			continue;
+		}
 		ti->hash = mix(ti->hash, mix(level * 4096 + i, e));
 		if (!(e & f->valid_mask)) {
 			fail(ti, 1); /* broken entry left behind */
@@ -143,8 +148,12 @@ static void walk(struct p2m_domain *p2m, struct tinfo *ti, p2m_pte_t *tbl,
 			mfn_t m = f->pte_mfn(e);
 
 			if (t == P2M_TYPE_SIDE) {
-				t = p2m_types_get(&p2m->types, level,
-						  g >> (9 * level));
+				t = ti->side_type ?
+					    ti->side_type(level,
+							  g >> (9 * level),
+							  ti->arg) :
+					    p2m_types_get(&p2m->types, level,
+							  g >> (9 * level));
 				ti->side_leaves++;
 				if (!t || !((f->side_types >> t) & 1)) {
 					fail(ti, 5);
@@ -180,6 +189,9 @@ void tree_walk(struct p2m_domain *p2m, struct tinfo *ti)
 	ti->err = 0;
 	walk(p2m, ti, page_to_virt(p2m->root), p2m->root, p2m->fmt->levels - 1,
 	     0);
+	if (ti->hi) {
+		return; /* the totals below are the whole tree's */
+	}
 	if (ti->side_leaves != p2m->types.entries) {
 		fail(ti, 9);
 	}

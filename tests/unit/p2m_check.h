@@ -42,6 +42,15 @@ struct tinfo {
 	void (*leaf)(u64 gfn, unsigned int level, mfn_t mfn, p2m_type_t t,
 		     void *arg);
 	void *arg;
+	/* Optional: the side-storage type (else p2m_types_get()). */
+	unsigned int (*side_type)(unsigned int level, u64 key, void *arg);
+	/*
+	 * Optional: walk only the leaves of GFNs [lo, hi) and the tables on
+	 * their paths (every entry of those tables is still counted against
+	 * pt_used); tables, mapped and the side-storage and pool totals are
+	 * then those of the part walked and not checked. hi = 0: everything.
+	 */
+	u64 lo, hi;
 };
 
 void tree_walk(struct p2m_domain *p2m, struct tinfo *ti);
