@@ -613,18 +613,80 @@ static struct page_info *gfn_page_any(struct env_dom *ed, u64 g)
 		}                      \
 	} while (0)
 
+/*
+ * What one table's entries hold (references, maps, writability of the
+ * frames they name), remembered per table frame with everything it
+ * depends on: the entries themselves, the level, how many entries count,
+ * the format, the owner and the owners' p2m (p2m_gen()). Decoding every
+ * entry of every table in every check was most of the PV MMU fuzzer's
+ * time; a table nobody wrote since the last check gives the same sums.
+ */
+struct contrib {
+	u32 idx;
+	u32 count, maps;
+	bool writable;
+};
+
+struct tbl_memo {
+	bool valid;
+	const struct env_dom *ed;
+	const struct pv_pt_format *fmt;
+	unsigned int level, nr, n;
+	u64 gen;
+	u64 *pte; /* PV_PT_ENTRIES, allocated when first used */
+	struct contrib *c; /* n entries */
+};
+
+/* A hash of every domain's p2m as gfn_page_any() sees it. */
+static u64 p2m_gen(void)
+{
+	u64 h = 0x6a09e667f3bcc909ULL;
+
+	for (int i = 0; i < ENV_MAX_DOMS; i++) {
+		const struct env_dom *ed = doms[i];
+
+		h = (h ^ (uintptr_t)ed) * 0x100000001b3ULL;
+		if (!ed) {
+			continue;
+		}
+		h = (h ^ ed->d.id ^ ed->p2m.nr << 16) * 0x100000001b3ULL;
+		for (u64 g = 0; g < ed->p2m.nr; g++) {
+			u64 v = ed->p2m.type[g] == p2m_invalid ?
+					~0ULL :
+					mfn_x(ed->p2m.mfn[g]);
+
+			h = (h ^ v) * 0x100000001b3ULL + (h >> 31);
+		}
+	}
+	return h;
+}
+
 int env_check(void)
 {
-	static struct expect *ex;
+	static struct expect *ex, *one;
+	static struct tbl_memo *memo;
+	static u32 *touched;
+	u64 gen = p2m_gen();
+	unsigned int nt = 0; /* entries of one[] in use (touched[]) */
 	int rc = 0;
 
 	/* Reused: a fresh calloc() of it per check was most of the time. */
 	if (!ex) {
 		ex = calloc(frame_table_nr, sizeof(*ex));
+		one = calloc(frame_table_nr, sizeof(*one));
+		memo = calloc(frame_table_nr, sizeof(*memo));
+		touched = calloc(frame_table_nr, sizeof(*touched));
 	}
-	memset(ex, 0, frame_table_nr * sizeof(*ex));
+	/*
+	 * Frames from next_free on belong to no domain: untyped, nothing
+	 * to sum (a typed one breaks the same rule the sums below would).
+	 */
+	for (u64 f = next_free; f < frame_table_nr; f++) {
+		CHECK_RULE(!frame_table[f].type_info);
+	}
+	memset(ex, 0, next_free * sizeof(*ex));
 
-	for (u64 f = 0; f < frame_table_nr; f++) {
+	for (u64 f = 0; f < next_free; f++) {
 		struct page_info *pg = &frame_table[f];
 		u64 ti = pg->type_info, type = pgt_type(ti);
 		struct env_dom *ed;
@@ -666,8 +728,25 @@ int env_check(void)
 		} else {
 			CHECK_RULE(ti & PGT_VALIDATED);
 		}
+		struct tbl_memo *m = &memo[f];
+		const u64 *ptes = page_to_virt(pg);
+
+		nt = 0;
+		if (m->valid && m->ed == ed && m->fmt == fmt &&
+		    m->level == level && m->nr == nr && m->gen == gen &&
+		    !memcmp(m->pte, ptes, nr * sizeof(u64))) {
+			for (unsigned int k = 0; k < m->n; k++) {
+				struct expect *x = &ex[m->c[k].idx];
+
+				x->count += m->c[k].count;
+				x->maps += m->c[k].maps;
+				x->writable |= m->c[k].writable;
+			}
+			continue;
+		}
+		m->valid = false;
 		for (unsigned int i = 0; i < nr; i++) {
-			u64 pte = ((u64 *)page_to_virt(pg))[i];
+			u64 pte = ptes[i];
 			struct pv_pte e;
 
 			CHECK_RULE(fmt->decode(pte, level, &e) == 0);
@@ -676,25 +755,58 @@ int env_check(void)
 					gfn_page_any(ed, gfn_x(e.gfn));
 
 				CHECK_RULE(c);
-				ex[c - frame_table].count++;
+				if (!one[c - frame_table].count &&
+				    !one[c - frame_table].maps) {
+					touched[nt++] = c - frame_table;
+				}
+				one[c - frame_table].count++;
 			} else if (e.kind == PV_PTE_LEAF) {
 				u64 nr = 1ULL << (9 * (level - 1));
 
 				for (u64 j = 0; j < nr; j++) {
 					struct page_info *c = gfn_page_any(
 						ed, gfn_x(e.gfn) + j);
+					struct expect *x;
 
 					CHECK_RULE(c);
+					x = &one[c - frame_table];
+					if (!x->count && !x->maps) {
+						touched[nt++] = c - frame_table;
+					}
 					if (e.write) {
-						ex[c - frame_table].count++;
-						ex[c - frame_table].writable =
-							true;
+						x->count++;
+						x->writable = true;
 					} else {
-						ex[c - frame_table].maps++;
+						x->maps++;
 					}
 				}
 			}
 		}
+		/* Into the sums, and remembered for the next check. */
+		free(m->c);
+		m->c = malloc((nt ? nt : 1) * sizeof(*m->c));
+		for (unsigned int k = 0; k < nt; k++) {
+			struct expect *x = &one[touched[k]];
+
+			m->c[k] = (struct contrib){ touched[k], x->count,
+						    x->maps, x->writable };
+			ex[touched[k]].count += x->count;
+			ex[touched[k]].maps += x->maps;
+			ex[touched[k]].writable |= x->writable;
+			memset(x, 0, sizeof(*x));
+		}
+		m->n = nt;
+		m->ed = ed;
+		m->fmt = fmt;
+		m->level = level;
+		m->nr = nr;
+		m->gen = gen;
+		if (!m->pte) {
+			m->pte = malloc(PV_PT_ENTRIES * sizeof(u64));
+		}
+		memcpy(m->pte, ptes, nr * sizeof(u64));
+		m->valid = true;
+		nt = 0;
 	}
 	for (int i = 0; i < ENV_MAX_DOMS; i++) {
 		struct pv_mm_domain *pv = doms[i] ? doms[i]->d.pv_mm : NULL;
@@ -718,7 +830,7 @@ int env_check(void)
 			}
 		}
 	}
-	for (u64 f = 0; f < frame_table_nr; f++) {
+	for (u64 f = 0; f < next_free; f++) {
 		u64 ti = frame_table[f].type_info;
 
 		CHECK_RULE(pgt_count(ti) == ex[f].count);
@@ -752,6 +864,10 @@ int env_check(void)
 	}
 out:
 	if (rc) {
+		/* A table left half-summed: one[] is clean for the next. */
+		for (unsigned int k = 0; k < nt; k++) {
+			memset(&one[touched[k]], 0, sizeof(*one));
+		}
 		fprintf(stderr, "  env_check: rule at pv_mm_env.c:%d\n", rc);
 	}
 	return rc;
