@@ -9,12 +9,16 @@
  * second of counter time after a CONFIG_CONSOLE_DOMAIN_BURST burst). A
  * write that can return a short count (XL_HC_CONSOLE_WRITE, SBI DBCN
  * console_write) stops before the byte that would complete a line over
- * it, and the guest writes the rest later; a byte that cannot (the
- * virtual UARTs, DBCN write_byte) completes the line, which is dropped
- * without touching the console lock or the UART, and "[dropped N lines]"
- * precedes the domain's next line that fits. A flooding domain's share of
- * the UART is then at most its burst plus rate x time, whatever it does
- * (docs/robustness.md).
+ * it, and the guest writes the rest later; the emulated UARTs report
+ * their transmitter full while the domain's next line would not fit
+ * (domain_console_tx_ready()), so a guest that waits for it loses
+ * nothing; a byte that cannot wait (a guest writing a "full" UART, DBCN
+ * write_byte) completes the line, which is dropped without touching the
+ * console, and "[dropped N lines]" precedes the domain's next line that
+ * fits. A flooding domain's share of the UART is then at most its burst
+ * plus rate x time, whatever it does. The same holds when the console
+ * output ring (common/console.c) refuses the line: the ring full, or the
+ * domain's share of it queued (docs/robustness.md).
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
@@ -47,96 +51,125 @@ static unsigned int ctrl_a_seen;
 #define PARTIAL_MS 30
 
 /*
- * Refill @d's bucket with the counter time since the last line and take
- * @len bytes from it. Tokens are bytes scaled by the counter frequency,
- * so no fraction of a refill is lost however often the domain prints.
- * A line that does not fit is counted as dropped if @count_drop (else the
- * writer was told to come back: back-pressure). Called with d->lock held.
- * Return: true if the line fits; *@told the lines dropped before it.
+ * Refill @d's bucket with the counter time since the last line. Tokens
+ * are bytes scaled by the counter frequency, so no fraction of a refill
+ * is lost however often the domain prints. Called with d->lock held.
  */
-static bool budget_take(struct domain *d, size_t len, u32 *told,
-			bool count_drop)
+static void budget_refill(struct domain *d)
 {
 	const u64 rate = CONFIG_CONSOLE_DOMAIN_RATE;
-	const u64 freq = arch_counter_freq();
-	const u64 burst = (u64)CONFIG_CONSOLE_DOMAIN_BURST * freq;
+	const u64 burst =
+		(u64)CONFIG_CONSOLE_DOMAIN_BURST * arch_counter_freq();
 	u64 now = arch_counter_read(), dt;
-	bool fits;
 
-	*told = 0;
 	if (!rate)
-		return true;
+		return;
 	if (!d->out_refill) {
 		d->out_tokens = burst;
 	} else {
 		dt = now - d->out_refill;
 		/* Bounded so that dt * rate cannot overflow. */
-		if (dt >= burst / (rate ? rate : 1))
+		if (dt >= burst / rate)
 			d->out_tokens = burst;
 		else
 			d->out_tokens = MIN(burst, d->out_tokens + dt * rate);
 	}
 	d->out_refill = now ? now : 1;
-	fits = d->out_tokens >= len * freq;
-	if (fits) {
-		d->out_tokens -= len * freq;
-		*told = d->out_dropped;
-		d->out_dropped = 0;
-	} else if (count_drop) {
-		d->out_dropped++;
-		d->out_dropped_total++;
-	}
-	return fits;
 }
 
-static bool domain_budget(struct domain *d, size_t len, u32 *told)
+static bool budget_fits(const struct domain *d, size_t len)
 {
-	unsigned long flags;
-	bool fits;
-
-	spin_lock_irqsave(&d->lock, flags);
-	fits = budget_take(d, len, told, true);
-	spin_unlock_irqrestore(&d->lock, flags);
-	return fits;
+	return !CONFIG_CONSOLE_DOMAIN_RATE ||
+	       d->out_tokens >= len * arch_counter_freq();
 }
 
-/* A line the budget took: out, after the count of those dropped before. */
-static void line_out(struct domain *d, const char *s, size_t len, u32 dropped)
+/*
+ * Queue @d's line @s (@len bytes) on the console output ring, after the
+ * count of the lines dropped before it, if it fits @d's budget and the
+ * ring takes it. Otherwise counted as dropped if @count_drop (else the
+ * writer was told to come back: back-pressure). Called with d->lock held;
+ * the caller kicks the console (console_kick()) after letting it go.
+ * Return: true if queued.
+ */
+static bool line_out_locked(struct domain *d, const char *s, size_t len,
+			    bool count_drop)
 {
 	char note[DOMAIN_NAME_LEN + 48];
 	int n = 0;
 
-	if (dropped)
-		n = snprintf(note, sizeof(note), "[%s] [dropped %u lines]\n",
-			     d->name, dropped);
-	console_domain_write(note, n > 0 ? MIN((size_t)n, sizeof(note) - 1) : 0,
-			     s, len);
+	budget_refill(d);
+	if (budget_fits(d, len)) {
+		if (d->out_dropped)
+			n = snprintf(note, sizeof(note),
+				     "[%s] [dropped %u lines]\n", d->name,
+				     d->out_dropped);
+		n = n > 0 ? (int)MIN((size_t)n, sizeof(note) - 1) : 0;
+		if (console_domain_write(d->id, note, (size_t)n, s, len)) {
+			if (CONFIG_CONSOLE_DOMAIN_RATE)
+				d->out_tokens -= len * arch_counter_freq();
+			d->out_dropped = 0;
+			return true;
+		}
+	}
+	if (count_drop) {
+		d->out_dropped++;
+		d->out_dropped_total++;
+	}
+	return false;
 }
 
 bool domain_console_line(struct domain *d, const char *s, size_t len)
 {
-	u32 dropped;
+	unsigned long flags;
+	bool put;
 
-	if (!domain_budget(d, len, &dropped))
-		return false;
-	line_out(d, s, len, dropped);
-	return true;
+	spin_lock_irqsave(&d->lock, flags);
+	put = line_out_locked(d, s, len, true);
+	spin_unlock_irqrestore(&d->lock, flags);
+	if (put)
+		console_kick();
+	return put;
+}
+
+/* The bytes of @d's current line ended now (prefix and newline). */
+static size_t line_len_locked(const struct domain *d)
+{
+	return d->out_len + 1 + (d->out_cont ? 0 : strlen(d->name) + 3);
+}
+
+bool domain_console_tx_ready(struct domain *d, size_t more)
+{
+	unsigned long flags;
+	size_t len;
+	bool ready;
+
+	spin_lock_irqsave(&d->lock, flags);
+	budget_refill(d);
+	len = MIN(line_len_locked(d) + more,
+		  sizeof(d->out_line) + DOMAIN_NAME_LEN + 4);
+	/* Room for the "[dropped N lines]" note and the '\r's too. */
+	ready = budget_fits(d, len) &&
+		console_domain_room(d->id, len + DOMAIN_NAME_LEN + 48 + 4);
+	if (!ready)
+		d->out_tx_wait = true;
+	spin_unlock_irqrestore(&d->lock, flags);
+	return ready;
 }
 
 /*
  * One byte of @d's output. A byte that completes a line (a newline, or
- * the line buffer full) sends the line out if the budget allows. Over
- * the budget, @wait false: the line is dropped (and counted); @wait true:
- * the byte is refused and everything stays as it was, for the writer to
- * try again later (a console write that returns a short count).
+ * the line buffer full) sends the line out if the budget and the output
+ * ring allow. Otherwise, @wait false: the line is dropped (and counted);
+ * @wait true: the byte is refused and everything stays as it was, for
+ * the writer to try again later (a console write that returns a short
+ * count).
  * Return: false if refused.
  */
 static bool domain_console_byte(struct domain *d, char c, bool wait)
 {
 	unsigned long flags;
 	char line[sizeof(d->out_line) + DOMAIN_NAME_LEN + 4];
-	bool eol = c == '\n', keep = c != '\n' && c != '\r';
-	u32 dropped = 0;
+	bool eol = c == '\n', keep = c != '\n' && c != '\r', put;
 	int n = 0;
 
 	spin_lock_irqsave(&d->lock, flags);
@@ -161,7 +194,8 @@ static bool domain_console_byte(struct domain *d, char c, bool wait)
 	else
 		n = snprintf(line, sizeof(line), "[%s]\n", d->name);
 	n = n > 0 ? (int)MIN((size_t)n, sizeof(line) - 1) : 0;
-	if (wait && !budget_take(d, (size_t)n, &dropped, false)) {
+	put = line_out_locked(d, line, (size_t)n, !wait);
+	if (wait && !put) {
 		if (keep)
 			d->out_len--; /* as before this byte */
 		spin_unlock_irqrestore(&d->lock, flags);
@@ -170,10 +204,8 @@ static bool domain_console_byte(struct domain *d, char c, bool wait)
 	d->out_len = 0;
 	d->out_cont = false;
 	spin_unlock_irqrestore(&d->lock, flags);
-	if (wait)
-		line_out(d, line, (size_t)n, dropped);
-	else
-		domain_console_line(d, line, (size_t)n);
+	if (put)
+		console_kick();
 	return true;
 }
 
@@ -188,7 +220,7 @@ static void flush_partial(struct domain *d)
 	char line[sizeof(d->out_line) + DOMAIN_NAME_LEN + 4];
 	u64 wait = arch_counter_freq() * PARTIAL_MS / 1000;
 	unsigned long flags;
-	u32 dropped = 0;
+	bool put = false;
 	int n = 0;
 
 	spin_lock_irqsave(&d->lock, flags);
@@ -199,21 +231,20 @@ static void flush_partial(struct domain *d)
 			     d->out_line);
 		n = n > 0 ? (int)MIN((size_t)n, sizeof(line) - 1) : 0;
 		/*
-		 * Over the output budget it waits in the buffer, neither
-		 * dropped nor counted: it goes out whole with its end (a
-		 * writer held back by a short count would otherwise lose
-		 * the part it had written).
+		 * Over the output budget (or the ring full) it waits in the
+		 * buffer, neither dropped nor counted: it goes out whole
+		 * with its end (a writer held back by a short count would
+		 * otherwise lose the part it had written).
 		 */
-		if (n && budget_take(d, (size_t)n, &dropped, false)) {
+		if (n && line_out_locked(d, line, (size_t)n, false)) {
 			d->out_len = 0;
 			d->out_cont = true;
-		} else {
-			n = 0;
+			put = true;
 		}
 	}
 	spin_unlock_irqrestore(&d->lock, flags);
-	if (n)
-		line_out(d, line, (size_t)n, dropped);
+	if (put)
+		console_kick();
 }
 
 void domain_console_write(struct domain *d, const char *s, size_t len)
@@ -445,6 +476,27 @@ int domain_console_send(const char *name, const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * Domains whose emulated UART said "full": tell the arch those that have
+ * room again (their guest waits for THRE / the TX interrupt).
+ */
+static void tx_wakeups(void)
+{
+	unsigned long flags;
+	struct domain *d;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	list_for_each_entry(d, &domain_list, list) {
+		if (!READ_ONCE(d->out_tx_wait) || d->state != DOM_RUNNING)
+			continue;
+		WRITE_ONCE(d->out_tx_wait, false);
+		/* Still full: the flag is set again, for the next tick. */
+		if (domain_console_tx_ready(d, 16))
+			arch_domain_console_tx_ready(d);
+	}
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+}
+
 void console_poll(void)
 {
 	char name[DOMAIN_NAME_LEN];
@@ -454,6 +506,9 @@ void console_poll(void)
 
 	while ((c = console_getc()) >= 0)
 		domain_console_input((char)c);
+	/* The tick drains too (a lost or slow transmit interrupt). */
+	console_kick();
+	tx_wakeups();
 	get_focus(name);
 	if (!name[0])
 		return;

@@ -196,6 +196,15 @@ void start_xen(unsigned long boot_hwid, paddr_t dtb_pa)
 	printk("CPU0 online (hwid %#lx)\n", boot_hwid);
 	bring_up_cpus(bi);
 	printk("%u CPUs online\n", cpumask_weight(&cpu_online_map));
+	/*
+	 * From here on the console's writers only queue their output: the
+	 * UART's transmit interrupt drains it (common/console.c).
+	 */
+	if (!arch_console_irq_init(bi))
+		console_async_start();
+	else
+		printk(XL_WARN "console: no UART interrupt: every write waits "
+			       "for the UART\n");
 
 	mgmt_init(bi);
 	start_domains(bi);

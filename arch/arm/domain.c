@@ -41,3 +41,8 @@ void arch_domain_console_input(struct domain *d)
 {
 	vpl011_update(d);
 }
+
+void arch_domain_console_tx_ready(struct domain *d)
+{
+	vpl011_tx_ready(d);
+}

@@ -4,7 +4,10 @@
  * host GIC (GICv3 system registers or the GICv2 GICC; the drivers are
  * gic-v3.c and gic-v2.c), then IPIs, the hypervisor timer, guest IRQs.
  */
+#include <libfdt.h>
 #include <xen-lite/arch.h>
+#include <xen-lite/console.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
@@ -14,6 +17,9 @@
 #include <asm/sysregs.h>
 #include <asm/time.h>
 #include <asm/vgic.h>
+
+/* The console UART's SPI (common/console.c's output ring), 0 = none. */
+static unsigned int console_irq;
 
 /* Shortest distance to the next tick when the scheduler asks for "now". */
 #define TIMER_MIN_DELTA_DIV 100
@@ -54,6 +60,10 @@ static bool arm_irq_dispatch(unsigned int irq)
 		/* List registers are refilled on the way back in. */
 		return false;
 	default:
+		if (irq == console_irq && irq) {
+			console_tx_interrupt();
+			return false;
+		}
 		/* A passed-through device's SPI, deactivated by its guest. */
 		if (vgic_pt_forward(irq)) {
 			return true;
@@ -65,12 +75,30 @@ static bool arm_irq_dispatch(unsigned int irq)
 }
 
 /*
+ * One drain of the console output ring per entry (each bounded in time):
+ * a UART whose FIFO empties as fast as it is filled raises its interrupt
+ * again at once; it is taken again after the return, not in the same
+ * loop for as long as the ring has bytes. Return: true for the console's
+ * interrupt seen a second time (the caller deactivates it and stops).
+ */
+static bool console_again(unsigned int irq, bool *seen)
+{
+	if (!console_irq || irq != console_irq)
+		return false;
+	if (*seen)
+		return true;
+	*seen = true;
+	return false;
+}
+
+/*
  * GICv2: GICC_IAR also names the source CPU of an SGI (bits [12:10]),
  * which GICC_EOIR and GICC_DIR must be given back (IHI 0048B 4.4.4).
  */
 static void __attribute__((noinline)) gicv2_handle_irqs(void)
 {
 	void *cpu = (void *)(uintptr_t)gic_info.cpu_base;
+	bool console_seen = false;
 
 	for (;;) {
 		u32 iar = readl((char *)cpu + GICC_IAR);
@@ -81,6 +109,10 @@ static void __attribute__((noinline)) gicv2_handle_irqs(void)
 		}
 		writel(iar, (char *)cpu + GICC_EOIR);
 		this_cpu()->arch.irq_count++;
+		if (console_again(irq, &console_seen)) {
+			writel(iar, (char *)cpu + GICC_DIR);
+			break;
+		}
 		if (!arm_irq_dispatch(irq)) {
 			writel(iar, (char *)cpu + GICC_DIR);
 		}
@@ -89,6 +121,8 @@ static void __attribute__((noinline)) gicv2_handle_irqs(void)
 
 void gic_handle_irqs(void)
 {
+	bool console_seen = false;
+
 	if (gic_v2()) {
 		gicv2_handle_irqs();
 		return;
@@ -103,8 +137,37 @@ void gic_handle_irqs(void)
 		WRITE_SYSREG(irq, ICC_EOIR1_EL1);
 		isb();
 		this_cpu()->arch.irq_count++;
+		if (console_again(irq, &console_seen)) {
+			gic_deactivate(irq);
+			break;
+		}
 		if (!arm_irq_dispatch(irq)) {
 			gic_deactivate(irq);
 		}
 	}
+}
+
+/*
+ * The console UART's interrupt, to the boot CPU: its transmit FIFO has
+ * room (the transmit interrupt drains the console's output ring). Its
+ * "interrupts" are the GIC's three cells: type (0 = SPI), number, flags.
+ */
+int arch_console_irq_init(const struct bootinfo *bi)
+{
+	const fdt32_t *cells;
+	unsigned int irq;
+	int len;
+
+	if (!bi->fdt || bi->uart.node < 0)
+		return -ENODEV;
+	cells = fdt_getprop(bi->fdt, bi->uart.node, "interrupts", &len);
+	if (!cells || len < 12 || fdt32_ld(&cells[0]) != 0)
+		return -ENODEV;
+	irq = GIC_NR_PRIV + fdt32_ld(&cells[1]);
+	if (irq >= gic_info.nr_irqs)
+		return -ENODEV;
+	console_irq = irq;
+	gic_route_spi(irq, smp_processor_id());
+	gic_spi_enable(irq, true);
+	return 0;
 }

@@ -6,6 +6,7 @@
  * semihosting SYS_EXIT (semihosting.c) so QEMU exits non-zero.
  */
 #include <xen-lite/arch.h>
+#include <xen-lite/console.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
@@ -100,6 +101,8 @@ int arch_cpu_up(unsigned int cpu, unsigned long hwid)
 
 void arch_machine_poweroff(bool clean)
 {
+	/* Nothing queued for the UART is lost with the machine. */
+	console_sync();
 	local_irq_disable();
 	if (!clean) {
 		if (!arm_semihosting_exit(1)) {

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Virtual PL011 UART (Arm DDI 0183): the guest console. Transmission is
- * immediate (the FIFO is always empty, so the TX interrupt condition holds
- * whenever it is unmasked and has not been cleared since the last write);
- * received bytes come from the domain's console input buffer in common
+ * immediate (a written byte goes to the domain console at once, so the
+ * FIFO is empty and the TX interrupt condition holds whenever it is
+ * unmasked and has not been cleared since the last write), unless the
+ * domain's console output has no room (over its output budget, or its
+ * share of the console output ring queued: domain_console_tx_ready()):
+ * then FR says the FIFO is full (TXFF) and the TX interrupt condition
+ * drops until the console poll finds room again (vpl011_tx_ready()), so
+ * a guest that waits for it, as on real hardware, loses nothing; a byte
+ * written anyway may end a line that is dropped (and counted).
+ * Received bytes come from the domain's console input buffer in common
  * code. The interrupt is a level-sensitive SPI.
  */
 #include <xen-lite/domain.h>
@@ -37,12 +44,15 @@
 #define INT_TX (1U << 5)
 #define INT_RT (1U << 6)
 
+/* Bytes a guest may write after seeing TXFF clear: a PL011 FIFO. */
+#define TX_ROOM 16
+
 static u32 vpl011_ris(struct domain *d)
 {
 	struct vpl011 *u = &d->arch.uart;
 	u32 ris = 0;
 
-	if (!u->tx_cleared) {
+	if (!u->tx_cleared && !u->txff) {
 		ris |= INT_TX;
 	}
 	if (domain_console_has_input(d)) {
@@ -97,6 +107,7 @@ static int vpl011_mmio(struct vcpu *v, void *priv, paddr_t off,
 		if (write) {
 			domain_console_putc(d, (char)(*val & 0xff));
 			u->tx_cleared = 0;
+			u->txff = !domain_console_tx_ready(d, TX_ROOM);
 		} else {
 			c = domain_console_getc(d);
 			*val = c < 0 ? 0 : (u32)c;
@@ -109,7 +120,8 @@ static int vpl011_mmio(struct vcpu *v, void *priv, paddr_t off,
 		break;
 	case UARTFR:
 		if (!write) {
-			*val = FR_TXFE |
+			u->txff = !domain_console_tx_ready(d, TX_ROOM);
+			*val = (u->txff ? FR_TXFF : FR_TXFE) |
 			       (domain_console_has_input(d) ? 0 : FR_RXFE);
 		}
 		break;
@@ -187,8 +199,14 @@ static int vpl011_mmio(struct vcpu *v, void *priv, paddr_t off,
 	 * Only writes and taking a received byte change the interrupt
 	 * condition (input arriving updates it by itself).
 	 */
-	if (write || off == UARTDR) {
+	if (write || off == UARTDR || off == UARTFR) {
 		vpl011_update(d);
 	}
 	return 0;
+}
+
+void vpl011_tx_ready(struct domain *d)
+{
+	WRITE_ONCE(d->arch.uart.txff, 0);
+	vpl011_update(d);
 }

@@ -62,3 +62,8 @@ void arch_domain_console_input(struct domain *d)
 {
 	vuart_input(d);
 }
+
+void arch_domain_console_tx_ready(struct domain *d)
+{
+	vuart_tx_ready(d);
+}

@@ -5,8 +5,11 @@
  * external interrupt. What a claimed source becomes (a line of a domain's
  * vPLIC) is vplic.c's.
  */
+#include <libfdt.h>
+#include <xen-lite/console.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/smp.h>
 #include <asm/csr.h>
 #include <asm/irqchip.h>
 #include <asm/vplic.h>
@@ -17,6 +20,8 @@ static const struct irqchip_ops *const drivers[] = { &aplic_msi_ops,
 						     &plic_ops };
 
 static const struct irqchip_ops *chip;
+/* The console UART's source (common/console.c's output ring), 0 = none. */
+static unsigned int console_irq;
 
 void riscv_irqchip_init(const void *fdt)
 {
@@ -55,17 +60,55 @@ const struct irqchip_ops *riscv_irqchip_host(void)
 bool riscv_irqchip_handle(void)
 {
 	unsigned int irq;
-	bool ipi = false;
+	bool ipi = false, console_seen = false;
 
 	if (!chip) {
 		csr_clear(CSR_SIE, SIE_SEIE);
 		return false;
 	}
 	while ((irq = chip->claim())) {
-		if (irq == IRQCHIP_IPI)
+		if (irq == IRQCHIP_IPI) {
 			ipi = true;
-		else
+		} else if (irq == console_irq) {
+			/*
+			 * One drain per entry (each bounded in time): a UART
+			 * whose FIFO empties as fast as it is filled raises
+			 * this again at once; it is taken again after the
+			 * return, not in this loop for as long as the
+			 * console output ring has bytes.
+			 */
+			if (console_seen) {
+				chip->complete(irq);
+				break;
+			}
+			console_seen = true;
+			console_tx_interrupt();
+			chip->complete(irq);
+		} else {
 			vplic_host_irq(irq);
+		}
 	}
 	return ipi;
+}
+
+/*
+ * The console UART's interrupt, to the boot CPU: its transmit FIFO has
+ * room (the THR-empty interrupt drains the console's output ring). The
+ * first cell of "interrupts" is the source with the PLIC (one cell) and
+ * with the APLIC (source and sense).
+ */
+int arch_console_irq_init(const struct bootinfo *bi)
+{
+	const fdt32_t *cells;
+	int len;
+
+	if (!chip || !bi->fdt || bi->uart.node < 0)
+		return -ENODEV;
+	cells = fdt_getprop(bi->fdt, bi->uart.node, "interrupts", &len);
+	if (!cells || len < 4 || !fdt32_ld(&cells[0]) ||
+	    fdt32_ld(&cells[0]) >= 1024)
+		return -ENODEV;
+	console_irq = fdt32_ld(&cells[0]);
+	chip->route(console_irq, smp_processor_id(), true);
+	return 0;
 }

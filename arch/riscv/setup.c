@@ -5,6 +5,7 @@
  * off, counters, idle and IPIs.
  */
 #include <libfdt.h>
+#include <xen-lite/console.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/arch/p2m.h>
 #include <xen-lite/bootinfo.h>
@@ -323,6 +324,8 @@ void arch_cpu_up_poke(unsigned int cpu, unsigned long hwid, const char **why)
  */
 void arch_machine_poweroff(bool clean)
 {
+	/* Nothing queued for the UART is lost with the machine. */
+	console_sync();
 	local_irq_disable();
 	if (!clean && finisher) {
 		u64 t0 = csr_read(CSR_TIME);

@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Virtual 16550A UART. Transmission is instantaneous (the byte goes to the
- * domain console at once), so THR and the transmitter are always empty;
- * reception pulls bytes from the domain's console input buffer. The
+ * Virtual 16550A UART. A written byte goes to the domain console at once,
+ * so THR and the transmitter are empty, unless the domain's console
+ * output has no room (over its output budget, or its share of the
+ * console output ring queued: domain_console_tx_ready()): then LSR says
+ * THR is full and no THR-empty interrupt is raised until the console
+ * poll finds room again (vuart_tx_ready()), so a guest that waits for
+ * THRE, as on real hardware, loses nothing; a byte written anyway may
+ * end a line that is dropped (and counted). THRE promises room for a
+ * whole FIFO (TX_ROOM bytes: Linux's 8250 driver writes that many per
+ * THR-empty interrupt without looking at LSR in between).
+ * Reception pulls bytes from the domain's console input buffer. The
  * interrupt logic follows the 16550 data sheet: the interrupt identified
  * in IIR is the highest-priority enabled condition (line status, received
  * data, THR empty, modem status); a THR-empty interrupt is cleared by
@@ -53,6 +61,9 @@
 #define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
+
+/* Bytes a guest may write after seeing THRE: the 16550A's FIFO. */
+#define TX_ROOM 16
 
 #define MSR_CTS 0x10
 #define MSR_DSR 0x20
@@ -154,11 +165,16 @@ int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 			u->thr_ipending = false;
 			if (u->mcr & MCR_LOOP) {
 				u->rx = w;
+				u->thr_ipending = true;
 			} else {
 				domain_console_putc(d, (char)w);
+				/*
+				 * Sent at once: THR is empty again, if the
+				 * console has room for more.
+				 */
+				u->thr_ipending =
+					domain_console_tx_ready(d, TX_ROOM);
 			}
-			/* Sent at once: THR is empty again. */
-			u->thr_ipending = true;
 		} else {
 			if (rx_ready(d, u)) {
 				r = (u8)u->rx;
@@ -176,7 +192,9 @@ int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 		} else if (is_write) {
 			/* Enabling THRI with THR empty raises it at once. */
 			if ((w & IER_THRI) && !(u->ier & IER_THRI)) {
-				u->thr_ipending = true;
+				u->thr_ipending =
+					(u->mcr & MCR_LOOP) ||
+					domain_console_tx_ready(d, TX_ROOM);
 			}
 			u->ier = w & 0x0f;
 		} else {
@@ -215,7 +233,11 @@ int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 		break;
 	case UART_LSR:
 		if (!is_write) {
-			r = LSR_THRE | LSR_TEMT | (rx_ready(d, u) ? LSR_DR : 0);
+			if ((u->mcr & MCR_LOOP) ||
+			    domain_console_tx_ready(d, TX_ROOM)) {
+				r = LSR_THRE | LSR_TEMT;
+			}
+			r |= rx_ready(d, u) ? LSR_DR : 0;
 		}
 		break;
 	case UART_MSR:
@@ -245,6 +267,20 @@ void vuart_input(struct domain *d)
 	unsigned long flags;
 
 	spin_lock_irqsave(&u->lock, flags);
+	update_irq(d, u);
+	spin_unlock_irqrestore(&u->lock, flags);
+}
+
+void vuart_tx_ready(struct domain *d)
+{
+	struct vuart *u = dom_vuart(d);
+	unsigned long flags;
+
+	spin_lock_irqsave(&u->lock, flags);
+	/* THR became empty: the THR-empty interrupt, if enabled. */
+	if (u->ier & IER_THRI) {
+		u->thr_ipending = true;
+	}
 	update_irq(d, u);
 	spin_unlock_irqrestore(&u->lock, flags);
 }

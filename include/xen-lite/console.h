@@ -11,9 +11,21 @@ struct uart_driver {
 	const char *name;
 	/* Program the device; Return: 0 or -errno. */
 	int (*init)(paddr_t base, u32 reg_shift, u32 io_width, u32 clock);
+	/* Send @c, waiting for room (early boot, panic). */
 	void (*putc)(char c);
 	/* Return: the next received byte, or -1 if none is waiting. */
 	int (*getc)(void);
+	/*
+	 * The output ring's side (common/console.c), all optional (without
+	 * them every write waits for the UART): tx_room() the bytes the
+	 * transmitter takes now without waiting (0: its FIFO is full),
+	 * tx_byte() one of them, tx_irq() enables (@on) or masks the
+	 * interrupt that says the FIFO has room again, tx_ack() clears it.
+	 */
+	unsigned int (*tx_room)(void);
+	void (*tx_byte)(char c);
+	void (*tx_irq)(bool on);
+	void (*tx_ack)(void);
 };
 
 extern const struct uart_driver ns16550_driver;
@@ -30,20 +42,69 @@ void console_early_init(void);
 int console_init(const struct bootinfo *bi);
 
 /**
- * console_write_line() - write @len bytes as one unit under the console
- * lock (no interleaving with other CPUs). Used by printk and by the
- * domain consoles.
+ * console_write() - queue @len bytes of hypervisor output as one record
+ * of the output ring (no interleaving with other CPUs; never waits for
+ * the UART once console_async_start() ran). A message that does not fit
+ * is counted and announced before the next one that does. Used by printk.
  */
 void console_write(const char *s, size_t len);
 
 /**
- * console_domain_write() - write a domain's console line @s (@len bytes),
- * preceded by @note (@note_len bytes, 0 for none), under the console lock
- * after the hypervisor lines waiting for it (see common/console.c). The
- * output budget is checked before, by common/domain_console.c.
+ * console_domain_write() - queue domain @domid's console line @s (@len
+ * bytes), preceded by @note (@note_len bytes, 0 for none), as one record,
+ * if the ring has room for it within the domains' part of the ring and
+ * @domid's share (see common/console.c). The output budget is checked
+ * before, by common/domain_console.c. Only queues: the caller then calls
+ * console_kick().
+ * Return: true if queued, false if refused (nothing queued).
  */
-void console_domain_write(const char *note, size_t note_len, const char *s,
-			  size_t len);
+bool console_domain_write(unsigned int domid, const char *note, size_t note_len,
+			  const char *s, size_t len);
+
+/**
+ * console_domain_room() - would a line of @len bytes of domain @domid fit
+ * the ring now? (A hint: the emulated UARTs report their FIFO full while
+ * it would not.)
+ */
+bool console_domain_room(unsigned int domid, size_t len);
+
+/**
+ * console_async_start() - the arch routed the UART's interrupt to
+ * console_tx_interrupt(): from now on writers only queue (boot CPU, once).
+ */
+void console_async_start(void);
+
+/**
+ * arch_console_irq_init() - route the console UART's interrupt (@bi's
+ * uart node) to the boot CPU, to call console_tx_interrupt().
+ * Return: 0, or -ENODEV when it cannot (the console stays synchronous).
+ */
+int arch_console_irq_init(const struct bootinfo *bi);
+
+/** console_tx_interrupt() - the UART's interrupt: its FIFO has room. */
+void console_tx_interrupt(void);
+
+/**
+ * console_kick() - move queued output to the UART as far as it takes it
+ * without waiting (all of it, waiting, while the console is synchronous).
+ * console_domain_write()'s callers call it after letting their locks go.
+ */
+void console_kick(void);
+
+/** console_flush() - write all queued output, waiting for the UART. */
+void console_flush(void);
+
+/**
+ * console_sync() - the machine is about to stop: write all queued output,
+ * and from now on every write waits for the UART (power-off).
+ */
+void console_sync(void);
+
+/**
+ * console_stats() - hypervisor messages dropped for a full ring since
+ * boot, and the bytes queued now.
+ */
+void console_stats(u64 *hv_dropped, u32 *queued);
 
 /** console_force_unlock() - the panic path takes the console over. */
 void console_force_unlock(void);

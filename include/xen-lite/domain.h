@@ -136,6 +136,12 @@ struct domain {
 	u64 out_refill; /* counter value of the last refill, 0 = never */
 	u32 out_dropped;
 	u64 out_dropped_total;
+	/*
+	 * Its emulated UART reported "transmitter full" (over the budget or
+	 * the output ring's share): console_poll() tells the arch when it
+	 * has room again (arch_domain_console_tx_ready()).
+	 */
+	bool out_tx_wait;
 	u8 in_buf[CONS_IN_SIZE];
 	u32 in_head, in_tail;
 
@@ -329,6 +335,14 @@ void domain_console_write(struct domain *d, const char *s, size_t len);
  * writes the rest later). Return: the bytes taken, 0 to @len.
  */
 size_t domain_console_write_some(struct domain *d, const char *s, size_t len);
+/**
+ * domain_console_tx_ready() - would @d's line, ended after @more more
+ * bytes, fit its output budget and its share of the console output ring
+ * now? The emulated UARTs report their transmitter full while it would
+ * not (the guest waits, as on a real UART); when it becomes ready again,
+ * arch_domain_console_tx_ready() is called from CPU0's console poll.
+ */
+bool domain_console_tx_ready(struct domain *d, size_t more);
 /** domain_console_getc() - Return: next input byte for @d, or -1. */
 int domain_console_getc(struct domain *d);
 bool domain_console_has_input(struct domain *d);
@@ -417,5 +431,12 @@ int arch_vcpu_movable(const struct vcpu *v);
 
 /** arch_domain_console_input() - input is waiting for @d (raise RX irq). */
 void arch_domain_console_input(struct domain *d);
+
+/**
+ * arch_domain_console_tx_ready() - @d's console output has room again
+ * after domain_console_tx_ready() said no (raise its UART's TX irq).
+ * Called with domain_list_lock held; @d is running.
+ */
+void arch_domain_console_tx_ready(struct domain *d);
 
 #endif /* XL_DOMAIN_H */

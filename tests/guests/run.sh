@@ -13,7 +13,7 @@
 #                    --root DIR; tests/kconfig) instead of build/<arch>
 #   XL_GUESTS_RUNS="basic reboot"  only these runs (basic kick gicv2 memory shm pvmmu
 #                    faults isolation many reboot split busy_cpu
-#                    console race strict_one_cpu; race1, race2 and
+#                    console console_slow race strict_one_cpu; race1, race2 and
 #                    race_batch are the three parts of race;
 #                    race_windows only when named, for a build with
 #                    CONFIG_DEBUG_RACE_WINDOW_US; cpufeat only when
@@ -53,12 +53,20 @@ run() {
 		"${xl[@]}" run --arch "$arch" --smp "$smp" \
 			--mem "$mem" --timeout "$timeout" "$@" \
 			< <(key_driver "$log" "$timeout") >"$log" 2>&1
+		rc=$?
+	elif [ -n "${slow_rate:-}" ]; then
+		# The serial console's host side read at $slow_rate bytes/s.
+		"${xl[@]}" run --arch "$arch" --smp "$smp" \
+			--mem "$mem" --timeout "$timeout" "$@" \
+			</dev/null 2>&1 |
+			"$srctree/tests/lib/slowread.py" "$slow_rate" >"$log"
+		rc=${PIPESTATUS[0]}
 	else
 		"${xl[@]}" run --arch "$arch" --smp "$smp" \
 			--mem "$mem" --timeout "$timeout" "$@" \
 			</dev/null >"$log" 2>&1
+		rc=$?
 	fi
-	rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	secs=$(($(date +%s) - t0))
 	echo "# $arch $name: exit status $rc after ${secs}s (--smp $smp --mem $mem, $# domains)" >&2
@@ -185,6 +193,44 @@ console_budget() { # prefix dom arch
 	else
 		ok "$p.$dom.budget"
 		echo "# $p.$dom: $written lines written, all shown, none dropped (bound $bound)" >&2
+	fi
+}
+
+# Every line domain DOM said it wrote reached the console once, whole,
+# in the order written, and none was dropped.
+console_in_order() { # prefix dom
+	local p=$1 dom=$2 written shown sorted dropped
+	written=$(grep -ao "\[$dom\] flood done: [0-9]* lines written" "$log" |
+		sed 's/.*: \([0-9]*\) lines.*/\1/' | tail -1)
+	shown=$(grep -aoE "^\[$dom\] flood [0-9]{8} \.{80}$" "$log" |
+		sed 's/.*flood \([0-9]*\) .*/\1/')
+	sorted=$(echo "$shown" | sort -u)
+	dropped=$(grep -ac "\[$dom\] \[dropped" "$log")
+	if [ -z "$written" ]; then
+		fail "$p.$dom.order" "no 'flood done' line$(last_words)"
+	elif [ "$dropped" -ne 0 ]; then
+		fail "$p.$dom.order" "lines dropped: no back-pressure"
+	elif [ "$(echo "$shown" | grep -c .)" -ne "$written" ]; then
+		fail "$p.$dom.order" "$written lines written but $(echo "$shown" | grep -c .) whole lines shown"
+	elif [ "$shown" != "$sorted" ]; then
+		fail "$p.$dom.order" "lines out of order or twice"
+	else
+		ok "$p.$dom.order"
+	fi
+}
+
+# The hypervisor's longest entry (its power-off line) under US microseconds.
+max_entry_below() { # prefix us
+	local p=$1 bound=$2 line us
+	line=$(grep -a 'longest hypervisor entry:' "$log" | tail -1)
+	us=$(echo "$line" | sed -n 's/.*longest hypervisor entry: \([0-9]*\) us.*/\1/p')
+	if [ -z "$us" ]; then
+		fail "$p.max_entry" "no 'longest hypervisor entry' line$(last_words)"
+	elif [ "$us" -ge "$bound" ]; then
+		fail "$p.max_entry" "${line#*entry: } (bound $bound us)"
+	else
+		ok "$p.max_entry"
+		echo "# $p: longest hypervisor entry ${line#*entry: }" >&2
 	fi
 }
 
@@ -755,15 +801,42 @@ on_reboot = \"restart\""
 	# The probe first: the domain with the console input (the first)
 	# has its partial lines flushed after 30 ms, which would split a
 	# flooder's lines and blur the count.
+	#    flood-u writes through its emulated UART, waiting while it says
+	#    it is full: none of its lines may be dropped either.
 	run "$a" console 4 256M 240 "$cfgdir/console-probe.cfg" \
-		"$cfgdir/console-flood-1.cfg" "$cfgdir/console-flood-2.cfg"
+		"$cfgdir/console-flood-1.cfg" "$cfgdir/console-flood-2.cfg" \
+		"$cfgdir/console-flood-uart.cfg"
 	expect_exit "$p" 0
 	expect_pass "$p" probe console
-	for d in flood-1 flood-2; do
+	for d in flood-1 flood-2 flood-u; do
 		expect_pass "$p" "$d" console
 		console_budget "$p" "$d" "$a"
 	done
 	dom_lines probe | grep -a '^probe: ' | sed "s/^/# $a console: /" >&2
+	fi
+	# 8b. A slow console: the serial port's host side is read at 1500
+	#     bytes/s through a two-page pipe (tests/lib/slowread.py), the
+	#     host side of a slow UART. flood-s writes 120 lines, ten per
+	#     hypercall, flood-u 40 through its emulated UART; steady checks
+	#     that its vCPU never stands still for 100 ms. No hypervisor entry
+	#     may take long (writers only queue on the console output ring)
+	#     and every line must come out once, in order. riscv64 only:
+	#     QEMU's PL011 (7.2 and 10.0) blocks the whole machine in the
+	#     data register write while the host side is full, whatever
+	#     the hypervisor does (docs/robustness.md).
+	if want console_slow && [ "$a" = riscv64 ]; then
+	p=$a.console_slow
+	slow_rate=1500 run "$a" console_slow 3 256M 120 \
+		"$cfgdir/console-slow-steady.cfg" \
+		"$cfgdir/console-slow-flood.cfg" "$cfgdir/console-slow-uart.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" steady console
+	for d in flood-s flood-u; do
+		expect_pass "$p" "$d" console
+		console_in_order "$p" "$d"
+	done
+	max_entry_below "$p" 400000
+	dom_lines steady | grep -a '^steady: ' | sed "s/^/# $a console_slow: /" >&2
 	fi
 	# 9. Races between two vCPUs of a domain on two CPUs, many rounds
 	#    each (issue 14): populate vs populate/pin inside one extent,

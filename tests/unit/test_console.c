@@ -4,7 +4,10 @@
  * per-domain output budget, line buffer, input ring and input focus) on
  * the real common/console.c: a fake UART records what reaches it, a fake
  * counter (1 MHz) stands for counter time. Built with a budget of 1000
- * bytes/s after a 2000-byte burst (tests/unit/console.mk).
+ * bytes/s after a 2000-byte burst (tests/unit/console.mk). The console is
+ * synchronous (every write waits for the UART) until a test starts the
+ * output ring's asynchronous mode (console_async_start()); those tests
+ * end with console_sync(), which empties the ring and goes back.
  */
 #include <string.h>
 #include <xen-lite/arch.h>
@@ -33,9 +36,39 @@ static void fake_putc(char c)
 		out[out_len++] = c;
 }
 
-const struct uart_driver ns16550_driver = { "fake", fake_init, fake_putc,
-					    NULL };
-const struct uart_driver pl011_driver = { "fake", fake_init, fake_putc, NULL };
+/* The transmit FIFO's free bytes (asynchronous mode); ~0U: unlimited. */
+static unsigned int fifo_room = ~0U;
+static bool tx_irq_on;
+
+static unsigned int fake_tx_room(void)
+{
+	return fifo_room == ~0U ? 64 : fifo_room;
+}
+
+static void fake_tx_byte(char c)
+{
+	if (fifo_room != ~0U && fifo_room)
+		fifo_room--;
+	fake_putc(c);
+}
+
+static void fake_tx_irq(bool on)
+{
+	tx_irq_on = on;
+}
+
+static void fake_tx_ack(void)
+{
+}
+
+const struct uart_driver ns16550_driver = { "fake",	  fake_init,
+					    fake_putc,	  NULL,
+					    fake_tx_room, fake_tx_byte,
+					    fake_tx_irq,  fake_tx_ack };
+const struct uart_driver pl011_driver = { "fake",	fake_init,
+					  fake_putc,	NULL,
+					  fake_tx_room, fake_tx_byte,
+					  fake_tx_irq,	fake_tx_ack };
 
 u64 arch_counter_read(void)
 {
@@ -72,6 +105,13 @@ void arch_domain_console_input(struct domain *d)
 	input_kicks++;
 }
 
+static unsigned int tx_kicks;
+
+void arch_domain_console_tx_ready(struct domain *d)
+{
+	tx_kicks++;
+}
+
 void keyhandler_key(char c)
 {
 	if (nr_debug_keys < sizeof(debug_keys))
@@ -91,7 +131,9 @@ static void setup(void)
 	memset(out, 0, sizeof(out));
 	now = 1;
 	input_kicks = 0;
+	tx_kicks = 0;
 	nr_debug_keys = 0;
+	fifo_room = ~0U;
 	console_early_init();
 }
 
@@ -358,6 +400,150 @@ TEST(console_focus_moves_on_when_gone)
 	c.state = DOM_DYING;
 	domain_console_gone("c", false, false);
 	CHECK(strstr(out, "console input: xen-lite debug keys") != NULL);
+}
+
+/* How many times @needle occurs in what reached the UART. */
+static unsigned int count_of(const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = out; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/*
+ * The output ring: with the UART's FIFO full, writers only queue (nothing
+ * reaches the UART, nobody waits); a domain's line is refused once its
+ * share of the ring is queued (a short count, nothing dropped), while the
+ * hypervisor's messages and another domain's lines still fit; the
+ * transmit interrupt then drains everything, in order, each line once.
+ */
+TEST(console_ring_queues_and_shares)
+{
+	struct domain other;
+	char text[96];
+	size_t n;
+	unsigned int taken = 0;
+
+	setup();
+	console_async_start();
+	CHECK(strstr(out, "console: output ring") != NULL);
+	fifo_room = 0;
+	out_len = 0;
+	memset(out, 0, sizeof(out));
+	memset(text, 'x', 95);
+	text[95] = '\n';
+	/* 1 s between lines refills the budget: only the ring holds back. */
+	for (int i = 0; i < 100; i++) {
+		now += FREQ;
+		n = domain_console_write_some(&dom, text, 96);
+		if (n < 96)
+			break;
+		taken++;
+	}
+	/* A share of 4 KiB: 40 lines of 100 bytes and their '\r's. */
+	CHECK(taken >= 38 && taken <= 41);
+	CHECK_EQ(out_len, (size_t)0);
+	CHECK_EQ(dom.out_dropped_total, 0ULL);
+	CHECK(!domain_console_tx_ready(&dom, 16));
+	/* The hypervisor and another domain still get in. */
+	console_write("(xl) still here\n", 16);
+	memset(&other, 0, sizeof(other));
+	strcpy(other.name, "e");
+	other.id = 1;
+	spin_lock_init(&other.lock);
+	CHECK_EQ(domain_console_write_some(&other, "other line\n", 11),
+		 (size_t)11);
+	CHECK_EQ(out_len, (size_t)0);
+	/* The FIFO has room: its interrupt drains it all, in order. */
+	fifo_room = ~0U;
+	console_tx_interrupt();
+	CHECK_EQ(shown(), taken);
+	CHECK_EQ(count_of("(xl) still here\r\n"), 1U);
+	CHECK_EQ(count_of("[e] other line\r\n"), 1U);
+	CHECK(strstr(out, "(xl) still here") > strstr(out, "[d] xxx"));
+	CHECK(!tx_irq_on);
+	/* Room again: the writer goes on, its emulated UART is told. */
+	CHECK(domain_console_tx_ready(&dom, 16) || dom.out_tx_wait);
+	dom.out_tx_wait = true;
+	dom.state = DOM_RUNNING;
+	list_add_tail(&dom.list, &domain_list);
+	console_poll();
+	CHECK_EQ(tx_kicks, 1U);
+	CHECK(!dom.out_tx_wait);
+	list_del(&dom.list);
+	console_sync();
+}
+
+/*
+ * A partly drained FIFO: the writer moves what the FIFO takes and leaves
+ * the rest for the transmit interrupt, which it enables.
+ */
+TEST(console_ring_drains_only_what_fits)
+{
+	setup();
+	console_async_start();
+	out_len = 0;
+	memset(out, 0, sizeof(out));
+	fifo_room = 10;
+	console_write("(xl) 0123456789abcdef\n", 22);
+	CHECK_EQ(out_len, (size_t)10);
+	CHECK(tx_irq_on);
+	fifo_room = ~0U;
+	console_tx_interrupt();
+	CHECK(strstr(out, "(xl) 0123456789abcdef\r\n") != NULL);
+	CHECK(!tx_irq_on);
+	console_sync();
+}
+
+/*
+ * Hypervisor messages that find the ring full are counted and announced
+ * before the next one that fits; none is cut.
+ */
+TEST(console_ring_hypervisor_drops_counted)
+{
+	char msg[501];
+	unsigned int sent = 0, whole;
+
+	setup();
+	console_async_start();
+	out_len = 0;
+	memset(out, 0, sizeof(out));
+	fifo_room = 0;
+	memset(msg, 'h', 499);
+	msg[499] = '\n';
+	msg[500] = '\0';
+	for (int i = 0; i < 80; i++, sent++)
+		console_write(msg, 500);
+	CHECK_EQ(out_len, (size_t)0);
+	fifo_room = ~0U;
+	console_tx_interrupt();
+	console_write("(xl) after\n", 11);
+	whole = count_of("hhhh\r\n");
+	CHECK(whole >= 60 && whole < sent);
+	{
+		char want[80];
+
+		snprintf(want, sizeof(want),
+			 "(xl) [console: %u hypervisor messages dropped]\r\n"
+			 "(xl) after\r\n",
+			 sent - whole);
+		CHECK(strstr(out, want) != NULL);
+	}
+	console_sync();
+}
+
+/* Over the budget, the emulated UARTs say "full" (domain_console_tx_ready). */
+TEST(console_tx_ready_follows_budget)
+{
+	setup();
+	for (int i = 0; i < 20; i++)
+		line();
+	CHECK(!domain_console_tx_ready(&dom, 16));
+	CHECK(dom.out_tx_wait);
+	now += FREQ / 5; /* 200 bytes: a line of "[d] " and 16 fits again */
+	CHECK(domain_console_tx_ready(&dom, 16));
 }
 
 int main(void)

@@ -46,6 +46,14 @@ void domain_console_putc(struct domain *d, char c)
 	}
 }
 
+/* The console has no room for the domain's output (budget, ring share). */
+static bool console_full;
+
+bool domain_console_tx_ready(struct domain *d, size_t more)
+{
+	return !console_full;
+}
+
 int domain_console_getc(struct domain *d)
 {
 	return in && *in ? (unsigned char)*in++ : -1;
@@ -108,6 +116,7 @@ static void setup(void)
 	memset(notified, 0, sizeof(notified));
 	out_len = 0;
 	in = NULL;
+	console_full = false;
 	crashed = 0;
 	memset(&injected, 0, sizeof(injected));
 	memset(&riscv_features, 0, sizeof(riscv_features));
@@ -242,6 +251,35 @@ TEST(vuart_transmit_and_thre_interrupt)
 	CHECK_EQ(uart_rd(0), 0x01);
 	CHECK_EQ(out_len, 2U);
 	uart_wr(3, 0x03);
+}
+
+/*
+ * While the domain's console output has no room, LSR says THR is full and
+ * no THR-empty interrupt comes; once there is room (vuart_tx_ready(), from
+ * the console poll) THRE is back and so is the interrupt.
+ */
+TEST(vuart_full_while_console_has_no_room)
+{
+	setup();
+	plic_wr(0, 4 * VUART_IRQ, 1);
+	plic_wr(0, 0x2000, 1 << VUART_IRQ);
+	console_full = true;
+	CHECK_EQ(uart_rd(5) & 0x60, 0x00); /* neither THRE nor TEMT */
+	uart_wr(1, 0x02); /* IER.THRI: THR is not empty, no interrupt */
+	CHECK(!vcpus[0].arch.eip_level);
+	CHECK_EQ(uart_rd(2) & 0x0f, 0x01);
+	console_full = false;
+	vuart_tx_ready(&dom);
+	CHECK(vcpus[0].arch.eip_level);
+	CHECK_EQ(uart_rd(5) & 0x60, 0x60);
+	CHECK_EQ(uart_rd(2) & 0x0f, 0x02);
+	/* A write that leaves the console full: no THR-empty interrupt. */
+	console_full = true;
+	uart_wr(0, 'x');
+	CHECK(!vcpus[0].arch.eip_level);
+	CHECK_EQ(uart_rd(2) & 0x0f, 0x01);
+	console_full = false;
+	uart_wr(1, 0x00);
 }
 
 TEST(vuart_receive_interrupt)

@@ -14,6 +14,7 @@ struct vpl011 {
 	u32 cr, lcr_h, ibrd, fbrd, ifls;
 	u32 imsc;
 	u32 tx_cleared; /* TX interrupt acknowledged until the next write */
+	u32 txff; /* the console had no room (FR.TXFF) at the last look */
 	u32 dmacr;
 };
 
@@ -28,5 +29,11 @@ int vpl011_init(struct domain *d);
 
 /** vpl011_update() - recompute the interrupt line (input arrived). */
 void vpl011_update(struct domain *d);
+
+/**
+ * vpl011_tx_ready() - @d's console output has room again after FR said
+ * TXFF: the FIFO is empty, the TX interrupt condition back.
+ */
+void vpl011_tx_ready(struct domain *d);
 
 #endif /* ASM_ARM_VPL011_H */

@@ -42,4 +42,10 @@ int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 /** vuart_input() - console input arrived for @d: update RX and the irq. */
 void vuart_input(struct domain *d);
 
+/**
+ * vuart_tx_ready() - @d's console output has room again after LSR said
+ * THR was full: THR empty, its interrupt if enabled.
+ */
+void vuart_tx_ready(struct domain *d);
+
 #endif /* ASM_RISCV_VUART_H */
