@@ -818,8 +818,10 @@ on_reboot = \"restart\""
 	#     bytes/s through a two-page pipe (tests/lib/slowread.py), the
 	#     host side of a slow UART. flood-s writes 120 lines, ten per
 	#     hypercall, flood-u 40 through its emulated UART; steady checks
-	#     that its vCPU never stands still for 100 ms. No hypervisor entry
-	#     may take long (writers only queue on the console output ring)
+	#     that its vCPU never stands still for 1 s. No hypervisor entry
+	#     may take 1 s (writers only queue on the console output ring;
+	#     before the ring: 2.2-2.9 s; the bounds leave room for a loaded
+	#     host, which stretched the ring's figures to 290 ms once)
 	#     and every line must come out once, in order. riscv64 only:
 	#     QEMU's PL011 (7.2 and 10.0) blocks the whole machine in the
 	#     data register write while the host side is full, whatever
@@ -835,7 +837,7 @@ on_reboot = \"restart\""
 		expect_pass "$p" "$d" console
 		console_in_order "$p" "$d"
 	done
-	max_entry_below "$p" 400000
+	max_entry_below "$p" 1000000
 	dom_lines steady | grep -a '^steady: ' | sed "s/^/# $a console_slow: /" >&2
 	fi
 	# 9. Races between two vCPUs of a domain on two CPUs, many rounds
