@@ -13,7 +13,8 @@
 #                    --root DIR; tests/kconfig) instead of build/<arch>
 #   XL_GUESTS_RUNS="basic reboot"  only these runs (basic kick gicv2 memory shm pvmmu
 #                    faults isolation many reboot split busy_cpu
-#                    console console_slow race strict_one_cpu; race1, race2 and
+#                    console console_slow console_race race
+#                    strict_one_cpu; race1, race2 and
 #                    race_batch are the three parts of race;
 #                    race_windows only when named, for a build with
 #                    CONFIG_DEBUG_RACE_WINDOW_US; cpufeat only when
@@ -49,7 +50,12 @@ run() {
 	: >"$log"
 	local xl=("$srctree/xen-lite")
 	[ -z "${XL_GUESTS_ROOT:-}" ] || xl+=(--root "$XL_GUESTS_ROOT")
-	if [ "${keys:-0}" = 1 ]; then
+	if [ "${keys:-0}" = race ]; then
+		"${xl[@]}" run --arch "$arch" --smp "$smp" \
+			--mem "$mem" --timeout "$timeout" "$@" \
+			< <(race_keys "$log" "$timeout") >"$log" 2>&1
+		rc=$?
+	elif [ "${keys:-0}" = 1 ]; then
 		"${xl[@]}" run --arch "$arch" --smp "$smp" \
 			--mem "$mem" --timeout "$timeout" "$@" \
 			< <(key_driver "$log" "$timeout") >"$log" 2>&1
@@ -100,6 +106,25 @@ key_driver() { # log timeout
 			seen=$n
 		fi
 		sleep 0.2
+	done
+}
+
+# Console input racing domain destruction (run console_race): until the
+# machine powers off, bursts of three Ctrl-a (the input focus moves on:
+# the looping domain, which is destroyed and rebuilt all the time, the
+# debug keys, the bystander), a few bytes of input for whoever has the
+# focus and debug key 'p' (every domain's p2m, under the domain list
+# lock), every 20 ms. Never a bare 'x' or 'h' after Ctrl-a: xen-lite
+# run's own commands.
+race_keys() { # log timeout
+	local log=$1 end=$(($(date +%s) + $2))
+	while ! grep -aq 'console input:' "$log" && [ "$(date +%s)" -lt $end ]; do
+		sleep 0.2
+	done
+	while [ "$(date +%s)" -lt $end ] &&
+		! grep -aq 'all domains have exited' "$log"; do
+		printf '\001\001\001yyp'
+		sleep 0.02
 	done
 }
 
@@ -839,6 +864,35 @@ on_reboot = \"restart\""
 	done
 	max_entry_below "$p" 1000000
 	dom_lines steady | grep -a '^steady: ' | sed "s/^/# $a console_slow: /" >&2
+	fi
+	# 8c. Console input and debug key 'p' against the destruction of the
+	#     focused domain (issue 14): shm-reboot-loop lives 300 times
+	#     (each life reboots at once: destroyed and rebuilt), a bystander
+	#     victim runs next to it, and race_keys moves the input focus,
+	#     types and presses 'p' every 20 ms meanwhile. The hypervisor
+	#     must survive it, every life must be counted and every frame
+	#     come back.
+	if want console_race; then
+	p=$a.console_race
+	sed -e 's/cycles=200/cycles=300/' \
+		-e "s|\.\./\.\./\.\./build|$srctree/build|" \
+		"$cfgdir/shm-reboot-loop.cfg" >"$tmp/race-loop.cfg"
+	gencfg "$tmp/race-bystander.cfg" bystander victim 8 1 "wait_ms=2000"
+	keys=race run "$a" console_race 2 256M 240 "$tmp/race-bystander.cfg" \
+		"$tmp/race-loop.cfg"
+	expect_exit "$p" 0
+	expect_pass "$p" shm-reboot-loop shm
+	expect_pass "$p" bystander victim
+	n=$(grep -ac 'console input:' "$log")
+	dumps=$(grep -ac '^(xl) .*  p2m d[0-9]*: ' "$log")
+	if [ "$n" -lt 20 ] || [ "$dumps" -lt 20 ]; then
+		fail "$p.raced" "only $n focus moves and $dumps p2m dump lines$(last_words)"
+	else
+		ok "$p.raced"
+		echo "# $p: $n focus moves, $dumps p2m dump lines, $(grep -ac 'destroyed, restarting' "$log") restarts" >&2
+	fi
+	no_leak "$log"
+	check "$p.no_frame_leaked" $? "$leak_why"
 	fi
 	# 9. Races between two vCPUs of a domain on two CPUs, many rounds
 	#    each (issue 14): populate vs populate/pin inside one extent,
