@@ -4,8 +4,12 @@
  *
  * A vCPU's VS CSRs and FP registers are loaded when arch_vcpu_run() starts
  * on a pCPU (vcpu_load()) and saved when it returns (vcpu_put()); in
- * between, the loop enters the guest, hands each exit to
- * riscv_handle_exit() (exit.c) and enters again. The FP file is restored only
+ * between, riscv_guest_run() (guest.S) enters the guest and calls
+ * riscv_vcpu_exit() on each exit, which hands it to riscv_handle_exit()
+ * (asm/exit.h) and makes the checks before the next entry; the loop
+ * itself is in guest.S, so that the hypervisor's callee-saved registers
+ * are saved once per run and the guest's only on the exits that need
+ * them (guest.S, "Partial save"). The FP file is restored only
  * when another vCPU (or nothing) used this pCPU's FP file since, and saved
  * only when the guest dirtied it (sstatus.FS = Dirty): the hypervisor
  * itself runs with FS = Off and never touches the FP registers.
@@ -283,23 +287,44 @@ static inline void stall_entry(struct vcpu *v)
 	}
 }
 
+/*
+ * The checks before every guest entry: false when @v must leave the run
+ * loop (blocked, paused, brought down, or this CPU must schedule); else
+ * the pending interrupts and PV MMU work loaded, true.
+ */
+static inline bool vcpu_entry_ready(struct vcpu *v)
+{
+	if (vcpu_must_leave(v)) {
+		return false;
+	}
+	riscv_vcpu_inject_pending(v);
+	if (unlikely(READ_ONCE(v->arch.pv_pending) ||
+		     READ_ONCE(v->domain->pv_mm_active))) {
+		riscv_pv_prepare_entry(v);
+	}
+	stall_leave();
+	return true;
+}
+
+bool riscv_vcpu_exit(struct arch_vcpu *a)
+{
+	struct vcpu *v = container_of(a, struct vcpu, arch);
+
+	stall_entry(v);
+	if (riscv_handle_exit(v) == EXIT_LEAVE) {
+		return false;
+	}
+	return vcpu_entry_ready(v);
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
 	unsigned long flags = local_irq_save();
 
 	vcpu_load(v);
-	while (!vcpu_must_leave(v)) {
-		riscv_vcpu_inject_pending(v);
-		if (unlikely(READ_ONCE(v->arch.pv_pending) ||
-			     READ_ONCE(v->domain->pv_mm_active))) {
-			riscv_pv_prepare_entry(v);
-		}
-		stall_leave();
-		riscv_guest_enter(&v->arch);
-		stall_entry(v);
-		if (riscv_handle_exit(v) == EXIT_LEAVE) {
-			break;
-		}
+	if (vcpu_entry_ready(v)) {
+		/* Until riscv_vcpu_exit() says leave (guest.S). */
+		riscv_guest_run(&v->arch);
 	}
 	stall_leave();
 	if (!riscv_features.sstc) {

@@ -17,9 +17,10 @@
 #include <asm/vuart.h>
 
 /*
- * What riscv_guest_enter() saves of the hypervisor before it enters the
- * guest and restores when the guest traps (guest.S): ra, sp, gp, tp,
- * s0..s11, then sstatus, stvec and sscratch.
+ * What riscv_guest_run() saves of the hypervisor before it enters the
+ * guest (guest.S): ra, sp, gp, tp, s0..s11, then sstatus, stvec and
+ * sscratch. Each exit takes sp, gp, tp, stvec and sstatus back from here;
+ * the rest is restored when the run loop is left.
  */
 struct riscv_host_ctx {
 	unsigned long ra, sp, gp, tp;

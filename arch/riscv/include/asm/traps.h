@@ -7,7 +7,12 @@
 #include <xen-lite/types.h>
 #include <asm/asm.h>
 
-/* Register file as saved on a trap; layout in asm/asm.h (REGS_*). */
+/*
+ * Register file as saved on a trap; layout in asm/asm.h (REGS_*). As a
+ * vCPU's guest registers (arch_vcpu.gregs), s0..s11 are stale while a
+ * partial exit is handled, and stval, htval and htinst are those of the
+ * last exit that needed them (guest.S, "Partial save").
+ */
 struct cpu_regs {
 	unsigned long sepc; /* slot 0: x0 is never saved */
 	unsigned long x[31]; /* x1..x31: x[n - 1] is register xn */

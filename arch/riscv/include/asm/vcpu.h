@@ -21,8 +21,21 @@ enum exit_action {
 	EXIT_LEAVE, /* give the pCPU back to the scheduler */
 };
 
-/** riscv_guest_enter() - world switch into @a's guest (guest.S). */
-void riscv_guest_enter(struct arch_vcpu *a);
+/**
+ * riscv_guest_run() - run @a's guest (guest.S) until riscv_vcpu_exit()
+ * returns false; a->gregs then holds the guest's whole register file.
+ */
+void riscv_guest_run(struct arch_vcpu *a);
+
+/**
+ * riscv_vcpu_exit() - called by guest.S on every exit of @a's guest, with
+ * the hypervisor's sp, gp, tp, stvec and sstatus: handle the exit and make
+ * the checks before the next entry. Runs with the guest's s0..s11 still
+ * in the hart on the partial exits (guest.S): the handlers of those
+ * (host interrupts, SBI calls, WFI) must not use a->gregs' s0..s11.
+ * Return: true to enter the guest again, false to leave the run loop.
+ */
+bool riscv_vcpu_exit(struct arch_vcpu *a);
 
 /**
  * riscv_guest_load_insn() - fetch the guest instruction at @gva (guest.S).
