@@ -21,11 +21,6 @@
 /* /cpus timebase-frequency, set by setup.c from the host device tree. */
 u64 riscv_timebase_hz;
 
-u64 arch_counter_read(void)
-{
-	return csr_read(CSR_TIME);
-}
-
 u64 arch_counter_freq(void)
 {
 	return riscv_timebase_hz ? riscv_timebase_hz : 10000000;

@@ -77,13 +77,15 @@ static inline enum exit_action riscv_handle_exit(struct vcpu *v)
 	unsigned long insn;
 	paddr_t gpa;
 
+	/* The most frequent exit first: no jump table for SBI calls. */
+	if (likely(cause == EXC_ECALL_VS)) {
+		return vsbi_ecall(v);
+	}
 	if (cause & CAUSE_IRQ_FLAG) {
 		riscv_handle_host_irq(cause & ~CAUSE_IRQ_FLAG);
 		return EXIT_RESUME;
 	}
 	switch (cause) {
-	case EXC_ECALL_VS:
-		return vsbi_ecall(v);
 	case EXC_VIRTUAL_INST:
 		insn = riscv_exit_insn(v);
 		if (insn == INSN_WFI) {

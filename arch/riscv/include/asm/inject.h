@@ -55,11 +55,17 @@ void riscv_vcpu_resume_reset(struct vcpu *v);
 static inline void riscv_vcpu_inject_pending(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
-	unsigned long set =
-		__atomic_exchange_n(&a->irq_set, 0, __ATOMIC_ACQ_REL);
-	unsigned long hvip = csr_read(CSR_HVIP) | set;
-
+	unsigned long old = csr_read(CSR_HVIP), hvip = old;
 	bool eip = READ_ONCE(a->eip_level);
+
+	/*
+	 * The exchange (a fence and an AMO) only when another CPU set a
+	 * bit: a bit set after this load comes with a kick (an IPI, so
+	 * another exit), as one set after the exchange always did.
+	 */
+	if (READ_ONCE(a->irq_set)) {
+		hvip |= __atomic_exchange_n(&a->irq_set, 0, __ATOMIC_ACQ_REL);
+	}
 
 	if (eip) {
 		hvip |= HVIP_VSEIP;
@@ -82,7 +88,10 @@ static inline void riscv_vcpu_inject_pending(struct vcpu *v)
 			riscv_timer_guest_deadline(a->timer_deadline);
 		}
 	}
-	csr_write(CSR_HVIP, hvip);
+	/* Most entries change nothing: no CSR write then. */
+	if (hvip != old) {
+		csr_write(CSR_HVIP, hvip);
+	}
 }
 
 #endif /* ASM_RISCV_INJECT_H */
