@@ -232,12 +232,13 @@ ENTRY(guest_resume)
 END(guest_resume)
 
 /*
- * int riscv_guest_load_insn(unsigned long gva, unsigned long *insn):
- * fetch the instruction at guest virtual address @gva with the guest's
- * own translation (vsatp, then G-stage) and execute permission (HLVX).
- * A fault on the way (the guest changed its page tables meanwhile)
- * returns -1 through hlvx_fault instead of reaching hyp_trap_vector.
- * Interrupts must be masked. Return: 0, or -1 when the fetch faulted.
+ * unsigned long riscv_guest_load_insn(unsigned long gva): fetch the
+ * instruction at guest virtual address @gva with the guest's own
+ * translation (vsatp, then G-stage) and execute permission (HLVX). A
+ * fault on the way (the guest changed its page tables meanwhile) returns
+ * 0 through hlvx_fault instead of reaching hyp_trap_vector (0 is no
+ * instruction: an all-zero parcel is defined illegal). Interrupts must be
+ * masked. Return: the instruction (16 or 32 bits), or 0.
  */
 ENTRY(riscv_guest_load_insn)
 	csrr	t1, CSR_STVEC
@@ -257,11 +258,10 @@ ENTRY(riscv_guest_load_insn)
 	slli	t4, t4, 16
 	or	t3, t3, t4
 1:	csrw	CSR_STVEC, t1
-	sd	t3, 0(a1)
-	li	a0, 0
+	mv	a0, t3
 	ret
 2:	csrw	CSR_STVEC, t1
-	li	a0, -1
+	li	a0, 0
 	ret
 END(riscv_guest_load_insn)
 

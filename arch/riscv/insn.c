@@ -91,16 +91,6 @@ int riscv_insn_decode16(u16 insn, struct mmio_insn *m)
 	return 0;
 }
 
-unsigned long riscv_insn_fetch(unsigned long gva)
-{
-	unsigned long insn;
-
-	if (riscv_guest_load_insn(gva, &insn)) {
-		return 0;
-	}
-	return insn;
-}
-
 int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
 {
 	struct cpu_regs *r = &v->arch.gregs;
@@ -123,7 +113,7 @@ int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
 	if (insn) {
 		return -EINVAL;
 	}
-	insn = riscv_insn_fetch(r->sepc);
+	insn = riscv_guest_load_insn(r->sepc);
 	if (!insn) {
 		return -EFAULT;
 	}

@@ -84,12 +84,9 @@ bool vimsic_virtual_insn(struct vcpu *v, unsigned long insn, unsigned long isel)
 	abort();
 }
 
-int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
+unsigned long riscv_guest_load_insn(unsigned long gva)
 {
-	if (guest_insn_faults)
-		return -1;
-	*insn = guest_insn;
-	return 0;
+	return guest_insn_faults ? 0 : guest_insn;
 }
 
 /* What a device stand-in saw; a read returns device_val. */

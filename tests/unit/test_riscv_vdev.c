@@ -81,10 +81,9 @@ void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,
 	injected.tval = tval;
 }
 
-int riscv_guest_load_insn(unsigned long gva, unsigned long *insn)
+unsigned long riscv_guest_load_insn(unsigned long gva)
 {
-	*insn = fake_insn;
-	return 0;
+	return fake_insn;
 }
 
 struct riscv_features riscv_features;

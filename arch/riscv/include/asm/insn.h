@@ -37,11 +37,16 @@ int riscv_insn_decode16(u16 insn, struct mmio_insn *m);
 
 /**
  * riscv_insn_fetch() - fetch the guest instruction at guest virtual @gva
- * of the current vCPU with its own translation (HLVX, riscv_guest_load_insn()).
+ * of the current vCPU with its own translation (HLVX, guest.S). Inline:
+ * the fetch returns the instruction in a register (no stack slot, so no
+ * stack-protector check in the MMIO decode).
  * Return: the instruction (16 or 32 bits), or 0 when the fetch faulted
  * (0 is no instruction: an all-zero parcel is defined illegal).
  */
-unsigned long riscv_insn_fetch(unsigned long gva);
+static inline unsigned long riscv_insn_fetch(unsigned long gva)
+{
+	return riscv_guest_load_insn(gva);
+}
 
 /**
  * riscv_mmio_decode() - decode the load or store that made @v (current)

@@ -39,9 +39,9 @@ bool riscv_vcpu_exit(struct arch_vcpu *a);
 
 /**
  * riscv_guest_load_insn() - fetch the guest instruction at @gva (guest.S).
- * Return: 0 and *@insn, or -1 when the guest's translation faulted.
+ * Return: the instruction, or 0 when the guest's translation faulted.
  */
-int riscv_guest_load_insn(unsigned long gva, unsigned long *insn);
+unsigned long riscv_guest_load_insn(unsigned long gva);
 
 /* Largest single DBCN transfer of vsbi.c, in bytes (the guest loops). */
 #define DBCN_CHUNK 256
