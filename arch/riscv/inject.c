@@ -27,7 +27,7 @@ static bool vcpu_is_current(const struct vcpu *v)
  * Does @v (current, CSRs loaded) have an enabled VS interrupt pending,
  * i.e. would a WFI of @v complete?
  */
-static bool irq_pending(struct vcpu *v)
+static __always_inline bool irq_pending(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 	unsigned long pend = csr_read(CSR_HIP) | READ_ONCE(a->irq_set);

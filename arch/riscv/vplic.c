@@ -344,6 +344,8 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 	unsigned long flags;
 	u32 w = is_write ? (u32)*val : 0;
 	u32 r = 0, eoi = 0, retarget = 0;
+	/* A write or a claim: the outputs are recomputed (reads change none). */
+	bool changed = is_write;
 	int rc = 0;
 
 	if (size != 4 || (off & 3)) {
@@ -393,10 +395,13 @@ int vplic_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 				eoi = complete(p, ctx, w) ? w : 0;
 			} else {
 				r = claim(p, ctx);
+				changed = r != 0;
 			}
 		}
 	}
-	update_outputs(d);
+	if (changed) {
+		update_outputs(d);
+	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (eoi) {
 		pt_eoi(d, eoi);

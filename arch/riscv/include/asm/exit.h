@@ -77,9 +77,16 @@ static inline enum exit_action riscv_handle_exit(struct vcpu *v)
 	unsigned long insn;
 	paddr_t gpa;
 
-	/* The most frequent exit first: no jump table for SBI calls. */
+	/*
+	 * The most frequent exits first, without the jump table: SBI calls,
+	 * and WFI (guest.S read stval for it).
+	 */
 	if (likely(cause == EXC_ECALL_VS)) {
 		return vsbi_ecall(v);
+	}
+	if (cause == EXC_VIRTUAL_INST && r->stval == INSN_WFI) {
+		r->sepc += 4;
+		return riscv_vcpu_wait(v);
 	}
 	if (cause & CAUSE_IRQ_FLAG) {
 		riscv_handle_host_irq(cause & ~CAUSE_IRQ_FLAG);
