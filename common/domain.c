@@ -18,6 +18,7 @@
 #include <xen-lite/passthrough.h>
 #include <xen-lite/pv_mm.h>
 #include <xen-lite/sched.h>
+#include <xen-lite/work.h>
 #include <xen-lite/shm.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
@@ -376,6 +377,8 @@ void vcpu_down(struct vcpu *v)
 {
 	pv_mm_vcpu_down(v);
 	v->state = VCPU_DOWN;
+	/* Its run loop must return (xen-lite/work.h). */
+	work_raise_vcpu(v, WORK_VCPU);
 }
 
 static bool vcpus_off_cpu(struct domain *d)

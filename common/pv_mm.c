@@ -27,6 +27,7 @@
 #include <xen-lite/p2m.h>
 #include <xen-lite/pv_mm.h>
 #include <xen-lite/race_window.h>
+#include <xen-lite/sched.h>
 #include <xen-lite/stall.h>
 
 /* One operation in progress on one domain. */
@@ -783,6 +784,22 @@ static int pv_state(struct domain *d, struct pv_mm_domain **out)
 }
 
 /* Model: pin. */
+/*
+ * @d is a PV domain from now on: the entry checks of each of its vCPUs
+ * (Arm arm_pv_sync(), RISC-V riscv_pv_prepare_entry()) must see it before
+ * the vCPU runs again; they are skipped while the CPU's work word is
+ * empty (xen-lite/work.h). Its own vCPU, the caller, looks on the way
+ * back to the guest; any other at its next exit, as before.
+ */
+static void pv_mm_set_active(struct domain *d)
+{
+	if (READ_ONCE(d->pv_mm_active)) {
+		return;
+	}
+	WRITE_ONCE(d->pv_mm_active, true);
+	sched_domain_work(d, WORK_PV);
+}
+
 static int pv_pin(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 {
 	struct pv_mm_pin *pin;
@@ -813,7 +830,7 @@ static int pv_pin(struct pv_ctx *c, gfn_t gfn, unsigned int level)
 		return rc;
 	}
 	ti_write(pg, ti_read(pg) | PGT_PINNED);
-	WRITE_ONCE(c->d->pv_mm_active, true);
+	pv_mm_set_active(c->d);
 	pin->gfn = gfn;
 	pin->mfn = page_to_mfn(pg);
 	pin->next = c->pv->pins;
@@ -908,7 +925,7 @@ static int pv_new_baseptr(struct pv_ctx *c, struct vcpu *v, gfn_t gfn, u64 arg2)
 	if (rc) {
 		return rc;
 	}
-	WRITE_ONCE(c->d->pv_mm_active, true);
+	pv_mm_set_active(c->d);
 	if (b->set) {
 		pgt_put_table(c, b->gfn, fmt->levels);
 	}

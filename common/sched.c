@@ -27,6 +27,7 @@
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/stall.h>
+#include <xen-lite/work.h>
 
 struct runq {
 	spinlock_t lock;
@@ -69,6 +70,8 @@ void sched_add_vcpu(struct vcpu *v)
 	list_add_tail(&v->runq, &rq->head);
 	rq->nr++;
 	spin_unlock_irqrestore(&rq->lock, flags);
+	/* Its running vCPU now shares the CPU: the slice check runs. */
+	work_raise(best, WORK_SCHED);
 	if (best != smp_processor_id())
 		arch_send_ipi(best);
 }
@@ -125,6 +128,8 @@ int sched_move_vcpu(struct vcpu *v, unsigned int cpu)
 	}
 	spin_unlock(&second->lock);
 	spin_unlock_irqrestore(&first->lock, flags);
+	if (!rc)
+		work_raise(cpu, WORK_SCHED);
 	/* Its new CPU may be asleep, or have armed its timer without it. */
 	if (!rc && cpu != smp_processor_id())
 		arch_send_ipi(cpu);
@@ -153,6 +158,8 @@ void vcpu_block(struct vcpu *v, u64 wake_at)
 		v->state = VCPU_BLOCKED;
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
+	/* Not VCPU_RUNNING any more: the run loop must see it and return. */
+	work_raise_vcpu(v, WORK_VCPU);
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -167,6 +174,11 @@ void vcpu_wake(struct vcpu *v)
 		kick = pcpu_info[v->processor].curr == NULL;
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
+	/*
+	 * Its CPU's queue has one more runnable vCPU (and @v itself may be
+	 * that CPU's current vCPU, blocked on its way out of the run loop).
+	 */
+	work_raise_vcpu(v, WORK_SCHED | WORK_VCPU);
 	if (kick && v->processor != smp_processor_id())
 		arch_send_ipi(v->processor);
 }
@@ -175,6 +187,11 @@ void vcpu_kick(struct vcpu *v)
 {
 	unsigned int cpu = READ_ONCE(v->processor);
 
+	/*
+	 * Whatever the caller changed for @v is looked at before its next
+	 * entry (a local @v: this exit's own return to the guest).
+	 */
+	work_raise(cpu, WORK_VCPU);
 	if (cpu != smp_processor_id() && READ_ONCE(pcpu_info[cpu].curr) == v)
 		arch_send_ipi(cpu);
 	else if (cpu != smp_processor_id() && !READ_ONCE(pcpu_info[cpu].curr))
@@ -237,6 +254,12 @@ bool sched_need_resched(void)
 	 */
 	if (rq->nr < 2 && !READ_ONCE(reap_more))
 		return false;
+	/*
+	 * The answer now depends on the time (the slice end), which raises
+	 * no bit: look again before the next entry, as long as another vCPU
+	 * or a teardown shares the CPU (xen-lite/work.h).
+	 */
+	work_raise_local(WORK_SCHED);
 	return need_resched_slice(rq, p->curr);
 }
 
@@ -244,8 +267,10 @@ void sched_yield(void)
 {
 	struct runq *rq = rq_of(smp_processor_id());
 
-	if (rq->nr > 1 && rq_has_other_runnable(rq, this_cpu()->curr))
+	if (rq->nr > 1 && rq_has_other_runnable(rq, this_cpu()->curr)) {
 		WRITE_ONCE(rq->need_resched, true);
+		work_raise_local(WORK_SCHED);
+	}
 }
 
 u64 sched_slice_deadline(void)
@@ -307,6 +332,12 @@ u64 sched_timer_tick(void)
 			WRITE_ONCE(rq->need_resched, true);
 		next = MIN(next, now + tick_ticks);
 	}
+	/*
+	 * Deadlines passed (vCPUs made runnable above), a slice may have
+	 * ended, a management request may wait: the checks run before the
+	 * next entry.
+	 */
+	work_raise_local(WORK_SCHED);
 	return next;
 }
 
@@ -366,6 +397,23 @@ static void put_prev(struct runq *rq, struct vcpu *v)
 void sched_teardown_pending(bool more)
 {
 	WRITE_ONCE(reap_more, more);
+	/*
+	 * Every CPU's sched_need_resched() reads it: each looks at its next
+	 * exit (no kick, as before: a busy CPU leaves its vCPU at the end
+	 * of its slice, see need_resched_slice()).
+	 */
+	if (more) {
+		for (unsigned int c = 0; c < nr_cpu_ids; c++)
+			work_raise(c, WORK_SCHED);
+	}
+}
+
+void sched_domain_work(struct domain *d, unsigned long bits)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		if (d->vcpus[i])
+			work_raise_vcpu(d->vcpus[i], bits);
+	}
 }
 
 /*

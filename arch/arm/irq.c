@@ -11,6 +11,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/work.h>
 #include <asm/gic-v2.h>
 #include <asm/io.h>
 #include <asm/irq.h>
@@ -33,6 +34,12 @@ static bool arm_irq_dispatch(unsigned int irq)
 {
 	switch (irq) {
 	case IRQ_SGI_IPI:
+		/*
+		 * Its sender raised what it changed in this CPU's work word
+		 * (xen-lite/work.h); an IPI without a bit would still be
+		 * looked at.
+		 */
+		work_raise_local(WORK_SCHED);
 		return false;
 	case IRQ_SGI_STOP:
 		gic_deactivate(irq);
@@ -58,6 +65,7 @@ static bool arm_irq_dispatch(unsigned int irq)
 		return vtimer_interrupt();
 	case IRQ_PPI_MAINT:
 		/* List registers are refilled on the way back in. */
+		work_raise_local(WORK_IRQ);
 		return false;
 	default:
 		if (irq == console_irq && irq) {

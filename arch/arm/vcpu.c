@@ -17,6 +17,7 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/stall.h>
+#include <xen-lite/work.h>
 #include <xen-lite/arch.h>
 #include <asm/exit.h>
 #include <asm/pv_mm.h>
@@ -177,6 +178,7 @@ static void vcpu_put(struct vcpu *v)
 	vtimer_put(v);
 	el1_save(&a->el1);
 	vgic_save(v);
+	vgic_vcpu_put(v);
 	if (a->fp_loaded) {
 		fpsimd_save(&a->fp);
 		a->fp_loaded = false;
@@ -189,17 +191,43 @@ static void vcpu_put(struct vcpu *v)
 	a->loaded = false;
 }
 
+/*
+ * The checks before a guest entry, run only when this CPU's work word is
+ * not empty (xen-lite/work.h): whether @v must leave the CPU, the PV MMU
+ * trap, the list registers. Return: true to leave arch_vcpu_run().
+ */
+static __noinline bool entry_work(struct vcpu *v)
+{
+	/* Emptied first: whatever is raised from here on is seen next time. */
+	work_take();
+	if (vcpu_must_leave(v)) {
+		return true;
+	}
+	arm_pv_sync(v);
+	vgic_flush_lrs(v);
+	return false;
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
 	unsigned long flags = local_irq_save();
 
 	vcpu_load(v);
-	while (!vcpu_must_leave(v)) {
+	/* What changed while @v was off the CPU raised no bit here. */
+	work_raise_local(WORK_LOAD);
+	for (;;) {
 		int exit;
 		u64 esr;
 
-		arm_pv_sync(v);
-		vgic_flush_lrs(v);
+		/*
+		 * An exit that changed nothing the checks read (a hypercall,
+		 * an emulated device access, a WFI with an interrupt due)
+		 * goes straight back: the list registers are empty, the
+		 * interface enabled (vgic_sync_lrs()), the vCPU still runs.
+		 */
+		if (unlikely(work_pending()) && entry_work(v)) {
+			break;
+		}
 		stall_leave();
 		exit = __guest_enter(&v->arch.regs);
 		esr = READ_SYSREG(esr_el2);

@@ -11,6 +11,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/vmmio.h>
+#include <xen-lite/work.h>
 #include <asm/gic-v3.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
@@ -418,6 +419,7 @@ void vgic_mark_dist(struct domain *d, unsigned int off)
 			d->vcpus[n]->arch.vgic.cand = ~0U;
 		}
 	}
+	vgic_mark_all(d);
 }
 
 /* An enable or a pending write may wake another vCPU. */
@@ -483,6 +485,7 @@ static int redist_mmio(struct vcpu *v, void *priv, paddr_t off,
 	if (ret > 0 && write) {
 		/* Any SGI/PPI of @t may have become deliverable. */
 		t->arch.vgic.cand = ~0U;
+		work_raise_vcpu(t, WORK_IRQ);
 	}
 	spin_unlock_irqrestore(&dist->lock, flags);
 	if (ret > 0 && write) {

@@ -20,6 +20,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/p2m.h>
 #include <xen-lite/vmmio.h>
+#include <xen-lite/work.h>
 #include <asm/gic-v2.h>
 #include <asm/gic-v3.h>
 #include <asm/io.h>
@@ -263,6 +264,7 @@ static int dist_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 		vgic_mark_dist(d, off);
 		/* Banked state: this vCPU's SGIs and PPIs. */
 		v->arch.vgic.cand = ~0U;
+		work_raise_vcpu(v, WORK_IRQ);
 	}
 	spin_unlock_irqrestore(&dist->lock, flags);
 	if (ret > 0 && write && may_deliver(off)) {

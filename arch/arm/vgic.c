@@ -22,6 +22,7 @@
 #include <xen-lite/passthrough.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/work.h>
 #include <xen-lite/shm.h>
 #include <asm/gic-v2.h>
 #include <asm/gic-v3.h>
@@ -114,18 +115,41 @@ struct vgic_irq *vgic_get_irq(struct domain *d, struct vcpu *v,
 
 BUILD_BUG_ON(VGIC_NR_SPIS % 32 != 0 || VGIC_NR_IRQS > 1020);
 
+/* The vCPU an SPI is delivered to (IROUTER affinity, vCPU 0 if none). */
+static struct vcpu *spi_target(struct domain *d, struct vgic_irq *irq)
+{
+	unsigned int t = irq->target;
+
+	return t < d->nr_vcpus ? d->vcpus[t] : d->vcpus[0];
+}
+
 /*
  * Make INTID @irq (of @v when private) a list register candidate again
- * after a change to its state (vGIC lock held).
+ * after a change to its state (vGIC lock held). The vCPU it is for looks
+ * at its candidates before its next entry (xen-lite/work.h: the run loop
+ * skips vgic_flush_lrs() while the CPU's work word is empty); a remote
+ * one is kicked by the caller (vgic_notify()).
  */
 static void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq)
 {
 	if (irq < 32) {
 		if (v) {
 			v->arch.vgic.cand |= 1U << irq;
+			work_raise_vcpu(v, WORK_IRQ);
 		}
 	} else if (irq < VGIC_NR_IRQS) {
 		d->arch.vgic.spi_cand[(irq - 32) / 32] |= 1U << (irq % 32);
+		work_raise_vcpu(spi_target(d, &d->arch.vgic.spi[irq - 32]),
+				WORK_IRQ);
+	}
+}
+
+void vgic_mark_all(struct domain *d)
+{
+	for (unsigned int n = 0; n < d->nr_vcpus; n++) {
+		if (d->vcpus[n]) {
+			work_raise_vcpu(d->vcpus[n], WORK_IRQ);
+		}
 	}
 }
 
@@ -167,14 +191,6 @@ void vgic_vcpu_init(struct vcpu *v)
 	}
 	c->waker = GICR_WAKER_PS | GICR_WAKER_CA;
 	c->vmcr = 0;
-}
-
-/* The vCPU an SPI is delivered to (IROUTER affinity, vCPU 0 if none). */
-static struct vcpu *spi_target(struct domain *d, struct vgic_irq *irq)
-{
-	unsigned int t = irq->target;
-
-	return t < d->nr_vcpus ? d->vcpus[t] : d->vcpus[0];
 }
 
 void vgic_notify(struct vcpu *v)
@@ -260,11 +276,12 @@ void vgic_set_line(struct domain *d, unsigned int irq, bool level)
 			i->repend = true;
 		}
 	}
+	target = spi_target(d, i);
 	if (rise) {
 		/* Pending now: through the latch (edge) or the line. */
 		dist->spi_cand[(irq - 32) / 32] |= 1U << (irq % 32);
+		work_raise_vcpu(target, WORK_IRQ);
 	}
-	target = spi_target(d, i);
 	spin_unlock_irqrestore(&dist->lock, flags);
 	if (rise) {
 		vgic_notify(target);
@@ -496,9 +513,13 @@ static void __attribute__((noinline)) flush_lrs(struct vcpu *v)
 				32 + 32 * w, true, sel, cnt, nr_lrs + 1);
 	}
 	if (cnt > nr_lrs) {
-		/* More waiting than fits: come back when the LRs run low. */
+		/*
+		 * More waiting than fits: come back when the LRs run low, and
+		 * look again at every entry until they are all in.
+		 */
 		hcr |= ICH_HCR_UIE;
 		cnt = nr_lrs;
+		work_raise_local(WORK_IRQ);
 	}
 	for (k = 0; k < cnt; k++) {
 		load_lr(d, v, k, sel[k].n);
@@ -578,10 +599,18 @@ void vgic_sync_lrs(struct vcpu *v)
 	unsigned long flags;
 	unsigned int n;
 
-	write_hcr(0);
+	/*
+	 * No list register in use: ICH_HCR_EL2 is just En (vgic_flush_lrs()
+	 * sets UIE only with every register full), which signals no
+	 * maintenance interrupt (IHI 0069 12.5 ICH_MISR_EL2): it stays as
+	 * it is, and an exit that injects nothing touches no vGIC register.
+	 * Otherwise UIE goes before the registers are emptied (an underflow
+	 * would signal one), and En stays for the next entry.
+	 */
 	if (!c->nr_lr_used) {
 		return;
 	}
+	write_hcr(ICH_HCR_EN);
 	spin_lock_irqsave(&dist->lock, flags);
 	if (c->nr_lr_used == 1) {
 		/*
@@ -603,6 +632,12 @@ void vgic_sync_lrs(struct vcpu *v)
 	if (wake) {
 		vgic_notify(wake);
 	}
+}
+
+void vgic_vcpu_put(struct vcpu *v)
+{
+	/* The virtual CPU interface off while no vCPU is loaded. */
+	write_hcr(0);
 }
 
 /* A shared-memory doorbell (common/shm.c) drives an SPI. */

@@ -12,6 +12,25 @@
 
 #define SCHED_SLICE_MS 10
 
+/*
+ * The bits of the per-CPU work pending word (xen-lite/work.h, which has
+ * the functions that raise and take them).
+ */
+/* This CPU's run queue: need_resched, a vCPU added, moved or woken, a
+ * teardown waiting, the hypervisor timer (slice end, deadlines). */
+#define WORK_SCHED (1UL << 0)
+/* The vCPU's own state or pause (block, down, shutdown, pause, pin). */
+#define WORK_VCPU (1UL << 1)
+/* An interrupt may have become deliverable to a vCPU of this CPU (vGIC /
+ * vPLIC candidate marks, list registers to refill). */
+#define WORK_IRQ (1UL << 2)
+/* The PV MMU: the domain became a PV domain (d->pv_mm_active). */
+#define WORK_PV (1UL << 3)
+/* A vCPU was just loaded: its first entry runs every check. */
+#define WORK_LOAD (1UL << 4)
+/* Architecture-specific state read by the arch's own checks. */
+#define WORK_ARCH (1UL << 5)
+
 /** vcpu_block() - @v (current) waits for an interrupt or until @wake_at
  *  (counter ticks, 0 = no deadline). arch_vcpu_run() returns after it. */
 void vcpu_block(struct vcpu *v, u64 wake_at);
@@ -92,6 +111,13 @@ void sched_start(void) __noreturn;
  * its vCPU at the end of a slice to give it a step.
  */
 void sched_teardown_pending(bool more);
+
+/**
+ * sched_domain_work() - raise @bits (WORK_*, xen-lite/work.h) on the CPU
+ * of every vCPU of @d: a change of domain-wide state that their entry
+ * checks read. No kick: each looks at its next exit.
+ */
+void sched_domain_work(struct domain *d, unsigned long bits);
 
 /* arch hooks */
 /** arch_timer_set() - program this CPU's hypervisor timer at @deadline. */

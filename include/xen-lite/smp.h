@@ -27,6 +27,11 @@ struct pcpu {
 	 */
 	unsigned int boot_stage;
 	bool online;
+	/*
+	 * Work pending before the next guest entry (xen-lite/work.h): set
+	 * by any CPU, cleared by this one.
+	 */
+	unsigned long work;
 	/* Stall detector (xen-lite/stall.h): the entry in progress. */
 	struct {
 		u64 since; /* counter at its start, 0 = none */

@@ -48,8 +48,9 @@ bool gic_is_v2;
 static struct domain dom;
 static struct vcpu vcpus[NR_VCPUS];
 static u32 gich[0x200 / 4];
-static struct pcpu cpu0;
-struct pcpu *fuzz_this_cpu = &cpu0;
+/* The work pending word's CPUs (xen-lite/work.h): vCPUs sit on CPU 0. */
+struct pcpu pcpu_info[CONFIG_NR_CPUS];
+struct pcpu *fuzz_this_cpu = &pcpu_info[0];
 
 /* The model: enables and priorities, private ones per vCPU. */
 static bool m_en[NR_VCPUS][VGIC_NR_IRQS];

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 
 #include <xen-lite/hypercall.h>
+#include <xen-lite/sched.h>
 
 #include "pv_mm_env.h"
 
@@ -424,6 +425,20 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 size_t domain_console_write_some(struct domain *d, const char *s, size_t len)
 {
 	return len;
+}
+
+/*
+ * The work pending word (xen-lite/work.h): the domain whose vCPUs were
+ * told to run their entry checks, and with which bits.
+ */
+struct domain *env_work_domain;
+unsigned long env_work_bits;
+const unsigned long env_work_pv = WORK_PV;
+
+void sched_domain_work(struct domain *d, unsigned long bits)
+{
+	env_work_domain = d;
+	env_work_bits |= bits;
 }
 
 /* The shared-memory notify of do_hypercall(): not what these tests test. */

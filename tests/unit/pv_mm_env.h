@@ -104,6 +104,10 @@ extern unsigned long env_copies, env_copy_hook_at;
 extern void (*env_copy_hook)(void);
 /* References domain_by_id() handed out and not yet dropped. */
 extern unsigned long env_domain_refs;
+/* sched_domain_work()'s last domain and the bits it was given. */
+extern struct domain *env_work_domain;
+extern unsigned long env_work_bits;
+extern const unsigned long env_work_pv; /* WORK_PV */
 
 /*
  * Hypercall helpers: the arguments are written to a scratch frame (the

@@ -15,6 +15,7 @@
 #include <xen-lite/passthrough.h>
 #include <xen-lite/smp.h>
 #include <xen-lite/vmmio.h>
+#include <xen-lite/work.h>
 #include <asm/gic-v2.h>
 #include <asm/gic-v3.h>
 #include <asm/vgic.h>
@@ -30,8 +31,8 @@ static struct domain dom;
 static struct vcpu vcpus[3];
 static int notified[3];
 static u32 gich[0x200 / 4]; /* GICH_HCR .. GICH_LR<63> */
-static struct pcpu cpu0;
-struct pcpu *fuzz_this_cpu = &cpu0;
+struct pcpu pcpu_info[CONFIG_NR_CPUS];
+struct pcpu *fuzz_this_cpu = &pcpu_info[0];
 static struct {
 	int calls;
 	u64 gfn, nr, mfn;
@@ -354,7 +355,8 @@ TEST(vgic_v2_lr_sgi_with_source)
 	vgic_sync_lrs(&vcpus[1]);
 	CHECK(!vcpus[1].arch.vgic.priv[5].pending);
 	CHECK(!vcpus[1].arch.vgic.priv[5].in_lr);
-	CHECK_EQ(gich[GICH_HCR / 4], 0);
+	/* UIE off, the interface left enabled for an entry without a flush */
+	CHECK_EQ(gich[GICH_HCR / 4], GICH_HCR_EN);
 	CHECK_EQ(lr(0), 0);
 
 	/* From vCPU1 to vCPU0: CPUID 1 */
@@ -419,6 +421,117 @@ TEST(vgic_v2_more_than_lrs)
 	CHECK_EQ(lr(0) & GICH_LR_VID_MASK, 40 + NR_LRS);
 	CHECK_EQ(lr(1) & GICH_LR_VID_MASK, 40 + NR_LRS + 1);
 	CHECK_EQ(gich[GICH_HCR / 4], GICH_HCR_EN);
+}
+
+/*
+ * The work pending word (xen-lite/work.h): the run loop skips
+ * vgic_flush_lrs() while its CPU's word is empty, so every change that
+ * can make an interrupt deliverable must raise WORK_IRQ on the CPU of the
+ * vCPU it is for. vCPU n is placed on CPU n here.
+ */
+static void place_on_cpus(void)
+{
+	memset(pcpu_info, 0, sizeof(pcpu_info));
+	for (unsigned int i = 0; i < dom.nr_vcpus; i++) {
+		vcpus[i].processor = i;
+		pcpu_info[i].id = i;
+	}
+}
+
+static unsigned long take_word(unsigned int cpu)
+{
+	unsigned long w = pcpu_info[cpu].work;
+
+	pcpu_info[cpu].work = 0;
+	return w;
+}
+
+TEST(vgic_work_private_inject)
+{
+	setup(2);
+	enable(1, 27);
+	place_on_cpus();
+	vgic_inject(&dom, &vcpus[1], 27, true);
+	CHECK(take_word(1) & WORK_IRQ);
+	CHECK_EQ(take_word(0), 0);
+	/* An SGI from vCPU0's GICD_SGIR to vCPU1 */
+	enable(1, 3);
+	take_word(0);
+	take_word(1);
+	wr(0, GICD_SGIR, (0x2U << 16) | 3);
+	CHECK(take_word(1) & WORK_IRQ);
+}
+
+TEST(vgic_work_spi_to_its_target)
+{
+	u64 val = 0x02; /* SPI 40 to CPU interface 1 */
+
+	setup(2);
+	enable(0, 40);
+	CHECK_EQ(acc(0, GICD_ITARGETSR + 40, 1, true, &val), 0);
+	place_on_cpus();
+	vgic_inject(&dom, NULL, 40, false);
+	CHECK(take_word(1) & WORK_IRQ);
+	/* A level SPI's rising line (a device model) */
+	enable(0, 41);
+	val = 0x02;
+	CHECK_EQ(acc(0, GICD_ITARGETSR + 41, 1, true, &val), 0);
+	take_word(0);
+	take_word(1);
+	vgic_set_line(&dom, 41, true);
+	CHECK(take_word(1) & WORK_IRQ);
+	/* No change of level: nothing */
+	vgic_set_line(&dom, 41, true);
+	CHECK_EQ(take_word(1), 0);
+}
+
+TEST(vgic_work_distributor_write)
+{
+	setup(2);
+	place_on_cpus();
+	/* An enable may make a pending SPI of any vCPU deliverable. */
+	wr(0, GICD_ISENABLER + 4, 1U << 2);
+	CHECK(take_word(0) & WORK_IRQ);
+	CHECK(take_word(1) & WORK_IRQ);
+	/* A banked one: this vCPU's own SGIs and PPIs */
+	wr(1, GICD_ISENABLER, 1U << 4);
+	CHECK(take_word(1) & WORK_IRQ);
+}
+
+TEST(vgic_work_still_pending_after_exit)
+{
+	setup(1);
+	enable(0, 5);
+	vgic_inject(&dom, &vcpus[0], 5, false);
+	vgic_flush_lrs(&vcpus[0]);
+	place_on_cpus();
+	/* Still pending in the LR at the exit: the next entry reloads it. */
+	vgic_sync_lrs(&vcpus[0]);
+	CHECK(take_word(0) & WORK_IRQ);
+	vgic_flush_lrs(&vcpus[0]);
+	CHECK_EQ(lr(0) & GICH_LR_VID_MASK, 5);
+	/* Acknowledged and ended by the guest: nothing to do next time. */
+	gich[GICH_LR0 / 4] = 0;
+	vgic_sync_lrs(&vcpus[0]);
+	CHECK_EQ(take_word(0), 0);
+	/* An exit with no list register in use touches no GICH register. */
+	gich[GICH_HCR / 4] = 0x1234;
+	vgic_sync_lrs(&vcpus[0]);
+	CHECK_EQ(gich[GICH_HCR / 4], 0x1234);
+	CHECK_EQ(take_word(0), 0);
+}
+
+TEST(vgic_work_more_than_lrs)
+{
+	setup(1);
+	for (unsigned int i = 0; i < NR_LRS + 2; i++) {
+		enable(0, 40 + i);
+		vgic_inject(&dom, NULL, 40 + i, false);
+	}
+	place_on_cpus();
+	vgic_flush_lrs(&vcpus[0]);
+	/* Two wait for a list register: every entry looks again. */
+	CHECK(take_word(0) & WORK_IRQ);
 }
 
 TEST(vgic_v2_ctlr_gates_delivery)

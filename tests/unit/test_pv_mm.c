@@ -770,8 +770,16 @@ TEST(baseptr_none)
 	setup(&pv_pt_sv39);
 	build(1, RW);
 	CHECK(!ed->d.pv_mm_active);
+	env_work_domain = NULL;
+	env_work_bits = 0;
 	CHECK_EQ(pin(3, T[3]), 0);
 	CHECK(ed->d.pv_mm_active);
+	/*
+	 * Every vCPU of the domain runs its entry checks before it enters
+	 * the guest again (xen-lite/work.h): they turn the traps on.
+	 */
+	CHECK(env_work_domain == &ed->d);
+	CHECK(env_work_bits & env_work_pv);
 	CHECK_EQ(baseptr(T[3], 0), 0);
 	CHECK_EQ(pgt_count(ti(T[3])), 2);
 	CHECK_EQ(unpin(T[3]), -EBUSY);

@@ -106,6 +106,16 @@ void vgic_vcpu_init(struct vcpu *v);
  */
 void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw);
 
+/**
+ * vgic_mark_all() - every vCPU of @d looks at its candidates before its
+ * next entry (after a change that may make any interrupt deliverable:
+ * distributor or redistributor writes; vGIC lock held or not).
+ */
+void vgic_mark_all(struct domain *d);
+
+/** vgic_vcpu_put() - the vCPU interface off as loaded @v leaves the CPU. */
+void vgic_vcpu_put(struct vcpu *v);
+
 /** vgic_notify() - wake or kick @v so that it sees a new interrupt. */
 void vgic_notify(struct vcpu *v);
 

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the work pending word (include/xen-lite/work.h) on the
+ * scheduler's side (common/sched.c): the run loops skip their checks
+ * before a guest entry while their CPU's word is empty, so a writer of
+ * state those checks read that forgets its bit is a lost wake-up: the
+ * vCPU runs on without seeing the change. Each test empties every CPU's
+ * word, drives one writer from the CPU it runs on in the hypervisor,
+ * and asserts the bit on the CPU whose checks read the state (and the
+ * IPI where that CPU runs a guest). The Arm vGIC's writers are tested in
+ * test_arm_vgic.c, the PV MMU's in test_pv_mm.c.
+ */
+#include <string.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/sched.h>
+#include <xen-lite/smp.h>
+#include <xen-lite/work.h>
+#include "harness.h"
+
+struct pcpu pcpu_info[CONFIG_NR_CPUS];
+struct pcpu *fuzz_this_cpu = &pcpu_info[0];
+unsigned int nr_cpu_ids;
+
+static struct domain dom;
+static struct vcpu vcpus[4];
+static u64 now;
+static int ipis[CONFIG_NR_CPUS];
+static bool mgmt_wants;
+
+/* Collaborators of sched.c */
+u64 arch_counter_read(void)
+{
+	return now;
+}
+
+u64 arch_counter_freq(void)
+{
+	return 1000000; /* 1 MHz: a 10 ms slice is 10000 ticks */
+}
+
+void arch_send_ipi(unsigned int cpu)
+{
+	ipis[cpu]++;
+}
+
+void arch_cpu_idle(void)
+{
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+}
+
+void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
+{
+}
+
+void arch_timer_set(u64 deadline)
+{
+}
+
+void console_poll(void)
+{
+}
+
+bool mgmt_poll(void)
+{
+	return false;
+}
+
+bool mgmt_pending(void)
+{
+	return mgmt_wants;
+}
+
+void domain_reap(void)
+{
+}
+
+void printk(const char *fmt, ...)
+{
+}
+
+static void on_cpu(unsigned int cpu)
+{
+	fuzz_this_cpu = &pcpu_info[cpu];
+}
+
+static void clear_words(void)
+{
+	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++)
+		pcpu_info[c].work = 0;
+	memset(ipis, 0, sizeof(ipis));
+}
+
+static unsigned long word(unsigned int cpu)
+{
+	return pcpu_info[cpu].work;
+}
+
+/*
+ * Two CPUs; @nr vCPUs of one domain queued on CPU 1 (pinned), the first
+ * one running there, the others runnable. Every word empty afterwards.
+ */
+static void setup(unsigned int nr)
+{
+	static bool init;
+
+	memset(pcpu_info, 0, sizeof(pcpu_info));
+	memset(&dom, 0, sizeof(dom));
+	memset(vcpus, 0, sizeof(vcpus));
+	nr_cpu_ids = 2;
+	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++) {
+		pcpu_info[c].id = c;
+		pcpu_info[c].online = c < nr_cpu_ids;
+	}
+	if (!init) {
+		sched_init();
+		init = true;
+	}
+	now = 1000;
+	mgmt_wants = false;
+	sched_teardown_pending(false);
+	dom.nr_vcpus = nr;
+	on_cpu(0);
+	for (unsigned int i = 0; i < nr; i++) {
+		struct vcpu *v = &vcpus[i];
+
+		v->id = i;
+		v->domain = &dom;
+		v->affinity = 1;
+		v->state = i ? VCPU_RUNNABLE : VCPU_RUNNING;
+		INIT_LIST_HEAD(&v->runq);
+		dom.vcpus[i] = v;
+		sched_add_vcpu(v);
+	}
+	pcpu_info[1].curr = nr ? &vcpus[0] : NULL;
+	clear_words();
+}
+
+static void teardown(void)
+{
+	for (unsigned int i = 0; i < dom.nr_vcpus; i++)
+		sched_remove_vcpu(&vcpus[i]);
+	pcpu_info[1].curr = NULL;
+}
+
+TEST_ISOLATED(work_take_empties_the_word)
+{
+	setup(0);
+	on_cpu(1);
+	work_raise(1, WORK_SCHED);
+	work_raise_local(WORK_IRQ);
+	CHECK(work_pending());
+	CHECK_EQ(work_take(), WORK_SCHED | WORK_IRQ);
+	CHECK(!work_pending());
+	CHECK_EQ(work_take(), 0);
+	teardown();
+}
+
+TEST_ISOLATED(add_vcpu_raises_on_its_cpu)
+{
+	setup(1);
+	vcpus[1] = (struct vcpu){ .id = 1, .domain = &dom, .affinity = 1 };
+	INIT_LIST_HEAD(&vcpus[1].runq);
+	dom.nr_vcpus = 2;
+	on_cpu(0);
+	sched_add_vcpu(&vcpus[1]);
+	/* CPU 1's running vCPU now shares its CPU: the slice check. */
+	CHECK(word(1) & WORK_SCHED);
+	CHECK_EQ(ipis[1], 1);
+	CHECK_EQ(word(0), 0);
+	teardown();
+}
+
+TEST_ISOLATED(move_vcpu_raises_on_the_new_cpu)
+{
+	setup(2);
+	on_cpu(0);
+	/* vCPU 1 is queued on CPU 1, not running: it may move to CPU 0. */
+	CHECK_EQ(sched_move_vcpu(&vcpus[1], 0), 0);
+	CHECK(word(0) & WORK_SCHED);
+	/* The running one may not move. */
+	clear_words();
+	CHECK_EQ(sched_move_vcpu(&vcpus[0], 0), -EAGAIN);
+	teardown();
+}
+
+TEST_ISOLATED(block_raises_on_its_cpu)
+{
+	setup(1);
+	on_cpu(1);
+	vcpu_block(&vcpus[0], 5000);
+	CHECK_EQ(vcpus[0].state, VCPU_BLOCKED);
+	CHECK(word(1) & WORK_VCPU);
+	teardown();
+}
+
+TEST_ISOLATED(wake_raises_on_its_cpu)
+{
+	setup(2);
+	vcpus[1].state = VCPU_BLOCKED;
+	on_cpu(0);
+	vcpu_wake(&vcpus[1]);
+	CHECK_EQ(vcpus[1].state, VCPU_RUNNABLE);
+	/* The running vCPU 0 may now have to give its CPU up. */
+	CHECK(word(1) & WORK_SCHED);
+	CHECK_EQ(word(0), 0);
+	teardown();
+}
+
+TEST_ISOLATED(kick_raises_remote_and_local)
+{
+	setup(1);
+	/* From another CPU, the vCPU in its guest: a bit and an IPI. */
+	on_cpu(0);
+	vcpu_kick(&vcpus[0]);
+	CHECK(word(1) & WORK_VCPU);
+	CHECK_EQ(ipis[1], 1);
+	/*
+	 * From its own CPU (a hypercall of the vCPU pausing its domain, a
+	 * shutdown, a crash): no IPI, but its return to the guest must look.
+	 */
+	clear_words();
+	on_cpu(1);
+	vcpu_kick(&vcpus[0]);
+	CHECK(word(1) & WORK_VCPU);
+	CHECK_EQ(ipis[1], 0);
+	teardown();
+}
+
+/* Every writer of v->pause and v->state in common/domain.c kicks. */
+TEST_ISOLATED(pause_is_seen)
+{
+	setup(1);
+	on_cpu(0);
+	WRITE_ONCE(vcpus[0].pause, true);
+	vcpu_kick(&vcpus[0]);
+	on_cpu(1);
+	CHECK(work_pending());
+	work_take();
+	CHECK(vcpu_must_leave(&vcpus[0]));
+	teardown();
+}
+
+TEST_ISOLATED(yield_raises_locally)
+{
+	setup(2);
+	on_cpu(1);
+	now = 2000;
+	sched_yield();
+	CHECK(word(1) & WORK_SCHED);
+	CHECK(sched_need_resched());
+	teardown();
+}
+
+TEST_ISOLATED(yield_alone_raises_nothing)
+{
+	setup(1);
+	on_cpu(1);
+	sched_yield();
+	CHECK_EQ(word(1), 0);
+	CHECK(!sched_need_resched());
+	teardown();
+}
+
+TEST_ISOLATED(timer_tick_raises_locally)
+{
+	setup(1);
+	on_cpu(1);
+	sched_timer_tick();
+	CHECK(word(1) & WORK_SCHED);
+	CHECK_EQ(word(0), 0);
+	teardown();
+}
+
+TEST_ISOLATED(mgmt_request_raises_on_cpu0)
+{
+	setup(0);
+	vcpus[0] = (struct vcpu){ .id = 0, .domain = &dom, .affinity = 0 };
+	INIT_LIST_HEAD(&vcpus[0].runq);
+	dom.nr_vcpus = 1;
+	on_cpu(0);
+	sched_add_vcpu(&vcpus[0]);
+	vcpus[0].state = VCPU_RUNNING;
+	pcpu_info[0].curr = &vcpus[0];
+	clear_words();
+	mgmt_wants = true;
+	sched_timer_tick();
+	CHECK(word(0) & WORK_SCHED);
+	CHECK(sched_need_resched());
+	sched_remove_vcpu(&vcpus[0]);
+	pcpu_info[0].curr = NULL;
+}
+
+TEST_ISOLATED(teardown_raises_everywhere)
+{
+	setup(1);
+	on_cpu(0);
+	sched_teardown_pending(true);
+	for (unsigned int c = 0; c < nr_cpu_ids; c++)
+		CHECK(word(c) & WORK_SCHED);
+	sched_teardown_pending(false);
+	teardown();
+}
+
+/*
+ * The slice end raises no bit (time passes, nobody writes): while another
+ * vCPU shares the CPU, or a teardown waits, the check raises its own bit
+ * again so that it runs before every entry, as it did before the word.
+ */
+TEST_ISOLATED(slice_check_keeps_its_bit)
+{
+	setup(2);
+	on_cpu(1);
+	sched_need_resched();
+	CHECK(word(1) & WORK_SCHED);
+	teardown();
+
+	/* Alone on the CPU: nothing to look at again. */
+	setup(1);
+	on_cpu(1);
+	CHECK(!sched_need_resched());
+	CHECK_EQ(word(1), 0);
+	teardown();
+
+	setup(1);
+	on_cpu(1);
+	sched_teardown_pending(true);
+	work_take();
+	sched_need_resched();
+	CHECK(word(1) & WORK_SCHED);
+	sched_teardown_pending(false);
+	teardown();
+}
+
+TEST_ISOLATED(domain_work_raises_on_each_vcpu_cpu)
+{
+	setup(2);
+	/* vCPU 1 moves to CPU 0: the domain now spans both CPUs. */
+	on_cpu(0);
+	CHECK_EQ(sched_move_vcpu(&vcpus[1], 0), 0);
+	clear_words();
+	sched_domain_work(&dom, WORK_PV);
+	CHECK(word(0) & WORK_PV);
+	CHECK(word(1) & WORK_PV);
+	teardown();
+}
+
+int main(void)
+{
+	return run_tests("sched_work");
+}
