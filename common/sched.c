@@ -40,6 +40,9 @@ struct runq {
 static struct runq runqs[CONFIG_NR_CPUS];
 static u64 slice_ticks;
 static u64 tick_ticks;
+/* CPU0's console poll: at most every console_ticks, next at console_next. */
+static u64 console_ticks;
+static u64 console_next;
 static bool sched_ready;
 static u32 misplaced_told;
 /* A domain's teardown is unfinished: CPUs must come back to reap it. */
@@ -278,6 +281,21 @@ u64 sched_slice_deadline(void)
 	return rq_of(smp_processor_id())->slice_end;
 }
 
+/*
+ * CPU0 polls the console (input, the focused domain's partial line) from
+ * its scheduler loop and its tick, but at most once a millisecond: a poll
+ * costs some 90 instructions (issue 20: two of them, on the timer tick
+ * and the scheduler pass, were a fifth of a world switch on CPU0). After
+ * an idle period (@woke) it polls at once: the wake-up may be input.
+ */
+static void console_poll_due(u64 now, bool woke)
+{
+	if (!woke && now < console_next)
+		return;
+	console_next = now + console_ticks;
+	console_poll();
+}
+
 /* Earliest wake-up deadline of the blocked vCPUs of @rq (or ~0). */
 static u64 rq_next_wake(struct runq *rq)
 {
@@ -323,7 +341,7 @@ u64 sched_timer_tick(void)
 						       now + slice_ticks);
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (smp_processor_id() == 0) {
-		console_poll();
+		console_poll_due(now, false);
 		/*
 		 * Management requests run in the scheduler loop, where no
 		 * guest state is live: end the running vCPU's turn for them.
@@ -432,6 +450,7 @@ static void __noreturn sched_loop(void)
 {
 	unsigned int cpu = smp_processor_id();
 	struct runq *rq = rq_of(cpu);
+	bool woke = true;
 
 	for (;;) {
 		bool mgmt_busy = false;
@@ -439,9 +458,10 @@ static void __noreturn sched_loop(void)
 
 		domain_reap();
 		if (cpu == 0) {
-			console_poll();
+			console_poll_due(arch_counter_read(), woke);
 			mgmt_busy = mgmt_poll();
 		}
+		woke = false;
 		v = pick_next(rq);
 		if (!v) {
 			u64 next;
@@ -467,6 +487,7 @@ static void __noreturn sched_loop(void)
 			if (next != ~0ULL)
 				arch_timer_set(next);
 			arch_cpu_idle();
+			woke = true;
 			continue;
 		}
 		{
@@ -505,6 +526,7 @@ void sched_init(void)
 	slice_ticks = arch_counter_freq() * SCHED_SLICE_MS / 1000;
 	stall_init();
 	tick_ticks = arch_counter_freq() / 100;
+	console_ticks = arch_counter_freq() / 1000;
 }
 
 void sched_start(void)

@@ -215,6 +215,8 @@ void arch_vcpu_run(struct vcpu *v)
 	vcpu_load(v);
 	/* What changed while @v was off the CPU raised no bit here. */
 	work_raise_local(WORK_LOAD);
+	/* Stall detector: every exit's syndrome, x0 (an HVC's ID). */
+	stall_what("exit ESR_EL2:x0");
 	for (;;) {
 		int exit;
 		u64 esr;
@@ -231,9 +233,11 @@ void arch_vcpu_run(struct vcpu *v)
 		stall_leave();
 		exit = __guest_enter(&v->arch.regs);
 		esr = READ_SYSREG(esr_el2);
-		/* Stall detector: the exit's syndrome, x0 (an HVC's ID). */
-		stall_enter("exit ESR_EL2:x0", esr, v->arch.regs.x[0]);
-		vgic_sync_lrs(v);
+		stall_enter_again(esr, v->arch.regs.x[0]);
+		/* Nothing to fold back when no list register was loaded. */
+		if (v->arch.vgic.nr_lr_used) {
+			vgic_sync_lrs(v);
+		}
 		if (!arm_handle_exit(v, exit, esr)) {
 			break;
 		}

@@ -103,10 +103,14 @@ bool vcpu_handle_smccc(struct vcpu *v)
 				r->x[1 + i] = v->hc_cont[i];
 			}
 			r->pc -= 4;
-			return !READ_ONCE(v->pause);
+			return true;
 		}
 		r->x[0] = (u64)ret;
-		return !READ_ONCE(v->pause);
+		/*
+		 * A hypercall that paused the vCPU (a shutdown) kicked it:
+		 * the run loop's checks see it (xen-lite/work.h).
+		 */
+		return true;
 	}
 	/* SMC32 calls take 32-bit arguments (DEN 0028 2.4). */
 	if (!(fid32 & SMCCC_64)) {

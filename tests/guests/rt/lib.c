@@ -332,8 +332,8 @@ static long console_write_once(const char *p, size_t len)
  * (maybe none), and the rest is written again a little later. (Unused by
  * the RT_BARE builds, which write to the firmware or a UART.)
  */
-static void __attribute__((unused)) console_write_all(const char *buf,
-						      size_t len)
+static void __attribute__((unused))
+console_write_all(const char *buf, size_t len)
 {
 	size_t done = 0;
 
