@@ -251,6 +251,22 @@ fail:
 	return rc;
 }
 
+/*
+ * Bumped after every change that gives the reaper work (a domain leaving
+ * DOM_RUNNING or DOM_PRESERVED). A pass of reap_domains() that found
+ * nothing to do and domains alive records the value it started from;
+ * domain_reap() returns at once while it is still the current one (issue
+ * 20: the walk of the domain list under reap_lock was some 80
+ * instructions of every scheduler pass, a world switch).
+ */
+static unsigned long reap_gen = 1;
+static unsigned long reap_quiet_gen; /* 0: no quiet pass yet */
+
+static void reap_kick(void)
+{
+	__atomic_add_fetch(&reap_gen, 1, __ATOMIC_SEQ_CST);
+}
+
 void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 {
 	unsigned long flags;
@@ -270,6 +286,7 @@ void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)
 	WRITE_ONCE(d->state, DOM_SHUTTING_DOWN);
 	d->shutdown_reason = reason;
 	d->shutdown_code = code;
+	reap_kick();
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		WRITE_ONCE(d->vcpus[i]->pause, true);
 	spin_unlock_irqrestore(&d->lock, flags);
@@ -553,6 +570,7 @@ int domain_admin_shutdown(struct domain *d, enum shutdown_action act)
 		/* Stopped and off every CPU: the reaper takes it as it is. */
 		d->admin_action = (u8)(act + 1);
 		d->state = DOM_SHUTTING_DOWN;
+		reap_kick();
 	} else {
 		rc = -EBUSY;
 	}
@@ -626,7 +644,8 @@ static unsigned int reap_domains(void)
 	enum shutdown_action act = ACTION_DESTROY;
 	unsigned int alive = 0, restarts = 0;
 	struct domain_config cfg;
-	bool restart = false, more = false;
+	bool restart = false, more = false, busy = false;
+	unsigned long gen = __atomic_load_n(&reap_gen, __ATOMIC_SEQ_CST);
 	int rc;
 
 	/*
@@ -653,6 +672,7 @@ static unsigned int reap_domains(void)
 		if (d->state == DOM_PRESERVED)
 			continue;
 		alive++;
+		busy = true;
 		if (d->reaping || victim) {
 			more = true; /* another CPU's, or the next pass's */
 			continue;
@@ -683,6 +703,8 @@ static unsigned int reap_domains(void)
 		victim = d;
 		act = a;
 	}
+	if (!victim && !busy && !more && alive)
+		WRITE_ONCE(reap_quiet_gen, gen);
 	spin_unlock(&reap_lock);
 	if (!victim) {
 		sched_teardown_pending(more);
@@ -752,6 +774,10 @@ static void __noreturn all_done(void)
 
 void domain_reap(void)
 {
+	/* Nothing changed since a pass found every domain running. */
+	if (READ_ONCE(reap_quiet_gen) ==
+	    __atomic_load_n(&reap_gen, __ATOMIC_SEQ_CST))
+		return;
 	if (!reap_domains() && !READ_ONCE(managed) && !READ_ONCE(powering_off))
 		all_done();
 }
