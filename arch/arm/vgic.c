@@ -130,7 +130,8 @@ static struct vcpu *spi_target(struct domain *d, struct vgic_irq *irq)
  * skips vgic_flush_lrs() while the CPU's work word is empty); a remote
  * one is kicked by the caller (vgic_notify()).
  */
-static void vgic_mark(struct domain *d, struct vcpu *v, unsigned int irq)
+static __always_inline void vgic_mark(struct domain *d, struct vcpu *v,
+				      unsigned int irq)
 {
 	if (irq < 32) {
 		if (v) {

@@ -55,10 +55,14 @@ static inline void vtimer_load(struct vcpu *v)
 	 * pending or active, so that it fires again only once the guest
 	 * has deactivated it.
 	 */
-	if (vtimer_fired(v) && !vgic_irq_state(v, IRQ_PPI_VTIMER)) {
+	bool on = vgic_irq_state(v, IRQ_PPI_VTIMER);
+
+	/* Injected, it is pending: no second look under the vGIC lock. */
+	if (!on && vtimer_fired(v)) {
 		vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
+		on = true;
 	}
-	gic_set_ppi_active(IRQ_PPI_VTIMER, vgic_irq_state(v, IRQ_PPI_VTIMER));
+	gic_set_ppi_active(IRQ_PPI_VTIMER, on);
 	WRITE_SYSREG(a->cntv_cval, cntv_cval_el0);
 	WRITE_SYSREG(a->cntv_ctl, cntv_ctl_el0);
 }
