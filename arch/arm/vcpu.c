@@ -196,7 +196,7 @@ static void vcpu_put(struct vcpu *v)
  * not empty (xen-lite/work.h): whether @v must leave the CPU, the PV MMU
  * trap, the list registers. Return: true to leave arch_vcpu_run().
  */
-static __noinline bool entry_work(struct vcpu *v)
+static inline bool entry_work(struct vcpu *v)
 {
 	/* Emptied first: whatever is raised from here on is seen next time. */
 	work_take();

@@ -124,6 +124,20 @@ static struct vcpu *spi_target(struct domain *d, struct vgic_irq *irq)
 }
 
 /*
+ * @v looks at its candidates before its next entry. The vCPU running on
+ * this CPU (a timer tick, an exit's own injection) needs no barrier: its
+ * checks run later on this CPU, and the vGIC lock orders the rest.
+ */
+static __always_inline void vgic_work(struct vcpu *v)
+{
+	if (v == this_cpu()->curr) {
+		work_raise_local(WORK_IRQ);
+	} else {
+		work_raise_vcpu(v, WORK_IRQ);
+	}
+}
+
+/*
  * Make INTID @irq (of @v when private) a list register candidate again
  * after a change to its state (vGIC lock held). The vCPU it is for looks
  * at its candidates before its next entry (xen-lite/work.h: the run loop
@@ -136,12 +150,11 @@ static __always_inline void vgic_mark(struct domain *d, struct vcpu *v,
 	if (irq < 32) {
 		if (v) {
 			v->arch.vgic.cand |= 1U << irq;
-			work_raise_vcpu(v, WORK_IRQ);
+			vgic_work(v);
 		}
 	} else if (irq < VGIC_NR_IRQS) {
 		d->arch.vgic.spi_cand[(irq - 32) / 32] |= 1U << (irq % 32);
-		work_raise_vcpu(spi_target(d, &d->arch.vgic.spi[irq - 32]),
-				WORK_IRQ);
+		vgic_work(spi_target(d, &d->arch.vgic.spi[irq - 32]));
 	}
 }
 
