@@ -266,6 +266,16 @@ bool sched_need_resched(void)
 	return need_resched_slice(rq, p->curr);
 }
 
+#ifdef CONFIG_DEBUG_WORK_CHECK
+bool sched_work_check(void)
+{
+	struct runq *rq = rq_of(smp_processor_id());
+
+	return READ_ONCE(rq->need_resched) || READ_ONCE(rq->nr) >= 2 ||
+	       READ_ONCE(reap_more);
+}
+#endif
+
 void sched_yield(void)
 {
 	struct runq *rq = rq_of(smp_processor_id());

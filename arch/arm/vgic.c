@@ -344,6 +344,35 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	return ret;
 }
 
+#ifdef CONFIG_DEBUG_WORK_CHECK
+int vgic_debug_deliverable(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	struct vgic_dist *dist = &d->arch.vgic;
+	unsigned long flags;
+	int found = -1;
+
+	spin_lock_irqsave(&dist->lock, flags);
+	for (unsigned int n = 0; n < 32 && found < 0; n++) {
+		const struct vgic_irq *i = &v->arch.vgic.priv[n];
+
+		if (!i->in_lr && irq_deliverable(dist, i)) {
+			found = (int)n;
+		}
+	}
+	for (unsigned int n = 0; n < VGIC_NR_SPIS && found < 0; n++) {
+		struct vgic_irq *i = &dist->spi[n];
+
+		if (!i->in_lr && irq_deliverable(dist, i) &&
+		    spi_target(d, i) == v) {
+			found = (int)n + 32;
+		}
+	}
+	spin_unlock_irqrestore(&dist->lock, flags);
+	return found;
+}
+#endif
+
 bool vgic_irq_state(struct vcpu *v, unsigned int irq)
 {
 	struct vgic_dist *dist = &v->domain->arch.vgic;

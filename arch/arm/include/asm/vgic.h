@@ -113,6 +113,13 @@ void vgic_inject(struct domain *d, struct vcpu *v, unsigned int irq, bool hw);
  */
 void vgic_mark_all(struct domain *d);
 
+/**
+ * vgic_debug_deliverable() - CONFIG_DEBUG_WORK_CHECK: an interrupt of @v
+ * (loaded, its list registers empty) that the next flush would load.
+ * Return: its INTID, or -1.
+ */
+int vgic_debug_deliverable(struct vcpu *v);
+
 /** vgic_vcpu_put() - the vCPU interface off as loaded @v leaves the CPU. */
 void vgic_vcpu_put(struct vcpu *v);
 
