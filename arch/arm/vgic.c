@@ -221,8 +221,8 @@ void vgic_notify(struct vcpu *v)
 }
 
 /* @src: the sending vCPU of an SGI (GICv2 reports it), or -1. */
-static inline void inject(struct domain *d, struct vcpu *v, unsigned int irq,
-			  bool hw, int src)
+static __always_inline void inject(struct domain *d, struct vcpu *v,
+				   unsigned int irq, bool hw, int src)
 {
 	struct vgic_dist *dist = &d->arch.vgic;
 	struct vgic_irq *i;
