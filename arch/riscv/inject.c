@@ -12,6 +12,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/work.h>
 #include <asm/csr.h>
 #include <asm/inject.h>
 #include <asm/riscv.h>
@@ -43,6 +44,11 @@ static __always_inline bool irq_pending(struct vcpu *v)
 
 void riscv_vcpu_notify(struct vcpu *v)
 {
+	/*
+	 * hvip's inputs changed: its CPU's entry checks load them (they are
+	 * skipped while its work word is empty, xen-lite/work.h).
+	 */
+	work_raise_vcpu(v, WORK_IRQ);
 	if (vcpu_is_current(v)) {
 		/* Picked up before the next guest entry. */
 		return;

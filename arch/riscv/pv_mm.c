@@ -28,6 +28,7 @@
 #include <xen-lite/pv_mm.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/work.h>
 #include <asm/csr.h>
 #include <asm/inject.h>
 #include <asm/insn.h>
@@ -113,6 +114,8 @@ void arch_pv_set_baseptr(struct vcpu *v, unsigned int slot, gfn_t root,
 	WRITE_ONCE(a->pv_next_vsatp, vsatp);
 	__atomic_fetch_or(&a->pv_pending, RISCV_PV_VSATP | RISCV_PV_FLUSH,
 			  __ATOMIC_SEQ_CST);
+	/* Its entry checks run (xen-lite/work.h). */
+	work_raise_vcpu(v, WORK_PV);
 	if (READ_ONCE(v->state) == VCPU_RUNNING) {
 		vcpu_kick(v);
 	}
@@ -223,6 +226,7 @@ void arch_pv_tlb_flush(struct vcpu *v, u64 vcpu_mask, bool all_va, vaddr_t va)
 		}
 		__atomic_fetch_or(&t->arch.pv_pending, RISCV_PV_FLUSH,
 				  __ATOMIC_SEQ_CST);
+		work_raise_vcpu(t, WORK_PV);
 		targets[n++] = t;
 	}
 	if (local) {

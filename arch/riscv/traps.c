@@ -8,6 +8,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/work.h>
 #include <asm/csr.h>
 #include <asm/irqchip.h>
 #include <asm/vimsic.h>
@@ -109,8 +110,11 @@ void riscv_ipi_interrupt(void)
 	}
 	/*
 	 * Nothing else to do: the IPI only made this CPU leave the guest or
-	 * wfi; the scheduler and the run loop look at their flags next.
+	 * wfi; the scheduler and the run loop look at their flags next. Its
+	 * sender raised what it changed in this CPU's work word
+	 * (xen-lite/work.h); an IPI without a bit is still looked at.
 	 */
+	work_raise_local(WORK_SCHED);
 }
 
 void riscv_handle_host_irq(unsigned long cause)

@@ -24,6 +24,7 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/stall.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/work.h>
 #include <asm/csr.h>
 #include <asm/exit.h>
 #include <asm/inject.h>
@@ -288,18 +289,44 @@ static inline void stall_entry(struct vcpu *v)
 }
 
 /*
- * The checks before every guest entry: false when @v must leave the run
- * loop (blocked, paused, brought down, or this CPU must schedule); else
- * the pending interrupts and PV MMU work loaded, true.
+ * The checks before a guest entry, run when this CPU's work word is not
+ * empty (xen-lite/work.h): whether @v must leave the run loop (blocked,
+ * paused, brought down, or this CPU must schedule), the interrupts to
+ * load into hvip, the PV MMU's work. Return: false to leave.
  */
-static inline bool vcpu_entry_ready(struct vcpu *v)
+static __noinline bool entry_work(struct vcpu *v)
 {
+	/* Emptied first: whatever is raised from here on is seen next time. */
+	work_take();
 	if (vcpu_must_leave(v)) {
 		return false;
 	}
 	riscv_vcpu_inject_pending(v);
 	if (unlikely(READ_ONCE(v->arch.pv_pending) ||
 		     READ_ONCE(v->domain->pv_mm_active))) {
+		riscv_pv_prepare_entry(v);
+	}
+	return true;
+}
+
+/*
+ * Before every guest entry. An exit that changed nothing the checks read
+ * (an SBI call, an emulated device access, a WFI with an interrupt due)
+ * goes straight back: every writer of that state raised a bit in this
+ * CPU's work word (riscv_vcpu_notify() for hvip's inputs, the PV MMU for
+ * pv_pending, the scheduler for the rest), and the first entry of a run
+ * has WORK_LOAD. Two inputs are read every time, raising no bit: without
+ * Sstc the guest's timer deadline (time-based), and a PV domain's vsatp
+ * (QEMU 7.2 does not trap the guest's satp writes: pv_mm.c).
+ * Return: false when @v must leave the run loop.
+ */
+static inline bool vcpu_entry_ready(struct vcpu *v)
+{
+	if (unlikely(work_pending()) || !riscv_features.sstc) {
+		if (!entry_work(v)) {
+			return false;
+		}
+	} else if (unlikely(READ_ONCE(v->domain->pv_mm_active))) {
 		riscv_pv_prepare_entry(v);
 	}
 	stall_leave();
@@ -322,6 +349,8 @@ void arch_vcpu_run(struct vcpu *v)
 	unsigned long flags = local_irq_save();
 
 	vcpu_load(v);
+	/* What changed while @v was off the CPU raised no bit here. */
+	work_raise_local(WORK_LOAD);
 	if (vcpu_entry_ready(v)) {
 		/* Until riscv_vcpu_exit() says leave (guest.S). */
 		riscv_guest_run(&v->arch);
