@@ -18,7 +18,8 @@
 #define OPC_LOAD 0x03
 #define OPC_STORE 0x23
 
-int riscv_insn_decode32(u32 insn, struct mmio_insn *m)
+/* Inline in riscv_mmio_decode(), the MMIO exit's path: no call and frame. */
+static __always_inline int decode32(u32 insn, struct mmio_insn *m)
 {
 	unsigned int funct3 = (insn >> 12) & 7;
 
@@ -45,6 +46,11 @@ int riscv_insn_decode32(u32 insn, struct mmio_insn *m)
 	default:
 		return -EINVAL;
 	}
+}
+
+int riscv_insn_decode32(u32 insn, struct mmio_insn *m)
+{
+	return decode32(insn, m);
 }
 
 int riscv_insn_decode16(u16 insn, struct mmio_insn *m)
@@ -103,7 +109,7 @@ int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
 	 * own page-table walk) are not loads or stores of the guest.
 	 */
 	if (insn & 1) {
-		int rc = riscv_insn_decode32((u32)(insn | 2), m);
+		int rc = decode32((u32)(insn | 2), m);
 
 		if (!rc && !(insn & 2)) {
 			m->len = 2;
@@ -118,7 +124,7 @@ int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
 		return -EFAULT;
 	}
 	if ((insn & 3) == 3) {
-		return riscv_insn_decode32((u32)insn, m);
+		return decode32((u32)insn, m);
 	}
 	return riscv_insn_decode16((u16)insn, m);
 }

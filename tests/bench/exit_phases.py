@@ -19,7 +19,9 @@ splits the trip into phases by position:
             symbol that is not ENTRY, LOOP or RESTORE)
   checks    the run loop again, before the next entry: reschedule and
             pause checks, vGIC list-register flush, stall detector
-  restore   the register restore and the return to the guest (RESTORE)
+  restore   the register restore and the return to the guest (RESTORE,
+            and ENTRY code after the run loop: RISC-V's exit path calls
+            the run loop and returns to the guest from the same symbol)
 
 usage: exit_phases.py ARCH TRACE HYP_ELF GUEST_ELF
 Prints "BENCH <arch>.null_hypercall_<phase>_instr N instr" per phase and
@@ -43,14 +45,17 @@ ARCHES = {
     "riscv64": {
         "cross": "riscv64-linux-gnu-",
         "trap": re.compile(r"\secall\b"),
-        "entry": {"guest_exit", "trap_entry", "hyp_trap_entry"},
-        "restore": {"riscv_guest_enter"},
+        # guest.S: exit_partial / exit_full hold the call of
+        # riscv_vcpu_exit() and, after it, the branch to guest_resume:
+        # their instructions after the run loop count as restore.
+        "entry": {"guest_exit", "exit_partial", "exit_full"},
+        "restore": {"guest_resume", "guest_resume_full"},
     },
 }
 LOOP = {
     "arch_vcpu_run", "arch_counter_read", "vgic_sync_lrs", "vgic_flush_lrs",
     "sched_need_resched", "arm_pv_sync", "stall_enter", "stall_leave",
-    "vcpu_must_leave",
+    "vcpu_must_leave", "riscv_vcpu_exit", "entry_work",
 }
 PHASES = ("entry", "exit", "dispatch", "checks", "restore")
 
@@ -138,7 +143,11 @@ def main():
     first_d = kind.index("D") if "D" in kind else len(kind)
     last_d = len(kind) - 1 - kind[::-1].index("D") if "D" in kind else -1
     first_l = next((i for i, k in enumerate(kind) if k != "E"), len(kind))
-    first_r = kind.index("R") if "R" in kind else len(kind)
+    # The restore: the entry and restore code after the last instruction
+    # of the run loop or a handler.
+    first_r = len(kind)
+    while first_r > first_l and kind[first_r - 1] in "ER":
+        first_r -= 1
     phase = {p: 0 for p in PHASES}
     for i, k in enumerate(kind):
         if i < first_l:
