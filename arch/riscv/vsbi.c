@@ -28,7 +28,11 @@
 
 struct sbi_call {
 	unsigned long ext, fid;
-	unsigned long a[6];
+	/*
+	 * a0..a5 where the exit saved them (arch_vcpu.gregs), not a copy
+	 * (issue 20): read them before writing the vCPU's registers.
+	 */
+	const unsigned long *a;
 	unsigned long value;
 };
 
@@ -449,14 +453,11 @@ static __noinline enum exit_action vsbi_ecall_sbi(struct vcpu *v)
 	enum exit_action act = EXIT_RESUME;
 	bool regs_set = false;
 	struct sbi_call c;
-	unsigned int i;
 	long err;
 
 	c.ext = cpu_regs_get(r, REG_A7);
 	c.fid = cpu_regs_get(r, REG_A6);
-	for (i = 0; i < 6; i++) {
-		c.a[i] = cpu_regs_get(r, REG_A0 + i);
-	}
+	c.a = &r->x[REG_A0 - 1];
 	c.value = 0;
 
 	switch (c.ext) {
