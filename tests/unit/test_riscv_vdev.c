@@ -201,6 +201,44 @@ TEST(vplic_claim_complete_priority_threshold)
 	CHECK_EQ(notified[1], 0);
 }
 
+/*
+ * Every source at one priority: claims in source order (ties go to the
+ * lowest ID, PLIC spec 1.0.0, "Interrupt Priorities"), through every bit
+ * position of vplic.c's lowest_bit(); then a higher priority at the top
+ * and at the bottom first. A line set again at its level changes nothing.
+ */
+TEST(vplic_claim_order_every_source)
+{
+	u32 all = ~1U;
+
+	setup();
+	for (unsigned int src = 1; src < 32; src++) {
+		plic_wr(0, 4 * src, 1);
+	}
+	plic_wr(0, 0x2000, all);
+	for (unsigned int src = 1; src < 32; src++) {
+		vplic_set_level(&dom, src, true);
+	}
+	CHECK_EQ(plic_rd(0, 0x1000), all);
+	for (unsigned int src = 1; src < 32; src++) {
+		CHECK_EQ(plic_rd(0, 0x200004), src);
+		/* Still high and claimed: setting it again pends nothing. */
+		vplic_set_level(&dom, src, true);
+	}
+	CHECK_EQ(plic_rd(0, 0x200004), 0U);
+	CHECK_EQ(plic_rd(0, 0x1000), 0U);
+	CHECK(!vcpus[0].arch.eip_level);
+	for (unsigned int src = 1; src < 32; src++) {
+		plic_wr(0, 0x200004, src); /* complete: high, pending again */
+	}
+	CHECK_EQ(plic_rd(0, 0x1000), all);
+	plic_wr(0, 4 * 31, 3);
+	plic_wr(0, 4 * 1, 2);
+	CHECK_EQ(plic_rd(0, 0x200004), 31U);
+	CHECK_EQ(plic_rd(0, 0x200004), 1U);
+	CHECK_EQ(plic_rd(0, 0x200004), 2U);
+}
+
 TEST(vplic_contexts_and_bad_accesses)
 {
 	u64 v = 0;
