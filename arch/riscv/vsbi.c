@@ -439,10 +439,11 @@ static enum exit_action xl_ecall(struct vcpu *v)
 	}
 	cpu_regs_set(r, REG_A0, 0);
 	cpu_regs_set(r, REG_A1, rc);
-	if (READ_ONCE(v->domain->state) != DOM_RUNNING ||
-	    READ_ONCE(v->state) != VCPU_RUNNING) {
-		return EXIT_LEAVE;
-	}
+	/*
+	 * A hypercall that stopped this vCPU or shut its domain down raised
+	 * this CPU's work word (vcpu_kick(), vcpu_down()): the run loop's
+	 * checks before the entry see it (xen-lite/work.h).
+	 */
 	return EXIT_RESUME;
 }
 
