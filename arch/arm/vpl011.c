@@ -120,8 +120,12 @@ static int vpl011_mmio(struct vcpu *v, void *priv, paddr_t off,
 		break;
 	case UARTFR:
 		if (!write) {
-			u->txff = !domain_console_tx_ready(d, TX_ROOM);
-			*val = (u->txff ? FR_TXFF : FR_TXFE) |
+			/*
+			 * TXFF as the last write (or the console poll) left it:
+			 * a guest polls FR between bytes, and asking the
+			 * console on every read cost about 220 instructions.
+			 */
+			*val = (READ_ONCE(u->txff) ? FR_TXFF : FR_TXFE) |
 			       (domain_console_has_input(d) ? 0 : FR_RXFE);
 		}
 		break;
@@ -197,9 +201,10 @@ static int vpl011_mmio(struct vcpu *v, void *priv, paddr_t off,
 	}
 	/*
 	 * Only writes and taking a received byte change the interrupt
-	 * condition (input arriving updates it by itself).
+	 * condition (input arriving and the console poll finding room
+	 * update it by themselves).
 	 */
-	if (write || off == UARTDR || off == UARTFR) {
+	if (write || off == UARTDR) {
 		vpl011_update(d);
 	}
 	return 0;

@@ -233,8 +233,11 @@ int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 		break;
 	case UART_LSR:
 		if (!is_write) {
-			if ((u->mcr & MCR_LOOP) ||
-			    domain_console_tx_ready(d, TX_ROOM)) {
+			/*
+			 * THRE as the last write (or the console poll) left
+			 * it: a guest polls LSR between bytes.
+			 */
+			if ((u->mcr & MCR_LOOP) || domain_console_tx_room(d)) {
 				r = LSR_THRE | LSR_TEMT;
 			}
 			r |= rx_ready(d, u) ? LSR_DR : 0;

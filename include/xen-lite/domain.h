@@ -343,6 +343,18 @@ size_t domain_console_write_some(struct domain *d, const char *s, size_t len);
  * arch_domain_console_tx_ready() is called from CPU0's console poll.
  */
 bool domain_console_tx_ready(struct domain *d, size_t more);
+/**
+ * domain_console_tx_room() - what the last domain_console_tx_ready() of
+ * @d found, until CPU0's console poll finds room again: for the emulated
+ * UARTs' status registers, which a guest reads in a loop while it waits
+ * to write (no lock, no budget arithmetic on that path). The room can
+ * only shrink by @d's own output, and a UART write checks for real, so
+ * a stale "room" lets through at most what a write already allows.
+ */
+static inline bool domain_console_tx_room(const struct domain *d)
+{
+	return !READ_ONCE(d->out_tx_wait);
+}
 /** domain_console_getc() - Return: next input byte for @d, or -1. */
 int domain_console_getc(struct domain *d);
 bool domain_console_has_input(struct domain *d);
