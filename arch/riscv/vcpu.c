@@ -309,6 +309,59 @@ static __noinline bool entry_work(struct vcpu *v)
 	return true;
 }
 
+#ifdef CONFIG_DEBUG_WORK_CHECK
+/* What entry_work() would have had to do, or NULL. */
+static const char *work_check_why(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+
+	if (READ_ONCE(v->state) != VCPU_RUNNING) {
+		return "its state";
+	}
+	if (READ_ONCE(v->pause)) {
+		return "its pause";
+	}
+	if (sched_work_check()) {
+		return "the run queue";
+	}
+	if (READ_ONCE(a->pv_pending)) {
+		return "the PV MMU's pending work";
+	}
+	if (READ_ONCE(a->irq_set)) {
+		return "an interrupt for hvip (irq_set)";
+	}
+	if (READ_ONCE(a->eip_level) != !!(csr_read(CSR_HVIP) & HVIP_VSEIP)) {
+		return "the external interrupt line (eip_level)";
+	}
+	return NULL;
+}
+
+/*
+ * CONFIG_DEBUG_WORK_CHECK: the fast return skipped entry_work(); it must
+ * have had nothing to do, or the writer's bit is on its way (a writer on
+ * another CPU between its state and its bit): give it a millisecond. A
+ * panic here is a writer that forgot its bit (xen-lite/work.h).
+ */
+static __noinline void work_check(struct vcpu *v)
+{
+	u64 end = arch_counter_read() + arch_counter_freq() / 1000;
+	const char *why;
+
+	while ((why = work_check_why(v)) && !work_pending()) {
+		if (arch_counter_read() > end) {
+			panic("work word: %s changed and no bit was raised "
+			      "(d%u vCPU%u): a lost wake-up",
+			      why, v->domain->id, v->id);
+		}
+		cpu_relax();
+	}
+}
+#else
+static inline void work_check(struct vcpu *v)
+{
+}
+#endif
+
 /*
  * Before every guest entry. An exit that changed nothing the checks read
  * (an SBI call, an emulated device access, a WFI with an interrupt due)
@@ -326,8 +379,11 @@ static inline bool vcpu_entry_ready(struct vcpu *v)
 		if (!entry_work(v)) {
 			return false;
 		}
-	} else if (unlikely(READ_ONCE(v->domain->pv_mm_active))) {
-		riscv_pv_prepare_entry(v);
+	} else {
+		work_check(v);
+		if (unlikely(READ_ONCE(v->domain->pv_mm_active))) {
+			riscv_pv_prepare_entry(v);
+		}
 	}
 	stall_leave();
 	return true;
