@@ -271,6 +271,9 @@ static void vcpu_put(struct vcpu *v)
 	}
 	if ((a->gregs.sstatus & SSTATUS_VS) == SSTATUS_VS_DIRTY) {
 		riscv_vector_put(v);
+	} else if (riscv_features.vector &&
+		   (a->gregs.sstatus & SSTATUS_VS) == SSTATUS_VS_CLEAN) {
+		riscv_vector_put_clean(v);
 	}
 	csr_write(CSR_HVIP, 0);
 }

@@ -117,6 +117,29 @@ void riscv_vector_load(struct vcpu *v, struct pcpu *p)
 	}
 }
 
+/*
+ * QEMU (7.2 and 10.0.2, its vstart/vcsr/vxrm/vxsat CSR write handlers)
+ * marks only vsstatus.VS Dirty when a guest writes those CSRs at V = 1,
+ * not the HS-level sstatus.VS too, as privileged spec 20211203 8.2.11
+ * asks ("modifying the vector state when V=1 causes both fields to be
+ * set to 3 (Dirty)"); vector instructions, vsetvl among them, do mark
+ * both. So a vCPU whose state is live and Clean may have new vstart and
+ * vcsr all the same: copy those two into its saved state at every
+ * vcpu_put() (two CSR reads; vl, vtype and the registers change only
+ * through vector instructions). Without it, a vsetvl, a save, then a
+ * csrw vcsr lost the vcsr at the next switch of the vector unit
+ * (tests/guests/progs/vector.c's long rounds).
+ */
+void riscv_vector_put_clean(struct vcpu *v)
+{
+	struct riscv_v_ctx *c = &v->arch.vec;
+
+	csr_set(CSR_SSTATUS, SSTATUS_VS);
+	c->vstart = csr_read(CSR_VSTART);
+	c->vcsr = csr_read(CSR_VCSR);
+	csr_clear(CSR_SSTATUS, SSTATUS_VS);
+}
+
 void riscv_vector_put(struct vcpu *v)
 {
 	riscv_vector_save(&v->arch.vec);

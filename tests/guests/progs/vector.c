@@ -9,7 +9,9 @@
  * With V, every vCPU of the domain loads all 32 registers with its own
  * random data (seeded by domain ID, vCPU and round), sets vl and vtype
  * (vsetvl with a random element width and AVL), vxrm and vxsat (vcsr)
- * and vstart, then spins spin_us=N microseconds (default 1500) so that
+ * and vstart (half of spin_us between the vsetvl and the CSR writes; 12 ms
+ * in every fourth round), then spins the rest of spin_us=N microseconds
+ * (default 1500; 12 ms in every fourth round) so that
  * other vCPUs sharing its pCPU (run.sh pins them so: vCPUs of this domain
  * and of another) run and use their own vector state, then reads it all
  * back and compares. For ms=N milliseconds (default 2000); one check per
@@ -142,8 +144,15 @@ static void store_all(uint8_t *p)
 		     : "memory");
 }
 
-/* Set the state of @s (vstart last: every vector instruction clears it). */
-static void set_state(struct vstate *s, unsigned long avl)
+/*
+ * Set the state of @s (vstart last: every vector instruction clears it),
+ * spinning @gap_us between the vsetvl and the CSR writes: a switch of the
+ * pCPU in that gap saves the state with the vsetvl in it, so only the CSR
+ * writes can tell the hypervisor that it changed again. (QEMU marks only
+ * vsstatus.VS Dirty for a CSR write at V = 1, not the HS-level sstatus.VS:
+ * a hypervisor trusting sstatus.VS alone lost vcsr and vstart.)
+ */
+static void set_state(struct vstate *s, unsigned long avl, unsigned long gap_us)
 {
 	unsigned long vl;
 
@@ -152,6 +161,7 @@ static void set_state(struct vstate *s, unsigned long avl)
 		     : "r"(avl), "r"(s->vtype)
 		     : "memory");
 	s->vl = vl;
+	rt_udelay(gap_us);
 	asm volatile(V_ASM("csrw vcsr, %0\n csrw vstart, %1")
 		     :
 		     : "r"(s->vcsr), "r"(s->vstart)
@@ -183,6 +193,7 @@ static void worker(unsigned long cpu)
 	while (rt_now_us() < end) {
 		struct vstate want, got;
 		uint64_t x = rt_rand(&seed);
+		unsigned long half;
 		unsigned long fiom = (x >> 13) & 1;
 		size_t i;
 
@@ -205,8 +216,15 @@ static void worker(unsigned long cpu)
 		want.vtype = ((x & 3) << 3) | (((x >> 2) & 3) << 6);
 		want.vcsr = (x >> 4) & 7;
 		want.vstart = (x >> 7) & 7;
-		set_state(&want, ((x >> 10) % 40) + 1);
-		rt_udelay(spin);
+		/*
+		 * Every fourth round spans a scheduling slice (10 ms) on
+		 * each side of the CSR writes: while other vCPUs share the
+		 * pCPU, its state is then saved between the vsetvl and the
+		 * CSR writes and the unit taken by another vCPU after them.
+		 */
+		half = r->rounds % 4 == 3 ? 12000 : spin / 2;
+		set_state(&want, ((x >> 10) % 40) + 1, half);
+		rt_udelay(half);
 		get_state(&got);
 		store_all(out);
 		r->rounds++;

@@ -29,6 +29,8 @@ void riscv_vector_load(struct vcpu *v, struct pcpu *p);
 
 /* At vcpu_put() of @v with sstatus.VS Dirty: save, VS Clean, still live. */
 void riscv_vector_put(struct vcpu *v);
+/* At vcpu_put() of @v with sstatus.VS Clean: vstart and vcsr (vector.c). */
+void riscv_vector_put_clean(struct vcpu *v);
 
 /**
  * riscv_vector_claim() - @v (current) used the vector unit while its
