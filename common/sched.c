@@ -267,12 +267,44 @@ bool sched_need_resched(void)
 }
 
 #ifdef CONFIG_DEBUG_WORK_CHECK
-bool sched_work_check(void)
+/*
+ * What the entry checks would have had to do for @v, or NULL: its state
+ * or pause (vcpu_must_leave()), the run queue (would sched_need_resched()
+ * look at anything: a resched asked, another vCPU or a teardown sharing
+ * the CPU), then the arch's own. No side effect.
+ */
+static const char *work_check_why(struct vcpu *v, int *irq)
 {
 	struct runq *rq = rq_of(smp_processor_id());
 
-	return READ_ONCE(rq->need_resched) || READ_ONCE(rq->nr) >= 2 ||
-	       READ_ONCE(reap_more);
+	*irq = -1;
+	if (READ_ONCE(v->state) != VCPU_RUNNING) {
+		return "its state";
+	}
+	if (READ_ONCE(v->pause)) {
+		return "its pause";
+	}
+	if (READ_ONCE(rq->need_resched) || READ_ONCE(rq->nr) >= 2 ||
+	    READ_ONCE(reap_more)) {
+		return "the run queue";
+	}
+	return arch_work_check_why(v, irq);
+}
+
+void work_check(struct vcpu *v)
+{
+	u64 end = arch_counter_read() + arch_counter_freq() / 1000;
+	const char *why;
+	int irq;
+
+	while ((why = work_check_why(v, &irq)) && !work_pending()) {
+		if (arch_counter_read() > end) {
+			panic("work word: %s changed and no bit was raised "
+			      "(d%u vCPU%u, interrupt %d): a lost wake-up",
+			      why, v->domain->id, v->id, irq);
+		}
+		cpu_relax();
+	}
 }
 #endif
 

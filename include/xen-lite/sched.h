@@ -50,13 +50,6 @@ void vcpu_kick(struct vcpu *v);
 bool sched_need_resched(void);
 
 /**
- * sched_work_check() - CONFIG_DEBUG_WORK_CHECK: would sched_need_resched()
- * look at anything (a resched asked, another vCPU or a teardown sharing
- * the CPU)? No side effect.
- */
-bool sched_work_check(void);
-
-/**
  * sched_yield() - the current vCPU spins (Arm WFE): give the CPU to another
  * runnable vCPU of this CPU, if there is one; arch_vcpu_run() then returns
  * through sched_need_resched().

@@ -76,4 +76,27 @@ static inline unsigned long work_take(void)
 	return __atomic_exchange_n(&this_cpu()->work, 0UL, __ATOMIC_ACQ_REL);
 }
 
+struct vcpu;
+
+#ifdef CONFIG_DEBUG_WORK_CHECK
+/**
+ * work_check() - CONFIG_DEBUG_WORK_CHECK, at a return to @v (current)
+ * that skipped the entry checks: they must have had nothing to do (its
+ * state, its pause, the run queue, and what arch_work_check_why() says),
+ * or the writer's bit is on its way (a writer on another CPU between its
+ * state and its bit): give it a millisecond, then panic naming what
+ * changed (a writer that forgot its bit). common/sched.c.
+ */
+void work_check(struct vcpu *v);
+/**
+ * arch_work_check_why() - what the arch's entry checks would have had to
+ * do for @v, or NULL; *@irq the interrupt concerned, or -1.
+ */
+const char *arch_work_check_why(struct vcpu *v, int *irq);
+#else
+static inline void work_check(struct vcpu *v)
+{
+}
+#endif
+
 #endif /* XL_WORK_H */
