@@ -313,9 +313,20 @@ static unsigned int aplic_msi_claim(void)
 	return 0;
 }
 
+/*
+ * Pend a level source again if it still asserts (4.9.2). The spec makes
+ * a setipnum write to a level source in MSI mode pend it only while its
+ * rectified input is high; QEMU 7.2 pends it whatever the input, so an
+ * idle source would come back as an MSI after every completion and the
+ * hart would take nothing but that interrupt for ever (seen with the
+ * console's transmit interrupt). Reading the input first (in_clrip
+ * reads the rectified inputs, 4.5.7) costs one load and is right on
+ * both: a source that rises after the read pends itself (4.7).
+ */
 static void aplic_msi_complete(unsigned int irq)
 {
-	if (irq && irq <= nr_sources) {
+	if (irq && irq <= nr_sources &&
+	    (rd(APLIC_IN_CLRIP + 4 * (irq / 32)) & (1U << (irq % 32)))) {
 		wr(APLIC_SETIPNUM_LE, irq);
 	}
 }
