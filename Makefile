@@ -219,7 +219,8 @@ test-format test-kconfig test-runtime:
 # The platform matrix of docs/platforms.md: every tree row and the whole
 # boot, guests and Linux suites on QEMU 10 ('make test' runs a subset).
 test-platforms:
-	$(Q)XL_PLATFORMS_FULL=1 $(srctree)/tests/run-all.sh platforms
+	$(Q)XL_PLATFORMS_FULL=1 XL_PART_TIMEOUT=$${XL_PART_TIMEOUT:-7200} \
+		$(srctree)/tests/run-all.sh platforms
 
 # The whole configuration of the partial-validation model
 # (tests/spin/pv_partial.pml); 'make test' checks its short one.

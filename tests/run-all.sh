@@ -18,6 +18,9 @@ fi
 all_parts=(format unit cli spin qemu guests kconfig linux runtime platforms firsthour fuzz)
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=("${all_parts[@]}")
+# Each part's limit: about four times the longest part's time on an idle
+# 2-core machine (firsthour, ~200 s).
+part_limit=${XL_PART_TIMEOUT:-900}
 logdir=$srctree/build/test-logs
 mkdir -p "$logdir"
 
@@ -39,11 +42,15 @@ for part in "${parts[@]}"; do
 	fi
 	echo "== $part"
 	t0=$(date +%s)
-	"$script" 2>&1 | tee "$logdir/$part.log"
+	# A part that hangs fails here, and the other parts still run.
+	timeout -k 30 "$part_limit" "$script" 2>&1 | tee "$logdir/$part.log"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -cE '^ok ' "$logdir/$part.log")
 	f=$(grep -cE '^FAIL ' "$logdir/$part.log")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "FAIL $part.timeout: tests/$part/run.sh still ran after $part_limit s (XL_PART_TIMEOUT); stopped"
+		f=$((f + 1))
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL $part.exit: tests/$part/run.sh exited with status $rc"
 		f=1
 	fi

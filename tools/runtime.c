@@ -48,6 +48,26 @@
 #define CTRL_BRACKET 0x1d /* Ctrl-] detaches a console */
 #define MAX_CLIENTS 64
 #define START_TIMEOUT_S 180
+/*
+ * A client waits at most this long (XEN_LITE_REPLY_TIMEOUT overrides it)
+ * for the supervisor to take or answer anything: a machine whose
+ * hypervisor stopped answering gives a clear error, not a command that
+ * never returns. Generous: the longest answer (a create of a Linux
+ * kernel and initramfs) takes well under a second.
+ */
+#define REPLY_TIMEOUT_S 60
+
+static int reply_timeout(void)
+{
+	const char *e = getenv("XEN_LITE_REPLY_TIMEOUT");
+	char *end;
+	long v;
+
+	if (!e || !*e)
+		return REPLY_TIMEOUT_S;
+	v = strtol(e, &end, 10);
+	return *end || v < 1 || v > 86400 ? REPLY_TIMEOUT_S : (int)v;
+}
 
 const char *runtime_root;
 
@@ -150,6 +170,8 @@ static int read_all(int fd, void *p, size_t n)
 
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (!r)
+			errno = ECONNRESET; /* the peer closed */
 		if (r <= 0)
 			return -1;
 		s += r;
@@ -213,7 +235,25 @@ static int sock_connect(const char *path)
 		close(fd);
 		return -1;
 	}
+	{
+		/* A blocking read or write that makes no progress fails. */
+		struct timeval tv = { .tv_sec = reply_timeout() };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	return fd;
+}
+
+/* Why a request on a connection failed: it timed out, or the peer left. */
+static void lost(const char *cmd, const char *dir)
+{
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		msg("%s: the machine did not answer in %d s; its hypervisor "
+		    "may be hung (its serial log: %s/serial.log)",
+		    cmd, reply_timeout(), dir);
+	else
+		msg("%s: the machine went away", cmd);
 }
 
 /* Is machine @name's supervisor there? Return: a connection, or -1. */
@@ -357,7 +397,7 @@ static void call(const char *cmd, const char *dir, unsigned int type,
 	}
 	free(path);
 	if (send_msg(fd, type, p, len, NULL, 0) || recv_msg(fd, r)) {
-		msg("%s: the machine went away", cmd);
+		lost(cmd, dir);
 		exit(1);
 	}
 	close(fd);
@@ -1617,18 +1657,37 @@ static int cmd_stop(int argc, char **argv)
 	name = pick_machine("stop", a.machine, &dir);
 	path = xasprintf("%s/ctl.sock", dir);
 	fd = sock_connect(path);
-	if (fd < 0 || send_msg(fd, XL_MGMT_STOP, NULL, 0, NULL, 0) ||
-	    recv_msg(fd, &r)) {
+	if (fd < 0) {
 		msg("stop: the machine's supervisor does not answer");
+		return 1;
+	}
+	if (send_msg(fd, XL_MGMT_STOP, NULL, 0, NULL, 0) || recv_msg(fd, &r)) {
+		lost("stop", dir);
 		return 1;
 	}
 	if (r.h.status < 0) {
 		msg("stop: %s", r.h.len ? (char *)r.p : strerror(-r.h.status));
 		return 1;
 	}
-	/* The supervisor closes every connection once QEMU has exited. */
-	while (read(fd, &c, 1) > 0)
-		;
+	/*
+	 * The supervisor closes every connection once QEMU has exited; it
+	 * kills a QEMU that has not powered off 30 s after the request.
+	 */
+	for (;;) {
+		ssize_t n = read(fd, &c, 1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			msg("stop: machine '%s' was still there %d s after "
+			    "the request (its supervisor's log: %s/"
+			    "supervisor.log)",
+			    name, reply_timeout(), dir);
+			return 1;
+		}
+		if (n <= 0)
+			break;
+	}
 	close(fd);
 	msg("machine '%s' stopped", name);
 	return 0;
@@ -1763,7 +1822,7 @@ static int cmd_create(int argc, char **argv)
 			    (c.ramdisk_len &&
 			     write_all(fd, rd, c.ramdisk_len)) ||
 			    recv_msg(fd, &r)) {
-				msg("create: the machine went away");
+				lost("create", dir);
 				return 1;
 			}
 		}
