@@ -198,13 +198,10 @@ static __noinline bool handle_sync_other(struct vcpu *v, u64 esr)
 	}
 }
 
-/* IRQ, FIQ and SError exits. */
+/* FIQ and SError exits (the run loop hands IRQ exits to arm_irq_exit()). */
 static __noinline bool handle_async(struct vcpu *v, int exit, u64 esr)
 {
 	switch (exit) {
-	case EXIT_IRQ:
-		gic_handle_irqs();
-		return true;
 	case EXIT_FIQ:
 		return true;
 	default:

@@ -116,7 +116,6 @@ static void __attribute__((noinline)) gicv2_handle_irqs(void)
 			break;
 		}
 		writel(iar, (char *)cpu + GICC_EOIR);
-		this_cpu()->arch.irq_count++;
 		if (console_again(irq, &console_seen)) {
 			writel(iar, (char *)cpu + GICC_DIR);
 			break;
@@ -127,24 +126,21 @@ static void __attribute__((noinline)) gicv2_handle_irqs(void)
 	}
 }
 
-void gic_handle_irqs(void)
+/*
+ * GICv3: handle INTID @irq, acknowledged already (a spurious INTID: none),
+ * and every one acknowledged after it.
+ */
+static void gicv3_handle_irqs(unsigned int irq)
 {
 	bool console_seen = false;
 
-	if (gic_v2()) {
-		gicv2_handle_irqs();
-		return;
-	}
 	for (;;) {
-		unsigned int irq = READ_SYSREG(ICC_IAR1_EL1) & 0xffffff;
-
 		if (irq >= GIC_SPURIOUS && irq < 8192) {
 			break;
 		}
 		/* Priority drop; deactivation follows unless forwarded. */
 		WRITE_SYSREG(irq, ICC_EOIR1_EL1);
 		isb();
-		this_cpu()->arch.irq_count++;
 		if (console_again(irq, &console_seen)) {
 			gic_deactivate(irq);
 			break;
@@ -152,7 +148,42 @@ void gic_handle_irqs(void)
 		if (!arm_irq_dispatch(irq)) {
 			gic_deactivate(irq);
 		}
+		irq = READ_SYSREG(ICC_IAR1_EL1) & 0xffffff;
 	}
+}
+
+void gic_handle_irqs(void)
+{
+	if (gic_v2()) {
+		gicv2_handle_irqs();
+		return;
+	}
+	gicv3_handle_irqs(READ_SYSREG(ICC_IAR1_EL1) & 0xffffff);
+}
+
+void arm_irq_exit_general(struct vcpu *v, unsigned int irq)
+{
+	if (gic_v2()) {
+		if (v->arch.vgic.nr_lr_used) {
+			vgic_sync_lrs(v);
+		}
+		gicv2_handle_irqs();
+		return;
+	}
+	if (irq == IRQ_PPI_VTIMER) {
+		/* Dropped by arm_irq_exit(); the ISB it left out. */
+		isb();
+		if (v->arch.vgic.nr_lr_used) {
+			vgic_sync_lrs(v);
+		}
+		if (!vtimer_interrupt()) {
+			gic_deactivate(irq);
+		}
+		irq = READ_SYSREG(ICC_IAR1_EL1) & 0xffffff;
+	} else if (v->arch.vgic.nr_lr_used) {
+		vgic_sync_lrs(v);
+	}
+	gicv3_handle_irqs(irq);
 }
 
 /*

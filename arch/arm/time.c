@@ -17,12 +17,6 @@
 
 static u64 counter_freq;
 
-u64 arch_counter_read(void)
-{
-	isb();
-	return READ_SYSREG(cntpct_el0);
-}
-
 u64 arch_counter_freq(void)
 {
 	if (!counter_freq) {

@@ -75,7 +75,7 @@ void arch_machine_poweroff(bool clean) __noreturn;
 /**
  * arch_counter_read() - the platform counter (ticks since reset). An arch
  * may define it inline in <asm/counter.h> (it is read on every guest exit
- * by the stall detector); host test builds keep the function.
+ * by the stall detector; both do); host test builds keep the function.
  */
 #if !defined(XL_HOST_TEST) && __has_include(<asm/counter.h>)
 #include <asm/counter.h>

@@ -19,6 +19,7 @@
 #include <asm/gic-v2.h>
 #include <asm/gic-v3.h>
 #include <asm/vgic.h>
+#include <asm/vgic-direct.h>
 #include "harness.h"
 
 #define NR_LRS 4
@@ -86,15 +87,34 @@ bool gic_spi_clear_active(unsigned int irq)
 	return true;
 }
 
-/* The GICv3 registers vgic-v3.c would touch: none in these tests. */
+/*
+ * The GICv3 registers: none in the GICv2 tests. The direct injection of
+ * the virtual timer (asm/vgic-direct.h, GICv3 only) reads and writes
+ * ICH_LR0_EL2, modelled here when v3_lr0 is on (and ICH_HCR_EL2, which
+ * vgic_sync_lrs() writes).
+ */
+static bool v3_lr0;
+static u64 ich_lr0, ich_hcr;
+
 u64 xl_host_sysreg_read(const char *name)
 {
+	if (v3_lr0 && !strcmp(name, "S3_4_C12_C12_0")) {
+		return ich_lr0;
+	}
 	xl_test_failed = 1;
 	return 0;
 }
 
 void xl_host_sysreg_write(const char *name, u64 val)
 {
+	if (v3_lr0 && !strcmp(name, "S3_4_C12_C12_0")) {
+		ich_lr0 = val;
+		return;
+	}
+	if (v3_lr0 && !strcmp(name, "S3_4_C12_C11_0")) {
+		ich_hcr = val;
+		return;
+	}
 	xl_test_failed = 1;
 }
 
@@ -110,6 +130,9 @@ static void setup(unsigned int nr)
 	memset(gich, 0, sizeof(gich));
 	memset(&mapped, 0, sizeof(mapped));
 	gic_is_v2 = true;
+	v3_lr0 = false;
+	ich_lr0 = 0;
+	ich_hcr = 0;
 	gic_info.nr_lrs = NR_LRS;
 	gic_info.hyp_base = (paddr_t)(uintptr_t)gich;
 	gic_info.vcpu_base = 0x08040000;
@@ -532,6 +555,125 @@ TEST(vgic_work_more_than_lrs)
 	vgic_flush_lrs(&vcpus[0]);
 	/* Two wait for a list register: every entry looks again. */
 	CHECK(take_word(0) & WORK_IRQ);
+}
+
+/*
+ * The virtual timer's direct injection at an IRQ exit (asm/vgic-direct.h,
+ * arch/arm/vcpu.c arm_irq_exit()): the state vgic_inject() and
+ * vgic_flush_lrs() would leave, when nothing is in the way, and nothing
+ * changed when something is.
+ */
+#define VTIMER_LR(prio)                                                   \
+	(27 | (27ULL << ICH_LR_PINTID_SHIFT) |                            \
+	 ((u64)(prio) << ICH_LR_PRIO_SHIFT) | ICH_LR_GROUP1 | ICH_LR_HW | \
+	 ICH_LR_PENDING)
+
+static void direct_setup(void)
+{
+	setup(2);
+	enable(0, 27);
+	place_on_cpus();
+	gic_is_v2 = false;
+	v3_lr0 = true;
+}
+
+TEST(vgic_vtimer_direct_loads_lr0)
+{
+	struct vgic_cpu *c = &vcpus[0].arch.vgic;
+	struct vgic_irq *t = &c->priv[27];
+
+	direct_setup();
+	CHECK(vgic_vtimer_direct(&vcpus[0]));
+	CHECK_EQ(ich_lr0, VTIMER_LR(0xa0));
+	CHECK_EQ(c->nr_lr_used, 1);
+	CHECK_EQ(c->lr_irq[0], 27);
+	CHECK(t->in_lr && t->hw && !t->pending && !t->repend);
+	CHECK(!(c->cand & (1U << 27)));
+	/* The vCPU runs here: no bit, no kick. */
+	CHECK_EQ(take_word(0), 0);
+	CHECK_EQ(notified[0], 0);
+	/* Its previous tick deactivated by the guest: register 0 again. */
+	ich_lr0 &= ~ICH_LR_STATE_MASK;
+	CHECK(vgic_vtimer_direct(&vcpus[0]));
+	CHECK_EQ(ich_lr0, VTIMER_LR(0xa0));
+	CHECK_EQ(c->nr_lr_used, 1);
+	/* The same state as the general path's at the next exit. */
+	ich_lr0 = 0;
+	vgic_sync_lrs(&vcpus[0]);
+	CHECK(!t->in_lr && !t->pending && !t->active && !t->hw);
+	CHECK_EQ(c->nr_lr_used, 0);
+}
+
+TEST(vgic_vtimer_direct_declines)
+{
+	struct vgic_cpu *c = &vcpus[0].arch.vgic;
+
+	/* The previous tick still pending or active in register 0 */
+	direct_setup();
+	CHECK(vgic_vtimer_direct(&vcpus[0]));
+	CHECK(!vgic_vtimer_direct(&vcpus[0]));
+	ich_lr0 = (ich_lr0 & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE;
+	CHECK(!vgic_vtimer_direct(&vcpus[0]));
+	CHECK_EQ(ich_lr0 & ICH_LR_STATE_MASK, ICH_LR_ACTIVE);
+	CHECK_EQ(c->nr_lr_used, 1);
+	/* Register 0 holds another interrupt (an SGI), or two are used */
+	direct_setup();
+	enable(0, 5);
+	c->nr_lr_used = 1;
+	c->lr_irq[0] = 5;
+	ich_lr0 = 0;
+	CHECK(!vgic_vtimer_direct(&vcpus[0]));
+	c->nr_lr_used = 2;
+	c->lr_irq[0] = 27;
+	CHECK(!vgic_vtimer_direct(&vcpus[0]));
+	CHECK_EQ(ich_lr0, 0);
+	/* The timer's PPI disabled in the redistributor, or group 1 off */
+	direct_setup();
+	c->priv[27].enabled = false;
+	CHECK(!vgic_vtimer_direct(&vcpus[0]));
+	direct_setup();
+	dom.arch.vgic.ctlr = 0;
+	CHECK(!vgic_vtimer_direct(&vcpus[0]));
+	/* Active in the vGIC (not in a list register) */
+	direct_setup();
+	c->priv[27].active = true;
+	CHECK(!vgic_vtimer_direct(&vcpus[0]));
+	CHECK_EQ(ich_lr0, 0);
+	CHECK(!c->priv[27].in_lr);
+	CHECK_EQ(c->nr_lr_used, 0);
+}
+
+/*
+ * Another interrupt made pending around the direct injection raised the
+ * work word, and the run loop's checks (entry_work()) fold register 0
+ * back before the flush, which then loads both by priority: no tick is
+ * lost or overwritten.
+ */
+TEST(vgic_vtimer_direct_then_flush)
+{
+	struct vgic_cpu *c = &vcpus[0].arch.vgic;
+	u64 val = 0x80; /* SGI 5 before the timer's 0xa0 */
+
+	direct_setup();
+	enable(0, 5);
+	CHECK_EQ(acc(0, GICD_IPRIORITYR + 5, 1, true, &val), 0);
+	take_word(0);
+	vgic_inject(&dom, &vcpus[0], 5, false);
+	CHECK(vgic_vtimer_direct(&vcpus[0]));
+	CHECK(take_word(0) & WORK_IRQ);
+	/* entry_work(): the fold-back, then the flush (GICv2's list regs) */
+	vgic_sync_lrs(&vcpus[0]);
+	CHECK_EQ(ich_hcr, ICH_HCR_EN);
+	CHECK_EQ(c->nr_lr_used, 0);
+	CHECK(c->priv[27].pending && !c->priv[27].in_lr);
+	CHECK(c->cand & (1U << 27));
+	gic_is_v2 = true;
+	vgic_flush_lrs(&vcpus[0]);
+	CHECK_EQ(c->nr_lr_used, 2);
+	CHECK_EQ(lr(0) & GICH_LR_VID_MASK, 5);
+	CHECK_EQ(lr(1) & GICH_LR_VID_MASK, 27);
+	CHECK(lr(1) & GICH_LR_HW);
+	CHECK(lr(1) & GICH_LR_PENDING);
 }
 
 TEST(vgic_v2_ctlr_gates_delivery)

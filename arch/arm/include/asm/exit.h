@@ -30,9 +30,10 @@
 
 /**
  * arm_dispatch_exit() - handle the exit of loaded @v that __guest_enter()
- * returned as @exit (EXIT_SYNC, EXIT_IRQ, EXIT_FIQ or an SError), with
- * ESR_EL2 @esr (exit.c), when arm_handle_exit() did not take it inline
- * (HVC64, data aborts and WFI never reach it).
+ * returned as @exit (EXIT_SYNC, EXIT_FIQ or an SError; the run loop gives
+ * IRQ exits to arm_irq_exit(), asm/irq.h), with ESR_EL2 @esr (exit.c),
+ * when arm_handle_exit() did not take it inline (HVC64, data aborts and
+ * WFI never reach it).
  * Return: true to enter @v again, false to leave arch_vcpu_run().
  */
 bool arm_dispatch_exit(struct vcpu *v, int exit, u64 esr);

@@ -14,4 +14,15 @@
  */
 void gic_handle_irqs(void);
 
+struct vcpu;
+
+/**
+ * arm_irq_exit_general() - the rest of arm_irq_exit() (vcpu.c): GICv3
+ * INTID @irq was acknowledged (the virtual timer's also dropped in
+ * priority), GICv2 nothing yet. Fold the list registers back
+ * (vgic_sync_lrs()) and handle every pending interrupt as
+ * gic_handle_irqs() does (irq.c).
+ */
+void arm_irq_exit_general(struct vcpu *v, unsigned int irq);
+
 #endif /* ASM_ARM_IRQ_H */

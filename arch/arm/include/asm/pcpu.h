@@ -13,7 +13,6 @@ struct arch_pcpu {
 	u8 gic_cpumask; /* GICv2: this CPU interface's bit in target lists */
 	struct vcpu *fp_owner; /* vCPU whose FP/SIMD state is in the regs */
 	u64 timer_deadline; /* CNTHP compare value, ~0 when none */
-	unsigned long irq_count;
 };
 
 #endif /* ASM_ARM_PCPU_H */
