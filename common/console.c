@@ -91,23 +91,24 @@ int console_init(const struct bootinfo *bi)
 }
 
 /*
- * The output ring. Records: a 3-byte header (the writer's slot, the
- * length in bytes, little-endian) and the bytes as they go to the UART
+ * The output ring. Records: a 4-byte header (the writer's slot and the
+ * length in bytes, each 16 bits little-endian) and the bytes as they go to the UART
  * ('\r' added before each '\n'). Offsets only grow (u32, wrapping):
  * out_head - out_tail bytes are queued.
  */
 #define OUT_SIZE (32U << 10)
 #define OUT_HV_RESERVE (8U << 10)
 #define OUT_DOMAIN_SHARE (4U << 10)
-#define OUT_SLOTS 64U
+/* A domain's share is kept by its slot (domain_slot_get()). */
+#define OUT_SLOTS CONFIG_MAX_DOMAINS
 #define SLOT_HV OUT_SLOTS
-#define REC_HDR 3U
+#define REC_HDR 4U
 /* Longest time one drain keeps writing to the UART. */
 #define DRAIN_US 500
 
 static char out_ring[OUT_SIZE];
 static u32 out_head, out_tail;
-/* Queued bytes of each slot (domain ID modulo OUT_SLOTS; SLOT_HV). */
+/* Queued bytes of each slot (a domain's slot; SLOT_HV). */
 static u32 out_slot_bytes[OUT_SLOTS + 1];
 /* The record being drained: its slot and bytes left. */
 static u32 out_rec_slot, out_rec_left;
@@ -165,7 +166,8 @@ static bool out_put(u32 slot, const char *a, size_t alen, const char *b,
 		return true;
 	if (n > 0xffff || out_used() + REC_HDR + n > limit)
 		return false;
-	out_byte((char)slot);
+	out_byte((char)(slot & 0xff));
+	out_byte((char)(slot >> 8));
 	out_byte((char)(n & 0xff));
 	out_byte((char)(n >> 8));
 	out_bytes(a, alen);
@@ -185,10 +187,13 @@ static size_t out_take(char *buf, size_t max)
 		size_t k;
 
 		if (!out_rec_left) {
-			out_rec_slot = (u8)out_ring[out_tail % OUT_SIZE];
+			out_rec_slot =
+				(u8)out_ring[out_tail % OUT_SIZE] |
+				(u32)(u8)out_ring[(out_tail + 1) % OUT_SIZE]
+					<< 8;
 			out_rec_left =
-				(u8)out_ring[(out_tail + 1) % OUT_SIZE] |
-				(u32)(u8)out_ring[(out_tail + 2) % OUT_SIZE]
+				(u8)out_ring[(out_tail + 2) % OUT_SIZE] |
+				(u32)(u8)out_ring[(out_tail + 3) % OUT_SIZE]
 					<< 8;
 			out_tail += REC_HDR;
 			continue;
@@ -344,9 +349,10 @@ void console_write(const char *s, size_t len)
 	console_kick();
 }
 
-bool console_domain_room(unsigned int domid, size_t len)
+bool console_domain_room(unsigned int slot, size_t len)
 {
-	u32 slot = domid % OUT_SLOTS;
+	if (slot >= OUT_SLOTS)
+		return false;
 
 	/* Racy by design: a hint for the emulated UARTs' status bits. */
 	return READ_ONCE(out_slot_bytes[slot]) + REC_HDR + len <=
@@ -354,13 +360,15 @@ bool console_domain_room(unsigned int domid, size_t len)
 	       out_used() + REC_HDR + len <= OUT_SIZE - OUT_HV_RESERVE;
 }
 
-bool console_domain_write(unsigned int domid, const char *note, size_t note_len,
+bool console_domain_write(unsigned int slot, const char *note, size_t note_len,
 			  const char *s, size_t len)
 {
-	u32 slot = domid % OUT_SLOTS;
 	unsigned long flags;
 	bool put = false;
 	size_t n;
+
+	if (slot >= OUT_SLOTS)
+		return false;
 
 	spin_lock_irqsave(&out_lock, flags);
 	n = out_len_of(note, note_len) + out_len_of(s, len);

@@ -151,6 +151,7 @@ static struct domain *domain_alloc(const struct domain_config *cfg)
 	INIT_LIST_HEAD(&d->page_list);
 	INIT_LIST_HEAD(&d->list);
 	d->refcnt = 1; /* domain_list's, once it is put there */
+	d->slot = -1;
 	d->ram_gpa = GUEST_RAM_BASE;
 	d->ram_bytes = cfg->mem_bytes;
 	d->max_pages = cfg->mem_bytes >> PAGE_SHIFT;
@@ -173,6 +174,7 @@ static void domain_free_now(struct domain *d, bool p2m_ready, bool arch_ready)
 			;
 	}
 	(void)domain_release_memory(d, NULL);
+	domain_slot_put(d);
 	xfree(d->p2m);
 	xfree(d);
 }
@@ -187,7 +189,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	if (!d)
 		return -ENOMEM;
 	d->id = domain_alloc_id(cfg->domid);
-	if (d->id == DOMID_INVALID) {
+	if (d->id == DOMID_INVALID || domain_slot_get(d)) {
 		domain_free_now(d, false, false);
 		return -ENOSPC;
 	}

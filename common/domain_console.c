@@ -104,7 +104,8 @@ static bool line_out_locked(struct domain *d, const char *s, size_t len,
 				     "[%s] [dropped %u lines]\n", d->name,
 				     d->out_dropped);
 		n = n > 0 ? (int)MIN((size_t)n, sizeof(note) - 1) : 0;
-		if (console_domain_write(d->id, note, (size_t)n, s, len)) {
+		if (console_domain_write((unsigned int)d->slot, note, (size_t)n,
+					 s, len)) {
 			if (CONFIG_CONSOLE_DOMAIN_RATE)
 				d->out_tokens -= len * arch_counter_freq();
 			d->out_dropped = 0;
@@ -149,7 +150,8 @@ bool domain_console_tx_ready(struct domain *d, size_t more)
 		  sizeof(d->out_line) + DOMAIN_NAME_LEN + 4);
 	/* Room for the "[dropped N lines]" note and the '\r's too. */
 	ready = budget_fits(d, len) &&
-		console_domain_room(d->id, len + DOMAIN_NAME_LEN + 48 + 4);
+		console_domain_room((unsigned int)d->slot,
+				    len + DOMAIN_NAME_LEN + 48 + 4);
 	if (!ready)
 		d->out_tx_wait = true;
 	spin_unlock_irqrestore(&d->lock, flags);

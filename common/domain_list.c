@@ -6,12 +6,50 @@
  * (domain.c) that puts domains on the list and takes them off.
  */
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 
 LIST_HEAD(domain_list);
 DEFINE_SPINLOCK(domain_list_lock);
 static domid_t next_domid = 1;
+/* Taken slots, under domain_list_lock. */
+static bool slot_taken[CONFIG_MAX_DOMAINS];
+
+int domain_slot_get(struct domain *d)
+{
+	unsigned long flags;
+	int rc = -ENOSPC;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	for (int i = 0; i < CONFIG_MAX_DOMAINS; i++) {
+		if (!slot_taken[i]) {
+			slot_taken[i] = true;
+			d->slot = i;
+			rc = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+	return rc;
+}
+
+static void slot_put_locked(struct domain *d)
+{
+	if (d->slot >= 0) {
+		slot_taken[d->slot] = false;
+		d->slot = -1;
+	}
+}
+
+void domain_slot_put(struct domain *d)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&domain_list_lock, flags);
+	slot_put_locked(d);
+	spin_unlock_irqrestore(&domain_list_lock, flags);
+}
 
 struct domain *domain_by_id_locked(domid_t id)
 {
@@ -109,5 +147,11 @@ void domain_unlist(struct domain *d)
 
 	spin_lock_irqsave(&domain_list_lock, flags);
 	list_del(&d->list);
+	/*
+	 * The next domain may take the slot at once: what this one still
+	 * has queued on the console counts against that one's share until
+	 * the UART took it (a few milliseconds).
+	 */
+	slot_put_locked(d);
 	spin_unlock_irqrestore(&domain_list_lock, flags);
 }

@@ -525,7 +525,13 @@ static void mgmt_create_end(void *ctx, const struct xl_mgmt_hdr *h,
 	cfg.staging_pa = stage_pa;
 	cfg.staging_pages = stage_pages;
 	id = domain_start(&cfg);
-	if (id < 0) {
+	if (id == -ENOSPC) {
+		reply_text(h, id,
+			   "domain %s: %u domains exist, as many as this "
+			   "hypervisor takes (CONFIG_MAX_DOMAINS)",
+			   cfg.name, (unsigned int)CONFIG_MAX_DOMAINS);
+		goto fail;
+	} else if (id < 0) {
 		reply_text(
 			h, id,
 			id == -ENOMEM ?

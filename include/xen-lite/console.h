@@ -50,23 +50,24 @@ int console_init(const struct bootinfo *bi);
 void console_write(const char *s, size_t len);
 
 /**
- * console_domain_write() - queue domain @domid's console line @s (@len
- * bytes), preceded by @note (@note_len bytes, 0 for none), as one record,
- * if the ring has room for it within the domains' part of the ring and
- * @domid's share (see common/console.c). The output budget is checked
+ * console_domain_write() - queue the console line @s (@len bytes) of the
+ * domain in slot @slot (domain_slot_get()), preceded by @note (@note_len
+ * bytes, 0 for none), as one record, if the ring has room for it within
+ * the domains' part of the ring and that domain's share (see
+ * common/console.c). The output budget is checked
  * before, by common/domain_console.c. Only queues: the caller then calls
  * console_kick().
  * Return: true if queued, false if refused (nothing queued).
  */
-bool console_domain_write(unsigned int domid, const char *note, size_t note_len,
+bool console_domain_write(unsigned int slot, const char *note, size_t note_len,
 			  const char *s, size_t len);
 
 /**
- * console_domain_room() - would a line of @len bytes of domain @domid fit
+ * console_domain_room() - would a line of @len bytes of the domain in slot @slot fit
  * the ring now? (A hint: the emulated UARTs report their FIFO full while
  * it would not.)
  */
-bool console_domain_room(unsigned int domid, size_t len);
+bool console_domain_room(unsigned int slot, size_t len);
 
 /**
  * console_async_start() - the arch routed the UART's interrupt to

@@ -72,6 +72,8 @@ struct vcpu {
 
 struct domain {
 	domid_t id;
+	/* Its slot (domain_slot_get()), -1 while it has none. */
+	int slot;
 	char name[DOMAIN_NAME_LEN];
 	enum domain_state state;
 	struct domain_config cfg;
@@ -248,6 +250,18 @@ void domain_reap(void);
  * Return: the ID, or DOMID_INVALID when every ID is taken.
  */
 domid_t domain_alloc_id(domid_t wanted);
+
+/**
+ * domain_slot_get() - give @d one of the CONFIG_MAX_DOMAINS slots: the
+ * limit on domains alive at once, and a small index for what is kept per
+ * domain in fixed tables (the console ring's shares). Held until
+ * domain_unlist() or domain_slot_put().
+ * Return: 0, or -ENOSPC when CONFIG_MAX_DOMAINS domains exist.
+ */
+int domain_slot_get(struct domain *d);
+
+/** domain_slot_put() - give @d's slot back, if it has one. */
+void domain_slot_put(struct domain *d);
 
 /** domain_list_add() - list a built domain and mark it running. */
 void domain_list_add(struct domain *d);

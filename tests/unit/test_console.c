@@ -413,6 +413,46 @@ static unsigned int count_of(const char *needle)
 }
 
 /*
+ * A domain's share of the ring is its slot's, not its ID's: IDs grow with
+ * every create (up to 0x7000) while slots are reused, and domains 1 and
+ * 65 once shared one share (ID modulo 64), so one of them flooding
+ * refused the other's lines.
+ */
+TEST(console_ring_share_by_slot_not_id)
+{
+	struct domain other;
+	char text[96];
+
+	setup();
+	console_async_start();
+	fifo_room = 0;
+	dom.id = 1;
+	dom.slot = 0;
+	memset(text, 'x', 95);
+	text[95] = '\n';
+	for (int i = 0; i < 100; i++) {
+		now += FREQ;
+		if (domain_console_write_some(&dom, text, 96) < 96)
+			break;
+	}
+	CHECK(!domain_console_tx_ready(&dom, 16));
+	memset(&other, 0, sizeof(other));
+	strcpy(other.name, "e");
+	other.id = 65;
+	other.slot = 1;
+	spin_lock_init(&other.lock);
+	CHECK(domain_console_tx_ready(&other, 16));
+	CHECK_EQ(domain_console_write_some(&other, "other line\n", 11),
+		 (size_t)11);
+	/* No slot (off the list): refused, never another's share. */
+	other.slot = -1;
+	CHECK(!domain_console_tx_ready(&other, 16));
+	fifo_room = ~0U;
+	console_tx_interrupt();
+	CHECK_EQ(count_of("[e] other line\r\n"), 1U);
+}
+
+/*
  * The output ring: with the UART's FIFO full, writers only queue (nothing
  * reaches the UART, nobody waits); a domain's line is refused once its
  * share of the ring is queued (a short count, nothing dropped), while the
@@ -452,6 +492,7 @@ TEST(console_ring_queues_and_shares)
 	memset(&other, 0, sizeof(other));
 	strcpy(other.name, "e");
 	other.id = 1;
+	other.slot = 1;
 	spin_lock_init(&other.lock);
 	CHECK_EQ(domain_console_write_some(&other, "other line\n", 11),
 		 (size_t)11);

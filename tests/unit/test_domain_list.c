@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/p2m.h>
 #include "harness.h"
 
@@ -107,4 +108,39 @@ TEST(domain_list_references)
 int main(void)
 {
 	return run_tests("domain_list");
+}
+
+/*
+ * Slots: CONFIG_MAX_DOMAINS domains at once (the hypervisor itself now
+ * refuses one more, where only the CLI counted boot domains), a slot
+ * free again once its domain is off the list.
+ */
+TEST(domain_list_slots_limit_domains)
+{
+	static struct domain ds[CONFIG_MAX_DOMAINS + 1];
+
+	clear();
+	for (int i = 0; i < CONFIG_MAX_DOMAINS; i++) {
+		ds[i].slot = -1;
+		CHECK_EQ(domain_slot_get(&ds[i]), 0);
+		CHECK(ds[i].slot >= 0 && ds[i].slot < CONFIG_MAX_DOMAINS);
+		for (int j = 0; j < i; j++)
+			CHECK(ds[j].slot != ds[i].slot);
+	}
+	ds[CONFIG_MAX_DOMAINS].slot = -1;
+	CHECK_EQ(domain_slot_get(&ds[CONFIG_MAX_DOMAINS]), -ENOSPC);
+	CHECK_EQ(ds[CONFIG_MAX_DOMAINS].slot, -1);
+	/* One listed domain leaves: its slot is the next one given. */
+	ds[3].refcnt = 2;
+	INIT_LIST_HEAD(&ds[3].list);
+	domain_list_add(&ds[3]);
+	domain_unlist(&ds[3]);
+	CHECK_EQ(ds[3].slot, -1);
+	CHECK_EQ(domain_slot_get(&ds[CONFIG_MAX_DOMAINS]), 0);
+	domain_slot_put(&ds[CONFIG_MAX_DOMAINS]);
+	domain_slot_put(&ds[CONFIG_MAX_DOMAINS]); /* twice: harmless */
+	for (int i = 0; i < CONFIG_MAX_DOMAINS; i++)
+		domain_slot_put(&ds[i]);
+	CHECK_EQ(domain_slot_get(&ds[0]), 0);
+	domain_slot_put(&ds[0]);
 }
