@@ -39,6 +39,16 @@ xl_hyp_build "$arch" || {
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
+# verdict NAME RC: the case passes if $why (the first thing found wrong)
+# is empty once QEMU's status RC and the stall detector are looked at;
+# a failure shows the log's tail.
+verdict() {
+	[ "$2" -eq 0 ] || why="${why:-QEMU exit status $2 (124: the machine hung)}"
+	[ -z "$(stall_lines "$log/$1")" ] || why="${why:-$(stall_lines "$log/$1")}"
+	check "$1" "$([ -z "$why" ]; echo $?)" "$why"
+	[ -z "$why" ] || sed 's/^/    /' "$log/$1" | tail -20
+}
+
 for smp in 1 4; do
 	name=boot_smp$smp
 	xl_boot 60 "$log/$name" --arch "$arch" --smp $smp --mem 256M
@@ -49,10 +59,7 @@ for smp in 1 4; do
 	done
 	grep -q "$smp CPUs online" "$log/$name" || why="${why:-no '$smp CPUs online' line}"
 	grep -q "boot complete" "$log/$name" || why="${why:-no boot complete line}"
-	[ $rc -eq 0 ] || why="${why:-QEMU exit status $rc}"
-	[ -z "$(stall_lines "$log/$name")" ] || why="${why:-$(stall_lines "$log/$name")}"
-	check $name "$([ -z "$why" ]; echo $?)" "$why"
-	[ -z "$why" ] || sed 's/^/    /' "$log/$name" | tail -20
+	verdict $name $rc
 done
 
 # riscv64: the host's wired interrupts through an APLIC, in MSI mode
@@ -74,10 +81,7 @@ if [ "$arch" = riscv64 ]; then
 		why=""
 		grep -aq "flood done: 200 lines written" "$log/$name" || why="the domain did not get its 200 lines out"
 		grep -aqE "[1-9][0-9]* transmit interrupts" "$log/$name" || why="${why:-no transmit interrupt drained the ring}"
-		[ $rc -eq 0 ] || why="${why:-QEMU exit status $rc (124: the machine hung)}"
-		[ -z "$(stall_lines "$log/$name")" ] || why="${why:-$(stall_lines "$log/$name")}"
-		check $name "$([ -z "$why" ]; echo $?)" "$why"
-		[ -z "$why" ] || sed 's/^/    /' "$log/$name" | tail -20
+		verdict $name $rc
 	done
 fi
 
