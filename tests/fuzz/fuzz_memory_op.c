@@ -27,7 +27,8 @@
  * mapping; at the end everything goes back and the arena has no frame
  * more than before (no leak).
  *
- * Input: a setup byte, then calls of 8 bytes (at most 48).
+ * Input: a setup byte, then calls of 8 bytes (at most 48: 385 bytes, the
+ * -max_len of memory_op.options).
  */
 #include <stdio.h>
 #include <stdlib.h>
