@@ -11,11 +11,22 @@ u64 stall_ticks = ~0ULL;
 void stall_init(void)
 {
 	stall_ticks = arch_counter_freq() * CONFIG_STALL_DETECT_US / 1000000;
+	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++)
+		pcpu_info[c].stall.limit = MIN(pcpu_info[c].stall.max, stall_ticks);
+}
+
+/* The entry's what, a and b, if only its start was stamped. */
+static void stall_describe(struct pcpu *p)
+{
+	if (p->stall.describe)
+		p->stall.describe(p);
 }
 
 void stall_new_max(struct pcpu *p, u64 ticks)
 {
+	stall_describe(p);
 	p->stall.max = ticks;
+	p->stall.limit = MIN(ticks, stall_ticks);
 	p->stall.max_what = p->stall.what;
 	p->stall.max_a = p->stall.a;
 	p->stall.max_b = p->stall.b;
@@ -48,6 +59,7 @@ void stall_report(u64 now)
 	u64 us = (now - p->stall.since) * 1000000 / arch_counter_freq();
 	struct vcpu *v = p->curr;
 
+	stall_describe(p);
 	p->stall.told = true;
 	if (v)
 		printk(XL_WARN

@@ -48,6 +48,13 @@
 #define H_SSTATUS HOST(16)
 #define H_STVEC HOST(17)
 #define H_SSCRATCH HOST(18)
+#define H_CHECKS HOST(HOST_CHECKS_SLOT)
+
+#if defined(CONFIG_STALL_DETECT_US) && CONFIG_STALL_DETECT_US > 0
+#define STALL_DETECT 1
+#else
+#define STALL_DETECT 0
+#endif
 
 #define G(n) REG_OFF(n)
 
@@ -68,6 +75,38 @@
 	\op	x25, G(25)(a0)
 	\op	x26, G(26)(a0)
 	\op	x27, G(27)(a0)
+.endm
+
+/*
+ * The checks before an entry, on the way back from a handler that said
+ * EXIT_RESUME (the partial and the full exits alike; vcpu.c,
+ * vcpu_entry_ready(), is the same in C): when this CPU's work word is
+ * empty and the vCPU does not need them on every entry (H_CHECKS), only
+ * the stall detector's end of the entry, when it is neither the longest
+ * so far nor over the threshold (pcpu.stall.limit); anything else goes
+ * to \slow (riscv_vcpu_entry()), which does it all. Leaves a0 = @a
+ * (sscratch). tp is this CPU's struct pcpu (the C code never changes
+ * it).
+ */
+.macro ENTRY_CHECKS slow
+	ld	t0, PCPU_WORK_OFF(tp)
+	csrr	a0, CSR_SSCRATCH
+	bnez	t0, \slow
+	ld	t0, H_CHECKS(a0)
+	bnez	t0, \slow
+#ifdef CONFIG_DEBUG_WORK_CHECK
+	addi	a0, a0, -VCPU_ARCH_OFF
+	call	work_check
+	csrr	a0, CSR_SSCRATCH
+#endif
+#if STALL_DETECT
+	rdtime	t0
+	ld	t1, PCPU_STALL_SINCE_OFF(tp)
+	sub	t0, t0, t1
+	ld	t1, PCPU_STALL_LIMIT_OFF(tp)
+	bgtu	t0, t1, \slow
+	sd	zero, PCPU_STALL_SINCE_OFF(tp)
+#endif
 .endm
 
 /* The hypervisor's callee-saved registers, in a->host. */
@@ -147,11 +186,16 @@ ENTRY(guest_exit)
 	csrw	CSR_STVEC, t0
 	ld	t0, H_SSTATUS(a0)
 	csrw	CSR_SSTATUS, t0
+#if STALL_DETECT
+	/* The stall detector: the start of this entry, nothing else. */
+	rdtime	t0
+	sd	t0, PCPU_STALL_SINCE_OFF(tp)
+#endif
 
 	/* The one decision: which exits keep s0..s11 live (see above). */
 	bltz	t1, exit_partial		/* an interrupt */
 	li	t2, EXC_ECALL_VS
-	beq	t1, t2, exit_partial
+	beq	t1, t2, exit_ecall
 	li	t2, EXC_VIRTUAL_INST
 	bne	t1, t2, exit_full
 	csrr	t0, CSR_STVAL
@@ -167,19 +211,100 @@ exit_full:
 	csrr	t0, CSR_HTINST
 	sd	t0, G(REGS_HTINST)(a0)
 	call	riscv_vcpu_exit
-	mv	t0, a0
+	bnez	a0, leave_full
+	ENTRY_CHECKS entry_full_slow
+	j	guest_resume_full
+entry_full_slow:
 	csrr	a0, CSR_SSCRATCH
-	beqz	t0, guest_leave
+	call	riscv_vcpu_entry
+	bnez	a0, resume_full
+leave_full:
+	csrr	a0, CSR_SSCRATCH
+	j	guest_leave
+resume_full:
+	csrr	a0, CSR_SSCRATCH
 	j	guest_resume_full
 
+	/*
+	 * SBI calls: xen-lite's hypercalls here, every other extension in
+	 * the SBI server (vsbi.c, vsbi_ecall()).
+	 */
+exit_ecall:
+	li	t2, ASM_XL_SBI_EXT
+	beq	a7, t2, exit_hypercall
+	addi	a0, a0, -VCPU_ARCH_OFF
+	call	vsbi_ecall
+	j	exit_partial_done
+
+	/*
+	 * xen-lite's hypercall ABI (include/public/xen-lite.h, RISC-V):
+	 * a7 = XL_SBI_EXT, a6 = the number, a0..a4 the arguments (a1..a4
+	 * and a6 still in the hart, a0 saved); back a0 = 0 and a1 = the
+	 * result, or a0 = SBI_ERR_NOT_SUPPORTED for -ENOSYS; for -ERESTART
+	 * (a continuation, xen-lite/hypercall.h) a0..a4 = v->hc_cont and
+	 * sepc stays at the ecall, which runs again after the checks (a
+	 * chance to preempt the vCPU). Here rather than in C: the C version
+	 * kept the vCPU across do_hypercall() in a frame of its own and
+	 * copied the arguments from a->gregs (issue 20: 12 instructions of
+	 * every hypercall). A hypercall that changed what the checks read
+	 * raised the work word.
+	 */
+exit_hypercall:
+	mv	t3, a6
+	mv	a6, a4
+	mv	a5, a3
+	mv	a4, a2
+	mv	a3, a1
+	ld	a2, G(10)(a0)
+	mv	a1, t3
+	addi	a0, a0, -VCPU_ARCH_OFF
+	/* A new hypervisor entry: a new work budget (v->hc_work). */
+	sd	zero, VCPU_HC_WORK_OFF(a0)
+	call	do_hypercall
+	csrr	t0, CSR_SSCRATCH
+	li	t1, -ASM_ERESTART
+	beq	a0, t1, hypercall_restart
+	li	t1, -ASM_ENOSYS
+	beq	a0, t1, hypercall_nosys
+	sd	a0, G(11)(t0)
+	li	a0, 0
+hypercall_done:
+	sd	a0, G(10)(t0)
+	ld	t1, G(REGS_SEPC)(t0)
+	addi	t1, t1, 4
+	sd	t1, G(REGS_SEPC)(t0)
+	j	exit_partial_resume
+hypercall_nosys:
+	li	a0, ASM_SBI_ERR_NOT_SUPPORTED
+	j	hypercall_done
+hypercall_restart:
+	addi	t1, t0, -VCPU_ARCH_OFF
+	ld	t2, VCPU_HC_CONT_OFF(t1)
+	sd	t2, G(10)(t0)
+	ld	t2, VCPU_HC_CONT_OFF + 8(t1)
+	sd	t2, G(11)(t0)
+	ld	t2, VCPU_HC_CONT_OFF + 16(t1)
+	sd	t2, G(12)(t0)
+	ld	t2, VCPU_HC_CONT_OFF + 24(t1)
+	sd	t2, G(13)(t0)
+	ld	t2, VCPU_HC_CONT_OFF + 32(t1)
+	sd	t2, G(14)(t0)
+	j	exit_partial_resume
 exit_partial:
 	call	riscv_vcpu_exit
-	mv	t0, a0
+exit_partial_done:
+	bnez	a0, leave_partial
+exit_partial_resume:
+	ENTRY_CHECKS entry_partial_slow
+	j	guest_resume
+entry_partial_slow:
 	csrr	a0, CSR_SSCRATCH
-	bnez	t0, guest_resume
+	call	riscv_vcpu_entry
+	bnez	a0, resume_partial
+leave_partial:
+	csrr	a0, CSR_SSCRATCH
 	/* Leaving the loop: the register file complete in a->gregs. */
 	GUEST_S	sd
-	/* fall through */
 guest_leave:
 	ld	t0, H_SSCRATCH(a0)
 	csrw	CSR_SSCRATCH, t0
@@ -188,6 +313,9 @@ guest_leave:
 	ld	tp, H_TP(a0)
 	HOST_S	ld
 	ret
+resume_partial:
+	csrr	a0, CSR_SSCRATCH
+	j	guest_resume
 END(guest_exit)
 
 /*

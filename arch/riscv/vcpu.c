@@ -43,6 +43,14 @@ int arch_vcpu_init(struct vcpu *v)
 	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, gregs) != 0);
 	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, host) !=
 		     VCPU_HOST_OFF);
+	BUILD_BUG_ON(__builtin_offsetof(struct riscv_host_ctx, entry_checks) !=
+		     HOST_CHECKS_SLOT * REGBYTES);
+	BUILD_BUG_ON(__builtin_offsetof(struct vcpu, arch) != VCPU_ARCH_OFF);
+	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, work) != PCPU_WORK_OFF);
+	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, stall.since) !=
+		     PCPU_STALL_SINCE_OFF);
+	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, stall.limit) !=
+		     PCPU_STALL_LIMIT_OFF);
 	memset(a, 0, sizeof(*a));
 	vimsic_vcpu_init(v);
 	a->fp_loaded_on = -1;
@@ -278,16 +286,25 @@ static void vcpu_put(struct vcpu *v)
 	csr_write(CSR_HVIP, 0);
 }
 
-/* The stall detector's view of a guest exit: its cause, or the call. */
-static inline void stall_entry(struct vcpu *v)
+/*
+ * The stall detector's view of a guest exit (stall_describe_by()):
+ * guest_exit stamps the entry's start alone; what it was is read from the
+ * exit's saved registers only when the entry is reported or becomes the
+ * longest. An SBI call's extension and function (a7, a6), else scause
+ * and stval (saved on the full exits and WFI; an interrupt has none).
+ */
+static void riscv_stall_describe(struct pcpu *p)
 {
-	const struct cpu_regs *r = &v->arch.gregs;
+	const struct cpu_regs *r = &p->curr->arch.gregs;
 
 	if (r->scause == EXC_ECALL_VS) {
-		stall_enter("SBI call ext:fid", cpu_regs_get(r, REG_A7),
-			    cpu_regs_get(r, REG_A6));
+		p->stall.what = "SBI call ext:fid";
+		p->stall.a = cpu_regs_get(r, REG_A7);
+		p->stall.b = cpu_regs_get(r, REG_A6);
 	} else {
-		stall_enter("exit scause:stval", r->scause, r->stval);
+		p->stall.what = "exit scause:stval";
+		p->stall.a = r->scause;
+		p->stall.b = (r->scause & CAUSE_IRQ_FLAG) ? 0 : r->stval;
 	}
 }
 
@@ -344,29 +361,34 @@ const char *arch_work_check_why(struct vcpu *v, int *irq)
  */
 static inline bool vcpu_entry_ready(struct vcpu *v)
 {
+	bool pv = READ_ONCE(v->domain->pv_mm_active);
+
 	if (unlikely(work_pending()) || !riscv_features.sstc) {
 		if (!entry_work(v)) {
 			return false;
 		}
+		/* After work_take(): a new PV domain raised WORK_PV. */
+		pv = READ_ONCE(v->domain->pv_mm_active);
 	} else {
 		work_check(v);
-		if (unlikely(READ_ONCE(v->domain->pv_mm_active))) {
+		if (unlikely(pv)) {
 			riscv_pv_prepare_entry(v);
 		}
 	}
+	/* For guest.S: whether it may skip all this on an empty word. */
+	v->arch.host.entry_checks = !riscv_features.sstc || pv;
 	stall_leave();
 	return true;
 }
 
-bool riscv_vcpu_exit(struct arch_vcpu *a)
+enum exit_action riscv_vcpu_exit(struct arch_vcpu *a)
 {
-	struct vcpu *v = container_of(a, struct vcpu, arch);
+	return riscv_handle_exit(container_of(a, struct vcpu, arch));
+}
 
-	stall_entry(v);
-	if (riscv_handle_exit(v) == EXIT_LEAVE) {
-		return false;
-	}
-	return vcpu_entry_ready(v);
+bool riscv_vcpu_entry(struct arch_vcpu *a)
+{
+	return vcpu_entry_ready(container_of(a, struct vcpu, arch));
 }
 
 void arch_vcpu_run(struct vcpu *v)
@@ -376,11 +398,13 @@ void arch_vcpu_run(struct vcpu *v)
 	vcpu_load(v);
 	/* What changed while @v was off the CPU raised no bit here. */
 	work_raise_local(WORK_LOAD);
+	stall_describe_by(riscv_stall_describe);
 	if (vcpu_entry_ready(v)) {
-		/* Until riscv_vcpu_exit() says leave (guest.S). */
+		/* Until an exit says leave (guest.S). */
 		riscv_guest_run(&v->arch);
 	}
 	stall_leave();
+	stall_describe_by(NULL);
 	if (!riscv_features.sstc) {
 		riscv_timer_guest_deadline(~0ULL);
 	}

@@ -14,6 +14,7 @@
 #include <xen-lite/p2m.h>
 #include <xen-lite/sched.h>
 #include <xen-lite/smp.h>
+#include <asm/asm.h>
 #include <asm/csr.h>
 #include <asm/inject.h>
 #include <asm/riscv.h>
@@ -405,50 +406,10 @@ static long dbcn_call(struct vcpu *v, struct sbi_call *c)
 }
 
 /*
- * xen-lite's hypercalls (XL_SBI_EXT): a6 = number, a0..a4 = arguments;
- * return a0 = 0 and a1 = the result, or a0 = SBI_ERR_NOT_SUPPORTED. The
- * hot path of every exit that is a hypercall: straight from the saved
- * registers, without the frame, the stack protector and the copy of six
- * arguments the other extensions' handlers need (issue 20: 66 of the 421
- * hypervisor instructions of a null hypercall).
+ * Every SBI extension but xen-lite's own: guest.S serves those
+ * (exit_hypercall: the hot path of every hypercall, in assembly).
  */
-static enum exit_action xl_ecall(struct vcpu *v)
-{
-	struct cpu_regs *r = &v->arch.gregs;
-	long rc;
-
-	v->hc_work = 0; /* a new hypervisor entry: a new work budget */
-	rc = do_hypercall(v, cpu_regs_get(r, REG_A6), cpu_regs_get(r, REG_A0),
-			  cpu_regs_get(r, REG_A1), cpu_regs_get(r, REG_A2),
-			  cpu_regs_get(r, REG_A3), cpu_regs_get(r, REG_A4));
-	if (rc == -ERESTART) {
-		/*
-		 * A continuation: the ecall runs again with the advanced
-		 * arguments (a0..a4; a6/a7 unchanged), after the loop had a
-		 * chance to preempt this vCPU; sepc stays at the ecall.
-		 */
-		for (unsigned int i = 0; i < 5; i++) {
-			cpu_regs_set(r, REG_A0 + i, v->hc_cont[i]);
-		}
-		return EXIT_RESUME;
-	}
-	r->sepc += 4;
-	if (rc == -ENOSYS) {
-		cpu_regs_set(r, REG_A0, SBI_ERR_NOT_SUPPORTED);
-		return EXIT_RESUME;
-	}
-	cpu_regs_set(r, REG_A0, 0);
-	cpu_regs_set(r, REG_A1, rc);
-	/*
-	 * A hypercall that stopped this vCPU or shut its domain down raised
-	 * this CPU's work word (vcpu_kick(), vcpu_down()): the run loop's
-	 * checks before the entry see it (xen-lite/work.h).
-	 */
-	return EXIT_RESUME;
-}
-
-/* Every SBI extension but xen-lite's own (vsbi_ecall()). */
-static __noinline enum exit_action vsbi_ecall_sbi(struct vcpu *v)
+enum exit_action vsbi_ecall(struct vcpu *v)
 {
 	struct cpu_regs *r = &v->arch.gregs;
 	enum exit_action act = EXIT_RESUME;
@@ -504,10 +465,10 @@ static __noinline enum exit_action vsbi_ecall_sbi(struct vcpu *v)
 	return act;
 }
 
-enum exit_action vsbi_ecall(struct vcpu *v)
-{
-	if (cpu_regs_get(&v->arch.gregs, REG_A7) == XL_SBI_EXT) {
-		return xl_ecall(v);
-	}
-	return vsbi_ecall_sbi(v);
-}
+/* guest.S's copies of what its hypercall dispatch uses (asm/asm.h). */
+BUILD_BUG_ON(__builtin_offsetof(struct vcpu, hc_work) != VCPU_HC_WORK_OFF);
+BUILD_BUG_ON(__builtin_offsetof(struct vcpu, hc_cont) != VCPU_HC_CONT_OFF);
+BUILD_BUG_ON(XL_SBI_EXT != ASM_XL_SBI_EXT);
+BUILD_BUG_ON(ERESTART != ASM_ERESTART);
+BUILD_BUG_ON(ENOSYS != ASM_ENOSYS);
+BUILD_BUG_ON(SBI_ERR_NOT_SUPPORTED != ASM_SBI_ERR_NOT_SUPPORTED);

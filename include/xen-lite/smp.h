@@ -39,8 +39,20 @@ struct pcpu {
 		const char *what;
 		bool told;
 		u64 max; /* the longest entry so far, in ticks */
+		/*
+		 * MIN(max, stall_ticks): an entry no longer than this is
+		 * neither reported nor the longest (RISC-V guest.S
+		 * compares once).
+		 */
+		u64 limit;
 		u64 max_a, max_b;
 		const char *max_what;
+		/*
+		 * Fills what, a and b when the entry is reported or becomes
+		 * the longest, for an entry whose start alone was stamped
+		 * (stall_describe_by()); NULL: stall_enter() filled them.
+		 */
+		void (*describe)(struct pcpu *p);
 	} stall;
 	struct arch_pcpu arch;
 };

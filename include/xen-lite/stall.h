@@ -18,6 +18,8 @@
 
 #include <xen-lite/types.h>
 
+struct pcpu;
+
 #if defined(CONFIG_STALL_DETECT_US) && CONFIG_STALL_DETECT_US > 0 && \
 	!defined(XL_HOST_TEST)
 #include <xen-lite/arch.h>
@@ -69,6 +71,18 @@ static inline void stall_enter_again(u64 a, u64 b)
 	p->stall.since = arch_counter_read();
 }
 
+/*
+ * stall_describe_by() - a run loop whose exit vector stamps only
+ * p->stall.since (RISC-V guest.S: one counter read and one store on a
+ * guest exit, issue 20): @describe fills p->stall.what, a and b from the
+ * exit when the entry is reported or becomes the longest; NULL again
+ * when the loop ends. Nothing may stall_enter() in between.
+ */
+static inline void stall_describe_by(void (*describe)(struct pcpu *p))
+{
+	this_cpu()->stall.describe = describe;
+}
+
 /* stall_check() - report now if the entry is over the threshold. */
 static inline void stall_check(void)
 {
@@ -101,6 +115,8 @@ static inline void stall_leave(void)
 	if (ticks > p->stall.max)
 		stall_new_max(p, ticks);
 	p->stall.since = 0;
+	/* For an entry whose start alone is stamped (stall_describe_by()). */
+	p->stall.told = false;
 }
 
 /**
@@ -122,6 +138,10 @@ static inline void stall_check(void)
 }
 
 static inline void stall_what(const char *what)
+{
+}
+
+static inline void stall_describe_by(void (*describe)(struct pcpu *p))
 {
 }
 

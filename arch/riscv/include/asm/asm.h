@@ -35,6 +35,31 @@
 /* offsetof(struct pcpu, stack_top), checked by a BUILD_BUG_ON in setup.c */
 #define PCPU_STACK_TOP_OFF 24
 
+/*
+ * For guest.S's exit path, checked by BUILD_BUG_ONs in vcpu.c:
+ * offsetof(struct pcpu, work), (..., stall.since), (..., stall.limit),
+ * offsetof(struct vcpu, arch) and the slot of struct riscv_host_ctx
+ * (after ra, sp, gp, tp, s0..s11, sstatus, stvec, sscratch) that says
+ * whether every entry needs the checks (vcpu.c, vcpu_entry_ready()).
+ */
+#define PCPU_WORK_OFF 40
+#define PCPU_STALL_SINCE_OFF 48
+#define PCPU_STALL_LIMIT_OFF 96
+#define VCPU_ARCH_OFF 152
+#define HOST_CHECKS_SLOT 19
+
+/*
+ * For guest.S's hypercall dispatch, checked by BUILD_BUG_ONs in vsbi.c:
+ * offsetof(struct vcpu, hc_work), (..., hc_cont), XL_SBI_EXT, ERESTART,
+ * ENOSYS and SBI_ERR_NOT_SUPPORTED.
+ */
+#define VCPU_HC_WORK_OFF 64
+#define VCPU_HC_CONT_OFF 72
+#define ASM_XL_SBI_EXT 0x0A584C00
+#define ASM_ERESTART 85
+#define ASM_ENOSYS 38
+#define ASM_SBI_ERR_NOT_SUPPORTED (-2)
+
 #ifdef __ASSEMBLY__
 #define ENTRY(name)            \
 	.globl name;           \

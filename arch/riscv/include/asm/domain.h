@@ -26,6 +26,11 @@ struct riscv_host_ctx {
 	unsigned long ra, sp, gp, tp;
 	unsigned long s[12];
 	unsigned long sstatus, stvec, sscratch;
+	/*
+	 * Not the host's: non-zero while every guest entry must run the
+	 * checks, work word or not (vcpu.c, vcpu_entry_ready()).
+	 */
+	unsigned long entry_checks;
 };
 
 /* VS-level CSRs, saved while the vCPU is off its pCPU. */

@@ -78,12 +78,10 @@ static inline enum exit_action riscv_handle_exit(struct vcpu *v)
 	paddr_t gpa;
 
 	/*
-	 * The most frequent exits first, without the jump table: SBI calls,
-	 * and WFI (guest.S read stval for it).
+	 * The most frequent exit first, without the jump table: WFI
+	 * (guest.S read stval for it). SBI calls never come here: guest.S
+	 * dispatches them itself (exit_ecall).
 	 */
-	if (likely(cause == EXC_ECALL_VS)) {
-		return vsbi_ecall(v);
-	}
 	if (cause == EXC_VIRTUAL_INST && r->stval == INSN_WFI) {
 		r->sepc += 4;
 		return riscv_vcpu_wait(v);

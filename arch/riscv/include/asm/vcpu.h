@@ -28,14 +28,26 @@ enum exit_action {
 void riscv_guest_run(struct arch_vcpu *a);
 
 /**
- * riscv_vcpu_exit() - called by guest.S on every exit of @a's guest, with
- * the hypervisor's sp, gp, tp, stvec and sstatus: handle the exit and make
- * the checks before the next entry. Runs with the guest's s0..s11 still
- * in the hart on the partial exits (guest.S): the handlers of those
- * (host interrupts, SBI calls, WFI) must not use a->gregs' s0..s11.
+ * riscv_vcpu_exit() - called by guest.S on every exit of @a's guest but
+ * the SBI calls (guest.S: exit_ecall), with the hypervisor's sp, gp,
+ * tp, stvec and sstatus: handle the exit. Runs with the guest's s0..s11
+ * still in the hart on the partial exits (guest.S): the handlers of
+ * those (host interrupts, SBI calls, WFI) must not use a->gregs' s0..s11.
+ * guest.S makes the checks before the next entry itself, or calls
+ * riscv_vcpu_entry() for them.
+ * Return: what the run loop does next.
+ */
+enum exit_action riscv_vcpu_exit(struct arch_vcpu *a);
+
+/**
+ * riscv_vcpu_entry() - the checks before the next entry of @a's guest
+ * (vcpu.c), for guest.S when its own short version cannot do: this CPU's
+ * work word is not empty, the vCPU needs them on every entry, the stall
+ * detector has an entry to report or a new longest one, or
+ * CONFIG_DEBUG_WORK_CHECK.
  * Return: true to enter the guest again, false to leave the run loop.
  */
-bool riscv_vcpu_exit(struct arch_vcpu *a);
+bool riscv_vcpu_entry(struct arch_vcpu *a);
 
 /**
  * riscv_guest_load_insn() - fetch the guest instruction at @gva (guest.S).
@@ -48,7 +60,9 @@ unsigned long riscv_guest_load_insn(unsigned long gva);
 
 /**
  * vsbi_ecall() - serve an SBI call of @v (ecall from VS-mode; sepc not yet
- * advanced).
+ * advanced) of any extension but xen-lite's hypercalls (XL_SBI_EXT),
+ * which guest.S serves itself (exit_hypercall), and which get
+ * SBI_ERR_NOT_SUPPORTED here.
  * Return: what the run loop does next.
  */
 enum exit_action vsbi_ecall(struct vcpu *v);
