@@ -12,7 +12,8 @@ void stall_init(void)
 {
 	stall_ticks = arch_counter_freq() * CONFIG_STALL_DETECT_US / 1000000;
 	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++)
-		pcpu_info[c].stall.limit = MIN(pcpu_info[c].stall.max, stall_ticks);
+		pcpu_info[c].stall.limit =
+			MIN(pcpu_info[c].stall.max, stall_ticks);
 }
 
 /* The entry's what, a and b, if only its start was stamped. */

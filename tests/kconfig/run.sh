@@ -88,7 +88,7 @@ variant() {
 		runs="pvmmu"
 		[ "$kind" = full ] && runs="basic faults pvmmu"
 	else
-		runs="basic memory faults"
+		runs="basic memory faults hcrace"
 		[ "$kind" = full ] && runs="basic faults"
 	fi
 	XL_GUESTS_ROOT=$root XL_GUESTS_RUNS=$runs "$srctree/tests/guests/run.sh" \

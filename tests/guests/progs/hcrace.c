@@ -211,10 +211,11 @@ void hcrace_irq(void)
 static void irqs(bool on)
 {
 	if (on)
-		asm volatile("csrw stvec, %0; csrs sie, %1; csrs sstatus, %2" ::"r"(
-				     hcrace_trap),
-			     "r"(SIE_SSIE), "r"(SSTATUS_SIE)
-			     : "memory");
+		asm volatile(
+			"csrw stvec, %0; csrs sie, %1; csrs sstatus, %2" ::"r"(
+				hcrace_trap),
+			"r"(SIE_SSIE), "r"(SSTATUS_SIE)
+			: "memory");
 	else
 		asm volatile("csrc sstatus, %0" ::"r"(SSTATUS_SIE) : "memory");
 }
@@ -306,8 +307,7 @@ static void worker(unsigned int me)
 		calls[me] += 3;
 		if (!(k & 15)) {
 			memset(&info, 0xa5, sizeof(info));
-			if (xl_domain_info(&info) != 0 ||
-			    info.nr_vcpus != nr ||
+			if (xl_domain_info(&info) != 0 || info.nr_vcpus != nr ||
 			    (domid != ~0ULL && info.domid != domid))
 				bad_info[me]++;
 			domid = info.domid;
@@ -387,8 +387,7 @@ int test_main(void)
 	}
 	rt_check(!sum_bad, "registers",
 		 "%llu calls changed a register (first: x%llu = %#llx)",
-		 (unsigned long long)sum_bad,
-		 (unsigned long long)(first >> 56),
+		 (unsigned long long)sum_bad, (unsigned long long)(first >> 56),
 		 (unsigned long long)(first & ((1ULL << 56) - 1)));
 	rt_check(!sum_res, "results", "%llu calls returned a wrong result",
 		 (unsigned long long)sum_res);
