@@ -45,9 +45,10 @@ ARCHES = {
     "riscv64": {
         "cross": "riscv64-linux-gnu-",
         "trap": re.compile(r"\secall\b"),
-        # guest.S: exit_partial / exit_full hold the call of
-        # riscv_vcpu_exit() and, after it, the branch to guest_resume:
-        # their instructions after the run loop count as restore.
+        # guest.S: exit_partial / exit_full hold the call of the handler;
+        # exit_ecall, exit_hypercall and hypercall_done (the hypercall
+        # dispatch in assembly) count as dispatch, exit_partial_resume
+        # (the checks before the entry) as run loop.
         "entry": {"guest_exit", "exit_partial", "exit_full"},
         "restore": {"guest_resume", "guest_resume_full"},
     },
@@ -56,6 +57,7 @@ LOOP = {
     "arch_vcpu_run", "arch_counter_read", "vgic_sync_lrs", "vgic_flush_lrs",
     "sched_need_resched", "arm_pv_sync", "stall_enter", "stall_leave",
     "vcpu_must_leave", "riscv_vcpu_exit", "entry_work",
+    "exit_partial_done", "exit_partial_resume", "riscv_vcpu_entry",
 }
 PHASES = ("entry", "exit", "dispatch", "checks", "restore")
 
