@@ -91,7 +91,7 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 	if (!dev) {
 		return riscv_unassigned_access(v, gpa);
 	}
-	rc = riscv_mmio_decode(v, &m);
+	rc = riscv_mmio_decode_inline(v, &m);
 	if (!rc) {
 		if (m.is_write) {
 			val = cpu_regs_get(r, m.reg);

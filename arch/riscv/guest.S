@@ -206,11 +206,33 @@ exit_full:
 	GUEST_S	sd
 	csrr	t0, CSR_STVAL
 	sd	t0, G(REGS_STVAL)(a0)
-	csrr	t0, CSR_HTVAL
-	sd	t0, G(REGS_HTVAL)(a0)
-	csrr	t0, CSR_HTINST
-	sd	t0, G(REGS_HTINST)(a0)
+	csrr	t3, CSR_HTVAL
+	sd	t3, G(REGS_HTVAL)(a0)
+	csrr	t2, CSR_HTINST
+	sd	t2, G(REGS_HTINST)(a0)
+	/*
+	 * Load and store guest-page faults (MMIO; the PV MMU's page-table
+	 * stores) straight to their handler, (v, gpa = a1), gpa = htval << 2 |
+	 * the low bits of stval (privileged spec 20211203, 8.6.3
+	 * "Hypervisor Trap Value Register").
+	 */
+	slli	a1, t3, 2
+	andi	t0, t0, 3
+	or	a1, a1, t0
+	li	t2, EXC_LOAD_GUEST_PAGE_FAULT
+	beq	t1, t2, exit_load_gpf
+	li	t2, EXC_STORE_GUEST_PAGE_FAULT
+	beq	t1, t2, exit_store_gpf
 	call	riscv_vcpu_exit
+	j	exit_full_done
+exit_store_gpf:
+	addi	a0, a0, -VCPU_ARCH_OFF
+	call	riscv_exit_store_fault
+	j	exit_full_done
+exit_load_gpf:
+	addi	a0, a0, -VCPU_ARCH_OFF
+	call	riscv_mmio_fault
+exit_full_done:
 	bnez	a0, leave_full
 	ENTRY_CHECKS entry_full_slow
 	j	guest_resume_full

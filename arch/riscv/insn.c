@@ -15,42 +15,9 @@
 #include <asm/insn.h>
 #include <asm/vcpu.h>
 
-#define OPC_LOAD 0x03
-#define OPC_STORE 0x23
-
-/* Inline in riscv_mmio_decode(), the MMIO exit's path: no call and frame. */
-static __always_inline int decode32(u32 insn, struct mmio_insn *m)
-{
-	unsigned int funct3 = (insn >> 12) & 7;
-
-	m->len = 4;
-	switch (insn & 0x7f) {
-	case OPC_LOAD:
-		if (funct3 == 7) {
-			return -EINVAL;
-		}
-		m->is_write = false;
-		m->size = 1U << (funct3 & 3);
-		m->sign_extend = !(funct3 & 4);
-		m->reg = (insn >> 7) & 0x1f;
-		return 0;
-	case OPC_STORE:
-		if (funct3 > 3) {
-			return -EINVAL;
-		}
-		m->is_write = true;
-		m->size = 1U << funct3;
-		m->sign_extend = false;
-		m->reg = (insn >> 20) & 0x1f;
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
 int riscv_insn_decode32(u32 insn, struct mmio_insn *m)
 {
-	return decode32(insn, m);
+	return riscv_decode32(insn, m);
 }
 
 int riscv_insn_decode16(u16 insn, struct mmio_insn *m)
@@ -99,32 +66,5 @@ int riscv_insn_decode16(u16 insn, struct mmio_insn *m)
 
 int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)
 {
-	struct cpu_regs *r = &v->arch.gregs;
-	unsigned long insn = r->htinst;
-
-	/*
-	 * A transformed instruction has bit 0 set; bit 1 clear means the
-	 * original was a 16-bit one (the transform is its 32-bit
-	 * equivalent). Pseudoinstructions (implicit accesses of the guest's
-	 * own page-table walk) are not loads or stores of the guest.
-	 */
-	if (insn & 1) {
-		int rc = decode32((u32)(insn | 2), m);
-
-		if (!rc && !(insn & 2)) {
-			m->len = 2;
-		}
-		return rc;
-	}
-	if (insn) {
-		return -EINVAL;
-	}
-	insn = riscv_guest_load_insn(r->sepc);
-	if (!insn) {
-		return -EFAULT;
-	}
-	if ((insn & 3) == 3) {
-		return decode32((u32)insn, m);
-	}
-	return riscv_insn_decode16((u16)insn, m);
+	return riscv_mmio_decode_inline(v, m);
 }

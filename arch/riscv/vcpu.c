@@ -24,6 +24,7 @@
 #include <xen-lite/sched.h>
 #include <xen-lite/stall.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/vmmio.h>
 #include <xen-lite/work.h>
 #include <asm/csr.h>
 #include <asm/exit.h>
@@ -384,6 +385,15 @@ static inline bool vcpu_entry_ready(struct vcpu *v)
 enum exit_action riscv_vcpu_exit(struct arch_vcpu *a)
 {
 	return riscv_handle_exit(container_of(a, struct vcpu, arch));
+}
+
+enum exit_action riscv_exit_store_fault(struct vcpu *v, paddr_t gpa)
+{
+	/* A store to a PV domain's pinned page table (pv_mm.c). */
+	if (!vmmio_find(v->domain, gpa) && riscv_pv_store_fault(v, gpa)) {
+		return EXIT_RESUME;
+	}
+	return riscv_mmio_fault(v, gpa);
 }
 
 bool riscv_vcpu_entry(struct arch_vcpu *a)

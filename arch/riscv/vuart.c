@@ -138,8 +138,8 @@ static u8 modem_status(const struct vuart *u)
 }
 
 /* A byte access to register @off, under the UART's lock. */
-static __noinline void vuart_access(struct domain *d, struct vuart *u,
-				    paddr_t off, bool is_write, u64 *val)
+static __noinline int vuart_access(struct domain *d, struct vuart *u,
+				   paddr_t off, bool is_write, u64 *val)
 {
 	unsigned long flags;
 	u8 w = is_write ? (u8)*val : 0;
@@ -254,6 +254,7 @@ static __noinline void vuart_access(struct domain *d, struct vuart *u,
 	if (!is_write) {
 		*val = r;
 	}
+	return 0;
 }
 
 int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
@@ -270,29 +271,29 @@ int vuart_mmio(struct vcpu *v, void *priv, paddr_t off, unsigned int size,
 		return size != 1 ? -EINVAL : 0;
 	}
 	/*
-	 * LSR, which a guest polls between bytes, without the lock when the
-	 * read changes nothing: a byte is already read ahead (u->rx) or the
-	 * console has none to pull. A snapshot of single words, as a read
-	 * just before or after a concurrent access would see. Nothing
-	 * changed, so the interrupt line stays as the last change left it
-	 * (every change recomputes it: the accesses below, vuart_input(),
-	 * vuart_tx_ready()). Issue 20: about 100 of the 440 instructions
-	 * of an LSR read were the lock, the switch and update_irq().
+	 * LSR, which a guest polls between bytes, without the lock: it
+	 * changes nothing. DR says a byte is there, read ahead (u->rx) or
+	 * still in the console's input, which the RBR read pulls (or
+	 * iir(), when the interrupt line is recomputed). Single words read
+	 * once, a snapshot as a read just before or after a concurrent
+	 * access would see. Nothing changed, so the interrupt line stays as
+	 * the last change left it (every change recomputes it: the accesses
+	 * under the lock, vuart_input(), vuart_tx_ready()). Issue 20: about
+	 * 100 of the 440 instructions of an LSR read were the lock, the
+	 * switch and update_irq().
 	 */
 	if (off == UART_LSR && !is_write) {
-		int rx = READ_ONCE(u->rx);
-
-		if (rx >= 0 || !domain_console_has_input(d)) {
-			if ((READ_ONCE(u->mcr) & MCR_LOOP) ||
-			    domain_console_tx_room(d)) {
-				r = LSR_THRE | LSR_TEMT;
-			}
-			*val = (u8)(r | (rx >= 0 ? LSR_DR : 0));
-			return 0;
+		if ((READ_ONCE(u->mcr) & MCR_LOOP) ||
+		    domain_console_tx_room(d)) {
+			r = LSR_THRE | LSR_TEMT;
 		}
+		if (READ_ONCE(u->rx) >= 0 || domain_console_has_input(d)) {
+			r |= LSR_DR;
+		}
+		*val = r;
+		return 0;
 	}
-	vuart_access(d, u, off, is_write, val);
-	return 0;
+	return vuart_access(d, u, off, is_write, val);
 }
 
 void vuart_input(struct domain *d)

@@ -19,8 +19,11 @@
 #define INSN_WRS_NTO 0x00d00073UL
 
 /**
- * riscv_mmio_fault() - a guest-page fault of @v at guest physical @gpa:
- * emulate the access if a virtual device claims it, else crash the domain.
+ * riscv_mmio_fault() - a load or store guest-page fault of @v at guest
+ * physical @gpa (r->scause says which): emulate the access if a virtual
+ * device claims it, else riscv_unassigned_access(). guest.S calls it
+ * directly for a load (exit_gpf), and riscv_exit_store_fault() (vcpu.c)
+ * for a store.
  * Return: what the run loop does next.
  */
 enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa);
@@ -75,7 +78,6 @@ static inline enum exit_action riscv_handle_exit(struct vcpu *v)
 	struct cpu_regs *r = &v->arch.gregs;
 	unsigned long cause = r->scause;
 	unsigned long insn;
-	paddr_t gpa;
 
 	/*
 	 * The most frequent exit first, without the jump table: WFI
@@ -99,14 +101,9 @@ static inline enum exit_action riscv_handle_exit(struct vcpu *v)
 		}
 		return riscv_exit_virtual_insn(v, insn);
 	case EXC_STORE_GUEST_PAGE_FAULT:
-		gpa = (r->htval << 2) | (r->stval & 3);
-		if (!vmmio_find(v->domain, gpa) &&
-		    riscv_pv_store_fault(v, gpa)) {
-			return EXIT_RESUME;
-		}
-		return riscv_mmio_fault(v, gpa);
 	case EXC_LOAD_GUEST_PAGE_FAULT:
-		return riscv_mmio_fault(v, (r->htval << 2) | (r->stval & 3));
+		/* guest.S dispatches these itself (exit_gpf): not reached. */
+		return riscv_exit_unhandled(v);
 	case EXC_INST_GUEST_PAGE_FAULT:
 		return riscv_unassigned_access(v, (r->htval << 2) |
 							  (r->stval & 3));

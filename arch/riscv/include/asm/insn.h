@@ -8,6 +8,7 @@
 #define ASM_RISCV_INSN_H
 
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/types.h>
 #include <asm/vcpu.h>
 
@@ -71,6 +72,78 @@ static inline unsigned long riscv_exit_insn(struct vcpu *v)
 	const struct cpu_regs *r = &v->arch.gregs;
 
 	return r->stval ? r->stval : riscv_insn_fetch(r->sepc);
+}
+
+#define INSN_OPC_LOAD 0x03
+#define INSN_OPC_STORE 0x23
+
+/* A 32-bit load or store: riscv_insn_decode32(), inline. */
+static __always_inline int riscv_decode32(u32 insn, struct mmio_insn *m)
+{
+	unsigned int funct3 = (insn >> 12) & 7;
+
+	m->len = 4;
+	switch (insn & 0x7f) {
+	case INSN_OPC_LOAD:
+		if (funct3 == 7) {
+			return -EINVAL;
+		}
+		m->is_write = false;
+		m->size = 1U << (funct3 & 3);
+		m->sign_extend = !(funct3 & 4);
+		m->reg = (insn >> 7) & 0x1f;
+		return 0;
+	case INSN_OPC_STORE:
+		if (funct3 > 3) {
+			return -EINVAL;
+		}
+		m->is_write = true;
+		m->size = 1U << funct3;
+		m->sign_extend = false;
+		m->reg = (insn >> 20) & 0x1f;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * riscv_mmio_decode(), inline in the MMIO exit's handler (exit.c): the
+ * decoded fields stay in registers there (issue 20: a call, a frame and
+ * the fields through memory were some 25 instructions of every MMIO
+ * exit).
+ */
+static __always_inline int riscv_mmio_decode_inline(struct vcpu *v,
+						    struct mmio_insn *m)
+{
+	struct cpu_regs *r = &v->arch.gregs;
+	unsigned long insn = r->htinst;
+
+	/*
+	 * A transformed instruction has bit 0 set; bit 1 clear means the
+	 * original was a 16-bit one (the transform is its 32-bit
+	 * equivalent). Pseudoinstructions (implicit accesses of the guest's
+	 * own page-table walk) are not loads or stores of the guest.
+	 */
+	if (insn & 1) {
+		int rc = riscv_decode32((u32)(insn | 2), m);
+
+		if (!rc && !(insn & 2)) {
+			m->len = 2;
+		}
+		return rc;
+	}
+	if (insn) {
+		return -EINVAL;
+	}
+	insn = riscv_guest_load_insn(r->sepc);
+	if (!insn) {
+		return -EFAULT;
+	}
+	if ((insn & 3) == 3) {
+		return riscv_decode32((u32)insn, m);
+	}
+	return riscv_insn_decode16((u16)insn, m);
 }
 
 #endif /* ASM_RISCV_INSN_H */

@@ -40,6 +40,15 @@ void riscv_guest_run(struct arch_vcpu *a);
 enum exit_action riscv_vcpu_exit(struct arch_vcpu *a);
 
 /**
+ * riscv_exit_store_fault() - a store guest-page fault of @v at guest
+ * physical @gpa, for guest.S (exit_gpf, the full frame saved): a store to
+ * a PV domain's pinned page table goes to the PV MMU, anything else to
+ * riscv_mmio_fault().
+ * Return: what the run loop does next.
+ */
+enum exit_action riscv_exit_store_fault(struct vcpu *v, paddr_t gpa);
+
+/**
  * riscv_vcpu_entry() - the checks before the next entry of @a's guest
  * (vcpu.c), for guest.S when its own short version cannot do: this CPU's
  * work word is not empty, the vCPU needs them on every entry, the stall
