@@ -71,7 +71,7 @@ done
 # interrupt for ever (arch/riscv/aplic.c, aplic_msi_complete()).
 if [ "$arch" = riscv64 ]; then
 	make -s -C "$srctree/tests/guests" ARCH=riscv64 >/dev/null 2>&1
-	printf 'name = "flood"\nkernel = "%s"\nmemory = 16\nvcpus = 1\ncmdline = "role=flood lines=200 rest_ms=0"\n' \
+	printf 'name = "flood"\nkernel = "%s"\nmemory = 16\nvcpus = 1\ncmdline = "role=flood lines=300 chunk=10 rest_ms=0"\n' \
 		"$srctree/build/guests/riscv64/console.bin" >"$log/flood.cfg"
 	for aia in aplic-imsic aplic; do
 		name=aia_${aia//-/_}_console
@@ -79,7 +79,7 @@ if [ "$arch" = riscv64 ]; then
 			--machine-opt aia=$aia "$log/flood.cfg"
 		rc=$?
 		why=""
-		grep -aq "flood done: 200 lines written" "$log/$name" || why="the domain did not get its 200 lines out"
+		grep -aq "flood done: 300 lines written" "$log/$name" || why="the domain did not get its 300 lines out"
 		grep -aqE "[1-9][0-9]* transmit interrupts" "$log/$name" || why="${why:-no transmit interrupt drained the ring}"
 		verdict $name $rc
 	done
