@@ -298,6 +298,20 @@ void console_tx_interrupt(void)
 	drain(false);
 }
 
+/* The UART's interrupt once it drains the ring (console_irq_start()). */
+static unsigned int console_irq;
+
+void console_irq_start(unsigned int irq)
+{
+	console_irq = irq;
+	console_async_start();
+}
+
+bool console_irq_is(unsigned int irq)
+{
+	return console_irq && irq == console_irq;
+}
+
 void console_async_start(void)
 {
 	if (!uart || !uart->tx_room || !uart->tx_byte || !uart->tx_irq)

@@ -6,6 +6,7 @@
  * copied into its tree, and the devices quiesced when it goes.
  */
 #include <libfdt.h>
+#include <xen-lite/console.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/lib.h>
@@ -77,8 +78,22 @@ int passthrough_dt_nodes(struct domain *d, void *fdt)
 int passthrough_bind_irqs(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->cfg.nr_irqs; i++) {
-		int rc = arch_passthrough_irq_bind(d, d->cfg.irqs[i]);
+		int rc;
 
+		/*
+		 * The host UART's: the hypervisor drains its console through
+		 * it. (On QEMU virt it is also the number of the domain's own
+		 * emulated UART, which the arches refuse; a board where the
+		 * two differ would otherwise hand the hypervisor's interrupt
+		 * over.)
+		 */
+		if (console_irq_is(d->cfg.irqs[i])) {
+			printk(XL_ERR "domain %s: irqs %u: the host console "
+				      "UART's, which the hypervisor uses\n",
+			       d->name, d->cfg.irqs[i]);
+			return -EBUSY;
+		}
+		rc = arch_passthrough_irq_bind(d, d->cfg.irqs[i]);
 		if (rc)
 			return rc;
 	}

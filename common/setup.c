@@ -200,8 +200,9 @@ void start_xen(unsigned long boot_hwid, paddr_t dtb_pa)
 	 * From here on the console's writers only queue their output: the
 	 * UART's transmit interrupt drains it (common/console.c).
 	 */
-	if (!arch_console_irq_init(bi))
-		console_async_start();
+	rc = arch_console_irq_init(bi);
+	if (rc > 0)
+		console_irq_start((unsigned int)rc);
 	else
 		printk(XL_WARN "console: no UART interrupt: every write waits "
 			       "for the UART\n");

@@ -208,5 +208,5 @@ int arch_console_irq_init(const struct bootinfo *bi)
 	console_irq = irq;
 	gic_route_spi(irq, smp_processor_id());
 	gic_spi_enable(irq, true);
-	return 0;
+	return (int)irq;
 }

@@ -110,5 +110,5 @@ int arch_console_irq_init(const struct bootinfo *bi)
 		return -ENODEV;
 	console_irq = fdt32_ld(&cells[0]);
 	chip->route(console_irq, smp_processor_id(), true);
-	return 0;
+	return (int)console_irq;
 }

@@ -78,9 +78,23 @@ void console_async_start(void);
 /**
  * arch_console_irq_init() - route the console UART's interrupt (@bi's
  * uart node) to the boot CPU, to call console_tx_interrupt().
- * Return: 0, or -ENODEV when it cannot (the console stays synchronous).
+ * Return: the interrupt's number (a PLIC/APLIC source, a GIC INTID), or
+ * -ENODEV when it cannot (the console stays synchronous).
  */
 int arch_console_irq_init(const struct bootinfo *bi);
+
+/**
+ * console_async_start() with the console UART's interrupt @irq, which is
+ * the hypervisor's from then on (console_irq_is()).
+ */
+void console_irq_start(unsigned int irq);
+
+/**
+ * console_irq_is() - is @irq (in the numbering of
+ * arch_console_irq_init()) the console UART's, which the hypervisor
+ * takes itself? No domain may have it passed through.
+ */
+bool console_irq_is(unsigned int irq);
 
 /** console_tx_interrupt() - the UART's interrupt: its FIFO has room. */
 void console_tx_interrupt(void);

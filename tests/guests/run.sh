@@ -644,6 +644,24 @@ on_reboot = \"restart\""
 				! grep -aq 'virtio-mmio device at .* reset' "$tmp/hb.log"; echo $?)" \
 			"$(grep -a 'iomem\|failed to build\|reset' "$tmp/hb.log" | tr '\n' ' ')"
 	done
+	# A bundle whose host tree gives the console UART another interrupt
+	# (QEMU virt's is also the number of a domain's own emulated UART,
+	# which the arches refuse) and passes that one through: the
+	# hypervisor refuses it, the UART's interrupt is its own.
+	local uart_node=/soc/serial@10000000 uart_irq=(11) dom_irq=11
+	[ "$a" = arm64 ] && uart_node=/pl011@9000000 uart_irq=(0 2 4) dom_irq=34
+	rm -rf "$hb"
+	if "$srctree/xen-lite" build --arch "$a" -o "$hb" "$cfgdir/hello.cfg" >"$tmp/hb.out" 2>&1 &&
+		fdtput -t u "$hb/host.dtb" "$uart_node" interrupts "${uart_irq[@]}" 2>>"$tmp/hb.out" &&
+		fdtput -t u "$hb/host.dtb" /chosen/domain@0 xen-lite,irqs "$dom_irq" 2>>"$tmp/hb.out"; then
+		timeout 120 "$hb/run.sh" </dev/null >"$tmp/hb.log" 2>&1
+		check "$p.hostile_irq_console" \
+			"$(grep -aqF "irqs $dom_irq: the host console UART's, which the hypervisor uses" "$tmp/hb.log" &&
+				grep -aq 'all domains have exited (0 crashed, 1 failed to build)' "$tmp/hb.log"; echo $?)" \
+			"$(grep -a 'irqs\|failed to build' "$tmp/hb.log" | tr '\n' ' ')"
+	else
+		fail "$p.hostile_irq_console" "bundle: $(tr '\n' ' ' <"$tmp/hb.out")"
+	fi
 	# riscv64 never has a sub-page window from the CLI (a transport is a
 	# page): a bundle giving passthru only the first 0x200 bytes of its
 	# transport makes its page trapped there too; the registers and the
