@@ -22,46 +22,7 @@ int riscv_insn_decode32(u32 insn, struct mmio_insn *m)
 
 int riscv_insn_decode16(u16 insn, struct mmio_insn *m)
 {
-	unsigned int funct3 = (insn >> 13) & 7;
-	unsigned int quadrant = insn & 3;
-
-	m->len = 2;
-	m->sign_extend = true;
-	if (quadrant == 0) {
-		switch (funct3) {
-		case 2: /* c.lw */
-		case 3: /* c.ld */
-			m->is_write = false;
-			m->reg = 8 + ((insn >> 2) & 7);
-			break;
-		case 6: /* c.sw */
-		case 7: /* c.sd */
-			m->is_write = true;
-			m->reg = 8 + ((insn >> 2) & 7);
-			break;
-		default:
-			return -EINVAL;
-		}
-	} else if (quadrant == 2) {
-		switch (funct3) {
-		case 2: /* c.lwsp */
-		case 3: /* c.ldsp */
-			m->is_write = false;
-			m->reg = (insn >> 7) & 0x1f;
-			break;
-		case 6: /* c.swsp */
-		case 7: /* c.sdsp */
-			m->is_write = true;
-			m->reg = (insn >> 2) & 0x1f;
-			break;
-		default:
-			return -EINVAL;
-		}
-	} else {
-		return -EINVAL;
-	}
-	m->size = (funct3 & 1) ? 8 : 4;
-	return 0;
+	return riscv_decode16(insn, m);
 }
 
 int riscv_mmio_decode(struct vcpu *v, struct mmio_insn *m)

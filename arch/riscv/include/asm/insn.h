@@ -107,6 +107,51 @@ static __always_inline int riscv_decode32(u32 insn, struct mmio_insn *m)
 	}
 }
 
+/* A compressed load or store: riscv_insn_decode16(), inline. */
+static __always_inline int riscv_decode16(u16 insn, struct mmio_insn *m)
+{
+	unsigned int funct3 = (insn >> 13) & 7;
+	unsigned int quadrant = insn & 3;
+
+	m->len = 2;
+	m->sign_extend = true;
+	if (quadrant == 0) {
+		switch (funct3) {
+		case 2: /* c.lw */
+		case 3: /* c.ld */
+			m->is_write = false;
+			m->reg = 8 + ((insn >> 2) & 7);
+			break;
+		case 6: /* c.sw */
+		case 7: /* c.sd */
+			m->is_write = true;
+			m->reg = 8 + ((insn >> 2) & 7);
+			break;
+		default:
+			return -EINVAL;
+		}
+	} else if (quadrant == 2) {
+		switch (funct3) {
+		case 2: /* c.lwsp */
+		case 3: /* c.ldsp */
+			m->is_write = false;
+			m->reg = (insn >> 7) & 0x1f;
+			break;
+		case 6: /* c.swsp */
+		case 7: /* c.sdsp */
+			m->is_write = true;
+			m->reg = (insn >> 2) & 0x1f;
+			break;
+		default:
+			return -EINVAL;
+		}
+	} else {
+		return -EINVAL;
+	}
+	m->size = (funct3 & 1) ? 8 : 4;
+	return 0;
+}
+
 /*
  * riscv_mmio_decode(), inline in the MMIO exit's handler (exit.c): the
  * decoded fields stay in registers there (issue 20: a call, a frame and
@@ -143,7 +188,7 @@ static __always_inline int riscv_mmio_decode_inline(struct vcpu *v,
 	if ((insn & 3) == 3) {
 		return riscv_decode32((u32)insn, m);
 	}
-	return riscv_insn_decode16((u16)insn, m);
+	return riscv_decode16((u16)insn, m);
 }
 
 #endif /* ASM_RISCV_INSN_H */
