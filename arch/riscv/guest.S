@@ -11,15 +11,21 @@
  * not delegated, or any host interrupt: HS interrupts are always enabled
  * while V = 1) lands in guest_exit, which saves the guest's registers in
  * a->gregs, gives the hart back to the hypervisor (its sp, gp, tp, stvec,
- * sstatus; sscratch keeps @a) and calls riscv_vcpu_exit(@a) (vcpu.c): the
- * exit's handler and the checks before the next entry. When that returns
- * true, guest_resume enters the guest again from a->gregs; when false,
- * the guest's state is complete in a->gregs and riscv_guest_run()
- * returns to its caller as from an ordinary call. Called with
- * sstatus.SIE clear; the hypervisor's callee-saved registers are saved
- * and restored once per riscv_guest_run(), not once per exit.
+ * sstatus; sscratch keeps @a), stamps the stall detector's start of the
+ * entry and runs the exit's handler: SBI calls go to vsbi_ecall()
+ * (vsbi.c) or, for xen-lite's hypercalls, to do_hypercall() through the
+ * dispatch below (exit_hypercall); WFI to riscv_vcpu_wait() (inject.c);
+ * load and store guest-page faults to riscv_mmio_fault() (exit.c) and
+ * riscv_exit_store_fault() (vcpu.c); every other exit to
+ * riscv_vcpu_exit() (vcpu.c). Then the checks before the next entry
+ * (ENTRY_CHECKS, or riscv_vcpu_entry() in C). While they say enter,
+ * guest_resume enters the guest again from a->gregs; when a handler or
+ * the checks say leave, the guest's state is complete in a->gregs and
+ * riscv_guest_run() returns to its caller as from an ordinary call.
+ * Called with sstatus.SIE clear; the hypervisor's callee-saved registers
+ * are saved and restored once per riscv_guest_run(), not once per exit.
  *
- * Partial save (issue 20): riscv_vcpu_exit() is C code, which preserves
+ * Partial save (issue 20): the handlers are C code, which preserves
  * s0..s11 (the RISC-V calling convention's callee-saved registers), so
  * on the exits whose handlers only use the SBI argument registers or no
  * guest register at all (host interrupts, ecall from VS-mode, WFI), the
@@ -30,7 +36,7 @@
  * reads or writes any register; virtual-instruction emulation: CSR
  * operands; illegal instructions, ...) saves s0..s11 first and reloads
  * them from a->gregs before the guest runs again. When the vCPU leaves
- * the loop (riscv_vcpu_exit() false: a block, a context switch, a pause),
+ * the loop (a block, a context switch, a pause),
  * a partial exit saves s0..s11 then, so that a->gregs is the whole
  * register file whenever the vCPU is outside riscv_guest_run(). stval,
  * htval and htinst are read only on the full-frame exits (and stval on
@@ -201,7 +207,7 @@ ENTRY(guest_exit)
 	csrr	t0, CSR_STVAL
 	sd	t0, G(REGS_STVAL)(a0)
 	li	t2, WFI_INSN
-	beq	t0, t2, exit_partial
+	beq	t0, t2, exit_wfi
 exit_full:
 	GUEST_S	sd
 	csrr	t0, CSR_STVAL
@@ -312,6 +318,19 @@ hypercall_restart:
 	ld	t2, VCPU_HC_CONT_OFF + 32(t1)
 	sd	t2, G(14)(t0)
 	j	exit_partial_resume
+	/*
+	 * WFI (hstatus.VTW, privileged spec 20211203, 8.2.1 "hstatus"): past
+	 * it, and wait (inject.c) without riscv_vcpu_exit()'s frame and
+	 * scause dispatch (issue 20: 22 instructions of every WFI exit and
+	 * of every switch between vCPUs that block).
+	 */
+exit_wfi:
+	ld	t0, G(REGS_SEPC)(a0)
+	addi	t0, t0, 4
+	sd	t0, G(REGS_SEPC)(a0)
+	addi	a0, a0, -VCPU_ARCH_OFF
+	call	riscv_vcpu_wait
+	j	exit_partial_done
 exit_partial:
 	call	riscv_vcpu_exit
 exit_partial_done:

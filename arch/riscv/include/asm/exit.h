@@ -22,7 +22,7 @@
  * riscv_mmio_fault() - a load or store guest-page fault of @v at guest
  * physical @gpa (r->scause says which): emulate the access if a virtual
  * device claims it, else riscv_unassigned_access(). guest.S calls it
- * directly for a load (exit_gpf), and riscv_exit_store_fault() (vcpu.c)
+ * directly for a load (exit_load_gpf), and riscv_exit_store_fault() (vcpu.c)
  * for a store.
  * Return: what the run loop does next.
  */
@@ -102,7 +102,7 @@ static inline enum exit_action riscv_handle_exit(struct vcpu *v)
 		return riscv_exit_virtual_insn(v, insn);
 	case EXC_STORE_GUEST_PAGE_FAULT:
 	case EXC_LOAD_GUEST_PAGE_FAULT:
-		/* guest.S dispatches these itself (exit_gpf): not reached. */
+		/* guest.S dispatches these itself: not reached. */
 		return riscv_exit_unhandled(v);
 	case EXC_INST_GUEST_PAGE_FAULT:
 		return riscv_unassigned_access(v, (r->htval << 2) |

@@ -22,17 +22,19 @@ enum exit_action {
 };
 
 /**
- * riscv_guest_run() - run @a's guest (guest.S) until riscv_vcpu_exit()
- * returns false; a->gregs then holds the guest's whole register file.
+ * riscv_guest_run() - run @a's guest (guest.S) until an exit's handler or
+ * the checks before the next entry say leave; a->gregs then holds the
+ * guest's whole register file.
  */
 void riscv_guest_run(struct arch_vcpu *a);
 
 /**
  * riscv_vcpu_exit() - called by guest.S on every exit of @a's guest but
- * the SBI calls (guest.S: exit_ecall), with the hypervisor's sp, gp,
- * tp, stvec and sstatus: handle the exit. Runs with the guest's s0..s11
- * still in the hart on the partial exits (guest.S): the handlers of
- * those (host interrupts, SBI calls, WFI) must not use a->gregs' s0..s11.
+ * those it dispatches itself (SBI calls, WFI, load and store guest-page
+ * faults), with the hypervisor's sp, gp, tp, stvec and sstatus: handle
+ * the exit. Runs with the guest's s0..s11 still in the hart on the
+ * partial exits (guest.S): the handlers of those (host interrupts, SBI
+ * calls, WFI) must not use a->gregs' s0..s11.
  * guest.S makes the checks before the next entry itself, or calls
  * riscv_vcpu_entry() for them.
  * Return: what the run loop does next.
@@ -41,7 +43,7 @@ enum exit_action riscv_vcpu_exit(struct arch_vcpu *a);
 
 /**
  * riscv_exit_store_fault() - a store guest-page fault of @v at guest
- * physical @gpa, for guest.S (exit_gpf, the full frame saved): a store to
+ * physical @gpa, for guest.S (exit_store_gpf, the full frame saved): a store to
  * a PV domain's pinned page table goes to the PV MMU, anything else to
  * riscv_mmio_fault().
  * Return: what the run loop does next.
