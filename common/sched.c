@@ -291,9 +291,21 @@ static const char *work_check_why(struct vcpu *v, int *irq)
 	return arch_work_check_why(v, irq);
 }
 
+/*
+ * How long work_check() waits for a writer's bit: a writer on another CPU
+ * between its state and its bit can be a host thread the host took off
+ * its core (QEMU's vCPUs on a loaded machine) for milliseconds; the 1 ms
+ * this once was made the check panic now and then at load 8. As long as
+ * the stall detector's threshold: a writer in the hypervisor held up
+ * longer is reported by its own CPU's detector anyway.
+ */
+#define WORK_CHECK_GRACE_US \
+	(CONFIG_STALL_DETECT_US > 1000 ? CONFIG_STALL_DETECT_US : 10000)
+
 void work_check(struct vcpu *v)
 {
-	u64 end = arch_counter_read() + arch_counter_freq() / 1000;
+	u64 end = arch_counter_read() +
+		  arch_counter_freq() * WORK_CHECK_GRACE_US / 1000000;
 	const char *why;
 	int irq;
 
