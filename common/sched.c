@@ -296,8 +296,10 @@ static const char *work_check_why(struct vcpu *v, int *irq)
  * between its state and its bit can be a host thread the host took off
  * its core (QEMU's vCPUs on a loaded machine) for milliseconds; the 1 ms
  * this once was made the check panic now and then at load 8. As long as
- * the stall detector's threshold: a writer in the hypervisor held up
- * longer is reported by its own CPU's detector anyway.
+ * the stall detector's threshold (10 ms; 5 s in the QEMU defconfigs,
+ * whose counter follows the host's clock): a writer in the hypervisor
+ * held up longer is reported by its own CPU's detector anyway. A bit
+ * never raised still panics, that much later.
  */
 #define WORK_CHECK_GRACE_US \
 	(CONFIG_STALL_DETECT_US > 1000 ? CONFIG_STALL_DETECT_US : 10000)
