@@ -774,6 +774,12 @@ static void __noreturn all_done(void)
 	arch_machine_poweroff(clean);
 }
 
+bool domain_reap_idle(void)
+{
+	return READ_ONCE(reap_quiet_gen) ==
+	       __atomic_load_n(&reap_gen, __ATOMIC_SEQ_CST);
+}
+
 void domain_reap(void)
 {
 	/* Nothing changed since a pass found every domain running. */

@@ -17,6 +17,9 @@
  * down, one bounded teardown step per pass, powering off once none is
  * left) and, on CPU0, polls the console for input
  * (common/domain_console.c). Nothing else about domains is decided here.
+ * When that turn has nothing to do, a vCPU that blocks may hand the CPU
+ * straight to the next one from the arch's run loop (sched_handover(),
+ * Arm), the same decision without the loop's pass.
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain_console.h>
@@ -161,8 +164,16 @@ void vcpu_block(struct vcpu *v, u64 wake_at)
 		v->state = VCPU_BLOCKED;
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
-	/* Not VCPU_RUNNING any more: the run loop must see it and return. */
-	work_raise_vcpu(v, WORK_VCPU);
+	/*
+	 * Not VCPU_RUNNING any more: the run loop must see it and return.
+	 * The current vCPU's own block (a WFI) needs no barrier: its checks
+	 * run later on this CPU.
+	 */
+	if (v == this_cpu()->curr) {
+		work_raise_local(WORK_VCPU);
+	} else {
+		work_raise_vcpu(v, WORK_VCPU);
+	}
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -415,6 +426,25 @@ u64 sched_timer_tick(void)
 	return next;
 }
 
+/*
+ * A queue holds only the vCPUs placed on its CPU: a move that broke this
+ * (tests/runtime's vcpu_pin_race looks for the line). @v was just picked
+ * from CPU @cpu's queue.
+ */
+static __noinline void misplaced_report(unsigned int cpu, const struct vcpu *v)
+{
+	if (!__atomic_exchange_n(&misplaced_told, 1, __ATOMIC_RELAXED))
+		printk(XL_ERR "sched: domain %u vCPU%u on CPU%u's queue, "
+			      "placed on CPU%u\n",
+		       v->domain->id, v->id, cpu, READ_ONCE(v->processor));
+}
+
+static inline void misplaced_check(unsigned int cpu, const struct vcpu *v)
+{
+	if (unlikely(READ_ONCE(v->processor) != cpu))
+		misplaced_report(cpu, v);
+}
+
 /* Pick the first runnable vCPU and mark it running. */
 static struct vcpu *pick_next(struct runq *rq)
 {
@@ -441,16 +471,9 @@ static struct vcpu *pick_next(struct runq *rq)
 		this_cpu()->curr = found;
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
-	/*
-	 * A queue holds only the vCPUs placed on its CPU: a move that
-	 * broke this (tests/runtime's vcpu_pin_race looks for the line).
-	 */
-	if (found && unlikely(READ_ONCE(found->processor) != rq - runqs) &&
-	    !__atomic_exchange_n(&misplaced_told, 1, __ATOMIC_RELAXED))
-		printk(XL_ERR "sched: domain %u vCPU%u on CPU%u's queue, "
-			      "placed on CPU%u\n",
-		       found->domain->id, found->id, (unsigned int)(rq - runqs),
-		       READ_ONCE(found->processor));
+	if (found) {
+		misplaced_check((unsigned int)(rq - runqs), found);
+	}
 	return found;
 }
 
@@ -466,6 +489,71 @@ static void put_prev(struct runq *rq, struct vcpu *v)
 	list_del(&v->runq);
 	list_add_tail(&v->runq, &rq->head);
 	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+struct vcpu *sched_handover(struct vcpu *prev)
+{
+	unsigned int cpu = smp_processor_id();
+	struct runq *rq = rq_of(cpu);
+	struct vcpu *v, *next = NULL;
+	u64 now = arch_counter_read(), wake = ~0ULL;
+
+	/*
+	 * What the loop would do between the two runs must have nothing to
+	 * do: no teardown step, no lifecycle change, on CPU0 no management
+	 * request and no console poll due. Any of these becoming due just
+	 * after is the same as it coming after the loop's pass.
+	 */
+	if (READ_ONCE(reap_more) || !domain_reap_idle() ||
+	    (cpu == 0 && (now >= console_next || mgmt_pending()))) {
+		return NULL;
+	}
+	spin_lock(&rq->lock);
+	/* A blocked vCPU, or one woken since: put_prev() and pick_next(). */
+	if (prev->state != VCPU_BLOCKED && prev->state != VCPU_RUNNABLE) {
+		spin_unlock(&rq->lock);
+		return NULL;
+	}
+	list_for_each_entry(v, &rq->head, runq) {
+		if (v->state == VCPU_BLOCKED && v->wake_at &&
+		    v->wake_at <= now) {
+			v->state = VCPU_RUNNABLE;
+			v->wake_at = 0;
+		}
+		/*
+		 * @prev goes to the tail (put_prev()), so any other runnable
+		 * vCPU comes first; a start to apply takes the loop's way.
+		 */
+		if (!next && v != prev && v->state == VCPU_RUNNABLE &&
+		    !READ_ONCE(v->pause) && !READ_ONCE(v->reset_pending)) {
+			next = v;
+		} else if (v->state == VCPU_BLOCKED && v->wake_at) {
+			wake = MIN(wake, v->wake_at);
+		}
+	}
+	if (next) {
+		list_del(&prev->runq);
+		list_add_tail(&prev->runq, &rq->head);
+		rq->need_resched = false;
+		next->state = VCPU_RUNNING;
+		rq->slice_end = now + slice_ticks;
+		this_cpu()->curr = next;
+	}
+	spin_unlock(&rq->lock);
+	if (!next) {
+		return NULL;
+	}
+	misplaced_check(cpu, next);
+	prev->runtime_ticks += now - prev->run_start;
+	WRITE_ONCE(prev->run_start, 0);
+	WRITE_ONCE(next->run_start, now);
+	/* As the loop's: the slice end, the next wake-up, CPU0's tick. */
+	wake = MIN(wake, now + slice_ticks);
+	if (cpu == 0) {
+		wake = MIN(wake, now + tick_ticks);
+	}
+	arch_timer_set(wake);
+	return next;
 }
 
 void sched_teardown_pending(bool more)
@@ -566,7 +654,9 @@ static void __noreturn sched_loop(void)
 			/* For the 'd' dump: a lone vCPU's slice never ends. */
 			WRITE_ONCE(v->run_start, t0);
 			arch_vcpu_run(v);
-			v->runtime_ticks += arch_counter_read() - t0;
+			/* Another vCPU after a hand-over (sched_handover()). */
+			v = this_cpu()->curr;
+			v->runtime_ticks += arch_counter_read() - v->run_start;
 			WRITE_ONCE(v->run_start, 0);
 		}
 		put_prev(rq, v);

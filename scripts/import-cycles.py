@@ -36,6 +36,9 @@ HOOKS = {
     # lifecycle its turn between two vCPU runs; the lifecycle uses the
     # scheduler (run queues), the scheduler decides nothing about domains.
     "domain_reap",
+    # The same seam: whether that turn would do nothing, for the
+    # scheduler's direct hand-over (sched_handover()).
+    "domain_reap_idle",
     # include/xen-lite/mgmt.h: CPU0's scheduler loop and tick give the
     # management channel its turn (docs/runtime.md); its commands use the
     # domain lifecycle, which uses the scheduler.

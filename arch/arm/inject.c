@@ -122,7 +122,11 @@ bool arm_vcpu_wait(struct vcpu *v)
 	vcpu_block(v, wake);
 	/*
 	 * An interrupt injected between the check above and the block saw
-	 * the vCPU running and only kicked it: wake it ourselves.
+	 * the vCPU running and only kicked it: wake it ourselves. The
+	 * barrier orders the block before the candidate masks are read
+	 * (without the lock when empty); it pairs with the one between an
+	 * injection's candidate bit and its look at the vCPU's state
+	 * (work_raise() in vgic_mark()).
 	 */
 	smp_mb();
 	if (vgic_vcpu_pending(v)) {

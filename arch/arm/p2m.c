@@ -14,6 +14,7 @@
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/p2m.h>
+#include <asm/setup.h>
 #include <asm/sysregs.h>
 #include <asm/system.h>
 
@@ -83,15 +84,28 @@ const struct p2m_format *arch_p2m_format(void)
 	return &s2_fmt;
 }
 
+void arm_p2m_cpu_init(void)
+{
+	/* VTCR_EL2 is per CPU; the boot CPU's is set by arch_p2m_setup(). */
+	WRITE_SYSREG(s2_vtcr, vtcr_el2);
+	isb();
+}
+
 void arch_p2m_activate(const struct p2m_domain *p2m)
 {
 	u64 vttbr = mfn_to_maddr(page_to_mfn(p2m->root)) |
 		    ((u64)p2m->vmid << VTTBR_VMID_SHIFT);
 
-	/* VTCR_EL2 is per CPU: secondaries get it here. */
-	WRITE_SYSREG(s2_vtcr, vtcr_el2);
+	/*
+	 * No ISB here (issue 20): a direct write is guaranteed visible to
+	 * later instructions after the next Context synchronization event
+	 * (Arm ARM (DDI 0487 K.a) "Synchronization requirements for AArch64
+	 * System registers"), and the only caller, vcpu_load(), ends with an
+	 * ISB (after CPTR_EL2) before anything that uses the stage-2
+	 * context: between the two it restores the vGIC interface and the
+	 * virtual timer, which do not.
+	 */
 	WRITE_SYSREG(vttbr, vttbr_el2);
-	isb();
 }
 
 /*

@@ -14,6 +14,7 @@
 #include <libfdt.h>
 #include <asm/gic.h>
 #include <asm/irq.h>
+#include <asm/vcpu.h>
 #include <asm/setup.h>
 #include <asm/sysregs.h>
 #include <asm/system.h>
@@ -34,6 +35,32 @@ void arm_boot_c(unsigned long mpidr, paddr_t dtb)
 	start_xen(mpidr & MPIDR_AFF_MASK, dtb);
 }
 
+void arm_guest_cpu_init(void)
+{
+	/*
+	 * The same for every vCPU, so written once per CPU instead of at
+	 * each load (issue 20); they trap or deny only EL1 and EL0, so the
+	 * hypervisor runs under them unchanged.
+	 *
+	 * Debug and PMU registers are not switched per vCPU: trap them all
+	 * (in vcpu_handle_sysreg(), sysreg.c, debug registers and the PMU
+	 * registers of CRn 9 read as zero and ignore writes; the event
+	 * counters and filters of CRn 14 are Undefined, as without a PMU,
+	 * which ID_AA64DFR0 hides),
+	 * so one guest's breakpoints, watchpoints or counters can never fire
+	 * in another. HPMN keeps the hardware's counter count (0 is not
+	 * allowed before FEAT_HPMN0).
+	 */
+	WRITE_SYSREG(((READ_SYSREG(pmcr_el0) >> PMCR_N_SHIFT) &
+		      MDCR_HPMN_MASK) |
+			     MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
+			     MDCR_TDRA,
+		     mdcr_el2);
+	/* EL1 may read the physical counter, not use the physical timer. */
+	WRITE_SYSREG(CNTHCTL_EL1PCTEN, cnthctl_el2);
+	isb();
+}
+
 void arm_secondary_c(unsigned int cpu)
 {
 	struct pcpu *p = &pcpu_info[cpu];
@@ -52,6 +79,8 @@ void arm_secondary_c(unsigned int cpu)
 		}
 	}
 	arm_timer_cpu_init();
+	arm_guest_cpu_init();
+	arm_p2m_cpu_init();
 	WRITE_ONCE(p->boot_stage, CPU_STAGE_ARCH);
 	start_secondary(cpu);
 }
@@ -82,6 +111,7 @@ int arch_setup(const struct bootinfo *bi)
 		return ret;
 	}
 	arm_timer_cpu_init();
+	arm_guest_cpu_init();
 	return arch_p2m_setup();
 }
 

@@ -72,6 +72,13 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
 	a->fp_loaded = false;
 }
 
+/*
+ * The EL1 registers a guest can write without a trap. Not MDSCR_EL1:
+ * MDCR_EL2.TDA traps its accesses (Arm ARM (DDI 0487 K.a) "MDCR_EL2":
+ * TDA traps EL1 accesses to MDSCR_EL1 among the debug registers, EC
+ * 0x18) and vcpu_handle_sysreg() makes them read as zero and ignores the
+ * writes, so the register keeps the hypervisor's value for every vCPU.
+ */
 static void el1_save(struct el1_sysregs *s)
 {
 	s->sctlr = READ_SYSREG(sctlr_el1);
@@ -97,7 +104,6 @@ static void el1_save(struct el1_sysregs *s)
 	s->cntkctl = READ_SYSREG(cntkctl_el1);
 	s->par = READ_SYSREG(par_el1);
 	s->csselr = READ_SYSREG(csselr_el1);
-	s->mdscr = READ_SYSREG(mdscr_el1);
 }
 
 static void el1_restore(const struct el1_sysregs *s)
@@ -125,7 +131,6 @@ static void el1_restore(const struct el1_sysregs *s)
 	WRITE_SYSREG(s->cntkctl, cntkctl_el1);
 	WRITE_SYSREG(s->par, par_el1);
 	WRITE_SYSREG(s->csselr, csselr_el1);
-	WRITE_SYSREG(s->mdscr, mdscr_el1);
 }
 
 static void vcpu_load(struct vcpu *v)
@@ -134,25 +139,8 @@ static void vcpu_load(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 
 	WRITE_SYSREG(a->hcr, hcr_el2);
-	/*
-	 * Debug and PMU registers are not switched per vCPU: trap them all
-	 * (in vcpu_handle_sysreg(), sysreg.c, debug registers and the PMU
-	 * registers of CRn 9 read as zero and ignore writes; the event
-	 * counters and filters of CRn 14 are Undefined, as without a PMU,
-	 * which ID_AA64DFR0 hides),
-	 * so one guest's breakpoints, watchpoints or counters can never fire
-	 * in another. HPMN keeps the hardware's counter count (0 is not
-	 * allowed before FEAT_HPMN0).
-	 */
-	WRITE_SYSREG(((READ_SYSREG(pmcr_el0) >> PMCR_N_SHIFT) &
-		      MDCR_HPMN_MASK) |
-			     MDCR_TPMCR | MDCR_TPM | MDCR_TDA | MDCR_TDOSA |
-			     MDCR_TDRA,
-		     mdcr_el2);
 	WRITE_SYSREG(a->vmpidr, vmpidr_el2);
 	WRITE_SYSREG(d->arch.cntvoff, cntvoff_el2);
-	/* EL1 may read the physical counter, not use the physical timer. */
-	WRITE_SYSREG(CNTHCTL_EL1PCTEN, cnthctl_el2);
 	el1_restore(&a->el1);
 	p2m_activate(d->p2m, smp_processor_id());
 	vgic_restore(v);
@@ -173,24 +161,35 @@ static void vcpu_load(struct vcpu *v)
 	smp_mb();
 }
 
-static void vcpu_put(struct vcpu *v)
+/*
+ * Save @v's state: after this it may be loaded on another CPU once the
+ * scheduler says it is not current here. The CPU still has @v's traps
+ * and virtual interface settings: vcpu_put_host() for the hypervisor, or
+ * the next vcpu_load() (a hand-over) replaces them.
+ */
+static void vcpu_save(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 
 	vtimer_put(v);
 	el1_save(&a->el1);
 	vgic_save(v);
-	vgic_vcpu_put(v);
 	if (a->fp_loaded) {
 		fpsimd_save(&a->fp);
 		a->fp_loaded = false;
 	}
 	this_cpu()->arch.fp_owner = NULL;
+	a->loaded = false;
+}
+
+/* No vCPU on this CPU any more: the hypervisor's own settings. */
+static void vcpu_put_host(void)
+{
+	vgic_vcpu_put();
 	/* The hypervisor itself may use FP/SIMD (libfdt). */
 	WRITE_SYSREG(CPTR_EL2_RES1, cptr_el2);
 	WRITE_SYSREG(HCR_HOST, hcr_el2);
 	isb();
-	a->loaded = false;
 }
 
 /*
@@ -310,11 +309,30 @@ void arch_vcpu_run(struct vcpu *v)
 			vgic_sync_lrs(v);
 		}
 		if (!arm_handle_exit(v, exit, esr)) {
-			break;
+			struct vcpu *next;
+
+			/*
+			 * It blocked (or went down, or its domain stops):
+			 * saved first, as the scheduler expects of a vCPU
+			 * that is not current, then the next runnable vCPU
+			 * of this CPU straight away if the loop would have
+			 * nothing else to do (sched_handover(), issue 20).
+			 */
+			vcpu_save(v);
+			next = sched_handover(v);
+			if (!next) {
+				break;
+			}
+			v = next;
+			vcpu_load(v);
+			work_raise_local(WORK_LOAD);
 		}
 	}
 	stall_leave();
-	vcpu_put(v);
+	if (v->arch.loaded) {
+		vcpu_save(v);
+	}
+	vcpu_put_host();
 	local_irq_restore(flags);
 }
 

@@ -313,6 +313,18 @@ static bool irq_deliverable(const struct vgic_dist *dist,
 	       (dist->ctlr & GICD_CTLR_ENABLE_G1);
 }
 
+/* Any SPI candidate? Read without the lock (see vgic_flush_lrs()). */
+static bool spi_cand_any(const struct vgic_dist *dist)
+{
+	u32 any = 0;
+	unsigned int w;
+
+	for (w = 0; w < VGIC_SPI_WORDS; w++) {
+		any |= READ_ONCE(dist->spi_cand[w]);
+	}
+	return any;
+}
+
 bool vgic_vcpu_pending(struct vcpu *v)
 {
 	struct domain *d = v->domain;
@@ -322,6 +334,17 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	unsigned int w;
 	u32 m;
 
+	/*
+	 * Only candidates are looked at below: none, no lock (issue 20: the
+	 * lock round trip was twice on every WFI that blocks). An injection
+	 * racing with this read sets its candidate bit and then, after a
+	 * full barrier (work_raise()), reads the vCPU's state; the WFI path
+	 * blocks, and after a full barrier looks again (arm_vcpu_wait()):
+	 * one of the two sees the other, and the vCPU is woken.
+	 */
+	if (!READ_ONCE(v->arch.vgic.cand) && !spi_cand_any(dist)) {
+		return false;
+	}
 	spin_lock_irqsave(&dist->lock, flags);
 	if (dist->ctlr & GICD_CTLR_ENABLE_G1) {
 		for (m = v->arch.vgic.cand; m && !ret; m &= m - 1) {
@@ -486,18 +509,6 @@ static __always_inline void load_lr(struct domain *d, struct vcpu *v,
 	}
 	c->lr_irq[k] = n;
 	write_lr(k, lr, i);
-}
-
-/* Any SPI candidate? Read without the lock (see vgic_flush_lrs()). */
-static bool spi_cand_any(const struct vgic_dist *dist)
-{
-	u32 any = 0;
-	unsigned int w;
-
-	for (w = 0; w < VGIC_SPI_WORDS; w++) {
-		any |= READ_ONCE(dist->spi_cand[w]);
-	}
-	return any;
 }
 
 /*
@@ -677,7 +688,7 @@ void vgic_sync_lrs(struct vcpu *v)
 	}
 }
 
-void vgic_vcpu_put(struct vcpu *v)
+void vgic_vcpu_put(void)
 {
 	/* The virtual CPU interface off while no vCPU is loaded. */
 	write_hcr(0);

@@ -242,6 +242,14 @@ int domain_build(struct domain *d);
  */
 void domain_reap(void);
 
+/**
+ * domain_reap_idle() - would domain_reap() return at once (nothing has
+ * changed since a pass found every domain running)? For the scheduler's
+ * direct hand-over (sched_handover()), which skips the loop. A declared
+ * hook, like domain_reap().
+ */
+bool domain_reap_idle(void);
+
 /* The list of domains, their IDs and references (domain_list.c). */
 
 /**
@@ -414,6 +422,9 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg);
  * its domain is shutting down. On return no guest FP/SIMD state may be
  * live in the CPU's registers: the hypervisor context may call libfdt,
  * whose arm64 build uses SIMD registers (domain restart builds a DTB).
+ * An arch may hand the CPU to the next vCPU itself when @v blocks
+ * (sched_handover(), Arm): it then returns with that one current
+ * (this_cpu()->curr), which the loop puts back.
  */
 void arch_vcpu_run(struct vcpu *v);
 

@@ -71,6 +71,23 @@ static inline bool vcpu_must_leave(const struct vcpu *v)
 	       sched_need_resched();
 }
 
+/**
+ * sched_handover() - direct hand-over (issue 20): @prev, this CPU's
+ * current vCPU, stops running (it blocked, and may have been woken since)
+ * and its state is saved already (arch vcpu_put()); give the CPU straight
+ * to the next runnable vCPU of this CPU's queue without a pass of the
+ * scheduler loop, when that pass would have nothing else to do (no
+ * teardown or lifecycle change, on CPU0 no management request and no
+ * console poll due): what put_prev() and pick_next() would decide, under
+ * one lock, with the accounting and the hypervisor timer of the loop.
+ * Called by the arch's run loop with interrupts masked. Return: the next
+ * vCPU, now current (this_cpu()->curr) and VCPU_RUNNING, which the caller
+ * loads and runs (arch_vcpu_run() then returns with it current); or NULL:
+ * nothing changed, @prev is still current, and the caller returns to the
+ * loop.
+ */
+struct vcpu *sched_handover(struct vcpu *prev);
+
 /** sched_slice_deadline() - counter value when this CPU's slice ends. */
 u64 sched_slice_deadline(void);
 

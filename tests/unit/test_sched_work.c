@@ -56,8 +56,11 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
 {
 }
 
+static u64 timer_at;
+
 void arch_timer_set(u64 deadline)
 {
+	timer_at = deadline;
 }
 
 void console_poll(void)
@@ -76,6 +79,13 @@ bool mgmt_pending(void)
 
 void domain_reap(void)
 {
+}
+
+static bool reap_busy;
+
+bool domain_reap_idle(void)
+{
+	return !reap_busy;
 }
 
 void printk(const char *fmt, ...)
@@ -346,6 +356,139 @@ TEST_ISOLATED(domain_work_raises_on_each_vcpu_cpu)
 	CHECK(word(0) & WORK_PV);
 	CHECK(word(1) & WORK_PV);
 	teardown();
+}
+
+/*
+ * The direct hand-over (sched_handover(), issue 20): what put_prev(), the
+ * scheduler loop's pass and pick_next() would decide, when that pass has
+ * nothing else to do; otherwise nothing changed.
+ */
+/* @v is the last of its queue: the next element is the queue's head. */
+static bool queued_last(const struct vcpu *v)
+{
+	for (unsigned int i = 0; i < 4; i++) {
+		if (v->runq.next == &vcpus[i].runq)
+			return false;
+	}
+	return true;
+}
+
+TEST_ISOLATED(handover_to_the_next_runnable)
+{
+	setup(3);
+	on_cpu(1);
+	/* vCPU0 (running) blocks until now + 500; vCPU2 until now + 300. */
+	vcpus[0].state = VCPU_BLOCKED;
+	vcpus[0].wake_at = now + 500;
+	vcpus[0].run_start = now - 100;
+	vcpus[2].state = VCPU_BLOCKED;
+	vcpus[2].wake_at = now + 300;
+	timer_at = 0;
+	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+	CHECK(pcpu_info[1].curr == &vcpus[1]);
+	CHECK_EQ(vcpus[1].state, VCPU_RUNNING);
+	CHECK_EQ(vcpus[0].state, VCPU_BLOCKED);
+	CHECK(queued_last(&vcpus[0]));
+	/* The earliest wake-up of this CPU's blocked vCPUs. */
+	CHECK_EQ(timer_at, now + 300);
+	CHECK_EQ(vcpus[0].runtime_ticks, 100);
+	CHECK_EQ(vcpus[0].run_start, 0);
+	CHECK_EQ(vcpus[1].run_start, now);
+	CHECK_EQ(sched_slice_deadline(), now + 10000);
+	teardown();
+
+	/* A deadline passed wakes its vCPU; the first in the queue runs. */
+	setup(3);
+	on_cpu(1);
+	vcpus[0].state = VCPU_BLOCKED;
+	vcpus[1].state = VCPU_BLOCKED;
+	vcpus[1].wake_at = now - 1;
+	vcpus[2].state = VCPU_BLOCKED;
+	vcpus[2].wake_at = now - 1;
+	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+	CHECK_EQ(vcpus[2].state, VCPU_RUNNABLE);
+	/* Nothing else waits: the slice end. */
+	CHECK_EQ(timer_at, now + 10000);
+	teardown();
+
+	/* Woken again since it blocked: it waits behind the other one. */
+	setup(2);
+	on_cpu(1);
+	vcpus[0].state = VCPU_RUNNABLE;
+	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+	CHECK_EQ(vcpus[0].state, VCPU_RUNNABLE);
+	CHECK(queued_last(&vcpus[0]));
+	teardown();
+}
+
+TEST_ISOLATED(handover_declines)
+{
+	for (unsigned int k = 0; k < 8; k++) {
+		setup(3);
+		on_cpu(1);
+		vcpus[0].state = VCPU_BLOCKED;
+		vcpus[2].state = VCPU_BLOCKED;
+		vcpus[2].wake_at = now + 50;
+		switch (k) {
+		case 0: /* a teardown step due */
+			sched_teardown_pending(true);
+			break;
+		case 1: /* the lifecycle has work */
+			reap_busy = true;
+			break;
+		case 2: /* still running (it went down, its domain stops) */
+			vcpus[0].state = VCPU_RUNNING;
+			break;
+		case 3:
+			vcpus[0].state = VCPU_DOWN;
+			break;
+		case 4: /* the only other runnable one is paused */
+			vcpus[1].pause = 1;
+			break;
+		case 5: /* ... or has a start to apply (the loop does it) */
+			vcpus[1].reset_pending = true;
+			break;
+		case 6: /* nobody else runnable: the loop (idle, or again) */
+			vcpus[1].state = VCPU_BLOCKED;
+			break;
+		default: /* a management request on CPU0 */
+			break;
+		}
+		if (k == 7) {
+			/* The same queue on CPU0, its console poll not due. */
+			teardown();
+			setup(0);
+			for (unsigned int i = 0; i < 2; i++) {
+				vcpus[i].id = i;
+				vcpus[i].domain = &dom;
+				vcpus[i].affinity = 0;
+				vcpus[i].state = i ? VCPU_RUNNABLE :
+						     VCPU_BLOCKED;
+				INIT_LIST_HEAD(&vcpus[i].runq);
+				sched_add_vcpu(&vcpus[i]);
+			}
+			dom.nr_vcpus = 2;
+			on_cpu(0);
+			pcpu_info[0].curr = &vcpus[0];
+			sched_timer_tick(); /* polls: the next one in 1 ms */
+			mgmt_wants = true;
+			CHECK(!sched_handover(&vcpus[0]));
+			mgmt_wants = false;
+			CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+			pcpu_info[0].curr = NULL;
+			for (unsigned int i = 0; i < 2; i++)
+				sched_remove_vcpu(&vcpus[i]);
+			continue;
+		}
+		timer_at = 0;
+		CHECK(!sched_handover(&vcpus[0]));
+		CHECK(pcpu_info[1].curr == &vcpus[0]);
+		CHECK_EQ(timer_at, 0);
+		CHECK(vcpus[1].state != VCPU_RUNNING);
+		reap_busy = false;
+		sched_teardown_pending(false);
+		teardown();
+	}
 }
 
 int main(void)

@@ -26,7 +26,7 @@ struct el1_sysregs {
 	u64 sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
 	u64 tpidr_el0, tpidrro_el0, tpidr_el1;
 	u64 esr, far, afsr0, afsr1, elr, spsr;
-	u64 sp_el0, sp_el1, cpacr, cntkctl, par, csselr, mdscr;
+	u64 sp_el0, sp_el1, cpacr, cntkctl, par, csselr;
 };
 
 struct arch_vcpu {

@@ -14,6 +14,12 @@ extern u64 arm_boot_el;
  */
 void arm_boot_c(unsigned long mpidr, paddr_t dtb) __attribute__((noreturn));
 
+/**
+ * arm_p2m_cpu_init() - this secondary CPU's VTCR_EL2 (p2m.c; the boot CPU
+ * gets it from arch_p2m_setup(), which runs before any secondary starts).
+ */
+void arm_p2m_cpu_init(void);
+
 /** arm_secondary_c() - C entry of secondary CPU @cpu, from head.S. */
 void arm_secondary_c(unsigned int cpu) __attribute__((noreturn));
 

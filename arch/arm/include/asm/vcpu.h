@@ -25,6 +25,13 @@ struct vcpu;
 	 HCR_TID1 | HCR_TID3 | HCR_RW)
 
 /**
+ * arm_guest_cpu_init() - the EL2 controls that are the same for every
+ * vCPU (MDCR_EL2's debug and PMU traps, CNTHCTL_EL2), once per CPU at
+ * bring-up (setup.c).
+ */
+void arm_guest_cpu_init(void);
+
+/**
  * vcpu_handle_smccc() - serve the SMCCC call in @v's x0..x7 (PSCI, SMCCC
  * discovery, xen-lite hypercalls) and put the result in x0 (vpsci.c).
  * Return: true to keep running @v, false to leave arch_vcpu_run().

@@ -120,8 +120,8 @@ void vgic_mark_all(struct domain *d);
  */
 int vgic_debug_deliverable(struct vcpu *v);
 
-/** vgic_vcpu_put() - the vCPU interface off as loaded @v leaves the CPU. */
-void vgic_vcpu_put(struct vcpu *v);
+/** vgic_vcpu_put() - the vCPU interface off: no vCPU on this CPU now. */
+void vgic_vcpu_put(void);
 
 /** vgic_notify() - wake or kick @v so that it sees a new interrupt. */
 void vgic_notify(struct vcpu *v);
