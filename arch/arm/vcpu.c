@@ -269,15 +269,15 @@ const char *arch_work_check_why(struct vcpu *v, int *irq)
 }
 #endif
 
-void arch_vcpu_run(struct vcpu *v)
+/*
+ * Enter loaded @v again and again, handing each exit to arm_handle_exit()
+ * with the EL1 state live, until it must give the CPU up; then save it.
+ * Return: the vCPU the CPU was handed to (sched_handover(), issue 20),
+ * current now and to be loaded by the caller, or NULL. Not inline: @v
+ * stays the same here, which keeps the exit path's registers to itself.
+ */
+static __noinline struct vcpu *vcpu_run_loop(struct vcpu *v)
 {
-	unsigned long flags = local_irq_save();
-
-	vcpu_load(v);
-	/* What changed while @v was off the CPU raised no bit here. */
-	work_raise_local(WORK_LOAD);
-	/* Stall detector: every exit's syndrome, x0 (an HVC's ID). */
-	stall_what("exit ESR_EL2:x0");
 	for (;;) {
 		int exit;
 		u64 esr;
@@ -290,7 +290,8 @@ void arch_vcpu_run(struct vcpu *v)
 		 */
 		if (unlikely(work_pending())) {
 			if (entry_work(v)) {
-				break;
+				vcpu_save(v);
+				return NULL;
 			}
 		} else {
 			work_check(v);
@@ -309,29 +310,32 @@ void arch_vcpu_run(struct vcpu *v)
 			vgic_sync_lrs(v);
 		}
 		if (!arm_handle_exit(v, exit, esr)) {
-			struct vcpu *next;
-
 			/*
 			 * It blocked (or went down, or its domain stops):
 			 * saved first, as the scheduler expects of a vCPU
 			 * that is not current, then the next runnable vCPU
 			 * of this CPU straight away if the loop would have
-			 * nothing else to do (sched_handover(), issue 20).
+			 * nothing else to do.
 			 */
 			vcpu_save(v);
-			next = sched_handover(v);
-			if (!next) {
-				break;
-			}
-			v = next;
-			vcpu_load(v);
-			work_raise_local(WORK_LOAD);
+			return sched_handover(v);
 		}
 	}
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	unsigned long flags = local_irq_save();
+
+	/* Stall detector: every exit's syndrome, x0 (an HVC's ID). */
+	stall_what("exit ESR_EL2:x0");
+	do {
+		vcpu_load(v);
+		/* What changed while @v was off the CPU raised no bit here. */
+		work_raise_local(WORK_LOAD);
+		v = vcpu_run_loop(v);
+	} while (v);
 	stall_leave();
-	if (v->arch.loaded) {
-		vcpu_save(v);
-	}
 	vcpu_put_host();
 	local_irq_restore(flags);
 }
