@@ -33,6 +33,14 @@ void stall_new_max(struct pcpu *p, u64 ticks)
 	p->stall.max_b = p->stall.b;
 }
 
+void stall_long(struct pcpu *p, u64 ticks)
+{
+	if (ticks > stall_ticks && !p->stall.told)
+		stall_report(p->stall.since + ticks);
+	if (ticks > p->stall.max)
+		stall_new_max(p, ticks);
+}
+
 void stall_summary(void)
 {
 	const struct pcpu *best = NULL;

@@ -67,7 +67,7 @@ static inline void stall_enter_again(u64 a, u64 b)
 
 	p->stall.a = a;
 	p->stall.b = b;
-	p->stall.told = false;
+	/* told: false since the last stall_leave() (issue 20: one store). */
 	p->stall.since = arch_counter_read();
 }
 
@@ -99,8 +99,15 @@ static inline void stall_check(void)
 void stall_new_max(struct pcpu *p, u64 ticks);
 
 /*
+ * stall_long() - stall_leave() of an entry of @ticks over stall.limit:
+ * report it if it was too long, keep it if it is the longest.
+ */
+void stall_long(struct pcpu *p, u64 ticks);
+
+/*
  * stall_leave() - the entry ends (back to the guest, or done): report it
- * if it was too long, and keep the longest (stall_summary()).
+ * if it was too long, and keep the longest (stall_summary()). One
+ * compare for an entry that is neither (stall.limit, issue 20).
  */
 static inline void stall_leave(void)
 {
@@ -110,12 +117,13 @@ static inline void stall_leave(void)
 	if (!p->stall.since)
 		return;
 	ticks = arch_counter_read() - p->stall.since;
-	if (ticks > stall_ticks && !p->stall.told)
-		stall_report(p->stall.since + ticks);
-	if (ticks > p->stall.max)
-		stall_new_max(p, ticks);
+	if (unlikely(ticks > p->stall.limit))
+		stall_long(p, ticks);
 	p->stall.since = 0;
-	/* For an entry whose start alone is stamped (stall_describe_by()). */
+	/*
+	 * For an entry whose start alone is stamped (stall_describe_by()),
+	 * and stall_enter_again()'s next entry.
+	 */
 	p->stall.told = false;
 }
 
