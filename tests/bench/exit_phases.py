@@ -56,7 +56,7 @@ ARCHES = {
 LOOP = {
     "arch_vcpu_run", "arch_counter_read", "vgic_sync_lrs", "vgic_flush_lrs",
     "sched_need_resched", "arm_pv_sync", "stall_enter", "stall_leave",
-    "vcpu_must_leave", "riscv_vcpu_exit", "entry_work",
+    "vcpu_must_leave", "riscv_vcpu_exit", "entry_work", "vcpu_run_loop",
     "exit_partial_done", "exit_partial_resume", "riscv_vcpu_entry",
 }
 PHASES = ("entry", "exit", "dispatch", "checks", "restore")
