@@ -22,6 +22,7 @@
 #include <xen-lite/shm.h>
 #include <xen-lite/setup.h>
 #include <xen-lite/smp.h>
+#include <xen-lite/race_window.h>
 #include <xen-lite/stall.h>
 
 static void vcpus_free(struct domain *d)
@@ -179,11 +180,11 @@ static void domain_free_now(struct domain *d, bool p2m_ready, bool arch_ready)
 	xfree(d);
 }
 
-int domain_create(const struct domain_config *cfg, struct domain **out)
+int domain_create(const struct domain_config *cfg, unsigned int restarts)
 {
 	struct domain *d;
 	unsigned long pool_pages;
-	int rc;
+	int rc, id;
 
 	d = domain_alloc(cfg);
 	if (!d)
@@ -231,6 +232,7 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	if (rc)
 		goto fail;
 	d->start_ns = uptime_ns();
+	d->restarts = restarts;
 	/*
 	 * Running (domain_list_add() sets DOM_RUNNING) before any vCPU is
 	 * queued: once queued, vCPU 0 may run at once on another CPU (an
@@ -243,11 +245,26 @@ int domain_create(const struct domain_config *cfg, struct domain **out)
 	 */
 	domain_list_add(d);
 	shm_domain_listed(d);
+	id = d->id;
+	printk("domain %u (%s) started at %llu us\n", id, d->name,
+	       (unsigned long long)(d->start_ns / 1000));
+	domain_console_started(d, restarts > 0);
+	/*
+	 * Once its first vCPU is queued, @d may run on another CPU, shut
+	 * itself down and, once d->queued is set, be torn down and freed
+	 * by the reaper (a guest that reboots at once). A reference of our
+	 * own keeps the structure until our last access; nothing of @d is
+	 * used after it (the caller once wrote d->restarts and printed its
+	 * name after this, into freed memory that a p2m table then used:
+	 * docs/robustness.md).
+	 */
+	domain_get(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i]);
 	WRITE_ONCE(d->queued, true);
-	*out = d;
-	return 0;
+	race_window_started(d);
+	domain_put(d);
+	return id;
 fail:
 	domain_free_now(d, true, true);
 	return rc;
@@ -432,10 +449,9 @@ void domain_release_staging(const struct domain_config *cfg)
 static int domain_start_one(const struct domain_config *cfg,
 			    unsigned int restarts)
 {
-	struct domain *d;
-	int rc = domain_create(cfg, &d);
+	int rc = domain_create(cfg, restarts);
 
-	if (rc) {
+	if (rc < 0) {
 		printk(XL_ERR
 		       "domain %u (%s): build failed (%d); nothing of it is left\n",
 		       cfg->domid, cfg->name, rc);
@@ -444,13 +460,8 @@ static int domain_start_one(const struct domain_config *cfg,
 			nr_build_failures++;
 		domain_console_gone(cfg->name, false, false);
 		shm_domain_gone(cfg);
-		return rc;
 	}
-	printk("domain %u (%s) started at %llu us\n", d->id, d->name,
-	       (unsigned long long)(uptime_ns() / 1000));
-	d->restarts = restarts;
-	domain_console_started(d, restarts > 0);
-	return d->id;
+	return rc;
 }
 
 void domain_set_managed(void)
@@ -675,7 +686,11 @@ static unsigned int reap_domains(void)
 			continue;
 		alive++;
 		busy = true;
-		if (d->reaping || victim) {
+		/*
+		 * Not before domain_create() has queued every vCPU: its
+		 * vCPU 0 can shut it down while a later one is being queued.
+		 */
+		if (d->reaping || victim || !READ_ONCE(d->queued)) {
 			more = true; /* another CPU's, or the next pass's */
 			continue;
 		}

@@ -99,6 +99,16 @@ void xfree(void *p)
 	BUG_ON(h->magic != XM_MAGIC);
 	h->magic = 0;
 	shift = h->shift;
+#if defined(CONFIG_DEBUG_RACE_WINDOW_US) && CONFIG_DEBUG_RACE_WINDOW_US > 0
+	/*
+	 * Race-window builds: what was freed reads as garbage, so a use after
+	 * free inside a widened window shows (a domain started as
+	 * "domain 56283 (\xdb...)", docs/robustness.md).
+	 */
+	memset(p, 0xdb,
+	       shift >= 100 ? (PAGE_SIZE << (shift - 100)) - sizeof(*h) :
+			      (1UL << shift) - sizeof(*h));
+#endif
 	if (shift >= 100) {
 		__atomic_sub_fetch(&live_objects, 1, __ATOMIC_RELAXED);
 		free_xenheap_pages(h, shift - 100);

@@ -188,12 +188,15 @@ extern spinlock_t domain_list_lock;
 
 /**
  * domain_create() - create and build a domain from @cfg: p2m, RAM, kernel,
- * ramdisk, guest DTB, vCPUs (vCPU 0 runnable at the kernel entry).
- * @out: the new domain.
- * Return: 0, or -ENOMEM / -EINVAL / -ENOEXEC with nothing left behind.
+ * ramdisk, guest DTB, vCPUs (vCPU 0 runnable at the kernel entry), and
+ * start it.
+ * @restarts: how often its on_* policy restarted it (0: its first start).
+ * Return: its ID (the domain itself may be gone already: its guest can
+ * shut it down at once), or -ENOMEM / -EINVAL / -ENOEXEC / -ENOSPC with
+ * nothing left behind.
  */
 int __must_check domain_create(const struct domain_config *cfg,
-			       struct domain **out);
+			       unsigned int restarts);
 
 /**
  * domain_shutdown() - stop @d for @reason (poweroff, reboot, crash); the

@@ -16,6 +16,7 @@
 	!defined(XL_HOST_TEST)
 #include <xen-lite/arch.h>
 
+#include <xen-lite/domain.h>
 #include <xen-lite/lib.h>
 #include <xen-lite/mm.h>
 
@@ -76,9 +77,38 @@ static inline void race_window_wrote(const struct page_info *pg, domid_t id,
 		       id, (unsigned long long)gfn,
 		       (unsigned long long)mfn_x(page_to_mfn(pg)));
 }
+
+/*
+ * race_window_started() - after domain_create() queued @d's vCPUs (a
+ * guest that reboots at once shuts it down there): wait until the reaper
+ * has taken @d off the domain list, at most 100 ms, so that whatever
+ * domain_create() still does with @d comes after its teardown. The
+ * caller holds a reference; @d is compared, never read, here.
+ */
+static inline void race_window_started(const void *d)
+{
+	u64 end = arch_counter_read() + arch_counter_freq() / 10;
+	const struct list_head *e;
+	unsigned long flags;
+	bool listed = true;
+
+	while (listed && arch_counter_read() < end) {
+		listed = false;
+		spin_lock_irqsave(&domain_list_lock, flags);
+		for (e = domain_list.next; e != &domain_list; e = e->next)
+			listed |= (const void *)list_entry(e, struct domain,
+							   list) == d;
+		spin_unlock_irqrestore(&domain_list_lock, flags);
+	}
+}
 #else
 static inline void race_window(void)
 {
+}
+
+static inline void race_window_started(const void *d)
+{
+	(void)d;
 }
 
 static inline void race_window_decrease(long delta)
