@@ -298,18 +298,19 @@ void console_tx_interrupt(void)
 	drain(false);
 }
 
-/* The UART's interrupt once it drains the ring (console_irq_start()). */
+/* The UART's interrupt (console_irq_set()), 0 = none. */
 static unsigned int console_irq;
 
-void console_irq_start(unsigned int irq)
+void console_irq_set(unsigned int irq)
 {
-	console_irq = irq;
-	console_async_start();
+	WRITE_ONCE(console_irq, irq);
 }
 
 bool console_irq_is(unsigned int irq)
 {
-	return console_irq && irq == console_irq;
+	unsigned int c = READ_ONCE(console_irq);
+
+	return c && irq == c;
 }
 
 void console_async_start(void)

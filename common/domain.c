@@ -239,9 +239,10 @@ int domain_create(const struct domain_config *cfg, unsigned int restarts)
 	 * on_* restart happens while the schedulers run), and a guest that
 	 * shut down before its domain was DOM_RUNNING had its request
 	 * dropped by domain_shutdown() and spun forever, the domain never
-	 * reaped. Nothing but the domain's own vCPUs shuts a domain down,
-	 * so it cannot be torn down before its vCPUs are queued (the
-	 * management channel's destroy and reboot wait for d->queued).
+	 * reaped. Its vCPU 0 may shut it down while a later vCPU is still
+	 * being queued below: the reaper leaves a domain alone until
+	 * d->queued (reap_domains()), as do the management channel's
+	 * destroy and reboot, so it is not torn down under the loop.
 	 */
 	domain_list_add(d);
 	shm_domain_listed(d);

@@ -202,7 +202,7 @@ void start_xen(unsigned long boot_hwid, paddr_t dtb_pa)
 	 */
 	rc = arch_console_irq_init(bi);
 	if (rc > 0)
-		console_irq_start((unsigned int)rc);
+		console_async_start();
 	else
 		printk(XL_WARN "console: no UART interrupt: every write waits "
 			       "for the UART\n");

@@ -19,9 +19,6 @@
 #include <asm/time.h>
 #include <asm/vgic.h>
 
-/* The console UART's SPI (common/console.c's output ring), 0 = none. */
-static unsigned int console_irq;
-
 /* Shortest distance to the next tick when the scheduler asks for "now". */
 #define TIMER_MIN_DELTA_DIV 100
 
@@ -68,7 +65,7 @@ static bool arm_irq_dispatch(unsigned int irq)
 		work_raise_local(WORK_IRQ);
 		return false;
 	default:
-		if (irq == console_irq && irq) {
+		if (console_irq_is(irq)) {
 			console_tx_interrupt();
 			return false;
 		}
@@ -91,7 +88,7 @@ static bool arm_irq_dispatch(unsigned int irq)
  */
 static bool console_again(unsigned int irq, bool *seen)
 {
-	if (!console_irq || irq != console_irq)
+	if (!console_irq_is(irq))
 		return false;
 	if (*seen)
 		return true;
@@ -205,7 +202,7 @@ int arch_console_irq_init(const struct bootinfo *bi)
 	irq = GIC_NR_PRIV + fdt32_ld(&cells[1]);
 	if (irq >= gic_info.nr_irqs)
 		return -ENODEV;
-	console_irq = irq;
+	console_irq_set(irq);
 	gic_route_spi(irq, smp_processor_id());
 	gic_spi_enable(irq, true);
 	return (int)irq;

@@ -20,8 +20,6 @@ static const struct irqchip_ops *const drivers[] = { &aplic_msi_ops,
 						     &plic_ops };
 
 static const struct irqchip_ops *chip;
-/* The console UART's source (common/console.c's output ring), 0 = none. */
-static unsigned int console_irq;
 
 void riscv_irqchip_init(const void *fdt)
 {
@@ -69,7 +67,7 @@ bool riscv_irqchip_handle(void)
 	while ((irq = chip->claim())) {
 		if (irq == IRQCHIP_IPI) {
 			ipi = true;
-		} else if (irq == console_irq) {
+		} else if (console_irq_is(irq)) {
 			/*
 			 * One drain per entry (each bounded in time): a UART
 			 * whose FIFO empties as fast as it is filled raises
@@ -100,15 +98,18 @@ bool riscv_irqchip_handle(void)
 int arch_console_irq_init(const struct bootinfo *bi)
 {
 	const fdt32_t *cells;
+	unsigned int irq;
 	int len;
 
 	if (!chip || !bi->fdt || bi->uart.node < 0)
 		return -ENODEV;
 	cells = fdt_getprop(bi->fdt, bi->uart.node, "interrupts", &len);
-	if (!cells || len < 4 || !fdt32_ld(&cells[0]) ||
-	    fdt32_ld(&cells[0]) >= 1024)
+	if (!cells || len < 4)
 		return -ENODEV;
-	console_irq = fdt32_ld(&cells[0]);
-	chip->route(console_irq, smp_processor_id(), true);
-	return (int)console_irq;
+	irq = fdt32_ld(&cells[0]);
+	if (!irq || irq >= 1024)
+		return -ENODEV;
+	console_irq_set(irq);
+	chip->route(irq, smp_processor_id(), true);
+	return (int)irq;
 }

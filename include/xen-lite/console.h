@@ -77,17 +77,20 @@ void console_async_start(void);
 
 /**
  * arch_console_irq_init() - route the console UART's interrupt (@bi's
- * uart node) to the boot CPU, to call console_tx_interrupt().
+ * uart node) to the boot CPU, to call console_tx_interrupt(). It names
+ * the interrupt with console_irq_set() before it enables it, so that its
+ * dispatch knows it (console_irq_is()) from the first.
  * Return: the interrupt's number (a PLIC/APLIC source, a GIC INTID), or
  * -ENODEV when it cannot (the console stays synchronous).
  */
 int arch_console_irq_init(const struct bootinfo *bi);
 
 /**
- * console_async_start() with the console UART's interrupt @irq, which is
- * the hypervisor's from then on (console_irq_is()).
+ * console_irq_set() - @irq is the console UART's interrupt, the
+ * hypervisor's from then on (console_irq_is()). The one record of it:
+ * each arch's dispatch asks console_irq_is().
  */
-void console_irq_start(unsigned int irq);
+void console_irq_set(unsigned int irq);
 
 /**
  * console_irq_is() - is @irq (in the numbering of
