@@ -491,29 +491,31 @@ static void put_prev(struct runq *rq, struct vcpu *v)
 	spin_unlock_irqrestore(&rq->lock, flags);
 }
 
-struct vcpu *sched_handover(struct vcpu *prev)
+/*
+ * Would the loop's pass between two runs have nothing to do: no teardown
+ * step, no lifecycle change, on CPU0 no management request and no console
+ * poll due? Any of these becoming due just after is the same as it coming
+ * after the loop's pass.
+ */
+static inline bool handover_quiet(unsigned int cpu, u64 now)
 {
-	unsigned int cpu = smp_processor_id();
-	struct runq *rq = rq_of(cpu);
-	struct vcpu *v, *next = NULL;
-	u64 now = arch_counter_read(), wake = ~0ULL;
+	return !READ_ONCE(reap_more) && domain_reap_idle() &&
+	       (cpu != 0 || (now < console_next && !mgmt_pending()));
+}
 
-	/*
-	 * What the loop would do between the two runs must have nothing to
-	 * do: no teardown step, no lifecycle change, on CPU0 no management
-	 * request and no console poll due. Any of these becoming due just
-	 * after is the same as it coming after the loop's pass.
-	 */
-	if (READ_ONCE(reap_more) || !domain_reap_idle() ||
-	    (cpu == 0 && (now >= console_next || mgmt_pending()))) {
-		return NULL;
-	}
-	spin_lock(&rq->lock);
-	/* A blocked vCPU, or one woken since: put_prev() and pick_next(). */
-	if (prev->state != VCPU_BLOCKED && prev->state != VCPU_RUNNABLE) {
-		spin_unlock(&rq->lock);
-		return NULL;
-	}
+/*
+ * The hand-over's pass over @rq (its lock held, @prev current and no
+ * longer running): the first runnable vCPU after @prev, made current and
+ * running, @prev to the tail; the earliest wake-up deadline of the others
+ * in *@wake. Return: the next vCPU, or NULL (nothing changed but the
+ * deadlines that passed).
+ */
+static struct vcpu *handover_pick(struct runq *rq, struct vcpu *prev, u64 now,
+				  u64 *wake)
+{
+	struct vcpu *v, *next = NULL;
+	u64 w = ~0ULL;
+
 	list_for_each_entry(v, &rq->head, runq) {
 		if (v->state == VCPU_BLOCKED && v->wake_at &&
 		    v->wake_at <= now) {
@@ -528,7 +530,7 @@ struct vcpu *sched_handover(struct vcpu *prev)
 		    !READ_ONCE(v->pause) && !READ_ONCE(v->reset_pending)) {
 			next = v;
 		} else if (v->state == VCPU_BLOCKED && v->wake_at) {
-			wake = MIN(wake, v->wake_at);
+			w = MIN(w, v->wake_at);
 		}
 	}
 	if (next) {
@@ -539,21 +541,78 @@ struct vcpu *sched_handover(struct vcpu *prev)
 		rq->slice_end = now + slice_ticks;
 		this_cpu()->curr = next;
 	}
-	spin_unlock(&rq->lock);
-	if (!next) {
-		return NULL;
-	}
+	*wake = w;
+	return next;
+}
+
+/*
+ * After a hand-over from @prev to @next (current now), outside the lock:
+ * the loop's accounting and its hypervisor timer (the slice end, the next
+ * wake-up @wake, CPU0's tick). The timer is never later than the new
+ * slice's end, so the arch need not check that again.
+ */
+static struct vcpu *handover_finish(unsigned int cpu, struct vcpu *prev,
+				    struct vcpu *next, u64 now, u64 wake)
+{
 	misplaced_check(cpu, next);
 	prev->runtime_ticks += now - prev->run_start;
 	WRITE_ONCE(prev->run_start, 0);
 	WRITE_ONCE(next->run_start, now);
-	/* As the loop's: the slice end, the next wake-up, CPU0's tick. */
 	wake = MIN(wake, now + slice_ticks);
 	if (cpu == 0) {
 		wake = MIN(wake, now + tick_ticks);
 	}
 	arch_timer_set(wake);
 	return next;
+}
+
+struct vcpu *sched_handover(struct vcpu *prev)
+{
+	unsigned int cpu = smp_processor_id();
+	struct runq *rq = rq_of(cpu);
+	struct vcpu *next;
+	u64 now = arch_counter_read(), wake;
+
+	if (!handover_quiet(cpu, now)) {
+		return NULL;
+	}
+	spin_lock(&rq->lock);
+	/* A blocked vCPU, or one woken since: put_prev() and pick_next(). */
+	if (prev->state != VCPU_BLOCKED && prev->state != VCPU_RUNNABLE) {
+		spin_unlock(&rq->lock);
+		return NULL;
+	}
+	next = handover_pick(rq, prev, now, &wake);
+	spin_unlock(&rq->lock);
+	if (!next) {
+		return NULL;
+	}
+	return handover_finish(cpu, prev, next, now, wake);
+}
+
+struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at)
+{
+	unsigned int cpu = smp_processor_id();
+	/* @prev is current here: its CPU cannot change (sched_move_vcpu()). */
+	struct runq *rq = rq_of(cpu);
+	u64 now = arch_counter_read(), wake;
+	bool quiet = handover_quiet(cpu, now);
+	struct vcpu *next = NULL;
+
+	spin_lock(&rq->lock);
+	/* vcpu_block()'s part, without its bit: the caller leaves anyway. */
+	if (prev->state == VCPU_RUNNING || prev->state == VCPU_RUNNABLE) {
+		prev->wake_at = wake_at;
+		prev->state = VCPU_BLOCKED;
+	}
+	if (quiet && prev->state == VCPU_BLOCKED) {
+		next = handover_pick(rq, prev, now, &wake);
+	}
+	spin_unlock(&rq->lock);
+	if (!next) {
+		return NULL;
+	}
+	return handover_finish(cpu, prev, next, now, wake);
 }
 
 void sched_teardown_pending(bool more)

@@ -96,7 +96,7 @@ void arm_vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
 	WRITE_SYSREG(far, far_el1);
 }
 
-bool arm_vcpu_wait(struct vcpu *v)
+bool arm_vcpu_wfi(struct vcpu *v, u64 *wake_at)
 {
 	u64 wake = 0;
 	u64 ctl = READ_SYSREG(cntv_ctl_el0);
@@ -119,10 +119,15 @@ bool arm_vcpu_wait(struct vcpu *v)
 			wake = 1;
 		}
 	}
-	vcpu_block(v, wake);
+	*wake_at = wake;
+	return false;
+}
+
+void arm_vcpu_wfi_blocked(struct vcpu *v)
+{
 	/*
-	 * An interrupt injected between the check above and the block saw
-	 * the vCPU running and only kicked it: wake it ourselves. The
+	 * An interrupt injected between arm_vcpu_wfi()'s look and the block
+	 * saw the vCPU running and only kicked it: wake it ourselves. The
 	 * barrier orders the block before the candidate masks are read
 	 * (without the lock when empty); it pairs with the one between an
 	 * injection's candidate bit and its look at the vCPU's state
@@ -132,5 +137,16 @@ bool arm_vcpu_wait(struct vcpu *v)
 	if (vgic_vcpu_pending(v)) {
 		vcpu_wake(v);
 	}
+}
+
+bool arm_vcpu_wait(struct vcpu *v)
+{
+	u64 wake;
+
+	if (arm_vcpu_wfi(v, &wake)) {
+		return true;
+	}
+	vcpu_block(v, wake);
+	arm_vcpu_wfi_blocked(v);
 	return false;
 }

@@ -78,62 +78,85 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg)
  * TDA traps EL1 accesses to MDSCR_EL1 among the debug registers, EC
  * 0x18) and vcpu_handle_sysreg() makes them read as zero and ignores the
  * writes, so the register keeps the hypervisor's value for every vCPU.
+ *
+ * Two at a time, with one LDP/STP per pair (issue 20: the compiler kept
+ * one load or store per register, as each MSR/MRS is a volatile asm of
+ * its own: 23 of the 781 instructions of a world switch). The pairs
+ * follow struct el1_sysregs (asm/domain.h): the static asserts
+ * below fail the build if its order changes.
  */
-static void el1_save(struct el1_sysregs *s)
+#define EL1_OFF(f) __builtin_offsetof(struct el1_sysregs, f)
+#define EL1_PAIR_OFF(a, b) EL1_OFF(a)
+
+/* Each pair below is two neighbouring fields: LDP/STP need that. */
+#define EL1_PAIR_CHECK(a, b)                                                \
+	_Static_assert(EL1_OFF(b) == EL1_OFF(a) + 8 && EL1_OFF(a) % 8 == 0, \
+		       "el1_sysregs: " #a " and " #b " not a pair")
+EL1_PAIR_CHECK(sctlr, ttbr0);
+EL1_PAIR_CHECK(ttbr1, tcr);
+EL1_PAIR_CHECK(mair, amair);
+EL1_PAIR_CHECK(vbar, contextidr);
+EL1_PAIR_CHECK(tpidr_el0, tpidrro_el0);
+EL1_PAIR_CHECK(tpidr_el1, esr);
+EL1_PAIR_CHECK(far, afsr0);
+EL1_PAIR_CHECK(afsr1, elr);
+EL1_PAIR_CHECK(spsr, sp_el0);
+EL1_PAIR_CHECK(sp_el1, cpacr);
+EL1_PAIR_CHECK(cntkctl, par);
+
+#define EL1_SAVE2(s, a, ra, b, rb)                             \
+	do {                                                   \
+		u64 __a, __b;                                  \
+		asm volatile("mrs %0, " #ra "\n\tmrs %1, " #rb \
+			     "\n\tstp %0, %1, [%2, %3]"        \
+			     : "=&r"(__a), "=&r"(__b)          \
+			     : "r"(s), "i"(EL1_PAIR_OFF(a, b)) \
+			     : "memory");                      \
+	} while (0)
+
+#define EL1_RESTORE2(s, a, ra, b, rb)                           \
+	do {                                                    \
+		u64 __a, __b;                                   \
+		asm volatile("ldp %0, %1, [%2, %3]\n\tmsr " #ra \
+			     ", %0\n\tmsr " #rb ", %1"          \
+			     : "=&r"(__a), "=&r"(__b)           \
+			     : "r"(s), "i"(EL1_PAIR_OFF(a, b))  \
+			     : "memory");                       \
+	} while (0)
+
+static inline void el1_save(struct el1_sysregs *s)
 {
-	s->sctlr = READ_SYSREG(sctlr_el1);
-	s->ttbr0 = READ_SYSREG(ttbr0_el1);
-	s->ttbr1 = READ_SYSREG(ttbr1_el1);
-	s->tcr = READ_SYSREG(tcr_el1);
-	s->mair = READ_SYSREG(mair_el1);
-	s->amair = READ_SYSREG(amair_el1);
-	s->vbar = READ_SYSREG(vbar_el1);
-	s->contextidr = READ_SYSREG(contextidr_el1);
-	s->tpidr_el0 = READ_SYSREG(tpidr_el0);
-	s->tpidrro_el0 = READ_SYSREG(tpidrro_el0);
-	s->tpidr_el1 = READ_SYSREG(tpidr_el1);
-	s->esr = READ_SYSREG(esr_el1);
-	s->far = READ_SYSREG(far_el1);
-	s->afsr0 = READ_SYSREG(afsr0_el1);
-	s->afsr1 = READ_SYSREG(afsr1_el1);
-	s->elr = READ_SYSREG(elr_el1);
-	s->spsr = READ_SYSREG(spsr_el1);
-	s->sp_el0 = READ_SYSREG(sp_el0);
-	s->sp_el1 = READ_SYSREG(sp_el1);
-	s->cpacr = READ_SYSREG(cpacr_el1);
-	s->cntkctl = READ_SYSREG(cntkctl_el1);
-	s->par = READ_SYSREG(par_el1);
+	EL1_SAVE2(s, sctlr, sctlr_el1, ttbr0, ttbr0_el1);
+	EL1_SAVE2(s, ttbr1, ttbr1_el1, tcr, tcr_el1);
+	EL1_SAVE2(s, mair, mair_el1, amair, amair_el1);
+	EL1_SAVE2(s, vbar, vbar_el1, contextidr, contextidr_el1);
+	EL1_SAVE2(s, tpidr_el0, tpidr_el0, tpidrro_el0, tpidrro_el0);
+	EL1_SAVE2(s, tpidr_el1, tpidr_el1, esr, esr_el1);
+	EL1_SAVE2(s, far, far_el1, afsr0, afsr0_el1);
+	EL1_SAVE2(s, afsr1, afsr1_el1, elr, elr_el1);
+	EL1_SAVE2(s, spsr, spsr_el1, sp_el0, sp_el0);
+	EL1_SAVE2(s, sp_el1, sp_el1, cpacr, cpacr_el1);
+	EL1_SAVE2(s, cntkctl, cntkctl_el1, par, par_el1);
 	s->csselr = READ_SYSREG(csselr_el1);
 }
 
-static void el1_restore(const struct el1_sysregs *s)
+static inline void el1_restore(const struct el1_sysregs *s)
 {
-	WRITE_SYSREG(s->sctlr, sctlr_el1);
-	WRITE_SYSREG(s->ttbr0, ttbr0_el1);
-	WRITE_SYSREG(s->ttbr1, ttbr1_el1);
-	WRITE_SYSREG(s->tcr, tcr_el1);
-	WRITE_SYSREG(s->mair, mair_el1);
-	WRITE_SYSREG(s->amair, amair_el1);
-	WRITE_SYSREG(s->vbar, vbar_el1);
-	WRITE_SYSREG(s->contextidr, contextidr_el1);
-	WRITE_SYSREG(s->tpidr_el0, tpidr_el0);
-	WRITE_SYSREG(s->tpidrro_el0, tpidrro_el0);
-	WRITE_SYSREG(s->tpidr_el1, tpidr_el1);
-	WRITE_SYSREG(s->esr, esr_el1);
-	WRITE_SYSREG(s->far, far_el1);
-	WRITE_SYSREG(s->afsr0, afsr0_el1);
-	WRITE_SYSREG(s->afsr1, afsr1_el1);
-	WRITE_SYSREG(s->elr, elr_el1);
-	WRITE_SYSREG(s->spsr, spsr_el1);
-	WRITE_SYSREG(s->sp_el0, sp_el0);
-	WRITE_SYSREG(s->sp_el1, sp_el1);
-	WRITE_SYSREG(s->cpacr, cpacr_el1);
-	WRITE_SYSREG(s->cntkctl, cntkctl_el1);
-	WRITE_SYSREG(s->par, par_el1);
+	EL1_RESTORE2(s, sctlr, sctlr_el1, ttbr0, ttbr0_el1);
+	EL1_RESTORE2(s, ttbr1, ttbr1_el1, tcr, tcr_el1);
+	EL1_RESTORE2(s, mair, mair_el1, amair, amair_el1);
+	EL1_RESTORE2(s, vbar, vbar_el1, contextidr, contextidr_el1);
+	EL1_RESTORE2(s, tpidr_el0, tpidr_el0, tpidrro_el0, tpidrro_el0);
+	EL1_RESTORE2(s, tpidr_el1, tpidr_el1, esr, esr_el1);
+	EL1_RESTORE2(s, far, far_el1, afsr0, afsr0_el1);
+	EL1_RESTORE2(s, afsr1, afsr1_el1, elr, elr_el1);
+	EL1_RESTORE2(s, spsr, spsr_el1, sp_el0, sp_el0);
+	EL1_RESTORE2(s, sp_el1, sp_el1, cpacr, cpacr_el1);
+	EL1_RESTORE2(s, cntkctl, cntkctl_el1, par, par_el1);
 	WRITE_SYSREG(s->csselr, csselr_el1);
 }
 
-static void vcpu_load(struct vcpu *v)
+static inline void vcpu_load(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct arch_vcpu *a = &v->arch;
@@ -146,11 +169,6 @@ static void vcpu_load(struct vcpu *v)
 	vgic_restore(v);
 
 	vtimer_load(v);
-
-	/* The slice must end even if the guest never exits on its own. */
-	if (this_cpu()->arch.timer_deadline > sched_slice_deadline()) {
-		arch_timer_set(sched_slice_deadline());
-	}
 
 	/* FP/SIMD: trap the first use. */
 	a->fp_loaded = false;
@@ -167,7 +185,7 @@ static void vcpu_load(struct vcpu *v)
  * and virtual interface settings: vcpu_put_host() for the hypervisor, or
  * the next vcpu_load() (a hand-over) replaces them.
  */
-static void vcpu_save(struct vcpu *v)
+static inline void vcpu_save(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 
@@ -270,17 +288,24 @@ const char *arch_work_check_why(struct vcpu *v, int *irq)
 #endif
 
 /*
- * Enter loaded @v again and again, handing each exit to arm_handle_exit()
- * with the EL1 state live, until it must give the CPU up; then save it.
- * Return: the vCPU the CPU was handed to (sched_handover(), issue 20),
- * current now and to be loaded by the caller, or NULL. Not inline: @v
- * stays the same here, which keeps the exit path's registers to itself.
+ * Load @v and enter it again and again, handing each exit to
+ * arm_handle_exit() with the EL1 state live, until it must give the CPU
+ * up; then save it. A vCPU that blocks hands the CPU straight to the next
+ * runnable vCPU of this CPU's queue when the scheduler loop would have
+ * nothing else to do (sched_block_handover(), issue 20), which is loaded
+ * and run here in turn: the loop returns only when no vCPU follows, and
+ * the one current then (this_cpu()->curr) is the one the scheduler loop
+ * puts back. Not inline: the exit path's registers stay to itself.
  */
-static __noinline struct vcpu *vcpu_run_loop(struct vcpu *v)
+static __noinline void vcpu_run_loop(struct vcpu *v)
 {
+load:
+	vcpu_load(v);
+	/* What changed while @v was off the CPU raised no bit here. */
+	work_raise_local(WORK_LOAD);
 	for (;;) {
 		int exit;
-		u64 esr;
+		u64 esr, wake;
 
 		/*
 		 * An exit that changed nothing the checks read (a hypercall,
@@ -291,7 +316,7 @@ static __noinline struct vcpu *vcpu_run_loop(struct vcpu *v)
 		if (unlikely(work_pending())) {
 			if (entry_work(v)) {
 				vcpu_save(v);
-				return NULL;
+				return;
 			}
 		} else {
 			work_check(v);
@@ -309,16 +334,41 @@ static __noinline struct vcpu *vcpu_run_loop(struct vcpu *v)
 		if (v->arch.vgic.nr_lr_used) {
 			vgic_sync_lrs(v);
 		}
+		/*
+		 * WFI (Arm ARM (DDI 0487 K.a) "ESR_EL2", EC 0x01, ISS.TI 0):
+		 * the block and the hand-over in one pass; saved first, as
+		 * the scheduler expects of a vCPU that is not current.
+		 */
+		if (exit == EXIT_SYNC && ESR_EC(esr) == EC_WFX &&
+		    !(esr & WFX_ISS_WFE)) {
+			struct vcpu *next;
+
+			v->arch.regs.pc += 4;
+			if (arm_vcpu_wfi(v, &wake)) {
+				continue;
+			}
+			vcpu_save(v);
+			next = sched_block_handover(v, wake);
+			arm_vcpu_wfi_blocked(v);
+			if (!next) {
+				return;
+			}
+			v = next;
+			goto load;
+		}
 		if (!arm_handle_exit(v, exit, esr)) {
 			/*
 			 * It blocked (or went down, or its domain stops):
-			 * saved first, as the scheduler expects of a vCPU
-			 * that is not current, then the next runnable vCPU
-			 * of this CPU straight away if the loop would have
-			 * nothing else to do.
+			 * saved first, then the next runnable vCPU of this
+			 * CPU straight away if the loop would have nothing
+			 * else to do.
 			 */
 			vcpu_save(v);
-			return sched_handover(v);
+			v = sched_handover(v);
+			if (!v) {
+				return;
+			}
+			goto load;
 		}
 	}
 }
@@ -329,12 +379,14 @@ void arch_vcpu_run(struct vcpu *v)
 
 	/* Stall detector: every exit's syndrome, x0 (an HVC's ID). */
 	stall_what("exit ESR_EL2:x0");
-	do {
-		vcpu_load(v);
-		/* What changed while @v was off the CPU raised no bit here. */
-		work_raise_local(WORK_LOAD);
-		v = vcpu_run_loop(v);
-	} while (v);
+	/*
+	 * The slice must end even if the guest never exits on its own (a
+	 * hand-over sets the timer to the new slice's end at the latest).
+	 */
+	if (this_cpu()->arch.timer_deadline > sched_slice_deadline()) {
+		arch_timer_set(sched_slice_deadline());
+	}
+	vcpu_run_loop(v);
 	stall_leave();
 	vcpu_put_host();
 	local_irq_restore(flags);

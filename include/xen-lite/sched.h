@@ -88,6 +88,21 @@ static inline bool vcpu_must_leave(const struct vcpu *v)
  */
 struct vcpu *sched_handover(struct vcpu *prev);
 
+/**
+ * sched_block_handover() - vcpu_block() and sched_handover() in one pass
+ * under one run-queue lock (issue 20): @prev, this CPU's current vCPU,
+ * saved already (arch vcpu_put()), blocks until @wake_at (counter ticks,
+ * 0 = no deadline; a vCPU that is not running or runnable any more keeps
+ * its state) and the CPU goes to the next runnable vCPU of its queue when
+ * the loop's pass would have nothing else to do. Unlike vcpu_block(), no
+ * work bit is raised: the caller leaves its run loop either way. As with
+ * vcpu_block(), an interrupt made pending between the caller's last look
+ * and the block is the caller's to find (it looks again after a full
+ * barrier, and wakes @prev). Called with interrupts masked. Return: as
+ * sched_handover(); NULL leaves @prev current and blocked.
+ */
+struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at);
+
 /** sched_slice_deadline() - counter value when this CPU's slice ends. */
 u64 sched_slice_deadline(void);
 

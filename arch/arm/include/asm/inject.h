@@ -14,6 +14,23 @@ struct vcpu;
  */
 bool arm_vcpu_wait(struct vcpu *v);
 
+/**
+ * arm_vcpu_wfi() - arm_vcpu_wait()'s decision for loaded @v, without the
+ * block: the run loop's WFI exit blocks and hands the CPU over in one
+ * pass (sched_block_handover()). Records the virtual timer's registers.
+ * Return: true to keep running @v (an interrupt is deliverable, or its
+ * timer due); false: block @v until *@wake_at (0 = no deadline), then
+ * call arm_vcpu_wfi_blocked().
+ */
+bool arm_vcpu_wfi(struct vcpu *v, u64 *wake_at);
+
+/**
+ * arm_vcpu_wfi_blocked() - after the block of arm_vcpu_wfi()'s @v: wake it
+ * if an interrupt became deliverable since its look (a lost wake-up
+ * otherwise).
+ */
+void arm_vcpu_wfi_blocked(struct vcpu *v);
+
 /** arm_vcpu_inject_undef() - make @v take an Undefined exception at EL1. */
 void arm_vcpu_inject_undef(struct vcpu *v);
 
