@@ -508,10 +508,11 @@ static inline bool handover_quiet(unsigned int cpu, u64 now)
  * longer running): the first runnable vCPU after @prev, made current and
  * running, @prev to the tail; the earliest wake-up deadline of the others
  * in *@wake. Return: the next vCPU, or NULL (nothing changed but the
- * deadlines that passed).
+ * deadlines that passed). Always inline: a call would cost the callers a
+ * stack protector for @wake.
  */
-static struct vcpu *handover_pick(struct runq *rq, struct vcpu *prev, u64 now,
-				  u64 *wake)
+static __always_inline struct vcpu *
+handover_pick(struct runq *rq, struct vcpu *prev, u64 now, u64 *wake)
 {
 	struct vcpu *v, *next = NULL;
 	u64 w = ~0ULL;

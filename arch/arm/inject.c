@@ -96,13 +96,13 @@ void arm_vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
 	WRITE_SYSREG(far, far_el1);
 }
 
-bool arm_vcpu_wfi(struct vcpu *v, u64 *wake_at)
+u64 arm_vcpu_wfi(struct vcpu *v)
 {
 	u64 wake = 0;
 	u64 ctl = READ_SYSREG(cntv_ctl_el0);
 
 	if (vgic_vcpu_pending(v)) {
-		return true;
+		return WFI_RUN;
 	}
 	v->arch.cntv_ctl = ctl;
 	v->arch.cntv_cval = READ_SYSREG(cntv_cval_el0);
@@ -112,15 +112,21 @@ bool arm_vcpu_wfi(struct vcpu *v, u64 *wake_at)
 				vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
 				gic_set_ppi_active(IRQ_PPI_VTIMER, true);
 			}
-			return true;
+			return WFI_RUN;
 		}
 		wake = v->arch.cntv_cval + v->domain->arch.cntvoff;
+		/*
+		 * 0 is "no deadline" (a deadline at 0 has passed: 1 is the
+		 * same) and WFI_RUN "keep running" (one tick earlier is as
+		 * far away).
+		 */
 		if (!wake) {
 			wake = 1;
+		} else if (wake == WFI_RUN) {
+			wake = WFI_RUN - 1;
 		}
 	}
-	*wake_at = wake;
-	return false;
+	return wake;
 }
 
 void arm_vcpu_wfi_blocked(struct vcpu *v)
@@ -141,9 +147,9 @@ void arm_vcpu_wfi_blocked(struct vcpu *v)
 
 bool arm_vcpu_wait(struct vcpu *v)
 {
-	u64 wake;
+	u64 wake = arm_vcpu_wfi(v);
 
-	if (arm_vcpu_wfi(v, &wake)) {
+	if (wake == WFI_RUN) {
 		return true;
 	}
 	vcpu_block(v, wake);

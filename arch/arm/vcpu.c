@@ -344,7 +344,8 @@ load:
 			struct vcpu *next;
 
 			v->arch.regs.pc += 4;
-			if (arm_vcpu_wfi(v, &wake)) {
+			wake = arm_vcpu_wfi(v);
+			if (wake == WFI_RUN) {
 				continue;
 			}
 			vcpu_save(v);

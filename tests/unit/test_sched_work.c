@@ -491,6 +491,143 @@ TEST_ISOLATED(handover_declines)
 	}
 }
 
+/*
+ * The block and the hand-over in one pass (sched_block_handover(), issue
+ * 20): the block of vcpu_block() always, then what sched_handover()
+ * decides for the blocked vCPU.
+ */
+TEST_ISOLATED(block_handover_blocks_and_hands_over)
+{
+	setup(3);
+	on_cpu(1);
+	/* vCPU0 runs and blocks until now + 500; vCPU2 sleeps to now + 300. */
+	vcpus[0].run_start = now - 100;
+	vcpus[2].state = VCPU_BLOCKED;
+	vcpus[2].wake_at = now + 300;
+	timer_at = 0;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
+	CHECK_EQ(vcpus[0].state, VCPU_BLOCKED);
+	CHECK_EQ(vcpus[0].wake_at, now + 500);
+	CHECK(pcpu_info[1].curr == &vcpus[1]);
+	CHECK_EQ(vcpus[1].state, VCPU_RUNNING);
+	CHECK(queued_last(&vcpus[0]));
+	CHECK_EQ(timer_at, now + 300);
+	CHECK_EQ(vcpus[0].runtime_ticks, 100);
+	CHECK_EQ(vcpus[0].run_start, 0);
+	CHECK_EQ(vcpus[1].run_start, now);
+	CHECK_EQ(sched_slice_deadline(), now + 10000);
+	teardown();
+
+	/* Its own deadline is the earliest: the timer fires for it. */
+	setup(2);
+	on_cpu(1);
+	timer_at = 0;
+	CHECK(sched_block_handover(&vcpus[0], now + 40) == &vcpus[1]);
+	CHECK_EQ(timer_at, now + 40);
+	teardown();
+
+	/* No deadline (0): blocked until an interrupt; the slice end. */
+	setup(2);
+	on_cpu(1);
+	CHECK(sched_block_handover(&vcpus[0], 0) == &vcpus[1]);
+	CHECK_EQ(vcpus[0].state, VCPU_BLOCKED);
+	CHECK_EQ(vcpus[0].wake_at, 0);
+	CHECK_EQ(timer_at, now + 10000);
+	teardown();
+
+	/* A deadline passed: that vCPU wakes and, first in line, runs. */
+	setup(3);
+	on_cpu(1);
+	vcpus[1].state = VCPU_BLOCKED;
+	vcpus[1].wake_at = now - 1;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
+	CHECK_EQ(vcpus[2].state, VCPU_RUNNABLE);
+	teardown();
+}
+
+TEST_ISOLATED(block_handover_declines_but_blocks)
+{
+	for (unsigned int k = 0; k < 7; k++) {
+		setup(3);
+		on_cpu(1);
+		vcpus[2].state = VCPU_BLOCKED;
+		vcpus[2].wake_at = now + 50;
+		switch (k) {
+		case 0: /* a teardown step due */
+			sched_teardown_pending(true);
+			break;
+		case 1: /* the lifecycle has work */
+			reap_busy = true;
+			break;
+		case 2: /* the only other runnable one is paused */
+			vcpus[1].pause = 1;
+			break;
+		case 3: /* ... or has a start to apply (the loop does it) */
+			vcpus[1].reset_pending = true;
+			break;
+		case 4: /* nobody else runnable: the loop (idle) */
+			vcpus[1].state = VCPU_BLOCKED;
+			break;
+		case 5: /* blocked already (woken since: runnable) */
+			vcpus[0].state = VCPU_RUNNABLE;
+			sched_teardown_pending(true);
+			break;
+		default: /* went down: not blocked, no hand-over */
+			vcpus[0].state = VCPU_DOWN;
+			break;
+		}
+		timer_at = 0;
+		CHECK(!sched_block_handover(&vcpus[0], now + 500));
+		/* The loop's way: @prev current, blocked, the timer alone. */
+		CHECK(pcpu_info[1].curr == &vcpus[0]);
+		CHECK_EQ(timer_at, 0);
+		CHECK(vcpus[1].state != VCPU_RUNNING);
+		if (k == 6) {
+			CHECK_EQ(vcpus[0].state, VCPU_DOWN);
+		} else {
+			CHECK_EQ(vcpus[0].state, VCPU_BLOCKED);
+			CHECK_EQ(vcpus[0].wake_at, now + 500);
+		}
+		reap_busy = false;
+		sched_teardown_pending(false);
+		teardown();
+	}
+
+	/* CPU0: a management request waits, or the console poll is due. */
+	for (unsigned int k = 0; k < 2; k++) {
+		setup(0);
+		for (unsigned int i = 0; i < 2; i++) {
+			vcpus[i].id = i;
+			vcpus[i].domain = &dom;
+			vcpus[i].affinity = 0;
+			vcpus[i].state = i ? VCPU_RUNNABLE : VCPU_RUNNING;
+			INIT_LIST_HEAD(&vcpus[i].runq);
+			sched_add_vcpu(&vcpus[i]);
+		}
+		dom.nr_vcpus = 2;
+		on_cpu(0);
+		pcpu_info[0].curr = &vcpus[0];
+		sched_timer_tick(); /* polls: the next one in 1 ms */
+		if (k == 0) {
+			mgmt_wants = true;
+		} else {
+			now += 1000;
+		}
+		CHECK(!sched_block_handover(&vcpus[0], now + 500));
+		CHECK_EQ(vcpus[0].state, VCPU_BLOCKED);
+		CHECK(pcpu_info[0].curr == &vcpus[0]);
+		mgmt_wants = false;
+		vcpus[0].state = VCPU_RUNNING;
+		if (k == 0) {
+			CHECK(sched_block_handover(&vcpus[0], now + 500) ==
+			      &vcpus[1]);
+		}
+		pcpu_info[0].curr = NULL;
+		for (unsigned int i = 0; i < 2; i++)
+			sched_remove_vcpu(&vcpus[i]);
+	}
+}
+
 int main(void)
 {
 	return run_tests("sched_work");

@@ -14,15 +14,19 @@ struct vcpu;
  */
 bool arm_vcpu_wait(struct vcpu *v);
 
+/* arm_vcpu_wfi()'s "keep running": never a deadline it returns. */
+#define WFI_RUN (~0ULL)
+
 /**
  * arm_vcpu_wfi() - arm_vcpu_wait()'s decision for loaded @v, without the
  * block: the run loop's WFI exit blocks and hands the CPU over in one
  * pass (sched_block_handover()). Records the virtual timer's registers.
- * Return: true to keep running @v (an interrupt is deliverable, or its
- * timer due); false: block @v until *@wake_at (0 = no deadline), then
- * call arm_vcpu_wfi_blocked().
+ * Return: WFI_RUN to keep running @v (an interrupt is deliverable, or its
+ * timer due); else block @v until the returned deadline (0 = none), then
+ * call arm_vcpu_wfi_blocked(). A value, not an out parameter: an address
+ * taken would cost the run loop a stack protector.
  */
-bool arm_vcpu_wfi(struct vcpu *v, u64 *wake_at);
+u64 arm_vcpu_wfi(struct vcpu *v);
 
 /**
  * arm_vcpu_wfi_blocked() - after the block of arm_vcpu_wfi()'s @v: wake it

@@ -42,6 +42,27 @@ static inline bool vtimer_fired(const struct vcpu *v)
 }
 
 /*
+ * vtimer_irq_on() - @v's virtual timer interrupt is pending or active in
+ * its vGIC (vgic_irq_state() for INTID 27), read without the vGIC lock
+ * (issue 20: the lock round trip was 27 of a world switch's
+ * instructions). @v is not loaded anywhere, so nothing changes these
+ * fields but a writer under the vGIC lock on another CPU (another vCPU's
+ * GICR_I[SC]PENDR0 / I[SC]ACTIVER0 write): each field is one byte, read
+ * once, and a writer changes one of them per register write, so the
+ * answer is the state at some instant of the read. The locked read gave
+ * no more: the writer could come between its unlock and the physical
+ * write below just as well (docs/architecture.md, "World switch fast
+ * paths").
+ */
+static inline bool vtimer_irq_on(const struct vcpu *v)
+{
+	const struct vgic_irq *i = &v->arch.vgic.priv[IRQ_PPI_VTIMER];
+
+	return READ_ONCE(i->pending) || READ_ONCE(i->active) ||
+	       (READ_ONCE(i->line) && !READ_ONCE(i->edge));
+}
+
+/*
  * vtimer_load() - give the CPU's virtual timer to @v (vcpu_load()).
  * Inline, as vtimer_put(): both are on every vCPU switch.
  */
@@ -55,7 +76,7 @@ static inline void vtimer_load(struct vcpu *v)
 	 * pending or active, so that it fires again only once the guest
 	 * has deactivated it.
 	 */
-	bool on = vgic_irq_state(v, IRQ_PPI_VTIMER);
+	bool on = vtimer_irq_on(v);
 
 	/* Injected, it is pending: no second look under the vGIC lock. */
 	if (!on && vtimer_fired(v)) {
