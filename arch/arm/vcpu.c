@@ -304,8 +304,9 @@ load:
 	/* What changed while @v was off the CPU raised no bit here. */
 	work_raise_local(WORK_LOAD);
 	for (;;) {
+		struct vcpu *next;
 		int exit;
-		u64 esr, wake;
+		u64 esr;
 
 		/*
 		 * An exit that changed nothing the checks read (a hypercall,
@@ -334,43 +335,31 @@ load:
 		if (v->arch.vgic.nr_lr_used) {
 			vgic_sync_lrs(v);
 		}
+		if (likely(arm_handle_exit(v, exit, esr))) {
+			continue;
+		}
 		/*
-		 * WFI (Arm ARM (DDI 0487 K.a) "ESR_EL2", EC 0x01, ISS.TI 0):
-		 * the block and the hand-over in one pass; saved first, as
-		 * the scheduler expects of a vCPU that is not current.
+		 * It blocked (or went down, or its domain stops): saved
+		 * first, as the scheduler expects of a vCPU that is not
+		 * current, then the next runnable vCPU of this CPU straight
+		 * away if the loop would have nothing else to do. A WFI
+		 * (Arm ARM (DDI 0487 K.a) "ESR_EL2", EC 0x01, ISS.TI 0) that
+		 * blocks is only decided (arm_vcpu_wfi()): the block and the
+		 * hand-over in one pass.
 		 */
+		vcpu_save(v);
 		if (exit == EXIT_SYNC && ESR_EC(esr) == EC_WFX &&
 		    !(esr & WFX_ISS_WFE)) {
-			struct vcpu *next;
-
-			v->arch.regs.pc += 4;
-			wake = arm_vcpu_wfi(v);
-			if (wake == WFI_RUN) {
-				continue;
-			}
-			vcpu_save(v);
-			next = sched_block_handover(v, wake);
+			next = sched_block_handover(v, v->arch.wfi_wake);
 			arm_vcpu_wfi_blocked(v);
-			if (!next) {
-				return;
-			}
-			v = next;
-			goto load;
+		} else {
+			next = sched_handover(v);
 		}
-		if (!arm_handle_exit(v, exit, esr)) {
-			/*
-			 * It blocked (or went down, or its domain stops):
-			 * saved first, then the next runnable vCPU of this
-			 * CPU straight away if the loop would have nothing
-			 * else to do.
-			 */
-			vcpu_save(v);
-			v = sched_handover(v);
-			if (!v) {
-				return;
-			}
-			goto load;
+		if (!next) {
+			return;
 		}
+		v = next;
+		goto load;
 	}
 }
 

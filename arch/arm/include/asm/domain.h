@@ -37,6 +37,7 @@ struct arch_vcpu {
 	u64 cntv_ctl, cntv_cval;
 	struct vgic_cpu vgic;
 	struct fpsimd_state fp;
+	u64 wfi_wake; /* a WFI exit's deadline (arm_vcpu_wfi()) */
 	bool fp_loaded; /* fp is in the CPU's registers */
 	bool loaded; /* EL1 state is in the CPU (between load/put) */
 	/* PV MMU: levels of the root in TTBR0/TTBR1_EL1, 0 = none. */

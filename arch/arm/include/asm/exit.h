@@ -139,8 +139,13 @@ static inline bool arm_handle_exit(struct vcpu *v, int exit, u64 esr)
 		return vcpu_handle_smccc(v);
 	case EC_WFX:
 		if (!(esr & WFX_ISS_WFE)) {
+			/*
+			 * The decision only: the run loop blocks @v and
+			 * hands the CPU over in one pass (vcpu.c).
+			 */
 			v->arch.regs.pc += 4;
-			return arm_vcpu_wait(v);
+			v->arch.wfi_wake = arm_vcpu_wfi(v);
+			return v->arch.wfi_wake == WFI_RUN;
 		}
 		break;
 	case EC_DABT_LOW:
