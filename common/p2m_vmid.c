@@ -13,6 +13,28 @@
  * VMID 0 is never given to a domain. Without VMIDs (width 0) every
  * activation rolls over, which degrades to a flush on each switch between
  * domains: correct, only slower.
+ *
+ * The lock-free fast path (issue 20; the scheme of Linux's arm64 ASID
+ * allocator, written anew here): an activation whose p2m holds a VMID of
+ * the current generation, on a CPU whose vmid_active is not zero, only
+ * swaps its tag into vmid_active[cpu] with a compare-and-exchange against
+ * the value it read first. A rollover exchanges every CPU's vmid_active
+ * with zero (under the lock, before anyone can allocate in the new
+ * generation), so:
+ *
+ * - a fast path whose exchange succeeded before the rollover's is seen by
+ *   the rollover, which reserves its tag (its VMID stays the p2m's in the
+ *   new generation and is given to no other domain);
+ * - a fast path that starts after the rollover, or whose exchange comes
+ *   after it, finds zero (or a changed value) and takes the lock: it then
+ *   refreshes the VMID and makes the flush the rollover asked of its CPU
+ *   (vmid_flush_pending) before it runs a guest.
+ *
+ * A CPU whose vmid_active is zero at a rollover (it activated nothing since
+ * the last one, but may still run a guest with the VMID reserved then)
+ * keeps its reserved tag. The p2m's VMID is published before its
+ * generation (release / acquire), so a fast path that reads the current
+ * generation reads the VMID of that generation.
  */
 #include <xen-lite/arch/p2m.h>
 #include <xen-lite/cpumask.h>
@@ -68,13 +90,21 @@ static void vmid_rollover(void)
 {
 	unsigned int cpu;
 
-	vmid_gen++;
+	WRITE_ONCE(vmid_gen, vmid_gen + 1);
 	memset(vmid_map, 0, sizeof(vmid_map));
 	vmid_mark(0);
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		vmid_reserved[cpu] = vmid_active[cpu];
-		if (vmid_active[cpu]) {
-			vmid_mark(vmid_active[cpu] & 0xffff);
+		/* Zero: that CPU's next activation takes the lock (above). */
+		u64 tag = __atomic_exchange_n(&vmid_active[cpu], 0,
+					      __ATOMIC_SEQ_CST);
+
+		/* Nothing activated since the last rollover: still that. */
+		if (!tag) {
+			tag = vmid_reserved[cpu];
+		}
+		vmid_reserved[cpu] = tag;
+		if (tag) {
+			vmid_mark(tag & 0xffff);
 		}
 	}
 	vmid_hint = 1;
@@ -116,7 +146,7 @@ static bool vmid_refresh_locked(struct p2m_domain *p2m)
 	}
 	if (vmid_max && p2m->vmid_gen && vmid_was_reserved(tag)) {
 		/* Still running somewhere: keep it in the new generation. */
-		p2m->vmid_gen = vmid_gen;
+		__atomic_store_n(&p2m->vmid_gen, vmid_gen, __ATOMIC_RELEASE);
 		return false;
 	}
 	v = vmid_max ? vmid_find_free() : 0;
@@ -127,8 +157,9 @@ static bool vmid_refresh_locked(struct p2m_domain *p2m)
 	if (v) {
 		vmid_mark(v);
 	}
-	p2m->vmid = v;
-	p2m->vmid_gen = vmid_gen;
+	/* The VMID before its generation: the fast path reads them so. */
+	WRITE_ONCE(p2m->vmid, v);
+	__atomic_store_n(&p2m->vmid_gen, vmid_gen, __ATOMIC_RELEASE);
 	/*
 	 * A new number: every CPU that may hold stale entries tagged with it
 	 * flushes before running a guest again, so no CPU holds entries of
@@ -148,16 +179,43 @@ bool p2m_vmid_cpu_sync(unsigned int cpu)
 	return true;
 }
 
-void p2m_activate(struct p2m_domain *p2m, unsigned int cpu)
+/* The slow path of p2m_activate(): under the lock, as before issue 20. */
+static __noinline void vmid_activate_locked(struct p2m_domain *p2m,
+					    unsigned int cpu)
 {
-	ASSERT(cpu < CONFIG_NR_CPUS);
 	spin_lock(&vmid_lock);
 	vmid_refresh_locked(p2m);
 	/* Recorded under the lock, so a rollover reserves it. */
-	vmid_active[cpu] = (p2m->vmid_gen << 16) | p2m->vmid;
+	__atomic_store_n(&vmid_active[cpu], (p2m->vmid_gen << 16) | p2m->vmid,
+			 __ATOMIC_RELAXED);
 	spin_unlock(&vmid_lock);
 	p2m_vmid_cpu_sync(cpu);
-	cpumask_set_cpu(cpu, &p2m->dirty_cpus);
+}
+
+void p2m_activate(struct p2m_domain *p2m, unsigned int cpu)
+{
+	/* First: a rollover from here on makes the exchange below fail. */
+	u64 old = __atomic_load_n(&vmid_active[cpu], __ATOMIC_RELAXED);
+	u64 gen = __atomic_load_n(&p2m->vmid_gen, __ATOMIC_ACQUIRE);
+	u64 tag = (gen << 16) | READ_ONCE(p2m->vmid);
+
+	ASSERT(cpu < CONFIG_NR_CPUS);
+	/*
+	 * The fast path (see the top of the file): no rollover since this
+	 * CPU last activated (old is not zero, and still there at the
+	 * exchange), and the p2m's VMID is of the current generation.
+	 * Without VMIDs every activation takes the lock, as before: each
+	 * switch between domains is a rollover there.
+	 */
+	if (!old || !vmid_max || gen != READ_ONCE(vmid_gen) ||
+	    !__atomic_compare_exchange_n(&vmid_active[cpu], &old, tag, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+		vmid_activate_locked(p2m, cpu);
+	}
+	/* Only a new VMID clears it (under the lock): test first. */
+	if (!cpumask_test_cpu(cpu, &p2m->dirty_cpus)) {
+		cpumask_set_cpu(cpu, &p2m->dirty_cpus);
+	}
 	arch_p2m_activate(p2m);
 }
 

@@ -19,7 +19,7 @@
  * (common/domain_console.c). Nothing else about domains is decided here.
  * When that turn has nothing to do, a vCPU that blocks may hand the CPU
  * straight to the next one from the arch's run loop (sched_handover(),
- * Arm), the same decision without the loop's pass.
+ * Arm and RISC-V), the same decision without the loop's pass.
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain_console.h>

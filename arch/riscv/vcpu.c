@@ -244,7 +244,15 @@ static void vcpu_load(struct vcpu *v)
 	}
 }
 
-static void vcpu_put(struct vcpu *v)
+/*
+ * Save @v's VS state to memory (after it left riscv_guest_run()): its CSRs,
+ * FP and vector state. @next: the vCPU about to be loaded on this CPU
+ * after a direct hand-over (sched_handover()), or NULL (back to the
+ * scheduler loop, maybe to idle). A next vCPU's vcpu_load() writes hvip
+ * and vstimecmp itself, so they are parked (no stale interrupt for the
+ * hypervisor's idle WFI or another vCPU) only when none follows.
+ */
+static void vcpu_save(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 
@@ -266,8 +274,6 @@ static void vcpu_put(struct vcpu *v)
 	}
 	if (riscv_features.sstc) {
 		a->csr.vstimecmp = csr_read(CSR_VSTIMECMP);
-		/* A stale compare value must not fire for the next vCPU. */
-		csr_write(CSR_VSTIMECMP, ~0UL);
 	}
 	if (a->vimsic.hw_file && READ_ONCE(v->state) == VCPU_BLOCKED) {
 		/* Its file's interrupt wakes it (vimsic_sgei()). */
@@ -283,6 +289,18 @@ static void vcpu_put(struct vcpu *v)
 	} else if (riscv_features.vector &&
 		   (a->gregs.sstatus & SSTATUS_VS) == SSTATUS_VS_CLEAN) {
 		riscv_vector_put_clean(v);
+	}
+}
+
+/*
+ * No vCPU follows on this CPU (back to the scheduler loop): nothing of the
+ * last one may stay pending for the hypervisor or fire later.
+ */
+static void vcpu_park(void)
+{
+	if (riscv_features.sstc) {
+		/* A stale compare value must not fire for the next vCPU. */
+		csr_write(CSR_VSTIMECMP, ~0UL);
 	}
 	csr_write(CSR_HVIP, 0);
 }
@@ -382,6 +400,32 @@ static inline bool vcpu_entry_ready(struct vcpu *v)
 	return true;
 }
 
+/*
+ * The first entry of @v after a direct hand-over (sched_handover()),
+ * instead of the general first entry (WORK_LOAD, then every check). What
+ * those checks read: @v's state and pause, which the hand-over found
+ * running and unpaused under the run-queue lock (a later writer raises a
+ * bit, which stays in this CPU's word: nothing takes it before @v's next
+ * exit); the run queue, whose slice the hand-over just started; what is
+ * left is @v's own (bits for it may have been taken by the vCPU that ran
+ * before): hvip's inputs, folded in here, and the PV MMU's work, for which
+ * this returns false (the general way). WORK_SCHED is raised as the
+ * general checks' slice test would with two vCPUs on the CPU: the next
+ * exit that resumes runs every check. Return: true when done (enter).
+ */
+static inline bool vcpu_handover_entry(struct vcpu *v)
+{
+	if (!riscv_features.sstc || READ_ONCE(v->arch.pv_pending) ||
+	    READ_ONCE(v->domain->pv_mm_active)) {
+		return false;
+	}
+	riscv_vcpu_inject_pending(v);
+	work_raise_local(WORK_SCHED);
+	v->arch.host.entry_checks = false;
+	stall_leave();
+	return true;
+}
+
 enum exit_action riscv_vcpu_exit(struct arch_vcpu *a)
 {
 	return riscv_handle_exit(container_of(a, struct vcpu, arch));
@@ -401,24 +445,48 @@ bool riscv_vcpu_entry(struct arch_vcpu *a)
 	return vcpu_entry_ready(container_of(a, struct vcpu, arch));
 }
 
+/*
+ * Run @v, and after it the vCPUs this CPU is handed to directly: when @v
+ * leaves the guest (it blocked, or anything else), it is saved first, as
+ * the scheduler expects of a vCPU that is not current, then
+ * sched_handover() may give the CPU straight to the next runnable vCPU of
+ * this CPU's queue, when the scheduler loop's pass would have had nothing
+ * else to do (issue 20: the loop's pass, the return through it and the
+ * parking of the CSRs were some 250 instructions of every switch).
+ * Returns with the last vCPU run current; the loop puts it back.
+ */
 void arch_vcpu_run(struct vcpu *v)
 {
 	unsigned long flags = local_irq_save();
+	bool handed = false, enter;
 
-	vcpu_load(v);
-	/* What changed while @v was off the CPU raised no bit here. */
-	work_raise_local(WORK_LOAD);
 	stall_describe_by(riscv_stall_describe);
-	if (vcpu_entry_ready(v)) {
-		/* Until an exit says leave (guest.S). */
-		riscv_guest_run(&v->arch);
+	for (;;) {
+		vcpu_load(v);
+		if (handed && vcpu_handover_entry(v)) {
+			enter = true;
+		} else {
+			/* What changed while @v was off raised no bit here. */
+			work_raise_local(WORK_LOAD);
+			enter = vcpu_entry_ready(v);
+		}
+		if (enter) {
+			/* Until an exit says leave (guest.S). */
+			riscv_guest_run(&v->arch);
+		}
+		if (!riscv_features.sstc) {
+			riscv_timer_guest_deadline(~0ULL);
+		}
+		vcpu_save(v);
+		v = sched_handover(v);
+		if (!v) {
+			break;
+		}
+		handed = true;
 	}
+	vcpu_park();
 	stall_leave();
 	stall_describe_by(NULL);
-	if (!riscv_features.sstc) {
-		riscv_timer_guest_deadline(~0ULL);
-	}
-	vcpu_put(v);
 	local_irq_restore(flags);
 }
 

@@ -426,7 +426,7 @@ void arch_vcpu_reset(struct vcpu *v, paddr_t entry, register_t arg);
  * live in the CPU's registers: the hypervisor context may call libfdt,
  * whose arm64 build uses SIMD registers (domain restart builds a DTB).
  * An arch may hand the CPU to the next vCPU itself when @v blocks
- * (sched_handover(), Arm): it then returns with that one current
+ * (sched_handover(), Arm and RISC-V): it then returns with that one current
  * (this_cpu()->curr), which the loop puts back.
  */
 void arch_vcpu_run(struct vcpu *v);

@@ -1535,6 +1535,62 @@ TEST(vmid_rollover)
 	p2m_vmid_init(16);
 }
 
+/*
+ * The lock-free fast path of p2m_activate() (issue 20): a CPU that keeps
+ * running one domain across two rollovers (it activates nothing between
+ * them, so the second finds its vmid_active zero) keeps its VMID reserved,
+ * no other domain gets it, and its next activation takes the slow path and
+ * makes the flush the rollovers asked for, even once another CPU moved
+ * the p2m to the current generation. Fails without the carried-over
+ * reservation (d[4] gets d[0]'s VMID) and with a fast path that ignores a
+ * zeroed vmid_active (no flush on CPU 0).
+ */
+TEST(vmid_fast_path_rollover)
+{
+	static struct p2m_domain d[5];
+	unsigned int i;
+	u16 v0;
+
+	fake_mm_init(512);
+	rec_reset();
+	rec_fmt = fmt_by_id(0);
+	p2m_vmid_init(2); /* VMIDs 1..3 */
+	for (i = 0; i < 5; i++) {
+		CHECK_EQ(p2m_init(&d[i], 10 + i, 8), 0);
+	}
+	p2m_activate(&d[0], 0);
+	v0 = d[0].vmid;
+	CHECK(v0 != 0);
+	p2m_activate(&d[0], 0); /* the fast path: nothing changes */
+	CHECK_EQ(d[0].vmid, v0);
+	CHECK_EQ(rec_nlocal, 0);
+	p2m_activate(&d[1], 1);
+	p2m_activate(&d[2], 1);
+	p2m_activate(&d[3], 1); /* rollover 1 */
+	CHECK_EQ(rec_nlocal, 1);
+	CHECK(d[3].vmid != v0);
+	p2m_activate(&d[4], 1); /* rollover 2: CPU 0 activated nothing */
+	CHECK_EQ(rec_nlocal, 2);
+	CHECK(d[4].vmid != v0 && d[4].vmid != d[3].vmid);
+	/* d[0] on CPU 2 too: the current generation, the same VMID. */
+	p2m_activate(&d[0], 2);
+	CHECK_EQ(d[0].vmid, v0);
+	CHECK_EQ(rec_nlocal, 3);
+	/*
+	 * CPU 0 still ran d[0]: its VMID is of the current generation now,
+	 * but CPU 0 has a flush to make: the slow path.
+	 */
+	p2m_activate(&d[0], 0);
+	CHECK_EQ(d[0].vmid, v0);
+	CHECK_EQ(rec_nlocal, 4);
+	p2m_activate(&d[0], 0);
+	CHECK_EQ(rec_nlocal, 4);
+	for (i = 0; i < 5; i++) {
+		CHECK_EQ(teardown_all(&d[i]) > 0, 1);
+	}
+	p2m_vmid_init(16);
+}
+
 TEST(vmid_none)
 {
 	static struct p2m_domain d[2];
