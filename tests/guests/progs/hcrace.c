@@ -23,6 +23,19 @@
  *     saw acknowledged ("ipi_count").
  * The handler (direct-mode stvec) saves every register it uses, so an
  * interrupt between the ecall and the check changes nothing either.
+ *
+ * Then vCPU0 and the last vCPU (which share a CPU: run.sh pins them so)
+ * play ping-pong with IPIs through WFI, interrupts masked (sstatus.SIE
+ * clear, sie.SSIE and STIE set), rounds=R times: each sends the other an
+ * IPI and waits in WFI for the answer, with an SBI timer 1 s ahead as a
+ * safety net. xen-lite's WFI returns only once an enabled interrupt is
+ * pending (arch/riscv/inject.c, riscv_vcpu_wait()) and injects what woke
+ * the vCPU before it enters it again, so right after every WFI sip must
+ * show SSIP (or STIP: the answer was lost). The sender blocks in WFI and
+ * hands its CPU straight to the woken one (sched_handover()), whose first
+ * entry folds its interrupts in itself (vcpu_handover_entry()):
+ * "wfi_woken_pending" (a WFI came back with nothing pending: the wake-up
+ * was not injected before the entry) and "wfi_answered".
  * On arm64 the suite checks nothing and is not run (tests/guests/run.sh).
  */
 #include <rt.h>
@@ -332,10 +345,77 @@ static void worker(unsigned int me)
 	irqs(false);
 }
 
+#define SBI_EXT_TIME 0x54494D45UL
+#define SIE_STIE (1UL << 5)
+#define SIP_STIP (1UL << 5)
+
+/* WFI ping-pong (above): per side, WFIs woken with nothing pending, lost. */
+static volatile uint64_t wfi_empty[2], wfi_lost[2], wfi_rounds[2];
+static volatile uint32_t pong_ready, pong_done;
+
+/*
+ * One side: @first sends first. Interrupts masked throughout; stvec's
+ * handler is never entered. Return when done or when an answer is lost.
+ */
+static void wfi_pingpong(unsigned int side, unsigned int peer, bool first,
+			 unsigned long rounds)
+{
+	uint64_t freq = arch_counter_freq();
+
+	for (unsigned long r = 0; r < rounds; r++) {
+		unsigned long sip;
+
+		if (first)
+			fw_call(SBI_EXT_IPI, 0, 1, rt_cpu_hwid(peer), 0, 0, 0,
+				0);
+		fw_call(SBI_EXT_TIME, 0, arch_counter() + freq, 0, 0, 0, 0, 0);
+		for (;;) {
+			asm volatile("wfi; csrr %0, sip" : "=r"(sip)::"memory");
+			if (sip & (SIP_SSIP | SIP_STIP))
+				break;
+			wfi_empty[side]++;
+		}
+		if (!(sip & SIP_SSIP)) {
+			wfi_lost[side]++;
+			break;
+		}
+		asm volatile("csrc sip, %0" ::"r"(SIP_SSIP));
+		wfi_rounds[side]++;
+		if (!first)
+			fw_call(SBI_EXT_IPI, 0, 1, rt_cpu_hwid(peer), 0, 0, 0,
+				0);
+	}
+	fw_call(SBI_EXT_TIME, 0, ~0UL, 0, 0, 0, 0, 0);
+	asm volatile("csrc sie, %0" ::"r"(SIE_SSIE | SIE_STIE) : "memory");
+}
+
+/* Interrupts masked, SSIE and STIE enabled, no IPI left pending. */
+static void wfi_prepare(void)
+{
+	asm volatile("csrc sstatus, %0; csrs sie, %1" ::"r"(SSTATUS_SIE),
+		     "r"(SIE_SSIE | SIE_STIE)
+		     : "memory");
+	asm volatile("csrc sip, %0" ::"r"(SIP_SSIP));
+}
+
 static void secondary(unsigned long cpu)
 {
+	uint64_t end;
+
 	worker((unsigned int)cpu);
 	WRITE_ONCE(finished[cpu], 2);
+	if (cpu == nr - 1) {
+		/* The other workers' IPIs to this one are over. */
+		end = arch_counter() + 5 * arch_counter_freq();
+		for (unsigned int i = 1; i < nr - 1; i++)
+			while (READ_ONCE(finished[i]) != 2 &&
+			       arch_counter() < end)
+				arch_relax();
+		wfi_prepare();
+		WRITE_ONCE(pong_ready, 1);
+		wfi_pingpong(1, 0, false, rt_arg_ul("rounds", 2000));
+		WRITE_ONCE(pong_done, 1);
+	}
 	for (;;)
 		arch_relax();
 }
@@ -365,6 +445,36 @@ int test_main(void)
 	rt_check(!stuck, "all_finished",
 		 "%u of %u secondary vCPUs did not finish their loop", stuck,
 		 nr - 1);
+	/* The WFI ping-pong with the last vCPU (above). */
+	end = arch_counter() + 5 * arch_counter_freq();
+	while (!READ_ONCE(pong_ready) && arch_counter() < end)
+		arch_relax();
+	if (READ_ONCE(pong_ready)) {
+		wfi_prepare();
+		wfi_pingpong(0, nr - 1, true, rt_arg_ul("rounds", 2000));
+		end = arch_counter() + 5 * arch_counter_freq();
+		while (!READ_ONCE(pong_done) && arch_counter() < end)
+			arch_relax();
+	}
+	rt_printf("WFI ping-pong: %llu + %llu rounds, %llu + %llu WFIs woken "
+		  "with nothing pending, %llu + %llu answers lost\n",
+		  (unsigned long long)wfi_rounds[0],
+		  (unsigned long long)wfi_rounds[1],
+		  (unsigned long long)wfi_empty[0],
+		  (unsigned long long)wfi_empty[1],
+		  (unsigned long long)wfi_lost[0],
+		  (unsigned long long)wfi_lost[1]);
+	rt_check(!wfi_empty[0] && !wfi_empty[1], "wfi_woken_pending",
+		 "%llu WFIs returned with no interrupt pending",
+		 (unsigned long long)(wfi_empty[0] + wfi_empty[1]));
+	rt_check(READ_ONCE(pong_done) && !wfi_lost[0] && !wfi_lost[1] &&
+			 wfi_rounds[0] == rt_arg_ul("rounds", 2000) &&
+			 wfi_rounds[1] == wfi_rounds[0],
+		 "wfi_answered", "%llu + %llu rounds, %llu + %llu lost",
+		 (unsigned long long)wfi_rounds[0],
+		 (unsigned long long)wfi_rounds[1],
+		 (unsigned long long)wfi_lost[0],
+		 (unsigned long long)wfi_lost[1]);
 	for (unsigned int i = 0; i < nr; i++) {
 		unsigned int sender = (i + nr - 1) % nr;
 
