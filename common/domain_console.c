@@ -286,11 +286,6 @@ int domain_console_getc(struct domain *d)
 	return c;
 }
 
-bool domain_console_has_input(struct domain *d)
-{
-	return READ_ONCE(d->in_head) != READ_ONCE(d->in_tail);
-}
-
 static void domain_console_push(struct domain *d, char c)
 {
 	unsigned long flags;

@@ -79,36 +79,38 @@ enum exit_action riscv_unassigned_access(struct vcpu *v, paddr_t gpa)
 	return EXIT_RESUME;
 }
 
-enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
+/* The callee-saved registers s0, s1, s2..s11: x8, x9, x18..x27. */
+static inline bool reg_callee_saved(unsigned int reg)
+{
+	return reg == 8 || reg == 9 || (reg >= 18 && reg <= 27);
+}
+
+/*
+ * A guest-page fault of @v at @gpa: emulate the access of a virtual
+ * device. @load: a load fault on the partial frame (guest.S,
+ * exit_load_gpf), where s0..s11 are live in the hart and stale in
+ * a->gregs, so nothing here reads a guest register but sepc, sstatus and
+ * the trap CSRs: a load names only its destination, which is written in
+ * a->gregs and, if callee-saved, returned for guest.S to load; a store
+ * decoded there (the instruction changed since it faulted as a load) is
+ * not emulated: the guest runs it again. The device's value goes through
+ * v->arch.mmio_val, not a local: no stack protector on this path.
+ * Return: EXIT_RESUME, EXIT_LEAVE, or (@load only) the callee-saved
+ * register to reload.
+ */
+static __always_inline long mmio_fault(struct vcpu *v, paddr_t gpa, bool load)
 {
 	struct domain *d = v->domain;
 	struct cpu_regs *r = &v->arch.gregs;
 	const struct vmmio_region *dev = vmmio_find(d, gpa);
 	struct mmio_insn m;
-	u64 val = 0;
+	u64 val;
 	int rc;
 
 	if (!dev) {
 		return riscv_unassigned_access(v, gpa);
 	}
 	rc = riscv_mmio_decode_inline(v, &m);
-	if (!rc) {
-		if (m.is_write) {
-			val = cpu_regs_get(r, m.reg);
-		}
-		/*
-		 * An access the device does not implement reads as zero and
-		 * writes are ignored, as on the PLIC and UART of the
-		 * machine: the device's error is not the guest's fault. But
-		 * -EFAULT, a trapped passthrough page outside the domain's
-		 * windows (common/passthrough_window.c), is an address the
-		 * domain does not own.
-		 */
-		if (vmmio_emulate(v, dev, gpa, m.size, m.is_write, &val) ==
-		    -EFAULT) {
-			return riscv_unassigned_access(v, gpa);
-		}
-	}
 	if (rc) {
 		domain_crash(
 			d,
@@ -116,14 +118,42 @@ enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
 			v->id, r->sepc, (unsigned long long)gpa);
 		return EXIT_LEAVE;
 	}
-	if (!m.is_write) {
-		if (m.size < 8 && m.sign_extend) {
-			val = sign_extend(val, m.size);
-		}
-		cpu_regs_set(r, m.reg, val);
+	if (load && m.is_write) {
+		return EXIT_RESUME;
+	}
+	v->arch.mmio_val = m.is_write ? cpu_regs_get(r, m.reg) : 0;
+	/*
+	 * An access the device does not implement reads as zero and writes
+	 * are ignored, as on the PLIC and UART of the machine: the device's
+	 * error is not the guest's fault. But -EFAULT, a trapped
+	 * passthrough page outside the domain's windows
+	 * (common/passthrough_window.c), is an address the domain does not
+	 * own.
+	 */
+	if (vmmio_emulate(v, dev, gpa, m.size, m.is_write, &v->arch.mmio_val) ==
+	    -EFAULT) {
+		return riscv_unassigned_access(v, gpa);
 	}
 	r->sepc += m.len;
-	return EXIT_RESUME;
+	if (m.is_write) {
+		return EXIT_RESUME;
+	}
+	val = v->arch.mmio_val;
+	if (m.size < 8 && m.sign_extend) {
+		val = sign_extend(val, m.size);
+	}
+	cpu_regs_set(r, m.reg, val);
+	return load && reg_callee_saved(m.reg) ? (long)m.reg : EXIT_RESUME;
+}
+
+enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa)
+{
+	return (enum exit_action)mmio_fault(v, gpa, false);
+}
+
+long riscv_mmio_load_fault(struct vcpu *v, paddr_t gpa)
+{
+	return mmio_fault(v, gpa, true);
 }
 
 enum exit_action riscv_exit_virtual_insn(struct vcpu *v, unsigned long insn)

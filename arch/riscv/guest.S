@@ -15,8 +15,8 @@
  * entry and runs the exit's handler: SBI calls go to vsbi_ecall()
  * (vsbi.c) or, for xen-lite's hypercalls, to do_hypercall() through the
  * dispatch below (exit_hypercall); WFI to riscv_vcpu_wait() (inject.c);
- * load and store guest-page faults to riscv_mmio_fault() (exit.c) and
- * riscv_exit_store_fault() (vcpu.c); every other exit to
+ * load and store guest-page faults to riscv_mmio_load_fault() (exit.c)
+ * and riscv_exit_store_fault() (vcpu.c); every other exit to
  * riscv_vcpu_exit() (vcpu.c). Then the checks before the next entry
  * (ENTRY_CHECKS, or riscv_vcpu_entry() in C). While they say enter,
  * guest_resume enters the guest again from a->gregs; when a handler or
@@ -31,9 +31,12 @@
  * guest register at all (host interrupts, ecall from VS-mode, WFI), the
  * guest's s0..s11 stay live in the hart across the handler and are
  * neither saved nor restored: a->gregs holds x1..x7, x10..x17 and
- * x28..x31 only. This is decided here, by scause, once per exit, and
- * nowhere else: every other cause (guest-page faults: MMIO emulation
- * reads or writes any register; virtual-instruction emulation: CSR
+ * x28..x31 only. Load guest-page faults (MMIO reads) too: a load writes
+ * only its destination, which the handler writes in a->gregs and, when
+ * it is one of s0..s11, returns for exit_load_gpf to load into the hart
+ * (reload_s). This is decided here, by scause, once per exit, and
+ * nowhere else: every other cause (store guest-page faults: MMIO
+ * emulation reads any register; virtual-instruction emulation: CSR
  * operands; illegal instructions, ...) saves s0..s11 first and reloads
  * them from a->gregs before the guest runs again. When the vCPU leaves
  * the loop (a block, a context switch, a pause),
@@ -203,11 +206,9 @@ ENTRY(guest_exit)
 	li	t2, EXC_ECALL_VS
 	beq	t1, t2, exit_ecall
 	li	t2, EXC_VIRTUAL_INST
-	bne	t1, t2, exit_full
-	csrr	t0, CSR_STVAL
-	sd	t0, G(REGS_STVAL)(a0)
-	li	t2, WFI_INSN
-	beq	t0, t2, exit_wfi
+	beq	t1, t2, exit_virtual
+	li	t2, EXC_LOAD_GUEST_PAGE_FAULT
+	beq	t1, t2, exit_load_gpf
 exit_full:
 	GUEST_S	sd
 	csrr	t0, CSR_STVAL
@@ -217,16 +218,14 @@ exit_full:
 	csrr	t2, CSR_HTINST
 	sd	t2, G(REGS_HTINST)(a0)
 	/*
-	 * Load and store guest-page faults (MMIO; the PV MMU's page-table
-	 * stores) straight to their handler, (v, gpa = a1), gpa = htval << 2 |
-	 * the low bits of stval (privileged spec 20211203, 8.6.3
-	 * "Hypervisor Trap Value Register").
+	 * Store guest-page faults (MMIO; the PV MMU's page-table stores)
+	 * straight to their handler, (v, gpa = a1), gpa = htval << 2 | the
+	 * low bits of stval (privileged spec 20211203, 8.6.3 "Hypervisor
+	 * Trap Value Register").
 	 */
 	slli	a1, t3, 2
 	andi	t0, t0, 3
 	or	a1, a1, t0
-	li	t2, EXC_LOAD_GUEST_PAGE_FAULT
-	beq	t1, t2, exit_load_gpf
 	li	t2, EXC_STORE_GUEST_PAGE_FAULT
 	beq	t1, t2, exit_store_gpf
 	call	riscv_vcpu_exit
@@ -234,10 +233,6 @@ exit_full:
 exit_store_gpf:
 	addi	a0, a0, -VCPU_ARCH_OFF
 	call	riscv_exit_store_fault
-	j	exit_full_done
-exit_load_gpf:
-	addi	a0, a0, -VCPU_ARCH_OFF
-	call	riscv_mmio_fault
 exit_full_done:
 	bnez	a0, leave_full
 	ENTRY_CHECKS entry_full_slow
@@ -318,6 +313,12 @@ hypercall_restart:
 	ld	t2, VCPU_HC_CONT_OFF + 32(t1)
 	sd	t2, G(14)(t0)
 	j	exit_partial_resume
+	/* Virtual instructions: WFI below, the others on the full frame. */
+exit_virtual:
+	csrr	t0, CSR_STVAL
+	sd	t0, G(REGS_STVAL)(a0)
+	li	t2, WFI_INSN
+	bne	t0, t2, exit_full
 	/*
 	 * WFI (hstatus.VTW, privileged spec 20211203, 8.2.1 "hstatus"): past
 	 * it, and wait (inject.c) without riscv_vcpu_exit()'s frame and
@@ -331,6 +332,37 @@ exit_wfi:
 	addi	a0, a0, -VCPU_ARCH_OFF
 	call	riscv_vcpu_wait
 	j	exit_partial_done
+	/*
+	 * Load guest-page faults (MMIO reads) on the partial frame (issue
+	 * 20: the 24 loads and stores of s0..s11 were a twelfth of an MMIO
+	 * read): the trap CSRs, then riscv_mmio_load_fault(v, gpa = a1, as
+	 * for the stores above). A load writes only its destination
+	 * register; when that is one of s0..s11, which C preserves, the
+	 * handler writes it in a->gregs and returns its number, and it is
+	 * loaded into the hart here (reload_s). The handler reads no other
+	 * guest register (exit.c, mmio_fault()).
+	 */
+exit_load_gpf:
+	csrr	t0, CSR_STVAL
+	sd	t0, G(REGS_STVAL)(a0)
+	csrr	t3, CSR_HTVAL
+	sd	t3, G(REGS_HTVAL)(a0)
+	csrr	t2, CSR_HTINST
+	sd	t2, G(REGS_HTINST)(a0)
+	slli	a1, t3, 2
+	andi	t0, t0, 3
+	or	a1, a1, t0
+	addi	a0, a0, -VCPU_ARCH_OFF
+	call	riscv_mmio_load_fault
+	beqz	a0, exit_partial_resume
+	li	t0, 1
+	beq	a0, t0, leave_partial
+	/* a0 = 8, 9 or 18..27: reload_s entry a0 (8 bytes each). */
+	lla	t0, reload_s
+	slli	a0, a0, 3
+	add	t0, t0, a0
+	csrr	a0, CSR_SSCRATCH
+	jr	t0
 exit_partial:
 	call	riscv_vcpu_exit
 exit_partial_done:
@@ -357,6 +389,25 @@ guest_leave:
 resume_partial:
 	csrr	a0, CSR_SSCRATCH
 	j	guest_resume
+
+	/*
+	 * reload_s + 8 * n: load xn from a->gregs (a0 = @a), then the checks;
+	 * entries only for the callee-saved x8, x9, x18..x27 (the others
+	 * are never jumped to). No compressed instructions: 8 bytes each.
+	 */
+	.option	push
+	.option	norvc
+	.balign	8
+reload_s:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	.if	(\n == 8) || (\n == 9) || ((\n >= 18) && (\n <= 27))
+	ld	x\n, G(\n)(a0)
+	.else
+	unimp
+	.endif
+	j	exit_partial_resume
+	.endr
+	.option	pop
 END(guest_exit)
 
 /*

@@ -12,6 +12,10 @@
  *     that loads a known value into every other register and checks them
  *     all afterwards (a0/a1 are the results; a1 unchanged on an error):
  *     "results", "registers";
+ *   - a load from the virtual UART's LSR (an MMIO exit, which saves only
+ *     part of the register file) into each of x1 and x5..x31 in turn,
+ *     every other register set the same way and checked afterwards:
+ *     "mmio_registers";
  *   - XL_HC_DOMAIN_INFO, whose side effect is the structure it writes:
  *     "domain_info";
  *   - an SBI IPI to the next vCPU, one at a time: the next one is sent
@@ -272,6 +276,184 @@ static bool call_checked(unsigned int me, unsigned long ext, unsigned long fid,
 	return ok;
 }
 
+/*
+ * mmio_rd_N(lsr, seed, out) for N = 1 and 5..31: a load of the virtual
+ * UART's LSR (an MMIO exit) into xN, with every other register but sp, gp
+ * and tp = seed + its number, except the base register of the load (x31,
+ * or x30 for N = 31), which holds @lsr; out[n] = xn afterwards (out[2]
+ * unused). The hypervisor saves and restores only part of the register
+ * file on this exit (arch/riscv/guest.S, exit_load_gpf) and loads xN
+ * itself when it is one of s0..s11.
+ */
+asm(".pushsection .text.hcrace_mmio, \"ax\"\n"
+    ".macro MMIO_RD n, b\n"
+    ".balign 4\n"
+    ".globl mmio_rd_\\n\n"
+    "mmio_rd_\\n:\n"
+    "	addi	sp, sp, -128\n"
+    "	sd	ra, 0(sp)\n"
+    "	sd	s0, 8(sp)\n"
+    "	sd	s1, 16(sp)\n"
+    "	sd	s2, 24(sp)\n"
+    "	sd	s3, 32(sp)\n"
+    "	sd	s4, 40(sp)\n"
+    "	sd	s5, 48(sp)\n"
+    "	sd	s6, 56(sp)\n"
+    "	sd	s7, 64(sp)\n"
+    "	sd	s8, 72(sp)\n"
+    "	sd	s9, 80(sp)\n"
+    "	sd	s10, 88(sp)\n"
+    "	sd	s11, 96(sp)\n"
+    "	sd	a2, 104(sp)\n"
+    "	mv	x\\b, a0\n"
+    "	.irp	r, 1,5,6,7,8,9,10,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "	.if	\\r != \\b\n"
+    "	addi	x\\r, a1, \\r\n"
+    "	.endif\n"
+    "	.endr\n"
+    "	addi	a1, a1, 11\n"
+    "	lbu	x\\n, 0(x\\b)\n"
+    "	sd	t0, 112(sp)\n"
+    "	ld	t0, 104(sp)\n"
+    "	.irp	r, 1,3,4,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "	sd	x\\r, (\\r * 8)(t0)\n"
+    "	.endr\n"
+    "	ld	t1, 112(sp)\n"
+    "	sd	t1, 40(t0)\n"
+    "	ld	ra, 0(sp)\n"
+    "	ld	s0, 8(sp)\n"
+    "	ld	s1, 16(sp)\n"
+    "	ld	s2, 24(sp)\n"
+    "	ld	s3, 32(sp)\n"
+    "	ld	s4, 40(sp)\n"
+    "	ld	s5, 48(sp)\n"
+    "	ld	s6, 56(sp)\n"
+    "	ld	s7, 64(sp)\n"
+    "	ld	s8, 72(sp)\n"
+    "	ld	s9, 80(sp)\n"
+    "	ld	s10, 88(sp)\n"
+    "	ld	s11, 96(sp)\n"
+    "	addi	sp, sp, 128\n"
+    "	ret\n"
+    ".endm\n"
+    "MMIO_RD 1, 31\n"
+    "MMIO_RD 5, 31\n"
+    "MMIO_RD 6, 31\n"
+    "MMIO_RD 7, 31\n"
+    "MMIO_RD 8, 31\n"
+    "MMIO_RD 9, 31\n"
+    "MMIO_RD 10, 31\n"
+    "MMIO_RD 11, 31\n"
+    "MMIO_RD 12, 31\n"
+    "MMIO_RD 13, 31\n"
+    "MMIO_RD 14, 31\n"
+    "MMIO_RD 15, 31\n"
+    "MMIO_RD 16, 31\n"
+    "MMIO_RD 17, 31\n"
+    "MMIO_RD 18, 31\n"
+    "MMIO_RD 19, 31\n"
+    "MMIO_RD 20, 31\n"
+    "MMIO_RD 21, 31\n"
+    "MMIO_RD 22, 31\n"
+    "MMIO_RD 23, 31\n"
+    "MMIO_RD 24, 31\n"
+    "MMIO_RD 25, 31\n"
+    "MMIO_RD 26, 31\n"
+    "MMIO_RD 27, 31\n"
+    "MMIO_RD 28, 31\n"
+    "MMIO_RD 29, 31\n"
+    "MMIO_RD 30, 31\n"
+    "MMIO_RD 31, 30\n"
+    ".purgem MMIO_RD\n"
+    ".popsection\n");
+
+#define MMIO_RD_DECL(n) \
+	void mmio_rd_##n(unsigned long lsr, uint64_t seed, uint64_t *out)
+MMIO_RD_DECL(1);
+MMIO_RD_DECL(5);
+MMIO_RD_DECL(6);
+MMIO_RD_DECL(7);
+MMIO_RD_DECL(8);
+MMIO_RD_DECL(9);
+MMIO_RD_DECL(10);
+MMIO_RD_DECL(11);
+MMIO_RD_DECL(12);
+MMIO_RD_DECL(13);
+MMIO_RD_DECL(14);
+MMIO_RD_DECL(15);
+MMIO_RD_DECL(16);
+MMIO_RD_DECL(17);
+MMIO_RD_DECL(18);
+MMIO_RD_DECL(19);
+MMIO_RD_DECL(20);
+MMIO_RD_DECL(21);
+MMIO_RD_DECL(22);
+MMIO_RD_DECL(23);
+MMIO_RD_DECL(24);
+MMIO_RD_DECL(25);
+MMIO_RD_DECL(26);
+MMIO_RD_DECL(27);
+MMIO_RD_DECL(28);
+MMIO_RD_DECL(29);
+MMIO_RD_DECL(30);
+MMIO_RD_DECL(31);
+
+static void (*const mmio_rd[])(unsigned long, uint64_t, uint64_t *) = {
+	mmio_rd_1,  mmio_rd_5,	mmio_rd_6,  mmio_rd_7,	mmio_rd_8,  mmio_rd_9,
+	mmio_rd_10, mmio_rd_11, mmio_rd_12, mmio_rd_13, mmio_rd_14, mmio_rd_15,
+	mmio_rd_16, mmio_rd_17, mmio_rd_18, mmio_rd_19, mmio_rd_20, mmio_rd_21,
+	mmio_rd_22, mmio_rd_23, mmio_rd_24, mmio_rd_25, mmio_rd_26, mmio_rd_27,
+	mmio_rd_28, mmio_rd_29, mmio_rd_30, mmio_rd_31,
+};
+static const unsigned char mmio_rd_reg[] = { 1,	 5,  6,	 7,  8,	 9,  10,
+					     11, 12, 13, 14, 15, 16, 17,
+					     18, 19, 20, 21, 22, 23, 24,
+					     25, 26, 27, 28, 29, 30, 31 };
+
+#define UART_LSR 0x10000005UL
+/* LSR bits a poll may show: THRE, TEMT, DR. */
+#define LSR_MASK 0x61UL
+
+static volatile uint64_t bad_mmio[RT_MAX_CPUS], mmio_reads[RT_MAX_CPUS];
+static volatile uint64_t first_bad_mmio[RT_MAX_CPUS];
+
+/*
+ * One MMIO read through mmio_rd[k]: its destination holds an LSR value,
+ * every other register its own. Return: false (and the first difference
+ * in first_bad_mmio[me], register number in the top byte) if not.
+ */
+static bool mmio_checked(unsigned int me, unsigned int k, uint64_t seed)
+{
+	unsigned int n = mmio_rd_reg[k], b = n == 31 ? 30 : 31;
+	uint64_t out[32], gp, tp;
+	bool ok = true;
+
+	asm volatile("mv %0, gp; mv %1, tp" : "=r"(gp), "=r"(tp));
+	mmio_rd[k](UART_LSR, seed, out);
+	for (unsigned int r = 1; r < 32; r++) {
+		uint64_t want = seed + r;
+		bool good;
+
+		if (r == 2)
+			continue;
+		if (r == 3)
+			want = gp;
+		else if (r == 4)
+			want = tp;
+		else if (r == b)
+			want = UART_LSR;
+		good = r == n ? !(out[r] & ~LSR_MASK) : out[r] == want;
+		if (!good) {
+			if (ok && !first_bad_mmio[me])
+				first_bad_mmio[me] =
+					(uint64_t)r << 56 |
+					(out[r] & ((1ULL << 56) - 1));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 static void worker(unsigned int me)
 {
 	unsigned int target = (me + 1) % nr;
@@ -318,6 +500,9 @@ static void worker(unsigned int me)
 		if (err || value != 1)
 			bad_result[me]++;
 		calls[me] += 3;
+		if (!mmio_checked(me, k % ARRAY_SIZE(mmio_rd), seed))
+			bad_mmio[me]++;
+		mmio_reads[me]++;
 		if (!(k & 15)) {
 			memset(&info, 0xa5, sizeof(info));
 			if (xl_domain_info(&info) != 0 || info.nr_vcpus != nr ||
@@ -499,6 +684,24 @@ int test_main(void)
 		 "%llu calls changed a register (first: x%llu = %#llx)",
 		 (unsigned long long)sum_bad, (unsigned long long)(first >> 56),
 		 (unsigned long long)(first & ((1ULL << 56) - 1)));
+	{
+		uint64_t sum_mmio = 0, sum_reads = 0;
+
+		first = 0;
+		for (unsigned int i = 0; i < nr; i++) {
+			sum_mmio += bad_mmio[i];
+			sum_reads += mmio_reads[i];
+			if (!first)
+				first = first_bad_mmio[i];
+		}
+		rt_check(!sum_mmio && sum_reads >= 28, "mmio_registers",
+			 "%llu of %llu MMIO reads left a register wrong "
+			 "(first: x%llu = %#llx)",
+			 (unsigned long long)sum_mmio,
+			 (unsigned long long)sum_reads,
+			 (unsigned long long)(first >> 56),
+			 (unsigned long long)(first & ((1ULL << 56) - 1)));
+	}
 	rt_check(!sum_res, "results", "%llu calls returned a wrong result",
 		 (unsigned long long)sum_res);
 	rt_check(!sum_info, "domain_info",

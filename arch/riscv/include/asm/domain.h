@@ -103,6 +103,8 @@ struct arch_vcpu {
 	unsigned long pv_pending;
 	unsigned long pv_next_vsatp;
 	unsigned long pv_vsatp;
+	/* An emulated MMIO access's value (exit.c: not on the stack). */
+	u64 mmio_val;
 };
 
 struct arch_domain {

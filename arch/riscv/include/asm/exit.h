@@ -20,13 +20,24 @@
 
 /**
  * riscv_mmio_fault() - a load or store guest-page fault of @v at guest
- * physical @gpa (r->scause says which): emulate the access if a virtual
- * device claims it, else riscv_unassigned_access(). guest.S calls it
- * directly for a load (exit_load_gpf), and riscv_exit_store_fault() (vcpu.c)
+ * physical @gpa (r->scause says which), the whole register file in
+ * a->gregs: emulate the access if a virtual device claims it, else
+ * riscv_unassigned_access(). Called by riscv_exit_store_fault() (vcpu.c)
  * for a store.
  * Return: what the run loop does next.
  */
 enum exit_action riscv_mmio_fault(struct vcpu *v, paddr_t gpa);
+
+/**
+ * riscv_mmio_load_fault() - riscv_mmio_fault() for a load guest-page
+ * fault on guest.S's partial frame (exit_load_gpf: s0..s11 live in the
+ * hart, stale in a->gregs; issue 20). Reads no guest register; a store
+ * decoded at sepc (the code changed since the fault) is run again.
+ * Return: EXIT_RESUME, EXIT_LEAVE, or the number of the callee-saved
+ * register (8, 9, 18..27) the load wrote in a->gregs, which guest.S
+ * loads into the hart.
+ */
+long riscv_mmio_load_fault(struct vcpu *v, paddr_t gpa);
 
 /**
  * riscv_unassigned_access() - a guest-page fault of @v (r->scause: load,
