@@ -549,11 +549,14 @@ handover_pick(struct runq *rq, struct vcpu *prev, u64 now, u64 *wake)
 /*
  * After a hand-over from @prev to @next (current now), outside the lock:
  * the loop's accounting and its hypervisor timer (the slice end, the next
- * wake-up @wake, CPU0's tick). The timer is never later than the new
- * slice's end, so the arch need not check that again.
+ * wake-up @wake, CPU0's tick), and the scheduler's bit for the entries of
+ * @next after its first. The timer is never later than the new slice's
+ * end, so the arch need not check that again.
  */
-static struct vcpu *handover_finish(unsigned int cpu, struct vcpu *prev,
-				    struct vcpu *next, u64 now, u64 wake)
+static __always_inline struct vcpu *handover_finish(unsigned int cpu,
+						    struct vcpu *prev,
+						    struct vcpu *next, u64 now,
+						    u64 wake)
 {
 	misplaced_check(cpu, next);
 	prev->runtime_ticks += now - prev->run_start;
@@ -564,6 +567,13 @@ static struct vcpu *handover_finish(unsigned int cpu, struct vcpu *prev,
 		wake = MIN(wake, now + tick_ticks);
 	}
 	arch_timer_set(wake);
+	/*
+	 * @prev and @next share the CPU: sched_need_resched() would raise
+	 * this bit at @next's first entry, and answer "stay" there (the
+	 * slice has just begun, need_resched is cleared, and no tick comes
+	 * with interrupts masked), so the arch may skip it that once.
+	 */
+	work_raise_local(WORK_SCHED);
 	return next;
 }
 

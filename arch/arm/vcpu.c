@@ -156,7 +156,7 @@ static inline void el1_restore(const struct el1_sysregs *s)
 	WRITE_SYSREG(s->csselr, csselr_el1);
 }
 
-static inline void vcpu_load(struct vcpu *v)
+static __always_inline void vcpu_load(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct arch_vcpu *a = &v->arch;
@@ -237,6 +237,27 @@ static inline bool entry_work(struct vcpu *v)
 }
 
 /*
+ * entry_work() for the first entry of @v, just loaded after a hand-over
+ * (sched_handover(), sched_block_handover()): every check but the
+ * scheduler's, which cannot say "leave" before this entry (a slice has
+ * just begun, the resched request is cleared, and with interrupts masked
+ * no tick comes) and whose bit the hand-over raised for the next ones.
+ * Its list registers are empty (saved so). Instead of WORK_LOAD's raise
+ * and the look at the word: what changed while @v was off the CPU raised
+ * no bit here, so this runs whatever the word holds.
+ */
+static inline bool entry_work_handed(struct vcpu *v)
+{
+	work_take();
+	if (READ_ONCE(v->state) != VCPU_RUNNING || READ_ONCE(v->pause)) {
+		return true;
+	}
+	arm_pv_sync(v);
+	vgic_flush_lrs(v);
+	return false;
+}
+
+/*
  * arm_irq_exit() - the IRQ exit of @v, the vCPU running on this CPU (its
  * list registers still loaded), interrupts masked. A virtual timer tick
  * of @v goes straight into a list register when nothing else is in the
@@ -299,7 +320,6 @@ const char *arch_work_check_why(struct vcpu *v, int *irq)
  */
 static __noinline void vcpu_run_loop(struct vcpu *v)
 {
-load:
 	vcpu_load(v);
 	/* What changed while @v was off the CPU raised no bit here. */
 	work_raise_local(WORK_LOAD);
@@ -322,6 +342,7 @@ load:
 		} else {
 			work_check(v);
 		}
+	enter:
 		stall_leave();
 		exit = __guest_enter(&v->arch.regs);
 		esr = READ_SYSREG(esr_el2);
@@ -359,7 +380,12 @@ load:
 			return;
 		}
 		v = next;
-		goto load;
+		vcpu_load(v);
+		if (entry_work_handed(v)) {
+			vcpu_save(v);
+			return;
+		}
+		goto enter;
 	}
 }
 

@@ -84,7 +84,9 @@ static inline bool vcpu_must_leave(const struct vcpu *v)
  * vCPU, now current (this_cpu()->curr) and VCPU_RUNNING, which the caller
  * loads and runs (arch_vcpu_run() then returns with it current); or NULL:
  * nothing changed, @prev is still current, and the caller returns to the
- * loop.
+ * loop. With a vCPU returned, WORK_SCHED is raised on this CPU and
+ * sched_need_resched() answers false until the next vCPU's first entry
+ * (if interrupts stay masked until then): the arch may skip it there.
  */
 struct vcpu *sched_handover(struct vcpu *prev);
 
