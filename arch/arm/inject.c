@@ -101,7 +101,8 @@ u64 arm_vcpu_wfi(struct vcpu *v)
 	u64 wake = 0;
 	u64 ctl = READ_SYSREG(cntv_ctl_el0);
 
-	if (vgic_vcpu_pending(v)) {
+	if (vgic_cand_any(&v->arch.vgic, &v->domain->arch.vgic) &&
+	    vgic_vcpu_pending(v)) {
 		return WFI_RUN;
 	}
 	v->arch.cntv_ctl = ctl;
@@ -140,7 +141,8 @@ void arm_vcpu_wfi_blocked(struct vcpu *v)
 	 * (work_raise() in vgic_mark()).
 	 */
 	smp_mb();
-	if (vgic_vcpu_pending(v)) {
+	if (vgic_cand_any(&v->arch.vgic, &v->domain->arch.vgic) &&
+	    vgic_vcpu_pending(v)) {
 		vcpu_wake(v);
 	}
 }

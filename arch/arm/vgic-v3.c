@@ -13,24 +13,6 @@
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
 
-void vgic_v3_save(struct vcpu *v)
-{
-	struct vgic_cpu *c = &v->arch.vgic;
-
-	c->vmcr = READ_SYSREG(ICH_VMCR_EL2);
-	c->ap0r0 = READ_SYSREG(ICH_AP0R0_EL2);
-	c->ap1r0 = READ_SYSREG(ICH_AP1R0_EL2);
-}
-
-void vgic_v3_restore(struct vcpu *v)
-{
-	struct vgic_cpu *c = &v->arch.vgic;
-
-	WRITE_SYSREG(c->vmcr, ICH_VMCR_EL2);
-	WRITE_SYSREG(c->ap0r0, ICH_AP0R0_EL2);
-	WRITE_SYSREG(c->ap1r0, ICH_AP1R0_EL2);
-}
-
 void vgic_sgi1r(struct vcpu *v, u64 val)
 {
 	struct domain *d = v->domain;

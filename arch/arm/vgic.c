@@ -342,7 +342,7 @@ bool vgic_vcpu_pending(struct vcpu *v)
 	 * blocks, and after a full barrier looks again (arm_vcpu_wait()):
 	 * one of the two sees the other, and the vCPU is woken.
 	 */
-	if (!READ_ONCE(v->arch.vgic.cand) && !spi_cand_any(dist)) {
+	if (!vgic_cand_any(&v->arch.vgic, dist)) {
 		return false;
 	}
 	spin_lock_irqsave(&dist->lock, flags);

@@ -14,6 +14,38 @@
 #include <asm/vgic.h>
 
 /*
+ * vgic_save() / vgic_restore() - the CPU interface state across a switch:
+ * on GICv3 the virtual interface's control (ICH_VMCR_EL2) and the first
+ * active priorities registers (ICH_AP0R0_EL2, ICH_AP1R0_EL2; Arm IHI
+ * 0069), inline (issue 20: they are on every world switch).
+ */
+static inline void vgic_save(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->arch.vgic;
+
+	if (gic_v2()) {
+		vgic_v2_save(v);
+		return;
+	}
+	c->vmcr = READ_SYSREG(ICH_VMCR_EL2);
+	c->ap0r0 = READ_SYSREG(ICH_AP0R0_EL2);
+	c->ap1r0 = READ_SYSREG(ICH_AP1R0_EL2);
+}
+
+static inline void vgic_restore(struct vcpu *v)
+{
+	const struct vgic_cpu *c = &v->arch.vgic;
+
+	if (gic_v2()) {
+		vgic_v2_restore(v);
+		return;
+	}
+	WRITE_SYSREG(c->vmcr, ICH_VMCR_EL2);
+	WRITE_SYSREG(c->ap0r0, ICH_AP0R0_EL2);
+	WRITE_SYSREG(c->ap1r0, ICH_AP1R0_EL2);
+}
+
+/*
  * The direct injection of the virtual timer (issue 20): what
  * vgic_sync_lrs(), vgic_inject() and vgic_flush_lrs() would do for a
  * virtual timer tick of the running vCPU in the common case, under one
