@@ -518,20 +518,26 @@ handover_pick(struct runq *rq, struct vcpu *prev, u64 now, u64 *wake)
 	u64 w = ~0ULL;
 
 	list_for_each_entry(v, &rq->head, runq) {
-		if (v->state == VCPU_BLOCKED && v->wake_at &&
-		    v->wake_at <= now) {
-			v->state = VCPU_RUNNABLE;
+		enum vcpu_state st = v->state;
+
+		if (st == VCPU_BLOCKED) {
+			u64 at = v->wake_at;
+
+			/* No deadline, or a later one: the timer's. */
+			if (!at || at > now) {
+				w = at ? MIN(w, at) : w;
+				continue;
+			}
+			v->state = st = VCPU_RUNNABLE;
 			v->wake_at = 0;
 		}
 		/*
 		 * @prev goes to the tail (put_prev()), so any other runnable
 		 * vCPU comes first; a start to apply takes the loop's way.
 		 */
-		if (!next && v != prev && v->state == VCPU_RUNNABLE &&
+		if (!next && st == VCPU_RUNNABLE && v != prev &&
 		    !READ_ONCE(v->pause) && !READ_ONCE(v->reset_pending)) {
 			next = v;
-		} else if (v->state == VCPU_BLOCKED && v->wake_at) {
-			w = MIN(w, v->wake_at);
 		}
 	}
 	if (next) {

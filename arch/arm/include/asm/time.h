@@ -10,7 +10,10 @@
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/types.h>
+#include <xen-lite/smp.h>
+#include <asm/gic-v3.h>
 #include <asm/gic.h>
+#include <asm/io.h>
 #include <asm/irq.h>
 #include <asm/sysregs.h>
 #include <asm/vgic.h>
@@ -63,6 +66,22 @@ static inline bool vtimer_irq_on(const struct vcpu *v)
 }
 
 /*
+ * vtimer_ppi_set_active() - gic_set_ppi_active() for the virtual timer's
+ * PPI; the GICv3 redistributor write inline (issue 20: on every world
+ * switch), GICR_ISACTIVER0 / GICR_ICACTIVER0 of this CPU's SGI frame.
+ */
+static inline void vtimer_ppi_set_active(bool on)
+{
+	if (gic_v2()) {
+		gicv2_set_ppi_active(IRQ_PPI_VTIMER, on);
+		return;
+	}
+	writel(1U << IRQ_PPI_VTIMER,
+	       (char *)this_cpu()->arch.gicr + GICR_SGI_OFFSET +
+		       (on ? GICR_ISACTIVER0 : GICR_ICACTIVER0));
+}
+
+/*
  * vtimer_load() - give the CPU's virtual timer to @v (vcpu_load()).
  * Inline, as vtimer_put(): both are on every vCPU switch.
  */
@@ -83,7 +102,7 @@ static inline void vtimer_load(struct vcpu *v)
 		vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
 		on = true;
 	}
-	gic_set_ppi_active(IRQ_PPI_VTIMER, on);
+	vtimer_ppi_set_active(on);
 	WRITE_SYSREG(a->cntv_cval, cntv_cval_el0);
 	WRITE_SYSREG(a->cntv_ctl, cntv_ctl_el0);
 }
