@@ -241,14 +241,17 @@ static inline bool entry_work(struct vcpu *v)
  * (sched_handover(), sched_block_handover()): every check but the
  * scheduler's, which cannot say "leave" before this entry (a slice has
  * just begun, the resched request is cleared, and with interrupts masked
- * no tick comes) and whose bit the hand-over raised for the next ones.
+ * no tick comes) and whose bit the hand-over raised for the next ones: it
+ * stays raised (taken, the next entries would skip the slice check, and
+ * CONFIG_DEBUG_WORK_CHECK's work_check() waits for a bit that cannot
+ * come with interrupts masked).
  * Its list registers are empty (saved so). Instead of WORK_LOAD's raise
  * and the look at the word: what changed while @v was off the CPU raised
  * no bit here, so this runs whatever the word holds.
  */
 static inline bool entry_work_handed(struct vcpu *v)
 {
-	work_take();
+	work_take_but(WORK_SCHED);
 	if (READ_ONCE(v->state) != VCPU_RUNNING || READ_ONCE(v->pause)) {
 		return true;
 	}
@@ -309,6 +312,44 @@ const char *arch_work_check_why(struct vcpu *v, int *irq)
 #endif
 
 /*
+ * Loaded @v must leave the CPU after an exit (@exit, @esr): it blocked (or
+ * went down, or its domain stops). Saved first, as the scheduler expects
+ * of a vCPU that is not current, then the next runnable vCPU of this CPU
+ * straight away if the loop would have nothing else to do, loaded here
+ * with its first entry's checks (entry_work_handed()). A WFI (Arm ARM
+ * (DDI 0487 K.a) "ESR_EL2", EC 0x01, ISS.TI 0) that blocks is only
+ * decided (arm_vcpu_wfi()): the block and the hand-over in one pass. Not
+ * inline: inline in the run loop (and with the run loop jumping past its
+ * checks), the compiler kept fewer of the exit path's values in
+ * registers, and the MMIO exit cost 1 to 9 instructions more (issue 20:
+ * mmio_read_ns 209 -> 210-218; the world switch costs 22 more this way).
+ * Return: the vCPU to enter now, its checks done, or NULL to return to the
+ * scheduler loop.
+ */
+static __noinline struct vcpu *vcpu_leave(struct vcpu *v, int exit, u64 esr)
+{
+	struct vcpu *next;
+
+	vcpu_save(v);
+	if (exit == EXIT_SYNC && ESR_EC(esr) == EC_WFX &&
+	    !(esr & WFX_ISS_WFE)) {
+		next = sched_block_handover(v, v->arch.wfi_wake);
+		arm_vcpu_wfi_blocked(v);
+	} else {
+		next = sched_handover(v);
+	}
+	if (!next) {
+		return NULL;
+	}
+	vcpu_load(next);
+	if (entry_work_handed(next)) {
+		vcpu_save(next);
+		return NULL;
+	}
+	return next;
+}
+
+/*
  * Load @v and enter it again and again, handing each exit to
  * arm_handle_exit() with the EL1 state live, until it must give the CPU
  * up; then save it. A vCPU that blocks hands the CPU straight to the next
@@ -320,11 +361,13 @@ const char *arch_work_check_why(struct vcpu *v, int *irq)
  */
 static __noinline void vcpu_run_loop(struct vcpu *v)
 {
+	/* @v was just handed the CPU: vcpu_leave() did its checks. */
+	bool handed = false;
+
 	vcpu_load(v);
 	/* What changed while @v was off the CPU raised no bit here. */
 	work_raise_local(WORK_LOAD);
 	for (;;) {
-		struct vcpu *next;
 		int exit;
 		u64 esr;
 
@@ -334,7 +377,10 @@ static __noinline void vcpu_run_loop(struct vcpu *v)
 		 * goes straight back: the list registers are empty, the
 		 * interface enabled (vgic_sync_lrs()), the vCPU still runs.
 		 */
-		if (unlikely(work_pending())) {
+		if (unlikely(handed)) {
+			/* vcpu_leave() did this entry's checks. */
+			handed = false;
+		} else if (unlikely(work_pending())) {
 			if (entry_work(v)) {
 				vcpu_save(v);
 				return;
@@ -342,7 +388,6 @@ static __noinline void vcpu_run_loop(struct vcpu *v)
 		} else {
 			work_check(v);
 		}
-	enter:
 		stall_leave();
 		exit = __guest_enter(&v->arch.regs);
 		esr = READ_SYSREG(esr_el2);
@@ -359,33 +404,11 @@ static __noinline void vcpu_run_loop(struct vcpu *v)
 		if (likely(arm_handle_exit(v, exit, esr))) {
 			continue;
 		}
-		/*
-		 * It blocked (or went down, or its domain stops): saved
-		 * first, as the scheduler expects of a vCPU that is not
-		 * current, then the next runnable vCPU of this CPU straight
-		 * away if the loop would have nothing else to do. A WFI
-		 * (Arm ARM (DDI 0487 K.a) "ESR_EL2", EC 0x01, ISS.TI 0) that
-		 * blocks is only decided (arm_vcpu_wfi()): the block and the
-		 * hand-over in one pass.
-		 */
-		vcpu_save(v);
-		if (exit == EXIT_SYNC && ESR_EC(esr) == EC_WFX &&
-		    !(esr & WFX_ISS_WFE)) {
-			next = sched_block_handover(v, v->arch.wfi_wake);
-			arm_vcpu_wfi_blocked(v);
-		} else {
-			next = sched_handover(v);
-		}
-		if (!next) {
+		v = vcpu_leave(v, exit, esr);
+		if (!v) {
 			return;
 		}
-		v = next;
-		vcpu_load(v);
-		if (entry_work_handed(v)) {
-			vcpu_save(v);
-			return;
-		}
-		goto enter;
+		handed = true;
 	}
 }
 
