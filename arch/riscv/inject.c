@@ -49,8 +49,12 @@ void riscv_vcpu_notify(struct vcpu *v)
 	 * skipped while its work word is empty, xen-lite/work.h).
 	 */
 	work_raise_vcpu(v, WORK_IRQ);
-	if (vcpu_is_current(v)) {
-		/* Picked up before the next guest entry. */
+	/*
+	 * Picked up before the next guest entry, unless the current vCPU
+	 * is blocked on its way out of the run loop (riscv_vcpu_wait_block()
+	 * looked already, or looks after our write: it wakes it then).
+	 */
+	if (vcpu_is_current(v) && READ_ONCE(v->state) != VCPU_BLOCKED) {
 		return;
 	}
 	if (READ_ONCE(v->state) == VCPU_BLOCKED) {
@@ -72,15 +76,41 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v)
 	if (irq_pending(v)) {
 		return EXIT_RESUME;
 	}
-	vcpu_block(v, riscv_vcpu_timer_due(v));
 	/*
-	 * An interrupt raised between the check above and vcpu_block()
-	 * found the vCPU still running and only kicked it: look again.
+	 * Blocked by the run loop once its state is saved, in one pass with
+	 * the hand-over to the next vCPU (riscv_vcpu_wait_block(), issue
+	 * 20): the deadline is read now, with its CSRs live.
 	 */
+	v->arch.wait_until = riscv_vcpu_timer_due(v);
+	v->arch.waiting = true;
+	return EXIT_LEAVE;
+}
+
+struct vcpu *riscv_vcpu_wait_block(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vcpu *next;
+
+	a->waiting = false;
+	next = sched_block_handover(v, a->wait_until);
+	if (a->vimsic.hw_file && READ_ONCE(v->state) == VCPU_BLOCKED) {
+		/* Its file's interrupt wakes it (vimsic_sgei()). */
+		csr_set(CSR_HGEIE, 1UL << a->vimsic.hw_file);
+	}
+	/*
+	 * An interrupt raised since riscv_vcpu_wait() looked found the vCPU
+	 * running (or blocked and still current) and was left to the next
+	 * entry: look again, its CSRs still loaded (the next vCPU's are
+	 * written by vcpu_load() only after this). The barrier orders the
+	 * block before the reads; riscv_vcpu_notify() orders its write of
+	 * the input before its read of the state, so one of the two sees
+	 * the other.
+	 */
+	smp_mb();
 	if (irq_pending(v)) {
 		vcpu_wake(v);
 	}
-	return EXIT_LEAVE;
+	return next;
 }
 
 void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,

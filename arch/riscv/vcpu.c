@@ -478,7 +478,11 @@ void arch_vcpu_run(struct vcpu *v)
 			riscv_timer_guest_deadline(~0ULL);
 		}
 		vcpu_save(v);
-		v = sched_handover(v);
+		if (v->arch.waiting) {
+			v = riscv_vcpu_wait_block(v);
+		} else {
+			v = sched_handover(v);
+		}
 		if (!v) {
 			break;
 		}

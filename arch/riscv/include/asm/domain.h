@@ -105,6 +105,12 @@ struct arch_vcpu {
 	unsigned long pv_vsatp;
 	/* An emulated MMIO access's value (exit.c: not on the stack). */
 	u64 mmio_val;
+	/*
+	 * A WFI (or HSM suspend) left the run loop to block until
+	 * wait_until (0: no deadline): inject.c, riscv_vcpu_wait_block().
+	 */
+	bool waiting;
+	u64 wait_until;
 };
 
 struct arch_domain {

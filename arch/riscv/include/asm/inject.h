@@ -31,12 +31,23 @@ void riscv_vcpu_notify(struct vcpu *v);
 
 /**
  * riscv_vcpu_wait() - @v (current) waits for an interrupt (WFI, HSM
- * retentive suspend): blocks it until an interrupt is pending or its
- * timer is due.
- * Return: EXIT_LEAVE when it blocked, EXIT_RESUME if an interrupt is
- * already pending.
+ * retentive suspend): unless one is pending, it leaves the run loop,
+ * which blocks it (riscv_vcpu_wait_block()) until an interrupt is
+ * pending or its timer is due.
+ * Return: EXIT_LEAVE to block, EXIT_RESUME if an interrupt is already
+ * pending.
  */
 enum exit_action riscv_vcpu_wait(struct vcpu *v);
+
+/**
+ * riscv_vcpu_wait_block() - the run loop's half of riscv_vcpu_wait(): @v
+ * (current, its state saved, its CSRs still loaded) blocks and this CPU
+ * goes to the next runnable vCPU when the scheduler loop would have
+ * nothing else to do (sched_block_handover()); an interrupt raised since
+ * riscv_vcpu_wait() looked wakes @v again. Interrupts masked.
+ * Return: the next vCPU (current now), or NULL (@v stays current).
+ */
+struct vcpu *riscv_vcpu_wait_block(struct vcpu *v);
 
 /**
  * riscv_vcpu_resume_reset() - @v (current) resumes from a non-retentive
