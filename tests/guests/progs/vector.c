@@ -42,7 +42,8 @@ struct vstate {
 };
 
 struct result {
-	unsigned long rounds, bad, first_round, env_bad;
+	unsigned long rounds, bad, first_round, env_bad, fp_bad;
+	bool fp_reset_bad;
 	struct vstate want, got;
 	unsigned long first_reg_byte;
 	volatile int done;
@@ -68,6 +69,63 @@ static unsigned long senvcfg_rw(unsigned long fiom)
 		     : "r"(fiom)
 		     : "memory");
 	return v;
+}
+
+/*
+ * The FP registers (D), each vCPU's own across the switches too: every
+ * round loads f0..f31 and fcsr with random values before the spin and
+ * compares them after it ("fp_vcpuN"). vCPU1 first spins fp_late_ms
+ * (default 300) without touching FP while the others use it on the same
+ * pCPU, then reads f0..f31 and fcsr: a vCPU that never used FP has them
+ * all zero (its reset state), whatever the pCPU's FP file held
+ * ("fp_reset"; xen-lite skips the restore when both are in that state).
+ */
+#define F_ASM(s) ".option push\n.option arch, +d\n" s "\n.option pop\n"
+#define SSTATUS_FS_INITIAL (1UL << 13)
+
+static void fs_on(void)
+{
+	asm volatile("csrs sstatus, %0" : : "r"(SSTATUS_FS_INITIAL) : "memory");
+}
+
+static void fp_load(const uint64_t *f, unsigned long fcsr)
+{
+	asm volatile(
+		F_ASM("fld f0, 0(%0)\nfld f1, 8(%0)\nfld f2, 16(%0)\nfld f3, 24(%0)\nfld f4, 32(%0)\nfld f5, 40(%0)\nfld f6, 48(%0)\nfld f7, 56(%0)\nfld f8, 64(%0)\nfld f9, 72(%0)\nfld f10, 80(%0)\nfld f11, 88(%0)\nfld f12, 96(%0)\nfld f13, 104(%0)\nfld f14, 112(%0)\nfld f15, 120(%0)\nfld f16, 128(%0)\nfld f17, 136(%0)\nfld f18, 144(%0)\nfld f19, 152(%0)\nfld f20, 160(%0)\nfld f21, 168(%0)\nfld f22, 176(%0)\nfld f23, 184(%0)\nfld f24, 192(%0)\nfld f25, 200(%0)\nfld f26, 208(%0)\nfld f27, 216(%0)\nfld f28, 224(%0)\nfld f29, 232(%0)\nfld f30, 240(%0)\nfld f31, 248(%0)\nfscsr %1")
+		:
+		: "r"(f), "r"(fcsr)
+		: "memory");
+}
+
+static unsigned long fp_store(uint64_t *f)
+{
+	unsigned long fcsr;
+
+	asm volatile(
+		F_ASM("fsd f0, 0(%1)\nfsd f1, 8(%1)\nfsd f2, 16(%1)\nfsd f3, 24(%1)\nfsd f4, 32(%1)\nfsd f5, 40(%1)\nfsd f6, 48(%1)\nfsd f7, 56(%1)\nfsd f8, 64(%1)\nfsd f9, 72(%1)\nfsd f10, 80(%1)\nfsd f11, 88(%1)\nfsd f12, 96(%1)\nfsd f13, 104(%1)\nfsd f14, 112(%1)\nfsd f15, 120(%1)\nfsd f16, 128(%1)\nfsd f17, 136(%1)\nfsd f18, 144(%1)\nfsd f19, 152(%1)\nfsd f20, 160(%1)\nfsd f21, 168(%1)\nfsd f22, 176(%1)\nfsd f23, 184(%1)\nfsd f24, 192(%1)\nfsd f25, 200(%1)\nfsd f26, 208(%1)\nfsd f27, 216(%1)\nfsd f28, 224(%1)\nfsd f29, 232(%1)\nfsd f30, 240(%1)\nfsd f31, 248(%1)\nfrcsr %0")
+		: "=r"(fcsr)
+		: "r"(f)
+		: "memory");
+	return fcsr;
+}
+
+static uint64_t fp_in[RT_MAX_CPUS][32], fp_out[RT_MAX_CPUS][32];
+
+/* Random f0..f31 and fcsr (frm 0..4, fflags): Return: the fcsr. */
+static unsigned long fp_set(unsigned long cpu, uint64_t *seed)
+{
+	unsigned long fcsr = (rt_rand(seed) % 5) << 5 | (rt_rand(seed) & 31);
+
+	for (unsigned int i = 0; i < 32; i++)
+		fp_in[cpu][i] = rt_rand(seed);
+	fp_load(fp_in[cpu], fcsr);
+	return fcsr;
+}
+
+static bool fp_same(unsigned long cpu, unsigned long fcsr)
+{
+	return fp_store(fp_out[cpu]) == fcsr &&
+	       !memcmp(fp_in[cpu], fp_out[cpu], sizeof(fp_in[cpu]));
 }
 
 static uint8_t bufs[RT_MAX_CPUS][2][32 * VLENB_MAX] __aligned(64);
@@ -190,11 +248,17 @@ static void worker(unsigned long cpu)
 
 	if (vlenb)
 		vs_on();
+	fs_on();
+	if (cpu == 1) {
+		rt_udelay(rt_arg_ul("fp_late_ms", 300) * 1000);
+		r->fp_reset_bad = !fp_same(cpu, 0);
+	}
 	while (rt_now_us() < end) {
 		struct vstate want, got;
 		uint64_t x = rt_rand(&seed);
 		unsigned long half;
 		unsigned long fiom = (x >> 13) & 1;
+		unsigned long fcsr = fp_set(cpu, &seed);
 		size_t i;
 
 		if (senvcfg_ok)
@@ -204,6 +268,8 @@ static void worker(unsigned long cpu)
 			r->rounds++;
 			if (senvcfg_ok && senvcfg_rw(fiom) != fiom)
 				r->env_bad++;
+			if (!fp_same(cpu, fcsr))
+				r->fp_bad++;
 			continue;
 		}
 		for (i = 0; i < len; i += 8) {
@@ -230,6 +296,8 @@ static void worker(unsigned long cpu)
 		r->rounds++;
 		if (senvcfg_ok && senvcfg_rw(fiom) != fiom)
 			r->env_bad++;
+		if (!fp_same(cpu, fcsr))
+			r->fp_bad++;
 		if (got.vl != want.vl || got.vtype != want.vtype ||
 		    got.vcsr != want.vcsr || got.vstart != want.vstart ||
 		    memcmp(in, out, len)) {
@@ -281,6 +349,16 @@ static void run_workers(unsigned long n)
 				 r->want.vl, r->got.vtype, r->want.vtype,
 				 r->got.vcsr, r->want.vcsr, r->got.vstart,
 				 r->want.vstart, r->first_reg_byte);
+		rt_snprintf(name, sizeof(name), "fp_vcpu%lu", i);
+		rt_check(r->rounds > 0 && !r->fp_bad, name,
+			 "f0..f31 or fcsr changed behind the vCPU in %lu of "
+			 "%lu rounds",
+			 r->fp_bad, r->rounds);
+		if (i == 1)
+			rt_check(
+				!r->fp_reset_bad, "fp_reset",
+				"f0..f31 and fcsr not all zero at the first FP "
+				"use of vCPU1");
 		if (senvcfg_ok) {
 			rt_snprintf(name, sizeof(name), "senvcfg_vcpu%lu", i);
 			rt_check(r->rounds > 0 && !r->env_bad, name,

@@ -71,6 +71,8 @@ struct arch_vcpu {
 	struct riscv_fp_ctx fp;
 	/* Guest FP registers live in the FP file of this pCPU (or -1). */
 	int fp_loaded_on;
+	/* fp differs from the reset state (all zero): the guest dirtied it. */
+	bool fp_used;
 	/* Vector state (riscv_features.vector), and where it is live. */
 	struct riscv_v_ctx vec;
 	int v_loaded_on;

@@ -14,6 +14,12 @@ struct arch_pcpu {
 	u64 guest_deadline;
 	/* The vCPU whose FP registers are live in this hart's FP file. */
 	struct vcpu *fp_owner;
+	/*
+	 * This hart's FP file holds the reset state (f0..f31 and fcsr zero):
+	 * the last one loaded was a vCPU's unused FP state, and no guest
+	 * dirtied it since (vcpu.c, vcpu_load()).
+	 */
+	bool fp_reset;
 	/* The vCPU whose vector registers are live in this hart. */
 	struct vcpu *v_owner;
 	/* hfence.vvma for every VMID requested by a remote RFENCE. */
