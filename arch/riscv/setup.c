@@ -158,7 +158,12 @@ static void hart_init(unsigned int cpu)
 		csr_write(CSR_HVIPRIO1, 0);
 		csr_write(CSR_HVIPRIO2, 0);
 	}
-	csr_write(CSR_HCOUNTEREN, 0x7); /* cycle, time, instret */
+	/*
+	 * The same for every vCPU, so written once per hart, not at each
+	 * load (issue 20): cycle, time and instret visible, no time offset.
+	 */
+	csr_write(CSR_HCOUNTEREN, 0x7);
+	csr_write(CSR_HTIMEDELTA, 0);
 	csr_write(CSR_HGATP, 0);
 	csr_write(CSR_HSTATUS, HSTATUS_VSXL_64 | HSTATUS_SPVP);
 	if (riscv_features.henvcfg) {

@@ -6,7 +6,7 @@
  * vCPU running here (with Sstc the guest has its own vstimecmp).
  *
  * Virtual timer: SBI TIME set_timer of a vCPU (riscv_vcpu_set_timer()) and
- * its next deadline while it blocks (riscv_vcpu_timer_due()).
+ * its next deadline while it blocks (inject.c, vcpu_timer_due()).
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
@@ -100,19 +100,4 @@ void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline)
 	}
 	v->arch.timer_deadline = deadline;
 	csr_clear(CSR_HVIP, HVIP_VSTIP);
-}
-
-u64 riscv_vcpu_timer_due(struct vcpu *v)
-{
-	u64 t;
-
-	if (!(csr_read(CSR_HIE) & HVIP_VSTIP)) {
-		return 0;
-	}
-	if (riscv_features.sstc) {
-		t = csr_read(CSR_VSTIMECMP) - csr_read(CSR_HTIMEDELTA);
-	} else {
-		t = v->arch.timer_deadline;
-	}
-	return t == ~0ULL ? 0 : (t ? t : 1);
 }

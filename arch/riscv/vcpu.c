@@ -62,7 +62,6 @@ int arch_vcpu_init(struct vcpu *v)
 	a->timer_deadline = ~0ULL;
 	a->csr.vstimecmp = ~0UL;
 	a->csr.henvcfg = riscv_features.henvcfg;
-	a->csr.hcounteren = 0x7; /* cycle, time, instret */
 	a->csr.vsstatus = SSTATUS_UXL_64;
 	/*
 	 * SPV: sret enters V = 1; SPVP: HLV/HLVX access guest memory with
@@ -188,8 +187,6 @@ static void vcpu_load(struct vcpu *v)
 	csr_write(CSR_VSTVAL, a->csr.vstval);
 	csr_write(CSR_HVIP, a->csr.hvip);
 	csr_write(CSR_HENVCFG, a->csr.henvcfg);
-	csr_write(CSR_HCOUNTEREN, a->csr.hcounteren);
-	csr_write(CSR_HTIMEDELTA, a->csr.htimedelta);
 	if (riscv_features.sstc) {
 		csr_write(CSR_VSTIMECMP, a->csr.vstimecmp);
 	}

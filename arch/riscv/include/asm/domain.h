@@ -36,7 +36,7 @@ struct riscv_host_ctx {
 /* VS-level CSRs, saved while the vCPU is off its pCPU. */
 struct riscv_vs_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause;
-	unsigned long vstval, vsatp, hvip, henvcfg, hcounteren, htimedelta;
+	unsigned long vstval, vsatp, hvip, henvcfg;
 	unsigned long vstimecmp;
 	unsigned long vsiselect; /* Ssaia */
 	unsigned long senvcfg; /* riscv_features.senvcfg */

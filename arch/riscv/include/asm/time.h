@@ -40,12 +40,4 @@ void riscv_timer_interrupt(void);
  */
 void riscv_vcpu_set_timer(struct vcpu *v, u64 deadline);
 
-/**
- * riscv_vcpu_timer_due() - the next timer interrupt of @v (current, CSRs
- * loaded), for blocking it until then.
- * Return: the counter value at which it is due, or 0 for none (timer
- * interrupts disabled in hie, or no deadline set).
- */
-u64 riscv_vcpu_timer_due(struct vcpu *v);
-
 #endif /* ASM_RISCV_TIME_H */
