@@ -179,7 +179,20 @@ bool p2m_vmid_cpu_sync(unsigned int cpu)
 	return true;
 }
 
-/* The slow path of p2m_activate(): under the lock, as before issue 20. */
+/* This CPU ran @p2m since its VMID was assigned; then the registers. */
+static inline void vmid_activate_done(struct p2m_domain *p2m, unsigned int cpu)
+{
+	/* Only a new VMID clears it (under the lock): test first. */
+	if (!cpumask_test_cpu(cpu, &p2m->dirty_cpus)) {
+		cpumask_set_cpu(cpu, &p2m->dirty_cpus);
+	}
+	arch_p2m_activate(p2m);
+}
+
+/*
+ * The slow path of p2m_activate(): under the lock, as before issue 20.
+ * Out of line and complete, so that the fast path needs no stack frame.
+ */
 static __noinline void vmid_activate_locked(struct p2m_domain *p2m,
 					    unsigned int cpu)
 {
@@ -190,6 +203,7 @@ static __noinline void vmid_activate_locked(struct p2m_domain *p2m,
 			 __ATOMIC_RELAXED);
 	spin_unlock(&vmid_lock);
 	p2m_vmid_cpu_sync(cpu);
+	vmid_activate_done(p2m, cpu);
 }
 
 void p2m_activate(struct p2m_domain *p2m, unsigned int cpu)
@@ -211,12 +225,9 @@ void p2m_activate(struct p2m_domain *p2m, unsigned int cpu)
 	    !__atomic_compare_exchange_n(&vmid_active[cpu], &old, tag, false,
 					 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
 		vmid_activate_locked(p2m, cpu);
+		return;
 	}
-	/* Only a new VMID clears it (under the lock): test first. */
-	if (!cpumask_test_cpu(cpu, &p2m->dirty_cpus)) {
-		cpumask_set_cpu(cpu, &p2m->dirty_cpus);
-	}
-	arch_p2m_activate(p2m);
+	vmid_activate_done(p2m, cpu);
 }
 
 void p2m_vmid_release(struct p2m_domain *p2m)
