@@ -185,11 +185,16 @@ static __always_inline void vcpu_load(struct vcpu *v)
  * and virtual interface settings: vcpu_put_host() for the hypervisor, or
  * the next vcpu_load() (a hand-over) replaces them.
  */
-static inline void vcpu_save(struct vcpu *v)
+static __always_inline void vcpu_save_timer(struct vcpu *v, bool timer)
 {
 	struct arch_vcpu *a = &v->arch;
 
-	vtimer_put(v);
+	if (timer) {
+		vtimer_put(v);
+	} else {
+		/* Saved already (arm_vcpu_wfi()): only silenced. */
+		WRITE_SYSREG(0, cntv_ctl_el0);
+	}
 	el1_save(&a->el1);
 	vgic_save(v);
 	if (a->fp_loaded) {
@@ -198,6 +203,11 @@ static inline void vcpu_save(struct vcpu *v)
 	}
 	this_cpu()->arch.fp_owner = NULL;
 	a->loaded = false;
+}
+
+static inline void vcpu_save(struct vcpu *v)
+{
+	vcpu_save_timer(v, true);
 }
 
 /* No vCPU on this CPU any more: the hypervisor's own settings. */
@@ -256,7 +266,15 @@ static inline bool entry_work_handed(struct vcpu *v)
 		return true;
 	}
 	arm_pv_sync(v);
-	vgic_flush_lrs(v);
+	/*
+	 * Nothing to load (no candidate: vgic_flush_lrs()'s first test)
+	 * is the common case: the interface enabled, inline.
+	 */
+	if (gic_v2() || vgic_cand_any(&v->arch.vgic, &v->domain->arch.vgic)) {
+		vgic_flush_lrs(v);
+	} else {
+		WRITE_SYSREG(ICH_HCR_EN, ICH_HCR_EL2);
+	}
 	return false;
 }
 
@@ -330,12 +348,14 @@ static __noinline struct vcpu *vcpu_leave(struct vcpu *v, int exit, u64 esr)
 {
 	struct vcpu *next;
 
-	vcpu_save(v);
 	if (exit == EXIT_SYNC && ESR_EC(esr) == EC_WFX &&
 	    !(esr & WFX_ISS_WFE)) {
+		/* arm_vcpu_wfi() saved the timer's registers it blocks on. */
+		vcpu_save_timer(v, false);
 		next = sched_block_handover(v, v->arch.wfi_wake);
 		arm_vcpu_wfi_blocked(v);
 	} else {
+		vcpu_save(v);
 		next = sched_handover(v);
 	}
 	if (!next) {
