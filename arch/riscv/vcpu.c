@@ -417,9 +417,10 @@ static inline bool vcpu_entry_ready(struct vcpu *v)
  * exit); the run queue, whose slice the hand-over just started; what is
  * left is @v's own (bits for it may have been taken by the vCPU that ran
  * before): hvip's inputs, folded in here, and the PV MMU's work, for which
- * this returns false (the general way). WORK_SCHED is raised as the
- * general checks' slice test would with two vCPUs on the CPU: the next
- * exit that resumes runs every check. Return: true when done (enter).
+ * this returns false (the general way). The hand-over raised WORK_SCHED,
+ * as the general checks' slice test would with two vCPUs on the CPU
+ * (handover_finish()): the next exit that resumes runs every check.
+ * Return: true when done (enter).
  */
 static inline bool vcpu_handover_entry(struct vcpu *v)
 {
@@ -428,7 +429,6 @@ static inline bool vcpu_handover_entry(struct vcpu *v)
 		return false;
 	}
 	riscv_vcpu_inject_pending(v);
-	work_raise_local(WORK_SCHED);
 	v->arch.host.entry_checks = false;
 	stall_leave();
 	return true;
