@@ -359,7 +359,11 @@ run_arch() { # arch
 	if [ "$a" = arm64 ]; then
 		gencfg "$tmp/irq.cfg" irq irq 8 2 "" "cpus = [0, 1]"
 		gencfg "$tmp/cpufeat.cfg" cpufeat cpufeat 8 1 "" "cpus = [2]"
-		irq=("$tmp/irq.cfg" "$tmp/cpufeat.cfg")
+		# Two domains that hand CPU 2 to each other by WFI (the
+		# direct hand-over, issue 20; hello.c wfi_pingpong).
+		gencfg "$tmp/pp-a.cfg" pp-a hello 8 1 "wfi_pingpong=2000" "cpus = [2]"
+		gencfg "$tmp/pp-b.cfg" pp-b hello 8 1 "wfi_pingpong=2000" "cpus = [2]"
+		irq=("$tmp/irq.cfg" "$tmp/cpufeat.cfg" "$tmp/pp-a.cfg" "$tmp/pp-b.cfg")
 	else
 		feat_cfgs
 		irq=("${feat[@]}")
@@ -380,6 +384,8 @@ run_arch() { # arch
 	if [ "$a" = arm64 ]; then
 		expect_pass "$p" irq irq
 		expect_pass "$p" cpufeat cpufeat
+		expect_pass "$p" pp-a hello
+		expect_pass "$p" pp-b hello
 	else
 		feat_expect "$p"
 	fi

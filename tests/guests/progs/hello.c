@@ -9,7 +9,9 @@
  *                  SRST cold reboot, reason 1; on Arm, which has no such
  *                  reason, a crash through xen-lite)
  * Other arguments: spin_ms=N keeps the domain alive N ms (many-domain
- * runs, to make the domains overlap).
+ * runs, to make the domains overlap); wfi_pingpong=N (Arm) N rounds of
+ * a WFI on the virtual timer 20 us ahead followed by hypercalls, for two
+ * such domains sharing a CPU (below).
  */
 #include <rt.h>
 
@@ -142,6 +144,44 @@ static void test_sbi_timer(void)
 }
 #endif
 
+#ifdef __aarch64__
+/*
+ * wfi_pingpong=N: two domains with this on one CPU take turns: each WFI
+ * blocks until the timer's deadline (the timer PPI stays disabled in the
+ * vGIC, interrupts masked: the due timer only ends the WFI) and xen-lite
+ * hands the CPU straight to the other domain (issue 20); the hypercalls
+ * after it are exits that return without the entry checks while the
+ * word is empty. A build with CONFIG_DEBUG_WORK_CHECK (the Kconfig
+ * matrix's flipped variants) checks there that the scheduler's bit is
+ * still raised for the slice check while two vCPUs share the CPU: a
+ * first entry after a hand-over that took it panics the hypervisor.
+ */
+static void wfi_pingpong(unsigned long rounds)
+{
+	uint64_t ahead = arch_counter_freq() / 50000; /* 20 us */
+	unsigned long bad = 0;
+
+	for (unsigned long i = 0; i < rounds; i++) {
+		asm volatile("msr cntv_cval_el0, %0\n"
+			     "msr cntv_ctl_el0, %1\n"
+			     "isb\n"
+			     "dsb sy\n"
+			     "wfi" ::"r"(arch_counter() + ahead),
+			     "r"(1UL)
+			     : "memory");
+		asm volatile("msr cntv_ctl_el0, xzr\n isb" ::: "memory");
+		for (unsigned int k = 0; k < 4; k++) {
+			long v = xl_hypercall(XL_HC_VERSION, 0, 0, 0, 0, 0);
+
+			bad += v != ((XL_ABI_VERSION_MAJOR << 16) |
+				     XL_ABI_VERSION_MINOR);
+		}
+	}
+	rt_check(!bad, "wfi_pingpong", "%lu of %lu XL_HC_VERSION calls failed",
+		 bad, rounds * 4);
+}
+#endif
+
 int test_main(void)
 {
 	struct xl_domain_info *in = &rt_env.info;
@@ -183,6 +223,10 @@ int test_main(void)
 	v = xl_hypercall(XL_HC_DOMAIN_SHUTDOWN, 77, 0, 0, 0, 0);
 	rt_check(v == -XL_EINVAL, "shutdown_bad_reason", "returned %ld", v);
 	test_smp(in->nr_vcpus < RT_MAX_CPUS ? in->nr_vcpus : RT_MAX_CPUS);
+#ifdef __aarch64__
+	if (rt_arg_ul("wfi_pingpong", 0))
+		wfi_pingpong(rt_arg_ul("wfi_pingpong", 0));
+#endif
 	if (spin)
 		rt_udelay(spin * 1000);
 	if (!rt_arg_is("shutdown", "xl") && !rt_failed) {
