@@ -13,8 +13,10 @@
 # SECONDS (default 15, what 'make test' uses; 'make fuzz' passes
 # FUZZ_SECONDS, default 600) on its working corpus build/fuzz/corpus/NAME/,
 # seeded from tests/fuzz/corpus/NAME/ and kept between runs so long runs
-# accumulate coverage. Harnesses run FUZZ_JOBS at a time (default: one
-# per CPU, at most 4). Each harness prints "ok fuzz.NAME (...)" with its
+# accumulate coverage; with FUZZ_EXECS also from tests/fuzz/campaign/NAME/,
+# the merged corpus a long campaign left when it stopped short of 10^7 (the
+# next run resumes from it). Harnesses run FUZZ_JOBS at a time (default:
+# one per CPU, at most 4). Each harness prints "ok fuzz.NAME (...)" with its
 # execution count, or "FAIL fuzz.NAME" with the path of the input that
 # crashed it, kept in build/fuzz/crashes/NAME/. Logs: build/fuzz/logs/.
 # Reproduce a crash with: build/fuzz/bin/fuzz_NAME CRASH-FILE
@@ -63,6 +65,10 @@ run_one() {
 	fi
 	mkdir -p "$work" "$crashes"
 	[ -d "$here/corpus/$h" ] && cp -n "$here/corpus/$h"/* "$work"/ 2>/dev/null
+	# A long campaign resumes from the corpus an earlier one left
+	# (tests/fuzz/campaign/NAME/, docs/robustness.md "Long campaign").
+	[ -n "${FUZZ_EXECS:-}" ] && [ -d "$here/campaign/$h" ] &&
+		cp -n "$here/campaign/$h"/* "$work"/ 2>/dev/null
 	local limit=$((secs + 120))
 	if [ -n "${FUZZ_EXECS:-}" ]; then
 		opts=(-runs="$FUZZ_EXECS")
