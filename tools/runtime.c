@@ -56,17 +56,41 @@
  * kernel and initramfs) takes well under a second.
  */
 #define REPLY_TIMEOUT_S 60
+#define REPLY_TIMEOUT_MAX_S 86400
+
+/* The timeout in force: set once by runtime_main() (reply_timeout_parse()). */
+static int reply_timeout_s = REPLY_TIMEOUT_S;
 
 static int reply_timeout(void)
+{
+	return reply_timeout_s;
+}
+
+/*
+ * Read XEN_LITE_REPLY_TIMEOUT. A value that is not a whole number of
+ * seconds in range is refused rather than replaced by the default: a user
+ * who wrote "5s" or "0" asked for something, and silently waiting 60 s
+ * instead is the surprise this variable exists to avoid.
+ * Return: 0, or -1 with the error printed.
+ */
+static int reply_timeout_parse(void)
 {
 	const char *e = getenv("XEN_LITE_REPLY_TIMEOUT");
 	char *end;
 	long v;
 
 	if (!e || !*e)
-		return REPLY_TIMEOUT_S;
+		return 0;
+	errno = 0;
 	v = strtol(e, &end, 10);
-	return *end || v < 1 || v > 86400 ? REPLY_TIMEOUT_S : (int)v;
+	if (errno || *end || end == e || v < 1 || v > REPLY_TIMEOUT_MAX_S) {
+		msg("XEN_LITE_REPLY_TIMEOUT='%s': not a whole number of "
+		    "seconds from 1 to %d",
+		    e, REPLY_TIMEOUT_MAX_S);
+		return -1;
+	}
+	reply_timeout_s = (int)v;
+	return 0;
 }
 
 const char *runtime_root;
@@ -1973,6 +1997,8 @@ static int cmd_console(int argc, char **argv)
 
 int runtime_main(const char *cmd, int argc, char **argv)
 {
+	if (reply_timeout_parse())
+		return EXIT_INVALID;
 	if (!strcmp(cmd, "start"))
 		return cmd_start(argc, argv);
 	if (!strcmp(cmd, "list"))

@@ -182,6 +182,21 @@ run_arch() {
 		fail "$arch.no_machine" "list with no machine: status $rc" "$out.nomachine"
 	fi
 
+	# A reply timeout that is not a whole number of seconds in range is
+	# refused (it once fell back to 60 s without a word).
+	local bad_to n_to=0
+	for bad_to in 5s 0 -3 86401 x 99999999999999999999; do
+		XEN_LITE_REPLY_TIMEOUT=$bad_to xl list >"$out.badto" 2>&1
+		rc=$?
+		[ $rc = 2 ] && grep -q "XEN_LITE_REPLY_TIMEOUT='$bad_to': not a whole number of seconds from 1 to 86400" "$out.badto" &&
+			n_to=$((n_to + 1))
+	done
+	if [ $n_to = 6 ]; then
+		ok "$arch.bad_reply_timeout"
+	else
+		fail "$arch.bad_reply_timeout" "$n_to of 6 bad XEN_LITE_REPLY_TIMEOUT values refused (last: status $rc)" "$out.badto"
+	fi
+
 	# A machine whose hypervisor stopped answering (a supervisor that
 	# takes requests and never replies): commands end with a clear
 	# error after XEN_LITE_REPLY_TIMEOUT seconds instead of waiting for
