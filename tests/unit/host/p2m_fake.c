@@ -13,6 +13,8 @@
 
 #define MAX_ORDER 10
 #define TOKEN_KEY 0x5a5a5a5a5a5a5a5aULL
+/* A token without a heap object (a heap address ^ TOKEN_KEY ends in 0xa). */
+#define TOKEN_PLAIN 1ULL
 
 struct page_info *frame_table;
 u64 frame_table_base_mfn;
@@ -22,8 +24,39 @@ static unsigned char *arena;
 static unsigned long arena_next; /* bump index in frames */
 static struct list_head free_list[MAX_ORDER + 1];
 static u64 *tokens;
+/*
+ * Per frame (fake_mm_zero()): FRAME_DIRTY, it may hold bytes other than
+ * zero (it was freed by a holder that could have written it);
+ * FRAME_ZHELD, it is held as zeroed by a holder that never writes it.
+ * The arena starts as fresh anonymous memory: every frame clean.
+ */
+static unsigned char *fstate;
+#define FRAME_DIRTY 1
+#define FRAME_ZHELD 2
 static unsigned long outstanding;
 static long fail_after = -1;
+static bool leak_traces = true;
+
+void fake_mm_leak_traces(bool on)
+{
+	leak_traces = on;
+}
+
+/* A block's token (fake_mm_leak_traces()): never 0, which means "free". */
+static u64 token_new(void)
+{
+	if (!leak_traces) {
+		return TOKEN_PLAIN;
+	}
+	return (u64)(uintptr_t)malloc(16) ^ TOKEN_KEY;
+}
+
+static void token_drop(u64 t)
+{
+	if (t != TOKEN_PLAIN) {
+		free((void *)(uintptr_t)(t ^ TOKEN_KEY));
+	}
+}
 
 void fake_mm_init(unsigned long mb)
 {
@@ -46,7 +79,8 @@ void fake_mm_init(unsigned long mb)
 	frame_table_base_mfn = (uintptr_t)arena >> PAGE_SHIFT;
 	frame_table = calloc(frame_table_nr, sizeof(*frame_table));
 	tokens = calloc(frame_table_nr, sizeof(*tokens));
-	if (!frame_table || !tokens) {
+	fstate = calloc(frame_table_nr, 1);
+	if (!frame_table || !tokens || !fstate) {
 		abort();
 	}
 	for (i = 0; i <= MAX_ORDER; i++) {
@@ -127,9 +161,10 @@ struct page_info *alloc_pages(unsigned int order)
 		INIT_LIST_HEAD(&pg[i].list);
 		pg[i].state = PGS_XEN;
 		pg[i].owner = DOMID_XL;
+		fstate[idx + i] &= ~FRAME_ZHELD;
 	}
 	pg->order = order;
-	tokens[idx] = (u64)(uintptr_t)malloc(16) ^ TOKEN_KEY;
+	tokens[idx] = token_new();
 	outstanding += n;
 	return pg;
 }
@@ -141,8 +176,14 @@ void free_pages(struct page_info *pg, unsigned int order)
 	if (idx >= frame_table_nr || !tokens[idx]) {
 		panic("free_pages: bad or double free of frame %lu", idx);
 	}
-	free((void *)(uintptr_t)(tokens[idx] ^ TOKEN_KEY));
+	token_drop(tokens[idx]);
 	tokens[idx] = 0;
+	for (unsigned long i = 0; i < 1UL << order; i++) {
+		if (!(fstate[idx + i] & FRAME_ZHELD)) {
+			fstate[idx + i] |= FRAME_DIRTY;
+		}
+		fstate[idx + i] &= ~FRAME_ZHELD;
+	}
 	pg->state = PGS_FREE;
 	outstanding -= 1UL << order;
 	list_add(&pg->list, &free_list[order]);
@@ -229,10 +270,22 @@ void fake_mm_split(struct page_info *pg, unsigned int order)
 	unsigned long idx = pg - frame_table, i;
 
 	for (i = 1; i < (1UL << order); i++) {
-		tokens[idx + i] = (u64)(uintptr_t)malloc(16) ^ TOKEN_KEY;
+		tokens[idx + i] = token_new();
 		pg[i].order = 0;
 	}
 	pg->order = 0;
+}
+
+void fake_mm_zero(struct page_info *pg, unsigned long n)
+{
+	unsigned long idx = pg - frame_table, i;
+
+	for (i = 0; i < n; i++) {
+		if (fstate[idx + i] & FRAME_DIRTY) {
+			memset(page_to_virt(pg + i), 0, PAGE_SIZE);
+		}
+		fstate[idx + i] = FRAME_ZHELD;
+	}
 }
 
 void fake_mm_coalesce(unsigned int order)

@@ -29,8 +29,28 @@ unsigned long fake_mm_outstanding(void);
 /* Make the next @n calls of alloc_pages() fail (-1: never fail). */
 void fake_mm_fail_after(long n);
 
+/*
+ * Every block handed out carries a token that free_pages() checks (a
+ * double free panics). By default the token is a small heap object, so
+ * that LeakSanitizer reports a block never freed with the stack that
+ * allocated it. @on false: plain tokens, no heap object, for harnesses
+ * that check fake_mm_outstanding() after every input (a split 2 MiB block
+ * costs 512 heap objects, which under ASan's allocator and quarantine
+ * were a third of a long memory_op run).
+ */
+void fake_mm_leak_traces(bool on);
+
 /* Turn one block of 2^@order pages into 2^@order single-page blocks. */
 void fake_mm_split(struct page_info *pg, unsigned int order);
+
+/*
+ * Zero the @n frames at @pg (held, from alloc_pages()) for a holder that
+ * never writes them (a harness's guest RAM with no guest), skipping the
+ * frames known to be zero already: never handed out, or last held the
+ * same way. A frame freed by any other holder is zeroed again. memory_op
+ * zeroes every frame it populates, 2 MiB at a time: most of its time.
+ */
+void fake_mm_zero(struct page_info *pg, unsigned long n);
 
 /*
  * Merge every aligned run of 2^@order free single frames back into one
