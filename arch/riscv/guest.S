@@ -4,26 +4,31 @@
  * and the guest exit path.
  *
  * riscv_guest_run(struct arch_vcpu *a) saves the hypervisor's
- * callee-saved registers, sstatus, stvec and sscratch in a->host, points
- * stvec at guest_exit and sscratch at @a, loads the guest's sstatus
- * (SPP, SPIE, FS, VS), hstatus (SPV = 1), sepc and registers, and srets
- * into the guest. The next trap of this hart (a guest exception that is
- * not delegated, or any host interrupt: HS interrupts are always enabled
- * while V = 1) lands in guest_exit, which saves the guest's registers in
- * a->gregs, gives the hart back to the hypervisor (its sp, gp, tp, stvec,
- * sstatus; sscratch keeps @a), stamps the stall detector's start of the
- * entry and runs the exit's handler: SBI calls go to vsbi_ecall()
- * (vsbi.c) or, for xen-lite's hypercalls, to do_hypercall() through the
- * dispatch below (exit_hypercall); WFI to riscv_vcpu_wait() (inject.c);
- * load and store guest-page faults to riscv_mmio_load_fault() (exit.c)
- * and riscv_exit_store_fault() (vcpu.c); every other exit to
- * riscv_vcpu_exit() (vcpu.c). Then the checks before the next entry
- * (ENTRY_CHECKS, or riscv_vcpu_entry() in C). While they say enter,
- * guest_resume enters the guest again from a->gregs; when a handler or
- * the checks say leave, the guest's state is complete in a->gregs and
- * riscv_guest_run() returns to its caller as from an ordinary call.
- * Called with sstatus.SIE clear; the hypervisor's callee-saved registers
- * are saved and restored once per riscv_guest_run(), not once per exit.
+ * callee-saved registers, sstatus, stvec and sscratch in this CPU's
+ * struct riscv_host_ctx (pcpu.arch.host, asm/pcpu.h) and its tp in
+ * a->host_tp, points stvec at guest_exit and sscratch at @a, loads the
+ * guest's sstatus (SPP, SPIE, FS, VS), hstatus (SPV = 1), sepc and
+ * registers, and srets into the guest. The next trap of this hart (a
+ * guest exception that is not delegated, or any host interrupt: HS
+ * interrupts are always enabled while V = 1) lands in guest_exit, which
+ * saves the guest's registers in a->gregs, gives the hart back to the
+ * hypervisor (tp from a->host_tp, then its sp, gp, stvec, sstatus;
+ * sscratch keeps @a), stamps the stall detector's start of the entry and
+ * runs the exit's handler: SBI calls go to vsbi_ecall() (vsbi.c) or, for
+ * xen-lite's hypercalls, to do_hypercall() through the dispatch below
+ * (exit_hypercall); WFI is decided here (exit_wfi), and when it blocks,
+ * riscv_vcpu_block_switch() (vcpu.c) hands the CPU to the next vCPU,
+ * entered from here; load and store guest-page faults go to
+ * riscv_mmio_load_fault() (exit.c) and riscv_exit_store_fault() (vcpu.c);
+ * every other exit to riscv_vcpu_exit() (vcpu.c). Then the checks before
+ * the next entry (ENTRY_CHECKS, or riscv_vcpu_entry() in C). While they
+ * say enter, guest_resume enters the guest again from a->gregs; when a
+ * handler or the checks say leave, the guest's state is complete in
+ * a->gregs and riscv_guest_run() returns that vCPU's @a to its caller as
+ * from an ordinary call. Called with sstatus.SIE clear; the hypervisor's
+ * callee-saved registers are saved and restored once per
+ * riscv_guest_run(), not once per exit, and are this CPU's, not a vCPU's:
+ * any vCPU entered from here may be the one that leaves.
  *
  * Partial save (issue 20): the handlers are C code, which preserves
  * s0..s11 (the RISC-V calling convention's callee-saved registers), so
@@ -48,16 +53,15 @@
 #include <asm/asm.h>
 #include <asm/csr.h>
 
-#define HOST(n) (VCPU_HOST_OFF + (n) * REGBYTES)
+/* The hypervisor's registers, this CPU's (tp) struct riscv_host_ctx. */
+#define HOST(n) (PCPU_HOST_OFF + (n) * REGBYTES)
 #define H_RA HOST(0)
 #define H_SP HOST(1)
 #define H_GP HOST(2)
-#define H_TP HOST(3)
-#define H_S(n) HOST(4 + (n))
-#define H_SSTATUS HOST(16)
-#define H_STVEC HOST(17)
-#define H_SSCRATCH HOST(18)
-#define H_CHECKS HOST(HOST_CHECKS_SLOT)
+#define H_S(n) HOST(3 + (n))
+#define H_SSTATUS HOST(15)
+#define H_STVEC HOST(16)
+#define H_SSCRATCH HOST(17)
 
 #if defined(CONFIG_STALL_DETECT_US) && CONFIG_STALL_DETECT_US > 0
 #define STALL_DETECT 1
@@ -101,7 +105,7 @@
 	ld	t0, PCPU_WORK_OFF(tp)
 	csrr	a0, CSR_SSCRATCH
 	bnez	t0, \slow
-	ld	t0, H_CHECKS(a0)
+	ld	t0, VCPU_CHECKS_OFF(a0)
 	bnez	t0, \slow
 #ifdef CONFIG_DEBUG_WORK_CHECK
 	addi	a0, a0, -VCPU_ARCH_OFF
@@ -118,35 +122,35 @@
 #endif
 .endm
 
-/* The hypervisor's callee-saved registers, in a->host. */
+/* The hypervisor's callee-saved registers, in this CPU's (tp) host. */
 .macro HOST_S op
-	\op	s0, H_S(0)(a0)
-	\op	s1, H_S(1)(a0)
-	\op	s2, H_S(2)(a0)
-	\op	s3, H_S(3)(a0)
-	\op	s4, H_S(4)(a0)
-	\op	s5, H_S(5)(a0)
-	\op	s6, H_S(6)(a0)
-	\op	s7, H_S(7)(a0)
-	\op	s8, H_S(8)(a0)
-	\op	s9, H_S(9)(a0)
-	\op	s10, H_S(10)(a0)
-	\op	s11, H_S(11)(a0)
+	\op	s0, H_S(0)(tp)
+	\op	s1, H_S(1)(tp)
+	\op	s2, H_S(2)(tp)
+	\op	s3, H_S(3)(tp)
+	\op	s4, H_S(4)(tp)
+	\op	s5, H_S(5)(tp)
+	\op	s6, H_S(6)(tp)
+	\op	s7, H_S(7)(tp)
+	\op	s8, H_S(8)(tp)
+	\op	s9, H_S(9)(tp)
+	\op	s10, H_S(10)(tp)
+	\op	s11, H_S(11)(tp)
 .endm
 
 	.text
 ENTRY(riscv_guest_run)
-	sd	ra, H_RA(a0)
-	sd	sp, H_SP(a0)
-	sd	gp, H_GP(a0)
-	sd	tp, H_TP(a0)
+	sd	tp, VCPU_TP_OFF(a0)
+	sd	ra, H_RA(tp)
+	sd	sp, H_SP(tp)
+	sd	gp, H_GP(tp)
 	HOST_S	sd
 	csrr	t0, CSR_SSTATUS
-	sd	t0, H_SSTATUS(a0)
+	sd	t0, H_SSTATUS(tp)
 	csrr	t0, CSR_STVEC
-	sd	t0, H_STVEC(a0)
+	sd	t0, H_STVEC(tp)
 	csrr	t0, CSR_SSCRATCH
-	sd	t0, H_SSCRATCH(a0)
+	sd	t0, H_SSCRATCH(tp)
 	csrw	CSR_SSCRATCH, a0
 	j	guest_resume_full
 END(riscv_guest_run)
@@ -187,13 +191,13 @@ ENTRY(guest_exit)
 	csrr	t1, CSR_SCAUSE
 	sd	t1, G(REGS_SCAUSE)(a0)
 
-	/* The hypervisor's hart: sp, gp, tp (this_cpu()), stvec, sstatus. */
-	ld	sp, H_SP(a0)
-	ld	gp, H_GP(a0)
-	ld	tp, H_TP(a0)
-	ld	t0, H_STVEC(a0)
+	/* The hypervisor's hart: tp (this_cpu()), sp, gp, stvec, sstatus. */
+	ld	tp, VCPU_TP_OFF(a0)
+	ld	sp, H_SP(tp)
+	ld	gp, H_GP(tp)
+	ld	t0, H_STVEC(tp)
 	csrw	CSR_STVEC, t0
-	ld	t0, H_SSTATUS(a0)
+	ld	t0, H_SSTATUS(tp)
 	csrw	CSR_SSTATUS, t0
 #if STALL_DETECT
 	/* The stall detector: the start of this entry, nothing else. */
@@ -329,6 +333,52 @@ exit_wfi:
 	ld	t0, G(REGS_SEPC)(a0)
 	addi	t0, t0, 4
 	sd	t0, G(REGS_SEPC)(a0)
+	/*
+	 * Without Sstc (the guest's timer is a deadline in memory) or for a
+	 * PV domain (VCPU_CHECKS_OFF, vcpu.c vcpu_entry_ready()): in C.
+	 */
+	ld	t1, VCPU_CHECKS_OFF(a0)
+	bnez	t1, wfi_c
+	/*
+	 * With Sstc, inject.c's irq_pending() here: an enabled VS interrupt
+	 * pending in hip, raised by another CPU (irq_set) or by the vPLIC
+	 * or emulated IMSIC (eip_level) resumes the guest at once (issue
+	 * 20: riscv_vcpu_wait()'s frame and call on every WFI).
+	 */
+	csrr	t0, CSR_HIP
+	ld	t1, VCPU_IRQ_SET_OFF(a0)
+	or	t0, t0, t1
+	lbu	t1, VCPU_EIP_OFF(a0)
+	beqz	t1, 1f
+	ori	t0, t0, HVIP_VSEIP
+1:	csrr	t1, CSR_HIE
+	and	t0, t0, t1
+	andi	t0, t0, HIDELEG_VS_ALL
+	bnez	t0, exit_partial_resume
+	/*
+	 * None: the vCPU blocks. Its register file complete in a->gregs
+	 * first (another CPU may run it once it is not current), then
+	 * riscv_vcpu_block_switch() (vcpu.c) saves its CSRs, blocks it and
+	 * loads the next vCPU of this CPU, which is entered from here
+	 * without leaving riscv_guest_run() (issue 20: the hypervisor's
+	 * registers restored and saved again, 55 instructions of every
+	 * switch). It returns that vCPU's @a; @a | 1 to leave the loop with
+	 * it (it may not enter); NULL when none follows (the blocked vCPU is
+	 * saved: riscv_guest_run() returns NULL).
+	 */
+	GUEST_S	sd
+	addi	a0, a0, -VCPU_ARCH_OFF
+	call	riscv_vcpu_block_switch
+	beqz	a0, guest_leave
+	andi	t0, a0, 1
+	bnez	t0, switch_leave
+	csrw	CSR_SSCRATCH, a0
+	sd	tp, VCPU_TP_OFF(a0)
+	j	guest_resume_full
+switch_leave:
+	andi	a0, a0, -2
+	j	guest_leave
+wfi_c:
 	addi	a0, a0, -VCPU_ARCH_OFF
 	call	riscv_vcpu_wait
 	j	exit_partial_done
@@ -378,12 +428,12 @@ leave_partial:
 	csrr	a0, CSR_SSCRATCH
 	/* Leaving the loop: the register file complete in a->gregs. */
 	GUEST_S	sd
+	/* Return a0 (@a of the vCPU that leaves, or NULL) to the run loop. */
 guest_leave:
-	ld	t0, H_SSCRATCH(a0)
+	ld	t0, H_SSCRATCH(tp)
 	csrw	CSR_SSCRATCH, t0
-	ld	ra, H_RA(a0)
-	ld	gp, H_GP(a0)
-	ld	tp, H_TP(a0)
+	ld	ra, H_RA(tp)
+	ld	gp, H_GP(tp)
 	HOST_S	ld
 	ret
 resume_partial:

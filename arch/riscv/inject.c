@@ -24,24 +24,6 @@ static bool vcpu_is_current(const struct vcpu *v)
 	return this_cpu()->curr == v;
 }
 
-/*
- * Does @v (current, CSRs loaded) have an enabled VS interrupt pending,
- * i.e. would a WFI of @v complete?
- */
-static __always_inline bool irq_pending(struct vcpu *v)
-{
-	struct arch_vcpu *a = &v->arch;
-	unsigned long pend = csr_read(CSR_HIP) | READ_ONCE(a->irq_set);
-
-	if (READ_ONCE(a->eip_level)) {
-		pend |= HVIP_VSEIP;
-	}
-	if (!riscv_features.sstc && arch_counter_read() >= a->timer_deadline) {
-		pend |= HVIP_VSTIP;
-	}
-	return pend & csr_read(CSR_HIE) & HIDELEG_VS_ALL;
-}
-
 void riscv_vcpu_notify(struct vcpu *v)
 {
 	/*
@@ -71,30 +53,9 @@ void riscv_vcpu_resume_reset(struct vcpu *v)
 	csr_clear(CSR_VSSTATUS, SSTATUS_SIE);
 }
 
-/*
- * The next timer interrupt of @v (current, CSRs loaded), to block it
- * until then: the counter value at which it is due, or 0 for none (timer
- * interrupts disabled in hie, or no deadline). Here and inline: WFI is its
- * only user (issue 20: the call was 19 instructions of every switch).
- */
-static inline u64 vcpu_timer_due(struct vcpu *v)
-{
-	u64 t;
-
-	if (!(csr_read(CSR_HIE) & HVIP_VSTIP)) {
-		return 0;
-	}
-	if (riscv_features.sstc) {
-		t = csr_read(CSR_VSTIMECMP) - csr_read(CSR_HTIMEDELTA);
-	} else {
-		t = v->arch.timer_deadline;
-	}
-	return t == ~0ULL ? 0 : (t ? t : 1);
-}
-
 enum exit_action riscv_vcpu_wait(struct vcpu *v)
 {
-	if (irq_pending(v)) {
+	if (riscv_vcpu_irq_pending(v)) {
 		return EXIT_RESUME;
 	}
 	/*
@@ -102,36 +63,15 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v)
 	 * the hand-over to the next vCPU (riscv_vcpu_wait_block(), issue
 	 * 20): the deadline is read now, with its CSRs live.
 	 */
-	v->arch.wait_until = vcpu_timer_due(v);
+	v->arch.wait_until = riscv_vcpu_timer_due(v);
 	v->arch.waiting = true;
 	return EXIT_LEAVE;
 }
 
 struct vcpu *riscv_vcpu_wait_block(struct vcpu *v)
 {
-	struct arch_vcpu *a = &v->arch;
-	struct vcpu *next;
-
-	a->waiting = false;
-	next = sched_block_handover(v, a->wait_until);
-	if (a->vimsic.hw_file && READ_ONCE(v->state) == VCPU_BLOCKED) {
-		/* Its file's interrupt wakes it (vimsic_sgei()). */
-		csr_set(CSR_HGEIE, 1UL << a->vimsic.hw_file);
-	}
-	/*
-	 * An interrupt raised since riscv_vcpu_wait() looked found the vCPU
-	 * running (or blocked and still current) and was left to the next
-	 * entry: look again, its CSRs still loaded (the next vCPU's are
-	 * written by vcpu_load() only after this). The barrier orders the
-	 * block before the reads; riscv_vcpu_notify() orders its write of
-	 * the input before its read of the state, so one of the two sees
-	 * the other.
-	 */
-	smp_mb();
-	if (irq_pending(v)) {
-		vcpu_wake(v);
-	}
-	return next;
+	v->arch.waiting = false;
+	return riscv_vcpu_block(v, v->arch.wait_until);
 }
 
 void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,

@@ -42,10 +42,17 @@ int arch_vcpu_init(struct vcpu *v)
 	struct arch_vcpu *a = &v->arch;
 
 	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, gregs) != 0);
-	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, host) !=
-		     VCPU_HOST_OFF);
-	BUILD_BUG_ON(__builtin_offsetof(struct riscv_host_ctx, entry_checks) !=
-		     HOST_CHECKS_SLOT * REGBYTES);
+	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, host_tp) !=
+		     VCPU_TP_OFF);
+	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, entry_checks) !=
+		     VCPU_CHECKS_OFF);
+	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, irq_set) !=
+		     VCPU_IRQ_SET_OFF);
+	BUILD_BUG_ON(__builtin_offsetof(struct arch_vcpu, eip_level) !=
+		     VCPU_EIP_OFF);
+	BUILD_BUG_ON(sizeof(((struct arch_vcpu *)0)->eip_level) != 1);
+	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, arch.host) !=
+		     PCPU_HOST_OFF);
 	BUILD_BUG_ON(__builtin_offsetof(struct vcpu, arch) != VCPU_ARCH_OFF);
 	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, work) != PCPU_WORK_OFF);
 	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, stall.since) !=
@@ -173,7 +180,7 @@ static void fp_restore(const struct riscv_fp_ctx *fp)
 	csr_clear(CSR_SSTATUS, SSTATUS_FS);
 }
 
-static void vcpu_load(struct vcpu *v)
+static __always_inline void vcpu_load(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct pcpu *p = this_cpu();
@@ -257,7 +264,7 @@ static void vcpu_load(struct vcpu *v)
  * and vstimecmp itself, so they are parked (no stale interrupt for the
  * hypervisor's idle WFI or another vCPU) only when none follows.
  */
-static void vcpu_save(struct vcpu *v)
+static __always_inline void vcpu_save(struct vcpu *v)
 {
 	struct arch_vcpu *a = &v->arch;
 
@@ -403,7 +410,7 @@ static inline bool vcpu_entry_ready(struct vcpu *v)
 		}
 	}
 	/* For guest.S: whether it may skip all this on an empty word. */
-	v->arch.host.entry_checks = !riscv_features.sstc || pv;
+	v->arch.entry_checks = !riscv_features.sstc || pv;
 	stall_leave();
 	return true;
 }
@@ -429,7 +436,7 @@ static inline bool vcpu_handover_entry(struct vcpu *v)
 		return false;
 	}
 	riscv_vcpu_inject_pending(v);
-	v->arch.host.entry_checks = false;
+	v->arch.entry_checks = false;
 	stall_leave();
 	return true;
 }
@@ -451,6 +458,34 @@ enum exit_action riscv_exit_store_fault(struct vcpu *v, paddr_t gpa)
 bool riscv_vcpu_entry(struct arch_vcpu *a)
 {
 	return vcpu_entry_ready(container_of(a, struct vcpu, arch));
+}
+
+struct arch_vcpu *riscv_vcpu_block_switch(struct vcpu *v)
+{
+	/* The deadline first, with @v's CSRs live (riscv_vcpu_wait()). */
+	u64 until = riscv_vcpu_timer_due(v);
+	struct vcpu *next;
+
+	/*
+	 * guest.S comes here with Sstc only (the vCPU's entry_checks is set
+	 * on every entry without it), so there is no guest deadline in the
+	 * hypervisor timer to take back (arch_vcpu_run()).
+	 */
+	vcpu_save(v);
+	next = riscv_vcpu_block(v, until);
+	if (!next) {
+		return NULL;
+	}
+	/* As arch_vcpu_run() after a hand-over. */
+	vcpu_load(next);
+	if (vcpu_handover_entry(next)) {
+		return &next->arch;
+	}
+	work_raise_local(WORK_LOAD);
+	if (vcpu_entry_ready(next)) {
+		return &next->arch;
+	}
+	return (struct arch_vcpu *)((uintptr_t)&next->arch | 1);
 }
 
 /*
@@ -479,8 +514,17 @@ void arch_vcpu_run(struct vcpu *v)
 			enter = vcpu_entry_ready(v);
 		}
 		if (enter) {
-			/* Until an exit says leave (guest.S). */
-			riscv_guest_run(&v->arch);
+			/*
+			 * Until an exit says leave (guest.S), maybe after
+			 * direct switches to other vCPUs on WFI.
+			 */
+			struct arch_vcpu *a = riscv_guest_run(&v->arch);
+
+			if (!a) {
+				/* The last one blocked, saved; none follows. */
+				break;
+			}
+			v = container_of(a, struct vcpu, arch);
 		}
 		if (!riscv_features.sstc) {
 			riscv_timer_guest_deadline(~0ULL);

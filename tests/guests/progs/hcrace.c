@@ -39,7 +39,11 @@
  * hands its CPU straight to the woken one (sched_handover()), whose first
  * entry folds its interrupts in itself (vcpu_handover_entry()):
  * "wfi_woken_pending" (a WFI came back with nothing pending: the wake-up
- * was not injected before the entry) and "wfi_answered".
+ * was not injected before the entry) and "wfi_answered". Each WFI runs
+ * with every other register set to a known value, checked afterwards: a
+ * WFI that blocks switches to the other side without leaving the
+ * hypervisor's exit path (arch/riscv/guest.S), which saves the register
+ * file of one vCPU and loads the other's: "wfi_registers".
  * On arm64 the suite checks nothing and is not run (tests/guests/run.sh).
  */
 #include <rt.h>
@@ -70,12 +74,14 @@ static volatile uint64_t first_bad[RT_MAX_CPUS];
  * regs_ecall(ext, fid, arg0, seed, out): ecall with a7 = ext, a6 = fid,
  * a0 = arg0 and every other register but sp, gp and tp = seed + its
  * number; out[n] = xn after the ecall (out[2] unused). Only a0 and a1
- * may change (SBI v2.0, "Binary Encoding").
+ * may change (SBI v2.0, "Binary Encoding"). regs_wfi(): the same around
+ * a WFI, which changes no register.
  */
 asm(".pushsection .text.hcrace, \"ax\"\n"
+    ".macro REGS_TRAP name, insn\n"
     ".balign 4\n"
-    ".globl regs_ecall\n"
-    "regs_ecall:\n"
+    ".globl \\name\n"
+    "\\name:\n"
     "	addi	sp, sp, -128\n"
     "	sd	ra, 0(sp)\n"
     "	sd	s0, 8(sp)\n"
@@ -119,7 +125,7 @@ asm(".pushsection .text.hcrace, \"ax\"\n"
     "	addi	t5, a3, 30\n"
     "	addi	t6, a3, 31\n"
     "	addi	a3, a3, 13\n"
-    "	ecall\n"
+    "	\\insn\n"
     "	sd	t0, 112(sp)\n"
     "	ld	t0, 104(sp)\n"
     "	sd	x1, 8(t0)\n"
@@ -168,6 +174,9 @@ asm(".pushsection .text.hcrace, \"ax\"\n"
     "	ld	s11, 96(sp)\n"
     "	addi	sp, sp, 128\n"
     "	ret\n"
+    ".endm\n"
+    "REGS_TRAP regs_ecall, ecall\n"
+    "REGS_TRAP regs_wfi, wfi\n"
     /* The trap vector: every register it may change saved. */
     ".balign 4\n"
     "hcrace_trap:\n"
@@ -211,6 +220,8 @@ asm(".pushsection .text.hcrace, \"ax\"\n"
 
 void regs_ecall(unsigned long ext, unsigned long fid, unsigned long arg0,
 		unsigned long seed, uint64_t *out);
+void regs_wfi(unsigned long ext, unsigned long fid, unsigned long arg0,
+	      unsigned long seed, uint64_t *out);
 extern char hcrace_trap[];
 
 void hcrace_irq(void);
@@ -534,8 +545,39 @@ static void worker(unsigned int me)
 #define SIE_STIE (1UL << 5)
 #define SIP_STIP (1UL << 5)
 
-/* WFI ping-pong (above): per side, WFIs woken with nothing pending, lost. */
+/*
+ * WFI ping-pong (above): per side, WFIs woken with nothing pending, lost;
+ * WFIs after which a register differed, and the first (x number << 56 |
+ * its low 56 bits).
+ */
 static volatile uint64_t wfi_empty[2], wfi_lost[2], wfi_rounds[2];
+static volatile uint64_t wfi_bad_regs[2], wfi_first_bad[2];
+
+/*
+ * A WFI with every register but sp, gp and tp = @seed + its number, all
+ * checked afterwards: the blocking WFI hands the CPU to the other side
+ * and back (guest.S: the register file saved, the next vCPU's loaded,
+ * without leaving the run loop).
+ */
+static void wfi_checked(unsigned int side, uint64_t seed)
+{
+	uint64_t out[32], gp, tp;
+
+	asm volatile("mv %0, gp; mv %1, tp" : "=r"(gp), "=r"(tp));
+	regs_wfi(seed + 17, seed + 16, seed + 10, seed, out);
+	for (unsigned int n = 1; n < 32; n++) {
+		uint64_t want = n == 3 ? gp : n == 4 ? tp : seed + n;
+
+		if (n != 2 && out[n] != want) {
+			if (!wfi_bad_regs[side])
+				wfi_first_bad[side] =
+					(uint64_t)n << 56 |
+					(out[n] & ((1ULL << 56) - 1));
+			wfi_bad_regs[side]++;
+			break;
+		}
+	}
+}
 static volatile uint32_t pong_ready, pong_done;
 
 /*
@@ -555,7 +597,8 @@ static void wfi_pingpong(unsigned int side, unsigned int peer, bool first,
 				0);
 		fw_call(SBI_EXT_TIME, 0, arch_counter() + freq, 0, 0, 0, 0, 0);
 		for (;;) {
-			asm volatile("wfi; csrr %0, sip" : "=r"(sip)::"memory");
+			wfi_checked(side, (uint64_t)(side + 1) << 40 | r << 8);
+			asm volatile("csrr %0, sip" : "=r"(sip)::"memory");
 			if (sip & (SIP_SSIP | SIP_STIP))
 				break;
 			wfi_empty[side]++;
@@ -652,6 +695,12 @@ int test_main(void)
 	rt_check(!wfi_empty[0] && !wfi_empty[1], "wfi_woken_pending",
 		 "%llu WFIs returned with no interrupt pending",
 		 (unsigned long long)(wfi_empty[0] + wfi_empty[1]));
+	rt_check(!wfi_bad_regs[0] && !wfi_bad_regs[1], "wfi_registers",
+		 "%llu + %llu WFIs changed a register (first: %#llx, %#llx)",
+		 (unsigned long long)wfi_bad_regs[0],
+		 (unsigned long long)wfi_bad_regs[1],
+		 (unsigned long long)wfi_first_bad[0],
+		 (unsigned long long)wfi_first_bad[1]);
 	rt_check(READ_ONCE(pong_done) && !wfi_lost[0] && !wfi_lost[1] &&
 			 wfi_rounds[0] == rt_arg_ul("rounds", 2000) &&
 			 wfi_rounds[1] == wfi_rounds[0],

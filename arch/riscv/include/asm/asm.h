@@ -22,8 +22,14 @@
 
 #define REG_OFF(n) ((n)*REGBYTES)
 
-/* offsetof(struct arch_vcpu, host): right after the guest registers */
-#define VCPU_HOST_OFF REGS_SIZE
+/*
+ * struct arch_vcpu (asm/domain.h), right after the guest registers:
+ * host_tp, entry_checks, irq_set, eip_level; checked in vcpu.c.
+ */
+#define VCPU_TP_OFF REGS_SIZE
+#define VCPU_CHECKS_OFF (REGS_SIZE + 8)
+#define VCPU_IRQ_SET_OFF (REGS_SIZE + 16)
+#define VCPU_EIP_OFF (REGS_SIZE + 24)
 
 /* struct riscv_v_ctx (asm/domain.h), checked in vcpu.c */
 #define VCTX_VSTART 0
@@ -38,15 +44,14 @@
 /*
  * For guest.S's exit path, checked by BUILD_BUG_ONs in vcpu.c:
  * offsetof(struct pcpu, work), (..., stall.since), (..., stall.limit),
- * offsetof(struct vcpu, arch) and the slot of struct riscv_host_ctx
- * (after ra, sp, gp, tp, s0..s11, sstatus, stvec, sscratch) that says
- * whether every entry needs the checks (vcpu.c, vcpu_entry_ready()).
+ * (..., arch.host: struct riscv_host_ctx, asm/pcpu.h) and
+ * offsetof(struct vcpu, arch).
  */
 #define PCPU_WORK_OFF 40
 #define PCPU_STALL_SINCE_OFF 48
 #define PCPU_STALL_LIMIT_OFF 96
+#define PCPU_HOST_OFF 136
 #define VCPU_ARCH_OFF 152
-#define HOST_CHECKS_SLOT 19
 
 /*
  * For guest.S's hypercall dispatch, checked by BUILD_BUG_ONs in vsbi.c:

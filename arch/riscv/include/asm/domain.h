@@ -16,23 +16,6 @@
 #include <asm/vplic.h>
 #include <asm/vuart.h>
 
-/*
- * What riscv_guest_run() saves of the hypervisor before it enters the
- * guest (guest.S): ra, sp, gp, tp, s0..s11, then sstatus, stvec and
- * sscratch. Each exit takes sp, gp, tp, stvec and sstatus back from here;
- * the rest is restored when the run loop is left.
- */
-struct riscv_host_ctx {
-	unsigned long ra, sp, gp, tp;
-	unsigned long s[12];
-	unsigned long sstatus, stvec, sscratch;
-	/*
-	 * Not the host's: non-zero while every guest entry must run the
-	 * checks, work word or not (vcpu.c, vcpu_entry_ready()).
-	 */
-	unsigned long entry_checks;
-};
-
 /* VS-level CSRs, saved while the vCPU is off its pCPU. */
 struct riscv_vs_csrs {
 	unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause;
@@ -65,7 +48,26 @@ enum riscv_hsm_suspend {
 struct arch_vcpu {
 	/* Offset 0: guest.S depends on it (asm/asm.h VCPU_* offsets). */
 	struct cpu_regs gregs;
-	struct riscv_host_ctx host;
+	/*
+	 * For guest.S, right after gregs (asm/asm.h): the hypervisor's tp
+	 * (this CPU's struct pcpu, where its registers wait in
+	 * arch.host) while the vCPU runs; non-zero while every guest entry
+	 * must run the checks, work word or not (vcpu.c,
+	 * vcpu_entry_ready()); irq_set and eip_level (below), which the
+	 * WFI exit reads.
+	 */
+	unsigned long host_tp;
+	unsigned long entry_checks;
+	/*
+	 * Interrupts other CPUs raise for this vCPU (hvip bits VSSIP),
+	 * folded into hvip before each guest entry. Atomic.
+	 */
+	unsigned long irq_set;
+	/*
+	 * Level of VSEIP from the vPLIC context of this vCPU, or from its
+	 * emulated IMSIC file (a domain with an AIA).
+	 */
+	bool eip_level;
 
 	struct riscv_vs_csrs csr;
 	struct riscv_fp_ctx fp;
@@ -77,16 +79,6 @@ struct arch_vcpu {
 	struct riscv_v_ctx vec;
 	int v_loaded_on;
 
-	/*
-	 * Interrupts other CPUs raise for this vCPU (hvip bits VSSIP),
-	 * folded into hvip before each guest entry. Atomic.
-	 */
-	unsigned long irq_set;
-	/*
-	 * Level of VSEIP from the vPLIC context of this vCPU, or from its
-	 * emulated IMSIC file (a domain with an AIA).
-	 */
-	bool eip_level;
 	/* IMSIC interrupt file (a domain with an AIA). */
 	struct vimsic vimsic;
 

@@ -9,8 +9,11 @@
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/lib.h>
+#include <xen-lite/sched.h>
+#include <xen-lite/smp.h>
 #include <asm/csr.h>
 #include <asm/riscv.h>
+#include <asm/system.h>
 #include <asm/time.h>
 #include <asm/vcpu.h>
 
@@ -48,6 +51,85 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v);
  * Return: the next vCPU (current now), or NULL (@v stays current).
  */
 struct vcpu *riscv_vcpu_wait_block(struct vcpu *v);
+
+/**
+ * riscv_vcpu_irq_pending() - does @v (current, CSRs loaded) have an
+ * enabled VS interrupt pending, i.e. would a WFI of @v complete? (With
+ * Sstc, guest.S's WFI exit reads the same itself.)
+ */
+static __always_inline bool riscv_vcpu_irq_pending(struct vcpu *v)
+{
+	struct arch_vcpu *a = &v->arch;
+	unsigned long pend = csr_read(CSR_HIP) | READ_ONCE(a->irq_set);
+
+	if (READ_ONCE(a->eip_level)) {
+		pend |= HVIP_VSEIP;
+	}
+	if (!riscv_features.sstc && arch_counter_read() >= a->timer_deadline) {
+		pend |= HVIP_VSTIP;
+	}
+	return pend & csr_read(CSR_HIE) & HIDELEG_VS_ALL;
+}
+
+/**
+ * riscv_vcpu_block() - @v (current, its state saved, its CSRs still
+ * loaded), which found no interrupt pending, blocks until @until (0: no
+ * deadline), and this CPU goes to the next runnable vCPU when the
+ * scheduler loop would have nothing else to do (sched_block_handover());
+ * an interrupt raised since the WFI looked wakes @v again. For
+ * riscv_vcpu_wait_block() and riscv_vcpu_block_switch() (vcpu.c).
+ * Interrupts masked.
+ * Return: the next vCPU (current now), or NULL (@v stays current).
+ */
+static __always_inline struct vcpu *riscv_vcpu_block(struct vcpu *v, u64 until)
+{
+	struct arch_vcpu *a = &v->arch;
+	struct vcpu *next = sched_block_handover(v, until);
+
+	if (a->vimsic.hw_file && READ_ONCE(v->state) == VCPU_BLOCKED) {
+		/* Its file's interrupt wakes it (vimsic_sgei()). */
+		csr_set(CSR_HGEIE, 1UL << a->vimsic.hw_file);
+	}
+	/*
+	 * An interrupt raised since the WFI looked found the vCPU running
+	 * (or blocked and still current) and was left to the next entry:
+	 * look again, its CSRs still loaded (the next vCPU's are written by
+	 * vcpu_load() only after this). The barrier orders the block before
+	 * the reads; riscv_vcpu_notify() orders its write of the input
+	 * before its read of the state, so one of the two sees the other.
+	 */
+	smp_mb();
+	if (riscv_vcpu_irq_pending(v)) {
+		vcpu_wake(v);
+	}
+	return next;
+}
+
+/**
+ * riscv_vcpu_timer_due() - the next timer interrupt of @v (current, CSRs
+ * loaded), to block it until then: the counter value at which it is due,
+ * or 0 for none (timer interrupts disabled in hie, or no deadline).
+ * Inline: a WFI that blocks is its only user (issue 20: the call was 19
+ * instructions of every switch).
+ */
+static inline u64 riscv_vcpu_timer_due(struct vcpu *v)
+{
+	u64 t;
+
+	if (!(csr_read(CSR_HIE) & HVIP_VSTIP)) {
+		return 0;
+	}
+	if (riscv_features.sstc) {
+		/*
+		 * vstimecmp compares with time + htimedelta, which is 0 on
+		 * every hart (setup.c, written once): no read of it.
+		 */
+		t = csr_read(CSR_VSTIMECMP);
+	} else {
+		t = v->arch.timer_deadline;
+	}
+	return t == ~0ULL ? 0 : (t ? t : 1);
+}
 
 /**
  * riscv_vcpu_resume_reset() - @v (current) resumes from a non-retentive

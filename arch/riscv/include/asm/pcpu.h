@@ -7,7 +7,23 @@
 
 struct vcpu;
 
+/*
+ * What riscv_guest_run() saves of the hypervisor before it enters a guest
+ * (guest.S): ra, sp, gp, s0..s11, then sstatus, stvec and sscratch. Each
+ * exit takes sp, gp, stvec and sstatus back from here; the rest is
+ * restored when the run loop is left. Per CPU, not per vCPU: an exit may
+ * enter another vCPU directly (a WFI's hand-over, guest.S), which leaves
+ * the run loop later with these.
+ */
+struct riscv_host_ctx {
+	unsigned long ra, sp, gp;
+	unsigned long s[12];
+	unsigned long sstatus, stvec, sscratch;
+};
+
 struct arch_pcpu {
+	/* First: guest.S reaches it from tp (asm/asm.h PCPU_HOST_OFF). */
+	struct riscv_host_ctx host;
 	/* Next hypervisor timer event (scheduler), counter value or ~0. */
 	u64 timer_deadline;
 	/* Guest timer of the running vCPU without Sstc, or ~0. */

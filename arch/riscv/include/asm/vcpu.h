@@ -23,10 +23,27 @@ enum exit_action {
 
 /**
  * riscv_guest_run() - run @a's guest (guest.S) until an exit's handler or
- * the checks before the next entry say leave; a->gregs then holds the
- * guest's whole register file.
+ * the checks before the next entry say leave. A WFI that blocks may enter
+ * the next vCPU of this CPU directly (riscv_vcpu_block_switch()), so the
+ * vCPU that leaves need not be @a.
+ * Return: the vCPU that left (current, its whole register file in
+ * gregs, its CSRs loaded), or NULL when the last one blocked and no vCPU
+ * followed (it is saved: vcpu_save(), and still current).
  */
-void riscv_guest_run(struct arch_vcpu *a);
+struct arch_vcpu *riscv_guest_run(struct arch_vcpu *a);
+
+/**
+ * riscv_vcpu_block_switch() - guest.S's WFI exit of @v (current) found no
+ * interrupt pending (with Sstc, for a domain that is not PV) and saved its
+ * whole register file: save its CSRs, block it until its timer's deadline
+ * and hand this CPU to the next runnable vCPU of its queue
+ * (sched_block_handover()), whose CSRs are loaded and whose checks before
+ * its first entry are made here. Interrupts masked.
+ * Return: the next vCPU's arch part to enter; the same | 1 when the checks
+ * say it must leave the run loop without entering; NULL when no vCPU
+ * follows (@v stays current, saved, blocked or woken again).
+ */
+struct arch_vcpu *riscv_vcpu_block_switch(struct vcpu *v);
 
 /**
  * riscv_vcpu_exit() - called by guest.S on every exit of @a's guest but
