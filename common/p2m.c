@@ -1637,6 +1637,7 @@ int p2m_teardown(struct p2m_domain *p2m)
 	p2m_types_destroy(&p2m->types);
 	p2m_pool_destroy(&p2m->pool);
 	p2m->root = NULL;
+	p2m->root_maddr = 0;
 	p2m_vmid_release(p2m);
 	spin_unlock(&p2m->lock);
 	return 0;
@@ -1662,6 +1663,7 @@ int p2m_init_format(struct p2m_domain *p2m, domid_t domid,
 		return rc;
 	}
 	p2m->root = p2m->pool.root;
+	p2m->root_maddr = mfn_to_maddr(page_to_mfn(p2m->root));
 	return 0;
 }
 

@@ -93,8 +93,7 @@ void arm_p2m_cpu_init(void)
 
 void arch_p2m_activate(const struct p2m_domain *p2m)
 {
-	u64 vttbr = mfn_to_maddr(page_to_mfn(p2m->root)) |
-		    ((u64)p2m->vmid << VTTBR_VMID_SHIFT);
+	u64 vttbr = p2m->root_maddr | ((u64)p2m->vmid << VTTBR_VMID_SHIFT);
 
 	/*
 	 * No ISB here (issue 20): a direct write is guaranteed visible to
