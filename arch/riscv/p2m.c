@@ -80,34 +80,36 @@ static void local_flush(u16 vmid, u64 gfn, u64 nr)
  * CPU sees the VMID loaded (and fences synchronously) or the hart sees the
  * mark (and fences itself).
  */
-#define RISCV_VMIDS (1U << 14) /* hgatp.VMID is 14 bits wide (RV64) */
-
-/* VMID in each hart's hgatp (0 until its first guest). */
-static u16 hart_vmid[CONFIG_NR_CPUS];
-/* Per hart, the VMIDs it must fence before it loads them again. */
-static u64 stale_vmids[CONFIG_NR_CPUS][RISCV_VMIDS / 64];
+/*
+ * Each hart's VMID in hgatp (0 until its first guest) and the VMIDs it
+ * must fence before it loads them again are in its struct pcpu
+ * (arch.hart_vmid, arch.stale_vmids): the activation on every world
+ * switch reaches them from tp (issue 20).
+ */
 
 /* Return: true if @cpu holds @vmid now (fence it), false if marked. */
 static bool defer_or_fence(unsigned int cpu, u16 vmid)
 {
+	struct arch_pcpu *ap = &pcpu_info[cpu].arch;
 	unsigned int i = vmid & (RISCV_VMIDS - 1);
 
-	__atomic_fetch_or(&stale_vmids[cpu][i / 64], 1ULL << (i % 64),
+	__atomic_fetch_or(&ap->stale_vmids[i / 64], 1ULL << (i % 64),
 			  __ATOMIC_SEQ_CST);
 	smp_mb();
-	return READ_ONCE(hart_vmid[cpu]) == vmid;
+	return READ_ONCE(ap->hart_vmid) == vmid;
 }
 
 /* Called with @vmid about to be loaded: fence it if a flush was deferred. */
-static void fence_if_stale(u16 vmid)
+static inline void fence_if_stale(u16 vmid)
 {
-	unsigned int cpu = smp_processor_id(), i = vmid & (RISCV_VMIDS - 1);
+	struct arch_pcpu *ap = &this_cpu()->arch;
+	unsigned int i = vmid & (RISCV_VMIDS - 1);
 	u64 bit = 1ULL << (i % 64);
 
-	WRITE_ONCE(hart_vmid[cpu], vmid);
+	WRITE_ONCE(ap->hart_vmid, vmid);
 	smp_mb();
-	if (READ_ONCE(stale_vmids[cpu][i / 64]) & bit) {
-		__atomic_fetch_and(&stale_vmids[cpu][i / 64], ~bit,
+	if (unlikely(READ_ONCE(ap->stale_vmids[i / 64]) & bit)) {
+		__atomic_fetch_and(&ap->stale_vmids[i / 64], ~bit,
 				   __ATOMIC_SEQ_CST);
 		hfence_gvma_vmid(vmid);
 	}
@@ -184,15 +186,18 @@ void arch_p2m_flush_local_all(void)
 
 void arch_p2m_activate(const struct p2m_domain *p2m)
 {
-	unsigned long v;
+	u16 vmid = p2m->vmid;
+	/* The root's address kept by p2m_init(): no frame table arithmetic. */
+	unsigned long v =
+		((unsigned long)p2m->fmt->hw_mode << HGATP_MODE_SHIFT) |
+		((unsigned long)vmid << HGATP_VMID_SHIFT) |
+		((p2m->root_maddr >> PAGE_SHIFT) & HGATP_PPN_MASK);
 
-	v = (p2m->fmt->hw_mode << HGATP_MODE_SHIFT) |
-	    ((unsigned long)p2m->vmid << HGATP_VMID_SHIFT) |
-	    (mfn_x(page_to_mfn(p2m->root)) & HGATP_PPN_MASK);
-	fence_if_stale(p2m->vmid);
-	if (csr_read(CSR_HGATP) == v) {
-		return;
-	}
+	fence_if_stale(vmid);
+	/*
+	 * Written whether it changed or not: a read to compare costs as
+	 * much (issue 20), and the write orders nothing by itself (below).
+	 */
 	/*
 	 * Another domain ran here. The architecture needs no fence: guest
 	 * TLB entries are tagged with hgatp.VMID, and a write of hgatp

@@ -21,6 +21,9 @@ struct riscv_host_ctx {
 	unsigned long sstatus, stvec, sscratch;
 };
 
+/* hgatp.VMID is 14 bits wide (RV64): the VMIDs a hart may hold. */
+#define RISCV_VMIDS (1U << 14)
+
 struct arch_pcpu {
 	/* First: guest.S reaches it from tp (asm/asm.h PCPU_HOST_OFF). */
 	struct riscv_host_ctx host;
@@ -45,6 +48,13 @@ struct arch_pcpu {
 	u16 last_vcpu;
 	/* Nesting depth of hypervisor traps (catches recursive faults). */
 	unsigned int trap_depth;
+	/*
+	 * The VMID this hart loads or holds in hgatp (0 until its first
+	 * guest), and the VMIDs whose fence other CPUs left to it, done
+	 * before it loads them again (p2m.c, "Lazy remote fences").
+	 */
+	u16 hart_vmid;
+	u64 stale_vmids[RISCV_VMIDS / 64];
 };
 
 #endif /* ASM_RISCV_PCPU_H */
