@@ -55,7 +55,7 @@ void riscv_vcpu_resume_reset(struct vcpu *v)
 
 enum exit_action riscv_vcpu_wait(struct vcpu *v)
 {
-	if (riscv_vcpu_irq_pending(v)) {
+	if (riscv_vcpu_irq_pending(v, riscv_features.sstc)) {
 		return EXIT_RESUME;
 	}
 	/*
@@ -63,7 +63,7 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v)
 	 * the hand-over to the next vCPU (riscv_vcpu_wait_block(), issue
 	 * 20): the deadline is read now, with its CSRs live.
 	 */
-	v->arch.wait_until = riscv_vcpu_timer_due(v);
+	v->arch.wait_until = riscv_vcpu_timer_due(v, riscv_features.sstc);
 	v->arch.waiting = true;
 	return EXIT_LEAVE;
 }
@@ -71,7 +71,7 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v)
 struct vcpu *riscv_vcpu_wait_block(struct vcpu *v)
 {
 	v->arch.waiting = false;
-	return riscv_vcpu_block(v, v->arch.wait_until);
+	return riscv_vcpu_block(v, v->arch.wait_until, riscv_features.sstc);
 }
 
 void riscv_vcpu_inject_exception(struct vcpu *v, unsigned long cause,

@@ -180,10 +180,16 @@ static void fp_restore(const struct riscv_fp_ctx *fp)
 	csr_clear(CSR_SSTATUS, SSTATUS_FS);
 }
 
-static __always_inline void vcpu_load(struct vcpu *v)
+/*
+ * Load @v's VS state on this CPU. @sstc: riscv_features.sstc, or true
+ * where the caller knows it (asm/inject.h).
+ */
+static __always_inline void vcpu_load(struct vcpu *v, bool sstc)
 {
 	struct arch_vcpu *a = &v->arch;
+	struct domain *d = v->domain;
 	struct pcpu *p = this_cpu();
+	unsigned int cpu = p->id;
 
 	csr_write(CSR_VSSTATUS, a->csr.vsstatus);
 	csr_write(CSR_VSIE, a->csr.vsie);
@@ -194,7 +200,7 @@ static __always_inline void vcpu_load(struct vcpu *v)
 	csr_write(CSR_VSTVAL, a->csr.vstval);
 	csr_write(CSR_HVIP, a->csr.hvip);
 	csr_write(CSR_HENVCFG, a->csr.henvcfg);
-	if (riscv_features.sstc) {
+	if (sstc) {
 		csr_write(CSR_VSTIMECMP, a->csr.vstimecmp);
 	}
 	if (riscv_features.ssaia) {
@@ -203,9 +209,9 @@ static __always_inline void vcpu_load(struct vcpu *v)
 	if (riscv_features.senvcfg) {
 		csr_write(CSR_SENVCFG, a->csr.senvcfg);
 	}
-	p2m_activate(v->domain->p2m, p->id);
-	if (v->domain->arch.aia && !a->vimsic.hw_tried) {
-		vimsic_hw_attach(v, p->id);
+	p2m_activate(d->p2m, cpu);
+	if (d->arch.aia && !a->vimsic.hw_tried) {
+		vimsic_hw_attach(v, cpu);
 	}
 	if (a->vimsic.hw_file) {
 		/* Running: the file is its VSEIP; no wake-up needed. */
@@ -222,14 +228,13 @@ static __always_inline void vcpu_load(struct vcpu *v)
 	 * fences there (sfence.vma, PV MMU flushes of itself) never
 	 * reached: drop them too.
 	 */
-	if ((p->arch.last_domid == v->domain->id &&
-	     p->arch.last_vcpu != v->id) ||
-	    a->last_cpu != (int)p->id) {
+	if ((p->arch.last_domid == d->id && p->arch.last_vcpu != v->id) ||
+	    a->last_cpu != (int)cpu) {
 		hfence_vvma_all();
 	}
-	p->arch.last_domid = v->domain->id;
+	p->arch.last_domid = d->id;
 	p->arch.last_vcpu = v->id;
-	a->last_cpu = p->id;
+	a->last_cpu = cpu;
 	/*
 	 * curr (set by the scheduler) before pv_pending is read: a CPU that
 	 * sets pv_pending and then finds this vCPU not running counts on
@@ -242,15 +247,21 @@ static __always_inline void vcpu_load(struct vcpu *v)
 	 * both it and @v's state are the reset state (issue 20: 38
 	 * instructions of every switch between guests that never use FP).
 	 */
-	if (p->arch.fp_owner != v || a->fp_loaded_on != (int)p->id) {
+	if (p->arch.fp_owner != v || a->fp_loaded_on != (int)cpu) {
 		if (a->fp_used || !p->arch.fp_reset) {
 			fp_restore(&a->fp);
 			p->arch.fp_reset = !a->fp_used;
 		}
 		p->arch.fp_owner = v;
-		a->fp_loaded_on = p->id;
+		a->fp_loaded_on = cpu;
 	}
-	a->gregs.sstatus = (a->gregs.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	/*
+	 * gregs.sstatus.FS is Clean here, as the guest runs with it: set
+	 * so at creation and reset, it comes from the hart at each exit,
+	 * where only the guest's FP writes change it (to Dirty), and
+	 * vcpu_save() makes a Dirty one Clean again (issue 20: no rewrite,
+	 * 7 instructions of every switch).
+	 */
 	if (riscv_features.vector) {
 		riscv_vector_load(v, p);
 	}
@@ -264,7 +275,7 @@ static __always_inline void vcpu_load(struct vcpu *v)
  * and vstimecmp itself, so they are parked (no stale interrupt for the
  * hypervisor's idle WFI or another vCPU) only when none follows.
  */
-static __always_inline void vcpu_save(struct vcpu *v)
+static __always_inline void vcpu_save(struct vcpu *v, bool sstc)
 {
 	struct arch_vcpu *a = &v->arch;
 
@@ -284,7 +295,7 @@ static __always_inline void vcpu_save(struct vcpu *v)
 	if (riscv_features.senvcfg) {
 		a->csr.senvcfg = csr_read(CSR_SENVCFG);
 	}
-	if (riscv_features.sstc) {
+	if (sstc) {
 		a->csr.vstimecmp = csr_read(CSR_VSTIMECMP);
 	}
 	if (a->vimsic.hw_file && READ_ONCE(v->state) == VCPU_BLOCKED) {
@@ -355,7 +366,7 @@ static __noinline bool entry_work(struct vcpu *v)
 	if (vcpu_must_leave(v)) {
 		return false;
 	}
-	riscv_vcpu_inject_pending(v);
+	riscv_vcpu_inject_pending(v, riscv_features.sstc);
 	if (unlikely(READ_ONCE(v->arch.pv_pending) ||
 		     READ_ONCE(v->domain->pv_mm_active))) {
 		riscv_pv_prepare_entry(v);
@@ -429,13 +440,13 @@ static inline bool vcpu_entry_ready(struct vcpu *v)
  * (handover_finish()): the next exit that resumes runs every check.
  * Return: true when done (enter).
  */
-static inline bool vcpu_handover_entry(struct vcpu *v)
+static __always_inline bool vcpu_handover_entry(struct vcpu *v, bool sstc)
 {
-	if (!riscv_features.sstc || READ_ONCE(v->arch.pv_pending) ||
+	if (!sstc || READ_ONCE(v->arch.pv_pending) ||
 	    READ_ONCE(v->domain->pv_mm_active)) {
 		return false;
 	}
-	riscv_vcpu_inject_pending(v);
+	riscv_vcpu_inject_pending(v, true);
 	v->arch.entry_checks = false;
 	stall_leave();
 	return true;
@@ -460,25 +471,25 @@ bool riscv_vcpu_entry(struct arch_vcpu *a)
 	return vcpu_entry_ready(container_of(a, struct vcpu, arch));
 }
 
+/*
+ * guest.S comes here with Sstc only (the vCPU's entry_checks is set on
+ * every entry without it): the helpers' @sstc is true, and there is no
+ * guest deadline in the hypervisor timer to take back (arch_vcpu_run()).
+ */
 struct arch_vcpu *riscv_vcpu_block_switch(struct vcpu *v)
 {
 	/* The deadline first, with @v's CSRs live (riscv_vcpu_wait()). */
-	u64 until = riscv_vcpu_timer_due(v);
+	u64 until = riscv_vcpu_timer_due(v, true);
 	struct vcpu *next;
 
-	/*
-	 * guest.S comes here with Sstc only (the vCPU's entry_checks is set
-	 * on every entry without it), so there is no guest deadline in the
-	 * hypervisor timer to take back (arch_vcpu_run()).
-	 */
-	vcpu_save(v);
-	next = riscv_vcpu_block(v, until);
+	vcpu_save(v, true);
+	next = riscv_vcpu_block(v, until, true);
 	if (!next) {
 		return NULL;
 	}
 	/* As arch_vcpu_run() after a hand-over. */
-	vcpu_load(next);
-	if (vcpu_handover_entry(next)) {
+	vcpu_load(next, true);
+	if (vcpu_handover_entry(next, true)) {
 		return &next->arch;
 	}
 	work_raise_local(WORK_LOAD);
@@ -505,8 +516,8 @@ void arch_vcpu_run(struct vcpu *v)
 
 	stall_describe_by(riscv_stall_describe);
 	for (;;) {
-		vcpu_load(v);
-		if (handed && vcpu_handover_entry(v)) {
+		vcpu_load(v, riscv_features.sstc);
+		if (handed && vcpu_handover_entry(v, riscv_features.sstc)) {
 			enter = true;
 		} else {
 			/* What changed while @v was off raised no bit here. */
@@ -529,7 +540,7 @@ void arch_vcpu_run(struct vcpu *v)
 		if (!riscv_features.sstc) {
 			riscv_timer_guest_deadline(~0ULL);
 		}
-		vcpu_save(v);
+		vcpu_save(v, riscv_features.sstc);
 		if (v->arch.waiting) {
 			v = riscv_vcpu_wait_block(v);
 		} else {

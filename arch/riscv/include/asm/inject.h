@@ -52,12 +52,19 @@ enum exit_action riscv_vcpu_wait(struct vcpu *v);
  */
 struct vcpu *riscv_vcpu_wait_block(struct vcpu *v);
 
+/*
+ * @sstc, in the inline helpers below: riscv_features.sstc, or true where
+ * the caller knows it (guest.S's WFI exit comes to
+ * riscv_vcpu_block_switch() only with Sstc): the constant folds the tests
+ * away (issue 20: 12 instructions of every switch).
+ */
+
 /**
  * riscv_vcpu_irq_pending() - does @v (current, CSRs loaded) have an
  * enabled VS interrupt pending, i.e. would a WFI of @v complete? (With
  * Sstc, guest.S's WFI exit reads the same itself.)
  */
-static __always_inline bool riscv_vcpu_irq_pending(struct vcpu *v)
+static __always_inline bool riscv_vcpu_irq_pending(struct vcpu *v, bool sstc)
 {
 	struct arch_vcpu *a = &v->arch;
 	unsigned long pend = csr_read(CSR_HIP) | READ_ONCE(a->irq_set);
@@ -65,7 +72,7 @@ static __always_inline bool riscv_vcpu_irq_pending(struct vcpu *v)
 	if (READ_ONCE(a->eip_level)) {
 		pend |= HVIP_VSEIP;
 	}
-	if (!riscv_features.sstc && arch_counter_read() >= a->timer_deadline) {
+	if (!sstc && arch_counter_read() >= a->timer_deadline) {
 		pend |= HVIP_VSTIP;
 	}
 	return pend & csr_read(CSR_HIE) & HIDELEG_VS_ALL;
@@ -81,7 +88,8 @@ static __always_inline bool riscv_vcpu_irq_pending(struct vcpu *v)
  * Interrupts masked.
  * Return: the next vCPU (current now), or NULL (@v stays current).
  */
-static __always_inline struct vcpu *riscv_vcpu_block(struct vcpu *v, u64 until)
+static __always_inline struct vcpu *riscv_vcpu_block(struct vcpu *v, u64 until,
+						     bool sstc)
 {
 	struct arch_vcpu *a = &v->arch;
 	struct vcpu *next = sched_block_handover(v, until);
@@ -99,7 +107,7 @@ static __always_inline struct vcpu *riscv_vcpu_block(struct vcpu *v, u64 until)
 	 * before its read of the state, so one of the two sees the other.
 	 */
 	smp_mb();
-	if (riscv_vcpu_irq_pending(v)) {
+	if (riscv_vcpu_irq_pending(v, sstc)) {
 		vcpu_wake(v);
 	}
 	return next;
@@ -112,14 +120,14 @@ static __always_inline struct vcpu *riscv_vcpu_block(struct vcpu *v, u64 until)
  * Inline: a WFI that blocks is its only user (issue 20: the call was 19
  * instructions of every switch).
  */
-static inline u64 riscv_vcpu_timer_due(struct vcpu *v)
+static __always_inline u64 riscv_vcpu_timer_due(struct vcpu *v, bool sstc)
 {
 	u64 t;
 
 	if (!(csr_read(CSR_HIE) & HVIP_VSTIP)) {
 		return 0;
 	}
-	if (riscv_features.sstc) {
+	if (sstc) {
 		/*
 		 * vstimecmp compares with time + htimedelta, which is 0 on
 		 * every hart (setup.c, written once): no read of it.
@@ -145,7 +153,7 @@ void riscv_vcpu_resume_reset(struct vcpu *v);
  * the host timer for a guest timer not due yet. Inline: the run loop does
  * this before every guest entry.
  */
-static inline void riscv_vcpu_inject_pending(struct vcpu *v)
+static __always_inline void riscv_vcpu_inject_pending(struct vcpu *v, bool sstc)
 {
 	struct arch_vcpu *a = &v->arch;
 	unsigned long old = csr_read(CSR_HVIP), hvip = old;
@@ -174,7 +182,7 @@ static inline void riscv_vcpu_inject_pending(struct vcpu *v)
 		 */
 		csr_write(CSR_HVICTL, (IRQ_S_EXT << HVICTL_IID_SHIFT) | eip);
 	}
-	if (!riscv_features.sstc) {
+	if (!sstc) {
 		if (arch_counter_read() >= a->timer_deadline) {
 			hvip |= HVIP_VSTIP;
 		} else {
