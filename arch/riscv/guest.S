@@ -359,25 +359,16 @@ exit_wfi:
 	 * None: the vCPU blocks. Its register file complete in a->gregs
 	 * first (another CPU may run it once it is not current), then
 	 * riscv_vcpu_block_switch() (vcpu.c) saves its CSRs, blocks it and
-	 * loads the next vCPU of this CPU, which is entered from here
-	 * without leaving riscv_guest_run() (issue 20: the hypervisor's
-	 * registers restored and saved again, 55 instructions of every
-	 * switch). It returns that vCPU's @a; @a | 1 to leave the loop with
-	 * it (it may not enter); NULL when none follows (the blocked vCPU is
-	 * saved: riscv_guest_run() returns NULL).
+	 * loads the next vCPU of this CPU, which it enters through
+	 * riscv_switch_enter() without leaving riscv_guest_run() (issue 20:
+	 * the hypervisor's registers restored and saved again, 55
+	 * instructions of every switch), or leaves the loop through
+	 * riscv_switch_leave(). It does not return: the guest's s0..s11 its
+	 * frame saved are not restored for nothing.
 	 */
 	GUEST_S	sd
 	addi	a0, a0, -VCPU_ARCH_OFF
 	call	riscv_vcpu_block_switch
-	beqz	a0, guest_leave
-	andi	t0, a0, 1
-	bnez	t0, switch_leave
-	csrw	CSR_SSCRATCH, a0
-	sd	tp, VCPU_TP_OFF(a0)
-	j	guest_resume_full
-switch_leave:
-	andi	a0, a0, -2
-	j	guest_leave
 wfi_c:
 	addi	a0, a0, -VCPU_ARCH_OFF
 	call	riscv_vcpu_wait
@@ -459,6 +450,26 @@ reload_s:
 	.endr
 	.option	pop
 END(guest_exit)
+
+/*
+ * riscv_switch_enter(struct arch_vcpu *a), riscv_switch_leave(struct
+ * arch_vcpu *a): the ends of riscv_vcpu_block_switch() (vcpu.c), which
+ * guest_exit called on a WFI that blocks and which does not return, with
+ * the hypervisor's sp, gp, tp, stvec and sstatus (its stack frame is
+ * dropped). Enter @a's guest from a->gregs (@a loaded on this CPU, its
+ * checks made), or leave riscv_guest_run() for its caller with @a (or
+ * NULL), whose register file is complete in a->gregs.
+ */
+ENTRY(riscv_switch_enter)
+	csrw	CSR_SSCRATCH, a0
+	sd	tp, VCPU_TP_OFF(a0)
+	j	guest_resume_full
+END(riscv_switch_enter)
+
+ENTRY(riscv_switch_leave)
+	ld	sp, H_SP(tp)
+	j	guest_leave
+END(riscv_switch_leave)
 
 /*
  * Enter the guest from a->gregs (a0 = @a, sscratch = @a, stvec and

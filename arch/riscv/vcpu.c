@@ -476,7 +476,7 @@ bool riscv_vcpu_entry(struct arch_vcpu *a)
  * every entry without it): the helpers' @sstc is true, and there is no
  * guest deadline in the hypervisor timer to take back (arch_vcpu_run()).
  */
-struct arch_vcpu *riscv_vcpu_block_switch(struct vcpu *v)
+void riscv_vcpu_block_switch(struct vcpu *v)
 {
 	/* The deadline first, with @v's CSRs live (riscv_vcpu_wait()). */
 	u64 until = riscv_vcpu_timer_due(v, true);
@@ -485,18 +485,18 @@ struct arch_vcpu *riscv_vcpu_block_switch(struct vcpu *v)
 	vcpu_save(v, true);
 	next = riscv_vcpu_block(v, until, true);
 	if (!next) {
-		return NULL;
+		riscv_switch_leave(NULL);
 	}
 	/* As arch_vcpu_run() after a hand-over. */
 	vcpu_load(next, true);
 	if (vcpu_handover_entry(next, true)) {
-		return &next->arch;
+		riscv_switch_enter(&next->arch);
 	}
 	work_raise_local(WORK_LOAD);
 	if (vcpu_entry_ready(next)) {
-		return &next->arch;
+		riscv_switch_enter(&next->arch);
 	}
-	return (struct arch_vcpu *)((uintptr_t)&next->arch | 1);
+	riscv_switch_leave(&next->arch);
 }
 
 /*

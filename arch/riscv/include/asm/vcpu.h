@@ -38,12 +38,25 @@ struct arch_vcpu *riscv_guest_run(struct arch_vcpu *a);
  * whole register file: save its CSRs, block it until its timer's deadline
  * and hand this CPU to the next runnable vCPU of its queue
  * (sched_block_handover()), whose CSRs are loaded and whose checks before
- * its first entry are made here. Interrupts masked.
- * Return: the next vCPU's arch part to enter; the same | 1 when the checks
- * say it must leave the run loop without entering; NULL when no vCPU
- * follows (@v stays current, saved, blocked or woken again).
+ * its first entry are made here. Interrupts masked. Does not return: it
+ * enters the next vCPU (riscv_switch_enter()), or leaves the run loop
+ * (riscv_switch_leave()) with the next vCPU when its checks say so, or
+ * with NULL when no vCPU follows (@v stays current, saved, blocked or
+ * woken again).
  */
-struct arch_vcpu *riscv_vcpu_block_switch(struct vcpu *v);
+void __noreturn riscv_vcpu_block_switch(struct vcpu *v);
+
+/**
+ * riscv_switch_enter() - the end of riscv_vcpu_block_switch() (guest.S):
+ * enter @a's guest (loaded, its checks made).
+ */
+void __noreturn riscv_switch_enter(struct arch_vcpu *a);
+
+/**
+ * riscv_switch_leave() - the end of riscv_vcpu_block_switch() (guest.S):
+ * riscv_guest_run() returns @a, or NULL.
+ */
+void __noreturn riscv_switch_leave(struct arch_vcpu *a);
 
 /**
  * riscv_vcpu_exit() - called by guest.S on every exit of @a's guest but
