@@ -310,11 +310,15 @@ static __always_inline void vcpu_save(struct vcpu *v, bool sstc)
 		a->gregs.sstatus = (a->gregs.sstatus & ~SSTATUS_FS) |
 				   SSTATUS_FS_CLEAN;
 	}
-	if ((a->gregs.sstatus & SSTATUS_VS) == SSTATUS_VS_DIRTY) {
-		riscv_vector_put(v);
-	} else if (riscv_features.vector &&
-		   (a->gregs.sstatus & SSTATUS_VS) == SSTATUS_VS_CLEAN) {
-		riscv_vector_put_clean(v);
+	/* Without V, sstatus.VS is read-only zero (Off): nothing to save. */
+	if (riscv_features.vector) {
+		unsigned long vs = a->gregs.sstatus & SSTATUS_VS;
+
+		if (vs == SSTATUS_VS_DIRTY) {
+			riscv_vector_put(v);
+		} else if (vs == SSTATUS_VS_CLEAN) {
+			riscv_vector_put_clean(v);
+		}
 	}
 }
 

@@ -74,12 +74,22 @@ struct domain {
 	domid_t id;
 	/* Its slot (domain_slot_get()), -1 while it has none. */
 	int slot;
+	/*
+	 * Read on every world switch: first, within a load's immediate
+	 * offset of @d (issue 20: cfg below is 2 KiB).
+	 */
+	struct p2m_domain *p2m;
+	/*
+	 * Set (never cleared) by the first pin or base pointer: from then on
+	 * the arch traps the guest's own writes to its stage-1 root
+	 * (RISC-V hstatus.VTVM, Arm HCR_EL2.TVM) and refuses them.
+	 */
+	bool pv_mm_active;
 	char name[DOMAIN_NAME_LEN];
 	enum domain_state state;
 	struct domain_config cfg;
 	spinlock_t lock;
 
-	struct p2m_domain *p2m;
 	paddr_t ram_gpa; /* guest RAM base (guest physical) */
 	u64 ram_bytes;
 	/*
@@ -96,12 +106,7 @@ struct domain {
 	/* PV MMU (common/pv_mm.c): NULL until the guest first uses it. */
 	spinlock_t pv_lock;
 	struct pv_mm_domain *pv_mm;
-	/*
-	 * Set (never cleared) by the first pin or base pointer: from then on
-	 * the arch traps the guest's own writes to its stage-1 root
-	 * (RISC-V hstatus.VTVM, Arm HCR_EL2.TVM) and refuses them.
-	 */
-	bool pv_mm_active;
+	/* pv_mm_active: at the top. */
 
 	/* Shared-memory regions by slot (common/shm.c). */
 	struct shm_slot shm[XL_BOOT_SHM_MAX];

@@ -112,19 +112,23 @@ void stall_long(struct pcpu *p, u64 ticks);
 static inline void stall_leave(void)
 {
 	struct pcpu *p = this_cpu();
-	u64 ticks;
+	u64 since = p->stall.since, ticks;
 
-	if (!p->stall.since)
+	if (!since)
 		return;
-	ticks = arch_counter_read() - p->stall.since;
-	if (unlikely(ticks > p->stall.limit))
+	ticks = arch_counter_read() - since;
+	if (unlikely(ticks > p->stall.limit)) {
 		stall_long(p, ticks);
+		/*
+		 * For an entry whose start alone is stamped
+		 * (stall_describe_by()), and stall_enter_again()'s next
+		 * entry. Only here (issue 20: a store of every entry): told
+		 * is set by a report, which an entry gets only over the
+		 * threshold, so over stall.limit too.
+		 */
+		p->stall.told = false;
+	}
 	p->stall.since = 0;
-	/*
-	 * For an entry whose start alone is stamped (stall_describe_by()),
-	 * and stall_enter_again()'s next entry.
-	 */
-	p->stall.told = false;
 }
 
 /**
