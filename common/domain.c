@@ -285,6 +285,12 @@ static unsigned long reap_quiet_gen; /* 0: no quiet pass yet */
 static void reap_kick(void)
 {
 	__atomic_add_fetch(&reap_gen, 1, __ATOMIC_SEQ_CST);
+	/*
+	 * domain_reap_idle() is false now: the scheduler's hand-overs, which
+	 * no longer read it, must not skip the loop's pass (sched.c,
+	 * handover_quiet()).
+	 */
+	sched_loop_kick();
 }
 
 void domain_shutdown(struct domain *d, enum shutdown_reason reason, int code)

@@ -38,6 +38,14 @@ struct runq {
 	unsigned int nr;
 	bool need_resched;
 	u64 slice_end;
+	/*
+	 * Until when a hand-over may skip the loop's pass between two runs
+	 * (handover_quiet()): 0 once the pass has work, else CPU0's next
+	 * console poll (~0 on the other CPUs). Set by the pass
+	 * (loop_due_set()), zeroed by the writers of what the pass looks at
+	 * (sched_loop_kick(), sched_teardown_pending(), CPU0's tick).
+	 */
+	u64 loop_due;
 };
 
 static struct runq runqs[CONFIG_NR_CPUS];
@@ -413,8 +421,11 @@ u64 sched_timer_tick(void)
 		 * Management requests run in the scheduler loop, where no
 		 * guest state is live: end the running vCPU's turn for them.
 		 */
-		if (mgmt_pending())
+		if (mgmt_pending()) {
 			WRITE_ONCE(rq->need_resched, true);
+			/* Nor a hand-over (handover_quiet()). */
+			WRITE_ONCE(rq->loop_due, 0);
+		}
 		next = MIN(next, now + tick_ticks);
 	}
 	/*
@@ -495,12 +506,54 @@ static void put_prev(struct runq *rq, struct vcpu *v)
  * Would the loop's pass between two runs have nothing to do: no teardown
  * step, no lifecycle change, on CPU0 no management request and no console
  * poll due? Any of these becoming due just after is the same as it coming
- * after the loop's pass.
+ * after the loop's pass. One compare (issue 20: reading reap_more, the
+ * reaper's generations, console_next and the management channel cost a
+ * world switch 38 instructions with two calls): rq->loop_due holds the
+ * answer the last pass found, and every change that gives the pass work
+ * zeroes it afterwards:
+ *  - the reaper's generation (domain_reap_idle()): reap_kick() in
+ *    common/domain.c bumps it, then sched_loop_kick();
+ *  - a teardown step (reap_more): sched_teardown_pending(true);
+ *  - CPU0's console poll: a deadline, console_next, is loop_due itself
+ *    (the tick's polls only move console_next later: a pass comes
+ *    sooner than needed, harmless);
+ *  - a management request on CPU0 (polled, nothing writes when bytes
+ *    arrive): the pass zeroes loop_due while a message is half received
+ *    (mgmt_poll()), CPU0's tick when bytes wait (mgmt_pending()), and
+ *    the console poll's deadline bounds the wait to a millisecond
+ *    (console_ticks) even without a tick: loop_due on CPU0 is never
+ *    later than console_next.
+ * The pass stores its deadline, then (full barrier) reads the state
+ * again (loop_due_set()); a writer changes the state, then (full barrier)
+ * zeroes: either the pass reads the change or the writer's zero comes
+ * after the pass's store.
  */
-static inline bool handover_quiet(unsigned int cpu, u64 now)
+static inline bool handover_quiet(struct runq *rq, u64 now)
 {
-	return !READ_ONCE(reap_more) && domain_reap_idle() &&
-	       (cpu != 0 || (now < console_next && !mgmt_pending()));
+	return now < READ_ONCE(rq->loop_due);
+}
+
+/*
+ * The end of the loop's pass on @cpu (@busy: it left work, a management
+ * message half received): until when the hand-over may skip the next
+ * one. See handover_quiet().
+ */
+static void loop_due_set(struct runq *rq, unsigned int cpu, bool busy)
+{
+	WRITE_ONCE(rq->loop_due, cpu == 0 ? READ_ONCE(console_next) : ~0ULL);
+	smp_mb();
+	if (busy || READ_ONCE(reap_more) || !domain_reap_idle()) {
+		WRITE_ONCE(rq->loop_due, 0);
+	}
+}
+
+void sched_loop_kick(void)
+{
+	/* After the writer's change (see handover_quiet()). */
+	smp_mb();
+	for (unsigned int c = 0; c < nr_cpu_ids; c++) {
+		WRITE_ONCE(rq_of(c)->loop_due, 0);
+	}
 }
 
 /*
@@ -509,10 +562,14 @@ static inline bool handover_quiet(unsigned int cpu, u64 now)
  * running, @prev to the tail; the earliest wake-up deadline of the others
  * in *@wake. Return: the next vCPU, or NULL (nothing changed but the
  * deadlines that passed). Always inline: a call would cost the callers a
- * stack protector for @wake.
+ * stack protector for @wake. A next vCPU placed on another CPU (a move
+ * that broke the queues) takes the loop's way, whose pick_next() reports
+ * it: no call here, so that the hand-over needs no frame (issue 20).
  */
-static __always_inline struct vcpu *
-handover_pick(struct runq *rq, struct vcpu *prev, u64 now, u64 *wake)
+static __always_inline struct vcpu *handover_pick(struct runq *rq,
+						  unsigned int cpu,
+						  struct vcpu *prev, u64 now,
+						  u64 *wake)
 {
 	struct vcpu *v, *next = NULL;
 	u64 w = ~0ULL;
@@ -540,6 +597,10 @@ handover_pick(struct runq *rq, struct vcpu *prev, u64 now, u64 *wake)
 			next = v;
 		}
 	}
+	*wake = w;
+	if (unlikely(next && READ_ONCE(next->processor) != cpu)) {
+		return NULL;
+	}
 	if (next) {
 		list_del(&prev->runq);
 		list_add_tail(&prev->runq, &rq->head);
@@ -548,7 +609,6 @@ handover_pick(struct runq *rq, struct vcpu *prev, u64 now, u64 *wake)
 		rq->slice_end = now + slice_ticks;
 		this_cpu()->curr = next;
 	}
-	*wake = w;
 	return next;
 }
 
@@ -564,7 +624,6 @@ static __always_inline struct vcpu *handover_finish(unsigned int cpu,
 						    struct vcpu *next, u64 now,
 						    u64 wake)
 {
-	misplaced_check(cpu, next);
 	prev->runtime_ticks += now - prev->run_start;
 	WRITE_ONCE(prev->run_start, 0);
 	WRITE_ONCE(next->run_start, now);
@@ -590,7 +649,7 @@ struct vcpu *sched_handover(struct vcpu *prev)
 	struct vcpu *next;
 	u64 now = arch_counter_read(), wake;
 
-	if (!handover_quiet(cpu, now)) {
+	if (!handover_quiet(rq, now)) {
 		return NULL;
 	}
 	spin_lock(&rq->lock);
@@ -599,7 +658,7 @@ struct vcpu *sched_handover(struct vcpu *prev)
 		spin_unlock(&rq->lock);
 		return NULL;
 	}
-	next = handover_pick(rq, prev, now, &wake);
+	next = handover_pick(rq, cpu, prev, now, &wake);
 	spin_unlock(&rq->lock);
 	if (!next) {
 		return NULL;
@@ -613,7 +672,7 @@ struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at)
 	/* @prev is current here: its CPU cannot change (sched_move_vcpu()). */
 	struct runq *rq = rq_of(cpu);
 	u64 now = arch_counter_read(), wake;
-	bool quiet = handover_quiet(cpu, now);
+	bool quiet = handover_quiet(rq, now);
 	struct vcpu *next = NULL;
 
 	spin_lock(&rq->lock);
@@ -623,7 +682,7 @@ struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at)
 		prev->state = VCPU_BLOCKED;
 	}
 	if (quiet && prev->state == VCPU_BLOCKED) {
-		next = handover_pick(rq, prev, now, &wake);
+		next = handover_pick(rq, cpu, prev, now, &wake);
 	}
 	spin_unlock(&rq->lock);
 	if (!next) {
@@ -635,6 +694,10 @@ struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at)
 void sched_teardown_pending(bool more)
 {
 	WRITE_ONCE(reap_more, more);
+	/* A step to run: no hand-over skips the pass (handover_quiet()). */
+	if (more) {
+		sched_loop_kick();
+	}
 	/*
 	 * Every CPU's sched_need_resched() reads it: each looks at its next
 	 * exit (no kick, as before: a busy CPU leaves its vCPU at the end
@@ -666,6 +729,20 @@ static void vcpu_apply_reset(struct vcpu *v)
 	}
 }
 
+bool sched_pass(bool woke)
+{
+	unsigned int cpu = smp_processor_id();
+	bool mgmt_busy = false;
+
+	domain_reap();
+	if (cpu == 0) {
+		console_poll_due(arch_counter_read(), woke);
+		mgmt_busy = mgmt_poll();
+	}
+	loop_due_set(rq_of(cpu), cpu, mgmt_busy);
+	return mgmt_busy;
+}
+
 static void __noreturn sched_loop(void)
 {
 	unsigned int cpu = smp_processor_id();
@@ -673,14 +750,9 @@ static void __noreturn sched_loop(void)
 	bool woke = true;
 
 	for (;;) {
-		bool mgmt_busy = false;
+		bool mgmt_busy = sched_pass(woke);
 		struct vcpu *v;
 
-		domain_reap();
-		if (cpu == 0) {
-			console_poll_due(arch_counter_read(), woke);
-			mgmt_busy = mgmt_poll();
-		}
 		woke = false;
 		v = pick_next(rq);
 		if (!v) {

@@ -36,18 +36,6 @@ void arm_timer_cpu_init(void)
 	gic_enable_ppi(IRQ_PPI_HYP_TIMER, 0xa0);
 }
 
-void arch_timer_set(u64 deadline)
-{
-	this_cpu()->arch.timer_deadline = deadline;
-	if (deadline == ~0ULL) {
-		WRITE_SYSREG(0, cnthp_ctl_el2);
-		return;
-	}
-	WRITE_SYSREG(deadline, cnthp_cval_el2);
-	WRITE_SYSREG(CNT_CTL_ENABLE, cnthp_ctl_el2);
-	isb();
-}
-
 bool arm_timer_interrupt(void)
 {
 	u64 ctl = READ_SYSREG(cnthp_ctl_el2);

@@ -147,6 +147,24 @@ void sched_start(void) __noreturn;
 void sched_teardown_pending(bool more);
 
 /**
+ * sched_pass() - the scheduler loop's pass between two runs on this CPU
+ * (the lifecycle's turn, on CPU0 the console poll, due or after an idle
+ * period (@woke), and the management channel), which lets the next
+ * hand-overs skip it while nothing changes. Return: a management message
+ * is half received (look again soon). The loop's; the unit tests call it.
+ */
+bool sched_pass(bool woke);
+
+/**
+ * sched_loop_kick() - what the scheduler loop's pass between two runs
+ * looks at has changed (the lifecycle's generation, domain_reap_idle()):
+ * on every CPU the next hand-over takes the loop's way, which runs the
+ * pass. Call after the change; no kick, no bit (as before: each CPU sees
+ * it at its next exit that leaves or blocks, or its slice's end).
+ */
+void sched_loop_kick(void);
+
+/**
  * sched_domain_work() - raise @bits (WORK_*, xen-lite/work.h) on the CPU
  * of every vCPU of @d: a change of domain-wide state that their entry
  * checks read. No kick: each looks at its next exit.
@@ -154,7 +172,15 @@ void sched_teardown_pending(bool more);
 void sched_domain_work(struct domain *d, unsigned long bits);
 
 /* arch hooks */
-/** arch_timer_set() - program this CPU's hypervisor timer at @deadline. */
+/**
+ * arch_timer_set() - program this CPU's hypervisor timer at @deadline. An
+ * arch may define it inline in <asm/timer_set.h> (the hand-over sets it on
+ * every world switch; Arm does); host test builds keep the function.
+ */
+#if !defined(XL_HOST_TEST) && __has_include(<asm/timer_set.h>)
+#include <asm/timer_set.h>
+#else
 void arch_timer_set(u64 deadline);
+#endif
 
 #endif /* XL_SCHED_H */

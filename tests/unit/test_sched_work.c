@@ -109,6 +109,18 @@ static unsigned long word(unsigned int cpu)
 	return pcpu_info[cpu].work;
 }
 
+/* The scheduler loop's pass on each CPU, as between two runs. */
+static void passes(void)
+{
+	struct pcpu *was = fuzz_this_cpu;
+
+	for (unsigned int c = 0; c < nr_cpu_ids; c++) {
+		on_cpu(c);
+		sched_pass(false);
+	}
+	fuzz_this_cpu = was;
+}
+
 /*
  * Two CPUs; @nr vCPUs of one domain queued on CPU 1 (pinned), the first
  * one running there, the others runnable. Every word empty afterwards.
@@ -146,6 +158,8 @@ static void setup(unsigned int nr)
 		sched_add_vcpu(v);
 	}
 	pcpu_info[1].curr = nr ? &vcpus[0] : NULL;
+	/* The loops' passes: the hand-overs may skip the next ones. */
+	passes();
 	clear_words();
 }
 
@@ -437,8 +451,9 @@ TEST_ISOLATED(handover_declines)
 		case 0: /* a teardown step due */
 			sched_teardown_pending(true);
 			break;
-		case 1: /* the lifecycle has work */
+		case 1: /* the lifecycle has work (domain.c's reap_kick()) */
 			reap_busy = true;
+			sched_loop_kick();
 			break;
 		case 2: /* still running (it went down, its domain stops) */
 			vcpus[0].state = VCPU_RUNNING;
@@ -474,10 +489,16 @@ TEST_ISOLATED(handover_declines)
 			dom.nr_vcpus = 2;
 			on_cpu(0);
 			pcpu_info[0].curr = &vcpus[0];
+			passes();
 			sched_timer_tick(); /* polls: the next one in 1 ms */
 			mgmt_wants = true;
+			/* Bytes are polled: CPU0's tick sees them. */
+			sched_timer_tick();
 			CHECK(!sched_handover(&vcpus[0]));
+			/* Until the loop's pass has polled them. */
 			mgmt_wants = false;
+			CHECK(!sched_handover(&vcpus[0]));
+			sched_pass(false);
 			CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
 			pcpu_info[0].curr = NULL;
 			for (unsigned int i = 0; i < 2; i++)
@@ -566,8 +587,9 @@ TEST_ISOLATED(block_handover_declines_but_blocks)
 		case 0: /* a teardown step due */
 			sched_teardown_pending(true);
 			break;
-		case 1: /* the lifecycle has work */
+		case 1: /* the lifecycle has work (domain.c's reap_kick()) */
 			reap_busy = true;
+			sched_loop_kick();
 			break;
 		case 2: /* the only other runnable one is paused */
 			vcpus[1].pause = 1;
@@ -617,9 +639,11 @@ TEST_ISOLATED(block_handover_declines_but_blocks)
 		dom.nr_vcpus = 2;
 		on_cpu(0);
 		pcpu_info[0].curr = &vcpus[0];
+		passes();
 		sched_timer_tick(); /* polls: the next one in 1 ms */
 		if (k == 0) {
 			mgmt_wants = true;
+			sched_timer_tick(); /* bytes wait: seen by the tick */
 		} else {
 			now += 1000;
 		}
@@ -628,6 +652,8 @@ TEST_ISOLATED(block_handover_declines_but_blocks)
 		CHECK(pcpu_info[0].curr == &vcpus[0]);
 		mgmt_wants = false;
 		vcpus[0].state = VCPU_RUNNING;
+		/* The loop's pass (it polls the channel), then again. */
+		sched_pass(false);
 		if (k == 0) {
 			CHECK(sched_block_handover(&vcpus[0], now + 500) ==
 			      &vcpus[1]);
@@ -636,6 +662,80 @@ TEST_ISOLATED(block_handover_declines_but_blocks)
 		for (unsigned int i = 0; i < 2; i++)
 			sched_remove_vcpu(&vcpus[i]);
 	}
+}
+
+/*
+ * The hand-over's one compare (handover_quiet(), issue 20): what the
+ * loop's pass looks at is read there no more; its writers zero the
+ * deadline the last pass left, and the pass reads their state again
+ * after it stored one.
+ */
+TEST_ISOLATED(handover_skips_the_pass_only_while_nothing_changed)
+{
+	/* No pass yet since boot: the loop's way. */
+	setup(2);
+	on_cpu(1);
+	sched_loop_kick();
+	vcpus[0].state = VCPU_BLOCKED;
+	CHECK(!sched_handover(&vcpus[0]));
+	/* A pass: the next hand-overs skip it, on every CPU. */
+	passes();
+	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+	teardown();
+
+	/* A kick (the lifecycle's writer) reaches every CPU's queue. */
+	setup(2);
+	on_cpu(0);
+	sched_loop_kick();
+	on_cpu(1);
+	vcpus[0].state = VCPU_BLOCKED;
+	CHECK(!sched_handover(&vcpus[0]));
+	teardown();
+
+	/*
+	 * The lifecycle has work that the pass did not finish (its state
+	 * says so, its kick came before the pass's store): the pass itself
+	 * leaves the deadline at 0.
+	 */
+	setup(2);
+	reap_busy = true;
+	passes();
+	on_cpu(1);
+	vcpus[0].state = VCPU_BLOCKED;
+	CHECK(!sched_handover(&vcpus[0]));
+	reap_busy = false;
+	passes();
+	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+	teardown();
+
+	/* A teardown step pending at the pass: the same. */
+	setup(2);
+	sched_teardown_pending(true);
+	passes();
+	on_cpu(1);
+	vcpus[0].state = VCPU_BLOCKED;
+	CHECK(!sched_handover(&vcpus[0]));
+	sched_teardown_pending(false);
+	teardown();
+}
+
+/*
+ * A next vCPU placed on another CPU than the queue it was found on (a move
+ * that broke the queues): the hand-over declines, and the loop's
+ * pick_next() reports it (the hand-over has no call, issue 20).
+ */
+TEST_ISOLATED(handover_declines_a_misplaced_vcpu)
+{
+	setup(2);
+	on_cpu(1);
+	vcpus[1].processor = 0;
+	CHECK(!sched_block_handover(&vcpus[0], now + 500));
+	CHECK(pcpu_info[1].curr == &vcpus[0]);
+	CHECK_EQ(vcpus[1].state, VCPU_RUNNABLE);
+	vcpus[1].processor = 1;
+	vcpus[0].state = VCPU_RUNNING;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
+	teardown();
 }
 
 int main(void)
