@@ -259,7 +259,7 @@ static __noinline bool need_resched_slice(struct runq *rq, struct vcpu *v)
 bool sched_need_resched(void)
 {
 	struct pcpu *p = this_cpu();
-	struct runq *rq = rq_of(p->id);
+	struct runq *rq = p->rq;
 
 	/*
 	 * The vCPU's own state and pause are vcpu_must_leave()'s, checked
@@ -566,8 +566,8 @@ void sched_loop_kick(void)
  * that broke the queues) takes the loop's way, whose pick_next() reports
  * it: no call here, so that the hand-over needs no frame (issue 20).
  */
-static __always_inline struct vcpu *handover_pick(struct runq *rq,
-						  unsigned int cpu,
+static __always_inline struct vcpu *handover_pick(struct pcpu *p,
+						  struct runq *rq,
 						  struct vcpu *prev, u64 now,
 						  u64 *wake)
 {
@@ -598,7 +598,7 @@ static __always_inline struct vcpu *handover_pick(struct runq *rq,
 		}
 	}
 	*wake = w;
-	if (unlikely(next && READ_ONCE(next->processor) != cpu)) {
+	if (unlikely(next && READ_ONCE(next->processor) != p->id)) {
 		return NULL;
 	}
 	if (next) {
@@ -607,7 +607,7 @@ static __always_inline struct vcpu *handover_pick(struct runq *rq,
 		rq->need_resched = false;
 		next->state = VCPU_RUNNING;
 		rq->slice_end = now + slice_ticks;
-		this_cpu()->curr = next;
+		p->curr = next;
 	}
 	return next;
 }
@@ -644,8 +644,9 @@ static __always_inline struct vcpu *handover_finish(unsigned int cpu,
 
 struct vcpu *sched_handover(struct vcpu *prev)
 {
-	unsigned int cpu = smp_processor_id();
-	struct runq *rq = rq_of(cpu);
+	struct pcpu *p = this_cpu();
+	unsigned int cpu = p->id;
+	struct runq *rq = p->rq;
 	struct vcpu *next;
 	u64 now = arch_counter_read(), wake;
 
@@ -658,7 +659,7 @@ struct vcpu *sched_handover(struct vcpu *prev)
 		spin_unlock(&rq->lock);
 		return NULL;
 	}
-	next = handover_pick(rq, cpu, prev, now, &wake);
+	next = handover_pick(p, rq, prev, now, &wake);
 	spin_unlock(&rq->lock);
 	if (!next) {
 		return NULL;
@@ -668,9 +669,10 @@ struct vcpu *sched_handover(struct vcpu *prev)
 
 struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at)
 {
-	unsigned int cpu = smp_processor_id();
+	struct pcpu *p = this_cpu();
+	unsigned int cpu = p->id;
 	/* @prev is current here: its CPU cannot change (sched_move_vcpu()). */
-	struct runq *rq = rq_of(cpu);
+	struct runq *rq = p->rq;
 	u64 now = arch_counter_read(), wake;
 	bool quiet = handover_quiet(rq, now);
 	struct vcpu *next = NULL;
@@ -682,7 +684,7 @@ struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at)
 		prev->state = VCPU_BLOCKED;
 	}
 	if (quiet && prev->state == VCPU_BLOCKED) {
-		next = handover_pick(rq, cpu, prev, now, &wake);
+		next = handover_pick(p, rq, prev, now, &wake);
 	}
 	spin_unlock(&rq->lock);
 	if (!next) {
@@ -816,6 +818,7 @@ void sched_init(void)
 	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++) {
 		spin_lock_init(&runqs[c].lock);
 		INIT_LIST_HEAD(&runqs[c].head);
+		pcpu_info[c].rq = &runqs[c];
 	}
 	slice_ticks = arch_counter_freq() * SCHED_SLICE_MS / 1000;
 	stall_init();

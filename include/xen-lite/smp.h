@@ -9,6 +9,7 @@
 #include <asm/system.h>
 
 struct vcpu;
+struct runq;
 
 /*
  * Per physical CPU data. arch code keeps a pointer to this CPU's entry
@@ -55,6 +56,11 @@ struct pcpu {
 		void (*describe)(struct pcpu *p);
 	} stall;
 	struct arch_pcpu arch;
+	/*
+	 * This CPU's run queue (common/sched.c, set by sched_init()): the
+	 * hand-over's, without the index arithmetic (issue 20).
+	 */
+	struct runq *rq;
 };
 
 #define CPU_STAGE_NONE 0 /* not seen in xen-lite's code yet */

@@ -127,8 +127,6 @@ static void passes(void)
  */
 static void setup(unsigned int nr)
 {
-	static bool init;
-
 	memset(pcpu_info, 0, sizeof(pcpu_info));
 	memset(&dom, 0, sizeof(dom));
 	memset(vcpus, 0, sizeof(vcpus));
@@ -137,10 +135,8 @@ static void setup(unsigned int nr)
 		pcpu_info[c].id = c;
 		pcpu_info[c].online = c < nr_cpu_ids;
 	}
-	if (!init) {
-		sched_init();
-		init = true;
-	}
+	/* Every time: the CPUs' queue pointers went with the memset. */
+	sched_init();
 	now = 1000;
 	mgmt_wants = false;
 	sched_teardown_pending(false);
