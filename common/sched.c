@@ -46,6 +46,16 @@ struct runq {
 	 * (sched_loop_kick(), sched_teardown_pending(), CPU0's tick).
 	 */
 	u64 loop_due;
+	/*
+	 * No later than the earliest deadline (wake_at) of the queue's
+	 * blocked vCPUs, ~0 when none has one: the hand-over's hypervisor
+	 * timer, without a walk over the queue (issue 20). A lower bound:
+	 * every block and every move of a blocked vCPU here lowers it (under
+	 * the lock), a wake leaves it (its timer may then fire early, once:
+	 * the tick computes it exactly again), and the exact walks
+	 * (rq_next_wake(): the tick, the loop) store what they find.
+	 */
+	u64 next_wake;
 };
 
 static struct runq runqs[CONFIG_NR_CPUS];
@@ -62,6 +72,14 @@ static bool reap_more;
 static struct runq *rq_of(unsigned int cpu)
 {
 	return &runqs[cpu];
+}
+
+/* @v, on @rq (its lock held), is blocked until @at (0: no deadline). */
+static inline void rq_wake_bound(struct runq *rq, u64 at)
+{
+	if (at && at < rq->next_wake) {
+		rq->next_wake = at;
+	}
 }
 
 void sched_add_vcpu(struct vcpu *v)
@@ -83,6 +101,9 @@ void sched_add_vcpu(struct vcpu *v)
 	v->processor = best;
 	list_add_tail(&v->runq, &rq->head);
 	rq->nr++;
+	if (v->state == VCPU_BLOCKED) {
+		rq_wake_bound(rq, v->wake_at);
+	}
 	spin_unlock_irqrestore(&rq->lock, flags);
 	/* Its running vCPU now shares the CPU: the slice check runs. */
 	work_raise(best, WORK_SCHED);
@@ -137,6 +158,10 @@ int sched_move_vcpu(struct vcpu *v, unsigned int cpu)
 		from->nr--;
 		list_add_tail(&v->runq, &to->head);
 		to->nr++;
+		/* Its deadline is the new queue's timer's now. */
+		if (v->state == VCPU_BLOCKED) {
+			rq_wake_bound(to, v->wake_at);
+		}
 		v->affinity = (int)cpu;
 		WRITE_ONCE(v->processor, cpu);
 	}
@@ -170,6 +195,7 @@ void vcpu_block(struct vcpu *v, u64 wake_at)
 	if (v->state == VCPU_RUNNING || v->state == VCPU_RUNNABLE) {
 		v->wake_at = wake_at;
 		v->state = VCPU_BLOCKED;
+		rq_wake_bound(rq, wake_at);
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
 	/*
@@ -371,7 +397,10 @@ static void console_poll_due(u64 now, bool woke)
 	console_poll();
 }
 
-/* Earliest wake-up deadline of the blocked vCPUs of @rq (or ~0). */
+/*
+ * Earliest wake-up deadline of the blocked vCPUs of @rq (or ~0), its lock
+ * held: also the queue's bound from now on (rq->next_wake).
+ */
 static u64 rq_next_wake(struct runq *rq)
 {
 	struct vcpu *v;
@@ -381,6 +410,7 @@ static u64 rq_next_wake(struct runq *rq)
 		if (v->state == VCPU_BLOCKED && v->wake_at)
 			next = MIN(next, v->wake_at);
 	}
+	rq->next_wake = next;
 	return next;
 }
 
@@ -558,13 +588,23 @@ void sched_loop_kick(void)
 
 /*
  * The hand-over's pass over @rq (its lock held, @prev current and no
- * longer running): the first runnable vCPU after @prev, made current and
- * running, @prev to the tail; the earliest wake-up deadline of the others
- * in *@wake. Return: the next vCPU, or NULL (nothing changed but the
- * deadlines that passed). Always inline: a call would cost the callers a
- * stack protector for @wake. A next vCPU placed on another CPU (a move
- * that broke the queues) takes the loop's way, whose pick_next() reports
- * it: no call here, so that the hand-over needs no frame (issue 20).
+ * longer running): the first runnable vCPU other than @prev, made current
+ * and running, @prev to the tail; the queue's bound of its deadlines
+ * (rq->next_wake) in *@wake. Return: the next vCPU, or NULL (nothing
+ * changed). Always inline: a call would cost the callers a stack
+ * protector for @wake. A next vCPU placed on another CPU (a move that
+ * broke the queues) takes the loop's way, whose pick_next() reports it:
+ * no call here, so that the hand-over needs no frame (issue 20).
+ *
+ * It stops at the first runnable vCPU and wakes nobody (issue 20: the
+ * walk over the whole queue, which woke the vCPUs whose deadline had
+ * passed and took the earliest of the others, was 45 instructions of a
+ * switch between two vCPUs). A blocked vCPU whose deadline has passed is
+ * the hypervisor timer's: the timer is never later than rq->next_wake,
+ * which is never later than that deadline, so the timer has fired or
+ * fires at the first instruction of the guest entered next (interrupts
+ * are masked until then) and its tick wakes the vCPU; if no other vCPU
+ * is runnable now, the loop's pick_next() wakes it at once.
  */
 static __always_inline struct vcpu *handover_pick(struct pcpu *p,
 						  struct runq *rq,
@@ -572,43 +612,29 @@ static __always_inline struct vcpu *handover_pick(struct pcpu *p,
 						  u64 *wake)
 {
 	struct vcpu *v, *next = NULL;
-	u64 w = ~0ULL;
 
 	list_for_each_entry(v, &rq->head, runq) {
-		enum vcpu_state st = v->state;
-
-		if (st == VCPU_BLOCKED) {
-			u64 at = v->wake_at;
-
-			/* No deadline, or a later one: the timer's. */
-			if (!at || at > now) {
-				w = at ? MIN(w, at) : w;
-				continue;
-			}
-			v->state = st = VCPU_RUNNABLE;
-			v->wake_at = 0;
-		}
 		/*
 		 * @prev goes to the tail (put_prev()), so any other runnable
 		 * vCPU comes first; a start to apply takes the loop's way.
 		 */
-		if (!next && st == VCPU_RUNNABLE && v != prev &&
-		    !READ_ONCE(v->pause) && !READ_ONCE(v->reset_pending)) {
+		if (v != prev && v->state == VCPU_RUNNABLE &&
+		    !READ_ONCE(v->pause)) {
 			next = v;
+			break;
 		}
 	}
-	*wake = w;
-	if (unlikely(next && READ_ONCE(next->processor) != p->id)) {
+	*wake = rq->next_wake;
+	if (!next || unlikely(READ_ONCE(next->reset_pending) ||
+			      READ_ONCE(next->processor) != p->id)) {
 		return NULL;
 	}
-	if (next) {
-		list_del(&prev->runq);
-		list_add_tail(&prev->runq, &rq->head);
-		rq->need_resched = false;
-		next->state = VCPU_RUNNING;
-		rq->slice_end = now + slice_ticks;
-		p->curr = next;
-	}
+	list_del(&prev->runq);
+	list_add_tail(&prev->runq, &rq->head);
+	rq->need_resched = false;
+	next->state = VCPU_RUNNING;
+	rq->slice_end = now + slice_ticks;
+	p->curr = next;
 	return next;
 }
 
@@ -682,6 +708,7 @@ struct vcpu *sched_block_handover(struct vcpu *prev, u64 wake_at)
 	if (prev->state == VCPU_RUNNING || prev->state == VCPU_RUNNABLE) {
 		prev->wake_at = wake_at;
 		prev->state = VCPU_BLOCKED;
+		rq_wake_bound(rq, wake_at);
 	}
 	if (quiet && prev->state == VCPU_BLOCKED) {
 		next = handover_pick(p, rq, prev, now, &wake);
@@ -818,6 +845,7 @@ void sched_init(void)
 	for (unsigned int c = 0; c < CONFIG_NR_CPUS; c++) {
 		spin_lock_init(&runqs[c].lock);
 		INIT_LIST_HEAD(&runqs[c].head);
+		runqs[c].next_wake = ~0ULL; /* no vCPU yet */
 		pcpu_info[c].rq = &runqs[c];
 	}
 	slice_ticks = arch_counter_freq() * SCHED_SLICE_MS / 1000;

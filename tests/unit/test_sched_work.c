@@ -388,11 +388,9 @@ TEST_ISOLATED(handover_to_the_next_runnable)
 	setup(3);
 	on_cpu(1);
 	/* vCPU0 (running) blocks until now + 500; vCPU2 until now + 300. */
-	vcpus[0].state = VCPU_BLOCKED;
-	vcpus[0].wake_at = now + 500;
+	vcpu_block(&vcpus[0], now + 500);
 	vcpus[0].run_start = now - 100;
-	vcpus[2].state = VCPU_BLOCKED;
-	vcpus[2].wake_at = now + 300;
+	vcpu_block(&vcpus[2], now + 300);
 	timer_at = 0;
 	/* A resched asked before: answered by the hand-over itself. */
 	sched_yield();
@@ -411,16 +409,22 @@ TEST_ISOLATED(handover_to_the_next_runnable)
 	CHECK_EQ(sched_slice_deadline(), now + 10000);
 	teardown();
 
-	/* A deadline passed wakes its vCPU; the first in the queue runs. */
+	/*
+	 * A deadline passed: the hand-over wakes nobody (the timer's tick
+	 * does, and it is due at once); nobody runnable, the loop's way.
+	 */
 	setup(3);
 	on_cpu(1);
 	vcpus[0].state = VCPU_BLOCKED;
-	vcpus[1].state = VCPU_BLOCKED;
-	vcpus[1].wake_at = now - 1;
-	vcpus[2].state = VCPU_BLOCKED;
-	vcpus[2].wake_at = now - 1;
-	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+	vcpu_block(&vcpus[1], now + 10);
+	vcpu_block(&vcpus[2], now + 20);
+	now += 30;
+	CHECK(!sched_handover(&vcpus[0]));
+	CHECK_EQ(vcpus[1].state, VCPU_BLOCKED);
+	/* The tick wakes both; then the first in the queue runs. */
+	sched_timer_tick();
 	CHECK_EQ(vcpus[2].state, VCPU_RUNNABLE);
+	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
 	/* Nothing else waits: the slice end. */
 	CHECK_EQ(timer_at, now + 10000);
 	teardown();
@@ -523,8 +527,7 @@ TEST_ISOLATED(block_handover_blocks_and_hands_over)
 	on_cpu(1);
 	/* vCPU0 runs and blocks until now + 500; vCPU2 sleeps to now + 300. */
 	vcpus[0].run_start = now - 100;
-	vcpus[2].state = VCPU_BLOCKED;
-	vcpus[2].wake_at = now + 300;
+	vcpu_block(&vcpus[2], now + 300);
 	timer_at = 0;
 	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
 	/*
@@ -562,13 +565,19 @@ TEST_ISOLATED(block_handover_blocks_and_hands_over)
 	CHECK_EQ(timer_at, now + 10000);
 	teardown();
 
-	/* A deadline passed: that vCPU wakes and, first in line, runs. */
+	/*
+	 * A deadline passed, not woken yet (the tick comes once interrupts
+	 * are unmasked): the hand-over goes to the next runnable one, and
+	 * the timer is due at once.
+	 */
 	setup(3);
 	on_cpu(1);
-	vcpus[1].state = VCPU_BLOCKED;
-	vcpus[1].wake_at = now - 1;
-	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
-	CHECK_EQ(vcpus[2].state, VCPU_RUNNABLE);
+	vcpu_block(&vcpus[1], now + 10);
+	now += 20;
+	timer_at = 0;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[2]);
+	CHECK_EQ(vcpus[1].state, VCPU_BLOCKED);
+	CHECK(timer_at <= now);
 	teardown();
 }
 
@@ -712,6 +721,66 @@ TEST_ISOLATED(handover_skips_the_pass_only_while_nothing_changed)
 	vcpus[0].state = VCPU_BLOCKED;
 	CHECK(!sched_handover(&vcpus[0]));
 	sched_teardown_pending(false);
+	teardown();
+}
+
+/*
+ * The hand-over's timer comes from the queue's bound of its deadlines
+ * (rq->next_wake), not from a walk (issue 20): every block and every move
+ * of a blocked vCPU lowers it, so the timer is never later than a blocked
+ * vCPU's deadline; a wake leaves it, and the timer then fires early once
+ * (the tick computes it exactly again).
+ */
+TEST_ISOLATED(handover_timer_never_later_than_a_deadline)
+{
+	/* A blocked vCPU moved here (vcpu-pin) brings its deadline. */
+	setup(2);
+	vcpus[2].id = 2;
+	vcpus[2].domain = &dom;
+	vcpus[2].affinity = 0;
+	vcpus[2].state = VCPU_RUNNABLE;
+	INIT_LIST_HEAD(&vcpus[2].runq);
+	sched_add_vcpu(&vcpus[2]);
+	on_cpu(0);
+	vcpu_block(&vcpus[2], now + 70);
+	CHECK_EQ(sched_move_vcpu(&vcpus[2], 1), 0);
+	on_cpu(1);
+	timer_at = 0;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
+	CHECK_EQ(timer_at, now + 70);
+	sched_remove_vcpu(&vcpus[2]);
+	teardown();
+
+	/* A blocked vCPU added to the queue: the same. */
+	setup(2);
+	memset(&vcpus[2], 0, sizeof(vcpus[2]));
+	vcpus[2].id = 2;
+	vcpus[2].domain = &dom;
+	vcpus[2].affinity = 1;
+	vcpus[2].state = VCPU_BLOCKED;
+	vcpus[2].wake_at = now + 60;
+	INIT_LIST_HEAD(&vcpus[2].runq);
+	sched_add_vcpu(&vcpus[2]);
+	on_cpu(1);
+	timer_at = 0;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
+	CHECK_EQ(timer_at, now + 60);
+	sched_remove_vcpu(&vcpus[2]);
+	teardown();
+
+	/*
+	 * Woken before its deadline (an interrupt): the bound stays, the
+	 * timer fires then, and the tick finds the exact deadline again.
+	 */
+	setup(3);
+	on_cpu(1);
+	vcpu_block(&vcpus[2], now + 40);
+	vcpu_wake(&vcpus[2]);
+	timer_at = 0;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
+	CHECK_EQ(timer_at, now + 40);
+	now += 40;
+	CHECK_EQ(sched_timer_tick(), now - 40 + 500);
 	teardown();
 }
 
