@@ -96,38 +96,64 @@ void arm_vcpu_inject_sea(struct vcpu *v, u64 far, bool write, bool fetch)
 	WRITE_SYSREG(far, far_el1);
 }
 
-u64 arm_vcpu_wfi(struct vcpu *v)
+/* arm_vcpu_wfi(): @v's virtual timer has fired; it keeps running. */
+static __noinline u64 wfi_timer_fired(struct vcpu *v)
 {
-	u64 wake = 0;
-	u64 ctl = READ_SYSREG(cntv_ctl_el0);
-
-	if (vgic_cand_any(&v->arch.vgic, &v->domain->arch.vgic) &&
-	    vgic_vcpu_pending(v)) {
-		return WFI_RUN;
+	if (!vgic_irq_state(v, IRQ_PPI_VTIMER)) {
+		vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
+		gic_set_ppi_active(IRQ_PPI_VTIMER, true);
 	}
+	return WFI_RUN;
+}
+
+/* arm_vcpu_wfi() after the interrupts: the timer (@ctl, CNTV_CTL_EL0). */
+static __always_inline u64 wfi_timer(struct vcpu *v, u64 ctl)
+{
+	u64 wake;
+
 	v->arch.cntv_ctl = ctl;
 	v->arch.cntv_cval = READ_SYSREG(cntv_cval_el0);
-	if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK)) {
-		if (vtimer_fired(v)) {
-			if (!vgic_irq_state(v, IRQ_PPI_VTIMER)) {
-				vgic_inject(v->domain, v, IRQ_PPI_VTIMER, true);
-				gic_set_ppi_active(IRQ_PPI_VTIMER, true);
-			}
-			return WFI_RUN;
-		}
-		wake = v->arch.cntv_cval + v->domain->arch.cntvoff;
-		/*
-		 * 0 is "no deadline" (a deadline at 0 has passed: 1 is the
-		 * same) and WFI_RUN "keep running" (one tick earlier is as
-		 * far away).
-		 */
-		if (!wake) {
-			wake = 1;
-		} else if (wake == WFI_RUN) {
-			wake = WFI_RUN - 1;
-		}
+	if (!(ctl & CNT_CTL_ENABLE) || (ctl & CNT_CTL_IMASK)) {
+		return 0;
+	}
+	if (vtimer_fired(v)) {
+		return wfi_timer_fired(v);
+	}
+	wake = v->arch.cntv_cval + v->domain->arch.cntvoff;
+	/*
+	 * 0 is "no deadline" (a deadline at 0 has passed: 1 is the same) and
+	 * WFI_RUN "keep running" (one tick earlier is as far away).
+	 */
+	if (!wake) {
+		wake = 1;
+	} else if (wake == WFI_RUN) {
+		wake = WFI_RUN - 1;
 	}
 	return wake;
+}
+
+/* arm_vcpu_wfi() when an interrupt is a candidate: the vGIC's look. */
+static __noinline u64 wfi_cand(struct vcpu *v, u64 ctl)
+{
+	if (vgic_vcpu_pending(v)) {
+		return WFI_RUN;
+	}
+	return wfi_timer(v, ctl);
+}
+
+/*
+ * The common way (nothing a candidate, the timer ahead) is a leaf: the
+ * others are tail calls (issue 20: their calls gave it a frame, 7 of a
+ * world switch's instructions).
+ */
+u64 arm_vcpu_wfi(struct vcpu *v)
+{
+	u64 ctl = READ_SYSREG(cntv_ctl_el0);
+
+	if (vgic_cand_any(&v->arch.vgic, &v->domain->arch.vgic)) {
+		return wfi_cand(v, ctl);
+	}
+	return wfi_timer(v, ctl);
 }
 
 void arm_vcpu_wfi_blocked(struct vcpu *v)
@@ -141,6 +167,11 @@ void arm_vcpu_wfi_blocked(struct vcpu *v)
 	 * (work_raise() in vgic_mark()).
 	 */
 	smp_mb();
+	arm_vcpu_wfi_recheck(v);
+}
+
+void arm_vcpu_wfi_recheck(struct vcpu *v)
+{
 	if (vgic_cand_any(&v->arch.vgic, &v->domain->arch.vgic) &&
 	    vgic_vcpu_pending(v)) {
 		vcpu_wake(v);

@@ -353,15 +353,29 @@ static __noinline struct vcpu *vcpu_leave(struct vcpu *v, int exit, u64 esr)
 		/* arm_vcpu_wfi() saved the timer's registers it blocks on. */
 		vcpu_save_timer(v, false);
 		next = sched_block_handover(v, v->arch.wfi_wake);
-		arm_vcpu_wfi_blocked(v);
+		if (!next) {
+			arm_vcpu_wfi_blocked(v);
+			return NULL;
+		}
+		/*
+		 * Its look for an interrupt that came since arm_vcpu_wfi()
+		 * after the next one's load, whose full barrier (the end of
+		 * vcpu_load()) orders the block before it: one barrier for
+		 * both (issue 20). Blocked and off the CPU, @v may be woken
+		 * any time; the next vCPU is current already.
+		 */
+		vcpu_load(next);
+		if (vgic_cand_any(&v->arch.vgic, &v->domain->arch.vgic)) {
+			arm_vcpu_wfi_recheck(v);
+		}
 	} else {
 		vcpu_save(v);
 		next = sched_handover(v);
+		if (!next) {
+			return NULL;
+		}
+		vcpu_load(next);
 	}
-	if (!next) {
-		return NULL;
-	}
-	vcpu_load(next);
 	if (entry_work_handed(next)) {
 		vcpu_save(next);
 		return NULL;

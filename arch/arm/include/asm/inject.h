@@ -35,6 +35,13 @@ u64 arm_vcpu_wfi(struct vcpu *v);
  */
 void arm_vcpu_wfi_blocked(struct vcpu *v);
 
+/**
+ * arm_vcpu_wfi_recheck() - arm_vcpu_wfi_blocked() without its barrier,
+ * for a caller that has issued a full barrier since the block (the world
+ * switch: vcpu_load() of the next vCPU ends with one).
+ */
+void arm_vcpu_wfi_recheck(struct vcpu *v);
+
 /** arm_vcpu_inject_undef() - make @v take an Undefined exception at EL1. */
 void arm_vcpu_inject_undef(struct vcpu *v);
 
