@@ -662,9 +662,13 @@ static __always_inline struct vcpu *handover_finish(unsigned int cpu,
 	 * @prev and @next share the CPU: sched_need_resched() would raise
 	 * this bit at @next's first entry, and answer "stay" there (the
 	 * slice has just begun, need_resched is cleared, and no tick comes
-	 * with interrupts masked), so the arch may skip it that once.
+	 * with interrupts masked), so the arch may skip it that once. An
+	 * arch may set it itself with the rest of its word
+	 * (ARCH_HANDOVER_SETS_WORK, <asm/sched.h>).
 	 */
+#ifndef ARCH_HANDOVER_SETS_WORK
 	work_raise_local(WORK_SCHED);
+#endif
 	return next;
 }
 

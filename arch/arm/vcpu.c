@@ -257,11 +257,11 @@ static inline bool entry_work(struct vcpu *v)
  * come with interrupts masked).
  * Its list registers are empty (saved so). Instead of WORK_LOAD's raise
  * and the look at the word: what changed while @v was off the CPU raised
- * no bit here, so this runs whatever the word holds.
+ * no bit here, so this runs whatever the word holds. The word was emptied
+ * before (handover_work()).
  */
 static inline bool entry_work_handed(struct vcpu *v)
 {
-	work_take_but(WORK_SCHED);
 	if (READ_ONCE(v->state) != VCPU_RUNNING || READ_ONCE(v->pause)) {
 		return true;
 	}
@@ -276,6 +276,25 @@ static inline bool entry_work_handed(struct vcpu *v)
 		WRITE_SYSREG(ICH_HCR_EN, ICH_HCR_EL2);
 	}
 	return false;
+}
+
+/*
+ * The work word at a hand-over, before the next vCPU's load: every bit
+ * taken (entry_work_handed() does every check) but WORK_SCHED, which the
+ * hand-over leaves to this (ARCH_HANDOVER_SETS_WORK, <asm/sched.h>) and
+ * which stays for the entries after the first. A plain store, not
+ * work_take_but()'s atomic read-modify-write (issue 20): the full barrier
+ * at the end of vcpu_load() orders it before the checks read any state.
+ * A writer on another CPU writes its state, then (full barrier) its bit:
+ * if its bit came before this store (and is lost with the others), the
+ * checks read its state, as after a take (the barriers on both sides
+ * forbid the other outcome, the "R" shape: Arm ARM (DDI 0487 K.a) B2.3,
+ * and the Linux kernel memory model's smp_mb()); if after, the bit stays
+ * for the next entry. Only this CPU clears its word, interrupts masked.
+ */
+static inline void handover_work(void)
+{
+	WRITE_ONCE(this_cpu()->work, WORK_SCHED);
 }
 
 /*
@@ -357,6 +376,7 @@ static __noinline struct vcpu *vcpu_leave(struct vcpu *v, int exit, u64 esr)
 			arm_vcpu_wfi_blocked(v);
 			return NULL;
 		}
+		handover_work();
 		/*
 		 * Its look for an interrupt that came since arm_vcpu_wfi()
 		 * after the next one's load, whose full barrier (the end of
@@ -374,6 +394,7 @@ static __noinline struct vcpu *vcpu_leave(struct vcpu *v, int exit, u64 esr)
 		if (!next) {
 			return NULL;
 		}
+		handover_work();
 		vcpu_load(next);
 	}
 	if (entry_work_handed(next)) {

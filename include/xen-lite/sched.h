@@ -174,11 +174,13 @@ void sched_domain_work(struct domain *d, unsigned long bits);
 /* arch hooks */
 /**
  * arch_timer_set() - program this CPU's hypervisor timer at @deadline. An
- * arch may define it inline in <asm/timer_set.h> (the hand-over sets it on
- * every world switch; Arm does); host test builds keep the function.
+ * arch may define it inline in <asm/sched.h> (the hand-over sets it on
+ * every world switch; Arm does), and there ARCH_HANDOVER_SETS_WORK when
+ * its first entry after a hand-over sets WORK_SCHED itself
+ * (handover_finish()); host test builds keep the function and the raise.
  */
-#if !defined(XL_HOST_TEST) && __has_include(<asm/timer_set.h>)
-#include <asm/timer_set.h>
+#if !defined(XL_HOST_TEST) && __has_include(<asm/sched.h>)
+#include <asm/sched.h>
 #else
 void arch_timer_set(u64 deadline);
 #endif
