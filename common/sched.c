@@ -629,8 +629,18 @@ static __always_inline struct vcpu *handover_pick(struct pcpu *p,
 			      READ_ONCE(next->processor) != p->id)) {
 		return NULL;
 	}
-	list_del(&prev->runq);
-	list_add_tail(&prev->runq, &rq->head);
+	/*
+	 * @prev to the tail, as put_prev() would: round robin among three
+	 * or more. With two, nobody reads the order before put_prev() sets
+	 * it again (issue 20: 11 instructions of a switch between two): the
+	 * hand-over picks "the other one" in any order, and the loop's
+	 * pick_next() runs only after put_prev() has moved the current vCPU
+	 * to the tail, which leaves the same order either way.
+	 */
+	if (rq->nr > 2) {
+		list_del(&prev->runq);
+		list_add_tail(&prev->runq, &rq->head);
+	}
 	rq->need_resched = false;
 	next->state = VCPU_RUNNING;
 	rq->slice_end = now + slice_ticks;

@@ -430,12 +430,54 @@ TEST_ISOLATED(handover_to_the_next_runnable)
 	teardown();
 
 	/* Woken again since it blocked: it waits behind the other one. */
-	setup(2);
+	setup(3);
 	on_cpu(1);
 	vcpus[0].state = VCPU_RUNNABLE;
 	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
 	CHECK_EQ(vcpus[0].state, VCPU_RUNNABLE);
 	CHECK(queued_last(&vcpus[0]));
+	teardown();
+
+	/* Two on the queue: the other one, whatever the order. */
+	setup(2);
+	on_cpu(1);
+	vcpus[0].state = VCPU_RUNNABLE;
+	CHECK(sched_handover(&vcpus[0]) == &vcpus[1]);
+	CHECK_EQ(vcpus[0].state, VCPU_RUNNABLE);
+	vcpus[1].state = VCPU_RUNNABLE;
+	CHECK(sched_handover(&vcpus[1]) == &vcpus[0]);
+	teardown();
+}
+
+/*
+ * Round robin among three vCPUs that hand the CPU over by blocking (issue
+ * 20: the hand-over moves the one leaving to the tail only when more than
+ * two share the queue): none is passed over while the other two take
+ * turns.
+ */
+TEST_ISOLATED(handover_round_robin_among_three)
+{
+	unsigned int ran[3] = { 0 };
+	struct vcpu *v;
+
+	setup(3);
+	on_cpu(1);
+	v = &vcpus[0];
+	for (unsigned int i = 0; i < 30; i++) {
+		struct vcpu *next = sched_block_handover(v, 0);
+
+		CHECK(next != NULL);
+		if (!next) {
+			break;
+		}
+		/* The one that left is woken at once (an interrupt). */
+		vcpu_wake(v);
+		ran[next - vcpus]++;
+		v = next;
+	}
+	for (unsigned int i = 0; i < 3; i++) {
+		CHECK_EQ(ran[i], 10);
+	}
 	teardown();
 }
 
