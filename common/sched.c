@@ -51,9 +51,11 @@ struct runq {
 	 * blocked vCPUs, ~0 when none has one: the hand-over's hypervisor
 	 * timer, without a walk over the queue (issue 20). A lower bound:
 	 * every block and every move of a blocked vCPU here lowers it (under
-	 * the lock), a wake leaves it (its timer may then fire early, once:
-	 * the tick computes it exactly again), and the exact walks
-	 * (rq_next_wake(): the tick, the loop) store what they find.
+	 * the lock), vcpu_wake() of the vCPU whose deadline it is computes it
+	 * exactly, as do the tick and the loop (rq_next_wake()); the other
+	 * wakes (of a deadline that passed: pick_next(), the tick) leave it,
+	 * and the timer then fires early at most once, its tick computing it
+	 * exactly again.
 	 */
 	u64 next_wake;
 };
@@ -80,6 +82,23 @@ static inline void rq_wake_bound(struct runq *rq, u64 at)
 	if (at && at < rq->next_wake) {
 		rq->next_wake = at;
 	}
+}
+
+/*
+ * Earliest wake-up deadline of the blocked vCPUs of @rq (or ~0), its lock
+ * held: also the queue's bound from now on (rq->next_wake).
+ */
+static u64 rq_next_wake(struct runq *rq)
+{
+	struct vcpu *v;
+	u64 next = ~0ULL;
+
+	list_for_each_entry(v, &rq->head, runq) {
+		if (v->state == VCPU_BLOCKED && v->wake_at)
+			next = MIN(next, v->wake_at);
+	}
+	rq->next_wake = next;
+	return next;
 }
 
 void sched_add_vcpu(struct vcpu *v)
@@ -217,9 +236,19 @@ void vcpu_wake(struct vcpu *v)
 	struct runq *rq = rq_lock_vcpu(v, &flags);
 
 	if (v->state == VCPU_BLOCKED) {
+		u64 at = v->wake_at;
+
 		v->state = VCPU_RUNNABLE;
 		v->wake_at = 0;
 		kick = pcpu_info[v->processor].curr == NULL;
+		/*
+		 * Woken before the deadline that may be the queue's bound:
+		 * the exact one again, or the next hand-over's timer would
+		 * fire for nobody (one spurious tick per early wake).
+		 */
+		if (at && at <= rq->next_wake) {
+			rq_next_wake(rq);
+		}
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
 	/*
@@ -395,23 +424,6 @@ static void console_poll_due(u64 now, bool woke)
 		return;
 	console_next = now + console_ticks;
 	console_poll();
-}
-
-/*
- * Earliest wake-up deadline of the blocked vCPUs of @rq (or ~0), its lock
- * held: also the queue's bound from now on (rq->next_wake).
- */
-static u64 rq_next_wake(struct runq *rq)
-{
-	struct vcpu *v;
-	u64 next = ~0ULL;
-
-	list_for_each_entry(v, &rq->head, runq) {
-		if (v->state == VCPU_BLOCKED && v->wake_at)
-			next = MIN(next, v->wake_at);
-	}
-	rq->next_wake = next;
-	return next;
 }
 
 u64 sched_timer_tick(void)

@@ -811,8 +811,8 @@ TEST_ISOLATED(handover_timer_never_later_than_a_deadline)
 	teardown();
 
 	/*
-	 * Woken before its deadline (an interrupt): the bound stays, the
-	 * timer fires then, and the tick finds the exact deadline again.
+	 * Woken before its deadline (an interrupt): the bound is computed
+	 * again, the timer is the next real deadline.
 	 */
 	setup(3);
 	on_cpu(1);
@@ -820,9 +820,19 @@ TEST_ISOLATED(handover_timer_never_later_than_a_deadline)
 	vcpu_wake(&vcpus[2]);
 	timer_at = 0;
 	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
-	CHECK_EQ(timer_at, now + 40);
+	CHECK_EQ(timer_at, now + 500);
+	teardown();
+
+	/* A deadline passed, woken by the tick: its bound is exact again. */
+	setup(3);
+	on_cpu(1);
+	vcpu_block(&vcpus[2], now + 40);
 	now += 40;
-	CHECK_EQ(sched_timer_tick(), now - 40 + 500);
+	sched_timer_tick();
+	CHECK_EQ(vcpus[2].state, VCPU_RUNNABLE);
+	timer_at = 0;
+	CHECK(sched_block_handover(&vcpus[0], now + 500) == &vcpus[1]);
+	CHECK_EQ(timer_at, now + 500);
 	teardown();
 }
 
