@@ -363,7 +363,13 @@ run_arch() { # arch
 		# direct hand-over, issue 20; hello.c wfi_pingpong).
 		gencfg "$tmp/pp-a.cfg" pp-a hello 8 1 "wfi_pingpong=2000" "cpus = [2]"
 		gencfg "$tmp/pp-b.cfg" pp-b hello 8 1 "wfi_pingpong=2000" "cpus = [2]"
-		irq=("$tmp/irq.cfg" "$tmp/cpufeat.cfg" "$tmp/pp-a.cfg" "$tmp/pp-b.cfg")
+		# An SGI from CPU 1 while vCPU0 traps on WFI, vCPU1 sharing
+		# its CPU 0 (irq.c wfi_race: the lost wake-up after the
+		# block, with and without a hand-over).
+		gencfg "$tmp/wfirace.cfg" wfirace irq 8 3 "wfi_race=5000" \
+			"cpus = [0, 0, 1]"
+		irq=("$tmp/irq.cfg" "$tmp/cpufeat.cfg" "$tmp/pp-a.cfg" "$tmp/pp-b.cfg"
+			"$tmp/wfirace.cfg")
 	else
 		feat_cfgs
 		irq=("${feat[@]}")
@@ -386,6 +392,7 @@ run_arch() { # arch
 		expect_pass "$p" cpufeat cpufeat
 		expect_pass "$p" pp-a hello
 		expect_pass "$p" pp-b hello
+		expect_pass "$p" wfirace irq
 	else
 		feat_expect "$p"
 	fi

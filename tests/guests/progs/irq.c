@@ -9,6 +9,8 @@
  * (the GICv2 source CPU in the IAR). Each interrupt is acknowledged and ended
  * through the CPU interface (ICC_* or the GICV frame at GICC's address).
  * Arguments: gic=N fails unless the tree names GIC version N.
+ * wfi_race=N (three vCPUs, vCPU0 and vCPU1 on one CPU): only the WFI race
+ * below, N SGIs.
  * RISC-V has no GIC: the suite checks nothing there and is not run.
  */
 #include <rt.h>
@@ -269,8 +271,117 @@ static void test_storm(void)
 		  READ_ONCE(storm_ticks), READ_ONCE(storm_sgis), sent);
 }
 
+/*
+ * wfi_race=N: an SGI that comes while vCPU0 traps on WFI must end that WFI
+ * (issue 20). vCPU0 waits in WFI with interrupts masked (a safety timer
+ * 1 s ahead, its PPI disabled: only the due timer ends the WFI then) and
+ * acknowledges each SGI; vCPU2, on another CPU, sends the next SGI as
+ * soon as the last one is acknowledged, after a delay that varies from 0
+ * to some 600 instructions, so the SGI arrives at every point of vCPU0's
+ * way into the block. vCPU1 shares vCPU0's CPU and blocks in WFI on its
+ * timer 3 us ahead again and again, so that vCPU0's WFI hands the CPU to
+ * it (sched_block_handover(): the blocked vCPU's second look at its
+ * interrupts comes after vCPU1's load) or, when vCPU1 is blocked too,
+ * goes back to the scheduler loop (arm_vcpu_wfi_blocked()). An SGI made
+ * pending between xen-lite's look at vCPU0's interrupts and its block
+ * finds vCPU0 still running and only kicks it: without the second look
+ * vCPU0 stays blocked until its safety timer, and vCPU2's wait of 500 ms
+ * for the acknowledgement fails ("wfi_race").
+ */
+#define SGI_RACE 9
+static volatile unsigned long race_acked;
+static volatile unsigned int race_stop, race_lost, race_done;
+
+static void race_sharer(unsigned long unused)
+{
+	uint64_t ahead = arch_counter_freq() / 1000000 * 3;
+
+	while (!READ_ONCE(race_stop)) {
+		asm volatile("msr cntv_cval_el0, %0\n"
+			     "msr cntv_ctl_el0, %1\n"
+			     "isb\n"
+			     "dsb sy\n"
+			     "wfi" ::"r"(arch_counter() + ahead),
+			     "r"(1UL)
+			     : "memory");
+		timer_off();
+	}
+	__atomic_fetch_add(&race_done, 1, __ATOMIC_SEQ_CST);
+}
+
+static void race_sender(unsigned long n)
+{
+	uint64_t wait = arch_counter_freq() / 2;
+
+	for (unsigned long i = 0; i < n && !READ_ONCE(race_stop); i++) {
+		uint64_t end;
+
+		for (unsigned long k = (i * 37) % 211; k; k--)
+			asm volatile("" ::: "memory");
+		rt_gic_send_sgi(0, SGI_RACE);
+		end = arch_counter() + wait;
+		while (READ_ONCE(race_acked) <= i && arch_counter() < end)
+			arch_relax();
+		if (READ_ONCE(race_acked) <= i) {
+			WRITE_ONCE(race_lost, (unsigned int)i + 1);
+			break;
+		}
+	}
+	WRITE_ONCE(race_stop, 1);
+	__atomic_fetch_add(&race_done, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_wfi_race(unsigned long n)
+{
+	uint64_t safety = arch_counter_freq();
+	uint64_t end = rt_now_us() + 60000000;
+	unsigned long acked = 0, other = 0;
+
+	rt_gic_cpu_init();
+	rt_gic_enable(SGI_RACE, 0x80, true);
+	if (!rt_check(rt_env.nr_cpus >= 3 &&
+			      rt_cpu_start(1, race_sharer, 0) == 0 &&
+			      rt_cpu_start(2, race_sender, n) == 0,
+		      "wfi_race_start", "vCPU1 and vCPU2 did not start"))
+		return;
+	while (!READ_ONCE(race_stop) && rt_now_us() < end) {
+		unsigned int iar;
+
+		asm volatile("msr cntv_cval_el0, %0\n"
+			     "msr cntv_ctl_el0, %1\n"
+			     "isb\n"
+			     "dsb sy\n"
+			     "wfi" ::"r"(arch_counter() + safety),
+			     "r"(1UL)
+			     : "memory");
+		timer_off();
+		iar = rt_gic_ack() & 0xffffff;
+		if (iar == SGI_RACE) {
+			rt_gic_eoi(iar);
+			WRITE_ONCE(race_acked, ++acked);
+		} else if (iar < 1020) {
+			rt_gic_eoi(iar);
+			other++;
+		}
+	}
+	WRITE_ONCE(race_stop, 1);
+	while (READ_ONCE(race_done) < 2 && rt_now_us() < end)
+		arch_relax();
+	rt_printf("wfi_race: %lu of %lu SGIs acknowledged\n", acked, n);
+	rt_check(!READ_ONCE(race_lost) && acked == n && !other, "wfi_race",
+		 "SGI %u not acknowledged within 500 ms (a lost wake-up), "
+		 "%lu of %lu acknowledged, %lu other interrupts",
+		 READ_ONCE(race_lost), acked, n, other);
+}
+
 int test_main(void)
 {
+	unsigned long race = rt_arg_ul("wfi_race", 0);
+
+	if (race) {
+		test_wfi_race(race);
+		return 0;
+	}
 	test_id();
 	rt_gic_cpu_init();
 
