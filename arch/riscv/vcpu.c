@@ -60,6 +60,8 @@ int arch_vcpu_init(struct vcpu *v)
 	BUILD_BUG_ON(__builtin_offsetof(struct pcpu, stall.limit) !=
 		     PCPU_STALL_LIMIT_OFF);
 	memset(a, 0, sizeof(*a));
+	/* arch_domain_init() set it, before any vCPU: fixed from then on. */
+	a->aia = v->domain->arch.aia;
 	vimsic_vcpu_init(v);
 	a->fp_loaded_on = -1;
 	if (riscv_vector_vcpu_init(v)) {
@@ -210,7 +212,7 @@ static __always_inline void vcpu_load(struct vcpu *v, bool sstc)
 		csr_write(CSR_SENVCFG, a->csr.senvcfg);
 	}
 	p2m_activate(d->p2m, cpu);
-	if (d->arch.aia && !a->vimsic.hw_tried) {
+	if (a->aia && !a->vimsic.hw_tried) {
 		vimsic_hw_attach(v, cpu);
 	}
 	if (a->vimsic.hw_file) {

@@ -68,6 +68,11 @@ struct arch_vcpu {
 	 * emulated IMSIC file (a domain with an AIA).
 	 */
 	bool eip_level;
+	/*
+	 * Its domain's arch.aia, read on every switch: here, near the top
+	 * (struct domain's arch part is over 2 KiB in: issue 20).
+	 */
+	bool aia;
 
 	struct riscv_vs_csrs csr;
 	struct riscv_fp_ctx fp;

@@ -173,7 +173,7 @@ static __always_inline void riscv_vcpu_inject_pending(struct vcpu *v, bool sstc)
 	} else {
 		hvip &= ~HVIP_VSEIP;
 	}
-	if (v->domain->arch.aia) {
+	if (a->aia) {
 		/*
 		 * An emulated IMSIC file (hstatus.VGEIN = 0): vstopi reports
 		 * VSEIP only through hvictl, IID 9 with a non-zero priority
