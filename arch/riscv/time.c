@@ -5,8 +5,10 @@
  * of the scheduler's next event and, without Sstc, the guest timer of the
  * vCPU running here (with Sstc the guest has its own vstimecmp).
  *
+ * The scheduler's arch_timer_set() is inline, in asm/sched.h.
+ *
  * Virtual timer: SBI TIME set_timer of a vCPU (riscv_vcpu_set_timer()) and
- * its next deadline while it blocks (inject.c, vcpu_timer_due()).
+ * its next deadline while it blocks (asm/inject.h, riscv_vcpu_timer_due()).
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
@@ -62,15 +64,6 @@ void riscv_timer_guest_deadline(u64 deadline)
 		a->guest_deadline = deadline;
 		timer_write(a);
 	}
-}
-
-/**
- * arch_timer_set() - program this CPU's hypervisor timer at @deadline
- * (absolute counter value; ~0 disarms it).
- */
-void arch_timer_set(u64 deadline)
-{
-	timer_program(deadline);
 }
 
 void riscv_timer_interrupt(void)
