@@ -283,7 +283,7 @@ static inline bool entry_work_handed(struct vcpu *v)
  * taken (entry_work_handed() does every check) but WORK_SCHED, which the
  * hand-over leaves to this (ARCH_HANDOVER_SETS_WORK, <asm/sched.h>) and
  * which stays for the entries after the first. A plain store, not
- * work_take_but()'s atomic read-modify-write (issue 20): the full barrier
+ * the atomic read-modify-write of session 10 (issue 20): the full barrier
  * at the end of vcpu_load() orders it before the checks read any state.
  * A writer on another CPU writes its state, then (full barrier) its bit:
  * if its bit came before this store (and is lost with the others), the

@@ -76,17 +76,6 @@ static inline unsigned long work_take(void)
 	return __atomic_exchange_n(&this_cpu()->work, 0UL, __ATOMIC_ACQ_REL);
 }
 
-/**
- * work_take_but() - work_take() that leaves the bits of @keep raised: for
- * entry checks that do all but the ones @keep stands for, which must run
- * at the next entry (the first entry after a hand-over skips the
- * scheduler's check once: WORK_SCHED stays for the next).
- */
-static inline unsigned long work_take_but(unsigned long keep)
-{
-	return __atomic_fetch_and(&this_cpu()->work, keep, __ATOMIC_ACQ_REL);
-}
-
 struct vcpu;
 
 #ifdef CONFIG_DEBUG_WORK_CHECK
